@@ -1,0 +1,175 @@
+//! The registry of named commands: the one list that keymaps, `?` help, the `:` palette
+//! and the README's key table all read.
+
+use std::fmt;
+
+/// Where a command applies. Scopes are layered: the pane's own scope first, then the
+/// selected record, then lists, then global.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Global,
+    List,
+    Record,
+    Backlog,
+    Timeline,
+    Links,
+    Entities,
+    Notes,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 8] = [
+        Scope::Global,
+        Scope::List,
+        Scope::Record,
+        Scope::Backlog,
+        Scope::Timeline,
+        Scope::Links,
+        Scope::Entities,
+        Scope::Notes,
+    ];
+
+    /// The section name in keymap files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Global => "global",
+            Scope::List => "list",
+            Scope::Record => "record",
+            Scope::Backlog => "backlog",
+            Scope::Timeline => "timeline",
+            Scope::Links => "links",
+            Scope::Entities => "entities",
+            Scope::Notes => "notes",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|x| x.name() == s)
+    }
+
+    /// Where it applies, for help: "everywhere", "any list", …
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::Global => "everywhere",
+            Scope::List => "any list",
+            Scope::Record => "a selected record",
+            Scope::Backlog => "Backlog",
+            Scope::Timeline => "Timeline",
+            Scope::Links => "Links",
+            Scope::Entities => "Entities",
+            Scope::Notes => "Notes",
+        }
+    }
+}
+
+/// Declares the command enum and its registry table in one place.
+macro_rules! commands {
+    ($($var:ident => $name:literal, $scope:ident, $desc:literal;)+) => {
+        /// A named command: what a key, the palette or a test asks the application to do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Command { $($var),+ }
+
+        /// Every command, in registry order.
+        pub const REGISTRY: &[CommandInfo] = &[
+            $(CommandInfo { command: Command::$var, name: $name, scope: Scope::$scope, description: $desc }),+
+        ];
+    };
+}
+
+/// A command's entry in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandInfo {
+    pub command: Command,
+    pub name: &'static str,
+    pub scope: Scope,
+    pub description: &'static str,
+}
+
+commands! {
+    Quit => "quit", Global, "Quit (every change is already saved)";
+    NextPane => "pane.next", Global, "Next pane";
+    PrevPane => "pane.prev", Global, "Previous pane";
+    PaneBacklog => "pane.backlog", Global, "Go to the Backlog pane";
+    PaneTimeline => "pane.timeline", Global, "Go to the Timeline pane";
+    PaneLinks => "pane.links", Global, "Go to the Links pane";
+    PaneEntities => "pane.entities", Global, "Go to the Entities pane";
+    PaneNotes => "pane.notes", Global, "Go to the Notes pane";
+    Finder => "finder", Global, "Find any record by fuzzy search and jump to it";
+    Palette => "palette", Global, "Run any command by name";
+    Help => "help", Global, "Show the keys of this pane";
+    Undo => "undo", Global, "Undo the last change";
+    Back => "back", Global, "Back, close or cancel";
+    Down => "list.down", List, "Move down";
+    Up => "list.up", List, "Move up";
+    First => "list.first", List, "Go to the first row";
+    Last => "list.last", List, "Go to the last row";
+    PageDown => "list.page_down", List, "Page down";
+    PageUp => "list.page_up", List, "Page up";
+    Open => "list.open", List, "Open the selected row";
+    ShowLinks => "record.links", Record, "Show the selected record in the Links pane";
+    ShowTimeline => "record.timeline", Record, "Show the selected record's timeline";
+    LinkTo => "record.link", Record, "Link the selected record to another";
+    Edit => "record.edit", Record, "Edit the selected record";
+    Delete => "record.delete", Record, "Delete the selected record (asks first)";
+    Tags => "record.tags", Record, "Edit the selected record's tags";
+    AddQuestion => "backlog.add", Backlog, "Add a question";
+    AddSubQuestion => "backlog.add_sub", Backlog, "Add a sub-question under the selected one";
+    NextStatus => "backlog.status", Backlog, "Move the question to its next status";
+    PriorityUp => "backlog.priority_up", Backlog, "Raise the priority (towards 1)";
+    PriorityDown => "backlog.priority_down", Backlog, "Lower the priority (towards 4)";
+    AddHypothesis => "backlog.hypothesis", Backlog, "Add a hypothesis to the question";
+    Likelihood => "backlog.likelihood", Backlog, "Set the selected hypothesis's likelihood";
+    SetKind => "backlog.kind", Backlog, "Set the SEES kind";
+    ReviewBy => "backlog.review", Backlog, "Set the review-by date";
+    EditDetail => "backlog.detail", Backlog, "Edit the detail text in the editor";
+    Filter => "backlog.filter", Backlog, "Filter by status, priority, kind or tag";
+    SortPriority => "backlog.sort_priority", Backlog, "Sort by priority";
+    SortStatus => "backlog.sort_status", Backlog, "Sort by status";
+    SortKind => "backlog.sort_kind", Backlog, "Sort by SEES kind";
+    SortId => "backlog.sort_id", Backlog, "Sort by id (creation order)";
+    SortUpdated => "backlog.sort_updated", Backlog, "Sort by last change, newest first";
+    Export => "backlog.export", Backlog, "Export the backlog as filtered on screen";
+}
+
+impl Command {
+    pub fn info(self) -> &'static CommandInfo {
+        REGISTRY
+            .iter()
+            .find(|c| c.command == self)
+            .expect("every command is in the registry")
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Command> {
+        REGISTRY.iter().find(|c| c.name == name).map(|c| c.command)
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for c in REGISTRY {
+            assert!(seen.insert(c.name), "duplicate name {}", c.name);
+            assert_eq!(Command::from_name(c.name), Some(c.command));
+            assert!(!c.description.is_empty());
+            let prefix = c.name.split('.').next().unwrap_or("");
+            if c.name.contains('.') && prefix != "pane" {
+                assert_eq!(prefix, c.scope.name(), "{} sits in its scope", c.name);
+            }
+        }
+    }
+}

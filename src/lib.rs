@@ -1,0 +1,14 @@
+//! weft: a keyboard-driven terminal workspace for intelligence analysts.
+//!
+//! Data flows one way: `cli` and `app` turn input into calls on [`store::Store`], the
+//! only writer, which keeps records of [`model`] in sled; `ui` renders the app's state.
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod keymap;
+pub mod model;
+pub mod store;

@@ -1,0 +1,322 @@
+//! The five record kinds of SPEC §2 and the assessment cell, as stored and exported.
+//!
+//! Every record carries `id`, `created`, `updated`, `by` and `tags`. Field names are the
+//! names used by `--json`, `weft set` and the workspace export.
+
+use super::{EntityKind, Grade, HypothesisStatus, Id, Kind, Sees, Status, When, Yardstick};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The fields every record shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub id: Id,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub by: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Meta {
+    pub fn new(id: Id, at: DateTime<Utc>, by: &str) -> Self {
+        Meta {
+            id,
+            created: at,
+            updated: at,
+            by: by.to_string(),
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// An answer to a question, with the analyst's confidence in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub text: String,
+    #[serde(default)]
+    pub confidence: Option<Yardstick>,
+}
+
+/// A known unknown: the centre of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub title: String,
+    #[serde(default)]
+    pub detail: String,
+    pub status: Status,
+    pub priority: u8,
+    pub kind: Sees,
+    #[serde(default)]
+    pub parent: Option<Id>,
+    #[serde(default)]
+    pub review_by: Option<NaiveDate>,
+    #[serde(default)]
+    pub answer: Option<Answer>,
+}
+
+/// One explanation competing to answer a question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hypothesis {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub statement: String,
+    pub question: Id,
+    #[serde(default)]
+    pub likelihood: Option<Yardstick>,
+    pub status: HypothesisStatus,
+}
+
+/// A person, group, place, phone, vehicle, account or other thing of interest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    pub kind: EntityKind,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A piece of reporting; its first line is its title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub text: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub grade: Option<Grade>,
+    #[serde(default)]
+    pub when: Option<When>,
+}
+
+/// A typed, directed connection between any two records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub from: Id,
+    pub to: Id,
+    pub label: String,
+    #[serde(default)]
+    pub confidence: Option<Yardstick>,
+    #[serde(default)]
+    pub source: Option<Id>,
+    #[serde(default)]
+    pub when: Option<When>,
+    /// Made and kept in step by the store from a note's mentions; not edited by hand.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto: bool,
+}
+
+/// The label of links the store derives from a note's mentions.
+pub const MENTIONS: &str = "mentions";
+
+/// How consistent one piece of evidence is with one hypothesis (Heuer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Consistency {
+    VeryConsistent,
+    Consistent,
+    Neutral,
+    Inconsistent,
+    VeryInconsistent,
+}
+
+impl Consistency {
+    pub const ALL: [Consistency; 5] = [
+        Consistency::VeryConsistent,
+        Consistency::Consistent,
+        Consistency::Neutral,
+        Consistency::Inconsistent,
+        Consistency::VeryInconsistent,
+    ];
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Consistency::VeryConsistent => "++",
+            Consistency::Consistent => "+",
+            Consistency::Neutral => "0",
+            Consistency::Inconsistent => "-",
+            Consistency::VeryInconsistent => "--",
+        }
+    }
+}
+
+impl std::fmt::Display for Consistency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+impl std::str::FromStr for Consistency {
+    type Err = super::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Consistency::ALL
+            .into_iter()
+            .find(|c| c.symbol() == s.trim())
+            .ok_or_else(|| super::ParseError::new("consistency", s, "expected ++, +, 0, - or --"))
+    }
+}
+
+crate::serde_as_string!(Consistency);
+
+/// A cell of the competing-hypotheses matrix: (hypothesis, note) -> consistency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub hypothesis: Id,
+    pub note: Id,
+    pub consistency: Consistency,
+}
+
+/// Any record, as the store hands it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Question(Question),
+    Hypothesis(Hypothesis),
+    Entity(Entity),
+    Note(Note),
+    Link(Link),
+    Assessment(Assessment),
+}
+
+macro_rules! each {
+    ($self:expr, $r:ident => $e:expr) => {
+        match $self {
+            Record::Question($r) => $e,
+            Record::Hypothesis($r) => $e,
+            Record::Entity($r) => $e,
+            Record::Note($r) => $e,
+            Record::Link($r) => $e,
+            Record::Assessment($r) => $e,
+        }
+    };
+}
+
+impl Record {
+    pub fn meta(&self) -> &Meta {
+        each!(self, r => &r.meta)
+    }
+
+    pub fn meta_mut(&mut self) -> &mut Meta {
+        each!(self, r => &mut r.meta)
+    }
+
+    pub fn id(&self) -> Id {
+        self.meta().id
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.id().kind
+    }
+
+    /// The one line that names the record in lists and chains.
+    pub fn title(&self) -> String {
+        match self {
+            Record::Question(q) => q.title.clone(),
+            Record::Hypothesis(h) => h.statement.clone(),
+            Record::Entity(e) => format!("{} ({})", e.name, e.kind),
+            Record::Note(n) => super::text::first_line(&n.text).to_string(),
+            Record::Link(l) => format!("{} -{}-> {}", l.from, l.label, l.to),
+            Record::Assessment(a) => format!("{} on {}: {}", a.note, a.hypothesis, a.consistency),
+        }
+    }
+
+    /// The text fuzzy search matches against: titles, names, aliases and note text.
+    pub fn search_text(&self) -> String {
+        match self {
+            Record::Entity(e) if !e.aliases.is_empty() => {
+                format!("{} ({}) {}", e.name, e.kind, e.aliases.join(" "))
+            }
+            Record::Note(n) => n.text.replace('\n', " "),
+            other => other.title(),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let v = each!(self, r => serde_json::to_value(r));
+        v.unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let v = each!(self, r => serde_json::to_vec(r));
+        v.unwrap_or_default()
+    }
+
+    /// Decodes a stored record of `kind`.
+    pub fn from_bytes(kind: Kind, bytes: &[u8]) -> Result<Record, serde_json::Error> {
+        Ok(match kind {
+            Kind::Question => Record::Question(serde_json::from_slice(bytes)?),
+            Kind::Hypothesis => Record::Hypothesis(serde_json::from_slice(bytes)?),
+            Kind::Entity => Record::Entity(serde_json::from_slice(bytes)?),
+            Kind::Note => Record::Note(serde_json::from_slice(bytes)?),
+            Kind::Link => Record::Link(serde_json::from_slice(bytes)?),
+            Kind::Assessment => Record::Assessment(serde_json::from_slice(bytes)?),
+        })
+    }
+
+    pub fn from_json(kind: Kind, value: serde_json::Value) -> Result<Record, serde_json::Error> {
+        Ok(match kind {
+            Kind::Question => Record::Question(serde_json::from_value(value)?),
+            Kind::Hypothesis => Record::Hypothesis(serde_json::from_value(value)?),
+            Kind::Entity => Record::Entity(serde_json::from_value(value)?),
+            Kind::Note => Record::Note(serde_json::from_value(value)?),
+            Kind::Link => Record::Link(serde_json::from_value(value)?),
+            Kind::Assessment => Record::Assessment(serde_json::from_value(value)?),
+        })
+    }
+
+    /// The occurred time of a note or a dated link.
+    pub fn when(&self) -> Option<&When> {
+        match self {
+            Record::Note(n) => n.when.as_ref(),
+            Record::Link(l) => l.when.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(id: &str) -> Meta {
+        let at = DateTime::parse_from_rfc3339("2024-03-04T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        Meta::new(id.parse().unwrap(), at, "ana")
+    }
+
+    #[test]
+    fn json_uses_spec_field_names_and_round_trips() {
+        let n = Record::Note(Note {
+            meta: meta("N3"),
+            text: "Meet at the yard\nmore".into(),
+            source: "CHIS".into(),
+            grade: Some("B2P".parse().unwrap()),
+            when: Some("~2024-03".parse().unwrap()),
+        });
+        let v = n.to_json();
+        assert_eq!(v["id"], "N3");
+        assert_eq!(v["grade"], "B2P");
+        assert_eq!(v["when"], "~2024-03");
+        assert_eq!(Record::from_bytes(Kind::Note, &n.to_bytes()).unwrap(), n);
+        assert_eq!(n.title(), "Meet at the yard");
+    }
+
+    #[test]
+    fn consistency_symbols_round_trip() {
+        for c in Consistency::ALL {
+            assert_eq!(c.symbol().parse::<Consistency>().unwrap(), c);
+        }
+        assert!("+++".parse::<Consistency>().is_err());
+    }
+}

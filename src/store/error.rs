@@ -1,0 +1,49 @@
+//! Errors the store reports: each one line naming the input and what was wrong with it.
+
+use crate::model::{Id, ParseError};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("workspace {0} is open elsewhere (another weft holds it); close it and try again")]
+    Locked(PathBuf),
+    #[error("no workspace at {0}: create one with `weft init {0}`")]
+    Missing(PathBuf),
+    #[error("workspace {path} has schema version {found}, newer than this weft understands ({known}); upgrade weft to open it")]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error("{0} is not a weft workspace: {1}")]
+    NotWorkspace(PathBuf, String),
+    #[error("no record {0}")]
+    NotFound(Id),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("workspace {0} is not empty: import needs an empty workspace")]
+    NotEmpty(PathBuf),
+    #[error("storage error in {path}: {source}")]
+    Db { path: PathBuf, source: sled::Error },
+    #[error("damaged record {key} in {tree}: {reason}")]
+    Corrupt {
+        tree: String,
+        key: String,
+        reason: String,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl StoreError {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        StoreError::Invalid(msg.into())
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,151 @@
+//! The index entries each record implies. Pure: given a record, the exact set of
+//! (key, value) pairs the index tree must hold for it. Writes, undo and `weft check`
+//! all derive entries here, so the indexes can never be maintained two ways.
+//!
+//! Keys start with one byte naming the index:
+//! - `e` end id, direction (`o` the link leaves it, `i` it arrives), link id -> the
+//!   other end's id: link ends, walked without decoding links
+//! - `t` occurred-time sort key, id: notes and dated links by `when`
+//! - `r` recorded time (micros), id: notes and links by `created`
+//! - `s` status byte, question id: questions by status
+//! - `p` parent id (zeros for a root), question id: the question tree
+//! - `h` question id, hypothesis id: hypotheses of a question
+//! - `n` lower-cased name or alias, 0, entity id: entities by name
+//! - `g` tag, 0, id: records by tag
+//! - `c` note id, link id: links citing a note as their source
+//! - `a` hypothesis id, note id -> assessment id: the matrix cells
+//! - `x` id -> search text: what fuzzy search reads without decoding records
+
+use crate::model::{Id, Record};
+
+pub const LINK_END: u8 = b'e';
+pub const OCCURRED: u8 = b't';
+pub const RECORDED: u8 = b'r';
+pub const STATUS: u8 = b's';
+pub const PARENT: u8 = b'p';
+pub const HYPOTHESES: u8 = b'h';
+pub const NAME: u8 = b'n';
+pub const TAG: u8 = b'g';
+pub const ASSESS: u8 = b'a';
+pub const CITES: u8 = b'c';
+pub const SEARCH: u8 = b'x';
+
+pub const OUT: u8 = b'o';
+pub const IN: u8 = b'i';
+
+/// The bytes of a missing parent: roots of the question tree sort first.
+pub const ROOT: [u8; 9] = [0; 9];
+
+pub type Entry = (Vec<u8>, Vec<u8>);
+
+/// An i64 as 8 bytes that sort in numeric order.
+pub fn ordered_i64(v: i64) -> [u8; 8] {
+    ((v as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+pub fn key(parts: &[&[u8]]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        k.extend_from_slice(p);
+    }
+    k
+}
+
+/// Normalises a name or alias for lookup.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The id at the end of an index key (every key but `a` and `x` ends with one).
+pub fn trailing_id(k: &[u8]) -> Option<Id> {
+    k.len()
+        .checked_sub(9)
+        .and_then(|start| Id::from_bytes(&k[start..]))
+}
+
+/// Every index entry `rec` implies.
+pub fn entries(rec: &Record) -> Vec<Entry> {
+    let id = rec.id().to_bytes();
+    let mut out: Vec<Entry> = Vec::new();
+    let plain = |k: Vec<u8>| -> Entry { (k, Vec::new()) };
+    for tag in &rec.meta().tags {
+        out.push(plain(key(&[&[TAG], tag.as_bytes(), &[0], &id])));
+    }
+    match rec {
+        Record::Question(q) => {
+            out.push(plain(key(&[&[STATUS, q.status.index()], &id])));
+            let parent = q.parent.map(|p| p.to_bytes()).unwrap_or(ROOT);
+            out.push(plain(key(&[&[PARENT], &parent, &id])));
+        }
+        Record::Hypothesis(h) => {
+            out.push(plain(key(&[&[HYPOTHESES], &h.question.to_bytes(), &id])));
+        }
+        Record::Entity(e) => {
+            let mut names: Vec<String> = std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .map(|n| name_key(n))
+                .filter(|n| !n.is_empty())
+                .collect();
+            names.sort();
+            names.dedup();
+            for n in names {
+                out.push(plain(key(&[&[NAME], n.as_bytes(), &[0], &id])));
+            }
+        }
+        Record::Note(n) => {
+            if let Some(w) = &n.when {
+                out.push(plain(key(&[&[OCCURRED], &ordered_i64(w.sort_key()), &id])));
+            }
+            let micros = n.meta.created.timestamp_micros();
+            out.push(plain(key(&[&[RECORDED], &ordered_i64(micros), &id])));
+        }
+        Record::Link(l) => {
+            out.push((
+                key(&[&[LINK_END], &l.from.to_bytes(), &[OUT], &id]),
+                l.to.to_bytes().to_vec(),
+            ));
+            out.push((
+                key(&[&[LINK_END], &l.to.to_bytes(), &[IN], &id]),
+                l.from.to_bytes().to_vec(),
+            ));
+            if let Some(s) = l.source {
+                out.push(plain(key(&[&[CITES], &s.to_bytes(), &id])));
+            }
+            if let Some(w) = &l.when {
+                out.push(plain(key(&[&[OCCURRED], &ordered_i64(w.sort_key()), &id])));
+            }
+            let micros = l.meta.created.timestamp_micros();
+            out.push(plain(key(&[&[RECORDED], &ordered_i64(micros), &id])));
+        }
+        Record::Assessment(a) => {
+            out.push((
+                key(&[&[ASSESS], &a.hypothesis.to_bytes(), &a.note.to_bytes()]),
+                id.to_vec(),
+            ));
+        }
+    }
+    if !matches!(rec, Record::Assessment(_)) {
+        out.push((key(&[&[SEARCH], &id]), rec.search_text().into_bytes()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordered_i64_sorts_numerically() {
+        let xs = [-5_000_000_000i64, -1, 0, 1, 1_700_000_000];
+        for w in xs.windows(2) {
+            assert!(ordered_i64(w[0]) < ordered_i64(w[1]));
+        }
+    }
+
+    #[test]
+    fn trailing_id_reads_the_last_nine_bytes() {
+        let id: Id = "Q7".parse().unwrap();
+        let k = key(&[&[STATUS, 0], &id.to_bytes()]);
+        assert_eq!(trailing_id(&k), Some(id));
+    }
+}

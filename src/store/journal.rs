@@ -1,0 +1,125 @@
+//! The append-only journal: one entry per record change, grouped by operation. It serves
+//! `weft log`, undo and accountability; nothing ever removes an entry.
+
+use super::{Change, Committed, Result, Store, StoreError, JOURNAL};
+use crate::model::{Id, Record};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub seq: u64,
+    /// The sequence number of the first entry of the same operation.
+    pub group: u64,
+    pub time: DateTime<Utc>,
+    pub user: String,
+    pub op: String,
+    pub id: Id,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    /// For an undo, the group it reverted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<u64>,
+}
+
+impl JournalEntry {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<JournalEntry> {
+        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+            tree: "journal".into(),
+            key: String::from("entry"),
+            reason: e.to_string(),
+        })
+    }
+
+    fn record(&self, v: &Option<serde_json::Value>) -> Result<Option<Record>> {
+        v.clone()
+            .map(|v| Record::from_json(self.id.kind, v))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt {
+                tree: "journal".into(),
+                key: self.seq.to_string(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+impl Store {
+    fn journal(&self) -> &sled::Tree {
+        &self.trees[JOURNAL]
+    }
+
+    /// Journal entries, newest first.
+    pub fn log(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
+        self.journal().iter().rev().map(move |r| {
+            let (_, v) = r.map_err(|e| self.db_err(e))?;
+            JournalEntry::decode(&v)
+        })
+    }
+
+    /// Journal entries, oldest first (export and check read this way).
+    pub fn log_forward(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
+        self.journal().iter().map(move |r| {
+            let (_, v) = r.map_err(|e| self.db_err(e))?;
+            JournalEntry::decode(&v)
+        })
+    }
+
+    /// The newest operation that can still be undone: not an undo itself and not already
+    /// undone. Undoing twice walks further back.
+    fn undo_target(&self) -> Result<Option<Vec<JournalEntry>>> {
+        let mut undone = std::collections::HashSet::new();
+        let mut group: Option<Vec<JournalEntry>> = None;
+        for entry in self.log() {
+            let entry = entry?;
+            if let Some(g) = &group {
+                if g[0].group != entry.group {
+                    break;
+                }
+            }
+            if let Some(target) = entry.undoes {
+                undone.insert(target);
+                continue;
+            }
+            if undone.contains(&entry.group) {
+                continue;
+            }
+            group.get_or_insert_with(Vec::new).push(entry);
+        }
+        Ok(group)
+    }
+
+    /// Reverts the newest operation not yet undone, as a new journaled operation.
+    /// Returns the operation's name and what was touched, or `None` when there is
+    /// nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<(String, Committed)>> {
+        let Some(entries) = self.undo_target()? else {
+            return Ok(None);
+        };
+        let group = entries[0].group;
+        let op = entries[0].op.clone();
+        let mut changes = Vec::with_capacity(entries.len());
+        // entries are newest first: revert in that order
+        for e in &entries {
+            let current = self.get(e.id)?;
+            let want = e.record(&e.before)?;
+            let expected_now = e.record(&e.after)?;
+            if current != expected_now {
+                return Err(StoreError::invalid(format!(
+                    "cannot undo {op}: {} has changed since",
+                    e.id
+                )));
+            }
+            changes.push(super::Change {
+                before: current,
+                after: want,
+            });
+        }
+        let changes: Vec<Change> = changes;
+        let done = self.commit("undo", changes, Some(group))?;
+        Ok(Some((op, done)))
+    }
+}

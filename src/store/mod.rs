@@ -1,0 +1,299 @@
+//! The workspace store: the only module that touches sled.
+//!
+//! One tree per record kind (key: the id number, big-endian; value: the record as JSON),
+//! one index tree (see [`index`]), the append-only journal and a meta tree holding the
+//! schema version and the counters. Every operation gathers its whole change set first,
+//! writes it in one multi-tree transaction together with its journal entries, index
+//! deltas and counters, and flushes before it returns. Single-writer is guaranteed by
+//! sled's file lock across processes and by `&mut self` within one.
+
+mod check;
+mod error;
+pub mod index;
+mod journal;
+mod open;
+mod read;
+mod write;
+
+pub use check::Problem;
+pub use error::{Result, StoreError};
+pub use journal::JournalEntry;
+pub use open::{default_workspace, resolve_workspace, OpenOptions};
+pub use read::{Direction, Neighbour, PathStep, SearchHit, TimeAxis};
+pub use write::{NewEntity, NewLink, NewNote, NewQuestion};
+
+use crate::model::{Id, Kind, Record, Sees, Status};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The schema this build writes and understands.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const TREE_NAMES: [&str; 9] = ["Q", "H", "E", "N", "L", "A", "index", "journal", "meta"];
+const INDEX: usize = 6;
+const JOURNAL: usize = 7;
+const META: usize = 8;
+const STATE_KEY: &[u8] = b"state";
+const SCHEMA_KEY: &[u8] = b"schema";
+
+/// Counters kept beside the data so that no screen has to count by scanning.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// The next number to hand out, per kind letter. Numbers are never reused.
+    pub next: BTreeMap<char, u64>,
+    /// The next journal sequence number.
+    pub seq: u64,
+    /// Records per kind letter.
+    pub counts: BTreeMap<char, u64>,
+    /// Questions per status word.
+    pub status: BTreeMap<String, u64>,
+    /// Questions per SEES kind word.
+    pub sees: BTreeMap<String, u64>,
+}
+
+impl State {
+    pub fn count(&self, kind: Kind) -> u64 {
+        self.counts.get(&kind.letter()).copied().unwrap_or(0)
+    }
+
+    pub fn status_count(&self, s: Status) -> u64 {
+        self.status.get(s.as_str()).copied().unwrap_or(0)
+    }
+
+    pub fn sees_count(&self, s: Sees) -> u64 {
+        self.sees.get(s.as_str()).copied().unwrap_or(0)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum()
+    }
+
+    fn account(&mut self, rec: &Record, sign: i64) {
+        let bump = |m: &mut u64| *m = m.saturating_add_signed(sign);
+        bump(self.counts.entry(rec.id().kind.letter()).or_default());
+        if let Record::Question(q) = rec {
+            bump(self.status.entry(q.status.as_str().into()).or_default());
+            bump(self.sees.entry(q.kind.as_str().into()).or_default());
+        }
+    }
+}
+
+/// One record's change inside an operation: absent before means created, absent after
+/// means deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub before: Option<Record>,
+    pub after: Option<Record>,
+}
+
+impl Change {
+    pub fn id(&self) -> Id {
+        self.after
+            .as_ref()
+            .or(self.before.as_ref())
+            .map(Record::id)
+            .expect("a change has a before or an after")
+    }
+}
+
+/// What a committed operation did: its journal group and the ids it touched.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Committed {
+    pub group: u64,
+    pub ids: Vec<Id>,
+}
+
+/// An open workspace.
+pub struct Store {
+    db: sled::Db,
+    path: PathBuf,
+    trees: Vec<sled::Tree>,
+    state: State,
+    user: String,
+    clock: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// The workspace directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The counters: records per kind, questions per status and SEES kind.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The name written as `by` on every change.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn set_user(&mut self, user: &str) {
+        self.user = user.to_string();
+    }
+
+    /// Fixes the time written on changes (the demo loader and tests use it); `None`
+    /// returns to the clock.
+    pub fn set_clock(&mut self, at: Option<DateTime<Utc>>) {
+        self.clock = at;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.unwrap_or_else(Utc::now)
+    }
+
+    fn db_err(&self, source: sled::Error) -> StoreError {
+        StoreError::Db {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn tree(&self, kind: Kind) -> &sled::Tree {
+        &self.trees[kind_slot(kind)]
+    }
+
+    fn index(&self) -> &sled::Tree {
+        &self.trees[INDEX]
+    }
+
+    /// True when the workspace holds no records.
+    pub fn is_empty(&self) -> bool {
+        self.state.total() == 0 && self.state.seq == 0
+    }
+
+    /// Writes one operation: records, index deltas, journal entries and counters in one
+    /// transaction, then flushes. Nothing is written when it fails.
+    pub(crate) fn commit(
+        &mut self,
+        op: &str,
+        changes: Vec<Change>,
+        undoes: Option<u64>,
+    ) -> Result<Committed> {
+        let changes = merge_changes(changes);
+        if changes.is_empty() {
+            return Ok(Committed::default());
+        }
+        let mut state = self.state.clone();
+        let mut batches: Vec<sled::Batch> =
+            (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
+        let group = state.seq;
+        let time = self.now();
+        let mut ids = Vec::with_capacity(changes.len());
+        for change in &changes {
+            let id = change.id();
+            ids.push(id);
+            let next = state.next.entry(id.kind.letter()).or_insert(1);
+            *next = (*next).max(id.num + 1);
+            let slot = kind_slot(id.kind);
+            match &change.after {
+                Some(rec) => batches[slot].insert(&id.num.to_be_bytes(), rec.to_bytes()),
+                None => batches[slot].remove(&id.num.to_be_bytes()),
+            }
+            let old = change
+                .before
+                .as_ref()
+                .map(index::entries)
+                .unwrap_or_default();
+            let new = change
+                .after
+                .as_ref()
+                .map(index::entries)
+                .unwrap_or_default();
+            for (k, _) in &old {
+                if !new.iter().any(|(nk, _)| nk == k) {
+                    batches[INDEX].remove(k.as_slice());
+                }
+            }
+            for (k, v) in new {
+                if !old.iter().any(|(ok, ov)| *ok == k && *ov == v) {
+                    batches[INDEX].insert(k, v);
+                }
+            }
+            if let Some(b) = &change.before {
+                state.account(b, -1);
+            }
+            if let Some(a) = &change.after {
+                state.account(a, 1);
+            }
+            let entry = JournalEntry {
+                seq: state.seq,
+                group,
+                time,
+                user: self.user.clone(),
+                op: op.to_string(),
+                id,
+                before: change.before.as_ref().map(Record::to_json),
+                after: change.after.as_ref().map(Record::to_json),
+                undoes,
+            };
+            batches[JOURNAL].insert(&state.seq.to_be_bytes(), entry.to_bytes());
+            state.seq += 1;
+        }
+        let state_bytes =
+            serde_json::to_vec(&state).map_err(|e| StoreError::invalid(e.to_string()))?;
+        batches[META].insert(STATE_KEY, state_bytes);
+        self.apply(&batches)?;
+        self.state = state;
+        Ok(Committed { group, ids })
+    }
+
+    /// Applies one batch per tree atomically and flushes.
+    fn apply(&self, batches: &[sled::Batch]) -> Result<()> {
+        use sled::transaction::{TransactionError, Transactional};
+        let result: std::result::Result<(), TransactionError<()>> =
+            self.trees.as_slice().transaction(|tx| {
+                for (tree, batch) in tx.iter().zip(batches) {
+                    tree.apply_batch(batch)?;
+                }
+                Ok(())
+            });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Storage(e)) => return Err(self.db_err(e)),
+            Err(TransactionError::Abort(())) => {
+                return Err(StoreError::invalid("the write was aborted"))
+            }
+        }
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(())
+    }
+
+    /// Hands out the next number for `kind` without writing; `commit` records it.
+    fn reserve(&self, kind: Kind, offset: u64) -> Id {
+        let next = self.state.next.get(&kind.letter()).copied().unwrap_or(1);
+        Id::new(kind, next + offset)
+    }
+}
+
+fn kind_slot(kind: Kind) -> usize {
+    match kind {
+        Kind::Question => 0,
+        Kind::Hypothesis => 1,
+        Kind::Entity => 2,
+        Kind::Note => 3,
+        Kind::Link => 4,
+        Kind::Assessment => 5,
+    }
+}
+
+/// Folds several changes of one record into one, keeping first `before` and last `after`,
+/// in order of first appearance.
+fn merge_changes(changes: Vec<Change>) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::with_capacity(changes.len());
+    let mut seen: std::collections::HashMap<Id, usize> = Default::default();
+    for c in changes {
+        match seen.get(&c.id()) {
+            Some(&at) => out[at].after = c.after,
+            None => {
+                seen.insert(c.id(), out.len());
+                out.push(c);
+            }
+        }
+    }
+    out.retain(|c| c.before != c.after);
+    out
+}

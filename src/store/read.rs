@@ -1,0 +1,309 @@
+//! Reading the workspace: single records, lists, and the index-backed queries every pane
+//! needs (neighbours, the question tree, time ranges, search, shortest paths).
+
+use super::index::{self, ordered_i64, trailing_id};
+use super::{Result, Store, StoreError};
+use crate::model::{Id, Kind, Link, Record, Status};
+use chrono::{DateTime, NaiveDateTime};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use std::collections::{HashMap, VecDeque};
+
+/// Which way a link runs, seen from one of its ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Out,
+    In,
+}
+
+impl Direction {
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Direction::Out => "->",
+            Direction::In => "<-",
+        }
+    }
+}
+
+/// One link seen from a record: the link, its direction and the record at its other end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Neighbour {
+    pub link: Link,
+    pub dir: Direction,
+    pub other: Id,
+}
+
+/// One step of a path: the link taken and the direction it was walked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathStep {
+    pub link: Link,
+    pub dir: Direction,
+    pub to: Id,
+}
+
+/// A fuzzy-search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub id: Id,
+    pub score: i64,
+    pub text: String,
+}
+
+/// The two clocks of the timeline: when it happened, or when it was entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeAxis {
+    Occurred,
+    Recorded,
+}
+
+impl Store {
+    /// One record, or `None` when the id was never used or was deleted.
+    pub fn get(&self, id: Id) -> Result<Option<Record>> {
+        let tree = self.tree(id.kind);
+        match tree.get(id.num.to_be_bytes()).map_err(|e| self.db_err(e))? {
+            None => Ok(None),
+            Some(v) => Record::from_bytes(id.kind, &v)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt {
+                    tree: id.kind.noun().into(),
+                    key: id.to_string(),
+                    reason: e.to_string(),
+                }),
+        }
+    }
+
+    /// One record that must exist.
+    pub fn require(&self, id: Id) -> Result<Record> {
+        self.get(id)?.ok_or(StoreError::NotFound(id))
+    }
+
+    /// Every record of a kind, in id order, decoded as it is read.
+    pub fn records(&self, kind: Kind) -> impl DoubleEndedIterator<Item = Result<Record>> + '_ {
+        self.tree(kind).iter().map(move |r| {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            Record::from_bytes(kind, &v).map_err(|e| StoreError::Corrupt {
+                tree: kind.noun().into(),
+                key: format!("{k:?}"),
+                reason: e.to_string(),
+            })
+        })
+    }
+
+    /// The ids under an index prefix (the id is the key's last nine bytes).
+    pub(crate) fn index_ids(&self, prefix: &[u8]) -> Result<Vec<Id>> {
+        let mut out = Vec::new();
+        for r in self.index().scan_prefix(prefix) {
+            let (k, _) = r.map_err(|e| self.db_err(e))?;
+            if let Some(id) = trailing_id(&k) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sub-questions of `parent`, or the top-level questions for `None`, in id order.
+    pub fn children(&self, parent: Option<Id>) -> Result<Vec<Id>> {
+        let p = parent.map(|p| p.to_bytes()).unwrap_or(index::ROOT);
+        self.index_ids(&index::key(&[&[index::PARENT], &p]))
+    }
+
+    /// Questions with a status, in id order.
+    pub fn questions_with_status(&self, s: Status) -> Result<Vec<Id>> {
+        self.index_ids(&[index::STATUS, s.index()])
+    }
+
+    /// Hypotheses of a question, in id order.
+    pub fn hypotheses_of(&self, q: Id) -> Result<Vec<Id>> {
+        self.index_ids(&index::key(&[&[index::HYPOTHESES], &q.to_bytes()]))
+    }
+
+    /// Records carrying a tag, in id order.
+    pub fn tagged(&self, tag: &str) -> Result<Vec<Id>> {
+        self.index_ids(&index::key(&[&[index::TAG], tag.as_bytes(), &[0]]))
+    }
+
+    /// Links that cite a note as their source.
+    pub fn links_citing(&self, note: Id) -> Result<Vec<Id>> {
+        self.index_ids(&index::key(&[&[index::CITES], &note.to_bytes()]))
+    }
+
+    /// The assessment cell for (hypothesis, note), if any.
+    pub fn assessment(&self, h: Id, n: Id) -> Result<Option<Id>> {
+        let k = index::key(&[&[index::ASSESS], &h.to_bytes(), &n.to_bytes()]);
+        let v = self.index().get(k).map_err(|e| self.db_err(e))?;
+        Ok(v.and_then(|v| Id::from_bytes(&v)))
+    }
+
+    fn assessment_ids(&self, prefix: &[u8], filter: impl Fn(&[u8]) -> bool) -> Result<Vec<Id>> {
+        let mut out = Vec::new();
+        for r in self.index().scan_prefix(prefix) {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            if filter(&k) {
+                out.extend(Id::from_bytes(&v));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn assessments_of_hypothesis(&self, h: Id) -> Result<Vec<Id>> {
+        self.assessment_ids(&index::key(&[&[index::ASSESS], &h.to_bytes()]), |_| true)
+    }
+
+    /// Assessments citing a note. The matrix index is keyed by hypothesis, so this walks
+    /// it; matrices are small (tens of hypotheses by hundreds of notes).
+    pub fn assessments_of_note(&self, n: Id) -> Result<Vec<Id>> {
+        let nb = n.to_bytes();
+        self.assessment_ids(&[index::ASSESS], |k| k.ends_with(&nb))
+    }
+
+    /// The ids at the other end of every link touching `id`, with the link id and the
+    /// direction, read from the index alone.
+    pub fn adjacent(&self, id: Id) -> Result<Vec<(Id, Direction, Id)>> {
+        let prefix = index::key(&[&[index::LINK_END], &id.to_bytes()]);
+        let mut out = Vec::new();
+        for r in self.index().scan_prefix(&prefix) {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            let dir = if k.get(10) == Some(&index::OUT) {
+                Direction::Out
+            } else {
+                Direction::In
+            };
+            if let (Some(link), Some(other)) = (trailing_id(&k), Id::from_bytes(&v)) {
+                out.push((link, dir, other));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every link touching `id`, grouped as the index orders them: outgoing, then incoming.
+    pub fn neighbours(&self, id: Id) -> Result<Vec<Neighbour>> {
+        let mut out = Vec::new();
+        for (link_id, dir, other) in self.adjacent(id)? {
+            if let Some(Record::Link(link)) = self.get(link_id)? {
+                out.push(Neighbour { link, dir, other });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records on a time axis between two instants (inclusive), oldest first; reverse
+    /// the iterator for newest first. Reads the time index only.
+    pub fn timeline(
+        &self,
+        axis: TimeAxis,
+        from: Option<NaiveDateTime>,
+        to: Option<NaiveDateTime>,
+    ) -> impl DoubleEndedIterator<Item = Result<(NaiveDateTime, Id)>> + '_ {
+        let (prefix, scale) = match axis {
+            TimeAxis::Occurred => (index::OCCURRED, 1_000_000i64),
+            TimeAxis::Recorded => (index::RECORDED, 1i64),
+        };
+        let to_key = move |t: NaiveDateTime| -> i64 {
+            let micros = t.and_utc().timestamp_micros();
+            micros / scale
+        };
+        let lo = index::key(&[
+            &[prefix],
+            &ordered_i64(from.map(to_key).unwrap_or(i64::MIN)),
+        ]);
+        let hi = index::key(&[
+            &[prefix],
+            &ordered_i64(to.map(to_key).unwrap_or(i64::MAX)),
+            &[0xff; 10],
+        ]);
+        self.index().range(lo..hi).map(move |r| {
+            let (k, _) = r.map_err(|e| self.db_err(e))?;
+            let raw: [u8; 8] = k[1..9].try_into().unwrap_or_default();
+            let v = (u64::from_be_bytes(raw) ^ (1 << 63)) as i64;
+            let at = DateTime::from_timestamp_micros(v.saturating_mul(scale))
+                .map(|d| d.naive_utc())
+                .unwrap_or_default();
+            let id = trailing_id(&k).ok_or_else(|| StoreError::Corrupt {
+                tree: "index".into(),
+                key: format!("{k:?}"),
+                reason: "time entry without an id".into(),
+            })?;
+            Ok((at, id))
+        })
+    }
+
+    /// Fuzzy search over titles, names, aliases and note text; best first.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let matcher = SkimMatcherV2::default().ignore_case();
+        let mut hits: Vec<SearchHit> = Vec::new();
+        for r in self.index().scan_prefix([index::SEARCH]) {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            let text = String::from_utf8_lossy(&v);
+            let id_text = trailing_id(&k).map(|i| i.to_string()).unwrap_or_default();
+            let score = if id_text.eq_ignore_ascii_case(query.trim()) {
+                Some(i64::MAX / 2)
+            } else {
+                matcher.fuzzy_match(&text, query)
+            };
+            if let (Some(score), Some(id)) = (score, trailing_id(&k)) {
+                hits.push(SearchHit {
+                    id,
+                    score,
+                    text: text.into_owned(),
+                });
+            }
+        }
+        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// The shortest chain of links from `from` to `to` (breadth-first over the link-end
+    /// index, either direction), at most `max_hops` links long.
+    pub fn shortest_path(
+        &self,
+        from: Id,
+        to: Id,
+        max_hops: usize,
+    ) -> Result<Option<Vec<PathStep>>> {
+        self.require(from)?;
+        self.require(to)?;
+        if from == to {
+            return Ok(Some(Vec::new()));
+        }
+        let mut came: HashMap<Id, (Id, Direction, Id)> = HashMap::new();
+        let mut frontier = VecDeque::from([(from, 0usize)]);
+        came.insert(from, (from, Direction::Out, from));
+        while let Some((cur, depth)) = frontier.pop_front() {
+            if depth >= max_hops {
+                continue;
+            }
+            for (link, dir, other) in self.adjacent(cur)? {
+                if came.contains_key(&other) {
+                    continue;
+                }
+                came.insert(other, (cur, dir, link));
+                if other == to {
+                    return self.unwind(&came, from, to).map(Some);
+                }
+                frontier.push_back((other, depth + 1));
+            }
+        }
+        Ok(None)
+    }
+
+    fn unwind(
+        &self,
+        came: &HashMap<Id, (Id, Direction, Id)>,
+        from: Id,
+        to: Id,
+    ) -> Result<Vec<PathStep>> {
+        let mut steps = Vec::new();
+        let mut cur = to;
+        while cur != from {
+            let (prev, dir, link_id) = came[&cur];
+            let Record::Link(link) = self.require(link_id)? else {
+                return Err(StoreError::NotFound(link_id));
+            };
+            steps.push(PathStep { link, dir, to: cur });
+            cur = prev;
+        }
+        steps.reverse();
+        Ok(steps)
+    }
+}

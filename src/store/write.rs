@@ -1,0 +1,438 @@
+//! Whole operations that change the workspace. Each one reads what it needs, validates,
+//! gathers its complete change set (cascades and mention links included) and commits it
+//! once.
+
+use super::index::{self, name_key};
+use super::{Change, Committed, Result, Store, StoreError};
+use crate::model::record::MENTIONS;
+use crate::model::{
+    fields, text, Assessment, Consistency, Entity, EntityKind, Grade, Hypothesis, HypothesisStatus,
+    Id, Kind, Link, Meta, Note, Question, Record, Sees, Status, When, Yardstick,
+};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A question to add.
+#[derive(Debug, Clone)]
+pub struct NewQuestion {
+    pub title: String,
+    pub detail: String,
+    pub status: Status,
+    pub priority: u8,
+    pub kind: Sees,
+    pub parent: Option<Id>,
+    pub review_by: Option<NaiveDate>,
+    pub tags: Vec<String>,
+}
+
+impl NewQuestion {
+    pub fn new(title: &str) -> Self {
+        NewQuestion {
+            title: title.to_string(),
+            detail: String::new(),
+            status: Status::Open,
+            priority: 2,
+            kind: Sees::Situation,
+            parent: None,
+            review_by: None,
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// An entity to add.
+#[derive(Debug, Clone)]
+pub struct NewEntity {
+    pub name: String,
+    pub kind: EntityKind,
+    pub aliases: Vec<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub tags: Vec<String>,
+}
+
+/// A note to add.
+#[derive(Debug, Clone, Default)]
+pub struct NewNote {
+    pub text: String,
+    pub source: String,
+    pub grade: Option<Grade>,
+    pub when: Option<When>,
+    pub tags: Vec<String>,
+}
+
+/// A link to add.
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    pub from: Id,
+    pub to: Id,
+    pub label: String,
+    pub confidence: Option<Yardstick>,
+    pub source: Option<Id>,
+    pub when: Option<When>,
+}
+
+impl Store {
+    fn meta_for(&self, id: Id, tags: Vec<String>) -> Meta {
+        let mut m = Meta::new(id, self.now(), &self.user);
+        m.tags = tags;
+        m
+    }
+
+    pub fn add_question(&mut self, q: NewQuestion) -> Result<Id> {
+        let id = self.reserve(Kind::Question, 0);
+        let rec = Record::Question(Question {
+            meta: self.meta_for(id, q.tags),
+            title: q.title.trim().to_string(),
+            detail: q.detail,
+            status: q.status,
+            priority: q.priority,
+            kind: q.kind,
+            parent: q.parent,
+            review_by: q.review_by,
+            answer: None,
+        });
+        self.create("add question", rec)
+    }
+
+    pub fn add_hypothesis(
+        &mut self,
+        question: Id,
+        statement: &str,
+        likelihood: Option<Yardstick>,
+    ) -> Result<Id> {
+        let id = self.reserve(Kind::Hypothesis, 0);
+        let rec = Record::Hypothesis(Hypothesis {
+            meta: self.meta_for(id, Vec::new()),
+            statement: statement.trim().to_string(),
+            question,
+            likelihood,
+            status: HypothesisStatus::Live,
+        });
+        self.create("add hypothesis", rec)
+    }
+
+    pub fn add_entity(&mut self, e: NewEntity) -> Result<Id> {
+        let id = self.reserve(Kind::Entity, 0);
+        let rec = Record::Entity(Entity {
+            meta: self.meta_for(id, e.tags),
+            name: e.name.trim().to_string(),
+            kind: e.kind,
+            aliases: e.aliases.iter().map(|a| a.trim().to_string()).collect(),
+            attributes: e.attributes,
+        });
+        self.create("add entity", rec)
+    }
+
+    pub fn add_note(&mut self, n: NewNote) -> Result<Id> {
+        let id = self.reserve(Kind::Note, 0);
+        let rec = Record::Note(Note {
+            meta: self.meta_for(id, n.tags),
+            text: n.text,
+            source: n.source,
+            grade: n.grade,
+            when: n.when,
+        });
+        self.create("add note", rec)
+    }
+
+    pub fn link(&mut self, l: NewLink) -> Result<Id> {
+        let id = self.reserve(Kind::Link, 0);
+        let rec = Record::Link(Link {
+            meta: self.meta_for(id, Vec::new()),
+            from: l.from,
+            to: l.to,
+            label: l.label.trim().to_string(),
+            confidence: l.confidence,
+            source: l.source,
+            when: l.when,
+            auto: false,
+        });
+        self.create("link", rec)
+    }
+
+    /// Records how consistent a note is with a hypothesis, replacing an earlier cell.
+    pub fn assess(&mut self, hypothesis: Id, note: Id, c: Consistency) -> Result<Id> {
+        if let Some(existing) = self.assessment(hypothesis, note)? {
+            let mut rec = self.require(existing)?;
+            if let Record::Assessment(a) = &mut rec {
+                a.consistency = c;
+            }
+            self.update("assess", rec)?;
+            return Ok(existing);
+        }
+        let id = self.reserve(Kind::Assessment, 0);
+        let rec = Record::Assessment(Assessment {
+            meta: self.meta_for(id, Vec::new()),
+            hypothesis,
+            note,
+            consistency: c,
+        });
+        self.create("assess", rec)
+    }
+
+    fn create(&mut self, op: &str, rec: Record) -> Result<Id> {
+        self.validate(&rec)?;
+        let id = rec.id();
+        let mut changes = vec![Change {
+            before: None,
+            after: Some(rec.clone()),
+        }];
+        if let Record::Note(n) = &rec {
+            changes.extend(self.mention_changes(n)?);
+        }
+        self.commit(op, changes, None)?;
+        Ok(id)
+    }
+
+    /// Sets named fields from text (`weft set`): every field is parsed and the result
+    /// validated before anything is written.
+    pub fn set_fields(&mut self, id: Id, assignments: &[(String, String)]) -> Result<Committed> {
+        let mut rec = self.require(id)?;
+        for (field, value) in assignments {
+            fields::set_field(&mut rec, field, value)?;
+        }
+        self.update("set", rec)
+    }
+
+    /// Replaces a record with an edited copy, after validation; `updated` is stamped and
+    /// a note's mention links follow its text.
+    pub fn update(&mut self, op: &str, mut rec: Record) -> Result<Committed> {
+        let id = rec.id();
+        let before = self.require(id)?;
+        if let (Record::Link(old), Record::Link(new)) = (&before, &rec) {
+            if old.auto && (old.from != new.from || old.to != new.to || old.label != new.label) {
+                return Err(StoreError::invalid(format!(
+                    "{id} is a mention kept in step with its note's text: edit the note instead"
+                )));
+            }
+        }
+        {
+            let m = rec.meta_mut();
+            m.created = before.meta().created;
+            m.by = before.meta().by.clone();
+        }
+        if rec == before {
+            return Ok(Committed::default());
+        }
+        rec.meta_mut().updated = self.now();
+        self.validate(&rec)?;
+        let mut changes = vec![Change {
+            before: Some(before),
+            after: Some(rec.clone()),
+        }];
+        if let Record::Note(n) = &rec {
+            changes.extend(self.mention_changes(n)?);
+        }
+        self.commit(op, changes, None)
+    }
+
+    /// Deletes a record with everything that cannot stand without it: its links, a
+    /// question's hypotheses, a hypothesis's or note's assessments. Links that cite a
+    /// deleted note as their source lose the citation. A question with sub-questions is
+    /// refused.
+    pub fn delete(&mut self, id: Id) -> Result<Committed> {
+        let rec = self.require(id)?;
+        if let Record::Question(_) = rec {
+            let kids = self.children(Some(id))?;
+            if !kids.is_empty() {
+                let list: Vec<String> = kids.iter().map(Id::to_string).collect();
+                return Err(StoreError::invalid(format!(
+                    "{id} has sub-questions {}: delete or move them first",
+                    list.join(", ")
+                )));
+            }
+        }
+        let mut doomed: BTreeSet<Id> = BTreeSet::new();
+        let mut queue = vec![id];
+        while let Some(cur) = queue.pop() {
+            if !doomed.insert(cur) {
+                continue;
+            }
+            for n in self.neighbours(cur)? {
+                queue.push(n.link.meta.id);
+            }
+            match cur.kind {
+                Kind::Question => queue.extend(self.hypotheses_of(cur)?),
+                Kind::Hypothesis => queue.extend(self.assessments_of_hypothesis(cur)?),
+                Kind::Note => queue.extend(self.assessments_of_note(cur)?),
+                _ => {}
+            }
+        }
+        let mut changes = Vec::new();
+        for d in &doomed {
+            if let Some(r) = self.get(*d)? {
+                changes.push(Change {
+                    before: Some(r),
+                    after: None,
+                });
+            }
+        }
+        if id.kind == Kind::Note {
+            for link_id in self.links_citing(id)? {
+                if doomed.contains(&link_id) {
+                    continue;
+                }
+                let before = self.require(link_id)?;
+                let mut after = before.clone();
+                if let Record::Link(l) = &mut after {
+                    l.source = None;
+                    l.meta.updated = self.now();
+                }
+                changes.push(Change {
+                    before: Some(before),
+                    after: Some(after),
+                });
+            }
+        }
+        // the record itself first, so the journal reads naturally
+        changes.sort_by_key(|c| c.id() != id);
+        self.commit("delete", changes, None)
+    }
+
+    /// The changes that bring a note's automatic "mentions" links in step with its text.
+    fn mention_changes(&self, note: &Note) -> Result<Vec<Change>> {
+        let nid = note.meta.id;
+        let found = text::mentions(&note.text);
+        let mut wanted: BTreeSet<Id> = BTreeSet::new();
+        for name in &found.names {
+            wanted.extend(self.entities_named(name)?);
+        }
+        for id in found.ids {
+            if self.get(id)?.is_some() {
+                wanted.insert(id);
+            }
+        }
+        let mut changes = Vec::new();
+        let mut have: BTreeSet<Id> = BTreeSet::new();
+        if self.get(nid)?.is_some() {
+            for n in self.neighbours(nid)? {
+                let l = &n.link;
+                if l.auto && l.from == nid && l.label == MENTIONS {
+                    if wanted.contains(&l.to) && have.insert(l.to) {
+                        continue;
+                    }
+                    changes.push(Change {
+                        before: Some(Record::Link(l.clone())),
+                        after: None,
+                    });
+                }
+            }
+        }
+        let mut next = 0;
+        for target in wanted.difference(&have) {
+            let id = self.reserve(Kind::Link, next);
+            next += 1;
+            changes.push(Change {
+                before: None,
+                after: Some(Record::Link(Link {
+                    meta: self.meta_for(id, Vec::new()),
+                    from: nid,
+                    to: *target,
+                    label: MENTIONS.into(),
+                    confidence: None,
+                    source: Some(nid),
+                    when: note.when.clone(),
+                    auto: true,
+                })),
+            });
+        }
+        Ok(changes)
+    }
+
+    /// Checks a record against the workspace: required text, ranges, and that every id
+    /// it refers to exists and is of the right kind.
+    pub(crate) fn validate(&self, rec: &Record) -> Result<()> {
+        let id = rec.id();
+        let bad = |msg: String| Err(StoreError::invalid(format!("{id}: {msg}")));
+        for t in &rec.meta().tags {
+            fields::parse_tag(t)?;
+        }
+        match rec {
+            Record::Question(q) => {
+                if q.title.trim().is_empty() {
+                    return bad("a question needs a title".into());
+                }
+                fields::parse_priority(&q.priority.to_string())?;
+                if let Some(p) = q.parent {
+                    self.expect_kind(p, Kind::Question, "parent")?;
+                    let mut cur = Some(p);
+                    let mut hops = 0;
+                    while let Some(c) = cur {
+                        if c == id || hops > 10_000 {
+                            return bad(format!("parent {p} would make a loop of sub-questions"));
+                        }
+                        cur = match self.get(c)? {
+                            Some(Record::Question(pq)) => pq.parent,
+                            _ => None,
+                        };
+                        hops += 1;
+                    }
+                }
+                if q.status == Status::Answered
+                    && q.answer.as_ref().is_none_or(|a| a.text.trim().is_empty())
+                {
+                    return bad("status answered needs an answer (answer=TEXT)".into());
+                }
+            }
+            Record::Hypothesis(h) => {
+                if h.statement.trim().is_empty() {
+                    return bad("a hypothesis needs a statement".into());
+                }
+                self.expect_kind(h.question, Kind::Question, "question")?;
+            }
+            Record::Entity(e) => {
+                if e.name.trim().is_empty() {
+                    return bad("an entity needs a name".into());
+                }
+                if e.name.contains('\n') || e.aliases.iter().any(|a| a.contains('\n')) {
+                    return bad("names and aliases are one line".into());
+                }
+            }
+            Record::Note(n) => {
+                if n.text.trim().is_empty() {
+                    return bad("a note needs text".into());
+                }
+            }
+            Record::Link(l) => {
+                if l.label.trim().is_empty() {
+                    return bad("a link needs a label".into());
+                }
+                if l.from == l.to {
+                    return bad(format!("a link cannot join {} to itself", l.from));
+                }
+                for end in [l.from, l.to] {
+                    if end.kind == Kind::Link || self.get(end)?.is_none() {
+                        return Err(StoreError::NotFound(end));
+                    }
+                }
+                if let Some(s) = l.source {
+                    self.expect_kind(s, Kind::Note, "source")?;
+                }
+            }
+            Record::Assessment(a) => {
+                self.expect_kind(a.hypothesis, Kind::Hypothesis, "hypothesis")?;
+                self.expect_kind(a.note, Kind::Note, "note")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn expect_kind(&self, id: Id, kind: Kind, role: &str) -> Result<()> {
+        if id.kind != kind {
+            return Err(StoreError::invalid(format!(
+                "{role} {id} is not a {}",
+                kind.noun()
+            )));
+        }
+        if self.get(id)?.is_none() {
+            return Err(StoreError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Entities whose name or an alias is `name` (case-insensitive).
+    pub fn entities_named(&self, name: &str) -> Result<Vec<Id>> {
+        let prefix = index::key(&[&[index::NAME], name_key(name).as_bytes(), &[0]]);
+        self.index_ids(&prefix)
+    }
+}
