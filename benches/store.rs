@@ -1,1 +1,91 @@
-fn main() {}
+//! Store operations on a 100,000-record workspace: add note, add link, neighbours, a
+//! timeline range read, and search. Writes include the flush (durability) they pay in
+//! real use.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use weft::model::{Id, Kind};
+use weft::store::{NewLink, NewNote, OpenOptions, Store, TimeAxis};
+use weft::synth::{generate, Spec};
+
+const SIZE: u64 = 100_000;
+
+fn workspace() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    let mut store = Store::open(&dir.path().join("ws"), &opts).expect("open");
+    generate(&mut store, &Spec::sized(SIZE), |_| {}).expect("generate");
+    (dir, store)
+}
+
+fn benches(c: &mut Criterion) {
+    let (_dir, mut store) = workspace();
+    let entities = store.state().count(Kind::Entity);
+    let mut g = c.benchmark_group("store_100k");
+    g.sample_size(30);
+    g.bench_function("add_note_flushed", |b| {
+        b.iter(|| {
+            store
+                .add_note(NewNote {
+                    text: "Bench note mentioning E7\nbody".into(),
+                    when: Some("2023-05-04".parse().expect("when")),
+                    ..NewNote::default()
+                })
+                .expect("add")
+        })
+    });
+    let mut n = 0u64;
+    g.bench_function("add_link_flushed", |b| {
+        b.iter(|| {
+            n += 1;
+            store
+                .link(NewLink {
+                    from: Id::new(Kind::Entity, 1 + n % entities),
+                    to: Id::new(Kind::Entity, 1 + (n * 7 + 3) % entities),
+                    label: "associate of".into(),
+                    confidence: None,
+                    source: None,
+                    when: None,
+                })
+                .expect("link")
+        })
+    });
+    g.bench_function("neighbours", |b| {
+        let mut i = 0u64;
+        b.iter(|| {
+            i += 1;
+            black_box(
+                store
+                    .neighbours(Id::new(Kind::Entity, 1 + i % entities))
+                    .expect("n"),
+            )
+        })
+    });
+    g.bench_function("timeline_month_range", |b| {
+        let from = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
+        let to =
+            chrono::NaiveDate::from_ymd_opt(2023, 3, 31).and_then(|d| d.and_hms_opt(23, 59, 59));
+        b.iter(|| black_box(store.timeline(TimeAxis::Occurred, from, to).count()))
+    });
+    g.bench_function("timeline_first_screen", |b| {
+        b.iter(|| {
+            black_box(
+                store
+                    .timeline(TimeAxis::Occurred, None, None)
+                    .take(40)
+                    .count(),
+            )
+        })
+    });
+    g.sample_size(10);
+    g.bench_function("search", |b| {
+        b.iter(|| black_box(store.search("handset cash", 50).expect("search")))
+    });
+    g.finish();
+}
+
+criterion_group!(store_benches, benches);
+criterion_main!(store_benches);

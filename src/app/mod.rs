@@ -1,1 +1,341 @@
+//! Application state and `apply`: the one place where state changes.
+//!
+//! A key goes through [`App::on_key`]: an open overlay takes it first; otherwise the
+//! keymap resolves it (with any pending chord) in the active scopes to a named
+//! [`Command`], and [`App::apply`] runs it against the state and the store.
+
+mod actions;
+pub mod backlog;
+pub mod input;
+pub mod overlay;
 pub mod run;
+
+use crate::commands::{Command, Scope};
+use crate::keymap::{Key, Keymap, Resolution};
+use crate::store::{Committed, Store};
+use backlog::BacklogState;
+use input::LineInput;
+use overlay::{FinderPurpose, Flow, Outcome, Overlay};
+
+/// The panes, in number-key order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Backlog,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 1] = [Pane::Backlog];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Backlog => "Backlog",
+        }
+    }
+
+    /// The scopes whose bindings apply in this pane, most specific first.
+    pub fn scopes(self) -> Vec<Scope> {
+        match self {
+            Pane::Backlog => vec![Scope::Backlog, Scope::Record, Scope::List, Scope::Global],
+        }
+    }
+}
+
+/// The last thing the app has to say, shown in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Work the run loop must do outside the app because it needs the terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Edit `text` in the external editor, then finish `flow` with the result.
+    ExternalEdit { text: String, flow: Flow },
+}
+
+/// Rows of screen taken by the tab bar, the pane header and the status line.
+pub const CHROME_ROWS: u16 = 3;
+
+pub struct App {
+    pub store: Store,
+    pub keymap: Keymap,
+    pub pane: Pane,
+    pub backlog: BacklogState,
+    pub overlay: Option<Overlay>,
+    pub pending: Vec<Key>,
+    pub message: Option<Message>,
+    pub quit: bool,
+    /// `$VISUAL` or `$EDITOR`, when set: long text is edited there.
+    pub editor: Option<String>,
+    pub effect: Option<Effect>,
+    /// The terminal size in cells (width, height).
+    pub size: (u16, u16),
+    /// Problems found in the keymap files, shown at start.
+    pub keymap_problems: Vec<String>,
+    /// Today's date for briefings and "past its review date" marks.
+    pub today: chrono::NaiveDate,
+}
+
+impl App {
+    pub fn new(
+        store: Store,
+        keymap: Keymap,
+        keymap_problems: Vec<String>,
+    ) -> crate::store::Result<App> {
+        let backlog = BacklogState::load(&store)?;
+        let message = keymap_problems.first().map(|p| Message {
+            text: if keymap_problems.len() > 1 {
+                format!(
+                    "keymap: {p} (and {} more; `weft keymap check`)",
+                    keymap_problems.len() - 1
+                )
+            } else {
+                format!("keymap: {p}")
+            },
+            error: true,
+        });
+        Ok(App {
+            store,
+            keymap,
+            pane: Pane::Backlog,
+            backlog,
+            overlay: None,
+            pending: Vec::new(),
+            message,
+            quit: false,
+            editor: None,
+            effect: None,
+            size: (80, 24),
+            keymap_problems,
+            today: chrono::Local::now().date_naive(),
+        })
+    }
+
+    /// The workspace's short name: its directory's last component.
+    pub fn workspace_name(&self) -> String {
+        let p = self.store.path();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name == "workspace" {
+            // the demo keeps its workspace in weft-demo-XXXX/workspace
+            p.parent()
+                .and_then(|q| q.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(name)
+        } else {
+            name
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Rows available to a pane's list.
+    pub fn list_height(&self) -> usize {
+        self.size.1.saturating_sub(CHROME_ROWS) as usize
+    }
+
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        self.backlog.scroll_into_view(self.list_height());
+    }
+
+    pub fn scopes(&self) -> Vec<Scope> {
+        self.pane.scopes()
+    }
+
+    /// Handles one key press.
+    pub fn on_key(&mut self, key: Key) {
+        if let Some(mut ov) = self.overlay.take() {
+            let outcome = ov.on_key(&key);
+            self.overlay = Some(ov);
+            self.overlay_outcome(outcome);
+            return;
+        }
+        self.pending.push(key);
+        match self.keymap.resolve(&self.scopes(), &self.pending) {
+            Resolution::Run(cmd) => {
+                self.pending.clear();
+                self.apply(cmd);
+            }
+            Resolution::Pending => {}
+            Resolution::Unbound => {
+                let keys: Vec<String> = self.pending.iter().map(|k| k.to_string()).collect();
+                self.pending.clear();
+                self.info(format!("{} is not bound here (? for help)", keys.join(" ")));
+            }
+        }
+        self.backlog.scroll_into_view(self.list_height());
+    }
+
+    /// Runs a named command.
+    pub fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::Quit => self.quit = true,
+            Command::NextPane | Command::PrevPane | Command::PaneBacklog => {
+                self.pane = Pane::Backlog;
+            }
+            Command::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Command::Finder => self.open_finder(FinderPurpose::Jump),
+            Command::Palette => {
+                self.overlay = Some(Overlay::Palette {
+                    input: LineInput::default(),
+                    matches: self.palette_matches(""),
+                    selected: 0,
+                })
+            }
+            Command::Undo => self.undo(),
+            Command::Back => {
+                if self.backlog.detail.take().is_none() && !self.backlog.filter.is_empty() {
+                    self.backlog.filter = Default::default();
+                    self.backlog.rebuild();
+                    self.info("filter cleared");
+                }
+            }
+            other => self.apply_backlog(other),
+        }
+    }
+
+    fn undo(&mut self) {
+        match self.store.undo() {
+            Ok(Some((op, done))) => {
+                self.after_change(&done);
+                self.info(format!("undid {op} ({} records)", done.ids.len()));
+            }
+            Ok(None) => self.info("nothing to undo"),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Brings every view in step with what an operation touched.
+    pub fn after_change(&mut self, done: &Committed) {
+        if let Err(e) = self.backlog.refresh(&self.store, &done.ids) {
+            self.error(e.to_string());
+        }
+    }
+
+    pub fn open_finder(&mut self, purpose: FinderPurpose) {
+        self.overlay = Some(Overlay::Finder {
+            input: LineInput::default(),
+            hits: Vec::new(),
+            selected: 0,
+            purpose,
+        });
+    }
+
+    /// Commands for the palette whose name or description matches `query`, best first.
+    pub fn palette_matches(&self, query: &str) -> Vec<Command> {
+        use fuzzy_matcher::skim::SkimMatcherV2;
+        use fuzzy_matcher::FuzzyMatcher;
+        let m = SkimMatcherV2::default().ignore_case();
+        let mut scored: Vec<(i64, usize, Command)> = crate::commands::REGISTRY
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                if query.is_empty() {
+                    return Some((0, i, c.command));
+                }
+                let text = format!("{} {}", c.name, c.description);
+                m.fuzzy_match(&text, query).map(|s| (-s, i, c.command))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().map(|(_, _, c)| c).collect()
+    }
+
+    fn overlay_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Close => self.overlay = None,
+            Outcome::Stay(changed) => {
+                if changed {
+                    self.refresh_overlay_results();
+                }
+            }
+            Outcome::Submit(value) => {
+                let Some(ov) = self.overlay.take() else {
+                    return;
+                };
+                match ov {
+                    Overlay::Prompt { flow, .. }
+                    | Overlay::Pick { flow, .. }
+                    | Overlay::Confirm { flow, .. }
+                    | Overlay::Editor { flow, .. } => self.finish(flow, value),
+                    Overlay::Finder { purpose, .. } => match value.parse() {
+                        Ok(id) => self.finder_chose(purpose, id),
+                        Err(e) => self.error(format!("{e}")),
+                    },
+                    Overlay::Palette { .. } => {
+                        if let Some(cmd) = Command::from_name(&value) {
+                            self.apply(cmd);
+                        }
+                    }
+                    Overlay::Help { .. } => {}
+                }
+            }
+        }
+    }
+
+    fn refresh_overlay_results(&mut self) {
+        let query = match &self.overlay {
+            Some(Overlay::Finder { input, .. }) | Some(Overlay::Palette { input, .. }) => {
+                input.text().to_string()
+            }
+            _ => return,
+        };
+        let finder_hits = match &self.overlay {
+            Some(Overlay::Finder { .. }) if !query.trim().is_empty() => {
+                match self.store.search(&query, 200) {
+                    Ok(hits) => Some(
+                        hits.into_iter()
+                            .map(|h| {
+                                let title = self
+                                    .store
+                                    .get(h.id)
+                                    .ok()
+                                    .flatten()
+                                    .map(|r| r.title())
+                                    .unwrap_or(h.text);
+                                (h.id, title)
+                            })
+                            .collect(),
+                    ),
+                    Err(e) => {
+                        self.error(e.to_string());
+                        None
+                    }
+                }
+            }
+            Some(Overlay::Finder { .. }) => Some(Vec::new()),
+            _ => None,
+        };
+        let palette = self.palette_matches(&query);
+        match &mut self.overlay {
+            Some(Overlay::Finder { hits, .. }) => {
+                if let Some(h) = finder_hits {
+                    *hits = h;
+                }
+            }
+            Some(Overlay::Palette { matches, .. }) => *matches = palette,
+            _ => {}
+        }
+    }
+
+    /// Takes the pending effect for the run loop.
+    pub fn take_effect(&mut self) -> Option<Effect> {
+        self.effect.take()
+    }
+}

@@ -3,6 +3,7 @@
 
 mod add;
 mod admin;
+mod export;
 mod read;
 mod render;
 
@@ -56,6 +57,11 @@ pub enum Command {
     Path(read::PathArgs),
     /// The journal, newest first.
     Log(read::LogArgs),
+    /// Export the backlog (Markdown briefing, CSV, JSON) or the whole workspace.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
+    /// Load a workspace export into an empty workspace.
+    Import(export::ImportArgs),
     /// Verify the workspace; exits 1 listing each problem.
     Check,
     /// Keymap tools.
@@ -179,6 +185,8 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Search(a)) => read::search(ws, a),
         Some(Command::Path(a)) => read::path(ws, a),
         Some(Command::Log(a)) => read::log(ws, a),
+        Some(Command::Export(e)) => export::export(ws, e),
+        Some(Command::Import(a)) => export::import(ws, a),
         Some(Command::Check) => admin::check(ws),
         Some(Command::Keymap(k)) => admin::keymap(k),
     }

@@ -110,7 +110,8 @@ impl Id {
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.kind.letter(), self.num)
+        // pad, so that `{:<6}` lines ids up in columns
+        f.pad(&format!("{}{}", self.kind.letter(), self.num))
     }
 }
 

@@ -7,6 +7,7 @@
 //! deltas and counters, and flushes before it returns. Single-writer is guaranteed by
 //! sled's file lock across processes and by `&mut self` within one.
 
+pub mod bulk;
 mod check;
 mod error;
 pub mod index;
@@ -113,6 +114,7 @@ pub struct Store {
     state: State,
     user: String,
     clock: Option<DateTime<Utc>>,
+    sync: bool,
 }
 
 impl Store {
@@ -258,6 +260,20 @@ impl Store {
                 return Err(StoreError::invalid("the write was aborted"))
             }
         }
+        if self.sync {
+            self.db.flush().map_err(|e| self.db_err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Turns the flush after every operation off for bulk generation (benchmarks and the
+    /// synthetic-workspace generator). Interactive and command-line use never do this.
+    pub fn set_sync(&mut self, on: bool) {
+        self.sync = on;
+    }
+
+    /// Flushes everything written so far to disk.
+    pub fn flush(&self) -> Result<()> {
         self.db.flush().map_err(|e| self.db_err(e))?;
         Ok(())
     }

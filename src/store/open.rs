@@ -183,6 +183,7 @@ impl Store {
             state,
             user: current_user(),
             clock: None,
+            sync: true,
         })
     }
 

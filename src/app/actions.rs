@@ -1,0 +1,649 @@
+//! The Backlog's commands and the flows that prompts, pickers and confirmations finish.
+
+use super::backlog::{DetailItem, QuestionFilter, SortBy};
+use super::input::LineInput;
+use super::overlay::{Choice, FinderPurpose, Flow, Overlay};
+use super::{App, Effect};
+use crate::commands::Command;
+use crate::export::{self, BriefingMeta, Format};
+use crate::model::{Id, Kind, Record, Sees, Status};
+use crate::store::{NewLink, NewQuestion, Result as StoreResult};
+
+impl App {
+    fn prompt(&mut self, title: &str, hint: &str, initial: &str, flow: Flow) {
+        self.overlay = Some(Overlay::Prompt {
+            title: title.to_string(),
+            hint: hint.to_string(),
+            input: LineInput::new(initial),
+            flow,
+        });
+    }
+
+    fn pick(&mut self, title: &str, choices: Vec<Choice>, selected: usize, flow: Flow) {
+        self.overlay = Some(Overlay::Pick {
+            title: title.to_string(),
+            choices,
+            selected,
+            flow,
+        });
+    }
+
+    fn yardstick_choices() -> Vec<Choice> {
+        let mut c: Vec<Choice> = crate::model::yardstick::ALL
+            .iter()
+            .map(|y| Choice::new(y.to_string(), y.short(), y.range()))
+            .collect();
+        c.push(Choice::new("unassessed", "none", ""));
+        c
+    }
+
+    /// Reports the result of a store operation and refreshes the views it touched.
+    fn report<T>(&mut self, result: StoreResult<T>, done: impl FnOnce(&T) -> String) -> Option<T> {
+        match result {
+            Ok(v) => {
+                self.info(done(&v));
+                Some(v)
+            }
+            Err(e) => {
+                self.error(e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Sets fields of a record, refreshes and reports.
+    fn set(&mut self, id: Id, fields: &[(&str, &str)]) -> bool {
+        let pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(f, v)| (f.to_string(), v.to_string()))
+            .collect();
+        let summary: Vec<String> = fields
+            .iter()
+            .filter(|(f, _)| !matches!(*f, "detail" | "answer"))
+            .map(|(f, v)| format!("{f} {v}"))
+            .collect();
+        let result = self.store.set_fields(id, &pairs);
+        match self.report(result, |_| {
+            format!(
+                "{id}: {}",
+                if summary.is_empty() {
+                    "saved".into()
+                } else {
+                    summary.join(", ")
+                }
+            )
+        }) {
+            Some(done) => {
+                self.after_change(&done);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The record the record-scope keys act on: the selected hypothesis or linked record
+    /// in the detail view, else the selected question.
+    fn target(&self) -> Option<Id> {
+        match self.backlog.detail_item() {
+            Some(DetailItem::Hypothesis(h)) => Some(h.meta.id),
+            _ => self
+                .backlog
+                .detail
+                .as_ref()
+                .map(|d| d.id)
+                .or_else(|| self.backlog.selected_id()),
+        }
+    }
+
+    fn current_question(&self) -> Option<Id> {
+        self.backlog
+            .detail
+            .as_ref()
+            .map(|d| d.id)
+            .or_else(|| self.backlog.selected_id())
+    }
+
+    pub(super) fn apply_backlog(&mut self, cmd: Command) {
+        let page = self.list_height().max(1) as isize;
+        let q = self.current_question();
+        let need_q = |app: &mut App| -> Option<Id> {
+            if q.is_none() {
+                app.info("no question selected: a adds one");
+            }
+            q
+        };
+        match cmd {
+            Command::Down => self.backlog.move_by(1),
+            Command::Up => self.backlog.move_by(-1),
+            Command::PageDown => self.backlog.move_by(page),
+            Command::PageUp => self.backlog.move_by(-page),
+            Command::First => self.backlog.move_by(isize::MIN / 2),
+            Command::Last => self.backlog.move_by(isize::MAX / 2),
+            Command::Open => self.open_selected(),
+            Command::AddQuestion => self.prompt(
+                "New question",
+                "a question worth answering, ending in ?",
+                "",
+                Flow::AddQuestion { parent: None },
+            ),
+            Command::AddSubQuestion => {
+                if let Some(p) = need_q(self) {
+                    self.prompt(
+                        &format!("New sub-question of {p}"),
+                        "",
+                        "",
+                        Flow::AddQuestion { parent: Some(p) },
+                    );
+                }
+            }
+            Command::Edit => {
+                let Some(id) = self.target() else { return };
+                match self.store.get(id) {
+                    Ok(Some(Record::Hypothesis(h))) => self.prompt(
+                        &format!("Edit {id}"),
+                        "the statement",
+                        &h.statement,
+                        Flow::EditStatement(id),
+                    ),
+                    Ok(Some(Record::Question(q))) => self.prompt(
+                        &format!("Edit {id}"),
+                        "the title; D edits the detail",
+                        &q.title,
+                        Flow::EditTitle(id),
+                    ),
+                    Ok(_) => {}
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Command::EditDetail => {
+                if let Some(id) = need_q(self) {
+                    let text = self
+                        .backlog
+                        .questions
+                        .get(&id)
+                        .map(|q| q.detail.clone())
+                        .unwrap_or_default();
+                    self.edit_long(&format!("Detail of {id}"), text, Flow::EditDetail(id));
+                }
+            }
+            Command::Delete => {
+                if let Some(id) = self.target() {
+                    let title = self
+                        .store
+                        .get(id)
+                        .ok()
+                        .flatten()
+                        .map(|r| r.title())
+                        .unwrap_or_default();
+                    self.overlay = Some(Overlay::Confirm {
+                        message: format!(
+                            "Delete {id}: {title}\nIts links go too; u undoes it. Delete? y/n"
+                        ),
+                        flow: Flow::Delete(id),
+                    });
+                }
+            }
+            Command::Tags => {
+                if let Some(id) = self.target() {
+                    let tags = self
+                        .store
+                        .get(id)
+                        .ok()
+                        .flatten()
+                        .map(|r| r.meta().tags.join(", "))
+                        .unwrap_or_default();
+                    self.prompt(
+                        &format!("Tags of {id}"),
+                        "comma-separated words",
+                        &tags,
+                        Flow::Tags(id),
+                    );
+                }
+            }
+            Command::NextStatus => {
+                if let Some(id) = need_q(self) {
+                    let Some(cur) = self.backlog.questions.get(&id) else {
+                        return;
+                    };
+                    let next = cur.status.next();
+                    if next == Status::Answered {
+                        let text = cur
+                            .answer
+                            .as_ref()
+                            .map(|a| a.text.clone())
+                            .unwrap_or_default();
+                        self.prompt(
+                            &format!("Answer {id}"),
+                            "the answer, then its confidence",
+                            &text,
+                            Flow::Answer(id),
+                        );
+                    } else {
+                        self.set(id, &[("status", next.as_str())]);
+                    }
+                }
+            }
+            Command::PriorityUp | Command::PriorityDown => {
+                if let Some(id) = need_q(self) {
+                    let Some(cur) = self.backlog.questions.get(&id).map(|q| q.priority) else {
+                        return;
+                    };
+                    let p = if cmd == Command::PriorityUp {
+                        cur.saturating_sub(1).max(1)
+                    } else {
+                        (cur + 1).min(4)
+                    };
+                    if p == cur {
+                        self.info(format!("{id} is already priority {cur}"));
+                    } else {
+                        self.set(id, &[("priority", &p.to_string())]);
+                    }
+                }
+            }
+            Command::AddHypothesis => {
+                if let Some(id) = need_q(self) {
+                    self.prompt(
+                        &format!("New hypothesis for {id}"),
+                        "one explanation that could be true",
+                        "",
+                        Flow::AddHypothesis(id),
+                    );
+                }
+            }
+            Command::Likelihood => match self.backlog.detail_item() {
+                Some(DetailItem::Hypothesis(h)) => {
+                    let id = h.meta.id;
+                    let at = h.likelihood.map(|l| l as usize).unwrap_or(7);
+                    self.pick(
+                        &format!("Likelihood of {id}"),
+                        Self::yardstick_choices(),
+                        at,
+                        Flow::Likelihood(id),
+                    );
+                }
+                _ => self.info("open a question (Enter) and select one of its hypotheses"),
+            },
+            Command::SetKind => {
+                if let Some(id) = need_q(self) {
+                    let cur = self
+                        .backlog
+                        .questions
+                        .get(&id)
+                        .map(|q| q.kind.index() as usize)
+                        .unwrap_or(0);
+                    let hints = [
+                        "what is happening",
+                        "why it is happening",
+                        "what will happen",
+                        "what could come",
+                    ];
+                    let choices = Sees::ALL
+                        .iter()
+                        .zip(hints)
+                        .map(|(k, h)| Choice::new(k.as_str(), k.as_str(), h))
+                        .collect();
+                    self.pick(&format!("SEES kind of {id}"), choices, cur, Flow::Kind(id));
+                }
+            }
+            Command::ReviewBy => {
+                if let Some(id) = need_q(self) {
+                    let cur = self
+                        .backlog
+                        .questions
+                        .get(&id)
+                        .and_then(|q| q.review_by)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
+                    self.prompt(
+                        &format!("Review {id} by"),
+                        "YYYY-MM-DD, empty to clear",
+                        &cur,
+                        Flow::Review(id),
+                    );
+                }
+            }
+            Command::Filter => {
+                let cur = self.backlog.filter.describe();
+                self.prompt(
+                    "Filter",
+                    "words: open active … situation … p1 … #tag; empty shows all",
+                    &cur,
+                    Flow::Filter,
+                );
+            }
+            Command::SortPriority
+            | Command::SortStatus
+            | Command::SortKind
+            | Command::SortId
+            | Command::SortUpdated => {
+                let by = match cmd {
+                    Command::SortStatus => SortBy::Status,
+                    Command::SortKind => SortBy::Kind,
+                    Command::SortId => SortBy::Id,
+                    Command::SortUpdated => SortBy::Updated,
+                    _ => SortBy::Priority,
+                };
+                let keep = self.backlog.selected_id();
+                self.backlog.sort = Some(by);
+                self.backlog.rebuild();
+                if let Some(id) = keep {
+                    self.backlog.select(id);
+                }
+                self.info(format!("sorted by {}", by.name()));
+            }
+            Command::Export => {
+                let choices = vec![
+                    Choice::new("Markdown briefing", "md", ".md"),
+                    Choice::new("CSV (spreadsheets)", "csv", ".csv"),
+                    Choice::new("JSON (weft.backlog/1)", "json", ".json"),
+                ];
+                self.pick(
+                    &format!("Export {} questions as", self.backlog.rows.len()),
+                    choices,
+                    0,
+                    Flow::ExportFormat,
+                );
+            }
+            Command::LinkTo => {
+                if let Some(id) = self.target() {
+                    self.open_finder(FinderPurpose::LinkFrom(id));
+                }
+            }
+            other => self.info(format!(
+                "{} does not apply in the {} pane",
+                other.name(),
+                self.pane.title()
+            )),
+        }
+    }
+
+    fn open_selected(&mut self) {
+        let next = match (&self.backlog.detail, self.backlog.detail_item()) {
+            (None, _) => self.backlog.selected_id(),
+            (Some(_), Some(DetailItem::SubQuestion(id))) => Some(*id),
+            (Some(_), Some(DetailItem::Linked { other, .. })) if other.kind == Kind::Question => {
+                Some(*other)
+            }
+            (
+                Some(_),
+                Some(DetailItem::Linked {
+                    other,
+                    title,
+                    label,
+                    ..
+                }),
+            ) => {
+                self.info(format!("{label}: {other} {title}"));
+                None
+            }
+            _ => None,
+        };
+        if let Some(id) = next {
+            self.backlog.select(id);
+            if let Err(e) = self.backlog.open_detail(&self.store, id) {
+                self.error(e.to_string());
+            }
+        }
+    }
+
+    /// Long text goes to `$VISUAL`/`$EDITOR` when set, else to the inline editor.
+    fn edit_long(&mut self, title: &str, text: String, flow: Flow) {
+        if self.editor.is_some() {
+            self.effect = Some(Effect::ExternalEdit { text, flow });
+            return;
+        }
+        let mut area = ratatui_textarea::TextArea::new(text.lines().map(String::from).collect());
+        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        self.overlay = Some(Overlay::Editor {
+            title: format!("{title}  (ctrl-s saves, esc cancels)"),
+            area: Box::new(area),
+            flow,
+        });
+    }
+
+    pub(super) fn finder_chose(&mut self, purpose: FinderPurpose, id: Id) {
+        match purpose {
+            FinderPurpose::LinkFrom(from) => {
+                self.prompt(
+                    &format!("Link {from} to {id} as"),
+                    "a label: associate of, uses, concerns, supports …",
+                    "concerns",
+                    Flow::LinkLabel { from, to: id },
+                );
+            }
+            FinderPurpose::Jump => self.jump_to(id),
+        }
+    }
+
+    /// Shows a record where it lives: a question in the Backlog, anything else as the
+    /// selected question's linked record.
+    pub fn jump_to(&mut self, id: Id) {
+        let question = match id.kind {
+            Kind::Question => Some(id),
+            Kind::Hypothesis => match self.store.get(id) {
+                Ok(Some(Record::Hypothesis(h))) => Some(h.question),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(q) = question else {
+            let title = self
+                .store
+                .get(id)
+                .ok()
+                .flatten()
+                .map(|r| r.title())
+                .unwrap_or_default();
+            self.info(format!("{id} {title}"));
+            return;
+        };
+        self.pane = super::Pane::Backlog;
+        if !self.backlog.select(q) {
+            self.backlog.filter = QuestionFilter::default();
+            self.backlog.rebuild();
+            self.backlog.select(q);
+            self.info("filter cleared to show the record");
+        }
+        if let Err(e) = self.backlog.open_detail(&self.store, q) {
+            self.error(e.to_string());
+        }
+        if let (Some(d), Kind::Hypothesis) = (&mut self.backlog.detail, id.kind) {
+            if let Some(i) = d
+                .items
+                .iter()
+                .position(|it| matches!(it, DetailItem::Hypothesis(h) if h.meta.id == id))
+            {
+                d.cursor = i;
+            }
+        }
+    }
+
+    /// Finishes a flow with the value its prompt, picker, confirmation or editor gave.
+    pub fn finish(&mut self, flow: Flow, value: String) {
+        match flow {
+            Flow::AddQuestion { parent } => {
+                if value.trim().is_empty() {
+                    return self.error("a question needs a title: nothing added");
+                }
+                let mut nq = NewQuestion::new(&value);
+                if let Some(p) = parent.and_then(|p| self.backlog.questions.get(&p)) {
+                    nq.kind = p.kind;
+                    nq.priority = p.priority;
+                }
+                nq.parent = parent;
+                let r = self.store.add_question(nq);
+                if let Some(id) = self.report(r, |id| format!("added {id}")) {
+                    self.after_change(&crate::store::Committed {
+                        group: 0,
+                        ids: vec![id],
+                    });
+                    self.backlog.detail = None;
+                    self.backlog.select(id);
+                }
+            }
+            Flow::EditTitle(id) => {
+                self.set(id, &[("title", &value)]);
+            }
+            Flow::EditStatement(id) => {
+                self.set(id, &[("statement", &value)]);
+            }
+            Flow::EditDetail(id) => {
+                self.set(id, &[("detail", value.trim_end())]);
+            }
+            Flow::Answer(id) => {
+                if value.trim().is_empty() {
+                    return self.error(format!(
+                        "{id}: an answered question needs its answer; status unchanged"
+                    ));
+                }
+                let at = self
+                    .backlog
+                    .questions
+                    .get(&id)
+                    .and_then(|q| q.answer.as_ref())
+                    .and_then(|a| a.confidence)
+                    .map(|c| c as usize)
+                    .unwrap_or(3);
+                self.pick(
+                    &format!("Confidence in the answer to {id}"),
+                    Self::yardstick_choices(),
+                    at,
+                    Flow::AnswerConfidence { id, text: value },
+                );
+            }
+            Flow::AnswerConfidence { id, text } => {
+                self.set(
+                    id,
+                    &[
+                        ("answer", &text),
+                        ("confidence", &value),
+                        ("status", "answered"),
+                    ],
+                );
+            }
+            Flow::AddHypothesis(q) => {
+                if value.trim().is_empty() {
+                    return self.error("a hypothesis needs a statement: nothing added");
+                }
+                let r = self.store.add_hypothesis(q, &value, None);
+                if let Some(h) = self.report(r, |h| format!("added {h}")) {
+                    self.after_change(&crate::store::Committed {
+                        group: 0,
+                        ids: vec![q, h],
+                    });
+                    if let Err(e) = self.backlog.open_detail(&self.store, q) {
+                        return self.error(e.to_string());
+                    }
+                    if let Some(d) = &mut self.backlog.detail {
+                        d.cursor = d
+                            .items
+                            .iter()
+                            .position(
+                                |it| matches!(it, DetailItem::Hypothesis(x) if x.meta.id == h),
+                            )
+                            .unwrap_or(0);
+                    }
+                    self.pick(
+                        &format!("Likelihood of {h}"),
+                        Self::yardstick_choices(),
+                        7,
+                        Flow::Likelihood(h),
+                    );
+                }
+            }
+            Flow::Likelihood(h) => {
+                self.set(h, &[("likelihood", &value)]);
+            }
+            Flow::Kind(id) => {
+                self.set(id, &[("kind", &value)]);
+            }
+            Flow::Review(id) => {
+                self.set(id, &[("review_by", &value)]);
+            }
+            Flow::Tags(id) => {
+                self.set(id, &[("tags", &value)]);
+            }
+            Flow::Filter => match QuestionFilter::parse(&value) {
+                Ok(f) => {
+                    self.backlog.filter = f;
+                    self.backlog.detail = None;
+                    self.backlog.rebuild();
+                    self.info(format!("{} questions shown", self.backlog.rows.len()));
+                }
+                Err(e) => self.error(e),
+            },
+            Flow::ExportFormat => match value.parse::<Format>() {
+                Ok(format) => {
+                    let name = format!("weft-backlog-{}.{}", self.today, value);
+                    self.prompt(
+                        "Export to",
+                        "a file path; it is written owner-only",
+                        &name,
+                        Flow::ExportPath(format),
+                    );
+                }
+                Err(e) => self.error(e.to_string()),
+            },
+            Flow::ExportPath(format) => self.export(format, &value),
+            Flow::LinkLabel { from, to } => {
+                let r = self.store.link(NewLink {
+                    from,
+                    to,
+                    label: value,
+                    confidence: None,
+                    source: None,
+                    when: None,
+                });
+                if let Some(l) = self.report(r, |l| format!("linked {from} to {to} as {l}")) {
+                    self.after_change(&crate::store::Committed {
+                        group: 0,
+                        ids: vec![l, from, to],
+                    });
+                }
+            }
+            Flow::Delete(id) => {
+                let r = self.store.delete(id);
+                if let Some(done) = self.report(r, |d| {
+                    format!("deleted {id} ({} records; u undoes)", d.ids.len())
+                }) {
+                    if self.backlog.detail.as_ref().is_some_and(|d| d.id == id) {
+                        self.backlog.detail = None;
+                    }
+                    self.after_change(&done);
+                }
+            }
+        }
+    }
+
+    fn export(&mut self, format: Format, path: &str) {
+        let path = path.trim();
+        if path.is_empty() {
+            return self.error("export needs a file path: nothing written");
+        }
+        let questions: Vec<_> = self
+            .backlog
+            .rows
+            .iter()
+            .filter_map(|r| self.backlog.questions.get(&r.id).cloned())
+            .collect();
+        let meta = BriefingMeta {
+            title: "Backlog briefing".into(),
+            date: self.today,
+            workspace: self.workspace_name(),
+        };
+        let bytes = match export::render_backlog(&self.store, &questions, format, &meta) {
+            Ok(b) => b,
+            Err(e) => return self.error(e.to_string()),
+        };
+        match export::write_atomic(std::path::Path::new(path), &bytes) {
+            Ok(()) => {
+                let shown = std::fs::canonicalize(path)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| path.to_string());
+                self.info(format!("exported {} questions to {shown}", questions.len()))
+            }
+            Err(e) => self.error(format!("cannot write {path}: {e}")),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! A one-line text input: the prompt, finder, palette and filter all type into one.
+
+use crate::keymap::{Key, KeyCode};
+
+/// Text being typed, with a cursor counted in characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineInput {
+    text: String,
+    cursor: usize,
+}
+
+impl LineInput {
+    pub fn new(text: &str) -> Self {
+        LineInput {
+            text: text.to_string(),
+            cursor: text.chars().count(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map(|(i, _)| i)
+            .unwrap_or(self.text.len())
+    }
+
+    /// Applies an editing key. Returns true when the text changed.
+    pub fn edit(&mut self, key: &Key) -> bool {
+        let len = self.text.chars().count();
+        match (key.code, key.ctrl) {
+            (KeyCode::Char('a'), true) | (KeyCode::Home, _) => self.cursor = 0,
+            (KeyCode::Char('e'), true) | (KeyCode::End, _) => self.cursor = len,
+            (KeyCode::Char('u'), true) => {
+                self.text.clear();
+                self.cursor = 0;
+                return true;
+            }
+            (KeyCode::Char('w'), true) => {
+                let end = self.byte_at(self.cursor);
+                let head = &self.text[..end];
+                let trimmed = head.trim_end();
+                let start = trimmed
+                    .rfind(char::is_whitespace)
+                    .map(|i| i + 1)
+                    .unwrap_or(0);
+                let removed = self.text[start..end].chars().count();
+                self.text.replace_range(start..end, "");
+                self.cursor -= removed;
+                return removed > 0;
+            }
+            (KeyCode::Left, _) => self.cursor = self.cursor.saturating_sub(1),
+            (KeyCode::Right, _) => self.cursor = (self.cursor + 1).min(len),
+            (KeyCode::Backspace, _) if self.cursor > 0 => {
+                let at = self.byte_at(self.cursor - 1);
+                self.text.remove(at);
+                self.cursor -= 1;
+                return true;
+            }
+            (KeyCode::Delete, _) if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+                return true;
+            }
+            (KeyCode::Char(c), false) if !key.alt && !c.is_control() => {
+                let at = self.byte_at(self.cursor);
+                self.text.insert(at, c);
+                self.cursor += 1;
+                return true;
+            }
+            _ => {}
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(code: KeyCode) -> Key {
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    #[test]
+    fn types_and_edits_with_wide_characters() {
+        let mut i = LineInput::default();
+        for c in "中a".chars() {
+            i.edit(&k(KeyCode::Char(c)));
+        }
+        i.edit(&k(KeyCode::Left));
+        i.edit(&k(KeyCode::Backspace));
+        assert_eq!(i.text(), "a");
+        i.edit(&k(KeyCode::End));
+        i.edit(&k(KeyCode::Char('é')));
+        assert_eq!(i.text(), "aé");
+        assert_eq!(i.cursor(), 2);
+    }
+
+    #[test]
+    fn ctrl_w_deletes_a_word() {
+        let mut i = LineInput::new("who runs it");
+        i.edit(&Key {
+            code: KeyCode::Char('w'),
+            ctrl: true,
+            alt: false,
+        });
+        assert_eq!(i.text(), "who runs ");
+    }
+}

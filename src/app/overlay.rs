@@ -1,0 +1,265 @@
+//! The boxes that open over a pane: help, prompts, pickers, confirmations, the finder,
+//! the palette and the inline editor. Each turns keys into an [`Outcome`]; what a
+//! submitted value means is the [`Flow`] it carries, finished by the app.
+
+use super::input::LineInput;
+use crate::commands::Command;
+use crate::export::Format;
+use crate::keymap::{Key, KeyCode};
+use crate::model::Id;
+
+/// What a prompt, picker or confirmation is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flow {
+    AddQuestion { parent: Option<Id> },
+    EditTitle(Id),
+    EditStatement(Id),
+    EditDetail(Id),
+    Answer(Id),
+    AnswerConfidence { id: Id, text: String },
+    AddHypothesis(Id),
+    Likelihood(Id),
+    Kind(Id),
+    Review(Id),
+    Tags(Id),
+    Filter,
+    ExportFormat,
+    ExportPath(Format),
+    LinkLabel { from: Id, to: Id },
+    Delete(Id),
+}
+
+/// A value to choose from a short list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub label: String,
+    pub value: String,
+    pub hint: String,
+}
+
+impl Choice {
+    pub fn new(
+        label: impl Into<String>,
+        value: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Choice {
+            label: label.into(),
+            value: value.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// What the finder's chosen record is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinderPurpose {
+    Jump,
+    LinkFrom(Id),
+}
+
+#[derive(Debug)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Prompt {
+        title: String,
+        hint: String,
+        input: LineInput,
+        flow: Flow,
+    },
+    Pick {
+        title: String,
+        choices: Vec<Choice>,
+        selected: usize,
+        flow: Flow,
+    },
+    Confirm {
+        message: String,
+        flow: Flow,
+    },
+    Finder {
+        input: LineInput,
+        hits: Vec<(Id, String)>,
+        selected: usize,
+        purpose: FinderPurpose,
+    },
+    Palette {
+        input: LineInput,
+        matches: Vec<Command>,
+        selected: usize,
+    },
+    Editor {
+        title: String,
+        area: Box<ratatui_textarea::TextArea<'static>>,
+        flow: Flow,
+    },
+}
+
+/// The result of a key in an overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Keep the overlay open (the bool says whether its text changed).
+    Stay(bool),
+    Close,
+    Submit(String),
+}
+
+fn step(selected: &mut usize, len: usize, key: &Key) -> bool {
+    let last = len.saturating_sub(1);
+    match (key.code, key.ctrl) {
+        (KeyCode::Down, _) | (KeyCode::Char('n'), true) | (KeyCode::Tab, _) => {
+            *selected = (*selected + 1).min(last)
+        }
+        (KeyCode::Up, _) | (KeyCode::Char('p'), true) | (KeyCode::BackTab, _) => {
+            *selected = selected.saturating_sub(1)
+        }
+        (KeyCode::PageDown, _) => *selected = (*selected + 10).min(last),
+        (KeyCode::PageUp, _) => *selected = selected.saturating_sub(10),
+        _ => return false,
+    }
+    true
+}
+
+fn is_cancel(key: &Key) -> bool {
+    key.code == KeyCode::Esc || (key.ctrl && key.code == KeyCode::Char('g'))
+}
+
+impl Overlay {
+    /// Feeds one key to the overlay.
+    pub fn on_key(&mut self, key: &Key) -> Outcome {
+        if is_cancel(key) {
+            return Outcome::Close;
+        }
+        match self {
+            Overlay::Help { scroll } => {
+                match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+                    KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                    KeyCode::PageDown => *scroll += 10,
+                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                    KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                        return Outcome::Close
+                    }
+                    _ => {}
+                }
+                Outcome::Stay(false)
+            }
+            Overlay::Prompt { input, .. } => match key.code {
+                KeyCode::Enter => Outcome::Submit(input.text().to_string()),
+                _ => Outcome::Stay(input.edit(key)),
+            },
+            Overlay::Pick {
+                choices, selected, ..
+            } => {
+                if key.code == KeyCode::Enter {
+                    return match choices.get(*selected) {
+                        Some(c) => Outcome::Submit(c.value.clone()),
+                        None => Outcome::Close,
+                    };
+                }
+                if step(selected, choices.len(), key) {
+                    return Outcome::Stay(false);
+                }
+                match key.code {
+                    KeyCode::Char('j') => {
+                        *selected = (*selected + 1).min(choices.len().saturating_sub(1))
+                    }
+                    KeyCode::Char('k') => *selected = selected.saturating_sub(1),
+                    KeyCode::Char(c @ '1'..='9') if !key.ctrl => {
+                        // the number shown beside a choice picks it directly
+                        let at = c as usize - '1' as usize;
+                        if let Some(choice) = choices.get(at) {
+                            return Outcome::Submit(choice.value.clone());
+                        }
+                    }
+                    _ => {}
+                }
+                Outcome::Stay(false)
+            }
+            Overlay::Confirm { .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => Outcome::Submit("yes".into()),
+                KeyCode::Char('n') | KeyCode::Char('N') => Outcome::Close,
+                _ => Outcome::Stay(false),
+            },
+            Overlay::Finder {
+                input,
+                hits,
+                selected,
+                ..
+            } => {
+                if key.code == KeyCode::Enter {
+                    return match hits.get(*selected) {
+                        Some((id, _)) => Outcome::Submit(id.to_string()),
+                        None => Outcome::Stay(false),
+                    };
+                }
+                if step(selected, hits.len(), key) {
+                    return Outcome::Stay(false);
+                }
+                let changed = input.edit(key);
+                if changed {
+                    *selected = 0;
+                }
+                Outcome::Stay(changed)
+            }
+            Overlay::Palette {
+                input,
+                matches,
+                selected,
+            } => {
+                if key.code == KeyCode::Enter {
+                    return match matches.get(*selected) {
+                        Some(c) => Outcome::Submit(c.name().to_string()),
+                        None => Outcome::Stay(false),
+                    };
+                }
+                if step(selected, matches.len(), key) {
+                    return Outcome::Stay(false);
+                }
+                let changed = input.edit(key);
+                if changed {
+                    *selected = 0;
+                }
+                Outcome::Stay(changed)
+            }
+            Overlay::Editor { area, .. } => {
+                if key.ctrl && key.code == KeyCode::Char('s') {
+                    return Outcome::Submit(area.lines().join("\n"));
+                }
+                area.input(to_textarea_input(key));
+                Outcome::Stay(true)
+            }
+        }
+    }
+}
+
+/// Translates our key into the inline editor's input type.
+fn to_textarea_input(key: &Key) -> ratatui_textarea::Input {
+    use ratatui_textarea::Key as T;
+    let k = match key.code {
+        KeyCode::Char(c) => T::Char(c),
+        KeyCode::Enter => T::Enter,
+        KeyCode::Tab => T::Tab,
+        KeyCode::Backspace => T::Backspace,
+        KeyCode::Delete => T::Delete,
+        KeyCode::Up => T::Up,
+        KeyCode::Down => T::Down,
+        KeyCode::Left => T::Left,
+        KeyCode::Right => T::Right,
+        KeyCode::Home => T::Home,
+        KeyCode::End => T::End,
+        KeyCode::PageUp => T::PageUp,
+        KeyCode::PageDown => T::PageDown,
+        KeyCode::F(n) => T::F(n),
+        KeyCode::Esc => T::Esc,
+        _ => T::Null,
+    };
+    ratatui_textarea::Input {
+        key: k,
+        ctrl: key.ctrl,
+        alt: key.alt,
+        shift: false,
+    }
+}

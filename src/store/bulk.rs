@@ -1,0 +1,301 @@
+//! Loading a whole workspace in one write: the store side of `weft import`.
+//!
+//! A [`Dump`] is everything a workspace holds that is not derived: its records, its id
+//! counters and its journal. [`Dump::validate`] checks it completely in memory (every
+//! reference resolves, no id twice, no counter that would hand out a used number, a
+//! continuous journal); [`Store::import_workspace`] then writes records, index entries,
+//! journal entries and counters as one transaction, so an import lands whole or not at
+//! all. Counts per kind, status and SEES kind are recomputed, never trusted.
+
+use super::{index, kind_slot, JournalEntry, Result, State, Store, StoreError};
+use super::{INDEX, JOURNAL, META, STATE_KEY, TREE_NAMES};
+use crate::model::{fields, Id, Kind, Record, Status};
+use std::collections::{HashMap, HashSet};
+
+/// A whole workspace: what a workspace export holds and an import restores.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dump {
+    /// The next number to hand out per kind letter. Numbers are never reused, so a
+    /// counter may be past every id present (the records were deleted).
+    pub next: std::collections::BTreeMap<char, u64>,
+    /// The next journal sequence number: the number of journal entries.
+    pub seq: u64,
+    /// Every record, in any order.
+    pub records: Vec<Record>,
+    /// Every journal entry, oldest first.
+    pub journal: Vec<JournalEntry>,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    pub records: usize,
+    pub journal: usize,
+}
+
+fn invalid(msg: String) -> StoreError {
+    StoreError::Invalid(msg)
+}
+
+impl Dump {
+    /// The counter for a kind (1 when the kind never handed out a number).
+    fn next_for(&self, kind: Kind) -> u64 {
+        self.next.get(&kind.letter()).copied().unwrap_or(1)
+    }
+
+    /// Checks the whole dump without touching any workspace; the error names the first
+    /// record (or journal entry) that is wrong and what is wrong with it.
+    pub fn validate(&self) -> Result<()> {
+        for letter in self.next.keys() {
+            if Kind::from_letter(*letter).is_none() || !letter.is_ascii_uppercase() {
+                return Err(invalid(format!(
+                    "the id counters name an unknown kind {letter:?} (kinds are Q, H, E, N, L, A)"
+                )));
+            }
+        }
+        let mut by_id: HashMap<Id, &Record> = HashMap::with_capacity(self.records.len());
+        for rec in &self.records {
+            let id = rec.id();
+            if by_id.insert(id, rec).is_some() {
+                return Err(invalid(format!("duplicate id {id}")));
+            }
+            self.check_counter(id, &id.to_string())?;
+        }
+        let mut cells: HashSet<(Id, Id)> = HashSet::new();
+        for rec in &self.records {
+            check_record(rec, &by_id)?;
+            if let Record::Assessment(a) = rec {
+                if !cells.insert((a.hypothesis, a.note)) {
+                    return Err(invalid(format!(
+                        "{}: a second assessment of {} against {}",
+                        a.meta.id, a.note, a.hypothesis
+                    )));
+                }
+            }
+        }
+        check_question_tree(&by_id)?;
+        self.check_journal()
+    }
+
+    fn check_counter(&self, id: Id, what: &str) -> Result<()> {
+        let next = self.next_for(id.kind);
+        if id.num >= next {
+            return Err(invalid(format!(
+                "{what}: the id counter for {} is {next}, so {id} would be handed out again",
+                id.kind.plural()
+            )));
+        }
+        Ok(())
+    }
+
+    fn check_journal(&self) -> Result<()> {
+        if self.seq != self.journal.len() as u64 {
+            return Err(invalid(format!(
+                "the journal counter is {} but the journal holds {} entries",
+                self.seq,
+                self.journal.len()
+            )));
+        }
+        let mut group_start = 0u64;
+        for (i, e) in self.journal.iter().enumerate() {
+            let i = i as u64;
+            let at = format!("journal entry {i}");
+            if e.seq != i {
+                return Err(invalid(format!(
+                    "{at} has sequence number {}: the journal runs 0, 1, 2, ... without gaps",
+                    e.seq
+                )));
+            }
+            if e.group != e.seq && e.group != group_start {
+                return Err(invalid(format!(
+                    "{at} is in group {}, which is not the operation it follows",
+                    e.group
+                )));
+            }
+            group_start = e.group;
+            if e.undoes.is_some_and(|g| g >= e.group) {
+                return Err(invalid(format!("{at} undoes a later operation")));
+            }
+            self.check_counter(e.id, &at)?;
+            for (side, v) in [("before", &e.before), ("after", &e.after)] {
+                let Some(v) = v else { continue };
+                let rec = Record::from_json(e.id.kind, v.clone()).map_err(|err| {
+                    invalid(format!(
+                        "{at}: the {side} value is not a {}: {err}",
+                        e.id.kind.noun()
+                    ))
+                })?;
+                if rec.id() != e.id {
+                    return Err(invalid(format!(
+                        "{at} is about {} but its {side} value is {}",
+                        e.id,
+                        rec.id()
+                    )));
+                }
+            }
+            if e.before.is_none() && e.after.is_none() {
+                return Err(invalid(format!("{at} has neither a before nor an after")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One record's own rules and its references, checked against the records of the dump.
+/// These are the rules [`Store::validate`] applies on every write, read against the dump
+/// instead of the database.
+fn check_record(rec: &Record, all: &HashMap<Id, &Record>) -> Result<()> {
+    let id = rec.id();
+    let bad = |msg: String| Err(invalid(format!("{id}: {msg}")));
+    let refer = |target: Id, kind: Option<Kind>, role: &str| -> Result<()> {
+        if let Some(k) = kind.filter(|k| target.kind != *k) {
+            return Err(invalid(format!(
+                "{id}: {role} {target} is not a {}",
+                k.noun()
+            )));
+        }
+        if all.contains_key(&target) {
+            return Ok(());
+        }
+        Err(invalid(match role {
+            "from" | "to" => format!("{id} links to {target}, which is not in the file"),
+            _ => format!("{id}: its {role} {target} is not in the file"),
+        }))
+    };
+    for t in &rec.meta().tags {
+        fields::parse_tag(t).map_err(|e| invalid(format!("{id}: {e}")))?;
+    }
+    match rec {
+        Record::Question(q) => {
+            if q.title.trim().is_empty() {
+                return bad("a question needs a title".into());
+            }
+            if !(1..=4).contains(&q.priority) {
+                return bad(format!("priority {} is not 1 (highest) to 4", q.priority));
+            }
+            if q.status == Status::Answered
+                && q.answer.as_ref().is_none_or(|a| a.text.trim().is_empty())
+            {
+                return bad("status answered needs an answer".into());
+            }
+            if let Some(p) = q.parent {
+                refer(p, Some(Kind::Question), "parent")?;
+            }
+        }
+        Record::Hypothesis(h) => {
+            if h.statement.trim().is_empty() {
+                return bad("a hypothesis needs a statement".into());
+            }
+            refer(h.question, Some(Kind::Question), "question")?;
+        }
+        Record::Entity(e) => {
+            if e.name.trim().is_empty() {
+                return bad("an entity needs a name".into());
+            }
+            if e.name.contains('\n') || e.aliases.iter().any(|a| a.contains('\n')) {
+                return bad("names and aliases are one line".into());
+            }
+        }
+        Record::Note(n) => {
+            if n.text.trim().is_empty() {
+                return bad("a note needs text".into());
+            }
+        }
+        Record::Link(l) => {
+            if l.label.trim().is_empty() {
+                return bad("a link needs a label".into());
+            }
+            if l.from == l.to {
+                return bad(format!("a link cannot join {} to itself", l.from));
+            }
+            for (end, role) in [(l.from, "from"), (l.to, "to")] {
+                if end.kind == Kind::Link {
+                    return bad(format!("its {role} end {end} is a link"));
+                }
+                refer(end, None, role)?;
+            }
+            if let Some(s) = l.source {
+                refer(s, Some(Kind::Note), "source")?;
+            }
+        }
+        Record::Assessment(a) => {
+            refer(a.hypothesis, Some(Kind::Hypothesis), "hypothesis")?;
+            refer(a.note, Some(Kind::Note), "note")?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a parent chain that loops (Q1 under Q2 under Q1).
+fn check_question_tree(all: &HashMap<Id, &Record>) -> Result<()> {
+    let parent = |id: Id| match all.get(&id) {
+        Some(Record::Question(q)) => q.parent,
+        _ => None,
+    };
+    let mut clear: HashSet<Id> = HashSet::new();
+    let mut ids: Vec<Id> = all
+        .keys()
+        .filter(|i| i.kind == Kind::Question)
+        .copied()
+        .collect();
+    ids.sort();
+    for start in ids {
+        let mut path: Vec<Id> = Vec::new();
+        let mut on_path: HashSet<Id> = HashSet::new();
+        let mut cur = Some(start);
+        while let Some(c) = cur {
+            if clear.contains(&c) {
+                break;
+            }
+            if !on_path.insert(c) {
+                return Err(invalid(format!(
+                    "{c}: its parents make a loop of sub-questions"
+                )));
+            }
+            path.push(c);
+            cur = parent(c);
+        }
+        clear.extend(path);
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Loads a whole workspace into this one, which must be empty: every record with its
+    /// index entries, the journal exactly as it was, and the id counters, so numbers
+    /// are never reused. The dump is validated first; then everything is written in one
+    /// transaction and flushed. On any error nothing is written.
+    pub fn import_workspace(&mut self, dump: &Dump) -> Result<Imported> {
+        if !self.is_empty() {
+            return Err(StoreError::NotEmpty(self.path.clone()));
+        }
+        dump.validate()?;
+        let mut batches: Vec<sled::Batch> =
+            (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
+        let mut state = State {
+            next: dump.next.clone(),
+            seq: dump.seq,
+            ..State::default()
+        };
+        for rec in &dump.records {
+            let id = rec.id();
+            batches[kind_slot(id.kind)].insert(&id.num.to_be_bytes(), rec.to_bytes());
+            for (k, v) in index::entries(rec) {
+                batches[INDEX].insert(k, v);
+            }
+            state.account(rec, 1);
+        }
+        for e in &dump.journal {
+            batches[JOURNAL].insert(&e.seq.to_be_bytes(), e.to_bytes());
+        }
+        let state_bytes =
+            serde_json::to_vec(&state).map_err(|e| StoreError::invalid(e.to_string()))?;
+        batches[META].insert(STATE_KEY, state_bytes);
+        self.apply(&batches)?;
+        self.state = state;
+        Ok(Imported {
+            records: dump.records.len(),
+            journal: dump.journal.len(),
+        })
+    }
+}

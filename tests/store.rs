@@ -1,0 +1,246 @@
+//! The store through its public API: operations, indexes, mentions, undo, check.
+
+use weft::model::{Consistency, EntityKind, Id, Kind, Record, Status};
+use weft::store::{NewEntity, NewLink, NewNote, NewQuestion, OpenOptions, Store, TimeAxis};
+
+fn open(dir: &std::path::Path) -> Store {
+    Store::open(
+        dir,
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .expect("open")
+}
+
+fn entity(store: &mut Store, name: &str, aliases: &[&str]) -> Id {
+    store
+        .add_entity(NewEntity {
+            name: name.into(),
+            kind: EntityKind::Person,
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            attributes: Default::default(),
+            tags: vec![],
+        })
+        .unwrap()
+}
+
+fn note(store: &mut Store, text: &str, when: Option<&str>) -> Id {
+    store
+        .add_note(NewNote {
+            text: text.into(),
+            when: when.map(|w| w.parse().unwrap()),
+            ..NewNote::default()
+        })
+        .unwrap()
+}
+
+fn id(s: &str) -> Id {
+    s.parse().unwrap()
+}
+
+#[test]
+fn mentions_follow_the_note_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let marsh = entity(&mut s, "Darren Marsh", &["Daz"]);
+    let kyle = entity(&mut s, "Kyle Renshaw", &[]);
+    let n = note(&mut s, "Seen with [[daz]] and E2", None);
+    let targets = |s: &Store| {
+        let mut t: Vec<Id> = s
+            .neighbours(n)
+            .unwrap()
+            .into_iter()
+            .filter(|x| x.link.label == "mentions")
+            .map(|x| x.other)
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(targets(&s), vec![marsh, kyle]);
+    s.set_fields(n, &[("text".into(), "Only [[Kyle Renshaw]] now".into())])
+        .unwrap();
+    assert_eq!(targets(&s), vec![kyle]);
+    assert!(s.check().unwrap().is_empty());
+    // undo brings the old mentions back in one step
+    s.undo().unwrap().unwrap();
+    assert_eq!(targets(&s), vec![marsh, kyle]);
+    assert!(s.check().unwrap().is_empty());
+}
+
+#[test]
+fn ids_are_never_reused_and_delete_cascades() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let q = s.add_question(NewQuestion::new("Who runs it?")).unwrap();
+    let h = s.add_hypothesis(q, "Marsh", None).unwrap();
+    let n = note(&mut s, "evidence", None);
+    s.assess(h, n, Consistency::Consistent).unwrap();
+    let e = entity(&mut s, "Marsh", &[]);
+    s.link(NewLink {
+        from: q,
+        to: e,
+        label: "concerns".into(),
+        confidence: None,
+        source: Some(n),
+        when: None,
+    })
+    .unwrap();
+    let done = s.delete(q).unwrap();
+    assert_eq!(done.ids.len(), 4, "question, hypothesis, assessment, link");
+    assert!(s.get(h).unwrap().is_none());
+    let q2 = s.add_question(NewQuestion::new("Next")).unwrap();
+    assert_eq!(q2, id("Q2"));
+    assert!(s.check().unwrap().is_empty());
+    s.undo().unwrap();
+    s.undo().unwrap();
+    assert!(s.get(h).unwrap().is_some(), "delete undone");
+    assert!(s.check().unwrap().is_empty());
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let q = s.add_question(NewQuestion::new("Q")).unwrap();
+    let before = s.state().clone();
+    let cases: Vec<(&str, &str)> = vec![
+        ("status", "closed"),
+        ("priority", "9"),
+        ("parent", "Q99"),
+        ("parent", "Q1"),
+        ("review_by", "2024-13-01"),
+        ("status", "answered"),
+        ("colour", "red"),
+    ];
+    for (f, v) in cases {
+        let err = s.set_fields(q, &[(f.into(), v.into())]).unwrap_err();
+        assert!(!err.to_string().is_empty());
+    }
+    assert_eq!(s.state(), &before);
+    let err = s
+        .link(NewLink {
+            from: q,
+            to: id("E5"),
+            label: "concerns".into(),
+            confidence: None,
+            source: None,
+            when: None,
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "no record E5");
+    assert_eq!(s.state(), &before);
+}
+
+#[test]
+fn indexes_answer_the_panes_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let root = s.add_question(NewQuestion::new("Root")).unwrap();
+    let child = s
+        .add_question(NewQuestion {
+            parent: Some(root),
+            ..NewQuestion::new("Child")
+        })
+        .unwrap();
+    assert_eq!(s.children(Some(root)).unwrap(), vec![child]);
+    assert_eq!(s.children(None).unwrap(), vec![root]);
+    s.set_fields(child, &[("status".into(), "active".into())])
+        .unwrap();
+    assert_eq!(
+        s.questions_with_status(Status::Active).unwrap(),
+        vec![child]
+    );
+    assert_eq!(s.state().status_count(Status::Open), 1);
+    let a = note(&mut s, "march", Some("2024-03"));
+    let b = note(&mut s, "early", Some("~2023"));
+    let c = note(&mut s, "range", Some("2024-02-20..2024-04-01"));
+    let order: Vec<Id> = s
+        .timeline(TimeAxis::Occurred, None, None)
+        .map(|r| r.unwrap().1)
+        .collect();
+    assert_eq!(order, vec![b, c, a]);
+    let from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0);
+    let in_2024: Vec<Id> = s
+        .timeline(TimeAxis::Occurred, from, None)
+        .map(|r| r.unwrap().1)
+        .collect();
+    assert_eq!(in_2024, vec![c, a]);
+    let hits = s.search("rnge", 5).unwrap();
+    assert_eq!(hits[0].id, c);
+}
+
+#[test]
+fn shortest_path_walks_links_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let a = entity(&mut s, "A", &[]);
+    let phone = entity(&mut s, "Phone", &[]);
+    let b = entity(&mut s, "B", &[]);
+    for from in [a, b] {
+        s.link(NewLink {
+            from,
+            to: phone,
+            label: "uses".into(),
+            confidence: None,
+            source: None,
+            when: None,
+        })
+        .unwrap();
+    }
+    let path = s.shortest_path(a, b, 6).unwrap().unwrap();
+    assert_eq!(path.len(), 2);
+    assert_eq!(path[0].to, phone);
+    assert_eq!(path[1].to, b);
+    assert!(s.shortest_path(a, b, 1).unwrap().is_none());
+}
+
+#[test]
+fn check_finds_a_corrupted_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let q = s.add_question(NewQuestion::new("Q")).unwrap();
+    assert!(s.check().unwrap().is_empty());
+    // an entry pointing at nothing, and a missing status entry
+    let mut ghost = vec![b's', 0];
+    ghost.extend_from_slice(&id("Q77").to_bytes());
+    s.corrupt_index_for_test(&ghost, Some(b"")).unwrap();
+    let mut real = vec![b's', 0];
+    real.extend_from_slice(&q.to_bytes());
+    s.corrupt_index_for_test(&real, None).unwrap();
+    let problems: Vec<String> = s.check().unwrap().iter().map(|p| p.to_string()).collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems
+        .iter()
+        .any(|p| p.contains("Q77") && p.contains("matches no record")));
+    assert!(problems
+        .iter()
+        .any(|p| p.contains("Q1") && p.contains("missing")));
+}
+
+#[test]
+fn newer_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = open(dir.path());
+        s.force_schema(99).unwrap();
+    }
+    let err = Store::open(dir.path(), &OpenOptions::default())
+        .err()
+        .expect("refused");
+    let msg = err.to_string();
+    assert!(msg.contains("schema version 99"), "{msg}");
+}
+
+#[test]
+fn records_round_trip_through_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let n = note(&mut s, "text\nbody", Some("~2024-03-04 14:30"));
+    let r = s.require(n).unwrap();
+    let back = Record::from_json(Kind::Note, r.to_json()).unwrap();
+    assert_eq!(back, r);
+}

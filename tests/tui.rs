@@ -1,0 +1,397 @@
+//! The interface driven by key sequences against ratatui's TestBackend: no terminal.
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use weft::app::App;
+use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
+use weft::model::{Record, Status};
+use weft::store::{NewQuestion, OpenOptions, Store};
+use weft::ui::{self, Theme};
+
+struct Harness {
+    app: App,
+    term: Terminal<TestBackend>,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new(setup: impl FnOnce(&mut Store)) -> Harness {
+        Self::sized(80, 24, setup)
+    }
+
+    fn sized(w: u16, h: u16, setup: impl FnOnce(&mut Store)) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(
+            &dir.path().join("kestrel"),
+            &OpenOptions {
+                create: true,
+                ..OpenOptions::default()
+            },
+        )
+        .unwrap();
+        setup(&mut store);
+        let mut app = App::new(store, Keymap::default_keymap(), vec![]).unwrap();
+        app.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        app.resize(w, h);
+        Harness {
+            app,
+            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
+            _dir: dir,
+        }
+    }
+
+    /// Presses keys written as keymap sequences: "j j enter", "o p", "ctrl-s".
+    fn press(&mut self, seq: &str) -> &mut Self {
+        for k in parse_sequence(seq).unwrap() {
+            self.app.on_key(k);
+        }
+        self
+    }
+
+    /// Types literal text, one key per character.
+    fn typed(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.app.on_key(Key {
+                code: KeyCode::Char(c),
+                ctrl: false,
+                alt: false,
+            });
+        }
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        let app = &self.app;
+        self.term
+            .draw(|f| ui::render(app, Theme { color: false }, f))
+            .unwrap();
+        let buf = self.term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut x = 0;
+            while x < buf.area.width {
+                let sym = buf[(x, y)].symbol();
+                out.push_str(sym);
+                // a wide character covers the next cell too
+                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn question(&self, id: &str) -> weft::model::Question {
+        match self.app.store.get(id.parse().unwrap()).unwrap() {
+            Some(Record::Question(q)) => q,
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+}
+
+fn three_questions(s: &mut Store) {
+    let q1 = s
+        .add_question(NewQuestion {
+            priority: 2,
+            ..NewQuestion::new("Who controls the line?")
+        })
+        .unwrap();
+    s.add_question(NewQuestion {
+        priority: 1,
+        parent: Some(q1),
+        ..NewQuestion::new("Who holds the handset?")
+    })
+    .unwrap();
+    s.add_question(NewQuestion {
+        priority: 1,
+        ..NewQuestion::new("Is violence coming?")
+    })
+    .unwrap();
+}
+
+#[test]
+fn backlog_shows_the_tree_header_and_status_line() {
+    let mut h = Harness::new(three_questions);
+    let screen = h.screen();
+    assert!(screen.contains("1 Backlog"), "{screen}");
+    assert!(screen.contains("open 3"), "{screen}");
+    assert!(screen.contains("SEES S3 X0 E0 W0"), "{screen}");
+    let lines: Vec<&str> = screen.lines().collect();
+    // priority order at the root, the sub-question nested under its parent
+    assert!(
+        lines[2].contains("Q3") && lines[2].contains("Is violence coming?"),
+        "{screen}"
+    );
+    assert!(lines[3].contains("Q1"), "{screen}");
+    assert!(lines[4].contains("└ Q2"), "{screen}");
+    assert!(lines[23].contains("Backlog"), "{screen}");
+}
+
+#[test]
+fn add_question_and_sub_question_with_the_keyboard() {
+    let mut h = Harness::new(|_| {});
+    h.press("a").typed("Who supplies the crew?").press("enter");
+    assert_eq!(h.question("Q1").title, "Who supplies the crew?");
+    h.press("A").typed("Through which courier?").press("enter");
+    assert_eq!(h.question("Q2").parent, Some("Q1".parse().unwrap()));
+    let screen = h.screen();
+    assert!(screen.contains("└ Q2"), "{screen}");
+    assert!(screen.contains("added Q2"), "{screen}");
+    // an empty title adds nothing and says so
+    h.press("a enter");
+    assert!(h.screen().contains("needs a title"));
+    assert_eq!(h.app.store.state().total(), 2);
+}
+
+#[test]
+fn status_cycle_asks_for_the_answer_and_its_confidence() {
+    let mut h = Harness::new(three_questions);
+    // selected: Q3. open -> active -> answered
+    h.press("s");
+    assert_eq!(h.question("Q3").status, Status::Active);
+    h.press("s");
+    assert!(h.screen().contains("Answer Q3"));
+    h.typed("No sign of it").press("enter");
+    assert!(h.screen().contains("Confidence in the answer"));
+    h.press("5"); // likely
+    let q = h.question("Q3");
+    assert_eq!(q.status, Status::Answered);
+    assert_eq!(q.answer.unwrap().confidence.unwrap().short(), "l");
+    // escape in the middle leaves the status alone
+    h.press("j s s esc");
+    assert_eq!(h.question("Q1").status, Status::Active);
+}
+
+#[test]
+fn priority_kind_review_tags_and_edit() {
+    let mut h = Harness::new(three_questions);
+    h.press("j"); // Q1 (priority 2)
+    h.press("+");
+    assert_eq!(h.question("Q1").priority, 1);
+    h.press("+");
+    assert!(h.screen().contains("already priority 1"));
+    h.press("- -");
+    assert_eq!(h.question("Q1").priority, 3);
+    h.press("K 4");
+    assert_eq!(h.question("Q1").kind, weft::model::Sees::Warning);
+    h.press("R").typed("2027-01-31").press("enter");
+    assert_eq!(
+        h.question("Q1").review_by.unwrap().to_string(),
+        "2027-01-31"
+    );
+    h.press("R")
+        .press("ctrl-u")
+        .typed("2027-02-30")
+        .press("enter");
+    assert!(h.screen().contains("invalid date"), "{}", h.screen());
+    assert_eq!(
+        h.question("Q1").review_by.unwrap().to_string(),
+        "2027-01-31"
+    );
+    h.press("#").typed("line, kestrel").press("enter");
+    assert_eq!(h.question("Q1").meta.tags, vec!["line", "kestrel"]);
+    h.press("e")
+        .press("ctrl-u")
+        .typed("Who really controls the line?")
+        .press("enter");
+    assert_eq!(h.question("Q1").title, "Who really controls the line?");
+}
+
+#[test]
+fn detail_view_hypotheses_and_likelihood() {
+    let mut h = Harness::new(three_questions);
+    h.press("h").typed("A rival group took over").press("enter");
+    // the likelihood picker opens for the new hypothesis
+    h.press("4"); // realistic possibility
+    let screen = h.screen();
+    assert!(screen.contains("Hypotheses (1)"), "{screen}");
+    assert!(screen.contains("realistic possibility"), "{screen}");
+    h.press("y 6");
+    assert!(h.screen().contains("highly likely"));
+    h.press("esc");
+    assert!(h.screen().contains("Q1"), "back to the list");
+}
+
+#[test]
+fn inline_editor_for_detail_when_no_editor_is_set() {
+    let mut h = Harness::new(three_questions);
+    h.press("D")
+        .typed("Line one")
+        .press("enter")
+        .typed("Line two")
+        .press("ctrl-s");
+    assert_eq!(h.question("Q3").detail, "Line one\nLine two");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(screen.contains("Line two"), "{screen}");
+}
+
+#[test]
+fn delete_asks_first_and_undo_restores() {
+    let mut h = Harness::new(three_questions);
+    h.press("d n");
+    assert_eq!(h.app.store.state().total(), 3, "n keeps it");
+    h.press("d y");
+    assert_eq!(h.app.store.state().total(), 2);
+    assert!(h.screen().contains("deleted Q3"));
+    h.press("u");
+    assert_eq!(h.app.store.state().total(), 3);
+    assert!(h.screen().contains("Is violence coming?"));
+    // a parent with sub-questions is refused, with the reason on the status line
+    h.press("g j d y");
+    assert!(
+        h.screen().contains("has sub-questions Q2"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn filter_and_sort_chords() {
+    let mut h = Harness::new(three_questions);
+    h.press("f").typed("p2").press("enter");
+    let screen = h.screen();
+    assert!(screen.contains("filter: p2"), "{screen}");
+    assert!(screen.contains("Q1") && !screen.contains("Q3 "), "{screen}");
+    h.press("esc");
+    assert!(h.screen().contains("Q3"));
+    h.press("f").typed("opne").press("enter");
+    assert!(h.screen().contains("\"opne\" is not a status"));
+    // o is a chord: the which-key box lists what can follow
+    h.press("o");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Sort by priority") && screen.contains("Sort by id"),
+        "{screen}"
+    );
+    h.press("i");
+    let lines: Vec<String> = h.screen().lines().map(String::from).collect();
+    assert!(lines[2].contains("Q1"), "id order: {lines:?}");
+}
+
+#[test]
+fn finder_jumps_to_a_record() {
+    let mut h = Harness::new(three_questions);
+    h.press("/").typed("handset");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Q2") && screen.contains("Who holds the handset?"),
+        "{screen}"
+    );
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Q2  Who holds the handset?"),
+        "detail view: {screen}"
+    );
+}
+
+#[test]
+fn palette_runs_commands_by_name_and_shows_bindings() {
+    let mut h = Harness::new(three_questions);
+    h.press(":").typed("sort id");
+    let screen = h.screen();
+    assert!(screen.contains("backlog.sort_id"), "{screen}");
+    assert!(screen.contains("o i"), "binding shown: {screen}");
+    h.press("enter");
+    assert!(h.screen().contains("sorted by id"));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut h = Harness::new(three_questions);
+    h.press("?");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Quit (every change is already saved)"),
+        "{screen}"
+    );
+    assert!(screen.contains("— everywhere —"), "{screen}");
+    h.press("esc");
+    assert!(!h.screen().contains("— everywhere —"));
+}
+
+#[test]
+fn too_small_says_so_and_resizes_follow() {
+    let mut h = Harness::sized(40, 10, three_questions);
+    assert!(h.screen().contains("terminal too small: 40x10"));
+    h.term.backend_mut().resize(80, 24);
+    h.app.resize(80, 24);
+    assert!(h.screen().contains("Is violence coming?"));
+}
+
+#[test]
+fn hostile_text_renders_harmlessly_and_wide_text_lines_up() {
+    let mut h = Harness::new(|s| {
+        s.add_question(NewQuestion::new("evil \u{1b}]0;title\u{7} and \u{1b}[2J"))
+            .unwrap();
+        s.add_question(NewQuestion::new("محمد 中文名字 José"))
+            .unwrap();
+    });
+    let screen = h.screen();
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{screen}"
+    );
+    assert!(screen.contains("\u{241b}]0;title"), "{screen}");
+    let buf = h.term.backend().buffer().clone();
+    // every row is exactly the screen width: a wide character covers its next cell
+    for y in 0..buf.area.height {
+        let mut x = 0;
+        let mut cells = 0;
+        while x < buf.area.width {
+            let w = unicode_width::UnicodeWidthStr::width(buf[(x, y)].symbol()).max(1);
+            cells += w;
+            x += w as u16;
+        }
+        assert_eq!(cells, 80, "row {y}");
+    }
+    assert!(screen.contains("中文名字"), "{screen}");
+}
+
+#[test]
+fn export_key_writes_what_is_on_screen() {
+    let mut h = Harness::new(three_questions);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("brief.csv");
+    h.press("f").typed("p1").press("enter");
+    h.press("x 2")
+        .press("ctrl-u")
+        .typed(path.to_str().unwrap())
+        .press("enter");
+    assert!(
+        h.screen().contains("exported 2 questions"),
+        "{}",
+        h.screen()
+    );
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        csv.contains("Is violence coming?") && !csv.contains("Who controls the line?"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn keymap_problems_are_shown_not_swallowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(
+        &dir.path().join("w"),
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    let mut app = App::new(
+        store,
+        Keymap::default_keymap(),
+        vec!["k.toml:3: x: unknown command \"zap\"".into()],
+    )
+    .unwrap();
+    app.resize(80, 24);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| ui::render(&app, Theme { color: false }, f))
+        .unwrap();
+    let buf = term.backend().buffer().clone();
+    let last: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
+    assert!(last.contains("keymap: k.toml:3"), "{last}");
+}
