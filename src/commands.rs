@@ -129,6 +129,24 @@ commands! {
     SortId => "backlog.sort_id", Backlog, "Sort by id (creation order)";
     SortUpdated => "backlog.sort_updated", Backlog, "Sort by last change, newest first";
     Export => "backlog.export", Backlog, "Export the backlog as filtered on screen";
+    ZoomOut => "timeline.zoom_out", Timeline, "Zoom out (day, week, month, year)";
+    ZoomIn => "timeline.zoom_in", Timeline, "Zoom in (year, month, week, day)";
+    JumpDate => "timeline.jump", Timeline, "Jump to a date";
+    TimeAxis => "timeline.axis", Timeline, "Switch between occurred and recorded time";
+    TimelineFilter => "timeline.filter", Timeline, "Filter by entity, question or tag";
+    AskGap => "timeline.ask", Timeline, "Turn the selected quiet stretch into a question";
+    WalkBack => "links.back", Links, "Walk back along the trail";
+    FindPath => "links.path", Links, "Find the shortest path to another record";
+    AddEntity => "entities.add", Entities, "Add an entity";
+    MergeEntity => "entities.merge", Entities, "Merge another entity into the selected one";
+    EntityFilter => "entities.filter", Entities, "Filter entities by fuzzy text";
+    EntityKindFilter => "entities.kind", Entities, "Show one kind of entity (or all)";
+    AddNote => "notes.add", Notes, "Add a note (text in the editor)";
+    NoteGrade => "notes.grade", Notes, "Set the note's 3x5x2 grade";
+    NoteWhen => "notes.when", Notes, "Set when the note's event happened";
+    NoteSource => "notes.source", Notes, "Set the note's source";
+    NoteFilter => "notes.filter", Notes, "Filter notes by tag, grade or source";
+    NoteOrder => "notes.order", Notes, "Order by recorded time or by occurred time";
 }
 
 impl Command {

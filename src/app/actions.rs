@@ -7,10 +7,10 @@ use super::{App, Effect};
 use crate::commands::Command;
 use crate::export::{self, BriefingMeta, Format};
 use crate::model::{Id, Kind, Record, Sees, Status};
-use crate::store::{NewLink, NewQuestion, Result as StoreResult};
+use crate::store::{NewQuestion, Result as StoreResult};
 
 impl App {
-    fn prompt(&mut self, title: &str, hint: &str, initial: &str, flow: Flow) {
+    pub(crate) fn prompt(&mut self, title: &str, hint: &str, initial: &str, flow: Flow) {
         self.overlay = Some(Overlay::Prompt {
             title: title.to_string(),
             hint: hint.to_string(),
@@ -19,7 +19,7 @@ impl App {
         });
     }
 
-    fn pick(&mut self, title: &str, choices: Vec<Choice>, selected: usize, flow: Flow) {
+    pub(crate) fn pick(&mut self, title: &str, choices: Vec<Choice>, selected: usize, flow: Flow) {
         self.overlay = Some(Overlay::Pick {
             title: title.to_string(),
             choices,
@@ -28,7 +28,7 @@ impl App {
         });
     }
 
-    fn yardstick_choices() -> Vec<Choice> {
+    pub(crate) fn yardstick_choices() -> Vec<Choice> {
         let mut c: Vec<Choice> = crate::model::yardstick::ALL
             .iter()
             .map(|y| Choice::new(y.to_string(), y.short(), y.range()))
@@ -38,7 +38,11 @@ impl App {
     }
 
     /// Reports the result of a store operation and refreshes the views it touched.
-    fn report<T>(&mut self, result: StoreResult<T>, done: impl FnOnce(&T) -> String) -> Option<T> {
+    pub(crate) fn report<T>(
+        &mut self,
+        result: StoreResult<T>,
+        done: impl FnOnce(&T) -> String,
+    ) -> Option<T> {
         match result {
             Ok(v) => {
                 self.info(done(&v));
@@ -52,7 +56,7 @@ impl App {
     }
 
     /// Sets fields of a record, refreshes and reports.
-    fn set(&mut self, id: Id, fields: &[(&str, &str)]) -> bool {
+    pub(crate) fn set(&mut self, id: Id, fields: &[(&str, &str)]) -> bool {
         let pairs: Vec<(String, String)> = fields
             .iter()
             .map(|(f, v)| (f.to_string(), v.to_string()))
@@ -83,7 +87,7 @@ impl App {
 
     /// The record the record-scope keys act on: the selected hypothesis or linked record
     /// in the detail view, else the selected question.
-    fn target(&self) -> Option<Id> {
+    pub(super) fn backlog_target(&self) -> Option<Id> {
         match self.backlog.detail_item() {
             Some(DetailItem::Hypothesis(h)) => Some(h.meta.id),
             _ => self
@@ -137,7 +141,9 @@ impl App {
                 }
             }
             Command::Edit => {
-                let Some(id) = self.target() else { return };
+                let Some(id) = self.backlog_target() else {
+                    return;
+                };
                 match self.store.get(id) {
                     Ok(Some(Record::Hypothesis(h))) => self.prompt(
                         &format!("Edit {id}"),
@@ -167,37 +173,13 @@ impl App {
                 }
             }
             Command::Delete => {
-                if let Some(id) = self.target() {
-                    let title = self
-                        .store
-                        .get(id)
-                        .ok()
-                        .flatten()
-                        .map(|r| r.title())
-                        .unwrap_or_default();
-                    self.overlay = Some(Overlay::Confirm {
-                        message: format!(
-                            "Delete {id}: {title}\nIts links go too; u undoes it. Delete? y/n"
-                        ),
-                        flow: Flow::Delete(id),
-                    });
+                if let Some(id) = self.backlog_target() {
+                    self.confirm_delete(id);
                 }
             }
             Command::Tags => {
-                if let Some(id) = self.target() {
-                    let tags = self
-                        .store
-                        .get(id)
-                        .ok()
-                        .flatten()
-                        .map(|r| r.meta().tags.join(", "))
-                        .unwrap_or_default();
-                    self.prompt(
-                        &format!("Tags of {id}"),
-                        "comma-separated words",
-                        &tags,
-                        Flow::Tags(id),
-                    );
+                if let Some(id) = self.backlog_target() {
+                    self.edit_tags(id);
                 }
             }
             Command::NextStatus => {
@@ -345,7 +327,7 @@ impl App {
                 );
             }
             Command::LinkTo => {
-                if let Some(id) = self.target() {
+                if let Some(id) = self.backlog_target() {
                     self.open_finder(FinderPurpose::LinkFrom(id));
                 }
             }
@@ -355,6 +337,38 @@ impl App {
                 self.pane.title()
             )),
         }
+    }
+
+    /// Asks before deleting a record (and what cannot stand without it).
+    pub(crate) fn confirm_delete(&mut self, id: Id) {
+        let title = self
+            .store
+            .get(id)
+            .ok()
+            .flatten()
+            .map(|r| r.title())
+            .unwrap_or_default();
+        self.overlay = Some(Overlay::Confirm {
+            message: format!("Delete {id}: {title}\nIts links go too; u undoes it. Delete? y/n"),
+            flow: Flow::Delete(id),
+        });
+    }
+
+    /// Prompts for a record's tags.
+    pub(crate) fn edit_tags(&mut self, id: Id) {
+        let tags = self
+            .store
+            .get(id)
+            .ok()
+            .flatten()
+            .map(|r| r.meta().tags.join(", "))
+            .unwrap_or_default();
+        self.prompt(
+            &format!("Tags of {id}"),
+            "comma-separated words",
+            &tags,
+            Flow::Tags(id),
+        );
     }
 
     fn open_selected(&mut self) {
@@ -387,7 +401,7 @@ impl App {
     }
 
     /// Long text goes to `$VISUAL`/`$EDITOR` when set, else to the inline editor.
-    fn edit_long(&mut self, title: &str, text: String, flow: Flow) {
+    pub(crate) fn edit_long(&mut self, title: &str, text: String, flow: Flow) {
         if self.editor.is_some() {
             self.effect = Some(Effect::ExternalEdit { text, flow });
             return;
@@ -404,14 +418,7 @@ impl App {
 
     pub(super) fn finder_chose(&mut self, purpose: FinderPurpose, id: Id) {
         match purpose {
-            FinderPurpose::LinkFrom(from) => {
-                self.prompt(
-                    &format!("Link {from} to {id} as"),
-                    "a label: associate of, uses, concerns, supports …",
-                    "concerns",
-                    Flow::LinkLabel { from, to: id },
-                );
-            }
+            FinderPurpose::LinkFrom(from) => self.start_link(from, id),
             FinderPurpose::Jump => self.jump_to(id),
         }
     }
@@ -586,22 +593,10 @@ impl App {
                 Err(e) => self.error(e.to_string()),
             },
             Flow::ExportPath(format) => self.export(format, &value),
-            Flow::LinkLabel { from, to } => {
-                let r = self.store.link(NewLink {
-                    from,
-                    to,
-                    label: value,
-                    confidence: None,
-                    source: None,
-                    when: None,
-                });
-                if let Some(l) = self.report(r, |l| format!("linked {from} to {to} as {l}")) {
-                    self.after_change(&crate::store::Committed {
-                        group: 0,
-                        ids: vec![l, from, to],
-                    });
-                }
-            }
+            Flow::Timeline(f) => self.finish_timeline(f, value),
+            Flow::Links(f) => self.finish_links(f, value),
+            Flow::Entities(f) => self.finish_entities(f, value),
+            Flow::Notes(f) => self.finish_notes(f, value),
             Flow::Delete(id) => {
                 let r = self.store.delete(id);
                 if let Some(done) = self.report(r, |d| {

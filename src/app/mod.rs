@@ -6,37 +6,74 @@
 
 mod actions;
 pub mod backlog;
+pub mod entities;
 pub mod input;
+pub mod links;
+pub mod notes;
 pub mod overlay;
 pub mod run;
+pub mod timeline;
 
 use crate::commands::{Command, Scope};
 use crate::keymap::{Key, Keymap, Resolution};
 use crate::store::{Committed, Store};
 use backlog::BacklogState;
+use entities::EntitiesState;
 use input::LineInput;
+use links::LinksState;
+use notes::NotesState;
 use overlay::{FinderPurpose, Flow, Outcome, Overlay};
+use timeline::TimelineState;
 
 /// The panes, in number-key order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
     Backlog,
+    Timeline,
+    Links,
+    Entities,
+    Notes,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 1] = [Pane::Backlog];
+    pub const ALL: [Pane; 5] = [
+        Pane::Backlog,
+        Pane::Timeline,
+        Pane::Links,
+        Pane::Entities,
+        Pane::Notes,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Backlog => "Backlog",
+            Pane::Timeline => "Timeline",
+            Pane::Links => "Links",
+            Pane::Entities => "Entities",
+            Pane::Notes => "Notes",
+        }
+    }
+
+    /// The pane's own keymap scope.
+    pub fn scope(self) -> Scope {
+        match self {
+            Pane::Backlog => Scope::Backlog,
+            Pane::Timeline => Scope::Timeline,
+            Pane::Links => Scope::Links,
+            Pane::Entities => Scope::Entities,
+            Pane::Notes => Scope::Notes,
         }
     }
 
     /// The scopes whose bindings apply in this pane, most specific first.
     pub fn scopes(self) -> Vec<Scope> {
-        match self {
-            Pane::Backlog => vec![Scope::Backlog, Scope::Record, Scope::List, Scope::Global],
-        }
+        vec![self.scope(), Scope::Record, Scope::List, Scope::Global]
+    }
+
+    fn step(self, by: isize) -> Pane {
+        let all = Pane::ALL;
+        let at = all.iter().position(|p| *p == self).unwrap_or(0) as isize;
+        all[(at + by).rem_euclid(all.len() as isize) as usize]
     }
 }
 
@@ -62,6 +99,10 @@ pub struct App {
     pub keymap: Keymap,
     pub pane: Pane,
     pub backlog: BacklogState,
+    pub timeline: TimelineState,
+    pub links: LinksState,
+    pub entities: EntitiesState,
+    pub notes: NotesState,
     pub overlay: Option<Overlay>,
     pub pending: Vec<Key>,
     pub message: Option<Message>,
@@ -84,6 +125,9 @@ impl App {
         keymap_problems: Vec<String>,
     ) -> crate::store::Result<App> {
         let backlog = BacklogState::load(&store)?;
+        let timeline = TimelineState::load(&store)?;
+        let entities = EntitiesState::load(&store)?;
+        let notes = NotesState::load(&store)?;
         let message = keymap_problems.first().map(|p| Message {
             text: if keymap_problems.len() > 1 {
                 format!(
@@ -100,6 +144,10 @@ impl App {
             keymap,
             pane: Pane::Backlog,
             backlog,
+            timeline,
+            links: LinksState::default(),
+            entities,
+            notes,
             overlay: None,
             pending: Vec::new(),
             message,
@@ -151,7 +199,7 @@ impl App {
 
     pub fn resize(&mut self, w: u16, h: u16) {
         self.size = (w, h);
-        self.backlog.scroll_into_view(self.list_height());
+        self.scroll_into_view();
     }
 
     pub fn scopes(&self) -> Vec<Scope> {
@@ -179,15 +227,39 @@ impl App {
                 self.info(format!("{} is not bound here (? for help)", keys.join(" ")));
             }
         }
-        self.backlog.scroll_into_view(self.list_height());
+        self.scroll_into_view();
+    }
+
+    /// Keeps every pane's selection on screen.
+    fn scroll_into_view(&mut self) {
+        let h = self.list_height();
+        self.backlog.scroll_into_view(h);
+        self.timeline.scroll_into_view(h);
+        self.links.scroll_into_view(h);
+        self.entities.scroll_into_view(h);
+        self.notes.scroll_into_view(h);
     }
 
     /// Runs a named command.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
             Command::Quit => self.quit = true,
-            Command::NextPane | Command::PrevPane | Command::PaneBacklog => {
-                self.pane = Pane::Backlog;
+            Command::NextPane => self.pane = self.pane.step(1),
+            Command::PrevPane => self.pane = self.pane.step(-1),
+            Command::PaneBacklog => self.pane = Pane::Backlog,
+            Command::PaneTimeline => self.pane = Pane::Timeline,
+            Command::PaneLinks => self.pane = Pane::Links,
+            Command::PaneEntities => self.pane = Pane::Entities,
+            Command::PaneNotes => self.pane = Pane::Notes,
+            Command::ShowLinks => {
+                if let Some(id) = self.selected_record() {
+                    self.show_in_links(id);
+                }
+            }
+            Command::ShowTimeline => {
+                if let Some(id) = self.selected_record() {
+                    self.show_in_timeline(id);
+                }
             }
             Command::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Command::Finder => self.open_finder(FinderPurpose::Jump),
@@ -199,14 +271,43 @@ impl App {
                 })
             }
             Command::Undo => self.undo(),
-            Command::Back => {
+            Command::Back if self.pane == Pane::Backlog => {
                 if self.backlog.detail.take().is_none() && !self.backlog.filter.is_empty() {
                     self.backlog.filter = Default::default();
                     self.backlog.rebuild();
                     self.info("filter cleared");
                 }
             }
-            other => self.apply_backlog(other),
+            other => match self.pane {
+                Pane::Backlog => self.apply_backlog(other),
+                Pane::Timeline => self.apply_timeline(other),
+                Pane::Links => self.apply_links(other),
+                Pane::Entities => self.apply_entities(other),
+                Pane::Notes => self.apply_notes(other),
+            },
+        }
+    }
+
+    /// The record the record-scope keys (`L`, `T`, `l`, `e`, `d`, `#`) act on in the
+    /// current pane.
+    pub fn selected_record(&self) -> Option<crate::model::Id> {
+        match self.pane {
+            Pane::Backlog => self.backlog_target(),
+            Pane::Timeline => self.timeline.selected_record(),
+            Pane::Links => self.links.selected_record(),
+            Pane::Entities => self.entities.selected_record(),
+            Pane::Notes => self.notes.selected_record(),
+        }
+    }
+
+    /// The active filter of the current pane, as the status line shows it.
+    pub fn filter_description(&self) -> String {
+        match self.pane {
+            Pane::Backlog => self.backlog.filter.describe(),
+            Pane::Timeline => self.timeline.describe_filter(),
+            Pane::Links => String::new(),
+            Pane::Entities => self.entities.describe_filter(),
+            Pane::Notes => self.notes.describe_filter(),
         }
     }
 
@@ -223,7 +324,14 @@ impl App {
 
     /// Brings every view in step with what an operation touched.
     pub fn after_change(&mut self, done: &Committed) {
-        if let Err(e) = self.backlog.refresh(&self.store, &done.ids) {
+        let results = [
+            self.backlog.refresh(&self.store, &done.ids),
+            self.timeline.refresh(&self.store, &done.ids),
+            self.links.refresh(&self.store, &done.ids),
+            self.entities.refresh(&self.store, &done.ids),
+            self.notes.refresh(&self.store, &done.ids),
+        ];
+        if let Some(Err(e)) = results.into_iter().find(|r| r.is_err()) {
             self.error(e.to_string());
         }
     }

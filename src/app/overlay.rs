@@ -11,12 +11,17 @@ use crate::model::Id;
 /// What a prompt, picker or confirmation is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Flow {
-    AddQuestion { parent: Option<Id> },
+    AddQuestion {
+        parent: Option<Id>,
+    },
     EditTitle(Id),
     EditStatement(Id),
     EditDetail(Id),
     Answer(Id),
-    AnswerConfidence { id: Id, text: String },
+    AnswerConfidence {
+        id: Id,
+        text: String,
+    },
     AddHypothesis(Id),
     Likelihood(Id),
     Kind(Id),
@@ -25,8 +30,12 @@ pub enum Flow {
     Filter,
     ExportFormat,
     ExportPath(Format),
-    LinkLabel { from: Id, to: Id },
     Delete(Id),
+    /// A step of a flow owned by another pane.
+    Timeline(super::timeline::TimelineFlow),
+    Links(super::links::LinksFlow),
+    Entities(super::entities::EntitiesFlow),
+    Notes(super::notes::NotesFlow),
 }
 
 /// A value to choose from a short list.

@@ -2,8 +2,12 @@
 //! pane plus the shared widgets.
 
 mod backlog;
+mod entities;
+mod links;
+mod notes;
 mod overlay;
 pub mod theme;
+mod timeline;
 
 use crate::app::{App, Pane};
 use crate::model::text::{fit, sanitize};
@@ -39,6 +43,10 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     render_tabs(app, theme, frame, tabs);
     match app.pane {
         Pane::Backlog => backlog::render(app, theme, frame, body),
+        Pane::Timeline => timeline::render(app, theme, frame, body),
+        Pane::Links => links::render(app, theme, frame, body),
+        Pane::Entities => entities::render(app, theme, frame, body),
+        Pane::Notes => notes::render(app, theme, frame, body),
     }
     render_status(app, theme, frame, status);
     overlay::render(app, theme, frame, body);
@@ -71,8 +79,8 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         format!(" {} ", app.pane.title()),
         theme.tab_active(),
     )];
-    let filter = app.backlog.filter.describe();
-    if app.pane == Pane::Backlog && !filter.is_empty() {
+    let filter = app.filter_description();
+    if !filter.is_empty() {
         spans.push(Span::styled(
             format!(" filter: {} ", sanitize(&filter)),
             theme.warn(),

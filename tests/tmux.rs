@@ -1,0 +1,111 @@
+//! The interface in a real terminal under tmux: start, keys, screen, exit, signals.
+
+mod common;
+
+use common::tmux::{available, demo_workspace, Tmux};
+use std::process::Command;
+
+fn skip() -> bool {
+    if !available() {
+        eprintln!("tmux is not installed: skipping real-terminal tests");
+        return true;
+    }
+    false
+}
+
+#[test]
+fn demo_add_a_question_quit_and_find_it_from_the_command_line() {
+    if skip() {
+        return;
+    }
+    // the demo makes its workspace under TMPDIR: give it a private one to find it in
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Tmux::start(&["demo"], &[("TMPDIR", tmp.path().to_str().unwrap())]);
+    t.wait_for("Backlog");
+    t.wait_for("Who controls the KING line");
+    t.keys(&["a"]);
+    t.wait_for("New question");
+    t.text("Where is the stash kept overnight?");
+    t.keys(&["Enter"]);
+    t.wait_for("added Q33");
+    t.keys(&["q"]);
+    t.wait_exit();
+    let ws = demo_workspace_in(tmp.path());
+    let out = Command::new(assert_cmd::cargo::cargo_bin("weft"))
+        .arg("--workspace")
+        .arg(&ws)
+        .args(["list", "questions"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Q33") && text.contains("Where is the stash kept overnight?"), "{text}");
+}
+
+/// The one `weft-demo-*` workspace made under `tmp`.
+fn demo_workspace_in(tmp: &std::path::Path) -> std::path::PathBuf {
+    let found: Vec<_> = std::fs::read_dir(tmp)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("weft-demo-"))
+        .collect();
+    assert_eq!(found.len(), 1, "one demo workspace");
+    found[0].path().join("workspace")
+}
+
+#[test]
+fn terminal_is_restored_on_sigterm_and_sighup() {
+    if skip() {
+        return;
+    }
+    for sig in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = demo_workspace(dir.path());
+        let t = Tmux::start(&["--workspace", ws.to_str().unwrap()], &[]);
+        t.wait_for("Backlog");
+        let pid = t.pid().expect("pid");
+        // the pane runs `env ... weft`; env execs weft, so the pid is weft's
+        Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap();
+        t.wait_exit();
+        // alternate screen left: the normal screen no longer shows the interface
+        let screen = t.screen();
+        assert!(!screen.contains("? help"), "{sig}: still on the interface:\n{screen}");
+        let alt = t.tmux(&["display-message", "-p", "-t", "weft", "#{alternate_on}"]);
+        assert_eq!(alt.trim(), "0", "{sig}: alternate screen still on");
+        // and the workspace is not held
+        Command::new(assert_cmd::cargo::cargo_bin("weft"))
+            .arg("--workspace")
+            .arg(&ws)
+            .arg("check")
+            .assert_ok();
+    }
+}
+
+trait AssertOk {
+    fn assert_ok(&mut self);
+}
+
+impl AssertOk for Command {
+    fn assert_ok(&mut self) {
+        let out = self.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn quit_restores_the_screen_and_small_terminals_are_told() {
+    if skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_workspace(dir.path());
+    let t = Tmux::start(&["--workspace", ws.to_str().unwrap()], &[]);
+    t.wait_for("Backlog");
+    t.tmux(&["resize-window", "-t", "weft", "-x", "40", "-y", "10"]);
+    t.wait_for("terminal too small");
+    t.tmux(&["resize-window", "-t", "weft", "-x", "80", "-y", "24"]);
+    t.wait_for("Backlog");
+    t.keys(&["q"]);
+    t.wait_exit();
+    let alt = t.tmux(&["display-message", "-p", "-t", "weft", "#{alternate_on}"]);
+    assert_eq!(alt.trim(), "0");
+}
