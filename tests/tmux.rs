@@ -7,6 +7,8 @@ use std::process::Command;
 
 fn skip() -> bool {
     if !available() {
+        // CI installs tmux (.ci/run): there a missing tmux is a failure, not a skip
+        assert!(std::env::var_os("CI").is_none(), "tmux is required under CI");
         eprintln!("tmux is not installed: skipping real-terminal tests");
         return true;
     }

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub enum KeymapCommand {
     /// Validate a keymap file: prints every problem with its line; exit 2 if any.
     Check { file: PathBuf },
+    /// Print the key table (Markdown) of the default keymap, or of FILE laid over it.
+    Table { file: Option<PathBuf> },
 }
 
 pub fn init(dir: Option<&Path>) -> CliResult {
@@ -95,6 +97,14 @@ pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
 
 pub fn keymap(cmd: KeymapCommand) -> CliResult {
     match cmd {
+        KeymapCommand::Table { file } => {
+            let (map, problems) = crate::keymap::Keymap::load(file.as_deref());
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            print!("{}", map.markdown_table());
+            Ok(())
+        }
         KeymapCommand::Check { file } => {
             let problems = crate::keymap::check_file(&file);
             if problems.is_empty() {
