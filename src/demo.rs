@@ -151,7 +151,7 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
             text: n.text.clone(),
             source: n.source.clone(),
             grade: n.grade,
-            when: n.when.clone(),
+            when: n.when,
             tags: n.tags.clone(),
         })?;
         keys.insert(n.key.clone(), id);
@@ -203,7 +203,7 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
             label: l.label.clone(),
             confidence: l.confidence,
             source: l.source.as_deref().map(|s| find(&keys, s)).transpose()?,
-            when: l.when.clone(),
+            when: l.when,
         })?;
     }
     store.set_clock(None);

@@ -378,16 +378,10 @@ impl App {
             (Some(_), Some(DetailItem::Linked { other, .. })) if other.kind == Kind::Question => {
                 Some(*other)
             }
-            (
-                Some(_),
-                Some(DetailItem::Linked {
-                    other,
-                    title,
-                    label,
-                    ..
-                }),
-            ) => {
-                self.info(format!("{label}: {other} {title}"));
+            (Some(_), Some(DetailItem::Linked { other, .. })) => {
+                // an entity, note or other record opens in its own pane
+                let other = *other;
+                self.jump_to(other);
                 None
             }
             _ => None,
@@ -423,27 +417,19 @@ impl App {
         }
     }
 
-    /// Shows a record where it lives: a question in the Backlog, anything else as the
-    /// selected question's linked record.
+    /// Shows a record where it lives: a question or hypothesis in the Backlog, an entity
+    /// or a note in its pane, a link in the Links pane.
     pub fn jump_to(&mut self, id: Id) {
-        let question = match id.kind {
-            Kind::Question => Some(id),
+        let q = match id.kind {
+            Kind::Question => id,
             Kind::Hypothesis => match self.store.get(id) {
-                Ok(Some(Record::Hypothesis(h))) => Some(h.question),
-                _ => None,
+                Ok(Some(Record::Hypothesis(h))) => h.question,
+                Ok(_) => return self.error(format!("no record {id}")),
+                Err(e) => return self.error(e.to_string()),
             },
-            _ => None,
-        };
-        let Some(q) = question else {
-            let title = self
-                .store
-                .get(id)
-                .ok()
-                .flatten()
-                .map(|r| r.title())
-                .unwrap_or_default();
-            self.info(format!("{id} {title}"));
-            return;
+            Kind::Entity => return self.show_entity(id),
+            Kind::Note => return self.show_note(id),
+            Kind::Link | Kind::Assessment => return self.show_in_links(id),
         };
         self.pane = super::Pane::Backlog;
         if !self.backlog.select(q) {

@@ -1,52 +1,544 @@
-//! TEMPORARY skeleton of the Links pane state; being replaced by the real pane.
+//! Links pane state: one record at the centre, its neighbours grouped by label and
+//! direction, the trail walked to reach it, and optionally the shortest path from it to
+//! another record. Plain data read through the link index; no terminal types. The keys
+//! are in `links_keys.rs`, the link flow in `links_flow.rs`, paths in `links_path.rs`.
 
-use super::App;
-use crate::commands::Command;
-use crate::model::Id;
-use crate::store::{Result, Store};
+#[path = "links_flow.rs"]
+mod flow;
+#[path = "links_keys.rs"]
+mod keys;
+#[path = "links_path.rs"]
+mod path;
 
-/// The steps of this pane's prompts and pickers.
+pub use flow::{LinkDraft, LinksFlow};
+pub use path::{chain, kind_word, PathView};
+
+use crate::model::{Id, Kind, Record, When, Yardstick};
+use crate::store::{Direction, PathStep, Result, Store};
+use std::collections::HashSet;
+
+/// The longest path `p` looks for, as `weft path` does by default.
+pub const MAX_HOPS: usize = 6;
+
+/// Lines the pane draws besides its rows and the breadcrumb header: the line under the
+/// breadcrumb (the centre record, or the path as a chain) and the paging line.
+pub const EXTRA_LINES: usize = 2;
+
+/// One link seen from the record it leaves or enters.
 #[derive(Debug, Clone, PartialEq)]
-pub enum LinksFlow {}
+pub struct Edge {
+    pub link: Id,
+    pub label: String,
+    pub dir: Direction,
+    /// The record at the other end.
+    pub other: Id,
+    pub confidence: Option<Yardstick>,
+    pub when: Option<When>,
+    pub source: Option<Id>,
+    /// A "mentions" link the store keeps in step with a note's text.
+    pub auto: bool,
+}
 
-#[derive(Debug, Default)]
-pub struct LinksState {}
-
-impl LinksState {
-    pub fn load(_store: &Store) -> Result<Self> {
-        Ok(Self::default())
+impl Edge {
+    fn new(link: &crate::model::Link, dir: Direction, other: Id) -> Edge {
+        Edge {
+            link: link.meta.id,
+            label: link.label.clone(),
+            dir,
+            other,
+            confidence: link.confidence,
+            when: link.when,
+            source: link.source,
+            auto: link.auto,
+        }
     }
 
-    pub fn refresh(&mut self, _store: &Store, _ids: &[Id]) -> Result<()> {
-        Ok(())
+    fn from_step(s: &PathStep) -> Edge {
+        Edge::new(&s.link, s.dir, s.to)
     }
 
-    pub fn scroll_into_view(&mut self, _height: usize) {}
-
-    pub fn selected_record(&self) -> Option<Id> {
-        None
-    }
-
-    pub fn describe_filter(&self) -> String {
-        String::new()
+    /// The label with its direction: `-uses->` or `<-uses-`.
+    pub fn arrow(&self) -> String {
+        match self.dir {
+            Direction::Out => format!("-{}->", self.label),
+            Direction::In => format!("<-{}-", self.label),
+        }
     }
 }
 
-impl App {
-    pub(super) fn apply_links(&mut self, cmd: Command) {
-        self.info(format!("{} is not ready in this pane yet", cmd.name()));
+/// The neighbours sharing one label and direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub label: String,
+    pub dir: Direction,
+    pub count: usize,
+}
+
+impl Group {
+    /// The group header: `uses → (3)` for links out, `← mentions (12)` for links in.
+    pub fn heading(&self) -> String {
+        match self.dir {
+            Direction::Out => format!("{} → ({})", self.label, self.count),
+            Direction::In => format!("← {} ({})", self.label, self.count),
+        }
+    }
+}
+
+/// One line of the pane's list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    /// A group header, by index into [`LinksState::groups`].
+    Group(usize),
+    /// A link from the centre to a neighbour.
+    Edge(Edge),
+    /// A record on the path.
+    Stop(Id),
+    /// The link between two records of the path, as walked.
+    Hop(Edge),
+}
+
+impl Row {
+    /// Rows the selection can rest on: neighbours and the records of a path.
+    pub fn selectable(&self) -> bool {
+        matches!(self, Row::Edge(_) | Row::Stop(_))
+    }
+}
+
+/// A place on the trail: the record that was at the centre, and the link selected when
+/// the walk left it (so walking back lands on the same row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crumb {
+    pub id: Id,
+    pub via: Option<Id>,
+}
+
+#[derive(Debug, Default)]
+pub struct LinksState {
+    /// The record whose neighbours are shown.
+    pub centre: Option<Id>,
+    /// Every link of the centre, grouped: out before in, then by label, then by the
+    /// other end's id.
+    pub edges: Vec<Edge>,
+    pub groups: Vec<Group>,
+    /// Where the walk came from, oldest first; Backspace pops.
+    pub trail: Vec<Crumb>,
+    /// The path shown instead of the neighbours, when `p` found one.
+    pub path: Option<PathView>,
+    pub rows: Vec<Row>,
+    pub selected: usize,
+    pub offset: usize,
+    /// The neighbourhood's selection and scroll, kept while a path is shown.
+    saved: (usize, usize),
+}
+
+impl LinksState {
+    /// The trail as ids, oldest first, ending at the centre.
+    pub fn trail_ids(&self) -> Vec<Id> {
+        let mut ids: Vec<Id> = self.trail.iter().map(|c| c.id).collect();
+        ids.extend(self.centre);
+        ids
     }
 
-    pub fn show_in_links(&mut self, id: Id) {
-        self.info(format!("{id}"));
+    /// The number of list rows on screen for a pane list of `height` rows.
+    pub fn window(height: usize) -> usize {
+        height.saturating_sub(EXTRA_LINES).max(1)
     }
 
-    pub(super) fn finish_links(&mut self, flow: LinksFlow, _value: String) {
-        match flow {}
+    /// Puts `id` at the centre with its neighbours, the first one selected. The trail is
+    /// left as it is; a path on screen is closed.
+    pub fn centre_on(&mut self, store: &Store, id: Id) -> Result<()> {
+        store.require(id)?;
+        self.centre = Some(id);
+        self.path = None;
+        self.load_edges(store)?;
+        self.rebuild();
+        self.selected = self.first_selectable().unwrap_or(0);
+        self.offset = 0;
+        Ok(())
     }
 
-    /// Starts the link flow from `from` to `to` (label, then the optional parts).
-    pub fn start_link(&mut self, from: Id, to: Id) {
-        self.info(format!("{from} {to}"));
+    /// Reads the centre's links from the link index and groups them.
+    fn load_edges(&mut self, store: &Store) -> Result<()> {
+        let Some(c) = self.centre else {
+            self.edges.clear();
+            self.groups.clear();
+            return Ok(());
+        };
+        let mut edges: Vec<Edge> = store
+            .neighbours(c)?
+            .iter()
+            .map(|n| Edge::new(&n.link, n.dir, n.other))
+            .collect();
+        edges.sort_by(|a, b| {
+            (a.dir, a.label.to_lowercase(), a.other, a.link).cmp(&(
+                b.dir,
+                b.label.to_lowercase(),
+                b.other,
+                b.link,
+            ))
+        });
+        let mut groups: Vec<Group> = Vec::new();
+        for e in &edges {
+            match groups.last_mut() {
+                Some(g) if g.dir == e.dir && g.label.eq_ignore_ascii_case(&e.label) => g.count += 1,
+                _ => groups.push(Group {
+                    label: e.label.clone(),
+                    dir: e.dir,
+                    count: 1,
+                }),
+            }
+        }
+        self.edges = edges;
+        self.groups = groups;
+        Ok(())
+    }
+
+    /// Lays out the rows: the path when one is shown, else the groups and their links.
+    fn rebuild(&mut self) {
+        let mut rows = Vec::with_capacity(self.edges.len() + self.groups.len());
+        if let Some(p) = &self.path {
+            rows.push(Row::Stop(p.from));
+            for s in &p.steps {
+                rows.push(Row::Hop(s.clone()));
+                rows.push(Row::Stop(s.other));
+            }
+        } else {
+            let mut at = 0;
+            for (gi, g) in self.groups.iter().enumerate() {
+                rows.push(Row::Group(gi));
+                rows.extend(self.edges[at..at + g.count].iter().cloned().map(Row::Edge));
+                at += g.count;
+            }
+        }
+        self.rows = rows;
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    fn first_selectable(&self) -> Option<usize> {
+        self.rows.iter().position(Row::selectable)
+    }
+
+    /// Brings the pane in step after a change to `ids`: re-reads the neighbours when the
+    /// centre or one of its links was touched (a new link is read to see its ends), and
+    /// the path when one of its records or links was. A deleted centre gives way to the
+    /// last record on the trail that still exists.
+    pub fn refresh(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        let Some(c) = self.centre else {
+            return Ok(());
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let touched: HashSet<Id> = ids.iter().copied().collect();
+        let mut hood = touched.contains(&c) || self.edges.iter().any(|e| touched.contains(&e.link));
+        if !hood {
+            for id in ids.iter().filter(|i| i.kind == Kind::Link) {
+                if let Some(Record::Link(l)) = store.get(*id)? {
+                    if l.from == c || l.to == c {
+                        hood = true;
+                        break;
+                    }
+                }
+            }
+        }
+        let path_touched = self.path.as_ref().is_some_and(|p| {
+            touched.contains(&p.from)
+                || p.steps
+                    .iter()
+                    .any(|s| touched.contains(&s.link) || touched.contains(&s.other))
+        });
+        if !hood && !path_touched {
+            return Ok(());
+        }
+        if store.get(c)?.is_none() {
+            while let Some(crumb) = self.trail.pop() {
+                if store.get(crumb.id)?.is_some() {
+                    self.centre_on(store, crumb.id)?;
+                    if let Some(via) = crumb.via {
+                        self.select_link(via);
+                    }
+                    return Ok(());
+                }
+            }
+            *self = LinksState::default();
+            return Ok(());
+        }
+        let keep = self.selected_edge().map(|e| e.link);
+        let keep_at = self.selected;
+        if hood {
+            self.load_edges(store)?;
+        }
+        if path_touched {
+            if let Some(to) = self.path.as_ref().map(|p| p.to) {
+                let selected = self.selected;
+                if store.get(to)?.is_some() && self.find_path(store, to)? {
+                    self.selected = selected.min(self.rows.len().saturating_sub(1));
+                    self.snap(1);
+                    return Ok(());
+                }
+                self.close_path();
+                return Ok(());
+            }
+        }
+        self.rebuild();
+        if !keep.is_some_and(|l| self.select_link(l)) {
+            self.selected = keep_at.min(self.rows.len().saturating_sub(1));
+            self.snap(1);
+        }
+        Ok(())
+    }
+
+    /// Keeps the selection inside a list of `height` rows (the pane's list height), with
+    /// the group header of a group's first link in view too.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let h = Self::window(height);
+        let top = match self.selected.checked_sub(1).map(|i| &self.rows[i]) {
+            Some(Row::Group(_)) => self.selected - 1,
+            _ => self.selected,
+        };
+        if top < self.offset {
+            self.offset = top;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        self.offset = self
+            .offset
+            .min(self.rows.len().saturating_sub(h))
+            .min(self.selected);
+    }
+
+    /// Which neighbours a window of `height` list rows shows: (first, last, total),
+    /// counted from 1 over the links, group headers not counted. (0, 0, total) when no
+    /// link row is on screen.
+    pub fn page_span(&self, height: usize) -> (usize, usize, usize) {
+        let h = Self::window(height);
+        let counted = |r: &Row| matches!(r, Row::Edge(_) | Row::Stop(_));
+        let total = self.rows.iter().filter(|r| counted(r)).count();
+        let before = self.rows[..self.offset.min(self.rows.len())]
+            .iter()
+            .filter(|r| counted(r))
+            .count();
+        let shown = self
+            .rows
+            .iter()
+            .skip(self.offset)
+            .take(h)
+            .filter(|r| counted(r))
+            .count();
+        if shown == 0 {
+            (0, 0, total)
+        } else {
+            (before + 1, before + shown, total)
+        }
+    }
+
+    /// Moves the selection by `delta` selectable rows, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let stops: Vec<usize> = (0..self.rows.len())
+            .filter(|i| self.rows[*i].selectable())
+            .collect();
+        if stops.is_empty() {
+            return;
+        }
+        let at = stops
+            .iter()
+            .position(|i| *i >= self.selected)
+            .unwrap_or(stops.len() - 1) as isize;
+        let to = (at.saturating_add(delta)).clamp(0, stops.len() as isize - 1);
+        self.selected = stops[to as usize];
+    }
+
+    /// Moves the selection off a header onto the nearest selectable row, looking first
+    /// in direction `dir` (1 down, -1 up).
+    fn snap(&mut self, dir: isize) {
+        if self.rows.get(self.selected).is_some_and(Row::selectable) {
+            return;
+        }
+        let down = (self.selected..self.rows.len()).find(|i| self.rows[*i].selectable());
+        let up = (0..self.selected.min(self.rows.len()))
+            .rev()
+            .find(|i| self.rows[*i].selectable());
+        let pick = if dir >= 0 { down.or(up) } else { up.or(down) };
+        self.selected = pick.unwrap_or(0);
+    }
+
+    /// Selects the row of link `link`; returns whether it is shown.
+    pub fn select_link(&mut self, link: Id) -> bool {
+        match self
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Edge(e) if e.link == link))
+        {
+            Some(i) => {
+                self.selected = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Selects the first link to `other`; returns whether there is one.
+    pub fn select_other(&mut self, other: Id) -> bool {
+        match self
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Edge(e) if e.other == other))
+        {
+            Some(i) => {
+                self.selected = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.rows.get(self.selected)
+    }
+
+    /// The selected neighbour's link, when a neighbour is selected.
+    pub fn selected_edge(&self) -> Option<&Edge> {
+        match self.selected_row() {
+            Some(Row::Edge(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The record the record-scope keys act on: the selected neighbour (or record on
+    /// the path), else the centre.
+    pub fn selected_record(&self) -> Option<Id> {
+        match self.selected_row() {
+            Some(Row::Edge(e)) => Some(e.other),
+            Some(Row::Stop(id)) => Some(*id),
+            _ => self.centre,
+        }
+    }
+
+    /// Walks to the selected row's record: the centre moves there and the place left
+    /// goes on the trail. Returns the new centre, or `None` when nothing was selected.
+    pub fn walk(&mut self, store: &Store) -> Result<Option<Id>> {
+        let (to, via) = match self.selected_row() {
+            Some(Row::Edge(e)) => (e.other, Some(e.link)),
+            Some(Row::Stop(id)) => (*id, None),
+            _ => return Ok(None),
+        };
+        self.walk_to(store, to, via)?;
+        Ok(Some(to))
+    }
+
+    /// Moves the centre to `to`, putting the current centre on the trail.
+    pub fn walk_to(&mut self, store: &Store, to: Id, via: Option<Id>) -> Result<()> {
+        store.require(to)?;
+        if let Some(c) = self.centre {
+            if c == to {
+                self.close_path();
+                return Ok(());
+            }
+            self.trail.push(Crumb { id: c, via });
+        }
+        self.centre_on(store, to)
+    }
+
+    /// Walks back one place along the trail, selecting the row walked along. Returns
+    /// the record walked back to, or `None` at the start of the trail.
+    pub fn back(&mut self, store: &Store) -> Result<Option<Id>> {
+        let left = self.centre;
+        while let Some(crumb) = self.trail.pop() {
+            if store.get(crumb.id)?.is_none() {
+                continue;
+            }
+            self.centre_on(store, crumb.id)?;
+            let found = crumb.via.is_some_and(|l| self.select_link(l));
+            if !found {
+                if let Some(l) = left {
+                    self.select_other(l);
+                }
+            }
+            return Ok(Some(crumb.id));
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(link: u64, label: &str, dir: Direction, other: u64) -> Edge {
+        Edge {
+            link: Id::new(Kind::Link, link),
+            label: label.into(),
+            dir,
+            other: Id::new(Kind::Entity, other),
+            confidence: None,
+            when: None,
+            source: None,
+            auto: false,
+        }
+    }
+
+    fn state(n: usize) -> LinksState {
+        let mut s = LinksState {
+            centre: Some(Id::new(Kind::Entity, 1)),
+            ..LinksState::default()
+        };
+        s.edges = (0..n as u64)
+            .map(|i| edge(i + 1, "uses", Direction::Out, i + 2))
+            .collect();
+        s.edges.push(edge(99, "mentions", Direction::In, 99));
+        s.groups = vec![
+            Group {
+                label: "uses".into(),
+                dir: Direction::Out,
+                count: n,
+            },
+            Group {
+                label: "mentions".into(),
+                dir: Direction::In,
+                count: 1,
+            },
+        ];
+        s.rebuild();
+        s.selected = 1;
+        s
+    }
+
+    #[test]
+    fn headings_show_direction_and_count() {
+        let s = state(3);
+        assert_eq!(s.groups[0].heading(), "uses → (3)");
+        assert_eq!(s.groups[1].heading(), "← mentions (1)");
+        assert_eq!(s.rows.len(), 6);
+    }
+
+    #[test]
+    fn moves_skip_group_headers() {
+        let mut s = state(2);
+        s.move_by(1);
+        assert_eq!(s.selected, 2);
+        s.move_by(1);
+        assert_eq!(s.selected, 4, "over the mentions header");
+        s.move_by(-1);
+        assert_eq!(s.selected, 2);
+        s.move_by(-10);
+        assert_eq!(s.selected, 1);
+    }
+
+    #[test]
+    fn paging_counts_links_not_headers() {
+        let mut s = state(40);
+        // a list of 12 rows shows 10 of them
+        s.scroll_into_view(12);
+        assert_eq!(s.page_span(12), (1, 9, 41));
+        s.move_by(15);
+        s.scroll_into_view(12);
+        assert_eq!(s.page_span(12), (7, 16, 41));
+        s.move_by(100);
+        s.scroll_into_view(12);
+        assert_eq!(s.page_span(12), (33, 41, 41));
+        // the first link of a group brings its header into view
+        s.move_by(-1000);
+        s.scroll_into_view(12);
+        assert_eq!(s.offset, 0);
     }
 }

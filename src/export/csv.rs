@@ -3,9 +3,10 @@
 
 use crate::model::{Hypothesis, Id, Question};
 use crate::store::{self, StoreError};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write;
 
 /// The header row.
 pub const COLUMNS: [&str; 12] = [
@@ -32,60 +33,94 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-fn time(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+/// `2024-06-03T12:00:00Z`: RFC 3339 to the second, written without a formatter.
+fn time(buf: &mut String, t: &DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    let _ = write!(
+        buf,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
 }
 
 /// One line per hypothesis: `H3 (likely, live): statement`.
-fn hypotheses(hs: &[Hypothesis]) -> String {
-    let mut out = String::new();
+fn hypotheses(buf: &mut String, hs: &[Hypothesis]) {
     for (i, h) in hs.iter().enumerate() {
         if i > 0 {
-            out.push('\n');
+            buf.push('\n');
         }
         let likelihood = h.likelihood.map(|l| l.words()).unwrap_or("unassessed");
-        out.push_str(&format!(
+        let _ = write!(
+            buf,
             "{} ({likelihood}, {}): {}",
-            h.meta.id, h.status, h.statement
-        ));
-    }
-    out
-}
-
-fn answer(q: &Question) -> String {
-    match &q.answer {
-        None => String::new(),
-        Some(a) => match a.confidence {
-            Some(c) => format!("{} [confidence: {c}]", a.text),
-            None => a.text.clone(),
-        },
+            h.meta.id,
+            h.status.as_str(),
+            h.statement
+        );
     }
 }
 
-pub(super) fn render(qs: &[Question], hyps: &HashMap<Id, Vec<Hypothesis>>) -> store::Result<Vec<u8>> {
+fn answer(buf: &mut String, q: &Question) {
+    if let Some(a) = &q.answer {
+        buf.push_str(&a.text);
+        if let Some(c) = a.confidence {
+            let _ = write!(buf, " [confidence: {c}]");
+        }
+    }
+}
+
+pub(super) fn render(
+    qs: &[Question],
+    hyps: &HashMap<Id, Vec<Hypothesis>>,
+) -> store::Result<Vec<u8>> {
     let fail = |e: ::csv::Error| StoreError::invalid(format!("cannot write CSV: {e}"));
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::with_capacity(qs.len() * 160 + 128));
     w.write_record(COLUMNS).map_err(fail)?;
-    let none = Vec::new();
+    let mut buf = String::with_capacity(256);
+    // Every cell is built in `buf` and written neutralised.
+    let mut cell = |w: &mut ::csv::Writer<Vec<u8>>, fill: &dyn Fn(&mut String)| {
+        buf.clear();
+        fill(&mut buf);
+        w.write_field(neutralise(&buf).as_bytes())
+    };
     for q in qs {
-        let cells: [String; 12] = [
-            q.meta.id.to_string(),
-            q.parent.map(|p| p.to_string()).unwrap_or_default(),
-            q.title.clone(),
-            q.status.to_string(),
-            q.priority.to_string(),
-            q.kind.to_string(),
-            q.meta.tags.join(" "),
-            hypotheses(hyps.get(&q.meta.id).unwrap_or(&none)),
-            time(&q.meta.created),
-            time(&q.meta.updated),
-            q.review_by.map(|d| d.to_string()).unwrap_or_default(),
-            answer(q),
-        ];
-        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
-            .map_err(fail)?;
+        let hs = hyps.get(&q.meta.id).map(Vec::as_slice).unwrap_or(&[]);
+        cell(&mut w, &|b| {
+            let _ = write!(b, "{}", q.meta.id);
+        })
+        .map_err(fail)?;
+        cell(&mut w, &|b| {
+            if let Some(p) = q.parent {
+                let _ = write!(b, "{p}");
+            }
+        })
+        .map_err(fail)?;
+        cell(&mut w, &|b| b.push_str(&q.title)).map_err(fail)?;
+        cell(&mut w, &|b| b.push_str(q.status.as_str())).map_err(fail)?;
+        cell(&mut w, &|b| {
+            let _ = write!(b, "{}", q.priority);
+        })
+        .map_err(fail)?;
+        cell(&mut w, &|b| b.push_str(q.kind.as_str())).map_err(fail)?;
+        cell(&mut w, &|b| b.push_str(&q.meta.tags.join(" "))).map_err(fail)?;
+        cell(&mut w, &|b| hypotheses(b, hs)).map_err(fail)?;
+        cell(&mut w, &|b| time(b, &q.meta.created)).map_err(fail)?;
+        cell(&mut w, &|b| time(b, &q.meta.updated)).map_err(fail)?;
+        cell(&mut w, &|b| {
+            if let Some(d) = q.review_by {
+                let _ = write!(b, "{d}");
+            }
+        })
+        .map_err(fail)?;
+        cell(&mut w, &|b| answer(b, q)).map_err(fail)?;
+        w.write_record(None::<&[u8]>).map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| StoreError::invalid(format!("cannot write CSV: {}", e.error())))

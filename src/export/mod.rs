@@ -90,15 +90,14 @@ pub fn select(store: &Store, f: &BacklogFilter) -> store::Result<Vec<Question>> 
             }
             out
         }
-        (None, None) => {
-            let mut out = Vec::with_capacity(store.state().count(Kind::Question) as usize);
-            for r in store.records(Kind::Question) {
-                if let Record::Question(q) = r? {
-                    out.push(q);
-                }
-            }
-            out
-        }
+        (None, None) => store
+            .all_records(Kind::Question)?
+            .into_iter()
+            .filter_map(|r| match r {
+                Record::Question(q) => Some(q),
+                _ => None,
+            })
+            .collect(),
     };
     let keep = |q: &Question| {
         (f.statuses.is_empty() || f.statuses.contains(&q.status))
@@ -206,8 +205,8 @@ fn hypotheses(store: &Store, qs: &[Question]) -> store::Result<HashMap<Id, Vec<H
     let total = store.state().count(Kind::Hypothesis);
     if (qs.len() as u64).saturating_mul(4) >= total {
         let wanted: HashSet<Id> = qs.iter().map(|q| q.meta.id).collect();
-        for r in store.records(Kind::Hypothesis) {
-            if let Record::Hypothesis(h) = r? {
+        for r in store.all_records(Kind::Hypothesis)? {
+            if let Record::Hypothesis(h) = r {
                 if wanted.contains(&h.question) {
                     out.entry(h.question).or_default().push(h);
                 }
@@ -295,7 +294,10 @@ impl Gathered {
     /// that carry it, and how many notes drawn on are ungraded.
     pub fn handling(&self) -> Handling {
         use crate::model::grade::Handling as H;
-        let graded = self.drawn_on.values().filter_map(|n| n.grade.map(|g| (n, g)));
+        let graded = self
+            .drawn_on
+            .values()
+            .filter_map(|n| n.grade.map(|g| (n, g)));
         let code = graded.clone().map(|(_, g)| g.handling).max();
         Handling {
             code,

@@ -31,7 +31,8 @@ fn resolve_walks_the_scopes_most_specific_first() {
     assert_eq!(run(BACKLOG, "d"), Resolution::Run(C::Delete));
     assert_eq!(run(BACKLOG, "j"), Resolution::Run(C::Down));
     assert_eq!(run(BACKLOG, "q"), Resolution::Run(C::Quit));
-    assert_eq!(run(TIMELINE, "a"), Resolution::Unbound);
+    assert_eq!(run(TIMELINE, "a"), Resolution::Run(C::AskGap));
+    assert_eq!(run(TIMELINE, "s"), Resolution::Unbound);
     assert_eq!(run(TIMELINE, "G"), Resolution::Run(C::Last));
     assert_eq!(run(&[Scope::Global], "j"), Resolution::Unbound);
     assert_eq!(run(BACKLOG, "shift-tab"), Resolution::Run(C::PrevPane));
@@ -148,7 +149,12 @@ fn keys_for_and_bindings_keep_file_order() {
         .map(|(k, _)| k)
         .collect();
     assert_eq!(record, ["L", "T", "l", "e", "d", "#"]);
-    assert_eq!(km.bindings(Scope::Notes), vec![]);
+    let notes: Vec<String> = km
+        .bindings(Scope::Notes)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(notes, ["a", "c", "w", "s", "f", "o"]);
 }
 
 #[test]

@@ -261,6 +261,47 @@ fn check_question_tree(all: &HashMap<Id, &Record>) -> Result<()> {
 }
 
 impl Store {
+    /// Every record of `kind`, in id order, read at once and decoded on every core. For
+    /// whole-kind reads such as exports, where decoding dominates; screens read through
+    /// the indexes instead.
+    pub fn all_records(&self, kind: Kind) -> Result<Vec<Record>> {
+        let mut raw = Vec::with_capacity(self.state.count(kind) as usize);
+        for r in self.tree(kind).iter() {
+            let (_, v) = r.map_err(|e| self.db_err(e))?;
+            raw.push(v);
+        }
+        let decode = |part: &[sled::IVec]| -> Result<Vec<Record>> {
+            part.iter()
+                .map(|v| {
+                    Record::from_bytes(kind, v).map_err(|e| StoreError::Corrupt {
+                        tree: kind.noun().into(),
+                        key: String::from_utf8_lossy(&v[..v.len().min(24)]).into_owned(),
+                        reason: e.to_string(),
+                    })
+                })
+                .collect()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let chunk = raw.len().div_ceil(threads).max(4096);
+        if raw.len() <= chunk {
+            return decode(&raw);
+        }
+        std::thread::scope(|s| {
+            let parts: Vec<_> = raw
+                .chunks(chunk)
+                .map(|p| s.spawn(move || decode(p)))
+                .collect();
+            let mut out = Vec::with_capacity(raw.len());
+            for p in parts {
+                let part = p
+                    .join()
+                    .map_err(|_| StoreError::invalid("a thread decoding records failed"))?;
+                out.extend(part?);
+            }
+            Ok(out)
+        })
+    }
+
     /// Loads a whole workspace into this one, which must be empty: every record with its
     /// index entries, the journal exactly as it was, and the id counters, so numbers
     /// are never reused. The dump is validated first; then everything is written in one
@@ -299,3 +340,6 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

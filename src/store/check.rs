@@ -116,7 +116,7 @@ impl Store {
             }
         }
         if seen < expected.len() {
-            for (k, _) in &expected {
+            for k in expected.keys() {
                 if self.trees[INDEX]
                     .get(k)
                     .map_err(|e| self.db_err(e))?

@@ -12,8 +12,10 @@ mod check;
 mod error;
 pub mod index;
 mod journal;
+mod merge;
 mod open;
 mod read;
+mod timeline;
 mod write;
 
 pub use check::Problem;

@@ -150,7 +150,7 @@ impl Store {
                     });
                 }
             }
-            None if existed && db.len() > 0 => {
+            None if existed && !db.is_empty() => {
                 return Err(StoreError::NotWorkspace(
                     dir.to_path_buf(),
                     "it holds a database without a weft schema".into(),

@@ -318,10 +318,8 @@ impl Store {
                 }
             }
         }
-        let mut next = 0;
-        for target in wanted.difference(&have) {
-            let id = self.reserve(Kind::Link, next);
-            next += 1;
+        for (next, target) in wanted.difference(&have).enumerate() {
+            let id = self.reserve(Kind::Link, next as u64);
             changes.push(Change {
                 before: None,
                 after: Some(Record::Link(Link {
@@ -331,7 +329,7 @@ impl Store {
                     label: MENTIONS.into(),
                     confidence: None,
                     source: Some(nid),
-                    when: note.when.clone(),
+                    when: note.when,
                     auto: true,
                 })),
             });

@@ -235,11 +235,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     let h = area.height as usize;
-    let scroll = if cursor_line + 2 > h {
-        cursor_line + 2 - h
-    } else {
-        0
-    };
+    let scroll = (cursor_line + 2).saturating_sub(h);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 /// True when tmux can be run here; tests skip with a message when it cannot.
 pub fn available() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// One tmux server (own socket) with one session running a command.
@@ -23,7 +26,7 @@ impl Tmux {
         let dir = tempfile::tempdir().expect("tempdir");
         let socket = dir.path().join("sock");
         let weft = assert_cmd::cargo::cargo_bin("weft");
-        let mut cmd = format!("env TERM=xterm-256color NO_COLOR=1 VISUAL= EDITOR= ");
+        let mut cmd = String::from("env TERM=xterm-256color NO_COLOR=1 VISUAL= EDITOR= ");
         for (k, v) in env {
             cmd.push_str(&format!("{k}='{v}' "));
         }
@@ -37,7 +40,17 @@ impl Tmux {
             _dir: dir,
             session: "weft".into(),
         };
-        t.tmux(&["new-session", "-d", "-s", "weft", "-x", "80", "-y", "24", &cmd]);
+        t.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "weft",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &cmd,
+        ]);
         t.tmux(&["set-option", "-t", "weft", "remain-on-exit", "on"]);
         t
     }
@@ -87,12 +100,17 @@ impl Tmux {
 
     /// The pane's process id (the weft process).
     pub fn pid(&self) -> Option<i32> {
-        self.tmux(&["display-message", "-p", "-t", "weft", "#{pane_pid}"]).trim().parse().ok()
+        self.tmux(&["display-message", "-p", "-t", "weft", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .ok()
     }
 
     /// Whether the command in the pane has exited.
     pub fn exited(&self) -> bool {
-        self.tmux(&["display-message", "-p", "-t", "weft", "#{pane_dead}"]).trim() == "1"
+        self.tmux(&["display-message", "-p", "-t", "weft", "#{pane_dead}"])
+            .trim()
+            == "1"
     }
 
     pub fn wait_exit(&self) {
@@ -108,7 +126,11 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-S").arg(&self.socket).arg("kill-server").output();
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
     }
 }
 

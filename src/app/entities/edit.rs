@@ -1,0 +1,136 @@
+//! Saving an entity's edit and preparing a merge: the steps that validate what was
+//! typed before anything is written.
+
+use super::actions::{flow, EntitiesFlow};
+use crate::app::overlay::Overlay;
+use crate::app::App;
+use crate::model::{fields, EntityKind, Id, Kind, Record};
+use std::collections::BTreeMap;
+
+/// Attributes as the edit prompt shows them: `key=value; key=value`.
+pub(super) fn attributes_text(attrs: &BTreeMap<String, String>) -> String {
+    attrs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Reads `key=value; key=value` (an empty value drops the key).
+fn parse_attributes(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() && !k.contains('\n') => {
+                if !v.trim().is_empty() {
+                    out.insert(k.trim().to_string(), v.trim().to_string());
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "attribute {part:?} is not KEY=VALUE (separate them with ;): unchanged"
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl App {
+    /// Writes the edited name, kind, aliases and attributes as one change.
+    pub(super) fn entities_save_edit(
+        &mut self,
+        id: Id,
+        name: String,
+        kind: &str,
+        aliases: &str,
+        attrs: &str,
+    ) {
+        let attributes = match parse_attributes(attrs) {
+            Ok(a) => a,
+            Err(e) => return self.error(format!("{id}: {e}")),
+        };
+        let kind = match kind.parse::<EntityKind>() {
+            Ok(k) => k,
+            Err(e) => return self.error(e.to_string()),
+        };
+        let mut rec = match self.store.get(id) {
+            Ok(Some(r @ Record::Entity(_))) => r,
+            Ok(_) => return self.error(format!("{id} no longer exists")),
+            Err(e) => return self.error(e.to_string()),
+        };
+        if let Record::Entity(e) = &mut rec {
+            e.name = name;
+            e.kind = kind;
+            e.aliases = fields::list(aliases);
+            e.attributes = attributes;
+        }
+        let r = self.store.update("edit", rec);
+        if let Some(done) = self.report(r, |d| {
+            if d.ids.is_empty() {
+                format!("{id}: unchanged")
+            } else {
+                format!("{id}: saved")
+            }
+        }) {
+            self.after_change(&done);
+        }
+    }
+
+    /// Resolves the entity to absorb (an id, or a name or alias that names one entity)
+    /// and asks before merging.
+    pub(super) fn entities_confirm_merge(&mut self, survivor: Id, typed: &str) {
+        let absorbed = match typed.parse::<Id>() {
+            Ok(id) if id.kind != Kind::Entity => {
+                return self.error(format!("{id} is not an entity: only entities merge"))
+            }
+            Ok(id) => id,
+            Err(_) if typed.is_empty() => return self.info("merge cancelled: no entity given"),
+            Err(_) => {
+                let named: Vec<Id> = match self.store.entities_named(typed) {
+                    Ok(v) => v.into_iter().filter(|i| *i != survivor).collect(),
+                    Err(e) => return self.error(e.to_string()),
+                };
+                match named.as_slice() {
+                    [one] => *one,
+                    [] => return self.error(format!("no other entity is named {typed:?}")),
+                    many => {
+                        let ids: Vec<String> = many.iter().map(Id::to_string).collect();
+                        return self
+                            .error(format!("{typed:?} names {}: type the id", ids.join(", ")));
+                    }
+                }
+            }
+        };
+        if absorbed == survivor {
+            return self.error(format!("cannot merge {survivor} into itself"));
+        }
+        if !self.entities.entities.contains_key(&absorbed) {
+            return self.error(format!("{absorbed} is not an entity in this workspace"));
+        }
+        let message = format!(
+            "Merge {} into {}?\n{absorbed}'s links, mentions, aliases, attributes and tags move to {survivor}, and {absorbed} is deleted; u undoes it. Merge? y/n",
+            self.entities_label(absorbed),
+            self.entities_label(survivor),
+        );
+        self.overlay = Some(Overlay::Confirm {
+            message,
+            flow: flow(EntitiesFlow::MergeConfirm { survivor, absorbed }),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_round_trip_and_refuse_what_is_not_key_value() {
+        let a = parse_attributes(" dob = 1988-02-14 ; phone=07700 900123;; height= ").unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a["phone"], "07700 900123");
+        assert_eq!(parse_attributes(&attributes_text(&a)).unwrap(), a);
+        let e = parse_attributes("tall").unwrap_err();
+        assert!(e.contains("\"tall\" is not KEY=VALUE"), "{e}");
+    }
+}

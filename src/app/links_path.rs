@@ -1,0 +1,150 @@
+//! The shortest path between two records in the Links pane: found breadth-first over
+//! the link index by the store, shown as a readable chain and as rows to walk along.
+
+use super::super::overlay::Flow;
+use super::super::App;
+use super::{Edge, LinksFlow, LinksState, MAX_HOPS};
+use crate::model::{Id, Record};
+use crate::store::{Result, Store};
+
+/// The shortest path from the centre to another record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathView {
+    pub from: Id,
+    pub to: Id,
+    pub steps: Vec<Edge>,
+    /// The path as a readable chain: `E4 person -uses-> E17 phone <-uses- E9 person`.
+    pub chain: String,
+}
+
+/// What a record is, in one word: an entity's kind, else the record kind.
+pub fn kind_word(rec: &Record) -> String {
+    match rec {
+        Record::Entity(e) => e.kind.to_string(),
+        other => other.kind().noun().to_string(),
+    }
+}
+
+/// The readable chain of a path: ids with what they are, joined by labelled arrows.
+pub fn chain(store: &Store, from: Id, steps: &[Edge]) -> Result<String> {
+    let word = |id: Id| -> Result<String> {
+        Ok(match store.get(id)? {
+            Some(r) => format!("{id} {}", kind_word(&r)),
+            None => id.to_string(),
+        })
+    };
+    let mut s = word(from)?;
+    for st in steps {
+        s.push(' ');
+        s.push_str(&st.arrow());
+        s.push(' ');
+        s.push_str(&word(st.other)?);
+    }
+    Ok(s)
+}
+
+impl LinksState {
+    /// Looks for the shortest path from the centre to `to` and shows it; returns
+    /// whether there is one within [`MAX_HOPS`].
+    pub fn find_path(&mut self, store: &Store, to: Id) -> Result<bool> {
+        let Some(from) = self.centre else {
+            return Ok(false);
+        };
+        let Some(steps) = store.shortest_path(from, to, MAX_HOPS)? else {
+            return Ok(false);
+        };
+        let steps: Vec<Edge> = steps.iter().map(Edge::from_step).collect();
+        let chain = chain(store, from, &steps)?;
+        if self.path.is_none() {
+            self.saved = (self.selected, self.offset);
+        }
+        self.path = Some(PathView {
+            from,
+            to,
+            steps,
+            chain,
+        });
+        self.rebuild();
+        self.selected = self.rows.len().saturating_sub(1);
+        self.offset = 0;
+        Ok(true)
+    }
+
+    /// Closes the path and shows the neighbourhood as it was; returns whether a path
+    /// was shown.
+    pub fn close_path(&mut self) -> bool {
+        if self.path.take().is_none() {
+            return false;
+        }
+        self.rebuild();
+        (self.selected, self.offset) = self.saved;
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.snap(1);
+        true
+    }
+}
+
+impl App {
+    /// Finds and shows the shortest path from `from` (the centre when `p` was pressed)
+    /// to the record typed: an id, or an entity's exact name or alias.
+    pub(super) fn links_path_to(&mut self, from: Id, typed: &str) {
+        if typed.is_empty() {
+            return self.info("no target given: no path looked for");
+        }
+        let to = match self.links_resolve(typed) {
+            Ok(id) => id,
+            Err(msg) => {
+                self.error(msg);
+                return self.prompt(
+                    &format!("Path from {from} to"),
+                    "an id such as E17, or an entity's name",
+                    typed,
+                    Flow::Links(LinksFlow::PathTo(from)),
+                );
+            }
+        };
+        if self.links.centre != Some(from) {
+            if let Err(e) = self.links.centre_on(&self.store, from) {
+                return self.error(e.to_string());
+            }
+        }
+        match self.links.find_path(&self.store, to) {
+            Ok(true) => {
+                let hops = self.links.path.as_ref().map_or(0, |p| p.steps.len());
+                let s = if hops == 1 { "" } else { "s" };
+                self.info(format!(
+                    "path {from} → {to}: {hops} link{s} (Enter walks to a record, Backspace returns)"
+                ));
+            }
+            Ok(false) => self.error(format!(
+                "no path from {from} to {to} within {MAX_HOPS} hops"
+            )),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// A record named by its id or by an entity's exact name or alias.
+    fn links_resolve(&self, typed: &str) -> Result<Id, String> {
+        if let Ok(id) = typed.parse::<Id>() {
+            return match self.store.get(id) {
+                Ok(Some(_)) => Ok(id),
+                Ok(None) => Err(format!("{id} does not exist")),
+                Err(e) => Err(e.to_string()),
+            };
+        }
+        let named = self
+            .store
+            .entities_named(typed)
+            .map_err(|e| e.to_string())?;
+        match named.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!(
+                "no entity is named {typed:?}: give an id (/ finds one)"
+            )),
+            many => {
+                let ids: Vec<String> = many.iter().map(Id::to_string).collect();
+                Err(format!("{typed:?} names {}: give one id", ids.join(", ")))
+            }
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The Notes pane's commands and the flows its editor, prompts and pickers finish: add a
+//! note (text, then grade, `when` and source), the 3x5x2 grade picker, `when`, source,
+//! filter and order.
+
+use super::{NoteFilter, Order, FILTER_HINT};
+use crate::app::overlay::{Choice, FinderPurpose, Flow};
+use crate::app::{App, Pane};
+use crate::commands::Command;
+use crate::model::grade::{Handling, Intel, SourceEval};
+use crate::model::{Grade, Id, Kind, Note, Record, When};
+use crate::store::NewNote;
+
+/// The steps of this pane's editor, prompts and pickers. `chain` is set while adding a
+/// note: each step then leads to the next (grade, `when`, source).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotesFlow {
+    AddText,
+    Text(Id),
+    GradeSource { id: Id, chain: bool },
+    GradeIntel { id: Id, chain: bool, part: String },
+    GradeHandling { id: Id, chain: bool, part: String },
+    When { id: Id, chain: bool },
+    Source(Id),
+    Filter,
+}
+
+fn flow(f: NotesFlow) -> Flow {
+    Flow::Notes(f)
+}
+
+const WHEN_HINT: &str =
+    "2024 · 2024-03 · 2024-03-04 · 2024-03-04 14:30 · ~ approximate · A..B range; empty clears";
+const SOURCE_HINT: &str = "who or what reported it (CHIS 0412, ANPR, open source); empty clears";
+
+impl App {
+    fn notes_get(&self, id: Id) -> Option<Note> {
+        match self.store.get(id) {
+            Ok(Some(Record::Note(n))) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn apply_notes(&mut self, cmd: Command) {
+        let page = self.list_height().max(1) as isize;
+        let target = self.notes.selected_record();
+        let need = |app: &mut App| -> Option<Id> {
+            if target.is_none() {
+                app.info("no note selected: a adds one");
+            }
+            target
+        };
+        let moved = match cmd {
+            Command::Down => self.notes.move_by(&self.store, 1),
+            Command::Up => self.notes.move_by(&self.store, -1),
+            Command::PageDown | Command::PageUp => {
+                let by = if cmd == Command::PageDown {
+                    page
+                } else {
+                    -page
+                };
+                match &mut self.notes.detail {
+                    Some(d) => {
+                        d.scroll = (d.scroll as isize + by).max(0) as usize;
+                        Ok(())
+                    }
+                    None => self.notes.move_by(&self.store, by),
+                }
+            }
+            Command::First => self.notes.first(&self.store),
+            Command::Last => self.notes.last(&self.store),
+            _ => Ok(()),
+        };
+        if let Err(e) = moved {
+            return self.error(e.to_string());
+        }
+        match cmd {
+            Command::Down
+            | Command::Up
+            | Command::PageDown
+            | Command::PageUp
+            | Command::First
+            | Command::Last => self.notes_clamp_scroll(),
+            Command::Open => self.notes_open_row(),
+            Command::Back => {
+                if self.notes.detail.take().is_none() && !self.notes.filter.is_empty() {
+                    self.notes.filter = NoteFilter::default();
+                    let keep = self.notes.selected_record();
+                    if let Err(e) = self.notes.select_note(&self.store, keep) {
+                        return self.error(e.to_string());
+                    }
+                    self.info("filter cleared");
+                }
+            }
+            Command::AddNote => self.edit_long(
+                "New note: the first line is its title, [[name]] mentions an entity",
+                String::new(),
+                flow(NotesFlow::AddText),
+            ),
+            Command::Edit => {
+                if let Some(id) = need(self) {
+                    let text = self.notes_get(id).map(|n| n.text).unwrap_or_default();
+                    self.edit_long(&format!("Edit {id}"), text, flow(NotesFlow::Text(id)));
+                }
+            }
+            Command::Delete => {
+                if let Some(id) = need(self) {
+                    self.confirm_delete(id);
+                }
+            }
+            Command::Tags => {
+                if let Some(id) = need(self) {
+                    self.edit_tags(id);
+                }
+            }
+            Command::LinkTo => {
+                if let Some(id) = need(self) {
+                    self.open_finder(FinderPurpose::LinkFrom(id));
+                }
+            }
+            Command::NoteGrade => {
+                if let Some(id) = need(self) {
+                    self.notes_grade_source(id, false);
+                }
+            }
+            Command::NoteWhen => {
+                if let Some(id) = need(self) {
+                    self.notes_ask_when(id, false, None);
+                }
+            }
+            Command::NoteSource => {
+                if let Some(id) = need(self) {
+                    self.notes_ask_source(id);
+                }
+            }
+            Command::NoteFilter => {
+                let cur = self.notes.filter.describe();
+                self.prompt("Filter notes", FILTER_HINT, &cur, flow(NotesFlow::Filter));
+            }
+            Command::NoteOrder => {
+                self.notes.detail = None;
+                match self.notes.toggle_order(&self.store) {
+                    Ok(()) => self.info(format!("notes {}", self.notes.order.describe())),
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            other => self.info(format!(
+                "{} does not apply in the {} pane",
+                other.name(),
+                self.pane.title()
+            )),
+        }
+    }
+
+    /// Keeps the detail's text scroll within the wrapped text.
+    fn notes_clamp_scroll(&mut self) {
+        let w = (self.size.0 as usize).saturating_sub(2);
+        if let Some(d) = &mut self.notes.detail {
+            let text = crate::model::text::sanitize_with(&d.note.text, true);
+            let lines = super::wrap(&text, w).len();
+            d.scroll = d.scroll.min(lines.saturating_sub(1));
+        }
+    }
+
+    /// Enter: opens the selected note, or in the detail view goes to the record at the
+    /// other end of the selected line.
+    fn notes_open_row(&mut self) {
+        if let Some(d) = &self.notes.detail {
+            let Some(target) = d.item().map(|it| it.target()) else {
+                return;
+            };
+            return match target.kind {
+                Kind::Entity => self.show_entity(target),
+                Kind::Note => self.show_note(target),
+                _ => self.jump_to(target),
+            };
+        }
+        match self.notes.selected_row().map(|r| r.id) {
+            Some(id) => self.show_note(id),
+            None => self.info("no note selected: a adds one"),
+        }
+    }
+
+    /// Shows a note in this pane: selected in the list (clearing a filter that hides it)
+    /// with its detail open.
+    pub fn show_note(&mut self, id: Id) {
+        let Some(note) = self.notes_get(id) else {
+            return self.error(format!("{id} is not a note in this workspace"));
+        };
+        self.pane = Pane::Notes;
+        if !self.notes.filter.keeps(&note) {
+            self.notes.filter = NoteFilter::default();
+            self.info(format!("filter cleared to show {id}"));
+        }
+        let shown = match self.notes.rows.iter().position(|r| r.id == id) {
+            Some(i) => {
+                self.notes.selected = i;
+                Ok(())
+            }
+            None => self.notes.select_note(&self.store, Some(id)),
+        };
+        if let Err(e) = shown.and_then(|_| self.notes.open_detail(&self.store, id)) {
+            self.error(e.to_string());
+        }
+    }
+
+    /// Step 1 of the 3x5x2 picker: the source evaluation.
+    fn notes_grade_source(&mut self, id: Id, chain: bool) {
+        let cur = self.notes_get(id).and_then(|n| n.grade);
+        let mut choices: Vec<Choice> = SourceEval::ALL
+            .iter()
+            .map(|s| {
+                let g = Grade::new(*s, Intel::One, Handling::P);
+                Choice::new(g.source_meaning(), s.letter().to_string(), "")
+            })
+            .collect();
+        let skip = if chain {
+            "none: leave it ungraded"
+        } else {
+            "none: clear the grade"
+        };
+        choices.push(Choice::new(skip, "none", ""));
+        let at = match cur {
+            Some(g) => g.source as usize,
+            None if chain => 3,
+            None => 1,
+        };
+        self.pick(
+            &format!("Grade {id} (1/3): source evaluation"),
+            choices,
+            at,
+            flow(NotesFlow::GradeSource { id, chain }),
+        );
+    }
+
+    fn notes_grade_intel(&mut self, id: Id, chain: bool, part: String) {
+        let cur = self.notes_get(id).and_then(|n| n.grade);
+        let choices = Intel::ALL
+            .iter()
+            .map(|i| {
+                let g = Grade::new(SourceEval::A, *i, Handling::P);
+                Choice::new(g.intel_meaning(), i.number().to_string(), "")
+            })
+            .collect();
+        let at = cur.map(|g| g.intel as usize).unwrap_or(1);
+        self.pick(
+            &format!("Grade {id} (2/3): intelligence assessment  {part}…"),
+            choices,
+            at,
+            flow(NotesFlow::GradeIntel { id, chain, part }),
+        );
+    }
+
+    fn notes_grade_handling(&mut self, id: Id, chain: bool, part: String) {
+        let cur = self.notes_get(id).and_then(|n| n.grade);
+        let choices = Handling::ALL
+            .iter()
+            .map(|h| {
+                let g = Grade::new(SourceEval::A, Intel::One, *h);
+                Choice::new(g.handling_meaning(), h.letter().to_string(), "")
+            })
+            .collect();
+        let at = cur.map(|g| g.handling as usize).unwrap_or(0);
+        self.pick(
+            &format!("Grade {id} (3/3): handling code  {part}…"),
+            choices,
+            at,
+            flow(NotesFlow::GradeHandling { id, chain, part }),
+        );
+    }
+
+    fn notes_ask_when(&mut self, id: Id, chain: bool, typed: Option<String>) {
+        let cur = typed.unwrap_or_else(|| {
+            self.notes_get(id)
+                .and_then(|n| n.when)
+                .map(|w| w.to_string())
+                .unwrap_or_default()
+        });
+        self.prompt(
+            &format!("When did {id} happen?"),
+            WHEN_HINT,
+            &cur,
+            flow(NotesFlow::When { id, chain }),
+        );
+    }
+
+    fn notes_ask_source(&mut self, id: Id) {
+        let cur = self.notes_get(id).map(|n| n.source).unwrap_or_default();
+        self.prompt(
+            &format!("Source of {id}"),
+            SOURCE_HINT,
+            &cur,
+            flow(NotesFlow::Source(id)),
+        );
+    }
+
+    /// Sets one field of a note and says what it now holds.
+    fn notes_set(&mut self, id: Id, field: &str, value: &str, shown: &str) -> bool {
+        let r = self
+            .store
+            .set_fields(id, &[(field.to_string(), value.to_string())]);
+        let shown = if value.trim().is_empty() {
+            format!("{id}: {field} cleared")
+        } else {
+            format!("{id}: {field} {shown}")
+        };
+        match self.report(r, |_| shown) {
+            Some(done) => {
+                self.after_change(&done);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn finish_notes(&mut self, f: NotesFlow, value: String) {
+        match f {
+            NotesFlow::AddText => {
+                let text = value.trim_end().to_string();
+                if text.trim().is_empty() {
+                    return self.error("a note needs text: nothing added");
+                }
+                let r = self.store.add_note(NewNote {
+                    text,
+                    ..NewNote::default()
+                });
+                if let Some(id) = self.report(r, |id| format!("added {id}")) {
+                    self.after_change(&crate::store::Committed {
+                        group: 0,
+                        ids: vec![id],
+                    });
+                    // mention links were written with it: read them for the detail
+                    self.show_note(id);
+                    self.notes_grade_source(id, true);
+                }
+            }
+            NotesFlow::Text(id) => {
+                let text = value.trim_end();
+                if text.trim().is_empty() {
+                    return self.error(format!("{id}: a note needs text: unchanged"));
+                }
+                self.notes_set(id, "text", text, "saved");
+            }
+            NotesFlow::GradeSource { id, chain } => {
+                if value == "none" {
+                    if self.notes_get(id).is_some_and(|n| n.grade.is_some()) {
+                        self.notes_set(id, "grade", "", "");
+                    }
+                    if chain {
+                        self.notes_ask_when(id, true, None);
+                    }
+                } else {
+                    self.notes_grade_intel(id, chain, value);
+                }
+            }
+            NotesFlow::GradeIntel { id, chain, part } => {
+                self.notes_grade_handling(id, chain, format!("{part}{value}"))
+            }
+            NotesFlow::GradeHandling { id, chain, part } => {
+                let code = format!("{part}{value}");
+                let shown = match code.parse::<Grade>() {
+                    Ok(g) => format!(
+                        "{code} ({}; {}; {})",
+                        g.source_meaning(),
+                        g.intel_meaning(),
+                        g.handling_meaning()
+                    ),
+                    Err(e) => return self.error(e.to_string()),
+                };
+                if self.notes_set(id, "grade", &code, &shown) && chain {
+                    self.notes_ask_when(id, true, None);
+                }
+            }
+            NotesFlow::When { id, chain } => {
+                let typed = value.trim();
+                if !typed.is_empty() {
+                    if let Err(e) = typed.parse::<When>() {
+                        // ask again with what was typed, so a slip is fixed, not retyped
+                        self.error(e.to_string());
+                        return self.notes_ask_when(id, chain, Some(typed.to_string()));
+                    }
+                }
+                let shown = typed.parse::<When>().map(|w| w.human()).unwrap_or_default();
+                if self.notes_set(id, "when", typed, &shown) && chain {
+                    self.notes_ask_source(id);
+                }
+            }
+            NotesFlow::Source(id) => {
+                let s = value.trim();
+                self.notes_set(id, "source", s, s);
+            }
+            NotesFlow::Filter => match NoteFilter::parse(&value) {
+                Ok(f) => {
+                    self.notes.filter = f;
+                    self.notes.detail = None;
+                    if let Err(e) = self.notes.reload_top(&self.store) {
+                        return self.error(e.to_string());
+                    }
+                    let n = self.notes.rows.len();
+                    let more = self.notes.below != super::More::No;
+                    self.info(match (n, more) {
+                        (0, false) => "no note matches: Esc clears the filter".to_string(),
+                        (0, true) => "no match in the notes read so far: j reads further".into(),
+                        (n, false) => format!("{n} notes shown"),
+                        (n, true) => format!("{n}+ notes shown"),
+                    });
+                }
+                Err(e) => self.error(e),
+            },
+        }
+    }
+}
+
+impl Order {
+    /// For the pane header.
+    pub fn short(self) -> &'static str {
+        match self {
+            Order::Newest => "newest first",
+            Order::Occurred => "by occurred time",
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The backlog as JSON, schema `weft.backlog/1` (documented in `docs/backlog-json.md`).
+//! The structs below are the schema: change them only with a new schema version.
+
+use super::{BriefingMeta, Gathered, Linked, BACKLOG_SCHEMA};
+use crate::model::{Answer, Grade, Id, Question, Record, Yardstick};
+use crate::store::{self, Direction, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Backlog<'a> {
+    schema: &'static str,
+    title: &'a str,
+    date: NaiveDate,
+    workspace: &'a str,
+    handling: HandlingOut,
+    drawn_on: Vec<NoteOut>,
+    questions: Vec<QuestionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct HandlingOut {
+    code: Option<String>,
+    notes: usize,
+    ungraded: usize,
+    carried_by: Vec<Id>,
+}
+
+#[derive(Serialize)]
+struct NoteOut {
+    id: Id,
+    grade: Option<Grade>,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct QuestionOut<'a> {
+    id: Id,
+    parent: Option<Id>,
+    title: &'a str,
+    detail: &'a str,
+    status: &'static str,
+    priority: u8,
+    kind: &'static str,
+    tags: &'a [String],
+    review_by: Option<NaiveDate>,
+    answer: Option<&'a Answer>,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+    by: &'a str,
+    hypotheses: Vec<HypothesisOut<'a>>,
+    entities: Vec<EntityOut<'a>>,
+    links: Vec<LinkOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct HypothesisOut<'a> {
+    id: Id,
+    statement: &'a str,
+    likelihood: Option<Yardstick>,
+    status: &'static str,
+    links: Vec<LinkOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityOut<'a> {
+    id: Id,
+    name: &'a str,
+    kind: &'static str,
+    link: Id,
+    label: &'a str,
+    direction: &'static str,
+}
+
+#[derive(Serialize)]
+struct LinkOut<'a> {
+    link: Id,
+    label: &'a str,
+    direction: &'static str,
+    other: Id,
+    other_title: String,
+}
+
+fn direction(d: Direction) -> &'static str {
+    match d {
+        Direction::Out => "out",
+        Direction::In => "in",
+    }
+}
+
+fn link_out(l: &Linked) -> LinkOut<'_> {
+    LinkOut {
+        link: l.link,
+        label: &l.label,
+        direction: direction(l.dir),
+        other: l.other.id(),
+        other_title: l.other.title(),
+    }
+}
+
+fn question<'a>(q: &'a Question, g: &'a Gathered) -> QuestionOut<'a> {
+    let linked = g.linked(q.meta.id);
+    QuestionOut {
+        id: q.meta.id,
+        parent: q.parent,
+        title: &q.title,
+        detail: &q.detail,
+        status: q.status.as_str(),
+        priority: q.priority,
+        kind: q.kind.as_str(),
+        tags: &q.meta.tags,
+        review_by: q.review_by,
+        answer: q.answer.as_ref(),
+        created: q.meta.created,
+        updated: q.meta.updated,
+        by: &q.meta.by,
+        hypotheses: g
+            .hypotheses_of(q.meta.id)
+            .iter()
+            .map(|h| HypothesisOut {
+                id: h.meta.id,
+                statement: &h.statement,
+                likelihood: h.likelihood,
+                status: h.status.as_str(),
+                links: g.linked(h.meta.id).iter().map(link_out).collect(),
+            })
+            .collect(),
+        entities: linked
+            .iter()
+            .filter_map(|l| match &l.other {
+                Record::Entity(e) => Some(EntityOut {
+                    id: e.meta.id,
+                    name: &e.name,
+                    kind: e.kind.as_str(),
+                    link: l.link,
+                    label: &l.label,
+                    direction: direction(l.dir),
+                }),
+                _ => None,
+            })
+            .collect(),
+        links: linked
+            .iter()
+            .filter(|l| !matches!(l.other, Record::Entity(_)))
+            .map(link_out)
+            .collect(),
+    }
+}
+
+pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> store::Result<Vec<u8>> {
+    let h = g.handling();
+    let doc = Backlog {
+        schema: BACKLOG_SCHEMA,
+        title: &meta.title,
+        date: meta.date,
+        workspace: &meta.workspace,
+        handling: HandlingOut {
+            code: h.code.map(|c| c.letter().to_string()),
+            notes: h.notes,
+            ungraded: h.ungraded,
+            carried_by: h.carriers,
+        },
+        drawn_on: g
+            .drawn_on
+            .values()
+            .map(|n| NoteOut {
+                id: n.meta.id,
+                grade: n.grade,
+                title: crate::model::text::first_line(&n.text).to_string(),
+            })
+            .collect(),
+        questions: qs.iter().map(|q| question(q, g)).collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&doc)
+        .map_err(|e| StoreError::invalid(format!("cannot write JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

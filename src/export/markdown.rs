@@ -1,0 +1,333 @@
+//! The backlog as a Markdown briefing (SPEC §6): the handling code first, then title,
+//! date and workspace; the questions grouped by status, each group a tree ordered by
+//! priority, each question with its SEES kind, hypotheses and their likelihood, and
+//! linked entities. Database text is escaped so it cannot inject markup, and control
+//! characters are made visible.
+
+use super::{forest, BriefingMeta, Gathered, Linked};
+use crate::model::grade::Handling;
+use crate::model::text::{first_line, sanitize, sanitize_with, truncate};
+use crate::model::{Hypothesis, HypothesisStatus, Question, Record, Sees, Status};
+use crate::store::Direction;
+use std::fmt::Write;
+
+/// One line of database text, safe in Markdown.
+fn inline(s: &str) -> String {
+    escape(&sanitize(s))
+}
+
+/// Backslash-escapes the characters that would start markup. An underscore inside a
+/// word (`HXBRC_official`) never does in CommonMark, so it is left alone.
+fn escape(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let word = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let special = match c {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' => true,
+            '_' => !(word(i.checked_sub(1)) && word(Some(i + 1))),
+            _ => false,
+        };
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Multi-line database text as a block quote.
+fn quote(s: &str) -> String {
+    let clean = sanitize_with(s.trim(), true);
+    let mut out = String::new();
+    for line in clean.lines() {
+        let line = escape(line.trim_end());
+        if line.is_empty() {
+            out.push_str(">\n");
+        } else {
+            let _ = writeln!(out, "> {line}");
+        }
+    }
+    out
+}
+
+fn handling_line(g: &Gathered) -> (String, String) {
+    let h = g.handling();
+    let drawn = match h.notes {
+        1 => "the one note".to_string(),
+        n => format!("the {n} notes"),
+    };
+    let ungraded = match h.ungraded {
+        0 => String::new(),
+        1 => " One note drawn on is ungraded.".to_string(),
+        n => format!(" {n} notes drawn on are ungraded."),
+    };
+    match h.code {
+        Some(code) => {
+            let meaning = match code {
+                Handling::P => "lawful sharing permitted",
+                Handling::C => "lawful sharing permitted with conditions",
+            };
+            let carriers = if h.carriers.is_empty() {
+                String::new()
+            } else {
+                let ids: Vec<String> = h.carriers.iter().map(|i| i.to_string()).collect();
+                format!(" Carried by {}.", ids.join(", "))
+            };
+            (
+                format!("**Handling code {}: {meaning}.**", code.letter()),
+                format!(
+                    "The most restrictive handling code of {drawn} this briefing draws on (notes \
+                     linked to its questions and hypotheses, and the sources of those links).\
+                     {carriers}{ungraded}"
+                ),
+            )
+        }
+        None if h.notes == 0 => (
+            "**Handling code: none stated.**".to_string(),
+            "This briefing draws on no notes; check the handling of any reporting behind it \
+             before sharing."
+                .to_string(),
+        ),
+        None => (
+            "**Handling code: none stated.**".to_string(),
+            format!(
+                "None of {drawn} this briefing draws on is graded; establish their handling \
+                 before sharing."
+            ),
+        ),
+    }
+}
+
+fn counts_line(qs: &[Question]) -> String {
+    let mut by_status = Vec::new();
+    for s in Status::ALL {
+        let n = qs.iter().filter(|q| q.status == *s).count();
+        if n > 0 {
+            by_status.push(format!("{n} {s}"));
+        }
+    }
+    let mut by_kind = Vec::new();
+    for k in Sees::ALL {
+        let n = qs.iter().filter(|q| q.kind == *k).count();
+        by_kind.push(format!("{n} {k}"));
+    }
+    format!(
+        "- Questions: {} ({})\n- SEES mix: {}\n",
+        qs.len(),
+        by_status.join(", "),
+        by_kind.join(", ")
+    )
+}
+
+/// `Darren Marsh (person, E1)`, `N30 (B2P)`, `Q4`: how a linked record is named.
+fn describe(r: &Record) -> String {
+    match r {
+        Record::Entity(e) => format!("{} ({}, {})", inline(&e.name), e.kind, e.meta.id),
+        Record::Note(n) => match n.grade {
+            Some(g) => format!("{} ({g})", n.meta.id),
+            None => format!("{} (ungraded)", n.meta.id),
+        },
+        other => format!(
+            "{} {}",
+            other.id(),
+            inline(&truncate(first_line(&other.title()), 60))
+        ),
+    }
+}
+
+/// How a link reads from the exported record: `concerns` when it leads out, `supports
+/// this` when it comes in.
+fn reading(l: &Linked) -> String {
+    match l.dir {
+        Direction::Out => inline(&l.label),
+        Direction::In => format!("{} this", inline(&l.label)),
+    }
+}
+
+/// Linked records grouped by label and direction: `supports this: N30 (B2P), N32 (A1P)`.
+fn grouped(links: &[&Linked]) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for l in links {
+        let head = reading(l);
+        let item = describe(&l.other);
+        match groups.iter_mut().find(|(h, _)| *h == head) {
+            Some((_, items)) => items.push(item),
+            None => groups.push((head, vec![item])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(h, items)| format!("{h}: {}", items.join(", ")))
+        .collect()
+}
+
+fn hypothesis(out: &mut String, h: &Hypothesis, g: &Gathered) {
+    let likelihood = match h.likelihood {
+        Some(l) => format!("{l} ({})", l.range()),
+        None => "unassessed".to_string(),
+    };
+    let status = match h.status {
+        HypothesisStatus::Live => String::new(),
+        s => format!(", {s}"),
+    };
+    let _ = writeln!(
+        out,
+        "- {}, {likelihood}{status}: {}",
+        h.meta.id,
+        inline(&h.statement)
+    );
+    let links: Vec<&Linked> = g.linked(h.meta.id).iter().collect();
+    for line in grouped(&links) {
+        let _ = writeln!(out, "  - {line}");
+    }
+}
+
+fn question(out: &mut String, q: &Question, depth: usize, g: &Gathered, meta: &BriefingMeta) {
+    let hashes = "#".repeat((3 + depth).min(6));
+    let _ = writeln!(out, "{hashes} {} — {}\n", q.meta.id, inline(&q.title));
+    let mut facts = vec![format!("P{}", q.priority), q.kind.to_string()];
+    if let Some(p) = q.parent {
+        facts.push(format!("sub-question of {p}"));
+    }
+    if let Some(d) = q.review_by {
+        let overdue = if d < meta.date && q.status.is_live() {
+            " (overdue)"
+        } else {
+            ""
+        };
+        facts.push(format!("review by {d}{overdue}"));
+    }
+    if !q.meta.tags.is_empty() {
+        facts.push(format!("tags: {}", inline(&q.meta.tags.join(", "))));
+    }
+    let _ = writeln!(out, "{}\n", facts.join(" · "));
+    if !q.detail.trim().is_empty() {
+        let _ = writeln!(out, "{}", quote(&q.detail));
+    }
+    if let Some(a) = &q.answer {
+        let conf = match a.confidence {
+            Some(c) => format!(" ({c}, {})", c.range()),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "Answer{conf}:\n\n{}", quote(&a.text));
+    }
+    // "none" is worth saying only while the question is being worked: it is a gap.
+    let live = q.status.is_live();
+    let hyps = g.hypotheses_of(q.meta.id);
+    if hyps.is_empty() {
+        if live {
+            out.push_str("Hypotheses: none.\n\n");
+        }
+    } else {
+        out.push_str("Hypotheses:\n\n");
+        for h in hyps {
+            hypothesis(out, h, g);
+        }
+        out.push('\n');
+    }
+    let linked = g.linked(q.meta.id);
+    let entities: Vec<String> = linked
+        .iter()
+        .filter_map(|l| match &l.other {
+            Record::Entity(e) => Some(format!(
+                "{} ({}, {}; {})",
+                inline(&e.name),
+                e.kind,
+                e.meta.id,
+                reading(l)
+            )),
+            _ => None,
+        })
+        .collect();
+    if entities.is_empty() {
+        if live {
+            out.push_str("Entities: none linked.\n\n");
+        }
+    } else {
+        let _ = writeln!(out, "Entities: {}.\n", entities.join("; "));
+    }
+    let others: Vec<&Linked> = linked
+        .iter()
+        .filter(|l| !matches!(l.other, Record::Entity(_)))
+        .collect();
+    for line in grouped(&others) {
+        let _ = writeln!(out, "Linked, {line}.\n");
+    }
+}
+
+/// The notes the briefing draws on, so that every id it cites can be looked up: id,
+/// grade, occurred time and title. Sources are left out: they can identify a source.
+fn notes(out: &mut String, g: &Gathered) {
+    if g.drawn_on.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Notes drawn on ({})\n", g.drawn_on.len());
+    for n in g.drawn_on.values() {
+        let grade = n
+            .grade
+            .map(|g| g.to_string())
+            .unwrap_or_else(|| "ungraded".into());
+        let when = n
+            .when
+            .as_ref()
+            .map(|w| format!(" · {w}"))
+            .unwrap_or_default();
+        let title = inline(&truncate(first_line(&n.text), 100));
+        let _ = writeln!(out, "- {} · {grade}{when} · {title}", n.meta.id);
+    }
+    out.push('\n');
+}
+
+pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> String {
+    let mut out = String::with_capacity(qs.len() * 600 + 1024);
+    let (marking, explain) = handling_line(g);
+    let _ = writeln!(out, "{marking}\n");
+    let _ = writeln!(out, "# {}\n", inline(&meta.title));
+    let _ = writeln!(out, "- Date: {}", meta.date.format("%Y-%m-%d"));
+    let _ = writeln!(out, "- Workspace: {}", inline(&meta.workspace));
+    out.push_str(&counts_line(qs));
+    let _ = writeln!(out, "\n{explain}\n");
+    if qs.is_empty() {
+        out.push_str("No questions match this export.\n\n");
+    }
+    for status in Status::ALL {
+        let group: Vec<&Question> = qs.iter().filter(|q| q.status == *status).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let title = {
+            let s = status.as_str();
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        };
+        let _ = writeln!(out, "## {title} ({})\n", group.len());
+        for (i, depth) in forest(&group) {
+            question(&mut out, group[i], depth, g, meta);
+        }
+    }
+    notes(&mut out, g);
+    let _ = writeln!(out, "---\n\n{marking}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_controls_are_neutral() {
+        assert_eq!(
+            inline("a*b*_c_ [x](y) <b>"),
+            "a\\*b\\*\\_c\\_ \\[x\\](y) \\<b\\>"
+        );
+        assert_eq!(inline("HXBRC_official _x_"), "HXBRC_official \\_x\\_");
+        assert_eq!(inline("bell\u{7}\nnext"), "bell\u{2407}\u{240a}next");
+        assert_eq!(quote("one\n\ntwo *"), "> one\n>\n> two \\*\n");
+    }
+}

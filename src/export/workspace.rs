@@ -1,0 +1,197 @@
+//! The whole workspace as lossless JSON (schema `weft.workspace/1`), and reading it back
+//! for `weft import`.
+//!
+//! Layout: one object with `schema`, the id counters `next` and `seq`, one array per
+//! record kind (`questions`, `hypotheses`, `entities`, `notes`, `links`, `assessments`)
+//! in id order, and `journal`, oldest entry first. Each record and each journal entry is
+//! one line, exactly as the store keeps it, so a position in the file names a record.
+//! Reading is strict: an unknown field, a field given twice, a record under the wrong
+//! kind or an unknown schema is refused with its line and column.
+
+mod strict;
+
+use crate::model::{Kind, Record};
+use crate::store::bulk::Dump;
+use crate::store::{self, Store, StoreError};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use strict::{Checked, CheckedEntry};
+
+/// The schema name written into (and required of) a workspace export.
+pub const WORKSPACE_SCHEMA: &str = "weft.workspace/1";
+
+/// The record kinds in the order the export lists them.
+const SECTIONS: [Kind; 6] = [
+    Kind::Question,
+    Kind::Hypothesis,
+    Kind::Entity,
+    Kind::Note,
+    Kind::Link,
+    Kind::Assessment,
+];
+
+/// What a workspace export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub records: u64,
+    pub journal: u64,
+}
+
+fn other(e: StoreError) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+/// Writes every record, id counter and journal entry of `store` to `w`.
+pub fn write_workspace(store: &Store, w: &mut dyn Write) -> std::io::Result<Written> {
+    let state = store.state();
+    let next = serde_json::to_string(&state.next).map_err(std::io::Error::other)?;
+    write!(
+        w,
+        "{{\n  \"schema\": \"{WORKSPACE_SCHEMA}\",\n  \"next\": {next},\n  \"seq\": {},\n",
+        state.seq
+    )?;
+    let mut written = Written {
+        records: 0,
+        journal: 0,
+    };
+    for kind in SECTIONS {
+        write!(w, "  \"{}\": [", kind.plural())?;
+        let mut first = true;
+        for rec in store.records(kind) {
+            let rec = rec.map_err(other)?;
+            w.write_all(if first { b"\n    " } else { b",\n    " })?;
+            first = false;
+            w.write_all(&rec.to_bytes())?;
+            written.records += 1;
+        }
+        w.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
+    }
+    w.write_all(b"  \"journal\": [")?;
+    let mut first = true;
+    for entry in store.log_forward() {
+        let entry = entry.map_err(other)?;
+        w.write_all(if first { b"\n    " } else { b",\n    " })?;
+        first = false;
+        w.write_all(&entry.to_bytes())?;
+        written.journal += 1;
+    }
+    w.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+    Ok(written)
+}
+
+/// `line 14 column 3: unknown field "colour"` from a serde_json error.
+fn positioned(e: &serde_json::Error) -> StoreError {
+    let msg = e.to_string();
+    if e.line() == 0 {
+        return StoreError::invalid(msg);
+    }
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let bare = msg.strip_suffix(&suffix).unwrap_or(&msg);
+    StoreError::invalid(format!("line {} column {}: {bare}", e.line(), e.column()))
+}
+
+/// Reads a workspace export into a [`Dump`]. Syntax, types, unknown fields, a record
+/// listed under the wrong kind and an unknown schema are refused here, with the position
+/// of the first error; cross-record consistency is [`Dump::validate`]'s.
+pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| positioned(&e))?;
+    match probe.0.as_deref() {
+        Some(WORKSPACE_SCHEMA) => {}
+        Some(super::BACKLOG_SCHEMA) => {
+            return Err(StoreError::invalid(format!(
+                "this is a backlog export ({}); import reads a workspace export \
+                 (`weft export workspace`, schema {WORKSPACE_SCHEMA})",
+                super::BACKLOG_SCHEMA
+            )))
+        }
+        Some(s) => {
+            return Err(StoreError::invalid(format!(
+                "unknown schema {s:?}: this weft reads {WORKSPACE_SCHEMA}"
+            )))
+        }
+        None => {
+            return Err(StoreError::invalid(format!(
+                "no \"schema\" field: not a weft workspace export (expected \"schema\": \"{WORKSPACE_SCHEMA}\")"
+            )))
+        }
+    }
+    let file: File = serde_json::from_slice(bytes).map_err(|e| positioned(&e))?;
+    let mut records = Vec::new();
+    take(file.questions, &mut records);
+    take(file.hypotheses, &mut records);
+    take(file.entities, &mut records);
+    take(file.notes, &mut records);
+    take(file.links, &mut records);
+    take(file.assessments, &mut records);
+    Ok(Dump {
+        next: file.next,
+        seq: file.seq,
+        records,
+        journal: file.journal.into_iter().map(|c| c.0).collect(),
+    })
+}
+
+fn take<const L: char>(section: Vec<Checked<L>>, out: &mut Vec<Record>) {
+    out.extend(section.into_iter().map(|c| c.0));
+}
+
+/// The first pass: only the schema is read, the rest is skipped (but still parsed, so
+/// a syntax error anywhere is reported here with its position).
+struct Probe(Option<String>);
+
+impl<'de> Deserialize<'de> for Probe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Probe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "a JSON object (a weft workspace export)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Probe, A::Error> {
+                let mut schema = None;
+                while let Some(k) = a.next_key::<String>()? {
+                    if k == "schema" {
+                        schema = Some(a.next_value::<String>()?);
+                    } else {
+                        a.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(Probe(schema))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The second pass: the whole file, strictly.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[allow(dead_code)]
+    schema: String,
+    next: BTreeMap<char, u64>,
+    seq: u64,
+    questions: Vec<Checked<'Q'>>,
+    hypotheses: Vec<Checked<'H'>>,
+    entities: Vec<Checked<'E'>>,
+    notes: Vec<Checked<'N'>>,
+    links: Vec<Checked<'L'>>,
+    assessments: Vec<Checked<'A'>>,
+    journal: Vec<CheckedEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_carry_the_position() {
+        let e = parse_workspace(b"{\n  \"schema\": \"weft.workspace/1\",\n  oops\n}")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("line 3 column 3: "), "{e}");
+    }
+}

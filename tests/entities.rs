@@ -1,0 +1,421 @@
+//! The Entities pane driven by key sequences against ratatui's TestBackend.
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::collections::BTreeMap;
+use weft::app::overlay::Overlay;
+use weft::app::{App, Pane};
+use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
+use weft::model::{Entity, EntityKind, Id, Record};
+use weft::store::{NewEntity, NewLink, NewNote, OpenOptions, Store};
+use weft::ui::{self, Theme};
+
+struct Harness {
+    app: App,
+    term: Terminal<TestBackend>,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new(setup: impl FnOnce(&mut Store)) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(
+            &dir.path().join("kestrel"),
+            &OpenOptions {
+                create: true,
+                ..OpenOptions::default()
+            },
+        )
+        .unwrap();
+        setup(&mut store);
+        let mut app = App::new(store, Keymap::default_keymap(), vec![]).unwrap();
+        app.resize(80, 24);
+        let mut h = Harness {
+            app,
+            term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
+            _dir: dir,
+        };
+        h.press("4");
+        h
+    }
+
+    fn press(&mut self, seq: &str) -> &mut Self {
+        for k in parse_sequence(seq).unwrap() {
+            self.app.on_key(k);
+        }
+        self
+    }
+
+    fn typed(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.app.on_key(Key {
+                code: KeyCode::Char(c),
+                ctrl: false,
+                alt: false,
+            });
+        }
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        let app = &self.app;
+        self.term
+            .draw(|f| ui::render(app, Theme { color: false }, f))
+            .unwrap();
+        let buf = self.term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut x = 0;
+            while x < buf.area.width {
+                let sym = buf[(x, y)].symbol();
+                out.push_str(sym);
+                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn entity(&self, id: &str) -> Option<Entity> {
+        match self.app.store.get(id.parse().unwrap()).unwrap() {
+            Some(Record::Entity(e)) => Some(e),
+            None => None,
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+
+    fn selected(&self) -> Option<String> {
+        self.app.entities.selected_record().map(|i| i.to_string())
+    }
+}
+
+fn add(
+    s: &mut Store,
+    name: &str,
+    kind: EntityKind,
+    aliases: &[&str],
+    attrs: &[(&str, &str)],
+) -> Id {
+    s.add_entity(NewEntity {
+        name: name.into(),
+        kind,
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        attributes: attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        tags: vec![],
+    })
+    .unwrap()
+}
+
+/// E1 Darren Marsh (Daz), E2 Kyle Renshaw, E3 The Yard, E4 "Dazza" (a duplicate of
+/// Marsh); N1 and N2 mention Marsh, N3 mentions Dazza; Kyle is an associate of Marsh.
+fn case(s: &mut Store) {
+    let marsh = add(
+        s,
+        "Darren Marsh",
+        EntityKind::Person,
+        &["Daz"],
+        &[("dob", "1988-02-14")],
+    );
+    let kyle = add(s, "Kyle Renshaw", EntityKind::Person, &[], &[]);
+    add(s, "The Yard", EntityKind::Location, &[], &[]);
+    add(
+        s,
+        "Dazza",
+        EntityKind::Person,
+        &[],
+        &[("phone", "07700 900999")],
+    );
+    for text in [
+        "[[Daz]] seen at the yard",
+        "Call between [[Darren Marsh]] and a runner",
+        "[[Dazza]] collected cash",
+    ] {
+        s.add_note(NewNote {
+            text: text.into(),
+            grade: Some("B2P".parse().unwrap()),
+            ..NewNote::default()
+        })
+        .unwrap();
+    }
+    s.link(NewLink {
+        from: kyle,
+        to: marsh,
+        label: "associate of".into(),
+        confidence: None,
+        source: None,
+        when: None,
+    })
+    .unwrap();
+}
+
+#[test]
+fn list_is_grouped_by_kind_with_counts() {
+    let mut h = Harness::new(case);
+    let screen = h.screen();
+    assert!(
+        screen.contains("4 entities · person 3 · location 1"),
+        "{screen}"
+    );
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(lines[2].starts_with("person (3)"), "{screen}");
+    assert!(
+        lines[3].contains("E1") && lines[3].contains("Darren Marsh  aka Daz"),
+        "{screen}"
+    );
+    assert!(lines[4].contains("Dazza"), "by name: {screen}");
+    assert!(lines[6].starts_with("location (1)"), "{screen}");
+    // moving skips the headings
+    h.press("j j j");
+    assert_eq!(h.selected().as_deref(), Some("E3"));
+    h.press("g");
+    assert_eq!(h.selected().as_deref(), Some("E1"));
+    h.press("G");
+    assert_eq!(h.selected().as_deref(), Some("E3"));
+}
+
+#[test]
+fn kind_and_fuzzy_filters_and_esc_clears() {
+    let mut h = Harness::new(case);
+    h.press("K");
+    assert!(h.screen().contains("Show entities of kind"));
+    h.press("5"); // all kinds, person, organisation, group, location
+    let screen = h.screen();
+    assert!(screen.contains("filter: location"), "{screen}");
+    assert!(
+        screen.contains("The Yard") && !screen.contains("Kyle"),
+        "{screen}"
+    );
+    h.press("esc");
+    assert!(h.screen().contains("Kyle"));
+
+    h.press("f").typed("daz").press("enter");
+    let screen = h.screen();
+    assert!(screen.contains("filter: ~daz"), "{screen}");
+    assert!(
+        screen.contains("Darren Marsh") && screen.contains("Dazza"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Kyle"), "{screen}");
+    assert!(screen.contains("showing 2"), "{screen}");
+    h.press("f").press("ctrl-u").typed("zzzz").press("enter");
+    assert!(h.screen().contains("No entity matches the filter"));
+    h.press("esc");
+    assert!(h.screen().contains("Kyle"));
+}
+
+#[test]
+fn add_an_entity_with_name_and_kind() {
+    let mut h = Harness::new(case);
+    h.press("a").typed("Silver Golf VX11 ABC").press("enter");
+    assert!(h.screen().contains("Kind of Silver Golf"), "kind picker");
+    h.press("j j j j enter"); // vehicle
+    let e = h.entity("E5").expect("added");
+    assert_eq!(e.name, "Silver Golf VX11 ABC");
+    assert_eq!(e.kind, EntityKind::Vehicle);
+    assert_eq!(h.selected().as_deref(), Some("E5"));
+    let screen = h.screen();
+    assert!(
+        screen.contains("added E5 Silver Golf VX11 ABC (vehicle)"),
+        "{screen}"
+    );
+    assert!(screen.contains("vehicle (1)"), "{screen}");
+    // an empty name adds nothing and says so
+    h.press("a enter");
+    assert!(h.screen().contains("an entity needs a name"));
+    assert!(h.entity("E6").is_none());
+}
+
+#[test]
+fn detail_shows_aliases_attributes_mentions_and_links() {
+    let mut h = Harness::new(case);
+    h.press("enter");
+    let screen = h.screen();
+    assert!(screen.contains("E1  Darren Marsh"), "{screen}");
+    assert!(screen.contains("person · aka Daz"), "{screen}");
+    assert!(screen.contains("dob 1988-02-14"), "{screen}");
+    assert!(screen.contains("Mentioned in (2)"), "{screen}");
+    assert!(screen.contains("N2     B2P"), "newest note first: {screen}");
+    assert!(screen.contains("← associate of (1)"), "{screen}");
+    assert!(screen.contains("E2     Kyle Renshaw (person)"), "{screen}");
+    // Enter on a mention goes to the note in the Notes pane
+    h.press("enter");
+    assert_eq!(h.app.pane, Pane::Notes);
+    assert_eq!(
+        h.app
+            .notes
+            .selected_record()
+            .map(|i| i.to_string())
+            .as_deref(),
+        Some("N2")
+    );
+    assert!(h.screen().contains("Call between [[Darren Marsh]]"));
+    // and from the note back to the entity it mentions
+    h.press("enter");
+    assert_eq!(h.app.pane, Pane::Entities);
+    assert!(h.screen().contains("E1  Darren Marsh"));
+    // Enter on the linked record shows it
+    h.press("j j enter");
+    assert!(h.screen().contains("E2  Kyle Renshaw"), "{}", h.screen());
+    h.press("esc");
+    assert!(h.screen().contains("person (3)"), "back to the list");
+}
+
+#[test]
+fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
+    let mut h = Harness::new(case);
+    h.press("e");
+    assert!(h.screen().contains("Edit E1: name (1/4)"));
+    h.press("ctrl-u").typed("Darren J Marsh").press("enter");
+    h.press("enter"); // kind stays person
+    h.press("ctrl-u").typed("Daz, DJ").press("enter");
+    assert!(
+        h.screen().contains("dob=1988-02-14"),
+        "attributes prefilled"
+    );
+    h.typed("; phone=07700 900123").press("enter");
+    let e = h.entity("E1").unwrap();
+    assert_eq!(e.name, "Darren J Marsh");
+    assert_eq!(e.aliases, vec!["Daz", "DJ"]);
+    assert_eq!(e.attributes["phone"], "07700 900123");
+    assert_eq!(e.attributes["dob"], "1988-02-14");
+    assert!(h.screen().contains("E1: saved"));
+    // a bad attribute changes nothing
+    h.press("e enter enter enter")
+        .press("ctrl-u")
+        .typed("tall")
+        .press("enter");
+    assert!(h.screen().contains("is not KEY=VALUE"), "{}", h.screen());
+    assert_eq!(h.entity("E1").unwrap().name, "Darren J Marsh");
+    // one u undoes the whole edit
+    h.press("u");
+    let e = h.entity("E1").unwrap();
+    assert_eq!(e.name, "Darren Marsh");
+    assert_eq!(e.aliases, vec!["Daz"]);
+    assert!(!e.attributes.contains_key("phone"));
+    // Esc part-way leaves it as it was
+    h.press("e")
+        .press("ctrl-u")
+        .typed("Nobody")
+        .press("enter esc");
+    assert_eq!(h.entity("E1").unwrap().name, "Darren Marsh");
+}
+
+#[test]
+fn merge_asks_for_the_other_confirms_and_undoes() {
+    let mut h = Harness::new(case);
+    // selected: E1 Darren Marsh
+    h.press("m");
+    assert!(h.screen().contains("Merge into E1 Darren Marsh (person)"));
+    h.typed("e4").press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Merge E4 Dazza (person) into E1 Darren Marsh (person)?"),
+        "{screen}"
+    );
+    h.press("n");
+    assert!(h.entity("E4").is_some(), "n keeps both");
+    h.press("m").typed("E4").press("enter y");
+    assert!(h.entity("E4").is_none());
+    let e = h.entity("E1").unwrap();
+    assert_eq!(e.aliases, vec!["Daz", "Dazza"]);
+    assert_eq!(e.attributes["phone"], "07700 900999");
+    let screen = h.screen();
+    assert!(
+        screen.contains("merged E4 Dazza (person) into E1"),
+        "{screen}"
+    );
+    assert!(screen.contains("person (2)"), "{screen}");
+    h.press("enter");
+    assert!(h.screen().contains("Mentioned in (3)"), "{}", h.screen());
+    assert!(h.app.store.check().unwrap().is_empty());
+    h.press("u");
+    assert!(h.entity("E4").is_some());
+    assert_eq!(h.entity("E1").unwrap().aliases, vec!["Daz"]);
+    assert!(h.screen().contains("Mentioned in (2)"), "{}", h.screen());
+    assert!(h.app.store.check().unwrap().is_empty());
+}
+
+#[test]
+fn merge_refuses_what_is_not_another_entity_and_accepts_a_name() {
+    let mut h = Harness::new(case);
+    h.press("m").typed("N1").press("enter");
+    assert!(h.screen().contains("N1 is not an entity"), "{}", h.screen());
+    h.press("m").typed("E1").press("enter");
+    assert!(h.screen().contains("cannot merge E1 into itself"));
+    h.press("m").typed("E99").press("enter");
+    assert!(h
+        .screen()
+        .contains("E99 is not an entity in this workspace"));
+    h.press("m").typed("Nobody").press("enter");
+    assert!(h.screen().contains("no other entity is named \"Nobody\""));
+    assert!(h.app.overlay.is_none());
+    // an alias or name that names one entity is enough
+    h.press("m").typed("dazza").press("enter");
+    assert!(h.screen().contains("Merge E4 Dazza (person) into E1"));
+}
+
+#[test]
+fn delete_tags_and_link_act_on_the_selected_entity() {
+    let mut h = Harness::new(case);
+    h.press("j"); // E4 Dazza
+    h.press("#").typed("nominal, kestrel").press("enter");
+    assert_eq!(
+        h.entity("E4").unwrap().meta.tags,
+        vec!["nominal", "kestrel"]
+    );
+    h.press("l");
+    assert!(matches!(h.app.overlay, Some(Overlay::Finder { .. })));
+    h.press("esc");
+    h.press("d");
+    assert!(h.screen().contains("Delete E4: Dazza (person)"));
+    h.press("y");
+    assert!(h.entity("E4").is_none());
+    assert!(!h.screen().contains("Dazza"));
+    h.press("u");
+    assert!(h.screen().contains("Dazza"));
+    // in the detail view the keys act on the open entity
+    h.press("g enter #").typed("lead").press("enter");
+    assert_eq!(h.entity("E1").unwrap().meta.tags, vec!["lead"]);
+    assert!(h.screen().contains("#lead"));
+}
+
+#[test]
+fn show_entity_clears_a_filter_that_hides_it() {
+    let mut h = Harness::new(case);
+    h.press("K 5"); // locations only
+    h.app.show_entity("E2".parse().unwrap());
+    let screen = h.screen();
+    assert!(screen.contains("E2  Kyle Renshaw"), "{screen}");
+    assert!(screen.contains("filter cleared to show E2"), "{screen}");
+    h.press("esc");
+    assert_eq!(h.selected().as_deref(), Some("E2"));
+}
+
+#[test]
+fn hostile_names_render_harmlessly() {
+    let mut h = Harness::new(|s| {
+        add(
+            s,
+            "evil \u{1b}]0;x\u{7} name",
+            EntityKind::Person,
+            &["\u{1b}[2J"],
+            &[("k\u{1b}", "v\u{9b}")],
+        );
+        add(s, "محمد 中文名字", EntityKind::Person, &[], &[]);
+    });
+    let screen = h.screen();
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{screen}"
+    );
+    assert!(screen.contains("中文名字"), "{screen}");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{9b}'),
+        "{screen}"
+    );
+}

@@ -1,0 +1,399 @@
+//! Backlog formats: selection, the Markdown briefing, CSV, JSON and the golden demo briefing.
+
+use super::*;
+
+/// A small workspace: Q1 (P2) > Q2 (P1, answered), Q3 (P1, parked, tag x), with
+/// hypotheses, entities and graded notes.
+fn small(dir: &Path) -> Store {
+    let mut s = open(dir);
+    s.set_clock(Some(at(0)));
+    let q1 = s
+        .add_question(NewQuestion::new("Who runs the line?"))
+        .unwrap();
+    let mut n = NewQuestion::new("Who holds the handset?");
+    n.parent = Some(q1);
+    n.priority = 1;
+    let q2 = s.add_question(n).unwrap();
+    let mut n = NewQuestion::new("Is there a second line?");
+    n.priority = 1;
+    n.tags = vec!["x".into()];
+    n.kind = Sees::Warning;
+    let q3 = s.add_question(n).unwrap();
+    s.set_fields(
+        q2,
+        &[
+            ("answer".into(), "Marsh, mostly".into()),
+            ("status".into(), "answered".into()),
+        ],
+    )
+    .unwrap();
+    s.set_fields(q3, &[("status".into(), "parked".into())])
+        .unwrap();
+    let marsh = s
+        .add_entity(NewEntity {
+            name: "Darren Marsh".into(),
+            kind: EntityKind::Person,
+            aliases: vec!["Daz".into()],
+            attributes: Default::default(),
+            tags: vec![],
+        })
+        .unwrap();
+    let h1 = s
+        .add_hypothesis(q1, "Marsh runs it", Some(Yardstick::Likely))
+        .unwrap();
+    let graded = |s: &mut Store, text: &str, g: &str| {
+        s.add_note(NewNote {
+            text: text.into(),
+            grade: Some(g.parse().unwrap()),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let n1 = graded(&mut s, "Marsh at the yard", "B2P");
+    let n2 = graded(&mut s, "Cited source, conditional", "A1C");
+    let _n3 = graded(&mut s, "Mentions [[Daz]] only", "C3C");
+    let link = |s: &mut Store, from: Id, to: Id, label: &str, source: Option<Id>| {
+        s.link(NewLink {
+            from,
+            to,
+            label: label.into(),
+            confidence: None,
+            source,
+            when: None,
+        })
+        .unwrap()
+    };
+    link(&mut s, q1, marsh, "concerns", Some(n2));
+    link(&mut s, n1, h1, "supports", None);
+    s
+}
+
+#[test]
+fn select_orders_as_a_tree_and_filters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small(&tmp.path().join("a"));
+    let ids = |f: BacklogFilter| -> Vec<String> {
+        export::select(&s, &f)
+            .unwrap()
+            .iter()
+            .map(|q| q.meta.id.to_string())
+            .collect()
+    };
+    assert_eq!(ids(BacklogFilter::default()), ["Q3", "Q1", "Q2"]);
+    let only = |st: &[Status]| BacklogFilter {
+        statuses: st.to_vec(),
+        ..Default::default()
+    };
+    assert_eq!(ids(only(&[Status::Answered])), ["Q2"]);
+    assert_eq!(ids(only(&[Status::Open, Status::Answered])), ["Q1", "Q2"]);
+    let tag = BacklogFilter {
+        tag: Some("x".into()),
+        ..Default::default()
+    };
+    assert_eq!(ids(tag), ["Q3"]);
+    let under = BacklogFilter {
+        under: Some(id("Q1")),
+        ..Default::default()
+    };
+    assert_eq!(ids(under), ["Q1", "Q2"]);
+    let missing = BacklogFilter {
+        under: Some(id("Q9")),
+        ..Default::default()
+    };
+    assert_eq!(
+        export::select(&s, &missing).unwrap_err().to_string(),
+        "no record Q9"
+    );
+}
+
+#[test]
+fn handling_is_drawn_from_direct_links_and_their_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small(&tmp.path().join("a"));
+    let all = export::select(&s, &BacklogFilter::default()).unwrap();
+    let md =
+        String::from_utf8(export::render_backlog(&s, &all, Format::Markdown, &meta()).unwrap())
+            .unwrap();
+    assert!(
+        md.starts_with("**Handling code C: lawful sharing permitted with conditions.**\n"),
+        "{md}"
+    );
+    // N2 is the source of Q1's link to Marsh; N3 only mentions Marsh and is not drawn on
+    assert!(md.contains("of the 2 notes this briefing draws on"), "{md}");
+    assert!(md.contains("Carried by N2."), "{md}");
+    assert!(md.contains("- N1 · B2P · Marsh at the yard"), "{md}");
+    assert!(!md.contains("N3 ·"), "{md}");
+    // without Q1 only the parked question is left: nothing drawn on
+    let parked: Vec<Question> = all
+        .into_iter()
+        .filter(|q| q.status == Status::Parked)
+        .collect();
+    let md =
+        String::from_utf8(export::render_backlog(&s, &parked, Format::Markdown, &meta()).unwrap())
+            .unwrap();
+    assert!(md.starts_with("**Handling code: none stated.**"), "{md}");
+}
+
+#[test]
+fn markdown_groups_by_status_and_nests_within_a_group() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = small(&tmp.path().join("a"));
+    let mut n = NewQuestion::new("Sub of Q1, also open");
+    n.parent = Some(id("Q1"));
+    s.add_question(n).unwrap();
+    let all = export::select(&s, &BacklogFilter::default()).unwrap();
+    let md =
+        String::from_utf8(export::render_backlog(&s, &all, Format::Markdown, &meta()).unwrap())
+            .unwrap();
+    let at = |needle: &str| {
+        md.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in\n{md}"))
+    };
+    assert!(at("## Open (2)") < at("### Q1 — Who runs the line?"));
+    assert!(at("### Q1 —") < at("#### Q4 — Sub of Q1, also open"));
+    assert!(at("#### Q4") < at("## Answered (1)"));
+    assert!(at("## Answered (1)") < at("### Q2 — Who holds the handset?"));
+    assert!(md.contains("P1 · situation · sub-question of Q1"), "{md}");
+    assert!(at("## Answered") < at("## Parked (1)"));
+    assert!(md.contains("- H1, likely (55-75%): Marsh runs it\n  - supports this: N1 (B2P)\n"));
+    assert!(
+        md.contains("Entities: Darren Marsh (person, E1; concerns)."),
+        "{md}"
+    );
+    assert!(md.contains("Answer:\n\n> Marsh, mostly\n"), "{md}");
+}
+
+#[test]
+fn csv_neutralises_formula_cells_cell_by_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = open(&tmp.path().join("a"));
+    s.set_clock(Some(at(0)));
+    let dangerous = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"];
+    for (i, d) in dangerous.iter().enumerate() {
+        let q = s.add_question(NewQuestion::new(&format!("q{i}"))).unwrap();
+        s.set_fields(
+            q,
+            &[
+                ("title".into(), d.to_string()),
+                ("tags".into(), format!("{},safe", d.trim_start())),
+                ("answer".into(), d.to_string()),
+            ],
+        )
+        .unwrap();
+    }
+    let safe = s
+        .add_question(NewQuestion::new("plain, \"quoted\"\nline"))
+        .unwrap();
+    let qs = export::select(&s, &BacklogFilter::default()).unwrap();
+    let bytes = export::render_backlog(&s, &qs, Format::Csv, &meta()).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.starts_with(
+        "id,parent,title,status,priority,kind,tags,hypotheses,created,updated,review_by,answer\r\n"
+    ));
+    let mut r = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), dangerous.len() + 1);
+    for (row, d) in rows.iter().zip(dangerous) {
+        assert_eq!(&row[2], format!("'{d}"), "title");
+        let tag = d.trim_start();
+        assert_eq!(&row[6], format!("'{tag} safe"), "tags");
+        assert_eq!(&row[11], format!("'{d}"), "answer");
+        for (i, cell) in row.iter().enumerate() {
+            let first = cell.chars().next();
+            assert!(
+                !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')),
+                "column {i} of {row:?}"
+            );
+        }
+        assert_eq!(&row[8], "2024-03-04T10:00:00Z");
+    }
+    let last = &rows[dangerous.len()];
+    assert_eq!(&last[0], safe.to_string());
+    assert_eq!(&last[2], "plain, \"quoted\"\nline");
+    assert!(
+        text.contains("\"plain, \"\"quoted\"\"\nline\""),
+        "RFC 4180 quoting"
+    );
+}
+
+#[test]
+fn csv_lists_hypotheses_and_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small(&tmp.path().join("a"));
+    let qs = export::select(&s, &BacklogFilter::default()).unwrap();
+    let bytes = export::render_backlog(&s, &qs, Format::Csv, &meta()).unwrap();
+    let mut r = csv::Reader::from_reader(bytes.as_slice());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let q1 = rows.iter().find(|r| &r[0] == "Q1").unwrap();
+    assert_eq!(&q1[7], "H1 (likely, live): Marsh runs it");
+    assert_eq!(&q1[1], "");
+    let q2 = rows.iter().find(|r| &r[0] == "Q2").unwrap();
+    assert_eq!(&q2[1], "Q1");
+    assert_eq!(&q2[11], "Marsh, mostly");
+    assert_eq!(&q2[4], "1");
+    assert_eq!(&q2[3], "answered");
+}
+
+#[test]
+fn backlog_json_follows_the_documented_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = small(&tmp.path().join("a"));
+    let qs = export::select(&s, &BacklogFilter::default()).unwrap();
+    let bytes = export::render_backlog(&s, &qs, Format::Json, &meta()).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["schema"], "weft.backlog/1");
+    assert_eq!(v["date"], "2025-07-01");
+    assert_eq!(v["handling"]["code"], "C");
+    assert_eq!(v["handling"]["carried_by"], serde_json::json!(["N2"]));
+    let keys =
+        |o: &serde_json::Value| -> Vec<String> { o.as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(
+        keys(&v),
+        [
+            "schema",
+            "title",
+            "date",
+            "workspace",
+            "handling",
+            "drawn_on",
+            "questions"
+        ]
+    );
+    let q1 = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "Q1")
+        .unwrap();
+    assert_eq!(
+        keys(q1),
+        [
+            "id",
+            "parent",
+            "title",
+            "detail",
+            "status",
+            "priority",
+            "kind",
+            "tags",
+            "review_by",
+            "answer",
+            "created",
+            "updated",
+            "by",
+            "hypotheses",
+            "entities",
+            "links"
+        ]
+    );
+    assert_eq!(q1["hypotheses"][0]["likelihood"], "likely");
+    assert_eq!(q1["hypotheses"][0]["links"][0]["other"], "N1");
+    assert_eq!(q1["hypotheses"][0]["links"][0]["direction"], "in");
+    assert_eq!(q1["entities"][0]["name"], "Darren Marsh");
+    assert_eq!(q1["entities"][0]["label"], "concerns");
+    // the documented example parses and has the same top-level shape
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/backlog-json.md"))
+            .unwrap();
+    let example = doc
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("an example in docs/backlog-json.md");
+    let ex: serde_json::Value = serde_json::from_str(example).unwrap();
+    assert_eq!(keys(&ex), keys(&v));
+    assert_eq!(keys(&ex["questions"][0]), keys(q1));
+}
+
+// ---------------------------------------------------------------------------------
+// The demo briefing, checked against a reviewed golden file
+
+#[test]
+fn golden_demo_briefing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = open(&tmp.path().join("kestrel"));
+    weft::demo::load(&mut s, weft::demo::KESTREL).unwrap();
+    let qs = export::select(&s, &BacklogFilter::default()).unwrap();
+    let m = BriefingMeta {
+        title: "Operation KESTREL: backlog briefing".into(),
+        date: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+        workspace: "kestrel".into(),
+    };
+    let got =
+        String::from_utf8(export::render_backlog(&s, &qs, Format::Markdown, &m).unwrap()).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/kestrel-briefing.md");
+    if std::env::var_os("WEFT_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path)
+        .expect("tests/golden/kestrel-briefing.md (WEFT_UPDATE_GOLDEN=1 writes it)");
+    if got != want {
+        let line = got
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.lines().count().min(want.lines().count()));
+        panic!(
+            "the demo briefing differs from the golden file at line {}:\n got: {:?}\nwant: {:?}\n\
+             (review, then regenerate with WEFT_UPDATE_GOLDEN=1 cargo test --test export golden)",
+            line + 1,
+            got.lines().nth(line),
+            want.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn backlog_exports_are_owner_only_and_filtered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    {
+        let mut store = open(&a);
+        weft::demo::load(&mut store, weft::demo::KESTREL).unwrap();
+    }
+    for format in ["md", "csv", "json"] {
+        let out = tmp.path().join(format!("backlog.{format}"));
+        weft()
+            .arg("--workspace")
+            .arg(&a)
+            .args([
+                "export",
+                "backlog",
+                "--format",
+                format,
+                "--status",
+                "open,active",
+                "-o",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        assert_eq!(mode(&out), 0o600, "{format}");
+        assert!(std::fs::metadata(&out).unwrap().len() > 100);
+    }
+    let csv = weft()
+        .arg("--workspace")
+        .arg(&a)
+        .args(["export", "backlog", "--format", "csv", "--under", "Q1"])
+        .assert()
+        .success();
+    let text = String::from_utf8(csv.get_output().stdout.clone()).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let got: Vec<String> = r.records().map(|r| r.unwrap()[0].to_string()).collect();
+    assert_eq!(got, ["Q1", "Q2", "Q3", "Q4"]);
+    weft()
+        .arg("--workspace")
+        .arg(&a)
+        .args(["export", "backlog", "--format", "xls"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("expected md"));
+    weft()
+        .arg("--workspace")
+        .arg(&a)
+        .args(["export", "backlog", "--under", "E1"])
+        .assert()
+        .code(1)
+        .stderr("weft: export backlog: E1 is not a question\n");
+}
