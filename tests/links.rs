@@ -240,6 +240,30 @@ fn l_from_the_backlog_centres_the_record_with_grouped_neighbours() {
 }
 
 #[test]
+fn l_from_the_entities_and_notes_panes_and_links_found_with_the_finder() {
+    let mut h = Harness::new(kestrel);
+    h.app.show_entity(id("E3"));
+    assert_eq!(h.app.pane, Pane::Entities);
+    h.press("L");
+    assert_eq!(h.app.pane, Pane::Links);
+    assert_eq!(h.centre(), Some(id("E3")));
+    assert!(
+        h.screen().contains("E3  Liam Corrigan (person)"),
+        "{}",
+        h.screen()
+    );
+    h.app.show_note(id("N1"));
+    h.press("L");
+    assert_eq!(h.centre(), Some(id("N1")));
+    assert_eq!(h.app.links.trail_ids(), vec![id("N1")], "a fresh start");
+    // the finder opens a link in the Links pane, from its `from` end
+    h.press("1 /").typed("L5").press("enter");
+    assert_eq!(h.app.pane, Pane::Links);
+    assert_eq!(h.centre(), Some(id("E1")));
+    assert_eq!(h.app.links.selected_edge().map(|e| e.link), Some(id("L5")));
+}
+
+#[test]
 fn walk_from_an_entity_to_a_note_to_another_entity_and_back() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
@@ -494,8 +518,12 @@ fn p_finds_the_shortest_path_and_shows_it_as_a_chain() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
     h.press("p");
-    assert!(h.screen().contains("Path from E1 to"), "{}", h.screen());
-    // an entity's name works as well as an id
+    assert!(
+        h.screen().contains("Shortest path from E1 to"),
+        "{}",
+        h.screen()
+    );
+    // the finder: an entity's name works as well as an id
     h.typed("Shane Pidcock").press("enter");
     let s = h.screen();
     assert!(
@@ -528,6 +556,16 @@ fn p_finds_the_shortest_path_and_shows_it_as_a_chain() {
     // Esc too
     h.press("p").typed("E1").press("enter esc");
     assert!(h.app.links.path.is_none());
+    // from another pane (what a finder purpose would call): the pane opens on the path
+    h.press("1");
+    h.app.show_path(id("Q1"), id("E5"));
+    assert_eq!(h.app.pane, Pane::Links);
+    assert!(
+        h.screen()
+            .contains("path Q1 question -concerns-> E1 person -uses-> E2 phone <-uses- E5 person"),
+        "{}",
+        h.screen()
+    );
 }
 
 #[test]
@@ -541,20 +579,12 @@ fn no_path_and_unknown_targets_are_told() {
         h.message()
     );
     assert!(h.app.links.path.is_none());
+    // an id that does not exist finds nothing; Enter keeps the finder open
     h.press("p").typed("E77").press("enter");
-    assert!(
-        h.message().contains("E77 does not exist"),
-        "{}",
-        h.message()
-    );
-    // the prompt stays open with what was typed
+    assert!(h.screen().contains("no match"), "{}", h.screen());
     assert!(h.app.overlay.is_some());
-    h.press("ctrl-u").typed("Nobody").press("enter");
-    assert!(
-        h.message().contains("no entity is named"),
-        "{}",
-        h.message()
-    );
+    h.press("ctrl-u").typed("Nobody at all").press("enter");
+    assert!(h.app.overlay.is_some());
     h.press("esc");
     assert!(h.app.overlay.is_none());
 }
@@ -622,5 +652,22 @@ fn keys_that_do_not_apply_say_so() {
         h.message().contains("does not apply in the Links pane"),
         "{}",
         h.message()
+    );
+}
+
+#[test]
+fn the_smallest_terminal_still_pages_and_says_how_many() {
+    let mut h = Harness::sized(60, 12, hub);
+    h.app.show_in_links(id("E1"));
+    let s = h.screen();
+    assert!(s.contains("rows 1-6 of 143"), "{s}");
+    for l in s.lines() {
+        assert!(unicode_width::UnicodeWidthStr::width(l) <= 60, "{l}");
+    }
+    h.press("p").typed("E2").press("enter");
+    assert!(
+        h.screen().contains("path E1 phone <-uses- E2 person"),
+        "{}",
+        h.screen()
     );
 }

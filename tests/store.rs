@@ -244,3 +244,58 @@ fn records_round_trip_through_json() {
     let back = Record::from_json(Kind::Note, r.to_json()).unwrap();
     assert_eq!(back, r);
 }
+
+/// Breadth-first distances over an undirected edge list: the reference answer.
+fn reference_distance(n: usize, edges: &[(usize, usize)], a: usize, b: usize) -> Option<usize> {
+    let mut dist = vec![usize::MAX; n];
+    dist[a] = 0;
+    let mut queue = std::collections::VecDeque::from([a]);
+    while let Some(x) = queue.pop_front() {
+        for &(p, q) in edges {
+            for (u, v) in [(p, q), (q, p)] {
+                if u == x && dist[v] == usize::MAX {
+                    dist[v] = dist[x] + 1;
+                    queue.push_back(v);
+                }
+            }
+        }
+    }
+    (dist[b] != usize::MAX).then_some(dist[b])
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    #[test]
+    fn shortest_path_matches_a_plain_breadth_first_search(
+        edges in proptest::collection::vec((0usize..12, 0usize..12), 0..30),
+        a in 0usize..12,
+        b in 0usize..12,
+        max in 1usize..6,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = open(dir.path());
+        s.set_sync(false);
+        let ids: Vec<Id> = (0..12).map(|i| entity(&mut s, &format!("e{i}"), &[])).collect();
+        let edges: Vec<(usize, usize)> = edges.into_iter().filter(|(p, q)| p != q).collect();
+        for &(p, q) in &edges {
+            s.link(NewLink { from: ids[p], to: ids[q], label: "x".into(), confidence: None, source: None, when: None }).unwrap();
+        }
+        let want = reference_distance(12, &edges, a, b).filter(|d| *d <= max);
+        let got = s.shortest_path(ids[a], ids[b], max).unwrap();
+        proptest::prop_assert_eq!(got.as_ref().map(|p| p.len()), want);
+        if let Some(path) = got {
+            // each step leaves where the last one arrived
+            let mut at = ids[a];
+            for st in &path {
+                let l = &st.link;
+                let ok = match st.dir {
+                    weft::store::Direction::Out => l.from == at && l.to == st.to,
+                    weft::store::Direction::In => l.to == at && l.from == st.to,
+                };
+                proptest::prop_assert!(ok, "step {:?} does not leave {}", st, at);
+                at = st.to;
+            }
+            proptest::prop_assert_eq!(at, ids[b]);
+        }
+    }
+}

@@ -413,6 +413,9 @@ impl App {
     pub(super) fn finder_chose(&mut self, purpose: FinderPurpose, id: Id) {
         match purpose {
             FinderPurpose::LinkFrom(from) => self.start_link(from, id),
+            FinderPurpose::PathFrom(from) => self.show_path(from, id),
+            // in the Links pane the finder re-centres the walk
+            FinderPurpose::Jump if self.pane == super::Pane::Links => self.show_in_links(id),
             FinderPurpose::Jump => self.jump_to(id),
         }
     }

@@ -65,6 +65,8 @@ impl Choice {
 pub enum FinderPurpose {
     Jump,
     LinkFrom(Id),
+    /// The shortest path from this record to the one chosen.
+    PathFrom(Id),
 }
 
 #[derive(Debug)]

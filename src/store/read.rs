@@ -7,7 +7,7 @@ use crate::model::{Id, Kind, Link, Record, Status};
 use chrono::{DateTime, NaiveDateTime};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 /// Which way a link runs, seen from one of its ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -253,8 +253,9 @@ impl Store {
         Ok(hits)
     }
 
-    /// The shortest chain of links from `from` to `to` (breadth-first over the link-end
-    /// index, either direction), at most `max_hops` links long.
+    /// The shortest chain of links from `from` to `to`, at most `max_hops` links long,
+    /// walking links either way. Breadth-first from both ends over the link-end index,
+    /// always widening the smaller frontier, so a dense graph is not walked whole.
     pub fn shortest_path(
         &self,
         from: Id,
@@ -266,44 +267,74 @@ impl Store {
         if from == to {
             return Ok(Some(Vec::new()));
         }
-        let mut came: HashMap<Id, (Id, Direction, Id)> = HashMap::new();
-        let mut frontier = VecDeque::from([(from, 0usize)]);
-        came.insert(from, (from, Direction::Out, from));
-        while let Some((cur, depth)) = frontier.pop_front() {
-            if depth >= max_hops {
-                continue;
-            }
-            for (link, dir, other) in self.adjacent(cur)? {
-                if came.contains_key(&other) {
-                    continue;
+        // For each record reached: the neighbour it was reached from, the direction of
+        // the link as walked towards the record, and the link.
+        let mut fwd: Hops = HashMap::from([(from, None)]);
+        let mut bwd: Hops = HashMap::from([(to, None)]);
+        let (mut ff, mut bf) = (vec![from], vec![to]);
+        let mut hops = 0;
+        while !ff.is_empty() && !bf.is_empty() && hops < max_hops {
+            hops += 1;
+            let forward = ff.len() <= bf.len();
+            let (frontier, seen, other_side) = if forward {
+                (&mut ff, &mut fwd, &bwd)
+            } else {
+                (&mut bf, &mut bwd, &fwd)
+            };
+            let mut next = Vec::new();
+            for cur in std::mem::take(frontier) {
+                for (link, dir, other) in self.adjacent(cur)? {
+                    if seen.contains_key(&other) {
+                        continue;
+                    }
+                    seen.insert(other, Some((cur, dir, link)));
+                    if other_side.contains_key(&other) {
+                        return self.join(&fwd, &bwd, other).map(Some);
+                    }
+                    next.push(other);
                 }
-                came.insert(other, (cur, dir, link));
-                if other == to {
-                    return self.unwind(&came, from, to).map(Some);
-                }
-                frontier.push_back((other, depth + 1));
             }
+            *frontier = next;
         }
         Ok(None)
     }
 
-    fn unwind(
-        &self,
-        came: &HashMap<Id, (Id, Direction, Id)>,
-        from: Id,
-        to: Id,
-    ) -> Result<Vec<PathStep>> {
+    /// Builds the path through `meet` from the two searches.
+    fn join(&self, fwd: &Hops, bwd: &Hops, meet: Id) -> Result<Vec<PathStep>> {
+        let link = |id: Id| -> Result<Link> {
+            match self.require(id)? {
+                Record::Link(l) => Ok(l),
+                _ => Err(StoreError::NotFound(id)),
+            }
+        };
         let mut steps = Vec::new();
-        let mut cur = to;
-        while cur != from {
-            let (prev, dir, link_id) = came[&cur];
-            let Record::Link(link) = self.require(link_id)? else {
-                return Err(StoreError::NotFound(link_id));
-            };
-            steps.push(PathStep { link, dir, to: cur });
-            cur = prev;
+        let mut cur = meet;
+        while let Some(Some((prev, dir, l))) = fwd.get(&cur) {
+            steps.push(PathStep {
+                link: link(*l)?,
+                dir: *dir,
+                to: cur,
+            });
+            cur = *prev;
         }
         steps.reverse();
+        let mut cur = meet;
+        while let Some(Some((next, dir, l))) = bwd.get(&cur) {
+            // found walking from `next` to `cur`; walked the other way, the link turns
+            let walked = match dir {
+                Direction::Out => Direction::In,
+                Direction::In => Direction::Out,
+            };
+            steps.push(PathStep {
+                link: link(*l)?,
+                dir: walked,
+                to: *next,
+            });
+            cur = *next;
+        }
         Ok(steps)
     }
 }
+
+/// Records reached by one side of a path search.
+type Hops = HashMap<Id, Option<(Id, Direction, Id)>>;

@@ -85,7 +85,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let r = centered(area, area.width.saturating_sub(4).min(70), 5);
             frame.render_widget(Clear, r);
             frame.render_widget(
-                Paragraph::new(sanitize(message).into_owned())
+                Paragraph::new(crate::model::text::sanitize_with(message, true).into_owned())
                     .wrap(Wrap { trim: true })
                     .block(boxed("Confirm", theme)),
                 r,
@@ -95,8 +95,14 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             input,
             hits,
             selected,
-            ..
+            purpose,
         } => {
+            use crate::app::overlay::FinderPurpose;
+            let title = match purpose {
+                FinderPurpose::Jump => "Find".to_string(),
+                FinderPurpose::LinkFrom(from) => format!("Link {from} to"),
+                FinderPurpose::PathFrom(from) => format!("Shortest path from {from} to"),
+            };
             let rows: Vec<String> = hits.iter().map(|(id, t)| format!("{id:<6} {t}")).collect();
             let empty = if input.text().trim().is_empty() {
                 "type to search every record"
@@ -107,7 +113,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 frame,
                 theme,
                 area,
-                "Find",
+                &title,
                 input.text(),
                 &rows,
                 *selected,

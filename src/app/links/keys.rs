@@ -3,7 +3,7 @@
 
 use super::super::overlay::{FinderPurpose, Flow, Overlay};
 use super::super::{App, Pane};
-use super::{LinksFlow, LinksState, MAX_HOPS};
+use super::LinksState;
 use crate::commands::Command;
 use crate::model::{Id, Record};
 use crate::store::Direction;
@@ -38,12 +38,7 @@ impl App {
                 self.links.close_path();
             }
             Command::FindPath => match self.links.centre {
-                Some(c) => self.prompt(
-                    &format!("Path from {c} to"),
-                    &format!("an id such as E17, or an entity's name; at most {MAX_HOPS} links"),
-                    "",
-                    Flow::Links(LinksFlow::PathTo(c)),
-                ),
+                Some(c) => self.open_finder(FinderPurpose::PathFrom(c)),
                 None => self.links_nothing_centred(),
             },
             Command::LinkTo => match self.links.centre {
@@ -100,12 +95,14 @@ impl App {
     }
 
     /// Shows a record at the centre of the Links pane. A link is shown from its `from`
-    /// end with the link selected. From another pane the walk starts afresh; within the
+    /// end with the link selected, an assessment from its note. From another pane the walk starts afresh; within the
     /// Links pane the record left goes on the trail.
     pub fn show_in_links(&mut self, id: Id) {
         let within = self.pane == Pane::Links;
         let (centre, link) = match self.store.get(id) {
             Ok(Some(Record::Link(l))) => (l.from, Some(id)),
+            // an assessment has no links of its own: show the evidence it weighs
+            Ok(Some(Record::Assessment(a))) => (a.note, None),
             Ok(Some(_)) => (id, None),
             Ok(None) => return self.error(format!("{id} does not exist")),
             Err(e) => return self.error(e.to_string()),

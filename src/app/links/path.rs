@@ -2,7 +2,7 @@
 //! the link index by the store, shown as a readable chain and as rows to walk along.
 
 use super::super::overlay::Flow;
-use super::super::App;
+use super::super::{App, Pane};
 use super::{Edge, LinksFlow, LinksState, MAX_HOPS};
 use crate::model::{Id, Record};
 use crate::store::{Result, Store};
@@ -103,9 +103,16 @@ impl App {
                 );
             }
         };
-        if self.links.centre != Some(from) {
-            if let Err(e) = self.links.centre_on(&self.store, from) {
-                return self.error(e.to_string());
+        self.show_path(from, to);
+    }
+
+    /// Shows the shortest path from `from` to `to` in the Links pane, `from` at the
+    /// centre, or says that there is none within [`MAX_HOPS`] links.
+    pub fn show_path(&mut self, from: Id, to: Id) {
+        if self.pane != Pane::Links || self.links.centre != Some(from) {
+            self.show_in_links(from);
+            if self.links.centre != Some(from) {
+                return;
             }
         }
         match self.links.find_path(&self.store, to) {

@@ -3,11 +3,8 @@
 //! another record. Plain data read through the link index; no terminal types. The keys
 //! are in `links_keys.rs`, the link flow in `links_flow.rs`, paths in `links_path.rs`.
 
-#[path = "links_flow.rs"]
 mod flow;
-#[path = "links_keys.rs"]
 mod keys;
-#[path = "links_path.rs"]
 mod path;
 
 pub use flow::{LinkDraft, LinksFlow};
