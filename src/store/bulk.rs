@@ -333,6 +333,11 @@ impl Store {
             serde_json::to_vec(&state).map_err(|e| StoreError::invalid(e.to_string()))?;
         batches[META].insert(STATE_KEY, state_bytes);
         self.apply(&batches)?;
+        // An import is acknowledged to the user: durable even when per-operation syncing
+        // is off (`set_sync(false)`).
+        if !self.sync {
+            self.flush()?;
+        }
         self.state = state;
         Ok(Imported {
             records: dump.records.len(),
