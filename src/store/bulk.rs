@@ -9,7 +9,7 @@
 
 use super::{index, kind_slot, JournalEntry, Result, State, Store, StoreError};
 use super::{INDEX, JOURNAL, META, STATE_KEY, TREE_NAMES};
-use crate::model::{fields, Id, Kind, Record, Status};
+use crate::model::{Id, Kind, Record};
 use std::collections::{HashMap, HashSet};
 
 /// A whole workspace: what a workspace export holds and an import restores.
@@ -146,8 +146,7 @@ impl Dump {
 /// instead of the database.
 fn check_record(rec: &Record, all: &HashMap<Id, &Record>) -> Result<()> {
     let id = rec.id();
-    let bad = |msg: String| Err(invalid(format!("{id}: {msg}")));
-    let refer = |target: Id, kind: Option<Kind>, role: &str| -> Result<()> {
+    super::rules::check(rec, &mut |target, kind, role| {
         if let Some(k) = kind.filter(|k| target.kind != *k) {
             return Err(invalid(format!(
                 "{id}: {role} {target} is not a {}",
@@ -161,69 +160,7 @@ fn check_record(rec: &Record, all: &HashMap<Id, &Record>) -> Result<()> {
             "from" | "to" => format!("{id} links to {target}, which is not in the file"),
             _ => format!("{id}: its {role} {target} is not in the file"),
         }))
-    };
-    for t in &rec.meta().tags {
-        fields::parse_tag(t).map_err(|e| invalid(format!("{id}: {e}")))?;
-    }
-    match rec {
-        Record::Question(q) => {
-            if q.title.trim().is_empty() {
-                return bad("a question needs a title".into());
-            }
-            if !(1..=4).contains(&q.priority) {
-                return bad(format!("priority {} is not 1 (highest) to 4", q.priority));
-            }
-            if q.status == Status::Answered
-                && q.answer.as_ref().is_none_or(|a| a.text.trim().is_empty())
-            {
-                return bad("status answered needs an answer".into());
-            }
-            if let Some(p) = q.parent {
-                refer(p, Some(Kind::Question), "parent")?;
-            }
-        }
-        Record::Hypothesis(h) => {
-            if h.statement.trim().is_empty() {
-                return bad("a hypothesis needs a statement".into());
-            }
-            refer(h.question, Some(Kind::Question), "question")?;
-        }
-        Record::Entity(e) => {
-            if e.name.trim().is_empty() {
-                return bad("an entity needs a name".into());
-            }
-            if e.name.contains('\n') || e.aliases.iter().any(|a| a.contains('\n')) {
-                return bad("names and aliases are one line".into());
-            }
-        }
-        Record::Note(n) => {
-            if n.text.trim().is_empty() {
-                return bad("a note needs text".into());
-            }
-        }
-        Record::Link(l) => {
-            if l.label.trim().is_empty() {
-                return bad("a link needs a label".into());
-            }
-            if l.from == l.to {
-                return bad(format!("a link cannot join {} to itself", l.from));
-            }
-            for (end, role) in [(l.from, "from"), (l.to, "to")] {
-                if end.kind == Kind::Link {
-                    return bad(format!("its {role} end {end} is a link"));
-                }
-                refer(end, None, role)?;
-            }
-            if let Some(s) = l.source {
-                refer(s, Some(Kind::Note), "source")?;
-            }
-        }
-        Record::Assessment(a) => {
-            refer(a.hypothesis, Some(Kind::Hypothesis), "hypothesis")?;
-            refer(a.note, Some(Kind::Note), "note")?;
-        }
-    }
-    Ok(())
+    })
 }
 
 /// Refuses a parent chain that loops (Q1 under Q2 under Q1).

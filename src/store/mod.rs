@@ -15,6 +15,7 @@ mod journal;
 mod merge;
 mod open;
 mod read;
+mod rules;
 mod timeline;
 mod write;
 

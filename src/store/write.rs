@@ -340,76 +340,28 @@ impl Store {
     /// Checks a record against the workspace: required text, ranges, and that every id
     /// it refers to exists and is of the right kind.
     pub(crate) fn validate(&self, rec: &Record) -> Result<()> {
-        let id = rec.id();
-        let bad = |msg: String| Err(StoreError::invalid(format!("{id}: {msg}")));
-        for t in &rec.meta().tags {
-            fields::parse_tag(t)?;
-        }
-        match rec {
-            Record::Question(q) => {
-                if q.title.trim().is_empty() {
-                    return bad("a question needs a title".into());
+        super::rules::check(rec, &mut |target, kind, role| match kind {
+            Some(k) => self.expect_kind(target, k, role),
+            None if self.get(target)?.is_none() => Err(StoreError::NotFound(target)),
+            None => Ok(()),
+        })?;
+        // a parent must not make a loop of sub-questions
+        if let Record::Question(q) = rec {
+            let id = q.meta.id;
+            let mut cur = q.parent;
+            let mut hops = 0;
+            while let Some(c) = cur {
+                if c == id || hops > 10_000 {
+                    return Err(StoreError::invalid(format!(
+                        "{id}: parent {} would make a loop of sub-questions",
+                        q.parent.map(|p| p.to_string()).unwrap_or_default()
+                    )));
                 }
-                fields::parse_priority(&q.priority.to_string())?;
-                if let Some(p) = q.parent {
-                    self.expect_kind(p, Kind::Question, "parent")?;
-                    let mut cur = Some(p);
-                    let mut hops = 0;
-                    while let Some(c) = cur {
-                        if c == id || hops > 10_000 {
-                            return bad(format!("parent {p} would make a loop of sub-questions"));
-                        }
-                        cur = match self.get(c)? {
-                            Some(Record::Question(pq)) => pq.parent,
-                            _ => None,
-                        };
-                        hops += 1;
-                    }
-                }
-                if q.status == Status::Answered
-                    && q.answer.as_ref().is_none_or(|a| a.text.trim().is_empty())
-                {
-                    return bad("status answered needs an answer (answer=TEXT)".into());
-                }
-            }
-            Record::Hypothesis(h) => {
-                if h.statement.trim().is_empty() {
-                    return bad("a hypothesis needs a statement".into());
-                }
-                self.expect_kind(h.question, Kind::Question, "question")?;
-            }
-            Record::Entity(e) => {
-                if e.name.trim().is_empty() {
-                    return bad("an entity needs a name".into());
-                }
-                if e.name.contains('\n') || e.aliases.iter().any(|a| a.contains('\n')) {
-                    return bad("names and aliases are one line".into());
-                }
-            }
-            Record::Note(n) => {
-                if n.text.trim().is_empty() {
-                    return bad("a note needs text".into());
-                }
-            }
-            Record::Link(l) => {
-                if l.label.trim().is_empty() {
-                    return bad("a link needs a label".into());
-                }
-                if l.from == l.to {
-                    return bad(format!("a link cannot join {} to itself", l.from));
-                }
-                for end in [l.from, l.to] {
-                    if end.kind == Kind::Link || self.get(end)?.is_none() {
-                        return Err(StoreError::NotFound(end));
-                    }
-                }
-                if let Some(s) = l.source {
-                    self.expect_kind(s, Kind::Note, "source")?;
-                }
-            }
-            Record::Assessment(a) => {
-                self.expect_kind(a.hypothesis, Kind::Hypothesis, "hypothesis")?;
-                self.expect_kind(a.note, Kind::Note, "note")?;
+                cur = match self.get(c)? {
+                    Some(Record::Question(pq)) => pq.parent,
+                    _ => None,
+                };
+                hops += 1;
             }
         }
         Ok(())

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Assessment, Consistency, Link, Meta, Question, Sees};
+use crate::model::{Assessment, Consistency, Link, Meta, Question, Sees, Status};
 
 fn meta(id: &str) -> Meta {
     Meta::new(id.parse().unwrap(), chrono::DateTime::UNIX_EPOCH, "ana")

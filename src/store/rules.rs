@@ -1,0 +1,78 @@
+//! The rules every record obeys, checked on every write and on import. References are
+//! checked through a callback, so the same rules read the database (a write) or the
+//! records of a file (an import).
+
+use super::{Result, StoreError};
+use crate::model::{fields, Id, Kind, Record, Status};
+
+/// Checks `rec`'s own rules, then hands each id it refers to, with the kind it must be
+/// (if any) and its role ("parent", "from", …), to `refer`.
+pub(crate) fn check(
+    rec: &Record,
+    refer: &mut dyn FnMut(Id, Option<Kind>, &str) -> Result<()>,
+) -> Result<()> {
+    let id = rec.id();
+    let bad = |msg: String| Err(StoreError::invalid(format!("{id}: {msg}")));
+    for t in &rec.meta().tags {
+        fields::parse_tag(t).map_err(|e| StoreError::invalid(format!("{id}: {e}")))?;
+    }
+    match rec {
+        Record::Question(q) => {
+            if q.title.trim().is_empty() {
+                return bad("a question needs a title".into());
+            }
+            if !(1..=4).contains(&q.priority) {
+                return bad(format!("priority {} is not 1 (highest) to 4", q.priority));
+            }
+            if q.status == Status::Answered
+                && q.answer.as_ref().is_none_or(|a| a.text.trim().is_empty())
+            {
+                return bad("status answered needs an answer (answer=TEXT)".into());
+            }
+            if let Some(p) = q.parent {
+                refer(p, Some(Kind::Question), "parent")?;
+            }
+        }
+        Record::Hypothesis(h) => {
+            if h.statement.trim().is_empty() {
+                return bad("a hypothesis needs a statement".into());
+            }
+            refer(h.question, Some(Kind::Question), "question")?;
+        }
+        Record::Entity(e) => {
+            if e.name.trim().is_empty() {
+                return bad("an entity needs a name".into());
+            }
+            if e.name.contains('\n') || e.aliases.iter().any(|a| a.contains('\n')) {
+                return bad("names and aliases are one line".into());
+            }
+        }
+        Record::Note(n) => {
+            if n.text.trim().is_empty() {
+                return bad("a note needs text".into());
+            }
+        }
+        Record::Link(l) => {
+            if l.label.trim().is_empty() {
+                return bad("a link needs a label".into());
+            }
+            if l.from == l.to {
+                return bad(format!("a link cannot join {} to itself", l.from));
+            }
+            for (end, role) in [(l.from, "from"), (l.to, "to")] {
+                if end.kind == Kind::Link {
+                    return bad(format!("its {role} end {end} is a link"));
+                }
+                refer(end, None, role)?;
+            }
+            if let Some(s) = l.source {
+                refer(s, Some(Kind::Note), "source")?;
+            }
+        }
+        Record::Assessment(a) => {
+            refer(a.hypothesis, Some(Kind::Hypothesis), "hypothesis")?;
+            refer(a.note, Some(Kind::Note), "note")?;
+        }
+    }
+    Ok(())
+}
