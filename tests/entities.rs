@@ -1,81 +1,21 @@
 //! The Entities pane driven by key sequences against ratatui's TestBackend.
 
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
+mod common;
+use common::harness::Harness;
+
 use std::collections::BTreeMap;
 use weft::app::overlay::Overlay;
-use weft::app::{App, Pane};
-use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
+use weft::app::Pane;
 use weft::model::{Entity, EntityKind, Id, Record};
-use weft::store::{NewEntity, NewLink, NewNote, OpenOptions, Store};
-use weft::ui::{self, Theme};
-
-struct Harness {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-}
+use weft::store::{NewEntity, NewLink, NewNote, Store};
 
 impl Harness {
-    fn new(setup: impl FnOnce(&mut Store)) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(
-            &dir.path().join("kestrel"),
-            &OpenOptions {
-                create: true,
-                ..OpenOptions::default()
-            },
-        )
-        .unwrap();
-        setup(&mut store);
-        let mut app = App::new(store, Keymap::default_keymap(), vec![]).unwrap();
-        app.resize(80, 24);
-        let mut h = Harness {
-            app,
-            term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-            _dir: dir,
-        };
+    /// The interface opened on this pane.
+    fn open(setup: impl FnOnce(&mut Store)) -> Harness {
+        let mut h = Harness::new(setup);
         h.press("4");
         h
     }
-
-    fn press(&mut self, seq: &str) -> &mut Self {
-        for k in parse_sequence(seq).unwrap() {
-            self.app.on_key(k);
-        }
-        self
-    }
-
-    fn typed(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.app.on_key(Key {
-                code: KeyCode::Char(c),
-                ctrl: false,
-                alt: false,
-            });
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        self.term
-            .draw(|f| ui::render(app, Theme { color: false }, f))
-            .unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut x = 0;
-            while x < buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                out.push_str(sym);
-                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-            }
-            out.push('\n');
-        }
-        out
-    }
-
     fn entity(&self, id: &str) -> Option<Entity> {
         match self.app.store.get(id.parse().unwrap()).unwrap() {
             Some(Record::Entity(e)) => Some(e),
@@ -83,7 +23,6 @@ impl Harness {
             other => panic!("{id}: {other:?}"),
         }
     }
-
     fn selected(&self) -> Option<String> {
         self.app.entities.selected_record().map(|i| i.to_string())
     }
@@ -153,7 +92,7 @@ fn case(s: &mut Store) {
 
 #[test]
 fn list_is_grouped_by_kind_with_counts() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     let screen = h.screen();
     assert!(
         screen.contains("4 entities · person 3 · location 1"),
@@ -178,7 +117,7 @@ fn list_is_grouped_by_kind_with_counts() {
 
 #[test]
 fn kind_and_fuzzy_filters_and_esc_clears() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("K");
     assert!(h.screen().contains("Show entities of kind"));
     h.press("5"); // all kinds, person, organisation, group, location
@@ -208,7 +147,7 @@ fn kind_and_fuzzy_filters_and_esc_clears() {
 
 #[test]
 fn add_an_entity_with_name_and_kind() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("a").typed("Silver Golf VX11 ABC").press("enter");
     assert!(h.screen().contains("Kind of Silver Golf"), "kind picker");
     h.press("j j j j enter"); // vehicle
@@ -230,7 +169,7 @@ fn add_an_entity_with_name_and_kind() {
 
 #[test]
 fn detail_shows_aliases_attributes_mentions_and_links() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("enter");
     let screen = h.screen();
     assert!(screen.contains("E1  Darren Marsh"), "{screen}");
@@ -265,7 +204,7 @@ fn detail_shows_aliases_attributes_mentions_and_links() {
 
 #[test]
 fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("e");
     assert!(h.screen().contains("Edit E1: name (1/4)"));
     h.press("ctrl-u").typed("Darren J Marsh").press("enter");
@@ -305,7 +244,7 @@ fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
 
 #[test]
 fn merge_asks_for_the_other_confirms_and_undoes() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     // selected: E1 Darren Marsh
     h.press("m");
     assert!(h.screen().contains("Merge into E1 Darren Marsh (person)"));
@@ -340,7 +279,7 @@ fn merge_asks_for_the_other_confirms_and_undoes() {
 
 #[test]
 fn merge_refuses_what_is_not_another_entity_and_accepts_a_name() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("m").typed("N1").press("enter");
     assert!(h.screen().contains("N1 is not an entity"), "{}", h.screen());
     h.press("m").typed("E1").press("enter");
@@ -359,7 +298,7 @@ fn merge_refuses_what_is_not_another_entity_and_accepts_a_name() {
 
 #[test]
 fn delete_tags_and_link_act_on_the_selected_entity() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("j"); // E4 Dazza
     h.press("#").typed("nominal, kestrel").press("enter");
     assert_eq!(
@@ -384,7 +323,7 @@ fn delete_tags_and_link_act_on_the_selected_entity() {
 
 #[test]
 fn show_entity_clears_a_filter_that_hides_it() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("K 5"); // locations only
     h.app.show_entity("E2".parse().unwrap());
     let screen = h.screen();
@@ -396,7 +335,7 @@ fn show_entity_clears_a_filter_that_hides_it() {
 
 #[test]
 fn hostile_names_render_harmlessly() {
-    let mut h = Harness::new(|s| {
+    let mut h = Harness::open(|s| {
         add(
             s,
             "evil \u{1b}]0;x\u{7} name",

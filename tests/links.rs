@@ -2,94 +2,14 @@
 //! record, walking and walking back, paging, adding, editing and deleting links, and the
 //! shortest path.
 
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-use weft::app::{App, Pane};
-use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
-use weft::model::{EntityKind, Id, Record, Yardstick};
-use weft::store::{NewEntity, NewLink, NewNote, NewQuestion, OpenOptions, Store};
-use weft::ui::{self, Theme};
+mod common;
+use common::harness::Harness;
 
-struct Harness {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-}
+use weft::app::Pane;
+use weft::model::{EntityKind, Id, Record, Yardstick};
+use weft::store::{NewEntity, NewLink, NewNote, NewQuestion, Store};
 
 impl Harness {
-    fn new(setup: impl FnOnce(&mut Store)) -> Harness {
-        Self::sized(80, 24, setup)
-    }
-
-    fn sized(w: u16, h: u16, setup: impl FnOnce(&mut Store)) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(
-            &dir.path().join("kestrel"),
-            &OpenOptions {
-                create: true,
-                ..OpenOptions::default()
-            },
-        )
-        .unwrap();
-        setup(&mut store);
-        let mut app = App::new(store, Keymap::default_keymap(), vec![]).unwrap();
-        app.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        app.resize(w, h);
-        Harness {
-            app,
-            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
-            _dir: dir,
-        }
-    }
-
-    /// Presses keys written as keymap sequences: "j j enter", "ctrl-u".
-    fn press(&mut self, seq: &str) -> &mut Self {
-        for k in parse_sequence(seq).unwrap() {
-            self.app.on_key(k);
-        }
-        self
-    }
-
-    /// Types literal text, one key per character.
-    fn typed(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.app.on_key(Key {
-                code: KeyCode::Char(c),
-                ctrl: false,
-                alt: false,
-            });
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        self.term
-            .draw(|f| ui::render(app, Theme { color: false }, f))
-            .unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut x = 0;
-            while x < buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                out.push_str(sym);
-                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    /// The screen line holding `text`.
-    fn line_with(&mut self, text: &str) -> String {
-        let s = self.screen();
-        s.lines()
-            .find(|l| l.contains(text))
-            .unwrap_or_else(|| panic!("no line with {text:?}:\n{s}"))
-            .to_string()
-    }
-
     /// Moves the selection down until the selected row's record is `other`.
     fn select(&mut self, other: &str) -> &mut Self {
         let want = id(other);
@@ -102,11 +22,9 @@ impl Harness {
         }
         panic!("{other} is not a row:\n{}", self.screen());
     }
-
     fn centre(&self) -> Option<Id> {
         self.app.links.centre
     }
-
     fn message(&self) -> String {
         self.app
             .message
@@ -114,7 +32,6 @@ impl Harness {
             .map(|m| m.text.clone())
             .unwrap_or_default()
     }
-
     fn link(&self, l: &str) -> Option<weft::model::Link> {
         match self.app.store.get(id(l)).unwrap() {
             Some(Record::Link(l)) => Some(l),

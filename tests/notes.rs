@@ -1,83 +1,23 @@
 //! The Notes pane driven by key sequences against ratatui's TestBackend, including the
 //! paged window over many notes.
 
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-use weft::app::notes::{More, Order};
-use weft::app::{App, Effect, Pane};
-use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
-use weft::model::{EntityKind, Id, Note, Record};
-use weft::store::{NewEntity, NewNote, OpenOptions, Store};
-use weft::ui::{self, Theme};
+mod common;
+use common::harness::Harness;
 
-struct Harness {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-}
+use weft::app::notes::{More, Order};
+use weft::app::{Effect, Pane};
+use weft::model::{EntityKind, Id, Note, Record};
+use weft::store::{NewEntity, NewNote, Store};
 
 impl Harness {
-    fn new(setup: impl FnOnce(&mut Store)) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(
-            &dir.path().join("kestrel"),
-            &OpenOptions {
-                create: true,
-                ..OpenOptions::default()
-            },
-        )
-        .unwrap();
-        setup(&mut store);
-        let mut app = App::new(store, Keymap::default_keymap(), vec![]).unwrap();
+    /// The interface opened on this pane.
+    fn open(setup: impl FnOnce(&mut Store)) -> Harness {
+        let mut h = Harness::new(setup);
         // reads pause on a count, never on the clock of a busy test machine
-        app.notes.scan_time = std::time::Duration::from_secs(600);
-        app.resize(80, 24);
-        let mut h = Harness {
-            app,
-            term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-            _dir: dir,
-        };
+        h.app.notes.scan_time = std::time::Duration::from_secs(600);
         h.press("5");
         h
     }
-
-    fn press(&mut self, seq: &str) -> &mut Self {
-        for k in parse_sequence(seq).unwrap() {
-            self.app.on_key(k);
-        }
-        self
-    }
-
-    fn typed(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.app.on_key(Key {
-                code: KeyCode::Char(c),
-                ctrl: false,
-                alt: false,
-            });
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        self.term
-            .draw(|f| ui::render(app, Theme { color: false }, f))
-            .unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut x = 0;
-            while x < buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                out.push_str(sym);
-                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-            }
-            out.push('\n');
-        }
-        out
-    }
-
     fn note(&self, id: &str) -> Option<Note> {
         match self.app.store.get(id.parse().unwrap()).unwrap() {
             Some(Record::Note(n)) => Some(n),
@@ -85,7 +25,6 @@ impl Harness {
             other => panic!("{id}: {other:?}"),
         }
     }
-
     fn selected(&self) -> String {
         self.app
             .notes
@@ -93,7 +32,6 @@ impl Harness {
             .map(|i| i.to_string())
             .unwrap_or_default()
     }
-
     /// The ids of the list rows on screen, top to bottom.
     fn listed(&mut self) -> Vec<String> {
         self.screen()
@@ -163,7 +101,7 @@ fn case(s: &mut Store) {
 
 #[test]
 fn list_newest_first_and_occurred_order() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     let screen = h.screen();
     assert!(screen.contains("4 notes · newest first"), "{screen}");
     assert_eq!(h.listed(), vec!["N4", "N3", "N2", "N1"]);
@@ -183,7 +121,7 @@ fn list_newest_first_and_occurred_order() {
 
 #[test]
 fn add_a_note_then_grade_when_and_source() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("a");
     assert!(h.screen().contains("New note"), "the inline editor opens");
     h.typed("Meet at the car wash")
@@ -234,7 +172,7 @@ fn add_a_note_then_grade_when_and_source() {
 
 #[test]
 fn adding_stops_where_the_analyst_stops() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("a").press("ctrl-s");
     assert!(h.screen().contains("a note needs text: nothing added"));
     assert!(h.note("N5").is_none());
@@ -249,7 +187,7 @@ fn adding_stops_where_the_analyst_stops() {
 
 #[test]
 fn detail_spells_out_the_grade_when_source_and_mentions() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("j j enter"); // N2
     let screen = h.screen();
     assert!(screen.contains("N2  [[Daz]] runs the line"), "{screen}");
@@ -293,7 +231,7 @@ fn detail_spells_out_the_grade_when_source_and_mentions() {
 
 #[test]
 fn grade_picker_when_and_source_on_the_selected_note() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     // N4 is selected and ungraded
     h.press("c 1 1 1");
     assert_eq!(h.note("N4").unwrap().grade.unwrap().to_string(), "A1P");
@@ -336,7 +274,7 @@ fn grade_picker_when_and_source_on_the_selected_note() {
 
 #[test]
 fn filter_by_tag_grade_and_source() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("f");
     assert!(
         h.screen().contains("#tag  grade:B2"),
@@ -394,7 +332,7 @@ fn filter_by_tag_grade_and_source() {
 
 #[test]
 fn edit_text_delete_tags_and_undo() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.press("e");
     assert!(h.screen().contains("Edit N4"));
     h.press("enter").typed("with [[Daz]]").press("ctrl-s");
@@ -418,7 +356,7 @@ fn edit_text_delete_tags_and_undo() {
 
 #[test]
 fn external_editor_is_used_when_set() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.app.editor = Some("vi".into());
     h.press("a");
     let Some(Effect::ExternalEdit { text, flow }) = h.app.take_effect() else {
@@ -432,7 +370,7 @@ fn external_editor_is_used_when_set() {
 #[test]
 fn detail_scrolls_long_text() {
     let long: String = (1..=60).map(|i| format!("line {i}\n")).collect();
-    let mut h = Harness::new(|s| {
+    let mut h = Harness::open(|s| {
         note(s, &long, None, None, "", &[]);
     });
     h.press("enter");
@@ -524,7 +462,7 @@ fn walk(h: &mut Harness) -> (Vec<Id>, Vec<Id>) {
 
 #[test]
 fn paging_reads_every_note_in_order_without_holding_them_all() {
-    let mut h = Harness::new(many);
+    let mut h = Harness::open(many);
     assert!(h.app.notes.rows.len() < 300, "only a page is read at first");
     let want = expected(&h, |_| true);
     let (down, up) = walk(&mut h);
@@ -549,7 +487,7 @@ fn paging_reads_every_note_in_order_without_holding_them_all() {
 
 #[test]
 fn paging_with_filters_scans_and_uses_the_tag_index() {
-    let mut h = Harness::new(many);
+    let mut h = Harness::open(many);
     h.press("f").typed("grade:C5").press("enter");
     let want = expected(&h, |n| n.grade.is_some_and(|g| g.to_string() == "C5P"));
     assert_eq!(want.len(), 30);
@@ -572,7 +510,7 @@ fn paging_with_filters_scans_and_uses_the_tag_index() {
 
 #[test]
 fn a_sparse_filter_reads_in_bounded_steps_and_carries_on() {
-    let mut h = Harness::new(many);
+    let mut h = Harness::open(many);
     h.app.notes.scan_budget = 5;
     h.press("f").typed("grade:C5").press("enter");
     let want = expected(&h, |n| n.grade.is_some_and(|g| g.to_string() == "C5P"));
@@ -601,7 +539,7 @@ fn a_sparse_filter_reads_in_bounded_steps_and_carries_on() {
 
 #[test]
 fn a_new_note_appears_and_is_selected_wherever_the_window_is() {
-    let mut h = Harness::new(many);
+    let mut h = Harness::open(many);
     h.press("G");
     h.press("a").typed("Latest").press("ctrl-s esc");
     assert_eq!(h.selected(), "N301");
@@ -615,7 +553,7 @@ fn a_new_note_appears_and_is_selected_wherever_the_window_is() {
 
 #[test]
 fn hostile_text_renders_harmlessly() {
-    let mut h = Harness::new(|s| {
+    let mut h = Harness::open(|s| {
         note(
             s,
             "evil \u{1b}]0;x\u{7} title\nbody \u{1b}[2J \u{9b} 中文名字",
@@ -641,7 +579,7 @@ fn hostile_text_renders_harmlessly() {
 
 #[test]
 fn last_in_occurred_order_shows_the_dated_end_when_undated_notes_need_a_scan() {
-    let mut h = Harness::new(|s| {
+    let mut h = Harness::open(|s| {
         s.set_sync(false);
         for i in 1..=99u32 {
             let when = format!("2024-01-{:02}", 1 + i % 28);
@@ -666,7 +604,7 @@ fn last_in_occurred_order_shows_the_dated_end_when_undated_notes_need_a_scan() {
 
 #[test]
 fn detail_fits_the_smallest_terminal_with_some_text_in_view() {
-    let mut h = Harness::new(case);
+    let mut h = Harness::open(case);
     h.term.backend_mut().resize(60, 12);
     h.app.resize(60, 12);
     h.press("j j enter"); // N2

@@ -1,85 +1,17 @@
 //! The interface driven by key sequences against ratatui's TestBackend: no terminal.
 
+mod common;
+use common::harness::Harness;
+
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use weft::app::App;
-use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
+use weft::keymap::Keymap;
 use weft::model::{Record, Status};
 use weft::store::{NewQuestion, OpenOptions, Store};
 use weft::ui::{self, Theme};
 
-struct Harness {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-}
-
 impl Harness {
-    fn new(setup: impl FnOnce(&mut Store)) -> Harness {
-        Self::sized(80, 24, setup)
-    }
-
-    fn sized(w: u16, h: u16, setup: impl FnOnce(&mut Store)) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(
-            &dir.path().join("kestrel"),
-            &OpenOptions {
-                create: true,
-                ..OpenOptions::default()
-            },
-        )
-        .unwrap();
-        setup(&mut store);
-        let mut app = App::new(store, Keymap::default_keymap(), vec![]).unwrap();
-        app.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        app.resize(w, h);
-        Harness {
-            app,
-            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
-            _dir: dir,
-        }
-    }
-
-    /// Presses keys written as keymap sequences: "j j enter", "o p", "ctrl-s".
-    fn press(&mut self, seq: &str) -> &mut Self {
-        for k in parse_sequence(seq).unwrap() {
-            self.app.on_key(k);
-        }
-        self
-    }
-
-    /// Types literal text, one key per character.
-    fn typed(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.app.on_key(Key {
-                code: KeyCode::Char(c),
-                ctrl: false,
-                alt: false,
-            });
-        }
-        self
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        self.term
-            .draw(|f| ui::render(app, Theme { color: false }, f))
-            .unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut x = 0;
-            while x < buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                out.push_str(sym);
-                // a wide character covers the next cell too
-                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-            }
-            out.push('\n');
-        }
-        out
-    }
-
     fn question(&self, id: &str) -> weft::model::Question {
         match self.app.store.get(id.parse().unwrap()).unwrap() {
             Some(Record::Question(q)) => q,
