@@ -327,3 +327,32 @@ fn keymap_problems_are_shown_not_swallowed() {
     let last: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
     assert!(last.contains("keymap: k.toml:3"), "{last}");
 }
+
+#[test]
+fn finder_narrows_as_you_type_and_agrees_with_a_fresh_search() {
+    let mut h = Harness::new(three_questions);
+    h.press("/").typed("w");
+    h.typed("ho");
+    let narrowed: Vec<weft::model::Id> = match &h.app.overlay {
+        Some(weft::app::overlay::Overlay::Finder { hits, .. }) => {
+            hits.iter().map(|x| x.0).collect()
+        }
+        _ => panic!("finder open"),
+    };
+    let fresh: Vec<weft::model::Id> = h
+        .app
+        .store
+        .search("who", 200)
+        .unwrap()
+        .into_iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(narrowed, fresh);
+    // an id typed after a letter still finds the record, though its text lacks "Q2"
+    h.press("ctrl-u").typed("q").typed("2");
+    assert!(
+        h.screen().contains("Q2     Who holds the handset?"),
+        "{}",
+        h.screen()
+    );
+}

@@ -342,6 +342,8 @@ impl App {
             hits: Vec::new(),
             selected: 0,
             purpose,
+            pool: Vec::new(),
+            pool_query: String::new(),
         });
     }
 
@@ -398,47 +400,72 @@ impl App {
     }
 
     fn refresh_overlay_results(&mut self) {
-        let query = match &self.overlay {
-            Some(Overlay::Finder { input, .. }) | Some(Overlay::Palette { input, .. }) => {
-                input.text().to_string()
-            }
-            _ => return,
-        };
-        let finder_hits = match &self.overlay {
-            Some(Overlay::Finder { .. }) if !query.trim().is_empty() => {
-                match self.store.search(&query, 200) {
-                    Ok(hits) => Some(
-                        hits.into_iter()
-                            .map(|h| {
-                                let title = self
-                                    .store
-                                    .get(h.id)
-                                    .ok()
-                                    .flatten()
-                                    .map(|r| r.title())
-                                    .unwrap_or(h.text);
-                                (h.id, title)
-                            })
-                            .collect(),
-                    ),
-                    Err(e) => {
-                        self.error(e.to_string());
-                        None
-                    }
+        match &self.overlay {
+            Some(Overlay::Finder { .. }) => self.refresh_finder(),
+            Some(Overlay::Palette { input, .. }) => {
+                let found = self.palette_matches(input.text());
+                if let Some(Overlay::Palette { matches, .. }) = &mut self.overlay {
+                    *matches = found;
                 }
             }
-            Some(Overlay::Finder { .. }) => Some(Vec::new()),
-            _ => None,
-        };
-        let palette = self.palette_matches(&query);
-        match &mut self.overlay {
-            Some(Overlay::Finder { hits, .. }) => {
-                if let Some(h) = finder_hits {
-                    *hits = h;
-                }
-            }
-            Some(Overlay::Palette { matches, .. }) => *matches = palette,
             _ => {}
+        }
+    }
+
+    /// Re-runs the finder's search. A query that extends the previous one re-scores the
+    /// previous matches only, so typing narrows without reading the index again.
+    fn refresh_finder(&mut self) {
+        let Some(Overlay::Finder {
+            input,
+            pool,
+            pool_query,
+            ..
+        }) = &mut self.overlay
+        else {
+            return;
+        };
+        let query = input.text().to_string();
+        let narrows = !pool_query.is_empty()
+            && query.starts_with(pool_query.as_str())
+            && !crate::model::Id::looks_like(query.trim());
+        let found = if query.trim().is_empty() {
+            Ok(Vec::new())
+        } else if narrows {
+            Ok(crate::store::rescore(pool, &query))
+        } else {
+            self.store.search_all(&query).map(|mut all| {
+                crate::store::rank(&mut all);
+                all
+            })
+        };
+        let found = match found {
+            Ok(f) => f,
+            Err(e) => return self.error(e.to_string()),
+        };
+        let shown: Vec<(crate::model::Id, String)> = found
+            .iter()
+            .take(200)
+            .map(|h| {
+                let title = self
+                    .store
+                    .get(h.id)
+                    .ok()
+                    .flatten()
+                    .map(|r| r.title())
+                    .unwrap_or_else(|| h.text.clone());
+                (h.id, title)
+            })
+            .collect();
+        if let Some(Overlay::Finder {
+            hits,
+            pool,
+            pool_query,
+            ..
+        }) = &mut self.overlay
+        {
+            *hits = shown;
+            *pool = found;
+            *pool_query = query;
         }
     }
 

@@ -95,6 +95,9 @@ pub enum Overlay {
         hits: Vec<(Id, String)>,
         selected: usize,
         purpose: FinderPurpose,
+        /// Every match of `pool_query`: a longer query narrows it without a new scan.
+        pool: Vec<crate::store::SearchHit>,
+        pool_query: String,
     },
     Palette {
         input: LineInput,

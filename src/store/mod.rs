@@ -23,7 +23,7 @@ pub use check::Problem;
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;
 pub use open::{default_workspace, resolve_workspace, OpenOptions};
-pub use read::{Direction, Neighbour, PathStep, SearchHit, TimeAxis};
+pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
 pub use write::{NewEntity, NewLink, NewNote, NewQuestion};
 
 use crate::model::{Id, Kind, Record, Sees, Status};

@@ -229,18 +229,22 @@ impl Store {
 
     /// Fuzzy search over titles, names, aliases and note text; best first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let mut hits = self.search_all(query)?;
+        rank(&mut hits);
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// Every record matching `query`, unranked: the pool a longer query narrows with
+    /// [`rescore`] instead of reading the index again.
+    pub fn search_all(&self, query: &str) -> Result<Vec<SearchHit>> {
         let matcher = SkimMatcherV2::default().ignore_case();
         let mut hits: Vec<SearchHit> = Vec::new();
         for r in self.index().scan_prefix([index::SEARCH]) {
             let (k, v) = r.map_err(|e| self.db_err(e))?;
+            let Some(id) = trailing_id(&k) else { continue };
             let text = String::from_utf8_lossy(&v);
-            let id_text = trailing_id(&k).map(|i| i.to_string()).unwrap_or_default();
-            let score = if id_text.eq_ignore_ascii_case(query.trim()) {
-                Some(i64::MAX / 2)
-            } else {
-                matcher.fuzzy_match(&text, query)
-            };
-            if let (Some(score), Some(id)) = (score, trailing_id(&k)) {
+            if let Some(score) = score(&matcher, id, &text, query) {
                 hits.push(SearchHit {
                     id,
                     score,
@@ -248,8 +252,6 @@ impl Store {
                 });
             }
         }
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
-        hits.truncate(limit);
         Ok(hits)
     }
 
@@ -338,3 +340,35 @@ impl Store {
 
 /// Records reached by one side of a path search.
 type Hops = HashMap<Id, Option<(Id, Direction, Id)>>;
+
+/// How well `text` (the record `id`'s search text) matches `query`: an exact id wins.
+fn score(matcher: &SkimMatcherV2, id: Id, text: &str, query: &str) -> Option<i64> {
+    let q = query.trim();
+    if Id::looks_like(q) && id.to_string().eq_ignore_ascii_case(q) {
+        return Some(i64::MAX / 2);
+    }
+    matcher.fuzzy_match(text, query)
+}
+
+/// Orders hits best first, ties by id.
+pub fn rank(hits: &mut [SearchHit]) {
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+}
+
+/// Narrows earlier hits to those matching a longer `query`, scored afresh and ranked.
+/// Every record matching the longer query also matched its prefix, so nothing is lost.
+pub fn rescore(pool: &[SearchHit], query: &str) -> Vec<SearchHit> {
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let mut hits: Vec<SearchHit> = pool
+        .iter()
+        .filter_map(|h| {
+            score(&matcher, h.id, &h.text, query).map(|score| SearchHit {
+                id: h.id,
+                score,
+                text: h.text.clone(),
+            })
+        })
+        .collect();
+    rank(&mut hits);
+    hits
+}

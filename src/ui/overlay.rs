@@ -96,6 +96,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             hits,
             selected,
             purpose,
+            ..
         } => {
             use crate::app::overlay::FinderPurpose;
             let title = match purpose {
