@@ -5,11 +5,14 @@
 use super::{Result, StoreError};
 use crate::model::{fields, Id, Kind, Record, Status};
 
+/// Checks one reference: the id, the kind it must be (if any), and its role.
+pub(crate) type Refer<'a> = &'a mut dyn FnMut(Id, Option<Kind>, &str) -> Result<()>;
+
 /// Checks `rec`'s own rules, then hands each id it refers to, with the kind it must be
 /// (if any) and its role ("parent", "from", …), to `refer`.
 pub(crate) fn check(
     rec: &Record,
-    refer: &mut dyn FnMut(Id, Option<Kind>, &str) -> Result<()>,
+    refer: Refer<'_>,
 ) -> Result<()> {
     let id = rec.id();
     let bad = |msg: String| Err(StoreError::invalid(format!("{id}: {msg}")));
