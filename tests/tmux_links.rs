@@ -74,7 +74,7 @@ fn walk_the_demo_from_an_entity_to_a_note_to_another_entity_and_back() {
     assert!(!s.contains("N30 ›"), "{s}");
     // the shortest path from the handset to the note's other phone, as a chain
     t.keys(&["p"]);
-    t.wait_for("Path from E35 to");
+    t.wait_for("Shortest path from E35 to");
     t.text("E37");
     t.keys(&["Enter"]);
     let s = t.wait_for("path E35 phone");
