@@ -5,6 +5,9 @@
 use crate::model::{EntityKind, Grade, Id, Kind, Sees, Status, When, Yardstick};
 use crate::store::{NewEntity, NewLink, NewNote, NewQuestion, Result, Store};
 
+/// Records written between flushes while generating.
+const FLUSH_EVERY: u64 = 16;
+
 /// How much to generate.
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
@@ -66,11 +69,18 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
     let mut rng = Rng(spec.seed.max(1));
     store.set_sync(false);
     let mut made = 0u64;
-    let mut tick = |made: &mut u64| {
+    // Flushing every few records keeps sled's log laid out as interactive use (one
+    // flush per change) lays it out; one long unflushed burst leaves hundreds of free
+    // segments that sled re-zeroes at every later open.
+    let mut tick = |store: &Store, made: &mut u64| -> Result<()> {
         *made += 1;
+        if (*made).is_multiple_of(FLUSH_EVERY) {
+            store.flush()?;
+        }
         if (*made).is_multiple_of(10_000) {
             progress(*made);
         }
+        Ok(())
     };
     for i in 0..spec.entities {
         let kind = EntityKind::ALL[rng.below(EntityKind::ALL.len() as u64) as usize];
@@ -85,7 +95,7 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
             attributes: Default::default(),
             tags: vec![],
         })?;
-        tick(&mut made);
+        tick(store, &mut made)?;
     }
     for i in 0..spec.questions {
         let parent =
@@ -111,7 +121,7 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
                 Some(Yardstick::RealisticPossibility),
             )?;
         }
-        tick(&mut made);
+        tick(store, &mut made)?;
     }
     let day0 = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();
     for i in 0..spec.notes {
@@ -139,7 +149,7 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
             when: Some(when),
             tags: vec![],
         })?;
-        tick(&mut made);
+        tick(store, &mut made)?;
     }
     let labels = ["associate of", "uses", "member of", "located at", "owns"];
     for _ in 0..spec.links {
@@ -159,7 +169,7 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
             source: None,
             when: None,
         })?;
-        tick(&mut made);
+        tick(store, &mut made)?;
     }
     store.flush()?;
     store.set_sync(true);

@@ -27,6 +27,9 @@ impl SortBy {
     }
 }
 
+/// What siblings are ordered by: the sort's own key, then priority, then id.
+type SortKey = (i64, i64, u64);
+
 /// Which questions the backlog shows. Empty lists mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuestionFilter {
@@ -186,7 +189,7 @@ impl BacklogState {
         Ok(())
     }
 
-    fn sort_key(&self, q: &Question) -> (i64, i64, u64) {
+    fn sort_key(&self, q: &Question) -> SortKey {
         let by = self.sort.unwrap_or(SortBy::Priority);
         let primary = match by {
             SortBy::Priority => q.priority as i64,
@@ -208,7 +211,7 @@ impl BacklogState {
             .filter(|(_, q)| self.filter.keeps(q))
             .map(|(id, _)| *id)
             .collect();
-        let mut entries: Vec<((i64, i64, u64), Id, Option<Id>)> = Vec::with_capacity(shown.len());
+        let mut entries: Vec<(SortKey, Id, Option<Id>)> = Vec::with_capacity(shown.len());
         for id in &shown {
             let q = &self.questions[id];
             let mut parent = q.parent;

@@ -16,7 +16,7 @@ mod merge;
 mod open;
 mod read;
 mod rules;
-mod timeline;
+pub mod timeline;
 mod write;
 
 pub use check::Problem;

@@ -1,6 +1,7 @@
 //! Index-only reads for the Timeline pane: reading on from an exact position of a time
 //! index (so a window of rows can be extended without re-reading what it holds), and
-//! counting entries per bucket for the density strip. Nothing here decodes a record.
+//! counting entries per bucket, with a bounded cost, for the density strip. Nothing
+//! here decodes a record.
 
 use super::index::{self, ordered_i64, trailing_id};
 use super::{Result, Store, StoreError, TimeAxis};
@@ -21,13 +22,14 @@ fn units(axis: TimeAxis, at: NaiveDateTime) -> i64 {
     at.and_utc().timestamp_micros().div_euclid(layout(axis).1)
 }
 
-/// The full index key of the entry (at, id) on an axis.
-fn entry_key(axis: TimeAxis, at: NaiveDateTime, id: Id) -> Vec<u8> {
-    index::key(&[
-        &[layout(axis).0],
-        &ordered_i64(units(axis, at)),
-        &id.to_bytes(),
-    ])
+/// The index key of a position on an axis: the entry (at, id), or with no id the place
+/// before every entry at `at`.
+fn position_key(axis: TimeAxis, at: NaiveDateTime, id: Option<Id>) -> Vec<u8> {
+    let mut k = index::key(&[&[layout(axis).0], &ordered_i64(units(axis, at))]);
+    if let Some(id) = id {
+        k.extend_from_slice(&id.to_bytes());
+    }
+    k
 }
 
 /// The key value of a time-index key, in the axis's units.
@@ -57,71 +59,96 @@ impl Store {
         Ok((at, id))
     }
 
-    /// Entries of an axis strictly after the entry (at, id), oldest first. `(at, id)` need
-    /// not exist: it is a position in the index order.
+    fn time_range(
+        &self,
+        axis: TimeAxis,
+        lo: Bound<Vec<u8>>,
+        hi: Bound<Vec<u8>>,
+    ) -> impl DoubleEndedIterator<Item = Result<(NaiveDateTime, Id)>> + '_ {
+        self.index()
+            .range::<Vec<u8>, _>((lo, hi))
+            .map(move |r| self.decode_time_entry(axis, r))
+    }
+
+    /// Entries of an axis at or after a position, oldest first. The position is the entry
+    /// (at, id), which need not exist, or with no id the first entry at `at`.
+    pub fn timeline_from(
+        &self,
+        axis: TimeAxis,
+        at: NaiveDateTime,
+        id: Option<Id>,
+    ) -> impl Iterator<Item = Result<(NaiveDateTime, Id)>> + '_ {
+        let end = Bound::Excluded(vec![layout(axis).0 + 1]);
+        self.time_range(axis, Bound::Included(position_key(axis, at, id)), end)
+    }
+
+    /// Entries of an axis strictly after the entry (at, id), oldest first.
     pub fn timeline_after(
         &self,
         axis: TimeAxis,
         at: NaiveDateTime,
         id: Id,
     ) -> impl Iterator<Item = Result<(NaiveDateTime, Id)>> + '_ {
-        let lo = entry_key(axis, at, id);
-        let hi = vec![layout(axis).0 + 1];
-        self.index()
-            .range::<Vec<u8>, _>((Bound::Excluded(lo), Bound::Excluded(hi)))
-            .map(move |r| self.decode_time_entry(axis, r))
+        let end = Bound::Excluded(vec![layout(axis).0 + 1]);
+        self.time_range(axis, Bound::Excluded(position_key(axis, at, Some(id))), end)
     }
 
-    /// Entries of an axis strictly before the entry (at, id), newest first.
+    /// Entries of an axis strictly before a position (as for [`Store::timeline_from`]),
+    /// newest first.
     pub fn timeline_before(
         &self,
         axis: TimeAxis,
         at: NaiveDateTime,
-        id: Id,
+        id: Option<Id>,
     ) -> impl Iterator<Item = Result<(NaiveDateTime, Id)>> + '_ {
-        let lo = vec![layout(axis).0];
-        let hi = entry_key(axis, at, id);
-        self.index()
-            .range::<Vec<u8>, _>((Bound::Included(lo), Bound::Excluded(hi)))
+        let start = Bound::Included(vec![layout(axis).0]);
+        self.time_range(axis, start, Bound::Excluded(position_key(axis, at, id)))
             .rev()
-            .map(move |r| self.decode_time_entry(axis, r))
     }
 
-    /// Counts the entries of an axis per bucket in one range read of the index. `edges`
-    /// holds n+1 ascending instants; bucket `i` counts the entries at or after
-    /// `edges[i]` and before `edges[i + 1]` whose id kind `keep` accepts.
+    /// Counts entries of an axis per bucket, reading the index only. `edges` holds n+1
+    /// ascending instants; bucket `i` counts the entries at or after `edges[i]` and
+    /// before `edges[i + 1]` whose id kind `keep` accepts. Each bucket reads at most
+    /// `limit` entries, so a count costs the same however busy the period: a bucket that
+    /// reaches the limit says so, and its count is a lower bound.
     pub fn timeline_counts(
         &self,
         axis: TimeAxis,
         edges: &[NaiveDateTime],
+        limit: usize,
         keep: impl Fn(Kind) -> bool,
-    ) -> Result<Vec<u64>> {
-        let n = edges.len().saturating_sub(1);
-        let mut counts = vec![0u64; n];
-        if n == 0 {
-            return Ok(counts);
-        }
+    ) -> Result<Vec<BucketCount>> {
         let (prefix, _) = layout(axis);
-        let bounds: Vec<i64> = edges.iter().map(|t| units(axis, *t)).collect();
-        let lo = index::key(&[&[prefix], &ordered_i64(bounds[0])]);
-        let hi = index::key(&[&[prefix], &ordered_i64(bounds[n])]);
-        let mut bucket = 0usize;
-        for r in self.index().range(lo..hi) {
-            let (k, _) = r.map_err(|e| self.db_err(e))?;
-            let v = raw_units(&k);
-            while bucket < n && v >= bounds[bucket + 1] {
-                bucket += 1;
+        let mut out = Vec::with_capacity(edges.len().saturating_sub(1));
+        for pair in edges.windows(2) {
+            let lo = index::key(&[&[prefix], &ordered_i64(units(axis, pair[0]))]);
+            let hi = index::key(&[&[prefix], &ordered_i64(units(axis, pair[1]))]);
+            let mut c = BucketCount::default();
+            if lo < hi {
+                for (read, r) in self.index().range(lo..hi).enumerate() {
+                    if read >= limit {
+                        c.at_least = true;
+                        break;
+                    }
+                    let (k, _) = r.map_err(|e| self.db_err(e))?;
+                    let kind = k.get(9).and_then(|b| Kind::from_letter(*b as char));
+                    if kind.is_some_and(&keep) {
+                        c.count += 1;
+                    }
+                }
             }
-            if bucket >= n {
-                break;
-            }
-            let kind = k.get(9).and_then(|b| Kind::from_letter(*b as char));
-            if v >= bounds[bucket] && kind.is_some_and(&keep) {
-                counts[bucket] += 1;
-            }
+            out.push(c);
         }
-        Ok(counts)
+        Ok(out)
     }
+}
+
+/// The entries of one bucket of a time axis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BucketCount {
+    pub count: u64,
+    /// The bucket held more entries than were read: `count` is a lower bound.
+    pub at_least: bool,
 }
 
 #[cfg(test)]
@@ -174,7 +201,7 @@ mod tests {
             .collect();
         assert_eq!(after, vec![all[2].1, all[3].1]);
         let before: Vec<Id> = s
-            .timeline_before(TimeAxis::Occurred, all[2].0, all[2].1)
+            .timeline_before(TimeAxis::Occurred, all[2].0, Some(all[2].1))
             .map(|r| r.unwrap().1)
             .collect();
         assert_eq!(before, vec![all[1].1, all[0].1]);
@@ -184,9 +211,25 @@ mod tests {
             .count();
         assert_eq!(rec, 0);
         let n = s
-            .timeline_before(TimeAxis::Recorded, day("9999-01-01"), id)
+            .timeline_before(TimeAxis::Recorded, day("9999-01-01"), None)
             .count();
         assert_eq!(n, 4);
+        // a position without an id: from the first entry at that time, or before it
+        let from: Vec<Id> = s
+            .timeline_from(TimeAxis::Occurred, at, None)
+            .map(|r| r.unwrap().1)
+            .collect();
+        assert_eq!(from, vec![all[1].1, all[2].1, all[3].1]);
+        let from_n2: Vec<Id> = s
+            .timeline_from(TimeAxis::Occurred, at, Some(all[2].1))
+            .map(|r| r.unwrap().1)
+            .collect();
+        assert_eq!(from_n2, vec![all[2].1, all[3].1]);
+        let before: Vec<Id> = s
+            .timeline_before(TimeAxis::Occurred, at, None)
+            .map(|r| r.unwrap().1)
+            .collect();
+        assert_eq!(before, vec![all[0].1]);
     }
 
     #[test]
@@ -199,14 +242,19 @@ mod tests {
             day("2024-06-01"),
             day("2024-06-02"),
         ];
-        let c = s
-            .timeline_counts(TimeAxis::Occurred, &edges, |_| true)
-            .unwrap();
+        let counts = |limit, keep: fn(Kind) -> bool| -> Vec<(u64, bool)> {
+            s.timeline_counts(TimeAxis::Occurred, &edges, limit, keep)
+                .unwrap()
+                .iter()
+                .map(|c| (c.count, c.at_least))
+                .collect()
+        };
         // 2024-06-02 sits on the last edge, outside the last bucket
-        assert_eq!(c, vec![2, 1, 0, 0]);
-        let none = s
-            .timeline_counts(TimeAxis::Occurred, &edges, |k| k == Kind::Link)
-            .unwrap();
-        assert_eq!(none, vec![0, 0, 0, 0]);
+        let all = counts(100, |_| true);
+        assert_eq!(all, vec![(2, false), (1, false), (0, false), (0, false)]);
+        assert_eq!(counts(100, |k| k == Kind::Link), vec![(0, false); 4]);
+        // a busy bucket stops at the limit and says its count is a lower bound
+        assert_eq!(counts(1, |_| true)[0], (1, true));
+        assert_eq!(counts(1, |_| true)[1], (1, false));
     }
 }

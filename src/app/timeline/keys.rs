@@ -1,0 +1,301 @@
+//! The Timeline's commands and the flows its prompts finish: moving, zoom, the jump to a
+//! date, the axis, the filter, and turning a quiet stretch into a question.
+
+use super::rows::{Focus, Row};
+use super::TimelineFlow;
+use crate::app::overlay::{FinderPurpose, Flow};
+use crate::app::App;
+use crate::commands::Command;
+use crate::model::{Id, Record, Sees, When};
+use crate::store::{Committed, NewLink, NewQuestion, Result, TimeAxis};
+use chrono::NaiveDate;
+
+/// The label of the link from a question raised by a quiet stretch to its entity.
+const CONCERNS: &str = "concerns";
+
+/// A day for people: "21 Jul 2024".
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+impl App {
+    /// The rows a page moves: the list height less the strip and its ruler.
+    fn timeline_page(&self) -> isize {
+        self.list_height().saturating_sub(super::EXTRA_ROWS).max(1) as isize
+    }
+
+    /// Counts the strip again if the view moved off it (after every Timeline command).
+    pub(super) fn settle_timeline(&mut self) {
+        self.timeline.width = (self.size.0 as usize).max(1);
+        if let Err(e) = self.timeline.sync_strip(&self.store) {
+            self.error(e.to_string());
+        }
+    }
+
+    pub(super) fn timeline_result(&mut self, r: Result<()>) {
+        if let Err(e) = r {
+            self.error(e.to_string());
+        }
+    }
+
+    pub(in crate::app) fn apply_timeline(&mut self, cmd: Command) {
+        let page = self.timeline_page();
+        let s = &self.store;
+        let r = match cmd {
+            Command::Down => self.timeline.move_by(s, 1),
+            Command::Up => self.timeline.move_by(s, -1),
+            Command::PageDown => self.timeline.move_by(s, page),
+            Command::PageUp => self.timeline.move_by(s, -page),
+            Command::First => self.timeline.first(s),
+            Command::Last => self.timeline.last(s),
+            Command::ZoomOut | Command::ZoomIn => {
+                let zoom = self.timeline.zoom;
+                let next = if cmd == Command::ZoomOut {
+                    zoom.wider()
+                } else {
+                    zoom.narrower()
+                };
+                match next {
+                    Some(z) => {
+                        self.timeline.set_zoom(z);
+                        self.info(format!("density by {}", z.name()));
+                    }
+                    None => self.info(format!("already by {}", zoom.name())),
+                }
+                Ok(())
+            }
+            Command::TimeAxis => {
+                let axis = match self.timeline.axis {
+                    TimeAxis::Occurred => TimeAxis::Recorded,
+                    TimeAxis::Recorded => TimeAxis::Occurred,
+                };
+                let r = self.timeline.set_axis(&self.store, axis);
+                self.info(match axis {
+                    TimeAxis::Recorded => {
+                        "recorded time: when each item was entered, and how long after it happened"
+                    }
+                    TimeAxis::Occurred => "occurred time: when each item happened",
+                });
+                r
+            }
+            Command::JumpDate => {
+                self.prompt(
+                    "Jump to a date",
+                    "2024, 2024-03, 2024-03-04, 2024-03-04 14:30, ~2024-03 or A..B",
+                    "",
+                    Flow::Timeline(TimelineFlow::Jump),
+                );
+                Ok(())
+            }
+            Command::TimelineFilter => {
+                let current = match &self.timeline.focus {
+                    Some(Focus::Entity(id) | Focus::Question(id)) => id.to_string(),
+                    Some(Focus::Tag(tag)) => format!("#{tag}"),
+                    None => String::new(),
+                };
+                self.prompt(
+                    "Filter the timeline",
+                    "an entity (E12 or a name), a question (Q3) or #tag; empty shows all",
+                    &current,
+                    Flow::Timeline(TimelineFlow::Filter),
+                );
+                Ok(())
+            }
+            Command::AskGap => {
+                self.ask_about_quiet_stretch();
+                Ok(())
+            }
+            Command::Back => {
+                if self.timeline.focus.is_some() {
+                    let r = self.timeline.set_focus(&self.store, None);
+                    self.info("filter cleared");
+                    r
+                } else {
+                    Ok(())
+                }
+            }
+            Command::Open => {
+                match self.timeline.selected_row() {
+                    Some(Row::Item(it)) => {
+                        let id = it.id;
+                        self.jump_to(id);
+                    }
+                    Some(Row::Quiet(_)) => {
+                        self.info("a turns this quiet stretch into a question for the backlog")
+                    }
+                    None => {}
+                }
+                Ok(())
+            }
+            Command::Edit => {
+                self.edit_timeline_record();
+                Ok(())
+            }
+            Command::Delete | Command::Tags | Command::LinkTo => {
+                match self.timeline.selected_record() {
+                    Some(id) if cmd == Command::Delete => self.confirm_delete(id),
+                    Some(id) if cmd == Command::Tags => self.edit_tags(id),
+                    Some(id) => self.open_finder(FinderPurpose::LinkFrom(id)),
+                    None => self.info("select a note or a link"),
+                }
+                Ok(())
+            }
+            other => {
+                self.info(format!(
+                    "{} does not apply in the {} pane",
+                    other.name(),
+                    self.pane.title()
+                ));
+                Ok(())
+            }
+        };
+        self.timeline_result(r);
+        self.settle_timeline();
+    }
+
+    pub(in crate::app) fn finish_timeline(&mut self, flow: TimelineFlow, value: String) {
+        match flow {
+            TimelineFlow::Jump => match value.trim().parse::<When>() {
+                Ok(w) => {
+                    let r = self.timeline.jump(&self.store, w.start_instant());
+                    match r {
+                        Ok(true) => self.info(format!("from {}", w.human())),
+                        Ok(false) => {
+                            self.info(format!("nothing at or after {}: the last shown", w.human()))
+                        }
+                        Err(e) => self.error(e.to_string()),
+                    }
+                }
+                Err(e) => self.error(e.to_string()),
+            },
+            TimelineFlow::Filter => self.filter_timeline(value.trim()),
+            TimelineFlow::PickEntity => match value.parse::<Id>() {
+                Ok(id) => self.focus_timeline(Focus::Entity(id)),
+                Err(e) => self.error(e.to_string()),
+            },
+            TimelineFlow::AskGap {
+                entity,
+                from,
+                to,
+                days,
+            } => self.add_gap_question(entity, &value, (from, to, days)),
+            TimelineFlow::EditText(id) => {
+                self.set(id, &[("text", value.trim_end())]);
+            }
+            TimelineFlow::EditLabel(id) => {
+                self.set(id, &[("label", value.trim())]);
+            }
+        }
+        self.settle_timeline();
+    }
+
+    /// Proposes a question for the selected quiet stretch, for the analyst to edit.
+    fn ask_about_quiet_stretch(&mut self) {
+        let Some(Row::Quiet(q)) = self.timeline.selected_row() else {
+            let t = &self.timeline;
+            let how = match (&t.focus, t.quiet_count()) {
+                (Some(Focus::Entity(_)), 0) => format!(
+                    "this timeline has no quiet stretch over {} days",
+                    t.quiet_days
+                ),
+                (Some(Focus::Entity(_)), _) => "select a \"no reporting\" row".to_string(),
+                _ => "filter by an entity (f), then select a \"no reporting\" row".to_string(),
+            };
+            return self.info(format!("a turns a quiet stretch into a question: {how}"));
+        };
+        let title = format!(
+            "What was {} doing between {} and {}?",
+            q.name,
+            day(q.from),
+            day(q.to)
+        );
+        let flow = Flow::Timeline(TimelineFlow::AskGap {
+            entity: q.entity,
+            from: q.from,
+            to: q.to,
+            days: q.days,
+        });
+        let heading = format!("New question about {}", q.entity);
+        self.prompt(
+            &heading,
+            "edit it; Enter adds it to the backlog, linked to the entity",
+            &title,
+            flow,
+        );
+    }
+
+    /// Adds the question a quiet stretch raised and links it to the entity.
+    fn add_gap_question(
+        &mut self,
+        entity: Id,
+        title: &str,
+        (from, to, days): (NaiveDate, NaiveDate, i64),
+    ) {
+        if title.trim().is_empty() {
+            return self.error("a question needs a title: nothing added");
+        }
+        let name = self
+            .store
+            .get(entity)
+            .ok()
+            .flatten()
+            .map(|r| r.title())
+            .unwrap_or_else(|| entity.to_string());
+        let q = self.store.add_question(NewQuestion {
+            kind: Sees::Situation,
+            detail: format!(
+                "Raised by a quiet stretch on the timeline of {entity} {name}: no reporting for \
+                 {days} days, {} to {}.",
+                day(from),
+                day(to)
+            ),
+            ..NewQuestion::new(title.trim())
+        });
+        let Some(q) = self.report(q, |q| format!("added {q}")) else {
+            return;
+        };
+        let link = self.store.link(NewLink {
+            from: q,
+            to: entity,
+            label: CONCERNS.into(),
+            confidence: None,
+            source: None,
+            when: None,
+        });
+        let mut ids = vec![q];
+        match link {
+            Ok(l) => {
+                ids.push(l);
+                self.info(format!(
+                    "added {q} to the backlog, linked to {entity} ({CONCERNS})"
+                ));
+            }
+            Err(e) => self.error(format!("added {q}, but could not link it to {entity}: {e}")),
+        }
+        self.after_change(&Committed { group: 0, ids });
+    }
+
+    /// Edits the selected note's text (in the editor) or link's label.
+    fn edit_timeline_record(&mut self) {
+        let Some(id) = self.timeline.selected_record() else {
+            return self.info("select a note or a link");
+        };
+        match self.store.get(id) {
+            Ok(Some(Record::Note(n))) => {
+                self.edit_long(
+                    &format!("Text of {id}"),
+                    n.text,
+                    Flow::Timeline(TimelineFlow::EditText(id)),
+                );
+            }
+            Ok(Some(Record::Link(l))) => self.prompt(
+                &format!("Label of {id}"),
+                "what the link says, e.g. associate of, uses, located at",
+                &l.label,
+                Flow::Timeline(TimelineFlow::EditLabel(id)),
+            ),
+            Ok(_) => self.error(format!("{id} does not exist")),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Timeline pane state: notes and dated links in occurred (or recorded) time order, the
+//! zoom and density strip, and an optional focus on an entity, a question or a tag.
+//!
+//! Unfocused, the pane never holds the whole time index: it keeps a window of rows
+//! around the selection, read from the index forwards and backwards from exact
+//! positions, and reads on when the selection nears an edge. A focus gathers a small
+//! set, read whole and sorted. The density strip counts only the buckets across the
+//! screen, and is counted again only when the zoom, the axis, the data or the visible
+//! range changes. Plain data; no terminal types.
+
+mod filter;
+mod keys;
+pub mod rows;
+pub mod time;
+mod window;
+
+use crate::model::{Id, Kind, Record};
+use crate::store::timeline::BucketCount;
+use crate::store::{Result, Store, TimeAxis};
+use chrono::NaiveDate;
+use rows::Names;
+pub use rows::{Focus, Item, Quiet, Row};
+pub use time::{Strip, Zoom};
+
+/// Rows the pane draws above its list, under the pane header: the strip and its ruler.
+pub const EXTRA_ROWS: usize = 2;
+/// Quiet stretches longer than this many days are marked.
+pub const QUIET_DAYS: i64 = 60;
+/// Rows read at a time from the index.
+const CHUNK: usize = 150;
+/// Rows kept loaded beyond the selection before reading on.
+const MARGIN: usize = 50;
+/// The most rows the window holds.
+const MAX_ROWS: usize = 450;
+/// The most index entries read to count one bucket of the strip: past it the count is
+/// shown as a lower bound, so a count costs the same however busy the period.
+pub const COUNT_LIMIT: usize = 1500;
+
+/// The steps of this pane's prompts and pickers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimelineFlow {
+    /// The date to jump to.
+    Jump,
+    /// The filter as typed.
+    Filter,
+    /// The entity chosen among several matching a typed name.
+    PickEntity,
+    /// The question proposed for a quiet stretch of `entity`.
+    AskGap {
+        entity: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+        days: i64,
+    },
+    /// A note's new text.
+    EditText(Id),
+    /// A link's new label.
+    EditLabel(Id),
+}
+
+#[derive(Debug)]
+pub struct TimelineState {
+    pub axis: TimeAxis,
+    pub zoom: Zoom,
+    pub focus: Option<Focus>,
+    /// The focus as the status line shows it: "E2 Kyle Renshaw", "#telecoms".
+    pub focus_label: String,
+    pub rows: Vec<Row>,
+    pub selected: usize,
+    pub offset: usize,
+    /// Unfocused: whether the index holds entries before the first row / after the last.
+    pub more_before: bool,
+    pub more_after: bool,
+    pub strip: Strip,
+    /// The threshold of quiet stretches, in days.
+    pub quiet_days: i64,
+    /// Buckets the strip spans (the screen width); set by the app.
+    pub width: usize,
+    /// What the strip was counted for; a mismatch or `stale` counts it again.
+    strip_for: Option<(TimeAxis, Zoom, usize)>,
+    stale: bool,
+    names: Names,
+}
+
+impl Default for TimelineState {
+    fn default() -> Self {
+        TimelineState {
+            axis: TimeAxis::Occurred,
+            zoom: Zoom::Month,
+            focus: None,
+            focus_label: String::new(),
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+            more_before: false,
+            more_after: false,
+            strip: Strip::default(),
+            quiet_days: QUIET_DAYS,
+            width: 80,
+            strip_for: None,
+            stale: true,
+            names: Names::default(),
+        }
+    }
+}
+
+impl TimelineState {
+    /// Opens on the latest entries of occurred time.
+    pub fn load(store: &Store) -> Result<Self> {
+        let mut s = TimelineState::default();
+        s.last(store)?;
+        s.sync_strip(store)?;
+        Ok(s)
+    }
+
+    /// Brings the rows in step after a change to `ids`, keeping the selection on the same
+    /// record (read again at its new place) or, if it went, where it was.
+    pub fn refresh(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        let about_question = matches!(self.focus, Some(Focus::Question(_)));
+        let relevant = ids.iter().any(|i| match i.kind {
+            Kind::Note | Kind::Link | Kind::Entity => true,
+            Kind::Question | Kind::Hypothesis | Kind::Assessment => about_question,
+        });
+        if !relevant {
+            return Ok(());
+        }
+        if ids.iter().any(|i| i.kind == Kind::Entity) {
+            self.names.clear();
+        }
+        if let Some(Focus::Entity(f) | Focus::Question(f)) = self.focus {
+            if store.get(f)?.is_none() {
+                self.focus = None;
+                self.focus_label.clear();
+            } else if ids.contains(&f) {
+                // renamed or retitled: the status line follows
+                self.focus_label = focus_label(store, self.focus.as_ref())?;
+            }
+        }
+        let keep = self.selected_row().map(|r| (r.at(), r.id()));
+        match keep {
+            Some((at, id)) => self.reposition(store, at, id)?,
+            None => self.last(store)?,
+        }
+        self.stale = true;
+        self.sync_strip(store)
+    }
+
+    /// Keeps the selection inside a window of `height` rows (the pane's list height,
+    /// of which the strip and ruler take [`EXTRA_ROWS`]).
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let h = height.saturating_sub(EXTRA_ROWS).max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// The selected note or link (a quiet stretch is not a record).
+    pub fn selected_record(&self) -> Option<Id> {
+        self.selected_row().and_then(Row::id)
+    }
+
+    pub fn describe_filter(&self) -> String {
+        self.focus_label.clone()
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.rows.get(self.selected)
+    }
+
+    /// Unfocused, the rows are a window onto the time index.
+    pub fn windowed(&self) -> bool {
+        self.focus.is_none()
+    }
+
+    /// The number of quiet-stretch rows shown.
+    pub fn quiet_count(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r, Row::Quiet(_)))
+            .count()
+    }
+
+    /// Switches between occurred and recorded time, keeping the selected record (or,
+    /// when the new axis does not show it, the same moment).
+    pub fn set_axis(&mut self, store: &Store, axis: TimeAxis) -> Result<()> {
+        if axis == self.axis {
+            return Ok(());
+        }
+        let keep = self.selected_row().map(|r| (r.at(), r.id()));
+        self.axis = axis;
+        match keep {
+            Some((at, id)) => {
+                self.rows.clear();
+                self.reposition(store, at, id)?;
+            }
+            None => self.last(store)?,
+        }
+        self.stale = true;
+        Ok(())
+    }
+
+    /// Narrows the timeline to a focus, or widens it again with `None` (keeping the
+    /// selected record in view).
+    pub fn set_focus(&mut self, store: &Store, focus: Option<Focus>) -> Result<()> {
+        let keep = self.selected_row().map(|r| (r.at(), r.id()));
+        self.focus_label = focus_label(store, focus.as_ref())?;
+        self.focus = focus;
+        self.stale = true;
+        match (&self.focus, keep) {
+            (Some(f), _) => {
+                let f = f.clone();
+                self.rows =
+                    rows::focus_rows(store, self.axis, &mut self.names, &f, self.quiet_days)?;
+                (self.more_before, self.more_after) = (false, false);
+                self.selected = 0;
+                self.offset = 0;
+            }
+            (None, Some((at, id))) => {
+                self.rows.clear();
+                self.reposition(store, at, id)?;
+            }
+            (None, None) => self.last(store)?,
+        }
+        Ok(())
+    }
+
+    /// Changes the zoom; the strip is counted again at the next sync.
+    pub fn set_zoom(&mut self, zoom: Zoom) {
+        self.zoom = zoom;
+    }
+
+    /// Counts the density strip again, whatever changed.
+    pub fn recount(&mut self, store: &Store) -> Result<()> {
+        self.stale = true;
+        self.sync_strip(store)
+    }
+
+    /// Counts the density strip again if the zoom, axis, width or data changed, or the
+    /// selection left the buckets it spans. Otherwise does nothing.
+    pub fn sync_strip(&mut self, store: &Store) -> Result<()> {
+        let Some((first, last)) = self.selected_row().map(Row::span) else {
+            self.strip = Strip {
+                zoom: self.zoom,
+                ..Strip::default()
+            };
+            self.strip_for = None;
+            return Ok(());
+        };
+        let n = self.width.max(1);
+        let want = Some((self.axis, self.zoom, n));
+        let fits = self.strip_for == want && self.strip.bucket_of(first).is_some();
+        if fits && !self.stale {
+            return Ok(());
+        }
+        let start = if fits {
+            self.strip.start
+        } else {
+            let mid = first + (last - first) / 2;
+            self.zoom.step(self.zoom.start(mid), -(n as i64 / 2))
+        };
+        let edges = Strip::edges(self.zoom, start, n);
+        let counts = if self.windowed() {
+            store.timeline_counts(self.axis, &edges, COUNT_LIMIT, |k| k == Kind::Note)?
+        } else {
+            let mut c = vec![BucketCount::default(); n];
+            for r in &self.rows {
+                match r {
+                    Row::Item(it) if it.id.kind == Kind::Note => {
+                        let i = edges.partition_point(|e| *e <= it.at);
+                        if (1..=n).contains(&i) {
+                            c[i - 1].count += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            c
+        };
+        self.strip = Strip {
+            zoom: self.zoom,
+            start,
+            counts,
+        };
+        self.strip_for = want;
+        self.stale = false;
+        Ok(())
+    }
+}
+
+/// A focus as the status line shows it: "E2 Kyle Renshaw", "Q3 Who runs…", "#telecoms".
+fn focus_label(store: &Store, focus: Option<&Focus>) -> Result<String> {
+    Ok(match focus {
+        None => String::new(),
+        Some(Focus::Tag(t)) => format!("#{t}"),
+        Some(Focus::Entity(id) | Focus::Question(id)) => {
+            let title = match store.get(*id)? {
+                Some(Record::Entity(e)) => e.name,
+                Some(r) => crate::model::text::truncate(&r.title(), 40).into_owned(),
+                None => String::new(),
+            };
+            format!("{id} {title}")
+        }
+    })
+}
