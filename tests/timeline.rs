@@ -2,66 +2,20 @@
 //! mixed precision and ranges, zoom and the density strip, filters, the jump, recorded
 //! time, and quiet stretches turned into questions.
 
-use chrono::{TimeZone, Utc};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-use weft::app::timeline::{Focus, Row, Zoom};
-use weft::app::{App, Pane};
-use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
-use weft::model::{Consistency, EntityKind, Id, Kind, Record, Sees};
-use weft::store::{NewEntity, NewLink, NewNote, NewQuestion, OpenOptions, Store, TimeAxis};
-use weft::ui::{self, Theme};
+mod common;
+use common::harness::Harness;
 
-struct Harness {
-    app: App,
-    term: Terminal<TestBackend>,
-    _dir: tempfile::TempDir,
-}
+use chrono::{TimeZone, Utc};
+use weft::app::timeline::{Focus, Row, Zoom};
+use weft::app::Pane;
+use weft::model::{Consistency, EntityKind, Id, Kind, Record, Sees};
+use weft::store::{NewEntity, NewLink, NewNote, NewQuestion, Store, TimeAxis};
 
 impl Harness {
-    fn new(setup: impl FnOnce(&mut Store)) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(
-            &dir.path().join("kestrel"),
-            &OpenOptions {
-                create: true,
-                ..OpenOptions::default()
-            },
-        )
-        .unwrap();
-        setup(&mut store);
-        let mut app = App::new(store, Keymap::default_keymap(), vec![]).unwrap();
-        app.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        app.resize(80, 24);
-        Harness {
-            app,
-            term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
-            _dir: dir,
-        }
-    }
-
     fn demo() -> Harness {
         Harness::new(|s| {
             weft::demo::load(s, weft::demo::KESTREL).unwrap();
         })
-    }
-
-    fn press(&mut self, seq: &str) -> &mut Self {
-        for k in parse_sequence(seq).unwrap() {
-            self.app.on_key(k);
-        }
-        self
-    }
-
-    fn typed(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            self.app.on_key(Key {
-                code: KeyCode::Char(c),
-                ctrl: false,
-                alt: false,
-            });
-        }
-        self
     }
 
     /// The list rows of the screen (under the header, strip and ruler).
@@ -109,25 +63,6 @@ impl Harness {
 
     fn status(&mut self) -> String {
         self.screen().lines().last().unwrap_or("").to_string()
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &self.app;
-        self.term
-            .draw(|f| ui::render(app, Theme { color: false }, f))
-            .unwrap();
-        let buf = self.term.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut x = 0;
-            while x < buf.area.width {
-                let sym = buf[(x, y)].symbol();
-                out.push_str(sym);
-                x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-            }
-            out.push('\n');
-        }
-        out
     }
 }
 
