@@ -8,7 +8,10 @@ use std::process::Command;
 fn skip() -> bool {
     if !available() {
         // CI installs tmux (.ci/run): there a missing tmux is a failure, not a skip
-        assert!(std::env::var_os("CI").is_none(), "tmux is required under CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is required under CI"
+        );
         eprintln!("tmux is not installed: skipping real-terminal tests");
         return true;
     }
@@ -40,7 +43,10 @@ fn demo_add_a_question_quit_and_find_it_from_the_command_line() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Q33") && text.contains("Where is the stash kept overnight?"), "{text}");
+    assert!(
+        text.contains("Q33") && text.contains("Where is the stash kept overnight?"),
+        "{text}"
+    );
 }
 
 /// The one `weft-demo-*` workspace made under `tmp`.
@@ -66,11 +72,18 @@ fn terminal_is_restored_on_sigterm_and_sighup() {
         t.wait_for("Backlog");
         let pid = t.pid().expect("pid");
         // the pane runs `env ... weft`; env execs weft, so the pid is weft's
-        Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status().unwrap();
+        Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(pid.to_string())
+            .status()
+            .unwrap();
         t.wait_exit();
         // alternate screen left: the normal screen no longer shows the interface
         let screen = t.screen();
-        assert!(!screen.contains("? help"), "{sig}: still on the interface:\n{screen}");
+        assert!(
+            !screen.contains("? help"),
+            "{sig}: still on the interface:\n{screen}"
+        );
         let alt = t.tmux(&["display-message", "-p", "-t", "weft", "#{alternate_on}"]);
         assert_eq!(alt.trim(), "0", "{sig}: alternate screen still on");
         // and the workspace is not held
@@ -89,7 +102,11 @@ trait AssertOk {
 impl AssertOk for Command {
     fn assert_ok(&mut self) {
         let out = self.output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -110,4 +127,41 @@ fn quit_restores_the_screen_and_small_terminals_are_told() {
     t.wait_exit();
     let alt = t.tmux(&["display-message", "-p", "-t", "weft", "#{alternate_on}"]);
     assert_eq!(alt.trim(), "0");
+}
+
+#[test]
+fn long_text_goes_to_the_external_editor_and_back() {
+    if skip() {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_workspace(dir.path());
+    // an "editor" that replaces the file's text, as a person would, then exits
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'Edited outside weft\\nsecond line\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let t = Tmux::start(
+        &["--workspace", ws.to_str().unwrap()],
+        &[("VISUAL", editor.to_str().unwrap())],
+    );
+    t.wait_for("Who controls the KING line");
+    t.keys(&["D"]);
+    t.wait_for("Q1: saved");
+    // the interface is drawn again after the editor, in the alternate screen
+    t.wait_for("Backlog");
+    t.keys(&["q"]);
+    t.wait_exit();
+    let out = Command::new(assert_cmd::cargo::cargo_bin("weft"))
+        .arg("--workspace")
+        .arg(&ws)
+        .args(["show", "Q1", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["detail"], "Edited outside weft\nsecond line");
 }
