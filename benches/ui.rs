@@ -27,7 +27,10 @@ fn benches(c: &mut Criterion) {
     generate(&mut store, &spec, |_| {}).expect("generate");
     let started = std::time::Instant::now();
     let mut app = App::new(store, Keymap::default_keymap(), vec![]).expect("app");
-    eprintln!("backlog of 100k questions opened in {:?}", started.elapsed());
+    eprintln!(
+        "backlog of 100k questions opened in {:?}",
+        started.elapsed()
+    );
     app.resize(80, 24);
     let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     let down = parse_sequence("j").expect("key");
@@ -37,13 +40,15 @@ fn benches(c: &mut Criterion) {
     g.bench_function("key_j_to_frame", |b| {
         b.iter(|| {
             app.on_key(down[0]);
-            term.draw(|f| ui::render(&app, Theme { color: true }, f)).expect("draw");
+            term.draw(|f| ui::render(&app, Theme { color: true }, f))
+                .expect("draw");
         })
     });
     g.bench_function("pagedown_to_frame", |b| {
         b.iter(|| {
             app.on_key(page[0]);
-            term.draw(|f| ui::render(&app, Theme { color: true }, f)).expect("draw");
+            term.draw(|f| ui::render(&app, Theme { color: true }, f))
+                .expect("draw");
         })
     });
     g.sample_size(10);
@@ -53,7 +58,8 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             for k in &keys {
                 app.on_key(*k);
-                term.draw(|f| ui::render(&app, Theme { color: true }, f)).expect("draw");
+                term.draw(|f| ui::render(&app, Theme { color: true }, f))
+                    .expect("draw");
             }
         })
     });

@@ -10,10 +10,7 @@ pub(crate) type Refer<'a> = &'a mut dyn FnMut(Id, Option<Kind>, &str) -> Result<
 
 /// Checks `rec`'s own rules, then hands each id it refers to, with the kind it must be
 /// (if any) and its role ("parent", "from", …), to `refer`.
-pub(crate) fn check(
-    rec: &Record,
-    refer: Refer<'_>,
-) -> Result<()> {
+pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
     let id = rec.id();
     let bad = |msg: String| Err(StoreError::invalid(format!("{id}: {msg}")));
     for t in &rec.meta().tags {
