@@ -165,3 +165,32 @@ fn long_text_goes_to_the_external_editor_and_back() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["detail"], "Edited outside weft\nsecond line");
 }
+
+#[test]
+fn terminal_is_restored_after_a_panic() {
+    if skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_workspace(dir.path());
+    // the test binary is a debug build, where this switch exists
+    let t = Tmux::start(
+        &["--workspace", ws.to_str().unwrap()],
+        &[("WEFT_DEBUG_PANIC_KEY", "Z"), ("RUST_BACKTRACE", "0")],
+    );
+    t.wait_for("Backlog");
+    t.keys(&["Z"]);
+    t.wait_exit();
+    let alt = t.tmux(&["display-message", "-p", "-t", "weft", "#{alternate_on}"]);
+    assert_eq!(alt.trim(), "0", "alternate screen still on after the panic");
+    let screen = t.wait_for("deliberate panic");
+    assert!(!screen.contains("? help"), "{screen}");
+    // and the workspace was let go
+    let out = Command::new(assert_cmd::cargo::cargo_bin("weft"))
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

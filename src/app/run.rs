@@ -44,6 +44,7 @@ fn event_loop(
             match event::read().map_err(|e| format!("cannot read the terminal: {e}"))? {
                 Event::Key(k) => {
                     if let Some(key) = Key::from_event(&k) {
+                        crash_switch(&key);
                         app.on_key(key);
                         break;
                     }
@@ -75,6 +76,20 @@ fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// Debug builds only: `WEFT_DEBUG_PANIC_KEY=X` panics when X is pressed, so a test can
+/// prove the terminal is restored after a panic in a real process. Release builds have
+/// no such switch.
+fn crash_switch(key: &Key) {
+    #[cfg(debug_assertions)]
+    if let Some(k) = std::env::var_os("WEFT_DEBUG_PANIC_KEY") {
+        if k.to_str() == Some(key.to_string().as_str()) {
+            panic!("deliberate panic (WEFT_DEBUG_PANIC_KEY) to test terminal restore");
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = key;
 }
 
 /// Edits `text` in the user's editor through an owner-only temporary file. Returns
