@@ -136,7 +136,7 @@ fn the_emacs_overlay_leaves_the_defaults_it_does_not_name() {
     let (km, problems) = Keymap::load(Some(&root().join("keymaps/emacs.toml")));
     assert_eq!(problems, vec![]);
     assert_eq!(km.keys_for(C::Down), ["j", "down", "ctrl-n"]);
-    assert_eq!(km.keys_for(C::Quit), ["q", "ctrl-x ctrl-c"]);
+    assert_eq!(km.keys_for(C::Quit), ["q", "ctrl-c", "ctrl-x ctrl-c"]);
     let scopes = [Scope::Backlog, Scope::Record, Scope::List, Scope::Global];
     let seq = parse_sequence("ctrl-x u").expect("a key sequence");
     assert_eq!(km.resolve(&scopes, &seq), Resolution::Run(C::Undo));

@@ -173,7 +173,7 @@ fn none_unbinds() {
     let text = "[list]\nj = \"none\"\n[global]\nq = \"none\"\nF5 = \"none\"\n";
     assert_eq!(km.overlay("user.toml", text), vec![]);
     assert_eq!(km.keys_for(C::Down), ["down"]);
-    assert_eq!(km.keys_for(C::Quit), Vec::<String>::new());
+    assert_eq!(km.keys_for(C::Quit), ["ctrl-c"]);
     assert_eq!(km.resolve(BACKLOG, &keys("j")), Resolution::Unbound);
 }
 
@@ -194,7 +194,7 @@ fn an_overlay_drops_the_defaults_it_would_cut_off() {
         vec![]
     );
     assert_eq!(km.resolve(BACKLOG, &keys("q")), Resolution::Pending);
-    assert_eq!(km.keys_for(C::Quit), ["q q"]);
+    assert_eq!(km.keys_for(C::Quit), ["ctrl-c", "q q"]);
 
     // The same key in another scope is shadowing, not a clash: both stay.
     let mut km = Keymap::default_keymap();
@@ -270,7 +270,7 @@ fn the_markdown_table_follows_the_registry() {
     assert_eq!(
         km.overlay(
             "u.toml",
-            "[global]\nq = \"none\"\n\"|\" = \"help\"\n\"`\" = \"undo\"\n"
+            "[global]\nq = \"none\"\nctrl-c = \"none\"\n\"|\" = \"help\"\n\"`\" = \"undo\"\n"
         ),
         vec![]
     );
