@@ -684,3 +684,17 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
     );
     assert!(screen.contains("· quiet"), "{screen}");
 }
+
+#[test]
+fn the_density_strip_refits_after_a_resize() {
+    let mut h = Harness::demo();
+    h.press("2");
+    assert_eq!(h.app.timeline.strip.counts.len(), 80);
+    h.term.backend_mut().resize(100, 30);
+    h.app.resize(100, 30);
+    assert_eq!(
+        h.app.timeline.strip.counts.len(),
+        100,
+        "one bucket per column, without a key"
+    );
+}

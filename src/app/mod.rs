@@ -238,6 +238,10 @@ impl App {
         self.links.scroll_into_view(h);
         self.entities.scroll_into_view(h);
         self.notes.scroll_into_view(h);
+        // the density strip has one bucket per column: refit it after a resize
+        if self.pane == Pane::Timeline && self.timeline.width != self.size.0 as usize {
+            self.settle_timeline();
+        }
     }
 
     /// Runs a named command.

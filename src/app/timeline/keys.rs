@@ -25,7 +25,7 @@ impl App {
     }
 
     /// Counts the strip again if the view moved off it (after every Timeline command).
-    pub(super) fn settle_timeline(&mut self) {
+    pub(in crate::app) fn settle_timeline(&mut self) {
         self.timeline.width = (self.size.0 as usize).max(1);
         if let Err(e) = self.timeline.sync_strip(&self.store) {
             self.error(e.to_string());
