@@ -28,6 +28,8 @@ fn demo_add_a_question_quit_and_find_it_from_the_command_line() {
     let t = Tmux::start(&["demo"], &[("TMPDIR", tmp.path().to_str().unwrap())]);
     t.wait_for("Backlog");
     t.wait_for("Who controls the KING line");
+    // the status line says where the fresh copy lives
+    t.wait_for("demo workspace:");
     t.keys(&["a"]);
     t.wait_for("New question");
     t.text("Where is the stash kept overnight?");

@@ -9,11 +9,19 @@ use ratatui::crossterm::event::{self, Event};
 use std::io::Write;
 use std::path::Path;
 
-/// Runs the interface on an open workspace until the user quits.
-pub fn run(store: Store, keymap_path: Option<&Path>) -> Result<(), String> {
+/// Runs the interface on an open workspace until the user quits. `welcome` is shown on
+/// the status line at start, unless a keymap problem needs it.
+pub fn run(
+    store: Store,
+    keymap_path: Option<&Path>,
+    welcome: Option<String>,
+) -> Result<(), String> {
     let (keymap, problems) = Keymap::load(keymap_path);
     let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
     let mut app = App::new(store, keymap, problems).map_err(|e| e.to_string())?;
+    if let (None, Some(w)) = (&app.message, welcome) {
+        app.info(w);
+    }
     app.editor = ["VISUAL", "EDITOR"]
         .iter()
         .filter_map(|v| std::env::var(v).ok())

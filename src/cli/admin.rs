@@ -82,7 +82,8 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
         println!("{}", ws.display());
         return Ok(());
     }
-    crate::app::run::run(store, keymap).map_err(Failure::new)
+    let welcome = format!("demo workspace: {}", ws.display());
+    crate::app::run::run(store, keymap, Some(welcome)).map_err(Failure::new)
 }
 
 pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
@@ -92,7 +93,7 @@ pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
             "the interface needs a terminal; see `weft --help` for the commands",
         ));
     }
-    crate::app::run::run(store, keymap).map_err(Failure::new)
+    crate::app::run::run(store, keymap, None).map_err(Failure::new)
 }
 
 pub fn keymap(cmd: KeymapCommand) -> CliResult {
