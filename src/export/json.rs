@@ -1,4 +1,4 @@
-//! The backlog as JSON, schema `weft.backlog/1` (documented in `docs/backlog-json.md`).
+//! The backlog as JSON, schema `weft.backlog/1` (documented in `src/export/backlog-json.md`).
 //! The structs below are the schema: change them only with a new schema version.
 
 use super::{BriefingMeta, Gathered, Linked, BACKLOG_SCHEMA};

@@ -292,14 +292,15 @@ fn backlog_json_follows_the_documented_schema() {
     assert_eq!(q1["entities"][0]["name"], "Darren Marsh");
     assert_eq!(q1["entities"][0]["label"], "concerns");
     // the documented example parses and has the same top-level shape
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/backlog-json.md"))
-            .unwrap();
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/export/backlog-json.md"),
+    )
+    .unwrap();
     let example = doc
         .split("```json\n")
         .nth(1)
         .and_then(|rest| rest.split("\n```").next())
-        .expect("an example in docs/backlog-json.md");
+        .expect("an example in src/export/backlog-json.md");
     let ex: serde_json::Value = serde_json::from_str(example).unwrap();
     assert_eq!(keys(&ex), keys(&v));
     assert_eq!(keys(&ex["questions"][0]), keys(q1));
