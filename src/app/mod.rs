@@ -5,6 +5,7 @@
 //! [`Command`], and [`App::apply`] runs it against the state and the store.
 
 mod actions;
+mod ask;
 pub mod backlog;
 pub mod entities;
 pub mod input;

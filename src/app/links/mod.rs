@@ -1,17 +1,19 @@
 //! Links pane state: one record at the centre, its neighbours grouped by label and
 //! direction, the trail walked to reach it, and optionally the shortest path from it to
-//! another record. Plain data read through the link index; no terminal types. The keys
-//! are in `links_keys.rs`, the link flow in `links_flow.rs`, paths in `links_path.rs`.
+//! another record. Plain data read through the link index; no terminal types. The rows
+//! are in `rows.rs`, the keys in `keys.rs`, the link flow in `flow.rs`, paths in `path.rs`.
 
 mod flow;
 mod keys;
 mod path;
+mod rows;
 
 pub use flow::{LinkDraft, LinksFlow};
 pub use path::{chain, kind_word, PathView};
+pub use rows::{Edge, Group, Row};
 
-use crate::model::{Id, Kind, Record, When, Yardstick};
-use crate::store::{Direction, PathStep, Result, Store};
+use crate::model::{Id, Kind, Record};
+use crate::store::{Result, Store};
 use std::collections::HashSet;
 
 /// The longest path `p` looks for, as `weft path` does by default.
@@ -20,86 +22,6 @@ pub const MAX_HOPS: usize = 6;
 /// Lines the pane draws besides its rows and the breadcrumb header: the line under the
 /// breadcrumb (the centre record, or the path as a chain) and the paging line.
 pub const EXTRA_LINES: usize = 2;
-
-/// One link seen from the record it leaves or enters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Edge {
-    pub link: Id,
-    pub label: String,
-    pub dir: Direction,
-    /// The record at the other end.
-    pub other: Id,
-    pub confidence: Option<Yardstick>,
-    pub when: Option<When>,
-    pub source: Option<Id>,
-    /// A "mentions" link the store keeps in step with a note's text.
-    pub auto: bool,
-}
-
-impl Edge {
-    fn new(link: &crate::model::Link, dir: Direction, other: Id) -> Edge {
-        Edge {
-            link: link.meta.id,
-            label: link.label.clone(),
-            dir,
-            other,
-            confidence: link.confidence,
-            when: link.when,
-            source: link.source,
-            auto: link.auto,
-        }
-    }
-
-    fn from_step(s: &PathStep) -> Edge {
-        Edge::new(&s.link, s.dir, s.to)
-    }
-
-    /// The label with its direction: `-uses->` or `<-uses-`.
-    pub fn arrow(&self) -> String {
-        match self.dir {
-            Direction::Out => format!("-{}->", self.label),
-            Direction::In => format!("<-{}-", self.label),
-        }
-    }
-}
-
-/// The neighbours sharing one label and direction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    pub label: String,
-    pub dir: Direction,
-    pub count: usize,
-}
-
-impl Group {
-    /// The group header: `uses → (3)` for links out, `← mentions (12)` for links in.
-    pub fn heading(&self) -> String {
-        match self.dir {
-            Direction::Out => format!("{} → ({})", self.label, self.count),
-            Direction::In => format!("← {} ({})", self.label, self.count),
-        }
-    }
-}
-
-/// One line of the pane's list.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Row {
-    /// A group header, by index into [`LinksState::groups`].
-    Group(usize),
-    /// A link from the centre to a neighbour.
-    Edge(Edge),
-    /// A record on the path.
-    Stop(Id),
-    /// The link between two records of the path, as walked.
-    Hop(Edge),
-}
-
-impl Row {
-    /// Rows the selection can rest on: neighbours and the records of a path.
-    pub fn selectable(&self) -> bool {
-        matches!(self, Row::Edge(_) | Row::Stop(_))
-    }
-}
 
 /// A place on the trail: the record that was at the centre, and the link selected when
 /// the walk left it (so walking back lands on the same row).
@@ -458,84 +380,4 @@ impl LinksState {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn edge(link: u64, label: &str, dir: Direction, other: u64) -> Edge {
-        Edge {
-            link: Id::new(Kind::Link, link),
-            label: label.into(),
-            dir,
-            other: Id::new(Kind::Entity, other),
-            confidence: None,
-            when: None,
-            source: None,
-            auto: false,
-        }
-    }
-
-    fn state(n: usize) -> LinksState {
-        let mut s = LinksState {
-            centre: Some(Id::new(Kind::Entity, 1)),
-            ..LinksState::default()
-        };
-        s.edges = (0..n as u64)
-            .map(|i| edge(i + 1, "uses", Direction::Out, i + 2))
-            .collect();
-        s.edges.push(edge(99, "mentions", Direction::In, 99));
-        s.groups = vec![
-            Group {
-                label: "uses".into(),
-                dir: Direction::Out,
-                count: n,
-            },
-            Group {
-                label: "mentions".into(),
-                dir: Direction::In,
-                count: 1,
-            },
-        ];
-        s.rebuild();
-        s.selected = 1;
-        s
-    }
-
-    #[test]
-    fn headings_show_direction_and_count() {
-        let s = state(3);
-        assert_eq!(s.groups[0].heading(), "uses → (3)");
-        assert_eq!(s.groups[1].heading(), "← mentions (1)");
-        assert_eq!(s.rows.len(), 6);
-    }
-
-    #[test]
-    fn moves_skip_group_headers() {
-        let mut s = state(2);
-        s.move_by(1);
-        assert_eq!(s.selected, 2);
-        s.move_by(1);
-        assert_eq!(s.selected, 4, "over the mentions header");
-        s.move_by(-1);
-        assert_eq!(s.selected, 2);
-        s.move_by(-10);
-        assert_eq!(s.selected, 1);
-    }
-
-    #[test]
-    fn paging_counts_links_not_headers() {
-        let mut s = state(40);
-        // a list of 12 rows shows 10 of them
-        s.scroll_into_view(12);
-        assert_eq!(s.page_span(12), (1, 9, 41));
-        s.move_by(15);
-        s.scroll_into_view(12);
-        assert_eq!(s.page_span(12), (7, 16, 41));
-        s.move_by(100);
-        s.scroll_into_view(12);
-        assert_eq!(s.page_span(12), (33, 41, 41));
-        // the first link of a group brings its header into view
-        s.move_by(-1000);
-        s.scroll_into_view(12);
-        assert_eq!(s.offset, 0);
-    }
-}
+mod tests;

@@ -1,0 +1,179 @@
+//! The ways every pane asks the analyst something (prompts, pickers, confirmations, the
+//! editor), reports a store result, and shows a chosen record where it lives.
+
+use super::backlog::{DetailItem, QuestionFilter};
+use super::input::LineInput;
+use super::overlay::{Choice, FinderPurpose, Flow, Overlay};
+use super::{App, Effect};
+use crate::model::{Id, Kind, Record};
+use crate::store::Result as StoreResult;
+
+impl App {
+    pub(crate) fn prompt(&mut self, title: &str, hint: &str, initial: &str, flow: Flow) {
+        self.overlay = Some(Overlay::Prompt {
+            title: title.to_string(),
+            hint: hint.to_string(),
+            input: LineInput::new(initial),
+            flow,
+        });
+    }
+
+    pub(crate) fn pick(&mut self, title: &str, choices: Vec<Choice>, selected: usize, flow: Flow) {
+        self.overlay = Some(Overlay::Pick {
+            title: title.to_string(),
+            choices,
+            selected,
+            flow,
+        });
+    }
+
+    pub(crate) fn yardstick_choices() -> Vec<Choice> {
+        let mut c: Vec<Choice> = crate::model::yardstick::ALL
+            .iter()
+            .map(|y| Choice::new(y.to_string(), y.short(), y.range()))
+            .collect();
+        c.push(Choice::new("unassessed", "none", ""));
+        c
+    }
+
+    /// Reports the result of a store operation and refreshes the views it touched.
+    pub(crate) fn report<T>(
+        &mut self,
+        result: StoreResult<T>,
+        done: impl FnOnce(&T) -> String,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => {
+                self.info(done(&v));
+                Some(v)
+            }
+            Err(e) => {
+                self.error(e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Sets fields of a record, refreshes and reports.
+    pub(crate) fn set(&mut self, id: Id, fields: &[(&str, &str)]) -> bool {
+        let pairs: Vec<(String, String)> = fields
+            .iter()
+            .map(|(f, v)| (f.to_string(), v.to_string()))
+            .collect();
+        let summary: Vec<String> = fields
+            .iter()
+            .filter(|(f, _)| !matches!(*f, "detail" | "answer"))
+            .map(|(f, v)| format!("{f} {v}"))
+            .collect();
+        let result = self.store.set_fields(id, &pairs);
+        match self.report(result, |_| {
+            format!(
+                "{id}: {}",
+                if summary.is_empty() {
+                    "saved".into()
+                } else {
+                    summary.join(", ")
+                }
+            )
+        }) {
+            Some(done) => {
+                self.after_change(&done);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Asks before deleting a record (and what cannot stand without it).
+    pub(crate) fn confirm_delete(&mut self, id: Id) {
+        let title = self
+            .store
+            .get(id)
+            .ok()
+            .flatten()
+            .map(|r| r.title())
+            .unwrap_or_default();
+        self.overlay = Some(Overlay::Confirm {
+            message: format!("Delete {id}: {title}\nIts links go too; u undoes it. Delete? y/n"),
+            flow: Flow::Delete(id),
+        });
+    }
+
+    /// Prompts for a record's tags.
+    pub(crate) fn edit_tags(&mut self, id: Id) {
+        let tags = self
+            .store
+            .get(id)
+            .ok()
+            .flatten()
+            .map(|r| r.meta().tags.join(", "))
+            .unwrap_or_default();
+        self.prompt(
+            &format!("Tags of {id}"),
+            "comma-separated words",
+            &tags,
+            Flow::Tags(id),
+        );
+    }
+
+    /// Long text goes to `$VISUAL`/`$EDITOR` when set, else to the inline editor.
+    pub(crate) fn edit_long(&mut self, title: &str, text: String, flow: Flow) {
+        if self.editor.is_some() {
+            self.effect = Some(Effect::ExternalEdit { text, flow });
+            return;
+        }
+        let mut area = ratatui_textarea::TextArea::new(text.lines().map(String::from).collect());
+        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        self.overlay = Some(Overlay::Editor {
+            title: format!("{title}  (ctrl-s saves, esc cancels)"),
+            area: Box::new(area),
+            flow,
+        });
+    }
+
+    pub(super) fn finder_chose(&mut self, purpose: FinderPurpose, id: Id) {
+        match purpose {
+            FinderPurpose::LinkFrom(from) => self.start_link(from, id),
+            FinderPurpose::PathFrom(from) => self.show_path(from, id),
+            // in the Links pane the finder re-centres the walk
+            FinderPurpose::Jump if self.pane == super::Pane::Links => self.show_in_links(id),
+            FinderPurpose::Jump => self.jump_to(id),
+        }
+    }
+
+    /// Shows a record where it lives: a question or hypothesis in the Backlog, an entity
+    /// or a note in its pane, a link in the Links pane.
+    pub fn jump_to(&mut self, id: Id) {
+        let q = match id.kind {
+            Kind::Question => id,
+            Kind::Hypothesis => match self.store.get(id) {
+                Ok(Some(Record::Hypothesis(h))) => h.question,
+                Ok(_) => return self.error(format!("no record {id}")),
+                Err(e) => return self.error(e.to_string()),
+            },
+            Kind::Entity => return self.show_entity(id),
+            Kind::Note => return self.show_note(id),
+            Kind::Link | Kind::Assessment => return self.show_in_links(id),
+        };
+        self.pane = super::Pane::Backlog;
+        if !self.backlog.select(q) {
+            self.backlog.filter = QuestionFilter::default();
+            self.backlog.rebuild();
+            self.backlog.select(q);
+            self.info("filter cleared to show the record");
+        }
+        if let Err(e) = self.backlog.open_detail(&self.store, q) {
+            self.error(e.to_string());
+        }
+        if let (Some(d), Kind::Hypothesis) = (&mut self.backlog.detail, id.kind) {
+            if let Some(i) = d
+                .items
+                .iter()
+                .position(|it| matches!(it, DetailItem::Hypothesis(h) if h.meta.id == id))
+            {
+                d.cursor = i;
+            }
+        }
+    }
+}
