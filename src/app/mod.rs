@@ -92,6 +92,32 @@ pub enum Effect {
     ExternalEdit { text: String, flow: Flow },
 }
 
+/// Whether a change to `ids` touches the detail view of `me`, whose rows are given as
+/// (link, record at its other end): the record itself, a row's link or far record, or a
+/// new link to or from `me`. Then the view must be read again.
+pub(crate) fn detail_touched(
+    store: &Store,
+    me: crate::model::Id,
+    ids: &[crate::model::Id],
+    rows: &[(crate::model::Id, crate::model::Id)],
+) -> crate::store::Result<bool> {
+    use crate::model::{Kind, Record};
+    for id in ids {
+        let touched = *id == me
+            || match id.kind {
+                Kind::Link => {
+                    rows.iter().any(|(link, _)| link == id)
+                        || matches!(store.get(*id)?, Some(Record::Link(l)) if l.from == me || l.to == me)
+                }
+                _ => rows.iter().any(|(_, target)| target == id),
+            };
+        if touched {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Rows of screen taken by the tab bar, the pane header and the status line.
 pub const CHROME_ROWS: u16 = 3;
 

@@ -123,19 +123,8 @@ impl EntitiesState {
             return Ok(());
         };
         let me = d.id();
-        let mut reload = ids.contains(&me);
-        for id in ids {
-            if reload {
-                break;
-            }
-            reload = match id.kind {
-                Kind::Link => {
-                    d.items.iter().any(|it| it.link() == *id)
-                        || matches!(store.get(*id)?, Some(Record::Link(l)) if l.from == me || l.to == me)
-                }
-                _ => d.items.iter().any(|it| it.target() == *id),
-            };
-        }
+        let rows: Vec<(Id, Id)> = d.items.iter().map(|it| (it.link(), it.target())).collect();
+        let reload = super::detail_touched(store, me, ids, &rows)?;
         if reload {
             let cursor = d.cursor;
             if self.entities.contains_key(&me) {

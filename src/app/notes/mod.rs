@@ -302,19 +302,8 @@ impl NotesState {
             return Ok(());
         };
         let me = d.id();
-        let mut reload = ids.contains(&me);
-        for id in ids {
-            if reload {
-                break;
-            }
-            reload = match id.kind {
-                Kind::Link => {
-                    d.items.iter().any(|it| it.link() == *id)
-                        || matches!(store.get(*id)?, Some(Record::Link(l)) if l.from == me || l.to == me)
-                }
-                _ => d.items.iter().any(|it| it.target() == *id),
-            };
-        }
+        let rows: Vec<(Id, Id)> = d.items.iter().map(|it| (it.link(), it.target())).collect();
+        let reload = super::detail_touched(store, me, ids, &rows)?;
         if reload {
             let (cursor, scroll) = (d.cursor, d.scroll);
             self.open_detail(store, me)?;
