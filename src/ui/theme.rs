@@ -11,8 +11,13 @@ pub struct Theme {
 impl Theme {
     /// Colour unless `NO_COLOR` is set to anything non-empty.
     pub fn from_env() -> Theme {
+        Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    /// The theme for a given value of `NO_COLOR` (unset or empty: colour).
+    pub fn from_no_color(value: Option<&std::ffi::OsStr>) -> Theme {
         Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            color: value.is_none_or(|v| v.is_empty()),
         }
     }
 
@@ -83,6 +88,53 @@ impl Theme {
             Answered => self.fg(Color::Green),
             Parked => self.dim(),
             Dropped => self.dim(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+
+    #[test]
+    fn no_color_means_no_colour_at_all() {
+        assert!(Theme::from_no_color(None).color);
+        assert!(Theme::from_no_color(Some("".as_ref())).color);
+        let t = Theme::from_no_color(Some("1".as_ref()));
+        assert!(!t.color);
+        let mut styles = vec![
+            t.selected(),
+            t.title(),
+            t.dim(),
+            t.error(),
+            t.accent(),
+            t.warn(),
+            t.good(),
+            t.bar(),
+            t.tab_active(),
+        ];
+        styles.extend(Status::ALL.iter().map(|s| t.status_style(*s)));
+        for st in styles {
+            assert_eq!((st.fg, st.bg), (None, None), "{st:?}");
+        }
+        // with colour, only the 16 ANSI colours are used
+        let c = Theme::from_no_color(None);
+        for st in [
+            c.error(),
+            c.accent(),
+            c.warn(),
+            c.good(),
+            c.bar(),
+            c.tab_active(),
+            c.dim(),
+        ] {
+            for col in [st.fg, st.bg].into_iter().flatten() {
+                assert!(
+                    !matches!(col, Color::Rgb(..) | Color::Indexed(_)),
+                    "{col:?}"
+                );
+            }
         }
     }
 }
