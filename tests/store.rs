@@ -299,3 +299,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn deleting_a_note_removes_the_cells_that_cite_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let q = s.add_question(NewQuestion::new("Who?")).unwrap();
+    let h = s.add_hypothesis(q, "Marsh", None).unwrap();
+    let n = note(&mut s, "evidence", None);
+    let other = note(&mut s, "other", None);
+    let cell = s.assess(h, n, Consistency::Inconsistent).unwrap();
+    let kept = s.assess(h, other, Consistency::Neutral).unwrap();
+    assert_eq!(s.assessments_of_note(n).unwrap(), vec![cell]);
+    s.delete(n).unwrap();
+    assert!(s.get(cell).unwrap().is_none());
+    assert_eq!(s.assessments_of_hypothesis(h).unwrap(), vec![kept]);
+    assert!(s.check().unwrap().is_empty());
+}

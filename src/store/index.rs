@@ -14,6 +14,7 @@
 //! - `g` tag, 0, id: records by tag
 //! - `c` note id, link id: links citing a note as their source
 //! - `a` hypothesis id, note id -> assessment id: the matrix cells
+//! - `b` note id, assessment id: the cells that cite a note
 //! - `x` id -> search text: what fuzzy search reads without decoding records
 
 use crate::model::{Id, Record};
@@ -27,6 +28,7 @@ pub const HYPOTHESES: u8 = b'h';
 pub const NAME: u8 = b'n';
 pub const TAG: u8 = b'g';
 pub const ASSESS: u8 = b'a';
+pub const ASSESSED: u8 = b'b';
 pub const CITES: u8 = b'c';
 pub const SEARCH: u8 = b'x';
 
@@ -122,6 +124,7 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
                 key(&[&[ASSESS], &a.hypothesis.to_bytes(), &a.note.to_bytes()]),
                 id.to_vec(),
             ));
+            out.push(plain(key(&[&[ASSESSED], &a.note.to_bytes(), &id])));
         }
     }
     if !matches!(rec, Record::Assessment(_)) {

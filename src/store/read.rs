@@ -134,26 +134,20 @@ impl Store {
         Ok(v.and_then(|v| Id::from_bytes(&v)))
     }
 
-    fn assessment_ids(&self, prefix: &[u8], filter: impl Fn(&[u8]) -> bool) -> Result<Vec<Id>> {
+    /// The matrix cells of a hypothesis (the cell's id is the entry's value).
+    pub fn assessments_of_hypothesis(&self, h: Id) -> Result<Vec<Id>> {
+        let prefix = index::key(&[&[index::ASSESS], &h.to_bytes()]);
         let mut out = Vec::new();
         for r in self.index().scan_prefix(prefix) {
-            let (k, v) = r.map_err(|e| self.db_err(e))?;
-            if filter(&k) {
-                out.extend(Id::from_bytes(&v));
-            }
+            let (_, v) = r.map_err(|e| self.db_err(e))?;
+            out.extend(Id::from_bytes(&v));
         }
         Ok(out)
     }
 
-    pub fn assessments_of_hypothesis(&self, h: Id) -> Result<Vec<Id>> {
-        self.assessment_ids(&index::key(&[&[index::ASSESS], &h.to_bytes()]), |_| true)
-    }
-
-    /// Assessments citing a note. The matrix index is keyed by hypothesis, so this walks
-    /// it; matrices are small (tens of hypotheses by hundreds of notes).
+    /// Assessments citing a note.
     pub fn assessments_of_note(&self, n: Id) -> Result<Vec<Id>> {
-        let nb = n.to_bytes();
-        self.assessment_ids(&[index::ASSESS], |k| k.ends_with(&nb))
+        self.index_ids(&index::key(&[&[index::ASSESSED], &n.to_bytes()]))
     }
 
     /// The ids at the other end of every link touching `id`, with the link id and the
