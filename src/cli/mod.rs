@@ -5,6 +5,7 @@ mod add;
 mod admin;
 mod export;
 mod read;
+mod recover;
 mod render;
 
 use crate::store::{resolve_workspace, OpenOptions, Store, StoreError};
@@ -67,6 +68,9 @@ pub enum Command {
     /// Keymap tools.
     #[command(subcommand)]
     Keymap(admin::KeymapCommand),
+    /// Rebuild the workspace from its journal log into a new directory (works when the
+    /// database cannot be opened at all).
+    Recover(recover::RecoverArgs),
 }
 
 /// A failure to report: its one line, and the exit status.
@@ -119,7 +123,11 @@ pub fn open_workspace(flag: Option<&Path>) -> Result<Store, Failure> {
         wait: LOCK_WAIT,
         cache_bytes: 0,
     };
-    Ok(Store::open(&dir, &opts)?)
+    let store = Store::open(&dir, &opts)?;
+    for notice in store.notices() {
+        eprintln!("weft: {}", crate::model::text::sanitize(notice));
+    }
+    Ok(store)
 }
 
 /// Entry point of the binary.
@@ -189,5 +197,6 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Import(a)) => export::import(ws, a),
         Some(Command::Check) => admin::check(ws),
         Some(Command::Keymap(k)) => admin::keymap(k),
+        Some(Command::Recover(a)) => recover::recover(ws, a),
     }
 }

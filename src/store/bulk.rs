@@ -8,7 +8,7 @@
 //! all. Counts per kind, status and SEES kind are recomputed, never trusted.
 
 use super::{index, kind_slot, JournalEntry, Result, State, Store, StoreError};
-use super::{INDEX, JOURNAL, META, STATE_KEY, TREE_NAMES};
+use super::{INDEX, JOURNAL, TREE_NAMES};
 use crate::model::{Id, Kind, Record};
 use std::collections::{HashMap, HashSet};
 
@@ -46,10 +46,16 @@ impl Dump {
     /// Checks the whole dump without touching any workspace; the error names the first
     /// record (or journal entry) that is wrong and what is wrong with it.
     pub fn validate(&self) -> Result<()> {
-        for letter in self.next.keys() {
+        for (letter, next) in &self.next {
             if Kind::from_letter(*letter).is_none() || !letter.is_ascii_uppercase() {
                 return Err(invalid(format!(
                     "the id counters name an unknown kind {letter:?} (kinds are Q, H, E, N, L, A)"
+                )));
+            }
+            if *next == 0 || *next > super::MAX_ID {
+                return Err(invalid(format!(
+                    "the id counter {letter}: {next} is out of range (1 to {})",
+                    super::MAX_ID
                 )));
             }
         }
@@ -241,13 +247,41 @@ impl Store {
 
     /// Loads a whole workspace into this one, which must be empty: every record with its
     /// index entries, the journal exactly as it was, and the id counters, so numbers
-    /// are never reused. The dump is validated first; then everything is written in one
-    /// transaction and flushed. On any error nothing is written.
+    /// are never reused. The dump is validated first; then it goes to the journal log
+    /// (synced) and into the database in one transaction, flushed. On any error nothing
+    /// is written.
     pub fn import_workspace(&mut self, dump: &Dump) -> Result<Imported> {
         if !self.is_empty() {
             return Err(StoreError::NotEmpty(self.path.clone()));
         }
         dump.validate()?;
+        let (batches, mut state) = self.stage_dump(dump);
+        let at = self.log.len()?;
+        self.log.append(&super::log::import_lines(
+            &dump.records,
+            &dump.journal,
+            &dump.next,
+            dump.seq,
+        ))?;
+        // An import is acknowledged to the user: durable even when per-operation syncing
+        // is off (`set_sync(false)`).
+        self.log.sync_data()?;
+        state.log_len = self.log.len()?;
+        if let Err(e) = self.write_state(&batches, state) {
+            let _ = self.log.truncate(at);
+            return Err(e);
+        }
+        if !self.sync {
+            self.flush()?;
+        }
+        Ok(Imported {
+            records: dump.records.len(),
+            journal: dump.journal.len(),
+        })
+    }
+
+    /// The batches and counters that loading `dump` into an empty workspace gives.
+    pub(super) fn stage_dump(&self, dump: &Dump) -> (Vec<sled::Batch>, State) {
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
         let mut state = State {
@@ -266,20 +300,7 @@ impl Store {
         for e in &dump.journal {
             batches[JOURNAL].insert(&e.seq.to_be_bytes(), e.to_bytes());
         }
-        let state_bytes =
-            serde_json::to_vec(&state).map_err(|e| StoreError::invalid(e.to_string()))?;
-        batches[META].insert(STATE_KEY, state_bytes);
-        self.apply(&batches)?;
-        // An import is acknowledged to the user: durable even when per-operation syncing
-        // is off (`set_sync(false)`).
-        if !self.sync {
-            self.flush()?;
-        }
-        self.state = state;
-        Ok(Imported {
-            records: dump.records.len(),
-            journal: dump.journal.len(),
-        })
+        (batches, state)
     }
 }
 

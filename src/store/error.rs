@@ -9,6 +9,12 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("no workspace at {0}: create one with `weft init {0}`")]
     Missing(PathBuf),
+    #[error("workspace {} cannot be opened: {reason}; rebuild it from its journal log with `weft --workspace {} recover --to NEWDIR`", path.display(), path.display())]
+    Damaged { path: PathBuf, reason: String },
+    #[error(
+        "no space left on the disk holding {0}: free some space and try again; nothing was changed"
+    )]
+    DiskFull(PathBuf),
     #[error("workspace {path} has schema version {found}, newer than this weft understands ({known}); upgrade weft to open it")]
     NewerSchema {
         path: PathBuf,

@@ -35,7 +35,7 @@ impl JournalEntry {
         })
     }
 
-    fn record(&self, v: &Option<serde_json::Value>) -> Result<Option<Record>> {
+    pub(super) fn record(&self, v: &Option<serde_json::Value>) -> Result<Option<Record>> {
         v.clone()
             .map(|v| Record::from_json(self.id.kind, v))
             .transpose()

@@ -12,9 +12,11 @@ mod check;
 mod error;
 pub mod index;
 mod journal;
+pub mod log;
 mod merge;
 mod open;
 mod read;
+mod recover;
 mod rules;
 pub mod timeline;
 mod write;
@@ -22,8 +24,9 @@ mod write;
 pub use check::Problem;
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;
-pub use open::{default_workspace, resolve_workspace, OpenOptions};
+pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
+pub use recover::Recovered;
 pub use write::{NewEntity, NewLink, NewNote, NewQuestion};
 
 use crate::model::{Id, Kind, Record, Sees, Status};
@@ -31,6 +34,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The largest id number (and counter) weft hands out or accepts: 2^53, so every id and
+/// counter stays exact as a JSON number in any reader.
+pub const MAX_ID: u64 = 1 << 53;
 
 /// The schema this build writes and understands.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -55,6 +62,10 @@ pub struct State {
     pub status: BTreeMap<String, u64>,
     /// Questions per SEES kind word.
     pub sees: BTreeMap<String, u64>,
+    /// How many bytes of the journal log this database has applied: the log is written
+    /// first, so on open anything past this offset is replayed (see [`log`]).
+    #[serde(default)]
+    pub log_len: u64,
 }
 
 impl State {
@@ -113,6 +124,11 @@ pub struct Committed {
 pub struct Store {
     db: sled::Db,
     path: PathBuf,
+    log: log::Log,
+    /// weft's own advisory lock on the workspace, held for the life of the store.
+    _lock: std::fs::File,
+    /// Things the open repaired that the user should hear about (one line each).
+    notices: Vec<String>,
     trees: Vec<sled::Tree>,
     state: State,
     user: String,
@@ -170,8 +186,10 @@ impl Store {
         self.state.total() == 0 && self.state.seq == 0
     }
 
-    /// Writes one operation: records, index deltas, journal entries and counters in one
-    /// transaction, then flushes. Nothing is written when it fails.
+    /// Writes one operation: journal log first (synced), then records, index deltas,
+    /// journal entries and counters in one transaction, then flushes. Nothing is written
+    /// when it fails before the log append; a failure after it is repaired from the log
+    /// at the next open.
     pub(crate) fn commit(
         &mut self,
         op: &str,
@@ -182,17 +200,73 @@ impl Store {
         if changes.is_empty() {
             return Ok(Committed::default());
         }
+        let group = self.state.seq;
+        let time = self.now();
+        for c in &changes {
+            let id = c.id();
+            if id.num >= MAX_ID {
+                return Err(StoreError::invalid(format!(
+                    "{id}: the id counter for {} is exhausted",
+                    id.kind.plural()
+                )));
+            }
+            // No write ever replaces a record it did not read first.
+            let stored = self
+                .tree(id.kind)
+                .contains_key(id.num.to_be_bytes())
+                .map_err(|e| self.db_err(e))?;
+            if stored != c.before.is_some() {
+                return Err(StoreError::invalid(if stored {
+                    format!("{id} already exists: ids are never reused")
+                } else {
+                    format!("{id} no longer exists")
+                }));
+            }
+        }
+        let entries: Vec<JournalEntry> = changes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| JournalEntry {
+                seq: group + i as u64,
+                group,
+                time,
+                user: self.user.clone(),
+                op: op.to_string(),
+                id: c.id(),
+                before: c.before.as_ref().map(Record::to_json),
+                after: c.after.as_ref().map(Record::to_json),
+                undoes,
+            })
+            .collect();
+        let (batches, mut state) = self.stage(&changes, &entries)?;
+        let at = self.log.len()?;
+        self.log.append(&log::operation_lines(&entries))?;
+        state.log_len = self.log.len()?;
+        if let Err(e) = self.write_state(&batches, state) {
+            // Not acknowledged: take it out of the log too, so no later open replays it.
+            let _ = self.log.truncate(at);
+            return Err(e);
+        }
+        Ok(Committed {
+            group,
+            ids: changes.iter().map(Change::id).collect(),
+        })
+    }
+
+    /// The batches (one per tree) and counters that writing `changes` with their journal
+    /// `entries` gives. Pure over the current counters: nothing is written.
+    fn stage(
+        &self,
+        changes: &[Change],
+        entries: &[JournalEntry],
+    ) -> Result<(Vec<sled::Batch>, State)> {
         let mut state = self.state.clone();
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
-        let group = state.seq;
-        let time = self.now();
-        let mut ids = Vec::with_capacity(changes.len());
-        for change in &changes {
+        for (change, entry) in changes.iter().zip(entries) {
             let id = change.id();
-            ids.push(id);
             let next = state.next.entry(id.kind.letter()).or_insert(1);
-            *next = (*next).max(id.num + 1);
+            *next = (*next).max(id.num.saturating_add(1));
             let slot = kind_slot(id.kind);
             match &change.after {
                 Some(rec) => batches[slot].insert(&id.num.to_be_bytes(), rec.to_bytes()),
@@ -224,26 +298,21 @@ impl Store {
             if let Some(a) = &change.after {
                 state.account(a, 1);
             }
-            let entry = JournalEntry {
-                seq: state.seq,
-                group,
-                time,
-                user: self.user.clone(),
-                op: op.to_string(),
-                id,
-                before: change.before.as_ref().map(Record::to_json),
-                after: change.after.as_ref().map(Record::to_json),
-                undoes,
-            };
-            batches[JOURNAL].insert(&state.seq.to_be_bytes(), entry.to_bytes());
-            state.seq += 1;
+            batches[JOURNAL].insert(&entry.seq.to_be_bytes(), entry.to_bytes());
+            state.seq = entry.seq + 1;
         }
+        Ok((batches, state))
+    }
+
+    /// Writes `batches` with the counters `state` atomically, flushes, and adopts them.
+    fn write_state(&mut self, batches: &[sled::Batch], state: State) -> Result<()> {
+        let mut batches = batches.to_vec();
         let state_bytes =
             serde_json::to_vec(&state).map_err(|e| StoreError::invalid(e.to_string()))?;
         batches[META].insert(STATE_KEY, state_bytes);
         self.apply(&batches)?;
         self.state = state;
-        Ok(Committed { group, ids })
+        Ok(())
     }
 
     /// Applies one batch per tree atomically and flushes.
@@ -269,14 +338,21 @@ impl Store {
         Ok(())
     }
 
+    /// What opening the workspace repaired, one line each, for the user to hear.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
     /// Turns the flush after every operation off for bulk generation (benchmarks and the
     /// synthetic-workspace generator). Interactive and command-line use never do this.
     pub fn set_sync(&mut self, on: bool) {
         self.sync = on;
+        self.log.sync = on;
     }
 
-    /// Flushes everything written so far to disk.
+    /// Flushes everything written so far to disk, the journal log first.
     pub fn flush(&self) -> Result<()> {
+        self.log.sync_data()?;
         self.db.flush().map_err(|e| self.db_err(e))?;
         Ok(())
     }

@@ -3,7 +3,7 @@
 
 use super::{Result, State, Store, StoreError, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -42,12 +42,21 @@ fn io_err(path: &Path, source: std::io::Error) -> StoreError {
     }
 }
 
+/// The file weft locks (advisory `flock`) before it touches the database.
+pub const LOCK_FILE: &str = "lock";
+
+/// How long opening the database may take before weft calls it damaged.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The name of the thread that opens sled, whose panics are reported, not printed.
+const OPEN_THREAD: &str = "weft-open-db";
+
 /// True when `dir` already holds a sled database.
 fn holds_db(dir: &Path) -> bool {
-    dir.join("conf").is_file() && dir.join("db").is_file()
+    dir.join("db").is_file()
 }
 
-/// Creates `dir` (and missing parents) owner-only.
+/// Creates `dir` (and missing parents) and makes it owner-only, also when it existed.
 fn make_private_dir(dir: &Path) -> Result<()> {
     if !dir.exists() {
         fs::DirBuilder::new()
@@ -70,18 +79,116 @@ fn restrict_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn is_lock_error(e: &sled::Error) -> bool {
-    match e {
-        sled::Error::Io(io) => {
-            io.kind() == std::io::ErrorKind::Other || io.to_string().contains("lock")
+/// Takes weft's own exclusive lock on the workspace in `dir`, waiting up to `wait` for
+/// another weft to let go. The lock lasts as long as the returned file is open.
+pub(super) fn take_lock(dir: &Path, wait: Duration) -> Result<fs::File> {
+    use rustix::fs::{flock, FlockOperation};
+    let path = dir.join(LOCK_FILE);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| io_err(&path, e))?;
+    let started = Instant::now();
+    loop {
+        match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => return Ok(file),
+            Err(rustix::io::Errno::WOULDBLOCK) | Err(rustix::io::Errno::INTR) => {
+                if started.elapsed() >= wait {
+                    return Err(StoreError::Locked(dir.to_path_buf()));
+                }
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            Err(e) => return Err(io_err(&path, e.into())),
         }
-        _ => false,
     }
 }
 
+/// Removes what a killed sled snapshot write leaves behind (`snap.<lsn>.generating`),
+/// which sled would otherwise read as its newest snapshot and fail on.
+fn remove_stale_snapshots(dir: &Path) -> Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir).map_err(|e| io_err(dir, e))?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let p = entry.path();
+            fs::remove_file(&p).map_err(|e| io_err(&p, e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Keeps panics of the thread that opens sled off the terminal: they are reported as a
+/// one-line error instead. Every other thread's panic goes to the hook that was there.
+fn quiet_open_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(OPEN_THREAD) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// Opens sled on its own thread, so that a damaged database that panics or hangs inside
+/// sled becomes a one-line error naming `weft recover`.
+fn open_sled(config: sled::Config, dir: &Path) -> Result<sled::Db> {
+    quiet_open_panics();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name(OPEN_THREAD.into())
+        .spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
+            let _ = tx.send(r.map_err(|p| panic_text(p.as_ref())));
+        })
+        .map_err(|e| io_err(dir, e))?;
+    let damaged = |reason: String| StoreError::Damaged {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    match rx.recv_timeout(OPEN_TIMEOUT) {
+        Ok(Ok(Ok(db))) => Ok(db),
+        Ok(Ok(Err(sled::Error::Io(e)))) if e.raw_os_error() == Some(28) => {
+            Err(StoreError::DiskFull(dir.to_path_buf()))
+        }
+        Ok(Ok(Err(e))) if is_lock_error(&e) => Err(StoreError::Locked(dir.to_path_buf())),
+        Ok(Ok(Err(e @ sled::Error::Io(_)))) => Err(StoreError::Db {
+            path: dir.to_path_buf(),
+            source: e,
+        }),
+        Ok(Ok(Err(e))) => Err(damaged(format!("the database reports {e}"))),
+        Ok(Err(panic)) => Err(damaged(format!("the database failed on open ({panic})"))),
+        Err(_) => Err(damaged(format!(
+            "the database did not open within {} s",
+            OPEN_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+/// sled's own file lock, held by a process that does not take weft's (an older weft).
+fn is_lock_error(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if io.to_string().contains("lock"))
+}
+
 impl Store {
-    /// Opens the workspace in `dir`, creating it when asked. A workspace held by another
-    /// process is waited for up to `opts.wait`, then refused with [`StoreError::Locked`].
+    /// Opens the workspace in `dir`, creating it when asked. weft's own lock is taken
+    /// first (a workspace held by another weft is waited for up to `opts.wait`, then
+    /// refused with [`StoreError::Locked`]); then what a killed snapshot write left is
+    /// cleared, sled is opened, and the journal log is brought level with the database.
     pub fn open(dir: &Path, opts: &OpenOptions) -> Result<Store> {
         if dir.exists() && !dir.is_dir() {
             return Err(StoreError::NotWorkspace(
@@ -90,7 +197,14 @@ impl Store {
             ));
         }
         let existed = holds_db(dir);
+        let damaged = |reason: &str| StoreError::Damaged {
+            path: dir.to_path_buf(),
+            reason: reason.into(),
+        };
         if !existed {
+            if dir.join(super::log::LOG_FILE).is_file() {
+                return Err(damaged("its database file (db) is missing"));
+            }
             if !opts.create {
                 return Err(StoreError::Missing(dir.to_path_buf()));
             }
@@ -106,32 +220,26 @@ impl Store {
                     ));
                 }
             }
-            make_private_dir(dir)?;
+        }
+        make_private_dir(dir)?;
+        let lock = take_lock(dir, opts.wait)?;
+        if existed && !dir.join("conf").is_file() {
+            return Err(damaged("its sled configuration file (conf) is missing"));
+        }
+        let mut notices = Vec::new();
+        let stale = remove_stale_snapshots(dir)?;
+        if stale > 0 {
+            notices.push(format!(
+                "removed {stale} unfinished database snapshot{} left by an interrupted weft",
+                if stale == 1 { "" } else { "s" }
+            ));
         }
         let cache = if opts.cache_bytes == 0 {
             64 << 20
         } else {
             opts.cache_bytes
         };
-        let config = sled::Config::new().path(dir).cache_capacity(cache);
-        let started = Instant::now();
-        let db = loop {
-            match config.open() {
-                Ok(db) => break db,
-                Err(e) if is_lock_error(&e) => {
-                    if started.elapsed() >= opts.wait {
-                        return Err(StoreError::Locked(dir.to_path_buf()));
-                    }
-                    std::thread::sleep(Duration::from_millis(25));
-                }
-                Err(e) => {
-                    return Err(StoreError::Db {
-                        path: dir.to_path_buf(),
-                        source: e,
-                    })
-                }
-            }
-        };
+        let db = open_sled(sled::Config::new().path(dir).cache_capacity(cache), dir)?;
         let db_err = |source| StoreError::Db {
             path: dir.to_path_buf(),
             source,
@@ -150,10 +258,10 @@ impl Store {
                     });
                 }
             }
-            None if existed && !db.is_empty() => {
+            None if existed && (!db.is_empty() || db.tree_names().len() > 1) => {
                 return Err(StoreError::NotWorkspace(
                     dir.to_path_buf(),
-                    "it holds a database without a weft schema".into(),
+                    "it holds a database without a weft schema version".into(),
                 ));
             }
             None => {
@@ -175,16 +283,22 @@ impl Store {
             })?,
             None => State::default(),
         };
+        let log = super::log::Log::open(dir)?;
         restrict_files(dir)?;
-        Ok(Store {
+        let mut store = Store {
             db,
             path: dir.to_path_buf(),
+            log,
+            _lock: lock,
+            notices,
             trees,
             state,
             user: current_user(),
             clock: None,
             sync: true,
-        })
+        };
+        store.reconcile_log()?;
+        Ok(store)
     }
 
     /// Writes a raw schema version (tests use it to simulate a newer weft).
@@ -198,16 +312,11 @@ impl Store {
     }
 }
 
-/// The operating-system user, written as `by`.
+/// The operating-system user, written as `by`: the login name of the process's uid,
+/// not an environment variable anyone can set.
 pub fn current_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| {
-            let uid = rustix::process::getuid().as_raw();
-            user_from_passwd(uid).unwrap_or_else(|| format!("uid{uid}"))
-        })
+    let uid = rustix::process::getuid().as_raw();
+    user_from_passwd(uid).unwrap_or_else(|| format!("uid{uid}"))
 }
 
 /// The login name of `uid` from /etc/passwd, when it is there.

@@ -1,0 +1,366 @@
+//! The journal log: a plain append-only file of JSON lines beside the database, written
+//! and synced (`fdatasync`) before sled sees a change, so that it alone can rebuild the
+//! workspace.
+//!
+//! Each line is one JSON object with a single key naming its kind:
+//!
+//! - `{"entry": {...}}` one journal entry, the same fields as the journal tree
+//!   ([`JournalEntry`]), plus `"last": true` on the final entry of its operation. An
+//!   operation whose last entry is missing was never acknowledged and is dropped.
+//! - `{"import": {"records": R, "entries": J}}` starts an import; it is followed by `J`
+//!   `entry` lines (the imported journal, kept but not replayed: the records stand for
+//!   its result), `R` `record` lines (each record as exported), and closed by
+//! - `{"imported": {"next": {...}, "seq": S}}`: the import's id counters and journal
+//!   length. An import without its closing line was never acknowledged.
+//!
+//! Lines are written in sequence order with serde's field order, so the same history
+//! always gives the same bytes: the log can be compared, exchanged and merged later.
+
+use super::{JournalEntry, Result, StoreError};
+use crate::model::{Id, Record};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// The file name of the journal log inside a workspace.
+pub const LOG_FILE: &str = "journal.log";
+
+/// A journal entry as a log line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryLine {
+    #[serde(flatten)]
+    pub entry: JournalEntry,
+    /// True on the final entry of an operation.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub last: bool,
+}
+
+/// The start of an import block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStart {
+    pub records: u64,
+    pub entries: u64,
+}
+
+/// The end of an import block: the counters the import set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportEnd {
+    pub next: BTreeMap<char, u64>,
+    pub seq: u64,
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Line {
+    Entry(EntryLine),
+    Import(ImportStart),
+    Record(serde_json::Value),
+    Imported(ImportEnd),
+}
+
+impl Line {
+    fn encode(&self, out: &mut Vec<u8>) {
+        // Serialising plain data to a Vec cannot fail.
+        if serde_json::to_writer(&mut *out, self).is_ok() {
+            out.push(b'\n');
+        }
+    }
+}
+
+/// Log lines for one committed operation, in order, the last one marked.
+pub fn operation_lines(entries: &[JournalEntry]) -> Vec<Line> {
+    let n = entries.len();
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            Line::Entry(EntryLine {
+                entry: e.clone(),
+                last: i + 1 == n,
+            })
+        })
+        .collect()
+}
+
+/// Log lines for an import of `records` with `journal`, setting the counters.
+pub fn import_lines(
+    records: &[Record],
+    journal: &[JournalEntry],
+    next: &BTreeMap<char, u64>,
+    seq: u64,
+) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(records.len() + journal.len() + 2);
+    lines.push(Line::Import(ImportStart {
+        records: records.len() as u64,
+        entries: journal.len() as u64,
+    }));
+    lines.extend(journal.iter().map(|e| {
+        Line::Entry(EntryLine {
+            entry: e.clone(),
+            last: false,
+        })
+    }));
+    lines.extend(records.iter().map(|r| Line::Record(r.to_json())));
+    lines.push(Line::Imported(ImportEnd {
+        next: next.clone(),
+        seq,
+    }));
+    lines
+}
+
+/// One acknowledged unit of the log, ready to apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// The entries of one operation, oldest first.
+    Group(Vec<JournalEntry>),
+    /// A whole import: the records it loaded, its journal and counters.
+    Import {
+        records: Vec<Record>,
+        journal: Vec<JournalEntry>,
+        next: BTreeMap<char, u64>,
+        seq: u64,
+    },
+}
+
+impl Op {
+    /// The journal sequence number after this operation.
+    pub fn end_seq(&self) -> u64 {
+        match self {
+            Op::Group(g) => g.last().map_or(0, |e| e.seq + 1),
+            Op::Import { seq, .. } => *seq,
+        }
+    }
+}
+
+/// The open log of a workspace, appended to by every commit.
+#[derive(Debug)]
+pub struct Log {
+    file: File,
+    path: PathBuf,
+    /// Sync after every append (off only for bulk generation).
+    pub sync: bool,
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Log {
+    /// Opens (creating, owner-only) the log in `dir` for appending.
+    pub fn open(dir: &Path) -> Result<Log> {
+        let path = dir.join(LOG_FILE);
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| io_err(&path, e))?;
+        Ok(Log {
+            file,
+            path,
+            sync: true,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends `lines` in one write and, unless syncing is off, waits until they are on
+    /// the disk (`fdatasync`), so they survive a power cut.
+    pub fn append(&mut self, lines: &[Line]) -> Result<()> {
+        let mut buf = Vec::with_capacity(256 * lines.len());
+        for l in lines {
+            l.encode(&mut buf);
+        }
+        self.file
+            .write_all(&buf)
+            .map_err(|e| io_err(&self.path, e))?;
+        if self.sync {
+            self.sync_data()?;
+        }
+        Ok(())
+    }
+
+    pub fn sync_data(&self) -> Result<()> {
+        self.file.sync_data().map_err(|e| io_err(&self.path, e))
+    }
+
+    /// Cuts the log back to `len` bytes (an unacknowledged tail) and syncs.
+    pub fn truncate(&mut self, len: u64) -> Result<()> {
+        self.file.set_len(len).map_err(|e| io_err(&self.path, e))?;
+        self.sync_data()
+    }
+
+    pub fn len(&self) -> Result<u64> {
+        Ok(self
+            .file
+            .metadata()
+            .map_err(|e| io_err(&self.path, e))?
+            .len())
+    }
+}
+
+/// Where the acknowledged part of a log ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tail {
+    /// The journal sequence number after the last acknowledged operation.
+    pub seq: u64,
+    /// The length in bytes of the acknowledged part; anything after it is a torn write.
+    pub clean_len: u64,
+    /// Complete lines after the acknowledged part (a torn operation), dropped on repair.
+    pub torn_lines: u64,
+}
+
+/// The length of the log in `dir` (0 when there is none).
+pub fn file_len(dir: &Path) -> Result<u64> {
+    let path = dir.join(LOG_FILE);
+    match std::fs::metadata(&path) {
+        Ok(m) => Ok(m.len()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(io_err(&path, e)),
+    }
+}
+
+/// Reads the log's acknowledged operations from byte `offset` (where an operation
+/// starts, with journal sequence `seq`), calling `each` with every operation and the
+/// byte offset just after it. Returns where the acknowledged part ends. A line that
+/// cannot be read followed by readable lines is damage, not a torn write, and is refused
+/// with its line number (counted from `offset`).
+pub fn replay(
+    path: &Path,
+    offset: u64,
+    seq: u64,
+    mut each: impl FnMut(Op, u64) -> Result<()>,
+) -> Result<Tail> {
+    let mut out = Tail {
+        seq,
+        clean_len: offset,
+        torn_lines: 0,
+    };
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io_err(path, e)),
+    };
+    file.seek(SeekFrom::Start(offset))
+        .map_err(|e| io_err(path, e))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut buf = Vec::new();
+    let mut at = offset;
+    let mut line_no = 0u64;
+    let mut group: Vec<JournalEntry> = Vec::new();
+    let mut import: Option<(ImportStart, Vec<JournalEntry>, Vec<Record>)> = None;
+    let mut pending = 0u64;
+    let mut bad: Option<(u64, String)> = None;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| io_err(path, e))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        at += n as u64;
+        if buf.last() != Some(&b'\n') {
+            pending += 1;
+            break; // a torn final line
+        }
+        if let Some((l, why)) = bad.take() {
+            return Err(damaged(path, l, why));
+        }
+        let line: Line = match serde_json::from_slice(&buf[..buf.len() - 1]) {
+            Ok(l) => l,
+            Err(e) => {
+                bad = Some((line_no, e.to_string()));
+                pending += 1;
+                continue;
+            }
+        };
+        pending += 1;
+        match line {
+            Line::Entry(e) => match &mut import {
+                Some((_, journal, _)) => journal.push(e.entry),
+                None => {
+                    let expected = out.seq + group.len() as u64;
+                    if e.entry.seq != expected {
+                        return Err(damaged(
+                            path,
+                            line_no,
+                            format!("entry {} where {expected} was expected", e.entry.seq),
+                        ));
+                    }
+                    let last = e.last;
+                    group.push(e.entry);
+                    if last {
+                        let g = std::mem::take(&mut group);
+                        out.seq += g.len() as u64;
+                        each(Op::Group(g), at)?;
+                        out.clean_len = at;
+                        pending = 0;
+                    }
+                }
+            },
+            Line::Import(start) => {
+                if import.is_some() || !group.is_empty() {
+                    return Err(damaged(path, line_no, "an import inside an operation"));
+                }
+                import = Some((start, Vec::new(), Vec::new()));
+            }
+            Line::Record(v) => {
+                let Some((_, _, records)) = &mut import else {
+                    return Err(damaged(path, line_no, "a record outside an import"));
+                };
+                let id = v
+                    .get("id")
+                    .and_then(|i| i.as_str())
+                    .and_then(|s| s.parse::<Id>().ok())
+                    .ok_or_else(|| damaged(path, line_no, "a record without an id"))?;
+                let rec = Record::from_json(id.kind, v)
+                    .map_err(|e| damaged(path, line_no, format!("{id}: {e}")))?;
+                records.push(rec);
+            }
+            Line::Imported(end) => {
+                let Some((start, journal, records)) = import.take() else {
+                    return Err(damaged(path, line_no, "an import end without its start"));
+                };
+                if journal.len() as u64 != start.entries || records.len() as u64 != start.records {
+                    return Err(damaged(path, line_no, "an import with missing lines"));
+                }
+                out.seq = end.seq;
+                each(
+                    Op::Import {
+                        records,
+                        journal,
+                        next: end.next,
+                        seq: end.seq,
+                    },
+                    at,
+                )?;
+                out.clean_len = at;
+                pending = 0;
+            }
+        }
+    }
+    out.torn_lines = pending;
+    Ok(out)
+}
+
+fn damaged(path: &Path, line: u64, why: impl std::fmt::Display) -> StoreError {
+    StoreError::invalid(format!(
+        "journal log {} is damaged at line {line}: {why}",
+        path.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests;

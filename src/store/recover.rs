@@ -1,0 +1,245 @@
+//! Keeping the database level with the journal log, and rebuilding a workspace from the
+//! log alone (`weft recover`).
+//!
+//! The log is written and synced before sled sees a change, and the database's counters
+//! record how many bytes of the log it has applied (`State::log_len`). So at open:
+//! - log and database agree: nothing to do (the common case costs one `stat`);
+//! - the log is ahead (a kill or power cut between the two writes): the operations past
+//!   the database's offset are replayed, and a torn, unacknowledged tail is cut off;
+//! - there is no log yet (a workspace from before the log existed): it is written from
+//!   the database once;
+//! - the log is behind or unreadable while the database opened fine: it is kept aside
+//!   and written afresh from the database, and the user is told.
+
+use super::bulk::Dump;
+use super::log::{self, Op, LOG_FILE};
+use super::open::take_lock;
+use super::{Change, OpenOptions, Result, Store, StoreError};
+use crate::model::Kind;
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+/// What `weft recover` rebuilt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recovered {
+    pub records: u64,
+    pub journal: u64,
+    /// Lines of an operation that was never acknowledged, left out.
+    pub dropped_lines: u64,
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Store {
+    /// Brings the database and the journal log level (see the module notes).
+    pub(super) fn reconcile_log(&mut self) -> Result<()> {
+        let len = log::file_len(&self.path)?;
+        let applied = self.state.log_len;
+        if len == applied && !(len == 0 && !self.is_empty()) {
+            return Ok(());
+        }
+        if len == 0 {
+            return self.rewrite_log_from_db();
+        }
+        if len > applied && (applied > 0 || self.is_empty()) {
+            match self.replay_log_from(applied) {
+                Ok(dropped) => {
+                    if dropped > 0 {
+                        self.notices.push(format!(
+                            "dropped an unfinished change ({dropped} journal log line{}) left by an interrupted weft; nothing acknowledged was lost",
+                            if dropped == 1 { "" } else { "s" }
+                        ));
+                    }
+                    return Ok(());
+                }
+                Err(e) => self.notices.push(format!("{e}")),
+            }
+        } else {
+            self.notices.push(format!(
+                "journal log {} is behind the database",
+                self.log.path().display()
+            ));
+        }
+        let aside = self.set_log_aside()?;
+        self.notices.push(format!(
+            "kept the old journal log as {} and wrote it afresh from the database",
+            aside.display()
+        ));
+        self.rewrite_log_from_db()
+    }
+
+    /// Applies every acknowledged operation of the log after byte `offset` to the
+    /// database, then cuts off a torn tail. Returns how many lines were cut.
+    fn replay_log_from(&mut self, offset: u64) -> Result<u64> {
+        let path = self.log.path().to_path_buf();
+        let sync = self.sync;
+        self.sync = false;
+        let result = log::replay(&path, offset, self.state.seq, |op, end| {
+            self.apply_op(op, end)
+        });
+        self.sync = sync;
+        let tail = result?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        if self.log.len()? > tail.clean_len {
+            self.log.truncate(tail.clean_len)?;
+        }
+        Ok(tail.torn_lines)
+    }
+
+    /// Writes one operation read from the log, recording that the log is applied up to
+    /// byte `end`.
+    fn apply_op(&mut self, op: Op, end: u64) -> Result<()> {
+        let (batches, mut state) = match op {
+            Op::Group(entries) => {
+                let mut changes = Vec::with_capacity(entries.len());
+                for e in &entries {
+                    changes.push(Change {
+                        before: e.record(&e.before)?,
+                        after: e.record(&e.after)?,
+                    });
+                }
+                self.stage(&changes, &entries)?
+            }
+            Op::Import {
+                records,
+                journal,
+                next,
+                seq,
+            } => {
+                if !self.is_empty() {
+                    return Err(StoreError::invalid(
+                        "the journal log holds an import into a workspace that was not empty",
+                    ));
+                }
+                let dump = Dump {
+                    next,
+                    seq,
+                    records,
+                    journal,
+                };
+                dump.validate()?;
+                self.stage_dump(&dump)
+            }
+        };
+        state.log_len = end;
+        self.write_state(&batches, state)
+    }
+
+    /// Renames the current log out of the way and opens a fresh one.
+    fn set_log_aside(&mut self) -> Result<std::path::PathBuf> {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
+        let aside = self.path.join(format!("{LOG_FILE}.damaged-{stamp}"));
+        fs::rename(self.log.path(), &aside).map_err(|e| io_err(&aside, e))?;
+        self.log = log::Log::open(&self.path)?;
+        Ok(aside)
+    }
+
+    /// Writes the whole log from the database (as one import block: every record, the
+    /// journal and the counters), atomically, and records it as applied.
+    fn rewrite_log_from_db(&mut self) -> Result<()> {
+        let mut records = Vec::with_capacity(self.state.total() as usize);
+        for kind in Kind::ALL {
+            records.extend(self.all_records(kind)?);
+        }
+        let journal = self.log_forward().collect::<Result<Vec<_>>>()?;
+        let lines = log::import_lines(&records, &journal, &self.state.next, self.state.seq);
+        let tmp = self.path.join(format!("{LOG_FILE}.new"));
+        let mut buf = Vec::new();
+        for l in &lines {
+            serde_json::to_writer(&mut buf, l).map_err(|e| StoreError::invalid(e.to_string()))?;
+            buf.push(b'\n');
+        }
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| io_err(&tmp, e))?;
+        f.write_all(&buf)
+            .and_then(|_| f.sync_all())
+            .map_err(|e| io_err(&tmp, e))?;
+        fs::rename(&tmp, self.path.join(LOG_FILE)).map_err(|e| io_err(&tmp, e))?;
+        self.log = log::Log::open(&self.path)?;
+        let mut state = self.state.clone();
+        state.log_len = buf.len() as u64;
+        self.write_state(&[], state)?;
+        self.flush()
+    }
+
+    /// Rebuilds the workspace in `from` into the new directory `to` from the journal log
+    /// alone, without opening `from`'s database (which may be damaged beyond opening).
+    /// `to` must not exist or be empty. The result is checked before it is reported.
+    pub fn recover(from: &Path, to: &Path, wait: Duration) -> Result<Recovered> {
+        let source = from.join(LOG_FILE);
+        if !from.is_dir() {
+            return Err(StoreError::Missing(from.to_path_buf()));
+        }
+        let _lock = take_lock(from, wait)?;
+        let len = log::file_len(from)?;
+        if len == 0 {
+            return Err(StoreError::invalid(format!(
+                "{} has no journal log ({LOG_FILE}) to rebuild from",
+                from.display()
+            )));
+        }
+        if fs::canonicalize(from).ok() == fs::canonicalize(to).ok() {
+            return Err(StoreError::invalid(format!(
+                "{}: recover into a new directory, not the damaged workspace itself",
+                to.display()
+            )));
+        }
+        // Read the whole log once first: damage is refused before anything is made.
+        let tail = log::replay(&source, 0, 0, |_, _| Ok(()))?;
+        if tail.clean_len == 0 {
+            return Err(StoreError::invalid(format!(
+                "journal log {} holds no finished change",
+                source.display()
+            )));
+        }
+        let create = OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        };
+        drop(Store::open(to, &create)?);
+        let target = to.join(LOG_FILE);
+        copy_prefix(&source, &target, tail.clean_len)?;
+        let store = Store::open(to, &OpenOptions::default())?;
+        let problems = store.check()?;
+        if let Some(p) = problems.first() {
+            return Err(StoreError::invalid(format!(
+                "the workspace rebuilt in {} fails its check ({} problems; first: {p})",
+                to.display(),
+                problems.len()
+            )));
+        }
+        Ok(Recovered {
+            records: store.state.total(),
+            journal: store.state.seq,
+            dropped_lines: tail.torn_lines,
+        })
+    }
+}
+
+/// Copies the first `len` bytes of `from` to `to` (owner-only) and syncs it.
+fn copy_prefix(from: &Path, to: &Path, len: u64) -> Result<()> {
+    use std::io::Read;
+    let src = fs::File::open(from).map_err(|e| io_err(from, e))?;
+    let mut dst = fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(to)
+        .map_err(|e| io_err(to, e))?;
+    std::io::copy(&mut src.take(len), &mut dst).map_err(|e| io_err(to, e))?;
+    dst.sync_all().map_err(|e| io_err(to, e))
+}
