@@ -170,7 +170,7 @@ fn check_record(rec: &Record, all: &HashMap<Id, &Record>) -> Result<()> {
 }
 
 /// Refuses a parent chain that loops (Q1 under Q2 under Q1).
-fn check_question_tree(all: &HashMap<Id, &Record>) -> Result<()> {
+pub(super) fn check_question_tree(all: &HashMap<Id, &Record>) -> Result<()> {
     let parent = |id: Id| match all.get(&id) {
         Some(Record::Question(q)) => q.parent,
         _ => None,

@@ -307,6 +307,7 @@ impl Store {
     /// Writes `batches` with the counters `state` atomically, flushes, and adopts them.
     fn write_state(&mut self, batches: &[sled::Batch], state: State) -> Result<()> {
         let mut batches = batches.to_vec();
+        batches.resize_with(TREE_NAMES.len(), Default::default);
         let state_bytes =
             serde_json::to_vec(&state).map_err(|e| StoreError::invalid(e.to_string()))?;
         batches[META].insert(STATE_KEY, state_bytes);
