@@ -37,6 +37,21 @@ fn benches(c: &mut Criterion) {
                 .expect("add")
         })
     });
+    // The same write without the journal log's fdatasync (sled's flush only): the
+    // difference is what power-cut durability costs per change.
+    store.set_log_sync(false);
+    g.bench_function("add_note_flushed_no_log_fdatasync", |b| {
+        b.iter(|| {
+            store
+                .add_note(NewNote {
+                    text: "Bench note mentioning E7\nbody".into(),
+                    when: Some("2023-05-04".parse().expect("when")),
+                    ..NewNote::default()
+                })
+                .expect("add")
+        })
+    });
+    store.set_log_sync(true);
     let mut n = 0u64;
     g.bench_function("add_link_flushed", |b| {
         b.iter(|| {

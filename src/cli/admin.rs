@@ -93,7 +93,8 @@ pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
             "the interface needs a terminal; see `weft --help` for the commands",
         ));
     }
-    crate::app::run::run(store, keymap, None).map_err(Failure::new)
+    let repaired = store.notices().first().cloned();
+    crate::app::run::run(store, keymap, repaired).map_err(Failure::new)
 }
 
 pub fn keymap(cmd: KeymapCommand) -> CliResult {

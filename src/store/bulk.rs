@@ -256,7 +256,7 @@ impl Store {
         }
         dump.validate()?;
         let (batches, mut state) = self.stage_dump(dump);
-        let at = self.log.len()?;
+        let at = self.log.size()?;
         self.log.append(&super::log::import_lines(
             &dump.records,
             &dump.journal,
@@ -266,7 +266,7 @@ impl Store {
         // An import is acknowledged to the user: durable even when per-operation syncing
         // is off (`set_sync(false)`).
         self.log.sync_data()?;
-        state.log_len = self.log.len()?;
+        state.log_len = self.log.size()?;
         if let Err(e) = self.write_state(&batches, state) {
             let _ = self.log.truncate(at);
             return Err(e);

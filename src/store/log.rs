@@ -200,7 +200,8 @@ impl Log {
         self.sync_data()
     }
 
-    pub fn len(&self) -> Result<u64> {
+    /// The log's length in bytes.
+    pub fn size(&self) -> Result<u64> {
         Ok(self
             .file
             .metadata()

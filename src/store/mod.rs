@@ -239,9 +239,9 @@ impl Store {
             })
             .collect();
         let (batches, mut state) = self.stage(&changes, &entries)?;
-        let at = self.log.len()?;
+        let at = self.log.size()?;
         self.log.append(&log::operation_lines(&entries))?;
-        state.log_len = self.log.len()?;
+        state.log_len = self.log.size()?;
         if let Err(e) = self.write_state(&batches, state) {
             // Not acknowledged: take it out of the log too, so no later open replays it.
             let _ = self.log.truncate(at);
@@ -348,6 +348,13 @@ impl Store {
     /// synthetic-workspace generator). Interactive and command-line use never do this.
     pub fn set_sync(&mut self, on: bool) {
         self.sync = on;
+        self.log.sync = on;
+    }
+
+    /// Turns only the journal log's `fdatasync` off (benchmarks measure what it costs);
+    /// sled's flush stays as `set_sync` left it.
+    #[doc(hidden)]
+    pub fn set_log_sync(&mut self, on: bool) {
         self.log.sync = on;
     }
 

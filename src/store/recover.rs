@@ -43,7 +43,7 @@ impl Store {
     pub(super) fn reconcile_log(&mut self) -> Result<()> {
         let len = log::file_len(&self.path)?;
         let applied = self.state.log_len;
-        if len == applied && !(len == 0 && !self.is_empty()) {
+        if len == applied && (len != 0 || self.is_empty()) {
             return Ok(());
         }
         if len == 0 {
@@ -88,7 +88,7 @@ impl Store {
         self.sync = sync;
         let tail = result?;
         self.db.flush().map_err(|e| self.db_err(e))?;
-        if self.log.len()? > tail.clean_len {
+        if self.log.size()? > tail.clean_len {
             self.log.truncate(tail.clean_len)?;
         }
         Ok(tail.torn_lines)

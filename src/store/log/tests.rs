@@ -128,7 +128,7 @@ fn an_import_block_replays_only_when_closed() {
             "status": "open", "priority": 2, "kind": "situation"}),
     )
     .unwrap();
-    let lines = import_lines(&[rec.clone()], &[entry(0, 0, "N1")], &next, 1);
+    let lines = import_lines(std::slice::from_ref(&rec), &[entry(0, 0, "N1")], &next, 1);
     let full = write(dir.path(), &lines);
     let mut ops = Vec::new();
     replay(&dir.path().join(LOG_FILE), 0, 0, |op, _| {
