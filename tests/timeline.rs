@@ -670,7 +670,7 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
         .iter()
         .position(|r| matches!(r, Row::Quiet(_)))
         .unwrap();
-    let j = h.app.timeline.selected;
+    let j = h.app.timeline.cursor.selected;
     let keys = if i > j {
         "j ".repeat(i - j)
     } else {

@@ -356,3 +356,164 @@ fn finder_narrows_as_you_type_and_agrees_with_a_fresh_search() {
         h.screen()
     );
 }
+
+/// A question, a person, a dated note that mentions him (L1) and a dated link from the
+/// question to him (L2).
+fn one_of_each(s: &mut Store) {
+    use weft::model::EntityKind;
+    use weft::store::{NewEntity, NewLink, NewNote};
+    let q = s
+        .add_question(NewQuestion::new("Who runs the KING line?"))
+        .unwrap();
+    let e = s
+        .add_entity(NewEntity {
+            name: "Kyle Renshaw".into(),
+            kind: EntityKind::Person,
+            aliases: Vec::new(),
+            attributes: Default::default(),
+            tags: Vec::new(),
+        })
+        .unwrap();
+    s.add_note(NewNote {
+        text: "Seen at the yard\n[[Kyle Renshaw]] drove the van".into(),
+        when: Some("2024-03".parse().unwrap()),
+        ..NewNote::default()
+    })
+    .unwrap();
+    s.link(NewLink {
+        from: q,
+        to: e,
+        label: "concerns".into(),
+        confidence: None,
+        source: None,
+        when: Some("2024-05".parse().unwrap()),
+    })
+    .unwrap();
+}
+
+fn rid(s: &str) -> weft::model::Id {
+    s.parse().unwrap()
+}
+
+/// The title of the prompt, picker or editor on screen.
+fn overlay_title(h: &Harness) -> String {
+    use weft::app::overlay::Overlay;
+    match &h.app.overlay {
+        Some(Overlay::Prompt { title, .. })
+        | Some(Overlay::Pick { title, .. })
+        | Some(Overlay::Editor { title, .. }) => title.clone(),
+        Some(Overlay::Confirm { message, .. }) => message.clone(),
+        other => panic!("no titled overlay: {other:?}"),
+    }
+}
+
+/// In every pane: a way to select a record there, the record `e d # Q` act on, the one
+/// `L` and `T` show, and the one `l` links from.
+type Case = (
+    &'static str,
+    fn(&mut Harness),
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+fn record_key_cases() -> Vec<Case> {
+    vec![
+        (
+            "Backlog",
+            |h| {
+                h.press("1 g");
+            },
+            "Q1",
+            "Q1",
+            "Q1",
+        ),
+        (
+            "Timeline",
+            |h| h.app.show_in_timeline(rid("N1")),
+            "N1",
+            "N1",
+            "N1",
+        ),
+        // a Links row is a link seen from the centre: it leads to the far end
+        (
+            "Links",
+            |h| h.app.show_in_links(rid("L2")),
+            "L2",
+            "E1",
+            "Q1",
+        ),
+        (
+            "Entities",
+            |h| h.app.show_entity(rid("E1")),
+            "E1",
+            "E1",
+            "E1",
+        ),
+        ("Notes", |h| h.app.show_note(rid("N1")), "N1", "N1", "N1"),
+    ]
+}
+
+#[test]
+fn record_keys_work_the_same_in_every_pane() {
+    use weft::app::overlay::{FinderPurpose, Overlay};
+    use weft::app::timeline::Focus;
+    use weft::app::Pane;
+    let mut h = Harness::new(one_of_each);
+    for (pane, select, target, shown, from) in record_key_cases() {
+        let (target, shown, from) = (rid(target), rid(shown), rid(from));
+        let fresh = |h: &mut Harness| {
+            h.app.overlay = None;
+            select(h);
+            assert_eq!(h.app.pane.title(), pane);
+            assert_eq!(h.app.selected_record(), Some(target), "{pane}");
+        };
+        // # tags
+        fresh(&mut h);
+        h.press("#");
+        assert_eq!(overlay_title(&h), format!("Tags of {target}"), "{pane}");
+        // d asks before deleting
+        fresh(&mut h);
+        h.press("d");
+        assert!(
+            overlay_title(&h).starts_with(&format!("Delete {target}:")),
+            "{pane}: {}",
+            overlay_title(&h)
+        );
+        // e edits that record, whatever its kind
+        fresh(&mut h);
+        h.press("e");
+        assert!(
+            overlay_title(&h).contains(&target.to_string()),
+            "{pane}: {}",
+            overlay_title(&h)
+        );
+        // l links from it
+        fresh(&mut h);
+        h.press("l");
+        assert!(
+            matches!(h.app.overlay, Some(Overlay::Finder { purpose: FinderPurpose::LinkFrom(x), .. }) if x == from),
+            "{pane}: {:?}",
+            h.app.overlay
+        );
+        // L shows it in the Links pane
+        fresh(&mut h);
+        h.press("L");
+        assert_eq!(h.app.pane, Pane::Links, "{pane}");
+        assert_eq!(h.app.links.centre, Some(shown), "{pane}");
+        // T shows its timeline: an entity's or question's, or the item in place
+        fresh(&mut h);
+        h.press("T");
+        assert_eq!(h.app.pane, Pane::Timeline, "{pane}");
+        let t = &h.app.timeline;
+        let focused = matches!(t.focus, Some(Focus::Entity(x) | Focus::Question(x)) if x == shown);
+        assert!(
+            focused || t.selected_record() == Some(shown),
+            "{pane}: {:?} {:?}",
+            t.focus,
+            t.selected_record()
+        );
+    }
+    // nothing was changed by any of it
+    assert_eq!(h.app.store.state().total(), 5);
+}

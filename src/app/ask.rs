@@ -84,21 +84,6 @@ impl App {
         }
     }
 
-    /// Asks before deleting a record (and what cannot stand without it).
-    pub(crate) fn confirm_delete(&mut self, id: Id) {
-        let title = self
-            .store
-            .get(id)
-            .ok()
-            .flatten()
-            .map(|r| r.title())
-            .unwrap_or_default();
-        self.overlay = Some(Overlay::Confirm {
-            message: format!("Delete {id}: {title}\nIts links go too; u undoes it. Delete? y/n"),
-            flow: Flow::Delete(id),
-        });
-    }
-
     /// Prompts for a record's tags.
     pub(crate) fn edit_tags(&mut self, id: Id) {
         let tags = self

@@ -1,23 +1,14 @@
-//! The Links pane's keys: moving, walking and walking back, and what the record keys
-//! (`l`, `e`, `d`, `#`) do to the selected link.
+//! The Links pane's keys: walking and walking back, the path, and showing a record at
+//! the centre.
 
-use super::super::overlay::{FinderPurpose, Flow, Overlay};
+use super::super::overlay::FinderPurpose;
 use super::super::{App, Pane};
-use super::LinksState;
 use crate::commands::Command;
 use crate::model::{Id, Record};
-use crate::store::Direction;
 
 impl App {
     pub(in crate::app) fn apply_links(&mut self, cmd: Command) {
-        let page = LinksState::window(self.list_height()) as isize;
         match cmd {
-            Command::Down => self.links.move_by(1),
-            Command::Up => self.links.move_by(-1),
-            Command::PageDown => self.links.move_by(page),
-            Command::PageUp => self.links.move_by(-page),
-            Command::First => self.links.move_by(isize::MIN / 2),
-            Command::Last => self.links.move_by(isize::MAX / 2),
             Command::Open => match self.links.walk(&self.store) {
                 Ok(Some(_)) => {}
                 Ok(None) if self.links.centre.is_none() => self.links_nothing_centred(),
@@ -41,53 +32,12 @@ impl App {
                 Some(c) => self.open_finder(FinderPurpose::PathFrom(c)),
                 None => self.links_nothing_centred(),
             },
-            Command::LinkTo => match self.links.centre {
-                Some(c) => self.open_finder(FinderPurpose::LinkFrom(c)),
-                None => self.links_nothing_centred(),
-            },
-            Command::Delete => self.link_confirm_delete(),
-            Command::Edit => match self.links.selected_edge().map(|e| e.link) {
-                Some(l) => self.link_edit(l),
-                None => self.info("select a link to edit"),
-            },
-            Command::Tags => match self.links.selected_edge().map(|e| e.link) {
-                Some(l) => self.edit_tags(l),
-                None => self.info("select a link to tag"),
-            },
             other => self.info(format!(
                 "{} does not apply in the {} pane",
                 other.name(),
                 self.pane.title()
             )),
         }
-    }
-
-    /// Asks before deleting the selected link. A mention is refused: the store keeps it
-    /// in step with its note's text, so it would come back at the note's next edit.
-    fn link_confirm_delete(&mut self) {
-        let Some(e) = self.links.selected_edge().cloned() else {
-            return self.info("select a link to delete (records are deleted in their panes)");
-        };
-        let c = self.links.centre.unwrap_or(e.other);
-        let (from, to) = match e.dir {
-            Direction::Out => (c, e.other),
-            Direction::In => (e.other, c),
-        };
-        if e.auto {
-            return self.error(format!(
-                "{} is a mention kept in step with {from}'s text: edit the note to remove it \
-                 (deleted here, it would come back at the next edit)",
-                e.link
-            ));
-        }
-        let (from, to) = (self.link_named(from), self.link_named(to));
-        self.overlay = Some(Overlay::Confirm {
-            message: format!(
-                "Delete {}: {from} -{}-> {to}? The records stay; u undoes it. y/n",
-                e.link, e.label
-            ),
-            flow: Flow::Delete(e.link),
-        });
     }
 
     fn links_nothing_centred(&mut self) {

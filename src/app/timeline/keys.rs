@@ -3,10 +3,10 @@
 
 use super::rows::{Focus, Row};
 use super::TimelineFlow;
-use crate::app::overlay::{FinderPurpose, Flow};
-use crate::app::App;
+use crate::app::overlay::Flow;
+use crate::app::{App, Move};
 use crate::commands::Command;
-use crate::model::{Id, Record, Sees, When};
+use crate::model::{Id, Sees, When};
 use crate::store::{Committed, NewLink, NewQuestion, Result, TimeAxis};
 use chrono::NaiveDate;
 
@@ -19,9 +19,20 @@ fn day(d: NaiveDate) -> String {
 }
 
 impl App {
-    /// The rows a page moves: the list height less the strip and its ruler.
-    fn timeline_page(&self) -> isize {
-        self.list_height().saturating_sub(super::EXTRA_ROWS).max(1) as isize
+    /// Moves the selection, reading on at the window's edges, and counts the strip
+    /// again if the view moved off it.
+    pub(super) fn timeline_move(&mut self, m: Move) {
+        let s = &self.store;
+        let r = match m {
+            Move::First => self.timeline.first(s),
+            Move::Last => self.timeline.last(s),
+            _ => {
+                let page = self.timeline.cursor.page();
+                self.timeline.move_by(s, m.delta(page))
+            }
+        };
+        self.timeline_result(r);
+        self.settle_timeline();
     }
 
     /// Counts the strip again if the view moved off it (after every Timeline command).
@@ -39,15 +50,7 @@ impl App {
     }
 
     pub(in crate::app) fn apply_timeline(&mut self, cmd: Command) {
-        let page = self.timeline_page();
-        let s = &self.store;
         let r = match cmd {
-            Command::Down => self.timeline.move_by(s, 1),
-            Command::Up => self.timeline.move_by(s, -1),
-            Command::PageDown => self.timeline.move_by(s, page),
-            Command::PageUp => self.timeline.move_by(s, -page),
-            Command::First => self.timeline.first(s),
-            Command::Last => self.timeline.last(s),
             Command::ZoomOut | Command::ZoomIn => {
                 let zoom = self.timeline.zoom;
                 let next = if cmd == Command::ZoomOut {
@@ -127,19 +130,6 @@ impl App {
                 }
                 Ok(())
             }
-            Command::Edit => {
-                self.edit_timeline_record();
-                Ok(())
-            }
-            Command::Delete | Command::Tags | Command::LinkTo => {
-                match self.timeline.selected_record() {
-                    Some(id) if cmd == Command::Delete => self.confirm_delete(id),
-                    Some(id) if cmd == Command::Tags => self.edit_tags(id),
-                    Some(id) => self.open_finder(FinderPurpose::LinkFrom(id)),
-                    None => self.info("select a note or a link"),
-                }
-                Ok(())
-            }
             other => {
                 self.info(format!(
                     "{} does not apply in the {} pane",
@@ -179,12 +169,6 @@ impl App {
                 to,
                 days,
             } => self.add_gap_question(entity, &value, (from, to, days)),
-            TimelineFlow::EditText(id) => {
-                self.set(id, &[("text", value.trim_end())]);
-            }
-            TimelineFlow::EditLabel(id) => {
-                self.set(id, &[("label", value.trim())]);
-            }
         }
         self.settle_timeline();
     }
@@ -273,29 +257,5 @@ impl App {
             Err(e) => self.error(format!("added {q}, but could not link it to {entity}: {e}")),
         }
         self.after_change(&Committed { group: 0, ids });
-    }
-
-    /// Edits the selected note's text (in the editor) or link's label.
-    fn edit_timeline_record(&mut self) {
-        let Some(id) = self.timeline.selected_record() else {
-            return self.info("select a note or a link");
-        };
-        match self.store.get(id) {
-            Ok(Some(Record::Note(n))) => {
-                self.edit_long(
-                    &format!("Text of {id}"),
-                    n.text,
-                    Flow::Timeline(TimelineFlow::EditText(id)),
-                );
-            }
-            Ok(Some(Record::Link(l))) => self.prompt(
-                &format!("Label of {id}"),
-                "what the link says, e.g. associate of, uses, located at",
-                &l.label,
-                Flow::Timeline(TimelineFlow::EditLabel(id)),
-            ),
-            Ok(_) => self.error(format!("{id} does not exist")),
-            Err(e) => self.error(e.to_string()),
-        }
     }
 }

@@ -14,6 +14,8 @@ pub mod rows;
 pub mod time;
 mod window;
 
+use super::{App, ListCursor, Move, PaneView};
+use crate::commands::Command;
 use crate::model::{Id, Kind, Record};
 use crate::store::timeline::BucketCount;
 use crate::store::{Result, Store, TimeAxis};
@@ -52,10 +54,6 @@ pub enum TimelineFlow {
         to: NaiveDate,
         days: i64,
     },
-    /// A note's new text.
-    EditText(Id),
-    /// A link's new label.
-    EditLabel(Id),
 }
 
 #[derive(Debug)]
@@ -66,8 +64,7 @@ pub struct TimelineState {
     /// The focus as the status line shows it: "E2 Kyle Renshaw", "#telecoms".
     pub focus_label: String,
     pub rows: Vec<Row>,
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: ListCursor,
     /// Unfocused: whether the index holds entries before the first row / after the last.
     pub more_before: bool,
     pub more_after: bool,
@@ -90,8 +87,7 @@ impl Default for TimelineState {
             focus: None,
             focus_label: String::new(),
             rows: Vec::new(),
-            selected: 0,
-            offset: 0,
+            cursor: ListCursor::default(),
             more_before: false,
             more_after: false,
             strip: Strip::default(),
@@ -148,13 +144,9 @@ impl TimelineState {
     /// Keeps the selection inside a window of `height` rows (the pane's list height,
     /// of which the strip and ruler take [`EXTRA_ROWS`]).
     pub fn scroll_into_view(&mut self, height: usize) {
-        let h = height.saturating_sub(EXTRA_ROWS).max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
-        }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+        let h = height.saturating_sub(EXTRA_ROWS);
+        let at = self.cursor.selected;
+        self.cursor.keep_in_view(h, self.rows.len(), at);
     }
 
     /// The selected note or link (a quiet stretch is not a record).
@@ -167,7 +159,7 @@ impl TimelineState {
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
-        self.rows.get(self.selected)
+        self.rows.get(self.cursor.selected)
     }
 
     /// Unfocused, the rows are a window onto the time index.
@@ -215,8 +207,8 @@ impl TimelineState {
                 self.rows =
                     rows::focus_rows(store, self.axis, &mut self.names, &f, self.quiet_days)?;
                 (self.more_before, self.more_after) = (false, false);
-                self.selected = 0;
-                self.offset = 0;
+                self.cursor.selected = 0;
+                self.cursor.offset = 0;
             }
             (None, Some((at, id))) => {
                 self.rows.clear();
@@ -286,6 +278,49 @@ impl TimelineState {
         };
         self.strip_for = want;
         self.stale = false;
+        Ok(())
+    }
+}
+
+impl PaneView for TimelineState {
+    fn open(store: &Store) -> Result<Self> {
+        TimelineState::load(store)
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        match Move::of(cmd) {
+            Some(m) => app.timeline_move(m),
+            None => app.apply_timeline(cmd),
+        }
+    }
+
+    /// The selected note or link (a quiet stretch is not a record).
+    fn selected(&self) -> Option<Id> {
+        self.selected_record()
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "select a note or a link"
+    }
+
+    fn filter_description(&self) -> String {
+        self.describe_filter()
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.refresh(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        self.scroll_into_view(height);
+    }
+
+    /// The density strip has one bucket per column: refit it after a resize.
+    fn on_shown(&mut self, store: &Store, width: usize) -> Result<()> {
+        if self.width != width {
+            self.width = width.max(1);
+            self.sync_strip(store)?;
+        }
         Ok(())
     }
 }
