@@ -517,3 +517,114 @@ fn record_keys_work_the_same_in_every_pane() {
     // nothing was changed by any of it
     assert_eq!(h.app.store.state().total(), 5);
 }
+
+#[test]
+fn q_asks_about_the_selected_record_in_every_pane_in_one_undo_step() {
+    let mut h = Harness::new(one_of_each);
+    let before = h.app.store.state().total();
+    for (pane, select, target, _, _) in record_key_cases() {
+        let target = rid(target);
+        // nothing links to a link: a question about one concerns the records it joins
+        let about: Vec<weft::model::Id> = match h.app.store.get(target).unwrap() {
+            Some(Record::Link(l)) => vec![l.from, l.to],
+            _ => vec![target],
+        };
+        let named: Vec<String> = about.iter().map(|a| a.to_string()).collect();
+        let named = named.join(", ");
+        h.app.overlay = None;
+        select(&mut h);
+        h.press("Q");
+        let title = overlay_title(&h);
+        assert_eq!(title, format!("New question about {named}"), "{pane}");
+        let proposed = match &h.app.overlay {
+            Some(weft::app::overlay::Overlay::Prompt { input, .. }) => {
+                assert!(input.is_selected(), "{pane}: the proposal is selected");
+                input.text().to_string()
+            }
+            other => panic!("{pane}: {other:?}"),
+        };
+        assert!(proposed.ends_with('?'), "{pane}: {proposed}");
+        // Q, Enter: two keys
+        h.press("enter");
+        let msg = h.app.message.as_ref().map(|m| m.text.clone()).unwrap();
+        let q: weft::model::Id = msg
+            .strip_prefix("added ")
+            .and_then(|m| m.split(' ').next())
+            .and_then(|q| q.parse().ok())
+            .unwrap_or_else(|| panic!("{pane}: {msg}"));
+        assert_eq!(
+            msg,
+            format!("added {q} to the backlog, linked to {named} (concerns)")
+        );
+        match h.app.store.get(q).unwrap() {
+            Some(Record::Question(x)) => assert_eq!(x.title, proposed, "{pane}"),
+            other => panic!("{pane}: {other:?}"),
+        }
+        let concerns: Vec<_> = h
+            .app
+            .store
+            .neighbours(q)
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.link.label == "concerns")
+            .collect();
+        let ends: Vec<weft::model::Id> = concerns.iter().map(|n| n.other).collect();
+        assert_eq!(ends, about, "{pane}");
+        // one u takes back the question and its links together
+        h.press("u");
+        assert!(h.app.store.get(q).unwrap().is_none(), "{pane}");
+        for n in &concerns {
+            assert!(h.app.store.get(n.link.meta.id).unwrap().is_none(), "{pane}");
+        }
+        assert_eq!(h.app.store.state().total(), before, "{pane}");
+    }
+}
+
+#[test]
+fn typing_replaces_the_proposed_question() {
+    let mut h = Harness::new(one_of_each);
+    h.app.show_entity(rid("E1"));
+    h.press("Q");
+    assert!(
+        h.screen().contains("What is Kyle Renshaw's role?"),
+        "{}",
+        h.screen()
+    );
+    h.typed("Who pays Kyle Renshaw?").press("enter");
+    match h.app.store.get(rid("Q2")).unwrap() {
+        Some(Record::Question(q)) => assert_eq!(q.title, "Who pays Kyle Renshaw?"),
+        other => panic!("{other:?}"),
+    }
+    // an emptied prompt adds nothing and says so
+    h.press("Q ctrl-u enter");
+    assert!(h.app.store.get(rid("Q3")).unwrap().is_none());
+    assert!(
+        h.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("needs a title"),
+        "{:?}",
+        h.app.message
+    );
+}
+
+#[test]
+fn a_question_about_a_missing_record_writes_nothing() {
+    let mut h = Harness::new(one_of_each);
+    let before = h.app.store.state().total();
+    let r = h
+        .app
+        .store
+        .add_question_about(NewQuestion::new("Who is E9?"), &[rid("E1"), rid("E9")]);
+    assert!(r.unwrap_err().to_string().contains("E9"));
+    assert_eq!(h.app.store.state().total(), before);
+    // the same record twice is linked once
+    let done = h
+        .app
+        .store
+        .add_question_about(NewQuestion::new("Who is E1?"), &[rid("E1"), rid("E1")])
+        .unwrap();
+    assert_eq!(done.ids.len(), 2, "{:?}", done.ids);
+}

@@ -364,6 +364,7 @@ impl App {
                 Err(e) => self.error(e.to_string()),
             },
             Flow::ExportPath(format) => self.export(format, &value),
+            Flow::Ask(draft) => self.finish_ask(draft, &value),
             Flow::Timeline(f) => self.finish_timeline(f, value),
             Flow::Links(f) => self.finish_links(f, value),
             Flow::Entities(f) => self.finish_entities(f, value),

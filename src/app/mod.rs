@@ -5,7 +5,7 @@
 //! [`Command`], and [`App::apply`] runs it against the state and the store.
 
 mod actions;
-mod ask;
+pub mod ask;
 pub mod backlog;
 pub mod entities;
 pub mod input;
@@ -18,6 +18,7 @@ mod record;
 pub mod related;
 pub mod run;
 pub mod timeline;
+pub mod wording;
 
 use crate::commands::{Command, Scope};
 use crate::keymap::{Key, Keymap, Resolution};

@@ -39,6 +39,13 @@ pub trait PaneView {
         self.selected()
     }
 
+    /// A question the selected row raises that is not about one record's kind (a
+    /// Timeline quiet stretch): its proposed title and what it concerns. `Q` asks it
+    /// instead of the question worded for [`PaneView::selected`].
+    fn proposed_question(&self) -> Option<(String, super::ask::AskDraft)> {
+        None
+    }
+
     /// What to say when a record key finds nothing selected.
     fn nothing_selected(&self) -> &'static str {
         "nothing selected"

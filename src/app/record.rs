@@ -1,5 +1,6 @@
 //! The record-scope keys, written once for every pane: `L` show it in Links, `T` its
-//! timeline, `l` link it, `e` edit, `d` delete (asks first), `#` tags. Each acts on what
+//! timeline, `l` link it, `e` edit, `d` delete (asks first), `#` tags, `Q` ask a
+//! question about it. Each acts on what
 //! the pane on screen says is selected ([`super::PaneView`]); what it does depends on the
 //! record's kind, never on the pane.
 
@@ -12,6 +13,12 @@ impl App {
     /// Runs a record-scope command on the pane's selection.
     pub(super) fn record_command(&mut self, cmd: Command) {
         let view = self.view_of(self.pane);
+        // a row that is not a record may still raise a question (a quiet stretch)
+        if cmd == Command::AskAbout {
+            if let Some((title, draft)) = view.proposed_question() {
+                return self.open_ask(title, draft);
+            }
+        }
         let target = match cmd {
             Command::ShowLinks | Command::ShowTimeline => view.shown(),
             Command::LinkTo => view.link_from(),
@@ -28,6 +35,7 @@ impl App {
             Command::Edit => self.edit_record(id),
             Command::Delete => self.confirm_delete(id),
             Command::Tags => self.edit_tags(id),
+            Command::AskAbout => self.ask_about(id),
             other => self.info(format!("{} is not a record command", other.name())),
         }
     }

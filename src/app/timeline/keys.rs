@@ -4,19 +4,11 @@
 use super::rows::{Focus, Row};
 use super::TimelineFlow;
 use crate::app::overlay::Flow;
+use crate::app::PaneView;
 use crate::app::{App, Move};
 use crate::commands::Command;
-use crate::model::{Id, Sees, When};
-use crate::store::{Committed, NewLink, NewQuestion, Result, TimeAxis};
-use chrono::NaiveDate;
-
-/// The label of the link from a question raised by a quiet stretch to its entity.
-const CONCERNS: &str = "concerns";
-
-/// A day for people: "21 Jul 2024".
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
-}
+use crate::model::{Id, When};
+use crate::store::{Result, TimeAxis};
 
 impl App {
     /// Moves the selection, reading on at the window's edges, and counts the strip
@@ -163,99 +155,25 @@ impl App {
                 Ok(id) => self.focus_timeline(Focus::Entity(id)),
                 Err(e) => self.error(e.to_string()),
             },
-            TimelineFlow::AskGap {
-                entity,
-                from,
-                to,
-                days,
-            } => self.add_gap_question(entity, &value, (from, to, days)),
         }
         self.settle_timeline();
     }
 
-    /// Proposes a question for the selected quiet stretch, for the analyst to edit.
+    /// `a` on a quiet stretch: the same question `Q` proposes there, for the analyst to
+    /// edit; elsewhere, how to find one.
     fn ask_about_quiet_stretch(&mut self) {
-        let Some(Row::Quiet(q)) = self.timeline.selected_row() else {
-            let t = &self.timeline;
-            let how = match (&t.focus, t.quiet_count()) {
-                (Some(Focus::Entity(_)), 0) => format!(
-                    "this timeline has no quiet stretch over {} days",
-                    t.quiet_days
-                ),
-                (Some(Focus::Entity(_)), _) => "select a \"no reporting\" row".to_string(),
-                _ => "filter by an entity (f), then select a \"no reporting\" row".to_string(),
-            };
-            return self.info(format!("a turns a quiet stretch into a question: {how}"));
-        };
-        let title = format!(
-            "What was {} doing between {} and {}?",
-            q.name,
-            day(q.from),
-            day(q.to)
-        );
-        let flow = Flow::Timeline(TimelineFlow::AskGap {
-            entity: q.entity,
-            from: q.from,
-            to: q.to,
-            days: q.days,
-        });
-        let heading = format!("New question about {}", q.entity);
-        self.prompt(
-            &heading,
-            "edit it; Enter adds it to the backlog, linked to the entity",
-            &title,
-            flow,
-        );
-    }
-
-    /// Adds the question a quiet stretch raised and links it to the entity.
-    fn add_gap_question(
-        &mut self,
-        entity: Id,
-        title: &str,
-        (from, to, days): (NaiveDate, NaiveDate, i64),
-    ) {
-        if title.trim().is_empty() {
-            return self.error("a question needs a title: nothing added");
+        if let Some((title, draft)) = self.timeline.proposed_question() {
+            return self.open_ask(title, draft);
         }
-        let name = self
-            .store
-            .get(entity)
-            .ok()
-            .flatten()
-            .map(|r| r.title())
-            .unwrap_or_else(|| entity.to_string());
-        let q = self.store.add_question(NewQuestion {
-            kind: Sees::Situation,
-            detail: format!(
-                "Raised by a quiet stretch on the timeline of {entity} {name}: no reporting for \
-                 {days} days, {} to {}.",
-                day(from),
-                day(to)
+        let t = &self.timeline;
+        let how = match (&t.focus, t.quiet_count()) {
+            (Some(Focus::Entity(_)), 0) => format!(
+                "this timeline has no quiet stretch over {} days",
+                t.quiet_days
             ),
-            ..NewQuestion::new(title.trim())
-        });
-        let Some(q) = self.report(q, |q| format!("added {q}")) else {
-            return;
+            (Some(Focus::Entity(_)), _) => "select a \"no reporting\" row".to_string(),
+            _ => "filter by an entity (f), then select a \"no reporting\" row".to_string(),
         };
-        let link = self.store.link(NewLink {
-            from: q,
-            to: entity,
-            label: CONCERNS.into(),
-            confidence: None,
-            source: None,
-            when: None,
-        });
-        let mut ids = vec![q];
-        match link {
-            Ok(l) => {
-                ids.push(l);
-                self.info(format!(
-                    "added {q} to the backlog, linked to {entity} ({CONCERNS})"
-                ));
-            }
-            Err(e) => self.error(format!("added {q}, but could not link it to {entity}: {e}")),
-        }
-        self.after_change(&Committed { group: 0, ids });
+        self.info(format!("a turns a quiet stretch into a question: {how}"))
     }
 }

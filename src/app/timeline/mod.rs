@@ -14,12 +14,11 @@ pub mod rows;
 pub mod time;
 mod window;
 
-use super::{App, ListCursor, Move, PaneView};
+use super::{wording, App, ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::{Id, Kind, Record};
 use crate::store::timeline::BucketCount;
 use crate::store::{Result, Store, TimeAxis};
-use chrono::NaiveDate;
 use rows::Names;
 pub use rows::{Focus, Item, Quiet, Row};
 pub use time::{Strip, Zoom};
@@ -47,13 +46,6 @@ pub enum TimelineFlow {
     Filter,
     /// The entity chosen among several matching a typed name.
     PickEntity,
-    /// The question proposed for a quiet stretch of `entity`.
-    AskGap {
-        entity: Id,
-        from: NaiveDate,
-        to: NaiveDate,
-        days: i64,
-    },
 }
 
 #[derive(Debug)]
@@ -299,8 +291,25 @@ impl PaneView for TimelineState {
         self.selected_record()
     }
 
+    /// A quiet stretch asks what its entity was doing in it.
+    fn proposed_question(&self) -> Option<(String, crate::app::ask::AskDraft)> {
+        let Some(Row::Quiet(q)) = self.selected_row() else {
+            return None;
+        };
+        let title = wording::question_about_quiet(&q.name, q.from, q.to);
+        let entity = format!("{} {}", q.entity, q.name);
+        Some((
+            title,
+            crate::app::ask::AskDraft {
+                about: vec![q.entity],
+                kind: crate::model::Sees::Situation,
+                detail: wording::quiet_detail(&entity, q.from, q.to, q.days),
+            },
+        ))
+    }
+
     fn nothing_selected(&self) -> &'static str {
-        "select a note or a link"
+        "select a note or a link; Q on a quiet stretch asks what happened in it"
     }
 
     fn filter_description(&self) -> String {
