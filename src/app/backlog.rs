@@ -331,10 +331,12 @@ impl PaneView for BacklogState {
     }
 
     fn on_command(app: &mut App, cmd: Command) {
-        match Move::of(cmd) {
-            Some(m) => app.backlog.go(m),
-            None => app.apply_backlog(cmd),
-        }
+        app.apply_backlog(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.go(m);
+        Ok(())
     }
 
     fn selected(&self) -> Option<Id> {

@@ -265,6 +265,7 @@ impl App {
             let outcome = ov.on_key(&key);
             self.overlay = Some(ov);
             self.overlay_outcome(outcome);
+            self.scroll_into_view();
             return;
         }
         self.pending.push(key);
@@ -297,8 +298,8 @@ impl App {
         }
     }
 
-    /// Runs a named command: global ones here, the record-scope keys on the selected
-    /// record of the pane on screen (`record.rs`), the rest in the pane.
+    /// Runs a named command: global ones and the list keys here, the record-scope keys on
+    /// the selected record of the pane on screen (`record.rs`), the rest in the pane.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
             Command::Quit => self.quit = true,
@@ -315,6 +316,13 @@ impl App {
             }
             Command::Undo => self.undo(),
             _ if cmd.info().scope == Scope::Record => self.record_command(cmd),
+            _ if Move::of(cmd).is_some() => {
+                let (view, store) = self.view_mut_of(self.pane);
+                let moved = Move::of(cmd).map_or(Ok(()), |m| view.go(store, m));
+                if let Err(e) = moved {
+                    self.error(e.to_string());
+                }
+            }
             _ => match cmd.name().strip_prefix("pane.").and_then(Pane::named) {
                 Some(p) => self.pane = p,
                 None => self.pane_command(cmd),

@@ -17,12 +17,15 @@ pub trait PaneView {
     where
         Self: Sized;
 
-    /// Runs a command of the pane's own scope, or a list key ([`Move`]) or `Enter`,
-    /// `Esc`. The record-scope keys never reach it: the app runs those on
-    /// [`PaneView::selected`].
+    /// Runs a command of the pane's own scope, or `Enter` or `Esc`. The list keys and
+    /// the record-scope keys never reach it: the app runs those through
+    /// [`PaneView::go`] and [`PaneView::selected`].
     fn on_command(app: &mut App, cmd: Command)
     where
         Self: Sized;
+
+    /// Moves the selection (or a detail view's cursor) for a list key.
+    fn go(&mut self, store: &Store, m: Move) -> Result<()>;
 
     /// The record `e`, `d`, `#` and `Q` act on.
     fn selected(&self) -> Option<Id>;
@@ -63,7 +66,8 @@ pub trait PaneView {
     fn keep_in_view(&mut self, height: usize);
 
     /// Called for the pane on screen after every key and resize, with the screen width
-    /// (the Timeline refits its density strip).
+    /// (the Timeline counts its density strip again if the view moved off it; the Notes
+    /// detail keeps its text scroll within the wrapped text).
     fn on_shown(&mut self, _store: &Store, _width: usize) -> Result<()> {
         Ok(())
     }

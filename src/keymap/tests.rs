@@ -94,7 +94,10 @@ fn chords_across_scopes() {
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(next, ["ctrl-w", "ctrl-e", "t", "q", "u", "ctrl-c", "o", "O"]);
+    assert_eq!(
+        next,
+        ["ctrl-w", "ctrl-e", "t", "q", "u", "ctrl-c", "o", "O"]
+    );
     let next: Vec<String> = km
         .continuations(TIMELINE, &x)
         .into_iter()

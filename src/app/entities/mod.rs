@@ -281,10 +281,12 @@ impl PaneView for EntitiesState {
     }
 
     fn on_command(app: &mut App, cmd: Command) {
-        match Move::of(cmd) {
-            Some(m) => app.entities.go(m),
-            None => app.apply_entities(cmd),
-        }
+        app.apply_entities(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.go(m);
+        Ok(())
     }
 
     fn selected(&self) -> Option<Id> {

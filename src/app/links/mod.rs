@@ -374,13 +374,12 @@ impl PaneView for LinksState {
     }
 
     fn on_command(app: &mut App, cmd: Command) {
-        match Move::of(cmd) {
-            Some(m) => {
-                let page = app.links.cursor.page();
-                app.links.move_by(m.delta(page));
-            }
-            None => app.apply_links(cmd),
-        }
+        app.apply_links(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.move_by(m.delta(self.cursor.page()));
+        Ok(())
     }
 
     /// The selected link (or record on a path), else the centre.

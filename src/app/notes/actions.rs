@@ -4,7 +4,7 @@
 
 use super::{NoteFilter, Order, FILTER_HINT};
 use crate::app::overlay::{Choice, Flow};
-use crate::app::{App, Move, Pane};
+use crate::app::{App, Pane};
 use crate::commands::Command;
 use crate::model::grade::{Handling, Intel, SourceEval};
 use crate::model::{Grade, Id, Note, Record, When};
@@ -96,36 +96,6 @@ impl App {
                 other.name(),
                 self.pane.title()
             )),
-        }
-    }
-
-    /// Moves the selection (reading further pages as it goes), or in the detail view the
-    /// cursor and then the text.
-    pub(super) fn notes_move(&mut self, m: Move) {
-        let page = self.notes.cursor.page() as isize;
-        let moved = match (m, &mut self.notes.detail) {
-            (Move::PageDown | Move::PageUp, Some(d)) => {
-                let by = if m == Move::PageDown { page } else { -page };
-                d.scroll = (d.scroll as isize + by).max(0) as usize;
-                Ok(())
-            }
-            (Move::First, _) => self.notes.first(&self.store),
-            (Move::Last, _) => self.notes.last(&self.store),
-            _ => self.notes.move_by(&self.store, m.delta(page as usize)),
-        };
-        if let Err(e) = moved {
-            return self.error(e.to_string());
-        }
-        self.notes_clamp_scroll();
-    }
-
-    /// Keeps the detail's text scroll within the wrapped text.
-    fn notes_clamp_scroll(&mut self) {
-        let w = (self.size.0 as usize).saturating_sub(2);
-        if let Some(d) = &mut self.notes.detail {
-            let text = crate::model::text::sanitize_with(&d.note.text, true);
-            let lines = super::wrap(&text, w).len();
-            d.scroll = d.scroll.min(lines.saturating_sub(1));
         }
     }
 

@@ -347,10 +347,33 @@ impl PaneView for NotesState {
     }
 
     fn on_command(app: &mut App, cmd: Command) {
-        match Move::of(cmd) {
-            Some(m) => app.notes_move(m),
-            None => app.apply_notes(cmd),
+        app.apply_notes(cmd)
+    }
+
+    /// Moves the selection (reading further pages as it goes), or in the detail view the
+    /// cursor and then the text.
+    fn go(&mut self, store: &Store, m: Move) -> Result<()> {
+        let page = self.cursor.page() as isize;
+        match (m, &mut self.detail) {
+            (Move::PageDown | Move::PageUp, Some(d)) => {
+                let by = if m == Move::PageDown { page } else { -page };
+                d.scroll = (d.scroll as isize + by).max(0) as usize;
+                Ok(())
+            }
+            (Move::First, _) => self.first(store),
+            (Move::Last, _) => self.last(store),
+            _ => self.move_by(store, m.delta(page as usize)),
         }
+    }
+
+    /// Keeps the detail's text scroll within the text as wrapped to the screen.
+    fn on_shown(&mut self, _store: &Store, width: usize) -> Result<()> {
+        if let Some(d) = &mut self.detail {
+            let text = crate::model::text::sanitize_with(&d.note.text, true);
+            let lines = wrap(&text, width.saturating_sub(2)).len();
+            d.scroll = d.scroll.min(lines.saturating_sub(1));
+        }
+        Ok(())
     }
 
     fn selected(&self) -> Option<Id> {

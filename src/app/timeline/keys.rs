@@ -4,29 +4,13 @@
 use super::rows::{Focus, Row};
 use super::TimelineFlow;
 use crate::app::overlay::Flow;
+use crate::app::App;
 use crate::app::PaneView;
-use crate::app::{App, Move};
 use crate::commands::Command;
 use crate::model::{Id, When};
 use crate::store::{Result, TimeAxis};
 
 impl App {
-    /// Moves the selection, reading on at the window's edges, and counts the strip
-    /// again if the view moved off it.
-    pub(super) fn timeline_move(&mut self, m: Move) {
-        let s = &self.store;
-        let r = match m {
-            Move::First => self.timeline.first(s),
-            Move::Last => self.timeline.last(s),
-            _ => {
-                let page = self.timeline.cursor.page();
-                self.timeline.move_by(s, m.delta(page))
-            }
-        };
-        self.timeline_result(r);
-        self.settle_timeline();
-    }
-
     /// Counts the strip again if the view moved off it (after every Timeline command).
     pub(in crate::app) fn settle_timeline(&mut self) {
         self.timeline.width = (self.size.0 as usize).max(1);

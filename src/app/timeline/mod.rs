@@ -280,9 +280,15 @@ impl PaneView for TimelineState {
     }
 
     fn on_command(app: &mut App, cmd: Command) {
-        match Move::of(cmd) {
-            Some(m) => app.timeline_move(m),
-            None => app.apply_timeline(cmd),
+        app.apply_timeline(cmd)
+    }
+
+    /// Moves the selection, reading on at the window's edges.
+    fn go(&mut self, store: &Store, m: Move) -> Result<()> {
+        match m {
+            Move::First => self.first(store),
+            Move::Last => self.last(store),
+            _ => self.move_by(store, m.delta(self.cursor.page())),
         }
     }
 
@@ -324,13 +330,11 @@ impl PaneView for TimelineState {
         self.scroll_into_view(height);
     }
 
-    /// The density strip has one bucket per column: refit it after a resize.
+    /// The density strip has one bucket per column: refit it after a resize, and count
+    /// it again when the view moved off it.
     fn on_shown(&mut self, store: &Store, width: usize) -> Result<()> {
-        if self.width != width {
-            self.width = width.max(1);
-            self.sync_strip(store)?;
-        }
-        Ok(())
+        self.width = width.max(1);
+        self.sync_strip(store)
     }
 }
 
