@@ -1,10 +1,12 @@
-//! The Links pane's keys: walking and walking back, the path, and showing a record at
-//! the centre.
+//! The Links pane's keys: walking and walking back, the path, showing a record at the
+//! centre, and what the app asks of the pane ([`PaneView`]).
 
 use super::super::overlay::FinderPurpose;
-use super::super::{App, Pane};
+use super::super::{App, Move, Pane, PaneView};
+use super::{LinksState, Row};
 use crate::commands::Command;
 use crate::model::{Id, Record};
+use crate::store::{Result, Store};
 
 impl App {
     pub(in crate::app) fn apply_links(&mut self, cmd: Command) {
@@ -75,5 +77,51 @@ impl App {
         if let Some(link) = link {
             self.links.select_link(link);
         }
+    }
+}
+
+impl PaneView for LinksState {
+    fn open(_store: &Store) -> Result<Self> {
+        Ok(LinksState::default())
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_links(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.move_by(m.delta(self.cursor.page()));
+        Ok(())
+    }
+
+    /// The selected link (or record on a path), else the centre.
+    fn selected(&self) -> Option<Id> {
+        match self.selected_row() {
+            Some(Row::Edge(e)) => Some(e.link),
+            Some(Row::Stop(id)) => Some(*id),
+            _ => self.centre,
+        }
+    }
+
+    /// The neighbour at the far end of the selected link: `L` walks there.
+    fn shown(&self) -> Option<Id> {
+        self.selected_record()
+    }
+
+    /// Links are made from the record at the centre.
+    fn link_from(&self) -> Option<Id> {
+        self.centre
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "nothing here yet: select a record in any pane and press L"
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.refresh(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        self.scroll_into_view(height);
     }
 }

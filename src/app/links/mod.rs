@@ -12,8 +12,7 @@ pub use flow::{LinkDraft, LinksFlow};
 pub use path::{chain, kind_word, PathView};
 pub use rows::{Edge, Group, Row};
 
-use super::{App, ListCursor, Move, PaneView};
-use crate::commands::Command;
+use super::ListCursor;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};
 use std::collections::HashSet;
@@ -365,52 +364,6 @@ impl LinksState {
             return Ok(Some(crumb.id));
         }
         Ok(None)
-    }
-}
-
-impl PaneView for LinksState {
-    fn open(_store: &Store) -> Result<Self> {
-        Ok(LinksState::default())
-    }
-
-    fn on_command(app: &mut App, cmd: Command) {
-        app.apply_links(cmd)
-    }
-
-    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
-        self.move_by(m.delta(self.cursor.page()));
-        Ok(())
-    }
-
-    /// The selected link (or record on a path), else the centre.
-    fn selected(&self) -> Option<Id> {
-        match self.selected_row() {
-            Some(Row::Edge(e)) => Some(e.link),
-            Some(Row::Stop(id)) => Some(*id),
-            _ => self.centre,
-        }
-    }
-
-    /// The neighbour at the far end of the selected link: `L` walks there.
-    fn shown(&self) -> Option<Id> {
-        self.selected_record()
-    }
-
-    /// Links are made from the record at the centre.
-    fn link_from(&self) -> Option<Id> {
-        self.centre
-    }
-
-    fn nothing_selected(&self) -> &'static str {
-        "nothing here yet: select a record in any pane and press L"
-    }
-
-    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
-        self.refresh(store, ids)
-    }
-
-    fn keep_in_view(&mut self, height: usize) {
-        self.scroll_into_view(height);
     }
 }
 
