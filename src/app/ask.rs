@@ -71,9 +71,7 @@ impl App {
         let about = about.join(", ");
         self.overlay = Some(Overlay::Prompt {
             title: format!("New question about {about}"),
-            hint: format!(
-                "type to replace it, or ← → Backspace to edit it; Enter adds it, linked to {about}"
-            ),
+            hint: "type to replace it; ← → Backspace edit it; linked with \"concerns\"".to_string(),
             input: LineInput::proposed(&title),
             flow: Flow::Ask(draft),
         });
