@@ -60,7 +60,7 @@ fn benches(c: &mut Criterion) {
     t.first(&store).expect("first");
     g.bench_function("row_down", |b| {
         b.iter(|| {
-            if !t.more_after && t.selected + 1 >= t.rows.len() {
+            if !t.more_after && t.cursor.selected + 1 >= t.rows.len() {
                 t.first(&store).expect("first");
             }
             t.move_by(&store, 1).expect("down");
@@ -71,7 +71,7 @@ fn benches(c: &mut Criterion) {
     t.first(&store).expect("first");
     g.bench_function("page_down", |b| {
         b.iter(|| {
-            if !t.more_after && t.selected + 1 >= t.rows.len() {
+            if !t.more_after && t.cursor.selected + 1 >= t.rows.len() {
                 t.first(&store).expect("first");
             }
             t.move_by(&store, 19).expect("page");

@@ -112,6 +112,7 @@ commands! {
     Edit => "record.edit", Record, "Edit the selected record";
     Delete => "record.delete", Record, "Delete the selected record (asks first)";
     Tags => "record.tags", Record, "Edit the selected record's tags";
+    AskAbout => "record.ask", Record, "Ask a question about the selected record, linked to it";
     AddQuestion => "backlog.add", Backlog, "Add a question";
     AddSubQuestion => "backlog.add_sub", Backlog, "Add a sub-question under the selected one";
     NextStatus => "backlog.status", Backlog, "Move the question to its next status";

@@ -530,7 +530,9 @@ fn a_sparse_filter_reads_in_bounded_steps_and_carries_on() {
         if seen.last() != Some(&cur) {
             seen.push(cur);
         }
-        if h.app.notes.below == More::No && h.app.notes.selected + 1 == h.app.notes.rows.len() {
+        if h.app.notes.below == More::No
+            && h.app.notes.cursor.selected + 1 == h.app.notes.rows.len()
+        {
             break;
         }
     }

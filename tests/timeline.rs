@@ -458,6 +458,30 @@ fn a_quiet_stretch_becomes_a_question_linked_to_the_entity() {
     // Esc on the prompt adds nothing
     h.press("2 a esc");
     assert!(h.app.store.get(id("Q2")).unwrap().is_none());
+    // Q on the stretch is the same flow; one u takes back the question and its link
+    h.press("Q");
+    assert!(
+        h.screen()
+            .contains("What was Kyle Renshaw doing between 1 Mar 2024 and 14 Jul 2024?"),
+        "{}",
+        h.screen()
+    );
+    h.press("enter");
+    let link = h
+        .app
+        .store
+        .neighbours(id("Q2"))
+        .unwrap()
+        .into_iter()
+        .find(|n| n.link.label == "concerns" && n.other == id("E1"))
+        .expect("Q2 concerns E1")
+        .link
+        .meta
+        .id;
+    h.press("u");
+    assert!(h.app.store.get(id("Q2")).unwrap().is_none());
+    assert!(h.app.store.get(link).unwrap().is_none());
+    assert!(h.app.store.get(id("Q1")).unwrap().is_some());
 }
 
 #[test]
@@ -670,7 +694,7 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
         .iter()
         .position(|r| matches!(r, Row::Quiet(_)))
         .unwrap();
-    let j = h.app.timeline.selected;
+    let j = h.app.timeline.cursor.selected;
     let keys = if i > j {
         "j ".repeat(i - j)
     } else {

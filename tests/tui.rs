@@ -356,3 +356,275 @@ fn finder_narrows_as_you_type_and_agrees_with_a_fresh_search() {
         h.screen()
     );
 }
+
+/// A question, a person, a dated note that mentions him (L1) and a dated link from the
+/// question to him (L2).
+fn one_of_each(s: &mut Store) {
+    use weft::model::EntityKind;
+    use weft::store::{NewEntity, NewLink, NewNote};
+    let q = s
+        .add_question(NewQuestion::new("Who runs the KING line?"))
+        .unwrap();
+    let e = s
+        .add_entity(NewEntity {
+            name: "Kyle Renshaw".into(),
+            kind: EntityKind::Person,
+            aliases: Vec::new(),
+            attributes: Default::default(),
+            tags: Vec::new(),
+        })
+        .unwrap();
+    s.add_note(NewNote {
+        text: "Seen at the yard\n[[Kyle Renshaw]] drove the van".into(),
+        when: Some("2024-03".parse().unwrap()),
+        ..NewNote::default()
+    })
+    .unwrap();
+    s.link(NewLink {
+        from: q,
+        to: e,
+        label: "concerns".into(),
+        confidence: None,
+        source: None,
+        when: Some("2024-05".parse().unwrap()),
+    })
+    .unwrap();
+}
+
+fn rid(s: &str) -> weft::model::Id {
+    s.parse().unwrap()
+}
+
+/// The title of the prompt, picker or editor on screen.
+fn overlay_title(h: &Harness) -> String {
+    use weft::app::overlay::Overlay;
+    match &h.app.overlay {
+        Some(Overlay::Prompt { title, .. })
+        | Some(Overlay::Pick { title, .. })
+        | Some(Overlay::Editor { title, .. }) => title.clone(),
+        Some(Overlay::Confirm { message, .. }) => message.clone(),
+        other => panic!("no titled overlay: {other:?}"),
+    }
+}
+
+/// In every pane: a way to select a record there, the record `e d # Q` act on, the one
+/// `L` and `T` show, and the one `l` links from.
+type Case = (
+    &'static str,
+    fn(&mut Harness),
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+fn record_key_cases() -> Vec<Case> {
+    vec![
+        (
+            "Backlog",
+            |h| {
+                h.press("1 g");
+            },
+            "Q1",
+            "Q1",
+            "Q1",
+        ),
+        (
+            "Timeline",
+            |h| h.app.show_in_timeline(rid("N1")),
+            "N1",
+            "N1",
+            "N1",
+        ),
+        // a Links row is a link seen from the centre: it leads to the far end
+        (
+            "Links",
+            |h| h.app.show_in_links(rid("L2")),
+            "L2",
+            "E1",
+            "Q1",
+        ),
+        (
+            "Entities",
+            |h| h.app.show_entity(rid("E1")),
+            "E1",
+            "E1",
+            "E1",
+        ),
+        ("Notes", |h| h.app.show_note(rid("N1")), "N1", "N1", "N1"),
+    ]
+}
+
+#[test]
+fn record_keys_work_the_same_in_every_pane() {
+    use weft::app::overlay::{FinderPurpose, Overlay};
+    use weft::app::timeline::Focus;
+    use weft::app::Pane;
+    let mut h = Harness::new(one_of_each);
+    for (pane, select, target, shown, from) in record_key_cases() {
+        let (target, shown, from) = (rid(target), rid(shown), rid(from));
+        let fresh = |h: &mut Harness| {
+            h.app.overlay = None;
+            select(h);
+            assert_eq!(h.app.pane.title(), pane);
+            assert_eq!(h.app.selected_record(), Some(target), "{pane}");
+        };
+        // # tags
+        fresh(&mut h);
+        h.press("#");
+        assert_eq!(overlay_title(&h), format!("Tags of {target}"), "{pane}");
+        // d asks before deleting
+        fresh(&mut h);
+        h.press("d");
+        assert!(
+            overlay_title(&h).starts_with(&format!("Delete {target}:")),
+            "{pane}: {}",
+            overlay_title(&h)
+        );
+        // e edits that record, whatever its kind
+        fresh(&mut h);
+        h.press("e");
+        assert!(
+            overlay_title(&h).contains(&target.to_string()),
+            "{pane}: {}",
+            overlay_title(&h)
+        );
+        // l links from it
+        fresh(&mut h);
+        h.press("l");
+        assert!(
+            matches!(h.app.overlay, Some(Overlay::Finder { purpose: FinderPurpose::LinkFrom(x), .. }) if x == from),
+            "{pane}: {:?}",
+            h.app.overlay
+        );
+        // L shows it in the Links pane
+        fresh(&mut h);
+        h.press("L");
+        assert_eq!(h.app.pane, Pane::Links, "{pane}");
+        assert_eq!(h.app.links.centre, Some(shown), "{pane}");
+        // T shows its timeline: an entity's or question's, or the item in place
+        fresh(&mut h);
+        h.press("T");
+        assert_eq!(h.app.pane, Pane::Timeline, "{pane}");
+        let t = &h.app.timeline;
+        let focused = matches!(t.focus, Some(Focus::Entity(x) | Focus::Question(x)) if x == shown);
+        assert!(
+            focused || t.selected_record() == Some(shown),
+            "{pane}: {:?} {:?}",
+            t.focus,
+            t.selected_record()
+        );
+    }
+    // nothing was changed by any of it
+    assert_eq!(h.app.store.state().total(), 5);
+}
+
+#[test]
+fn q_asks_about_the_selected_record_in_every_pane_in_one_undo_step() {
+    let mut h = Harness::new(one_of_each);
+    let before = h.app.store.state().total();
+    for (pane, select, target, _, _) in record_key_cases() {
+        let target = rid(target);
+        // nothing links to a link: a question about one concerns the records it joins
+        let about: Vec<weft::model::Id> = match h.app.store.get(target).unwrap() {
+            Some(Record::Link(l)) => vec![l.from, l.to],
+            _ => vec![target],
+        };
+        let named: Vec<String> = about.iter().map(|a| a.to_string()).collect();
+        let named = named.join(", ");
+        h.app.overlay = None;
+        select(&mut h);
+        h.press("Q");
+        let title = overlay_title(&h);
+        assert_eq!(title, format!("New question about {named}"), "{pane}");
+        let proposed = match &h.app.overlay {
+            Some(weft::app::overlay::Overlay::Prompt { input, .. }) => {
+                assert!(input.is_selected(), "{pane}: the proposal is selected");
+                input.text().to_string()
+            }
+            other => panic!("{pane}: {other:?}"),
+        };
+        assert!(proposed.ends_with('?'), "{pane}: {proposed}");
+        // Q, Enter: two keys
+        h.press("enter");
+        let msg = h.app.message.as_ref().map(|m| m.text.clone()).unwrap();
+        let q: weft::model::Id = msg
+            .strip_prefix("added ")
+            .and_then(|m| m.split(' ').next())
+            .and_then(|q| q.parse().ok())
+            .unwrap_or_else(|| panic!("{pane}: {msg}"));
+        assert_eq!(
+            msg,
+            format!("added {q} to the backlog, linked to {named} (concerns)")
+        );
+        match h.app.store.get(q).unwrap() {
+            Some(Record::Question(x)) => assert_eq!(x.title, proposed, "{pane}"),
+            other => panic!("{pane}: {other:?}"),
+        }
+        let concerns: Vec<_> = h
+            .app
+            .store
+            .neighbours(q)
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.link.label == "concerns")
+            .collect();
+        let ends: Vec<weft::model::Id> = concerns.iter().map(|n| n.other).collect();
+        assert_eq!(ends, about, "{pane}");
+        // one u takes back the question and its links together
+        h.press("u");
+        assert!(h.app.store.get(q).unwrap().is_none(), "{pane}");
+        for n in &concerns {
+            assert!(h.app.store.get(n.link.meta.id).unwrap().is_none(), "{pane}");
+        }
+        assert_eq!(h.app.store.state().total(), before, "{pane}");
+    }
+}
+
+#[test]
+fn typing_replaces_the_proposed_question() {
+    let mut h = Harness::new(one_of_each);
+    h.app.show_entity(rid("E1"));
+    h.press("Q");
+    assert!(
+        h.screen().contains("What is Kyle Renshaw's role?"),
+        "{}",
+        h.screen()
+    );
+    h.typed("Who pays Kyle Renshaw?").press("enter");
+    match h.app.store.get(rid("Q2")).unwrap() {
+        Some(Record::Question(q)) => assert_eq!(q.title, "Who pays Kyle Renshaw?"),
+        other => panic!("{other:?}"),
+    }
+    // an emptied prompt adds nothing and says so
+    h.press("Q ctrl-u enter");
+    assert!(h.app.store.get(rid("Q3")).unwrap().is_none());
+    assert!(
+        h.app
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("needs a title"),
+        "{:?}",
+        h.app.message
+    );
+}
+
+#[test]
+fn a_question_about_a_missing_record_writes_nothing() {
+    let mut h = Harness::new(one_of_each);
+    let before = h.app.store.state().total();
+    let r = h
+        .app
+        .store
+        .add_question_about(NewQuestion::new("Who is E9?"), &[rid("E1"), rid("E9")]);
+    assert!(r.unwrap_err().to_string().contains("E9"));
+    assert_eq!(h.app.store.state().total(), before);
+    // the same record twice is linked once
+    let done = h
+        .app
+        .store
+        .add_question_about(NewQuestion::new("Who is E1?"), &[rid("E1"), rid("E1")])
+        .unwrap();
+    assert_eq!(done.ids.len(), 2, "{:?}", done.ids);
+}

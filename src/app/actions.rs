@@ -2,28 +2,14 @@
 //! confirmations carry.
 
 use super::backlog::{DetailItem, QuestionFilter, SortBy};
-use super::overlay::{Choice, FinderPurpose, Flow};
+use super::overlay::{Choice, Flow};
 use super::App;
 use crate::commands::Command;
 use crate::export::{self, BriefingMeta, Format};
-use crate::model::{Id, Kind, Record, Sees, Status};
+use crate::model::{Id, Kind, Sees, Status};
 use crate::store::NewQuestion;
 
 impl App {
-    /// The record the record-scope keys act on: the selected hypothesis or linked record
-    /// in the detail view, else the selected question.
-    pub(super) fn backlog_target(&self) -> Option<Id> {
-        match self.backlog.detail_item() {
-            Some(DetailItem::Hypothesis(h)) => Some(h.meta.id),
-            _ => self
-                .backlog
-                .detail
-                .as_ref()
-                .map(|d| d.id)
-                .or_else(|| self.backlog.selected_id()),
-        }
-    }
-
     fn current_question(&self) -> Option<Id> {
         self.backlog
             .detail
@@ -33,7 +19,6 @@ impl App {
     }
 
     pub(super) fn apply_backlog(&mut self, cmd: Command) {
-        let page = self.list_height().max(1) as isize;
         let q = self.current_question();
         let need_q = |app: &mut App| -> Option<Id> {
             if q.is_none() {
@@ -42,13 +27,14 @@ impl App {
             q
         };
         match cmd {
-            Command::Down => self.backlog.move_by(1),
-            Command::Up => self.backlog.move_by(-1),
-            Command::PageDown => self.backlog.move_by(page),
-            Command::PageUp => self.backlog.move_by(-page),
-            Command::First => self.backlog.move_by(isize::MIN / 2),
-            Command::Last => self.backlog.move_by(isize::MAX / 2),
             Command::Open => self.open_selected(),
+            Command::Back => {
+                if self.backlog.detail.take().is_none() && !self.backlog.filter.is_empty() {
+                    self.backlog.filter = Default::default();
+                    self.backlog.rebuild();
+                    self.info("filter cleared");
+                }
+            }
             Command::AddQuestion => self.prompt(
                 "New question",
                 "a question worth answering, ending in ?",
@@ -65,27 +51,6 @@ impl App {
                     );
                 }
             }
-            Command::Edit => {
-                let Some(id) = self.backlog_target() else {
-                    return;
-                };
-                match self.store.get(id) {
-                    Ok(Some(Record::Hypothesis(h))) => self.prompt(
-                        &format!("Edit {id}"),
-                        "the statement",
-                        &h.statement,
-                        Flow::EditStatement(id),
-                    ),
-                    Ok(Some(Record::Question(q))) => self.prompt(
-                        &format!("Edit {id}"),
-                        "the title; D edits the detail",
-                        &q.title,
-                        Flow::EditTitle(id),
-                    ),
-                    Ok(_) => {}
-                    Err(e) => self.error(e.to_string()),
-                }
-            }
             Command::EditDetail => {
                 if let Some(id) = need_q(self) {
                     let text = self
@@ -95,16 +60,6 @@ impl App {
                         .map(|q| q.detail.clone())
                         .unwrap_or_default();
                     self.edit_long(&format!("Detail of {id}"), text, Flow::EditDetail(id));
-                }
-            }
-            Command::Delete => {
-                if let Some(id) = self.backlog_target() {
-                    self.confirm_delete(id);
-                }
-            }
-            Command::Tags => {
-                if let Some(id) = self.backlog_target() {
-                    self.edit_tags(id);
                 }
             }
             Command::NextStatus => {
@@ -250,11 +205,6 @@ impl App {
                     0,
                     Flow::ExportFormat,
                 );
-            }
-            Command::LinkTo => {
-                if let Some(id) = self.backlog_target() {
-                    self.open_finder(FinderPurpose::LinkFrom(id));
-                }
             }
             other => self.info(format!(
                 "{} does not apply in the {} pane",
@@ -414,6 +364,7 @@ impl App {
                 Err(e) => self.error(e.to_string()),
             },
             Flow::ExportPath(format) => self.export(format, &value),
+            Flow::Ask(draft) => self.finish_ask(draft, &value),
             Flow::Timeline(f) => self.finish_timeline(f, value),
             Flow::Links(f) => self.finish_links(f, value),
             Flow::Entities(f) => self.finish_entities(f, value),

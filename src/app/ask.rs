@@ -5,8 +5,27 @@ use super::backlog::{DetailItem, QuestionFilter};
 use super::input::LineInput;
 use super::overlay::{Choice, FinderPurpose, Flow, Overlay};
 use super::{App, Effect};
-use crate::model::{Id, Kind, Record};
-use crate::store::Result as StoreResult;
+use crate::model::{Id, Kind, Record, Sees};
+use crate::store::{NewQuestion, Result as StoreResult};
+
+/// A question being asked about records, besides the title its prompt holds: the
+/// records it concerns (each gets a "concerns" link), its SEES kind and its detail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskDraft {
+    pub about: Vec<Id>,
+    pub kind: Sees,
+    pub detail: String,
+}
+
+impl AskDraft {
+    pub fn about(id: Id) -> AskDraft {
+        AskDraft {
+            about: vec![id],
+            kind: Sees::Situation,
+            detail: String::new(),
+        }
+    }
+}
 
 impl App {
     pub(crate) fn prompt(&mut self, title: &str, hint: &str, initial: &str, flow: Flow) {
@@ -16,6 +35,70 @@ impl App {
             input: LineInput::new(initial),
             flow,
         });
+    }
+
+    /// `Q`: proposes a question worded for the record, selected so that typing
+    /// replaces it; Enter adds it linked to the record (to a link's two ends, since
+    /// nothing links to a link).
+    pub(crate) fn ask_about(&mut self, id: Id) {
+        let record = match self.store.get(id) {
+            Ok(Some(r)) => r,
+            Ok(None) => return self.error(format!("{id} does not exist")),
+            Err(e) => return self.error(e.to_string()),
+        };
+        let title = super::wording::question_about(&record, |other| match self.store.get(other) {
+            Ok(Some(r)) => super::wording::name_of(&r),
+            _ => other.to_string(),
+        });
+        // a link cannot be linked to: a question about one concerns the records it joins
+        let draft = match &record {
+            Record::Link(l) => AskDraft {
+                about: vec![l.from, l.to],
+                ..AskDraft::about(id)
+            },
+            Record::Assessment(a) => AskDraft {
+                about: vec![a.hypothesis, a.note],
+                ..AskDraft::about(id)
+            },
+            _ => AskDraft::about(id),
+        };
+        self.open_ask(title, draft);
+    }
+
+    /// Opens the prompt of a question about records, its proposed title selected.
+    pub(crate) fn open_ask(&mut self, title: String, draft: AskDraft) {
+        let about: Vec<String> = draft.about.iter().map(Id::to_string).collect();
+        let about = about.join(", ");
+        self.overlay = Some(Overlay::Prompt {
+            title: format!("New question about {about}"),
+            hint: "type to replace it; ← → Backspace edit it; linked with \"concerns\"".to_string(),
+            input: LineInput::proposed(&title),
+            flow: Flow::Ask(draft),
+        });
+    }
+
+    /// Adds the question with its "concerns" links, in one step that one `u` undoes.
+    pub(crate) fn finish_ask(&mut self, draft: AskDraft, title: &str) {
+        if title.trim().is_empty() {
+            return self.error("a question needs a title: nothing added");
+        }
+        let about: Vec<String> = draft.about.iter().map(Id::to_string).collect();
+        let q = NewQuestion {
+            kind: draft.kind,
+            detail: draft.detail,
+            ..NewQuestion::new(title.trim())
+        };
+        let r = self.store.add_question_about(q, &draft.about);
+        let said = |d: &crate::store::Committed| {
+            let q = d.ids.first().map(Id::to_string).unwrap_or_default();
+            format!(
+                "added {q} to the backlog, linked to {} (concerns)",
+                about.join(", ")
+            )
+        };
+        if let Some(done) = self.report(r, said) {
+            self.after_change(&done);
+        }
     }
 
     pub(crate) fn pick(&mut self, title: &str, choices: Vec<Choice>, selected: usize, flow: Flow) {
@@ -82,21 +165,6 @@ impl App {
             }
             None => false,
         }
-    }
-
-    /// Asks before deleting a record (and what cannot stand without it).
-    pub(crate) fn confirm_delete(&mut self, id: Id) {
-        let title = self
-            .store
-            .get(id)
-            .ok()
-            .flatten()
-            .map(|r| r.title())
-            .unwrap_or_default();
-        self.overlay = Some(Overlay::Confirm {
-            message: format!("Delete {id}: {title}\nIts links go too; u undoes it. Delete? y/n"),
-            flow: Flow::Delete(id),
-        });
     }
 
     /// Prompts for a record's tags.

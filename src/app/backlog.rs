@@ -1,6 +1,8 @@
 //! Backlog pane state: the question tree as flat rows, its sort and filter, the
 //! selection, and the open detail view. Plain data; no terminal types.
 
+use super::{App, ListCursor, Move, PaneView};
+use crate::commands::Command;
 use crate::model::{Hypothesis, Id, Question, Record, Sees, Status};
 use crate::store::{Direction, Result, Store};
 use std::collections::{HashMap, HashSet};
@@ -126,8 +128,7 @@ pub struct Detail {
 pub struct BacklogState {
     pub questions: HashMap<Id, Question>,
     pub rows: Vec<Row>,
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: ListCursor,
     pub sort: Option<SortBy>,
     pub filter: QuestionFilter,
     pub detail: Option<Detail>,
@@ -243,11 +244,11 @@ impl BacklogState {
             }
         }
         self.rows = rows;
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.cursor.clamp(self.rows.len());
     }
 
     pub fn selected_id(&self) -> Option<Id> {
-        self.rows.get(self.selected).map(|r| r.id)
+        self.rows.get(self.cursor.selected).map(|r| r.id)
     }
 
     pub fn selected_question(&self) -> Option<&Question> {
@@ -258,33 +259,36 @@ impl BacklogState {
     pub fn select(&mut self, id: Id) -> bool {
         match self.rows.iter().position(|r| r.id == id) {
             Some(i) => {
-                self.selected = i;
+                self.cursor.selected = i;
                 true
             }
             None => false,
         }
     }
 
-    /// Moves the selection by `delta` rows, clamped.
-    pub fn move_by(&mut self, delta: isize) {
-        if let Some(d) = &mut self.detail {
-            let max = d.items.len().saturating_sub(1) as isize;
-            d.cursor = (d.cursor as isize + delta).clamp(0, max.max(0)) as usize;
-            return;
+    /// Moves the selection, or the detail's cursor when the detail is open.
+    pub fn go(&mut self, m: Move) {
+        let delta = m.delta(self.cursor.page());
+        match &mut self.detail {
+            Some(d) => {
+                let max = d.items.len().saturating_sub(1) as isize;
+                d.cursor = (d.cursor as isize).saturating_add(delta).clamp(0, max) as usize;
+            }
+            None => self.cursor.step(delta, self.rows.len()),
         }
-        let max = self.rows.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, max.max(0)) as usize;
     }
 
-    /// Keeps the selection inside a window of `height` rows.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        let h = height.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
+    /// The record the record-scope keys act on: the selected hypothesis in the detail
+    /// view, else the open or selected question.
+    pub fn target(&self) -> Option<Id> {
+        match self.detail_item() {
+            Some(DetailItem::Hypothesis(h)) => Some(h.meta.id),
+            _ => self
+                .detail
+                .as_ref()
+                .map(|d| d.id)
+                .or_else(|| self.selected_id()),
         }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
     }
 
     /// Opens the detail view of a question: its hypotheses, sub-questions and links.
@@ -318,6 +322,42 @@ impl BacklogState {
 
     pub fn detail_item(&self) -> Option<&DetailItem> {
         self.detail.as_ref().and_then(|d| d.items.get(d.cursor))
+    }
+}
+
+impl PaneView for BacklogState {
+    fn open(store: &Store) -> Result<Self> {
+        BacklogState::load(store)
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_backlog(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.go(m);
+        Ok(())
+    }
+
+    fn selected(&self) -> Option<Id> {
+        self.target()
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "no question selected: a adds one"
+    }
+
+    fn filter_description(&self) -> String {
+        self.filter.describe()
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.refresh(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        let at = self.cursor.selected;
+        self.cursor.keep_in_view(height, self.rows.len(), at);
     }
 }
 

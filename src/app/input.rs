@@ -7,6 +7,9 @@ use crate::keymap::{Key, KeyCode};
 pub struct LineInput {
     text: String,
     cursor: usize,
+    /// The text is a proposal, shown selected: typing a character replaces it, any
+    /// editing or moving key keeps it and edits it.
+    selected: bool,
 }
 
 impl LineInput {
@@ -14,7 +17,21 @@ impl LineInput {
         LineInput {
             text: text.to_string(),
             cursor: text.chars().count(),
+            selected: false,
         }
+    }
+
+    /// A proposed text, selected so that typing replaces it.
+    pub fn proposed(text: &str) -> Self {
+        LineInput {
+            selected: !text.is_empty(),
+            ..LineInput::new(text)
+        }
+    }
+
+    /// Whether the text is still the proposal, selected.
+    pub fn is_selected(&self) -> bool {
+        self.selected
     }
 
     pub fn text(&self) -> &str {
@@ -35,6 +52,12 @@ impl LineInput {
 
     /// Applies an editing key. Returns true when the text changed.
     pub fn edit(&mut self, key: &Key) -> bool {
+        let typed =
+            matches!(key.code, KeyCode::Char(c) if !key.ctrl && !key.alt && !c.is_control());
+        if std::mem::take(&mut self.selected) && typed {
+            self.text.clear();
+            self.cursor = 0;
+        }
         let len = self.text.chars().count();
         match (key.code, key.ctrl) {
             (KeyCode::Char('a'), true) | (KeyCode::Home, _) => self.cursor = 0,
@@ -107,6 +130,21 @@ mod tests {
         i.edit(&k(KeyCode::Char('é')));
         assert_eq!(i.text(), "aé");
         assert_eq!(i.cursor(), 2);
+    }
+
+    #[test]
+    fn a_proposal_is_replaced_by_typing_and_kept_by_editing_keys() {
+        let mut i = LineInput::proposed("Who uses 07700 900123?");
+        assert!(i.is_selected());
+        i.edit(&k(KeyCode::Char('W')));
+        assert_eq!(i.text(), "W");
+        assert!(!i.is_selected());
+        let mut i = LineInput::proposed("Can N5 be corroborated?");
+        i.edit(&k(KeyCode::Backspace));
+        assert_eq!(i.text(), "Can N5 be corroborated");
+        i.edit(&k(KeyCode::Char('!')));
+        assert_eq!(i.text(), "Can N5 be corroborated!");
+        assert!(!LineInput::proposed("").is_selected());
     }
 
     #[test]

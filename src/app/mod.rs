@@ -5,70 +5,131 @@
 //! [`Command`], and [`App::apply`] runs it against the state and the store.
 
 mod actions;
-mod ask;
+pub mod ask;
 pub mod backlog;
 pub mod entities;
 pub mod input;
 pub mod links;
 pub mod notes;
+mod outcome;
 pub mod overlay;
+pub mod pane;
+mod record;
+pub mod related;
 pub mod run;
 pub mod timeline;
+pub mod wording;
 
 use crate::commands::{Command, Scope};
 use crate::keymap::{Key, Keymap, Resolution};
 use crate::store::{Committed, Store};
-use backlog::BacklogState;
-use entities::EntitiesState;
 use input::LineInput;
-use links::LinksState;
-use notes::NotesState;
-use overlay::{FinderPurpose, Flow, Outcome, Overlay};
-use timeline::TimelineState;
+use overlay::{FinderPurpose, Flow, Overlay};
+pub use pane::{ListCursor, Move, PaneView};
 
-/// The panes, in number-key order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Backlog,
-    Timeline,
-    Links,
-    Entities,
-    Notes,
+/// Every pane, in number-key order: its variant (also the name of its keymap scope),
+/// its state's field on the [`App`] and type (which implements [`PaneView`]), and its
+/// title. This list is the one registration a pane needs: the [`Pane`] enum, the app's
+/// pane fields, opening, key dispatch, refresh, resizing and `ui`'s renderer table are
+/// all generated from it. `$then` is a macro given `{ $args }` and then the list.
+macro_rules! for_each_pane {
+    ($then:ident $($args:tt)*) => {
+        $then! {
+            { $($args)* }
+            Backlog backlog: crate::app::backlog::BacklogState, "Backlog";
+            Timeline timeline: crate::app::timeline::TimelineState, "Timeline";
+            Links links: crate::app::links::LinksState, "Links";
+            Entities entities: crate::app::entities::EntitiesState, "Entities";
+            Notes notes: crate::app::notes::NotesState, "Notes";
+        }
+    };
+}
+pub(crate) use for_each_pane;
+
+/// Declares the [`App`] (its own fields, then one per pane), the [`Pane`] enum and the
+/// dispatch from a pane to its state, from the list in `for_each_pane!`.
+macro_rules! declare_app {
+    (
+        { $(#[$meta:meta])* pub struct App { $($(#[$fm:meta])* pub $f:ident: $ft:ty,)* } }
+        $($var:ident $field:ident: $state:ty, $title:literal;)*
+    ) => {
+        $(#[$meta])*
+        pub struct App {
+            $($(#[$fm])* pub $f: $ft,)*
+            $(pub $field: $state,)*
+        }
+
+        /// The panes, in number-key order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Pane {
+            $($var),*
+        }
+
+        impl Pane {
+            pub const ALL: &'static [Pane] = &[$(Pane::$var),*];
+
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Pane::$var => $title),*
+                }
+            }
+
+            /// The pane's own keymap scope.
+            pub fn scope(self) -> Scope {
+                match self {
+                    $(Pane::$var => Scope::$var),*
+                }
+            }
+        }
+
+        /// The app's own fields; [`App::assemble`] adds the panes, opened on the store.
+        struct AppCore {
+            $($f: $ft,)*
+        }
+
+        impl App {
+            fn assemble(core: AppCore) -> crate::store::Result<App> {
+                $(let $field = <$state as PaneView>::open(&core.store)?;)*
+                let AppCore { $($f),* } = core;
+                Ok(App { $($field,)* $($f),* })
+            }
+
+            /// A pane's state, as the app drives it.
+            pub fn view_of(&self, pane: Pane) -> &dyn PaneView {
+                match pane {
+                    $(Pane::$var => &self.$field),*
+                }
+            }
+
+            /// A pane's state to change, with the store to read.
+            fn view_mut_of(&mut self, pane: Pane) -> (&mut dyn PaneView, &Store) {
+                match pane {
+                    $(Pane::$var => (&mut self.$field, &self.store)),*
+                }
+            }
+
+            /// Runs a command in the pane on screen.
+            fn pane_command(&mut self, cmd: Command) {
+                match self.pane {
+                    $(Pane::$var => <$state as PaneView>::on_command(self, cmd)),*
+                }
+            }
+        }
+    };
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
-        Pane::Backlog,
-        Pane::Timeline,
-        Pane::Links,
-        Pane::Entities,
-        Pane::Notes,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Backlog => "Backlog",
-            Pane::Timeline => "Timeline",
-            Pane::Links => "Links",
-            Pane::Entities => "Entities",
-            Pane::Notes => "Notes",
-        }
-    }
-
-    /// The pane's own keymap scope.
-    pub fn scope(self) -> Scope {
-        match self {
-            Pane::Backlog => Scope::Backlog,
-            Pane::Timeline => Scope::Timeline,
-            Pane::Links => Scope::Links,
-            Pane::Entities => Scope::Entities,
-            Pane::Notes => Scope::Notes,
-        }
-    }
-
     /// The scopes whose bindings apply in this pane, most specific first.
     pub fn scopes(self) -> Vec<Scope> {
         vec![self.scope(), Scope::Record, Scope::List, Scope::Global]
+    }
+
+    /// The pane a `pane.NAME` command names: its title in lower case.
+    fn named(name: &str) -> Option<Pane> {
+        Pane::ALL
+            .iter()
+            .copied()
+            .find(|p| p.title().eq_ignore_ascii_case(name))
     }
 
     fn step(self, by: isize) -> Pane {
@@ -92,57 +153,31 @@ pub enum Effect {
     ExternalEdit { text: String, flow: Flow },
 }
 
-/// Whether a change to `ids` touches the detail view of `me`, whose rows are given as
-/// (link, record at its other end): the record itself, a row's link or far record, or a
-/// new link to or from `me`. Then the view must be read again.
-pub(crate) fn detail_touched(
-    store: &Store,
-    me: crate::model::Id,
-    ids: &[crate::model::Id],
-    rows: &[(crate::model::Id, crate::model::Id)],
-) -> crate::store::Result<bool> {
-    use crate::model::{Kind, Record};
-    for id in ids {
-        let touched = *id == me
-            || match id.kind {
-                Kind::Link => {
-                    rows.iter().any(|(link, _)| link == id)
-                        || matches!(store.get(*id)?, Some(Record::Link(l)) if l.from == me || l.to == me)
-                }
-                _ => rows.iter().any(|(_, target)| target == id),
-            };
-        if touched {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
 /// Rows of screen taken by the tab bar, the pane header and the status line.
 pub const CHROME_ROWS: u16 = 3;
 
-pub struct App {
-    pub store: Store,
-    pub keymap: Keymap,
-    pub pane: Pane,
-    pub backlog: BacklogState,
-    pub timeline: TimelineState,
-    pub links: LinksState,
-    pub entities: EntitiesState,
-    pub notes: NotesState,
-    pub overlay: Option<Overlay>,
-    pub pending: Vec<Key>,
-    pub message: Option<Message>,
-    pub quit: bool,
-    /// `$VISUAL` or `$EDITOR`, when set: long text is edited there.
-    pub editor: Option<String>,
-    pub effect: Option<Effect>,
-    /// The terminal size in cells (width, height).
-    pub size: (u16, u16),
-    /// Problems found in the keymap files, shown at start.
-    pub keymap_problems: Vec<String>,
-    /// Today's date for briefings and "past its review date" marks.
-    pub today: chrono::NaiveDate,
+for_each_pane! {
+    declare_app
+    /// The application: the store, the keymap, every pane's state (see `for_each_pane!`),
+    /// the open overlay and what the status line says.
+    pub struct App {
+        pub store: Store,
+        pub keymap: Keymap,
+        pub pane: Pane,
+        pub overlay: Option<Overlay>,
+        pub pending: Vec<Key>,
+        pub message: Option<Message>,
+        pub quit: bool,
+        /// `$VISUAL` or `$EDITOR`, when set: long text is edited there.
+        pub editor: Option<String>,
+        pub effect: Option<Effect>,
+        /// The terminal size in cells (width, height).
+        pub size: (u16, u16),
+        /// Problems found in the keymap files, shown at start.
+        pub keymap_problems: Vec<String>,
+        /// Today's date for briefings and "past its review date" marks.
+        pub today: chrono::NaiveDate,
+    }
 }
 
 impl App {
@@ -151,10 +186,6 @@ impl App {
         keymap: Keymap,
         keymap_problems: Vec<String>,
     ) -> crate::store::Result<App> {
-        let backlog = BacklogState::load(&store)?;
-        let timeline = TimelineState::load(&store)?;
-        let entities = EntitiesState::load(&store)?;
-        let notes = NotesState::load(&store)?;
         let message = keymap_problems.first().map(|p| Message {
             text: if keymap_problems.len() > 1 {
                 format!(
@@ -166,15 +197,10 @@ impl App {
             },
             error: true,
         });
-        Ok(App {
+        App::assemble(AppCore {
             store,
             keymap,
             pane: Pane::Backlog,
-            backlog,
-            timeline,
-            links: LinksState::default(),
-            entities,
-            notes,
             overlay: None,
             pending: Vec::new(),
             message,
@@ -239,6 +265,7 @@ impl App {
             let outcome = ov.on_key(&key);
             self.overlay = Some(ov);
             self.overlay_outcome(outcome);
+            self.scroll_into_view();
             return;
         }
         self.pending.push(key);
@@ -257,41 +284,27 @@ impl App {
         self.scroll_into_view();
     }
 
-    /// Keeps every pane's selection on screen.
+    /// Keeps every pane's selection on screen, and lets the pane on screen fit itself
+    /// to the width.
     fn scroll_into_view(&mut self) {
         let h = self.list_height();
-        self.backlog.scroll_into_view(h);
-        self.timeline.scroll_into_view(h);
-        self.links.scroll_into_view(h);
-        self.entities.scroll_into_view(h);
-        self.notes.scroll_into_view(h);
-        // the density strip has one bucket per column: refit it after a resize
-        if self.pane == Pane::Timeline && self.timeline.width != self.size.0 as usize {
-            self.settle_timeline();
+        for p in Pane::ALL {
+            self.view_mut_of(*p).0.keep_in_view(h);
+        }
+        let width = self.size.0 as usize;
+        let (view, store) = self.view_mut_of(self.pane);
+        if let Err(e) = view.on_shown(store, width) {
+            self.error(e.to_string());
         }
     }
 
-    /// Runs a named command.
+    /// Runs a named command: global ones and the list keys here, the record-scope keys on
+    /// the selected record of the pane on screen (`record.rs`), the rest in the pane.
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
             Command::Quit => self.quit = true,
             Command::NextPane => self.pane = self.pane.step(1),
             Command::PrevPane => self.pane = self.pane.step(-1),
-            Command::PaneBacklog => self.pane = Pane::Backlog,
-            Command::PaneTimeline => self.pane = Pane::Timeline,
-            Command::PaneLinks => self.pane = Pane::Links,
-            Command::PaneEntities => self.pane = Pane::Entities,
-            Command::PaneNotes => self.pane = Pane::Notes,
-            Command::ShowLinks => {
-                if let Some(id) = self.selected_record() {
-                    self.show_in_links(id);
-                }
-            }
-            Command::ShowTimeline => {
-                if let Some(id) = self.selected_record() {
-                    self.show_in_timeline(id);
-                }
-            }
             Command::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Command::Finder => self.open_finder(FinderPurpose::Jump),
             Command::Palette => {
@@ -302,44 +315,30 @@ impl App {
                 })
             }
             Command::Undo => self.undo(),
-            Command::Back if self.pane == Pane::Backlog => {
-                if self.backlog.detail.take().is_none() && !self.backlog.filter.is_empty() {
-                    self.backlog.filter = Default::default();
-                    self.backlog.rebuild();
-                    self.info("filter cleared");
+            _ if cmd.info().scope == Scope::Record => self.record_command(cmd),
+            _ if Move::of(cmd).is_some() => {
+                let (view, store) = self.view_mut_of(self.pane);
+                let moved = Move::of(cmd).map_or(Ok(()), |m| view.go(store, m));
+                if let Err(e) = moved {
+                    self.error(e.to_string());
                 }
             }
-            other => match self.pane {
-                Pane::Backlog => self.apply_backlog(other),
-                Pane::Timeline => self.apply_timeline(other),
-                Pane::Links => self.apply_links(other),
-                Pane::Entities => self.apply_entities(other),
-                Pane::Notes => self.apply_notes(other),
+            _ => match cmd.name().strip_prefix("pane.").and_then(Pane::named) {
+                Some(p) => self.pane = p,
+                None => self.pane_command(cmd),
             },
         }
     }
 
-    /// The record the record-scope keys (`L`, `T`, `l`, `e`, `d`, `#`) act on in the
-    /// current pane.
+    /// The record the record-scope keys `e`, `d`, `#` and `Q` act on in the pane on
+    /// screen.
     pub fn selected_record(&self) -> Option<crate::model::Id> {
-        match self.pane {
-            Pane::Backlog => self.backlog_target(),
-            Pane::Timeline => self.timeline.selected_record(),
-            Pane::Links => self.links.selected_record(),
-            Pane::Entities => self.entities.selected_record(),
-            Pane::Notes => self.notes.selected_record(),
-        }
+        self.view_of(self.pane).selected()
     }
 
     /// The active filter of the current pane, as the status line shows it.
     pub fn filter_description(&self) -> String {
-        match self.pane {
-            Pane::Backlog => self.backlog.filter.describe(),
-            Pane::Timeline => self.timeline.describe_filter(),
-            Pane::Links => String::new(),
-            Pane::Entities => self.entities.describe_filter(),
-            Pane::Notes => self.notes.describe_filter(),
-        }
+        self.view_of(self.pane).filter_description()
     }
 
     fn undo(&mut self) {
@@ -355,148 +354,15 @@ impl App {
 
     /// Brings every view in step with what an operation touched.
     pub fn after_change(&mut self, done: &Committed) {
-        let results = [
-            self.backlog.refresh(&self.store, &done.ids),
-            self.timeline.refresh(&self.store, &done.ids),
-            self.links.refresh(&self.store, &done.ids),
-            self.entities.refresh(&self.store, &done.ids),
-            self.notes.refresh(&self.store, &done.ids),
-        ];
-        if let Some(Err(e)) = results.into_iter().find(|r| r.is_err()) {
+        let mut failed = None;
+        for p in Pane::ALL {
+            let (view, store) = self.view_mut_of(*p);
+            if let Err(e) = view.on_committed(store, &done.ids) {
+                failed.get_or_insert(e);
+            }
+        }
+        if let Some(e) = failed {
             self.error(e.to_string());
-        }
-    }
-
-    pub fn open_finder(&mut self, purpose: FinderPurpose) {
-        self.overlay = Some(Overlay::Finder {
-            input: LineInput::default(),
-            hits: Vec::new(),
-            selected: 0,
-            purpose,
-            pool: Vec::new(),
-            pool_query: String::new(),
-        });
-    }
-
-    /// Commands for the palette whose name or description matches `query`, best first.
-    pub fn palette_matches(&self, query: &str) -> Vec<Command> {
-        use fuzzy_matcher::skim::SkimMatcherV2;
-        use fuzzy_matcher::FuzzyMatcher;
-        let m = SkimMatcherV2::default().ignore_case();
-        let mut scored: Vec<(i64, usize, Command)> = crate::commands::REGISTRY
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                if query.is_empty() {
-                    return Some((0, i, c.command));
-                }
-                let text = format!("{} {}", c.name, c.description);
-                m.fuzzy_match(&text, query).map(|s| (-s, i, c.command))
-            })
-            .collect();
-        scored.sort();
-        scored.into_iter().map(|(_, _, c)| c).collect()
-    }
-
-    fn overlay_outcome(&mut self, outcome: Outcome) {
-        match outcome {
-            Outcome::Close => self.overlay = None,
-            Outcome::Stay(changed) => {
-                if changed {
-                    self.refresh_overlay_results();
-                }
-            }
-            Outcome::Submit(value) => {
-                let Some(ov) = self.overlay.take() else {
-                    return;
-                };
-                match ov {
-                    Overlay::Prompt { flow, .. }
-                    | Overlay::Pick { flow, .. }
-                    | Overlay::Confirm { flow, .. }
-                    | Overlay::Editor { flow, .. } => self.finish(flow, value),
-                    Overlay::Finder { purpose, .. } => match value.parse() {
-                        Ok(id) => self.finder_chose(purpose, id),
-                        Err(e) => self.error(format!("{e}")),
-                    },
-                    Overlay::Palette { .. } => {
-                        if let Some(cmd) = Command::from_name(&value) {
-                            self.apply(cmd);
-                        }
-                    }
-                    Overlay::Help { .. } => {}
-                }
-            }
-        }
-    }
-
-    fn refresh_overlay_results(&mut self) {
-        match &self.overlay {
-            Some(Overlay::Finder { .. }) => self.refresh_finder(),
-            Some(Overlay::Palette { input, .. }) => {
-                let found = self.palette_matches(input.text());
-                if let Some(Overlay::Palette { matches, .. }) = &mut self.overlay {
-                    *matches = found;
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Re-runs the finder's search. A query that extends the previous one re-scores the
-    /// previous matches only, so typing narrows without reading the index again.
-    fn refresh_finder(&mut self) {
-        let Some(Overlay::Finder {
-            input,
-            pool,
-            pool_query,
-            ..
-        }) = &mut self.overlay
-        else {
-            return;
-        };
-        let query = input.text().to_string();
-        let narrows = !pool_query.is_empty()
-            && query.starts_with(pool_query.as_str())
-            && !crate::model::Id::looks_like(query.trim());
-        let found = if query.trim().is_empty() {
-            Ok(Vec::new())
-        } else if narrows {
-            Ok(crate::store::rescore(pool, &query))
-        } else {
-            self.store.search_all(&query).map(|mut all| {
-                crate::store::rank(&mut all);
-                all
-            })
-        };
-        let found = match found {
-            Ok(f) => f,
-            Err(e) => return self.error(e.to_string()),
-        };
-        let shown: Vec<(crate::model::Id, String)> = found
-            .iter()
-            .take(200)
-            .map(|h| {
-                let title = self
-                    .store
-                    .get(h.id)
-                    .ok()
-                    .flatten()
-                    .map(|r| r.title())
-                    .unwrap_or_else(|| h.text.clone());
-                (h.id, title)
-            })
-            .collect();
-        if let Some(Overlay::Finder {
-            hits,
-            pool,
-            pool_query,
-            ..
-        }) = &mut self.overlay
-        {
-            *hits = shown;
-            *pool = found;
-            *pool_query = query;
         }
     }
 

@@ -31,6 +31,8 @@ pub enum Flow {
     ExportFormat,
     ExportPath(Format),
     Delete(Id),
+    /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
+    Ask(super::ask::AskDraft),
     /// A step of a flow owned by another pane.
     Timeline(super::timeline::TimelineFlow),
     Links(super::links::LinksFlow),

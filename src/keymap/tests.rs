@@ -94,7 +94,10 @@ fn chords_across_scopes() {
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(next, ["ctrl-w", "ctrl-e", "t", "u", "ctrl-c", "o", "O"]);
+    assert_eq!(
+        next,
+        ["ctrl-w", "ctrl-e", "t", "q", "u", "ctrl-c", "o", "O"]
+    );
     let next: Vec<String> = km
         .continuations(TIMELINE, &x)
         .into_iter()
@@ -148,7 +151,7 @@ fn keys_for_and_bindings_keep_file_order() {
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(record, ["L", "T", "l", "e", "d", "#"]);
+    assert_eq!(record, ["L", "T", "l", "e", "d", "#", "Q"]);
     let notes: Vec<String> = km
         .bindings(Scope::Notes)
         .into_iter()

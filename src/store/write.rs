@@ -78,9 +78,9 @@ impl Store {
         m
     }
 
-    pub fn add_question(&mut self, q: NewQuestion) -> Result<Id> {
+    fn question_record(&self, q: NewQuestion) -> Record {
         let id = self.reserve(Kind::Question, 0);
-        let rec = Record::Question(Question {
+        Record::Question(Question {
             meta: self.meta_for(id, q.tags),
             title: q.title.trim().to_string(),
             detail: q.detail,
@@ -90,8 +90,54 @@ impl Store {
             parent: q.parent,
             review_by: q.review_by,
             answer: None,
-        });
+        })
+    }
+
+    pub fn add_question(&mut self, q: NewQuestion) -> Result<Id> {
+        let rec = self.question_record(q);
         self.create("add question", rec)
+    }
+
+    /// Adds a question with a "concerns" link from it to each record in `about`, as one
+    /// operation: one journal group, so one undo removes the question and its links.
+    /// Every record in `about` must exist; nothing is written otherwise.
+    pub fn add_question_about(&mut self, q: NewQuestion, about: &[Id]) -> Result<Committed> {
+        let rec = self.question_record(q);
+        self.validate(&rec)?;
+        let qid = rec.id();
+        let mut changes = vec![Change {
+            before: None,
+            after: Some(rec),
+        }];
+        let mut seen = BTreeSet::new();
+        let ends: Vec<Id> = about
+            .iter()
+            .copied()
+            .filter(|id| seen.insert(*id))
+            .collect();
+        for (i, to) in ends.iter().enumerate() {
+            let link = Record::Link(Link {
+                meta: self.meta_for(self.reserve(Kind::Link, i as u64), Vec::new()),
+                from: qid,
+                to: *to,
+                label: "concerns".into(),
+                confidence: None,
+                source: None,
+                when: None,
+                auto: false,
+            });
+            // the question is not stored yet: only the far end must exist
+            super::rules::check(&link, &mut |target, kind, role| match kind {
+                _ if target == qid => Ok(()),
+                Some(k) => self.expect_kind(target, k, role),
+                None => self.require(target).map(|_| ()),
+            })?;
+            changes.push(Change {
+                before: None,
+                after: Some(link),
+            });
+        }
+        self.commit("add question", changes, None)
     }
 
     pub fn add_hypothesis(

@@ -68,13 +68,13 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .rows
         .iter()
         .enumerate()
-        .skip(b.offset)
+        .skip(b.cursor.offset)
         .take(area.height as usize)
     {
         let Some(q) = b.questions.get(&row.id) else {
             continue;
         };
-        let selected = i == b.selected;
+        let selected = i == b.cursor.selected;
         let indent = if row.depth == 0 {
             String::new()
         } else {

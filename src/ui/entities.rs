@@ -2,10 +2,9 @@
 //! kind, or ranked by the fuzzy filter) and the detail view of one entity.
 
 use super::Theme;
-use crate::app::entities::{DetailItem, Row};
+use crate::app::entities::Row;
 use crate::app::App;
 use crate::model::text::{fit, sanitize};
-use crate::store::Direction;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -60,13 +59,13 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let width = area.width as usize;
     let grouped = !e.is_filtered();
-    let selected_row = e.selectable.get(e.selected).copied();
+    let selected_row = e.selected_id().map(|_| e.cursor.selected);
     let mut lines = Vec::with_capacity(area.height as usize);
     for (i, row) in e
         .rows
         .iter()
         .enumerate()
-        .skip(e.offset)
+        .skip(e.cursor.offset)
         .take(area.height as usize)
     {
         match row {
@@ -100,33 +99,6 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-fn section_name(item: &DetailItem) -> String {
-    match item {
-        DetailItem::Mention { .. } => "Mentioned in".to_string(),
-        DetailItem::Linked { label, dir, .. } => match dir {
-            Direction::Out => format!("{label} →"),
-            Direction::In => format!("← {label}"),
-        },
-    }
-}
-
-fn item_text(item: &DetailItem) -> String {
-    match item {
-        DetailItem::Mention {
-            note,
-            title,
-            when,
-            grade,
-            ..
-        } => {
-            let grade = grade.map(|g| g.to_string()).unwrap_or_else(|| "---".into());
-            let when = when.map(|w| w.human()).unwrap_or_default();
-            format!("{note:<6} {grade} {} {title}", fit(&when, 16))
-        }
-        DetailItem::Linked { other, title, .. } => format!("{other:<6} {title}"),
-    }
 }
 
 fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -167,44 +139,23 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
     }
     let mut cursor_line = 0;
-    let mut section = String::new();
-    for (i, item) in d.items.iter().enumerate() {
-        let name = section_name(item);
-        if name != section {
-            let count = d.items.iter().filter(|x| section_name(x) == name).count();
-            let more = match item {
-                DetailItem::Mention { .. } if d.more_mentions > 0 => {
-                    format!(", {} more not shown", d.more_mentions)
-                }
-                _ => String::new(),
-            };
-            lines.push(Line::raw(""));
-            lines.push(line(format!("{name} ({count}{more})"), theme.title()));
-            section = name;
-        }
-        let selected = i == d.cursor;
+    for (l, selected) in super::related::lines(&d.related, theme, width, true) {
         if selected {
             cursor_line = lines.len();
         }
-        let marker = if selected { "› " } else { "  " };
-        let style = if selected {
-            theme.selected()
-        } else {
-            Style::default()
-        };
-        lines.push(line(format!("{marker}{}", item_text(item)), style));
+        lines.push(l);
     }
-    if d.more_links > 0 {
+    if d.related.more_links > 0 {
         lines.push(line(
             format!(
                 "{} more links not shown: see the Links pane (L)",
-                d.more_links
+                d.related.more_links
             ),
             theme.dim(),
         ));
     }
     lines.push(Line::raw(""));
-    if d.items.is_empty() {
+    if d.related.items.is_empty() {
         lines.push(line(
             "No notes mention it and nothing links to it yet: l links it, [[name]] in a note mentions it."
                 .into(),

@@ -48,7 +48,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .rows
         .iter()
         .enumerate()
-        .skip(l.offset)
+        .skip(l.cursor.offset)
         .take(window)
         .collect();
     let cols = Columns::measure(&visible, w);
@@ -165,7 +165,7 @@ fn render_row(
     row: &Row,
     w: usize,
 ) -> Line<'static> {
-    let selected = i == l.selected;
+    let selected = i == l.cursor.selected;
     let marker = if selected { "› " } else { "  " };
     let style = |s: Style| if selected { theme.selected() } else { s };
     match row {

@@ -6,6 +6,7 @@ mod entities;
 mod links;
 mod notes;
 mod overlay;
+mod related;
 pub mod theme;
 mod timeline;
 
@@ -41,16 +42,24 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     ])
     .areas(area);
     render_tabs(app, theme, frame, tabs);
-    match app.pane {
-        Pane::Backlog => backlog::render(app, theme, frame, body),
-        Pane::Timeline => timeline::render(app, theme, frame, body),
-        Pane::Links => links::render(app, theme, frame, body),
-        Pane::Entities => entities::render(app, theme, frame, body),
-        Pane::Notes => notes::render(app, theme, frame, body),
-    }
+    render_pane(app, theme, frame, body);
     render_status(app, theme, frame, status);
     overlay::render(app, theme, frame, body);
 }
+
+/// Declares `render_pane`: each pane is drawn by the `render` function of the module
+/// named like its state field (`ui/backlog.rs` for `App::backlog`), from the list in
+/// `app::for_each_pane!`.
+macro_rules! pane_renderers {
+    ({} $($var:ident $field:ident: $state:ty, $title:literal;)*) => {
+        fn render_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+            match app.pane {
+                $(Pane::$var => $field::render(app, theme, frame, area)),*
+            }
+        }
+    };
+}
+crate::app::for_each_pane!(pane_renderers);
 
 fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();

@@ -3,11 +3,10 @@
 //! entities it mentions, its links, then the full text).
 
 use super::Theme;
-use crate::app::notes::{wrap, More, NoteDetail, NoteItem};
+use crate::app::notes::{wrap, More, NoteDetail};
 use crate::app::App;
 use crate::model::text::{fit, sanitize, sanitize_with, width};
 use crate::model::Kind;
-use crate::store::Direction;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -70,7 +69,7 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let h = area.height as usize;
     let mut lines = Vec::with_capacity(h);
-    for (i, row) in n.rows.iter().enumerate().skip(n.offset).take(h) {
+    for (i, row) in n.rows.iter().enumerate().skip(n.cursor.offset).take(h) {
         let grade = row.grade.map(|g| g.to_string()).unwrap_or_default();
         let when = row.when.map(|x| x.human()).unwrap_or_default();
         let mut spans = vec![
@@ -98,7 +97,7 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         spans.push(Span::raw(fit(&title, w.saturating_sub(used))));
         let mut line = Line::from(spans);
-        if i == n.selected {
+        if i == n.cursor.selected {
             line = line.style(theme.selected());
         }
         lines.push(line);
@@ -117,16 +116,6 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-fn item_section(item: &NoteItem) -> String {
-    match item {
-        NoteItem::Mentions { .. } => "Mentions".into(),
-        NoteItem::Linked { label, dir, .. } => match dir {
-            Direction::Out => format!("{label} →"),
-            Direction::In => format!("← {label}"),
-        },
-    }
 }
 
 fn render_detail(d: &NoteDetail, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -224,38 +213,20 @@ fn render_detail(d: &NoteDetail, theme: Theme, frame: &mut Frame, area: Rect) {
     top.push(line(rec, theme.dim()));
 
     // the linked records: a small list of their own, scrolled to the cursor
-    let mut links: Vec<(Line, bool)> = Vec::new();
-    let mut section = String::new();
-    for (i, item) in d.items.iter().enumerate() {
-        let name = item_section(item);
-        if name != section {
-            let count = d.items.iter().filter(|x| item_section(x) == name).count();
-            links.push((line(format!("{name} ({count})"), theme.title()), false));
-            section = name;
-        }
-        let selected = i == d.cursor;
-        let text = match item {
-            NoteItem::Mentions { entity, title, .. } => format!("{entity:<6} {title}"),
-            NoteItem::Linked { other, title, .. } => format!("{other:<6} {title}"),
-        };
-        let marker = if selected { "› " } else { "  " };
-        let style = if selected {
-            theme.selected()
-        } else {
-            Style::default()
-        };
-        links.push((line(format!("{marker}{text}"), style), selected));
-    }
-    if d.more_links > 0 {
+    let mut links: Vec<(Line, bool)> = super::related::lines(&d.related, theme, w, false);
+    if d.related.more_links > 0 {
         links.push((
             line(
-                format!("{} more links: the Links pane (L) shows all", d.more_links),
+                format!(
+                    "{} more links: the Links pane (L) shows all",
+                    d.related.more_links
+                ),
                 theme.dim(),
             ),
             false,
         ));
     }
-    if d.items.is_empty() {
+    if d.related.items.is_empty() {
         links.push((
             line(
                 "Mentions no entity: write [[name]] or an id such as E12 in the text (e)".into(),

@@ -48,8 +48,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let before: String = text.chars().take(input.cursor()).collect();
             let skip = crate::model::text::width(&before).saturating_sub(inner_w.saturating_sub(2));
             let shown: String = text.chars().skip(skip).collect();
+            let typed = if input.is_selected() {
+                theme.selected()
+            } else {
+                ratatui::style::Style::default()
+            };
             let lines = vec![
-                Line::raw(fit(&shown, inner_w)),
+                Line::styled(fit(&shown, inner_w), typed),
                 Line::styled(fit(&sanitize(hint), inner_w), theme.dim()),
                 Line::styled("Enter saves · Esc cancels", theme.dim()),
             ];

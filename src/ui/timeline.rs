@@ -185,7 +185,7 @@ fn render_rows(t: &TimelineState, theme: Theme, frame: &mut Frame, area: Rect) {
         .rows
         .iter()
         .enumerate()
-        .skip(t.offset)
+        .skip(t.cursor.offset)
         .take(area.height as usize)
         .collect();
     let cap = match t.axis {
@@ -208,7 +208,7 @@ fn render_rows(t: &TimelineState, theme: Theme, frame: &mut Frame, area: Rect) {
                 Row::Item(it) => item_line(it, t, date_w, w, theme),
                 Row::Quiet(q) => quiet_line(q, w, theme),
             };
-            if i == t.selected {
+            if i == t.cursor.selected {
                 line.style(theme.selected())
             } else {
                 line

@@ -2,10 +2,10 @@
 //! finish: add, edit (name, kind, aliases, attributes), filter by text or kind, merge.
 
 use super::edit::attributes_text;
-use crate::app::overlay::{Choice, FinderPurpose, Flow};
+use crate::app::overlay::{Choice, Flow};
 use crate::app::{App, Pane};
 use crate::commands::Command;
-use crate::model::{EntityKind, Id, Kind, Record};
+use crate::model::{EntityKind, Id, Record};
 use crate::store::{Committed, NewEntity};
 use std::collections::BTreeMap;
 
@@ -56,7 +56,6 @@ fn kind_choices(selected: Option<EntityKind>) -> (Vec<Choice>, usize) {
 
 impl App {
     pub(crate) fn apply_entities(&mut self, cmd: Command) {
-        let page = self.list_height().max(1) as isize;
         let target = self.entities.selected_record();
         let need = |app: &mut App| -> Option<Id> {
             if target.is_none() {
@@ -65,12 +64,6 @@ impl App {
             target
         };
         match cmd {
-            Command::Down => self.entities.move_by(1),
-            Command::Up => self.entities.move_by(-1),
-            Command::PageDown => self.entities.move_by(page),
-            Command::PageUp => self.entities.move_by(-page),
-            Command::First => self.entities.move_by(isize::MIN / 2),
-            Command::Last => self.entities.move_by(isize::MAX / 2),
             Command::Open => self.entities_open_row(),
             Command::Back => {
                 if self.entities.detail.take().is_none() && self.entities.is_filtered() {
@@ -84,37 +77,6 @@ impl App {
                 "",
                 flow(EntitiesFlow::AddName),
             ),
-            Command::Edit => {
-                if let Some(id) = need(self) {
-                    let name = self
-                        .entities
-                        .entities
-                        .get(&id)
-                        .map(|e| e.name.clone())
-                        .unwrap_or_default();
-                    self.prompt(
-                        &format!("Edit {id}: name (1/4)"),
-                        "then its kind, aliases and attributes; Esc leaves it as it was",
-                        &name,
-                        flow(EntitiesFlow::EditName(id)),
-                    );
-                }
-            }
-            Command::Delete => {
-                if let Some(id) = need(self) {
-                    self.confirm_delete(id);
-                }
-            }
-            Command::Tags => {
-                if let Some(id) = need(self) {
-                    self.edit_tags(id);
-                }
-            }
-            Command::LinkTo => {
-                if let Some(id) = need(self) {
-                    self.open_finder(FinderPurpose::LinkFrom(id));
-                }
-            }
             Command::EntityFilter => {
                 let cur = self.entities.query.clone();
                 self.prompt(
@@ -163,6 +125,16 @@ impl App {
         }
     }
 
+    /// `e` on an entity: its name, then kind, aliases and attributes, one prompt each.
+    pub(crate) fn entities_edit(&mut self, id: Id, name: &str) {
+        self.prompt(
+            &format!("Edit {id}: name (1/4)"),
+            "then its kind, aliases and attributes; Esc leaves it as it was",
+            name,
+            flow(EntitiesFlow::EditName(id)),
+        );
+    }
+
     /// `E3 Darren Marsh (person)`, for titles and confirmations.
     pub(super) fn entities_label(&self, id: Id) -> String {
         match self.entities.entities.get(&id) {
@@ -175,14 +147,10 @@ impl App {
     /// other end of the selected line.
     fn entities_open_row(&mut self) {
         if let Some(d) = &self.entities.detail {
-            let Some(target) = d.item().map(|it| it.target()) else {
-                return;
-            };
-            return match target.kind {
-                Kind::Entity => self.show_entity(target),
-                Kind::Note => self.show_note(target),
-                _ => self.jump_to(target),
-            };
+            if let Some(target) = d.item().map(|it| it.other) {
+                self.open_related(target);
+            }
+            return;
         }
         match self.entities.selected_id() {
             Some(id) => self.show_entity(id),
@@ -305,14 +273,14 @@ impl App {
                 self.entities.query = value.trim().to_string();
                 self.entities.detail = None;
                 self.entities.rebuild();
-                self.entities.selected = 0;
+                self.entities.select_first();
                 self.info(format!("{} entities shown", self.entities.selectable.len()));
             }
             EntitiesFlow::KindFilter => {
                 self.entities.kind = value.parse::<EntityKind>().ok();
                 self.entities.detail = None;
                 self.entities.rebuild();
-                self.entities.selected = 0;
+                self.entities.select_first();
                 self.info(format!("{} entities shown", self.entities.selectable.len()));
             }
             EntitiesFlow::MergeWith(survivor) => {

@@ -11,8 +11,10 @@ mod detail;
 mod edit;
 
 pub use actions::EntitiesFlow;
-pub use detail::{DetailItem, EntityDetail, DETAIL_LIMIT};
+pub use detail::EntityDetail;
 
+use super::{App, ListCursor, Move, PaneView};
+use crate::commands::Command;
 use crate::model::{Entity, EntityKind, Id, Kind, Record};
 use crate::store::{Result, Store};
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -73,10 +75,8 @@ pub struct EntitiesState {
     pub rows: Vec<Row>,
     /// Positions in `rows` of the entity rows, in order.
     pub selectable: Vec<usize>,
-    /// Index into `selectable`.
-    pub selected: usize,
-    /// The first row on screen.
-    pub offset: usize,
+    /// The selected row (always an entity's when there is one) and the first on screen.
+    pub cursor: ListCursor,
     pub kind: Option<EntityKind>,
     pub query: String,
     pub detail: Option<EntityDetail>,
@@ -119,22 +119,19 @@ impl EntitiesState {
                 self.select(id);
             }
         }
-        let Some(d) = &self.detail else {
+        let Some(d) = &mut self.detail else {
             return Ok(());
         };
         let me = d.id();
-        let rows: Vec<(Id, Id)> = d.items.iter().map(|it| (it.link(), it.target())).collect();
-        let reload = super::detail_touched(store, me, ids, &rows)?;
-        if reload {
-            let cursor = d.cursor;
-            if self.entities.contains_key(&me) {
-                self.open_detail(store, me)?;
-                if let Some(d) = &mut self.detail {
-                    d.cursor = cursor.min(d.items.len().saturating_sub(1));
-                }
-            } else {
-                self.detail = None;
+        if !d.related.touched(store, me, ids)? {
+            return Ok(());
+        }
+        match store.get(me)? {
+            Some(Record::Entity(e)) => {
+                d.entity = e;
+                d.related.reread(store, me)?;
             }
+            _ => self.detail = None,
         }
         Ok(())
     }
@@ -178,7 +175,8 @@ impl EntitiesState {
             .map(|(i, _)| i)
             .collect();
         self.rows = rows;
-        self.selected = self.selected.min(self.selectable.len().saturating_sub(1));
+        self.cursor.clamp(self.rows.len());
+        self.snap();
         let mut counts = vec![0usize; EntityKind::ALL.len()];
         for e in self.entities.values() {
             counts[e.kind.index() as usize] += 1;
@@ -197,52 +195,58 @@ impl EntitiesState {
     }
 
     pub fn selected_id(&self) -> Option<Id> {
-        match self.selectable.get(self.selected).map(|p| self.rows[*p]) {
-            Some(Row::Entity(id)) => Some(id),
+        match self.rows.get(self.cursor.selected) {
+            Some(Row::Entity(id)) => Some(*id),
             _ => None,
         }
     }
 
     /// Moves the selection to `id` if it is shown; returns whether it is.
     pub fn select(&mut self, id: Id) -> bool {
-        let at = self
-            .selectable
-            .iter()
-            .position(|p| self.rows[*p] == Row::Entity(id));
+        let at = self.rows.iter().position(|r| *r == Row::Entity(id));
         if let Some(i) = at {
-            self.selected = i;
+            self.cursor.selected = i;
         }
         at.is_some()
     }
 
+    /// Selects the first entity shown.
+    pub fn select_first(&mut self) {
+        self.cursor.selected = 0;
+        self.snap();
+    }
+
+    /// Moves the selection off a kind heading onto the entity below it.
+    fn snap(&mut self) {
+        let rows = &self.rows;
+        self.cursor
+            .step_over(0, rows.len(), |i| matches!(rows[i], Row::Entity(_)));
+    }
+
     /// Moves the list selection, or the detail cursor when the detail is open.
-    pub fn move_by(&mut self, delta: isize) {
-        let (at, len) = match &mut self.detail {
-            Some(d) => (&mut d.cursor, d.items.len()),
-            None => (&mut self.selected, self.selectable.len()),
-        };
-        let max = len.saturating_sub(1) as isize;
-        *at = (*at as isize).saturating_add(delta).clamp(0, max) as usize;
+    pub fn go(&mut self, m: Move) {
+        let delta = m.delta(self.cursor.page());
+        match &mut self.detail {
+            Some(d) => {
+                d.related.step(delta);
+            }
+            None => {
+                let rows = &self.rows;
+                self.cursor
+                    .step_over(delta, rows.len(), |i| matches!(rows[i], Row::Entity(_)));
+            }
+        }
     }
 
     /// Keeps the selected row, and the kind heading above a group's first entity, inside a
     /// window of `height` rows.
     pub fn scroll_into_view(&mut self, height: usize) {
-        let h = height.max(1);
-        let Some(&pos) = self.selectable.get(self.selected) else {
-            self.offset = 0;
-            return;
+        let at = self.cursor.selected;
+        let top = match at.checked_sub(1).and_then(|p| self.rows.get(p)) {
+            Some(Row::Group { .. }) => at - 1,
+            _ => at,
         };
-        let top = match pos.checked_sub(1).map(|p| self.rows[p]) {
-            Some(Row::Group { .. }) => pos - 1,
-            _ => pos,
-        };
-        if top < self.offset {
-            self.offset = top;
-        } else if pos >= self.offset + h {
-            self.offset = pos + 1 - h;
-        }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+        self.cursor.keep_in_view(height, self.rows.len(), top);
     }
 
     /// The record the record-scope keys act on: the open or selected entity.
@@ -268,6 +272,41 @@ impl EntitiesState {
     /// Entities per kind, in kind order, for the header and the kind picker.
     pub fn counts(&self) -> &[(EntityKind, usize)] {
         &self.counts
+    }
+}
+
+impl PaneView for EntitiesState {
+    fn open(store: &Store) -> Result<Self> {
+        EntitiesState::load(store)
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_entities(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.go(m);
+        Ok(())
+    }
+
+    fn selected(&self) -> Option<Id> {
+        self.selected_record()
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "no entity selected: a adds one"
+    }
+
+    fn filter_description(&self) -> String {
+        self.describe_filter()
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.refresh(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        self.scroll_into_view(height);
     }
 }
 
@@ -317,13 +356,15 @@ mod tests {
                 Row::Entity(Id::new(Kind::Entity, 2)),
             ]
         );
-        s.move_by(2);
+        assert_eq!(s.selected_id(), Some(Id::new(Kind::Entity, 3)));
+        s.go(Move::Down);
+        s.go(Move::Down);
         assert_eq!(s.selected_id(), Some(Id::new(Kind::Entity, 2)));
         s.scroll_into_view(2);
-        assert_eq!(s.offset, 3, "the heading of the group stays in view");
-        s.move_by(-1);
+        assert_eq!(s.cursor.offset, 3, "the heading of the group stays in view");
+        s.go(Move::Up);
         s.scroll_into_view(2);
-        assert_eq!(s.offset, 2);
+        assert_eq!(s.cursor.offset, 2);
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl App {
     }
 
     /// Edits a link through the same steps, each showing the current value.
-    pub(super) fn link_edit(&mut self, id: Id) {
+    pub(crate) fn link_edit(&mut self, id: Id) {
         let l = match self.store.get(id) {
             Ok(Some(Record::Link(l))) => l,
             Ok(_) => return self.error(format!("{id} does not exist")),
@@ -125,7 +125,7 @@ impl App {
     }
 
     /// `E1 Darren Marsh`: an id with its name or title, cut short.
-    pub(super) fn link_named(&self, id: Id) -> String {
+    pub(crate) fn link_named(&self, id: Id) -> String {
         match self.store.get(id) {
             Ok(Some(Record::Entity(e))) => format!("{id} {}", truncate(&e.name, 24)),
             Ok(Some(r)) => format!("{id} {}", truncate(&r.title(), 24)),

@@ -1,23 +1,16 @@
-//! The Links pane's keys: moving, walking and walking back, and what the record keys
-//! (`l`, `e`, `d`, `#`) do to the selected link.
+//! The Links pane's keys: walking and walking back, the path, showing a record at the
+//! centre, and what the app asks of the pane ([`PaneView`]).
 
-use super::super::overlay::{FinderPurpose, Flow, Overlay};
-use super::super::{App, Pane};
-use super::LinksState;
+use super::super::overlay::FinderPurpose;
+use super::super::{App, Move, Pane, PaneView};
+use super::{LinksState, Row};
 use crate::commands::Command;
 use crate::model::{Id, Record};
-use crate::store::Direction;
+use crate::store::{Result, Store};
 
 impl App {
     pub(in crate::app) fn apply_links(&mut self, cmd: Command) {
-        let page = LinksState::window(self.list_height()) as isize;
         match cmd {
-            Command::Down => self.links.move_by(1),
-            Command::Up => self.links.move_by(-1),
-            Command::PageDown => self.links.move_by(page),
-            Command::PageUp => self.links.move_by(-page),
-            Command::First => self.links.move_by(isize::MIN / 2),
-            Command::Last => self.links.move_by(isize::MAX / 2),
             Command::Open => match self.links.walk(&self.store) {
                 Ok(Some(_)) => {}
                 Ok(None) if self.links.centre.is_none() => self.links_nothing_centred(),
@@ -41,53 +34,12 @@ impl App {
                 Some(c) => self.open_finder(FinderPurpose::PathFrom(c)),
                 None => self.links_nothing_centred(),
             },
-            Command::LinkTo => match self.links.centre {
-                Some(c) => self.open_finder(FinderPurpose::LinkFrom(c)),
-                None => self.links_nothing_centred(),
-            },
-            Command::Delete => self.link_confirm_delete(),
-            Command::Edit => match self.links.selected_edge().map(|e| e.link) {
-                Some(l) => self.link_edit(l),
-                None => self.info("select a link to edit"),
-            },
-            Command::Tags => match self.links.selected_edge().map(|e| e.link) {
-                Some(l) => self.edit_tags(l),
-                None => self.info("select a link to tag"),
-            },
             other => self.info(format!(
                 "{} does not apply in the {} pane",
                 other.name(),
                 self.pane.title()
             )),
         }
-    }
-
-    /// Asks before deleting the selected link. A mention is refused: the store keeps it
-    /// in step with its note's text, so it would come back at the note's next edit.
-    fn link_confirm_delete(&mut self) {
-        let Some(e) = self.links.selected_edge().cloned() else {
-            return self.info("select a link to delete (records are deleted in their panes)");
-        };
-        let c = self.links.centre.unwrap_or(e.other);
-        let (from, to) = match e.dir {
-            Direction::Out => (c, e.other),
-            Direction::In => (e.other, c),
-        };
-        if e.auto {
-            return self.error(format!(
-                "{} is a mention kept in step with {from}'s text: edit the note to remove it \
-                 (deleted here, it would come back at the next edit)",
-                e.link
-            ));
-        }
-        let (from, to) = (self.link_named(from), self.link_named(to));
-        self.overlay = Some(Overlay::Confirm {
-            message: format!(
-                "Delete {}: {from} -{}-> {to}? The records stay; u undoes it. y/n",
-                e.link, e.label
-            ),
-            flow: Flow::Delete(e.link),
-        });
     }
 
     fn links_nothing_centred(&mut self) {
@@ -125,5 +77,51 @@ impl App {
         if let Some(link) = link {
             self.links.select_link(link);
         }
+    }
+}
+
+impl PaneView for LinksState {
+    fn open(_store: &Store) -> Result<Self> {
+        Ok(LinksState::default())
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_links(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.move_by(m.delta(self.cursor.page()));
+        Ok(())
+    }
+
+    /// The selected link (or record on a path), else the centre.
+    fn selected(&self) -> Option<Id> {
+        match self.selected_row() {
+            Some(Row::Edge(e)) => Some(e.link),
+            Some(Row::Stop(id)) => Some(*id),
+            _ => self.centre,
+        }
+    }
+
+    /// The neighbour at the far end of the selected link: `L` walks there.
+    fn shown(&self) -> Option<Id> {
+        self.selected_record()
+    }
+
+    /// Links are made from the record at the centre.
+    fn link_from(&self) -> Option<Id> {
+        self.centre
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "nothing here yet: select a record in any pane and press L"
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.refresh(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        self.scroll_into_view(height);
     }
 }

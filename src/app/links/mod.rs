@@ -12,6 +12,7 @@ pub use flow::{LinkDraft, LinksFlow};
 pub use path::{chain, kind_word, PathView};
 pub use rows::{Edge, Group, Row};
 
+use super::ListCursor;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};
 use std::collections::HashSet;
@@ -44,8 +45,7 @@ pub struct LinksState {
     /// The path shown instead of the neighbours, when `p` found one.
     pub path: Option<PathView>,
     pub rows: Vec<Row>,
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: ListCursor,
     /// The neighbourhood's selection and scroll, kept while a path is shown.
     saved: (usize, usize),
 }
@@ -71,8 +71,8 @@ impl LinksState {
         self.path = None;
         self.load_edges(store)?;
         self.rebuild();
-        self.selected = self.first_selectable().unwrap_or(0);
-        self.offset = 0;
+        self.cursor.selected = self.first_selectable().unwrap_or(0);
+        self.cursor.offset = 0;
         Ok(())
     }
 
@@ -130,7 +130,7 @@ impl LinksState {
             }
         }
         self.rows = rows;
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.cursor.selected = self.cursor.selected.min(self.rows.len().saturating_sub(1));
     }
 
     fn first_selectable(&self) -> Option<usize> {
@@ -183,15 +183,15 @@ impl LinksState {
             return Ok(());
         }
         let keep = self.selected_edge().map(|e| e.link);
-        let keep_at = self.selected;
+        let keep_at = self.cursor.selected;
         if hood {
             self.load_edges(store)?;
         }
         if path_touched {
             if let Some(to) = self.path.as_ref().map(|p| p.to) {
-                let selected = self.selected;
+                let selected = self.cursor.selected;
                 if store.get(to)?.is_some() && self.find_path(store, to)? {
-                    self.selected = selected.min(self.rows.len().saturating_sub(1));
+                    self.cursor.selected = selected.min(self.rows.len().saturating_sub(1));
                     self.snap(1);
                     return Ok(());
                 }
@@ -201,7 +201,7 @@ impl LinksState {
         }
         self.rebuild();
         if !keep.is_some_and(|l| self.select_link(l)) {
-            self.selected = keep_at.min(self.rows.len().saturating_sub(1));
+            self.cursor.selected = keep_at.min(self.rows.len().saturating_sub(1));
             self.snap(1);
         }
         Ok(())
@@ -210,20 +210,13 @@ impl LinksState {
     /// Keeps the selection inside a list of `height` rows (the pane's list height), with
     /// the group header of a group's first link in view too.
     pub fn scroll_into_view(&mut self, height: usize) {
-        let h = Self::window(height);
-        let top = match self.selected.checked_sub(1).map(|i| &self.rows[i]) {
-            Some(Row::Group(_)) => self.selected - 1,
-            _ => self.selected,
+        let at = self.cursor.selected;
+        let top = match at.checked_sub(1).and_then(|i| self.rows.get(i)) {
+            Some(Row::Group(_)) => at - 1,
+            _ => at,
         };
-        if top < self.offset {
-            self.offset = top;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
-        }
-        self.offset = self
-            .offset
-            .min(self.rows.len().saturating_sub(h))
-            .min(self.selected);
+        self.cursor
+            .keep_in_view(Self::window(height), self.rows.len(), top);
     }
 
     /// Which neighbours a window of `height` list rows shows: (first, last, total),
@@ -233,14 +226,14 @@ impl LinksState {
         let h = Self::window(height);
         let counted = |r: &Row| matches!(r, Row::Edge(_) | Row::Stop(_));
         let total = self.rows.iter().filter(|r| counted(r)).count();
-        let before = self.rows[..self.offset.min(self.rows.len())]
+        let before = self.rows[..self.cursor.offset.min(self.rows.len())]
             .iter()
             .filter(|r| counted(r))
             .count();
         let shown = self
             .rows
             .iter()
-            .skip(self.offset)
+            .skip(self.cursor.offset)
             .take(h)
             .filter(|r| counted(r))
             .count();
@@ -253,32 +246,27 @@ impl LinksState {
 
     /// Moves the selection by `delta` selectable rows, clamped.
     pub fn move_by(&mut self, delta: isize) {
-        let stops: Vec<usize> = (0..self.rows.len())
-            .filter(|i| self.rows[*i].selectable())
-            .collect();
-        if stops.is_empty() {
-            return;
-        }
-        let at = stops
-            .iter()
-            .position(|i| *i >= self.selected)
-            .unwrap_or(stops.len() - 1) as isize;
-        let to = (at.saturating_add(delta)).clamp(0, stops.len() as isize - 1);
-        self.selected = stops[to as usize];
+        let rows = &self.rows;
+        self.cursor
+            .step_over(delta, rows.len(), |i| rows[i].selectable());
     }
 
     /// Moves the selection off a header onto the nearest selectable row, looking first
     /// in direction `dir` (1 down, -1 up).
     fn snap(&mut self, dir: isize) {
-        if self.rows.get(self.selected).is_some_and(Row::selectable) {
+        if self
+            .rows
+            .get(self.cursor.selected)
+            .is_some_and(Row::selectable)
+        {
             return;
         }
-        let down = (self.selected..self.rows.len()).find(|i| self.rows[*i].selectable());
-        let up = (0..self.selected.min(self.rows.len()))
+        let down = (self.cursor.selected..self.rows.len()).find(|i| self.rows[*i].selectable());
+        let up = (0..self.cursor.selected.min(self.rows.len()))
             .rev()
             .find(|i| self.rows[*i].selectable());
         let pick = if dir >= 0 { down.or(up) } else { up.or(down) };
-        self.selected = pick.unwrap_or(0);
+        self.cursor.selected = pick.unwrap_or(0);
     }
 
     /// Selects the row of link `link`; returns whether it is shown.
@@ -289,7 +277,7 @@ impl LinksState {
             .position(|r| matches!(r, Row::Edge(e) if e.link == link))
         {
             Some(i) => {
-                self.selected = i;
+                self.cursor.selected = i;
                 true
             }
             None => false,
@@ -304,7 +292,7 @@ impl LinksState {
             .position(|r| matches!(r, Row::Edge(e) if e.other == other))
         {
             Some(i) => {
-                self.selected = i;
+                self.cursor.selected = i;
                 true
             }
             None => false,
@@ -312,7 +300,7 @@ impl LinksState {
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
-        self.rows.get(self.selected)
+        self.rows.get(self.cursor.selected)
     }
 
     /// The selected neighbour's link, when a neighbour is selected.

@@ -56,7 +56,7 @@ impl LinksState {
         let steps: Vec<Edge> = steps.iter().map(Edge::from_step).collect();
         let chain = chain(store, from, &steps)?;
         if self.path.is_none() {
-            self.saved = (self.selected, self.offset);
+            self.saved = (self.cursor.selected, self.cursor.offset);
         }
         self.path = Some(PathView {
             from,
@@ -65,8 +65,8 @@ impl LinksState {
             chain,
         });
         self.rebuild();
-        self.selected = self.rows.len().saturating_sub(1);
-        self.offset = 0;
+        self.cursor.selected = self.rows.len().saturating_sub(1);
+        self.cursor.offset = 0;
         Ok(true)
     }
 
@@ -77,8 +77,8 @@ impl LinksState {
             return false;
         }
         self.rebuild();
-        (self.selected, self.offset) = self.saved;
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        (self.cursor.selected, self.cursor.offset) = self.saved;
+        self.cursor.selected = self.cursor.selected.min(self.rows.len().saturating_sub(1));
         self.snap(1);
         true
     }

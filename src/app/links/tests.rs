@@ -36,7 +36,7 @@ fn state(n: usize) -> LinksState {
         },
     ];
     s.rebuild();
-    s.selected = 1;
+    s.cursor.selected = 1;
     s
 }
 
@@ -52,13 +52,13 @@ fn headings_show_direction_and_count() {
 fn moves_skip_group_headers() {
     let mut s = state(2);
     s.move_by(1);
-    assert_eq!(s.selected, 2);
+    assert_eq!(s.cursor.selected, 2);
     s.move_by(1);
-    assert_eq!(s.selected, 4, "over the mentions header");
+    assert_eq!(s.cursor.selected, 4, "over the mentions header");
     s.move_by(-1);
-    assert_eq!(s.selected, 2);
+    assert_eq!(s.cursor.selected, 2);
     s.move_by(-10);
-    assert_eq!(s.selected, 1);
+    assert_eq!(s.cursor.selected, 1);
 }
 
 #[test]
@@ -76,5 +76,5 @@ fn paging_counts_links_not_headers() {
     // the first link of a group brings its header into view
     s.move_by(-1000);
     s.scroll_into_view(12);
-    assert_eq!(s.offset, 0);
+    assert_eq!(s.cursor.offset, 0);
 }

@@ -3,11 +3,11 @@
 //! filter and order.
 
 use super::{NoteFilter, Order, FILTER_HINT};
-use crate::app::overlay::{Choice, FinderPurpose, Flow};
+use crate::app::overlay::{Choice, Flow};
 use crate::app::{App, Pane};
 use crate::commands::Command;
 use crate::model::grade::{Handling, Intel, SourceEval};
-use crate::model::{Grade, Id, Kind, Note, Record, When};
+use crate::model::{Grade, Id, Note, Record, When};
 use crate::store::NewNote;
 
 /// The steps of this pane's editor, prompts and pickers. `chain` is set while adding a
@@ -41,7 +41,6 @@ impl App {
     }
 
     pub(crate) fn apply_notes(&mut self, cmd: Command) {
-        let page = self.list_height().max(1) as isize;
         let target = self.notes.selected_record();
         let need = |app: &mut App| -> Option<Id> {
             if target.is_none() {
@@ -49,37 +48,7 @@ impl App {
             }
             target
         };
-        let moved = match cmd {
-            Command::Down => self.notes.move_by(&self.store, 1),
-            Command::Up => self.notes.move_by(&self.store, -1),
-            Command::PageDown | Command::PageUp => {
-                let by = if cmd == Command::PageDown {
-                    page
-                } else {
-                    -page
-                };
-                match &mut self.notes.detail {
-                    Some(d) => {
-                        d.scroll = (d.scroll as isize + by).max(0) as usize;
-                        Ok(())
-                    }
-                    None => self.notes.move_by(&self.store, by),
-                }
-            }
-            Command::First => self.notes.first(&self.store),
-            Command::Last => self.notes.last(&self.store),
-            _ => Ok(()),
-        };
-        if let Err(e) = moved {
-            return self.error(e.to_string());
-        }
         match cmd {
-            Command::Down
-            | Command::Up
-            | Command::PageDown
-            | Command::PageUp
-            | Command::First
-            | Command::Last => self.notes_clamp_scroll(),
             Command::Open => self.notes_open_row(),
             Command::Back => {
                 if self.notes.detail.take().is_none() && !self.notes.filter.is_empty() {
@@ -96,27 +65,6 @@ impl App {
                 String::new(),
                 flow(NotesFlow::AddText),
             ),
-            Command::Edit => {
-                if let Some(id) = need(self) {
-                    let text = self.notes_get(id).map(|n| n.text).unwrap_or_default();
-                    self.edit_long(&format!("Edit {id}"), text, flow(NotesFlow::Text(id)));
-                }
-            }
-            Command::Delete => {
-                if let Some(id) = need(self) {
-                    self.confirm_delete(id);
-                }
-            }
-            Command::Tags => {
-                if let Some(id) = need(self) {
-                    self.edit_tags(id);
-                }
-            }
-            Command::LinkTo => {
-                if let Some(id) = need(self) {
-                    self.open_finder(FinderPurpose::LinkFrom(id));
-                }
-            }
             Command::NoteGrade => {
                 if let Some(id) = need(self) {
                     self.notes_grade_source(id, false);
@@ -151,28 +99,14 @@ impl App {
         }
     }
 
-    /// Keeps the detail's text scroll within the wrapped text.
-    fn notes_clamp_scroll(&mut self) {
-        let w = (self.size.0 as usize).saturating_sub(2);
-        if let Some(d) = &mut self.notes.detail {
-            let text = crate::model::text::sanitize_with(&d.note.text, true);
-            let lines = super::wrap(&text, w).len();
-            d.scroll = d.scroll.min(lines.saturating_sub(1));
-        }
-    }
-
     /// Enter: opens the selected note, or in the detail view goes to the record at the
     /// other end of the selected line.
     fn notes_open_row(&mut self) {
         if let Some(d) = &self.notes.detail {
-            let Some(target) = d.item().map(|it| it.target()) else {
-                return;
-            };
-            return match target.kind {
-                Kind::Entity => self.show_entity(target),
-                Kind::Note => self.show_note(target),
-                _ => self.jump_to(target),
-            };
+            if let Some(target) = d.item().map(|it| it.other) {
+                self.open_related(target);
+            }
+            return;
         }
         match self.notes.selected_row().map(|r| r.id) {
             Some(id) => self.show_note(id),
@@ -193,7 +127,7 @@ impl App {
         }
         let shown = match self.notes.rows.iter().position(|r| r.id == id) {
             Some(i) => {
-                self.notes.selected = i;
+                self.notes.cursor.selected = i;
                 Ok(())
             }
             None => self.notes.select_note(&self.store, Some(id)),

@@ -1,54 +1,20 @@
 //! The detail view of one note: the note, the entities it mentions and its other
-//! links, the cursor over them and the scroll of the text.
+//! links (a [`RelatedList`]), and the scroll of the text.
 
 use super::NotesState;
-use crate::model::record::MENTIONS;
+use crate::app::related::{Related, RelatedList};
 use crate::model::text::width;
-use crate::model::{Id, Kind, Note, Record};
-use crate::store::{Direction, Result, Store};
-
-/// The most links the detail view reads; the rest are counted.
-pub const DETAIL_LIMIT: usize = 500;
-
-/// A selectable line of a note's detail view.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NoteItem {
-    /// An entity the note's text mentions.
-    Mentions { link: Id, entity: Id, title: String },
-    /// Any other link, seen from the note.
-    Linked {
-        link: Id,
-        label: String,
-        dir: Direction,
-        other: Id,
-        title: String,
-    },
-}
-
-impl NoteItem {
-    pub fn target(&self) -> Id {
-        match self {
-            NoteItem::Mentions { entity, .. } => *entity,
-            NoteItem::Linked { other, .. } => *other,
-        }
-    }
-
-    pub fn link(&self) -> Id {
-        match self {
-            NoteItem::Mentions { link, .. } | NoteItem::Linked { link, .. } => *link,
-        }
-    }
-}
+use crate::model::{Id, Note, Record};
+use crate::store::{Result, Store};
 
 /// The detail view of one note.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteDetail {
     pub note: Note,
-    pub items: Vec<NoteItem>,
-    pub cursor: usize,
+    /// The entities it mentions, then its other links.
+    pub related: RelatedList,
     /// Lines of the text scrolled off the top.
     pub scroll: usize,
-    pub more_links: usize,
 }
 
 impl NoteDetail {
@@ -56,8 +22,8 @@ impl NoteDetail {
         self.note.meta.id
     }
 
-    pub fn item(&self) -> Option<&NoteItem> {
-        self.items.get(self.cursor)
+    pub fn item(&self) -> Option<&Related> {
+        self.related.item()
     }
 }
 
@@ -102,85 +68,27 @@ pub fn wrap(text: &str, cells: usize) -> Vec<String> {
 impl NotesState {
     /// Opens the detail view of a note: the note and its links, mentions first.
     pub fn open_detail(&mut self, store: &Store, id: Id) -> Result<()> {
-        let Some(Record::Note(note)) = store.get(id)? else {
-            self.detail = None;
-            return Ok(());
+        self.detail = match store.get(id)? {
+            Some(Record::Note(note)) => Some(NoteDetail {
+                note,
+                related: RelatedList::read(store, id)?,
+                scroll: 0,
+            }),
+            _ => None,
         };
-        let mut mentions = Vec::new();
-        let mut links = Vec::new();
-        let mut more_links = 0;
-        for (i, n) in store.adjacent(id)?.into_iter().enumerate() {
-            if i >= DETAIL_LIMIT {
-                more_links += 1;
-                continue;
-            }
-            let (link_id, dir, other) = n;
-            let Some(Record::Link(link)) = store.get(link_id)? else {
-                continue;
-            };
-            let title = store.get(other)?.map(|r| r.title()).unwrap_or_default();
-            if dir == Direction::Out && link.label == MENTIONS && other.kind == Kind::Entity {
-                mentions.push(NoteItem::Mentions {
-                    link: link_id,
-                    entity: other,
-                    title,
-                });
-            } else {
-                links.push(NoteItem::Linked {
-                    link: link_id,
-                    label: link.label,
-                    dir,
-                    other,
-                    title,
-                });
-            }
-        }
-        links.sort_by(|a, b| match (a, b) {
-            (
-                NoteItem::Linked {
-                    label: la,
-                    dir: da,
-                    other: oa,
-                    ..
-                },
-                NoteItem::Linked {
-                    label: lb,
-                    dir: db,
-                    other: ob,
-                    ..
-                },
-            ) => (la, da, oa).cmp(&(lb, db, ob)),
-            _ => std::cmp::Ordering::Equal,
-        });
-        mentions.extend(links);
-        self.detail = Some(NoteDetail {
-            note,
-            items: mentions,
-            cursor: 0,
-            scroll: 0,
-            more_links,
-        });
         Ok(())
     }
 }
 
 /// `j`/`k` in the detail: through the linked records, then on through the text.
 pub(super) fn move_detail(d: &mut NoteDetail, delta: isize) {
-    let last = d.items.len().saturating_sub(1);
     if delta > 0 {
-        let step = delta as usize;
-        let room = if d.items.is_empty() {
-            0
-        } else {
-            last - d.cursor
-        };
-        d.cursor += step.min(room);
-        d.scroll += step - step.min(room);
+        d.scroll += d.related.step(delta);
     } else {
         let step = delta.unsigned_abs();
         let back = step.min(d.scroll);
         d.scroll -= back;
-        d.cursor = d.cursor.saturating_sub(step - back);
+        d.related.step(-((step - back) as isize));
     }
 }
 

@@ -8,10 +8,12 @@ pub mod filter;
 pub mod page;
 
 pub use actions::NotesFlow;
-pub use detail::{wrap, NoteDetail, NoteItem, DETAIL_LIMIT};
+pub use detail::{wrap, NoteDetail};
 pub use filter::{GradePattern, NoteFilter, FILTER_HINT};
 pub use page::{More, NoteRow, Order, Rank};
 
+use super::{App, ListCursor, Move, PaneView};
+use crate::commands::Command;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};
 use page::{just_above, rank, Reader};
@@ -28,9 +30,8 @@ pub struct NotesState {
     pub below: More,
     /// The last read stopped at its scan budget before finding a page.
     pub paused: bool,
-    pub selected: usize,
-    pub offset: usize,
-    pub height: usize,
+    /// The selection, the first row on screen and the rows on screen.
+    pub cursor: ListCursor,
     /// Candidates one read may decode before it stops (see [`page::SCAN_BUDGET`]).
     pub scan_budget: usize,
     /// Time one read may scan (see [`page::SCAN_TIME`]).
@@ -42,7 +43,10 @@ impl NotesState {
     /// Reads the first page, newest first.
     pub fn load(store: &Store) -> Result<Self> {
         let mut s = NotesState {
-            height: 20,
+            cursor: ListCursor {
+                height: 20,
+                ..ListCursor::default()
+            },
             scan_budget: page::SCAN_BUDGET,
             scan_time: page::SCAN_TIME,
             ..NotesState::default()
@@ -63,7 +67,7 @@ impl NotesState {
 
     /// Rows per read.
     fn page(&self) -> usize {
-        (self.height * 2).max(64)
+        (self.cursor.height * 2).max(64)
     }
 
     /// The most rows the window keeps.
@@ -90,8 +94,8 @@ impl NotesState {
             self.below = b.more;
             self.paused = b.paused;
         }
-        self.selected = 0;
-        self.offset = 0;
+        self.cursor.selected = 0;
+        self.cursor.offset = 0;
         Ok(())
     }
 
@@ -120,15 +124,15 @@ impl NotesState {
                 self.paused = b.paused;
             }
         }
-        self.selected = self.rows.len().saturating_sub(1);
-        self.offset = self.selected;
+        self.cursor.selected = self.rows.len().saturating_sub(1);
+        self.cursor.offset = self.cursor.selected;
         Ok(())
     }
 
     /// Reads a window around `at`, selecting `keep` if it is there (else the first row
     /// at or below `at`), at the same height on screen as the selection was.
     pub fn reload_at(&mut self, store: &Store, at: Rank, keep: Option<Id>) -> Result<()> {
-        let on_screen = self.selected.saturating_sub(self.offset);
+        let on_screen = self.cursor.selected.saturating_sub(self.cursor.offset);
         let first_below;
         if let Some(all) = self.reader(store).small_tag()? {
             first_below = all.iter().position(|r| r.rank >= at).unwrap_or(all.len());
@@ -144,11 +148,11 @@ impl NotesState {
             self.below = down.more;
             self.paused = down.paused;
         }
-        self.selected = keep
+        self.cursor.selected = keep
             .and_then(|id| self.rows.iter().position(|r| r.id == id))
             .unwrap_or(first_below)
             .min(self.rows.len().saturating_sub(1));
-        self.offset = self.selected.saturating_sub(on_screen);
+        self.cursor.offset = self.cursor.selected.saturating_sub(on_screen);
         Ok(())
     }
 
@@ -163,12 +167,12 @@ impl NotesState {
         self.below = b.more;
         self.paused = b.paused;
         let over = self.rows.len().saturating_sub(self.cap());
-        let drop = over.min(self.offset.min(self.selected));
+        let drop = over.min(self.cursor.offset.min(self.cursor.selected));
         if drop > 0 {
             self.rows.drain(..drop);
             self.above = More::From(self.rows[0].rank);
-            self.selected -= drop;
-            self.offset -= drop;
+            self.cursor.selected -= drop;
+            self.cursor.offset -= drop;
         }
         Ok(drop)
     }
@@ -185,9 +189,9 @@ impl NotesState {
         self.rows = rows;
         self.above = b.more;
         self.paused = b.paused;
-        self.selected += added;
-        self.offset += added;
-        let keep = self.cap().max(self.offset + self.height + 1);
+        self.cursor.selected += added;
+        self.cursor.offset += added;
+        let keep = self.cap().max(self.cursor.offset + self.cursor.height + 1);
         if self.rows.len() > keep {
             self.rows.truncate(keep);
             if let Some(last) = self.rows.last() {
@@ -204,7 +208,7 @@ impl NotesState {
             detail::move_detail(d, delta);
             return Ok(());
         }
-        let mut target = self.selected as isize + delta;
+        let mut target = self.cursor.selected as isize + delta;
         while target >= self.rows.len() as isize && matches!(self.below, More::From(_)) {
             target -= self.extend_down(store)? as isize;
             if self.paused {
@@ -218,8 +222,8 @@ impl NotesState {
             }
         }
         let max = self.rows.len().saturating_sub(1) as isize;
-        self.selected = target.clamp(0, max.max(0)) as usize;
-        if self.selected + self.height >= self.rows.len() && !self.paused {
+        self.cursor.selected = target.clamp(0, max.max(0)) as usize;
+        if self.cursor.selected + self.cursor.height >= self.rows.len() && !self.paused {
             self.extend_down(store)?;
         }
         Ok(())
@@ -227,12 +231,12 @@ impl NotesState {
 
     pub fn first(&mut self, store: &Store) -> Result<()> {
         if let Some(d) = &mut self.detail {
-            d.cursor = 0;
+            d.related.cursor = 0;
             d.scroll = 0;
             return Ok(());
         }
         if self.above == More::No {
-            self.selected = 0;
+            self.cursor.selected = 0;
             Ok(())
         } else {
             self.reload_top(store)
@@ -241,12 +245,12 @@ impl NotesState {
 
     pub fn last(&mut self, store: &Store) -> Result<()> {
         if let Some(d) = &mut self.detail {
-            d.cursor = d.items.len().saturating_sub(1);
+            d.related.cursor = d.related.items.len().saturating_sub(1);
             d.scroll = usize::MAX / 2;
             return Ok(());
         }
         if self.below == More::No {
-            self.selected = self.rows.len().saturating_sub(1);
+            self.cursor.selected = self.rows.len().saturating_sub(1);
             Ok(())
         } else {
             self.reload_bottom(store)
@@ -256,19 +260,12 @@ impl NotesState {
     /// Keeps the selection inside a window of `height` rows (and remembers the height,
     /// which sets the size of a read).
     pub fn scroll_into_view(&mut self, height: usize) {
-        let h = height.max(1);
-        self.height = h;
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
-        }
-        // no blank rows at the bottom while rows above are hidden
-        self.offset = self.offset.min(self.rows.len().saturating_sub(h));
+        let at = self.cursor.selected;
+        self.cursor.keep_in_view(height, self.rows.len(), at);
     }
 
     pub fn selected_row(&self) -> Option<&NoteRow> {
-        self.rows.get(self.selected)
+        self.rows.get(self.cursor.selected)
     }
 
     /// The record the record-scope keys act on: the open or selected note.
@@ -298,19 +295,19 @@ impl NotesState {
                 None => self.reload_top(store)?,
             }
         }
-        let Some(d) = &self.detail else {
+        let Some(d) = &mut self.detail else {
             return Ok(());
         };
         let me = d.id();
-        let rows: Vec<(Id, Id)> = d.items.iter().map(|it| (it.link(), it.target())).collect();
-        let reload = super::detail_touched(store, me, ids, &rows)?;
-        if reload {
-            let (cursor, scroll) = (d.cursor, d.scroll);
-            self.open_detail(store, me)?;
-            if let Some(d) = &mut self.detail {
-                d.cursor = cursor.min(d.items.len().saturating_sub(1));
-                d.scroll = scroll;
+        if !d.related.touched(store, me, ids)? {
+            return Ok(());
+        }
+        match store.get(me)? {
+            Some(Record::Note(n)) => {
+                d.note = n;
+                d.related.reread(store, me)?;
             }
+            _ => self.detail = None,
         }
         Ok(())
     }
@@ -341,5 +338,61 @@ impl NotesState {
             }
             None => self.reload_top(store),
         }
+    }
+}
+
+impl PaneView for NotesState {
+    fn open(store: &Store) -> Result<Self> {
+        NotesState::load(store)
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_notes(cmd)
+    }
+
+    /// Moves the selection (reading further pages as it goes), or in the detail view the
+    /// cursor and then the text.
+    fn go(&mut self, store: &Store, m: Move) -> Result<()> {
+        let page = self.cursor.page() as isize;
+        match (m, &mut self.detail) {
+            (Move::PageDown | Move::PageUp, Some(d)) => {
+                let by = if m == Move::PageDown { page } else { -page };
+                d.scroll = (d.scroll as isize + by).max(0) as usize;
+                Ok(())
+            }
+            (Move::First, _) => self.first(store),
+            (Move::Last, _) => self.last(store),
+            _ => self.move_by(store, m.delta(page as usize)),
+        }
+    }
+
+    /// Keeps the detail's text scroll within the text as wrapped to the screen.
+    fn on_shown(&mut self, _store: &Store, width: usize) -> Result<()> {
+        if let Some(d) = &mut self.detail {
+            let text = crate::model::text::sanitize_with(&d.note.text, true);
+            let lines = wrap(&text, width.saturating_sub(2)).len();
+            d.scroll = d.scroll.min(lines.saturating_sub(1));
+        }
+        Ok(())
+    }
+
+    fn selected(&self) -> Option<Id> {
+        self.selected_record()
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "no note selected: a adds one"
+    }
+
+    fn filter_description(&self) -> String {
+        self.describe_filter()
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.refresh(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        self.scroll_into_view(height);
     }
 }

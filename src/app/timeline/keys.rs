@@ -3,27 +3,14 @@
 
 use super::rows::{Focus, Row};
 use super::TimelineFlow;
-use crate::app::overlay::{FinderPurpose, Flow};
+use crate::app::overlay::Flow;
 use crate::app::App;
+use crate::app::PaneView;
 use crate::commands::Command;
-use crate::model::{Id, Record, Sees, When};
-use crate::store::{Committed, NewLink, NewQuestion, Result, TimeAxis};
-use chrono::NaiveDate;
-
-/// The label of the link from a question raised by a quiet stretch to its entity.
-const CONCERNS: &str = "concerns";
-
-/// A day for people: "21 Jul 2024".
-fn day(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
-}
+use crate::model::{Id, When};
+use crate::store::{Result, TimeAxis};
 
 impl App {
-    /// The rows a page moves: the list height less the strip and its ruler.
-    fn timeline_page(&self) -> isize {
-        self.list_height().saturating_sub(super::EXTRA_ROWS).max(1) as isize
-    }
-
     /// Counts the strip again if the view moved off it (after every Timeline command).
     pub(in crate::app) fn settle_timeline(&mut self) {
         self.timeline.width = (self.size.0 as usize).max(1);
@@ -39,15 +26,7 @@ impl App {
     }
 
     pub(in crate::app) fn apply_timeline(&mut self, cmd: Command) {
-        let page = self.timeline_page();
-        let s = &self.store;
         let r = match cmd {
-            Command::Down => self.timeline.move_by(s, 1),
-            Command::Up => self.timeline.move_by(s, -1),
-            Command::PageDown => self.timeline.move_by(s, page),
-            Command::PageUp => self.timeline.move_by(s, -page),
-            Command::First => self.timeline.first(s),
-            Command::Last => self.timeline.last(s),
             Command::ZoomOut | Command::ZoomIn => {
                 let zoom = self.timeline.zoom;
                 let next = if cmd == Command::ZoomOut {
@@ -127,19 +106,6 @@ impl App {
                 }
                 Ok(())
             }
-            Command::Edit => {
-                self.edit_timeline_record();
-                Ok(())
-            }
-            Command::Delete | Command::Tags | Command::LinkTo => {
-                match self.timeline.selected_record() {
-                    Some(id) if cmd == Command::Delete => self.confirm_delete(id),
-                    Some(id) if cmd == Command::Tags => self.edit_tags(id),
-                    Some(id) => self.open_finder(FinderPurpose::LinkFrom(id)),
-                    None => self.info("select a note or a link"),
-                }
-                Ok(())
-            }
             other => {
                 self.info(format!(
                     "{} does not apply in the {} pane",
@@ -173,129 +139,25 @@ impl App {
                 Ok(id) => self.focus_timeline(Focus::Entity(id)),
                 Err(e) => self.error(e.to_string()),
             },
-            TimelineFlow::AskGap {
-                entity,
-                from,
-                to,
-                days,
-            } => self.add_gap_question(entity, &value, (from, to, days)),
-            TimelineFlow::EditText(id) => {
-                self.set(id, &[("text", value.trim_end())]);
-            }
-            TimelineFlow::EditLabel(id) => {
-                self.set(id, &[("label", value.trim())]);
-            }
         }
         self.settle_timeline();
     }
 
-    /// Proposes a question for the selected quiet stretch, for the analyst to edit.
+    /// `a` on a quiet stretch: the same question `Q` proposes there, for the analyst to
+    /// edit; elsewhere, how to find one.
     fn ask_about_quiet_stretch(&mut self) {
-        let Some(Row::Quiet(q)) = self.timeline.selected_row() else {
-            let t = &self.timeline;
-            let how = match (&t.focus, t.quiet_count()) {
-                (Some(Focus::Entity(_)), 0) => format!(
-                    "this timeline has no quiet stretch over {} days",
-                    t.quiet_days
-                ),
-                (Some(Focus::Entity(_)), _) => "select a \"no reporting\" row".to_string(),
-                _ => "filter by an entity (f), then select a \"no reporting\" row".to_string(),
-            };
-            return self.info(format!("a turns a quiet stretch into a question: {how}"));
-        };
-        let title = format!(
-            "What was {} doing between {} and {}?",
-            q.name,
-            day(q.from),
-            day(q.to)
-        );
-        let flow = Flow::Timeline(TimelineFlow::AskGap {
-            entity: q.entity,
-            from: q.from,
-            to: q.to,
-            days: q.days,
-        });
-        let heading = format!("New question about {}", q.entity);
-        self.prompt(
-            &heading,
-            "edit it; Enter adds it to the backlog, linked to the entity",
-            &title,
-            flow,
-        );
-    }
-
-    /// Adds the question a quiet stretch raised and links it to the entity.
-    fn add_gap_question(
-        &mut self,
-        entity: Id,
-        title: &str,
-        (from, to, days): (NaiveDate, NaiveDate, i64),
-    ) {
-        if title.trim().is_empty() {
-            return self.error("a question needs a title: nothing added");
+        if let Some((title, draft)) = self.timeline.proposed_question() {
+            return self.open_ask(title, draft);
         }
-        let name = self
-            .store
-            .get(entity)
-            .ok()
-            .flatten()
-            .map(|r| r.title())
-            .unwrap_or_else(|| entity.to_string());
-        let q = self.store.add_question(NewQuestion {
-            kind: Sees::Situation,
-            detail: format!(
-                "Raised by a quiet stretch on the timeline of {entity} {name}: no reporting for \
-                 {days} days, {} to {}.",
-                day(from),
-                day(to)
+        let t = &self.timeline;
+        let how = match (&t.focus, t.quiet_count()) {
+            (Some(Focus::Entity(_)), 0) => format!(
+                "this timeline has no quiet stretch over {} days",
+                t.quiet_days
             ),
-            ..NewQuestion::new(title.trim())
-        });
-        let Some(q) = self.report(q, |q| format!("added {q}")) else {
-            return;
+            (Some(Focus::Entity(_)), _) => "select a \"no reporting\" row".to_string(),
+            _ => "filter by an entity (f), then select a \"no reporting\" row".to_string(),
         };
-        let link = self.store.link(NewLink {
-            from: q,
-            to: entity,
-            label: CONCERNS.into(),
-            confidence: None,
-            source: None,
-            when: None,
-        });
-        let mut ids = vec![q];
-        match link {
-            Ok(l) => {
-                ids.push(l);
-                self.info(format!(
-                    "added {q} to the backlog, linked to {entity} ({CONCERNS})"
-                ));
-            }
-            Err(e) => self.error(format!("added {q}, but could not link it to {entity}: {e}")),
-        }
-        self.after_change(&Committed { group: 0, ids });
-    }
-
-    /// Edits the selected note's text (in the editor) or link's label.
-    fn edit_timeline_record(&mut self) {
-        let Some(id) = self.timeline.selected_record() else {
-            return self.info("select a note or a link");
-        };
-        match self.store.get(id) {
-            Ok(Some(Record::Note(n))) => {
-                self.edit_long(
-                    &format!("Text of {id}"),
-                    n.text,
-                    Flow::Timeline(TimelineFlow::EditText(id)),
-                );
-            }
-            Ok(Some(Record::Link(l))) => self.prompt(
-                &format!("Label of {id}"),
-                "what the link says, e.g. associate of, uses, located at",
-                &l.label,
-                Flow::Timeline(TimelineFlow::EditLabel(id)),
-            ),
-            Ok(_) => self.error(format!("{id} does not exist")),
-            Err(e) => self.error(e.to_string()),
-        }
+        self.info(format!("a turns a quiet stretch into a question: {how}"))
     }
 }

@@ -14,10 +14,11 @@ pub mod rows;
 pub mod time;
 mod window;
 
+use super::{wording, App, ListCursor, Move, PaneView};
+use crate::commands::Command;
 use crate::model::{Id, Kind, Record};
 use crate::store::timeline::BucketCount;
 use crate::store::{Result, Store, TimeAxis};
-use chrono::NaiveDate;
 use rows::Names;
 pub use rows::{Focus, Item, Quiet, Row};
 pub use time::{Strip, Zoom};
@@ -45,17 +46,6 @@ pub enum TimelineFlow {
     Filter,
     /// The entity chosen among several matching a typed name.
     PickEntity,
-    /// The question proposed for a quiet stretch of `entity`.
-    AskGap {
-        entity: Id,
-        from: NaiveDate,
-        to: NaiveDate,
-        days: i64,
-    },
-    /// A note's new text.
-    EditText(Id),
-    /// A link's new label.
-    EditLabel(Id),
 }
 
 #[derive(Debug)]
@@ -66,8 +56,7 @@ pub struct TimelineState {
     /// The focus as the status line shows it: "E2 Kyle Renshaw", "#telecoms".
     pub focus_label: String,
     pub rows: Vec<Row>,
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: ListCursor,
     /// Unfocused: whether the index holds entries before the first row / after the last.
     pub more_before: bool,
     pub more_after: bool,
@@ -90,8 +79,7 @@ impl Default for TimelineState {
             focus: None,
             focus_label: String::new(),
             rows: Vec::new(),
-            selected: 0,
-            offset: 0,
+            cursor: ListCursor::default(),
             more_before: false,
             more_after: false,
             strip: Strip::default(),
@@ -148,13 +136,9 @@ impl TimelineState {
     /// Keeps the selection inside a window of `height` rows (the pane's list height,
     /// of which the strip and ruler take [`EXTRA_ROWS`]).
     pub fn scroll_into_view(&mut self, height: usize) {
-        let h = height.saturating_sub(EXTRA_ROWS).max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + h {
-            self.offset = self.selected + 1 - h;
-        }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+        let h = height.saturating_sub(EXTRA_ROWS);
+        let at = self.cursor.selected;
+        self.cursor.keep_in_view(h, self.rows.len(), at);
     }
 
     /// The selected note or link (a quiet stretch is not a record).
@@ -167,7 +151,7 @@ impl TimelineState {
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
-        self.rows.get(self.selected)
+        self.rows.get(self.cursor.selected)
     }
 
     /// Unfocused, the rows are a window onto the time index.
@@ -215,8 +199,8 @@ impl TimelineState {
                 self.rows =
                     rows::focus_rows(store, self.axis, &mut self.names, &f, self.quiet_days)?;
                 (self.more_before, self.more_after) = (false, false);
-                self.selected = 0;
-                self.offset = 0;
+                self.cursor.selected = 0;
+                self.cursor.offset = 0;
             }
             (None, Some((at, id))) => {
                 self.rows.clear();
@@ -287,6 +271,70 @@ impl TimelineState {
         self.strip_for = want;
         self.stale = false;
         Ok(())
+    }
+}
+
+impl PaneView for TimelineState {
+    fn open(store: &Store) -> Result<Self> {
+        TimelineState::load(store)
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_timeline(cmd)
+    }
+
+    /// Moves the selection, reading on at the window's edges.
+    fn go(&mut self, store: &Store, m: Move) -> Result<()> {
+        match m {
+            Move::First => self.first(store),
+            Move::Last => self.last(store),
+            _ => self.move_by(store, m.delta(self.cursor.page())),
+        }
+    }
+
+    /// The selected note or link (a quiet stretch is not a record).
+    fn selected(&self) -> Option<Id> {
+        self.selected_record()
+    }
+
+    /// A quiet stretch asks what its entity was doing in it.
+    fn proposed_question(&self) -> Option<(String, crate::app::ask::AskDraft)> {
+        let Some(Row::Quiet(q)) = self.selected_row() else {
+            return None;
+        };
+        let title = wording::question_about_quiet(&q.name, q.from, q.to);
+        let entity = format!("{} {}", q.entity, q.name);
+        Some((
+            title,
+            crate::app::ask::AskDraft {
+                about: vec![q.entity],
+                kind: crate::model::Sees::Situation,
+                detail: wording::quiet_detail(&entity, q.from, q.to, q.days),
+            },
+        ))
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "select a note or a link; Q on a quiet stretch asks what happened in it"
+    }
+
+    fn filter_description(&self) -> String {
+        self.describe_filter()
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.refresh(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        self.scroll_into_view(height);
+    }
+
+    /// The density strip has one bucket per column: refit it after a resize, and count
+    /// it again when the view moved off it.
+    fn on_shown(&mut self, store: &Store, width: usize) -> Result<()> {
+        self.width = width.max(1);
+        self.sync_strip(store)
     }
 }
 

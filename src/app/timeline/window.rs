@@ -16,13 +16,13 @@ impl TimelineState {
         more: (bool, bool),
     ) {
         before.reverse();
-        self.selected = if after.is_empty() {
+        self.cursor.selected = if after.is_empty() {
             before.len().saturating_sub(1)
         } else {
             before.len()
         };
         self.rows = before.into_iter().chain(after).map(Row::Item).collect();
-        self.offset = self.selected.saturating_sub(2);
+        self.cursor.offset = self.cursor.selected.saturating_sub(2);
         (self.more_before, self.more_after) = more;
     }
 
@@ -64,7 +64,7 @@ impl TimelineState {
             self.rows = rows::focus_rows(store, self.axis, &mut self.names, &f, self.quiet_days)?;
             (self.more_before, self.more_after) = (false, false);
             let by_id = id.and_then(|id| self.rows.iter().position(|r| r.id() == Some(id)));
-            self.selected = by_id
+            self.cursor.selected = by_id
                 .or_else(|| self.rows.iter().position(|r| r.at() >= at))
                 .unwrap_or(self.rows.len().saturating_sub(1));
             return Ok(());
@@ -83,7 +83,7 @@ impl TimelineState {
     /// is not loaded. Returns whether it is shown.
     pub fn select_record(&mut self, store: &Store, id: Id) -> Result<bool> {
         if let Some(i) = self.rows.iter().position(|r| r.id() == Some(id)) {
-            self.selected = i;
+            self.cursor.selected = i;
             return Ok(true);
         }
         if !self.windowed() {
@@ -114,10 +114,10 @@ impl TimelineState {
         let added = !more.is_empty();
         self.rows.extend(more.into_iter().map(Row::Item));
         if self.rows.len() > MAX_ROWS {
-            let cut = (self.rows.len() - MAX_ROWS).min(self.selected.saturating_sub(MARGIN));
+            let cut = (self.rows.len() - MAX_ROWS).min(self.cursor.selected.saturating_sub(MARGIN));
             self.rows.drain(..cut);
-            self.selected -= cut;
-            self.offset = self.offset.saturating_sub(cut);
+            self.cursor.selected -= cut;
+            self.cursor.offset = self.cursor.offset.saturating_sub(cut);
             self.more_before |= cut > 0;
         }
         Ok(added)
@@ -141,10 +141,10 @@ impl TimelineState {
         let n = more.len();
         self.rows
             .splice(0..0, more.into_iter().rev().map(Row::Item));
-        self.selected += n;
-        self.offset += n;
+        self.cursor.selected += n;
+        self.cursor.offset += n;
         if self.rows.len() > MAX_ROWS {
-            let keep = (self.selected + MARGIN + 1).max(MAX_ROWS);
+            let keep = (self.cursor.selected + MARGIN + 1).max(MAX_ROWS);
             if self.rows.len() > keep {
                 self.rows.truncate(keep);
                 self.more_after = true;
@@ -157,7 +157,7 @@ impl TimelineState {
     pub fn move_by(&mut self, store: &Store, delta: isize) -> Result<()> {
         if self.windowed() {
             loop {
-                let target = self.selected as isize + delta;
+                let target = self.cursor.selected as isize + delta;
                 if target >= self.rows.len() as isize && self.more_after {
                     if !self.extend_after(store)? {
                         break;
@@ -172,7 +172,8 @@ impl TimelineState {
             }
         }
         let max = self.rows.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + delta).clamp(0, max.max(0)) as usize;
+        self.cursor.selected =
+            (self.cursor.selected as isize + delta).clamp(0, max.max(0)) as usize;
         self.keep_margin(store)
     }
 
@@ -181,12 +182,12 @@ impl TimelineState {
         if !self.windowed() {
             return Ok(());
         }
-        while self.more_after && self.selected + MARGIN >= self.rows.len() {
+        while self.more_after && self.cursor.selected + MARGIN >= self.rows.len() {
             if !self.extend_after(store)? {
                 break;
             }
         }
-        while self.more_before && self.selected < MARGIN {
+        while self.more_before && self.cursor.selected < MARGIN {
             if !self.extend_before(store)? {
                 break;
             }
@@ -207,8 +208,8 @@ impl TimelineState {
             )?;
             self.set_window(Vec::new(), items, (false, more));
         }
-        self.selected = 0;
-        self.offset = 0;
+        self.cursor.selected = 0;
+        self.cursor.offset = 0;
         Ok(())
     }
 
@@ -225,9 +226,9 @@ impl TimelineState {
             )?;
             self.set_window(items, Vec::new(), (more, false));
         }
-        self.selected = self.rows.len().saturating_sub(1);
+        self.cursor.selected = self.rows.len().saturating_sub(1);
         // the view settles with the last row at the bottom
-        self.offset = 0;
+        self.cursor.offset = 0;
         Ok(())
     }
 
@@ -237,12 +238,12 @@ impl TimelineState {
         if self.windowed() {
             self.fill_at(store, at, None)?;
         } else {
-            self.selected = self
+            self.cursor.selected = self
                 .rows
                 .iter()
                 .position(|r| r.at() >= at)
                 .unwrap_or(self.rows.len().saturating_sub(1));
-            self.offset = self.selected.saturating_sub(2);
+            self.cursor.offset = self.cursor.selected.saturating_sub(2);
         }
         Ok(self.selected_row().is_some_and(|r| r.at() >= at))
     }

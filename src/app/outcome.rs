@@ -1,0 +1,142 @@
+//! What happens to the keys an open overlay takes: a submitted value finishes its flow,
+//! the finder and the palette search again as the text changes.
+
+use super::input::LineInput;
+use super::overlay::{FinderPurpose, Outcome, Overlay};
+use super::App;
+use crate::commands::Command;
+
+impl App {
+    pub fn open_finder(&mut self, purpose: FinderPurpose) {
+        self.overlay = Some(Overlay::Finder {
+            input: LineInput::default(),
+            hits: Vec::new(),
+            selected: 0,
+            purpose,
+            pool: Vec::new(),
+            pool_query: String::new(),
+        });
+    }
+
+    /// Commands for the palette whose name or description matches `query`, best first.
+    pub fn palette_matches(&self, query: &str) -> Vec<Command> {
+        use fuzzy_matcher::skim::SkimMatcherV2;
+        use fuzzy_matcher::FuzzyMatcher;
+        let m = SkimMatcherV2::default().ignore_case();
+        let mut scored: Vec<(i64, usize, Command)> = crate::commands::REGISTRY
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                if query.is_empty() {
+                    return Some((0, i, c.command));
+                }
+                let text = format!("{} {}", c.name, c.description);
+                m.fuzzy_match(&text, query).map(|s| (-s, i, c.command))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().map(|(_, _, c)| c).collect()
+    }
+
+    pub(super) fn overlay_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Close => self.overlay = None,
+            Outcome::Stay(changed) => {
+                if changed {
+                    self.refresh_overlay_results();
+                }
+            }
+            Outcome::Submit(value) => {
+                let Some(ov) = self.overlay.take() else {
+                    return;
+                };
+                match ov {
+                    Overlay::Prompt { flow, .. }
+                    | Overlay::Pick { flow, .. }
+                    | Overlay::Confirm { flow, .. }
+                    | Overlay::Editor { flow, .. } => self.finish(flow, value),
+                    Overlay::Finder { purpose, .. } => match value.parse() {
+                        Ok(id) => self.finder_chose(purpose, id),
+                        Err(e) => self.error(format!("{e}")),
+                    },
+                    Overlay::Palette { .. } => {
+                        if let Some(cmd) = Command::from_name(&value) {
+                            self.apply(cmd);
+                        }
+                    }
+                    Overlay::Help { .. } => {}
+                }
+            }
+        }
+    }
+
+    fn refresh_overlay_results(&mut self) {
+        match &self.overlay {
+            Some(Overlay::Finder { .. }) => self.refresh_finder(),
+            Some(Overlay::Palette { input, .. }) => {
+                let found = self.palette_matches(input.text());
+                if let Some(Overlay::Palette { matches, .. }) = &mut self.overlay {
+                    *matches = found;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Re-runs the finder's search. A query that extends the previous one re-scores the
+    /// previous matches only, so typing narrows without reading the index again.
+    fn refresh_finder(&mut self) {
+        let Some(Overlay::Finder {
+            input,
+            pool,
+            pool_query,
+            ..
+        }) = &mut self.overlay
+        else {
+            return;
+        };
+        let query = input.text().to_string();
+        let narrows = !pool_query.is_empty()
+            && query.starts_with(pool_query.as_str())
+            && !crate::model::Id::looks_like(query.trim());
+        let found = if query.trim().is_empty() {
+            Ok(Vec::new())
+        } else if narrows {
+            Ok(crate::store::rescore(pool, &query))
+        } else {
+            self.store.search_all(&query).map(|mut all| {
+                crate::store::rank(&mut all);
+                all
+            })
+        };
+        let found = match found {
+            Ok(f) => f,
+            Err(e) => return self.error(e.to_string()),
+        };
+        let shown: Vec<(crate::model::Id, String)> = found
+            .iter()
+            .take(200)
+            .map(|h| {
+                let title = self
+                    .store
+                    .get(h.id)
+                    .ok()
+                    .flatten()
+                    .map(|r| r.title())
+                    .unwrap_or_else(|| h.text.clone());
+                (h.id, title)
+            })
+            .collect();
+        if let Some(Overlay::Finder {
+            hits,
+            pool,
+            pool_query,
+            ..
+        }) = &mut self.overlay
+        {
+            *hits = shown;
+            *pool = found;
+            *pool_query = query;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! The record-scope keys, written once for every pane: `L` show it in Links, `T` its
+//! timeline, `l` link it, `e` edit, `d` delete (asks first), `#` tags, `Q` ask a
+//! question about it. Each acts on what
+//! the pane on screen says is selected ([`super::PaneView`]); what it does depends on the
+//! record's kind, never on the pane.
+
+use super::overlay::{FinderPurpose, Flow, Overlay};
+use super::App;
+use crate::commands::Command;
+use crate::model::{Id, Record};
+
+impl App {
+    /// Runs a record-scope command on the pane's selection.
+    pub(super) fn record_command(&mut self, cmd: Command) {
+        let view = self.view_of(self.pane);
+        // a row that is not a record may still raise a question (a quiet stretch)
+        if cmd == Command::AskAbout {
+            if let Some((title, draft)) = view.proposed_question() {
+                return self.open_ask(title, draft);
+            }
+        }
+        let target = match cmd {
+            Command::ShowLinks | Command::ShowTimeline => view.shown(),
+            Command::LinkTo => view.link_from(),
+            _ => view.selected(),
+        };
+        let Some(id) = target else {
+            let hint = view.nothing_selected();
+            return self.info(hint);
+        };
+        match cmd {
+            Command::ShowLinks => self.show_in_links(id),
+            Command::ShowTimeline => self.show_in_timeline(id),
+            Command::LinkTo => self.open_finder(FinderPurpose::LinkFrom(id)),
+            Command::Edit => self.edit_record(id),
+            Command::Delete => self.confirm_delete(id),
+            Command::Tags => self.edit_tags(id),
+            Command::AskAbout => self.ask_about(id),
+            other => self.info(format!("{} is not a record command", other.name())),
+        }
+    }
+
+    /// `e`: a question's title, a hypothesis's statement, an entity's name, kind,
+    /// aliases and attributes, a note's text (in the editor), a link's label and the rest.
+    pub(crate) fn edit_record(&mut self, id: Id) {
+        match self.store.get(id) {
+            Ok(Some(Record::Question(q))) => self.prompt(
+                &format!("Edit {id}"),
+                "the title; D edits the detail",
+                &q.title,
+                Flow::EditTitle(id),
+            ),
+            Ok(Some(Record::Hypothesis(h))) => self.prompt(
+                &format!("Edit {id}"),
+                "the statement",
+                &h.statement,
+                Flow::EditStatement(id),
+            ),
+            Ok(Some(Record::Entity(e))) => self.entities_edit(id, &e.name),
+            Ok(Some(Record::Note(n))) => self.edit_long(
+                &format!("Edit {id}"),
+                n.text,
+                Flow::Notes(super::notes::NotesFlow::Text(id)),
+            ),
+            Ok(Some(Record::Link(_))) => self.link_edit(id),
+            Ok(Some(Record::Assessment(a))) => self.info(format!(
+                "{id} is a matrix cell ({} on {}): change it with `weft assess`",
+                a.hypothesis, a.note
+            )),
+            Ok(None) => self.error(format!("{id} does not exist")),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Asks before deleting a record (and what cannot stand without it). A link shows
+    /// its ends; a mention is refused, since the store keeps it in step with its note's
+    /// text and it would come back at the note's next edit.
+    pub(crate) fn confirm_delete(&mut self, id: Id) {
+        let message = match self.store.get(id) {
+            Ok(Some(Record::Link(l))) => {
+                let from = self.link_named(l.from);
+                if l.auto {
+                    return self.error(format!(
+                        "{id} is a mention kept in step with {from}'s text: edit the note to \
+                         remove it (deleted here, it would come back at the next edit)"
+                    ));
+                }
+                let to = self.link_named(l.to);
+                format!(
+                    "Delete {id}: {from} -{}-> {to}? The records stay; u undoes it. y/n",
+                    l.label
+                )
+            }
+            Ok(Some(r)) => format!(
+                "Delete {id}: {}\nIts links go too; u undoes it. Delete? y/n",
+                r.title()
+            ),
+            Ok(None) => return self.error(format!("{id} does not exist")),
+            Err(e) => return self.error(e.to_string()),
+        };
+        self.overlay = Some(Overlay::Confirm {
+            message,
+            flow: Flow::Delete(id),
+        });
+    }
+}
