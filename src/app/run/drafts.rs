@@ -189,12 +189,12 @@ impl Draft {
         }
     }
 
-    /// "an unsaved draft from 2026-11-30 23:50 for the detail of Q1".
+    /// "for the detail of Q1, from Nov 30 23:50".
     pub fn describe(&self) -> String {
         format!(
-            "an unsaved draft from {} for {}",
-            self.meta.started.format("%Y-%m-%d %H:%M"),
-            self.meta.target.describe()
+            "for {}, from {}",
+            self.meta.target.describe(),
+            self.meta.started.format("%b %d %H:%M")
         )
     }
 }

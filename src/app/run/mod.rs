@@ -255,12 +255,10 @@ impl Offers {
                 Answer::Done
             }
             KeyCode::Esc => {
-                let dir = self.queue.front().and_then(|d| d.path.parent());
-                let text = match dir {
-                    Some(dir) => format!("drafts kept in {}: offered again next time", dir.display()),
-                    None => "drafts kept: offered again next time".into(),
-                };
-                app.info(text);
+                let n = self.queue.len();
+                let dir = drafts::dir(app.store.path());
+                let what = if n == 1 { "draft" } else { "drafts" };
+                app.info(format!("{what} kept for next time, in {}", dir.display()));
                 self.queue.clear();
                 Answer::Done
             }
