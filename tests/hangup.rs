@@ -60,7 +60,11 @@ fn a_hang_up_of_the_session_leader_exits_without_an_abort() {
     let status = pty
         .wait_exit(Duration::from_secs(5))
         .expect("weft still runs after the hang-up");
-    assert_eq!(status.signal(), None, "killed by a signal (abort?): {status:?}");
+    assert_eq!(
+        status.signal(),
+        None,
+        "killed by a signal (abort?): {status:?}"
+    );
     assert_eq!(status.code(), Some(129), "{status:?}");
     opens_again(&ws);
 }

@@ -25,7 +25,8 @@ impl Pty {
     /// Runs `program ARGS` with an 80x24 pseudo-terminal as its standard input, output
     /// and error, in a colour-free environment with no editor.
     pub fn spawn(program: &str, args: &[&str], env: &[(&str, &str)]) -> Pty {
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).expect("openpt");
+        let master =
+            openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).expect("openpt");
         grantpt(&master).expect("grantpt");
         unlockpt(&master).expect("unlockpt");
         let name = ptsname(&master, Vec::new()).expect("ptsname");

@@ -300,12 +300,7 @@ mod tests {
     #[test]
     fn a_draft_is_owner_only_inside_the_workspace_and_found_again() {
         let ws = tempfile::tempdir().unwrap();
-        let d = Draft::create(
-            ws.path(),
-            Target::Detail { id: "Q1".into() },
-            "old detail",
-        )
-        .unwrap();
+        let d = Draft::create(ws.path(), Target::Detail { id: "Q1".into() }, "old detail").unwrap();
         assert!(d.path.starts_with(ws.path().join("drafts")));
         let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
         assert_eq!(mode(&ws.path().join("drafts")), 0o700);
@@ -320,7 +315,11 @@ mod tests {
         std::fs::write(&d.path, "Typed before the line dropped\n").unwrap();
         let found = left(ws.path()).unwrap();
         assert_eq!(found, vec![d.clone()]);
-        assert!(found[0].describe().contains("for a new note"), "{}", found[0].describe());
+        assert!(
+            found[0].describe().contains("for a new note"),
+            "{}",
+            found[0].describe()
+        );
         found[0].discard().unwrap();
         assert!(left(ws.path()).unwrap().is_empty());
         assert_eq!(std::fs::read_dir(dir(ws.path())).unwrap().count(), 0);
