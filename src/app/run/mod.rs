@@ -196,7 +196,7 @@ enum Answer {
     /// The key answered the offer.
     Done,
     /// Reopen this draft in the editor, then finish this flow.
-    Reopen(Draft, Flow),
+    Reopen(Box<Draft>, Flow),
 }
 
 impl Offers {
@@ -227,7 +227,7 @@ impl Offers {
                     return Answer::NotMine;
                 };
                 match d.meta.target.flow() {
-                    Some(flow) => Answer::Reopen(d, flow),
+                    Some(flow) => Answer::Reopen(Box::new(d), flow),
                     None => {
                         let text = format!(
                             "this version cannot finish that draft: its text stays in {}",
