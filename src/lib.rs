@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod export;
+pub mod harden;
 pub mod keymap;
 pub mod model;
 pub mod store;

@@ -63,23 +63,33 @@ fn demo_workspace_in(tmp: &std::path::Path) -> std::path::PathBuf {
 }
 
 #[test]
-fn terminal_is_restored_on_sigterm_and_sighup() {
+fn terminal_is_restored_on_sigterm_sighup_and_sigint() {
     if skip() {
         return;
     }
-    for sig in ["TERM", "HUP"] {
+    for sig in ["TERM", "HUP", "INT"] {
         let dir = tempfile::tempdir().unwrap();
         let ws = demo_workspace(dir.path());
-        let t = Tmux::start(&["--workspace", ws.to_str().unwrap()], &[]);
+        // the shell outlives weft, so the pane stays alive and its cursor can be read
+        // (tmux reports a dead pane's cursor as hidden)
+        let t = Tmux::start_shell(&format!(
+            "'{}' --workspace '{}'; sleep 30",
+            assert_cmd::cargo::cargo_bin("weft").display(),
+            ws.display()
+        ));
         t.wait_for("Backlog");
-        let pid = t.pid().expect("pid");
-        // the pane runs `env ... weft`; env execs weft, so the pid is weft's
+        let pid = child_of(t.pid().expect("pid"));
         Command::new("kill")
             .arg(format!("-{sig}"))
             .arg(pid.to_string())
             .status()
             .unwrap();
-        t.wait_exit();
+        let start = std::time::Instant::now();
+        while std::path::Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid) {
+            assert!(start.elapsed().as_secs() < 10, "{sig}: weft did not exit");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
         // alternate screen left: the normal screen no longer shows the interface
         let screen = t.screen();
         assert!(
@@ -88,6 +98,8 @@ fn terminal_is_restored_on_sigterm_and_sighup() {
         );
         let alt = t.tmux(&["display-message", "-p", "-t", "weft", "#{alternate_on}"]);
         assert_eq!(alt.trim(), "0", "{sig}: alternate screen still on");
+        let cursor = t.tmux(&["display-message", "-p", "-t", "weft", "#{cursor_flag}"]);
+        assert_eq!(cursor.trim(), "1", "{sig}: cursor still hidden");
         // and the workspace is not held
         Command::new(assert_cmd::cargo::cargo_bin("weft"))
             .arg("--workspace")
@@ -95,6 +107,28 @@ fn terminal_is_restored_on_sigterm_and_sighup() {
             .arg("check")
             .assert_ok();
     }
+}
+
+/// The first child of process `pid`.
+fn child_of(pid: i32) -> i32 {
+    let start = std::time::Instant::now();
+    loop {
+        let children =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        if let Some(c) = children.split_whitespace().next() {
+            return c.parse().unwrap();
+        }
+        assert!(start.elapsed().as_secs() < 10, "no child of {pid}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn is_zombie(pid: i32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(')')
+        .next()
+        .and_then(|r| r.split_whitespace().next())
+        == Some("Z")
 }
 
 trait AssertOk {
@@ -195,4 +229,44 @@ fn terminal_is_restored_after_a_panic() {
         .output()
         .unwrap();
     assert!(out.status.success());
+}
+
+#[test]
+fn closing_a_terminal_whose_shell_ignores_sighup_ends_weft() {
+    if skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_workspace(dir.path());
+    let pidfile = dir.path().join("pid");
+    // the shell ignores SIGHUP and stays weft's parent, so no SIGHUP reaches weft
+    let script = format!(
+        "trap '' HUP; echo $$ > '{}'; '{}' --workspace '{}'; true",
+        pidfile.display(),
+        assert_cmd::cargo::cargo_bin("weft").display(),
+        ws.display()
+    );
+    let t = Tmux::start_shell(&script);
+    t.wait_for("Backlog");
+    let shell: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let weft = child_of(shell);
+    // closing the pane closes the pty
+    t.tmux(&["kill-server"]);
+    let start = std::time::Instant::now();
+    while std::path::Path::new(&format!("/proc/{weft}")).exists() && !is_zombie(weft) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "weft still runs after its terminal closed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Command::new(assert_cmd::cargo::cargo_bin("weft"))
+        .arg("--workspace")
+        .arg(&ws)
+        .args(["list", "notes"])
+        .assert_ok();
 }

@@ -132,6 +132,7 @@ pub fn open_workspace(flag: Option<&Path>) -> Result<Store, Failure> {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    let _ = crate::harden::process();
     // Everything weft writes (database, exports) is readable by its owner only.
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = match Cli::try_parse() {

@@ -55,6 +55,31 @@ impl Tmux {
         t
     }
 
+    /// Starts `sh -c SCRIPT` in an 80x24 session with a clean, colour-free environment.
+    pub fn start_shell(script: &str) -> Tmux {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("sock");
+        let t = Tmux {
+            socket,
+            _dir: dir,
+            session: "weft".into(),
+        };
+        let quoted = script.replace('\'', "'\\''");
+        let cmd = format!("env TERM=xterm-256color NO_COLOR=1 VISUAL= EDITOR= sh -c '{quoted}'");
+        t.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "weft",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            &cmd,
+        ]);
+        t
+    }
+
     pub fn tmux(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-S")

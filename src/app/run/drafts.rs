@@ -1,0 +1,368 @@
+//! Drafts: text being edited in `$EDITOR` lives in the workspace's `drafts/` directory
+//! (0700, files 0600), not in /tmp, so that a session that drops while the editor is
+//! open loses nothing. A draft is two files with one name: `NAME.md`, the text the
+//! editor edits, and `NAME.json`, what it is for, when the edit began and the text it
+//! started from. The draft is deleted once its text is saved; one that is left is
+//! offered back the next time the interface opens.
+
+use super::super::overlay::Flow;
+use crate::app::notes::NotesFlow;
+use crate::app::timeline::TimelineFlow;
+use crate::model::Id;
+use serde::{Deserialize, Serialize};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// The directory of drafts inside a workspace.
+pub fn dir(workspace: &Path) -> PathBuf {
+    workspace.join("drafts")
+}
+
+/// What a draft's text is for: enough to finish the edit in a later session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Target {
+    /// A question's or hypothesis's detail.
+    Detail { id: String },
+    /// An existing note's text.
+    NoteText { id: String },
+    /// The text of a note not yet added.
+    NewNote,
+    /// An edit this version cannot finish later; only described.
+    Other { what: String },
+}
+
+impl Target {
+    /// The target of an edit that finishes `flow`.
+    pub fn of(flow: &Flow) -> Target {
+        match flow {
+            Flow::EditDetail(id) => Target::Detail { id: id.to_string() },
+            Flow::Notes(NotesFlow::Text(id)) | Flow::Timeline(TimelineFlow::EditText(id)) => {
+                Target::NoteText { id: id.to_string() }
+            }
+            Flow::Notes(NotesFlow::AddText) => Target::NewNote,
+            other => Target::Other {
+                what: format!("{other:?}"),
+            },
+        }
+    }
+
+    /// The flow that finishes the edit, when this version knows how.
+    pub fn flow(&self) -> Option<Flow> {
+        let id = |s: &str| s.parse::<Id>().ok();
+        match self {
+            Target::Detail { id: s } => id(s).map(Flow::EditDetail),
+            Target::NoteText { id: s } => id(s).map(|i| Flow::Notes(NotesFlow::Text(i))),
+            Target::NewNote => Some(Flow::Notes(NotesFlow::AddText)),
+            Target::Other { .. } => None,
+        }
+    }
+
+    /// How the status line names it: "the detail of Q1".
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Detail { id } => format!("the detail of {id}"),
+            Target::NoteText { id } => format!("the text of {id}"),
+            Target::NewNote => "a new note".into(),
+            Target::Other { .. } => "an edit this version cannot finish".into(),
+        }
+    }
+}
+
+/// The sidecar: what the text is for, when the edit began, and what it began from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    #[serde(rename = "for")]
+    pub target: Target,
+    pub started: chrono::DateTime<chrono::FixedOffset>,
+    /// The text before the edit: a draft still equal to it holds nothing new.
+    pub base: String,
+}
+
+/// One draft on disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The file the editor edits.
+    pub path: PathBuf,
+    pub meta: Meta,
+}
+
+/// The text that matters: trailing white space is not kept by any edit.
+fn same(a: &str, b: &str) -> bool {
+    a.trim_end() == b.trim_end()
+}
+
+fn owner_only_file(path: &Path) -> io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = owner_only_file(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Makes the drafts directory (0700), or tightens it if it exists.
+fn make_dir(workspace: &Path) -> io::Result<PathBuf> {
+    let d = dir(workspace);
+    match std::fs::DirBuilder::new().mode(0o700).create(&d) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(d)
+}
+
+impl Draft {
+    /// Starts a draft of `base` for `target`: the sidecar is written first, so a text
+    /// file never exists without it.
+    pub fn create(workspace: &Path, target: Target, base: &str) -> io::Result<Draft> {
+        let d = make_dir(workspace)?;
+        let started = chrono::Local::now().fixed_offset();
+        let meta = Meta {
+            target,
+            started,
+            base: base.to_string(),
+        };
+        let json = serde_json::to_vec_pretty(&meta).map_err(io::Error::other)?;
+        let stem = format!(
+            "draft-{}-{}",
+            started.format("%Y%m%d-%H%M%S"),
+            std::process::id()
+        );
+        for n in 0..100u32 {
+            let name = if n == 0 {
+                stem.clone()
+            } else {
+                format!("{stem}-{n}")
+            };
+            let sidecar = d.join(format!("{name}.json"));
+            match write_new(&sidecar, &json) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+            let path = d.join(format!("{name}.md"));
+            if let Err(e) = write_new(&path, base.as_bytes()) {
+                let _ = std::fs::remove_file(&sidecar);
+                return Err(e);
+            }
+            return Ok(Draft { path, meta });
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "too many drafts started in one second",
+        ))
+    }
+
+    fn sidecar(&self) -> PathBuf {
+        self.path.with_extension("json")
+    }
+
+    /// The draft's text as the editor left it.
+    pub fn text(&self) -> io::Result<String> {
+        std::fs::read_to_string(&self.path)
+    }
+
+    /// Whether `text` holds something the draft did not start with.
+    pub fn is_new(&self, text: &str) -> bool {
+        !same(text, &self.meta.base)
+    }
+
+    /// Deletes the draft (the text first: a sidecar alone is tidied away later).
+    pub fn discard(&self) -> io::Result<()> {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        match std::fs::remove_file(self.sidecar()) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// "for the detail of Q1, from Nov 30 23:50".
+    pub fn describe(&self) -> String {
+        format!(
+            "for {}, from {}",
+            self.meta.target.describe(),
+            self.meta.started.format("%b %d %H:%M")
+        )
+    }
+}
+
+/// The drafts left in a workspace by earlier sessions, oldest first. Drafts that hold
+/// nothing new (the editor never saved) are deleted, and so is a sidecar whose text is
+/// gone. A sidecar that cannot be read is kept and its draft offered as one this
+/// version cannot finish. A missing directory means no drafts.
+pub fn left(workspace: &Path) -> io::Result<Vec<Draft>> {
+    let d = dir(workspace);
+    let entries = match std::fs::read_dir(&d) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let sidecar = entry?.path();
+        let is_draft = sidecar
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("draft-") && n.ends_with(".json"));
+        if !is_draft {
+            continue;
+        }
+        let path = sidecar.with_extension("md");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let _ = std::fs::remove_file(&sidecar);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let meta = std::fs::read(&sidecar)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
+            .unwrap_or_else(|| Meta {
+                target: Target::Other {
+                    what: format!("unreadable {}", sidecar.display()),
+                },
+                started: modified(&path),
+                base: String::new(),
+            });
+        let draft = Draft { path, meta };
+        if draft.is_new(&text) {
+            found.push(draft);
+        } else {
+            let _ = draft.discard();
+        }
+    }
+    found.sort_by(|a, b| (a.meta.started, &a.path).cmp(&(b.meta.started, &b.path)));
+    Ok(found)
+}
+
+fn modified(path: &Path) -> chrono::DateTime<chrono::FixedOffset> {
+    let t = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map(chrono::DateTime::<chrono::Local>::from)
+        .unwrap_or_else(|_| chrono::Local::now());
+    t.fixed_offset()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use std::os::unix::fs::MetadataExt;
+
+    fn id(s: &str) -> Id {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn every_flow_that_goes_to_the_editor_can_be_finished_later() {
+        let n5 = id("N5");
+        assert_eq!(n5.kind, Kind::Note);
+        for (flow, back) in [
+            (Flow::EditDetail(id("Q1")), Flow::EditDetail(id("Q1"))),
+            (
+                Flow::Notes(NotesFlow::AddText),
+                Flow::Notes(NotesFlow::AddText),
+            ),
+            (
+                Flow::Notes(NotesFlow::Text(n5)),
+                Flow::Notes(NotesFlow::Text(n5)),
+            ),
+            (
+                Flow::Timeline(TimelineFlow::EditText(n5)),
+                Flow::Notes(NotesFlow::Text(n5)),
+            ),
+        ] {
+            let t = Target::of(&flow);
+            let json = serde_json::to_string(&t).unwrap();
+            let again: Target = serde_json::from_str(&json).unwrap();
+            assert_eq!(again.flow(), Some(back), "{json}");
+        }
+        let other = Target::of(&Flow::Filter);
+        assert_eq!(other.flow(), None);
+        assert_eq!(Target::Detail { id: "bad".into() }.flow(), None);
+    }
+
+    #[test]
+    fn a_draft_is_owner_only_inside_the_workspace_and_found_again() {
+        let ws = tempfile::tempdir().unwrap();
+        let d = Draft::create(ws.path(), Target::Detail { id: "Q1".into() }, "old detail").unwrap();
+        assert!(d.path.starts_with(ws.path().join("drafts")));
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+        assert_eq!(mode(&ws.path().join("drafts")), 0o700);
+        assert_eq!(mode(&d.path), 0o600);
+        assert_eq!(mode(&d.path.with_extension("json")), 0o600);
+        assert_eq!(d.text().unwrap(), "old detail");
+        // the editor never saved: nothing to offer, and the files are tidied away
+        assert!(left(ws.path()).unwrap().is_empty());
+        assert!(!d.path.exists());
+
+        let d = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        std::fs::write(&d.path, "Typed before the line dropped\n").unwrap();
+        let found = left(ws.path()).unwrap();
+        assert_eq!(found, vec![d.clone()]);
+        assert!(
+            found[0].describe().contains("for a new note"),
+            "{}",
+            found[0].describe()
+        );
+        found[0].discard().unwrap();
+        assert!(left(ws.path()).unwrap().is_empty());
+        assert_eq!(std::fs::read_dir(dir(ws.path())).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn drafts_of_one_second_do_not_collide_and_come_oldest_first() {
+        let ws = tempfile::tempdir().unwrap();
+        let a = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        let b = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        assert_ne!(a.path, b.path);
+        std::fs::write(&a.path, "first").unwrap();
+        std::fs::write(&b.path, "second").unwrap();
+        let found = left(ws.path()).unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(found[0].meta.started <= found[1].meta.started);
+    }
+
+    #[test]
+    fn a_draft_with_an_unreadable_sidecar_is_kept_and_offered() {
+        let ws = tempfile::tempdir().unwrap();
+        let d = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        std::fs::write(&d.path, "text").unwrap();
+        std::fs::write(d.path.with_extension("json"), "{ not json").unwrap();
+        let found = left(ws.path()).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].meta.target.flow(), None);
+        assert_eq!(found[0].text().unwrap(), "text");
+        // a sidecar alone is tidied away; other files are left alone
+        std::fs::remove_file(&d.path).unwrap();
+        std::fs::write(dir(ws.path()).join("notes.txt"), "mine").unwrap();
+        assert!(left(ws.path()).unwrap().is_empty());
+        assert!(!d.path.with_extension("json").exists());
+        assert!(dir(ws.path()).join("notes.txt").exists());
+    }
+
+    #[test]
+    fn an_existing_drafts_directory_is_tightened() {
+        let ws = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir(ws.path())).unwrap();
+        std::fs::set_permissions(dir(ws.path()), std::fs::Permissions::from_mode(0o755)).unwrap();
+        Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        let mode = std::fs::metadata(dir(ws.path())).unwrap().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+}

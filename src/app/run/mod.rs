@@ -1,0 +1,286 @@
+//! The run loop: sets the terminal up, draws only after input or a resize, runs the
+//! external editor on drafts kept in the workspace, and restores the terminal on every
+//! way out (normal exit, panic, SIGTERM, SIGHUP, SIGINT, a terminal that goes away).
+
+mod drafts;
+mod editor;
+mod terminal;
+
+use super::{App, Effect, Flow};
+use crate::keymap::{Key, KeyCode, Keymap};
+use crate::store::Store;
+use crate::ui::{self, Theme};
+use drafts::{Draft, Target};
+use ratatui::crossterm::event::{self, Event};
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::MutexGuard;
+use terminal::Screen;
+
+/// Runs the interface on an open workspace until the user quits. `welcome` is shown on
+/// the status line at start, unless a keymap problem or a draft left by an earlier
+/// session needs it.
+pub fn run(
+    store: Store,
+    keymap_path: Option<&Path>,
+    welcome: Option<String>,
+) -> Result<(), String> {
+    let (keymap, problems) = Keymap::load(keymap_path);
+    let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    let mut app = App::new(store, keymap, problems).map_err(|e| e.to_string())?;
+    if let (None, Some(w)) = (&app.message, welcome) {
+        app.info(w);
+    }
+    app.editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty());
+    let mut offers = Offers::default();
+    match drafts::left(app.store.path()) {
+        Ok(left) => offers.queue = left.into(),
+        Err(e) => app.error(format!(
+            "cannot read the drafts in {}: {e}",
+            drafts::dir(app.store.path()).display()
+        )),
+    }
+    offers.show(&mut app, "");
+    let theme = Theme::from_env();
+    terminal::watch_signals()?;
+    terminal::watch_hangup()?;
+    let mut screen = Screen::enter().map_err(|e| format!("cannot start the terminal: {e}"))?;
+    let result = event_loop(&mut app, theme, &mut screen, &mut offers);
+    drop(screen);
+    match result {
+        // the terminal went away: there is nobody to tell, and the workspace is let go
+        // as `app` (and its store) drops
+        Err(_) if terminal::hung_up() => Ok(()),
+        r => r,
+    }
+}
+
+fn event_loop(
+    app: &mut App,
+    theme: Theme,
+    screen: &mut Screen,
+    offers: &mut Offers,
+) -> Result<(), String> {
+    let size = screen.terminal().size().map_err(|e| e.to_string())?;
+    app.resize(size.width, size.height);
+    loop {
+        {
+            let _busy = terminal::busy();
+            screen
+                .terminal()
+                .draw(|f| ui::render(app, theme, f))
+                .map_err(|e| format!("cannot draw: {e}"))?;
+        }
+        // Block until something happens: no timer, no idle redraw. Signals and a
+        // hang-up are handled meanwhile on their own threads.
+        let key = loop {
+            match event::read().map_err(|e| format!("cannot read the terminal: {e}"))? {
+                Event::Key(k) => {
+                    if let Some(key) = Key::from_event(&k) {
+                        break Some(key);
+                    }
+                }
+                Event::Resize(w, h) => {
+                    let _busy = terminal::busy();
+                    app.resize(w, h);
+                    break None;
+                }
+                _ => {}
+            }
+        };
+        let mut busy = terminal::busy();
+        if let Some(key) = key {
+            crash_switch(&key);
+            match offers.answer(app, &key) {
+                Answer::NotMine => app.on_key(key),
+                Answer::Done => {}
+                Answer::Reopen(draft, flow) => {
+                    busy = edit_draft(app, screen, busy, &draft, flow)?;
+                    offers.show(app, "");
+                }
+            }
+        }
+        if let Some(Effect::ExternalEdit { text, flow }) = app.take_effect() {
+            match Draft::create(app.store.path(), Target::of(&flow), &text) {
+                Ok(draft) => busy = edit_draft(app, screen, busy, &draft, flow)?,
+                Err(e) => app.error(format!(
+                    "cannot keep a draft in {}: {e}; nothing edited",
+                    drafts::dir(app.store.path()).display()
+                )),
+            }
+        }
+        drop(busy);
+        if app.quit {
+            return Ok(());
+        }
+    }
+}
+
+/// Edits a draft in the external editor and finishes `flow` with its text. The draft
+/// is deleted once its text is saved or holds nothing new; otherwise (the editor
+/// failed, the change was refused) it stays and is offered again next time. The main
+/// thread is idle while the editor runs: `busy` is let go and taken again.
+fn edit_draft(
+    app: &mut App,
+    screen: &mut Screen,
+    busy: MutexGuard<'static, ()>,
+    draft: &Draft,
+    flow: Flow,
+) -> Result<MutexGuard<'static, ()>, String> {
+    let editor = app.editor.clone().unwrap_or_else(|| "vi".into());
+    screen.suspend();
+    drop(busy);
+    terminal::editing(true);
+    let ran = editor::edit(&editor, &draft.path);
+    terminal::editing(false);
+    let busy = terminal::busy();
+    screen
+        .resume()
+        .map_err(|e| format!("cannot restart the terminal: {e}"))?;
+    let kept = "your text is kept as a draft and offered again next time";
+    let text = match draft.text() {
+        Ok(t) => t,
+        Err(e) => {
+            app.error(format!(
+                "cannot read the draft {}: {e}",
+                draft.path.display()
+            ));
+            return Ok(busy);
+        }
+    };
+    let discard = |app: &mut App| {
+        if let Err(e) = draft.discard() {
+            app.error(format!(
+                "cannot delete the draft {}: {e}",
+                draft.path.display()
+            ));
+        }
+    };
+    match ran {
+        Err(e) if draft.is_new(&text) => app.error(format!("{e}; {kept}")),
+        Err(e) => {
+            app.error(format!("{e}; nothing saved"));
+            discard(app);
+        }
+        Ok(()) if !draft.is_new(&text) => {
+            app.info("unchanged");
+            discard(app);
+        }
+        Ok(()) => {
+            app.message = None;
+            app.finish(flow, text.trim_end().to_string());
+            match &app.message {
+                Some(m) if m.error && !text.trim().is_empty() => {
+                    let refused = format!("{}; {kept}", m.text);
+                    app.error(refused);
+                }
+                _ => discard(app),
+            }
+        }
+    }
+    Ok(busy)
+}
+
+/// Drafts left by earlier sessions, offered one at a time on the status line.
+#[derive(Default)]
+struct Offers {
+    queue: VecDeque<Draft>,
+}
+
+enum Answer {
+    /// The key is the interface's.
+    NotMine,
+    /// The key answered the offer.
+    Done,
+    /// Reopen this draft in the editor, then finish this flow.
+    Reopen(Box<Draft>, Flow),
+}
+
+impl Offers {
+    /// Shows the next draft on the status line, after `before` when not empty.
+    fn show(&self, app: &mut App, before: &str) {
+        let Some(d) = self.queue.front() else {
+            return;
+        };
+        let count = if self.queue.len() > 1 {
+            format!(" 1 of {}", self.queue.len())
+        } else {
+            String::new()
+        };
+        app.info(format!(
+            "{before}unsaved draft{count} (r reopen · d discard · esc keep): {}",
+            d.describe()
+        ));
+    }
+
+    fn answer(&mut self, app: &mut App, key: &Key) -> Answer {
+        if self.queue.is_empty() {
+            return Answer::NotMine;
+        }
+        let plain = !key.ctrl && !key.alt;
+        match key.code {
+            KeyCode::Char('r') if plain => {
+                let Some(d) = self.queue.pop_front() else {
+                    return Answer::NotMine;
+                };
+                match d.meta.target.flow() {
+                    Some(flow) => Answer::Reopen(Box::new(d), flow),
+                    None => {
+                        let text = format!(
+                            "this version cannot finish that draft: its text stays in {}",
+                            d.path.display()
+                        );
+                        self.queue.clear();
+                        app.error(text);
+                        Answer::Done
+                    }
+                }
+            }
+            KeyCode::Char('d') if plain => {
+                if let Some(d) = self.queue.pop_front() {
+                    match d.discard() {
+                        Ok(()) => self.show(app, "draft discarded; "),
+                        Err(e) => {
+                            app.error(format!("cannot delete {}: {e}", d.path.display()));
+                            return Answer::Done;
+                        }
+                    }
+                    if self.queue.is_empty() {
+                        app.info("draft discarded");
+                    }
+                }
+                Answer::Done
+            }
+            KeyCode::Esc => {
+                let n = self.queue.len();
+                let dir = drafts::dir(app.store.path());
+                let what = if n == 1 { "draft" } else { "drafts" };
+                app.info(format!("{what} kept for next time, in {}", dir.display()));
+                self.queue.clear();
+                Answer::Done
+            }
+            // any other key keeps the drafts for next time and goes to the interface
+            _ => {
+                self.queue.clear();
+                Answer::NotMine
+            }
+        }
+    }
+}
+
+/// Debug builds only: `WEFT_DEBUG_PANIC_KEY=X` panics when X is pressed, so a test can
+/// prove the terminal is restored after a panic in a real process. Release builds have
+/// no such switch.
+fn crash_switch(key: &Key) {
+    #[cfg(debug_assertions)]
+    if let Some(k) = std::env::var_os("WEFT_DEBUG_PANIC_KEY") {
+        if k.to_str() == Some(key.to_string().as_str()) {
+            panic!("deliberate panic (WEFT_DEBUG_PANIC_KEY) to test terminal restore");
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = key;
+}
