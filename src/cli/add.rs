@@ -20,6 +20,23 @@ fn date(s: &str) -> Result<chrono::NaiveDate, String> {
     fields::parse_date(s).map_err(|e| e.to_string())
 }
 
+/// Free text that may begin with '-' (`"-1 who pays?"`), but not a lone word shaped
+/// like a long option (`--bogus`), which is almost always a mistyped flag.
+pub fn free_text(s: &str) -> Result<String, String> {
+    let flag_like = s.strip_prefix("--").is_some_and(|rest| {
+        let word = rest.split('=').next().unwrap_or("");
+        !word.is_empty()
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !s.contains(char::is_whitespace)
+    });
+    if flag_like {
+        return Err(format!(
+            "{s:?} is not an option of this command, and text shaped like an option is refused"
+        ));
+    }
+    Ok(s.to_string())
+}
+
 fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
@@ -35,7 +52,7 @@ pub enum AddCommand {
     )]
     Question {
         /// The question, one line (may begin with '-').
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, value_parser = free_text)]
         title: String,
         /// 1 (highest) to 4.
         #[arg(long, default_value = "2", value_parser = priority, value_name = "N")]
@@ -67,14 +84,14 @@ pub enum AddCommand {
     )]
     Entity {
         /// Its name (may begin with '-').
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, value_parser = free_text)]
         name: String,
         /// person, organisation, group, location, vehicle, phone, account, commodity,
         /// online or other.
         #[arg(long, value_name = "K")]
         kind: EntityKind,
         /// Another name it goes by (repeatable).
-        #[arg(long = "alias", value_name = "A", allow_hyphen_values = true)]
+        #[arg(long = "alias", value_name = "A")]
         aliases: Vec<String>,
         /// An attribute, KEY=VALUE (repeatable).
         #[arg(long = "attr", value_parser = key_value, value_name = "KEY=VALUE")]
@@ -89,10 +106,10 @@ pub enum AddCommand {
     )]
     Note {
         /// The note's text (may begin with '-'; '-' alone reads standard input).
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, value_parser = free_text)]
         text: String,
         /// Where it came from.
-        #[arg(long, default_value = "", value_name = "S", allow_hyphen_values = true)]
+        #[arg(long, default_value = "", value_name = "S")]
         source: String,
         /// 3x5x2 grade, e.g. B2P.
         #[arg(long, value_name = "GRADE")]
@@ -112,7 +129,7 @@ pub enum AddCommand {
         /// The question it answers.
         question: Id,
         /// The explanation, one line (may begin with '-').
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_hyphen_values = true, value_parser = free_text)]
         statement: String,
         /// Yardstick: remote, hu, u, rp, l, hl, ac or the words.
         #[arg(long, value_name = "Y")]
@@ -130,7 +147,7 @@ pub struct LinkArgs {
     /// The record it points to.
     to: Id,
     /// What the link means: "associate of", "uses", "member of", …
-    #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
+    #[arg(long, value_name = "LABEL")]
     label: String,
     /// How sure: a yardstick word or code (remote, hu, u, rp, l, hl, ac).
     #[arg(long, value_name = "Y")]

@@ -41,7 +41,7 @@ pub struct BacklogArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// The briefing's title.
-    #[arg(long, default_value = "Backlog briefing", allow_hyphen_values = true)]
+    #[arg(long, default_value = "Backlog briefing")]
     title: String,
 }
 

@@ -73,7 +73,7 @@ pub struct ListArgs {
 )]
 pub struct SearchArgs {
     /// What to look for, fuzzily, in titles, names, aliases and note text (may begin with '-').
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_hyphen_values = true, value_parser = super::add::free_text)]
     query: String,
     /// At most N results, best first.
     #[arg(long, default_value = "20", value_name = "N")]

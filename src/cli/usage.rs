@@ -48,9 +48,9 @@ fn notes(e: &clap::Error) -> Vec<String> {
         ContextKind::SuggestedArg,
         ContextKind::SuggestedValue,
     ] {
-        let s = strings(e, kind);
-        if !s.is_empty() {
-            notes.push(format!("did you mean {}?", quoted(&s, " or ")));
+        // clap lists its suggestions from the least to the most likely: keep the best.
+        if let Some(best) = strings(e, kind).pop() {
+            notes.push(format!("did you mean {}?", quoted(&[best], " or ")));
         }
     }
     for tip in strings(e, ContextKind::Suggested) {
