@@ -146,7 +146,8 @@ mod tests {
             let mut report = p.reporter();
             report(250, 1000);
         }
-        p.bar.tick();
+        // Drawing is rate-limited; draw now rather than wait for the next frame.
+        p.bar.force_draw();
         let drawn = screen.0.lock().unwrap().clone();
         assert!(drawn.contains("weft: check"), "{drawn:?}");
         assert!(drawn.contains("250/1,000"), "{drawn:?}");

@@ -175,7 +175,7 @@ mod tests {
         );
         assert_eq!(
             line(&["link"]),
-            "link: missing required arguments <FROM>, <TO>, --label <LABEL>"
+            "link: missing required arguments --label <LABEL>, <FROM>, <TO>"
         );
     }
 
