@@ -34,8 +34,11 @@ fn main() {
     let started = std::time::Instant::now();
     let spec = Spec::sized(total);
     let mut progress = Progress::new("generate");
-    let mut report = progress.reporter();
-    if let Err(e) = generate(&mut store, &spec, |n| report(n, total)) {
+    let made = {
+        let mut report = progress.reporter();
+        generate(&mut store, &spec, |n| report(n, total))
+    };
+    if let Err(e) = made {
         eprintln!("generate: {e}");
         std::process::exit(1);
     }

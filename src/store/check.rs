@@ -48,7 +48,7 @@ impl Store {
         let total = 2 * records + self.state.seq;
         let mut done = 0u64;
         let mut tick = |done: u64| {
-            if done % 1024 == 0 {
+            if done.is_multiple_of(1024) {
                 progress(done, total);
             }
         };
