@@ -2,6 +2,7 @@
 //!
 //! `cargo run --release --example generate -- DIR [TOTAL]` (default 100000 records).
 
+use weft::cli::progress::Progress;
 use weft::store::{OpenOptions, Store};
 use weft::synth::{generate, Spec};
 
@@ -32,12 +33,18 @@ fn main() {
     };
     let started = std::time::Instant::now();
     let spec = Spec::sized(total);
-    if let Err(e) = generate(&mut store, &spec, |n| eprint!("\r{n} records")) {
-        eprintln!("\ngenerate: {e}");
+    let mut progress = Progress::new("generate");
+    let made = {
+        let mut report = progress.reporter();
+        generate(&mut store, &spec, |n| report(n, total))
+    };
+    if let Err(e) = made {
+        eprintln!("generate: {e}");
         std::process::exit(1);
     }
+    progress.finish();
     eprintln!(
-        "\n{} records in {dir} in {:.1}s",
+        "{} records in {dir} in {:.1}s",
         store.state().total(),
         started.elapsed().as_secs_f64()
     );

@@ -1,17 +1,34 @@
 //! `weft init`, `check`, `demo`, `keymap check`, and opening the interface.
 
-use super::{open_workspace, CliResult, Failure};
+use super::progress::Progress;
+use super::{open_workspace, out, CliResult, Failure};
+use crate::model::Id;
 use crate::store::{resolve_workspace, OpenOptions, Store};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 pub enum KeymapCommand {
     /// Validate a keymap file: prints every problem with its line; exit 2 if any.
-    Check { file: PathBuf },
+    Check {
+        /// The keymap file (TOML) to validate.
+        file: PathBuf,
+    },
     /// Print the key table (Markdown) of the default keymap, or of FILE laid over it.
-    Table { file: Option<PathBuf> },
+    Table {
+        /// A keymap file to lay over the defaults first.
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  weft check\n  weft check --json | jq -r '.[].problem'")]
+pub struct CheckArgs {
+    /// Print the problems as a JSON array of {id, problem} objects (`[]` when the
+    /// workspace is sound); the exit status is still 1 when there are any.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn init(dir: Option<&Path>) -> CliResult {
@@ -33,23 +50,47 @@ pub fn init(dir: Option<&Path>) -> CliResult {
     Ok(())
 }
 
-pub fn check(ws: Option<&Path>) -> CliResult {
+/// One problem as JSON: the record it concerns, when its line starts with an id
+/// (`Q3: parent Q9 does not exist`), and the line itself.
+fn problem_json(p: &crate::store::Problem) -> serde_json::Value {
+    let id =
+        p.0.split_once(": ")
+            .and_then(|(head, _)| head.parse::<Id>().ok());
+    serde_json::json!({ "id": id, "problem": p.0 })
+}
+
+pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
     let store = open_workspace(ws)?;
-    let problems = store.check()?;
-    if problems.is_empty() {
+    let mut progress = Progress::new("check");
+    let problems = store.check_with_progress(&mut progress.reporter())?;
+    progress.finish();
+    let mut w = out::stdout();
+    if a.json {
+        let v: Vec<_> = problems.iter().map(problem_json).collect();
+        w.json(&v)?;
+    } else if problems.is_empty() {
         let s = store.state();
-        println!(
+        w.line(&format!(
             "ok: {} records, {} journal entries, indexes consistent",
             s.total(),
             s.seq
-        );
+        ))?;
+    } else {
+        for p in &problems {
+            w.line(&crate::model::text::sanitize(&p.0))?;
+        }
+    }
+    w.finish()?;
+    if problems.is_empty() {
         return Ok(());
     }
-    for p in &problems {
-        println!("{}", crate::model::text::sanitize(&p.0));
-    }
+    let noun = if problems.len() == 1 {
+        "problem"
+    } else {
+        "problems"
+    };
     Err(Failure::new(format!(
-        "{} problems in {}",
+        "{} {noun} in {}",
         problems.len(),
         store.path().display()
     )))
@@ -79,8 +120,9 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
         store.state().count(crate::model::Kind::Link)
     );
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        println!("{}", ws.display());
-        return Ok(());
+        let mut w = out::stdout();
+        w.line(&ws.display().to_string())?;
+        return w.finish();
     }
     let welcome = format!("demo workspace: {}", ws.display());
     crate::app::run::run(store, keymap, Some(welcome)).map_err(Failure::new)
@@ -104,14 +146,16 @@ pub fn keymap(cmd: KeymapCommand) -> CliResult {
             for p in &problems {
                 eprintln!("{p}");
             }
-            print!("{}", map.markdown_table());
-            Ok(())
+            let mut w = out::stdout();
+            w.text(&map.markdown_table())?;
+            w.finish()
         }
         KeymapCommand::Check { file } => {
             let problems = crate::keymap::check_file(&file);
             if problems.is_empty() {
-                println!("{}: ok", file.display());
-                return Ok(());
+                let mut w = out::stdout();
+                w.line(&format!("{}: ok", file.display()))?;
+                return w.finish();
             }
             for p in &problems {
                 eprintln!("{p}");

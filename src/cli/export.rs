@@ -1,6 +1,7 @@
 //! `weft export backlog|workspace` and `weft import`.
 
-use super::{open_workspace, CliResult, Failure, LOCK_WAIT};
+use super::progress::Progress;
+use super::{open_workspace, out, CliResult, Failure, LOCK_WAIT};
 use crate::export::{self, BacklogFilter, BriefingMeta, Format};
 use crate::model::{Id, Status};
 use crate::store::{resolve_workspace, OpenOptions, Store};
@@ -11,8 +12,14 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// The question backlog as a Markdown briefing, CSV or JSON (stdout unless -o).
+    #[command(
+        after_help = "Examples:\n  weft export backlog --format md -o briefing.md --status open,active\n  weft export backlog --format csv -o - | column -s, -t"
+    )]
     Backlog(BacklogArgs),
     /// The whole workspace as lossless JSON, for `weft import`.
+    #[command(
+        after_help = "Examples:\n  weft export workspace -o kestrel.json\n  weft export workspace -o - | gzip > kestrel.json.gz"
+    )]
     Workspace(WorkspaceArgs),
 }
 
@@ -30,7 +37,7 @@ pub struct BacklogArgs {
     /// Only this question and its sub-questions.
     #[arg(long, value_name = "Q")]
     under: Option<Id>,
-    /// Write to FILE (owner-only, atomically) instead of stdout.
+    /// Write to FILE (owner-only, atomically) instead of stdout; `-` is stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// The briefing's title.
@@ -40,15 +47,46 @@ pub struct BacklogArgs {
 
 #[derive(Debug, Args)]
 pub struct WorkspaceArgs {
-    /// Where to write the export (owner-only, atomically).
+    /// Where to write the export (owner-only, atomically); `-` is standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: PathBuf,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Example:\n  weft --workspace ~/cases/fresh import kestrel.json")]
 pub struct ImportArgs {
     /// A workspace export (`weft export workspace -o FILE`).
     file: PathBuf,
+}
+
+/// `-o -`: standard output rather than a file named `-`.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Passes writes through and reports progress by lines written: a workspace export
+/// writes each record and each journal entry on a line of its own.
+struct CountLines<'a, W: Write> {
+    inner: W,
+    lines: u64,
+    total: u64,
+    progress: &'a mut Progress,
+}
+
+impl<W: Write> Write for CountLines<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let before = self.lines;
+        self.lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        if before / 1024 != self.lines / 1024 {
+            self.progress.update(self.lines, self.total);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The last part of the workspace path: how a briefing names it without giving away
@@ -83,7 +121,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
         workspace: workspace_name(&store),
     };
     let bytes = export::render_backlog(&store, &questions, a.format, &meta).map_err(fail)?;
-    match a.output {
+    match a.output.filter(|p| !is_stdout(p)) {
         Some(path) => {
             export::write_atomic(&path, &bytes).map_err(|e| {
                 Failure::new(format!(
@@ -99,20 +137,43 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
             Ok(())
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&bytes).and_then(|()| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(()),
-            }
+            let mut w = out::stdout();
+            w.bytes(&bytes)?;
+            w.finish()
         }
     }
 }
 
 fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
     let store = open_workspace(ws)?;
+    let state = store.state();
+    // The header and the section brackets take a dozen lines besides the entries.
+    let total = state.total() + state.seq + 12;
+    let mut progress = Progress::new("export workspace");
+    if is_stdout(&a.output) {
+        let mut w = out::stdout();
+        let mut counted = CountLines {
+            inner: w.writer(),
+            lines: 0,
+            total,
+            progress: &mut progress,
+        };
+        export::write_workspace(&store, &mut counted).map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::closed(),
+            _ => Failure::new(format!("export workspace: {e}")),
+        })?;
+        progress.finish();
+        return w.finish();
+    }
     let mut written = None;
     export::write_atomic_with(&a.output, |w| {
-        written = Some(export::write_workspace(&store, w)?);
+        let mut counted = CountLines {
+            inner: w,
+            lines: 0,
+            total,
+            progress: &mut progress,
+        };
+        written = Some(export::write_workspace(&store, &mut counted)?);
         Ok(())
     })
     .map_err(|e| {
@@ -121,6 +182,7 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
             a.output.display()
         ))
     })?;
+    progress.finish();
     if let Some(n) = written {
         eprintln!(
             "weft: wrote {} records and {} journal entries to {}",
@@ -132,13 +194,34 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
     Ok(())
 }
 
+/// The whole file, reporting the bytes read so far.
+fn read_reporting(path: &Path, progress: &mut Progress) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let total = file.metadata()?.len();
+    let mut bytes = Vec::with_capacity(total as usize);
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(bytes);
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        progress.update(bytes.len() as u64, total.max(bytes.len() as u64));
+    }
+}
+
 /// Reads and checks the whole file before the workspace is opened (or created), then
 /// writes it in one transaction: a refused import changes nothing.
 pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
     let name = a.file.display().to_string();
     let fail = |e: &dyn std::fmt::Display| Failure::new(format!("import {name}: {e}"));
-    let bytes = std::fs::read(&a.file).map_err(|e| fail(&e))?;
+    let mut progress = Progress::new(&format!("import {name}"));
+    progress.stage("reading");
+    let bytes = read_reporting(&a.file, &mut progress).map_err(|e| fail(&e))?;
+    progress.stage("parsing");
     let dump = export::parse_workspace(&bytes).map_err(|e| fail(&e))?;
+    progress.stage("checking");
     dump.validate().map_err(|e| fail(&e))?;
     let (dir, _) = resolve_workspace(ws)
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
@@ -148,7 +231,9 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         cache_bytes: 0,
     };
     let mut store = Store::open(&dir, &opts)?;
+    progress.stage("writing");
     let done = store.import_workspace(&dump).map_err(|e| fail(&e))?;
+    progress.finish();
     eprintln!(
         "weft: imported {} records and {} journal entries into {}",
         done.records,

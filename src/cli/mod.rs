@@ -3,10 +3,14 @@
 
 mod add;
 mod admin;
+mod docs;
 mod export;
+pub mod out;
+pub mod progress;
 mod read;
 mod recover;
 mod render;
+mod usage;
 
 use crate::store::{resolve_workspace, OpenOptions, Store, StoreError};
 use clap::{Parser, Subcommand};
@@ -16,12 +20,20 @@ use std::time::Duration;
 
 /// weft: questions, notes, entities and links for intelligence analysis, in a terminal.
 #[derive(Debug, Parser)]
-#[command(name = "weft", version, about, long_about = None)]
+#[command(
+    name = "weft",
+    version,
+    about,
+    long_about = None,
+    after_help = docs::AFTER_HELP,
+    after_long_help = docs::AFTER_LONG_HELP
+)]
 pub struct Cli {
-    /// The workspace directory (else $WEFT_WORKSPACE, else the platform data dir).
+    /// The workspace directory (else $WEFT_WORKSPACE, else $XDG_DATA_HOME/weft/default).
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
-    /// A keymap file that overrides the default bindings.
+    /// A keymap file laid over the default bindings; it must exist (exit 2 if it cannot
+    /// be read).
     #[arg(long, global = true, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
     #[command(subcommand)]
@@ -34,7 +46,8 @@ pub enum Command {
     Demo,
     /// Create an empty workspace.
     Init {
-        /// Where (default: the resolved workspace).
+        /// The directory to create (default: --workspace, $WEFT_WORKSPACE or the default
+        /// workspace).
         dir: Option<PathBuf>,
     },
     /// Add a question, entity, note or hypothesis; prints the new id.
@@ -64,16 +77,21 @@ pub enum Command {
     /// Load a workspace export into an empty workspace.
     Import(export::ImportArgs),
     /// Verify the workspace; exits 1 listing each problem.
-    Check,
+    Check(admin::CheckArgs),
     /// Keymap tools.
     #[command(subcommand)]
     Keymap(admin::KeymapCommand),
     /// Rebuild the workspace from its journal log into a new directory (works when the
     /// database cannot be opened at all).
     Recover(recover::RecoverArgs),
+    /// A shell completion script on standard output: bash, zsh, fish, elvish, powershell.
+    Completions(docs::CompletionsArgs),
+    /// The manual page (roff) on standard output: `weft man > weft.1`.
+    Man,
 }
 
-/// A failure to report: its one line, and the exit status.
+/// A failure to report: its one line, and the exit status. An empty message reports
+/// nothing (a closed output pipe ends a command quietly with status 0).
 #[derive(Debug)]
 pub struct Failure {
     pub message: String,
@@ -94,6 +112,14 @@ impl Failure {
             code: 2,
         }
     }
+
+    /// The reader of standard output went away: stop now, say nothing, exit 0.
+    pub fn closed() -> Self {
+        Failure {
+            message: String::new(),
+            code: 0,
+        }
+    }
 }
 
 impl From<StoreError> for Failure {
@@ -104,7 +130,11 @@ impl From<StoreError> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure::new(e.to_string())
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::closed()
+        } else {
+            Failure::new(e.to_string())
+        }
     }
 }
 
@@ -143,42 +173,56 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("weft: {}", crate::model::text::sanitize(&f.message));
+                say(&f.message);
             }
             ExitCode::from(f.code)
         }
     }
 }
 
+/// One line on standard error, prefixed `weft: `; a closed standard error is ignored.
+fn say(message: &str) {
+    use std::io::Write;
+    let line = format!("weft: {}\n", crate::model::text::sanitize(message));
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
 /// Help and version go to stdout as clap writes them; every other parse error becomes
-/// one line on stderr and exit status 2.
+/// one line on stderr (the whole message, without the usage block) and exit status 2.
 fn clap_failure(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match e.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
-            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            }
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(2)
         }
         _ => {
-            let text = e.render().to_string();
-            let line = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("bad usage")
-                .trim_start_matches("error: ");
-            eprintln!("weft: {line}");
+            say(&usage::one_line(&e));
             ExitCode::from(2)
         }
     }
 }
 
+/// `--keymap FILE` must name a readable file whatever the command, so a typo in a
+/// script's flags is caught at once rather than silently ignored.
+fn check_keymap(path: &Path) -> CliResult {
+    let bad = |why: String| Failure::usage(format!("--keymap {}: {why}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    if meta.is_dir() {
+        return Err(bad("is a directory, not a keymap file".into()));
+    }
+    std::fs::File::open(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    Ok(())
+}
+
 fn run(cli: Cli) -> CliResult {
+    if let Some(k) = cli.keymap.as_deref() {
+        check_keymap(k)?;
+    }
     let ws = cli.workspace.as_deref();
     match cli.command {
         None => admin::interface(ws, cli.keymap.as_deref()),
@@ -196,8 +240,10 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Log(a)) => read::log(ws, a),
         Some(Command::Export(e)) => export::export(ws, e),
         Some(Command::Import(a)) => export::import(ws, a),
-        Some(Command::Check) => admin::check(ws),
+        Some(Command::Check(a)) => admin::check(ws, a),
         Some(Command::Keymap(k)) => admin::keymap(k),
         Some(Command::Recover(a)) => recover::recover(ws, a),
+        Some(Command::Completions(a)) => docs::completions(a),
+        Some(Command::Man) => docs::man(),
     }
 }

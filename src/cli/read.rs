@@ -1,5 +1,6 @@
 //! `weft show`, `list`, `search`, `path` and `log`: reading, as text or JSON.
 
+use super::out::{self, Out};
 use super::render;
 use super::{open_workspace, CliResult, Failure};
 use crate::model::text::sanitize;
@@ -10,8 +11,11 @@ use std::io::Write;
 use std::path::Path;
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  weft show Q3\n  weft show e12 --json")]
 pub struct ShowArgs {
+    /// The record's id: Q3, H2, E12, N40, L7 (any case).
     id: Id,
+    /// Print the record and its links as one JSON object.
     #[arg(long)]
     json: bool,
 }
@@ -38,7 +42,12 @@ impl ListKind {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  weft list questions --status open --tag line\n  weft list entities --kind person --json\n  weft list notes --limit 20"
+)]
 pub struct ListArgs {
+    /// Which records: questions, hypotheses, entities, notes or links.
+    #[arg(value_name = "KIND")]
     what: ListKind,
     /// Only this status (questions: open, active, answered, parked, dropped;
     /// hypotheses: live, rejected, confirmed).
@@ -48,66 +57,71 @@ pub struct ListArgs {
     #[arg(long)]
     tag: Option<String>,
     /// Only this kind (questions: SEES kind; entities: entity kind).
-    #[arg(long)]
+    #[arg(long, value_name = "K")]
     kind: Option<String>,
+    /// At most N records (the first N in id order).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Print a JSON array of records.
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  weft search \"king handset\"\n  weft search \"-1 who pays\" --limit 5"
+)]
 pub struct SearchArgs {
+    /// What to look for, fuzzily, in titles, names, aliases and note text (may begin with '-').
+    #[arg(allow_hyphen_values = true, value_parser = super::add::free_text)]
     query: String,
-    #[arg(long, default_value = "20")]
+    /// At most N results, best first.
+    #[arg(long, default_value = "20", value_name = "N")]
     limit: usize,
+    /// Print a JSON array of {id, score, text}.
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Example:\n  weft path E1 E9 --max-hops 4")]
 pub struct PathArgs {
+    /// Where the chain starts.
     from: Id,
+    /// Where the chain ends.
     to: Id,
-    #[arg(long, default_value = "6")]
+    /// Give up beyond this many links.
+    #[arg(long, default_value = "6", value_name = "N")]
     max_hops: usize,
+    /// Print the chain as a JSON array of steps.
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Example:\n  weft log --limit 20")]
 pub struct LogArgs {
-    #[arg(long, default_value = "50")]
+    /// At most N entries, newest first.
+    #[arg(long, default_value = "50", value_name = "N")]
     limit: usize,
+    /// Print the entries, with values before and after, as a JSON array.
     #[arg(long)]
     json: bool,
-}
-
-fn out() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
-    std::io::BufWriter::new(std::io::stdout().lock())
-}
-
-/// Writes to stdout, treating a closed pipe (`weft list | head`) as success.
-fn emit(w: &mut impl Write, s: &str) -> CliResult {
-    match w.write_all(s.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(Failure::from),
-    }
 }
 
 pub fn show(ws: Option<&Path>, a: ShowArgs) -> CliResult {
     let store = open_workspace(ws)?;
     let rec = store.require(a.id)?;
     let links = store.neighbours(a.id)?;
-    let mut w = out();
+    let mut w = out::stdout();
     if a.json {
         let mut v = rec.to_json();
         v["links"] = render::links_json(&store, &links);
-        emit(
-            &mut w,
-            &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-        )
+        w.json(&v)?;
     } else {
-        emit(&mut w, &render::show_text(&store, &rec, &links))
+        w.text(&render::show_text(&store, &rec, &links))?;
     }
+    w.finish()
 }
 
 /// The filter `list` applies, checked against the kind before anything is read.
@@ -206,36 +220,37 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
         Some(ids) => Box::new(ids.into_iter().map(|i| store.require(i))),
         None => Box::new(store.records(what)),
     };
-    let mut w = out();
-    if a.json {
-        emit(&mut w, "[")?;
-        let mut first = true;
-        for r in records {
-            let r = r?;
-            if !filter.keeps(&r) {
-                continue;
-            }
-            let sep = if first { "\n  " } else { ",\n  " };
-            first = false;
-            emit(&mut w, &format!("{sep}{}", r.to_json()))?;
-        }
-        emit(&mut w, if first { "]\n" } else { "\n]\n" })?;
-    } else {
-        for r in records {
-            let r = r?;
-            if filter.keeps(&r) {
-                emit(&mut w, &format!("{}\n", render::line(&r)))?;
-            }
-        }
+    let mut w = out::stdout();
+    write_list(&mut w, records, &filter, a.limit, a.json)?;
+    w.finish()
+}
+
+/// Writes the records `filter` keeps, at most `limit` of them, as lines or a JSON array.
+/// Stops at the first failed write: a closed pipe ends the listing at once.
+fn write_list<W: Write>(
+    w: &mut Out<W>,
+    records: impl Iterator<Item = Result<Record, crate::store::StoreError>>,
+    filter: &Filter,
+    limit: Option<usize>,
+    json: bool,
+) -> CliResult {
+    let mut kept = records
+        .filter(|r| match r {
+            Ok(r) => filter.keeps(r),
+            Err(_) => true,
+        })
+        .take(limit.unwrap_or(usize::MAX));
+    if !json {
+        return kept.try_for_each(|r| w.line(&render::line(&r?)));
     }
-    w.flush().or_else(|e| {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Ok(())
-        } else {
-            Err(e)
-        }
-    })?;
-    Ok(())
+    w.text("[")?;
+    let mut first = true;
+    for r in kept {
+        let sep = if first { "\n  " } else { ",\n  " };
+        first = false;
+        w.text(&format!("{sep}{}", r?.to_json()))?;
+    }
+    w.text(if first { "]\n" } else { "\n]\n" })
 }
 
 pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
@@ -246,25 +261,20 @@ pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
     }
     let store = open_workspace(ws)?;
     let hits = store.search(&a.query, a.limit)?;
-    let mut w = out();
+    let mut w = out::stdout();
     if a.json {
         let v: Vec<_> = hits
             .iter()
             .map(|h| serde_json::json!({"id": h.id, "score": h.score, "text": h.text}))
             .collect();
-        return emit(
-            &mut w,
-            &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-        );
+        w.json(&v)?;
+        return w.finish();
     }
     for h in hits {
         let title = store.get(h.id)?.map(|r| r.title()).unwrap_or(h.text);
-        emit(
-            &mut w,
-            &format!("{}\n", sanitize(&format!("{:<6} {}", h.id, title))),
-        )?;
+        w.line(&sanitize(&format!("{:<6} {}", h.id, title)))?;
     }
-    Ok(())
+    w.finish()
 }
 
 /// One readable chain: `E4 person -uses-> E17 phone <-uses- E9 person`.
@@ -300,33 +310,29 @@ pub fn path(ws: Option<&Path>, a: PathArgs) -> CliResult {
             a.from, a.to, a.max_hops
         ))),
         Some(steps) => {
-            let mut w = out();
+            let mut w = out::stdout();
             if a.json {
                 let v: Vec<_> = steps
                     .iter()
                     .map(|s| serde_json::json!({"link": s.link.meta.id, "label": s.link.label, "direction": if s.dir == Direction::Out {"out"} else {"in"}, "to": s.to}))
                     .collect();
-                emit(
-                    &mut w,
-                    &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-                )
+                w.json(&v)?;
             } else {
-                emit(&mut w, &format!("{}\n", chain(&store, a.from, &steps)?))
+                w.line(&chain(&store, a.from, &steps)?)?;
             }
+            w.finish()
         }
     }
 }
 
 pub fn log(ws: Option<&Path>, a: LogArgs) -> CliResult {
     let store = open_workspace(ws)?;
-    let mut w = out();
+    let mut w = out::stdout();
     let entries = store.log().take(a.limit);
     if a.json {
         let v: Vec<_> = entries.collect::<Result<_, _>>()?;
-        return emit(
-            &mut w,
-            &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-        );
+        w.json(&v)?;
+        return w.finish();
     }
     for e in entries {
         let e = e?;
@@ -335,21 +341,15 @@ pub fn log(ws: Option<&Path>, a: LogArgs) -> CliResult {
             (Some(_), None) => "deleted",
             _ => "changed",
         };
-        emit(
-            &mut w,
-            &format!(
-                "{}\n",
-                sanitize(&format!(
-                    "{:>6} {} {:<10} {:<14} {:<6} {}",
-                    e.seq,
-                    e.time.format("%Y-%m-%d %H:%M:%S"),
-                    e.user,
-                    e.op,
-                    e.id,
-                    what
-                ))
-            ),
-        )?;
+        w.line(&sanitize(&format!(
+            "{:>6} {} {:<10} {:<14} {:<6} {}",
+            e.seq,
+            e.time.format("%Y-%m-%d %H:%M:%S"),
+            e.user,
+            e.op,
+            e.id,
+            what
+        )))?;
     }
-    Ok(())
+    w.finish()
 }

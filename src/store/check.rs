@@ -37,6 +37,21 @@ impl Store {
     /// resolves, the indexes hold exactly what the records imply, the counters match and
     /// the journal is continuous. Returns every problem found.
     pub fn check(&self) -> Result<Vec<Problem>> {
+        self.check_with_progress(&mut |_, _| {})
+    }
+
+    /// [`Store::check`], reporting `(done, total)` into `progress` as it goes. Its three
+    /// passes count as the records, the records again (index entries, scaled) and the
+    /// journal entries, so the count only grows.
+    pub fn check_with_progress(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Problem>> {
+        let records = self.state.total();
+        let total = 2 * records + self.state.seq;
+        let mut done = 0u64;
+        let mut tick = |done: u64| {
+            if done.is_multiple_of(1024) {
+                progress(done, total);
+            }
+        };
         let mut problems = Vec::new();
         let mut expected: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
         let mut actual_state = State {
@@ -48,6 +63,8 @@ impl Store {
         let mut all = Vec::new();
         for kind in Kind::ALL {
             for r in self.tree(kind).iter() {
+                done += 1;
+                tick(done);
                 let (k, v) = r.map_err(|e| self.db_err(e))?;
                 let num = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
                 match Record::from_bytes(kind, &v) {
@@ -112,7 +129,9 @@ impl Store {
             )));
         }
         let mut seen = 0usize;
-        for r in self.trees[INDEX].iter() {
+        let per_entry = records as f64 / expected.len().max(1) as f64;
+        for (i, r) in self.trees[INDEX].iter().enumerate() {
+            tick(records + ((i as f64 * per_entry) as u64).min(records));
             let (k, v) = r.map_err(|e| self.db_err(e))?;
             match expected.get(k.as_ref()) {
                 None => problems.push(Problem(format!(
@@ -154,6 +173,7 @@ impl Store {
         }
         let mut expect_seq = 0u64;
         for entry in self.log_forward() {
+            tick(2 * records + expect_seq);
             match entry {
                 Err(e) => problems.push(Problem(format!("journal entry {expect_seq}: {e}"))),
                 Ok(e) => {
@@ -180,6 +200,7 @@ impl Store {
                 self.state.seq
             )));
         }
+        progress(total, total);
         Ok(problems)
     }
 

@@ -7,7 +7,6 @@
 
 use super::super::overlay::Flow;
 use crate::app::notes::NotesFlow;
-use crate::app::timeline::TimelineFlow;
 use crate::model::Id;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
@@ -38,7 +37,7 @@ impl Target {
     pub fn of(flow: &Flow) -> Target {
         match flow {
             Flow::EditDetail(id) => Target::Detail { id: id.to_string() },
-            Flow::Notes(NotesFlow::Text(id)) | Flow::Timeline(TimelineFlow::EditText(id)) => {
+            Flow::Notes(NotesFlow::Text(id)) => {
                 Target::NoteText { id: id.to_string() }
             }
             Flow::Notes(NotesFlow::AddText) => Target::NewNote,
