@@ -5,7 +5,7 @@ use crate::export::{self, BacklogFilter, BriefingMeta, Format};
 use crate::model::{Id, Status};
 use crate::store::{resolve_workspace, OpenOptions, Store};
 use clap::{Args, Subcommand};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +100,13 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
         }
         None => {
             let mut out = std::io::stdout().lock();
+            // Files stay byte for byte; a terminal never receives a control character
+            // (an escape sequence in a title, a CSV cell's OSC 52 clipboard write).
+            let bytes = if out.is_terminal() {
+                crate::model::text::terminal_text(&bytes).into_bytes()
+            } else {
+                bytes
+            };
             match out.write_all(&bytes).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
                 _ => Ok(()),

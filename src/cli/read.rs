@@ -101,10 +101,7 @@ pub fn show(ws: Option<&Path>, a: ShowArgs) -> CliResult {
     if a.json {
         let mut v = rec.to_json();
         v["links"] = render::links_json(&store, &links);
-        emit(
-            &mut w,
-            &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-        )
+        emit(&mut w, &render::json_block(&v)?)
     } else {
         emit(&mut w, &render::show_text(&store, &rec, &links))
     }
@@ -217,7 +214,10 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
             }
             let sep = if first { "\n  " } else { ",\n  " };
             first = false;
-            emit(&mut w, &format!("{sep}{}", r.to_json()))?;
+            emit(
+                &mut w,
+                &format!("{sep}{}", render::json_line(&r.to_json())?),
+            )?;
         }
         emit(&mut w, if first { "]\n" } else { "\n]\n" })?;
     } else {
@@ -252,10 +252,7 @@ pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
             .iter()
             .map(|h| serde_json::json!({"id": h.id, "score": h.score, "text": h.text}))
             .collect();
-        return emit(
-            &mut w,
-            &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-        );
+        return emit(&mut w, &render::json_block(&v)?);
     }
     for h in hits {
         let title = store.get(h.id)?.map(|r| r.title()).unwrap_or(h.text);
@@ -306,10 +303,7 @@ pub fn path(ws: Option<&Path>, a: PathArgs) -> CliResult {
                     .iter()
                     .map(|s| serde_json::json!({"link": s.link.meta.id, "label": s.link.label, "direction": if s.dir == Direction::Out {"out"} else {"in"}, "to": s.to}))
                     .collect();
-                emit(
-                    &mut w,
-                    &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-                )
+                emit(&mut w, &render::json_block(&v)?)
             } else {
                 emit(&mut w, &format!("{}\n", chain(&store, a.from, &steps)?))
             }
@@ -323,10 +317,7 @@ pub fn log(ws: Option<&Path>, a: LogArgs) -> CliResult {
     let entries = store.log().take(a.limit);
     if a.json {
         let v: Vec<_> = entries.collect::<Result<_, _>>()?;
-        return emit(
-            &mut w,
-            &format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()),
-        );
+        return emit(&mut w, &render::json_block(&v)?);
     }
     for e in entries {
         let e = e?;
