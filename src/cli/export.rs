@@ -7,6 +7,7 @@ use crate::model::{Id, Status};
 use crate::store::{resolve_workspace, OpenOptions, Store};
 use clap::{Args, Subcommand};
 use std::io::Write;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +138,13 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
             Ok(())
         }
         None => {
+            // Files stay byte for byte; a terminal never receives a control character
+            // (an escape sequence in a title, a CSV cell's OSC 52 clipboard write).
+            let bytes = if std::io::stdout().is_terminal() {
+                crate::model::text::terminal_text(&bytes).into_bytes()
+            } else {
+                bytes
+            };
             let mut w = out::stdout();
             w.bytes(&bytes)?;
             w.finish()

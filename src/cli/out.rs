@@ -46,9 +46,10 @@ impl<W: Write> Out<W> {
         self.w.write_all(b).map_err(write_failure)
     }
 
-    /// `v` as indented JSON and a newline.
+    /// `v` as indented JSON and a newline, with every character that could act on a
+    /// terminal escaped (`crate::model::json`).
     pub fn json(&mut self, v: &impl serde::Serialize) -> CliResult {
-        let text = serde_json::to_string_pretty(v)
+        let text = crate::model::json::to_string_pretty(v)
             .map_err(|e| Failure::new(format!("cannot write JSON: {e}")))?;
         self.line(&text)
     }

@@ -248,7 +248,7 @@ fn write_list<W: Write>(
     for r in kept {
         let sep = if first { "\n  " } else { ",\n  " };
         first = false;
-        w.text(&format!("{sep}{}", r?.to_json()))?;
+        w.text(&format!("{sep}{}", render::json_line(&r?.to_json())?))?;
     }
     w.text(if first { "]\n" } else { "\n]\n" })
 }

@@ -1,10 +1,19 @@
 //! How records look on the command line: one sanitised line per record for lists, a
 //! block for `show`, and JSON objects with the SPEC's field names.
 
+use super::Failure;
 use crate::model::text::{fit, sanitize};
 use crate::model::Record;
 use crate::store::{Neighbour, Store};
+use serde::Serialize;
 use serde_json::{json, Value};
+
+/// `value` as one line of JSON, with every character that could act on a terminal
+/// escaped (`crate::model::json`).
+pub fn json_line<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
+    crate::model::json::to_string(value)
+        .map_err(|e| Failure::new(format!("cannot write JSON: {e}")))
+}
 
 /// One line for `list`: id, the kind's key columns, then the title.
 pub fn line(rec: &Record) -> String {

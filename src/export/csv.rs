@@ -24,12 +24,46 @@ pub const COLUMNS: [&str; 12] = [
     "answer",
 ];
 
-/// A cell a spreadsheet would read as a formula (or that starts with a character some
-/// spreadsheets strip before reading one) gets a leading single quote.
+/// Whether a character starts a formula: `=`, `+`, `-`, `@`, or their fullwidth and
+/// small forms, which some spreadsheets read the same way.
+fn is_formula_char(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+'
+            | '-'
+            | '@'
+            | '\u{ff1d}' // ＝
+            | '\u{ff0b}' // ＋
+            | '\u{ff0d}' // －
+            | '\u{ff20}' // ＠
+            | '\u{fe66}' // ﹦
+            | '\u{fe62}' // ﹢
+            | '\u{fe63}' // ﹣
+            | '\u{fe6b}' // ﹫
+    )
+}
+
+/// What a spreadsheet may skip before it looks for a formula: whitespace (a leading
+/// space, tab, line break, no-break or ideographic space), other control characters,
+/// and invisible characters (a byte-order mark, a zero-width space).
+fn skipped(c: char) -> bool {
+    c.is_whitespace() || crate::model::text::is_unsafe(c)
+}
+
+/// A cell a spreadsheet would read as a formula gets a leading single quote: one whose
+/// first visible character starts a formula, even behind spaces, a byte-order mark or a
+/// zero-width space, and one that starts with a tab or carriage return (which some
+/// spreadsheets strip before reading a formula).
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    let risky = cell.starts_with(['\t', '\r'])
+        || cell
+            .chars()
+            .find(|&c| !skipped(c))
+            .is_some_and(is_formula_char);
+    if risky {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
     }
 }
 
@@ -129,6 +163,7 @@ pub(super) fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn formula_starts_are_neutralised() {
@@ -143,8 +178,42 @@ mod tests {
             ("a=b", "a=b"),
             ("", ""),
             ("'quoted", "'quoted"),
+            (" =1+1", "' =1+1"),
+            ("  @SUM(A1)", "'  @SUM(A1)"),
+            ("\u{feff}=cmd", "'\u{feff}=cmd"),
+            ("\u{200b}+1", "'\u{200b}+1"),
+            ("\u{a0}\u{3000}-1", "'\u{a0}\u{3000}-1"),
+            ("\n=x", "'\n=x"),
+            ("\u{ff1d}HYPERLINK()", "'\u{ff1d}HYPERLINK()"),
+            ("\u{ff0b}1", "'\u{ff0b}1"),
+            ("\u{ff0d}1", "'\u{ff0d}1"),
+            ("\u{ff20}x", "'\u{ff20}x"),
+            (" plain = fine", " plain = fine"),
+            ("\u{feff}", "\u{feff}"),
         ] {
             assert_eq!(neutralise(cell), want, "{cell:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_cell_starts_a_formula(
+            lead in prop::collection::vec(prop::sample::select(vec![
+                ' ', '\t', '\r', '\n', '\u{a0}', '\u{3000}', '\u{feff}', '\u{200b}',
+                '\u{200d}', '\u{2060}', '\u{202e}', '\u{1b}', '\u{9b}',
+            ]), 0..4),
+            first in prop::sample::select(vec![
+                '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}', 'a', '1', '\'',
+            ]),
+            rest in "\\PC{0,10}",
+        ) {
+            let cell: String = lead.into_iter().chain(std::iter::once(first)).collect::<String>() + &rest;
+            let out = neutralise(&cell);
+            let visible = out.chars().find(|&c| !skipped(c));
+            prop_assert!(!visible.is_some_and(is_formula_char), "{:?} -> {:?}", cell, out);
+            prop_assert!(!out.starts_with(['\t', '\r']), "{:?}", out);
+            // nothing is lost: the cell is the same text, or the text behind one quote
+            prop_assert!(out == cell || out.strip_prefix('\'') == Some(cell.as_str()));
         }
     }
 }

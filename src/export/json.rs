@@ -171,8 +171,9 @@ pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> stor
             .collect(),
         questions: qs.iter().map(|q| question(q, g)).collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc)
+    // Escaped as everything weft prints is: a backlog JSON is often read on a terminal.
+    let mut text = crate::model::json::to_string_pretty(&doc)
         .map_err(|e| StoreError::invalid(format!("cannot write JSON: {e}")))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    text.push('\n');
+    Ok(text.into_bytes())
 }

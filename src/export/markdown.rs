@@ -1,58 +1,19 @@
 //! The backlog as a Markdown briefing (SPEC §6): the handling code first, then title,
 //! date and workspace; the questions grouped by status, each group a tree ordered by
 //! priority, each question with its SEES kind, hypotheses and their likelihood, and
-//! linked entities. Database text is escaped so it cannot inject markup, and control
-//! characters are made visible.
+//! linked entities. Workspace text goes through `escape` (its own file) so it cannot
+//! inject markup or change the layout, and control characters are made visible.
 
 use super::{forest, BriefingMeta, Gathered, Linked};
 use crate::model::grade::Handling;
-use crate::model::text::{first_line, sanitize, sanitize_with, truncate};
+use crate::model::text::{first_line, truncate};
 use crate::model::{Hypothesis, HypothesisStatus, Question, Record, Sees, Status};
 use crate::store::Direction;
 use std::fmt::Write;
 
-/// One line of database text, safe in Markdown.
-fn inline(s: &str) -> String {
-    escape(&sanitize(s))
-}
+mod escape;
 
-/// Backslash-escapes the characters that would start markup. An underscore inside a
-/// word (`HXBRC_official`) never does in CommonMark, so it is left alone.
-fn escape(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let word = |i: Option<usize>| {
-        i.and_then(|i| chars.get(i))
-            .is_some_and(|c| c.is_alphanumeric())
-    };
-    let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let special = match c {
-            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '|' => true,
-            '_' => !(word(i.checked_sub(1)) && word(Some(i + 1))),
-            _ => false,
-        };
-        if special {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Multi-line database text as a block quote.
-fn quote(s: &str) -> String {
-    let clean = sanitize_with(s.trim(), true);
-    let mut out = String::new();
-    for line in clean.lines() {
-        let line = escape(line.trim_end());
-        if line.is_empty() {
-            out.push_str(">\n");
-        } else {
-            let _ = writeln!(out, "> {line}");
-        }
-    }
-    out
-}
+use escape::{inline, quote};
 
 fn handling_line(g: &Gathered) -> (String, String) {
     let h = g.handling();
@@ -314,20 +275,4 @@ pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> Stri
     notes(&mut out, g);
     let _ = writeln!(out, "---\n\n{marking}");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_and_controls_are_neutral() {
-        assert_eq!(
-            inline("a*b*_c_ [x](y) <b>"),
-            "a\\*b\\*\\_c\\_ \\[x\\](y) \\<b\\>"
-        );
-        assert_eq!(inline("HXBRC_official _x_"), "HXBRC_official \\_x\\_");
-        assert_eq!(inline("bell\u{7}\nnext"), "bell\u{2407}\u{240a}next");
-        assert_eq!(quote("one\n\ntwo *"), "> one\n>\n> two \\*\n");
-    }
 }

@@ -4,6 +4,7 @@
 use super::key::{display_sequence, parse_sequence, quote, Key};
 use super::raw::{Document, Section, Value};
 use crate::commands::{Command, Scope};
+use crate::model::text::sanitize;
 use std::collections::HashMap;
 use std::fmt;
 use toml::Spanned;
@@ -25,16 +26,18 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     /// `{file}:{line}: {entry}: {message}`; the line and the entry are left out when
-    /// there are none (an unreadable file is `{file}: {message}`).
+    /// there are none (an unreadable file is `{file}: {message}`). Everything that echoes
+    /// the file (its name, an entry, TOML's own message quoting a key) is sanitised: a
+    /// keymap can hold an escape sequence, and problems are printed to a terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        f.write_str(&sanitize(&self.file))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
         if !self.entry.is_empty() {
-            write!(f, ": {}", self.entry)?;
+            write!(f, ": {}", sanitize(&self.entry))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", sanitize(&self.message))
     }
 }
 

@@ -1,6 +1,7 @@
 //! One key press as keymaps name it: parsing key strings ("ctrl-n", "G", "o p"), their
 //! one canonical spelling, and the translation from terminal key events.
 
+use crate::model::text::is_unsafe;
 use ratatui::crossterm::event::{
     KeyCode as TermCode, KeyEvent, KeyEventKind, KeyModifiers as TermMods,
 };
@@ -134,14 +135,15 @@ impl Key {
     }
 }
 
-/// Whether a character can be a key of its own: not a control character, and no
-/// whitespace but the space (which separates the keys of a chord).
+/// Whether a character can be a key of its own: not a control or invisible formatting
+/// character (a key must show in help), and no whitespace but the space (which
+/// separates the keys of a chord).
 pub fn is_key_char(c: char) -> bool {
-    !c.is_control() && (c == ' ' || !c.is_whitespace())
+    !is_unsafe(c) && (c == ' ' || !c.is_whitespace())
 }
 
-/// `s` in double quotes, with quotes, backslashes and control characters escaped, so
-/// that text from a keymap file can never reach the terminal raw.
+/// `s` in double quotes, with quotes, backslashes, control and invisible formatting
+/// characters escaped, so that text from a keymap file can never reach the terminal raw.
 pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -151,7 +153,7 @@ pub(crate) fn quote(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.extend(c.escape_default()),
+            c if is_unsafe(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
     }

@@ -4,6 +4,7 @@
 pub mod fields;
 pub mod grade;
 pub mod id;
+pub mod json;
 pub mod record;
 pub mod text;
 pub mod vocab;

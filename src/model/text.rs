@@ -5,13 +5,45 @@ use super::{Id, Kind};
 use std::borrow::Cow;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Makes control characters visible so stored text can never drive the terminal.
+/// Whether `c` is an invisible formatting character that can hide or reorder text on
+/// screen: the bidirectional embeddings, overrides, isolates and marks (U+202A–U+202E,
+/// U+2066–U+2069, U+200E, U+200F, U+061C), zero-width characters (U+200B–U+200D,
+/// U+2060–U+2064, U+180E, U+FEFF), the line and paragraph separators (U+2028, U+2029),
+/// the deprecated format controls (U+206A–U+206F), interlinear annotation
+/// (U+FFF9–U+FFFB) and the tag characters (U+E0000–U+E007F). Control characters are
+/// not included: `char::is_control` names those.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
+}
+
+/// Whether `c` must never reach a terminal as it is: a control character (C0, DEL, C1)
+/// or an invisible formatting character ([`is_invisible`]).
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_invisible(c)
+}
+
+/// Makes control and invisible characters visible so stored text can never drive the
+/// terminal or hide and reorder what is shown.
 ///
 /// C0 controls become their Unicode "control picture" (ESC shows as `␛`), DEL shows as
-/// `␡`, and C1 controls (U+0080–U+009F, which some terminals obey) show as `�`. Tabs
-/// become a space; newlines are kept only when `keep_newlines` is set.
+/// `␡`, and C1 controls (U+0080–U+009F, which some terminals obey) show as `�`, as do
+/// the invisible formatting characters of [`is_invisible`] (a right-to-left override, a
+/// zero-width space). Tabs become a space; newlines are kept only when `keep_newlines`
+/// is set. Every character becomes exactly one character, so positions counted in
+/// characters (an input's cursor) stay true in the sanitised text.
 pub fn sanitize_with(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let clean = |c: char| !c.is_control() || (keep_newlines && c == '\n');
+    let clean = |c: char| !is_unsafe(c) || (keep_newlines && c == '\n');
     if s.chars().all(clean) {
         return Cow::Borrowed(s);
     }
@@ -24,11 +56,20 @@ pub fn sanitize_with(s: &str, keep_newlines: bool) -> Cow<'_, str> {
             c if (c as u32) < 0x20 => {
                 out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'))
             }
-            c if c.is_control() => out.push('\u{fffd}'),
+            c if is_unsafe(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Text bound for a terminal in one piece (an export written to standard output): CRLF
+/// line ends become newlines, bytes that are not UTF-8 become `�`, and every other
+/// control or invisible character is made visible as [`sanitize_with`] does.
+pub fn terminal_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.replace("\r\n", "\n");
+    sanitize_with(&text, true).into_owned()
 }
 
 /// One line of display text: every control character, newline included, made visible.
@@ -108,7 +149,7 @@ pub fn mentions(text: &str) -> Mentions {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -118,6 +159,23 @@ mod tests {
         let s = sanitize(hostile);
         assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
         assert_eq!(s, "x\u{241b}]0;title\u{2407}y\u{241b}[2Jz\u{fffd}");
+    }
+
+    #[test]
+    fn bidi_and_zero_width_characters_are_made_visible() {
+        let s = sanitize("abc\u{202e}fed\u{2066}x\u{2069}Dar\u{200b}ren\u{feff}\u{2060}");
+        assert_eq!(
+            s,
+            "abc\u{fffd}fed\u{fffd}x\u{fffd}Dar\u{fffd}ren\u{fffd}\u{fffd}"
+        );
+        // ordinary right-to-left text and combining marks are left alone
+        assert_eq!(sanitize("مرحبا e\u{301}"), "مرحبا e\u{301}");
+    }
+
+    #[test]
+    fn terminal_text_keeps_lines_and_shows_the_rest() {
+        let t = terminal_text(b"a,\x1b]52;c;aGk=\x07\r\nb\xff\r\n");
+        assert_eq!(t, "a,\u{241b}]52;c;aGk=\u{2407}\nb\u{fffd}\n");
     }
 
     #[test]
@@ -147,10 +205,45 @@ mod tests {
         assert_eq!(mentions("[[open").names, Vec::<String>::new());
     }
 
+    /// Strings rich in the characters that drive or fool a terminal.
+    pub(crate) fn hostile() -> impl Strategy<Value = String> {
+        let unsafe_char = prop_oneof![
+            (0u32..0x20).prop_map(|c| char::from_u32(c).unwrap()),
+            (0x7fu32..0xa0).prop_map(|c| char::from_u32(c).unwrap()),
+            prop::sample::select(vec![
+                '\u{202a}',
+                '\u{202e}',
+                '\u{2066}',
+                '\u{2069}',
+                '\u{200b}',
+                '\u{200d}',
+                '\u{200f}',
+                '\u{2028}',
+                '\u{2029}',
+                '\u{2060}',
+                '\u{feff}',
+                '\u{e0041}',
+            ]),
+        ];
+        let any = prop_oneof![3 => any::<char>(), 2 => unsafe_char];
+        prop::collection::vec(any, 0..40).prop_map(|v| v.into_iter().collect())
+    }
+
     proptest! {
         #[test]
         fn sanitized_text_has_no_controls(s in ".*") {
             prop_assert!(!sanitize(&s).chars().any(|c| c.is_control()));
+        }
+
+        #[test]
+        fn sanitized_text_has_nothing_unsafe(s in hostile()) {
+            let one = sanitize(&s);
+            prop_assert!(!one.chars().any(is_unsafe), "{:?}", one);
+            prop_assert_eq!(one.chars().count(), s.chars().count());
+            let multi = sanitize_with(&s, true);
+            prop_assert!(!multi.chars().any(|c| c != '\n' && is_unsafe(c)), "{:?}", multi);
+            prop_assert_eq!(multi.lines().count(), s.lines().count());
+            prop_assert!(!terminal_text(s.as_bytes()).chars().any(|c| c != '\n' && is_unsafe(c)));
         }
 
         #[test]
