@@ -7,7 +7,7 @@ const MALFORMED: &[(&str, &str)] = &[
     ("bad-json.json", "line 9 column 169: expected `,` or `}`"),
     (
         "unknown-schema.json",
-        "unknown schema \"weft.workspace/9\": this weft reads weft.workspace/1",
+        "unknown schema \"weft.workspace/9\": this weft reads weft.workspace/2 and weft.workspace/1",
     ),
     (
         "missing-link-end.json",
