@@ -1,6 +1,7 @@
 //! The command line: parsing with clap, then one file per subcommand family. Every
 //! subcommand calls the same store and model code the interface calls.
 
+mod ach;
 mod add;
 mod admin;
 mod export;
@@ -67,6 +68,12 @@ pub enum Command {
     /// Keymap tools.
     #[command(subcommand)]
     Keymap(admin::KeymapCommand),
+    /// A matrix cell: `weft assess H1 N2 --` (++ + 0 - --, or CC C N I II; none clears).
+    Assess(ach::AssessArgs),
+    /// The competing-hypotheses matrix of a question, with scores.
+    Matrix(ach::MatrixArgs),
+    /// An expectation of a hypothesis; prints its X id.
+    Expect(ach::ExpectArgs),
 }
 
 /// A failure to report: its one line, and the exit status.
@@ -189,5 +196,8 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Import(a)) => export::import(ws, a),
         Some(Command::Check) => admin::check(ws),
         Some(Command::Keymap(k)) => admin::keymap(k),
+        Some(Command::Assess(a)) => ach::assess(ws, a),
+        Some(Command::Matrix(a)) => ach::matrix(ws, a),
+        Some(Command::Expect(a)) => ach::expect(ws, a),
     }
 }
