@@ -294,7 +294,8 @@ fn list_show_search_path_log_and_global_flag_position() {
         2,
         "--status does not apply to notes",
     );
-    fails(weft(&ws).args(["show", "X1"]), 2, "invalid id \"X1\"");
+    fails(weft(&ws).args(["show", "Z1"]), 2, "invalid id \"Z1\"");
+    fails(weft(&ws).args(["show", "X1"]), 1, "no record X1");
 }
 
 #[test]

@@ -264,7 +264,12 @@ impl App {
                 self.set(id, &[("title", &value)]);
             }
             Flow::EditStatement(id) => {
-                self.set(id, &[("statement", &value)]);
+                let field = if id.kind == crate::model::Kind::Expectation {
+                    "text"
+                } else {
+                    "statement"
+                };
+                self.set(id, &[(field, &value)]);
             }
             Flow::EditDetail(id) => {
                 self.set(id, &[("detail", value.trim_end())]);

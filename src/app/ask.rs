@@ -222,7 +222,7 @@ impl App {
             },
             Kind::Entity => return self.show_entity(id),
             Kind::Note => return self.show_note(id),
-            Kind::Link | Kind::Assessment => return self.show_in_links(id),
+            Kind::Link | Kind::Assessment | Kind::Expectation => return self.show_in_links(id),
         };
         self.pane = super::Pane::Backlog;
         if !self.backlog.select(q) {

@@ -67,6 +67,12 @@ impl App {
                 "{id} is a matrix cell ({} on {}): change it with `weft assess`",
                 a.hypothesis, a.note
             )),
+            Ok(Some(Record::Expectation(x))) => self.prompt(
+                &format!("Edit {id}"),
+                "what should be seen if the hypothesis were true",
+                &x.text,
+                Flow::EditStatement(id),
+            ),
             Ok(None) => self.error(format!("{id} does not exist")),
             Err(e) => self.error(e.to_string()),
         }

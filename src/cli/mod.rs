@@ -1,6 +1,7 @@
 //! The command line: parsing with clap, then one file per subcommand family. Every
 //! subcommand calls the same store and model code the interface calls.
 
+mod ach;
 mod add;
 mod admin;
 mod docs;
@@ -88,6 +89,12 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// The manual page (roff) on standard output: `weft man > weft.1`.
     Man,
+    /// A matrix cell: `weft assess H1 N2 --` (++ + 0 - --, or CC C N I II; none clears).
+    Assess(ach::AssessArgs),
+    /// The competing-hypotheses matrix of a question, with scores.
+    Matrix(ach::MatrixArgs),
+    /// An expectation of a hypothesis; prints its X id.
+    Expect(ach::ExpectArgs),
 }
 
 /// A failure to report: its one line, and the exit status. An empty message reports
@@ -245,5 +252,8 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Recover(a)) => recover::recover(ws, a),
         Some(Command::Completions(a)) => docs::completions(a),
         Some(Command::Man) => docs::man(),
+        Some(Command::Assess(a)) => ach::assess(ws, a),
+        Some(Command::Matrix(a)) => ach::matrix(ws, a),
+        Some(Command::Expect(a)) => ach::expect(ws, a),
     }
 }

@@ -27,6 +27,7 @@ pub enum ListKind {
     Entities,
     Notes,
     Links,
+    Expectations,
 }
 
 impl ListKind {
@@ -37,6 +38,7 @@ impl ListKind {
             ListKind::Entities => Kind::Entity,
             ListKind::Notes => Kind::Note,
             ListKind::Links => Kind::Link,
+            ListKind::Expectations => Kind::Expectation,
         }
     }
 }
@@ -145,6 +147,11 @@ impl Filter {
                     .map_err(|e| Failure::usage(e.to_string()))?
                     .to_string(),
             ),
+            (Some(s), Kind::Expectation) => Some(
+                s.parse::<crate::model::ExpectationStatus>()
+                    .map_err(|e| Failure::usage(e.to_string()))?
+                    .to_string(),
+            ),
             (Some(_), k) => {
                 return Err(Failure::usage(format!(
                     "--status does not apply to {}",
@@ -187,6 +194,7 @@ impl Filter {
         let (status, kind) = match rec {
             Record::Question(q) => (Some(q.status.as_str()), Some(q.kind.as_str())),
             Record::Hypothesis(h) => (Some(h.status.as_str()), None),
+            Record::Expectation(x) => (Some(x.status.as_str()), None),
             Record::Entity(e) => (None, Some(e.kind.as_str())),
             _ => (None, None),
         };

@@ -51,6 +51,7 @@ pub fn line(rec: &Record) -> String {
                 16
             )
         ),
+        Record::Expectation(x) => format!("{} {} ", x.hypothesis, fit(x.status.as_str(), 9)),
         Record::Link(_) | Record::Assessment(_) => String::new(),
     };
     sanitize(&format!("{id:<6} {cols}{}", rec.title())).into_owned()

@@ -1,9 +1,10 @@
-//! The whole workspace as lossless JSON (schema `weft.workspace/1`), and reading it back
+//! The whole workspace as lossless JSON (schema `weft.workspace/2`), and reading it back
 //! for `weft import`.
 //!
 //! Layout: one object with `schema`, the id counters `next` and `seq`, one array per
-//! record kind (`questions`, `hypotheses`, `entities`, `notes`, `links`, `assessments`)
-//! in id order, and `journal`, oldest entry first. Each record and each journal entry is
+//! record kind (`questions`, `hypotheses`, `entities`, `notes`, `links`, `assessments`,
+//! `expectations`) in id order, and `journal`, oldest entry first. Version 2 added
+//! `expectations`; a `weft.workspace/1` file (which has no such array) still imports. Each record and each journal entry is
 //! one line, exactly as the store keeps it, so a position in the file names a record.
 //! Reading is strict: an unknown field, a field given twice, a record under the wrong
 //! kind or an unknown schema is refused with its line and column.
@@ -20,17 +21,21 @@ use std::fmt;
 use std::io::Write;
 use strict::{Checked, CheckedEntry};
 
-/// The schema name written into (and required of) a workspace export.
-pub const WORKSPACE_SCHEMA: &str = "weft.workspace/1";
+/// The schema name written into a workspace export.
+pub const WORKSPACE_SCHEMA: &str = "weft.workspace/2";
+
+/// The earlier schema, still read: the same layout without `expectations`.
+pub const WORKSPACE_SCHEMA_V1: &str = "weft.workspace/1";
 
 /// The record kinds in the order the export lists them.
-const SECTIONS: [Kind; 6] = [
+const SECTIONS: [Kind; 7] = [
     Kind::Question,
     Kind::Hypothesis,
     Kind::Entity,
     Kind::Note,
     Kind::Link,
     Kind::Assessment,
+    Kind::Expectation,
 ];
 
 /// What a workspace export wrote.
@@ -99,7 +104,7 @@ fn positioned(e: &serde_json::Error) -> StoreError {
 pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
     let probe: Probe = serde_json::from_slice(bytes).map_err(|e| positioned(&e))?;
     match probe.0.as_deref() {
-        Some(WORKSPACE_SCHEMA) => {}
+        Some(WORKSPACE_SCHEMA | WORKSPACE_SCHEMA_V1) => {}
         Some(super::BACKLOG_SCHEMA) => {
             return Err(StoreError::invalid(format!(
                 "this is a backlog export ({}); import reads a workspace export \
@@ -109,7 +114,7 @@ pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
         }
         Some(s) => {
             return Err(StoreError::invalid(format!(
-                "unknown schema {s:?}: this weft reads {WORKSPACE_SCHEMA}"
+                "unknown schema {s:?}: this weft reads {WORKSPACE_SCHEMA} and {WORKSPACE_SCHEMA_V1}"
             )))
         }
         None => {
@@ -119,6 +124,20 @@ pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
         }
     }
     let file: File = serde_json::from_slice(bytes).map_err(|e| positioned(&e))?;
+    match (&file.expectations, probe.0.as_deref()) {
+        (None, Some(WORKSPACE_SCHEMA)) => {
+            return Err(StoreError::invalid(format!(
+                "no \"expectations\" array: a {WORKSPACE_SCHEMA} export lists them (even empty)"
+            )))
+        }
+        (Some(_), Some(WORKSPACE_SCHEMA_V1)) => {
+            return Err(StoreError::invalid(format!(
+                "an \"expectations\" array in a {WORKSPACE_SCHEMA_V1} export: that schema has \
+                 none (expected \"schema\": \"{WORKSPACE_SCHEMA}\")"
+            )))
+        }
+        _ => {}
+    }
     let mut records = Vec::new();
     take(file.questions, &mut records);
     take(file.hypotheses, &mut records);
@@ -126,6 +145,7 @@ pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
     take(file.notes, &mut records);
     take(file.links, &mut records);
     take(file.assessments, &mut records);
+    take(file.expectations.unwrap_or_default(), &mut records);
     Ok(Dump {
         next: file.next,
         seq: file.seq,
@@ -180,6 +200,8 @@ struct File {
     notes: Vec<Checked<'N'>>,
     links: Vec<Checked<'L'>>,
     assessments: Vec<Checked<'A'>>,
+    #[serde(default)]
+    expectations: Option<Vec<Checked<'X'>>>,
     journal: Vec<CheckedEntry>,
 }
 
@@ -193,5 +215,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("line 3 column 3: "), "{e}");
+    }
+
+    const V1: &str = r#"{"schema": "weft.workspace/1", "next": {"Q": 2}, "seq": 0,
+        "questions": [{"id":"Q1","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","by":"a","tags":[],"title":"t","detail":"","status":"open","priority":2,"kind":"situation","parent":null,"review_by":null,"answer":null}],
+        "hypotheses": [], "entities": [], "notes": [], "links": [], "assessments": [],
+        "journal": []}"#;
+
+    #[test]
+    fn reads_version_one_and_refuses_mixed_versions() {
+        let dump = parse_workspace(V1.as_bytes()).unwrap();
+        assert_eq!(dump.records.len(), 1);
+        let v1_with = V1.replace(
+            "\"assessments\": [],",
+            "\"assessments\": [], \"expectations\": [],",
+        );
+        let e = parse_workspace(v1_with.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("weft.workspace/1 export"), "{e}");
+        let v2_without = V1.replace("workspace/1", "workspace/2");
+        let e = parse_workspace(v2_without.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no \"expectations\" array"), "{e}");
+        let v2 = v1_with.replace("workspace/1", "workspace/2");
+        assert_eq!(parse_workspace(v2.as_bytes()).unwrap().records.len(), 1);
     }
 }

@@ -2,7 +2,7 @@
 //! interface's editors do. Parsing only: cross-record rules (that a parent exists, that a
 //! link's ends exist) are the store's.
 
-use super::{Answer, Id, ParseError, Record};
+use super::{Answer, ExpectationStatus, Id, ParseError, Record};
 use chrono::NaiveDate;
 
 /// The fields `set` accepts for each kind, for error messages and completion.
@@ -33,6 +33,15 @@ pub fn settable(rec: &Record) -> &'static [&'static str] {
             "tags",
         ],
         Record::Assessment(_) => &["consistency", "tags"],
+        Record::Expectation(_) => &[
+            "text",
+            "hypothesis",
+            "status",
+            "where",
+            "checked",
+            "note",
+            "tags",
+        ],
     }
 }
 
@@ -197,6 +206,40 @@ pub fn set_field(rec: &mut Record, field: &str, value: &str) -> Result<(), Parse
             "consistency" => a.consistency = value.parse()?,
             _ => return Err(unknown(rec)),
         },
+        Record::Expectation(x) => match f.as_str() {
+            "text" => x.text = value.to_string(),
+            "hypothesis" => x.hypothesis = value.parse()?,
+            "status" => {
+                // A new status drops what it cannot hold: unchecked keeps no search and
+                // no note, absent keeps no note. Later assignments fill them again.
+                x.status = value.parse()?;
+                match x.status {
+                    ExpectationStatus::Unchecked => {
+                        x.place = None;
+                        x.checked = None;
+                        x.note = None;
+                    }
+                    ExpectationStatus::Absent => x.note = None,
+                    ExpectationStatus::Found => {}
+                }
+            }
+            "where" => {
+                x.place = if none_word(value) {
+                    None
+                } else {
+                    Some(value.trim().to_string())
+                }
+            }
+            "checked" => {
+                x.checked = if none_word(value) {
+                    None
+                } else {
+                    Some(parse_date(value)?)
+                }
+            }
+            "note" => x.note = optional::<Id>(value)?,
+            _ => return Err(unknown(rec)),
+        },
     }
     Ok(())
 }
@@ -252,5 +295,47 @@ mod tests {
             .to_string();
         assert!(e.contains("YYYY-MM-DD"), "{e}");
         assert!(set_field(&mut q, "tags", "two words").is_err());
+    }
+
+    fn expectation() -> Record {
+        Record::Expectation(crate::model::Expectation {
+            meta: Meta::new("X4".parse().unwrap(), chrono::Utc::now(), "ana"),
+            hypothesis: "H1".parse().unwrap(),
+            text: "Cash at the yard".into(),
+            status: ExpectationStatus::Unchecked,
+            place: None,
+            checked: None,
+            note: None,
+        })
+    }
+
+    #[test]
+    fn sets_expectation_fields_and_status_drops_what_it_cannot_hold() {
+        let mut x = expectation();
+        set_field(&mut x, "status", "absent").unwrap();
+        set_field(&mut x, "where", "PNC and ANPR").unwrap();
+        set_field(&mut x, "checked", "2024-06-01").unwrap();
+        let Record::Expectation(e) = &x else {
+            unreachable!()
+        };
+        assert_eq!(e.place.as_deref(), Some("PNC and ANPR"));
+        assert_eq!(e.checked.unwrap().to_string(), "2024-06-01");
+        set_field(&mut x, "status", "found").unwrap();
+        set_field(&mut x, "note", "n12").unwrap();
+        let Record::Expectation(e) = &x else {
+            unreachable!()
+        };
+        assert_eq!(e.note, Some("N12".parse().unwrap()));
+        assert!(e.place.is_some(), "found keeps where it was found");
+        set_field(&mut x, "status", "unchecked").unwrap();
+        let Record::Expectation(e) = &x else {
+            unreachable!()
+        };
+        assert_eq!((e.place.clone(), e.checked, e.note), (None, None, None));
+        let err = set_field(&mut x, "status", "missing")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unchecked, absent, found"), "{err}");
+        assert!(set_field(&mut x, "checked", "June").is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The records of a workspace and the doctrine they speak: plain types with serde,
 //! parsing and display. No I/O happens here.
 
+pub mod ach;
 pub mod fields;
 pub mod grade;
 pub mod id;
@@ -14,9 +15,10 @@ pub mod yardstick;
 pub use grade::Grade;
 pub use id::{Id, Kind};
 pub use record::{
-    Answer, Assessment, Consistency, Entity, Hypothesis, Link, Meta, Note, Question, Record,
+    Answer, Assessment, Consistency, Entity, Expectation, Hypothesis, Link, Meta, Note, Question,
+    Record,
 };
-pub use vocab::{EntityKind, HypothesisStatus, Sees, Status};
+pub use vocab::{EntityKind, ExpectationStatus, HypothesisStatus, Sees, Status};
 pub use when::When;
 pub use yardstick::Yardstick;
 

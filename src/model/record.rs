@@ -1,9 +1,12 @@
-//! The five record kinds of SPEC §2 and the assessment cell, as stored and exported.
+//! The record kinds of SPEC §2 (with the expectation) and the assessment cell, as stored
+//! and exported.
 //!
 //! Every record carries `id`, `created`, `updated`, `by` and `tags`. Field names are the
 //! names used by `--json`, `weft set` and the workspace export.
 
-use super::{EntityKind, Grade, HypothesisStatus, Id, Kind, Sees, Status, When, Yardstick};
+use super::{
+    EntityKind, ExpectationStatus, Grade, HypothesisStatus, Id, Kind, Sees, Status, When, Yardstick,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -155,13 +158,44 @@ impl std::fmt::Display for Consistency {
     }
 }
 
+impl Consistency {
+    /// Heuer's letter for the value: `CC C N I II`.
+    pub fn letters(self) -> &'static str {
+        match self {
+            Consistency::VeryConsistent => "CC",
+            Consistency::Consistent => "C",
+            Consistency::Neutral => "N",
+            Consistency::Inconsistent => "I",
+            Consistency::VeryInconsistent => "II",
+        }
+    }
+
+    /// How much the cell counts against its hypothesis in Heuer's count: `-` one, `--`
+    /// two, anything else nothing.
+    pub fn inconsistency(self) -> u32 {
+        match self {
+            Consistency::Inconsistent => 1,
+            Consistency::VeryInconsistent => 2,
+            _ => 0,
+        }
+    }
+}
+
 impl std::str::FromStr for Consistency {
     type Err = super::ParseError;
+    /// Accepts the symbols `++ + 0 - --` or Heuer's letters `CC C N I II` (any case).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
         Consistency::ALL
             .into_iter()
-            .find(|c| c.symbol() == s.trim())
-            .ok_or_else(|| super::ParseError::new("consistency", s, "expected ++, +, 0, - or --"))
+            .find(|c| c.symbol() == t || c.letters().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                super::ParseError::new(
+                    "consistency",
+                    s,
+                    "expected ++, +, 0, - or -- (or CC, C, N, I, II)",
+                )
+            })
     }
 }
 
@@ -177,6 +211,27 @@ pub struct Assessment {
     pub consistency: Consistency,
 }
 
+/// Something that should be seen if a hypothesis were true, and whether it was looked
+/// for: unchecked (a gap), absent (looked for `where` on `checked`, not found: evidence
+/// against), or found (`note` shows it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expectation {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub hypothesis: Id,
+    pub text: String,
+    pub status: ExpectationStatus,
+    /// Where it was looked for (the field is `where` outside Rust).
+    #[serde(rename = "where", default)]
+    pub place: Option<String>,
+    /// The date it was looked for.
+    #[serde(default)]
+    pub checked: Option<NaiveDate>,
+    /// The note that shows it, when found.
+    #[serde(default)]
+    pub note: Option<Id>,
+}
+
 /// Any record, as the store hands it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
@@ -186,6 +241,7 @@ pub enum Record {
     Note(Note),
     Link(Link),
     Assessment(Assessment),
+    Expectation(Expectation),
 }
 
 macro_rules! each {
@@ -197,6 +253,7 @@ macro_rules! each {
             Record::Note($r) => $e,
             Record::Link($r) => $e,
             Record::Assessment($r) => $e,
+            Record::Expectation($r) => $e,
         }
     };
 }
@@ -227,6 +284,7 @@ impl Record {
             Record::Note(n) => super::text::first_line(&n.text).to_string(),
             Record::Link(l) => format!("{} -{}-> {}", l.from, l.label, l.to),
             Record::Assessment(a) => format!("{} on {}: {}", a.note, a.hypothesis, a.consistency),
+            Record::Expectation(x) => super::text::first_line(&x.text).to_string(),
         }
     }
 
@@ -237,6 +295,7 @@ impl Record {
                 format!("{} ({}) {}", e.name, e.kind, e.aliases.join(" "))
             }
             Record::Note(n) => n.text.replace('\n', " "),
+            Record::Expectation(x) => x.text.replace('\n', " "),
             other => other.title(),
         }
     }
@@ -260,6 +319,7 @@ impl Record {
             Kind::Note => Record::Note(serde_json::from_slice(bytes)?),
             Kind::Link => Record::Link(serde_json::from_slice(bytes)?),
             Kind::Assessment => Record::Assessment(serde_json::from_slice(bytes)?),
+            Kind::Expectation => Record::Expectation(serde_json::from_slice(bytes)?),
         })
     }
 
@@ -271,6 +331,7 @@ impl Record {
             Kind::Note => Record::Note(serde_json::from_value(value)?),
             Kind::Link => Record::Link(serde_json::from_value(value)?),
             Kind::Assessment => Record::Assessment(serde_json::from_value(value)?),
+            Kind::Expectation => Record::Expectation(serde_json::from_value(value)?),
         })
     }
 
@@ -318,5 +379,41 @@ mod tests {
             assert_eq!(c.symbol().parse::<Consistency>().unwrap(), c);
         }
         assert!("+++".parse::<Consistency>().is_err());
+    }
+
+    #[test]
+    fn consistency_accepts_heuer_letters_in_any_case() {
+        for c in Consistency::ALL {
+            assert_eq!(c.letters().parse::<Consistency>().unwrap(), c);
+            assert_eq!(
+                c.letters().to_lowercase().parse::<Consistency>().unwrap(),
+                c
+            );
+        }
+        assert_eq!("ii".parse::<Consistency>().unwrap().symbol(), "--");
+        let e = "X".parse::<Consistency>().unwrap_err().to_string();
+        assert!(e.contains("CC, C, N, I, II"), "{e}");
+    }
+
+    #[test]
+    fn expectation_json_names_where_and_round_trips() {
+        let x = Record::Expectation(Expectation {
+            meta: meta("X4"),
+            hypothesis: "H2".parse().unwrap(),
+            text: "Cash deposits at the yard".into(),
+            status: ExpectationStatus::Absent,
+            place: Some("PNC and ANPR".into()),
+            checked: Some(NaiveDate::from_ymd_opt(2024, 6, 1).unwrap()),
+            note: None,
+        });
+        let v = x.to_json();
+        assert_eq!(v["where"], "PNC and ANPR");
+        assert_eq!(v["checked"], "2024-06-01");
+        assert_eq!(v["status"], "absent");
+        assert_eq!(
+            Record::from_bytes(Kind::Expectation, &x.to_bytes()).unwrap(),
+            x
+        );
+        assert_eq!(x.title(), "Cash deposits at the yard");
     }
 }

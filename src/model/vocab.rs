@@ -121,6 +121,16 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// Where an expectation of a hypothesis stands: not yet looked for, looked for and not
+    /// found, or found.
+    ExpectationStatus, "expectation status", {
+        Unchecked => "unchecked",
+        Absent => "absent",
+        Found => "found",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,7 +49,7 @@ impl Dump {
         for (letter, next) in &self.next {
             if Kind::from_letter(*letter).is_none() || !letter.is_ascii_uppercase() {
                 return Err(invalid(format!(
-                    "the id counters name an unknown kind {letter:?} (kinds are Q, H, E, N, L, A)"
+                    "the id counters name an unknown kind {letter:?} (kinds are Q, H, E, N, L, A, X)"
                 )));
             }
             if *next == 0 || *next > super::MAX_ID {

@@ -114,7 +114,25 @@ impl Store {
                     refer("hypothesis", a.hypothesis);
                     refer("note", a.note);
                 }
+                Record::Expectation(x) => {
+                    refer("hypothesis", x.hypothesis);
+                    x.note.into_iter().for_each(|n| refer("note", n));
+                }
                 _ => {}
+            }
+            if matches!(rec, Record::Assessment(_) | Record::Expectation(_)) {
+                // the record's own rules and the kinds of its references (presence is
+                // checked above)
+                let kinds = super::rules::check(rec, &mut |target, kind, role| match kind {
+                    Some(k) if target.kind != k => Err(super::StoreError::invalid(format!(
+                        "{id}: {role} {target} is not a {}",
+                        k.noun()
+                    ))),
+                    _ => Ok(()),
+                });
+                if let Err(e) = kinds {
+                    problems.push(Problem(e.to_string()));
+                }
             }
         }
         let by_id: std::collections::HashMap<_, _> = all.iter().map(|r| (r.id(), r)).collect();

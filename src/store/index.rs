@@ -16,6 +16,8 @@
 //! - `a` hypothesis id, note id -> assessment id: the matrix cells
 //! - `b` note id, assessment id: the cells that cite a note
 //! - `x` id -> search text: what fuzzy search reads without decoding records
+//! - `v` hypothesis id, expectation id: the expectations of a hypothesis
+//! - `f` note id, expectation id: expectations found by a note
 
 use crate::model::{Id, Record};
 
@@ -31,6 +33,8 @@ pub const ASSESS: u8 = b'a';
 pub const ASSESSED: u8 = b'b';
 pub const CITES: u8 = b'c';
 pub const SEARCH: u8 = b'x';
+pub const EXPECTS: u8 = b'v';
+pub const FOUND_BY: u8 = b'f';
 
 pub const OUT: u8 = b'o';
 pub const IN: u8 = b'i';
@@ -125,6 +129,12 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
                 id.to_vec(),
             ));
             out.push(plain(key(&[&[ASSESSED], &a.note.to_bytes(), &id])));
+        }
+        Record::Expectation(x) => {
+            out.push(plain(key(&[&[EXPECTS], &x.hypothesis.to_bytes(), &id])));
+            if let Some(n) = x.note {
+                out.push(plain(key(&[&[FOUND_BY], &n.to_bytes(), &id])));
+            }
         }
     }
     if !matches!(rec, Record::Assessment(_)) {

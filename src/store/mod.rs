@@ -13,6 +13,7 @@ mod error;
 pub mod index;
 mod journal;
 pub mod log;
+mod matrix;
 mod merge;
 mod open;
 mod read;
@@ -42,7 +43,9 @@ pub const MAX_ID: u64 = 1 << 53;
 /// The schema this build writes and understands.
 pub const SCHEMA_VERSION: u32 = 1;
 
-const TREE_NAMES: [&str; 9] = ["Q", "H", "E", "N", "L", "A", "index", "journal", "meta"];
+const TREE_NAMES: [&str; 10] = [
+    "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X",
+];
 const INDEX: usize = 6;
 const JOURNAL: usize = 7;
 const META: usize = 8;
@@ -380,6 +383,7 @@ fn kind_slot(kind: Kind) -> usize {
         Kind::Note => 3,
         Kind::Link => 4,
         Kind::Assessment => 5,
+        Kind::Expectation => 9,
     }
 }
 

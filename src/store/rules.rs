@@ -3,7 +3,7 @@
 //! records of a file (an import).
 
 use super::{Result, StoreError};
-use crate::model::{fields, Id, Kind, Record, Status};
+use crate::model::{fields, Expectation, ExpectationStatus, Id, Kind, Record, Status};
 
 /// Checks one reference: the id, the kind it must be (if any), and its role.
 pub(crate) type Refer<'a> = &'a mut dyn FnMut(Id, Option<Kind>, &str) -> Result<()>;
@@ -73,6 +73,43 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
             refer(a.hypothesis, Some(Kind::Hypothesis), "hypothesis")?;
             refer(a.note, Some(Kind::Note), "note")?;
         }
+        Record::Expectation(x) => {
+            expectation(x).map_err(|msg| StoreError::invalid(format!("{id}: {msg}")))?;
+            refer(x.hypothesis, Some(Kind::Hypothesis), "hypothesis")?;
+            if let Some(n) = x.note {
+                refer(n, Some(Kind::Note), "note")?;
+            }
+        }
     }
     Ok(())
+}
+
+/// An expectation's own rules. Its status says what it must carry:
+/// - unchecked: nothing was looked for, so no `where`, `checked` or `note`;
+/// - absent: looked for and not found, so `where` and `checked` are required (the ledger
+///   must say where and when) and there is no `note`;
+/// - found: the `note` that shows it is required (`where` and `checked` are optional).
+fn expectation(x: &Expectation) -> std::result::Result<(), String> {
+    if x.text.trim().is_empty() {
+        return Err("an expectation needs text".into());
+    }
+    let place = x.place.as_deref().is_some_and(|p| !p.trim().is_empty());
+    match x.status {
+        ExpectationStatus::Unchecked if place || x.checked.is_some() || x.note.is_some() => Err(
+            "an unchecked expectation has not been looked for: set status=absent or \
+                 status=found, or clear where, checked and note"
+                .into(),
+        ),
+        ExpectationStatus::Absent if !place || x.checked.is_none() => Err(
+            "status absent needs where it was looked for and when (where=PLACE checked=YYYY-MM-DD)"
+                .into(),
+        ),
+        ExpectationStatus::Absent if x.note.is_some() => {
+            Err("an absent expectation has no note: set status=found to cite one".into())
+        }
+        ExpectationStatus::Found if x.note.is_none() => {
+            Err("status found needs the note that shows it (note=N12)".into())
+        }
+        _ => Ok(()),
+    }
 }

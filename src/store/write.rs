@@ -273,9 +273,10 @@ impl Store {
     }
 
     /// Deletes a record with everything that cannot stand without it: its links, a
-    /// question's hypotheses, a hypothesis's or note's assessments. Links that cite a
-    /// deleted note as their source lose the citation. A question with sub-questions is
-    /// refused.
+    /// question's hypotheses, a hypothesis's assessments and expectations, a note's
+    /// assessments. Links that cite a deleted note as their source lose the citation. A
+    /// question with sub-questions is refused, and so is a note that an expectation cites
+    /// as found (that finding would be lost silently).
     pub fn delete(&mut self, id: Id) -> Result<Committed> {
         let rec = self.require(id)?;
         if let Record::Question(_) = rec {
@@ -284,6 +285,17 @@ impl Store {
                 let list: Vec<String> = kids.iter().map(Id::to_string).collect();
                 return Err(StoreError::invalid(format!(
                     "{id} has sub-questions {}: delete or move them first",
+                    list.join(", ")
+                )));
+            }
+        }
+        if let Record::Note(_) = rec {
+            let found = self.expectations_found_by(id)?;
+            if !found.is_empty() {
+                let list: Vec<String> = found.iter().map(Id::to_string).collect();
+                return Err(StoreError::invalid(format!(
+                    "{id} is the note that shows {} found: cite another note or change their \
+                     status first",
                     list.join(", ")
                 )));
             }
@@ -299,7 +311,10 @@ impl Store {
             }
             match cur.kind {
                 Kind::Question => queue.extend(self.hypotheses_of(cur)?),
-                Kind::Hypothesis => queue.extend(self.assessments_of_hypothesis(cur)?),
+                Kind::Hypothesis => {
+                    queue.extend(self.assessments_of_hypothesis(cur)?);
+                    queue.extend(self.expectations_of(cur)?);
+                }
                 Kind::Note => queue.extend(self.assessments_of_note(cur)?),
                 _ => {}
             }

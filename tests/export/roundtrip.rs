@@ -214,6 +214,14 @@ fn apply(store: &mut Store, op: &Op) {
                 ],
                 Kind::Link => vec![vec![s("label", &value)], vec![s("confidence", "rp")]],
                 Kind::Assessment => vec![vec![s("consistency", "--")]],
+                Kind::Expectation => vec![
+                    vec![s("text", &value)],
+                    vec![
+                        s("status", "absent"),
+                        s("where", "PNC"),
+                        s("checked", "2024-06-01"),
+                    ],
+                ],
             };
             store
                 .set_fields(t, &options[which % options.len()])

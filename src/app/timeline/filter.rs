@@ -43,6 +43,9 @@ impl App {
             Kind::Assessment => {
                 return self.info("an assessment has no timeline: select its note");
             }
+            Kind::Expectation => {
+                return self.info("an expectation has no timeline: select its hypothesis");
+            }
         };
         if let Some(f) = focus {
             self.focus_timeline(f);

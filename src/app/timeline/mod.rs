@@ -108,6 +108,7 @@ impl TimelineState {
         let relevant = ids.iter().any(|i| match i.kind {
             Kind::Note | Kind::Link | Kind::Entity => true,
             Kind::Question | Kind::Hypothesis | Kind::Assessment => about_question,
+            Kind::Expectation => false,
         });
         if !relevant {
             return Ok(());

@@ -4,8 +4,9 @@
 
 use super::SECTIONS;
 use crate::model::{
-    Answer, Assessment, Consistency, Entity, EntityKind, Grade, Hypothesis, HypothesisStatus, Id,
-    Kind, Link, Meta, Note, Question, Record, Sees, Status, When, Yardstick,
+    Answer, Assessment, Consistency, Entity, EntityKind, Expectation, ExpectationStatus, Grade,
+    Hypothesis, HypothesisStatus, Id, Kind, Link, Meta, Note, Question, Record, Sees, Status, When,
+    Yardstick,
 };
 use crate::store::JournalEntry;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -105,6 +106,7 @@ fn record_from(kind: Kind, v: &Value) -> Result<Record, serde_json::Error> {
         Kind::Note => Record::Note(Deserialize::deserialize(v)?),
         Kind::Link => Record::Link(Deserialize::deserialize(v)?),
         Kind::Assessment => Record::Assessment(Deserialize::deserialize(v)?),
+        Kind::Expectation => Record::Expectation(Deserialize::deserialize(v)?),
     })
 }
 
@@ -163,7 +165,7 @@ impl<'de> Deserialize<'de> for CheckedEntry {
 fn article(kind: Kind) -> &'static str {
     match kind {
         Kind::Hypothesis | Kind::Question | Kind::Note | Kind::Link => "a",
-        Kind::Entity | Kind::Assessment => "an",
+        Kind::Entity | Kind::Assessment | Kind::Expectation => "an",
     }
 }
 
@@ -175,8 +177,8 @@ fn kind_index(kind: Kind) -> usize {
 /// with every optional field set, as JSON objects. Its keys are the fields each can
 /// have: derived from the model, so a field added there is accepted here without a
 /// second list to keep in step.
-fn samples() -> &'static [Map<String, Value>; 7] {
-    static SAMPLES: OnceLock<[Map<String, Value>; 7]> = OnceLock::new();
+fn samples() -> &'static [Map<String, Value>; 8] {
+    static SAMPLES: OnceLock<[Map<String, Value>; 8]> = OnceLock::new();
     SAMPLES.get_or_init(|| {
         let object = |v: Value| -> Map<String, Value> {
             match v {
@@ -185,7 +187,7 @@ fn samples() -> &'static [Map<String, Value>; 7] {
             }
         };
         let records = sample_records();
-        let mut out: [Map<String, Value>; 7] = Default::default();
+        let mut out: [Map<String, Value>; 8] = Default::default();
         for (slot, rec) in out.iter_mut().zip(&records) {
             *slot = object(rec.to_json());
         }
@@ -206,7 +208,7 @@ fn samples() -> &'static [Map<String, Value>; 7] {
 }
 
 /// One record of each kind, in `SECTIONS` order, with every optional field set.
-fn sample_records() -> [Record; 6] {
+fn sample_records() -> [Record; 7] {
     let meta = |kind: Kind| {
         let mut m = Meta::new(Id::new(kind, 1), chrono::DateTime::UNIX_EPOCH, "");
         m.tags = vec!["t".into()];
@@ -267,6 +269,15 @@ fn sample_records() -> [Record; 6] {
             note: Id::new(Kind::Note, 1),
             consistency: Consistency::Neutral,
         }),
+        Record::Expectation(Expectation {
+            meta: meta(Kind::Expectation),
+            hypothesis: Id::new(Kind::Hypothesis, 1),
+            text: String::new(),
+            status: ExpectationStatus::Found,
+            place: Some(String::new()),
+            checked: Some(chrono::NaiveDate::MIN),
+            note: Some(Id::new(Kind::Note, 1)),
+        }),
     ]
 }
 
@@ -280,6 +291,7 @@ mod tests {
         assert!(k[kind_index(Kind::Link)].contains_key("auto"));
         assert!(k[kind_index(Kind::Question)].contains_key("review_by"));
         assert!(k[kind_index(Kind::Note)].contains_key("tags"));
+        assert!(k[kind_index(Kind::Expectation)].contains_key("where"));
         assert!(k[SECTIONS.len()].contains_key("undoes"));
         assert!(!k[kind_index(Kind::Question)].contains_key("colour"));
     }

@@ -1,0 +1,352 @@
+use super::*;
+use crate::model::Consistency as C;
+use proptest::prelude::*;
+
+fn id(s: &str) -> Id {
+    s.parse().unwrap()
+}
+
+fn grade(s: &str) -> Option<Grade> {
+    Some(s.parse().unwrap())
+}
+
+fn col(h: &str, status: HypothesisStatus) -> Column {
+    Column {
+        id: id(h),
+        statement: format!("statement of {h}"),
+        status,
+        likelihood: None,
+    }
+}
+
+fn row(n: &str, g: Option<Grade>, cells: &[Option<C>]) -> Row {
+    Row {
+        note: id(n),
+        title: format!("title of {n}"),
+        grade: g,
+        cells: cells.to_vec(),
+    }
+}
+
+/// Three live hypotheses; N1 (A1) hurts H1 badly, N2 (C5) hurts H2 badly, N3 reads the
+/// same under all.
+fn sample() -> Matrix {
+    Matrix {
+        question: Some(id("Q1")),
+        columns: vec![
+            col("H1", HypothesisStatus::Live),
+            col("H2", HypothesisStatus::Live),
+            col("H3", HypothesisStatus::Live),
+        ],
+        rows: vec![
+            row(
+                "N1",
+                grade("A1P"),
+                &[Some(C::VeryInconsistent), Some(C::Consistent), None],
+            ),
+            row(
+                "N2",
+                grade("C5P"),
+                &[
+                    Some(C::Consistent),
+                    Some(C::VeryInconsistent),
+                    Some(C::Inconsistent),
+                ],
+            ),
+            row(
+                "N3",
+                None,
+                &[
+                    Some(C::Consistent),
+                    Some(C::Consistent),
+                    Some(C::Consistent),
+                ],
+            ),
+        ],
+        expectations: vec![],
+    }
+}
+
+#[test]
+fn weights_follow_the_grade_and_grade_five_is_never_strong() {
+    assert_eq!(weight(grade("A1P")), 100);
+    assert_eq!(weight(grade("B2C")), 56);
+    assert_eq!(weight(grade("C4P")), 16);
+    assert_eq!(weight(grade("C5P")), WEAKEST);
+    assert_eq!(weight(None), UNGRADED);
+    for s in ["A", "B", "C"] {
+        let five = weight(grade(&format!("{s}5P")));
+        assert!(five <= 10, "{s}5 weighs {five}");
+        for i in 1..=4 {
+            assert!(weight(grade(&format!("{s}{i}P"))) > five);
+        }
+    }
+    assert_eq!(hundredths(150), "1.50");
+    assert_eq!(hundredths(4), "0.04");
+}
+
+#[test]
+fn scores_rank_and_count_raw_beside() {
+    let m = sample();
+    let a = m.analyse();
+    // H1: -- at 1.00 = 200; H2: -- at 0.04 = 8; H3: - at 0.04 = 4
+    assert_eq!(
+        a.scores[0],
+        HypothesisScore {
+            score: 200,
+            raw: 2,
+            rank: 3
+        }
+    );
+    assert_eq!(
+        a.scores[1],
+        HypothesisScore {
+            score: 8,
+            raw: 2,
+            rank: 2
+        }
+    );
+    assert_eq!(
+        a.scores[2],
+        HypothesisScore {
+            score: 4,
+            raw: 1,
+            rank: 1
+        }
+    );
+    assert_eq!(a.ranking, vec![2, 1, 0]);
+    assert_eq!(a.leader(&m), Some(2));
+    assert_eq!(a.diagnostic, vec![true, true, false]);
+    assert_eq!(a.rows_by_diagnosticity(&m), vec![0, 1, 2]);
+    assert_eq!(a.closest, Some((2, 1)));
+}
+
+#[test]
+fn absent_expectations_count_against_their_hypothesis() {
+    let mut m = sample();
+    m.expectations.push(Expected {
+        id: id("X1"),
+        hypothesis: id("H3"),
+        text: "cash at the yard".into(),
+        status: ExpectationStatus::Absent,
+        place: Some("bank records".into()),
+        checked: chrono::NaiveDate::from_ymd_opt(2024, 6, 1),
+        note: None,
+    });
+    m.expectations.push(Expected {
+        id: id("X2"),
+        hypothesis: id("H2"),
+        text: "never looked".into(),
+        status: ExpectationStatus::Unchecked,
+        place: None,
+        checked: None,
+        note: None,
+    });
+    let a = m.analyse();
+    assert_eq!(a.scores[2].score, 4 + ABSENT);
+    assert_eq!(a.scores[2].raw, 2);
+    assert_eq!(
+        a.scores[1].score, 8,
+        "an unchecked expectation counts nothing"
+    );
+    assert_eq!(a.leader(&m), Some(1));
+}
+
+#[test]
+fn rejected_hypotheses_rank_last_and_do_not_make_rows_diagnostic() {
+    let mut m = sample();
+    m.columns[2].status = HypothesisStatus::Rejected;
+    let a = m.analyse();
+    assert_eq!(a.ranking, vec![1, 0, 2]);
+    assert_eq!(a.scores[2].rank, 3);
+    // N3 is + under both live ones
+    assert!(!a.diagnostic[2]);
+    m.columns[1].status = HypothesisStatus::Rejected;
+    let a = m.analyse();
+    assert_eq!(
+        a.diagnostic,
+        vec![false; 3],
+        "one live hypothesis: nothing separates"
+    );
+    assert_eq!(a.sensitivity, None);
+    assert_eq!(a.closest, None);
+}
+
+#[test]
+fn sensitivity_names_the_row_the_leader_rests_on() {
+    // H1 leads only because N2 (ungraded) hurts H2.
+    let m = Matrix {
+        question: None,
+        columns: vec![
+            col("H1", HypothesisStatus::Live),
+            col("H2", HypothesisStatus::Live),
+        ],
+        rows: vec![
+            row(
+                "N1",
+                grade("A1P"),
+                &[Some(C::Inconsistent), Some(C::Neutral)],
+            ),
+            row(
+                "N2",
+                None,
+                &[Some(C::Consistent), Some(C::VeryInconsistent)],
+            ),
+        ],
+        expectations: vec![],
+    };
+    let a = m.analyse();
+    assert_eq!(a.leader(&m), Some(0));
+    let s = a.sensitivity.expect("the leader rests on N2");
+    assert_eq!((s.note, s.shift), (id("N2"), Shift::Removed));
+    assert_eq!((s.leader, s.new_leader), (id("H1"), id("H2")));
+}
+
+#[test]
+fn sensitivity_reports_a_regrading_when_no_removal_moves_the_leader() {
+    // H1: one - at C4 (16); H2: two - at B3 (42 each) = 84. Removing any one row leaves
+    // H1 ahead, but N3 graded A1 instead of C4 puts H1 at 100, behind H2.
+    let m = Matrix {
+        question: None,
+        columns: vec![
+            col("H1", HypothesisStatus::Live),
+            col("H2", HypothesisStatus::Live),
+        ],
+        rows: vec![
+            row("N1", grade("B3P"), &[None, Some(C::Inconsistent)]),
+            row("N2", grade("B3P"), &[None, Some(C::Inconsistent)]),
+            row("N3", grade("C4P"), &[Some(C::Inconsistent), None]),
+        ],
+        expectations: vec![],
+    };
+    let a = m.analyse();
+    assert_eq!((a.scores[0].score, a.scores[1].score), (16, 84));
+    assert_eq!(a.leader(&m), Some(0));
+    let s = a.sensitivity.expect("a regrading moves the leader");
+    assert_eq!(s.note, id("N3"));
+    assert_eq!(s.shift, Shift::Regraded(STRONGEST));
+    assert_eq!(s.new_leader, id("H2"));
+}
+
+#[test]
+fn incremental_cell_edit_matches_a_full_rescore() {
+    let mut m = sample();
+    let mut a = m.analyse();
+    m.set_cell(2, 0, Some(C::VeryInconsistent), &mut a);
+    assert_eq!(a, m.analyse());
+    m.set_cell(0, 0, None, &mut a);
+    assert_eq!(a, m.analyse());
+    // out of range changes nothing
+    let before = a.clone();
+    m.set_cell(9, 0, Some(C::Neutral), &mut a);
+    m.set_cell(0, 9, Some(C::Neutral), &mut a);
+    assert_eq!(a, before);
+}
+
+fn any_cell() -> impl Strategy<Value = Option<C>> {
+    prop_oneof![Just(None), (0usize..5).prop_map(|i| Some(C::ALL[i]))]
+}
+
+fn any_grade() -> impl Strategy<Value = Option<Grade>> {
+    prop_oneof![
+        Just(None),
+        (0usize..3, 1u8..=5, any::<bool>()).prop_map(|(s, i, p)| {
+            let text = format!("{}{}{}", ["A", "B", "C"][s], i, if p { "P" } else { "C" });
+            Some(text.parse().unwrap())
+        })
+    ]
+}
+
+fn any_matrix() -> impl Strategy<Value = Matrix> {
+    (1usize..5, 0usize..8).prop_flat_map(|(h, n)| {
+        let statuses = proptest::collection::vec(0usize..3, h);
+        let rows =
+            proptest::collection::vec((any_grade(), proptest::collection::vec(any_cell(), h)), n);
+        (statuses, rows).prop_map(move |(st, rows)| Matrix {
+            question: None,
+            columns: st
+                .iter()
+                .enumerate()
+                .map(|(i, s)| col(&format!("H{}", i + 1), HypothesisStatus::ALL[*s]))
+                .collect(),
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, (g, cells))| row(&format!("N{}", i + 1), g, &cells))
+                .collect(),
+            expectations: vec![],
+        })
+    })
+}
+
+fn worse(c: Option<C>) -> Option<C> {
+    match c {
+        None | Some(C::VeryConsistent | C::Consistent | C::Neutral) => Some(C::Inconsistent),
+        Some(_) => Some(C::VeryInconsistent),
+    }
+}
+
+proptest! {
+    #[test]
+    fn worsening_a_cell_never_improves_that_hypothesis(
+        m in any_matrix(), r in 0usize..8, c in 0usize..5,
+    ) {
+        prop_assume!(r < m.rows.len() && c < m.columns.len());
+        let before = m.analyse().scores[c];
+        let mut m2 = m.clone();
+        m2.rows[r].cells[c] = worse(m2.rows[r].cells[c]);
+        let after = m2.analyse().scores[c];
+        prop_assert!(after.score >= before.score);
+        prop_assert!(after.raw >= before.raw);
+    }
+
+    #[test]
+    fn a_grade_five_note_weighs_less_than_an_a1_note(s in 0usize..3, p in any::<bool>()) {
+        let g = Some(format!("{}5{}", ["A", "B", "C"][s], if p { "P" } else { "C" }).parse().unwrap());
+        prop_assert!(weight(g) < weight(Some("A1P".parse().unwrap())));
+        prop_assert!(weight(g) < UNGRADED);
+    }
+
+    #[test]
+    fn non_diagnostic_rows_do_not_change_the_ranking(
+        m in any_matrix(), g in any_grade(), v in any_cell(),
+    ) {
+        let base = m.analyse();
+        let mut m2 = m.clone();
+        // the same value under every live hypothesis; anything under rejected ones
+        let cells = m.columns.iter().map(|c| if c.is_live() { v } else { Some(C::VeryInconsistent) }).collect::<Vec<_>>();
+        m2.rows.push(row("N99", g, &cells));
+        let a = m2.analyse();
+        prop_assert!(!a.diagnostic[m2.rows.len() - 1]);
+        let live = |r: &[usize]| r.iter().copied().filter(|&c| m.columns[c].is_live()).collect::<Vec<_>>();
+        prop_assert_eq!(live(&a.ranking), live(&base.ranking));
+    }
+
+    #[test]
+    fn incremental_edits_agree_with_full_scoring(
+        m in any_matrix(), edits in proptest::collection::vec((0usize..8, 0usize..5, any_cell()), 0..6),
+    ) {
+        let mut m = m;
+        let mut a = m.analyse();
+        for (r, c, v) in edits {
+            m.set_cell(r, c, v, &mut a);
+            prop_assert_eq!(&a, &m.analyse());
+        }
+    }
+
+    #[test]
+    fn the_reported_sensitive_row_really_moves_the_leader(m in any_matrix()) {
+        let a = m.analyse();
+        if let Some(s) = a.sensitivity {
+            let mut m2 = m.clone();
+            match s.shift {
+                Shift::Removed => { m2.rows.remove(s.row); }
+                Shift::Regraded(w) => {
+                    m2.rows[s.row].grade = if w == STRONGEST { Some("A1P".parse().unwrap()) } else { Some("C5P".parse().unwrap()) };
+                }
+            }
+            let b = m2.analyse();
+            prop_assert_eq!(b.leader(&m2).map(|c| m2.columns[c].id), Some(s.new_leader));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The competing-hypotheses matrix of a question as the store holds it: expectations,
+//! clearing a cell, and [`Store::matrix`], which gathers the plain data that
+//! [`crate::model::ach`] scores.
+
+use super::index;
+use super::{Committed, Result, Store, StoreError};
+use crate::model::ach::{Column, Expected, Matrix, Row};
+use crate::model::{Expectation, ExpectationStatus, Id, Kind, Record};
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Store {
+    /// The expectations of a hypothesis, in id order.
+    pub fn expectations_of(&self, h: Id) -> Result<Vec<Id>> {
+        self.index_ids(&index::key(&[&[index::EXPECTS], &h.to_bytes()]))
+    }
+
+    /// The expectations that cite a note as what shows them found.
+    pub fn expectations_found_by(&self, n: Id) -> Result<Vec<Id>> {
+        self.index_ids(&index::key(&[&[index::FOUND_BY], &n.to_bytes()]))
+    }
+
+    /// Adds an unchecked expectation to a hypothesis: something that should be seen if it
+    /// were true.
+    pub fn add_expectation(&mut self, hypothesis: Id, text: &str) -> Result<Id> {
+        let id = self.reserve(Kind::Expectation, 0);
+        let rec = Record::Expectation(Expectation {
+            meta: crate::model::Meta::new(id, self.now(), self.user()),
+            hypothesis,
+            text: text.trim().to_string(),
+            status: ExpectationStatus::Unchecked,
+            place: None,
+            checked: None,
+            note: None,
+        });
+        self.validate(&rec)?;
+        self.commit(
+            "expect",
+            vec![super::Change {
+                before: None,
+                after: Some(rec),
+            }],
+            None,
+        )?;
+        Ok(id)
+    }
+
+    /// Clears the cell (hypothesis, note); nothing happens when it was blank. Both ids
+    /// must be of the right kind and exist.
+    pub fn clear_assessment(&mut self, hypothesis: Id, note: Id) -> Result<Committed> {
+        self.check_cell(hypothesis, note)?;
+        match self.assessment(hypothesis, note)? {
+            Some(a) => self.delete(a),
+            None => Ok(Committed::default()),
+        }
+    }
+
+    /// Refuses a cell whose ends are not a hypothesis and a note that exist.
+    pub fn check_cell(&self, hypothesis: Id, note: Id) -> Result<()> {
+        for (id, kind) in [(hypothesis, Kind::Hypothesis), (note, Kind::Note)] {
+            if id.kind != kind {
+                return Err(StoreError::invalid(format!(
+                    "{id} is not a {}: a cell is a hypothesis, then a note",
+                    kind.noun()
+                )));
+            }
+            if self.get(id)?.is_none() {
+                return Err(StoreError::NotFound(id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The matrix of a question: its hypotheses as columns (live and confirmed first,
+    /// then rejected, each in id order); as rows, every note assessed against one of them
+    /// or linked to the question or one of its hypotheses, in id order; the cells; and
+    /// the hypotheses' expectations.
+    pub fn matrix(&self, question: Id) -> Result<Matrix> {
+        match self.require(question)? {
+            Record::Question(_) => {}
+            other => {
+                return Err(StoreError::invalid(format!(
+                    "{} is not a question: the matrix is a question's",
+                    other.id()
+                )))
+            }
+        }
+        let mut columns = Vec::new();
+        for h in self.hypotheses_of(question)? {
+            if let Record::Hypothesis(h) = self.require(h)? {
+                columns.push(Column {
+                    id: h.meta.id,
+                    statement: h.statement,
+                    status: h.status,
+                    likelihood: h.likelihood,
+                });
+            }
+        }
+        columns.sort_by_key(|c| (!c.is_live(), c.id));
+        let mut notes: BTreeSet<Id> = BTreeSet::new();
+        let mut cells: BTreeMap<(Id, usize), crate::model::Consistency> = BTreeMap::new();
+        let mut expectations = Vec::new();
+        for (i, col) in columns.iter().enumerate() {
+            for a in self.assessments_of_hypothesis(col.id)? {
+                if let Some(Record::Assessment(a)) = self.get(a)? {
+                    notes.insert(a.note);
+                    cells.insert((a.note, i), a.consistency);
+                }
+            }
+            for x in self.expectations_of(col.id)? {
+                if let Some(Record::Expectation(x)) = self.get(x)? {
+                    expectations.push(Expected {
+                        id: x.meta.id,
+                        hypothesis: x.hypothesis,
+                        text: x.text,
+                        status: x.status,
+                        place: x.place,
+                        checked: x.checked,
+                        note: x.note,
+                    });
+                }
+            }
+        }
+        let ends = std::iter::once(question).chain(columns.iter().map(|c| c.id));
+        for end in ends {
+            for (_, _, other) in self.adjacent(end)? {
+                if other.kind == Kind::Note {
+                    notes.insert(other);
+                }
+            }
+        }
+        let mut rows = Vec::with_capacity(notes.len());
+        for n in notes {
+            let Some(Record::Note(note)) = self.get(n)? else {
+                continue;
+            };
+            rows.push(Row {
+                note: n,
+                title: crate::model::text::first_line(&note.text).to_string(),
+                grade: note.grade,
+                cells: (0..columns.len())
+                    .map(|i| cells.get(&(n, i)).copied())
+                    .collect(),
+            });
+        }
+        Ok(Matrix {
+            question: Some(question),
+            columns,
+            rows,
+            expectations,
+        })
+    }
+}

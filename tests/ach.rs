@@ -1,0 +1,185 @@
+//! The competing-hypotheses command line as a real process: assess (symbols, Heuer's
+//! letters, a bare `--`, clearing), matrix text and JSON, expectations and their rules.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn weft(ws: &Path) -> Command {
+    let mut c = Command::cargo_bin("weft").unwrap();
+    c.arg("--workspace").arg(ws).env_remove("WEFT_WORKSPACE");
+    c
+}
+
+fn init() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    Command::cargo_bin("weft")
+        .unwrap()
+        .arg("init")
+        .arg(&ws)
+        .assert()
+        .success();
+    (dir, ws)
+}
+
+fn run(ws: &Path, args: &[&str]) -> String {
+    let out = weft(ws).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn fails(ws: &Path, args: &[&str], code: i32, text: &str) {
+    let out = weft(ws).args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(text), "{err}");
+}
+
+/// Q1 with H1, H2; N1 (A1), N2 (C5).
+fn case() -> (tempfile::TempDir, PathBuf) {
+    let (d, ws) = init();
+    run(&ws, &["add", "question", "Who runs the line?"]);
+    run(&ws, &["add", "hypothesis", "Q1", "Marsh runs it"]);
+    run(&ws, &["add", "hypothesis", "Q1", "Kane runs it"]);
+    run(&ws, &["add", "note", "Marsh at the yard", "--grade", "A1P"]);
+    run(&ws, &["add", "note", "Kane rumour", "--grade", "C5P"]);
+    (d, ws)
+}
+
+fn matrix(ws: &Path) -> serde_json::Value {
+    serde_json::from_str(&run(ws, &["matrix", "Q1", "--json"])).unwrap()
+}
+
+#[test]
+fn assess_takes_a_bare_double_dash_and_heuer_letters() {
+    let (_d, ws) = case();
+    run(&ws, &["assess", "H1", "N1", "--"]);
+    run(&ws, &["assess", "H2", "N1", "II"]);
+    run(&ws, &["assess", "h2", "n2", "i"]);
+    run(&ws, &["assess", "H1", "N2", "+"]);
+    let m = matrix(&ws);
+    let n1 = m["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["note"] == "N1")
+        .unwrap();
+    assert_eq!(n1["cells"]["H1"], "--");
+    assert_eq!(n1["cells"]["H2"], "--");
+    assert_eq!(n1["diagnostic"], false);
+    assert_eq!(n1["weight"], 1.0);
+    // H1: 2.00, H2: 2.00 + 0.04
+    assert_eq!(m["hypotheses"][0]["id"], "H1");
+    assert_eq!(m["hypotheses"][0]["rank"], 1);
+    assert_eq!(m["hypotheses"][1]["score"], 2.04);
+    assert_eq!(m["hypotheses"][1]["inconsistencies"], 3);
+    run(&ws, &["assess", "H1", "N2", "none"]);
+    let m = matrix(&ws);
+    let n2 = m["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["note"] == "N2")
+        .unwrap();
+    assert!(n2["cells"].get("H1").is_none());
+    run(&ws, &["check"]);
+}
+
+#[test]
+fn assess_refuses_wrong_ids_and_values_with_one_line() {
+    let (_d, ws) = case();
+    fails(
+        &ws,
+        &["assess", "N1", "H1", "+"],
+        1,
+        "N1 is not a hypothesis",
+    );
+    fails(&ws, &["assess", "H1", "Q1", "+"], 1, "Q1 is not a note");
+    fails(&ws, &["assess", "H1", "N9", "+"], 1, "N9");
+    fails(
+        &ws,
+        &["assess", "H1", "N1", "+++"],
+        2,
+        "invalid consistency \"+++\"",
+    );
+    fails(&ws, &["assess", "H1", "N1"], 2, "assess needs a value");
+    assert!(run(&ws, &["log", "--limit", "1"]).contains("add note"));
+}
+
+#[test]
+fn expectations_are_added_set_listed_shown_and_scored() {
+    let (_d, ws) = case();
+    assert_eq!(run(&ws, &["expect", "H2", "Cash at Kane's bank"]), "X1");
+    fails(
+        &ws,
+        &["set", "X1", "status=absent"],
+        1,
+        "status absent needs where",
+    );
+    run(
+        &ws,
+        &[
+            "set",
+            "X1",
+            "status=absent",
+            "where=PNC and ANPR",
+            "checked=2024-06-01",
+        ],
+    );
+    let m = matrix(&ws);
+    assert_eq!(m["expectations"][0]["where"], "PNC and ANPR");
+    assert_eq!(m["expectations"][0]["checked"], "2024-06-01");
+    assert_eq!(m["hypotheses"][1]["id"], "H2");
+    assert_eq!(m["hypotheses"][1]["score"], 0.5);
+    fails(&ws, &["set", "X1", "status=found"], 1, "needs the note");
+    run(&ws, &["set", "X1", "status=found", "note=N2"]);
+    assert!(run(&ws, &["list", "expectations", "--status", "found"]).contains("X1"));
+    assert!(run(&ws, &["show", "X1"]).contains("N2"));
+    fails(
+        &ws,
+        &["delete", "N2"],
+        1,
+        "N2 is the note that shows X1 found",
+    );
+    fails(&ws, &["expect", "Q1", "x"], 1, "Q1 is not a hypothesis");
+    // deleting the hypothesis takes its expectation
+    run(&ws, &["delete", "H2"]);
+    assert_eq!(run(&ws, &["list", "expectations"]), "");
+    run(&ws, &["check"]);
+}
+
+#[test]
+fn matrix_text_names_the_weighting_and_the_leader() {
+    let (_d, ws) = case();
+    run(&ws, &["assess", "H1", "N2", "-"]);
+    let text = run(&ws, &["matrix", "Q1"]);
+    assert!(text.contains("Score = weighted inconsistency"), "{text}");
+    assert!(text.contains("H2"), "{text}");
+    fails(&ws, &["matrix", "H1"], 1, "H1 is not a question");
+}
+
+#[test]
+fn workspace_export_round_trips_expectations() {
+    let (d, ws) = case();
+    run(&ws, &["expect", "H1", "Marsh's car at the yard"]);
+    run(&ws, &["assess", "H1", "N1", "CC"]);
+    let file = d.path().join("ws.json");
+    run(&ws, &["export", "workspace", "-o", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"schema\": \"weft.workspace/2\""));
+    let other = d.path().join("other");
+    Command::cargo_bin("weft")
+        .unwrap()
+        .arg("init")
+        .arg(&other)
+        .assert()
+        .success();
+    run(&other, &["import", file.to_str().unwrap()]);
+    assert!(run(&other, &["show", "X1"]).contains("Marsh's car"));
+    assert_eq!(matrix(&other)["evidence"][0]["cells"]["H1"], "++");
+}
