@@ -42,7 +42,7 @@ pub fn line(rec: &Record) -> String {
                 16
             )
         ),
-        Record::Link(_) | Record::Assessment(_) => String::new(),
+        Record::Link(_) | Record::Assessment(_) | Record::Dismissal(_) => String::new(),
     };
     sanitize(&format!("{id:<6} {cols}{}", rec.title())).into_owned()
 }

@@ -2,8 +2,8 @@
 //! for `weft import`.
 //!
 //! Layout: one object with `schema`, the id counters `next` and `seq`, one array per
-//! record kind (`questions`, `hypotheses`, `entities`, `notes`, `links`, `assessments`)
-//! in id order, and `journal`, oldest entry first. Each record and each journal entry is
+//! record kind (`questions`, `hypotheses`, `entities`, `notes`, `links`, `assessments`,
+//! and `dismissals`, which older exports lack) in id order, and `journal`, oldest entry first. Each record and each journal entry is
 //! one line, exactly as the store keeps it, so a position in the file names a record.
 //! Reading is strict: an unknown field, a field given twice, a record under the wrong
 //! kind or an unknown schema is refused with its line and column.
@@ -24,13 +24,14 @@ use strict::{Checked, CheckedEntry};
 pub const WORKSPACE_SCHEMA: &str = "weft.workspace/1";
 
 /// The record kinds in the order the export lists them.
-const SECTIONS: [Kind; 6] = [
+const SECTIONS: [Kind; 7] = [
     Kind::Question,
     Kind::Hypothesis,
     Kind::Entity,
     Kind::Note,
     Kind::Link,
     Kind::Assessment,
+    Kind::Dismissal,
 ];
 
 /// What a workspace export wrote.
@@ -126,6 +127,7 @@ pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
     take(file.notes, &mut records);
     take(file.links, &mut records);
     take(file.assessments, &mut records);
+    take(file.dismissals, &mut records);
     Ok(Dump {
         next: file.next,
         seq: file.seq,
@@ -180,6 +182,9 @@ struct File {
     notes: Vec<Checked<'N'>>,
     links: Vec<Checked<'L'>>,
     assessments: Vec<Checked<'A'>>,
+    /// The gap hunter's dismissals; absent from exports written before they existed.
+    #[serde(default)]
+    dismissals: Vec<Checked<'D'>>,
     journal: Vec<CheckedEntry>,
 }
 

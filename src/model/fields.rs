@@ -33,6 +33,7 @@ pub fn settable(rec: &Record) -> &'static [&'static str] {
             "tags",
         ],
         Record::Assessment(_) => &["consistency", "tags"],
+        Record::Dismissal(_) => &[],
     }
 }
 
@@ -197,6 +198,13 @@ pub fn set_field(rec: &mut Record, field: &str, value: &str) -> Result<(), Parse
             "consistency" => a.consistency = value.parse()?,
             _ => return Err(unknown(rec)),
         },
+        Record::Dismissal(d) => {
+            return Err(ParseError::new(
+                "field",
+                field,
+                format!("{} is a dismissed gap: `weft gaps` changes it", d.meta.id),
+            ))
+        }
     }
     Ok(())
 }

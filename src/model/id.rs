@@ -13,16 +13,18 @@ pub enum Kind {
     Note,
     Link,
     Assessment,
+    Dismissal,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Question,
         Kind::Hypothesis,
         Kind::Entity,
         Kind::Note,
         Kind::Link,
         Kind::Assessment,
+        Kind::Dismissal,
     ];
 
     /// The id letter.
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Note => 'N',
             Kind::Link => 'L',
             Kind::Assessment => 'A',
+            Kind::Dismissal => 'D',
         }
     }
 
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Note => "note",
             Kind::Link => "link",
             Kind::Assessment => "assessment",
+            Kind::Dismissal => "dismissal",
         }
     }
 
@@ -63,6 +67,7 @@ impl Kind {
             Kind::Note => "notes",
             Kind::Link => "links",
             Kind::Assessment => "assessments",
+            Kind::Dismissal => "dismissals",
         }
     }
 }
@@ -115,7 +120,8 @@ impl fmt::Display for Id {
     }
 }
 
-const ID_FORMS: &str = "expected a kind letter Q, H, E, N, L or A followed by a number, e.g. Q12";
+const ID_FORMS: &str =
+    "expected a kind letter Q, H, E, N, L, A or D followed by a number, e.g. Q12";
 
 impl FromStr for Id {
     type Err = ParseError;
@@ -159,7 +165,7 @@ mod tests {
         for bad in [
             "",
             "Q",
-            "X3",
+            "Z3",
             "Q-1",
             "Q0",
             "Q1a",
@@ -181,7 +187,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn display_round_trips(k in 0usize..6, n in 1u64..u64::MAX) {
+        fn display_round_trips(k in 0usize..Kind::ALL.len(), n in 1u64..u64::MAX) {
             let id = Id::new(Kind::ALL[k], n);
             prop_assert_eq!(id.to_string().parse::<Id>().unwrap(), id);
             prop_assert_eq!(Id::from_bytes(&id.to_bytes()), Some(id));

@@ -1,4 +1,5 @@
-//! The five record kinds of SPEC §2 and the assessment cell, as stored and exported.
+//! The five record kinds of SPEC §2, the assessment cell and the gap hunter's
+//! dismissals, as stored and exported.
 //!
 //! Every record carries `id`, `created`, `updated`, `by` and `tags`. Field names are the
 //! names used by `--json`, `weft set` and the workspace export.
@@ -177,6 +178,24 @@ pub struct Assessment {
     pub consistency: Consistency,
 }
 
+/// A gap-hunter suggestion the analyst has dealt with: dismissed, or accepted as a
+/// question. It keeps the suggestion out of the list until the `fingerprint` of its
+/// triggers' relevant state changes. Not shown as a record in lists, search or panes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dismissal {
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// The suggestion's stable key (`lonely-mention:E7`).
+    pub key: String,
+    /// The rule that made it.
+    pub rule: String,
+    /// The triggers' relevant state when it was dealt with.
+    pub fingerprint: String,
+    /// The question it became, when it was accepted rather than dismissed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Id>,
+}
+
 /// Any record, as the store hands it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
@@ -186,6 +205,7 @@ pub enum Record {
     Note(Note),
     Link(Link),
     Assessment(Assessment),
+    Dismissal(Dismissal),
 }
 
 macro_rules! each {
@@ -197,6 +217,7 @@ macro_rules! each {
             Record::Note($r) => $e,
             Record::Link($r) => $e,
             Record::Assessment($r) => $e,
+            Record::Dismissal($r) => $e,
         }
     };
 }
@@ -227,6 +248,10 @@ impl Record {
             Record::Note(n) => super::text::first_line(&n.text).to_string(),
             Record::Link(l) => format!("{} -{}-> {}", l.from, l.label, l.to),
             Record::Assessment(a) => format!("{} on {}: {}", a.note, a.hypothesis, a.consistency),
+            Record::Dismissal(d) => match d.question {
+                Some(q) => format!("gap {} accepted as {q}", d.key),
+                None => format!("gap {} dismissed", d.key),
+            },
         }
     }
 
@@ -260,6 +285,7 @@ impl Record {
             Kind::Note => Record::Note(serde_json::from_slice(bytes)?),
             Kind::Link => Record::Link(serde_json::from_slice(bytes)?),
             Kind::Assessment => Record::Assessment(serde_json::from_slice(bytes)?),
+            Kind::Dismissal => Record::Dismissal(serde_json::from_slice(bytes)?),
         })
     }
 
@@ -271,6 +297,7 @@ impl Record {
             Kind::Note => Record::Note(serde_json::from_value(value)?),
             Kind::Link => Record::Link(serde_json::from_value(value)?),
             Kind::Assessment => Record::Assessment(serde_json::from_value(value)?),
+            Kind::Dismissal => Record::Dismissal(serde_json::from_value(value)?),
         })
     }
 

@@ -126,8 +126,10 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
             ));
             out.push(plain(key(&[&[ASSESSED], &a.note.to_bytes(), &id])));
         }
+        // dismissals are not searched, listed or linked: they have no entries
+        Record::Dismissal(_) => {}
     }
-    if !matches!(rec, Record::Assessment(_)) {
+    if !matches!(rec, Record::Assessment(_) | Record::Dismissal(_)) {
         out.push((key(&[&[SEARCH], &id]), rec.search_text().into_bytes()));
     }
     out

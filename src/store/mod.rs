@@ -35,7 +35,9 @@ use std::path::{Path, PathBuf};
 /// The schema this build writes and understands.
 pub const SCHEMA_VERSION: u32 = 1;
 
-const TREE_NAMES: [&str; 9] = ["Q", "H", "E", "N", "L", "A", "index", "journal", "meta"];
+const TREE_NAMES: [&str; 10] = [
+    "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "D",
+];
 const INDEX: usize = 6;
 const JOURNAL: usize = 7;
 const META: usize = 8;
@@ -296,6 +298,7 @@ fn kind_slot(kind: Kind) -> usize {
         Kind::Note => 3,
         Kind::Link => 4,
         Kind::Assessment => 5,
+        Kind::Dismissal => 9,
     }
 }
 

@@ -43,6 +43,7 @@ impl App {
             Kind::Assessment => {
                 return self.info("an assessment has no timeline: select its note");
             }
+            Kind::Dismissal => return self.info("a dismissed gap has no timeline"),
         };
         if let Some(f) = focus {
             self.focus_timeline(f);

@@ -120,6 +120,7 @@ impl TimelineState {
         let relevant = ids.iter().any(|i| match i.kind {
             Kind::Note | Kind::Link | Kind::Entity => true,
             Kind::Question | Kind::Hypothesis | Kind::Assessment => about_question,
+            Kind::Dismissal => false,
         });
         if !relevant {
             return Ok(());

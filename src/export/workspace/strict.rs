@@ -4,7 +4,7 @@
 
 use super::SECTIONS;
 use crate::model::{
-    Answer, Assessment, Consistency, Entity, EntityKind, Grade, Hypothesis, HypothesisStatus, Id,
+    Answer, Assessment, Consistency, Dismissal, Entity, EntityKind, Grade, Hypothesis, HypothesisStatus, Id,
     Kind, Link, Meta, Note, Question, Record, Sees, Status, When, Yardstick,
 };
 use crate::store::JournalEntry;
@@ -105,6 +105,7 @@ fn record_from(kind: Kind, v: &Value) -> Result<Record, serde_json::Error> {
         Kind::Note => Record::Note(Deserialize::deserialize(v)?),
         Kind::Link => Record::Link(Deserialize::deserialize(v)?),
         Kind::Assessment => Record::Assessment(Deserialize::deserialize(v)?),
+        Kind::Dismissal => Record::Dismissal(Deserialize::deserialize(v)?),
     })
 }
 
@@ -162,7 +163,7 @@ impl<'de> Deserialize<'de> for CheckedEntry {
 
 fn article(kind: Kind) -> &'static str {
     match kind {
-        Kind::Hypothesis | Kind::Question | Kind::Note | Kind::Link => "a",
+        Kind::Hypothesis | Kind::Question | Kind::Note | Kind::Link | Kind::Dismissal => "a",
         Kind::Entity | Kind::Assessment => "an",
     }
 }
@@ -175,8 +176,8 @@ fn kind_index(kind: Kind) -> usize {
 /// with every optional field set, as JSON objects. Its keys are the fields each can
 /// have: derived from the model, so a field added there is accepted here without a
 /// second list to keep in step.
-fn samples() -> &'static [Map<String, Value>; 7] {
-    static SAMPLES: OnceLock<[Map<String, Value>; 7]> = OnceLock::new();
+fn samples() -> &'static [Map<String, Value>; 8] {
+    static SAMPLES: OnceLock<[Map<String, Value>; 8]> = OnceLock::new();
     SAMPLES.get_or_init(|| {
         let object = |v: Value| -> Map<String, Value> {
             match v {
@@ -185,7 +186,7 @@ fn samples() -> &'static [Map<String, Value>; 7] {
             }
         };
         let records = sample_records();
-        let mut out: [Map<String, Value>; 7] = Default::default();
+        let mut out: [Map<String, Value>; 8] = Default::default();
         for (slot, rec) in out.iter_mut().zip(&records) {
             *slot = object(rec.to_json());
         }
@@ -206,7 +207,7 @@ fn samples() -> &'static [Map<String, Value>; 7] {
 }
 
 /// One record of each kind, in `SECTIONS` order, with every optional field set.
-fn sample_records() -> [Record; 6] {
+fn sample_records() -> [Record; 7] {
     let meta = |kind: Kind| {
         let mut m = Meta::new(Id::new(kind, 1), chrono::DateTime::UNIX_EPOCH, "");
         m.tags = vec!["t".into()];
@@ -266,6 +267,13 @@ fn sample_records() -> [Record; 6] {
             hypothesis: Id::new(Kind::Hypothesis, 1),
             note: Id::new(Kind::Note, 1),
             consistency: Consistency::Neutral,
+        }),
+        Record::Dismissal(Dismissal {
+            meta: meta(Kind::Dismissal),
+            key: String::new(),
+            rule: String::new(),
+            fingerprint: String::new(),
+            question: Some(q),
         }),
     ]
 }
