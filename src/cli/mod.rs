@@ -4,6 +4,7 @@
 mod add;
 mod admin;
 mod export;
+mod gaps;
 mod read;
 mod render;
 
@@ -67,6 +68,8 @@ pub enum Command {
     /// Keymap tools.
     #[command(subcommand)]
     Keymap(admin::KeymapCommand),
+    /// The gap hunter's suggestions; `gaps accept KEY`, `gaps dismiss KEY`.
+    Gaps(gaps::GapsArgs),
 }
 
 /// A failure to report: its one line, and the exit status.
@@ -189,5 +192,6 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Import(a)) => export::import(ws, a),
         Some(Command::Check) => admin::check(ws),
         Some(Command::Keymap(k)) => admin::keymap(k),
+        Some(Command::Gaps(a)) => gaps::gaps(ws, a),
     }
 }

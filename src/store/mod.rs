@@ -8,6 +8,7 @@
 //! sled's file lock across processes and by `&mut self` within one.
 
 pub mod bulk;
+mod gaps;
 mod check;
 mod error;
 pub mod index;
@@ -20,6 +21,7 @@ pub mod timeline;
 mod write;
 
 pub use check::Problem;
+pub use gaps::{EntityFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts, CONCERNS};
 pub use error::{Result, StoreError};
 pub use journal::JournalEntry;
 pub use open::{default_workspace, resolve_workspace, OpenOptions};
