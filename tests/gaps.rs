@@ -59,7 +59,11 @@ fn the_six_planted_gaps_of_the_demo_are_found() {
         .iter()
         .find(|x| x.rule == "quiet-stretch" && x.triggers == [renshaw])
         .expect("2 quiet stretch");
-    assert!(quiet.question.contains("Aug and Nov 2024"), "{}", quiet.question);
+    assert!(
+        quiet.question.contains("Aug and Nov 2024"),
+        "{}",
+        quiet.question
+    );
     let (a, b, p) = (
         named(&s, "Liam Corrigan"),
         named(&s, "Shane Pidcock"),
@@ -68,7 +72,10 @@ fn the_six_planted_gaps_of_the_demo_are_found() {
     assert!(has(&all, "shared-identifier", &[a, b, p]), "3 shared phone");
     let q22 = question_titled(&s, "Was Liam Corrigan only a driver");
     let h33 = s.hypotheses_of(q22).unwrap()[0];
-    assert!(has(&all, "single-hypothesis", &[q22, h33]), "4 single hypothesis");
+    assert!(
+        has(&all, "single-hypothesis", &[q22, h33]),
+        "4 single hypothesis"
+    );
     let q06 = question_titled(&s, "Is \"Uncle V\" a real supplier");
     assert!(has(&all, "stale-review", &[q06]), "5 stale review");
     let stale: Vec<_> = all.iter().filter(|x| x.rule == "stale-review").collect();
@@ -86,7 +93,11 @@ fn the_six_planted_gaps_of_the_demo_are_found() {
 fn accept_is_one_undo_step_and_links_every_trigger() {
     let (_d, mut s) = demo();
     let all = found(&s);
-    let sug = all.iter().find(|x| x.rule == "shared-identifier").unwrap().clone();
+    let sug = all
+        .iter()
+        .find(|x| x.rule == "shared-identifier")
+        .unwrap()
+        .clone();
     let q = s
         .accept_gap(
             NewQuestion::new(&sug.question),
@@ -98,10 +109,17 @@ fn accept_is_one_undo_step_and_links_every_trigger() {
     for t in &sug.triggers {
         assert!(linked.contains(t), "{t} linked");
     }
-    assert!(!found(&s).iter().any(|x| x.key == sug.key), "accepted: gone");
+    assert!(
+        !found(&s).iter().any(|x| x.key == sug.key),
+        "accepted: gone"
+    );
     s.undo().unwrap().unwrap();
     assert!(s.get(q).unwrap().is_none(), "one undo removes the question");
-    assert!(s.neighbours(sug.triggers[0]).unwrap().iter().all(|n| n.other != q));
+    assert!(s
+        .neighbours(sug.triggers[0])
+        .unwrap()
+        .iter()
+        .all(|n| n.other != q));
     assert!(found(&s).iter().any(|x| x.key == sug.key), "undone: back");
     assert!(s.check().unwrap().is_empty());
 }
@@ -125,7 +143,11 @@ fn dismissal_survives_restart_and_export_import_and_ends_when_the_triggers_chang
     let s = open(dir.path());
     assert!(!found(&s).iter().any(|x| x.key == key), "after a restart");
     // not a record anyone lists or searches
-    assert!(s.search("Barlow", 50).unwrap().iter().all(|h| h.id.kind != Kind::Dismissal));
+    assert!(s
+        .search("Barlow", 50)
+        .unwrap()
+        .iter()
+        .all(|h| h.id.kind != Kind::Dismissal));
     let mut bytes = Vec::new();
     weft::export::write_workspace(&s, &mut bytes).unwrap();
     assert!(String::from_utf8_lossy(&bytes).contains("\"dismissals\""));
@@ -133,7 +155,10 @@ fn dismissal_survives_restart_and_export_import_and_ends_when_the_triggers_chang
     let dir2 = tempfile::tempdir().unwrap();
     let mut t = open(dir2.path());
     t.import_workspace(&dump).unwrap();
-    assert!(!found(&t).iter().any(|x| x.key == key), "after export and import");
+    assert!(
+        !found(&t).iter().any(|x| x.key == key),
+        "after export and import"
+    );
     // three more notes double the evidence: the suggestion comes back
     for i in 0..3 {
         t.add_note(weft::store::NewNote {

@@ -143,7 +143,11 @@ fn span(from: NaiveDate, to: NaiveDate) -> String {
             .unwrap_or(to)
     };
     if first > last {
-        return format!("{} and {}", from.format("%-d %b %Y"), to.format("%-d %b %Y"));
+        return format!(
+            "{} and {}",
+            from.format("%-d %b %Y"),
+            to.format("%-d %b %Y")
+        );
     }
     if first.year() == last.year() {
         format!("{} and {}", first.format("%b"), last.format("%b %Y"))
@@ -330,7 +334,9 @@ pub fn dangling_mention(f: &Facts) -> Vec<Suggestion> {
         for name in &n.names {
             let k = name.trim().to_lowercase();
             if !known.contains(&k) {
-                let slot = by_name.entry(k).or_insert_with(|| (name.clone(), Vec::new()));
+                let slot = by_name
+                    .entry(k)
+                    .or_insert_with(|| (name.clone(), Vec::new()));
                 slot.1.push(n.id);
             }
         }

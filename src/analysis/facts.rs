@@ -54,7 +54,9 @@ impl<'a> Facts<'a> {
             .collect();
         ids.sort();
         ids.dedup();
-        ids.iter().filter_map(|n| self.note.get(n).copied()).collect()
+        ids.iter()
+            .filter_map(|n| self.note.get(n).copied())
+            .collect()
     }
 
     /// An entity's name, or its id when it is gone.

@@ -173,6 +173,8 @@ pub(crate) fn band(n: usize) -> u32 {
 
 /// Cuts a title to a short quotation, without a trailing question mark.
 pub(crate) fn quote(s: &str) -> String {
-    let s = crate::model::text::first_line(s).trim_end_matches('?').trim();
+    let s = crate::model::text::first_line(s)
+        .trim_end_matches('?')
+        .trim();
     crate::model::text::truncate(s, 60).into_owned()
 }

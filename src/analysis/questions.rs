@@ -52,8 +52,10 @@ pub fn single_hypothesis(f: &Facts) -> Vec<Suggestion> {
     let mut out = Vec::new();
     for q in f.input.questions.iter().filter(|q| open(q)) {
         let hs = f.hypotheses_of.get(&q.id).map(Vec::as_slice).unwrap_or(&[]);
-        let live: Vec<&&HypothesisFacts> =
-            hs.iter().filter(|h| h.status == HypothesisStatus::Live).collect();
+        let live: Vec<&&HypothesisFacts> = hs
+            .iter()
+            .filter(|h| h.status == HypothesisStatus::Live)
+            .collect();
         if live.len() != 1 || hs.iter().any(|h| h.status == HypothesisStatus::Confirmed) {
             continue;
         }
@@ -61,7 +63,11 @@ pub fn single_hypothesis(f: &Facts) -> Vec<Suggestion> {
         let mut s = Suggestion::new(
             "single-hypothesis",
             vec![q.id, h.id],
-            format!("Besides {}, what else could answer \"{}\"?", h.id, quote(&q.title)),
+            format!(
+                "Besides {}, what else could answer \"{}\"?",
+                h.id,
+                quote(&q.title)
+            ),
         );
         s.reason = format!("one live hypothesis ({})", h.id);
         s.fingerprint = "one live".into();
@@ -109,7 +115,10 @@ pub fn no_evidence(f: &Facts) -> Vec<Suggestion> {
             vec![h.id],
             format!("What evidence bears on \"{}\"?", quote(&h.statement)),
         );
-        s.reason = format!("live hypothesis of {}, no evidence assessed or linked", q.id);
+        s.reason = format!(
+            "live hypothesis of {}, no evidence assessed or linked",
+            q.id
+        );
         s.fingerprint = "none".into();
         s.weight = priority_weight(q);
         s.kind = Sees::Explanation;
@@ -179,7 +188,10 @@ pub fn weak_answer(f: &Facts) -> Vec<Suggestion> {
         let mut s = Suggestion::new(
             "weak-answer",
             vec![q.id],
-            format!("What would raise confidence in the answer to \"{}\"?", quote(&q.title)),
+            format!(
+                "What would raise confidence in the answer to \"{}\"?",
+                quote(&q.title)
+            ),
         );
         s.reason = format!("answered with {held}");
         s.fingerprint = held;

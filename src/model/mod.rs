@@ -13,7 +13,8 @@ pub mod yardstick;
 pub use grade::Grade;
 pub use id::{Id, Kind};
 pub use record::{
-    Answer, Assessment, Consistency, Dismissal, Entity, Hypothesis, Link, Meta, Note, Question, Record,
+    Answer, Assessment, Consistency, Dismissal, Entity, Hypothesis, Link, Meta, Note, Question,
+    Record,
 };
 pub use vocab::{EntityKind, HypothesisStatus, Sees, Status};
 pub use when::When;

@@ -8,9 +8,9 @@
 //! sled's file lock across processes and by `&mut self` within one.
 
 pub mod bulk;
-mod gaps;
 mod check;
 mod error;
+mod gaps;
 pub mod index;
 mod journal;
 mod merge;
@@ -21,8 +21,10 @@ pub mod timeline;
 mod write;
 
 pub use check::Problem;
-pub use gaps::{EntityFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts, CONCERNS};
 pub use error::{Result, StoreError};
+pub use gaps::{
+    EntityFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts, CONCERNS,
+};
 pub use journal::JournalEntry;
 pub use open::{default_workspace, resolve_workspace, OpenOptions};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};

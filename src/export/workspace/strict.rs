@@ -4,8 +4,8 @@
 
 use super::SECTIONS;
 use crate::model::{
-    Answer, Assessment, Consistency, Dismissal, Entity, EntityKind, Grade, Hypothesis, HypothesisStatus, Id,
-    Kind, Link, Meta, Note, Question, Record, Sees, Status, When, Yardstick,
+    Answer, Assessment, Consistency, Dismissal, Entity, EntityKind, Grade, Hypothesis,
+    HypothesisStatus, Id, Kind, Link, Meta, Note, Question, Record, Sees, Status, When, Yardstick,
 };
 use crate::store::JournalEntry;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
