@@ -214,6 +214,7 @@ fn apply(store: &mut Store, op: &Op) {
                 ],
                 Kind::Link => vec![vec![s("label", &value)], vec![s("confidence", "rp")]],
                 Kind::Assessment => vec![vec![s("consistency", "--")]],
+                Kind::Dismissal => return,
             };
             store
                 .set_fields(t, &options[which % options.len()])
