@@ -93,7 +93,10 @@ fn quiet_stretch_between_bursts_and_the_filled_gap() {
     }
     let found = rule(&s, "quiet-stretch");
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].question, "What was Kyle Renshaw doing between Aug and Nov 2024?");
+    assert_eq!(
+        found[0].question,
+        "What was Kyle Renshaw doing between Aug and Nov 2024?"
+    );
     note(&mut s, "[[Kyle Renshaw]]", "x", "B2P", Some("2024-09"));
     assert!(rule(&s, "quiet-stretch").is_empty());
     let _ = e;
@@ -174,23 +177,52 @@ fn cli_lists_accepts_and_dismisses() {
     let out = weft(&["gaps", "--json"]).output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let keys: Vec<&str> = v.as_array().unwrap().iter().map(|o| o["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["key"].as_str().unwrap())
+        .collect();
     assert!(keys.contains(&"shared-identifier:E1+E2+E3"), "{keys:?}");
     assert_eq!(v[0]["triggers"][0], "E1");
-    let out = weft(&["gaps", "accept", "shared-identifier:E1+E2+E3", "--title", "Who are they?"])
-        .output()
-        .unwrap();
+    let out = weft(&[
+        "gaps",
+        "accept",
+        "shared-identifier:E1+E2+E3",
+        "--title",
+        "Who are they?",
+    ])
+    .output()
+    .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Q1");
-    weft(&["gaps", "dismiss", "dangling-mention:uncle-v"]).assert().success();
+    weft(&["gaps", "dismiss", "dangling-mention:uncle-v"])
+        .assert()
+        .success();
     let out = weft(&["gaps"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!text.contains("shared-identifier:") && !text.contains("uncle-v"), "{text}");
-    let err = weft(&["gaps", "dismiss", "nope:E9"]).assert().failure().get_output().stderr.clone();
+    assert!(
+        !text.contains("shared-identifier:") && !text.contains("uncle-v"),
+        "{text}"
+    );
+    let err = weft(&["gaps", "dismiss", "nope:E9"])
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8_lossy(&err);
     assert_eq!(err.lines().count(), 1);
     assert!(err.contains("nope:E9"), "{err}");
-    let err = weft(&["gaps", "--rule", "bogus"]).assert().code(2).get_output().stderr.clone();
+    let err = weft(&["gaps", "--rule", "bogus"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8_lossy(&err);
-    assert!(err.contains("bogus") && err.contains("lonely-mention"), "{err}");
+    assert!(
+        err.contains("bogus") && err.contains("lonely-mention"),
+        "{err}"
+    );
 }

@@ -156,9 +156,9 @@ fn span(from: NaiveDate, to: NaiveDate) -> String {
     }
 }
 
-/// The longest quiet stretch of at least `QUIET_DAYS` between bursts of reporting, from
-/// each report's (start, end) days; returns (first quiet day, last quiet day, reports
-/// before, reports after).
+/// The longest quiet stretch of at least `QUIET_DAYS` between bursts of reporting
+/// (`BURST_MIN` reports within `BURST_DAYS` on each side), from each report's (start,
+/// end) days; returns its first and last quiet days. A report covers its whole period.
 pub fn longest_quiet(mut periods: Vec<(NaiveDate, NaiveDate)>) -> Option<(NaiveDate, NaiveDate)> {
     periods.sort();
     let mut best: Option<(NaiveDate, NaiveDate)> = None;
