@@ -223,6 +223,9 @@ impl App {
             Kind::Entity => return self.show_entity(id),
             Kind::Note => return self.show_note(id),
             Kind::Link | Kind::Assessment | Kind::Expectation => return self.show_in_links(id),
+            Kind::Dismissal => {
+                return self.info(format!("{id} is a dismissed gap: see the Gaps pane"))
+            }
         };
         self.pane = super::Pane::Backlog;
         if !self.backlog.select(q) {

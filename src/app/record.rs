@@ -67,6 +67,10 @@ impl App {
                 "{id} is a matrix cell ({} on {}): change it with `weft assess`",
                 a.hypothesis, a.note
             )),
+            Ok(Some(Record::Dismissal(d))) => self.info(format!(
+                "{id} records the gap {} as dealt with: `weft gaps` changes it",
+                d.key
+            )),
             Ok(Some(Record::Expectation(x))) => self.prompt(
                 &format!("Edit {id}"),
                 "what should be seen if the hypothesis were true",

@@ -65,6 +65,7 @@ pub fn question_about(record: &Record, name_of: impl Fn(crate::model::Id) -> Str
             "What would change how {} bears on {}?",
             a.note, a.hypothesis
         ),
+        Record::Dismissal(d) => format!("Should the gap {} be looked at again?", d.key),
         Record::Expectation(x) => format!(
             "Where could we look for {id}: {}?",
             q(&x.text).trim_end_matches(['.', '?'])

@@ -6,8 +6,8 @@ use crate::export::{self, BacklogFilter, BriefingMeta, Format};
 use crate::model::{Id, Status};
 use crate::store::{resolve_workspace, OpenOptions, Store};
 use clap::{Args, Subcommand};
-use std::io::Write;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod add;
 mod admin;
 mod docs;
 mod export;
+mod gaps;
 pub mod out;
 pub mod progress;
 mod read;
@@ -95,6 +96,8 @@ pub enum Command {
     Matrix(ach::MatrixArgs),
     /// An expectation of a hypothesis; prints its X id.
     Expect(ach::ExpectArgs),
+    /// The gap hunter's suggestions; `gaps accept KEY`, `gaps dismiss KEY`.
+    Gaps(gaps::GapsArgs),
 }
 
 /// A failure to report: its one line, and the exit status. An empty message reports
@@ -255,5 +258,6 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Assess(a)) => ach::assess(ws, a),
         Some(Command::Matrix(a)) => ach::matrix(ws, a),
         Some(Command::Expect(a)) => ach::expect(ws, a),
+        Some(Command::Gaps(a)) => gaps::gaps(ws, a),
     }
 }

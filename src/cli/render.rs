@@ -52,7 +52,7 @@ pub fn line(rec: &Record) -> String {
             )
         ),
         Record::Expectation(x) => format!("{} {} ", x.hypothesis, fit(x.status.as_str(), 9)),
-        Record::Link(_) | Record::Assessment(_) => String::new(),
+        Record::Link(_) | Record::Assessment(_) | Record::Dismissal(_) => String::new(),
     };
     sanitize(&format!("{id:<6} {cols}{}", rec.title())).into_owned()
 }

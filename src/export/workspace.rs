@@ -3,8 +3,9 @@
 //!
 //! Layout: one object with `schema`, the id counters `next` and `seq`, one array per
 //! record kind (`questions`, `hypotheses`, `entities`, `notes`, `links`, `assessments`,
-//! `expectations`) in id order, and `journal`, oldest entry first. Version 2 added
-//! `expectations`; a `weft.workspace/1` file (which has no such array) still imports. Each record and each journal entry is
+//! `expectations`, `dismissals`) in id order, and `journal`, oldest entry first. Version 2
+//! added `expectations`; a `weft.workspace/1` file (which has no such array) still
+//! imports, and `dismissals` may be absent. Each record and each journal entry is
 //! one line, exactly as the store keeps it, so a position in the file names a record.
 //! Reading is strict: an unknown field, a field given twice, a record under the wrong
 //! kind or an unknown schema is refused with its line and column.
@@ -28,7 +29,7 @@ pub const WORKSPACE_SCHEMA: &str = "weft.workspace/2";
 pub const WORKSPACE_SCHEMA_V1: &str = "weft.workspace/1";
 
 /// The record kinds in the order the export lists them.
-const SECTIONS: [Kind; 7] = [
+const SECTIONS: [Kind; 8] = [
     Kind::Question,
     Kind::Hypothesis,
     Kind::Entity,
@@ -36,6 +37,7 @@ const SECTIONS: [Kind; 7] = [
     Kind::Link,
     Kind::Assessment,
     Kind::Expectation,
+    Kind::Dismissal,
 ];
 
 /// What a workspace export wrote.
@@ -146,6 +148,7 @@ pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
     take(file.links, &mut records);
     take(file.assessments, &mut records);
     take(file.expectations.unwrap_or_default(), &mut records);
+    take(file.dismissals, &mut records);
     Ok(Dump {
         next: file.next,
         seq: file.seq,
@@ -202,6 +205,9 @@ struct File {
     assessments: Vec<Checked<'A'>>,
     #[serde(default)]
     expectations: Option<Vec<Checked<'X'>>>,
+    /// The gap hunter's dismissals; absent from exports written before they existed.
+    #[serde(default)]
+    dismissals: Vec<Checked<'D'>>,
     journal: Vec<CheckedEntry>,
 }
 

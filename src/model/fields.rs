@@ -42,6 +42,7 @@ pub fn settable(rec: &Record) -> &'static [&'static str] {
             "note",
             "tags",
         ],
+        Record::Dismissal(_) => &[],
     }
 }
 
@@ -240,6 +241,13 @@ pub fn set_field(rec: &mut Record, field: &str, value: &str) -> Result<(), Parse
             "note" => x.note = optional::<Id>(value)?,
             _ => return Err(unknown(rec)),
         },
+        Record::Dismissal(d) => {
+            return Err(ParseError::new(
+                "field",
+                field,
+                format!("{} is a dismissed gap: `weft gaps` changes it", d.meta.id),
+            ))
+        }
     }
     Ok(())
 }

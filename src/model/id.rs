@@ -14,10 +14,11 @@ pub enum Kind {
     Link,
     Assessment,
     Expectation,
+    Dismissal,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Question,
         Kind::Hypothesis,
         Kind::Entity,
@@ -25,6 +26,7 @@ impl Kind {
         Kind::Link,
         Kind::Assessment,
         Kind::Expectation,
+        Kind::Dismissal,
     ];
 
     /// The id letter.
@@ -37,6 +39,7 @@ impl Kind {
             Kind::Link => 'L',
             Kind::Assessment => 'A',
             Kind::Expectation => 'X',
+            Kind::Dismissal => 'D',
         }
     }
 
@@ -56,6 +59,7 @@ impl Kind {
             Kind::Link => "link",
             Kind::Assessment => "assessment",
             Kind::Expectation => "expectation",
+            Kind::Dismissal => "dismissal",
         }
     }
 
@@ -68,6 +72,7 @@ impl Kind {
             Kind::Link => "links",
             Kind::Assessment => "assessments",
             Kind::Expectation => "expectations",
+            Kind::Dismissal => "dismissals",
         }
     }
 }
@@ -121,7 +126,7 @@ impl fmt::Display for Id {
 }
 
 const ID_FORMS: &str =
-    "expected a kind letter Q, H, E, N, L, A or X followed by a number, e.g. Q12";
+    "expected a kind letter Q, H, E, N, L, A, X or D followed by a number, e.g. Q12";
 
 impl FromStr for Id {
     type Err = ParseError;

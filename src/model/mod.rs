@@ -15,8 +15,8 @@ pub mod yardstick;
 pub use grade::Grade;
 pub use id::{Id, Kind};
 pub use record::{
-    Answer, Assessment, Consistency, Entity, Expectation, Hypothesis, Link, Meta, Note, Question,
-    Record,
+    Answer, Assessment, Consistency, Dismissal, Entity, Expectation, Hypothesis, Link, Meta, Note,
+    Question, Record,
 };
 pub use vocab::{EntityKind, ExpectationStatus, HypothesisStatus, Sees, Status};
 pub use when::When;

@@ -1,5 +1,5 @@
-//! The record kinds of SPEC §2 (with the expectation) and the assessment cell, as stored
-//! and exported.
+//! The record kinds of SPEC §2 (with the expectation), the assessment cell and the gap
+//! hunter's dismissals, as stored and exported.
 //!
 //! Every record carries `id`, `created`, `updated`, `by` and `tags`. Field names are the
 //! names used by `--json`, `weft set` and the workspace export.
@@ -232,6 +232,24 @@ pub struct Expectation {
     pub note: Option<Id>,
 }
 
+/// A gap-hunter suggestion the analyst has dealt with: dismissed, or accepted as a
+/// question. It keeps the suggestion out of the list until the `fingerprint` of its
+/// triggers' relevant state changes. Not shown as a record in lists, search or panes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dismissal {
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// The suggestion's stable key (`lonely-mention:E7`).
+    pub key: String,
+    /// The rule that made it.
+    pub rule: String,
+    /// The triggers' relevant state when it was dealt with.
+    pub fingerprint: String,
+    /// The question it became, when it was accepted rather than dismissed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Id>,
+}
+
 /// Any record, as the store hands it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
@@ -242,6 +260,7 @@ pub enum Record {
     Link(Link),
     Assessment(Assessment),
     Expectation(Expectation),
+    Dismissal(Dismissal),
 }
 
 macro_rules! each {
@@ -254,6 +273,7 @@ macro_rules! each {
             Record::Link($r) => $e,
             Record::Assessment($r) => $e,
             Record::Expectation($r) => $e,
+            Record::Dismissal($r) => $e,
         }
     };
 }
@@ -285,6 +305,10 @@ impl Record {
             Record::Link(l) => format!("{} -{}-> {}", l.from, l.label, l.to),
             Record::Assessment(a) => format!("{} on {}: {}", a.note, a.hypothesis, a.consistency),
             Record::Expectation(x) => super::text::first_line(&x.text).to_string(),
+            Record::Dismissal(d) => match d.question {
+                Some(q) => format!("gap {} accepted as {q}", d.key),
+                None => format!("gap {} dismissed", d.key),
+            },
         }
     }
 
@@ -320,6 +344,7 @@ impl Record {
             Kind::Link => Record::Link(serde_json::from_slice(bytes)?),
             Kind::Assessment => Record::Assessment(serde_json::from_slice(bytes)?),
             Kind::Expectation => Record::Expectation(serde_json::from_slice(bytes)?),
+            Kind::Dismissal => Record::Dismissal(serde_json::from_slice(bytes)?),
         })
     }
 
@@ -332,6 +357,7 @@ impl Record {
             Kind::Link => Record::Link(serde_json::from_value(value)?),
             Kind::Assessment => Record::Assessment(serde_json::from_value(value)?),
             Kind::Expectation => Record::Expectation(serde_json::from_value(value)?),
+            Kind::Dismissal => Record::Dismissal(serde_json::from_value(value)?),
         })
     }
 

@@ -136,8 +136,10 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
                 out.push(plain(key(&[&[FOUND_BY], &n.to_bytes(), &id])));
             }
         }
+        // dismissals are not searched, listed or linked: they have no entries
+        Record::Dismissal(_) => {}
     }
-    if !matches!(rec, Record::Assessment(_)) {
+    if !matches!(rec, Record::Assessment(_) | Record::Dismissal(_)) {
         out.push((key(&[&[SEARCH], &id]), rec.search_text().into_bytes()));
     }
     out

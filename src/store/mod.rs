@@ -10,6 +10,7 @@
 pub mod bulk;
 mod check;
 mod error;
+mod gaps;
 pub mod index;
 mod journal;
 pub mod log;
@@ -24,6 +25,10 @@ mod write;
 
 pub use check::Problem;
 pub use error::{Result, StoreError};
+pub use gaps::{
+    EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts,
+    CONCERNS,
+};
 pub use journal::JournalEntry;
 pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
@@ -43,8 +48,8 @@ pub const MAX_ID: u64 = 1 << 53;
 /// The schema this build writes and understands.
 pub const SCHEMA_VERSION: u32 = 1;
 
-const TREE_NAMES: [&str; 10] = [
-    "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X",
+const TREE_NAMES: [&str; 11] = [
+    "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X", "D",
 ];
 const INDEX: usize = 6;
 const JOURNAL: usize = 7;
@@ -384,6 +389,7 @@ fn kind_slot(kind: Kind) -> usize {
         Kind::Link => 4,
         Kind::Assessment => 5,
         Kind::Expectation => 9,
+        Kind::Dismissal => 10,
     }
 }
 

@@ -80,6 +80,13 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
                 refer(n, Some(Kind::Note), "note")?;
             }
         }
+        // The question an accepted gap became is history, not a reference: it may be
+        // deleted later without touching the dismissal.
+        Record::Dismissal(d) => {
+            if d.key.trim().is_empty() || d.rule.trim().is_empty() {
+                return bad("a dismissal needs a key and a rule".into());
+            }
+        }
     }
     Ok(())
 }

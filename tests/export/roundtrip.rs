@@ -222,6 +222,7 @@ fn apply(store: &mut Store, op: &Op) {
                         s("checked", "2024-06-01"),
                     ],
                 ],
+                Kind::Dismissal => return,
             };
             store
                 .set_fields(t, &options[which % options.len()])

@@ -37,9 +37,7 @@ impl Target {
     pub fn of(flow: &Flow) -> Target {
         match flow {
             Flow::EditDetail(id) => Target::Detail { id: id.to_string() },
-            Flow::Notes(NotesFlow::Text(id)) => {
-                Target::NoteText { id: id.to_string() }
-            }
+            Flow::Notes(NotesFlow::Text(id)) => Target::NoteText { id: id.to_string() },
             Flow::Notes(NotesFlow::AddText) => Target::NewNote,
             other => Target::Other {
                 what: format!("{other:?}"),

@@ -46,6 +46,7 @@ impl App {
             Kind::Expectation => {
                 return self.info("an expectation has no timeline: select its hypothesis");
             }
+            Kind::Dismissal => return self.info("a dismissed gap has no timeline"),
         };
         if let Some(f) = focus {
             self.focus_timeline(f);

@@ -109,6 +109,7 @@ impl TimelineState {
             Kind::Note | Kind::Link | Kind::Entity => true,
             Kind::Question | Kind::Hypothesis | Kind::Assessment => about_question,
             Kind::Expectation => false,
+            Kind::Dismissal => false,
         });
         if !relevant {
             return Ok(());

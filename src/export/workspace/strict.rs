@@ -4,9 +4,9 @@
 
 use super::SECTIONS;
 use crate::model::{
-    Answer, Assessment, Consistency, Entity, EntityKind, Expectation, ExpectationStatus, Grade,
-    Hypothesis, HypothesisStatus, Id, Kind, Link, Meta, Note, Question, Record, Sees, Status, When,
-    Yardstick,
+    Answer, Assessment, Consistency, Dismissal, Entity, EntityKind, Expectation, ExpectationStatus,
+    Grade, Hypothesis, HypothesisStatus, Id, Kind, Link, Meta, Note, Question, Record, Sees,
+    Status, When, Yardstick,
 };
 use crate::store::JournalEntry;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -107,6 +107,7 @@ fn record_from(kind: Kind, v: &Value) -> Result<Record, serde_json::Error> {
         Kind::Link => Record::Link(Deserialize::deserialize(v)?),
         Kind::Assessment => Record::Assessment(Deserialize::deserialize(v)?),
         Kind::Expectation => Record::Expectation(Deserialize::deserialize(v)?),
+        Kind::Dismissal => Record::Dismissal(Deserialize::deserialize(v)?),
     })
 }
 
@@ -164,7 +165,7 @@ impl<'de> Deserialize<'de> for CheckedEntry {
 
 fn article(kind: Kind) -> &'static str {
     match kind {
-        Kind::Hypothesis | Kind::Question | Kind::Note | Kind::Link => "a",
+        Kind::Hypothesis | Kind::Question | Kind::Note | Kind::Link | Kind::Dismissal => "a",
         Kind::Entity | Kind::Assessment | Kind::Expectation => "an",
     }
 }
@@ -208,7 +209,7 @@ fn samples() -> &'static [Map<String, Value>; 8] {
 }
 
 /// One record of each kind, in `SECTIONS` order, with every optional field set.
-fn sample_records() -> [Record; 7] {
+fn sample_records() -> [Record; 8] {
     let meta = |kind: Kind| {
         let mut m = Meta::new(Id::new(kind, 1), chrono::DateTime::UNIX_EPOCH, "");
         m.tags = vec!["t".into()];
@@ -277,6 +278,13 @@ fn sample_records() -> [Record; 7] {
             place: Some(String::new()),
             checked: Some(chrono::NaiveDate::MIN),
             note: Some(Id::new(Kind::Note, 1)),
+        }),
+        Record::Dismissal(Dismissal {
+            meta: meta(Kind::Dismissal),
+            key: String::new(),
+            rule: String::new(),
+            fingerprint: String::new(),
+            question: Some(q),
         }),
     ]
 }

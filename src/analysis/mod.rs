@@ -1,0 +1,183 @@
+//! The gap hunter (SPEC §7): rules that read the workspace as plain data
+//! ([`GapInput`], read by `Store::gap_input`) and propose questions, each with the
+//! records that triggered it. Each rule is one small pure function.
+
+mod entities;
+mod facts;
+mod questions;
+
+pub use facts::Facts;
+
+use crate::model::{Id, Sees};
+use crate::store::GapInput;
+
+/// One proposed question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// Stable: the rule and its sorted triggers (`lonely-mention:E7`).
+    pub key: String,
+    pub rule: &'static str,
+    /// The suggested question, editable before it is accepted.
+    pub question: String,
+    pub triggers: Vec<Id>,
+    /// Why, in a few words: "mentioned in 5 notes, no other link".
+    pub reason: String,
+    /// The triggers' relevant state: a dismissal holds while this is unchanged.
+    pub fingerprint: String,
+    /// Higher is more useful, compared within a rule.
+    pub weight: u64,
+    /// The SEES kind the question would have.
+    pub kind: Sees,
+}
+
+impl Suggestion {
+    pub(crate) fn new(rule: &'static str, mut triggers: Vec<Id>, question: String) -> Self {
+        triggers.sort();
+        triggers.dedup();
+        let ids: Vec<String> = triggers.iter().map(Id::to_string).collect();
+        Suggestion {
+            key: format!("{rule}:{}", ids.join("+")),
+            rule,
+            question,
+            triggers,
+            reason: String::new(),
+            fingerprint: String::new(),
+            weight: 0,
+            kind: Sees::Situation,
+        }
+    }
+}
+
+/// A rule: its name (for `--rule`), its reasoning (for `?` help) and its function.
+pub struct Rule {
+    pub name: &'static str,
+    pub reasoning: &'static str,
+    pub find: fn(&Facts) -> Vec<Suggestion>,
+}
+
+/// Every rule, most useful kind of gap first: suggestions are listed in this order.
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: "shared-identifier",
+        reasoning: "two entities using one phone, vehicle, account or place with no link between them may be a hidden connection",
+        find: entities::shared_identifier,
+    },
+    Rule {
+        name: "low-graded",
+        reasoning: "an entity known only through unreliable (C) or unknown/suspect (4/5) intelligence needs corroboration before anything rests on it",
+        find: entities::low_graded,
+    },
+    Rule {
+        name: "single-source",
+        reasoning: "everything on an entity or hypothesis coming from one source is one point of failure",
+        find: entities::single_source,
+    },
+    Rule {
+        name: "single-hypothesis",
+        reasoning: "a question with one live explanation invites confirmation bias: hold competitors open",
+        find: questions::single_hypothesis,
+    },
+    Rule {
+        name: "lonely-mention",
+        reasoning: "an entity named in several notes but tied to nothing else is unexplained",
+        find: entities::lonely_mention,
+    },
+    Rule {
+        name: "quiet-stretch",
+        reasoning: "a long silence between bursts of reporting on an entity is a collection gap, or a change",
+        find: entities::quiet_stretch,
+    },
+    Rule {
+        name: "stale-review",
+        reasoning: "an open question past its review date may rest on stale thinking",
+        find: questions::stale_review,
+    },
+    Rule {
+        name: "no-anticipation",
+        reasoning: "an active subject with no estimate or warning question is being collated, not anticipated",
+        find: entities::no_anticipation,
+    },
+    Rule {
+        name: "no-disconfirming",
+        reasoning: "evidence was weighed for a hypothesis but none against it was sought, and disconfirming evidence is the diagnostic kind",
+        find: questions::no_disconfirming,
+    },
+    Rule {
+        name: "unchecked-expectation",
+        reasoning: "what a hypothesis predicts but nobody has looked for is a gap: looking and finding nothing is evidence too",
+        find: questions::unchecked_expectation,
+    },
+    Rule {
+        name: "no-evidence",
+        reasoning: "a live hypothesis with no evidence either way is untested",
+        find: questions::no_evidence,
+    },
+    Rule {
+        name: "no-hypotheses",
+        reasoning: "an open explanation question with no hypotheses has no competing explanations to weigh",
+        find: questions::no_hypotheses,
+    },
+    Rule {
+        name: "weak-answer",
+        reasoning: "an answer held with low confidence is still a gap",
+        find: questions::weak_answer,
+    },
+    Rule {
+        name: "dangling-mention",
+        reasoning: "a [[name]] that matches no entity is something reported but not yet tracked",
+        find: entities::dangling_mention,
+    },
+];
+
+/// The rule named `name`.
+pub fn rule(name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.name == name)
+}
+
+/// Every rule name, comma-separated, for error messages.
+pub fn rule_names() -> String {
+    RULES.iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
+}
+
+/// Runs the rules (all, or only `only`) and returns the suggestions not dismissed with
+/// an unchanged fingerprint, grouped by rule in registry order, most useful first.
+pub fn run(input: &GapInput, only: Option<&Rule>) -> Vec<Suggestion> {
+    let facts = Facts::new(input);
+    let kept: std::collections::HashMap<&str, &str> = input
+        .dismissals
+        .iter()
+        .map(|d| (d.key.as_str(), d.fingerprint.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for r in RULES {
+        if only.is_some_and(|o| o.name != r.name) {
+            continue;
+        }
+        let mut found = (r.find)(&facts);
+        found.retain(|s| kept.get(s.key.as_str()) != Some(&s.fingerprint.as_str()));
+        found.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.key.cmp(&b.key)));
+        out.extend(found);
+    }
+    out
+}
+
+/// Every suggestion, dismissed or not, for looking one up by key.
+pub fn find_key(input: &GapInput, key: &str) -> Option<Suggestion> {
+    let facts = Facts::new(input);
+    let rule = rule(key.split(':').next().unwrap_or(""))?;
+    (rule.find)(&facts).into_iter().find(|s| s.key == key)
+}
+
+/// A count in doubling bands (1, 2-3, 4-7, …): a fingerprint that changes when the
+/// evidence doubles, not with every new note.
+pub(crate) fn band(n: usize) -> u32 {
+    usize::BITS - n.leading_zeros()
+}
+
+/// Cuts a title to a short quotation, without a trailing question mark.
+pub(crate) fn quote(s: &str) -> String {
+    let s = crate::model::text::first_line(s)
+        .trim_end_matches('?')
+        .trim();
+    crate::model::text::truncate(s, 60).into_owned()
+}

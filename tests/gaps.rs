@@ -1,0 +1,171 @@
+//! The gap hunter on the demo case, and accept/dismiss through the store.
+
+use weft::analysis::{self, Suggestion};
+use weft::model::{Id, Kind};
+use weft::store::{NewQuestion, OpenOptions, Store};
+
+fn open(dir: &std::path::Path) -> Store {
+    Store::open(
+        dir,
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+fn named(store: &Store, name: &str) -> Id {
+    store.entities_named(name).unwrap()[0]
+}
+
+fn demo() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    weft::demo::load(&mut s, weft::demo::KESTREL).unwrap();
+    (dir, s)
+}
+
+fn found(store: &Store) -> Vec<Suggestion> {
+    analysis::run(&store.gap_input().unwrap(), None)
+}
+
+fn has(all: &[Suggestion], rule: &str, triggers: &[Id]) -> bool {
+    let mut t = triggers.to_vec();
+    t.sort();
+    all.iter().any(|s| s.rule == rule && s.triggers == t)
+}
+
+fn question_titled(store: &Store, start: &str) -> Id {
+    store
+        .records(Kind::Question)
+        .map(|r| r.unwrap())
+        .find(|r| r.title().starts_with(start))
+        .unwrap_or_else(|| panic!("no question {start}"))
+        .id()
+}
+
+#[test]
+fn the_six_planted_gaps_of_the_demo_are_found() {
+    let (_d, s) = demo();
+    let all = found(&s);
+    for x in &all {
+        eprintln!("{}\t{}\t{}", x.key, x.question, x.reason);
+    }
+    let rusk = named(&s, "Vincent Rusk");
+    assert!(has(&all, "low-graded", &[rusk]), "1 low-graded");
+    let renshaw = named(&s, "Kyle Renshaw");
+    let quiet = all
+        .iter()
+        .find(|x| x.rule == "quiet-stretch" && x.triggers == [renshaw])
+        .expect("2 quiet stretch");
+    assert!(
+        quiet.question.contains("Aug and Nov 2024"),
+        "{}",
+        quiet.question
+    );
+    let (a, b, p) = (
+        named(&s, "Liam Corrigan"),
+        named(&s, "Shane Pidcock"),
+        named(&s, "07700 900733"),
+    );
+    assert!(has(&all, "shared-identifier", &[a, b, p]), "3 shared phone");
+    let q22 = question_titled(&s, "Was Liam Corrigan only a driver");
+    let h33 = s.hypotheses_of(q22).unwrap()[0];
+    assert!(
+        has(&all, "single-hypothesis", &[q22, h33]),
+        "4 single hypothesis"
+    );
+    let q06 = question_titled(&s, "Is \"Uncle V\" a real supplier");
+    assert!(has(&all, "stale-review", &[q06]), "5 stale review");
+    let stale: Vec<_> = all.iter().filter(|x| x.rule == "stale-review").collect();
+    assert_eq!(stale.len(), 1, "only q06 is past its review");
+    let barlow = named(&s, "Owen Barlow");
+    let lonely = all
+        .iter()
+        .find(|x| x.rule == "lonely-mention" && x.triggers == [barlow])
+        .expect("6 mentioned but unlinked");
+    assert_eq!(lonely.question, "What is Owen Barlow's role?");
+    assert_eq!(lonely.reason, "mentioned in 5 notes, no other link");
+}
+
+#[test]
+fn accept_is_one_undo_step_and_links_every_trigger() {
+    let (_d, mut s) = demo();
+    let all = found(&s);
+    let sug = all
+        .iter()
+        .find(|x| x.rule == "shared-identifier")
+        .unwrap()
+        .clone();
+    let q = s
+        .accept_gap(
+            NewQuestion::new(&sug.question),
+            &sug.triggers,
+            (&sug.key, sug.rule, &sug.fingerprint),
+        )
+        .unwrap();
+    let linked: Vec<Id> = s.neighbours(q).unwrap().iter().map(|n| n.other).collect();
+    for t in &sug.triggers {
+        assert!(linked.contains(t), "{t} linked");
+    }
+    assert!(
+        !found(&s).iter().any(|x| x.key == sug.key),
+        "accepted: gone"
+    );
+    s.undo().unwrap().unwrap();
+    assert!(s.get(q).unwrap().is_none(), "one undo removes the question");
+    assert!(s
+        .neighbours(sug.triggers[0])
+        .unwrap()
+        .iter()
+        .all(|n| n.other != q));
+    assert!(found(&s).iter().any(|x| x.key == sug.key), "undone: back");
+    assert!(s.check().unwrap().is_empty());
+}
+
+#[test]
+fn dismissal_survives_restart_and_export_import_and_ends_when_the_triggers_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let key;
+    {
+        let mut s = open(dir.path());
+        weft::demo::load(&mut s, weft::demo::KESTREL).unwrap();
+        let barlow = named(&s, "Owen Barlow");
+        let sug = found(&s)
+            .into_iter()
+            .find(|x| x.rule == "lonely-mention" && x.triggers == [barlow])
+            .unwrap();
+        key = sug.key.clone();
+        s.dismiss_gap(&sug.key, sug.rule, &sug.fingerprint).unwrap();
+        assert!(!found(&s).iter().any(|x| x.key == key));
+    }
+    let s = open(dir.path());
+    assert!(!found(&s).iter().any(|x| x.key == key), "after a restart");
+    // not a record anyone lists or searches
+    assert!(s
+        .search("Barlow", 50)
+        .unwrap()
+        .iter()
+        .all(|h| h.id.kind != Kind::Dismissal));
+    let mut bytes = Vec::new();
+    weft::export::write_workspace(&s, &mut bytes).unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("\"dismissals\""));
+    let dump = weft::export::parse_workspace(&bytes).unwrap();
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut t = open(dir2.path());
+    t.import_workspace(&dump).unwrap();
+    assert!(
+        !found(&t).iter().any(|x| x.key == key),
+        "after export and import"
+    );
+    // three more notes double the evidence: the suggestion comes back
+    for i in 0..3 {
+        t.add_note(weft::store::NewNote {
+            text: format!("[[Owen Barlow]] seen again {i}"),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    assert!(found(&t).iter().any(|x| x.key == key), "material change");
+}
