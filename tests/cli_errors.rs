@@ -43,7 +43,7 @@ fn a_missing_argument_is_named_with_its_command() {
 fn an_invalid_value_lists_the_possible_ones() {
     usage_error(
         &["list", "widgets"],
-        "weft: invalid value 'widgets' for <KIND> (possible values: questions, hypotheses, entities, notes, links)",
+        "weft: invalid value 'widgets' for <KIND> (possible values: questions, hypotheses, entities, notes, links, expectations)",
     );
 }
 

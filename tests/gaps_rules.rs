@@ -241,7 +241,7 @@ fn unchecked_expectation_and_the_checked_one_that_closes_it() {
     let x = s.add_expectation(h, "deposits above turnover").unwrap();
     let found = rule(&s, "unchecked-expectation");
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].triggers, vec![x, h]);
+    assert_eq!(found[0].triggers, vec![h, x]);
     assert!(found[0].question.contains("deposits above turnover"));
     s.set_fields(
         x,

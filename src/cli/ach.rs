@@ -22,13 +22,16 @@ pub struct AssessArgs {
 
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
+    /// The question whose hypotheses are weighed (e.g. Q3).
     question: String,
+    /// Print the matrix as JSON (hypotheses best first, evidence rows, expectations).
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ExpectArgs {
+    /// The hypothesis that predicts it (e.g. H3).
     hypothesis: String,
     /// What should be seen if the hypothesis were true.
     #[arg(allow_hyphen_values = true)]
@@ -92,8 +95,9 @@ pub fn expect(ws: Option<&Path>, a: ExpectArgs) -> CliResult {
     )?;
     let mut store = open_workspace(ws)?;
     let id = store.add_expectation(h, &a.text)?;
-    println!("{id}");
-    Ok(())
+    let mut out = super::out::stdout();
+    out.line(&id.to_string())?;
+    out.finish()
 }
 
 pub fn matrix(ws: Option<&Path>, a: MatrixArgs) -> CliResult {
@@ -101,13 +105,13 @@ pub fn matrix(ws: Option<&Path>, a: MatrixArgs) -> CliResult {
     let store = open_workspace(ws)?;
     let m = store.matrix(q)?;
     let an = m.analyse();
+    let mut out = super::out::stdout();
     if a.json {
-        let text = serde_json::to_string_pretty(&to_json(&m, &an)).unwrap_or_default();
-        println!("{text}");
+        out.json(&to_json(&m, &an))?;
     } else {
-        print!("{}", to_text(&m, &an));
+        out.text(&to_text(&m, &an))?;
     }
-    Ok(())
+    out.finish()
 }
 
 /// The matrix as the JSON `weft matrix --json` prints: hypotheses best first.

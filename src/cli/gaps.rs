@@ -5,7 +5,6 @@ use crate::analysis::{self, Suggestion};
 use crate::model::text::sanitize;
 use crate::store::NewQuestion;
 use clap::{Args, Subcommand};
-use std::io::Write;
 use std::path::Path;
 
 #[derive(Debug, Args)]
@@ -25,13 +24,17 @@ pub struct GapsArgs {
 pub enum GapsAction {
     /// Make the suggestion a question linked to its triggers; prints its id.
     Accept {
+        /// The suggestion's key, as `weft gaps` lists it.
         key: String,
         /// The question's title, instead of the suggested one.
         #[arg(long)]
         title: Option<String>,
     },
     /// Keep the suggestion dismissed until its triggers change materially.
-    Dismiss { key: String },
+    Dismiss {
+        /// The suggestion's key, as `weft gaps` lists it.
+        key: String,
+    },
 }
 
 pub fn gaps(ws: Option<&Path>, a: GapsArgs) -> CliResult {
@@ -54,12 +57,11 @@ fn list(ws: Option<&Path>, rule: Option<&str>, json: bool) -> CliResult {
     };
     let store = open_workspace(ws)?;
     let found = analysis::run(&store.gap_input()?, only);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if json {
         let v: Vec<serde_json::Value> = found.iter().map(to_json).collect();
-        let text = serde_json::to_string_pretty(&v).map_err(|e| Failure::new(e.to_string()))?;
-        writeln!(out, "{text}")?;
-        return Ok(());
+        out.json(&v)?;
+        return out.finish();
     }
     for s in &found {
         let ids: Vec<String> = s.triggers.iter().map(|t| t.to_string()).collect();
@@ -70,9 +72,9 @@ fn list(ws: Option<&Path>, rule: Option<&str>, json: bool) -> CliResult {
             s.reason,
             ids.join(", ")
         );
-        writeln!(out, "{}", sanitize(&line))?;
+        out.line(&sanitize(&line))?;
     }
-    Ok(())
+    out.finish()
 }
 
 fn to_json(s: &Suggestion) -> serde_json::Value {
@@ -107,14 +109,15 @@ fn accept(ws: Option<&Path>, key: &str, title: Option<String>) -> CliResult {
         ..NewQuestion::new(title.as_deref().unwrap_or(&s.question))
     };
     let id = store.accept_gap(q, &s.triggers, (&s.key, s.rule, &s.fingerprint))?;
-    println!("{id}");
-    Ok(())
+    let mut out = super::out::stdout();
+    out.line(&id.to_string())?;
+    out.finish()
 }
 
 fn dismiss(ws: Option<&Path>, key: &str) -> CliResult {
     let mut store = open_workspace(ws)?;
     let s = find(&store, key)?;
     store.dismiss_gap(&s.key, s.rule, &s.fingerprint)?;
-    eprintln!("dismissed {}", s.key);
+    eprintln!("weft: dismissed {}", sanitize(&s.key));
     Ok(())
 }

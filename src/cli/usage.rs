@@ -183,7 +183,7 @@ mod tests {
     fn invalid_values_list_the_possible_ones() {
         assert_eq!(
             line(&["list", "widgets"]),
-            "invalid value 'widgets' for <KIND> (possible values: questions, hypotheses, entities, notes, links)"
+            "invalid value 'widgets' for <KIND> (possible values: questions, hypotheses, entities, notes, links, expectations)"
         );
     }
 

@@ -114,8 +114,8 @@ fn the_valid_fixture_imports_and_checks() {
     // with an (empty) expectations array
     let v1 = std::fs::read_to_string(fixture("valid.json")).unwrap();
     let v2 = v1.replace("weft.workspace/1", "weft.workspace/2").replace(
-        "  \"journal\": [",
-        "  \"expectations\": [],\n  \"journal\": [",
+        "  \"dismissals\": [],",
+        "  \"expectations\": [],\n  \"dismissals\": [],",
     );
     assert_eq!(String::from_utf8(bytes).unwrap(), v2);
 }

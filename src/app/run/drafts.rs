@@ -279,10 +279,6 @@ mod tests {
                 Flow::Notes(NotesFlow::Text(n5)),
                 Flow::Notes(NotesFlow::Text(n5)),
             ),
-            (
-                Flow::Timeline(TimelineFlow::EditText(n5)),
-                Flow::Notes(NotesFlow::Text(n5)),
-            ),
         ] {
             let t = Target::of(&flow);
             let json = serde_json::to_string(&t).unwrap();

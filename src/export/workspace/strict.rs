@@ -178,8 +178,8 @@ fn kind_index(kind: Kind) -> usize {
 /// with every optional field set, as JSON objects. Its keys are the fields each can
 /// have: derived from the model, so a field added there is accepted here without a
 /// second list to keep in step.
-fn samples() -> &'static [Map<String, Value>; 8] {
-    static SAMPLES: OnceLock<[Map<String, Value>; 8]> = OnceLock::new();
+fn samples() -> &'static [Map<String, Value>; 9] {
+    static SAMPLES: OnceLock<[Map<String, Value>; 9]> = OnceLock::new();
     SAMPLES.get_or_init(|| {
         let object = |v: Value| -> Map<String, Value> {
             match v {
@@ -188,7 +188,7 @@ fn samples() -> &'static [Map<String, Value>; 8] {
             }
         };
         let records = sample_records();
-        let mut out: [Map<String, Value>; 8] = Default::default();
+        let mut out: [Map<String, Value>; 9] = Default::default();
         for (slot, rec) in out.iter_mut().zip(&records) {
             *slot = object(rec.to_json());
         }

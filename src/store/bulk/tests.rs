@@ -137,3 +137,19 @@ fn journal_groups_and_counters_are_checked() {
     d.next.insert('x', 1);
     assert!(err(&d).contains("unknown kind 'x'"));
 }
+
+proptest::proptest! {
+    /// A counter is accepted exactly when it is in range and past every id of its kind,
+    /// so an import can never make weft hand out a number twice.
+    #[test]
+    fn counters_are_accepted_only_in_range_and_past_every_id(
+        next in proptest::prop_oneof![0u64..8, (super::super::MAX_ID - 2)..=u64::MAX],
+        largest in 1u64..6,
+    ) {
+        let records: Vec<Record> = (1..=largest).map(|n| question(&format!("Q{n}"), None)).collect();
+        let mut d = dump(records);
+        d.next.insert('Q', next);
+        let ok = next > largest && next <= super::super::MAX_ID;
+        proptest::prop_assert_eq!(d.validate().is_ok(), ok, "next {} largest {}", next, largest);
+    }
+}
