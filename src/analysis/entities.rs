@@ -232,7 +232,9 @@ pub fn shared_identifier(f: &Facts) -> Vec<Suggestion> {
             .filter(|o| {
                 f.entity
                     .get(o)
-                    .is_some_and(|e| !matches!(e.kind, Phone | Account | Vehicle | Location))
+                    // Only actors share an identifier: a commodity "using" a phone is
+                    // what the phone deals in, not a hidden connection.
+                    .is_some_and(|e| matches!(e.kind, Person | Organisation | Group | Online))
             })
             .collect();
         users.sort();
