@@ -15,10 +15,12 @@ pub enum Scope {
     Links,
     Entities,
     Notes,
+    Hypotheses,
+    Gaps,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 8] = [
+    pub const ALL: [Scope; 10] = [
         Scope::Global,
         Scope::List,
         Scope::Record,
@@ -27,6 +29,8 @@ impl Scope {
         Scope::Links,
         Scope::Entities,
         Scope::Notes,
+        Scope::Hypotheses,
+        Scope::Gaps,
     ];
 
     /// The section name in keymap files.
@@ -40,6 +44,8 @@ impl Scope {
             Scope::Links => "links",
             Scope::Entities => "entities",
             Scope::Notes => "notes",
+            Scope::Hypotheses => "hypotheses",
+            Scope::Gaps => "gaps",
         }
     }
 
@@ -58,6 +64,8 @@ impl Scope {
             Scope::Links => "Links",
             Scope::Entities => "Entities",
             Scope::Notes => "Notes",
+            Scope::Hypotheses => "Hypotheses",
+            Scope::Gaps => "Gaps",
         }
     }
 }
