@@ -2,7 +2,7 @@
 //! `examples/demo/kestrel.toml`, loaded through the same store operations the command
 //! line uses.
 
-use crate::model::{fields, EntityKind, Grade, Id, Sees, Status, When, Yardstick};
+use crate::model::{fields, Consistency, EntityKind, Grade, Id, Sees, Status, When, Yardstick};
 use crate::store::{NewEntity, NewLink, NewNote, NewQuestion, Result, Store, StoreError};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
@@ -25,6 +25,10 @@ struct Case {
     hypothesis: Vec<DemoHypothesis>,
     #[serde(default)]
     link: Vec<DemoLink>,
+    #[serde(default)]
+    assessment: Vec<DemoAssessment>,
+    #[serde(default)]
+    expectation: Vec<DemoExpectation>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +104,30 @@ struct DemoLink {
     when: Option<When>,
 }
 
+/// One evidence row of a matrix: a note read against several hypotheses
+/// (`cells = { h01 = "++", h02 = "-" }`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAssessment {
+    note: String,
+    cells: BTreeMap<String, String>,
+}
+
+/// What a hypothesis leads us to expect, and whether it was looked for.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoExpectation {
+    key: String,
+    hypothesis: String,
+    text: String,
+    /// `unchecked` (the default), `absent` or `found`.
+    status: Option<String>,
+    #[serde(rename = "where")]
+    place: Option<String>,
+    checked: Option<String>,
+    note: Option<String>,
+}
+
 /// What was loaded: the case header and how many records of each kind.
 #[derive(Debug)]
 pub struct Loaded {
@@ -109,6 +137,8 @@ pub struct Loaded {
     pub questions: usize,
     pub hypotheses: usize,
     pub links: usize,
+    pub assessments: usize,
+    pub expectations: usize,
 }
 
 fn at_noon(d: NaiveDate) -> chrono::DateTime<Utc> {
@@ -206,6 +236,37 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
             when: l.when,
         })?;
     }
+    let mut assessments = 0;
+    for a in &case.assessment {
+        let note = find(&keys, &a.note)?;
+        for (h, value) in &a.cells {
+            let c: Consistency = value
+                .parse()
+                .map_err(|e| StoreError::invalid(format!("demo case: {}: {e}", a.note)))?;
+            store.assess(find(&keys, h)?, note, c)?;
+            assessments += 1;
+        }
+    }
+    for x in &case.expectation {
+        let id = store.add_expectation(find(&keys, &x.hypothesis)?, &x.text)?;
+        let mut sets: Vec<(String, String)> = Vec::new();
+        if let Some(s) = &x.status {
+            sets.push(("status".into(), s.clone()));
+        }
+        if let Some(p) = &x.place {
+            sets.push(("where".into(), p.clone()));
+        }
+        if let Some(d) = &x.checked {
+            sets.push(("checked".into(), d.clone()));
+        }
+        if let Some(n) = &x.note {
+            sets.push(("note".into(), find(&keys, n)?.to_string()));
+        }
+        if !sets.is_empty() {
+            store.set_fields(id, &sets)?;
+        }
+        keys.insert(x.key.clone(), id);
+    }
     store.set_clock(None);
     Ok(Loaded {
         header: case.case,
@@ -214,5 +275,7 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
         questions: case.question.len(),
         hypotheses: case.hypothesis.len(),
         links: case.link.len(),
+        assessments,
+        expectations: case.expectation.len(),
     })
 }

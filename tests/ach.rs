@@ -183,3 +183,44 @@ fn workspace_export_round_trips_expectations() {
     assert!(run(&other, &["show", "X1"]).contains("Marsh's car"));
     assert_eq!(matrix(&other)["evidence"][0]["cells"]["H1"], "++");
 }
+
+/// The demo case ships weighed matrices: a non-diagnostic row in Q1, a ranking in Q19
+/// that rests on one well-graded row, and expectations of every status.
+#[test]
+fn demo_case_has_weighed_matrices_to_work_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let mut store = weft::store::Store::open(
+        &ws,
+        &weft::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let loaded = weft::demo::load(&mut store, weft::demo::KESTREL).unwrap();
+    assert_eq!((loaded.assessments, loaded.expectations), (57, 7));
+    drop(store);
+    let q1: serde_json::Value =
+        serde_json::from_str(&run(&ws, &["matrix", "Q1", "--json"])).unwrap();
+    let n30 = q1["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["note"] == "N30")
+        .unwrap();
+    assert_eq!(n30["diagnostic"], false);
+    assert_eq!(q1["hypotheses"][0]["id"], "H1");
+    let statuses: Vec<&str> = q1["expectations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["found", "unchecked", "absent"]);
+    let q19 = run(&ws, &["matrix", "Q19"]);
+    assert!(
+        q19.contains("The ranking rests on N178: without it H27 leads instead of H26."),
+        "{q19}"
+    );
+}

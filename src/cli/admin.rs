@@ -110,14 +110,16 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
     let mut store = Store::open(&ws, &opts)?;
     let loaded = crate::demo::load(&mut store, crate::demo::KESTREL)?;
     eprintln!(
-        "weft: demo case {:?} loaded into {} ({} entities, {} notes, {} questions, {} hypotheses, {} links)",
+        "weft: demo case {:?} loaded into {} ({} entities, {} notes, {} questions, {} hypotheses, {} links, {} matrix cells, {} expectations)",
         loaded.header.name,
         ws.display(),
         loaded.entities,
         loaded.notes,
         loaded.questions,
         loaded.hypotheses,
-        store.state().count(crate::model::Kind::Link)
+        store.state().count(crate::model::Kind::Link),
+        loaded.assessments,
+        loaded.expectations,
     );
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         let mut w = out::stdout();

@@ -1,11 +1,13 @@
 //! The backlog as JSON, schema `weft.backlog/1` (documented in `src/export/backlog-json.md`).
 //! The structs below are the schema: change them only with a new schema version.
 
-use super::{BriefingMeta, Gathered, Linked, BACKLOG_SCHEMA};
-use crate::model::{Answer, Grade, Id, Question, Record, Yardstick};
+use super::{BriefingMeta, Gathered, Linked, Weighed, BACKLOG_SCHEMA};
+use crate::model::ach::{hundredths, WEIGHTING};
+use crate::model::{Answer, Consistency, Grade, Id, Question, Record, Yardstick};
 use crate::store::{self, Direction, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct Backlog<'a> {
@@ -13,6 +15,7 @@ struct Backlog<'a> {
     title: &'a str,
     date: NaiveDate,
     workspace: &'a str,
+    weighting: &'static str,
     handling: HandlingOut,
     drawn_on: Vec<NoteOut>,
     questions: Vec<QuestionOut<'a>>,
@@ -49,8 +52,30 @@ struct QuestionOut<'a> {
     updated: DateTime<Utc>,
     by: &'a str,
     hypotheses: Vec<HypothesisOut<'a>>,
+    rests_on: Option<String>,
+    evidence: Vec<EvidenceOut<'a>>,
+    absent: Vec<AbsentOut<'a>>,
     entities: Vec<EntityOut<'a>>,
     links: Vec<LinkOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EvidenceOut<'a> {
+    note: Id,
+    title: &'a str,
+    grade: Option<Grade>,
+    weight: f64,
+    cells: BTreeMap<String, Consistency>,
+}
+
+#[derive(Serialize)]
+struct AbsentOut<'a> {
+    id: Id,
+    hypothesis: Id,
+    text: &'a str,
+    #[serde(rename = "where")]
+    place: Option<&'a str>,
+    checked: Option<NaiveDate>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +84,9 @@ struct HypothesisOut<'a> {
     statement: &'a str,
     likelihood: Option<Yardstick>,
     status: &'static str,
+    rank: Option<usize>,
+    score: Option<f64>,
+    inconsistencies: Option<u32>,
     links: Vec<LinkOut<'a>>,
 }
 
@@ -98,8 +126,48 @@ fn link_out(l: &Linked) -> LinkOut<'_> {
     }
 }
 
+/// Hundredths as the JSON number they stand for: `56` is `0.56`.
+fn decimal(v: u32) -> f64 {
+    hundredths(v).parse().unwrap_or(0.0)
+}
+
+fn evidence(w: &Weighed) -> Vec<EvidenceOut<'_>> {
+    let m = &w.matrix;
+    w.diagnostic_rows()
+        .into_iter()
+        .map(|r| {
+            let row = &m.rows[r];
+            EvidenceOut {
+                note: row.note,
+                title: &row.title,
+                grade: row.grade,
+                weight: decimal(row.weight()),
+                cells: row
+                    .cells
+                    .iter()
+                    .zip(&m.columns)
+                    .filter_map(|(v, c)| v.map(|v| (c.id.to_string(), v)))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn absent(w: &Weighed) -> Vec<AbsentOut<'_>> {
+    w.absent()
+        .map(|x| AbsentOut {
+            id: x.id,
+            hypothesis: x.hypothesis,
+            text: &x.text,
+            place: x.place.as_deref(),
+            checked: x.checked,
+        })
+        .collect()
+}
+
 fn question<'a>(q: &'a Question, g: &'a Gathered) -> QuestionOut<'a> {
     let linked = g.linked(q.meta.id);
+    let weighed = g.weighed(q.meta.id);
     QuestionOut {
         id: q.meta.id,
         parent: q.parent,
@@ -117,14 +185,23 @@ fn question<'a>(q: &'a Question, g: &'a Gathered) -> QuestionOut<'a> {
         hypotheses: g
             .hypotheses_of(q.meta.id)
             .iter()
-            .map(|h| HypothesisOut {
-                id: h.meta.id,
-                statement: &h.statement,
-                likelihood: h.likelihood,
-                status: h.status.as_str(),
-                links: g.linked(h.meta.id).iter().map(link_out).collect(),
+            .map(|h| {
+                let s = weighed.and_then(|w| w.score_of(h.meta.id));
+                HypothesisOut {
+                    id: h.meta.id,
+                    statement: &h.statement,
+                    likelihood: h.likelihood,
+                    status: h.status.as_str(),
+                    rank: s.map(|s| s.rank),
+                    score: s.map(|s| decimal(s.score)),
+                    inconsistencies: s.map(|s| s.raw),
+                    links: g.linked(h.meta.id).iter().map(link_out).collect(),
+                }
             })
             .collect(),
+        rests_on: weighed.map(|w| w.analysis.rests_on(&w.matrix)),
+        evidence: weighed.map(evidence).unwrap_or_default(),
+        absent: weighed.map(absent).unwrap_or_default(),
         entities: linked
             .iter()
             .filter_map(|l| match &l.other {
@@ -154,6 +231,7 @@ pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> stor
         title: &meta.title,
         date: meta.date,
         workspace: &meta.workspace,
+        weighting: WEIGHTING,
         handling: HandlingOut {
             code: h.code.map(|c| c.letter().to_string()),
             notes: h.notes,

@@ -12,6 +12,7 @@ use crate::store::Direction;
 use std::fmt::Write;
 
 mod escape;
+mod matrix;
 
 use escape::{inline, quote};
 
@@ -42,8 +43,8 @@ fn handling_line(g: &Gathered) -> (String, String) {
                 format!("**Handling code {}: {meaning}.**", code.letter()),
                 format!(
                     "The most restrictive handling code of {drawn} this briefing draws on (notes \
-                     linked to its questions and hypotheses, and the sources of those links).\
-                     {carriers}{ungraded}"
+                     linked to its questions and hypotheses, the sources of those links, and the \
+                     evidence weighed in their matrices).{carriers}{ungraded}"
                 ),
             )
         }
@@ -126,11 +127,16 @@ fn grouped(links: &[&Linked]) -> Vec<String> {
         .collect()
 }
 
-fn hypothesis(out: &mut String, h: &Hypothesis, g: &Gathered) {
-    let likelihood = match h.likelihood {
+/// `likely (55–75%)`, or `unassessed`.
+fn likelihood_words(l: Option<crate::model::Yardstick>) -> String {
+    match l {
         Some(l) => format!("{l} ({})", l.range()),
         None => "unassessed".to_string(),
-    };
+    }
+}
+
+fn hypothesis(out: &mut String, h: &Hypothesis, g: &Gathered) {
+    let likelihood = likelihood_words(h.likelihood);
     let status = match h.status {
         HypothesisStatus::Live => String::new(),
         s => format!(", {s}"),
@@ -183,8 +189,10 @@ fn question(out: &mut String, q: &Question, depth: usize, g: &Gathered, meta: &B
         if live {
             out.push_str("Hypotheses: none.\n\n");
         }
+    } else if let Some(w) = g.weighed(q.meta.id) {
+        matrix::weighed(out, hyps, w, g);
     } else {
-        out.push_str("Hypotheses:\n\n");
+        out.push_str("Hypotheses (not yet weighed against evidence):\n\n");
         for h in hyps {
             hypothesis(out, h, g);
         }
@@ -251,6 +259,9 @@ pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> Stri
     let _ = writeln!(out, "- Date: {}", meta.date.format("%Y-%m-%d"));
     let _ = writeln!(out, "- Workspace: {}", inline(&meta.workspace));
     out.push_str(&counts_line(qs));
+    if !g.matrices.is_empty() {
+        let _ = writeln!(out, "- Weighting: {}", inline(crate::model::ach::WEIGHTING));
+    }
     let _ = writeln!(out, "\n{explain}\n");
     if qs.is_empty() {
         out.push_str("No questions match this export.\n\n");

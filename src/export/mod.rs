@@ -8,7 +8,10 @@ mod json;
 mod markdown;
 pub mod workspace;
 
-use crate::model::{Hypothesis, Id, Kind, Note, ParseError, Question, Record, Status};
+use crate::model::ach::{Analysis, Matrix};
+use crate::model::{
+    ExpectationStatus, Hypothesis, Id, Kind, Note, ParseError, Question, Record, Status,
+};
 use crate::store::{self, Direction, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
@@ -242,8 +245,51 @@ pub(crate) struct Gathered {
     /// Linked records per question or hypothesis id (links themselves excluded).
     pub linked: HashMap<Id, Vec<Linked>>,
     /// The notes the export draws on: notes linked directly (either way) to an exported
-    /// question or hypothesis, and the source notes of those links.
+    /// question or hypothesis, the source notes of those links, and the notes weighed in
+    /// their matrices (assessed against a hypothesis, or found for an expectation).
     pub drawn_on: BTreeMap<Id, Note>,
+    /// The competing-hypotheses matrix of each exported question that has been weighed
+    /// (at least one assessed cell or checked expectation), with its scores.
+    pub matrices: HashMap<Id, Weighed>,
+}
+
+/// A question's matrix and its scores, as the briefing and the backlog JSON report them.
+#[derive(Debug)]
+pub(crate) struct Weighed {
+    pub matrix: Matrix,
+    pub analysis: Analysis,
+}
+
+impl Weighed {
+    /// Rows that tell the live hypotheses apart, most separating first.
+    pub fn diagnostic_rows(&self) -> Vec<usize> {
+        self.analysis
+            .rows_by_diagnosticity(&self.matrix)
+            .into_iter()
+            .filter(|&r| self.analysis.diagnostic[r])
+            .collect()
+    }
+
+    /// Expectations looked for and not found, in id order.
+    pub fn absent(&self) -> impl Iterator<Item = &crate::model::ach::Expected> + '_ {
+        self.matrix
+            .expectations
+            .iter()
+            .filter(|x| x.status == ExpectationStatus::Absent)
+    }
+
+    /// The score, raw count and rank (1 = best) of a hypothesis.
+    pub fn score_of(&self, h: Id) -> Option<crate::model::ach::HypothesisScore> {
+        self.matrix.column_of(h).map(|c| self.analysis.scores[c])
+    }
+}
+
+/// A matrix worth reporting: something in it has been weighed.
+fn weighed(m: &Matrix) -> bool {
+    m.rows.iter().any(|r| r.cells.iter().any(Option::is_some))
+        || m.expectations
+            .iter()
+            .any(|x| x.status != ExpectationStatus::Unchecked)
 }
 
 impl Gathered {
@@ -287,6 +333,28 @@ impl Gathered {
                 g.linked.insert(subject, here);
             }
         }
+        for q in qs {
+            if g.hypotheses_of(q.meta.id).is_empty() {
+                continue;
+            }
+            let matrix = store.matrix(q.meta.id)?;
+            if !weighed(&matrix) {
+                continue;
+            }
+            let assessed = matrix
+                .rows
+                .iter()
+                .filter(|r| r.cells.iter().any(Option::is_some))
+                .map(|r| r.note);
+            let found = matrix.expectations.iter().filter_map(|x| x.note);
+            for n in assessed.chain(found).collect::<Vec<_>>() {
+                if let Some(Record::Note(note)) = fetch(n)? {
+                    g.drawn_on.insert(n, note);
+                }
+            }
+            let analysis = matrix.analyse();
+            g.matrices.insert(q.meta.id, Weighed { matrix, analysis });
+        }
         Ok(g)
     }
 
@@ -316,6 +384,11 @@ impl Gathered {
 
     pub fn hypotheses_of(&self, id: Id) -> &[Hypothesis] {
         self.hypotheses.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The weighed matrix of a question, if it has one.
+    pub fn weighed(&self, q: Id) -> Option<&Weighed> {
+        self.matrices.get(&q)
     }
 }
 

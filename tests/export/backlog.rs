@@ -254,6 +254,7 @@ fn backlog_json_follows_the_documented_schema() {
             "title",
             "date",
             "workspace",
+            "weighting",
             "handling",
             "drawn_on",
             "questions"
@@ -282,6 +283,9 @@ fn backlog_json_follows_the_documented_schema() {
             "updated",
             "by",
             "hypotheses",
+            "rests_on",
+            "evidence",
+            "absent",
             "entities",
             "links"
         ]
@@ -304,6 +308,184 @@ fn backlog_json_follows_the_documented_schema() {
     let ex: serde_json::Value = serde_json::from_str(example).unwrap();
     assert_eq!(keys(&ex), keys(&v));
     assert_eq!(keys(&ex["questions"][0]), keys(q1));
+}
+
+/// Q1 with three hypotheses weighed against graded notes (one of them assessed but not
+/// linked, and carrying handling code C) and two expectations; Q2 with a hypothesis but
+/// nothing weighed.
+fn weighed(dir: &Path) -> Store {
+    let mut s = open(dir);
+    s.set_clock(Some(at(0)));
+    let q1 = s
+        .add_question(NewQuestion::new("Who runs the line?"))
+        .unwrap();
+    let q2 = s
+        .add_question(NewQuestion::new("Where is the stash?"))
+        .unwrap();
+    let h1 = s
+        .add_hypothesis(q1, "Marsh runs it", Some(Yardstick::Likely))
+        .unwrap();
+    let h2 = s.add_hypothesis(q1, "Renshaw runs it", None).unwrap();
+    let h3 = s.add_hypothesis(q1, "Quayside runs it", None).unwrap();
+    s.set_fields(h3, &[("status".into(), "rejected".into())])
+        .unwrap();
+    s.add_hypothesis(q2, "At the car wash", None).unwrap();
+    let note = |s: &mut Store, text: &str, g: &str| {
+        s.add_note(NewNote {
+            text: text.into(),
+            grade: Some(g.parse().unwrap()),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let n1 = note(&mut s, "Marsh gives the orders", "A1P");
+    let n2 = note(&mut s, "Gossip: Marsh is only a front", "C5P");
+    let n3 = note(&mut s, "The line is busy", "B2P");
+    let n4 = note(&mut s, "Renshaw on bail away from the town", "A1C");
+    let cells = [
+        (h1, n1, "++"),
+        (h2, n1, "--"),
+        (h1, n2, "--"),
+        (h2, n2, "+"),
+        (h1, n3, "+"),
+        (h2, n3, "+"),
+        (h2, n4, "-"),
+        (h3, n1, "--"),
+    ];
+    for (h, n, v) in cells {
+        s.assess(h, n, v.parse().unwrap()).unwrap();
+    }
+    let x1 = s
+        .add_expectation(h1, "Marsh's phone at the handovers")
+        .unwrap();
+    s.set_fields(
+        x1,
+        &[
+            ("status".into(), "absent".into()),
+            ("where".into(), "cell-site data | PNC".into()),
+            ("checked".into(), "2024-06-01".into()),
+        ],
+    )
+    .unwrap();
+    s.add_expectation(h2, "Renshaw paying the runners").unwrap();
+    s
+}
+
+#[test]
+fn briefing_ranks_weighed_hypotheses_with_their_evidence_and_what_was_not_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = weighed(&tmp.path().join("a"));
+    let qs = export::select(&s, &BacklogFilter::default()).unwrap();
+    let md = String::from_utf8(export::render_backlog(&s, &qs, Format::Markdown, &meta()).unwrap())
+        .unwrap();
+    // H1: N2 `--` at C5 (0.04 × 2) and the absent expectation (0.50) = 0.58, raw 3;
+    // H2: N1 `--` at A1 (1.00 × 2) and N4 `-` (1.00) = 3.00, raw 3; H3 rejected, last.
+    let h1 = md
+        .find("- H1 (rank 1, score 0.58, raw 3), likely (55-75%): Marsh runs it")
+        .expect(&md);
+    let h2 = md
+        .find("- H2 (rank 2, score 3.00, raw 3), unassessed: Renshaw runs it")
+        .expect(&md);
+    let h3 = md
+        .find("- H3 (rank 3, score 2.00, raw 2), unassessed, rejected: Quayside runs it")
+        .expect(&md);
+    assert!(h1 < h2 && h2 < h3, "{md}");
+    assert!(
+        md.contains("- Weighting: Score = weighted inconsistency"),
+        "{md}"
+    );
+    assert!(
+        md.contains("No single row changes the leader.") || md.contains("The ranking rests on"),
+        "{md}"
+    );
+    // diagnostic rows only, most telling first, with grade and weight; N3 reads `+` under
+    // both live hypotheses and is left out
+    let evidence = md
+        .split("Diagnostic evidence (most telling first):")
+        .nth(1)
+        .expect(&md);
+    let evidence = evidence.split("Looked for and not found").next().unwrap();
+    let e1 = evidence
+        .find("- N1 (A1P, weight 1.00): Marsh gives the orders — H1 ++, H2 --, H3 --")
+        .expect(evidence);
+    let e4 = evidence.find("- N4 (A1C, weight 1.00)").expect(evidence);
+    let e2 = evidence.find("- N2 (C5P, weight 0.04)").expect(evidence);
+    assert!(e1 < e4 && e4 < e2, "{evidence}");
+    assert!(!evidence.contains("N3 ("), "{evidence}");
+    // what was looked for and not found, where and when (the `|` escaped); the unchecked
+    // expectation is not in that list
+    assert!(md.contains("- H1 expected Marsh's phone at the handovers (X1): looked in cell-site data \\| PNC on 2024-06-01, not found"), "{md}");
+    assert!(!md.contains("Renshaw paying the runners"), "{md}");
+    // N4 is only assessed, never linked: it is still drawn on and sets the handling code
+    assert!(md.starts_with("**Handling code C"), "{md}");
+    assert!(md.contains("- N4 · A1C"), "{md}");
+    // a question whose matrix is blank keeps its hypotheses unranked
+    assert!(
+        md.contains(
+            "Hypotheses (not yet weighed against evidence):\n\n- H4, unassessed: At the car wash"
+        ),
+        "{md}"
+    );
+
+    let json = export::render_backlog(&s, &qs, Format::Json, &meta()).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(v["weighting"]
+        .as_str()
+        .unwrap()
+        .starts_with("Score = weighted inconsistency"));
+    let q = |id: &str| {
+        v["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let q1 = q("Q1");
+    let ranks: Vec<(String, u64, f64, u64)> = q1["hypotheses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().unwrap().to_string(),
+                h["rank"].as_u64().unwrap(),
+                h["score"].as_f64().unwrap(),
+                h["inconsistencies"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            ("H1".to_string(), 1, 0.58, 3),
+            ("H2".to_string(), 2, 3.0, 3),
+            ("H3".to_string(), 3, 2.0, 2)
+        ]
+    );
+    let notes: Vec<&str> = q1["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["note"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, ["N1", "N4", "N2"]);
+    assert_eq!(q1["evidence"][0]["grade"], "A1P");
+    assert_eq!(q1["evidence"][0]["weight"], 1.0);
+    assert_eq!(
+        q1["evidence"][0]["cells"],
+        serde_json::json!({"H1": "++", "H2": "--", "H3": "--"})
+    );
+    assert_eq!(
+        q1["absent"],
+        serde_json::json!([{"id": "X1", "hypothesis": "H1", "text": "Marsh's phone at the handovers", "where": "cell-site data | PNC", "checked": "2024-06-01"}])
+    );
+    assert!(q1["rests_on"].is_string());
+    let q2 = q("Q2");
+    assert_eq!(q2["hypotheses"][0]["rank"], serde_json::Value::Null);
+    assert_eq!(q2["rests_on"], serde_json::Value::Null);
+    assert_eq!(q2["evidence"], serde_json::json!([]));
 }
 
 // ---------------------------------------------------------------------------------
