@@ -214,7 +214,8 @@ fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
         h.screen().contains("dob=1988-02-14"),
         "attributes prefilled"
     );
-    h.typed("; phone=07700 900123").press("enter");
+    // typing would replace the proposed value; End keeps it and types after it
+    h.press("end").typed("; phone=07700 900123").press("enter");
     let e = h.entity("E1").unwrap();
     assert_eq!(e.name, "Darren J Marsh");
     assert_eq!(e.aliases, vec!["Daz", "DJ"]);
@@ -228,6 +229,10 @@ fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
         .press("enter");
     assert!(h.screen().contains("is not KEY=VALUE"), "{}", h.screen());
     assert_eq!(h.entity("E1").unwrap().name, "Darren J Marsh");
+    // the refused value stays in its prompt to be put right; Esc steps back, then out
+    assert!(h.screen().contains("tall"), "{}", h.screen());
+    h.press("esc esc esc esc");
+    assert!(h.app.overlay.is_none());
     // one u undoes the whole edit
     h.press("u");
     let e = h.entity("E1").unwrap();
@@ -280,16 +285,19 @@ fn merge_asks_for_the_other_confirms_and_undoes() {
 #[test]
 fn merge_refuses_what_is_not_another_entity_and_accepts_a_name() {
     let mut h = Harness::open(case);
+    // a refused answer keeps the prompt open with what was typed: put it right in place
     h.press("m").typed("N1").press("enter");
     assert!(h.screen().contains("N1 is not an entity"), "{}", h.screen());
-    h.press("m").typed("E1").press("enter");
+    h.press("ctrl-u").typed("E1").press("enter");
     assert!(h.screen().contains("cannot merge E1 into itself"));
-    h.press("m").typed("E99").press("enter");
+    h.press("ctrl-u").typed("E99").press("enter");
     assert!(h
         .screen()
         .contains("E99 is not an entity in this workspace"));
-    h.press("m").typed("Nobody").press("enter");
+    h.press("ctrl-u").typed("Nobody").press("enter");
     assert!(h.screen().contains("no other entity is named \"Nobody\""));
+    assert!(h.screen().contains("Nobody"), "the text is kept");
+    h.press("esc");
     assert!(h.app.overlay.is_none());
     // an alias or name that names one entity is enough
     h.press("m").typed("dazza").press("enter");

@@ -165,7 +165,11 @@ fn check_accepts_the_shipped_keymaps() {
 fn expect_problems(fixture: &str, lines: &[&str]) {
     let file = format!("tests/fixtures/keymaps/{fixture}");
     let mut expected: String = lines.iter().map(|l| format!("{file}:{l}\n")).collect();
-    expected.push_str(&format!("weft: {} problems in {file}\n", lines.len()));
+    let n = match lines.len() {
+        1 => "1 problem".to_string(),
+        n => format!("{n} problems"),
+    };
+    expected.push_str(&format!("weft: {n} in {file}\n"));
     weft()
         .args(["keymap", "check", &file])
         .assert()
@@ -178,7 +182,8 @@ const ACCEPTED: &str = "a key is one character, or one of enter, esc, tab, shift
 space, backspace, delete, insert, up, down, left, right, home, end, pageup, pagedown, \
 f1-f12, with ctrl- or alt- before it if wanted";
 
-const SECTIONS: &str = "global, list, record, backlog, timeline, links, entities, notes";
+const SECTIONS: &str =
+    "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps";
 
 #[test]
 fn check_unknown_key() {
@@ -273,7 +278,7 @@ fn check_names_a_key_it_cannot_read_and_what_keys_are() {
         .assert()
         .code(2)
         .stderr(format!(
-            "{shown}:2: [list] \"foo\" = \"list.down\": unknown key \"foo\"; {ACCEPTED}\nweft: 1 problems in {shown}\n"
+            "{shown}:2: [list] \"foo\" = \"list.down\": unknown key \"foo\"; {ACCEPTED}\nweft: 1 problem in {shown}\n"
         ));
 }
 
@@ -288,7 +293,7 @@ fn check_an_unreadable_file() {
             "{file}: cannot read it: "
         )))
         .stderr(predicates::str::ends_with(format!(
-            "\nweft: 1 problems in {file}\n"
+            "\nweft: 1 problem in {file}\n"
         )));
 }
 

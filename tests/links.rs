@@ -360,12 +360,40 @@ fn a_typed_label_no_confidence_and_empty_optionals_from_the_backlog_finder() {
 }
 
 #[test]
-fn esc_at_any_step_makes_no_link() {
+fn esc_steps_back_through_the_link_flow_keeping_each_choice_and_makes_no_link() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
     h.press("l").typed("E6").press("enter");
-    h.press("enter 2").press("esc");
-    assert!(h.app.overlay.is_none());
+    h.typed("watches").press("enter 2");
+    // Esc in the step after the confidence picker goes back to it
+    h.press("esc");
+    assert!(
+        matches!(
+            &h.app.overlay,
+            Some(weft::app::overlay::Overlay::Pick { selected: 1, .. })
+        ),
+        "{:?}",
+        h.app.overlay
+    );
+    // and again to the label, as typed
+    h.press("esc");
+    assert!(
+        matches!(&h.app.overlay, Some(weft::app::overlay::Overlay::Prompt { input, .. }) if input.text() == "watches"),
+        "{:?}",
+        h.app.overlay
+    );
+    // going forward again keeps the label
+    h.press("enter");
+    assert!(matches!(
+        &h.app.overlay,
+        Some(weft::app::overlay::Overlay::Pick { .. })
+    ));
+    let mut presses = 0;
+    while h.app.overlay.is_some() && presses < 10 {
+        h.press("esc");
+        presses += 1;
+    }
+    assert!(h.app.overlay.is_none() && presses >= 3, "{presses}");
     assert!(h.link("L8").is_none());
 }
 

@@ -12,6 +12,14 @@ use weft::store::{NewQuestion, OpenOptions, Store};
 use weft::ui::{self, Theme};
 
 impl Harness {
+    fn message(&self) -> String {
+        self.app
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
     fn question(&self, id: &str) -> weft::model::Question {
         match self.app.store.get(id.parse().unwrap()).unwrap() {
             Some(Record::Question(q)) => q,
@@ -110,15 +118,30 @@ fn priority_kind_review_tags_and_edit() {
         h.question("Q1").review_by.unwrap().to_string(),
         "2027-01-31"
     );
-    h.press("R")
-        .press("ctrl-u")
-        .typed("2027-02-30")
-        .press("enter");
-    assert!(h.screen().contains("invalid date"), "{}", h.screen());
+    // the prompt opens with the date selected: typing replaces it (no "2027-01-31next")
+    h.press("R").typed("2027-02-30").press("enter");
+    assert!(
+        h.message().contains("invalid date \"2027-02-30\""),
+        "{}",
+        h.message()
+    );
     assert_eq!(
         h.question("Q1").review_by.unwrap().to_string(),
         "2027-01-31"
     );
+    // a refused value keeps the prompt open with the text, to put right in place
+    match &h.app.overlay {
+        Some(weft::app::overlay::Overlay::Prompt { input, .. }) => {
+            assert_eq!(input.text(), "2027-02-30")
+        }
+        other => panic!("the prompt should stay open: {other:?}"),
+    }
+    h.press("backspace backspace").typed("28").press("enter");
+    assert_eq!(
+        h.question("Q1").review_by.unwrap().to_string(),
+        "2027-02-28"
+    );
+    assert!(h.app.overlay.is_none());
     h.press("#").typed("line, kestrel").press("enter");
     assert_eq!(h.question("Q1").meta.tags, vec!["line", "kestrel"]);
     h.press("e")
@@ -141,6 +164,31 @@ fn detail_view_hypotheses_and_likelihood() {
     assert!(h.screen().contains("highly likely"));
     h.press("esc");
     assert!(h.screen().contains("Q1"), "back to the list");
+}
+
+#[test]
+fn esc_in_the_inline_editor_asks_before_throwing_typed_lines_away() {
+    let mut h = Harness::new(three_questions);
+    h.press("D")
+        .typed("Line one")
+        .press("enter")
+        .typed("Line two");
+    h.press("esc");
+    assert!(
+        h.screen().contains("Throw away what you typed?"),
+        "{}",
+        h.screen()
+    );
+    // n goes back to the editor with every line
+    h.press("n").typed(" and more").press("ctrl-s");
+    assert_eq!(h.question("Q3").detail, "Line one\nLine two and more");
+    // y throws it away and writes nothing
+    h.press("D").press("enter").typed("scratch").press("esc y");
+    assert!(h.app.overlay.is_none());
+    assert_eq!(h.question("Q3").detail, "Line one\nLine two and more");
+    // nothing typed: Esc just closes
+    h.press("D esc");
+    assert!(h.app.overlay.is_none());
 }
 
 #[test]
@@ -188,6 +236,10 @@ fn filter_and_sort_chords() {
     assert!(h.screen().contains("Q3"));
     h.press("f").typed("opne").press("enter");
     assert!(h.screen().contains("\"opne\" is not a status"));
+    // the refused filter stays in its prompt, to be put right or left with Esc
+    assert!(h.screen().contains("opne"));
+    h.press("esc");
+    assert!(h.app.overlay.is_none());
     // o is a chord: the which-key box lists what can follow
     h.press("o");
     let screen = h.screen();

@@ -370,6 +370,10 @@ impl App {
             },
             Flow::ExportPath(format) => self.export(format, &value),
             Flow::Ask(draft) => self.finish_ask(draft, &value),
+            Flow::Discard => {
+                self.overlay_back.clear();
+                self.info("what you typed was thrown away");
+            }
             Flow::Timeline(f) => self.finish_timeline(f, value),
             Flow::Links(f) => self.finish_links(f, value),
             Flow::Entities(f) => self.finish_entities(f, value),

@@ -32,7 +32,7 @@ impl App {
         self.overlay = Some(Overlay::Prompt {
             title: title.to_string(),
             hint: hint.to_string(),
-            input: LineInput::new(initial),
+            input: LineInput::proposed(initial),
             flow,
         });
     }
@@ -196,6 +196,7 @@ impl App {
         self.overlay = Some(Overlay::Editor {
             title: format!("{title}  (ctrl-s saves, esc cancels)"),
             area: Box::new(area),
+            initial: text,
             flow,
         });
     }

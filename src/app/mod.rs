@@ -165,6 +165,9 @@ for_each_pane! {
         pub keymap: Keymap,
         pub pane: Pane,
         pub overlay: Option<Overlay>,
+        /// The earlier steps of the flow the open box belongs to, newest last: `Esc`
+        /// goes back to the previous one with what was typed or chosen there.
+        pub overlay_back: Vec<Overlay>,
         pub pending: Vec<Key>,
         pub message: Option<Message>,
         pub quit: bool,
@@ -202,6 +205,7 @@ impl App {
             keymap,
             pane: Pane::Backlog,
             overlay: None,
+            overlay_back: Vec::new(),
             pending: Vec::new(),
             message,
             quit: false,
@@ -261,6 +265,9 @@ impl App {
 
     /// Handles one key press.
     pub fn on_key(&mut self, key: Key) {
+        if self.overlay.is_none() {
+            self.overlay_back.clear();
+        }
         if let Some(mut ov) = self.overlay.take() {
             let outcome = ov.on_key(&key);
             self.overlay = Some(ov);

@@ -40,7 +40,23 @@ impl App {
 
     pub(super) fn overlay_outcome(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Close => self.overlay = None,
+            Outcome::Close => self.close_overlay(),
+            // n to "throw away what you typed?" keeps it: back to the editor
+            Outcome::Decline
+                if matches!(
+                    self.overlay,
+                    Some(Overlay::Confirm {
+                        flow: super::overlay::Flow::Discard,
+                        ..
+                    })
+                ) =>
+            {
+                self.close_overlay()
+            }
+            Outcome::Decline => {
+                self.overlay = None;
+                self.overlay_back.clear();
+            }
             Outcome::Stay(changed) => {
                 if changed {
                     self.refresh_overlay_results();
@@ -50,23 +66,71 @@ impl App {
                 let Some(ov) = self.overlay.take() else {
                     return;
                 };
-                match ov {
-                    Overlay::Prompt { flow, .. }
-                    | Overlay::Pick { flow, .. }
-                    | Overlay::Confirm { flow, .. }
-                    | Overlay::Editor { flow, .. } => self.finish(flow, value),
-                    Overlay::Finder { purpose, .. } => match value.parse() {
-                        Ok(id) => self.finder_chose(purpose, id),
-                        Err(e) => self.error(format!("{e}")),
-                    },
-                    Overlay::Palette { .. } => {
-                        if let Some(cmd) = Command::from_name(&value) {
-                            self.apply(cmd);
-                        }
+                let step = ov.as_step();
+                let before = self.message.take();
+                let seq = self.store.state().seq;
+                self.submitted(ov, value);
+                // refused: an error was reported and nothing was written
+                let refused =
+                    self.message.as_ref().is_some_and(|m| m.error) && self.store.state().seq == seq;
+                if self.message.is_none() {
+                    self.message = before;
+                }
+                match step {
+                    // the flow goes on: Esc in the next box comes back to this one
+                    Some(step) if self.overlay.is_some() => self.overlay_back.push(step),
+                    // a refused value keeps its box open, with what was typed, and the
+                    // reason in the status line
+                    Some(step @ (Overlay::Prompt { .. } | Overlay::Editor { .. }))
+                        if refused && self.overlay.is_none() =>
+                    {
+                        self.overlay = Some(step)
                     }
-                    Overlay::Help { .. } => {}
+                    _ if self.overlay.is_none() => self.overlay_back.clear(),
+                    _ => {}
                 }
             }
+        }
+    }
+
+    /// `Esc`: the inline editor with unsaved text asks first; a later step of a flow goes
+    /// back to the step before, as it was left; anything else closes.
+    fn close_overlay(&mut self) {
+        if let Some(ov) = self.overlay.take() {
+            if ov.has_unsaved_text() {
+                self.overlay_back.push(ov);
+                self.overlay = Some(Overlay::Confirm {
+                    message:
+                        "Throw away what you typed? y throws it away · n or Esc goes back to it"
+                            .into(),
+                    flow: super::overlay::Flow::Discard,
+                });
+                return;
+            }
+        }
+        self.overlay = self.overlay_back.pop();
+        if self.overlay.is_some() {
+            self.info("back one step: Esc again to go further back");
+        }
+    }
+
+    /// Finishes what a submitted box was for.
+    fn submitted(&mut self, ov: Overlay, value: String) {
+        match ov {
+            Overlay::Prompt { flow, .. }
+            | Overlay::Pick { flow, .. }
+            | Overlay::Confirm { flow, .. }
+            | Overlay::Editor { flow, .. } => self.finish(flow, value),
+            Overlay::Finder { purpose, .. } => match value.parse() {
+                Ok(id) => self.finder_chose(purpose, id),
+                Err(e) => self.error(format!("{e}")),
+            },
+            Overlay::Palette { .. } => {
+                if let Some(cmd) = Command::from_name(&value) {
+                    self.apply(cmd);
+                }
+            }
+            Overlay::Help { .. } => {}
         }
     }
 

@@ -31,6 +31,8 @@ pub enum Flow {
     ExportFormat,
     ExportPath(Format),
     Delete(Id),
+    /// Throwing away what was typed in the inline editor, confirmed.
+    Discard,
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
     Ask(super::ask::AskDraft),
     /// A step of a flow owned by another pane.
@@ -71,7 +73,7 @@ pub enum FinderPurpose {
     PathFrom(Id),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Overlay {
     Help {
         scroll: usize,
@@ -109,8 +111,32 @@ pub enum Overlay {
     Editor {
         title: String,
         area: Box<ratatui_textarea::TextArea<'static>>,
+        /// The text the editor opened with: leaving with anything else asks first.
+        initial: String,
         flow: Flow,
     },
+}
+
+impl Overlay {
+    /// Whether the inline editor holds text that differs from what it opened with.
+    pub fn has_unsaved_text(&self) -> bool {
+        match self {
+            Overlay::Editor { area, initial, .. } => area.lines().join("\n") != *initial,
+            _ => false,
+        }
+    }
+
+    /// Whether going back to this box from the next step of its flow makes sense: the
+    /// steps of a flow (prompts, pickers, the finder, the editor), not help or the
+    /// palette.
+    fn is_step(&self) -> bool {
+        !matches!(self, Overlay::Help { .. } | Overlay::Palette { .. })
+    }
+
+    /// This box as a step to come back to: a proposal once edited stays as typed.
+    pub fn as_step(&self) -> Option<Overlay> {
+        self.is_step().then(|| self.clone())
+    }
 }
 
 /// The result of a key in an overlay.
@@ -118,7 +144,10 @@ pub enum Overlay {
 pub enum Outcome {
     /// Keep the overlay open (the bool says whether its text changed).
     Stay(bool),
+    /// `Esc`: back one step, or closed.
     Close,
+    /// `n` to a confirmation: the whole flow is dropped.
+    Decline,
     Submit(String),
 }
 
@@ -187,6 +216,8 @@ impl Overlay {
                         // the number shown beside a choice picks it directly
                         let at = c as usize - '1' as usize;
                         if let Some(choice) = choices.get(at) {
+                            // kept chosen, should Esc come back to this step
+                            *selected = at;
                             return Outcome::Submit(choice.value.clone());
                         }
                     }
@@ -196,7 +227,7 @@ impl Overlay {
             }
             Overlay::Confirm { .. } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => Outcome::Submit("yes".into()),
-                KeyCode::Char('n') | KeyCode::Char('N') => Outcome::Close,
+                KeyCode::Char('n') | KeyCode::Char('N') => Outcome::Decline,
                 _ => Outcome::Stay(false),
             },
             Overlay::Finder {

@@ -163,7 +163,11 @@ pub fn keymap(cmd: KeymapCommand) -> CliResult {
                 eprintln!("{p}");
             }
             Err(Failure {
-                message: format!("{} problems in {}", problems.len(), file.display()),
+                message: format!(
+                    "{} in {}",
+                    crate::model::vocab::counted(problems.len(), "problem", "problems"),
+                    file.display()
+                ),
                 code: 2,
             })
         }

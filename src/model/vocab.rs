@@ -160,3 +160,12 @@ mod tests {
         assert_eq!(Status::Dropped.next(), Status::Open);
     }
 }
+
+/// `1 problem`, `3 problems`: a count with its noun in the right number.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
