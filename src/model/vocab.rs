@@ -131,6 +131,15 @@ word_enum!(
     }
 );
 
+/// `1 problem`, `3 problems`: a count with its noun in the right number.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,14 +167,5 @@ mod tests {
     fn status_cycles() {
         assert_eq!(Status::Open.next(), Status::Active);
         assert_eq!(Status::Dropped.next(), Status::Open);
-    }
-}
-
-/// `1 problem`, `3 problems`: a count with its noun in the right number.
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
