@@ -123,7 +123,7 @@ commands! {
     AskAbout => "record.ask", Record, "Ask a question about the selected record, linked to it";
     AddQuestion => "backlog.add", Backlog, "Add a question";
     AddSubQuestion => "backlog.add_sub", Backlog, "Add a sub-question under the selected one";
-    NextStatus => "backlog.status", Backlog, "Move the question to its next status";
+    SetStatus => "backlog.status", Backlog, "Set the question's status (a picker; the answer is asked only for answered)";
     PriorityUp => "backlog.priority_up", Backlog, "Raise the priority (towards 1)";
     PriorityDown => "backlog.priority_down", Backlog, "Lower the priority (towards 4)";
     AddHypothesis => "backlog.hypothesis", Backlog, "Add a hypothesis to the question";

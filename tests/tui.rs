@@ -83,12 +83,24 @@ fn add_question_and_sub_question_with_the_keyboard() {
 }
 
 #[test]
-fn status_cycle_asks_for_the_answer_and_its_confidence() {
+fn status_picker_parks_without_an_answer_and_asks_one_only_for_answered() {
     let mut h = Harness::new(three_questions);
-    // selected: Q3. open -> active -> answered
+    // selected: Q3 (open). The picker lists every status, the current one marked.
     h.press("s");
+    let screen = h.screen();
+    assert!(screen.contains("Status of Q3"), "{screen}");
+    assert!(screen.contains("(now)"), "{screen}");
+    // parked straight from open: no answer asked
+    h.press("4");
+    assert_eq!(h.question("Q3").status, Status::Parked);
+    assert!(h.app.overlay.is_none());
+    // dropped from parked, and back to active, each one key after s
+    h.press("s 5");
+    assert_eq!(h.question("Q3").status, Status::Dropped);
+    h.press("s 2");
     assert_eq!(h.question("Q3").status, Status::Active);
-    h.press("s");
+    // answered asks for the answer, then its confidence
+    h.press("s 3");
     assert!(h.screen().contains("Answer Q3"));
     h.typed("No sign of it").press("enter");
     assert!(h.screen().contains("Confidence in the answer"));
@@ -96,9 +108,18 @@ fn status_cycle_asks_for_the_answer_and_its_confidence() {
     let q = h.question("Q3");
     assert_eq!(q.status, Status::Answered);
     assert_eq!(q.answer.unwrap().confidence.unwrap().short(), "l");
-    // escape in the middle leaves the status alone
-    h.press("j s s esc");
-    assert_eq!(h.question("Q1").status, Status::Active);
+    // Esc in the confidence picker goes back to the answer as typed; Esc again to the
+    // status picker; the status is left alone
+    h.press("j s 3").typed("Marsh").press("enter esc");
+    match &h.app.overlay {
+        Some(weft::app::overlay::Overlay::Prompt { input, .. }) => {
+            assert_eq!(input.text(), "Marsh")
+        }
+        other => panic!("back to the answer: {other:?}"),
+    }
+    h.press("esc esc");
+    assert!(h.app.overlay.is_none());
+    assert_eq!(h.question("Q1").status, Status::Open);
 }
 
 #[test]

@@ -62,27 +62,28 @@ impl App {
                     self.edit_long(&format!("Detail of {id}"), text, Flow::EditDetail(id));
                 }
             }
-            Command::NextStatus => {
+            Command::SetStatus => {
                 if let Some(id) = need_q(self) {
-                    let Some(cur) = self.backlog.questions.get(&id) else {
+                    let Some(cur) = self.backlog.questions.get(&id).map(|q| q.status) else {
                         return;
                     };
-                    let next = cur.status.next();
-                    if next == Status::Answered {
-                        let text = cur
-                            .answer
-                            .as_ref()
-                            .map(|a| a.text.clone())
-                            .unwrap_or_default();
-                        self.prompt(
-                            &format!("Answer {id}"),
-                            "the answer, then its confidence",
-                            &text,
-                            Flow::Answer(id),
-                        );
-                    } else {
-                        self.set(id, &[("status", next.as_str())]);
-                    }
+                    let hints = [
+                        "not yet worked",
+                        "being worked",
+                        "asks for the answer and its confidence",
+                        "set aside for now",
+                        "no longer worth answering",
+                    ];
+                    let choices = Status::ALL
+                        .iter()
+                        .zip(hints)
+                        .map(|(s, h)| {
+                            let hint = if *s == cur { "(now)" } else { h };
+                            Choice::new(s.as_str(), s.as_str(), hint)
+                        })
+                        .collect();
+                    let at = Status::ALL.iter().position(|s| *s == cur).unwrap_or(0);
+                    self.pick(&format!("Status of {id}"), choices, at, Flow::Status(id));
                 }
             }
             Command::PriorityUp | Command::PriorityDown => {
@@ -273,6 +274,32 @@ impl App {
             }
             Flow::EditDetail(id) => {
                 self.set(id, &[("detail", value.trim_end())]);
+            }
+            Flow::Status(id) => {
+                let Ok(status) = value.parse::<Status>() else {
+                    return self.error(format!("{value:?} is not a status"));
+                };
+                let Some(q) = self.backlog.questions.get(&id) else {
+                    return;
+                };
+                if status == q.status {
+                    return self.info(format!("{id} is already {status}"));
+                }
+                if status == Status::Answered {
+                    let text = q
+                        .answer
+                        .as_ref()
+                        .map(|a| a.text.clone())
+                        .unwrap_or_default();
+                    self.prompt(
+                        &format!("Answer {id}"),
+                        "the answer, then its confidence",
+                        &text,
+                        Flow::Answer(id),
+                    );
+                } else {
+                    self.set(id, &[("status", status.as_str())]);
+                }
             }
             Flow::Answer(id) => {
                 if value.trim().is_empty() {

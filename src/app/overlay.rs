@@ -17,6 +17,7 @@ pub enum Flow {
     EditTitle(Id),
     EditStatement(Id),
     EditDetail(Id),
+    Status(Id),
     Answer(Id),
     AnswerConfidence {
         id: Id,

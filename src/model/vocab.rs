@@ -61,13 +61,6 @@ word_enum!(
 );
 
 impl Status {
-    /// The status that `s` (next status) moves to in the interface: open, active,
-    /// answered, parked, dropped, then open again.
-    pub fn next(self) -> Status {
-        let all = Status::ALL;
-        all[(self as usize + 1) % all.len()]
-    }
-
     /// Still being worked (open or active).
     pub fn is_live(self) -> bool {
         matches!(self, Status::Open | Status::Active)
@@ -161,11 +154,5 @@ mod tests {
             e,
             "invalid status \"closed\": expected one of open, active, answered, parked, dropped"
         );
-    }
-
-    #[test]
-    fn status_cycles() {
-        assert_eq!(Status::Open.next(), Status::Active);
-        assert_eq!(Status::Dropped.next(), Status::Open);
     }
 }
