@@ -93,7 +93,7 @@ fn the_spec_default_keys() {
         ("#", C::Tags),
         ("a", C::AddQuestion),
         ("A", C::AddSubQuestion),
-        ("s", C::NextStatus),
+        ("s", C::SetStatus),
         ("+", C::PriorityUp),
         ("-", C::PriorityDown),
         ("h", C::AddHypothesis),
