@@ -94,6 +94,9 @@ fn status_picker_parks_without_an_answer_and_asks_one_only_for_answered() {
     h.press("4");
     assert_eq!(h.question("Q3").status, Status::Parked);
     assert!(h.app.overlay.is_none());
+    h.press("u");
+    assert_eq!(h.message(), "undid set: Q3 status parked → open");
+    h.press("s 4");
     // dropped from parked, and back to active, each one key after s
     h.press("s 5");
     assert_eq!(h.question("Q3").status, Status::Dropped);
@@ -183,6 +186,8 @@ fn detail_view_hypotheses_and_likelihood() {
     assert!(screen.contains("realistic possibility"), "{screen}");
     h.press("y 6");
     assert!(h.screen().contains("highly likely"));
+    // reported in yardstick words, never the code
+    assert_eq!(h.message(), "H1: likelihood highly likely");
     h.press("esc");
     assert!(h.screen().contains("Q1"), "back to the list");
 }
@@ -237,6 +242,8 @@ fn delete_asks_first_and_undo_restores() {
     h.press("u");
     assert_eq!(h.app.store.state().total(), 3);
     assert!(h.screen().contains("Is violence coming?"));
+    // undo says what it undid
+    assert_eq!(h.message(), "undid delete: brings back Q3");
     // a parent with sub-questions is refused, with the reason on the status line
     h.press("g j d y");
     assert!(

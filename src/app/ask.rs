@@ -137,6 +137,20 @@ impl App {
         }
     }
 
+    /// A field's value as the analyst reads it: likelihood and confidence in yardstick
+    /// words (`likely`, not `l`), `unassessed` for none.
+    fn in_words(field: &str, value: &str) -> String {
+        if matches!(field, "likelihood" | "confidence") {
+            if matches!(value.trim(), "" | "none") {
+                return "unassessed".into();
+            }
+            if let Ok(y) = value.parse::<crate::model::Yardstick>() {
+                return y.to_string();
+            }
+        }
+        value.to_string()
+    }
+
     /// Sets fields of a record, refreshes and reports.
     pub(crate) fn set(&mut self, id: Id, fields: &[(&str, &str)]) -> bool {
         let pairs: Vec<(String, String)> = fields
@@ -146,7 +160,7 @@ impl App {
         let summary: Vec<String> = fields
             .iter()
             .filter(|(f, _)| !matches!(*f, "detail" | "answer"))
-            .map(|(f, v)| format!("{f} {v}"))
+            .map(|(f, v)| format!("{f} {}", Self::in_words(f, v)))
             .collect();
         let result = self.store.set_fields(id, &pairs);
         match self.report(result, |_| {

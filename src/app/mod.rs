@@ -349,10 +349,11 @@ impl App {
     }
 
     fn undo(&mut self) {
+        let what = self.store.undo_preview().ok().flatten();
         match self.store.undo() {
             Ok(Some((op, done))) => {
                 self.after_change(&done);
-                self.info(format!("undid {op} ({} records)", done.ids.len()));
+                self.info(format!("undid {}", what.unwrap_or(op)));
             }
             Ok(None) => self.info("nothing to undo"),
             Err(e) => self.error(e.to_string()),

@@ -286,9 +286,10 @@ pub fn delete(ws: Option<&Path>, a: DeleteArgs) -> CliResult {
 
 pub fn undo(ws: Option<&Path>) -> CliResult {
     let mut store = open_workspace(ws)?;
+    let what = store.undo_preview()?;
     match store.undo()? {
-        Some((op, done)) => {
-            eprintln!("weft: undid {op} ({} records)", done.ids.len());
+        Some((op, _)) => {
+            eprintln!("weft: undid {}", what.unwrap_or(op));
             Ok(())
         }
         None => Err(Failure::new("nothing to undo")),

@@ -92,6 +92,12 @@ impl Store {
         Ok(group)
     }
 
+    /// What `undo` would do now, in one line: `set Q3: status parked → active`, `add
+    /// note: removes N12 and 2 links`; `None` when there is nothing to undo.
+    pub fn undo_preview(&self) -> Result<Option<String>> {
+        Ok(self.undo_target()?.map(|entries| describe_undo(&entries)))
+    }
+
     /// Reverts the newest operation not yet undone, as a new journaled operation.
     /// Returns the operation's name and what was touched, or `None` when there is
     /// nothing to undo.
@@ -122,4 +128,100 @@ impl Store {
         let done = self.commit("undo", changes, Some(group))?;
         Ok(Some((op, done)))
     }
+}
+
+/// A value as the undo message shows it: text shortened, nothing as `none`.
+fn shown(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let text = match v {
+        Value::Null => return "none".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => return "none".into(),
+        Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
+        Value::Object(o) => match o.get("text") {
+            Some(t) => shown(t),
+            None => v.to_string(),
+        },
+        other => other.to_string(),
+    };
+    let line = crate::model::text::first_line(&text);
+    let short = crate::model::text::truncate(line, 40);
+    if short.contains(' ') || short.is_empty() {
+        format!("{short:?}")
+    } else {
+        short.into_owned()
+    }
+}
+
+/// What undoing an operation (its entries, newest first) does, in one line.
+pub(crate) fn describe_undo(entries: &[JournalEntry]) -> String {
+    let op = entries.first().map(|e| e.op.as_str()).unwrap_or("change");
+    let mut removed = Vec::new();
+    let mut restored = Vec::new();
+    let mut changed = Vec::new();
+    // oldest first: the operation's own record comes before what followed from it
+    for e in entries.iter().rev() {
+        match (&e.before, &e.after) {
+            (None, Some(_)) => removed.push(e.id),
+            (Some(_), None) => restored.push(e.id),
+            (Some(before), Some(after)) => {
+                let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
+                    continue;
+                };
+                let fields: Vec<String> = b
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "updated")
+                    .filter(|(k, v)| a.get(k.as_str()) != Some(*v))
+                    .map(|(k, v)| {
+                        let now = a.get(k.as_str()).unwrap_or(&serde_json::Value::Null);
+                        format!("{k} {} → {}", shown(now), shown(v))
+                    })
+                    .collect();
+                changed.push((e.id, fields));
+            }
+            (None, None) => {}
+        }
+    }
+    let many = |ids: &[crate::model::Id], verb: &str| -> Option<String> {
+        let (first, rest) = ids.split_first()?;
+        let links = rest
+            .iter()
+            .filter(|i| i.kind == crate::model::Kind::Link)
+            .count();
+        let others = rest.len() - links;
+        let mut also = Vec::new();
+        if links > 0 {
+            also.push(crate::model::vocab::counted(links, "link", "links"));
+        }
+        if others > 0 {
+            also.push(crate::model::vocab::counted(
+                others,
+                "more record",
+                "more records",
+            ));
+        }
+        Some(if also.is_empty() {
+            format!("{verb} {first}")
+        } else {
+            format!("{verb} {first} and {}", also.join(" and "))
+        })
+    };
+    let mut parts = Vec::new();
+    parts.extend(many(&removed, "removes"));
+    parts.extend(many(&restored, "brings back"));
+    if let Some((id, fields)) = changed.first() {
+        let what = if fields.is_empty() {
+            format!("{id} as it was")
+        } else {
+            format!("{id} {}", fields.join(", "))
+        };
+        parts.push(match changed.len() {
+            1 => what,
+            n => format!(
+                "{what} (and {})",
+                crate::model::vocab::counted(n - 1, "more record", "more records")
+            ),
+        });
+    }
+    format!("{op}: {}", parts.join("; "))
 }
