@@ -244,13 +244,28 @@ fn delete_asks_first_and_undo_restores() {
     assert!(h.screen().contains("Is violence coming?"));
     // undo says what it undid
     assert_eq!(h.message(), "undid delete: brings back Q3");
-    // a parent with sub-questions is refused, with the reason on the status line
-    h.press("g j d y");
+    // a parent with sub-questions is refused before anything is asked
+    h.press("g j d");
+    assert!(h.app.overlay.is_none());
     assert!(
         h.screen().contains("has sub-questions Q2"),
         "{}",
         h.screen()
     );
+    // the confirmation names what goes with a question: its hypotheses
+    h.press("g").press("h").typed("A rival took over").press("enter esc");
+    // the hypothesis is written: Esc in its likelihood picker closes, never back into
+    // the prompt that wrote it
+    assert!(h.app.overlay.is_none());
+    h.press("esc");
+    h.press("g d");
+    let screen = h.screen();
+    assert!(
+        screen.contains("With it goes 1 hypothesis (H1)."),
+        "{screen}"
+    );
+    h.press("y");
+    assert!(h.message().contains("deleted Q3"), "{}", h.message());
 }
 
 #[test]

@@ -70,11 +70,16 @@ impl App {
                 let before = self.message.take();
                 let seq = self.store.state().seq;
                 self.submitted(ov, value);
+                let wrote = self.store.state().seq != seq;
                 // refused: an error was reported and nothing was written
-                let refused =
-                    self.message.as_ref().is_some_and(|m| m.error) && self.store.state().seq == seq;
+                let refused = self.message.as_ref().is_some_and(|m| m.error) && !wrote;
                 if self.message.is_none() {
                     self.message = before;
+                }
+                if wrote {
+                    // what was written is done: Esc no longer leads back into it (u does)
+                    self.overlay_back.clear();
+                    return;
                 }
                 match step {
                     // the flow goes on: Esc in the next box comes back to this one

@@ -101,10 +101,18 @@ impl App {
                     l.label
                 )
             }
-            Ok(Some(r)) => format!(
-                "Delete {id}: {}\nIts links go too; u undoes it. Delete? y/n",
-                r.title()
-            ),
+            Ok(Some(r)) => {
+                // refused (sub-questions, a cited finding) before asking, not after y
+                let doomed = match self.store.delete_plan(id) {
+                    Ok(d) => d,
+                    Err(e) => return self.error(e.to_string()),
+                };
+                format!(
+                    "Delete {id}: {}\n{}u undoes it. Delete? y/n",
+                    crate::model::text::truncate(crate::model::text::first_line(&r.title()), 60),
+                    going_with(id, &doomed)
+                )
+            }
             Ok(None) => return self.error(format!("{id} does not exist")),
             Err(e) => return self.error(e.to_string()),
         };
@@ -112,5 +120,35 @@ impl App {
             message,
             flow: Flow::Delete(id),
         });
+    }
+}
+
+/// What goes with a deleted record, by kind: `With it go 2 hypotheses (H4, H5) and 3
+/// links. `; nothing when it goes alone.
+fn going_with(id: Id, doomed: &std::collections::BTreeSet<Id>) -> String {
+    use crate::model::Kind;
+    let mut parts = Vec::new();
+    for kind in Kind::ALL {
+        let ids: Vec<String> = doomed
+            .iter()
+            .filter(|d| d.kind == kind && **d != id)
+            .map(Id::to_string)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let noun = crate::model::vocab::counted(ids.len(), kind.noun(), kind.plural());
+        // name the few that matter; links are counted only
+        if kind == Kind::Link || ids.len() > 4 {
+            parts.push(noun);
+        } else {
+            parts.push(format!("{noun} ({})", ids.join(", ")));
+        }
+    }
+    let verb = if doomed.len() == 2 { "goes" } else { "go" };
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!("With it {verb} {last}. "),
+        Some((last, rest)) => format!("With it {verb} {} and {last}. ", rest.join(", ")),
     }
 }

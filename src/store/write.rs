@@ -272,12 +272,12 @@ impl Store {
         self.commit(op, changes, None)
     }
 
-    /// Deletes a record with everything that cannot stand without it: its links, a
-    /// question's hypotheses, a hypothesis's assessments and expectations, a note's
-    /// assessments. Links that cite a deleted note as their source lose the citation. A
-    /// question with sub-questions is refused, and so is a note that an expectation cites
-    /// as found (that finding would be lost silently).
-    pub fn delete(&mut self, id: Id) -> Result<Committed> {
+    /// What deleting `id` takes with it: every record that cannot stand without it
+    /// (its links, a question's hypotheses, a hypothesis's assessments and expectations, a
+    /// note's assessments), `id` included, in id order. Refuses, as [`Store::delete`]
+    /// would, a question with sub-questions and a note an expectation cites as found, so
+    /// the interface can say so before asking.
+    pub fn delete_plan(&self, id: Id) -> Result<BTreeSet<Id>> {
         let rec = self.require(id)?;
         if let Record::Question(_) = rec {
             let kids = self.children(Some(id))?;
@@ -319,6 +319,14 @@ impl Store {
                 _ => {}
             }
         }
+        Ok(doomed)
+    }
+
+    /// Deletes a record with everything that cannot stand without it (see
+    /// [`Store::delete_plan`]). Links that cite a deleted note as their source lose the
+    /// citation.
+    pub fn delete(&mut self, id: Id) -> Result<Committed> {
+        let doomed = self.delete_plan(id)?;
         let mut changes = Vec::new();
         for d in &doomed {
             if let Some(r) = self.get(*d)? {
