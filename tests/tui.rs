@@ -123,6 +123,11 @@ fn status_picker_parks_without_an_answer_and_asks_one_only_for_answered() {
     h.press("esc esc");
     assert!(h.app.overlay.is_none());
     assert_eq!(h.question("Q1").status, Status::Open);
+    // G and g move to the last and first choice in a picker
+    h.press("s G enter");
+    assert_eq!(h.question("Q1").status, Status::Dropped);
+    h.press("s g enter");
+    assert_eq!(h.question("Q1").status, Status::Open);
 }
 
 #[test]
@@ -253,7 +258,10 @@ fn delete_asks_first_and_undo_restores() {
         h.screen()
     );
     // the confirmation names what goes with a question: its hypotheses
-    h.press("g").press("h").typed("A rival took over").press("enter esc");
+    h.press("g")
+        .press("h")
+        .typed("A rival took over")
+        .press("enter esc");
     // the hypothesis is written: Esc in its likelihood picker closes, never back into
     // the prompt that wrote it
     assert!(h.app.overlay.is_none());
@@ -327,14 +335,42 @@ fn palette_runs_commands_by_name_and_shows_bindings() {
 fn help_is_generated_from_the_keymap() {
     let mut h = Harness::new(three_questions);
     h.press("?");
+    // the pane's own keys come first, everywhere-keys last
     let screen = h.screen();
+    let first = screen.lines().nth(2).unwrap_or_default().to_string();
+    assert!(first.contains("— Backlog —"), "{screen}");
+    assert!(screen.contains("Add a question"), "{screen}");
+    assert!(!screen.contains("— everywhere —"), "{screen}");
+    // G goes to the last page, where the global keys are; k moves at once from there
+    h.press("G");
+    let end = h.screen();
     assert!(
-        screen.contains("Quit (every change is already saved)"),
-        "{screen}"
+        end.contains("Quit (every change is already saved)"),
+        "{end}"
     );
-    assert!(screen.contains("— everywhere —"), "{screen}");
+    assert!(end.contains("— everywhere —"), "{end}");
+    h.press("k");
+    assert_ne!(h.screen(), end, "k scrolls back from the last page");
+    h.press("g");
+    assert!(h
+        .screen()
+        .lines()
+        .nth(2)
+        .unwrap_or_default()
+        .contains("— Backlog —"));
     h.press("esc");
-    assert!(!h.screen().contains("— everywhere —"));
+    assert!(!h.screen().contains("— Backlog —"));
+    // in another pane, its keys first
+    h.press("4 ?");
+    assert!(
+        h.screen()
+            .lines()
+            .nth(2)
+            .unwrap_or_default()
+            .contains("— Entities —"),
+        "{}",
+        h.screen()
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod actions;
 pub mod ask;
 pub mod backlog;
 pub mod entities;
+mod help;
 pub mod input;
 pub mod links;
 pub mod notes;
@@ -272,6 +273,7 @@ impl App {
             let outcome = ov.on_key(&key);
             self.overlay = Some(ov);
             self.overlay_outcome(outcome);
+            self.clamp_help();
             self.scroll_into_view();
             return;
         }

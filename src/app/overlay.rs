@@ -183,8 +183,11 @@ impl Overlay {
                 match key.code {
                     KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
                     KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-                    KeyCode::PageDown => *scroll += 10,
+                    KeyCode::PageDown | KeyCode::Char(' ') => *scroll += 10,
                     KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                    KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
+                    // clamped to the last page by the app, which knows the length
+                    KeyCode::End | KeyCode::Char('G') => *scroll = usize::MAX / 2,
                     KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
                         return Outcome::Close
                     }
@@ -213,6 +216,10 @@ impl Overlay {
                         *selected = (*selected + 1).min(choices.len().saturating_sub(1))
                     }
                     KeyCode::Char('k') => *selected = selected.saturating_sub(1),
+                    KeyCode::Char('g') | KeyCode::Home => *selected = 0,
+                    KeyCode::Char('G') | KeyCode::End => {
+                        *selected = choices.len().saturating_sub(1)
+                    }
                     KeyCode::Char(c @ '1'..='9') if !key.ctrl => {
                         // the number shown beside a choice picks it directly
                         let at = c as usize - '1' as usize;

@@ -4,7 +4,6 @@
 use super::Theme;
 use crate::app::overlay::Overlay;
 use crate::app::App;
-use crate::commands::REGISTRY;
 use crate::model::text::{fit, sanitize};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -215,30 +214,12 @@ fn render_list_box(
     frame.set_cursor_position((cx, r.y + 1));
 }
 
-/// Every binding that applies in the current pane, generated from the registry and the
-/// loaded keymap, grouped by where it applies.
-pub fn help_lines(app: &App) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for scope in app.scopes().into_iter().rev() {
-        out.push((format!("— {} —", scope.describe()), String::new()));
-        for info in REGISTRY.iter().filter(|c| c.scope == scope) {
-            let keys = app.keymap.keys_for(info.command);
-            let keys = if keys.is_empty() {
-                ": palette".to_string()
-            } else {
-                keys.join(" / ")
-            };
-            out.push((keys, info.description.to_string()));
-        }
-    }
-    out
-}
-
 fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: usize) {
     let r = centered(area, area.width.saturating_sub(4).min(80), area.height);
     frame.render_widget(Clear, r);
     let w = r.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = help_lines(app)
+    let lines: Vec<Line> = app
+        .help_lines()
         .into_iter()
         .skip(scroll)
         .map(|(k, d)| {
