@@ -306,7 +306,12 @@ fn delete_and_undo() {
     add(&ws, &["note", "about [[A]]"]);
     weft(&ws).args(["delete", "E1"]).assert().success();
     fails(weft(&ws).args(["show", "E1"]), 1, "no record E1");
-    weft(&ws).arg("undo").assert().success();
+    // undo says what it did, in one line
+    weft(&ws)
+        .arg("undo")
+        .assert()
+        .success()
+        .stderr("weft: undid delete: brings back E1 and 1 link\n");
     weft(&ws)
         .args(["show", "E1"])
         .assert()
@@ -422,5 +427,47 @@ fn demo_loads_without_a_terminal() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert!(v.as_array().unwrap().len() >= 25);
+    // the briefing names the case, not the temporary directory
+    weft(ws)
+        .args(["export", "backlog", "-o", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("- Workspace: Operation KESTREL\n"));
     let _ = std::fs::remove_dir_all(ws.parent().unwrap());
+}
+
+#[test]
+fn init_names_the_case_for_briefings_and_recover_keeps_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("heron-ws");
+    // a bad name makes nothing
+    fails(
+        Command::cargo_bin("weft")
+            .unwrap()
+            .args(["init", "--name", " "])
+            .arg(&ws),
+        1,
+        "workspace name \"\": give one line of 1 to 120 characters",
+    );
+    assert!(!ws.exists());
+    Command::cargo_bin("weft")
+        .unwrap()
+        .args(["init", "--name", "Operation HERON"])
+        .arg(&ws)
+        .assert()
+        .success();
+    add(&ws, &["question", "Who?"]);
+    let briefing = |ws: &Path| {
+        let out = weft(ws).args(["export", "backlog", "-o", "-"]).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(briefing(&ws).contains("- Workspace: Operation HERON\n"));
+    let to = dir.path().join("rebuilt");
+    weft(&ws).arg("recover").arg("--to").arg(&to).assert().success();
+    assert!(briefing(&to).contains("- Workspace: Operation HERON\n"));
+    // without a name, the directory's name stands in
+    let plain = init();
+    let plain = plain.path().join("ws");
+    add(&plain, &["question", "Who?"]);
+    assert!(briefing(&plain).contains("- Workspace: ws\n"));
 }

@@ -218,22 +218,9 @@ impl App {
         })
     }
 
-    /// The workspace's short name: its directory's last component.
+    /// The workspace's name, as the tab bar and the briefing show it.
     pub fn workspace_name(&self) -> String {
-        let p = self.store.path();
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name == "workspace" {
-            // the demo keeps its workspace in weft-demo-XXXX/workspace
-            p.parent()
-                .and_then(|q| q.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or(name)
-        } else {
-            name
-        }
+        self.store.name()
     }
 
     pub fn info(&mut self, text: impl Into<String>) {

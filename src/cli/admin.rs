@@ -31,20 +31,27 @@ pub struct CheckArgs {
     json: bool,
 }
 
-pub fn init(dir: Option<&Path>) -> CliResult {
+pub fn init(dir: Option<&Path>, name: Option<&str>) -> CliResult {
     let (dir, _) = resolve_workspace(dir)
         .ok_or_else(|| Failure::new("no workspace: pass a directory or set WEFT_WORKSPACE"))?;
     let opts = OpenOptions {
         create: true,
         ..OpenOptions::default()
     };
-    let store = Store::open(&dir, &opts)?;
+    // a bad name is refused before anything is made
+    if let Some(n) = name {
+        crate::store::check_name(n)?;
+    }
+    let mut store = Store::open(&dir, &opts)?;
     if !store.is_empty() {
         return Err(Failure::new(format!(
             "{} already holds a workspace with {} records",
             dir.display(),
             store.state().total()
         )));
+    }
+    if let Some(n) = name {
+        store.set_name(n)?;
     }
     eprintln!("weft: created an empty workspace at {}", dir.display());
     Ok(())
@@ -109,6 +116,7 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
     let ws = dir.join("workspace");
     let mut store = Store::open(&ws, &opts)?;
     let loaded = crate::demo::load(&mut store, crate::demo::KESTREL)?;
+    store.set_name(&loaded.header.name)?;
     eprintln!(
         "weft: demo case {:?} loaded into {} ({} entities, {} notes, {} questions, {} hypotheses, {} links, {} matrix cells, {} expectations)",
         loaded.header.name,

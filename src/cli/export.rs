@@ -92,14 +92,6 @@ impl<W: Write> Write for CountLines<'_, W> {
 
 /// The last part of the workspace path: how a briefing names it without giving away
 /// where it lives.
-fn workspace_name(store: &Store) -> String {
-    store
-        .path()
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| store.path().display().to_string())
-}
-
 pub fn export(ws: Option<&Path>, cmd: ExportCommand) -> CliResult {
     match cmd {
         ExportCommand::Backlog(a) => backlog(ws, a),
@@ -119,7 +111,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
     let meta = BriefingMeta {
         title: a.title,
         date: chrono::Local::now().date_naive(),
-        workspace: workspace_name(&store),
+        workspace: store.name(),
     };
     let bytes = export::render_backlog(&store, &questions, a.format, &meta).map_err(fail)?;
     match a.output.filter(|p| !is_stdout(p)) {

@@ -51,6 +51,10 @@ pub enum Command {
         /// The directory to create (default: --workspace, $WEFT_WORKSPACE or the default
         /// workspace).
         dir: Option<PathBuf>,
+        /// The case's name, as the tab bar and briefings show it (default: the
+        /// directory's name), e.g. --name "Operation KESTREL".
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
     },
     /// Add a question, entity, note or hypothesis; prints the new id.
     #[command(subcommand)]
@@ -237,7 +241,7 @@ fn run(cli: Cli) -> CliResult {
     match cli.command {
         None => admin::interface(ws, cli.keymap.as_deref()),
         Some(Command::Demo) => admin::demo(cli.keymap.as_deref()),
-        Some(Command::Init { dir }) => admin::init(dir.as_deref().or(ws)),
+        Some(Command::Init { dir, name }) => admin::init(dir.as_deref().or(ws), name.as_deref()),
         Some(Command::Add(a)) => add::add(ws, a),
         Some(Command::Link(a)) => add::link(ws, a),
         Some(Command::Set(a)) => add::set(ws, a),

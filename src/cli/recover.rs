@@ -1,5 +1,6 @@
 //! `weft recover --to NEWDIR`: rebuild a workspace from its journal log alone.
 
+use crate::model::vocab::counted;
 use super::{CliResult, Failure, LOCK_WAIT};
 use crate::store::{resolve_workspace, Store};
 use clap::Args;
@@ -18,14 +19,14 @@ pub fn recover(ws: Option<&Path>, args: RecoverArgs) -> CliResult {
     let done = Store::recover(&from, &args.to, LOCK_WAIT)?;
     if done.dropped_lines > 0 {
         eprintln!(
-            "weft: left out an unfinished change ({} log lines) that was never acknowledged",
-            done.dropped_lines
+            "weft: left out an unfinished change ({}) that was never acknowledged",
+            counted(done.dropped_lines as usize, "log line", "log lines")
         );
     }
     eprintln!(
-        "weft: rebuilt {} records and {} journal entries from {} into {}; it passes `weft check`",
-        done.records,
-        done.journal,
+        "weft: rebuilt {} and {} from {} into {}; it passes `weft check`",
+        counted(done.records as usize, "record", "records"),
+        counted(done.journal as usize, "journal entry", "journal entries"),
         from.display(),
         args.to.display()
     );

@@ -16,6 +16,7 @@ mod journal;
 pub mod log;
 mod matrix;
 mod merge;
+mod name;
 mod open;
 mod read;
 mod recover;
@@ -30,6 +31,7 @@ pub use gaps::{
     CONCERNS,
 };
 pub use journal::JournalEntry;
+pub use name::{check_name, NAME_FILE};
 pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
 pub use recover::Recovered;

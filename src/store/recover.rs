@@ -212,6 +212,9 @@ impl Store {
         drop(Store::open(to, &create)?);
         let target = to.join(LOG_FILE);
         copy_prefix(&source, &target, tail.clean_len)?;
+        if let Some(name) = super::name::read_name(from) {
+            super::name::write_name(to, &name)?;
+        }
         let store = Store::open(to, &OpenOptions::default())?;
         let problems = store.check()?;
         if let Some(p) = problems.first() {
