@@ -458,12 +458,20 @@ fn init_names_the_case_for_briefings_and_recover_keeps_the_name() {
         .success();
     add(&ws, &["question", "Who?"]);
     let briefing = |ws: &Path| {
-        let out = weft(ws).args(["export", "backlog", "-o", "-"]).output().unwrap();
+        let out = weft(ws)
+            .args(["export", "backlog", "-o", "-"])
+            .output()
+            .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
     assert!(briefing(&ws).contains("- Workspace: Operation HERON\n"));
     let to = dir.path().join("rebuilt");
-    weft(&ws).arg("recover").arg("--to").arg(&to).assert().success();
+    weft(&ws)
+        .arg("recover")
+        .arg("--to")
+        .arg(&to)
+        .assert()
+        .success();
     assert!(briefing(&to).contains("- Workspace: Operation HERON\n"));
     // without a name, the directory's name stands in
     let plain = init();

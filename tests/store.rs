@@ -316,3 +316,55 @@ fn deleting_a_note_removes_the_cells_that_cite_it() {
     assert_eq!(s.assessments_of_hypothesis(h).unwrap(), vec![kept]);
     assert!(s.check().unwrap().is_empty());
 }
+
+/// The finder's and `weft search`'s ranking: a record's own name, alias or title before
+/// text that merely mentions it; word starts before looser matches; note bodies last.
+#[test]
+fn search_ranks_names_and_titles_above_mentions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    for i in 0..40 {
+        note(
+            &mut s,
+            &format!("Sighting {i}: Renshaw seen at the retail park"),
+            None,
+        );
+    }
+    let e = entity(&mut s, "Kyle Renshaw", &["Renny"]);
+    let q = s
+        .add_question(NewQuestion::new("What is Kyle Renshaw's role?"))
+        .unwrap();
+    let h = s
+        .add_hypothesis(q, "Kyle Renshaw controls the line", None)
+        .unwrap();
+    let ids = |query: &str| -> Vec<Id> {
+        s.search(query, 100)
+            .unwrap()
+            .into_iter()
+            .map(|hit| hit.id)
+            .collect()
+    };
+    // the entity first, then the titles that name him, then the notes
+    let renshaw = ids("renshaw");
+    assert_eq!(renshaw[0], e, "{renshaw:?}");
+    assert_eq!(renshaw.len(), 43);
+    let first_note = renshaw.iter().position(|i| i.kind == Kind::Note).unwrap();
+    assert_eq!(first_note, 3, "{renshaw:?}");
+    // the full name: the entity (exact), then the hypothesis and question
+    let full = ids("Kyle Renshaw");
+    assert_eq!(full[0], e, "{full:?}");
+    assert!(
+        full[1..3].contains(&h) && full[1..3].contains(&q),
+        "{full:?}"
+    );
+    // an alias finds its entity first; a typed id finds its record first
+    assert_eq!(ids("renny")[0], e);
+    assert_eq!(ids("N7")[0], id("N7"));
+    // narrowing a pool ranks the same way as a fresh search
+    let pool = s.search_all("ren").unwrap();
+    let narrowed: Vec<Id> = weft::store::rescore(&pool, "renshaw")
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(narrowed, renshaw);
+}

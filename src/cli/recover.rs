@@ -1,7 +1,7 @@
 //! `weft recover --to NEWDIR`: rebuild a workspace from its journal log alone.
 
-use crate::model::vocab::counted;
 use super::{CliResult, Failure, LOCK_WAIT};
+use crate::model::vocab::counted;
 use crate::store::{resolve_workspace, Store};
 use clap::Args;
 use std::path::{Path, PathBuf};

@@ -336,12 +336,72 @@ impl Store {
 type Hops = HashMap<Id, Option<(Id, Direction, Id)>>;
 
 /// How well `text` (the record `id`'s search text) matches `query`: an exact id wins.
+/// How well a record matches, best last: its own name or title exactly; every word of
+/// the query starting a word of an entity's name or aliases; of a question's or
+/// hypothesis's title; a looser (fuzzy) match of any of those; then note text (and
+/// expectations and link labels), words first. Within a tier the fuzzy score orders, then
+/// the id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    NoteFuzzy,
+    NoteWords,
+    TitleFuzzy,
+    TitleWords,
+    NameWords,
+    Exact,
+}
+
+/// The room each tier leaves for the fuzzy score below it.
+const TIER_SPAN: i64 = 1 << 40;
+
+/// Whether every word of `query` starts a word of `text` (case-insensitive).
+fn words_start(text: &str, query: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut wanted = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .peekable();
+    wanted.peek().is_some() && wanted.all(|q| words.iter().any(|w| w.starts_with(&q)))
+}
+
+/// Whether `query` is the record's own name (an entity's name, as its search text begins
+/// `NAME (kind)`), one of its aliases, or its whole title.
+fn is_exact(id: Id, text: &str, query: &str) -> bool {
+    let q = query.trim().to_lowercase();
+    let t = text.to_lowercase();
+    match id.kind {
+        Kind::Entity => {
+            t.starts_with(&format!("{q} ("))
+                || t.split_once(") ")
+                    .is_some_and(|(_, aliases)| aliases.split(' ').any(|a| a == q))
+        }
+        Kind::Question | Kind::Hypothesis => t.trim() == q,
+        _ => false,
+    }
+}
+
 fn score(matcher: &SkimMatcherV2, id: Id, text: &str, query: &str) -> Option<i64> {
     let q = query.trim();
     if Id::looks_like(q) && id.to_string().eq_ignore_ascii_case(q) {
         return Some(i64::MAX / 2);
     }
-    matcher.fuzzy_match(text, query)
+    let fuzzy = matcher.fuzzy_match(text, query)?;
+    let words = words_start(text, q);
+    let tier = match id.kind {
+        _ if is_exact(id, text, q) => Tier::Exact,
+        Kind::Entity if words => Tier::NameWords,
+        Kind::Question | Kind::Hypothesis if words => Tier::TitleWords,
+        Kind::Entity | Kind::Question | Kind::Hypothesis => Tier::TitleFuzzy,
+        // note text, expectations, link labels
+        _ if words => Tier::NoteWords,
+        _ => Tier::NoteFuzzy,
+    };
+    Some(tier as i64 * TIER_SPAN + fuzzy.clamp(0, TIER_SPAN - 1))
 }
 
 /// Orders hits best first, ties by id.
