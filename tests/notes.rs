@@ -168,6 +168,18 @@ fn add_a_note_then_grade_when_and_source() {
     h.press("esc");
     assert_eq!(h.listed()[0], "N5");
     assert_eq!(h.selected(), "N5");
+    // the note, its grade, when and source were one action: one u takes it all back
+    h.press("u");
+    assert!(h.note("N5").is_none());
+    let said = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert_eq!(said, "undid add note: removes N5 and 1 link");
+    assert!(h.note("N1").is_some(), "the undo stopped at the action");
+    assert!(h.app.store.check().unwrap().is_empty());
 }
 
 #[test]

@@ -368,3 +368,41 @@ fn search_ranks_names_and_titles_above_mentions() {
         .collect();
     assert_eq!(narrowed, renshaw);
 }
+
+/// Steps of one user action committed with `continuing` are one undo step, survive a
+/// reopen as one, and round-trip through a workspace export.
+#[test]
+fn continuing_steps_are_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(dir.path());
+    let before = note(&mut s, "Earlier note", None);
+    let n = note(&mut s, "Meet at the car wash", None);
+    s.continuing(|s| s.set_fields(n, &[("grade".into(), "B2P".into())]))
+        .unwrap();
+    s.continuing(|s| s.set_fields(n, &[("source".into(), "CHIS 12".into())]))
+        .unwrap();
+    // a refused step joins nothing and leaves the next write on its own
+    assert!(s
+        .continuing(|s| s.set_fields(n, &[("grade".into(), "Z9".into())]))
+        .is_err());
+    let mut bytes = Vec::new();
+    weft::export::write_workspace(&s, &mut bytes).unwrap();
+    drop(s);
+    let mut s = open(dir.path());
+    assert_eq!(
+        s.undo_preview().unwrap().as_deref(),
+        Some("add note: removes N2")
+    );
+    s.undo().unwrap().unwrap();
+    assert!(s.get(n).unwrap().is_none());
+    assert!(s.get(before).unwrap().is_some());
+    assert!(s.check().unwrap().is_empty());
+    // the export carries the joined group and imports cleanly
+    let other = tempfile::tempdir().unwrap();
+    let mut t = open(other.path());
+    let dump = weft::export::parse_workspace(&bytes).unwrap();
+    t.import_workspace(&dump).unwrap();
+    t.undo().unwrap().unwrap();
+    assert!(t.get(n).unwrap().is_none());
+    assert!(t.get(before).unwrap().is_some());
+}

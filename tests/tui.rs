@@ -759,3 +759,16 @@ fn a_question_about_a_missing_record_writes_nothing() {
         .unwrap();
     assert_eq!(done.ids.len(), 2, "{:?}", done.ids);
 }
+
+#[test]
+fn a_new_hypothesis_and_its_likelihood_are_one_undo_step() {
+    let mut h = Harness::new(three_questions);
+    h.press("h")
+        .typed("A rival group took over")
+        .press("enter 4");
+    assert!(h.screen().contains("realistic possibility"));
+    h.press("u");
+    assert!(h.app.store.get("H1".parse().unwrap()).unwrap().is_none());
+    assert_eq!(h.message(), "undid add hypothesis: removes H1");
+    assert_eq!(h.app.store.state().total(), 3, "the questions stay");
+}

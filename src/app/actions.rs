@@ -358,12 +358,15 @@ impl App {
                         &format!("Likelihood of {h}"),
                         Self::yardstick_choices(),
                         7,
-                        Flow::Likelihood(h),
+                        Flow::NewLikelihood(h),
                     );
                 }
             }
             Flow::Likelihood(h) => {
                 self.set(h, &[("likelihood", &value)]);
+            }
+            Flow::NewLikelihood(h) => {
+                self.set_continuing(h, &[("likelihood", &value)]);
             }
             Flow::Kind(id) => {
                 self.set(id, &[("kind", &value)]);

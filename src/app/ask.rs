@@ -153,6 +153,16 @@ impl App {
 
     /// Sets fields of a record, refreshes and reports.
     pub(crate) fn set(&mut self, id: Id, fields: &[(&str, &str)]) -> bool {
+        self.set_with(id, fields, false)
+    }
+
+    /// [`App::set`] as a later step of the action committed just before (a new
+    /// hypothesis's likelihood): one undo reverts both.
+    pub(crate) fn set_continuing(&mut self, id: Id, fields: &[(&str, &str)]) -> bool {
+        self.set_with(id, fields, true)
+    }
+
+    fn set_with(&mut self, id: Id, fields: &[(&str, &str)], continuing: bool) -> bool {
         let pairs: Vec<(String, String)> = fields
             .iter()
             .map(|(f, v)| (f.to_string(), v.to_string()))
@@ -162,7 +172,11 @@ impl App {
             .filter(|(f, _)| !matches!(*f, "detail" | "answer"))
             .map(|(f, v)| format!("{f} {}", Self::in_words(f, v)))
             .collect();
-        let result = self.store.set_fields(id, &pairs);
+        let result = if continuing {
+            self.store.continuing(|s| s.set_fields(id, &pairs))
+        } else {
+            self.store.set_fields(id, &pairs)
+        };
         match self.report(result, |_| {
             format!(
                 "{id}: {}",

@@ -25,6 +25,8 @@ pub enum Flow {
     },
     AddHypothesis(Id),
     Likelihood(Id),
+    /// The likelihood of a hypothesis just added: one undo step with its adding.
+    NewLikelihood(Id),
     Kind(Id),
     Review(Id),
     Tags(Id),

@@ -106,11 +106,19 @@ impl Store {
             return Ok(None);
         };
         let group = entries[0].group;
-        let op = entries[0].op.clone();
+        // named by its first step: "add note", even when its grade was set after
+        let op = entries[entries.len() - 1].op.clone();
         let mut changes = Vec::with_capacity(entries.len());
+        // what each record will hold once the entries reverted so far are: one action
+        // may change a record in several steps
+        let mut pending: std::collections::HashMap<crate::model::Id, Option<Record>> =
+            Default::default();
         // entries are newest first: revert in that order
         for e in &entries {
-            let current = self.get(e.id)?;
+            let current = match pending.get(&e.id) {
+                Some(r) => r.clone(),
+                None => self.get(e.id)?,
+            };
             let want = e.record(&e.before)?;
             let expected_now = e.record(&e.after)?;
             if current != expected_now {
@@ -119,6 +127,7 @@ impl Store {
                     e.id
                 )));
             }
+            pending.insert(e.id, want.clone());
             changes.push(super::Change {
                 before: current,
                 after: want,
@@ -155,7 +164,8 @@ fn shown(v: &serde_json::Value) -> String {
 
 /// What undoing an operation (its entries, newest first) does, in one line.
 pub(crate) fn describe_undo(entries: &[JournalEntry]) -> String {
-    let op = entries.first().map(|e| e.op.as_str()).unwrap_or("change");
+    // the action is named by its first step (entries are newest first)
+    let op = entries.last().map(|e| e.op.as_str()).unwrap_or("change");
     let mut removed = Vec::new();
     let mut restored = Vec::new();
     let mut changed = Vec::new();
@@ -182,6 +192,9 @@ pub(crate) fn describe_undo(entries: &[JournalEntry]) -> String {
             (None, None) => {}
         }
     }
+    // a record the action made (or deleted) is not also reported as changed
+    changed.retain(|(id, _)| !removed.contains(id) && !restored.contains(id));
+    changed.dedup_by_key(|(id, _)| *id);
     let many = |ids: &[crate::model::Id], verb: &str| -> Option<String> {
         let (first, rest) = ids.split_first()?;
         let links = rest

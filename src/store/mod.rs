@@ -144,6 +144,10 @@ pub struct Store {
     user: String,
     clock: Option<DateTime<Utc>>,
     sync: bool,
+    /// The group of the newest operation this handle committed, and whether the next
+    /// commit joins it (see [`Store::continuing`]).
+    last_group: Option<u64>,
+    join_last: bool,
 }
 
 impl Store {
@@ -155,6 +159,16 @@ impl Store {
     /// The counters: records per kind, questions per status and SEES kind.
     pub fn state(&self) -> &State {
         &self.state
+    }
+
+    /// Runs `write` so that what it commits is part of the operation this handle
+    /// committed last, and one `undo` reverts both: the steps of one user action (a note,
+    /// then its grade, when and source) are one undo step.
+    pub fn continuing<T>(&mut self, write: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.join_last = true;
+        let out = write(self);
+        self.join_last = false;
+        out
     }
 
     /// The name written as `by` on every change.
@@ -210,7 +224,13 @@ impl Store {
         if changes.is_empty() {
             return Ok(Committed::default());
         }
-        let group = self.state.seq;
+        let first = self.state.seq;
+        // a step of the same user action joins the group of the step before, so one
+        // undo reverts the whole action
+        let group = match (std::mem::take(&mut self.join_last), self.last_group) {
+            (true, Some(g)) => g,
+            _ => first,
+        };
         let time = self.now();
         for c in &changes {
             let id = c.id();
@@ -237,7 +257,7 @@ impl Store {
             .iter()
             .enumerate()
             .map(|(i, c)| JournalEntry {
-                seq: group + i as u64,
+                seq: first + i as u64,
                 group,
                 time,
                 user: self.user.clone(),
@@ -257,6 +277,8 @@ impl Store {
             let _ = self.log.truncate(at);
             return Err(e);
         }
+        // an undo is never the start of something to join
+        self.last_group = if undoes.is_some() { None } else { Some(group) };
         Ok(Committed {
             group,
             ids: changes.iter().map(Change::id).collect(),

@@ -296,6 +296,8 @@ impl Store {
             user: current_user(),
             clock: None,
             sync: true,
+            last_group: None,
+            join_last: false,
         };
         store.reconcile_log()?;
         Ok(store)

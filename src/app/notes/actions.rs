@@ -20,7 +20,7 @@ pub enum NotesFlow {
     GradeIntel { id: Id, chain: bool, part: String },
     GradeHandling { id: Id, chain: bool, part: String },
     When { id: Id, chain: bool },
-    Source(Id),
+    Source { id: Id, chain: bool },
     Filter,
 }
 
@@ -77,7 +77,7 @@ impl App {
             }
             Command::NoteSource => {
                 if let Some(id) = need(self) {
-                    self.notes_ask_source(id);
+                    self.notes_ask_source(id, false);
                 }
             }
             Command::NoteFilter => {
@@ -217,21 +217,25 @@ impl App {
         );
     }
 
-    fn notes_ask_source(&mut self, id: Id) {
+    fn notes_ask_source(&mut self, id: Id, chain: bool) {
         let cur = self.notes_get(id).map(|n| n.source).unwrap_or_default();
         self.prompt(
             &format!("Source of {id}"),
             SOURCE_HINT,
             &cur,
-            flow(NotesFlow::Source(id)),
+            flow(NotesFlow::Source { id, chain }),
         );
     }
 
-    /// Sets one field of a note and says what it now holds.
-    fn notes_set(&mut self, id: Id, field: &str, value: &str, shown: &str) -> bool {
-        let r = self
-            .store
-            .set_fields(id, &[(field.to_string(), value.to_string())]);
+    /// Sets one field of a note and says what it now holds. A step of adding a note
+    /// (`chain`) joins the note's own undo step.
+    fn notes_set(&mut self, id: Id, field: &str, value: &str, shown: &str, chain: bool) -> bool {
+        let fields = [(field.to_string(), value.to_string())];
+        let r = if chain {
+            self.store.continuing(|s| s.set_fields(id, &fields))
+        } else {
+            self.store.set_fields(id, &fields)
+        };
         let shown = if value.trim().is_empty() {
             format!("{id}: {field} cleared")
         } else {
@@ -272,12 +276,12 @@ impl App {
                 if text.trim().is_empty() {
                     return self.error(format!("{id}: a note needs text: unchanged"));
                 }
-                self.notes_set(id, "text", text, "saved");
+                self.notes_set(id, "text", text, "saved", false);
             }
             NotesFlow::GradeSource { id, chain } => {
                 if value == "none" {
                     if self.notes_get(id).is_some_and(|n| n.grade.is_some()) {
-                        self.notes_set(id, "grade", "", "");
+                        self.notes_set(id, "grade", "", "", chain);
                     }
                     if chain {
                         self.notes_ask_when(id, true, None);
@@ -300,7 +304,7 @@ impl App {
                     ),
                     Err(e) => return self.error(e.to_string()),
                 };
-                if self.notes_set(id, "grade", &code, &shown) && chain {
+                if self.notes_set(id, "grade", &code, &shown, chain) && chain {
                     self.notes_ask_when(id, true, None);
                 }
             }
@@ -314,13 +318,13 @@ impl App {
                     }
                 }
                 let shown = typed.parse::<When>().map(|w| w.human()).unwrap_or_default();
-                if self.notes_set(id, "when", typed, &shown) && chain {
-                    self.notes_ask_source(id);
+                if self.notes_set(id, "when", typed, &shown, chain) && chain {
+                    self.notes_ask_source(id, true);
                 }
             }
-            NotesFlow::Source(id) => {
+            NotesFlow::Source { id, chain } => {
                 let s = value.trim();
-                self.notes_set(id, "source", s, s);
+                self.notes_set(id, "source", s, s, chain);
             }
             NotesFlow::Filter => match NoteFilter::parse(&value) {
                 Ok(f) => {
