@@ -772,3 +772,21 @@ fn a_new_hypothesis_and_its_likelihood_are_one_undo_step() {
     assert_eq!(h.message(), "undid add hypothesis: removes H1");
     assert_eq!(h.app.store.state().total(), 3, "the questions stay");
 }
+
+#[test]
+fn a_message_stays_with_its_pane_and_counts_are_in_the_right_number() {
+    let mut h = Harness::new(three_questions);
+    h.press("f").typed("p2").press("enter");
+    assert_eq!(h.message(), "1 question shown");
+    h.press("esc");
+    h.press("j +");
+    assert!(h.message().contains("priority"), "{}", h.message());
+    // another pane starts without the Backlog's message
+    h.press("2");
+    assert_eq!(h.message(), "");
+    assert!(h.screen().contains("? help"), "{}", h.screen());
+    // a message said by the jump itself is kept
+    h.press("1 /").typed("Q2").press("enter");
+    h.press("4 1");
+    assert_eq!(h.message(), "");
+}

@@ -201,7 +201,14 @@ impl App {
                     Choice::new("JSON (weft.backlog/1)", "json", ".json"),
                 ];
                 self.pick(
-                    &format!("Export {} questions as", self.backlog.rows.len()),
+                    &format!(
+                        "Export {} as",
+                        crate::model::vocab::counted(
+                            self.backlog.rows.len(),
+                            "question",
+                            "questions"
+                        )
+                    ),
                     choices,
                     0,
                     Flow::ExportFormat,
@@ -382,7 +389,14 @@ impl App {
                     self.backlog.filter = f;
                     self.backlog.detail = None;
                     self.backlog.rebuild();
-                    self.info(format!("{} questions shown", self.backlog.rows.len()));
+                    self.info(format!(
+                        "{} shown",
+                        crate::model::vocab::counted(
+                            self.backlog.rows.len(),
+                            "question",
+                            "questions"
+                        )
+                    ));
                 }
                 Err(e) => self.error(e),
             },
@@ -411,7 +425,10 @@ impl App {
             Flow::Delete(id) => {
                 let r = self.store.delete(id);
                 if let Some(done) = self.report(r, |d| {
-                    format!("deleted {id} ({} records; u undoes)", d.ids.len())
+                    format!(
+                        "deleted {id} ({} in all; u undoes)",
+                        crate::model::vocab::counted(d.ids.len(), "record", "records")
+                    )
                 }) {
                     if self.backlog.detail.as_ref().is_some_and(|d| d.id == id) {
                         self.backlog.detail = None;
@@ -447,7 +464,10 @@ impl App {
                 let shown = std::fs::canonicalize(path)
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|_| path.to_string());
-                self.info(format!("exported {} questions to {shown}", questions.len()))
+                self.info(format!(
+                    "exported {} to {shown}",
+                    crate::model::vocab::counted(questions.len(), "question", "questions")
+                ))
             }
             Err(e) => self.error(format!("cannot write {path}: {e}")),
         }

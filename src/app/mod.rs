@@ -297,6 +297,15 @@ impl App {
     /// Runs a named command: global ones and the list keys here, the record-scope keys on
     /// the selected record of the pane on screen (`record.rs`), the rest in the pane.
     pub fn apply(&mut self, cmd: Command) {
+        let (pane, said) = (self.pane, self.message.clone());
+        self.run_command(cmd);
+        // a message belongs to the pane it was said in: a new pane starts without it
+        if self.pane != pane && self.message == said {
+            self.message = None;
+        }
+    }
+
+    fn run_command(&mut self, cmd: Command) {
         match cmd {
             Command::Quit => self.quit = true,
             Command::NextPane => self.pane = self.pane.step(1),

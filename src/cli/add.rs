@@ -277,9 +277,9 @@ pub fn delete(ws: Option<&Path>, a: DeleteArgs) -> CliResult {
     let mut store = open_workspace(ws)?;
     let done = store.delete(a.id)?;
     eprintln!(
-        "weft: deleted {} ({} records in all; `weft undo` brings them back)",
+        "weft: deleted {} ({} in all; `weft undo` brings them back)",
         a.id,
-        done.ids.len()
+        crate::model::vocab::counted(done.ids.len(), "record", "records")
     );
     Ok(())
 }

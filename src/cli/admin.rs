@@ -78,9 +78,9 @@ pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
     } else if problems.is_empty() {
         let s = store.state();
         w.line(&format!(
-            "ok: {} records, {} journal entries, indexes consistent",
-            s.total(),
-            s.seq
+            "ok: {}, {}, indexes consistent",
+            crate::model::vocab::counted(s.total() as usize, "record", "records"),
+            crate::model::vocab::counted(s.seq as usize, "journal entry", "journal entries")
         ))?;
     } else {
         for p in &problems {

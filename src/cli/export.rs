@@ -123,8 +123,8 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
                 ))
             })?;
             eprintln!(
-                "weft: wrote {} questions to {}",
-                questions.len(),
+                "weft: wrote {} to {}",
+                crate::model::vocab::counted(questions.len(), "question", "questions"),
                 path.display()
             );
             Ok(())
@@ -185,9 +185,9 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
     progress.finish();
     if let Some(n) = written {
         eprintln!(
-            "weft: wrote {} records and {} journal entries to {}",
-            n.records,
-            n.journal,
+            "weft: wrote {} and {} to {}",
+            crate::model::vocab::counted(n.records as usize, "record", "records"),
+            crate::model::vocab::counted(n.journal as usize, "journal entry", "journal entries"),
             a.output.display()
         );
     }
@@ -235,9 +235,9 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
     let done = store.import_workspace(&dump).map_err(|e| fail(&e))?;
     progress.finish();
     eprintln!(
-        "weft: imported {} records and {} journal entries into {}",
-        done.records,
-        done.journal,
+        "weft: imported {} and {} into {}",
+        crate::model::vocab::counted(done.records as usize, "record", "records"),
+        crate::model::vocab::counted(done.journal as usize, "journal entry", "journal entries"),
         dir.display()
     );
     Ok(())

@@ -274,14 +274,28 @@ impl App {
                 self.entities.detail = None;
                 self.entities.rebuild();
                 self.entities.select_first();
-                self.info(format!("{} entities shown", self.entities.selectable.len()));
+                self.info(format!(
+                    "{} shown",
+                    crate::model::vocab::counted(
+                        self.entities.selectable.len(),
+                        "entity",
+                        "entities"
+                    )
+                ));
             }
             EntitiesFlow::KindFilter => {
                 self.entities.kind = value.parse::<EntityKind>().ok();
                 self.entities.detail = None;
                 self.entities.rebuild();
                 self.entities.select_first();
-                self.info(format!("{} entities shown", self.entities.selectable.len()));
+                self.info(format!(
+                    "{} shown",
+                    crate::model::vocab::counted(
+                        self.entities.selectable.len(),
+                        "entity",
+                        "entities"
+                    )
+                ));
             }
             EntitiesFlow::MergeWith(survivor) => {
                 self.entities_confirm_merge(survivor, value.trim())
@@ -291,8 +305,8 @@ impl App {
                 let r = self.store.merge_entities(survivor, absorbed);
                 if let Some(done) = self.report(r, |d| {
                     format!(
-                        "merged {gone} into {survivor} ({} records; u undoes)",
-                        d.ids.len()
+                        "merged {gone} into {survivor} ({} in all; u undoes)",
+                        crate::model::vocab::counted(d.ids.len(), "record", "records")
                     )
                 }) {
                     self.after_change(&done);

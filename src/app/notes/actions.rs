@@ -338,8 +338,14 @@ impl App {
                     self.info(match (n, more) {
                         (0, false) => "no note matches: Esc clears the filter".to_string(),
                         (0, true) => "no match in the notes read so far: j reads further".into(),
-                        (n, false) => format!("{n} notes shown"),
-                        (n, true) => format!("{n}+ notes shown"),
+                        (n, false) => {
+                            format!("{} shown", crate::model::vocab::counted(n, "note", "notes"))
+                        }
+                        // only the notes read so far are counted: say so, not "64+"
+                        (n, true) => format!(
+                            "{} in the notes read so far; j reads further",
+                            crate::model::vocab::counted(n, "note matches", "notes match")
+                        ),
                     });
                 }
                 Err(e) => self.error(e),
