@@ -366,3 +366,53 @@ fn hostile_names_render_harmlessly() {
         "{screen}"
     );
 }
+
+/// An attribute value holding `;` (accepted by `weft add entity --attr`) no longer makes
+/// every later edit of the entity fail: it is shown quoted and read back whole.
+#[test]
+fn renaming_keeps_an_attribute_value_that_holds_a_semicolon() {
+    let mut h = Harness::open(|s| {
+        add(
+            s,
+            "Kyle Renshaw",
+            EntityKind::Person,
+            &[],
+            &[("based", "Leeds; Bradford")],
+        );
+    });
+    h.press("e")
+        .press("ctrl-u")
+        .typed("Kyle J Renshaw")
+        .press("enter");
+    h.press("enter enter");
+    assert!(
+        h.screen().contains("based=\"Leeds; Bradford\""),
+        "{}",
+        h.screen()
+    );
+    h.press("enter");
+    let e = h.entity("E1").unwrap();
+    assert_eq!(e.name, "Kyle J Renshaw");
+    assert_eq!(e.attributes["based"], "Leeds; Bradford");
+}
+
+/// Merging records of different kinds warns, and the confirmation shows every line at
+/// 80x24, its question included.
+#[test]
+fn merging_different_kinds_warns_and_the_box_shows_every_line() {
+    let mut h = Harness::open(case);
+    h.press("m").typed("E3").press("enter");
+    let screen = h.screen();
+    assert!(
+        screen.contains("E3 is a location and E1 a person"),
+        "{screen}"
+    );
+    assert!(screen.contains("Merge? y/n"), "{screen}");
+    h.press("n");
+    assert!(h.entity("E3").is_some());
+    // the same kind: no warning
+    h.press("m").typed("E4").press("enter");
+    let screen = h.screen();
+    assert!(!screen.contains("rarely right"), "{screen}");
+    assert!(screen.contains("Merge? y/n"), "{screen}");
+}

@@ -86,10 +86,14 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
         }
         Overlay::Confirm { message, .. } => {
-            let r = centered(area, area.width.saturating_sub(4).min(70), 5);
+            let width = area.width.saturating_sub(4).min(70);
+            let text = crate::model::text::sanitize_with(message, true);
+            // as many rows as the wrapped message needs, so no line is cut off
+            let rows = wrapped_rows(&text, width.saturating_sub(2) as usize);
+            let r = centered(area, width, (rows as u16).saturating_add(2));
             frame.render_widget(Clear, r);
             frame.render_widget(
-                Paragraph::new(crate::model::text::sanitize_with(message, true).into_owned())
+                Paragraph::new(text.into_owned())
                     .wrap(Wrap { trim: true })
                     .block(boxed("Confirm", theme)),
                 r,
@@ -267,4 +271,31 @@ fn render_which_key(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(boxed(&keys.join(" "), theme)),
         r,
     );
+}
+
+/// How many rows `text` takes when wrapped at word boundaries to `width` cells (as the
+/// confirmation box wraps it); a word longer than the width is broken.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    text.lines()
+        .map(|line| {
+            let mut rows = 1;
+            let mut used = 0;
+            for word in line.split_whitespace() {
+                let w = crate::model::text::width(word);
+                let need = if used == 0 { w } else { used + 1 + w };
+                if need <= width {
+                    used = need;
+                } else if used == 0 {
+                    rows += (w - 1) / width;
+                    used = w % width;
+                } else {
+                    rows += 1 + w.saturating_sub(1) / width;
+                    used = if w > width { w % width } else { w };
+                }
+            }
+            rows
+        })
+        .sum::<usize>()
+        .max(1)
 }

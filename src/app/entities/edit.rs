@@ -7,19 +7,51 @@ use crate::app::App;
 use crate::model::{fields, EntityKind, Id, Kind, Record};
 use std::collections::BTreeMap;
 
-/// Attributes as the edit prompt shows them: `key=value; key=value`.
+/// Attributes as the edit prompt shows them: `key=value; key=value`, a value that holds
+/// `;` or `"` (or starts or ends with a space) in double quotes, `"` inside as `\"`.
 pub(super) fn attributes_text(attrs: &BTreeMap<String, String>) -> String {
     attrs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| {
+            if v.contains([';', '"']) || v.trim() != v {
+                format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                format!("{k}={v}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-/// Reads `key=value; key=value` (an empty value drops the key).
+/// Splits the prompt's text at the `;` that are not inside double quotes, unquoting
+/// quoted values.
+fn split_attributes(text: &str) -> Result<Vec<String>, String> {
+    let mut parts = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        let part = parts.last_mut().expect("never empty");
+        match c {
+            '\\' if quoted => part.extend(chars.next()),
+            '"' => quoted = !quoted,
+            ';' if !quoted => parts.push(String::new()),
+            c => part.push(c),
+        }
+    }
+    if quoted {
+        return Err("an attribute value opens a \" it does not close: unchanged".into());
+    }
+    Ok(parts)
+}
+
+/// Reads `key=value; key="value; with a semicolon"` (an empty value drops the key).
 fn parse_attributes(text: &str) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
-    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in split_attributes(text)?
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
         match part.split_once('=') {
             Some((k, v)) if !k.trim().is_empty() && !k.contains('\n') => {
                 if !v.trim().is_empty() {
@@ -28,7 +60,8 @@ fn parse_attributes(text: &str) -> Result<BTreeMap<String, String>, String> {
             }
             _ => {
                 return Err(format!(
-                    "attribute {part:?} is not KEY=VALUE (separate them with ;): unchanged"
+                    "attribute {part:?} is not KEY=VALUE (separate them with ;, and put a value \
+                     holding ; in double quotes): unchanged"
                 ))
             }
         }
@@ -108,8 +141,19 @@ impl App {
         if !self.entities.entities.contains_key(&absorbed) {
             return self.error(format!("{absorbed} is not an entity in this workspace"));
         }
+        let kinds = (
+            self.entities.entities.get(&absorbed).map(|e| e.kind),
+            self.entities.entities.get(&survivor).map(|e| e.kind),
+        );
+        let warning = match kinds {
+            (Some(a), Some(b)) if a != b => format!(
+                "Warning: {absorbed} is a {a} and {survivor} a {b}; merging records of \
+                 different kinds is rarely right (a phone used by a person is a link).\n"
+            ),
+            _ => String::new(),
+        };
         let message = format!(
-            "Merge {} into {}?\n{absorbed}'s links, mentions, aliases, attributes and tags move to {survivor}, and {absorbed} is deleted; u undoes it. Merge? y/n",
+            "Merge {} into {}?\n{warning}{absorbed}'s links, mentions, aliases, attributes and tags move to {survivor}, and {absorbed} is deleted; u undoes it. Merge? y/n",
             self.entities_label(absorbed),
             self.entities_label(survivor),
         );
@@ -132,5 +176,21 @@ mod tests {
         assert_eq!(parse_attributes(&attributes_text(&a)).unwrap(), a);
         let e = parse_attributes("tall").unwrap_err();
         assert!(e.contains("\"tall\" is not KEY=VALUE"), "{e}");
+    }
+
+    #[test]
+    fn a_value_holding_a_semicolon_or_quote_survives_an_edit() {
+        let mut a = BTreeMap::new();
+        a.insert("based".to_string(), "Leeds; Bradford".to_string());
+        a.insert("said".to_string(), "call me \"V\"".to_string());
+        a.insert("yob".to_string(), "1990".to_string());
+        let text = attributes_text(&a);
+        assert_eq!(
+            text,
+            "based=\"Leeds; Bradford\"; said=\"call me \\\"V\\\"\"; yob=1990"
+        );
+        assert_eq!(parse_attributes(&text).unwrap(), a);
+        let e = parse_attributes("based=\"Leeds; Bradford").unwrap_err();
+        assert!(e.contains("does not close"), "{e}");
     }
 }
