@@ -790,3 +790,38 @@ fn a_message_stays_with_its_pane_and_counts_are_in_the_right_number() {
     h.press("4 1");
     assert_eq!(h.message(), "");
 }
+
+#[test]
+fn a_new_question_is_scrolled_into_view_and_a_resize_leaves_no_blank_rows() {
+    let mut h = Harness::sized(80, 14, |s| {
+        for i in 0..40 {
+            s.add_question(NewQuestion {
+                priority: 2,
+                ..NewQuestion::new(&format!("Question number {i}?"))
+            })
+            .unwrap();
+        }
+    });
+    // priority 4 sorts last: the new question is at the bottom, and shown
+    h.press("a").typed("Who is the new supplier?").press("enter");
+    let id = h.app.backlog.selected_id().unwrap();
+    h.press("- -");
+    assert_eq!(h.question(&id.to_string()).priority, 4);
+    let screen = h.screen();
+    assert!(screen.contains("Who is the new supplier?"), "{screen}");
+    // grow the terminal at the bottom of the list: the list refills, no blank rows
+    h.app.resize(80, 30);
+    let mut term = Terminal::new(TestBackend::new(80, 30)).unwrap();
+    term.draw(|f| ui::render(&h.app, Theme::from_no_color(Some(std::ffi::OsStr::new("1"))), f)).unwrap();
+    let rows: Vec<String> = (2..29)
+        .map(|y| {
+            (0..80)
+                .map(|x| term.backend().buffer()[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect();
+    assert!(
+        rows.iter().all(|r| !r.trim().is_empty()),
+        "no blank rows: {rows:#?}"
+    );
+}
