@@ -8,6 +8,7 @@ mod actions;
 pub mod ask;
 pub mod backlog;
 pub mod entities;
+pub mod hypotheses;
 pub mod input;
 pub mod links;
 pub mod notes;
@@ -41,6 +42,7 @@ macro_rules! for_each_pane {
             Links links: crate::app::links::LinksState, "Links";
             Entities entities: crate::app::entities::EntitiesState, "Entities";
             Notes notes: crate::app::notes::NotesState, "Notes";
+            Hypotheses hypotheses: crate::app::hypotheses::HypothesesState, "Hypotheses";
         }
     };
 }
@@ -112,6 +114,13 @@ macro_rules! declare_app {
             fn pane_command(&mut self, cmd: Command) {
                 match self.pane {
                     $(Pane::$var => <$state as PaneView>::on_command(self, cmd)),*
+                }
+            }
+
+            /// Tells the pane on screen that it has just come on screen.
+            fn pane_focused(&mut self) {
+                match self.pane {
+                    $(Pane::$var => <$state as PaneView>::on_focus(self)),*
                 }
             }
         }
@@ -301,6 +310,14 @@ impl App {
     /// Runs a named command: global ones and the list keys here, the record-scope keys on
     /// the selected record of the pane on screen (`record.rs`), the rest in the pane.
     pub fn apply(&mut self, cmd: Command) {
+        let before = self.pane;
+        self.apply_command(cmd);
+        if self.pane != before {
+            self.pane_focused();
+        }
+    }
+
+    fn apply_command(&mut self, cmd: Command) {
         match cmd {
             Command::Quit => self.quit = true,
             Command::NextPane => self.pane = self.pane.step(1),

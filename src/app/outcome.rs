@@ -90,11 +90,13 @@ impl App {
             input,
             pool,
             pool_query,
+            purpose,
             ..
         }) = &mut self.overlay
         else {
             return;
         };
+        let only = purpose.kind();
         let query = input.text().to_string();
         let narrows = !pool_query.is_empty()
             && query.starts_with(pool_query.as_str())
@@ -110,7 +112,10 @@ impl App {
             })
         };
         let found = match found {
-            Ok(f) => f,
+            Ok(mut f) => {
+                f.retain(|h| only.is_none_or(|k| h.id.kind == k));
+                f
+            }
             Err(e) => return self.error(e.to_string()),
         };
         let shown: Vec<(crate::model::Id, String)> = found

@@ -2,7 +2,7 @@
 //! line, scored by the same [`crate::model::ach`] code the interface uses.
 
 use super::{open_workspace, CliResult, Failure};
-use crate::model::ach::{hundredths, Analysis, Matrix, Shift, WEIGHTING};
+use crate::model::ach::{hundredths, Analysis, Matrix, WEIGHTING};
 use crate::model::text::sanitize;
 use crate::model::{Consistency, Id, Kind};
 use clap::Args;
@@ -177,26 +177,7 @@ pub fn to_json(m: &Matrix, an: &Analysis) -> Value {
     })
 }
 
-/// The one line saying which row the ranking rests on.
-pub fn sensitivity_line(m: &Matrix, an: &Analysis) -> String {
-    match an.sensitivity {
-        Some(s) => match s.shift {
-            Shift::Removed => format!(
-                "The ranking rests on {}: without it {} leads instead of {}.",
-                s.note, s.new_leader, s.leader
-            ),
-            Shift::Regraded(w) => format!(
-                "The ranking rests on {}'s grade: weighted {} it puts {} ahead of {}.",
-                s.note,
-                hundredths(w),
-                s.new_leader,
-                s.leader
-            ),
-        },
-        None if an.leader(m).is_some() => "No single row changes the leader.".to_string(),
-        None => "No live hypothesis.".to_string(),
-    }
-}
+pub use crate::model::ach::sensitivity_line;
 
 fn to_text(m: &Matrix, an: &Analysis) -> String {
     let mut out = String::new();

@@ -108,6 +108,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 FinderPurpose::Jump => "Find".to_string(),
                 FinderPurpose::LinkFrom(from) => format!("Link {from} to"),
                 FinderPurpose::PathFrom(from) => format!("Shortest path from {from} to"),
+                FinderPurpose::Hypotheses(pick) => pick.title(),
             };
             let rows: Vec<String> = hits.iter().map(|(id, t)| format!("{id:<6} {t}")).collect();
             let empty = if input.text().trim().is_empty() {
@@ -229,6 +230,12 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
                 keys.join(" / ")
             };
             out.push((keys, info.description.to_string()));
+        }
+    }
+    if app.pane == crate::app::Pane::Hypotheses {
+        out.push(("— the weighting —".to_string(), String::new()));
+        for l in crate::app::notes::wrap(crate::model::ach::WEIGHTING, 58) {
+            out.push((String::new(), l));
         }
     }
     out
