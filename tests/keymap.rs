@@ -113,13 +113,18 @@ fn the_spec_default_keys() {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&backlog, &seq), Resolution::Run(cmd), "{keys}");
     }
-    // Global keys work in every pane; 6 and 7 wait for their panes.
+    // Global keys work in every pane; 7 waits for its pane.
     let links = [Links, Record, List, Global];
-    for (keys, cmd) in [("q", C::Quit), ("?", C::Help), ("2", C::PaneTimeline)] {
+    for (keys, cmd) in [
+        ("q", C::Quit),
+        ("?", C::Help),
+        ("2", C::PaneTimeline),
+        ("6", C::PaneHypotheses),
+    ] {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&links, &seq), Resolution::Run(cmd), "{keys}");
     }
-    for keys in ["6", "7"] {
+    for keys in ["7"] {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&backlog, &seq), Resolution::Unbound, "{keys}");
     }
@@ -178,7 +183,8 @@ const ACCEPTED: &str = "a key is one character, or one of enter, esc, tab, shift
 space, backspace, delete, insert, up, down, left, right, home, end, pageup, pagedown, \
 f1-f12, with ctrl- or alt- before it if wanted";
 
-const SECTIONS: &str = "global, list, record, backlog, timeline, links, entities, notes";
+const SECTIONS: &str =
+    "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps";
 
 #[test]
 fn check_unknown_key() {

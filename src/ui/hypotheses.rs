@@ -106,7 +106,7 @@ fn question_line(
             st.cols.len()
         ));
     }
-    let right = fit(&right, w.saturating_sub(q.len() + 2));
+    let right = crate::model::text::truncate(&right, w.saturating_sub(q.len() + 17)).into_owned();
     let room = w.saturating_sub(q.len() + 1 + width(&right));
     Line::from(vec![
         Span::styled(format!("{q} "), theme.accent()),

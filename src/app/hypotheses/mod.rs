@@ -37,7 +37,8 @@ pub struct HypothesesState {
     pub show_rejected: bool,
     pub hide_flat: bool,
     pub by_diagnosticity: bool,
-    /// The Backlog question the pane last followed.
+    /// The Backlog selection (a question, or a hypothesis in its detail) the pane last
+    /// followed.
     pub(crate) followed: Option<Id>,
     /// The matrix must be read again before it is shown.
     stale: bool,
@@ -56,38 +57,45 @@ impl HypothesesState {
             Some(Record::Question(q)) => q.title,
             _ => String::new(),
         };
-        let same = self.question == Some(question);
-        let keep = same.then(|| (self.selected(), self.header));
-        self.question = Some(question);
-        self.set_matrix(matrix);
-        match keep {
-            Some((Some(id), header)) => {
-                self.select(id);
-                self.header = header || id.kind == Kind::Hypothesis;
-            }
-            _ => {
-                self.col = 0;
-                self.col_offset = 0;
-                self.cursor = ListCursor::default();
-                self.header = self.rows.is_empty();
-            }
+        if self.question != Some(question) {
+            // another question: the cursor starts on its first cell
+            self.question = Some(question);
+            self.cols.clear();
+            self.rows.clear();
+            self.col = 0;
+            self.col_offset = 0;
+            self.cursor = ListCursor::default();
+            self.header = false;
         }
+        self.set_matrix(matrix);
         self.stale = false;
         Ok(())
     }
 
     /// Shows a matrix already read (benches and tests build one without a store).
+    /// The selection stays on the same hypothesis and note where they still show.
     pub fn set_matrix(&mut self, matrix: Matrix) {
+        let keep = self.kept();
         self.analysis = matrix.analyse();
         self.matrix = matrix;
-        self.rebuild();
+        self.rebuild_keeping(keep);
+    }
+
+    /// The selected hypothesis and note (the note under the cursor even on the header).
+    fn kept(&self) -> (Option<Id>, Option<Id>) {
+        let col = self.cols.get(self.col).map(|&c| self.column_id(c));
+        let row = self.rows.get(self.cursor.selected).map(|&r| self.row_id(r));
+        (col, row)
     }
 
     /// Recomputes the columns and rows shown, keeping the selection on the same
     /// hypothesis and note where they still show.
     pub fn rebuild(&mut self) {
-        let keep_col = self.cols.get(self.col).map(|&c| self.column_id(c));
-        let keep_row = self.rows.get(self.cursor.selected).map(|&r| self.row_id(r));
+        let keep = self.kept();
+        self.rebuild_keeping(keep);
+    }
+
+    fn rebuild_keeping(&mut self, (keep_col, keep_row): (Option<Id>, Option<Id>)) {
         let m = &self.matrix;
         self.cols = (0..m.columns.len())
             .filter(|&c| self.show_rejected || m.columns[c].is_live())
@@ -370,16 +378,22 @@ impl App {
         let Some(q) = q else {
             return;
         };
-        if self.hypotheses.followed == Some(q) && self.hypotheses.question.is_some() {
+        let h = match self.backlog.detail_item() {
+            Some(super::backlog::DetailItem::Hypothesis(h)) => Some(h.meta.id),
+            _ => None,
+        };
+        let target = h.unwrap_or(q);
+        if self.hypotheses.followed == Some(target) && self.hypotheses.question.is_some() {
             return;
         }
-        self.hypotheses.followed = Some(q);
+        self.hypotheses.followed = Some(target);
         if let Err(e) = self.hypotheses.load(&self.store, q) {
             return self.error(e.to_string());
         }
-        if let Some(super::backlog::DetailItem::Hypothesis(h)) = self.backlog.detail_item() {
-            let h = h.meta.id;
-            self.hypotheses.select(h);
+        if let Some(h) = h {
+            if !self.hypotheses.select(h) {
+                self.info(format!("{h} is rejected: r shows rejected hypotheses"));
+            }
         }
     }
 

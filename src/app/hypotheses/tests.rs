@@ -137,8 +137,7 @@ fn the_lines_under_the_grid_fit_their_budget_and_name_the_selection() {
     let all = st.details(80, 40);
     let text: Vec<&str> = all.iter().map(|d| d.text.as_str()).collect();
     assert!(
-        text[0]
-            .starts_with("Fewest weighted inconsistencies first (raw): H2 0.00 (0) · H1 3.00 (3)"),
+        text[0].starts_with("Ranked (weighted score, raw count): H2 0.00 (0) · H1 3.00 (3)"),
         "{text:?}"
     );
     assert!(text.iter().any(|t| t.starts_with("H1 · live")), "{text:?}");

@@ -155,10 +155,7 @@ impl HypothesesState {
         let scores = if ranked.is_empty() {
             "Scores: every hypothesis is rejected (r shows them)".to_string()
         } else {
-            format!(
-                "Fewest weighted inconsistencies first (raw): {}",
-                ranked.join(" · ")
-            )
+            format!("Ranked (weighted score, raw count): {}", ranked.join(" · "))
         };
         let sensitivity = sensitivity_line(m, an);
         let mut sections: Vec<(Vec<Detail>, usize)> = vec![
