@@ -227,8 +227,14 @@ impl HypothesesState {
         let Some(row) = self.matrix.row_of(n) else {
             return Ok(false);
         };
-        self.matrix.set_cell(row, col, value, &mut self.analysis);
+        self.edit_cell(row, col, value);
         Ok(true)
+    }
+
+    /// Changes one cell of the matrix (row and column positions) and brings the analysis
+    /// up to date incrementally; [`HypothesesState::rebuild`] then re-reads the rows shown.
+    pub fn edit_cell(&mut self, row: usize, col: usize, value: Option<Consistency>) {
+        self.matrix.set_cell(row, col, value, &mut self.analysis);
     }
 
     /// Remembers which cell an assessment holds, before it is deleted.
