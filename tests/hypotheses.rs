@@ -427,3 +427,21 @@ fn thirty_hypotheses_scroll_sideways_and_the_selected_column_stays_on_screen() {
     assert!(head.contains("H30") && !head.contains("H1 "), "{head}");
     assert!(h.screen().contains("suspect number 29"));
 }
+
+#[test]
+fn help_lists_the_pane_keys_and_states_the_weighting() {
+    let mut h = Harness::matrix_pane();
+    h.press("?");
+    let mut seen = String::new();
+    for _ in 0..8 {
+        seen.push_str(&h.screen());
+        h.press("pagedown");
+    }
+    assert!(
+        seen.contains("Cell: -- very inconsistent (Heuer II)"),
+        "{seen}"
+    );
+    assert!(seen.contains("Collect next"), "{seen}");
+    assert!(seen.contains("— the weighting —"), "{seen}");
+    assert!(seen.contains("times the note's grade weight"), "{seen}");
+}

@@ -89,13 +89,13 @@ fn wrapped(text: &str, cells: usize, max: usize, tone: Tone) -> Vec<Detail> {
 impl HypothesesState {
     /// The grid's layout at `width` cells, from the selected column's scroll position.
     pub fn layout(&self, width: usize) -> GridLayout {
+        // the widest note id is the one with the largest number
         let note_w = self
             .matrix
             .rows
             .iter()
-            .map(|r| width_of(r.note))
-            .max()
-            .unwrap_or(0)
+            .max_by_key(|r| r.note.num)
+            .map_or(0, |r| width_of(r.note))
             .max(4);
         let cell_w = self
             .cols
