@@ -6,6 +6,7 @@
 mod common;
 use common::harness::Harness;
 
+use ratatui::style::Modifier;
 use weft::app::overlay::Overlay;
 use weft::app::Pane;
 use weft::model::{Consistency, ExpectationStatus, HypothesisStatus, Id, Record, Yardstick};
@@ -214,7 +215,14 @@ fn a_cell_edit_is_stored_shown_and_moves_the_ranking() {
 #[test]
 fn non_diagnostic_rows_dim_hide_and_rows_order_by_diagnosticity() {
     let mut h = Harness::matrix_pane();
-    assert!(h.screen().contains("Dogs bark at night"));
+    let screen = h.screen();
+    assert!(screen.contains("Dogs bark at night"));
+    // N4 reads + under every hypothesis: drawn dim; N2 is not
+    let row_of = |n: &str| screen.lines().position(|l| l.starts_with(n)).unwrap() as u16;
+    let buf = h.term.backend().buffer().clone();
+    let dim = |y: u16| buf[(30, y)].modifier.contains(Modifier::DIM);
+    assert!(dim(row_of("N4 ")), "{screen}");
+    assert!(!dim(row_of("N2 ")), "{screen}");
     h.press("z");
     let screen = h.screen();
     assert!(!screen.contains("Dogs bark at night"), "{screen}");
@@ -345,6 +353,14 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
         .contains("Marsh's car"));
     // an absent expectation counts like a - at 0.50
     assert!(h.scores_line().contains("H1 1.06 (2)"));
+    // a date that is not one changes nothing and says why
+    h.press("X enter 2 enter");
+    h.press("ctrl-u");
+    h.typed("last week");
+    h.press("enter");
+    let said = h.screen();
+    assert!(said.contains("last week"), "{said}");
+    assert!(h.line_with("X1 absent").contains("2026-11-25"));
     // found, with the note picked in the finder (notes only)
     h.press("X enter 3");
     h.typed("cabin");
@@ -377,6 +393,9 @@ fn evidence_rows_are_added_from_the_finder_and_record_keys_act_on_the_selection(
     // two undos: the cell, then the row's link
     h.press("u u");
     assert!(!h.screen().contains("Cash counted in the cabin"));
+    // Enter on a row shows the note in its pane
+    h.press("j enter");
+    assert_eq!(h.app.pane, Pane::Notes);
 }
 
 #[test]
