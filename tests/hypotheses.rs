@@ -300,6 +300,7 @@ fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_
 #[test]
 fn status_and_likelihood_from_the_pane_and_from_the_backlog_detail() {
     let mut h = Harness::matrix_pane();
+    let reads = h.app.hypotheses.reads;
     // on H2's column: rejected (choice 2), and it leaves the matrix until r
     h.press("right s 2");
     assert_eq!(h.hypothesis("H2").status, HypothesisStatus::Rejected);
@@ -311,6 +312,12 @@ fn status_and_likelihood_from_the_pane_and_from_the_backlog_detail() {
     h.press("left y 5");
     assert_eq!(h.hypothesis("H1").likelihood, Some(Yardstick::Likely));
     assert!(h.line_with("H1 · live").contains("· likely ·"));
+    assert_eq!(
+        h.app.hypotheses.reads, reads,
+        "status and likelihood are placed without reading the matrix again"
+    );
+    // rejected H2 ranks last, so H3 now leads the pair still standing
+    assert!(h.scores_line().contains("H1 0.56 (1) · H3 1.00 (1)"));
     // the Backlog detail: S status, y likelihood of the selected hypothesis
     h.press("1 enter j j");
     h.press("S 3");
@@ -332,6 +339,7 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
     h.press("enter");
     let xs = h.app.store.expectations_of(id("H1")).unwrap();
     assert_eq!(xs, vec![id("X1")]);
+    let reads = h.app.hypotheses.reads;
     assert!(h
         .line_with("X1 unchecked")
         .contains("Marsh's car on ANPR near the yard"));
@@ -353,6 +361,7 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
         .contains("Marsh's car"));
     // an absent expectation counts like a - at 0.50
     assert!(h.scores_line().contains("H1 1.06 (2)"));
+    assert_eq!(h.app.hypotheses.reads, reads, "placed without a re-read");
     // a date that is not one changes nothing and says why
     h.press("X enter 2 enter");
     h.press("ctrl-u");

@@ -4,6 +4,7 @@
 //! and the lines under it, prepared for `ui/hypotheses.rs`, are in `view.rs`.
 
 mod keys;
+mod sync;
 mod view;
 
 pub use keys::{HypothesesFlow, Pick};
@@ -47,6 +48,8 @@ pub struct HypothesesState {
     cell_ids: HashMap<Id, (Id, Id)>,
     /// The pane's size as last laid out.
     pub(crate) size: (usize, usize),
+    /// How many times the whole matrix was read from the store.
+    pub reads: usize,
 }
 
 impl HypothesesState {
@@ -69,6 +72,7 @@ impl HypothesesState {
         }
         self.set_matrix(matrix);
         self.stale = false;
+        self.reads += 1;
         Ok(())
     }
 
@@ -97,8 +101,11 @@ impl HypothesesState {
 
     fn rebuild_keeping(&mut self, (keep_col, keep_row): (Option<Id>, Option<Id>)) {
         let m = &self.matrix;
-        self.cols = (0..m.columns.len())
-            .filter(|&c| self.show_rejected || m.columns[c].is_live())
+        // live (and confirmed) hypotheses first, then the rejected ones when shown
+        let live = (0..m.columns.len()).filter(|&c| m.columns[c].is_live());
+        let rejected = (0..m.columns.len()).filter(|&c| !m.columns[c].is_live());
+        self.cols = live
+            .chain(rejected.filter(|_| self.show_rejected))
             .collect();
         let order: Vec<usize> = if self.by_diagnosticity {
             self.analysis.rows_by_diagnosticity(m)
@@ -206,50 +213,10 @@ impl HypothesesState {
         self.col = (self.col as isize + by).clamp(0, max.max(0)) as usize;
     }
 
-    /// Brings the matrix and analysis up to date with an assessment that changed; false
-    /// when the cell cannot be placed (the matrix must be read again).
-    fn assessment_changed(&mut self, store: &Store, a: Id) -> Result<bool> {
-        let (h, n, value) = match store.get(a)? {
-            Some(Record::Assessment(x)) => {
-                self.cell_ids.insert(a, (x.hypothesis, x.note));
-                (x.hypothesis, x.note, Some(x.consistency))
-            }
-            Some(_) => return Ok(false),
-            None => match self.cell_ids.get(&a) {
-                Some(&(h, n)) => (h, n, None),
-                None => return Ok(false),
-            },
-        };
-        let Some(col) = self.matrix.column_of(h) else {
-            // a cell of another question's matrix: nothing here changes
-            return Ok(true);
-        };
-        let Some(row) = self.matrix.row_of(n) else {
-            return Ok(false);
-        };
-        self.edit_cell(row, col, value);
-        Ok(true)
-    }
-
     /// Changes one cell of the matrix (row and column positions) and brings the analysis
     /// up to date incrementally; [`HypothesesState::rebuild`] then re-reads the rows shown.
     pub fn edit_cell(&mut self, row: usize, col: usize, value: Option<Consistency>) {
         self.matrix.set_cell(row, col, value, &mut self.analysis);
-    }
-
-    /// Remembers which cell an assessment holds, before it is deleted.
-    pub(crate) fn remember_cell(&mut self, a: Id, cell: (Id, Id)) {
-        self.cell_ids.insert(a, cell);
-    }
-
-    /// Whether a change to `id` can alter this matrix.
-    fn concerns(&self, id: Id) -> bool {
-        match id.kind {
-            Kind::Question => self.question == Some(id),
-            Kind::Hypothesis | Kind::Expectation | Kind::Link => true,
-            Kind::Note => self.matrix.row_of(id).is_some(),
-            Kind::Entity | Kind::Dismissal | Kind::Assessment => false,
-        }
     }
 
     /// The question the record keys' `Q` and collect-next hang from.
@@ -313,36 +280,7 @@ impl PaneView for HypothesesState {
     }
 
     fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
-        let Some(q) = self.question else {
-            return Ok(());
-        };
-        let mut whole = false;
-        let mut edited = false;
-        for &id in ids {
-            if id.kind == Kind::Assessment {
-                if self.assessment_changed(store, id)? {
-                    edited = true;
-                } else {
-                    whole = true;
-                }
-            } else if self.concerns(id) {
-                whole = true;
-            }
-        }
-        if whole {
-            if store.get(q)?.is_none() {
-                *self = HypothesesState {
-                    size: self.size,
-                    followed: self.followed,
-                    ..HypothesesState::default()
-                };
-            } else {
-                self.stale = true;
-            }
-        } else if edited {
-            self.rebuild();
-        }
-        Ok(())
+        self.sync(store, ids)
     }
 
     fn keep_in_view(&mut self, height: usize) {
