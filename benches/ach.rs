@@ -130,5 +130,116 @@ fn pane(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, pane);
+/// A workspace holding the 30x2000 matrix, loaded in one import: Q1, H1-H30, N1-N2000
+/// each linked to Q1, a cell for every (hypothesis, note) pair.
+fn workspace(dir: &std::path::Path) -> Store {
+    use weft::model::{Assessment, Hypothesis, Link, Meta, Note, Question, Record, Sees, Status};
+    let opts = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    let mut store = Store::open(dir, &opts).expect("open");
+    let m = matrix(30, 2_000);
+    let at = chrono::Utc::now();
+    let meta = |id: Id| Meta::new(id, at, "bench");
+    let q = Id::new(Kind::Question, 1);
+    let mut records = vec![Record::Question(Question {
+        meta: meta(q),
+        title: "Who controls the yard?".into(),
+        detail: String::new(),
+        status: Status::Open,
+        priority: 1,
+        kind: Sees::Explanation,
+        parent: None,
+        review_by: None,
+        answer: None,
+    })];
+    for c in &m.columns {
+        records.push(Record::Hypothesis(Hypothesis {
+            meta: meta(c.id),
+            statement: c.statement.clone(),
+            question: q,
+            likelihood: None,
+            status: c.status,
+        }));
+    }
+    let mut a = 0;
+    for (i, r) in m.rows.iter().enumerate() {
+        records.push(Record::Note(Note {
+            meta: meta(r.note),
+            text: r.title.clone(),
+            source: String::new(),
+            grade: r.grade,
+            when: None,
+        }));
+        records.push(Record::Link(Link {
+            meta: meta(Id::new(Kind::Link, i as u64 + 1)),
+            from: r.note,
+            to: q,
+            label: "concerns".into(),
+            confidence: None,
+            source: None,
+            when: None,
+            auto: false,
+        }));
+        for (c, v) in r.cells.iter().enumerate() {
+            if let Some(v) = v {
+                a += 1;
+                records.push(Record::Assessment(Assessment {
+                    meta: meta(Id::new(Kind::Assessment, a)),
+                    hypothesis: m.columns[c].id,
+                    note: r.note,
+                    consistency: *v,
+                }));
+            }
+        }
+    }
+    let dump = weft::store::bulk::Dump {
+        next: [
+            ('Q', 2),
+            ('H', 31),
+            ('N', 2_001),
+            ('L', 2_001),
+            ('A', a + 1),
+        ]
+        .into_iter()
+        .collect(),
+        seq: 0,
+        records,
+        journal: Vec::new(),
+    };
+    store.import_workspace(&dump).expect("import");
+    store
+}
+
+/// Opening the pane on that workspace: the store's read of the matrix, and the key that
+/// brings the pane on screen (read, analyse, lay out, draw).
+fn open(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = workspace(&dir.path().join("ws"));
+    let q = Id::new(Kind::Question, 1);
+    let mut g = c.benchmark_group("hypotheses_open_30x2000");
+    g.sample_size(10);
+    g.bench_function("store_matrix_read", |b| {
+        b.iter(|| black_box(store.matrix(q).expect("matrix")))
+    });
+    let mut app = App::new(store, Keymap::default_keymap(), vec![]).expect("app");
+    app.resize(80, 24);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let keys = parse_sequence("1 6").expect("keys");
+    g.bench_function("key_6_to_frame", |b| {
+        b.iter(|| {
+            // forget the followed question so that 6 reads the matrix again
+            app.hypotheses = Default::default();
+            for k in &keys {
+                app.on_key(*k);
+            }
+            term.draw(|f| ui::render(&app, Theme { color: true }, f))
+                .expect("draw");
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, pane, open);
 criterion_main!(benches);
