@@ -473,3 +473,26 @@ fn help_lists_the_pane_keys_and_states_the_weighting() {
     assert!(seen.contains("— the weighting —"), "{seen}");
     assert!(seen.contains("times the note's grade weight"), "{seen}");
 }
+
+#[test]
+fn text_from_the_database_is_drawn_harmlessly() {
+    let mut h = Harness::new(|s| {
+        case(s);
+        let n = note(s, "\u{1b}[31mred alert\u{7}\nsecond line", Some("B2P"));
+        link(s, n, id("Q1"), "concerns");
+        s.add_expectation(id("H1"), "a \u{1b}]0;title\u{7} beacon")
+            .unwrap();
+    });
+    h.press("6 G");
+    let screen = h.screen();
+    assert!(screen.contains("red alert"), "{screen}");
+    assert!(screen.contains("beacon"), "{screen}");
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{screen:?}"
+    );
+    assert!(
+        !screen.contains("second line"),
+        "a note's title is its first line"
+    );
+}

@@ -344,7 +344,9 @@ impl App {
     /// Sets (or with `None` clears) the selected cell.
     pub(crate) fn set_cell(&mut self, value: Option<Consistency>) {
         let Some((h, n)) = self.hypotheses.cell() else {
-            let hint = if self.hypotheses.cols.is_empty() {
+            let hint = if self.hypotheses.question.is_none() {
+                "no question shown: o picks one (or select one in the Backlog)"
+            } else if self.hypotheses.cols.is_empty() {
                 "no hypothesis to assess against: h adds one"
             } else if self.hypotheses.rows.is_empty() {
                 "no evidence row: a adds a note as evidence"
