@@ -171,6 +171,14 @@ fn empty_states_say_which_key_comes_next() {
         "{screen}"
     );
     assert!(screen.contains("H1 · live"), "{screen}");
+    // a second one is selected as it arrives, its likelihood asked for
+    h.press("h");
+    h.typed("A robbery gone wrong");
+    h.press("enter 4");
+    assert_eq!(h.app.selected_record(), Some(id("H2")));
+    assert!(h
+        .line_with("H2 · live · realistic possibility")
+        .contains("rank"));
 }
 
 #[test]

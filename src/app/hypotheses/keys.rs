@@ -12,6 +12,8 @@ use crate::store::{Committed, NewLink, NewQuestion};
 /// A step of a Hypotheses flow.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HypothesesFlow {
+    /// A new hypothesis of the question: its statement.
+    AddHypothesis(Id),
     /// A hypothesis's status from the picker.
     Status(Id),
     /// The sub-question of `question` that would tell `pair` apart: its title.
@@ -97,7 +99,7 @@ impl App {
                         &format!("New hypothesis for {q}"),
                         "one explanation that could be true",
                         "",
-                        Flow::AddHypothesis(q),
+                        Flow::Hypotheses(HypothesesFlow::AddHypothesis(q)),
                     );
                 }
             }
@@ -316,6 +318,28 @@ impl App {
 
     pub(crate) fn finish_hypotheses(&mut self, flow: HypothesesFlow, value: String) {
         match flow {
+            HypothesesFlow::AddHypothesis(q) => {
+                if value.trim().is_empty() {
+                    return self.error("a hypothesis needs a statement: nothing added");
+                }
+                let r = self.store.add_hypothesis(q, &value, None);
+                if let Some(h) = self.report(r, |h| format!("added {h}: its likelihood?")) {
+                    self.after_change(&Committed {
+                        group: 0,
+                        ids: vec![q, h],
+                    });
+                    if let Err(e) = self.hypotheses.load(&self.store, q) {
+                        return self.error(e.to_string());
+                    }
+                    self.hypotheses.select(h);
+                    self.pick(
+                        &format!("Likelihood of {h}"),
+                        Self::yardstick_choices(),
+                        7,
+                        Flow::Likelihood(h),
+                    );
+                }
+            }
             HypothesesFlow::Status(h) => {
                 if self.set(h, &[("status", &value)])
                     && value == HypothesisStatus::Rejected.as_str()
