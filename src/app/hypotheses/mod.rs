@@ -3,11 +3,13 @@
 //! Plain data; no terminal types. Keys and flows are in `keys.rs`; the layout of the grid
 //! and the lines under it, prepared for `ui/hypotheses.rs`, are in `view.rs`.
 
+mod flows;
 mod keys;
 mod sync;
 mod view;
 
-pub use keys::{HypothesesFlow, Pick};
+pub use flows::HypothesesFlow;
+pub use keys::Pick;
 pub use view::{columns_that_fit, Detail, GridLayout, Tone, GRADE_W, MIN_GRID};
 
 use super::{App, ListCursor, Move, PaneView};
