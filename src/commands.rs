@@ -102,6 +102,7 @@ commands! {
     PaneLinks => "pane.links", Global, "Go to the Links pane";
     PaneEntities => "pane.entities", Global, "Go to the Entities pane";
     PaneNotes => "pane.notes", Global, "Go to the Notes pane";
+    PaneHypotheses => "pane.hypotheses", Global, "Go to the Hypotheses pane (the matrix)";
     Finder => "finder", Global, "Find any record by fuzzy search and jump to it";
     Palette => "palette", Global, "Run any command by name";
     Help => "help", Global, "Show the keys of this pane";
@@ -128,6 +129,7 @@ commands! {
     PriorityDown => "backlog.priority_down", Backlog, "Lower the priority (towards 4)";
     AddHypothesis => "backlog.hypothesis", Backlog, "Add a hypothesis to the question";
     Likelihood => "backlog.likelihood", Backlog, "Set the selected hypothesis's likelihood";
+    HypothesisStatus => "backlog.hypothesis_status", Backlog, "Set the selected hypothesis's status: live, rejected or confirmed";
     SetKind => "backlog.kind", Backlog, "Set the SEES kind";
     ReviewBy => "backlog.review", Backlog, "Set the review-by date";
     EditDetail => "backlog.detail", Backlog, "Edit the detail text in the editor";
@@ -156,6 +158,25 @@ commands! {
     NoteSource => "notes.source", Notes, "Set the note's source";
     NoteFilter => "notes.filter", Notes, "Filter notes by tag, grade or source";
     NoteOrder => "notes.order", Notes, "Order by recorded time or by occurred time";
+    ColumnLeft => "hypotheses.left", Hypotheses, "Select the hypothesis column to the left";
+    ColumnRight => "hypotheses.right", Hypotheses, "Select the hypothesis column to the right";
+    CellVeryConsistent => "hypotheses.cc", Hypotheses, "Cell: ++ very consistent (Heuer CC)";
+    CellConsistent => "hypotheses.c", Hypotheses, "Cell: + consistent (Heuer C)";
+    CellNeutral => "hypotheses.n", Hypotheses, "Cell: 0 neutral or not applicable (Heuer N)";
+    CellInconsistent => "hypotheses.i", Hypotheses, "Cell: - inconsistent (Heuer I)";
+    CellVeryInconsistent => "hypotheses.ii", Hypotheses, "Cell: -- very inconsistent (Heuer II)";
+    CellClear => "hypotheses.clear", Hypotheses, "Cell: clear it (not assessed)";
+    AddEvidence => "hypotheses.evidence", Hypotheses, "Add an evidence row: pick any note (linked to the question)";
+    MatrixHypothesis => "hypotheses.add", Hypotheses, "Add a hypothesis to the question";
+    MatrixQuestion => "hypotheses.question", Hypotheses, "Show the matrix of another question (finder over questions)";
+    MatrixStatus => "hypotheses.status", Hypotheses, "Set the selected hypothesis's status: live, rejected or confirmed";
+    MatrixLikelihood => "hypotheses.likelihood", Hypotheses, "Set the selected hypothesis's likelihood (yardstick words)";
+    ShowRejected => "hypotheses.rejected", Hypotheses, "Show or hide rejected hypotheses";
+    HideFlat => "hypotheses.flat", Hypotheses, "Hide or show non-diagnostic rows (same value under every live hypothesis)";
+    OrderRows => "hypotheses.order", Hypotheses, "Order rows by diagnosticity (most separating first) or by note id";
+    CollectNext => "hypotheses.collect", Hypotheses, "Collect next: ask what would tell the two closest-ranked hypotheses apart";
+    AddExpectation => "hypotheses.expect", Hypotheses, "Add an expectation to the selected hypothesis (what should be seen)";
+    CheckExpectation => "hypotheses.checked", Hypotheses, "Set an expectation's status: unchecked, absent (where, when) or found (note)";
 }
 
 impl Command {

@@ -113,16 +113,19 @@ fn the_spec_default_keys() {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&backlog, &seq), Resolution::Run(cmd), "{keys}");
     }
-    // Global keys work in every pane; 6 and 7 wait for their panes.
+    // Global keys work in every pane; 7 waits for its pane.
     let links = [Links, Record, List, Global];
-    for (keys, cmd) in [("q", C::Quit), ("?", C::Help), ("2", C::PaneTimeline)] {
+    for (keys, cmd) in [
+        ("q", C::Quit),
+        ("?", C::Help),
+        ("2", C::PaneTimeline),
+        ("6", C::PaneHypotheses),
+    ] {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&links, &seq), Resolution::Run(cmd), "{keys}");
     }
-    for keys in ["6", "7"] {
-        let seq = parse_sequence(keys).expect("a key sequence");
-        assert_eq!(km.resolve(&backlog, &seq), Resolution::Unbound, "{keys}");
-    }
+    let seven = parse_sequence("7").expect("a key sequence");
+    assert_eq!(km.resolve(&backlog, &seven), Resolution::Unbound, "7");
     // Backlog keys stay in the Backlog; the sort chord waits for its second key.
     let o = parse_sequence("o").expect("o");
     assert_eq!(km.resolve(&backlog, &o), Resolution::Pending);

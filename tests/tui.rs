@@ -803,7 +803,9 @@ fn a_new_question_is_scrolled_into_view_and_a_resize_leaves_no_blank_rows() {
         }
     });
     // priority 4 sorts last: the new question is at the bottom, and shown
-    h.press("a").typed("Who is the new supplier?").press("enter");
+    h.press("a")
+        .typed("Who is the new supplier?")
+        .press("enter");
     let id = h.app.backlog.selected_id().unwrap();
     h.press("- -");
     assert_eq!(h.question(&id.to_string()).priority, 4);
@@ -812,7 +814,14 @@ fn a_new_question_is_scrolled_into_view_and_a_resize_leaves_no_blank_rows() {
     // grow the terminal at the bottom of the list: the list refills, no blank rows
     h.app.resize(80, 30);
     let mut term = Terminal::new(TestBackend::new(80, 30)).unwrap();
-    term.draw(|f| ui::render(&h.app, Theme::from_no_color(Some(std::ffi::OsStr::new("1"))), f)).unwrap();
+    term.draw(|f| {
+        ui::render(
+            &h.app,
+            Theme::from_no_color(Some(std::ffi::OsStr::new("1"))),
+            f,
+        )
+    })
+    .unwrap();
     let rows: Vec<String> = (2..29)
         .map(|y| {
             (0..80)

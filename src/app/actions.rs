@@ -126,6 +126,13 @@ impl App {
                 }
                 _ => self.info("open a question (Enter) and select one of its hypotheses"),
             },
+            Command::HypothesisStatus => match self.backlog.detail_item() {
+                Some(DetailItem::Hypothesis(h)) => {
+                    let (id, cur) = (h.meta.id, h.status);
+                    self.pick_hypothesis_status(id, cur);
+                }
+                _ => self.info("open a question (Enter) and select one of its hypotheses"),
+            },
             Command::SetKind => {
                 if let Some(id) = need_q(self) {
                     let cur = self
@@ -422,6 +429,7 @@ impl App {
             Flow::Links(f) => self.finish_links(f, value),
             Flow::Entities(f) => self.finish_entities(f, value),
             Flow::Notes(f) => self.finish_notes(f, value),
+            Flow::Hypotheses(f) => self.finish_hypotheses(f, value),
             Flow::Delete(id) => {
                 let r = self.store.delete(id);
                 if let Some(done) = self.report(r, |d| {

@@ -233,6 +233,7 @@ impl App {
         match purpose {
             FinderPurpose::LinkFrom(from) => self.start_link(from, id),
             FinderPurpose::PathFrom(from) => self.show_path(from, id),
+            FinderPurpose::Hypotheses(pick) => self.hypotheses_chose(pick, id),
             // in the Links pane the finder re-centres the walk
             FinderPurpose::Jump if self.pane == super::Pane::Links => self.show_in_links(id),
             FinderPurpose::Jump => self.jump_to(id),

@@ -21,6 +21,13 @@ impl App {
                 };
                 out.push((keys, info.description.to_string()));
             }
+            // the Hypotheses pane's scores are explained right after its keys
+            if scope == crate::commands::Scope::Hypotheses {
+                out.push(("— the weighting —".to_string(), String::new()));
+                for l in crate::app::notes::wrap(crate::model::ach::WEIGHTING, 58) {
+                    out.push((String::new(), l));
+                }
+            }
         }
         out
     }

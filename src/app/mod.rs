@@ -9,6 +9,7 @@ pub mod ask;
 pub mod backlog;
 pub mod entities;
 mod help;
+pub mod hypotheses;
 pub mod input;
 pub mod links;
 pub mod notes;
@@ -42,6 +43,7 @@ macro_rules! for_each_pane {
             Links links: crate::app::links::LinksState, "Links";
             Entities entities: crate::app::entities::EntitiesState, "Entities";
             Notes notes: crate::app::notes::NotesState, "Notes";
+            Hypotheses hypotheses: crate::app::hypotheses::HypothesesState, "Hypotheses";
         }
     };
 }
@@ -113,6 +115,13 @@ macro_rules! declare_app {
             fn pane_command(&mut self, cmd: Command) {
                 match self.pane {
                     $(Pane::$var => <$state as PaneView>::on_command(self, cmd)),*
+                }
+            }
+
+            /// Tells the pane on screen that it has just come on screen.
+            fn pane_focused(&mut self) {
+                match self.pane {
+                    $(Pane::$var => <$state as PaneView>::on_focus(self)),*
                 }
             }
         }
@@ -299,9 +308,12 @@ impl App {
     pub fn apply(&mut self, cmd: Command) {
         let (pane, said) = (self.pane, self.message.clone());
         self.run_command(cmd);
-        // a message belongs to the pane it was said in: a new pane starts without it
-        if self.pane != pane && self.message == said {
-            self.message = None;
+        if self.pane != pane {
+            self.pane_focused();
+            // a message belongs to the pane it was said in: a new pane starts without it
+            if self.message == said {
+                self.message = None;
+            }
         }
     }
 

@@ -159,11 +159,13 @@ impl App {
             input,
             pool,
             pool_query,
+            purpose,
             ..
         }) = &mut self.overlay
         else {
             return;
         };
+        let only = purpose.kind();
         let query = input.text().to_string();
         let narrows = !pool_query.is_empty()
             && query.starts_with(pool_query.as_str())
@@ -179,7 +181,10 @@ impl App {
             })
         };
         let found = match found {
-            Ok(f) => f,
+            Ok(mut f) => {
+                f.retain(|h| only.is_none_or(|k| h.id.kind == k));
+                f
+            }
             Err(e) => return self.error(e.to_string()),
         };
         let shown: Vec<(crate::model::Id, String)> = found

@@ -43,6 +43,7 @@ pub enum Flow {
     Links(super::links::LinksFlow),
     Entities(super::entities::EntitiesFlow),
     Notes(super::notes::NotesFlow),
+    Hypotheses(super::hypotheses::HypothesesFlow),
 }
 
 /// A value to choose from a short list.
@@ -74,6 +75,18 @@ pub enum FinderPurpose {
     LinkFrom(Id),
     /// The shortest path from this record to the one chosen.
     PathFrom(Id),
+    /// A record of one kind for the Hypotheses pane.
+    Hypotheses(super::hypotheses::Pick),
+}
+
+impl FinderPurpose {
+    /// The only kind of record the finder offers, when it is restricted.
+    pub fn kind(self) -> Option<crate::model::Kind> {
+        match self {
+            FinderPurpose::Hypotheses(p) => Some(p.kind()),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -24,6 +24,14 @@ pub trait PaneView {
     where
         Self: Sized;
 
+    /// Called when a command has just brought the pane on screen (the Hypotheses pane
+    /// follows the Backlog's question).
+    fn on_focus(_app: &mut App)
+    where
+        Self: Sized,
+    {
+    }
+
     /// Moves the selection (or a detail view's cursor) for a list key.
     fn go(&mut self, store: &Store, m: Move) -> Result<()>;
 

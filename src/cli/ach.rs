@@ -177,10 +177,7 @@ pub fn to_json(m: &Matrix, an: &Analysis) -> Value {
     })
 }
 
-/// The one line saying which row the ranking rests on.
-pub fn sensitivity_line(m: &Matrix, an: &Analysis) -> String {
-    an.rests_on(m)
-}
+pub use crate::model::ach::sensitivity_line;
 
 fn to_text(m: &Matrix, an: &Analysis) -> String {
     let mut out = String::new();

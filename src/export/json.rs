@@ -199,7 +199,7 @@ fn question<'a>(q: &'a Question, g: &'a Gathered) -> QuestionOut<'a> {
                 }
             })
             .collect(),
-        rests_on: weighed.map(|w| w.analysis.rests_on(&w.matrix)),
+        rests_on: weighed.map(|w| crate::model::ach::sensitivity_line(&w.matrix, &w.analysis)),
         evidence: weighed.map(evidence).unwrap_or_default(),
         absent: weighed.map(absent).unwrap_or_default(),
         entities: linked

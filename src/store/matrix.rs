@@ -70,6 +70,36 @@ impl Store {
         Ok(())
     }
 
+    /// The cells of a hypothesis as (note, consistency): the note from the index key, and
+    /// from the cell's record only its value (a large matrix reads tens of thousands of
+    /// cells; decoding each whole record, dates and all, is wasted there).
+    fn cells_of(&self, h: Id) -> Result<Vec<(Id, crate::model::Consistency)>> {
+        #[derive(serde::Deserialize)]
+        struct Cell {
+            consistency: crate::model::Consistency,
+        }
+        let prefix = index::key(&[&[index::ASSESS], &h.to_bytes()]);
+        let tree = self.tree(Kind::Assessment);
+        let mut out = Vec::new();
+        for r in self.index().scan_prefix(&prefix) {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            let note = k.get(prefix.len()..).and_then(Id::from_bytes);
+            let (Some(note), Some(a)) = (note, Id::from_bytes(&v)) else {
+                continue;
+            };
+            let Some(bytes) = tree.get(a.num.to_be_bytes()).map_err(|e| self.db_err(e))? else {
+                continue;
+            };
+            let cell: Cell = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                tree: Kind::Assessment.noun().into(),
+                key: a.to_string(),
+                reason: e.to_string(),
+            })?;
+            out.push((note, cell.consistency));
+        }
+        Ok(out)
+    }
+
     /// The matrix of a question: its hypotheses as columns (live and confirmed first,
     /// then rejected, each in id order); as rows, every note assessed against one of them
     /// or linked to the question or one of its hypotheses, in id order; the cells; and
@@ -100,11 +130,9 @@ impl Store {
         let mut cells: BTreeMap<(Id, usize), crate::model::Consistency> = BTreeMap::new();
         let mut expectations = Vec::new();
         for (i, col) in columns.iter().enumerate() {
-            for a in self.assessments_of_hypothesis(col.id)? {
-                if let Some(Record::Assessment(a)) = self.get(a)? {
-                    notes.insert(a.note);
-                    cells.insert((a.note, i), a.consistency);
-                }
+            for (note, value) in self.cells_of(col.id)? {
+                notes.insert(note);
+                cells.insert((note, i), value);
             }
             for x in self.expectations_of(col.id)? {
                 if let Some(Record::Expectation(x)) = self.get(x)? {

@@ -3,6 +3,7 @@
 
 mod backlog;
 mod entities;
+mod hypotheses;
 mod links;
 mod notes;
 mod overlay;

@@ -111,6 +111,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 FinderPurpose::Jump => "Find".to_string(),
                 FinderPurpose::LinkFrom(from) => format!("Link {from} to"),
                 FinderPurpose::PathFrom(from) => format!("Shortest path from {from} to"),
+                FinderPurpose::Hypotheses(pick) => pick.title(),
             };
             let rows: Vec<String> = hits.iter().map(|(id, t)| format!("{id:<6} {t}")).collect();
             let empty = if input.text().trim().is_empty() {

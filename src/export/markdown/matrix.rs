@@ -45,7 +45,11 @@ pub(super) fn weighed(out: &mut String, hyps: &[Hypothesis], w: &Weighed, g: &Ga
         }
     }
     out.push('\n');
-    let _ = writeln!(out, "{}\n", inline(&w.analysis.rests_on(&w.matrix)));
+    let _ = writeln!(
+        out,
+        "{}\n",
+        inline(&crate::model::ach::sensitivity_line(&w.matrix, &w.analysis))
+    );
     evidence(out, w);
     absent(out, w);
 }

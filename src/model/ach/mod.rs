@@ -69,6 +69,27 @@ pub fn hundredths(v: u32) -> String {
     format!("{}.{:02}", v / 100, v % 100)
 }
 
+/// The one line saying which row the ranking rests on (the interface and `weft matrix`).
+pub fn sensitivity_line(m: &Matrix, an: &Analysis) -> String {
+    match an.sensitivity {
+        Some(s) => match s.shift {
+            Shift::Removed => format!(
+                "The ranking rests on {}: without it {} leads instead of {}.",
+                s.note, s.new_leader, s.leader
+            ),
+            Shift::Regraded(w) => format!(
+                "The ranking rests on {}'s grade: weighted {} it puts {} ahead of {}.",
+                s.note,
+                hundredths(w),
+                s.new_leader,
+                s.leader
+            ),
+        },
+        None if an.leader(m).is_some() => "No single row changes the leader.".to_string(),
+        None => "No live hypothesis.".to_string(),
+    }
+}
+
 /// One hypothesis of the matrix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {

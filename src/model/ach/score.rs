@@ -243,28 +243,6 @@ impl Analysis {
         None
     }
 
-    /// The one line saying which row the ranking rests on, for the pane, `weft matrix`
-    /// and the briefing.
-    pub fn rests_on(&self, m: &Matrix) -> String {
-        match self.sensitivity {
-            Some(s) => match s.shift {
-                Shift::Removed => format!(
-                    "The ranking rests on {}: without it {} leads instead of {}.",
-                    s.note, s.new_leader, s.leader
-                ),
-                Shift::Regraded(w) => format!(
-                    "The ranking rests on {}'s grade: weighted {} it puts {} ahead of {}.",
-                    s.note,
-                    super::hundredths(w),
-                    s.new_leader,
-                    s.leader
-                ),
-            },
-            None if self.leader(m).is_some() => "No single row changes the leader.".to_string(),
-            None => "No live hypothesis.".to_string(),
-        }
-    }
-
     /// The leading hypothesis (column), when one is live.
     pub fn leader(&self, m: &Matrix) -> Option<usize> {
         self.ranking

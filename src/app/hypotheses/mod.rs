@@ -1,0 +1,393 @@
+//! Hypotheses pane state: the competing-hypotheses matrix of one question, its analysis,
+//! which columns and rows show (and in what order), the cell cursor and the view options.
+//! Plain data; no terminal types. Keys and flows are in `keys.rs`; the layout of the grid
+//! and the lines under it, prepared for `ui/hypotheses.rs`, are in `view.rs`.
+
+mod flows;
+mod keys;
+mod sync;
+mod view;
+
+pub use flows::HypothesesFlow;
+pub use keys::Pick;
+pub use view::{columns_that_fit, Detail, GridLayout, Tone, GRADE_W, MIN_GRID};
+
+use super::{App, ListCursor, Move, PaneView};
+use crate::commands::Command;
+use crate::model::ach::{Analysis, Matrix};
+use crate::model::{Consistency, Id, Kind, Record};
+use crate::store::{Result, Store};
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct HypothesesState {
+    /// The question whose matrix shows, and its title.
+    pub question: Option<Id>,
+    pub title: String,
+    pub matrix: Matrix,
+    pub analysis: Analysis,
+    /// Matrix column positions shown, live first.
+    pub cols: Vec<usize>,
+    /// Matrix row positions shown, in display order.
+    pub rows: Vec<usize>,
+    /// The selected column, as an index into `cols`, and the first one on screen.
+    pub col: usize,
+    pub col_offset: usize,
+    /// The cursor is on the header row (the record keys act on the hypothesis).
+    pub header: bool,
+    /// The selected row (index into `rows`) and the first one on screen.
+    pub cursor: ListCursor,
+    pub show_rejected: bool,
+    pub hide_flat: bool,
+    pub by_diagnosticity: bool,
+    /// The Backlog selection (a question, or a hypothesis in its detail) the pane last
+    /// followed.
+    pub(crate) followed: Option<Id>,
+    /// The matrix must be read again before it is shown.
+    stale: bool,
+    /// Cells seen by assessment id, so an assessment deleted (cleared, undone) finds its
+    /// cell without reading the whole matrix again.
+    cell_ids: HashMap<Id, (Id, Id)>,
+    /// The pane's size as last laid out.
+    pub(crate) size: (usize, usize),
+    /// How many times the whole matrix was read from the store.
+    pub reads: usize,
+}
+
+impl HypothesesState {
+    /// Shows the matrix of `question` (cursor on the first cell).
+    pub fn load(&mut self, store: &Store, question: Id) -> Result<()> {
+        let matrix = store.matrix(question)?;
+        self.title = match store.get(question)? {
+            Some(Record::Question(q)) => q.title,
+            _ => String::new(),
+        };
+        if self.question != Some(question) {
+            // another question: the cursor starts on its first cell
+            self.question = Some(question);
+            self.cols.clear();
+            self.rows.clear();
+            self.col = 0;
+            self.col_offset = 0;
+            self.cursor = ListCursor::default();
+            self.header = false;
+        }
+        self.set_matrix(matrix);
+        self.stale = false;
+        self.reads += 1;
+        Ok(())
+    }
+
+    /// Shows a matrix already read (benches and tests build one without a store).
+    /// The selection stays on the same hypothesis and note where they still show.
+    pub fn set_matrix(&mut self, matrix: Matrix) {
+        let keep = self.kept();
+        self.analysis = matrix.analyse();
+        self.matrix = matrix;
+        self.rebuild_keeping(keep);
+    }
+
+    /// The selected hypothesis and note (the note under the cursor even on the header).
+    fn kept(&self) -> (Option<Id>, Option<Id>) {
+        let col = self.cols.get(self.col).map(|&c| self.column_id(c));
+        let row = self.rows.get(self.cursor.selected).map(|&r| self.row_id(r));
+        (col, row)
+    }
+
+    /// Recomputes the columns and rows shown, keeping the selection on the same
+    /// hypothesis and note where they still show.
+    pub fn rebuild(&mut self) {
+        let keep = self.kept();
+        self.rebuild_keeping(keep);
+    }
+
+    fn rebuild_keeping(&mut self, (keep_col, keep_row): (Option<Id>, Option<Id>)) {
+        let m = &self.matrix;
+        // live (and confirmed) hypotheses first, then the rejected ones when shown
+        let live = (0..m.columns.len()).filter(|&c| m.columns[c].is_live());
+        let rejected = (0..m.columns.len()).filter(|&c| !m.columns[c].is_live());
+        self.cols = live
+            .chain(rejected.filter(|_| self.show_rejected))
+            .collect();
+        let order: Vec<usize> = if self.by_diagnosticity {
+            self.analysis.rows_by_diagnosticity(m)
+        } else {
+            (0..m.rows.len()).collect()
+        };
+        let flat = |r: usize| !self.analysis.diagnostic.get(r).copied().unwrap_or(false);
+        self.rows = order
+            .into_iter()
+            .filter(|&r| !(self.hide_flat && flat(r)))
+            .collect();
+        if let Some(id) = keep_col {
+            if let Some(i) = self.cols.iter().position(|&c| self.column_id(c) == id) {
+                self.col = i;
+            }
+        }
+        if let Some(id) = keep_row {
+            if let Some(i) = self.rows.iter().position(|&r| self.row_id(r) == id) {
+                self.cursor.selected = i;
+            }
+        }
+        self.col = self.col.min(self.cols.len().saturating_sub(1));
+        self.cursor.clamp(self.rows.len());
+        if self.rows.is_empty() {
+            self.header = true;
+        }
+    }
+
+    fn column_id(&self, c: usize) -> Id {
+        self.matrix.columns[c].id
+    }
+
+    fn row_id(&self, r: usize) -> Id {
+        self.matrix.rows[r].note
+    }
+
+    /// The selected column's matrix position.
+    pub fn column(&self) -> Option<usize> {
+        self.cols.get(self.col).copied()
+    }
+
+    /// The selected row's matrix position (none on the header).
+    pub fn row(&self) -> Option<usize> {
+        if self.header {
+            return None;
+        }
+        self.rows.get(self.cursor.selected).copied()
+    }
+
+    /// The selected hypothesis.
+    pub fn hypothesis(&self) -> Option<Id> {
+        self.column().map(|c| self.column_id(c))
+    }
+
+    /// The selected cell as (hypothesis, note).
+    pub fn cell(&self) -> Option<(Id, Id)> {
+        Some((self.hypothesis()?, self.row_id(self.row()?)))
+    }
+
+    /// Puts the cursor on a hypothesis's column header or a note's row.
+    pub fn select(&mut self, id: Id) -> bool {
+        match id.kind {
+            Kind::Hypothesis => match self.cols.iter().position(|&c| self.column_id(c) == id) {
+                Some(i) => {
+                    self.col = i;
+                    self.header = true;
+                    true
+                }
+                None => false,
+            },
+            Kind::Note => match self.rows.iter().position(|&r| self.row_id(r) == id) {
+                Some(i) => {
+                    self.cursor.selected = i;
+                    self.header = false;
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Moves the row cursor: up from the first row reaches the header (the hypotheses),
+    /// down from the header the first row.
+    pub fn step(&mut self, m: Move) {
+        let delta = m.delta(self.cursor.page());
+        if self.rows.is_empty() {
+            self.header = true;
+        } else if self.header {
+            if delta > 0 {
+                self.header = false;
+                self.cursor.step(delta - 1, self.rows.len());
+            }
+        } else if delta < 0 && self.cursor.selected as isize + delta < 0 {
+            self.cursor.selected = 0;
+            self.header = true;
+        } else {
+            self.cursor.step(delta, self.rows.len());
+        }
+    }
+
+    /// Moves the column selection by `by`, clamped.
+    pub fn step_column(&mut self, by: isize) {
+        let max = self.cols.len().saturating_sub(1) as isize;
+        self.col = (self.col as isize + by).clamp(0, max.max(0)) as usize;
+    }
+
+    /// Changes one cell of the matrix (row and column positions) and brings the analysis
+    /// up to date incrementally; [`HypothesesState::rebuild`] then re-reads the rows shown.
+    pub fn edit_cell(&mut self, row: usize, col: usize, value: Option<Consistency>) {
+        self.matrix.set_cell(row, col, value, &mut self.analysis);
+    }
+
+    /// The question the record keys' `Q` and collect-next hang from.
+    pub fn closest_pair(&self) -> Option<(Id, Id)> {
+        let (a, b) = self.analysis.closest?;
+        Some((self.column_id(a), self.column_id(b)))
+    }
+
+    /// The view options, as the status line shows them.
+    pub fn describe_view(&self) -> String {
+        let mut parts = Vec::new();
+        if self.hide_flat {
+            parts.push("non-diagnostic rows hidden");
+        }
+        if self.by_diagnosticity {
+            parts.push("rows by diagnosticity");
+        }
+        if self.show_rejected {
+            parts.push("rejected shown");
+        }
+        parts.join(" · ")
+    }
+}
+
+impl PaneView for HypothesesState {
+    fn open(_store: &Store) -> Result<Self> {
+        Ok(HypothesesState::default())
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_hypotheses(cmd)
+    }
+
+    fn on_focus(app: &mut App) {
+        app.follow_backlog();
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        self.step(m);
+        Ok(())
+    }
+
+    fn selected(&self) -> Option<Id> {
+        if self.header {
+            self.hypothesis()
+        } else {
+            self.row().map(|r| self.row_id(r))
+        }
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        if self.question.is_none() {
+            "no matrix shown: o picks a question"
+        } else {
+            "nothing selected: h adds a hypothesis, a adds evidence"
+        }
+    }
+
+    fn filter_description(&self) -> String {
+        self.describe_view()
+    }
+
+    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        self.sync(store, ids)
+    }
+
+    fn keep_in_view(&mut self, height: usize) {
+        self.size.1 = height;
+    }
+
+    fn on_shown(&mut self, store: &Store, width: usize) -> Result<()> {
+        self.size.0 = width;
+        if self.stale {
+            if let Some(q) = self.question {
+                self.load(store, q)?;
+            }
+        }
+        let (width, height) = self.size;
+        let grid = self.grid_height(width, height);
+        let at = self.cursor.selected;
+        self.cursor.keep_in_view(grid, self.rows.len(), at);
+        if self.col < self.col_offset {
+            self.col_offset = self.col;
+        }
+        while self.col >= self.col_offset + self.layout(width).count.max(1) {
+            self.col_offset += 1;
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// Opens the matrix of the question selected in the Backlog (the open question, or
+    /// the question of the selected hypothesis) when that selection changed since the
+    /// pane last followed it.
+    pub(crate) fn follow_backlog(&mut self) {
+        let q = self
+            .backlog
+            .detail
+            .as_ref()
+            .map(|d| d.id)
+            .or_else(|| self.backlog.selected_id());
+        let Some(q) = q else {
+            return;
+        };
+        let h = match self.backlog.detail_item() {
+            Some(super::backlog::DetailItem::Hypothesis(h)) => Some(h.meta.id),
+            _ => None,
+        };
+        let target = h.unwrap_or(q);
+        if self.hypotheses.followed == Some(target) && self.hypotheses.question.is_some() {
+            return;
+        }
+        self.hypotheses.followed = Some(target);
+        if let Err(e) = self.hypotheses.load(&self.store, q) {
+            return self.error(e.to_string());
+        }
+        if let Some(h) = h {
+            if !self.hypotheses.select(h) {
+                self.info(format!("{h} is rejected: r shows rejected hypotheses"));
+            }
+        }
+    }
+
+    /// Sets (or with `None` clears) the selected cell.
+    pub(crate) fn set_cell(&mut self, value: Option<Consistency>) {
+        let Some((h, n)) = self.hypotheses.cell() else {
+            let hint = if self.hypotheses.question.is_none() {
+                "no question shown: o picks one (or select one in the Backlog)"
+            } else if self.hypotheses.cols.is_empty() {
+                "no hypothesis to assess against: h adds one"
+            } else if self.hypotheses.rows.is_empty() {
+                "no evidence row: a adds a note as evidence"
+            } else {
+                "on the header: ↓ to an evidence row to assess it"
+            };
+            return self.info(hint);
+        };
+        let result = match value {
+            Some(c) => self.store.assess(h, n, c).map(|a| crate::store::Committed {
+                group: 0,
+                ids: vec![a],
+            }),
+            None => {
+                match self.store.assessment(h, n) {
+                    Ok(Some(a)) => self.hypotheses.remember_cell(a, (h, n)),
+                    Ok(None) => return self.info(format!("{h} × {n} is already blank")),
+                    Err(e) => return self.error(e.to_string()),
+                }
+                self.store.clear_assessment(h, n)
+            }
+        };
+        if let Some(done) = self.report(result, |_| String::new()) {
+            self.after_change(&done);
+            let st = &self.hypotheses;
+            let said = match st.matrix.column_of(h).map(|c| st.analysis.scores[c]) {
+                Some(s) => format!(
+                    "{h} × {n}: {} · {h} score {} (raw {}), rank {}",
+                    value.map_or("blank", |v| v.symbol()),
+                    crate::model::ach::hundredths(s.score),
+                    s.raw,
+                    s.rank
+                ),
+                None => format!("{h} × {n}: {}", value.map_or("blank", |v| v.symbol())),
+            };
+            self.info(said);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,514 @@
+//! The Hypotheses pane (6) driven by key sequences against ratatui's TestBackend at 80x24:
+//! the matrix of the Backlog's question, cell edits stored and scored, diagnosticity,
+//! sensitivity, collect next, status and likelihood (here and in the Backlog), the
+//! expected-but-absent ledger, and a layout that fits.
+
+mod common;
+use common::harness::Harness;
+
+use ratatui::style::Modifier;
+use weft::app::overlay::Overlay;
+use weft::app::Pane;
+use weft::model::{Consistency, ExpectationStatus, HypothesisStatus, Id, Record, Yardstick};
+use weft::store::{NewLink, NewNote, NewQuestion, Store};
+
+const LONG: &str = "Darren Marsh controls the yard and directs the runners from the cabin by the \
+gate, paying them in cash every Friday night after the last collection";
+
+fn id(s: &str) -> Id {
+    s.parse().unwrap()
+}
+
+fn link(s: &mut Store, from: Id, to: Id, label: &str) {
+    s.link(NewLink {
+        from,
+        to,
+        label: label.into(),
+        confidence: None,
+        source: None,
+        when: None,
+    })
+    .unwrap();
+}
+
+fn note(s: &mut Store, text: &str, grade: Option<&str>) -> Id {
+    s.add_note(NewNote {
+        text: text.into(),
+        grade: grade.map(|g| g.parse().unwrap()),
+        ..NewNote::default()
+    })
+    .unwrap()
+}
+
+/// Q1 (priority 1) with H1 (long statement), H2, H3; Q2 with H4. N1 A1P supports H1,
+/// N2 B2P and N4 (ungraded, + everywhere: not diagnostic) concern Q1, N3 stands alone.
+/// H1 0.56 (raw 1) leads H2 1.00 (1) and H3 1.00 (1); the lead rests on N1.
+fn case(s: &mut Store) {
+    use Consistency::*;
+    let q1 = s
+        .add_question(NewQuestion {
+            priority: 1,
+            ..NewQuestion::new("Who controls the yard?")
+        })
+        .unwrap();
+    let q2 = s
+        .add_question(NewQuestion::new("Where does the cash go?"))
+        .unwrap();
+    let h1 = s.add_hypothesis(q1, LONG, None).unwrap();
+    let h2 = s
+        .add_hypothesis(q1, "Kyle Renshaw controls the yard", None)
+        .unwrap();
+    let h3 = s
+        .add_hypothesis(q1, "A rival group controls the yard", None)
+        .unwrap();
+    s.add_hypothesis(q2, "The cash goes abroad", None).unwrap();
+    let n1 = note(s, "Marsh seen at the yard every morning", Some("A1P"));
+    let n2 = note(s, "Renshaw's phone at the yard at night", Some("B2P"));
+    note(s, "Cash counted in the cabin", Some("C3C"));
+    let n4 = note(s, "Dogs bark at night", None);
+    link(s, n1, h1, "supports");
+    link(s, n2, q1, "concerns");
+    link(s, n4, q1, "concerns");
+    for (h, n, c) in [
+        (h1, n1, VeryConsistent),
+        (h2, n1, Inconsistent),
+        (h3, n1, Inconsistent),
+        (h1, n2, Inconsistent),
+        (h2, n2, Consistent),
+        (h3, n2, Neutral),
+        (h1, n4, Consistent),
+        (h2, n4, Consistent),
+        (h3, n4, Consistent),
+    ] {
+        s.assess(h, n, c).unwrap();
+    }
+}
+
+impl Harness {
+    /// The interface on the case, in the Hypotheses pane.
+    fn matrix_pane() -> Harness {
+        let mut h = Harness::new(case);
+        h.press("6");
+        h
+    }
+
+    fn cell(&self, q: &str, h: &str, n: &str) -> Option<Consistency> {
+        let m = self.app.store.matrix(id(q)).unwrap();
+        let (c, r) = (m.column_of(id(h)).unwrap(), m.row_of(id(n)).unwrap());
+        m.rows[r].cells[c]
+    }
+
+    fn hypothesis(&self, h: &str) -> weft::model::Hypothesis {
+        match self.app.store.get(id(h)).unwrap() {
+            Some(Record::Hypothesis(x)) => x,
+            other => panic!("{h}: {other:?}"),
+        }
+    }
+
+    fn scores_line(&mut self) -> String {
+        self.line_with("Ranked (weighted score, raw count)")
+    }
+}
+
+#[test]
+fn opens_on_the_backlogs_question_or_the_selected_hypothesis() {
+    let mut h = Harness::new(case);
+    // Q1 is first in the Backlog (priority 1)
+    h.press("6");
+    assert_eq!(h.app.pane, Pane::Hypotheses);
+    assert_eq!(h.app.hypotheses.question, Some(id("Q1")));
+    let screen = h.screen();
+    assert!(screen.contains("Q1 Who controls the yard?"), "{screen}");
+    let head = h.line_with("note");
+    for col in ["H1", "H2", "H3"] {
+        assert!(head.contains(col), "{head}");
+    }
+    // the Backlog's selection moves to Q2: the pane follows it
+    h.press("1 j 6");
+    assert_eq!(h.app.hypotheses.question, Some(id("Q2")));
+    // a hypothesis selected in the Backlog's detail: its question, its column header
+    h.press("1 k enter j 6");
+    assert_eq!(h.app.hypotheses.question, Some(id("Q1")));
+    assert!(h.app.hypotheses.header);
+    assert_eq!(h.app.selected_record(), Some(id("H2")));
+    // the pane's own choice of question stays until the Backlog's selection changes
+    h.press("o");
+    assert!(matches!(h.app.overlay, Some(Overlay::Finder { .. })));
+    h.typed("cash go");
+    let finder = h.screen();
+    assert!(finder.contains("Show the matrix of a question"), "{finder}");
+    assert!(
+        !finder.contains("N3 "),
+        "only questions are offered:\n{finder}"
+    );
+    h.press("enter");
+    assert_eq!(h.app.hypotheses.question, Some(id("Q2")));
+    h.press("1 6");
+    assert_eq!(h.app.hypotheses.question, Some(id("Q2")));
+}
+
+#[test]
+fn empty_states_say_which_key_comes_next() {
+    let mut h = Harness::new(|_| {});
+    h.press("6");
+    let screen = h.screen();
+    assert!(screen.contains("No question chosen"), "{screen}");
+    assert!(screen.contains("press o"), "{screen}");
+    let mut h = Harness::new(|s| {
+        s.add_question(NewQuestion::new("Is violence coming?"))
+            .unwrap();
+    });
+    h.press("6");
+    assert!(h
+        .screen()
+        .contains("Q1 has no hypotheses yet. Press h to add one"));
+    h.press("h");
+    h.typed("A feud over territory");
+    h.press("enter esc");
+    let screen = h.screen();
+    assert!(
+        screen.contains("No evidence yet: a adds a note"),
+        "{screen}"
+    );
+    assert!(screen.contains("H1 · live"), "{screen}");
+    // a second one is selected as it arrives, its likelihood asked for
+    h.press("h");
+    h.typed("A robbery gone wrong");
+    h.press("enter 4");
+    assert_eq!(h.app.selected_record(), Some(id("H2")));
+    assert!(h
+        .line_with("H2 · live · realistic possibility")
+        .contains("rank"));
+}
+
+#[test]
+fn a_cell_edit_is_stored_shown_and_moves_the_ranking() {
+    let mut h = Harness::matrix_pane();
+    let before = h.scores_line();
+    assert!(
+        before.contains("H1 0.56 (1) · H2 1.00 (1) · H3 1.00 (1)"),
+        "{before}"
+    );
+    // the cursor starts on N1 under H1: make it -- (very inconsistent)
+    assert_eq!(h.app.hypotheses.cell(), Some((id("H1"), id("N1"))));
+    h.press("I");
+    assert_eq!(
+        h.cell("Q1", "H1", "N1"),
+        Some(Consistency::VeryInconsistent)
+    );
+    let row = h.line_with("N1 ");
+    assert!(row.contains(" -- "), "{row}");
+    let after = h.scores_line();
+    assert!(
+        after.contains("H2 1.00 (1) · H3 1.00 (1) · H1 2.56 (3)"),
+        "{after}"
+    );
+    // → to H2 and clear its cell; then + on N2 under H3 with the symbol keys
+    h.press("right backspace");
+    assert_eq!(h.cell("Q1", "H2", "N1"), None);
+    assert!(h.scores_line().contains("H2 0.00 (0)"));
+    h.press("] j +");
+    assert_eq!(h.cell("Q1", "H3", "N2"), Some(Consistency::Consistent));
+    // one u undoes one cell
+    h.press("u");
+    assert_eq!(h.cell("Q1", "H3", "N2"), Some(Consistency::Neutral));
+    let screen = h.screen();
+    assert!(screen.contains("undid assess"), "{screen}");
+    // the header row holds no cell
+    h.press("k k C");
+    assert!(h.screen().contains("on the header"));
+    assert_eq!(h.cell("Q1", "H3", "N1"), Some(Consistency::Inconsistent));
+}
+
+#[test]
+fn non_diagnostic_rows_dim_hide_and_rows_order_by_diagnosticity() {
+    let mut h = Harness::matrix_pane();
+    let screen = h.screen();
+    assert!(screen.contains("Dogs bark at night"));
+    // N4 reads + under every hypothesis: drawn dim; N2 is not
+    let row_of = |n: &str| screen.lines().position(|l| l.starts_with(n)).unwrap() as u16;
+    let buf = h.term.backend().buffer().clone();
+    let dim = |y: u16| buf[(30, y)].modifier.contains(Modifier::DIM);
+    assert!(dim(row_of("N4 ")), "{screen}");
+    assert!(!dim(row_of("N2 ")), "{screen}");
+    h.press("z");
+    let screen = h.screen();
+    assert!(!screen.contains("Dogs bark at night"), "{screen}");
+    assert!(screen.contains("non-diagnostic rows hidden"), "{screen}");
+    assert!(screen.contains("3 rows (2 shown)"), "{screen}");
+    h.press("z S");
+    let lines: Vec<String> = h.screen().lines().map(String::from).collect();
+    let at = |n: &str| lines.iter().position(|l| l.starts_with(n)).unwrap();
+    assert!(at("N1 ") < at("N2 ") && at("N2 ") < at("N4 "), "{lines:#?}");
+    // an edit that makes N4 separate the hypotheses moves it up
+    h.press("G I");
+    let lines: Vec<String> = h.screen().lines().map(String::from).collect();
+    let at = |n: &str| lines.iter().position(|l| l.starts_with(n)).unwrap();
+    assert!(at("N4 ") < at("N2 "), "{lines:#?}");
+}
+
+#[test]
+fn the_sensitivity_line_names_the_row_the_ranking_rests_on() {
+    let mut h = Harness::matrix_pane();
+    let line = h.line_with("The ranking rests on");
+    assert!(
+        line.contains("The ranking rests on N1: without it H2 leads instead of H1."),
+        "{line}"
+    );
+    // with N1 neutral under every hypothesis, H2 leads on N2 alone
+    h.press("n right n right n");
+    let line = h.line_with("The ranking rests on");
+    assert!(
+        line.contains("The ranking rests on N2: without it H1 leads instead of H2."),
+        "{line}"
+    );
+    // N2 neutral too: every hypothesis level, no row moves the leader
+    h.press("j left left n");
+    assert!(h.screen().contains("No single row changes the leader."));
+}
+
+#[test]
+fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_it() {
+    let mut h = Harness::matrix_pane();
+    h.press("N");
+    let screen = h.screen();
+    assert!(
+        screen.contains("What evidence would tell H2 and H3 apart?"),
+        "{screen}"
+    );
+    h.press("enter");
+    let q = id("Q3");
+    let Some(Record::Question(sub)) = h.app.store.get(q).unwrap() else {
+        panic!("no sub-question: {}", h.screen());
+    };
+    assert_eq!(sub.parent, Some(id("Q1")));
+    assert_eq!(sub.title, "What evidence would tell H2 and H3 apart?");
+    let ends: Vec<Id> = h
+        .app
+        .store
+        .neighbours(q)
+        .unwrap()
+        .iter()
+        .map(|n| n.other)
+        .collect();
+    assert_eq!(ends, vec![id("H2"), id("H3")]);
+    h.press("u");
+    assert!(h.app.store.get(q).unwrap().is_none());
+    assert!(h.app.store.neighbours(id("H2")).unwrap().is_empty());
+    // the wording can be edited before Enter
+    h.press("N");
+    h.typed("Whose phone is it?");
+    h.press("enter");
+    let Some(Record::Question(sub)) = h.app.store.get(id("Q4")).unwrap() else {
+        panic!("no edited sub-question");
+    };
+    assert_eq!(sub.title, "Whose phone is it?");
+}
+
+#[test]
+fn status_and_likelihood_from_the_pane_and_from_the_backlog_detail() {
+    let mut h = Harness::matrix_pane();
+    let reads = h.app.hypotheses.reads;
+    // on H2's column: rejected (choice 2), and it leaves the matrix until r
+    h.press("right s 2");
+    assert_eq!(h.hypothesis("H2").status, HypothesisStatus::Rejected);
+    let head = h.line_with("note");
+    assert!(!head.contains("H2"), "{head}");
+    h.press("r");
+    assert!(h.line_with("note").contains("H2"));
+    // likelihood on H1, shown in words
+    h.press("left y 5");
+    assert_eq!(h.hypothesis("H1").likelihood, Some(Yardstick::Likely));
+    assert!(h.line_with("H1 · live").contains("· likely ·"));
+    assert_eq!(
+        h.app.hypotheses.reads, reads,
+        "status and likelihood are placed without reading the matrix again"
+    );
+    // rejected H2 ranks last, so H3 now leads the pair still standing
+    assert!(h.scores_line().contains("H1 0.56 (1) · H3 1.00 (1)"));
+    // the Backlog detail: S status, y likelihood of the selected hypothesis
+    h.press("1 enter j j");
+    h.press("S 3");
+    assert_eq!(h.hypothesis("H3").status, HypothesisStatus::Confirmed);
+    h.press("y 1");
+    assert_eq!(h.hypothesis("H3").likelihood, Some(Yardstick::RemoteChance));
+    h.press("6");
+    assert!(h.line_with("H3 · confirmed").contains("remote chance"));
+}
+
+#[test]
+fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
+    let mut h = Harness::matrix_pane();
+    assert!(h
+        .screen()
+        .contains("Expected if H1 were true: nothing listed (x adds)"));
+    h.press("x");
+    h.typed("Marsh's car on ANPR near the yard");
+    h.press("enter");
+    let xs = h.app.store.expectations_of(id("H1")).unwrap();
+    assert_eq!(xs, vec![id("X1")]);
+    let reads = h.app.hypotheses.reads;
+    assert!(h
+        .line_with("X1 unchecked")
+        .contains("Marsh's car on ANPR near the yard"));
+    // X: which expectation, then absent (2), where, and today's date as offered
+    h.press("X enter 2");
+    h.typed("PNC and ANPR");
+    h.press("enter enter");
+    let Some(Record::Expectation(x)) = h.app.store.get(id("X1")).unwrap() else {
+        panic!("X1");
+    };
+    assert_eq!(x.status, ExpectationStatus::Absent);
+    assert_eq!(x.place.as_deref(), Some("PNC and ANPR"));
+    assert_eq!(
+        x.checked.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-25")
+    );
+    assert!(h
+        .line_with("X1 absent (PNC and ANPR, 2026-11-25)")
+        .contains("Marsh's car"));
+    // an absent expectation counts like a - at 0.50
+    assert!(h.scores_line().contains("H1 1.06 (2)"));
+    assert_eq!(h.app.hypotheses.reads, reads, "placed without a re-read");
+    // a date that is not one changes nothing and says why
+    h.press("X enter 2 enter");
+    h.press("ctrl-u");
+    h.typed("last week");
+    h.press("enter");
+    let said = h.screen();
+    assert!(said.contains("last week"), "{said}");
+    assert!(h.line_with("X1 absent").contains("2026-11-25"));
+    // the refused date stays in its prompt; Esc steps back out of the flow
+    assert!(h.app.overlay.is_some());
+    for _ in 0..6 {
+        if h.app.overlay.is_some() {
+            h.press("esc");
+        }
+    }
+    assert!(h.app.overlay.is_none());
+    // found, with the note picked in the finder (notes only)
+    h.press("X enter 3");
+    h.typed("cabin");
+    h.press("enter");
+    assert!(h.line_with("X1 found (N3)").contains("Marsh's car"));
+}
+
+#[test]
+fn evidence_rows_are_added_from_the_finder_and_record_keys_act_on_the_selection() {
+    let mut h = Harness::matrix_pane();
+    assert!(!h.screen().contains("Cash counted in the cabin"));
+    h.press("a");
+    h.typed("cash");
+    let finder = h.screen();
+    assert!(finder.contains("Add evidence: a note"), "{finder}");
+    assert!(!finder.contains("Q2 "), "only notes are offered:\n{finder}");
+    h.press("enter");
+    assert_eq!(h.app.hypotheses.cell(), Some((id("H1"), id("N3"))));
+    assert!(h.line_with("N3 ").contains("Cash counted in the cabin"));
+    h.press("c");
+    assert_eq!(h.cell("Q1", "H1", "N3"), Some(Consistency::Consistent));
+    // e on a row edits the note; on the header, the hypothesis
+    assert_eq!(h.app.selected_record(), Some(id("N3")));
+    h.press("g k e");
+    match &h.app.overlay {
+        Some(Overlay::Prompt { title, .. }) => assert_eq!(title, "Edit H1"),
+        other => panic!("{other:?}"),
+    }
+    h.press("esc");
+    // two undos: the cell, then the row's link
+    h.press("u u");
+    assert!(!h.screen().contains("Cash counted in the cabin"));
+    // Enter on a row shows the note in its pane
+    h.press("j enter");
+    assert_eq!(h.app.pane, Pane::Notes);
+}
+
+#[test]
+fn at_80x24_every_line_fits_and_the_selected_statement_shows_in_full() {
+    let mut h = Harness::matrix_pane();
+    let screen = h.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    assert_eq!(lines.len(), 24);
+    assert!(
+        lines[23].contains("Hypotheses"),
+        "the status line stays:\n{screen}"
+    );
+    let joined = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains(LONG), "{screen}");
+    assert!(
+        joined.contains("H1 · live · likelihood unassessed (y) · score 0.56 · raw 1 · rank 1 of 3")
+    );
+    assert!(
+        joined.contains("N1 · A1P · weight 1.00 · diagnostic"),
+        "{screen}"
+    );
+    // every grid row lines its cells up under the column heads
+    let head = h.line_with("note");
+    let h2 = head.find("H2").unwrap();
+    let row = h.line_with("N2 ");
+    assert_eq!(&row[h2..h2 + 2], "+ ", "{head}\n{row}");
+}
+
+#[test]
+fn thirty_hypotheses_scroll_sideways_and_the_selected_column_stays_on_screen() {
+    let mut h = Harness::new(|s| {
+        let q = s.add_question(NewQuestion::new("Who?")).unwrap();
+        let n = note(s, "a sighting", Some("B2P"));
+        link(s, n, q, "concerns");
+        for i in 0..30 {
+            s.add_hypothesis(q, &format!("suspect number {i}"), None)
+                .unwrap();
+        }
+    });
+    h.press("6");
+    let first = h.line_with("cols 1-");
+    assert!(first.contains("of 30"), "{first}");
+    for _ in 0..29 {
+        h.press("right");
+    }
+    assert_eq!(h.app.hypotheses.hypothesis(), Some(id("H30")));
+    let head = h.line_with("note");
+    assert!(head.contains("H30") && !head.contains("H1 "), "{head}");
+    assert!(h.screen().contains("suspect number 29"));
+}
+
+#[test]
+fn help_lists_the_pane_keys_and_states_the_weighting() {
+    let mut h = Harness::matrix_pane();
+    h.press("?");
+    let mut seen = String::new();
+    for _ in 0..8 {
+        seen.push_str(&h.screen());
+        h.press("pagedown");
+    }
+    assert!(
+        seen.contains("Cell: -- very inconsistent (Heuer II)"),
+        "{seen}"
+    );
+    assert!(seen.contains("Collect next"), "{seen}");
+    assert!(seen.contains("— the weighting —"), "{seen}");
+    assert!(seen.contains("times the note's grade weight"), "{seen}");
+}
+
+#[test]
+fn text_from_the_database_is_drawn_harmlessly() {
+    let mut h = Harness::new(|s| {
+        case(s);
+        let n = note(s, "\u{1b}[31mred alert\u{7}\nsecond line", Some("B2P"));
+        link(s, n, id("Q1"), "concerns");
+        s.add_expectation(id("H1"), "a \u{1b}]0;title\u{7} beacon")
+            .unwrap();
+    });
+    h.press("6 G");
+    let screen = h.screen();
+    assert!(screen.contains("red alert"), "{screen}");
+    assert!(screen.contains("beacon"), "{screen}");
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "{screen:?}"
+    );
+    assert!(
+        !screen.contains("second line"),
+        "a note's title is its first line"
+    );
+}
