@@ -3,7 +3,7 @@
 use super::Theme;
 use crate::app::backlog::DetailItem;
 use crate::app::App;
-use crate::model::text::{fit, sanitize, sanitize_with};
+use crate::model::text::{fit, display, display_lines};
 use crate::model::{Sees, Status};
 use crate::store::Direction;
 use ratatui::layout::Rect;
@@ -90,10 +90,10 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Span::raw(format!("P{} {} ", q.priority, q.kind.letter())),
             Span::styled(if overdue { "! " } else { "" }, theme.error()),
         ];
-        let used: usize = spans.iter().map(|s| s.width()).sum();
-        let mut title = sanitize(&q.title).into_owned();
+        let used = super::spans_width(&spans);
+        let mut title = display(&q.title).into_owned();
         for t in &q.meta.tags {
-            title.push_str(&format!("  #{}", sanitize(t)));
+            title.push_str(&format!("  #{}", display(t)));
         }
         spans.push(Span::raw(fit(&title, width.saturating_sub(used))));
         let mut line = Line::from(spans);
@@ -113,7 +113,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     lines.push(Line::from(vec![
         Span::styled(format!("{}  ", q.meta.id), theme.accent()),
-        Span::styled(sanitize(&q.title).into_owned(), theme.title()),
+        Span::styled(display(&q.title).into_owned(), theme.title()),
     ]));
     let mut facts = format!("{} · priority {} · {}", q.status, q.priority, q.kind);
     if let Some(r) = q.review_by {
@@ -125,7 +125,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     for t in &q.meta.tags {
         facts.push_str(&format!(" · #{t}"));
     }
-    lines.push(Line::styled(sanitize(&facts).into_owned(), theme.dim()));
+    lines.push(Line::styled(display(&facts).into_owned(), theme.dim()));
     if let Some(p) = q.parent {
         let title = app
             .backlog
@@ -134,13 +134,13 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             .map(|x| x.title.as_str())
             .unwrap_or("");
         lines.push(Line::styled(
-            sanitize(&format!("under {p} {title}")).into_owned(),
+            display(&format!("under {p} {title}")).into_owned(),
             theme.dim(),
         ));
     }
     if !q.detail.trim().is_empty() {
         lines.push(Line::raw(""));
-        for l in sanitize_with(&q.detail, true).lines() {
+        for l in display_lines(&q.detail).lines() {
             lines.push(Line::raw(l.to_string()));
         }
     }
@@ -151,7 +151,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             .map(|c| format!(" ({}, {})", c, c.range()))
             .unwrap_or_default();
         lines.push(Line::styled(format!("Answer{conf}:"), theme.good()));
-        for l in sanitize_with(&a.text, true).lines() {
+        for l in display_lines(&a.text).lines() {
             lines.push(Line::raw(l.to_string()));
         }
     }
@@ -223,7 +223,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             cursor_line = lines.len();
         }
         let marker = if selected { "› " } else { "  " };
-        let text = fit(&sanitize(&format!("{marker}{text}")), area.width as usize);
+        let text = fit(&display(&format!("{marker}{text}")), area.width as usize);
         let style = if selected { theme.selected() } else { style };
         lines.push(Line::styled(text, style));
     }

@@ -11,7 +11,7 @@ pub mod theme;
 mod timeline;
 
 use crate::app::{App, Pane};
-use crate::model::text::{fit, sanitize};
+use crate::model::text::{fit, display};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -72,8 +72,8 @@ fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
         spans.push(Span::styled(" ", theme.bar()));
     }
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    let right = format!("weft · {} ", sanitize(&app.workspace_name()));
+    let used = spans_width(&spans);
+    let right = format!("weft · {} ", display(&app.workspace_name()));
     let gap = (area.width as usize).saturating_sub(used + crate::model::text::width(&right));
     spans.push(Span::styled(" ".repeat(gap), theme.bar()));
     spans.push(Span::styled(
@@ -91,7 +91,7 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let filter = app.filter_description();
     if !filter.is_empty() {
         spans.push(Span::styled(
-            format!(" filter: {} ", sanitize(&filter)),
+            format!(" filter: {} ", display(&filter)),
             theme.warn(),
         ));
     }
@@ -109,7 +109,7 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             } else {
                 ratatui::style::Style::default()
             };
-            spans.push(Span::styled(format!(" {}", sanitize(&m.text)), style));
+            spans.push(Span::styled(format!(" {}", display(&m.text)), style));
         }
         None => spans.push(Span::styled(
             " ? help  / find  : commands  q quit",
@@ -117,4 +117,13 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         )),
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// Cells taken by spans as the terminal draws them (`Span::width` counts an Arabic
+/// lam-alef pair as one cell; the buffer and terminals draw two).
+pub(crate) fn spans_width(spans: &[Span]) -> usize {
+    spans
+        .iter()
+        .map(|s| crate::model::text::width(&s.content))
+        .sum()
 }

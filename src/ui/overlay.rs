@@ -5,7 +5,7 @@ use super::Theme;
 use crate::app::overlay::Overlay;
 use crate::app::App;
 use crate::commands::REGISTRY;
-use crate::model::text::{fit, sanitize};
+use crate::model::text::{fit, display};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -25,7 +25,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 fn boxed<'a>(title: &str, theme: Theme) -> Block<'a> {
     Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" {} ", sanitize(title)),
+        format!(" {} ", display(title)),
         theme.title(),
     ))
 }
@@ -43,7 +43,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let r = centered(area, area.width.saturating_sub(4).min(76), 5);
             frame.render_widget(Clear, r);
             let inner_w = r.width.saturating_sub(2) as usize;
-            let text = sanitize(input.text()).into_owned();
+            let text = display(input.text()).into_owned();
             // keep the cursor in view on long input
             let before: String = text.chars().take(input.cursor()).collect();
             let skip = crate::model::text::width(&before).saturating_sub(inner_w.saturating_sub(2));
@@ -55,7 +55,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             };
             let lines = vec![
                 Line::styled(fit(&shown, inner_w), typed),
-                Line::styled(fit(&sanitize(hint), inner_w), theme.dim()),
+                Line::styled(fit(&display(hint), inner_w), theme.dim()),
                 Line::styled("Enter saves · Esc cancels", theme.dim()),
             ];
             frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
@@ -90,7 +90,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let r = centered(area, area.width.saturating_sub(4).min(70), 5);
             frame.render_widget(Clear, r);
             frame.render_widget(
-                Paragraph::new(crate::model::text::sanitize_with(message, true).into_owned())
+                Paragraph::new(crate::model::text::display_lines(message))
                     .wrap(Wrap { trim: true })
                     .block(boxed("Confirm", theme)),
                 r,
@@ -189,7 +189,7 @@ fn render_list_box(
     let mut lines = vec![
         Line::from(vec![
             Span::styled("> ", theme.accent()),
-            Span::raw(fit(&sanitize(query), w.saturating_sub(2))),
+            Span::raw(fit(&display(query), w.saturating_sub(2))),
         ]),
         Line::styled(
             format!(
@@ -203,7 +203,7 @@ fn render_list_box(
         lines.push(Line::styled(empty.to_string(), theme.dim()));
     }
     for (i, row) in rows.iter().enumerate().skip(offset).take(visible) {
-        let text = fit(&sanitize(row), w);
+        let text = fit(&display(row), w);
         lines.push(if i == selected {
             Line::styled(text, theme.selected())
         } else {
@@ -211,7 +211,7 @@ fn render_list_box(
         });
     }
     frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
-    let cx = r.x + 3 + crate::model::text::width(&sanitize(query)).min(w.saturating_sub(3)) as u16;
+    let cx = r.x + 3 + crate::model::text::width(&display(query)).min(w.saturating_sub(3)) as u16;
     frame.set_cursor_position((cx, r.y + 1));
 }
 
@@ -246,7 +246,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: u
                 Line::styled(k, theme.title())
             } else {
                 Line::from(vec![
-                    Span::styled(format!("{:<16}", sanitize(&k)), theme.accent()),
+                    Span::styled(format!("{:<16}", display(&k)), theme.accent()),
                     Span::raw(fit(&d, w.saturating_sub(16))),
                 ])
             }

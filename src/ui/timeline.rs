@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::app::timeline::{Focus, Item, Quiet, Row, TimelineState};
 use crate::app::App;
-use crate::model::text::{fit, sanitize, truncate, width};
+use crate::model::text::{fit, display, truncate, width};
 use crate::store::TimeAxis;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -81,7 +81,7 @@ fn header(t: &TimelineState, theme: Theme, w: usize) -> Line<'static> {
         let ge = if at_least { "≥" } else { "" };
         spans.push(Span::styled(format!(" (busiest {ge}{max})"), theme.dim()));
     }
-    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let used = super::spans_width(&spans);
     let keys = "  [ ] zoom  t date  r axis  f filter";
     if used + width(keys) <= w {
         spans.push(Span::styled(keys, theme.dim()));
@@ -163,7 +163,7 @@ fn render_rows(t: &TimelineState, theme: Theme, frame: &mut Frame, area: Rect) {
         let msg = match (&t.focus, t.axis) {
             (Some(_), _) => format!(
                 "{}: nothing dated is linked to it. f changes the filter, Esc clears it.",
-                sanitize(&t.focus_label)
+                display(&t.focus_label)
             ),
             (None, TimeAxis::Occurred) => {
                 "Nothing dated yet. Notes with a date (w in Notes) and dated links show here; \
@@ -231,9 +231,9 @@ fn item_line(it: &Item, t: &TimelineState, date_w: usize, w: usize, theme: Theme
         Span::styled(date, theme.accent()),
         Span::raw(format!(" {grade:<3} {:<5} ", it.id.to_string())),
     ];
-    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let used = super::spans_width(&spans);
     let room = w.saturating_sub(used);
-    let title = sanitize(&it.title).into_owned();
+    let title = display(&it.title).into_owned();
     // the focused entity is on every row: name the others
     let focused = match &t.focus {
         Some(Focus::Entity(e)) => Some(*e),
@@ -243,7 +243,7 @@ fn item_line(it: &Item, t: &TimelineState, date_w: usize, w: usize, theme: Theme
         .names
         .iter()
         .filter(|(id, _)| Some(*id) != focused)
-        .map(|(_, n)| sanitize(n).into_owned())
+        .map(|(_, n)| display(n).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
     if names.is_empty() {
