@@ -5,7 +5,7 @@ use super::Theme;
 use crate::app::overlay::Overlay;
 use crate::app::App;
 use crate::commands::REGISTRY;
-use crate::model::text::{fit, display};
+use crate::model::text::{display, fit, skip_cells, width};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -20,6 +20,23 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+/// Clears `r` for a box, and any wide character just left of it that would reach into
+/// the box's left edge (a terminal draws it over the border).
+fn clear(frame: &mut Frame, r: Rect) {
+    frame.render_widget(Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in r.top()..r.bottom() {
+        if let Some(cell) = buf.cell_mut((r.x - 1, y)) {
+            if width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
     }
 }
 
@@ -41,13 +58,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             title, hint, input, ..
         } => {
             let r = centered(area, area.width.saturating_sub(4).min(76), 5);
-            frame.render_widget(Clear, r);
+            clear(frame, r);
             let inner_w = r.width.saturating_sub(2) as usize;
-            let text = display(input.text()).into_owned();
-            // keep the cursor in view on long input
-            let before: String = text.chars().take(input.cursor()).collect();
-            let skip = crate::model::text::width(&before).saturating_sub(inner_w.saturating_sub(2));
-            let shown: String = text.chars().skip(skip).collect();
+            // keep the cursor in view on long input, scrolling whole characters
+            let before: String = input.text().chars().take(input.cursor()).collect();
+            let before_w = width(&before);
+            let (shown, skipped) =
+                skip_cells(input.text(), before_w.saturating_sub(inner_w.saturating_sub(2)));
             let typed = if input.is_selected() {
                 theme.selected()
             } else {
@@ -59,7 +76,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 Line::styled("Enter saves · Esc cancels", theme.dim()),
             ];
             frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
-            let cx = r.x + 1 + (crate::model::text::width(&before) - skip) as u16;
+            let cx = r.x + 1 + before_w.saturating_sub(skipped) as u16;
             frame.set_cursor_position((cx.min(r.x + r.width.saturating_sub(2)), r.y + 1));
         }
         Overlay::Pick {
@@ -70,13 +87,18 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } => {
             let h = (choices.len() as u16 + 2).min(area.height);
             let r = centered(area, 56, h);
-            frame.render_widget(Clear, r);
+            clear(frame, r);
             let w = r.width.saturating_sub(2) as usize;
+            // numbers right-aligned so ten or more options keep their columns
+            let digits = choices.len().to_string().len();
+            let label_w = choices.iter().map(|c| width(&c.label)).max().unwrap_or(0);
+            let label_w = label_w.clamp(8, 24);
             let lines: Vec<Line> = choices
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let text = fit(&format!("{} {:<24} {}", i + 1, c.label, c.hint), w);
+                    let n = format!("{:>digits$}", i + 1);
+                    let text = fit(&format!("{n} {} {}", fit(&c.label, label_w), c.hint), w);
                     if i == *selected {
                         Line::styled(text, theme.selected())
                     } else {
@@ -88,7 +110,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         Overlay::Confirm { message, .. } => {
             let r = centered(area, area.width.saturating_sub(4).min(70), 5);
-            frame.render_widget(Clear, r);
+            clear(frame, r);
             frame.render_widget(
                 Paragraph::new(crate::model::text::display_lines(message))
                     .wrap(Wrap { trim: true })
@@ -157,7 +179,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 area.width.saturating_sub(2),
                 area.height.saturating_sub(1),
             );
-            frame.render_widget(Clear, r);
+            clear(frame, r);
             let block = boxed(title, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
@@ -182,7 +204,7 @@ fn render_list_box(
         area.width.saturating_sub(4).min(90),
         area.height.saturating_sub(2),
     );
-    frame.render_widget(Clear, r);
+    clear(frame, r);
     let w = r.width.saturating_sub(2) as usize;
     let visible = r.height.saturating_sub(4) as usize;
     let offset = selected.saturating_sub(visible.saturating_sub(1));
@@ -211,7 +233,7 @@ fn render_list_box(
         });
     }
     frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
-    let cx = r.x + 3 + crate::model::text::width(&display(query)).min(w.saturating_sub(3)) as u16;
+    let cx = r.x + 3 + width(&display(query)).min(w.saturating_sub(3)) as u16;
     frame.set_cursor_position((cx, r.y + 1));
 }
 
@@ -236,7 +258,7 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
 
 fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: usize) {
     let r = centered(area, area.width.saturating_sub(4).min(80), area.height);
-    frame.render_widget(Clear, r);
+    clear(frame, r);
     let w = r.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = help_lines(app)
         .into_iter()
@@ -246,7 +268,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: u
                 Line::styled(k, theme.title())
             } else {
                 Line::from(vec![
-                    Span::styled(format!("{:<16}", display(&k)), theme.accent()),
+                    Span::styled(fit(&k, 16), theme.accent()),
                     Span::raw(fit(&d, w.saturating_sub(16))),
                 ])
             }
@@ -271,7 +293,7 @@ fn render_which_key(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         width: w,
         height: h,
     };
-    frame.render_widget(Clear, r);
+    clear(frame, r);
     let lines: Vec<Line> = next
         .iter()
         .map(|(k, c)| {
