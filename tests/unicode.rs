@@ -207,6 +207,8 @@ fn workspace(texts: &[String]) -> impl FnOnce(&mut Store) + '_ {
     move |s: &mut Store| {
         let mut ids: Vec<Id> = Vec::new();
         for t in texts {
+            // names are one line; a note's first line is its title
+            let t = &t.replace('\n', " ");
             let title = format!("{ANCHOR}{t}");
             ids.push(
                 s.add_entity(NewEntity {
@@ -228,6 +230,7 @@ fn workspace(texts: &[String]) -> impl FnOnce(&mut Store) + '_ {
             .unwrap();
         }
         for (to, t) in ids.iter().zip(texts).skip(1) {
+            let t = t.replace('\n', " ");
             s.link(NewLink {
                 from: ids[0],
                 to: *to,
@@ -312,18 +315,25 @@ fn lam_alef_keeps_its_last_character_in_the_links_pane() {
     let mut h = Harness::new(workspace(&texts));
     h.app.show_in_links("E1".parse().unwrap());
     let screen = rows(&frame(&h)).join("\n");
-    assert!(screen.contains("مجموعة لا May 2026 (person)"), "{screen}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("مجموعة لا May 2026 (person)"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    // unicode-width counts the pair as one cell: the row came out one cell too long
+    // and lost the last digit of its date
+    assert!(row.ends_with("likely  3 May 2026"), "{screen}");
 }
 
 #[test]
 fn a_wide_character_never_covers_a_box_edge() {
-    // a row of CJK behind the finder: the box's left edge falls on a wide character's
-    // second half
-    let texts: Vec<String> = (0..3).map(|i| format!("{i}{}", "中".repeat(40))).collect();
+    // the Links pane's group headings (a link label from column 0) behind the finder:
+    // the box's left edge falls on a wide character's second half
+    let texts: Vec<String> = (0..3).map(|i| format!("{}{i}", "中".repeat(40))).collect();
     for lead in ["", "x"] {
         let texts: Vec<String> = texts.iter().map(|t| format!("{lead}{t}")).collect();
         let mut h = Harness::new(workspace(&texts));
-        h.press("1 /").typed("Ж");
+        h.app.show_in_links("E1".parse().unwrap());
+        h.press("/").typed("Ж");
         let buf = frame(&h);
         check_cells(&buf, "Finder over CJK").unwrap();
         check_box(&buf, "Finder over CJK").unwrap();
