@@ -19,7 +19,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         height: area.height.saturating_sub(1),
         ..area
     };
-    frame.render_widget(header_line(app, theme), header);
+    frame.render_widget(header_line(app, theme, header.width as usize), header);
     if app.backlog.detail.is_some() {
         render_detail(app, theme, frame, body);
     } else {
@@ -28,27 +28,39 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// Counts by status, then the SEES mix: a backlog that is all situation is collation.
-fn header_line(app: &App, theme: Theme) -> Line<'static> {
+/// On a narrow screen the statuses no question has are left out, then the line is cut.
+fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
     let st = app.store.state();
-    let mut spans = Vec::new();
-    for s in Status::ALL {
-        spans.push(Span::styled(
-            format!("{} {} ", s.as_str(), st.status_count(*s)),
-            theme.status_style(*s),
-        ));
-    }
-    spans.push(Span::styled("│ SEES ", theme.dim()));
-    for k in Sees::ALL {
-        spans.push(Span::raw(format!("{}{} ", k.letter(), st.sees_count(*k))));
-    }
     let total = st.count(crate::model::Kind::Question) as usize;
-    if app.backlog.rows.len() != total {
-        spans.push(Span::styled(
-            format!("│ showing {}", app.backlog.rows.len()),
-            theme.warn(),
-        ));
+    let build = |compact: bool| {
+        let mut spans = Vec::new();
+        for s in Status::ALL {
+            let n = st.status_count(*s);
+            if compact && n == 0 {
+                continue;
+            }
+            spans.push(Span::styled(
+                format!("{} {n} ", s.as_str()),
+                theme.status_style(*s),
+            ));
+        }
+        spans.push(Span::styled("│ SEES ", theme.dim()));
+        for k in Sees::ALL {
+            spans.push(Span::raw(format!("{}{} ", k.letter(), st.sees_count(*k))));
+        }
+        if app.backlog.rows.len() != total {
+            spans.push(Span::styled(
+                format!("│ showing {}", app.backlog.rows.len()),
+                theme.warn(),
+            ));
+        }
+        spans
+    };
+    let mut spans = build(false);
+    if super::spans_width(&spans) > w {
+        spans = build(true);
     }
-    Line::from(spans)
+    Line::from(super::fit_spans(spans, w))
 }
 
 fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {

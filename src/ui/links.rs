@@ -102,7 +102,7 @@ fn centre_line(store: &Store, l: &LinksState, centre: Id, theme: Theme, w: usize
     Line::from(vec![
         Span::styled(id, theme.accent()),
         Span::styled(
-            crate::model::text::truncate(&title, room).into_owned(),
+            crate::model::text::display(&crate::model::text::truncate(&title, room)).into_owned(),
             theme.title(),
         ),
         Span::styled(facts, theme.dim()),
@@ -237,19 +237,31 @@ fn render_row(
 /// on the right.
 fn footer(l: &LinksState, theme: Theme, w: usize, list_height: usize) -> Line<'static> {
     let (first, last, total) = l.page_span(list_height);
-    let right = if l.path.is_some() {
-        "Enter walks to the record · Backspace back to the neighbours".to_string()
+    // each right-hand text in full, then without its least useful part
+    let (right, short) = if l.path.is_some() {
+        (
+            "Enter walks to the record · Backspace back to the neighbours".to_string(),
+            "Enter walks · Backspace back".to_string(),
+        )
     } else if total == 0 {
-        String::new()
+        (String::new(), String::new())
     } else if first == 1 && last == total {
         let s = if total == 1 { "" } else { "s" };
-        format!("{total} link{s}")
+        let t = format!("{total} link{s}");
+        (t.clone(), t)
     } else if first == 0 {
-        format!("of {total} links · PageDown for more")
+        (
+            format!("of {total} links · PageDown for more"),
+            format!("of {total} links"),
+        )
     } else if last < total {
-        format!("rows {first}-{last} of {total} · PageDown for more")
+        (
+            format!("rows {first}-{last} of {total} · PageDown for more"),
+            format!("rows {first}-{last} of {total}"),
+        )
     } else {
-        format!("rows {first}-{last} of {total}")
+        let t = format!("rows {first}-{last} of {total}");
+        (t.clone(), t)
     };
     let left = match l.selected_row() {
         Some(Row::Edge(e)) => {
@@ -266,9 +278,18 @@ fn footer(l: &LinksState, theme: Theme, w: usize, list_height: usize) -> Line<'s
         }
         _ => String::new(),
     };
-    let room = w.saturating_sub(width(&right) + 1);
+    // the selected link's facts keep at least a readable part before the hint is shortened;
+    // a gap of one cell always parts the two sides
+    let want = width(&left).min(w / 2);
+    let right = if width(&right) + 2 + want <= w {
+        right
+    } else {
+        short
+    };
+    let right = fit(&right, width(&right).min(w.saturating_sub(2)));
+    let room = w.saturating_sub(width(&right) + 2);
     Line::from(vec![
         Span::styled(fit(&left, room), theme.dim()),
-        Span::styled(format!("{right} "), theme.dim()),
+        Span::styled(format!(" {right} "), theme.dim()),
     ])
 }

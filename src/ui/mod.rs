@@ -11,7 +11,7 @@ pub mod theme;
 mod timeline;
 
 use crate::app::{App, Pane};
-use crate::model::text::{fit, display};
+use crate::model::text::{display, fit, width};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -62,6 +62,21 @@ macro_rules! pane_renderers {
 crate::app::for_each_pane!(pane_renderers);
 
 fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let tab = |i: usize, p: &Pane, full: bool| {
+        if full {
+            format!(" {} {} ", i + 1, p.title())
+        } else {
+            format!(" {} ", i + 1)
+        }
+    };
+    // every title when they fit, else only the current pane's, the others by number
+    let all_fit = Pane::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| width(&tab(i, p, true)) + 1)
+        .sum::<usize>()
+        <= w;
     let mut spans = Vec::new();
     for (i, p) in Pane::ALL.iter().enumerate() {
         let style = if *p == app.pane {
@@ -69,38 +84,62 @@ fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } else {
             theme.bar()
         };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
+        spans.push(Span::styled(tab(i, p, all_fit || *p == app.pane), style));
         spans.push(Span::styled(" ", theme.bar()));
     }
     let used = spans_width(&spans);
+    // the workspace name is the first thing dropped: whole, or cut to a readable part
     let right = format!("weft · {} ", display(&app.workspace_name()));
-    let gap = (area.width as usize).saturating_sub(used + crate::model::text::width(&right));
-    spans.push(Span::styled(" ".repeat(gap), theme.bar()));
+    let room = w.saturating_sub(used);
+    let right = if width(&right) <= room {
+        right
+    } else if room >= 12 {
+        format!("{} ", fit(right.trim_end(), room - 1))
+    } else {
+        String::new()
+    };
     spans.push(Span::styled(
-        fit(&right, (area.width as usize).saturating_sub(used)),
+        " ".repeat(room.saturating_sub(width(&right))),
         theme.bar(),
     ));
+    spans.push(Span::styled(right, theme.bar()));
     frame.render_widget(Line::from(spans), area);
 }
 
+/// The help hint's parts, most useful first: as many as fit are shown, never a part cut.
+const HINTS: [&str; 4] = ["? help", "/ find", ": commands", "q quit"];
+
+/// The status line: the pane, then the filter, keys pressed so far and the message (or
+/// the help hint). The message is cut (with `…`) before anything overlaps; the filter
+/// takes at most a third of the line so the message still shows.
 fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::styled(
-        format!(" {} ", app.pane.title()),
-        theme.tab_active(),
-    )];
-    let filter = app.filter_description();
-    if !filter.is_empty() {
-        spans.push(Span::styled(
-            format!(" filter: {} ", display(&filter)),
-            theme.warn(),
-        ));
-    }
-    if !app.pending.is_empty() {
+    let w = area.width as usize;
+    let title = format!(" {} ", app.pane.title());
+    let mut left = w.saturating_sub(width(&title));
+    let pending = if app.pending.is_empty() {
+        String::new()
+    } else {
         let keys: Vec<String> = app.pending.iter().map(|k| k.to_string()).collect();
-        spans.push(Span::styled(
-            format!(" {} … ", keys.join(" ")),
-            theme.accent(),
-        ));
+        let p = format!(" {} … ", keys.join(" "));
+        let p = fit(&p, width(&p).min(left));
+        left -= width(&p);
+        p
+    };
+    let filter = app.filter_description();
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        let f = format!(" filter: {filter} ");
+        let f = fit(&f, width(&f).min((w / 3).max(12)).min(left));
+        left -= width(&f);
+        f
+    };
+    let mut spans = vec![Span::styled(title, theme.tab_active())];
+    if !filter.is_empty() {
+        spans.push(Span::styled(filter, theme.warn()));
+    }
+    if !pending.is_empty() {
+        spans.push(Span::styled(pending, theme.accent()));
     }
     match &app.message {
         Some(m) => {
@@ -109,12 +148,19 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             } else {
                 ratatui::style::Style::default()
             };
-            spans.push(Span::styled(format!(" {}", display(&m.text)), style));
+            spans.push(Span::styled(fit(&format!(" {}", m.text), left), style));
         }
-        None => spans.push(Span::styled(
-            " ? help  / find  : commands  q quit",
-            theme.dim(),
-        )),
+        None => {
+            let mut hint = String::new();
+            for h in HINTS {
+                if width(&hint) + 2 + width(h) > left {
+                    break;
+                }
+                hint.push_str(if hint.is_empty() { " " } else { "  " });
+                hint.push_str(h);
+            }
+            spans.push(Span::styled(hint, theme.dim()));
+        }
     }
     frame.render_widget(Line::from(spans), area);
 }
@@ -122,8 +168,26 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 /// Cells taken by spans as the terminal draws them (`Span::width` counts an Arabic
 /// lam-alef pair as one cell; the buffer and terminals draw two).
 pub(crate) fn spans_width(spans: &[Span]) -> usize {
-    spans
-        .iter()
-        .map(|s| crate::model::text::width(&s.content))
-        .sum()
+    spans.iter().map(|s| width(&s.content)).sum()
+}
+
+/// Spans cut to `cells` cells: those past the edge are dropped and the one the edge
+/// falls in ends with `…`, so a line never runs off the screen mid-character.
+pub(crate) fn fit_spans(spans: Vec<Span<'static>>, cells: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut left = cells;
+    for s in spans {
+        let w = width(&s.content);
+        if w <= left {
+            left -= w;
+            out.push(s);
+            continue;
+        }
+        if left > 0 {
+            let cut = crate::model::text::truncate(&s.content, left).into_owned();
+            out.push(Span::styled(display(&cut).into_owned(), s.style));
+        }
+        break;
+    }
+    out
 }

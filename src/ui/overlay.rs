@@ -5,10 +5,10 @@ use super::Theme;
 use crate::app::overlay::Overlay;
 use crate::app::App;
 use crate::commands::REGISTRY;
-use crate::model::text::{display, fit, skip_cells, width};
+use crate::model::text::{display, display_lines, fit, skip_cells, width, wrap};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 /// A box of at most `w` x `h` cells centred in `area`.
@@ -89,6 +89,9 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let r = centered(area, 56, h);
             clear(frame, r);
             let w = r.width.saturating_sub(2) as usize;
+            // on a short screen the options scroll to keep the selected one in view
+            let visible = (r.height as usize).saturating_sub(2).max(1);
+            let offset = selected.saturating_sub(visible - 1);
             // numbers right-aligned so ten or more options keep their columns
             let digits = choices.len().to_string().len();
             let label_w = choices.iter().map(|c| width(&c.label)).max().unwrap_or(0);
@@ -96,6 +99,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let lines: Vec<Line> = choices
                 .iter()
                 .enumerate()
+                .skip(offset)
+                .take(visible)
                 .map(|(i, c)| {
                     let n = format!("{:>digits$}", i + 1);
                     let text = fit(&format!("{n} {} {}", fit(&c.label, label_w), c.hint), w);
@@ -106,17 +111,27 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     }
                 })
                 .collect();
-            frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
+            let mut block = boxed(title, theme);
+            if visible < choices.len() {
+                let last = (offset + visible).min(choices.len());
+                block = block.title_bottom(
+                    Line::styled(
+                        format!(" {}-{last} of {} ", offset + 1, choices.len()),
+                        theme.dim(),
+                    )
+                    .right_aligned(),
+                );
+            }
+            frame.render_widget(Paragraph::new(lines).block(block), r);
         }
         Overlay::Confirm { message, .. } => {
-            let r = centered(area, area.width.saturating_sub(4).min(70), 5);
+            // as tall as the message needs, so every line of it shows
+            let w = area.width.saturating_sub(4).min(70);
+            let lines = wrap(&display_lines(message), w.saturating_sub(2) as usize);
+            let r = centered(area, w, lines.len() as u16 + 2);
             clear(frame, r);
-            frame.render_widget(
-                Paragraph::new(crate::model::text::display_lines(message))
-                    .wrap(Wrap { trim: true })
-                    .block(boxed("Confirm", theme)),
-                r,
-            );
+            let lines: Vec<Line> = lines.into_iter().map(Line::raw).collect();
+            frame.render_widget(Paragraph::new(lines).block(boxed("Confirm", theme)), r);
         }
         Overlay::Finder {
             input,
@@ -180,11 +195,33 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 area.height.saturating_sub(1),
             );
             clear(frame, r);
-            let block = boxed(title, theme);
+            let block = editor_block(title, r.width, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
             frame.render_widget(&**text, inner);
         }
+    }
+}
+
+/// The editor's box: what is edited on the top edge, cut to fit, and the keys that save
+/// and cancel (the title's closing parenthesis) on the bottom edge, so they show at any
+/// width.
+fn editor_block<'a>(title: &str, box_w: u16, theme: Theme) -> Block<'a> {
+    let (name, keys) = match title.strip_suffix(')').and_then(|t| t.rsplit_once("  (")) {
+        Some((name, keys)) => (name, Some(keys.replace(", ", " · "))),
+        None => (title, None),
+    };
+    let room = (box_w as usize).saturating_sub(4);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(" {} ", fit(name.trim(), room.saturating_sub(2)).trim_end()),
+        theme.title(),
+    ));
+    match keys {
+        Some(k) => block.title_bottom(
+            Line::styled(format!(" {} ", fit(&k, room.saturating_sub(2)).trim_end()), theme.dim())
+                .right_aligned(),
+        ),
+        None => block,
     }
 }
 

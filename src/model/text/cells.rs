@@ -151,6 +151,44 @@ pub fn skip_cells(s: &str, cells: usize) -> (String, usize) {
     (s[from..].to_string(), dropped)
 }
 
+/// Wraps text at spaces to lines of at most `cells` cells (at least 8); a word longer
+/// than a line is cut between grapheme clusters. Blank lines are kept.
+pub fn wrap(text: &str, cells: usize) -> Vec<String> {
+    let cells = cells.max(8);
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut cur = String::new();
+        let mut used = 0;
+        for word in line.split(' ') {
+            let w = width(word);
+            if used > 0 && used + 1 + w > cells {
+                out.push(std::mem::take(&mut cur));
+                used = 0;
+            }
+            if used > 0 {
+                cur.push(' ');
+                used += 1;
+            }
+            if w <= cells {
+                cur.push_str(word);
+                used += w;
+                continue;
+            }
+            for g in word.graphemes(true) {
+                let gw = width(g);
+                if used + gw > cells {
+                    out.push(std::mem::take(&mut cur));
+                    used = 0;
+                }
+                cur.push_str(g);
+                used += gw;
+            }
+        }
+        out.push(cur);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +258,14 @@ mod tests {
         // control characters are made visible
         assert_eq!(display("a\u{1b}b\n"), "a\u{241b}b\u{240a}");
         assert_eq!(display_lines("a\r\nb\u{7}"), "a\nb\u{2407}");
+    }
+
+    #[test]
+    fn wrapping_never_splits_a_cluster() {
+        let flags = "🇬🇧".repeat(9);
+        let lines = wrap(&flags, 9);
+        assert_eq!(lines, vec!["🇬🇧".repeat(4), "🇬🇧".repeat(4), "🇬🇧".to_string()]);
+        assert_eq!(wrap("ab cd\n\nlonger words here", 8), ["ab cd", "", "longer", "words", "here"]);
     }
 
     #[test]
