@@ -110,8 +110,8 @@ fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 const HINTS: [&str; 4] = ["? help", "/ find", ": commands", "q quit"];
 
 /// The status line: the pane, then the filter, keys pressed so far and the message (or
-/// the help hint). The message is cut (with `…`) before anything overlaps; the filter
-/// takes at most a third of the line so the message still shows.
+/// the help hint). The message is cut (with `…`) before anything overlaps; a long filter
+/// is cut to leave the message room, down to half the line.
 fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let title = format!(" {} ", app.pane.title());
@@ -125,12 +125,18 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         left -= width(&p);
         p
     };
+    let message_w = app
+        .message
+        .as_ref()
+        .map_or(width(HINTS[0]) + 1, |m| width(&m.text) + 1);
     let filter = app.filter_description();
     let filter = if filter.is_empty() {
         String::new()
     } else {
+        // whole when the message fits beside it, else cut to leave the message room
         let f = format!(" filter: {filter} ");
-        let f = fit(&f, width(&f).min((w / 3).max(12)).min(left));
+        let room = left.saturating_sub(message_w).max(w / 2);
+        let f = fit(&f, width(&f).min(room).min(left));
         left -= width(&f);
         f
     };
@@ -153,10 +159,11 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         None => {
             let mut hint = String::new();
             for h in HINTS {
-                if width(&hint) + 2 + width(h) > left {
+                let sep = if hint.is_empty() { " " } else { "  " };
+                if width(&hint) + sep.len() + width(h) > left {
                     break;
                 }
-                hint.push_str(if hint.is_empty() { " " } else { "  " });
+                hint.push_str(sep);
                 hint.push_str(h);
             }
             spans.push(Span::styled(hint, theme.dim()));

@@ -94,8 +94,11 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let offset = selected.saturating_sub(visible - 1);
             // numbers right-aligned so ten or more options keep their columns
             let digits = choices.len().to_string().len();
+            // labels in one column, as wide as the widest; a long label is cut only to
+            // leave a hint some room
             let label_w = choices.iter().map(|c| width(&c.label)).max().unwrap_or(0);
-            let label_w = label_w.clamp(8, 24);
+            let hint_w = choices.iter().map(|c| width(&c.hint)).max().unwrap_or(0);
+            let label_w = label_w.min(w.saturating_sub(digits + 2 + hint_w.min(12)));
             let lines: Vec<Line> = choices
                 .iter()
                 .enumerate()
