@@ -272,8 +272,16 @@ fn pickers_with_ten_or_more_options_keep_their_columns_and_scroll() {
 #[test]
 fn confirm_box_shows_every_line_of_its_message() {
     for (w, h) in SIZES {
-        let mut t = Harness::sized(w, h, case);
-        t.press("1 g d");
+        let mut t = Harness::sized(w, h, |s| {
+            case(s);
+            s.add_question(NewQuestion::new(
+                "Which of the three crews that share the Mereby supply line takes over the \
+                 couriers, the cash and the lock-up garages if the current leadership is \
+                 arrested before the spring, and who would they answer to?",
+            ))
+            .unwrap();
+        });
+        t.press("1 G d");
         let message = match &t.app.overlay {
             Some(Overlay::Confirm { message, .. }) => message.clone(),
             other => panic!("no confirm: {other:?}"),
@@ -282,6 +290,7 @@ fn confirm_box_shows_every_line_of_its_message() {
         rows_fit(&screen, w);
         let screen = screen.replace('│', " ");
         let shown: Vec<&str> = screen.split_whitespace().collect();
+        assert!(message.contains("answer to?"), "{message}");
         for word in message.split_whitespace() {
             assert!(shown.contains(&word), "{word:?} of {message:?}\n{screen}");
         }
