@@ -168,8 +168,13 @@ fn editor_keeps_its_keys_in_view_and_soft_wraps_long_lines() {
             .unwrap_or_else(|| panic!("no cursor\n{screen}"));
         let row: &str = screen.lines().nth(cursor.1 as usize).unwrap();
         assert!(row.contains("lastword"), "cursor {cursor:?}\n{screen}");
-        assert!(cursor.0 < w - 2 && cursor.1 > 2, "cursor {cursor:?}\n{screen}");
-        let before: String = (cursor.0 - 8..cursor.0).map(|x| buf[(x, cursor.1)].symbol().to_string()).collect();
+        assert!(
+            cursor.0 < w - 2 && cursor.1 > 2,
+            "cursor {cursor:?}\n{screen}"
+        );
+        let before: String = (cursor.0 - 8..cursor.0)
+            .map(|x| buf[(x, cursor.1)].symbol().to_string())
+            .collect();
         assert_eq!(before, "lastword", "cursor {cursor:?}\n{screen}");
         // the edit is kept whole
         t.press("ctrl-s");
@@ -187,7 +192,10 @@ fn links_footer_keeps_a_gap_and_shortens_its_hint() {
         let screen = t.screen();
         rows_fit(&screen, w);
         let footer = screen.lines().nth(h as usize - 2).unwrap();
-        assert!(footer.starts_with(" L2 · realistic possibility"), "{screen}");
+        assert!(
+            footer.starts_with(" L2 · realistic possibility"),
+            "{screen}"
+        );
         let right = footer
             .find("rows ")
             .or_else(|| footer.find("9 links"))
@@ -199,7 +207,9 @@ fn links_footer_keeps_a_gap_and_shortens_its_hint() {
         rows_fit(&screen, w);
         let footer = screen.lines().nth(h as usize - 2).unwrap();
         assert!(footer.contains("Enter walks"), "{screen}");
-        let full = footer.trim_end().ends_with("Backspace back to the neighbours");
+        let full = footer
+            .trim_end()
+            .ends_with("Backspace back to the neighbours");
         let short = footer.trim_end().ends_with("Enter walks · Backspace back");
         assert!(if w >= 80 { full } else { short }, "{screen}");
     }
@@ -213,7 +223,10 @@ fn week_axis_labels_never_touch() {
         // select the December note so the strip shows the winter
         t.press("g");
         for _ in 0..20 {
-            if t.app.timeline.selected_row().map(|r| r.span().0.to_string())
+            if t.app
+                .timeline
+                .selected_row()
+                .map(|r| r.span().0.to_string())
                 == Some("2024-12-03".into())
             {
                 break;
@@ -304,5 +317,8 @@ fn timeline_header_leaves_out_the_busiest_count_before_cutting() {
     let screen = t.screen();
     rows_fit(&screen, 60);
     let header = screen.lines().nth(1).unwrap();
-    assert!(!header.contains("(busi") || header.contains(')'), "{screen}");
+    assert!(
+        !header.contains("(busi") || header.contains(')'),
+        "{screen}"
+    );
 }

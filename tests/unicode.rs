@@ -113,7 +113,11 @@ fn anchor_columns(buf: &Buffer, skip: &[u16]) -> Vec<(u16, u16)> {
 /// Every row of a list starts its title column at one column.
 fn check_aligned(buf: &Buffer, skip: &[u16], what: &str) -> Result<(), TestCaseError> {
     let cols = anchor_columns(buf, skip);
-    prop_assert!(!cols.is_empty(), "{what}: no title shown\n{}", rows(buf).join("\n"));
+    prop_assert!(
+        !cols.is_empty(),
+        "{what}: no title shown\n{}",
+        rows(buf).join("\n")
+    );
     let x0 = cols[0].1;
     for (y, x) in &cols {
         prop_assert_eq!(
@@ -152,7 +156,13 @@ fn check_box(buf: &Buffer, what: &str) -> Result<(), TestCaseError> {
         );
         y += 1;
     }
-    prop_assert_eq!(buf[(l, y)].symbol(), "└", "{}: box bottom\n{}", what, screen);
+    prop_assert_eq!(
+        buf[(l, y)].symbol(),
+        "└",
+        "{}: box bottom\n{}",
+        what,
+        screen
+    );
     Ok(())
 }
 
@@ -263,7 +273,10 @@ fn check_workspace(texts: &[String]) -> Result<(), TestCaseError> {
     check_cells(&buf, "Links")?;
     // row 2 is the record at the centre; the rest are its neighbours
     check_aligned(&buf, &[2], "Links")?;
-    let edge_rows: Vec<u16> = anchor_columns(&buf, &[2]).into_iter().map(|(y, _)| y).collect();
+    let edge_rows: Vec<u16> = anchor_columns(&buf, &[2])
+        .into_iter()
+        .map(|(y, _)| y)
+        .collect();
     let ends = right_ends(&buf, &edge_rows);
     prop_assert!(
         ends.windows(2).all(|w| w[0] == w[1]),
@@ -272,7 +285,9 @@ fn check_workspace(texts: &[String]) -> Result<(), TestCaseError> {
     );
     for y in &edge_rows {
         prop_assert!(
-            rows(&buf)[*y as usize].trim_end().ends_with("likely  3 May 2026"),
+            rows(&buf)[*y as usize]
+                .trim_end()
+                .ends_with("likely  3 May 2026"),
             "Links: row {y} lost its date\n{}",
             rows(&buf).join("\n")
         );

@@ -3,7 +3,7 @@
 use super::Theme;
 use crate::app::backlog::DetailItem;
 use crate::app::App;
-use crate::model::text::{fit, display, display_lines};
+use crate::model::text::{display, display_lines, fit};
 use crate::model::{Sees, Status};
 use crate::store::Direction;
 use ratatui::layout::Rect;

@@ -4,7 +4,7 @@
 use super::Theme;
 use crate::app::entities::Row;
 use crate::app::App;
-use crate::model::text::{fit, display};
+use crate::model::text::{display, fit};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -37,7 +37,10 @@ fn header_line(app: &App, theme: Theme, width: usize) -> Line<'static> {
     }
     if e.is_filtered() {
         let shown = format!("showing {} │ ", e.selectable.len());
-        let rest = fit(&text, width.saturating_sub(shown.chars().count()));
+        let rest = fit(
+            &text,
+            width.saturating_sub(crate::model::text::width(&shown)),
+        );
         return Line::from(vec![
             Span::styled(shown, theme.warn()),
             Span::styled(rest, theme.dim()),

@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::app::links::{Edge, LinksState, Row};
 use crate::app::App;
-use crate::model::text::{fit, display, width};
+use crate::model::text::{display, fit, width};
 use crate::model::Id;
 use crate::store::Store;
 use ratatui::layout::Rect;

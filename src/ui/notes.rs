@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::app::notes::{wrap, More, NoteDetail};
 use crate::app::App;
-use crate::model::text::{fit, display, display_lines, width};
+use crate::model::text::{display, display_lines, fit, width};
 use crate::model::Kind;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

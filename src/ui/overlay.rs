@@ -5,7 +5,7 @@ use super::Theme;
 use crate::app::overlay::Overlay;
 use crate::app::App;
 use crate::commands::REGISTRY;
-use crate::model::text::{display, display_lines, fit, skip_cells, width, wrap};
+use crate::model::text::{display, display_lines, fit, pad, skip_cells, width, wrap};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -41,10 +41,9 @@ fn clear(frame: &mut Frame, r: Rect) {
 }
 
 fn boxed<'a>(title: &str, theme: Theme) -> Block<'a> {
-    Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" {} ", display(title)),
-        theme.title(),
-    ))
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {} ", display(title)), theme.title()))
 }
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -63,8 +62,10 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             // keep the cursor in view on long input, scrolling whole characters
             let before: String = input.text().chars().take(input.cursor()).collect();
             let before_w = width(&before);
-            let (shown, skipped) =
-                skip_cells(input.text(), before_w.saturating_sub(inner_w.saturating_sub(2)));
+            let (shown, skipped) = skip_cells(
+                input.text(),
+                before_w.saturating_sub(inner_w.saturating_sub(2)),
+            );
             let typed = if input.is_selected() {
                 theme.selected()
             } else {
@@ -175,7 +176,12 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 .iter()
                 .map(|c| {
                     let keys = app.keymap.keys_for(*c).join(" / ");
-                    format!("{:<24} {:<10} {}", c.name(), keys, c.info().description)
+                    format!(
+                        "{:<24} {} {}",
+                        c.name(),
+                        pad(&keys, 10),
+                        c.info().description
+                    )
                 })
                 .collect();
             render_list_box(
@@ -221,8 +227,11 @@ fn editor_block<'a>(title: &str, box_w: u16, theme: Theme) -> Block<'a> {
     ));
     match keys {
         Some(k) => block.title_bottom(
-            Line::styled(format!(" {} ", fit(&k, room.saturating_sub(2)).trim_end()), theme.dim())
-                .right_aligned(),
+            Line::styled(
+                format!(" {} ", fit(&k, room.saturating_sub(2)).trim_end()),
+                theme.dim(),
+            )
+            .right_aligned(),
         ),
         None => block,
     }
@@ -308,7 +317,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: u
                 Line::styled(k, theme.title())
             } else {
                 Line::from(vec![
-                    Span::styled(fit(&k, 16), theme.accent()),
+                    Span::styled(pad(&k, 16), theme.accent()),
                     Span::raw(fit(&d, w.saturating_sub(16))),
                 ])
             }
@@ -338,7 +347,7 @@ fn render_which_key(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|(k, c)| {
             Line::from(vec![
-                Span::styled(format!("{k:<6}"), theme.accent()),
+                Span::styled(pad(&k.to_string(), 6), theme.accent()),
                 Span::raw(fit(c.info().description, (w as usize).saturating_sub(8))),
             ])
         })

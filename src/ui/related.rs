@@ -4,7 +4,7 @@
 
 use super::Theme;
 use crate::app::related::{Related, RelatedList};
-use crate::model::text::{fit, display};
+use crate::model::text::{display, fit};
 use crate::store::Direction;
 use ratatui::style::Style;
 use ratatui::text::Line;

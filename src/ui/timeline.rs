@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::app::timeline::{Focus, Item, Quiet, Row, TimelineState};
 use crate::app::App;
-use crate::model::text::{fit, display, truncate, width};
+use crate::model::text::{display, fit, truncate, width};
 use crate::store::TimeAxis;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;

@@ -135,6 +135,13 @@ pub fn fit(s: &str, cells: usize) -> String {
     format!("{t}{}", " ".repeat(pad))
 }
 
+/// `s` in display form, padded to at least `cells` cells (never cut).
+pub fn pad(s: &str, cells: usize) -> String {
+    let t = display(s);
+    let fill = cells.saturating_sub(display_width(&t));
+    format!("{t}{}", " ".repeat(fill))
+}
+
 /// What is left of display text `s` once at least `cells` cells are dropped from its
 /// start, whole clusters at a time, and how many cells were dropped.
 pub fn skip_cells(s: &str, cells: usize) -> (String, usize) {
@@ -234,6 +241,9 @@ mod tests {
         assert_eq!(truncate("中文名字", 6), "中文…");
         assert_eq!(fit("中文名字", 6), "中文… ");
         assert_eq!(width(&fit("中文名字", 5)), 5);
+        // padding counts cells, where format!'s padding counts characters
+        assert_eq!(pad("中文", 6), "中文  ");
+        assert_eq!(pad("中文名字", 6), "中文名字");
         // scrolling a prompt sideways drops whole characters, counted in cells
         assert_eq!(skip_cells("中文名字", 3), ("名字".to_string(), 4));
     }
@@ -264,8 +274,14 @@ mod tests {
     fn wrapping_never_splits_a_cluster() {
         let flags = "🇬🇧".repeat(9);
         let lines = wrap(&flags, 9);
-        assert_eq!(lines, vec!["🇬🇧".repeat(4), "🇬🇧".repeat(4), "🇬🇧".to_string()]);
-        assert_eq!(wrap("ab cd\n\nlonger words here", 8), ["ab cd", "", "longer", "words", "here"]);
+        assert_eq!(
+            lines,
+            vec!["🇬🇧".repeat(4), "🇬🇧".repeat(4), "🇬🇧".to_string()]
+        );
+        assert_eq!(
+            wrap("ab cd\n\nlonger words here", 8),
+            ["ab cd", "", "longer", "words", "here"]
+        );
     }
 
     #[test]
@@ -310,7 +326,10 @@ mod tests {
                 if g.len() == 1 {
                     1
                 } else {
-                    g.width() + g.chars().filter(|c| matches!(c, '\u{ff9e}' | '\u{ff9f}')).count()
+                    g.width()
+                        + g.chars()
+                            .filter(|c| matches!(c, '\u{ff9e}' | '\u{ff9f}'))
+                            .count()
                 }
             })
             .sum()
