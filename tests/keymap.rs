@@ -178,7 +178,8 @@ const ACCEPTED: &str = "a key is one character, or one of enter, esc, tab, shift
 space, backspace, delete, insert, up, down, left, right, home, end, pageup, pagedown, \
 f1-f12, with ctrl- or alt- before it if wanted";
 
-const SECTIONS: &str = "global, list, record, backlog, timeline, links, entities, notes";
+const SECTIONS: &str =
+    "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps";
 
 #[test]
 fn check_unknown_key() {
