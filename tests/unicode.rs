@@ -268,6 +268,16 @@ fn check_workspace(texts: &[String]) -> Result<(), TestCaseError> {
         check_cells(&buf, what)?;
         check_aligned(&buf, &[], what)?;
     }
+    // the detail views: a question, an entity, a note
+    for (keys, what) in [
+        ("1 g enter", "Question detail"),
+        ("esc 4 enter", "Entity detail"),
+        ("esc 5 g enter", "Note detail"),
+    ] {
+        h.press(keys);
+        check_cells(&frame(&h), what)?;
+    }
+    h.press("esc");
     h.app.show_in_links("E1".parse().unwrap());
     let buf = frame(&h);
     check_cells(&buf, "Links")?;
