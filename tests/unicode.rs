@@ -364,3 +364,18 @@ fn a_wide_character_never_covers_a_box_edge() {
         check_box(&buf, "Finder over CJK").unwrap();
     }
 }
+
+#[test]
+fn the_inline_editor_draws_at_terminal_widths() {
+    // the editor measures text on its own: what it draws is settled to the display form
+    let texts = ["x".to_string(), "y".to_string()];
+    let mut h = Harness::new(workspace(&texts));
+    h.press("5 g e ctrl-e");
+    h.typed(" \u{2764}\u{fe0f} 👍🏽 👨\u{200d}👩\u{200d}👧 \u{1f1eb} لا e\u{301} 中文 end");
+    let buf = frame(&h);
+    check_cells(&buf, "Editor").unwrap();
+    check_box(&buf, "Editor").unwrap();
+    let screen = rows(&buf).join("\n");
+    assert!(screen.contains("👍 👨"), "{screen}");
+    assert!(screen.contains("لا e\u{301} 中文 end"), "{screen}");
+}

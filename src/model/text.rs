@@ -5,7 +5,7 @@ use super::{Id, Kind};
 use std::borrow::Cow;
 
 mod cells;
-pub use cells::{display, display_lines, fit, pad, skip_cells, truncate, width, wrap};
+pub use cells::{display, display_lines, fit, pad, settle_cell, skip_cells, truncate, width, wrap};
 
 /// Whether `c` is an invisible formatting character that can hide or reorder text on
 /// screen: the bidirectional embeddings, overrides, isolates and marks (U+202A–U+202E,

@@ -45,6 +45,23 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     render_pane(app, theme, frame, body);
     render_status(app, theme, frame, status);
     overlay::render(app, theme, frame, body);
+    settle(frame.buffer_mut());
+}
+
+/// The last pass over a frame: a cell whose text terminals would draw at another width
+/// than the buffer gave it (drawn by a widget that measures on its own, such as the
+/// inline editor) gets its display form, cut to the cells it was given, so the terminal
+/// and the buffer agree on where everything after it goes.
+fn settle(buf: &mut ratatui::buffer::Buffer) {
+    use unicode_width::UnicodeWidthStr;
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if (sym.len() == 1 && !sym.as_bytes()[0].is_ascii_control()) || display(sym) == sym {
+            continue;
+        }
+        let settled = crate::model::text::settle_cell(sym, sym.width().max(1));
+        cell.set_symbol(&settled);
+    }
 }
 
 /// Declares `render_pane`: each pane is drawn by the `render` function of the module

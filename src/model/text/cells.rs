@@ -142,6 +142,27 @@ pub fn pad(s: &str, cells: usize) -> String {
     format!("{t}{}", " ".repeat(fill))
 }
 
+/// The display form of one buffer cell's symbol that takes at most `cells` cells (what
+/// the buffer reserved for it): whole clusters of [`display`]`(symbol)` while they fit,
+/// or a space. For text drawn by widgets that do not measure through this module.
+pub fn settle_cell(symbol: &str, cells: usize) -> String {
+    let shown = display(symbol);
+    let mut out = String::new();
+    let mut used = 0;
+    for g in shown.graphemes(true) {
+        let w = UnicodeWidthStr::width(g);
+        if used + w > cells {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    if used == 0 {
+        out = " ".to_string();
+    }
+    out
+}
+
 /// What is left of display text `s` once at least `cells` cells are dropped from its
 /// start, whole clusters at a time, and how many cells were dropped.
 pub fn skip_cells(s: &str, cells: usize) -> (String, usize) {
@@ -282,6 +303,15 @@ mod tests {
             wrap("ab cd\n\nlonger words here", 8),
             ["ab cd", "", "longer", "words", "here"]
         );
+    }
+
+    #[test]
+    fn a_cell_settles_into_the_cells_it_was_given() {
+        assert_eq!(settle_cell("\u{2764}\u{fe0f}", 2), "\u{2764}");
+        assert_eq!(settle_cell("👨\u{200d}👩\u{200d}👧", 2), "👨");
+        assert_eq!(settle_cell("\u{1f1eb}", 1), "F");
+        assert_eq!(settle_cell("\u{301}", 1), " ");
+        assert_eq!(settle_cell("中", 2), "中");
     }
 
     #[test]
