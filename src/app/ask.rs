@@ -219,6 +219,8 @@ impl App {
             return;
         }
         let mut area = ratatui_textarea::TextArea::new(text.lines().map(String::from).collect());
+        // long lines soft-wrap at words rather than scrolling every line sideways
+        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
         area.move_cursor(ratatui_textarea::CursorMove::Bottom);
         area.move_cursor(ratatui_textarea::CursorMove::End);
         self.overlay = Some(Overlay::Editor {

@@ -109,7 +109,7 @@ impl App {
                 };
                 format!(
                     "Delete {id}: {}\n{}u undoes it. Delete? y/n",
-                    crate::model::text::truncate(crate::model::text::first_line(&r.title()), 60),
+                    crate::model::text::first_line(&r.title()),
                     going_with(id, &doomed)
                 )
             }

@@ -1,9 +1,11 @@
 //! Text helpers shared by every front end: control-character sanitising, the first line,
-//! display-width truncation, and finding mentions in note text.
+//! display forms measured in terminal cells (`cells`), and finding mentions in note text.
 
 use super::{Id, Kind};
 use std::borrow::Cow;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+mod cells;
+pub use cells::{display, display_lines, fit, pad, settle_cell, skip_cells, truncate, width, wrap};
 
 /// Whether `c` is an invisible formatting character that can hide or reorder text on
 /// screen: the bidirectional embeddings, overrides, isolates and marks (U+202A–U+202E,
@@ -80,41 +82,6 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 /// The first line of a text, trimmed: a note's title.
 pub fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("").trim()
-}
-
-/// Display width in terminal cells.
-pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
-}
-
-/// Cuts `s` to at most `max` cells, ending with `…` when cut. Wide characters are never
-/// split, and combining marks stay with their base.
-pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if width(s) <= max {
-        return Cow::Borrowed(s);
-    }
-    if max == 0 {
-        return Cow::Borrowed("");
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max - 1 {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    Cow::Owned(out)
-}
-
-/// Pads or truncates to exactly `cells` display cells.
-pub fn fit(s: &str, cells: usize) -> String {
-    let t = truncate(s, cells);
-    let pad = cells.saturating_sub(width(&t));
-    format!("{t}{}", " ".repeat(pad))
 }
 
 /// What a note's text refers to: `[[name or alias]]` spans and bare entity ids (`E12`).

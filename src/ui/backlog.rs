@@ -3,7 +3,7 @@
 use super::Theme;
 use crate::app::backlog::DetailItem;
 use crate::app::App;
-use crate::model::text::{fit, sanitize, sanitize_with};
+use crate::model::text::{display, display_lines, fit};
 use crate::model::{Sees, Status};
 use crate::store::Direction;
 use ratatui::layout::Rect;
@@ -19,7 +19,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         height: area.height.saturating_sub(1),
         ..area
     };
-    frame.render_widget(header_line(app, theme), header);
+    frame.render_widget(header_line(app, theme, header.width as usize), header);
     if app.backlog.detail.is_some() {
         render_detail(app, theme, frame, body);
     } else {
@@ -28,27 +28,39 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// Counts by status, then the SEES mix: a backlog that is all situation is collation.
-fn header_line(app: &App, theme: Theme) -> Line<'static> {
+/// On a narrow screen the statuses no question has are left out, then the line is cut.
+fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
     let st = app.store.state();
-    let mut spans = Vec::new();
-    for s in Status::ALL {
-        spans.push(Span::styled(
-            format!("{} {} ", s.as_str(), st.status_count(*s)),
-            theme.status_style(*s),
-        ));
-    }
-    spans.push(Span::styled("│ SEES ", theme.dim()));
-    for k in Sees::ALL {
-        spans.push(Span::raw(format!("{}{} ", k.letter(), st.sees_count(*k))));
-    }
     let total = st.count(crate::model::Kind::Question) as usize;
-    if app.backlog.rows.len() != total {
-        spans.push(Span::styled(
-            format!("│ showing {}", app.backlog.rows.len()),
-            theme.warn(),
-        ));
+    let build = |compact: bool| {
+        let mut spans = Vec::new();
+        for s in Status::ALL {
+            let n = st.status_count(*s);
+            if compact && n == 0 {
+                continue;
+            }
+            spans.push(Span::styled(
+                format!("{} {n} ", s.as_str()),
+                theme.status_style(*s),
+            ));
+        }
+        spans.push(Span::styled("│ SEES ", theme.dim()));
+        for k in Sees::ALL {
+            spans.push(Span::raw(format!("{}{} ", k.letter(), st.sees_count(*k))));
+        }
+        if app.backlog.rows.len() != total {
+            spans.push(Span::styled(
+                format!("│ showing {}", app.backlog.rows.len()),
+                theme.warn(),
+            ));
+        }
+        spans
+    };
+    let mut spans = build(false);
+    if super::spans_width(&spans) > w {
+        spans = build(true);
     }
-    Line::from(spans)
+    Line::from(super::fit_spans(spans, w))
 }
 
 fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -90,10 +102,10 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Span::raw(format!("P{} {} ", q.priority, q.kind.letter())),
             Span::styled(if overdue { "! " } else { "" }, theme.error()),
         ];
-        let used: usize = spans.iter().map(|s| s.width()).sum();
-        let mut title = sanitize(&q.title).into_owned();
+        let used = super::spans_width(&spans);
+        let mut title = display(&q.title).into_owned();
         for t in &q.meta.tags {
-            title.push_str(&format!("  #{}", sanitize(t)));
+            title.push_str(&format!("  #{}", display(t)));
         }
         spans.push(Span::raw(fit(&title, width.saturating_sub(used))));
         let mut line = Line::from(spans);
@@ -113,7 +125,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     lines.push(Line::from(vec![
         Span::styled(format!("{}  ", q.meta.id), theme.accent()),
-        Span::styled(sanitize(&q.title).into_owned(), theme.title()),
+        Span::styled(display(&q.title).into_owned(), theme.title()),
     ]));
     let mut facts = format!("{} · priority {} · {}", q.status, q.priority, q.kind);
     if let Some(r) = q.review_by {
@@ -125,7 +137,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     for t in &q.meta.tags {
         facts.push_str(&format!(" · #{t}"));
     }
-    lines.push(Line::styled(sanitize(&facts).into_owned(), theme.dim()));
+    lines.push(Line::styled(display(&facts).into_owned(), theme.dim()));
     if let Some(p) = q.parent {
         let title = app
             .backlog
@@ -134,13 +146,13 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             .map(|x| x.title.as_str())
             .unwrap_or("");
         lines.push(Line::styled(
-            sanitize(&format!("under {p} {title}")).into_owned(),
+            display(&format!("under {p} {title}")).into_owned(),
             theme.dim(),
         ));
     }
     if !q.detail.trim().is_empty() {
         lines.push(Line::raw(""));
-        for l in sanitize_with(&q.detail, true).lines() {
+        for l in display_lines(&q.detail).lines() {
             lines.push(Line::raw(l.to_string()));
         }
     }
@@ -151,7 +163,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             .map(|c| format!(" ({}, {})", c, c.range()))
             .unwrap_or_default();
         lines.push(Line::styled(format!("Answer{conf}:"), theme.good()));
-        for l in sanitize_with(&a.text, true).lines() {
+        for l in display_lines(&a.text).lines() {
             lines.push(Line::raw(l.to_string()));
         }
     }
@@ -223,7 +235,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             cursor_line = lines.len();
         }
         let marker = if selected { "› " } else { "  " };
-        let text = fit(&sanitize(&format!("{marker}{text}")), area.width as usize);
+        let text = fit(&display(&format!("{marker}{text}")), area.width as usize);
         let style = if selected { theme.selected() } else { style };
         lines.push(Line::styled(text, style));
     }

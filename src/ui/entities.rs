@@ -4,7 +4,7 @@
 use super::Theme;
 use crate::app::entities::Row;
 use crate::app::App;
-use crate::model::text::{fit, sanitize};
+use crate::model::text::{display, fit};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -37,7 +37,10 @@ fn header_line(app: &App, theme: Theme, width: usize) -> Line<'static> {
     }
     if e.is_filtered() {
         let shown = format!("showing {} │ ", e.selectable.len());
-        let rest = fit(&text, width.saturating_sub(shown.chars().count()));
+        let rest = fit(
+            &text,
+            width.saturating_sub(crate::model::text::width(&shown)),
+        );
         return Line::from(vec![
             Span::styled(shown, theme.warn()),
             Span::styled(rest, theme.dim()),
@@ -84,9 +87,9 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 } else {
                     format!("{:<6} {:<13}", s.id, s.kind.as_str())
                 };
-                let mut name = sanitize(&s.name).into_owned();
+                let mut name = display(&s.name).into_owned();
                 if !s.aliases.is_empty() {
-                    name.push_str(&format!("  aka {}", sanitize(&s.aliases.join(", "))));
+                    name.push_str(&format!("  aka {}", display(&s.aliases.join(", "))));
                 }
                 let used = crate::model::text::width(&lead);
                 let text = format!("{lead}{}", fit(&name, width.saturating_sub(used)));
@@ -107,11 +110,11 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     let width = area.width as usize;
     let e = &d.entity;
-    let line = |text: String, style: Style| Line::styled(fit(&sanitize(&text), width), style);
+    let line = |text: String, style: Style| Line::styled(fit(&display(&text), width), style);
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled(format!("{}  ", e.meta.id), theme.accent()),
         Span::styled(
-            fit(&sanitize(&e.name), width.saturating_sub(8)),
+            fit(&display(&e.name), width.saturating_sub(8)),
             theme.title(),
         ),
     ])];
@@ -127,14 +130,14 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let key_w = e
             .attributes
             .keys()
-            .map(|k| crate::model::text::width(&sanitize(k)))
+            .map(|k| crate::model::text::width(&display(k)))
             .max()
             .unwrap_or(0)
             .min(20);
         for (k, v) in &e.attributes {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {} ", fit(&sanitize(k), key_w)), theme.dim()),
-                Span::raw(fit(&sanitize(v), width.saturating_sub(key_w + 3))),
+                Span::styled(format!("  {} ", fit(&display(k), key_w)), theme.dim()),
+                Span::raw(fit(&display(v), width.saturating_sub(key_w + 3))),
             ]));
         }
     }

@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::app::links::{Edge, LinksState, Row};
 use crate::app::App;
-use crate::model::text::{fit, sanitize, width};
+use crate::model::text::{display, fit, width};
 use crate::model::Id;
 use crate::store::Store;
 use ratatui::layout::Rect;
@@ -39,7 +39,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     lines.push(match &l.path {
         Some(p) => Line::from(vec![
             Span::styled("path ", theme.title()),
-            Span::raw(fit(&sanitize(&p.chain), w.saturating_sub(5))),
+            Span::raw(fit(&display(&p.chain), w.saturating_sub(5))),
         ]),
         None => centre_line(&app.store, l, centre, theme, w),
     });
@@ -102,7 +102,7 @@ fn centre_line(store: &Store, l: &LinksState, centre: Id, theme: Theme, w: usize
     Line::from(vec![
         Span::styled(id, theme.accent()),
         Span::styled(
-            crate::model::text::truncate(&title, room).into_owned(),
+            crate::model::text::display(&crate::model::text::truncate(&title, room)).into_owned(),
             theme.title(),
         ),
         Span::styled(facts, theme.dim()),
@@ -112,7 +112,7 @@ fn centre_line(store: &Store, l: &LinksState, centre: Id, theme: Theme, w: usize
 /// A record's one-line name, sanitised; an entity with its kind.
 fn describe(store: &Store, id: Id) -> String {
     match store.get(id) {
-        Ok(Some(r)) => sanitize(&r.title()).into_owned(),
+        Ok(Some(r)) => display(&r.title()).into_owned(),
         Ok(None) => "(deleted)".into(),
         Err(_) => "(unreadable)".into(),
     }
@@ -137,7 +137,7 @@ impl Columns {
             })
             .collect();
         let max = |f: &dyn Fn(&Edge) -> usize| edges.iter().map(|e| f(e)).max().unwrap_or(0);
-        let arrow = max(&|e| width(&sanitize(&e.arrow()))).min(22);
+        let arrow = max(&|e| width(&display(&e.arrow()))).min(22);
         let id = max(&|e| e.other.to_string().len()).max(3);
         let when = max(&|e| e.when.as_ref().map_or(0, |t| width(&t.human())));
         let words = max(&|e| e.confidence.map_or(0, |c| c.words().len()));
@@ -171,7 +171,7 @@ fn render_row(
     match row {
         Row::Group(g) => {
             let text = l.groups.get(*g).map(|g| g.heading()).unwrap_or_default();
-            Line::styled(fit(&sanitize(&text), w), theme.title())
+            Line::styled(fit(&display(&text), w), theme.title())
         }
         Row::Edge(e) => {
             let conf = e
@@ -197,7 +197,7 @@ fn render_row(
             }
             let left = format!(
                 "{marker}{} {} ",
-                fit(&sanitize(&e.arrow()), cols.arrow),
+                fit(&display(&e.arrow()), cols.arrow),
                 fit(&e.other.to_string(), cols.id)
             );
             let room = w.saturating_sub(width(&left) + width(&right));
@@ -221,7 +221,7 @@ fn render_row(
             Line::styled(fit(&text, w), style(base))
         }
         Row::Hop(e) => {
-            let mut text = format!("      {}  {}", sanitize(&e.arrow()), e.link);
+            let mut text = format!("      {}  {}", display(&e.arrow()), e.link);
             if let Some(c) = e.confidence {
                 text.push_str(&format!(" · {}", c.words()));
             }
@@ -237,19 +237,31 @@ fn render_row(
 /// on the right.
 fn footer(l: &LinksState, theme: Theme, w: usize, list_height: usize) -> Line<'static> {
     let (first, last, total) = l.page_span(list_height);
-    let right = if l.path.is_some() {
-        "Enter walks to the record · Backspace back to the neighbours".to_string()
+    // each right-hand text in full, then without its least useful part
+    let (right, short) = if l.path.is_some() {
+        (
+            "Enter walks to the record · Backspace back to the neighbours".to_string(),
+            "Enter walks · Backspace back".to_string(),
+        )
     } else if total == 0 {
-        String::new()
+        (String::new(), String::new())
     } else if first == 1 && last == total {
         let s = if total == 1 { "" } else { "s" };
-        format!("{total} link{s}")
+        let t = format!("{total} link{s}");
+        (t.clone(), t)
     } else if first == 0 {
-        format!("of {total} links · PageDown for more")
+        (
+            format!("of {total} links · PageDown for more"),
+            format!("of {total} links"),
+        )
     } else if last < total {
-        format!("rows {first}-{last} of {total} · PageDown for more")
+        (
+            format!("rows {first}-{last} of {total} · PageDown for more"),
+            format!("rows {first}-{last} of {total}"),
+        )
     } else {
-        format!("rows {first}-{last} of {total}")
+        let t = format!("rows {first}-{last} of {total}");
+        (t.clone(), t)
     };
     let left = match l.selected_row() {
         Some(Row::Edge(e)) => {
@@ -266,9 +278,18 @@ fn footer(l: &LinksState, theme: Theme, w: usize, list_height: usize) -> Line<'s
         }
         _ => String::new(),
     };
-    let room = w.saturating_sub(width(&right) + 1);
+    // the selected link's facts keep at least a readable part before the hint is shortened;
+    // a gap of one cell always parts the two sides
+    let want = width(&left).min(w / 2);
+    let right = if width(&right) + 2 + want <= w {
+        right
+    } else {
+        short
+    };
+    let right = fit(&right, width(&right).min(w.saturating_sub(2)));
+    let room = w.saturating_sub(width(&right) + 2);
     Line::from(vec![
         Span::styled(fit(&left, room), theme.dim()),
-        Span::styled(format!("{right} "), theme.dim()),
+        Span::styled(format!(" {right} "), theme.dim()),
     ])
 }

@@ -12,7 +12,7 @@ pub mod theme;
 mod timeline;
 
 use crate::app::{App, Pane};
-use crate::model::text::{fit, sanitize};
+use crate::model::text::{display, fit, width};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -46,6 +46,23 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     render_pane(app, theme, frame, body);
     render_status(app, theme, frame, status);
     overlay::render(app, theme, frame, body);
+    settle(frame.buffer_mut());
+}
+
+/// The last pass over a frame: a cell whose text terminals would draw at another width
+/// than the buffer gave it (drawn by a widget that measures on its own, such as the
+/// inline editor) gets its display form, cut to the cells it was given, so the terminal
+/// and the buffer agree on where everything after it goes.
+fn settle(buf: &mut ratatui::buffer::Buffer) {
+    use unicode_width::UnicodeWidthStr;
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if (sym.len() == 1 && !sym.as_bytes()[0].is_ascii_control()) || display(sym) == sym {
+            continue;
+        }
+        let settled = crate::model::text::settle_cell(sym, sym.width().max(1));
+        cell.set_symbol(&settled);
+    }
 }
 
 /// Declares `render_pane`: each pane is drawn by the `render` function of the module
@@ -63,45 +80,98 @@ macro_rules! pane_renderers {
 crate::app::for_each_pane!(pane_renderers);
 
 fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    // 2: ` 1 Backlog `, 1: `1 Backlog`, 0: ` 1 ` (the current pane keeps its title)
+    let tab = |i: usize, p: &Pane, level: u8| match level {
+        2 => format!(" {} {} ", i + 1, p.title()),
+        1 => format!("{} {}", i + 1, p.title()),
+        _ => format!(" {} ", i + 1),
+    };
+    let needs = |level: u8| {
+        Pane::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, p)| width(&tab(i, p, level)) + 1)
+            .sum::<usize>()
+    };
+    // every title padded when they fit, else every title tight, else only the current
+    // pane's, the others by number
+    let level = if needs(2) <= w {
+        2
+    } else if needs(1) <= w {
+        1
+    } else {
+        0
+    };
     let mut spans = Vec::new();
     for (i, p) in Pane::ALL.iter().enumerate() {
-        let style = if *p == app.pane {
-            theme.tab_active()
+        let (style, shown) = if *p == app.pane {
+            (theme.tab_active(), tab(i, p, level.max(1)))
         } else {
-            theme.bar()
+            (theme.bar(), tab(i, p, level))
         };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
+        spans.push(Span::styled(shown, style));
         spans.push(Span::styled(" ", theme.bar()));
     }
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    let right = format!("weft · {} ", sanitize(&app.workspace_name()));
-    let gap = (area.width as usize).saturating_sub(used + crate::model::text::width(&right));
-    spans.push(Span::styled(" ".repeat(gap), theme.bar()));
+    let used = spans_width(&spans);
+    // the workspace name is the first thing dropped: whole, or cut to a readable part
+    let right = format!("weft · {} ", display(&app.workspace_name()));
+    let room = w.saturating_sub(used);
+    let right = if width(&right) <= room {
+        right
+    } else if room >= 12 {
+        format!("{} ", fit(right.trim_end(), room - 1))
+    } else {
+        String::new()
+    };
     spans.push(Span::styled(
-        fit(&right, (area.width as usize).saturating_sub(used)),
+        " ".repeat(room.saturating_sub(width(&right))),
         theme.bar(),
     ));
+    spans.push(Span::styled(right, theme.bar()));
     frame.render_widget(Line::from(spans), area);
 }
 
+/// The help hint's parts, most useful first: as many as fit are shown, never a part cut.
+const HINTS: [&str; 4] = ["? help", "/ find", ": commands", "q quit"];
+
+/// The status line: the pane, then the filter, keys pressed so far and the message (or
+/// the help hint). The message is cut (with `…`) before anything overlaps; a long filter
+/// is cut to leave the message room, down to half the line.
 fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::styled(
-        format!(" {} ", app.pane.title()),
-        theme.tab_active(),
-    )];
-    let filter = app.filter_description();
-    if !filter.is_empty() {
-        spans.push(Span::styled(
-            format!(" filter: {} ", sanitize(&filter)),
-            theme.warn(),
-        ));
-    }
-    if !app.pending.is_empty() {
+    let w = area.width as usize;
+    let title = format!(" {} ", app.pane.title());
+    let mut left = w.saturating_sub(width(&title));
+    let pending = if app.pending.is_empty() {
+        String::new()
+    } else {
         let keys: Vec<String> = app.pending.iter().map(|k| k.to_string()).collect();
-        spans.push(Span::styled(
-            format!(" {} … ", keys.join(" ")),
-            theme.accent(),
-        ));
+        let p = format!(" {} … ", keys.join(" "));
+        let p = fit(&p, width(&p).min(left));
+        left -= width(&p);
+        p
+    };
+    let message_w = app
+        .message
+        .as_ref()
+        .map_or(width(HINTS[0]) + 1, |m| width(&m.text) + 1);
+    let filter = app.filter_description();
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        // whole when the message fits beside it, else cut to leave the message room
+        let f = format!(" filter: {filter} ");
+        let room = left.saturating_sub(message_w).max(w / 2);
+        let f = fit(&f, width(&f).min(room).min(left));
+        left -= width(&f);
+        f
+    };
+    let mut spans = vec![Span::styled(title, theme.tab_active())];
+    if !filter.is_empty() {
+        spans.push(Span::styled(filter, theme.warn()));
+    }
+    if !pending.is_empty() {
+        spans.push(Span::styled(pending, theme.accent()));
     }
     match &app.message {
         Some(m) => {
@@ -110,12 +180,47 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             } else {
                 ratatui::style::Style::default()
             };
-            spans.push(Span::styled(format!(" {}", sanitize(&m.text)), style));
+            spans.push(Span::styled(fit(&format!(" {}", m.text), left), style));
         }
-        None => spans.push(Span::styled(
-            " ? help  / find  : commands  q quit",
-            theme.dim(),
-        )),
+        None => {
+            let mut hint = String::new();
+            for h in HINTS {
+                let sep = if hint.is_empty() { " " } else { "  " };
+                if width(&hint) + sep.len() + width(h) > left {
+                    break;
+                }
+                hint.push_str(sep);
+                hint.push_str(h);
+            }
+            spans.push(Span::styled(hint, theme.dim()));
+        }
     }
     frame.render_widget(Line::from(spans), area);
+}
+
+/// Cells taken by spans as the terminal draws them (`Span::width` counts an Arabic
+/// lam-alef pair as one cell; the buffer and terminals draw two).
+pub(crate) fn spans_width(spans: &[Span]) -> usize {
+    spans.iter().map(|s| width(&s.content)).sum()
+}
+
+/// Spans cut to `cells` cells: those past the edge are dropped and the one the edge
+/// falls in ends with `…`, so a line never runs off the screen mid-character.
+pub(crate) fn fit_spans(spans: Vec<Span<'static>>, cells: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut left = cells;
+    for s in spans {
+        let w = width(&s.content);
+        if w <= left {
+            left -= w;
+            out.push(s);
+            continue;
+        }
+        if left > 0 {
+            let cut = crate::model::text::truncate(&s.content, left).into_owned();
+            out.push(Span::styled(display(&cut).into_owned(), s.style));
+        }
+        break;
+    }
+    out
 }

@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::app::notes::{wrap, More, NoteDetail};
 use crate::app::App;
-use crate::model::text::{fit, sanitize, sanitize_with, width};
+use crate::model::text::{display, display_lines, fit, width};
 use crate::model::Kind;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -45,7 +45,7 @@ fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
     if n.order == crate::app::notes::Order::Occurred {
         spans.push(Span::styled("· undated last ", theme.dim()));
     }
-    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let used = super::spans_width(&spans);
     spans.push(Span::styled(
         fit("· o order  f filter  a add", w.saturating_sub(used)),
         theme.dim(),
@@ -86,14 +86,14 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         if w >= 72 {
             // the source column gives way to the title on a narrow terminal
             spans.push(Span::styled(
-                format!("{} ", fit(&sanitize(&row.source), 9)),
+                format!("{} ", fit(&display(&row.source), 9)),
                 theme.dim(),
             ));
         }
-        let used: usize = spans.iter().map(|s| s.width()).sum();
-        let mut title = sanitize(&row.title).into_owned();
+        let used = super::spans_width(&spans);
+        let mut title = display(&row.title).into_owned();
         for t in &row.tags {
-            title.push_str(&format!("  #{}", sanitize(t)));
+            title.push_str(&format!("  #{}", display(t)));
         }
         spans.push(Span::raw(fit(&title, w.saturating_sub(used))));
         let mut line = Line::from(spans);
@@ -121,15 +121,15 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 fn render_detail(d: &NoteDetail, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let n = &d.note;
-    let line = |text: String, style: Style| Line::styled(fit(&sanitize(&text), w), style);
+    let line = |text: String, style: Style| Line::styled(fit(&display(&text), w), style);
     let label = |name: &str| Span::styled(format!("{name:<8}"), theme.dim());
-    let rest = |text: String| Span::raw(fit(&sanitize(&text), w.saturating_sub(8)));
+    let rest = |text: String| Span::raw(fit(&display(&text), w.saturating_sub(8)));
 
     let mut top: Vec<Line> = vec![Line::from(vec![
         Span::styled(format!("{}  ", n.meta.id), theme.accent()),
         Span::styled(
             fit(
-                &sanitize(crate::model::text::first_line(&n.text)),
+                &display(crate::model::text::first_line(&n.text)),
                 w.saturating_sub(8),
             ),
             theme.title(),
@@ -238,7 +238,7 @@ fn render_detail(d: &NoteDetail, theme: Theme, frame: &mut Frame, area: Rect) {
 
     let h = area.height as usize;
     let links_h = links.len().min((h / 3).max(2));
-    let text = sanitize_with(&n.text, true);
+    let text = display_lines(&n.text);
     let wrapped = wrap(&text, w.saturating_sub(2));
     // the text keeps at least a third of the view; the header gives way first
     let text_min = wrapped.len().min((h / 3).max(3));

@@ -4,10 +4,10 @@
 use super::Theme;
 use crate::app::overlay::Overlay;
 use crate::app::App;
-use crate::model::text::{fit, sanitize};
+use crate::model::text::{display, display_lines, fit, pad, skip_cells, width, wrap};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 /// A box of at most `w` x `h` cells centred in `area`.
@@ -22,11 +22,27 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// Clears `r` for a box, and any wide character just left of it that would reach into
+/// the box's left edge (a terminal draws it over the border).
+fn clear(frame: &mut Frame, r: Rect) {
+    frame.render_widget(Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in r.top()..r.bottom() {
+        if let Some(cell) = buf.cell_mut((r.x - 1, y)) {
+            if width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+}
+
 fn boxed<'a>(title: &str, theme: Theme) -> Block<'a> {
-    Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" {} ", sanitize(title)),
-        theme.title(),
-    ))
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {} ", display(title)), theme.title()))
 }
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -40,13 +56,15 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             title, hint, input, ..
         } => {
             let r = centered(area, area.width.saturating_sub(4).min(76), 5);
-            frame.render_widget(Clear, r);
+            clear(frame, r);
             let inner_w = r.width.saturating_sub(2) as usize;
-            let text = sanitize(input.text()).into_owned();
-            // keep the cursor in view on long input
-            let before: String = text.chars().take(input.cursor()).collect();
-            let skip = crate::model::text::width(&before).saturating_sub(inner_w.saturating_sub(2));
-            let shown: String = text.chars().skip(skip).collect();
+            // keep the cursor in view on long input, scrolling whole characters
+            let before: String = input.text().chars().take(input.cursor()).collect();
+            let before_w = width(&before);
+            let (shown, skipped) = skip_cells(
+                input.text(),
+                before_w.saturating_sub(inner_w.saturating_sub(2)),
+            );
             let typed = if input.is_selected() {
                 theme.selected()
             } else {
@@ -54,11 +72,11 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             };
             let lines = vec![
                 Line::styled(fit(&shown, inner_w), typed),
-                Line::styled(fit(&sanitize(hint), inner_w), theme.dim()),
+                Line::styled(fit(&display(hint), inner_w), theme.dim()),
                 Line::styled("Enter saves · Esc cancels", theme.dim()),
             ];
             frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
-            let cx = r.x + 1 + (crate::model::text::width(&before) - skip) as u16;
+            let cx = r.x + 1 + before_w.saturating_sub(skipped) as u16;
             frame.set_cursor_position((cx.min(r.x + r.width.saturating_sub(2)), r.y + 1));
         }
         Overlay::Pick {
@@ -69,13 +87,26 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } => {
             let h = (choices.len() as u16 + 2).min(area.height);
             let r = centered(area, 56, h);
-            frame.render_widget(Clear, r);
+            clear(frame, r);
             let w = r.width.saturating_sub(2) as usize;
+            // on a short screen the options scroll to keep the selected one in view
+            let visible = (r.height as usize).saturating_sub(2).max(1);
+            let offset = selected.saturating_sub(visible - 1);
+            // numbers right-aligned so ten or more options keep their columns
+            let digits = choices.len().to_string().len();
+            // labels in one column, as wide as the widest; a long label is cut only to
+            // leave a hint some room
+            let label_w = choices.iter().map(|c| width(&c.label)).max().unwrap_or(0);
+            let hint_w = choices.iter().map(|c| width(&c.hint)).max().unwrap_or(0);
+            let label_w = label_w.min(w.saturating_sub(digits + 2 + hint_w.min(12)));
             let lines: Vec<Line> = choices
                 .iter()
                 .enumerate()
+                .skip(offset)
+                .take(visible)
                 .map(|(i, c)| {
-                    let text = fit(&format!("{} {:<24} {}", i + 1, c.label, c.hint), w);
+                    let n = format!("{:>digits$}", i + 1);
+                    let text = fit(&format!("{n} {} {}", fit(&c.label, label_w), c.hint), w);
                     if i == *selected {
                         Line::styled(text, theme.selected())
                     } else {
@@ -83,21 +114,27 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     }
                 })
                 .collect();
-            frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
+            let mut block = boxed(title, theme);
+            if visible < choices.len() {
+                let last = (offset + visible).min(choices.len());
+                block = block.title_bottom(
+                    Line::styled(
+                        format!(" {}-{last} of {} ", offset + 1, choices.len()),
+                        theme.dim(),
+                    )
+                    .right_aligned(),
+                );
+            }
+            frame.render_widget(Paragraph::new(lines).block(block), r);
         }
         Overlay::Confirm { message, .. } => {
-            let width = area.width.saturating_sub(4).min(70);
-            let text = crate::model::text::sanitize_with(message, true);
-            // as many rows as the wrapped message needs, so no line is cut off
-            let rows = wrapped_rows(&text, width.saturating_sub(2) as usize);
-            let r = centered(area, width, (rows as u16).saturating_add(2));
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(text.into_owned())
-                    .wrap(Wrap { trim: true })
-                    .block(boxed("Confirm", theme)),
-                r,
-            );
+            // as tall as the message needs, so every line of it shows
+            let w = area.width.saturating_sub(4).min(70);
+            let lines = wrap(&display_lines(message), w.saturating_sub(2) as usize);
+            let r = centered(area, w, lines.len() as u16 + 2);
+            clear(frame, r);
+            let lines: Vec<Line> = lines.into_iter().map(Line::raw).collect();
+            frame.render_widget(Paragraph::new(lines).block(boxed("Confirm", theme)), r);
         }
         Overlay::Finder {
             input,
@@ -139,7 +176,12 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 .iter()
                 .map(|c| {
                     let keys = app.keymap.keys_for(*c).join(" / ");
-                    format!("{:<24} {:<10} {}", c.name(), keys, c.info().description)
+                    format!(
+                        "{:<24} {} {}",
+                        c.name(),
+                        pad(&keys, 10),
+                        c.info().description
+                    )
                 })
                 .collect();
             render_list_box(
@@ -161,12 +203,37 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 area.width.saturating_sub(2),
                 area.height.saturating_sub(1),
             );
-            frame.render_widget(Clear, r);
-            let block = boxed(title, theme);
+            clear(frame, r);
+            let block = editor_block(title, r.width, theme);
             let inner = block.inner(r);
             frame.render_widget(block, r);
             frame.render_widget(&**text, inner);
         }
+    }
+}
+
+/// The editor's box: what is edited on the top edge, cut to fit, and the keys that save
+/// and cancel (the title's closing parenthesis) on the bottom edge, so they show at any
+/// width.
+fn editor_block<'a>(title: &str, box_w: u16, theme: Theme) -> Block<'a> {
+    let (name, keys) = match title.strip_suffix(')').and_then(|t| t.rsplit_once("  (")) {
+        Some((name, keys)) => (name, Some(keys.replace(", ", " · "))),
+        None => (title, None),
+    };
+    let room = (box_w as usize).saturating_sub(4);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(" {} ", fit(name.trim(), room.saturating_sub(2)).trim_end()),
+        theme.title(),
+    ));
+    match keys {
+        Some(k) => block.title_bottom(
+            Line::styled(
+                format!(" {} ", fit(&k, room.saturating_sub(2)).trim_end()),
+                theme.dim(),
+            )
+            .right_aligned(),
+        ),
+        None => block,
     }
 }
 
@@ -186,14 +253,14 @@ fn render_list_box(
         area.width.saturating_sub(4).min(90),
         area.height.saturating_sub(2),
     );
-    frame.render_widget(Clear, r);
+    clear(frame, r);
     let w = r.width.saturating_sub(2) as usize;
     let visible = r.height.saturating_sub(4) as usize;
     let offset = selected.saturating_sub(visible.saturating_sub(1));
     let mut lines = vec![
         Line::from(vec![
             Span::styled("> ", theme.accent()),
-            Span::raw(fit(&sanitize(query), w.saturating_sub(2))),
+            Span::raw(fit(&display(query), w.saturating_sub(2))),
         ]),
         Line::styled(
             format!(
@@ -207,7 +274,7 @@ fn render_list_box(
         lines.push(Line::styled(empty.to_string(), theme.dim()));
     }
     for (i, row) in rows.iter().enumerate().skip(offset).take(visible) {
-        let text = fit(&sanitize(row), w);
+        let text = fit(&display(row), w);
         lines.push(if i == selected {
             Line::styled(text, theme.selected())
         } else {
@@ -215,13 +282,13 @@ fn render_list_box(
         });
     }
     frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
-    let cx = r.x + 3 + crate::model::text::width(&sanitize(query)).min(w.saturating_sub(3)) as u16;
+    let cx = r.x + 3 + width(&display(query)).min(w.saturating_sub(3)) as u16;
     frame.set_cursor_position((cx, r.y + 1));
 }
 
 fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: usize) {
     let r = centered(area, area.width.saturating_sub(4).min(80), area.height);
-    frame.render_widget(Clear, r);
+    clear(frame, r);
     let w = r.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = app
         .help_lines()
@@ -232,7 +299,7 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: u
                 Line::styled(k, theme.title())
             } else {
                 Line::from(vec![
-                    Span::styled(format!("{:<16}", sanitize(&k)), theme.accent()),
+                    Span::styled(pad(&k, 16), theme.accent()),
                     Span::raw(fit(&d, w.saturating_sub(16))),
                 ])
             }
@@ -257,12 +324,12 @@ fn render_which_key(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         width: w,
         height: h,
     };
-    frame.render_widget(Clear, r);
+    clear(frame, r);
     let lines: Vec<Line> = next
         .iter()
         .map(|(k, c)| {
             Line::from(vec![
-                Span::styled(format!("{k:<6}"), theme.accent()),
+                Span::styled(pad(&k.to_string(), 6), theme.accent()),
                 Span::raw(fit(c.info().description, (w as usize).saturating_sub(8))),
             ])
         })
@@ -272,31 +339,4 @@ fn render_which_key(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(boxed(&keys.join(" "), theme)),
         r,
     );
-}
-
-/// How many rows `text` takes when wrapped at word boundaries to `width` cells (as the
-/// confirmation box wraps it); a word longer than the width is broken.
-fn wrapped_rows(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    text.lines()
-        .map(|line| {
-            let mut rows = 1;
-            let mut used = 0;
-            for word in line.split_whitespace() {
-                let w = crate::model::text::width(word);
-                let need = if used == 0 { w } else { used + 1 + w };
-                if need <= width {
-                    used = need;
-                } else if used == 0 {
-                    rows += (w - 1) / width;
-                    used = w % width;
-                } else {
-                    rows += 1 + w.saturating_sub(1) / width;
-                    used = if w > width { w % width } else { w };
-                }
-            }
-            rows
-        })
-        .sum::<usize>()
-        .max(1)
 }

@@ -4,7 +4,7 @@
 
 use super::Theme;
 use crate::app::related::{Related, RelatedList};
-use crate::model::text::{fit, sanitize};
+use crate::model::text::{display, fit};
 use crate::store::Direction;
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -36,7 +36,7 @@ pub fn lines(
     width: usize,
     spaced: bool,
 ) -> Vec<(Line<'static>, bool)> {
-    let line = |text: String, style: Style| Line::styled(fit(&sanitize(&text), width), style);
+    let line = |text: String, style: Style| Line::styled(fit(&display(&text), width), style);
     let mut out = Vec::new();
     let mut section = String::new();
     for (i, item) in list.items.iter().enumerate() {

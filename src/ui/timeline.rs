@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::app::timeline::{Focus, Item, Quiet, Row, TimelineState};
 use crate::app::App;
-use crate::model::text::{fit, sanitize, truncate, width};
+use crate::model::text::{display, fit, truncate, width};
 use crate::store::TimeAxis;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -79,14 +79,18 @@ fn header(t: &TimelineState, theme: Theme, w: usize) -> Line<'static> {
     if !t.strip.counts.is_empty() {
         let (max, at_least) = t.strip.max();
         let ge = if at_least { "≥" } else { "" };
-        spans.push(Span::styled(format!(" (busiest {ge}{max})"), theme.dim()));
+        let busiest = format!(" (busiest {ge}{max})");
+        // the least useful part: left out rather than pushing the rest off the line
+        if super::spans_width(&spans) + width(&busiest) <= w {
+            spans.push(Span::styled(busiest, theme.dim()));
+        }
     }
-    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let used = super::spans_width(&spans);
     let keys = "  [ ] zoom  t date  r axis  f filter";
     if used + width(keys) <= w {
         spans.push(Span::styled(keys, theme.dim()));
     }
-    Line::from(spans)
+    Line::from(super::fit_spans(spans, w))
 }
 
 /// One cell per bucket: a dot for none, else a bar scaled to the strip's busiest
@@ -125,19 +129,40 @@ fn strip(t: &TimelineState, theme: Theme, w: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Marks where larger periods begin under the strip: months, years or decades.
+/// Marks where larger periods begin under the strip: months, years or decades. Marks
+/// never touch: one that would run into the one before is left out, unless it is a year
+/// and the one before only a month; a mark that would run off the screen is left out
+/// rather than cut.
 fn ruler(t: &TimelineState, w: usize) -> String {
-    let mut out = String::new();
+    let is_year = |m: &str| m.chars().all(|c| c.is_ascii_digit());
+    let mut marks: Vec<(usize, String)> = Vec::new();
     for i in 0..t.strip.counts.len().min(w) {
-        if out.chars().count() > i {
+        let Some(m) = t.zoom.mark(t.strip.bucket_start(i)) else {
+            continue;
+        };
+        if i + width(&m) > w {
             continue;
         }
-        if let Some(m) = t.zoom.mark(t.strip.bucket_start(i)) {
-            out.push_str(&" ".repeat(i - out.chars().count()));
-            out.push_str(&m);
+        while let Some((at, last)) = marks.last() {
+            if at + width(last) < i {
+                break;
+            }
+            if is_year(&m) && !is_year(last) {
+                marks.pop();
+            } else {
+                break;
+            }
+        }
+        if marks.last().is_none_or(|(at, last)| at + width(last) < i) {
+            marks.push((i, m));
         }
     }
-    truncate(&out, w).into_owned()
+    let mut out = String::new();
+    for (at, m) in marks {
+        out.push_str(&" ".repeat(at - width(&out)));
+        out.push_str(&m);
+    }
+    out
 }
 
 /// The date columns of an item: on occurred time, when it happened at its own precision;
@@ -163,7 +188,7 @@ fn render_rows(t: &TimelineState, theme: Theme, frame: &mut Frame, area: Rect) {
         let msg = match (&t.focus, t.axis) {
             (Some(_), _) => format!(
                 "{}: nothing dated is linked to it. f changes the filter, Esc clears it.",
-                sanitize(&t.focus_label)
+                display(&t.focus_label)
             ),
             (None, TimeAxis::Occurred) => {
                 "Nothing dated yet. Notes with a date (w in Notes) and dated links show here; \
@@ -231,9 +256,9 @@ fn item_line(it: &Item, t: &TimelineState, date_w: usize, w: usize, theme: Theme
         Span::styled(date, theme.accent()),
         Span::raw(format!(" {grade:<3} {:<5} ", it.id.to_string())),
     ];
-    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let used = super::spans_width(&spans);
     let room = w.saturating_sub(used);
-    let title = sanitize(&it.title).into_owned();
+    let title = display(&it.title).into_owned();
     // the focused entity is on every row: name the others
     let focused = match &t.focus {
         Some(Focus::Entity(e)) => Some(*e),
@@ -243,19 +268,19 @@ fn item_line(it: &Item, t: &TimelineState, date_w: usize, w: usize, theme: Theme
         .names
         .iter()
         .filter(|(id, _)| Some(*id) != focused)
-        .map(|(_, n)| sanitize(n).into_owned())
+        .map(|(_, n)| display(n).into_owned())
         .collect::<Vec<_>>()
         .join(", ");
     if names.is_empty() {
-        spans.push(Span::raw(truncate(&title, room).into_owned()));
+        spans.push(Span::raw(display(&truncate(&title, room)).into_owned()));
     } else {
         // the names keep a third of the room when the title is long
         let names_w = (width(&names) + 3).min(room.max(3) / 3).max(3);
         let title_w = width(&title).min(room.saturating_sub(names_w));
-        spans.push(Span::raw(truncate(&title, title_w).into_owned()));
+        spans.push(Span::raw(display(&truncate(&title, title_w)).into_owned()));
         let rest = room.saturating_sub(title_w);
         spans.push(Span::styled(
-            truncate(&format!(" · {names}"), rest).into_owned(),
+            display(&truncate(&format!(" · {names}"), rest)).into_owned(),
             theme.dim(),
         ));
     }
@@ -273,7 +298,7 @@ fn quiet_line(q: &Quiet, w: usize, theme: Theme) -> Line<'static> {
     let pad = w.saturating_sub(width(&text));
     let text = format!("{text}{}", "─".repeat(pad));
     Line::styled(
-        truncate(&text, w).into_owned(),
+        display(&truncate(&text, w)).into_owned(),
         theme.warn().add_modifier(Modifier::BOLD),
     )
 }

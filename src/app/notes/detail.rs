@@ -3,7 +3,6 @@
 
 use super::NotesState;
 use crate::app::related::{Related, RelatedList};
-use crate::model::text::width;
 use crate::model::{Id, Note, Record};
 use crate::store::{Result, Store};
 
@@ -28,41 +27,10 @@ impl NoteDetail {
 }
 
 /// Wraps text at word boundaries to `cells` display cells per line (a word longer than
-/// a line is cut); blank lines are kept. The detail view and its scrolling share it.
+/// a line is cut between grapheme clusters); blank lines are kept. The detail view and
+/// its scrolling share it.
 pub fn wrap(text: &str, cells: usize) -> Vec<String> {
-    let cells = cells.max(8);
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut cur = String::new();
-        let mut used = 0;
-        for word in line.split(' ') {
-            let w = width(word);
-            if used > 0 && used + 1 + w > cells {
-                out.push(std::mem::take(&mut cur));
-                used = 0;
-            }
-            if used > 0 {
-                cur.push(' ');
-                used += 1;
-            }
-            if w > cells {
-                for c in word.chars() {
-                    let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                    if used + cw > cells {
-                        out.push(std::mem::take(&mut cur));
-                        used = 0;
-                    }
-                    cur.push(c);
-                    used += cw;
-                }
-            } else {
-                cur.push_str(word);
-                used += w;
-            }
-        }
-        out.push(cur);
-    }
-    out
+    crate::model::text::wrap(text, cells)
 }
 
 impl NotesState {
@@ -95,6 +63,7 @@ pub(super) fn move_detail(d: &mut NoteDetail, delta: isize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::text::width;
 
     #[test]
     fn wrap_breaks_at_words_and_keeps_blank_lines() {
