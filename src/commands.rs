@@ -102,6 +102,7 @@ commands! {
     PaneLinks => "pane.links", Global, "Go to the Links pane";
     PaneEntities => "pane.entities", Global, "Go to the Entities pane";
     PaneNotes => "pane.notes", Global, "Go to the Notes pane";
+    PaneGaps => "pane.gaps", Global, "Go to the Gaps pane (the gap hunter)";
     Finder => "finder", Global, "Find any record by fuzzy search and jump to it";
     Palette => "palette", Global, "Run any command by name";
     Help => "help", Global, "Show the keys of this pane";
@@ -156,6 +157,10 @@ commands! {
     NoteSource => "notes.source", Notes, "Set the note's source";
     NoteFilter => "notes.filter", Notes, "Filter notes by tag, grade or source";
     NoteOrder => "notes.order", Notes, "Order by recorded time or by occurred time";
+    GapAccept => "gaps.accept", Gaps, "Accept the suggestion: a question linked to its records";
+    GapDismiss => "gaps.dismiss", Gaps, "Dismiss the suggestion until its records change";
+    GapShowDealt => "gaps.dealt", Gaps, "Show the dismissed and accepted suggestions (or the open ones)";
+    GapRestore => "gaps.restore", Gaps, "Restore a dismissed suggestion";
 }
 
 impl Command {

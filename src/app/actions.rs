@@ -374,6 +374,7 @@ impl App {
             Flow::Links(f) => self.finish_links(f, value),
             Flow::Entities(f) => self.finish_entities(f, value),
             Flow::Notes(f) => self.finish_notes(f, value),
+            Flow::Gaps(f) => self.finish_gaps(f, value),
             Flow::Delete(id) => {
                 let r = self.store.delete(id);
                 if let Some(done) = self.report(r, |d| {

@@ -8,6 +8,7 @@ mod actions;
 pub mod ask;
 pub mod backlog;
 pub mod entities;
+pub mod gaps;
 pub mod input;
 pub mod links;
 pub mod notes;
@@ -41,6 +42,7 @@ macro_rules! for_each_pane {
             Links links: crate::app::links::LinksState, "Links";
             Entities entities: crate::app::entities::EntitiesState, "Entities";
             Notes notes: crate::app::notes::NotesState, "Notes";
+            Gaps gaps: crate::app::gaps::GapsState, "Gaps";
         }
     };
 }

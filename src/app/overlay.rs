@@ -38,6 +38,7 @@ pub enum Flow {
     Links(super::links::LinksFlow),
     Entities(super::entities::EntitiesFlow),
     Notes(super::notes::NotesFlow),
+    Gaps(super::gaps::GapsFlow),
 }
 
 /// A value to choose from a short list.

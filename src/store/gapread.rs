@@ -9,13 +9,12 @@
 //! reading as the reference the tests compare this with.
 
 use super::gaps::{
-    EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts,
-    QuestionFacts,
+    EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts,
 };
 use super::{kind_slot, Result, Store, StoreError};
 use crate::model::{
-    Consistency, Dismissal, EntityKind, ExpectationStatus, Grade, HypothesisStatus, Id, Kind,
-    Sees, Status, When, Yardstick,
+    Consistency, Dismissal, EntityKind, ExpectationStatus, Grade, HypothesisStatus, Id, Kind, Sees,
+    Status, When, Yardstick,
 };
 use chrono::NaiveDate;
 use serde::Deserialize;

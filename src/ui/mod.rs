@@ -3,6 +3,7 @@
 
 mod backlog;
 mod entities;
+mod gaps;
 mod links;
 mod notes;
 mod overlay;

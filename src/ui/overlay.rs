@@ -231,6 +231,12 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
             out.push((keys, info.description.to_string()));
         }
     }
+    if app.pane == crate::app::Pane::Gaps {
+        out.push(("— the gap rules —".into(), String::new()));
+        for r in crate::analysis::RULES {
+            out.push((r.name.to_string(), r.reasoning.to_string()));
+        }
+    }
     out
 }
 
@@ -238,20 +244,33 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: u
     let r = centered(area, area.width.saturating_sub(4).min(80), area.height);
     frame.render_widget(Clear, r);
     let w = r.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = help_lines(app)
-        .into_iter()
-        .skip(scroll)
-        .map(|(k, d)| {
-            if d.is_empty() {
-                Line::styled(k, theme.title())
-            } else {
-                Line::from(vec![
-                    Span::styled(format!("{:<16}", sanitize(&k)), theme.accent()),
-                    Span::raw(fit(&d, w.saturating_sub(16))),
-                ])
-            }
-        })
-        .collect();
+    let lines: Vec<Line> =
+        help_lines(app)
+            .into_iter()
+            .flat_map(|(k, d)| {
+                if d.is_empty() {
+                    return vec![Line::styled(k, theme.title())];
+                }
+                // a key wider than its column, or a long description (a gap rule's
+                // reasoning), goes on over the next lines
+                let k = sanitize(&k).into_owned();
+                let mut lines = Vec::new();
+                let mut desc = crate::app::notes::wrap(&d, w.saturating_sub(16)).into_iter();
+                if crate::model::text::width(&k) >= 16 {
+                    lines.push(Line::styled(fit(&k, w), theme.accent()));
+                } else if let Some(first) = desc.next() {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{k:<16}"), theme.accent()),
+                        Span::raw(fit(&first, w.saturating_sub(16))),
+                    ]));
+                }
+                lines.extend(desc.map(|more| {
+                    Line::raw(format!("{:16}{}", "", fit(&more, w.saturating_sub(16))))
+                }));
+                lines
+            })
+            .skip(scroll)
+            .collect();
     frame.render_widget(
         Paragraph::new(lines).block(boxed("Keys (j/k scroll, Esc closes)", theme)),
         r,
