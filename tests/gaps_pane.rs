@@ -421,3 +421,74 @@ fn a_long_list_scrolls_with_the_selection_above_the_detail() {
     h.press("g");
     assert!(h.screen().contains("lonely-mention (30)"));
 }
+
+/// The prompt's title, hint, text and whether the text is the selected proposal.
+fn prompt(app: &App) -> (String, String, String, bool) {
+    match &app.overlay {
+        Some(Overlay::Prompt {
+            title, hint, input, ..
+        }) => (
+            title.clone(),
+            hint.clone(),
+            input.text().to_string(),
+            input.is_selected(),
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_timelines_quiet_stretch_and_the_gap_ask_the_same_way() {
+    let mut h = Harness::new(|s| {
+        entity(s, "Kyle Renshaw", EntityKind::Person);
+        for m in ["2024-05", "2024-06", "2024-07", "2024-12", "2025-01"] {
+            s.add_note(NewNote {
+                text: "[[Kyle Renshaw]] seen".into(),
+                source: format!("source {m}"),
+                when: Some(m.parse().unwrap()),
+                ..NewNote::default()
+            })
+            .unwrap();
+        }
+    });
+    h.press("2 f").typed("Kyle Renshaw").press("enter g");
+    for _ in 0..10 {
+        if matches!(
+            h.app.timeline.selected_row(),
+            Some(weft::app::timeline::Row::Quiet(_))
+        ) {
+            break;
+        }
+        h.press("j");
+    }
+    h.press("Q");
+    let timeline = prompt(&h.app);
+    h.press("esc 7");
+    ready(&mut h.app);
+    select(&mut h, "quiet-stretch:E1");
+    h.press("Q");
+    let gap = prompt(&h.app);
+    // one flow: the same prompt, its proposal selected, about the same record
+    assert_eq!(timeline.0, "New question about E1");
+    assert_eq!(gap.0, timeline.0);
+    assert_eq!(gap.1, timeline.1);
+    assert!(timeline.3 && gap.3);
+    assert!(timeline
+        .2
+        .starts_with("What was Kyle Renshaw doing between"));
+    assert_eq!(
+        gap.2,
+        "What was Kyle Renshaw doing between Aug and Nov 2024?"
+    );
+    h.press("enter");
+    let q = h.app.backlog.questions.keys().copied().max().unwrap();
+    let linked: Vec<Id> = h
+        .app
+        .store
+        .neighbours(q)
+        .unwrap()
+        .iter()
+        .map(|n| n.other)
+        .collect();
+    assert_eq!(linked, vec![id("E1")]);
+}

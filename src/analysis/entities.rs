@@ -107,10 +107,10 @@ pub fn single_source(f: &Facts) -> Vec<Suggestion> {
         }
     };
     for e in &f.input.entities {
-        push(e.id, e.name.clone(), f.notes_of(e.id));
+        push(e.id, e.name.clone(), f.notes_of(e.id).to_vec());
     }
     for h in &f.input.hypotheses {
-        let mut notes = f.notes_of(h.id);
+        let mut notes = f.notes_of(h.id).to_vec();
         for (hy, n, _) in &f.input.assessments {
             if *hy == h.id {
                 if let Some(n) = f.note.get(n) {

@@ -20,6 +20,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// A read-only handle on a workspace's records for the gap hunter, cheap to clone and
 /// `Send`: the interface's worker thread reads through one while the store stays with
@@ -30,6 +32,8 @@ pub struct GapReader {
     path: PathBuf,
     today: NaiveDate,
     counts: Vec<(Kind, u64)>,
+    /// Set by the owner to stop a read under way (the interface quitting).
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Store {
@@ -43,6 +47,7 @@ impl Store {
                 .iter()
                 .map(|k| (*k, self.state.count(*k)))
                 .collect(),
+            stop: None,
         }
     }
 
@@ -132,6 +137,19 @@ impl GapReader {
         self.today
     }
 
+    /// The same handle, giving up (with an error) once `flag` is set.
+    pub fn stop_when(mut self, flag: Arc<AtomicBool>) -> GapReader {
+        self.stop = Some(flag);
+        self
+    }
+
+    /// Whether the owner asked the read to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
     fn count(&self, kind: Kind) -> usize {
         let n = self
             .counts
@@ -147,7 +165,10 @@ impl GapReader {
         kind: Kind,
         mut decode: impl FnMut(&[u8]) -> serde_json::Result<()>,
     ) -> Result<()> {
-        for r in self.trees[kind_slot(kind)].iter() {
+        for (n, r) in self.trees[kind_slot(kind)].iter().enumerate() {
+            if n % 4096 == 0 && self.stopped() {
+                return Err(StoreError::invalid("the read was stopped"));
+            }
             let (k, v) = r.map_err(|e| StoreError::Db {
                 path: self.path.clone(),
                 source: e,

@@ -5,7 +5,9 @@
 
 use crate::analysis::{self, Suggestion};
 use crate::store::GapReader;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -24,6 +26,9 @@ impl GapRun {
     /// Reads the workspace through `reader` and runs every rule.
     pub fn compute(reader: &GapReader) -> Result<GapRun, String> {
         let input = reader.read().map_err(|e| e.to_string())?;
+        if reader.stopped() {
+            return Err("stopped".into());
+        }
         let records = input.entities.len()
             + input.notes.len()
             + input.questions.len()
@@ -59,6 +64,8 @@ pub struct Worker {
     latest: u64,
     /// Whether the newest request's result is still to come.
     pending: bool,
+    /// Set when the pane goes away: a read under way gives up.
+    stop: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -108,6 +115,7 @@ impl Worker {
             thread,
             latest: 0,
             pending: false,
+            stop: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -118,7 +126,7 @@ impl Worker {
         self.pending = true;
         let job = Job {
             generation: self.latest,
-            reader,
+            reader: reader.stop_when(self.stop.clone()),
         };
         let sent = self.jobs.as_ref().is_some_and(|j| j.send(job).is_ok());
         if !sent {
@@ -180,9 +188,10 @@ impl Worker {
 }
 
 impl Drop for Worker {
-    /// Closes the queue and waits for the thread, so that no read handle outlives the
-    /// app and the workspace can be opened again at once.
+    /// Stops a read under way, closes the queue and waits for the thread, so that no
+    /// read handle outlives the app and the workspace can be opened again at once.
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
         self.jobs = None;
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -242,6 +251,18 @@ mod tests {
         // whatever the first request left behind is dropped, never shown
         assert_eq!(w.poll(), None);
         assert_eq!(w.wait(Duration::from_millis(10)), None, "nothing pending");
+    }
+
+    #[test]
+    fn a_stopped_worker_gives_up_the_read() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        lonely(&mut s, "Owen Barlow");
+        let mut w = Worker::start();
+        w.stop.store(true, Ordering::Relaxed);
+        w.request(s.gap_reader());
+        let r = w.wait(Duration::from_secs(30)).expect("an answer");
+        assert!(r.is_err_and(|e| e.contains("stopped")));
     }
 
     #[test]
