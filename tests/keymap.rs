@@ -113,16 +113,16 @@ fn the_spec_default_keys() {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&backlog, &seq), Resolution::Run(cmd), "{keys}");
     }
-    // Global keys work in every pane; 6 and 7 wait for their panes.
+    // Global keys work in every pane; 7 goes to the Gaps, 6 waits for its pane.
     let links = [Links, Record, List, Global];
     for (keys, cmd) in [("q", C::Quit), ("?", C::Help), ("2", C::PaneTimeline)] {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&links, &seq), Resolution::Run(cmd), "{keys}");
     }
-    for keys in ["6", "7"] {
-        let seq = parse_sequence(keys).expect("a key sequence");
-        assert_eq!(km.resolve(&backlog, &seq), Resolution::Unbound, "{keys}");
-    }
+    let seven = parse_sequence("7").expect("7");
+    assert_eq!(km.resolve(&backlog, &seven), Resolution::Run(C::PaneGaps));
+    let six = parse_sequence("6").expect("6");
+    assert_eq!(km.resolve(&backlog, &six), Resolution::Unbound);
     // Backlog keys stay in the Backlog; the sort chord waits for its second key.
     let o = parse_sequence("o").expect("o");
     assert_eq!(km.resolve(&backlog, &o), Resolution::Pending);
@@ -178,7 +178,8 @@ const ACCEPTED: &str = "a key is one character, or one of enter, esc, tab, shift
 space, backspace, delete, insert, up, down, left, right, home, end, pageup, pagedown, \
 f1-f12, with ctrl- or alt- before it if wanted";
 
-const SECTIONS: &str = "global, list, record, backlog, timeline, links, entities, notes";
+const SECTIONS: &str =
+    "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps";
 
 #[test]
 fn check_unknown_key() {
