@@ -102,7 +102,7 @@ impl App {
         let r = self.store.dismiss_gap(&key, rule, &fp);
         let said = |_: &Id| format!("dismissed {key} until its records change; u undoes it");
         if let Some(id) = self.report(r, said) {
-            self.gaps_forget(&key);
+            self.gaps_move(&key, true);
             self.after_change(&Committed {
                 group: 0,
                 ids: vec![id],
@@ -131,27 +131,22 @@ impl App {
             .unwrap_or_default();
         let r = self.store.delete(found.meta.id);
         if let Some(done) = self.report(r, |_| format!("restored {key}{kept}")) {
-            self.gaps_forget(&key);
+            self.gaps_move(&key, false);
             self.after_change(&done);
         }
     }
 
-    /// Takes a suggestion dealt with off the list at once, before the re-run that
-    /// confirms it comes back.
-    fn gaps_forget(&mut self, key: &str) {
+    /// Moves a suggestion between the open list and the one dealt with at once, before
+    /// the re-run that confirms it comes back.
+    fn gaps_move(&mut self, key: &str, dealt: bool) {
         let g = &mut self.gaps;
-        let list = if g.show_dealt {
-            &mut g.run.dealt
+        let (from, to) = if dealt {
+            (&mut g.run.open, &mut g.run.dealt)
         } else {
-            &mut g.run.open
+            (&mut g.run.dealt, &mut g.run.open)
         };
-        if let Some(at) = list.iter().position(|s| s.key == key) {
-            let moved = list.remove(at);
-            if g.show_dealt {
-                g.run.open.push(moved);
-            } else {
-                g.run.dealt.push(moved);
-            }
+        if let Some(at) = from.iter().position(|s| s.key == key) {
+            to.push(from.remove(at));
         }
         let at = g.cursor.selected;
         g.rebuild();
@@ -188,7 +183,7 @@ impl App {
             )
         };
         if let Some(done) = self.report(r, said) {
-            self.gaps_forget(&key);
+            self.gaps_move(&key, true);
             self.after_change(&done);
         }
     }
