@@ -1,5 +1,6 @@
-//! The gap hunter over a large synthetic workspace: reading its facts from the store,
-//! running every rule on them, and the two together as `weft gaps` does. The workspace
+//! The gap hunter over a large synthetic workspace: reading its facts from the store
+//! (narrow views, and whole records as before), running every rule on them, and the two
+//! together as `weft gaps` and the Gaps pane's worker do. The workspace
 //! holds `WEFT_BENCH_RECORDS` records (default 100,000) in the proportions of
 //! `Spec::sized`, built once with `weft::synth::generate`.
 
@@ -29,6 +30,9 @@ fn gaps(c: &mut Criterion) {
     let input = store.gap_input().expect("read");
     let mut g = c.benchmark_group("gaps");
     g.sample_size(10);
+    g.bench_function("read facts, whole records (before)", |b| {
+        b.iter(|| black_box(store.gap_input_decoded().expect("read")))
+    });
     g.bench_function("read facts", |b| {
         b.iter(|| black_box(store.gap_input().expect("read")))
     });

@@ -103,6 +103,7 @@ commands! {
     PaneEntities => "pane.entities", Global, "Go to the Entities pane";
     PaneNotes => "pane.notes", Global, "Go to the Notes pane";
     PaneHypotheses => "pane.hypotheses", Global, "Go to the Hypotheses pane (the matrix)";
+    PaneGaps => "pane.gaps", Global, "Go to the Gaps pane (the gap hunter)";
     Finder => "finder", Global, "Find any record by fuzzy search and jump to it";
     Palette => "palette", Global, "Run any command by name";
     Help => "help", Global, "Show the keys of this pane";
@@ -177,6 +178,10 @@ commands! {
     CollectNext => "hypotheses.collect", Hypotheses, "Collect next: ask what would tell the two closest-ranked hypotheses apart";
     AddExpectation => "hypotheses.expect", Hypotheses, "Add an expectation to the selected hypothesis (what should be seen)";
     CheckExpectation => "hypotheses.checked", Hypotheses, "Set an expectation's status: unchecked, absent (where, when) or found (note)";
+    GapAccept => "gaps.accept", Gaps, "Accept the suggestion: a question linked to its records";
+    GapDismiss => "gaps.dismiss", Gaps, "Dismiss the suggestion until its records change";
+    GapShowDealt => "gaps.dealt", Gaps, "Show the dismissed and accepted suggestions (or the open ones)";
+    GapRestore => "gaps.restore", Gaps, "Restore a dismissed suggestion";
 }
 
 impl Command {

@@ -103,6 +103,36 @@ fn quiet_stretch_between_bursts_and_the_filled_gap() {
 }
 
 #[test]
+fn quiet_stretch_is_for_actors_not_commodities_or_vehicles() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = open(d.path());
+    let mut ids = Vec::new();
+    for (name, kind) in [
+        ("Heroin", EntityKind::Commodity),
+        ("Blue Transit", EntityKind::Vehicle),
+        ("Quayside Crew", EntityKind::Group),
+        ("shadow_77", EntityKind::Online),
+    ] {
+        ids.push((entity(&mut s, name, kind), kind));
+    }
+    for m in ["2024-05", "2024-06", "2024-07", "2024-12", "2025-01"] {
+        let text = "[[Heroin]] in [[Blue Transit]] for [[Quayside Crew]], [[shadow_77]]";
+        note(&mut s, text, "x", "B2P", Some(m));
+    }
+    let found: Vec<Id> = rule(&s, "quiet-stretch")
+        .iter()
+        .flat_map(|x| x.triggers.clone())
+        .collect();
+    for (id, kind) in ids {
+        assert_eq!(
+            found.contains(&id),
+            matches!(kind, EntityKind::Group | EntityKind::Online),
+            "{kind}: {found:?}"
+        );
+    }
+}
+
+#[test]
 fn shared_identifier_and_the_linked_pair() {
     let d = tempfile::tempdir().unwrap();
     let mut s = open(d.path());

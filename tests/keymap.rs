@@ -113,7 +113,7 @@ fn the_spec_default_keys() {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&backlog, &seq), Resolution::Run(cmd), "{keys}");
     }
-    // Global keys work in every pane; 7 waits for its pane.
+    // Global keys work in every pane: 6 goes to the Hypotheses, 7 to the Gaps.
     let links = [Links, Record, List, Global];
     for (keys, cmd) in [
         ("q", C::Quit),
@@ -124,8 +124,8 @@ fn the_spec_default_keys() {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&links, &seq), Resolution::Run(cmd), "{keys}");
     }
-    let seven = parse_sequence("7").expect("a key sequence");
-    assert_eq!(km.resolve(&backlog, &seven), Resolution::Unbound, "7");
+    let seven = parse_sequence("7").expect("7");
+    assert_eq!(km.resolve(&backlog, &seven), Resolution::Run(C::PaneGaps));
     // Backlog keys stay in the Backlog; the sort chord waits for its second key.
     let o = parse_sequence("o").expect("o");
     assert_eq!(km.resolve(&backlog, &o), Resolution::Pending);

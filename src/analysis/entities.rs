@@ -107,10 +107,10 @@ pub fn single_source(f: &Facts) -> Vec<Suggestion> {
         }
     };
     for e in &f.input.entities {
-        push(e.id, e.name.clone(), f.notes_of(e.id));
+        push(e.id, e.name.clone(), f.notes_of(e.id).to_vec());
     }
     for h in &f.input.hypotheses {
-        let mut notes = f.notes_of(h.id);
+        let mut notes = f.notes_of(h.id).to_vec();
         for (hy, n, _) in &f.input.assessments {
             if *hy == h.id {
                 if let Some(n) = f.note.get(n) {
@@ -186,10 +186,17 @@ pub fn longest_quiet(mut periods: Vec<(NaiveDate, NaiveDate)>) -> Option<(NaiveD
     best
 }
 
-/// A quiet stretch in an entity's reporting between bursts of activity.
+/// Whether a silence in reporting on an entity of this kind means something: actors
+/// go quiet; a commodity, vehicle, phone or place is reported when an actor uses it.
+pub fn quiet_matters(kind: EntityKind) -> bool {
+    use EntityKind::*;
+    matches!(kind, Person | Organisation | Group | Online)
+}
+
+/// A quiet stretch in an actor's reporting between bursts of activity.
 pub fn quiet_stretch(f: &Facts) -> Vec<Suggestion> {
     let mut out = Vec::new();
-    for e in &f.input.entities {
+    for e in f.input.entities.iter().filter(|e| quiet_matters(e.kind)) {
         let periods: Vec<(NaiveDate, NaiveDate)> = f
             .notes_of(e.id)
             .iter()

@@ -15,6 +15,9 @@ pub struct Facts<'a> {
     pub ends: HashMap<Id, Vec<(usize, Id)>>,
     /// Hypotheses of each question.
     pub hypotheses_of: HashMap<Id, Vec<&'a HypothesisFacts>>,
+    /// The distinct notes linked to each record, in id order: several rules read them
+    /// for every entity, so they are gathered once.
+    notes_by: HashMap<Id, Vec<&'a NoteFacts>>,
 }
 
 impl<'a> Facts<'a> {
@@ -28,10 +31,30 @@ impl<'a> Facts<'a> {
         for h in &input.hypotheses {
             hypotheses_of.entry(h.question).or_default().push(h);
         }
+        let note: HashMap<Id, &NoteFacts> = input.notes.iter().map(|n| (n.id, n)).collect();
+        let mut note_ids: HashMap<Id, Vec<Id>> = HashMap::new();
+        for l in &input.links {
+            if l.to.kind == Kind::Note {
+                note_ids.entry(l.from).or_default().push(l.to);
+            }
+            if l.from.kind == Kind::Note {
+                note_ids.entry(l.to).or_default().push(l.from);
+            }
+        }
+        let notes_by = note_ids
+            .into_iter()
+            .map(|(id, mut ns)| {
+                ns.sort_unstable();
+                ns.dedup();
+                let found = ns.iter().filter_map(|n| note.get(n).copied()).collect();
+                (id, found)
+            })
+            .collect();
         Facts {
             input,
             entity: input.entities.iter().map(|e| (e.id, e)).collect(),
-            note: input.notes.iter().map(|n| (n.id, n)).collect(),
+            note,
+            notes_by,
             question: input.questions.iter().map(|q| (q.id, q)).collect(),
             hypothesis: input.hypotheses.iter().map(|h| (h.id, h)).collect(),
             ends,
@@ -44,19 +67,9 @@ impl<'a> Facts<'a> {
         self.ends.get(&id).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The distinct notes linked to `id` by any link.
-    pub fn notes_of(&self, id: Id) -> Vec<&'a NoteFacts> {
-        let mut ids: Vec<Id> = self
-            .ends_of(id)
-            .iter()
-            .filter(|(_, o)| o.kind == Kind::Note)
-            .map(|(_, o)| *o)
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids.iter()
-            .filter_map(|n| self.note.get(n).copied())
-            .collect()
+    /// The distinct notes linked to `id` by any link, in id order.
+    pub fn notes_of(&self, id: Id) -> &[&'a NoteFacts] {
+        self.notes_by.get(&id).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// An entity's name, or its id when it is gone.

@@ -6,6 +6,7 @@ mod entities;
 mod facts;
 mod questions;
 
+pub use entities::quiet_matters;
 pub use facts::Facts;
 
 use crate::model::{Id, Sees};
@@ -84,7 +85,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "quiet-stretch",
-        reasoning: "a long silence between bursts of reporting on an entity is a collection gap, or a change",
+        reasoning: "a long silence between bursts of reporting on a person, group or online identity is a collection gap, or a change",
         find: entities::quiet_stretch,
     },
     Rule {
@@ -142,23 +143,39 @@ pub fn rule_names() -> String {
 /// Runs the rules (all, or only `only`) and returns the suggestions not dismissed with
 /// an unchanged fingerprint, grouped by rule in registry order, most useful first.
 pub fn run(input: &GapInput, only: Option<&Rule>) -> Vec<Suggestion> {
+    split(input, only).0
+}
+
+/// Every rule's suggestions, split into those still open and those dismissed or
+/// accepted with an unchanged fingerprint; each grouped by rule in registry order,
+/// most useful first.
+pub fn partition(input: &GapInput) -> (Vec<Suggestion>, Vec<Suggestion>) {
+    split(input, None)
+}
+
+fn split(input: &GapInput, only: Option<&Rule>) -> (Vec<Suggestion>, Vec<Suggestion>) {
     let facts = Facts::new(input);
     let kept: std::collections::HashMap<&str, &str> = input
         .dismissals
         .iter()
         .map(|d| (d.key.as_str(), d.fingerprint.as_str()))
         .collect();
-    let mut out = Vec::new();
+    let (mut open, mut dealt) = (Vec::new(), Vec::new());
     for r in RULES {
         if only.is_some_and(|o| o.name != r.name) {
             continue;
         }
         let mut found = (r.find)(&facts);
-        found.retain(|s| kept.get(s.key.as_str()) != Some(&s.fingerprint.as_str()));
         found.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.key.cmp(&b.key)));
-        out.extend(found);
+        for s in found {
+            if kept.get(s.key.as_str()) == Some(&s.fingerprint.as_str()) {
+                dealt.push(s);
+            } else {
+                open.push(s);
+            }
+        }
     }
-    out
+    (open, dealt)
 }
 
 /// Every suggestion, dismissed or not, for looking one up by key.

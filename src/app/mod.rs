@@ -8,7 +8,8 @@ mod actions;
 pub mod ask;
 pub mod backlog;
 pub mod entities;
-mod help;
+pub mod gaps;
+pub mod help;
 pub mod hypotheses;
 pub mod input;
 pub mod links;
@@ -44,6 +45,7 @@ macro_rules! for_each_pane {
             Entities entities: crate::app::entities::EntitiesState, "Entities";
             Notes notes: crate::app::notes::NotesState, "Notes";
             Hypotheses hypotheses: crate::app::hypotheses::HypothesesState, "Hypotheses";
+            Gaps gaps: crate::app::gaps::GapsState, "Gaps";
         }
     };
 }

@@ -28,6 +28,12 @@ pub const DEFAULT_FILE: &str = "keymaps/default.toml";
 /// listed here with the reason, or the keymap tests fail.
 pub const DELIBERATELY_UNBOUND: &[Command] = &[];
 
+/// Default keys a pane's scope deliberately takes over from a layer under every pane,
+/// with the reason. `d` in Gaps: a row there is a suggestion, so `d` dismisses it;
+/// deleting one of its trigger records from there would be a surprise (the palette's
+/// `record.delete` still does it).
+pub const DELIBERATE_SHADOWS: &[(Scope, &str)] = &[(Scope::Gaps, "d")];
+
 /// What a key press means, given the keys pressed before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolution {

@@ -83,8 +83,11 @@ pub struct ExpectationFacts {
 }
 
 impl Store {
-    /// Reads what the gap rules need, one pass per record kind.
-    pub fn gap_input(&self) -> Result<GapInput> {
+    /// Reads what the gap rules need by decoding every record whole: the reference
+    /// that [`Store::gap_input`]'s narrow reading is tested against, and its
+    /// benchmark's "before".
+    #[doc(hidden)]
+    pub fn gap_input_decoded(&self) -> Result<GapInput> {
         let mut g = GapInput {
             today: self.now().date_naive(),
             ..Default::default()
@@ -209,8 +212,24 @@ impl Store {
         &mut self,
         question: super::NewQuestion,
         triggers: &[Id],
-        (key, rule, fingerprint): (&str, &str, &str),
+        suggestion: (&str, &str, &str),
     ) -> Result<Id> {
+        let done = self.accept_gap_committed(question, triggers, suggestion)?;
+        done.ids
+            .iter()
+            .copied()
+            .find(|i| i.kind == Kind::Question)
+            .ok_or_else(|| StoreError::invalid("accepting the gap added no question"))
+    }
+
+    /// [`Store::accept_gap`], returning what the operation touched (the question
+    /// first) for the interface to bring its views in step.
+    pub fn accept_gap_committed(
+        &mut self,
+        question: super::NewQuestion,
+        triggers: &[Id],
+        (key, rule, fingerprint): (&str, &str, &str),
+    ) -> Result<super::Committed> {
         let qid = self.reserve(Kind::Question, 0);
         let mut meta = Meta::new(qid, self.now(), self.user());
         meta.tags = question.tags;
@@ -249,8 +268,12 @@ impl Store {
             });
         }
         changes.push(self.dismissal_change(key, rule, fingerprint, Some(qid))?);
-        self.commit("accept gap", changes, None)?;
-        Ok(qid)
+        let mut done = self.commit("accept gap", changes, None)?;
+        // the question first, then the rest: callers name what they added by it
+        if let Some(at) = done.ids.iter().position(|i| *i == qid) {
+            done.ids[..=at].rotate_right(1);
+        }
+        Ok(done)
     }
 }
 

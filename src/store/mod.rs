@@ -10,6 +10,7 @@
 pub mod bulk;
 mod check;
 mod error;
+mod gapread;
 mod gaps;
 pub mod index;
 mod journal;
@@ -26,6 +27,7 @@ mod write;
 
 pub use check::Problem;
 pub use error::{Result, StoreError};
+pub use gapread::GapReader;
 pub use gaps::{
     EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts,
     CONCERNS,

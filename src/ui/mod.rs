@@ -3,6 +3,7 @@
 
 mod backlog;
 mod entities;
+mod gaps;
 mod hypotheses;
 mod links;
 mod notes;
@@ -114,13 +115,11 @@ fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" ", theme.bar()));
     }
     let used = spans_width(&spans);
-    // the workspace name is the first thing dropped: whole, or cut to a readable part
+    // the workspace name is the first thing dropped, whole: a cut name misleads
     let right = format!("weft · {} ", display(&app.workspace_name()));
     let room = w.saturating_sub(used);
     let right = if width(&right) <= room {
         right
-    } else if room >= 12 {
-        format!("{} ", fit(right.trim_end(), room - 1))
     } else {
         String::new()
     };

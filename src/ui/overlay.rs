@@ -290,17 +290,20 @@ fn render_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect, scroll: u
     let r = centered(area, area.width.saturating_sub(4).min(80), area.height);
     clear(frame, r);
     let w = r.width.saturating_sub(2) as usize;
+    let key_w = crate::app::help::KEY_COLUMN;
     let lines: Vec<Line> = app
-        .help_lines()
+        .help_lines(w)
         .into_iter()
         .skip(scroll)
         .map(|(k, d)| {
             if d.is_empty() {
                 Line::styled(k, theme.title())
+            } else if width(&k) >= key_w {
+                Line::styled(fit(&k, w), theme.accent())
             } else {
                 Line::from(vec![
-                    Span::styled(pad(&k, 16), theme.accent()),
-                    Span::raw(fit(&d, w.saturating_sub(16))),
+                    Span::styled(pad(&k, key_w), theme.accent()),
+                    Span::raw(fit(&d, w.saturating_sub(key_w))),
                 ])
             }
         })

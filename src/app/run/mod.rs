@@ -58,6 +58,9 @@ pub fn run(
     }
 }
 
+/// How often the loop looks for a background result while one is pending.
+const BACKGROUND_POLL_MS: u64 = 50;
+
 fn event_loop(
     app: &mut App,
     theme: Theme,
@@ -75,8 +78,20 @@ fn event_loop(
                 .map_err(|e| format!("cannot draw: {e}"))?;
         }
         // Block until something happens: no timer, no idle redraw. Signals and a
-        // hang-up are handled meanwhile on their own threads.
+        // hang-up are handled meanwhile on their own threads. Only while a background
+        // run (the gap hunter) is under way does the loop wake to look for its result.
         let key = loop {
+            if app.background_pending() {
+                let input = event::poll(std::time::Duration::from_millis(BACKGROUND_POLL_MS))
+                    .map_err(|e| format!("cannot read the terminal: {e}"))?;
+                if !input {
+                    let _busy = terminal::busy();
+                    if app.poll_background() {
+                        break None;
+                    }
+                    continue;
+                }
+            }
             match event::read().map_err(|e| format!("cannot read the terminal: {e}"))? {
                 Event::Key(k) => {
                     if let Some(key) = Key::from_event(&k) {

@@ -1,0 +1,324 @@
+//! Gaps pane state (pane 7): the gap hunter's suggestions, grouped by rule.
+//!
+//! Order: groups follow the rule table (`analysis::RULES`, most useful kind of gap
+//! first: hidden connections, then weak or single-source knowledge, then thin
+//! hypotheses, then the rest); within a group, the rule's weight (how many notes,
+//! days or pieces of evidence are behind it) puts the strongest case first, then
+//! the key keeps the order stable.
+//!
+//! The rules never run on the input thread. The pane asks its [`Worker`] for a run
+//! when it is first shown and after every commit from then on; the result comes back
+//! over a channel and is taken in by [`GapsState::take_result`], which the run loop
+//! calls while a run is pending (see `app::run`). Plain data otherwise.
+
+mod keys;
+pub mod worker;
+
+pub use keys::GapsFlow;
+pub use worker::{GapRun, Worker};
+
+use super::{App, ListCursor, Move, PaneView};
+use crate::analysis::Suggestion;
+use crate::commands::Command;
+use crate::model::Id;
+use crate::store::{Result, Store};
+
+/// Rows below the list: the selected suggestion in full.
+pub const DETAIL_ROWS: usize = 7;
+/// Rows above the list: the counts line.
+pub const HEADER_ROWS: usize = 1;
+/// Triggers whose titles are read for the detail (a dangling mention may name many).
+const TITLES_MAX: usize = 40;
+
+/// One line of the list: a rule heading with its count, or a suggestion (its index in
+/// the list on show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Group { rule: &'static str, count: usize },
+    Item(usize),
+}
+
+/// Where the pane's run stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RunState {
+    /// Not asked for yet: the pane has not been shown.
+    #[default]
+    NotRun,
+    /// A run is under way; the previous result (if any) stays on show meanwhile.
+    Running,
+    Ready,
+    Failed(String),
+}
+
+/// The Gaps pane.
+#[derive(Debug, Default)]
+pub struct GapsState {
+    pub worker: Worker,
+    pub run: GapRun,
+    pub state: RunState,
+    /// Shows the suggestions dismissed or accepted (unchanged since) instead.
+    pub show_dealt: bool,
+    pub rows: Vec<Row>,
+    pub cursor: ListCursor,
+    /// The open trigger list: the selected trigger's position in it.
+    pub triggers: Option<usize>,
+    /// The selected suggestion's triggers with their titles, as last read.
+    pub titles: Vec<(Id, String)>,
+    titles_for: Option<String>,
+    /// Results taken in so far: 0 until the first run ends.
+    pub runs: u64,
+}
+
+impl GapsState {
+    /// The suggestions on show: the open ones, or the ones dealt with.
+    pub fn list(&self) -> &[Suggestion] {
+        if self.show_dealt {
+            &self.run.dealt
+        } else {
+            &self.run.open
+        }
+    }
+
+    /// The selected suggestion.
+    pub fn current(&self) -> Option<&Suggestion> {
+        match self.rows.get(self.cursor.selected) {
+            Some(Row::Item(i)) => self.list().get(*i),
+            _ => None,
+        }
+    }
+
+    /// The trigger the record keys act on: the one selected in the open trigger list,
+    /// else the suggestion's first.
+    pub fn trigger(&self) -> Option<Id> {
+        let s = self.current()?;
+        s.triggers.get(self.triggers.unwrap_or(0)).copied()
+    }
+
+    /// Asks for a run on the store as it is now. Without a worker thread (it could not
+    /// start) the rules run here instead.
+    pub fn request(&mut self, store: &Store) {
+        self.state = RunState::Running;
+        if self.worker.alive() {
+            self.worker.request(store.gap_reader());
+        } else {
+            let r = GapRun::compute(&store.gap_reader());
+            self.take(r);
+        }
+    }
+
+    /// Takes in the newest run's result if it has arrived; returns whether it had.
+    pub fn take_result(&mut self) -> bool {
+        match self.worker.poll() {
+            Some(r) => {
+                self.take(r);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Waits for the pending run's result and takes it in (tests; `weft` never blocks
+    /// on it). Returns whether a result came within `limit`.
+    pub fn wait_result(&mut self, limit: std::time::Duration) -> bool {
+        match self.worker.wait(limit) {
+            Some(r) => {
+                self.take(r);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn take(&mut self, r: std::result::Result<GapRun, String>) {
+        match r {
+            Ok(run) => {
+                let keep = self.current().map(|s| s.key.clone());
+                self.run = run;
+                self.runs += 1;
+                self.state = RunState::Ready;
+                self.rebuild();
+                if let Some(k) = keep {
+                    self.select(&k);
+                }
+            }
+            Err(e) => self.state = RunState::Failed(e),
+        }
+    }
+
+    /// Lays out the rows of the list on show: a heading per rule with its count, then
+    /// its suggestions, in the order the run gave them.
+    pub fn rebuild(&mut self) {
+        let mut rows = Vec::new();
+        let list = self.list();
+        let mut i = 0;
+        while i < list.len() {
+            let rule = list[i].rule;
+            let n = list[i..].iter().take_while(|s| s.rule == rule).count();
+            rows.push(Row::Group { rule, count: n });
+            rows.extend((i..i + n).map(Row::Item));
+            i += n;
+        }
+        self.rows = rows;
+        self.cursor.clamp(self.rows.len());
+        self.go_rows(0);
+        self.triggers = None;
+        self.titles_for = None;
+    }
+
+    /// Selects the suggestion with `key` if it is on show.
+    pub fn select(&mut self, key: &str) -> bool {
+        let list = self.list();
+        let at = self
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Item(i) if list[*i].key == key));
+        if let Some(a) = at {
+            self.cursor.selected = a;
+        }
+        at.is_some()
+    }
+
+    fn go_rows(&mut self, delta: isize) {
+        let rows = &self.rows;
+        self.cursor
+            .step_over(delta, rows.len(), |i| matches!(rows[i], Row::Item(_)));
+    }
+
+    /// Rows the list gets in a pane of `height` rows.
+    pub fn list_rows(height: usize) -> usize {
+        height.saturating_sub(DETAIL_ROWS + HEADER_ROWS).max(1)
+    }
+
+    /// Reads the titles of the selected suggestion's triggers when the selection moved.
+    fn read_titles(&mut self, store: &Store) -> Result<()> {
+        let Some(s) = self.current() else {
+            self.titles.clear();
+            self.titles_for = None;
+            return Ok(());
+        };
+        if self.titles_for.as_deref() == Some(s.key.as_str()) {
+            return Ok(());
+        }
+        let (key, triggers) = (s.key.clone(), s.triggers.clone());
+        let mut titles = Vec::new();
+        for id in triggers.into_iter().take(TITLES_MAX) {
+            let title = match store.get(id)? {
+                Some(crate::model::Record::Entity(e)) => format!("{} ({})", e.name, e.kind),
+                Some(r) => super::wording::name_of(&r),
+                None => "(deleted)".to_string(),
+            };
+            titles.push((id, title));
+        }
+        self.titles = titles;
+        self.titles_for = Some(key);
+        Ok(())
+    }
+}
+
+impl PaneView for GapsState {
+    /// Nothing is read at start: the first run is asked for when the pane is shown.
+    fn open(_store: &Store) -> Result<Self> {
+        Ok(GapsState::default())
+    }
+
+    fn on_command(app: &mut App, cmd: Command) {
+        app.apply_gaps(cmd)
+    }
+
+    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
+        let delta = m.delta(self.cursor.page());
+        let n = self.current().map(|s| s.triggers.len());
+        match (&mut self.triggers, n) {
+            (Some(t), Some(n)) => {
+                let max = n.saturating_sub(1) as isize;
+                *t = (*t as isize).saturating_add(delta).clamp(0, max) as usize;
+            }
+            _ => self.go_rows(delta),
+        }
+        Ok(())
+    }
+
+    fn selected(&self) -> Option<Id> {
+        self.trigger()
+    }
+
+    fn nothing_selected(&self) -> &'static str {
+        "no suggestion selected"
+    }
+
+    fn filter_description(&self) -> String {
+        if self.show_dealt {
+            "dismissed or accepted (z shows the open ones)".into()
+        } else {
+            String::new()
+        }
+    }
+
+    /// Every commit may open or close a gap: once the pane has been shown, each one
+    /// asks for a new run (a run still under way becomes stale).
+    fn on_committed(&mut self, store: &Store, _ids: &[Id]) -> Result<()> {
+        if self.state != RunState::NotRun {
+            self.request(store);
+        }
+        Ok(())
+    }
+
+    /// `height` is the pane's rows below its header line.
+    fn keep_in_view(&mut self, height: usize) {
+        let h = Self::list_rows(height + HEADER_ROWS);
+        let at = self.cursor.selected;
+        let top = match at.checked_sub(1).and_then(|p| self.rows.get(p)) {
+            Some(Row::Group { .. }) => at - 1,
+            _ => at,
+        };
+        self.cursor.keep_in_view(h, self.rows.len(), top);
+    }
+
+    /// The first showing asks for the first run; every showing takes in a result that
+    /// has arrived and reads the selected suggestion's trigger titles.
+    fn on_shown(&mut self, store: &Store, _width: usize) -> Result<()> {
+        if self.state == RunState::NotRun {
+            self.request(store);
+        }
+        self.take_result();
+        self.read_titles(store)
+    }
+}
+
+impl App {
+    /// Whether a background run is under way whose result the screen should show when
+    /// it comes: the run loop then polls instead of blocking on input.
+    pub fn background_pending(&self) -> bool {
+        self.gaps.worker.pending()
+    }
+
+    /// Takes in a background result if one has arrived; returns whether the screen
+    /// needs drawing again.
+    pub fn poll_background(&mut self) -> bool {
+        let got = self.gaps.take_result();
+        if got {
+            self.took_background();
+        }
+        got
+    }
+
+    /// Blocks until the pending background result arrives (or `limit` passes) and takes
+    /// it in as [`App::poll_background`] does. For tests: the interface never waits.
+    pub fn wait_background(&mut self, limit: std::time::Duration) -> bool {
+        let got = self.gaps.wait_result(limit);
+        if got {
+            self.took_background();
+        }
+        got
+    }
+
+    fn took_background(&mut self) {
+        if self.pane == super::Pane::Gaps {
+            let h = self.list_height();
+            self.gaps.keep_in_view(h);
+            if let Err(e) = self.gaps.read_titles(&self.store) {
+                self.error(e.to_string());
+            }
+        }
+    }
+}

@@ -1,0 +1,494 @@
+//! Pane 7, Gaps, driven by key sequences against ratatui's TestBackend at 80x24. The
+//! rules run on the pane's worker thread; the tests wait for its result on the
+//! channel (`GapsState::wait_result`), never on a timer.
+
+mod common;
+use common::harness::Harness;
+
+use std::time::Duration;
+use weft::app::gaps::RunState;
+use weft::app::overlay::{Flow, Overlay};
+use weft::app::{App, Pane};
+use weft::keymap::{parse_sequence, Keymap};
+use weft::model::{EntityKind, Id, Kind, Record};
+use weft::store::{Committed, NewEntity, NewLink, NewNote, OpenOptions, Store};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn entity(s: &mut Store, name: &str, kind: EntityKind) -> Id {
+    s.add_entity(NewEntity {
+        name: name.into(),
+        kind,
+        aliases: vec![],
+        attributes: Default::default(),
+        tags: vec![],
+    })
+    .unwrap()
+}
+
+fn note(s: &mut Store, text: &str) -> Id {
+    let source = format!("source {}", s.state().count(Kind::Note));
+    s.add_note(NewNote {
+        text: text.into(),
+        grade: Some("B2P".parse().unwrap()),
+        source,
+        ..NewNote::default()
+    })
+    .unwrap()
+}
+
+fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
+    s.link(NewLink {
+        from,
+        to,
+        label: label.into(),
+        confidence: None,
+        source: None,
+        when: None,
+    })
+    .unwrap()
+}
+
+/// E1 Liam Corrigan and E2 Shane Pidcock both use the phone E3 and are not linked
+/// (shared-identifier); E4 Owen Barlow is mentioned in three notes and nothing else
+/// (lonely-mention); one note names "Uncle V", who is no entity (dangling-mention).
+fn case(s: &mut Store) {
+    let liam = entity(s, "Liam Corrigan", EntityKind::Person);
+    let shane = entity(s, "Shane Pidcock", EntityKind::Person);
+    let phone = entity(s, "07700 900733", EntityKind::Phone);
+    entity(s, "Owen Barlow", EntityKind::Person);
+    link(s, liam, phone, "uses");
+    link(s, shane, phone, "uses");
+    for i in 0..3 {
+        note(s, &format!("[[Owen Barlow]] at the yard, visit {i}"));
+    }
+    note(s, "A delivery for [[Uncle V]]");
+}
+
+fn id(s: &str) -> Id {
+    s.parse().unwrap()
+}
+
+/// Opens pane 7 and waits for the worker's first result.
+fn opened(setup: impl FnOnce(&mut Store)) -> Harness {
+    let mut h = Harness::new(setup);
+    h.press("7");
+    assert_eq!(h.app.pane, Pane::Gaps);
+    ready(&mut h.app);
+    h
+}
+
+/// Waits until the newest run asked for has been taken in (it may have been already,
+/// by the key that asked for it).
+fn ready(app: &mut App) {
+    assert!(app.gaps.state != RunState::NotRun, "a run was asked for");
+    if app.background_pending() {
+        assert!(app.wait_background(WAIT), "the worker answered");
+    }
+    assert!(!app.background_pending());
+    assert_eq!(app.gaps.state, RunState::Ready);
+}
+
+fn keys(h: &mut Harness) -> Vec<String> {
+    h.app.gaps.list().iter().map(|s| s.key.clone()).collect()
+}
+
+/// Moves the selection down to the suggestion with `key`.
+fn select(h: &mut Harness, key: &str) {
+    h.press("g");
+    for _ in 0..50 {
+        if h.app.gaps.current().is_some_and(|s| s.key == key) {
+            return;
+        }
+        h.press("j");
+    }
+    panic!("no suggestion {key} in {:?}", keys(h));
+}
+
+#[test]
+fn the_first_showing_runs_the_rules_off_the_input_thread_and_shows_the_result() {
+    let mut h = Harness::new(case);
+    assert_eq!(h.app.gaps.runs, 0);
+    assert!(
+        !h.app.background_pending(),
+        "nothing runs before pane 7 is shown"
+    );
+    h.press("7");
+    if h.app.gaps.runs == 0 {
+        // the key returned before the worker finished: the pane says so
+        assert!(h.screen().contains("running the 14 gap rules…"));
+    }
+    if h.app.background_pending() {
+        assert!(h.app.wait_background(WAIT));
+    }
+    assert_eq!(h.app.gaps.runs, 1);
+    // the run loop's way in: nothing more pending, nothing more to take
+    assert!(!h.app.poll_background());
+    let screen = h.screen();
+    assert!(
+        screen.contains("3 suggestions from 14 rules in"),
+        "{screen}"
+    );
+    assert!(screen.contains("What connects Liam Corrigan and Shane Pidcock"));
+}
+
+#[test]
+fn suggestions_are_grouped_by_rule_with_counts_most_useful_rule_first() {
+    let mut h = opened(case);
+    let screen = h.screen();
+    let at = |t: &str| {
+        screen
+            .find(t)
+            .unwrap_or_else(|| panic!("no {t:?} in\n{screen}"))
+    };
+    assert!(at("shared-identifier (1)") < at("lonely-mention (1)"));
+    assert!(at("lonely-mention (1)") < at("dangling-mention (1)"));
+    assert!(screen.contains("What is Owen Barlow's role?"));
+    assert!(screen.contains("mentioned in 3 notes"));
+    // the first suggestion is selected, shown in full below the list with its triggers
+    assert_eq!(
+        h.app.gaps.current().unwrap().key,
+        "shared-identifier:E1+E2+E3"
+    );
+    let detail = h.line_with("both linked to phone 07700 900733, no link between them");
+    assert!(
+        !detail.contains("What connects"),
+        "the reason has its own line"
+    );
+    assert!(h.line_with("E3").contains("07700 900733 (phone)"));
+    assert!(h.line_with("E2     ").contains("Shane Pidcock (person)"));
+}
+
+#[test]
+fn accept_makes_one_question_linked_to_every_trigger_and_one_undo_removes_it() {
+    let mut h = opened(case);
+    select(&mut h, "shared-identifier:E1+E2+E3");
+    h.press("a");
+    match &h.app.overlay {
+        Some(Overlay::Prompt {
+            title, input, flow, ..
+        }) => {
+            assert_eq!(title, "New question about E1, E2, E3");
+            assert!(input.text().starts_with("What connects Liam Corrigan"));
+            assert!(input.is_selected(), "typing replaces it, as in every ask");
+            assert!(matches!(flow, Flow::Gaps(_)));
+        }
+        other => panic!("{other:?}"),
+    }
+    h.press("enter");
+    let q = h
+        .app
+        .backlog
+        .questions
+        .keys()
+        .copied()
+        .max()
+        .expect("added");
+    assert_eq!(q.kind, Kind::Question);
+    let mut linked: Vec<Id> = h
+        .app
+        .store
+        .neighbours(q)
+        .unwrap()
+        .iter()
+        .map(|n| n.other)
+        .collect();
+    linked.sort();
+    assert_eq!(linked, vec![id("E1"), id("E2"), id("E3")]);
+    assert!(
+        !keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()),
+        "it leaves the list at once"
+    );
+    ready(&mut h.app);
+    assert!(!keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
+    // (the new question raises its own gap: it has no hypotheses yet)
+    assert!(!h.screen().contains("  What connects"), "{}", h.screen());
+    h.press("u");
+    assert!(h.app.store.get(q).unwrap().is_none(), "one u removes it");
+    assert!(h.app.store.neighbours(id("E3")).unwrap().len() == 2);
+    ready(&mut h.app);
+    assert!(keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
+}
+
+#[test]
+fn ask_about_this_on_a_suggestion_is_the_accept_flow() {
+    let mut h = opened(case);
+    select(&mut h, "lonely-mention:E4");
+    h.press("Q");
+    match &h.app.overlay {
+        Some(Overlay::Prompt { input, flow, .. }) => {
+            assert_eq!(input.text(), "What is Owen Barlow's role?");
+            assert!(matches!(flow, Flow::Gaps(_)), "{flow:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    h.typed("Who employs Owen Barlow?").press("enter");
+    let q = h.app.backlog.questions.keys().copied().max().unwrap();
+    match h.app.store.get(q).unwrap() {
+        Some(Record::Question(x)) => assert_eq!(x.title, "Who employs Owen Barlow?"),
+        other => panic!("{other:?}"),
+    }
+    ready(&mut h.app);
+    assert!(!keys(&mut h).contains(&"lonely-mention:E4".to_string()));
+}
+
+/// An App on the workspace at `path`, its keys pressed.
+fn app_at(path: &std::path::Path) -> App {
+    let opts = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    App::new(
+        Store::open(path, &opts).unwrap(),
+        Keymap::default_keymap(),
+        vec![],
+    )
+    .unwrap()
+}
+
+fn press(app: &mut App, seq: &str) {
+    for k in parse_sequence(seq).unwrap() {
+        app.on_key(k);
+    }
+}
+
+#[test]
+fn a_dismissal_holds_after_a_restart_and_can_be_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ws");
+    {
+        let mut app = app_at(&path);
+        case(&mut app.store);
+        press(&mut app, "7");
+        ready(&mut app);
+        press(&mut app, "j");
+        assert_eq!(app.gaps.current().unwrap().key, "lonely-mention:E4");
+        press(&mut app, "d");
+        assert!(app.gaps.list().iter().all(|s| s.key != "lonely-mention:E4"));
+        ready(&mut app);
+        assert!(app.gaps.list().iter().all(|s| s.key != "lonely-mention:E4"));
+    }
+    let mut app = app_at(&path);
+    press(&mut app, "7");
+    ready(&mut app);
+    assert!(
+        app.gaps.list().iter().all(|s| s.key != "lonely-mention:E4"),
+        "still dismissed after a restart"
+    );
+    assert_eq!(app.gaps.run.dealt.len(), 1);
+    // z shows it; r restores it
+    press(&mut app, "z");
+    assert_eq!(app.gaps.current().unwrap().key, "lonely-mention:E4");
+    press(&mut app, "r");
+    ready(&mut app);
+    press(&mut app, "z");
+    assert!(app.gaps.list().iter().any(|s| s.key == "lonely-mention:E4"));
+}
+
+#[test]
+fn enter_lists_the_triggers_and_enter_again_goes_to_the_record() {
+    let mut h = opened(case);
+    select(&mut h, "shared-identifier:E1+E2+E3");
+    h.press("enter");
+    let screen = h.screen();
+    assert!(screen.contains("Triggers: Enter opens one"), "{screen}");
+    h.press("j");
+    assert_eq!(h.app.gaps.trigger(), Some(id("E2")));
+    assert!(h.line_with("E2     ").contains("Shane Pidcock"));
+    h.press("enter");
+    assert_eq!(h.app.pane, Pane::Entities);
+    assert_eq!(h.app.entities.selected_record(), Some(id("E2")));
+    // a note trigger goes to the Notes pane
+    h.press("7");
+    h.press("esc");
+    select(&mut h, "dangling-mention:uncle-v");
+    h.press("enter enter");
+    assert_eq!(h.app.pane, Pane::Notes);
+    assert_eq!(h.app.selected_record(), Some(id("N4")));
+}
+
+#[test]
+fn l_shows_the_selected_trigger_in_links() {
+    let mut h = opened(case);
+    select(&mut h, "shared-identifier:E1+E2+E3");
+    h.press("L");
+    assert_eq!(h.app.pane, Pane::Links);
+    assert_eq!(h.app.links.centre, Some(id("E1")), "the first trigger");
+    h.press("7 enter j j L");
+    assert_eq!(h.app.links.centre, Some(id("E3")), "the trigger selected");
+}
+
+#[test]
+fn a_commit_elsewhere_runs_the_rules_again() {
+    let mut h = opened(case);
+    assert!(keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
+    // what the app does after any commit: views brought in step, the rules asked again
+    let l = link(&mut h.app.store, id("E1"), id("E2"), "associate of");
+    h.app.after_change(&Committed {
+        group: 0,
+        ids: vec![l],
+    });
+    ready(&mut h.app);
+    assert!(!keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
+    // and undo, a commit made with a key, from another pane
+    h.press("1 u 7");
+    ready(&mut h.app);
+    assert!(keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
+}
+
+#[test]
+fn long_rows_are_cut_at_80_columns_and_the_detail_stays_on_screen() {
+    let long = format!("Mr {} Smith", "Very-Long-Name ".repeat(8));
+    let mut h = opened(|s| {
+        case(s);
+        let e = entity(s, long.trim(), EntityKind::Person);
+        for i in 0..4 {
+            note(s, &format!("[[{}]] seen {i}", long.trim()));
+        }
+        let _ = e;
+    });
+    select(&mut h, "lonely-mention:E5");
+    let screen = h.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    assert_eq!(lines.len(), 24);
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with("  What is Mr Very-Long-Name"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains('…'), "the question is cut: {row}");
+    assert!(
+        row.contains("mentioned in 4"),
+        "the reason keeps its place: {row}"
+    );
+    // the selected suggestion in full, then the status line, all inside 24 rows
+    assert!(
+        lines[16..23]
+            .iter()
+            .any(|l| l.starts_with("── lonely-mention")),
+        "{screen}"
+    );
+    assert!(lines[23].contains("Gaps"), "status line: {}", lines[23]);
+    for l in &lines {
+        assert!(unicode_width::UnicodeWidthStr::width(*l) <= 80);
+    }
+}
+
+#[test]
+fn empty_states_and_help_say_what_is_going_on() {
+    let mut h = opened(|_| {});
+    assert!(h
+        .screen()
+        .contains("No gaps found by 14 rules in 0 records."));
+    h.press("?");
+    // each rule's reasoning is there, whole, further down
+    let mut seen = String::new();
+    for _ in 0..120 {
+        seen.push_str(&h.screen());
+        h.press("down");
+    }
+    assert!(seen.contains("— the gap rules —"), "{seen}");
+    assert!(seen.contains("dangling-mention"));
+    assert!(seen.contains("matches no entity is something reported"));
+    assert!(seen.contains("unchecked-expectation"));
+}
+
+#[test]
+fn a_long_list_scrolls_with_the_selection_above_the_detail() {
+    let mut h = opened(|s| {
+        for i in 0..30 {
+            let name = format!("Person {i:02}");
+            entity(s, &name, EntityKind::Person);
+            for k in 0..3 {
+                note(s, &format!("[[{name}]] visit {k}"));
+            }
+        }
+    });
+    assert_eq!(
+        h.screen().matches("What is Person").count(),
+        14,
+        "14 rows of list"
+    );
+    h.press("G");
+    let last = h.app.gaps.current().unwrap().question.clone();
+    let screen = h.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    let row = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("  {last}")))
+        .unwrap_or_else(|| panic!("{last} not in the list:\n{screen}"));
+    assert!(row < 16, "the selected row is above the detail:\n{screen}");
+    assert!(lines[16].starts_with("── lonely-mention"), "{screen}");
+    h.press("g");
+    assert!(h.screen().contains("lonely-mention (30)"));
+}
+
+/// The prompt's title, hint, text and whether the text is the selected proposal.
+fn prompt(app: &App) -> (String, String, String, bool) {
+    match &app.overlay {
+        Some(Overlay::Prompt {
+            title, hint, input, ..
+        }) => (
+            title.clone(),
+            hint.clone(),
+            input.text().to_string(),
+            input.is_selected(),
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_timelines_quiet_stretch_and_the_gap_ask_the_same_way() {
+    let mut h = Harness::new(|s| {
+        entity(s, "Kyle Renshaw", EntityKind::Person);
+        for m in ["2024-05", "2024-06", "2024-07", "2024-12", "2025-01"] {
+            s.add_note(NewNote {
+                text: "[[Kyle Renshaw]] seen".into(),
+                source: format!("source {m}"),
+                when: Some(m.parse().unwrap()),
+                ..NewNote::default()
+            })
+            .unwrap();
+        }
+    });
+    h.press("2 f").typed("Kyle Renshaw").press("enter g");
+    for _ in 0..10 {
+        if matches!(
+            h.app.timeline.selected_row(),
+            Some(weft::app::timeline::Row::Quiet(_))
+        ) {
+            break;
+        }
+        h.press("j");
+    }
+    h.press("Q");
+    let timeline = prompt(&h.app);
+    h.press("esc 7");
+    ready(&mut h.app);
+    select(&mut h, "quiet-stretch:E1");
+    h.press("Q");
+    let gap = prompt(&h.app);
+    // one flow: the same prompt, its proposal selected, about the same record
+    assert_eq!(timeline.0, "New question about E1");
+    assert_eq!(gap.0, timeline.0);
+    assert_eq!(gap.1, timeline.1);
+    assert!(timeline.3 && gap.3);
+    assert!(timeline
+        .2
+        .starts_with("What was Kyle Renshaw doing between"));
+    assert_eq!(
+        gap.2,
+        "What was Kyle Renshaw doing between Aug and Nov 2024?"
+    );
+    h.press("enter");
+    let q = h.app.backlog.questions.keys().copied().max().unwrap();
+    let linked: Vec<Id> = h
+        .app
+        .store
+        .neighbours(q)
+        .unwrap()
+        .iter()
+        .map(|n| n.other)
+        .collect();
+    assert_eq!(linked, vec![id("E1")]);
+}
