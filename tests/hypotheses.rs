@@ -512,3 +512,54 @@ fn text_from_the_database_is_drawn_harmlessly() {
         "a note's title is its first line"
     );
 }
+
+/// In a workspace with many cells the matrix is read on a thread of its own: the pane
+/// opens at once saying so, keys keep working, and the matrix shows when it is in; a
+/// change committed meanwhile has it read again. (The threshold is lowered here so that
+/// a small case takes that path.)
+#[test]
+fn a_large_matrix_is_read_off_the_input_thread() {
+    let wait = std::time::Duration::from_secs(20);
+    let mut h = Harness::new(case);
+    h.app.hypotheses.background_from = Some(0);
+    h.press("6");
+    assert_eq!(h.app.hypotheses.loading(), Some(id("Q1")));
+    let screen = h.screen();
+    assert!(screen.contains("Reading the matrix of Q1"), "{screen}");
+    assert!(h.app.background_pending(), "the run loop polls for it");
+    // keys still work meanwhile: another pane and back
+    h.press("1 6");
+    assert_eq!(h.app.pane, Pane::Hypotheses);
+    assert!(h.app.wait_background(wait), "the read came in");
+    assert_eq!(h.app.hypotheses.loading(), None);
+    assert_eq!(h.app.hypotheses.reads, 1);
+    assert!(h.line_with("note").contains("H3"), "{}", h.screen());
+    assert!(h.scores_line().contains("H1 0.56 (1)"), "{}", h.screen());
+    // a read under way when a change is committed is done again once it is in
+    h.app.hypotheses.load(&h.app.store, id("Q1")).unwrap();
+    h.app
+        .store
+        .assess(id("H3"), id("N4"), Consistency::VeryInconsistent)
+        .unwrap();
+    h.app.after_change(&weft::store::Committed {
+        group: 0,
+        ids: vec![id("A10")],
+    });
+    assert!(h.app.wait_background(wait));
+    assert_eq!(h.app.hypotheses.loading(), Some(id("Q1")), "read again");
+    assert!(h.app.wait_background(wait));
+    assert_eq!(h.app.hypotheses.loading(), None);
+    assert_eq!(
+        h.cell("Q1", "H3", "N4"),
+        Some(Consistency::VeryInconsistent)
+    );
+    let m = &h.app.hypotheses.matrix;
+    let (c, r) = (m.column_of(id("H3")).unwrap(), m.row_of(id("N4")).unwrap());
+    assert_eq!(m.rows[r].cells[c], Some(Consistency::VeryInconsistent));
+    // the view refuses to write
+    let mut view = h.app.store.read_view().unwrap();
+    let e = view
+        .add_question(NewQuestion::new("Through a view?"))
+        .unwrap_err();
+    assert!(e.to_string().contains("read-only view"), "{e}");
+}

@@ -174,6 +174,15 @@ impl Log {
         &self.path
     }
 
+    /// A second handle on the same log file (for a read-only view of the store).
+    pub fn try_clone(&self) -> Result<Log> {
+        Ok(Log {
+            file: self.file.try_clone().map_err(|e| io_err(&self.path, e))?,
+            path: self.path.clone(),
+            sync: self.sync,
+        })
+    }
+
     /// Appends `lines` in one write and, unless syncing is off, waits until they are on
     /// the disk (`fdatasync`), so they survive a power cut.
     pub fn append(&mut self, lines: &[Line]) -> Result<()> {

@@ -150,6 +150,8 @@ pub struct Store {
     /// commit joins it (see [`Store::continuing`]).
     last_group: Option<u64>,
     join_last: bool,
+    /// A view for reading on another thread ([`Store::read_view`]): it never commits.
+    read_only: bool,
 }
 
 impl Store {
@@ -161,6 +163,32 @@ impl Store {
     /// The counters: records per kind, questions per status and SEES kind.
     pub fn state(&self) -> &State {
         &self.state
+    }
+
+    /// A second handle on the same open workspace for reading on another thread (a large
+    /// matrix read off the interface's thread). It shares the database and holds the
+    /// workspace lock through a duplicate of the lock's descriptor, so the lock stays
+    /// taken while either is open; it refuses every write.
+    pub fn read_view(&self) -> Result<Store> {
+        let io = |e: std::io::Error| StoreError::Io {
+            path: self.path.clone(),
+            source: e,
+        };
+        Ok(Store {
+            db: self.db.clone(),
+            path: self.path.clone(),
+            log: self.log.try_clone()?,
+            _lock: self._lock.try_clone().map_err(io)?,
+            notices: Vec::new(),
+            trees: self.trees.clone(),
+            state: self.state.clone(),
+            user: self.user.clone(),
+            clock: self.clock,
+            sync: self.sync,
+            last_group: None,
+            join_last: false,
+            read_only: true,
+        })
     }
 
     /// Runs `write` so that what it commits is part of the operation this handle
@@ -222,6 +250,11 @@ impl Store {
         changes: Vec<Change>,
         undoes: Option<u64>,
     ) -> Result<Committed> {
+        if self.read_only {
+            return Err(StoreError::invalid(format!(
+                "{op}: a read-only view of the workspace cannot write"
+            )));
+        }
         let changes = merge_changes(changes);
         if changes.is_empty() {
             return Ok(Committed::default());

@@ -298,6 +298,7 @@ impl Store {
             sync: true,
             last_group: None,
             join_last: false,
+            read_only: false,
         };
         store.reconcile_log()?;
         Ok(store)

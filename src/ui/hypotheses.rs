@@ -32,6 +32,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     let layout = st.layout(w);
     lines.push(question_line(st, theme, w, &layout));
+    if st.loading() == Some(q) && st.matrix.columns.is_empty() {
+        // a large matrix is read on a thread of its own: keys keep working meanwhile
+        let text = format!("Reading the matrix of {q}… (a large workspace; keys keep working)");
+        lines.push(Line::styled(fit(&text, w), theme.dim()));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     if st.cols.is_empty() {
         let text = if st.matrix.columns.is_empty() {
             format!("{q} has no hypotheses yet. Press h to add one, then a to add evidence.")

@@ -27,6 +27,10 @@ impl HypothesesState {
         let Some(q) = self.question else {
             return Ok(());
         };
+        if self.changed_while_loading() {
+            // the matrix on screen is not the one being read: read again when it is in
+            return Ok(());
+        }
         let mut effect = Effect::Nothing;
         for &id in ids {
             effect = effect.max(self.place(store, q, id)?);
