@@ -390,6 +390,19 @@ fn empty_states_and_help_say_what_is_going_on() {
     assert!(seen.contains("dangling-mention"));
     assert!(seen.contains("matches no entity is something reported"));
     assert!(seen.contains("unchecked-expectation"));
+    // d dismisses here: help does not also offer it as the record key's delete
+    let rows = h.app.help_lines(74);
+    assert!(
+        rows.iter()
+            .any(|(k, d)| k == "d" && d.starts_with("Dismiss")),
+        "{rows:?}"
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|(k, d)| k.split(" / ").any(|k| k == "d") && d.starts_with("Delete")),
+        "{rows:?}"
+    );
 }
 
 #[test]

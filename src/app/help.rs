@@ -4,6 +4,7 @@
 
 use super::{App, Pane};
 use crate::commands::{Scope, REGISTRY};
+use crate::keymap::Resolution;
 use crate::model::text::wrap;
 
 /// The cells the key column takes.
@@ -15,14 +16,26 @@ impl App {
     /// its column goes on in rows with empty keys.
     pub fn help_lines(&self, width: usize) -> Vec<(String, String)> {
         let mut rows: Vec<(String, String)> = Vec::new();
-        for scope in self.scopes() {
+        let scopes = self.scopes();
+        // a key the pane binds to something else (d dismisses in Gaps) is not listed
+        // under the broader scope it shadows there
+        let reaches = |k: &str, cmd| match crate::keymap::parse_sequence(k) {
+            Ok(seq) => self.keymap.resolve(&scopes, &seq) == Resolution::Run(cmd),
+            Err(_) => true,
+        };
+        for &scope in &scopes {
             rows.push((format!("— {} —", scope.describe()), String::new()));
             for info in REGISTRY.iter().filter(|c| c.scope == scope) {
-                let keys = self.keymap.keys_for(info.command);
-                let keys = if keys.is_empty() {
-                    ": palette".to_string()
-                } else {
-                    keys.join(" / ")
+                let bound = self.keymap.keys_for(info.command);
+                let keys: Vec<String> = bound
+                    .iter()
+                    .filter(|k| reaches(k, info.command))
+                    .cloned()
+                    .collect();
+                let keys = match (bound.is_empty(), keys.is_empty()) {
+                    (true, _) => ": palette".to_string(),
+                    (false, true) => continue,
+                    (false, false) => keys.join(" / "),
                 };
                 rows.push((keys, info.description.to_string()));
             }
