@@ -473,6 +473,22 @@ fn init_names_the_case_for_briefings_and_recover_keeps_the_name() {
         .assert()
         .success();
     assert!(briefing(&to).contains("- Workspace: Operation HERON\n"));
+    // and a workspace export carries it to the workspace it is imported into
+    let file = dir.path().join("heron.json");
+    weft(&ws)
+        .args(["export", "workspace", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let moved = dir.path().join("moved");
+    Command::cargo_bin("weft")
+        .unwrap()
+        .arg("init")
+        .arg(&moved)
+        .assert()
+        .success();
+    weft(&moved).arg("import").arg(&file).assert().success();
+    assert!(briefing(&moved).contains("- Workspace: Operation HERON\n"));
     // without a name, the directory's name stands in
     let plain = init();
     let plain = plain.path().join("ws");

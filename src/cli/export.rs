@@ -232,7 +232,14 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
     };
     let mut store = Store::open(&dir, &opts)?;
     progress.stage("writing");
+    // a bad name is refused before anything is written
+    if let Some(name) = &dump.name {
+        crate::store::check_name(name).map_err(|e| fail(&e))?;
+    }
     let done = store.import_workspace(&dump).map_err(|e| fail(&e))?;
+    if let (Some(name), None) = (&dump.name, store.given_name()) {
+        store.set_name(name).map_err(|e| fail(&e))?;
+    }
     progress.finish();
     eprintln!(
         "weft: imported {} and {} into {}",

@@ -1,7 +1,8 @@
 //! The whole workspace as lossless JSON (schema `weft.workspace/2`), and reading it back
 //! for `weft import`.
 //!
-//! Layout: one object with `schema`, the id counters `next` and `seq`, one array per
+//! Layout: one object with `schema`, the id counters `next` and `seq`, the workspace's
+//! `name` when one was given (optional: an export without it imports unnamed), one array per
 //! record kind (`questions`, `hypotheses`, `entities`, `notes`, `links`, `assessments`,
 //! `expectations`, `dismissals`) in id order, and `journal`, oldest entry first. Version 2
 //! added `expectations`; a `weft.workspace/1` file (which has no such array) still
@@ -60,6 +61,10 @@ pub fn write_workspace(store: &Store, w: &mut dyn Write) -> std::io::Result<Writ
         "{{\n  \"schema\": \"{WORKSPACE_SCHEMA}\",\n  \"next\": {next},\n  \"seq\": {},\n",
         state.seq
     )?;
+    if let Some(name) = store.given_name() {
+        let name = serde_json::to_string(&name).map_err(std::io::Error::other)?;
+        writeln!(w, "  \"name\": {name},")?;
+    }
     let mut written = Written {
         records: 0,
         journal: 0,
@@ -154,6 +159,7 @@ pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
         seq: file.seq,
         records,
         journal: file.journal.into_iter().map(|c| c.0).collect(),
+        name: file.name,
     })
 }
 
@@ -197,6 +203,9 @@ struct File {
     schema: String,
     next: BTreeMap<char, u64>,
     seq: u64,
+    /// The workspace's name (`weft init --name`); absent when none was given.
+    #[serde(default)]
+    name: Option<String>,
     questions: Vec<Checked<'Q'>>,
     hypotheses: Vec<Checked<'H'>>,
     entities: Vec<Checked<'E'>>,

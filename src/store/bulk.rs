@@ -24,6 +24,8 @@ pub struct Dump {
     pub records: Vec<Record>,
     /// Every journal entry, oldest first.
     pub journal: Vec<JournalEntry>,
+    /// The workspace's name, when one was given (`weft init --name`).
+    pub name: Option<String>,
 }
 
 /// What an import wrote.

@@ -74,6 +74,11 @@ impl Store {
         }
     }
 
+    /// The name given with `weft init --name` (or the demo's), if any.
+    pub fn given_name(&self) -> Option<String> {
+        read_name(&self.path)
+    }
+
     /// Names the workspace (one line).
     pub fn set_name(&mut self, name: &str) -> Result<()> {
         write_name(&self.path, name)

@@ -119,11 +119,13 @@ impl Store {
                         "the journal log holds an import into a workspace that was not empty",
                     ));
                 }
+                // the name travels in its own file, not the log
                 let dump = Dump {
                     next,
                     seq,
                     records,
                     journal,
+                    name: None,
                 };
                 dump.validate()?;
                 self.stage_dump(&dump)

@@ -25,6 +25,7 @@ fn dump(records: Vec<Record>) -> Dump {
         seq: 0,
         records,
         journal: Vec::new(),
+        name: None,
     }
 }
 
