@@ -207,6 +207,7 @@ fn workspace(dir: &std::path::Path) -> Store {
         seq: 0,
         records,
         journal: Vec::new(),
+        name: None,
     };
     store.import_workspace(&dump).expect("import");
     store

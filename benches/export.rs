@@ -50,6 +50,7 @@ fn dump(questions: u64, hypotheses: u64) -> Dump {
         seq: 0,
         records,
         journal: Vec::new(),
+        name: None,
     }
 }
 
