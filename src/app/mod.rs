@@ -6,6 +6,7 @@
 
 mod actions;
 pub mod ask;
+mod background;
 pub mod backlog;
 pub mod entities;
 pub mod gaps;

@@ -286,47 +286,8 @@ impl PaneView for GapsState {
 }
 
 impl App {
-    /// Whether a background run is under way whose result the screen should show when
-    /// it comes: the run loop then polls instead of blocking on input.
-    pub fn background_pending(&self) -> bool {
-        self.gaps.worker.pending() || self.hypotheses.loading().is_some()
-    }
-
-    /// Takes in a background result if one has arrived; returns whether the screen
-    /// needs drawing again.
-    pub fn poll_background(&mut self) -> bool {
-        let got = self.gaps.take_result();
-        if got {
-            self.took_background();
-        }
-        got | self.take_matrix(std::time::Duration::ZERO)
-    }
-
-    /// Takes in a matrix read in the background (waiting up to `wait`); whether one came.
-    fn take_matrix(&mut self, wait: std::time::Duration) -> bool {
-        match self.hypotheses.take_loaded(&self.store, wait) {
-            Ok(got) => got,
-            Err(e) => {
-                self.error(e.to_string());
-                true
-            }
-        }
-    }
-
-    /// Blocks until the pending background result arrives (or `limit` passes) and takes
-    /// it in as [`App::poll_background`] does. For tests: the interface never waits.
-    pub fn wait_background(&mut self, limit: std::time::Duration) -> bool {
-        if self.hypotheses.loading().is_some() {
-            return self.take_matrix(limit);
-        }
-        let got = self.gaps.wait_result(limit);
-        if got {
-            self.took_background();
-        }
-        got
-    }
-
-    fn took_background(&mut self) {
+    /// Brings the Gaps pane in step with a run's result just taken in.
+    pub(crate) fn gaps_arrived(&mut self) {
         if self.pane == super::Pane::Gaps {
             let h = self.list_height();
             self.gaps.keep_in_view(h);
