@@ -337,6 +337,11 @@ fn search_ranks_names_and_titles_above_mentions() {
     let h = s
         .add_hypothesis(q, "Kyle Renshaw controls the line", None)
         .unwrap();
+    // the annexe comes first by id and matches every word: only exactness puts the
+    // café itself above it
+    entity(&mut s, "ELAN Cafe (Leeds) Annexe", &[]);
+    let cafe = entity(&mut s, "ELAN Cafe (Leeds)", &[]);
+    note(&mut s, "Met at the elan cafe (leeds) branch", None);
     let ids = |query: &str| -> Vec<Id> {
         s.search(query, 100)
             .unwrap()
@@ -359,6 +364,8 @@ fn search_ranks_names_and_titles_above_mentions() {
     );
     // an alias finds its entity first; a typed id finds its record first
     assert_eq!(ids("renny")[0], e);
+    // a name holding " (" is still matched exactly, whatever the case typed
+    assert_eq!(ids("elan cafe (leeds)")[0], cafe);
     assert_eq!(ids("N7")[0], id("N7"));
     // narrowing a pool ranks the same way as a fresh search
     let pool = s.search_all("ren").unwrap();

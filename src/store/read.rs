@@ -232,13 +232,13 @@ impl Store {
     /// Every record matching `query`, unranked: the pool a longer query narrows with
     /// [`rescore`] instead of reading the index again.
     pub fn search_all(&self, query: &str) -> Result<Vec<SearchHit>> {
-        let matcher = SkimMatcherV2::default().ignore_case();
+        let scorer = Scorer::new(query);
         let mut hits: Vec<SearchHit> = Vec::new();
         for r in self.index().scan_prefix([index::SEARCH]) {
             let (k, v) = r.map_err(|e| self.db_err(e))?;
             let Some(id) = trailing_id(&k) else { continue };
             let text = String::from_utf8_lossy(&v);
-            if let Some(score) = score(&matcher, id, &text, query) {
+            if let Some(score) = scorer.score(id, &text) {
                 hits.push(SearchHit {
                     id,
                     score,
@@ -354,54 +354,93 @@ enum Tier {
 /// The room each tier leaves for the fuzzy score below it.
 const TIER_SPAN: i64 = 1 << 40;
 
-/// Whether every word of `query` starts a word of `text` (case-insensitive).
-fn words_start(text: &str, query: &str) -> bool {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let mut wanted = query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .peekable();
-    wanted.peek().is_some() && wanted.all(|q| words.iter().any(|w| w.starts_with(&q)))
+/// A query prepared once for scoring many records: the fuzzy matcher, and the query
+/// lower-cased whole and word by word, so the per-record checks allocate nothing.
+struct Scorer {
+    matcher: SkimMatcherV2,
+    query: String,
+    lower: String,
+    words: Vec<String>,
+    /// The query when it is written like an id (`N7`): that record comes first.
+    id: Option<String>,
 }
 
-/// Whether `query` is the record's own name (an entity's name, as its search text begins
-/// `NAME (kind)`), one of its aliases, or its whole title.
-fn is_exact(id: Id, text: &str, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
-    let t = text.to_lowercase();
-    match id.kind {
-        Kind::Entity => {
-            t.starts_with(&format!("{q} ("))
-                || t.split_once(") ")
-                    .is_some_and(|(_, aliases)| aliases.split(' ').any(|a| a == q))
+/// Whether `text` begins with `prefix` (already lower-case), ignoring case.
+fn starts_with_lower(text: &str, prefix: &str) -> bool {
+    let mut t = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| t.next() == Some(p))
+}
+
+/// Whether `text` equals `lower` (already lower-case), ignoring case.
+fn equals_lower(text: &str, lower: &str) -> bool {
+    text.chars().flat_map(char::to_lowercase).eq(lower.chars())
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+impl Scorer {
+    fn new(query: &str) -> Scorer {
+        let q = query.trim();
+        Scorer {
+            matcher: SkimMatcherV2::default().ignore_case(),
+            query: query.to_string(),
+            lower: q.to_lowercase(),
+            words: words(q).map(str::to_lowercase).collect(),
+            id: Id::looks_like(q).then(|| q.to_string()),
         }
-        Kind::Question | Kind::Hypothesis => t.trim() == q,
-        _ => false,
     }
-}
 
-fn score(matcher: &SkimMatcherV2, id: Id, text: &str, query: &str) -> Option<i64> {
-    let q = query.trim();
-    if Id::looks_like(q) && id.to_string().eq_ignore_ascii_case(q) {
-        return Some(i64::MAX / 2);
+    /// Whether every word of the query starts a word of `text`.
+    fn words_start(&self, text: &str) -> bool {
+        !self.words.is_empty()
+            && self
+                .words
+                .iter()
+                .all(|q| words(text).any(|w| starts_with_lower(w, q)))
     }
-    let fuzzy = matcher.fuzzy_match(text, query)?;
-    let words = words_start(text, q);
-    let tier = match id.kind {
-        _ if is_exact(id, text, q) => Tier::Exact,
-        Kind::Entity if words => Tier::NameWords,
-        Kind::Question | Kind::Hypothesis if words => Tier::TitleWords,
-        Kind::Entity | Kind::Question | Kind::Hypothesis => Tier::TitleFuzzy,
-        // note text, expectations, link labels
-        _ if words => Tier::NoteWords,
-        _ => Tier::NoteFuzzy,
-    };
-    Some(tier as i64 * TIER_SPAN + fuzzy.clamp(0, TIER_SPAN - 1))
+
+    /// Whether the query is the record's own name (an entity's search text begins
+    /// `NAME (kind)`), one of its aliases, or its whole title.
+    fn is_exact(&self, id: Id, text: &str) -> bool {
+        match id.kind {
+            Kind::Entity => {
+                // the name is what stands before one of the " (" (the kind's)
+                let name = text
+                    .match_indices(" (")
+                    .any(|(i, _)| equals_lower(&text[..i], &self.lower));
+                name || text.split_once(") ").is_some_and(|(_, aliases)| {
+                    aliases.split(' ').any(|a| equals_lower(a, &self.lower))
+                })
+            }
+            Kind::Question | Kind::Hypothesis => equals_lower(text.trim(), &self.lower),
+            _ => false,
+        }
+    }
+
+    fn score(&self, id: Id, text: &str) -> Option<i64> {
+        if self
+            .id
+            .as_ref()
+            .is_some_and(|q| id.to_string().eq_ignore_ascii_case(q))
+        {
+            return Some(i64::MAX / 2);
+        }
+        let fuzzy = self.matcher.fuzzy_match(text, &self.query)?;
+        let words = self.words_start(text);
+        let tier = match id.kind {
+            _ if self.is_exact(id, text) => Tier::Exact,
+            Kind::Entity if words => Tier::NameWords,
+            Kind::Question | Kind::Hypothesis if words => Tier::TitleWords,
+            Kind::Entity | Kind::Question | Kind::Hypothesis => Tier::TitleFuzzy,
+            // note text, expectations, link labels
+            _ if words => Tier::NoteWords,
+            _ => Tier::NoteFuzzy,
+        };
+        Some(tier as i64 * TIER_SPAN + fuzzy.clamp(0, TIER_SPAN - 1))
+    }
 }
 
 /// Orders hits best first, ties by id.
@@ -412,11 +451,11 @@ pub fn rank(hits: &mut [SearchHit]) {
 /// Narrows earlier hits to those matching a longer `query`, scored afresh and ranked.
 /// Every record matching the longer query also matched its prefix, so nothing is lost.
 pub fn rescore(pool: &[SearchHit], query: &str) -> Vec<SearchHit> {
-    let matcher = SkimMatcherV2::default().ignore_case();
+    let scorer = Scorer::new(query);
     let mut hits: Vec<SearchHit> = pool
         .iter()
         .filter_map(|h| {
-            score(&matcher, h.id, &h.text, query).map(|score| SearchHit {
+            scorer.score(h.id, &h.text).map(|score| SearchHit {
                 id: h.id,
                 score,
                 text: h.text.clone(),
