@@ -81,6 +81,9 @@ impl App {
     /// Keeps help's scroll within its lines, so that `G` goes to the last page and `k`
     /// from there moves at once.
     pub(super) fn clamp_help(&mut self) {
+        if !matches!(self.overlay, Some(super::Overlay::Help { .. })) {
+            return;
+        }
         // the box fills the body (the screen less the tab bar and status line), inside a border
         let rows = (self.size.1 as usize).saturating_sub(4);
         let last = self
