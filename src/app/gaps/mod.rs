@@ -7,7 +7,8 @@
 //! the key keeps the order stable.
 //!
 //! The rules never run on the input thread. The pane asks its [`Worker`] for a run
-//! when it is first shown and after every commit from then on; the result comes back
+//! when it is first shown, and again when it is shown after a commit (a commit made in
+//! another pane waits until the pane is back on screen); the result comes back
 //! over a channel and is taken in by [`GapsState::take_result`], which the run loop
 //! calls while a run is pending (see `app::run`). Plain data otherwise.
 
@@ -67,6 +68,9 @@ pub struct GapsState {
     titles_for: Option<String>,
     /// Results taken in so far: 0 until the first run ends.
     pub runs: u64,
+    /// A change was committed since the last run was asked for: run again when the
+    /// pane is next on screen (never while the analyst works elsewhere).
+    outdated: bool,
 }
 
 impl GapsState {
@@ -256,9 +260,9 @@ impl PaneView for GapsState {
 
     /// Every commit may open or close a gap: once the pane has been shown, each one
     /// asks for a new run (a run still under way becomes stale).
-    fn on_committed(&mut self, store: &Store, _ids: &[Id]) -> Result<()> {
+    fn on_committed(&mut self, _store: &Store, _ids: &[Id]) -> Result<()> {
         if self.state != RunState::NotRun {
-            self.request(store);
+            self.outdated = true;
         }
         Ok(())
     }
@@ -277,7 +281,7 @@ impl PaneView for GapsState {
     /// The first showing asks for the first run; every showing takes in a result that
     /// has arrived and reads the selected suggestion's trigger titles.
     fn on_shown(&mut self, store: &Store, _width: usize) -> Result<()> {
-        if self.state == RunState::NotRun {
+        if self.state == RunState::NotRun || std::mem::take(&mut self.outdated) {
             self.request(store);
         }
         self.take_result();
