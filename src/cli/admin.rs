@@ -103,6 +103,42 @@ pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
     )))
 }
 
+/// Bytes as the user reads them: `812 KiB`, `1.4 GiB`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if v < 10.0 {
+        format!("{v:.1} {}", UNITS[unit])
+    } else {
+        format!("{v:.0} {}", UNITS[unit])
+    }
+}
+
+pub fn compact(ws: Option<&Path>) -> CliResult {
+    let store = open_workspace(ws)?;
+    let mut progress = Progress::new("compact");
+    let (store, done) = store.compact(&mut progress.reporter())?;
+    progress.finish();
+    let mut w = out::stdout();
+    w.line(&format!(
+        "compacted {}: database {} -> {} ({}, {})",
+        store.path().display(),
+        human_bytes(done.before),
+        human_bytes(done.after),
+        crate::model::vocab::counted(done.records as usize, "record", "records"),
+        crate::model::vocab::counted(done.journal as usize, "journal entry", "journal entries")
+    ))?;
+    w.finish()
+}
+
 pub fn demo(keymap: Option<&Path>) -> CliResult {
     let dir = tempfile::Builder::new()
         .prefix("weft-demo-")

@@ -194,35 +194,65 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
     Ok(())
 }
 
-/// The whole file, reporting the bytes read so far.
-fn read_reporting(path: &Path, progress: &mut Progress) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let total = file.metadata()?.len();
-    let mut bytes = Vec::with_capacity(total as usize);
-    let mut chunk = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut chunk)?;
-        if n == 0 {
-            return Ok(bytes);
-        }
-        bytes.extend_from_slice(&chunk[..n]);
-        progress.update(bytes.len() as u64, total.max(bytes.len() as u64));
+/// A reader of `path` that reports the bytes read so far into `progress`.
+struct Counted<'p> {
+    file: std::io::BufReader<std::fs::File>,
+    read: u64,
+    total: u64,
+    progress: &'p mut Progress,
+}
+
+impl<'p> Counted<'p> {
+    fn open(path: &Path, progress: &'p mut Progress) -> std::io::Result<Counted<'p>> {
+        let file = std::fs::File::open(path)?;
+        let total = file.metadata()?.len();
+        Ok(Counted {
+            file: std::io::BufReader::with_capacity(1 << 20, file),
+            read: 0,
+            total,
+            progress,
+        })
     }
 }
 
-/// Reads and checks the whole file before the workspace is opened (or created), then
-/// writes it in one transaction: a refused import changes nothing.
+impl std::io::Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        let before = self.read >> 20;
+        self.read += n as u64;
+        if self.read >> 20 != before {
+            self.progress.update(self.read, self.total.max(self.read));
+        }
+        Ok(n)
+    }
+}
+
+/// Reads and checks the whole file before anything is written, then reads it again,
+/// writing into a staging workspace beside the target that is swapped in when complete:
+/// a refused or interrupted import changes nothing, and the file is never held in memory.
 pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
+    use crate::export::workspace::stream::{read_workspace, Item};
+    use crate::store::import::Validator;
     let name = a.file.display().to_string();
     let fail = |e: &dyn std::fmt::Display| Failure::new(format!("import {name}: {e}"));
     let mut progress = Progress::new(&format!("import {name}"));
-    progress.stage("reading");
-    let bytes = read_reporting(&a.file, &mut progress).map_err(|e| fail(&e))?;
-    progress.stage("parsing");
-    let dump = export::parse_workspace(&bytes).map_err(|e| fail(&e))?;
     progress.stage("checking");
-    dump.validate().map_err(|e| fail(&e))?;
+    let mut validator = Validator::new();
+    let header = {
+        let reader = Counted::open(&a.file, &mut progress).map_err(|e| fail(&e))?;
+        read_workspace(reader, |item| match item {
+            Item::Record(r) => validator.observe_record(&r),
+            Item::Entry(e) => validator.observe_entry(&e),
+        })
+        .map_err(|e| fail(&e))?
+    };
+    let observed = validator
+        .settle(&header.next, header.seq)
+        .map_err(|e| fail(&e))?;
+    // a bad name is refused before anything is written
+    if let Some(n) = &header.name {
+        crate::store::check_name(n).map_err(|e| fail(&e))?;
+    }
     let (dir, _) = resolve_workspace(ws)
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
     let opts = OpenOptions {
@@ -230,22 +260,33 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         wait: LOCK_WAIT,
         cache_bytes: 0,
     };
-    let mut store = Store::open(&dir, &opts)?;
+    let store = Store::open(&dir, &opts)?;
+    // the workspace's own name, when it has one, wins over the file's
+    let name_to_set = header.name.filter(|_| store.given_name().is_none());
     progress.stage("writing");
-    // a bad name is refused before anything is written
-    if let Some(name) = &dump.name {
-        crate::store::check_name(name).map_err(|e| fail(&e))?;
-    }
-    let done = store.import_workspace(&dump).map_err(|e| fail(&e))?;
-    if let (Some(name), None) = (&dump.name, store.given_name()) {
-        store.set_name(name).map_err(|e| fail(&e))?;
-    }
+    let path = a.file.clone();
+    let mut second = |give: &mut dyn FnMut(Item) -> crate::store::Result<()>| {
+        let file = std::fs::File::open(&path).map_err(|e| crate::store::StoreError::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        read_workspace(std::io::BufReader::with_capacity(1 << 20, file), give).map(|_| ())
+    };
+    let (store, done) = store
+        .import_stream(
+            &observed,
+            name_to_set.as_deref(),
+            &mut second,
+            &mut progress.reporter(),
+        )
+        .map_err(|e| fail(&e))?;
     progress.finish();
     eprintln!(
         "weft: imported {} and {} into {}",
-        crate::model::vocab::counted(done.records as usize, "record", "records"),
-        crate::model::vocab::counted(done.journal as usize, "journal entry", "journal entries"),
+        crate::model::vocab::counted(done.records, "record", "records"),
+        crate::model::vocab::counted(done.journal, "journal entry", "journal entries"),
         dir.display()
     );
+    drop(store);
     Ok(())
 }

@@ -84,6 +84,9 @@ pub enum Command {
     Import(export::ImportArgs),
     /// Verify the workspace; exits 1 listing each problem.
     Check(admin::CheckArgs),
+    /// Rewrite the workspace into a fresh database and swap it in, giving back the space
+    /// of rewritten records (safe to interrupt at any point).
+    Compact,
     /// Keymap tools.
     #[command(subcommand)]
     Keymap(admin::KeymapCommand),
@@ -255,6 +258,7 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Export(e)) => export::export(ws, e),
         Some(Command::Import(a)) => export::import(ws, a),
         Some(Command::Check(a)) => admin::check(ws, a),
+        Some(Command::Compact) => admin::compact(ws),
         Some(Command::Keymap(k)) => admin::keymap(k),
         Some(Command::Recover(a)) => recover::recover(ws, a),
         Some(Command::Completions(a)) => docs::completions(a),

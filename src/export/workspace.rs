@@ -11,17 +11,13 @@
 //! Reading is strict: an unknown field, a field given twice, a record under the wrong
 //! kind or an unknown schema is refused with its line and column.
 
+pub mod stream;
 mod strict;
 
-use crate::model::{Kind, Record};
+use crate::model::Kind;
 use crate::store::bulk::Dump;
 use crate::store::{self, Store, StoreError};
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::fmt;
 use std::io::Write;
-use strict::{Checked, CheckedEntry};
 
 /// The schema name written into a workspace export.
 pub const WORKSPACE_SCHEMA: &str = "weft.workspace/2";
@@ -107,117 +103,25 @@ fn positioned(e: &serde_json::Error) -> StoreError {
 
 /// Reads a workspace export into a [`Dump`]. Syntax, types, unknown fields, a record
 /// listed under the wrong kind and an unknown schema are refused here, with the position
-/// of the first error; cross-record consistency is [`Dump::validate`]'s.
+/// of the first error; cross-record consistency is [`Dump::validate`]'s. The whole file
+/// is held: `weft import` streams instead ([`stream::read_workspace`]).
 pub fn parse_workspace(bytes: &[u8]) -> store::Result<Dump> {
-    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| positioned(&e))?;
-    match probe.0.as_deref() {
-        Some(WORKSPACE_SCHEMA | WORKSPACE_SCHEMA_V1) => {}
-        Some(super::BACKLOG_SCHEMA) => {
-            return Err(StoreError::invalid(format!(
-                "this is a backlog export ({}); import reads a workspace export \
-                 (`weft export workspace`, schema {WORKSPACE_SCHEMA})",
-                super::BACKLOG_SCHEMA
-            )))
-        }
-        Some(s) => {
-            return Err(StoreError::invalid(format!(
-                "unknown schema {s:?}: this weft reads {WORKSPACE_SCHEMA} and {WORKSPACE_SCHEMA_V1}"
-            )))
-        }
-        None => {
-            return Err(StoreError::invalid(format!(
-                "no \"schema\" field: not a weft workspace export (expected \"schema\": \"{WORKSPACE_SCHEMA}\")"
-            )))
-        }
-    }
-    let file: File = serde_json::from_slice(bytes).map_err(|e| positioned(&e))?;
-    match (&file.expectations, probe.0.as_deref()) {
-        (None, Some(WORKSPACE_SCHEMA)) => {
-            return Err(StoreError::invalid(format!(
-                "no \"expectations\" array: a {WORKSPACE_SCHEMA} export lists them (even empty)"
-            )))
-        }
-        (Some(_), Some(WORKSPACE_SCHEMA_V1)) => {
-            return Err(StoreError::invalid(format!(
-                "an \"expectations\" array in a {WORKSPACE_SCHEMA_V1} export: that schema has \
-                 none (expected \"schema\": \"{WORKSPACE_SCHEMA}\")"
-            )))
-        }
-        _ => {}
-    }
     let mut records = Vec::new();
-    take(file.questions, &mut records);
-    take(file.hypotheses, &mut records);
-    take(file.entities, &mut records);
-    take(file.notes, &mut records);
-    take(file.links, &mut records);
-    take(file.assessments, &mut records);
-    take(file.expectations.unwrap_or_default(), &mut records);
-    take(file.dismissals, &mut records);
-    Ok(Dump {
-        next: file.next,
-        seq: file.seq,
-        records,
-        journal: file.journal.into_iter().map(|c| c.0).collect(),
-        name: file.name,
-    })
-}
-
-fn take<const L: char>(section: Vec<Checked<L>>, out: &mut Vec<Record>) {
-    out.extend(section.into_iter().map(|c| c.0));
-}
-
-/// The first pass: only the schema is read, the rest is skipped (but still parsed, so
-/// a syntax error anywhere is reported here with its position).
-struct Probe(Option<String>);
-
-impl<'de> Deserialize<'de> for Probe {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Probe;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "a JSON object (a weft workspace export)")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Probe, A::Error> {
-                let mut schema = None;
-                while let Some(k) = a.next_key::<String>()? {
-                    if k == "schema" {
-                        schema = Some(a.next_value::<String>()?);
-                    } else {
-                        a.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(Probe(schema))
-            }
+    let mut journal = Vec::new();
+    let header = stream::read_workspace(bytes, |item| {
+        match item {
+            stream::Item::Record(r) => records.push(r),
+            stream::Item::Entry(e) => journal.push(e),
         }
-        d.deserialize_map(V)
-    }
-}
-
-/// The second pass: the whole file, strictly.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[allow(dead_code)]
-    schema: String,
-    next: BTreeMap<char, u64>,
-    seq: u64,
-    /// The workspace's name (`weft init --name`); absent when none was given.
-    #[serde(default)]
-    name: Option<String>,
-    questions: Vec<Checked<'Q'>>,
-    hypotheses: Vec<Checked<'H'>>,
-    entities: Vec<Checked<'E'>>,
-    notes: Vec<Checked<'N'>>,
-    links: Vec<Checked<'L'>>,
-    assessments: Vec<Checked<'A'>>,
-    #[serde(default)]
-    expectations: Option<Vec<Checked<'X'>>>,
-    /// The gap hunter's dismissals; absent from exports written before they existed.
-    #[serde(default)]
-    dismissals: Vec<Checked<'D'>>,
-    journal: Vec<CheckedEntry>,
+        Ok(())
+    })?;
+    Ok(Dump {
+        next: header.next,
+        seq: header.seq,
+        records,
+        journal,
+        name: header.name,
+    })
 }
 
 #[cfg(test)]

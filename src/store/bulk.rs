@@ -40,119 +40,27 @@ fn invalid(msg: String) -> StoreError {
 }
 
 impl Dump {
-    /// The counter for a kind (1 when the kind never handed out a number).
-    fn next_for(&self, kind: Kind) -> u64 {
-        self.next.get(&kind.letter()).copied().unwrap_or(1)
-    }
-
     /// Checks the whole dump without touching any workspace; the error names the first
-    /// record (or journal entry) that is wrong and what is wrong with it.
+    /// record (or journal entry) that is wrong and what is wrong with it. The same
+    /// checks as a streamed import's ([`super::import::Validator`]), in its order.
     pub fn validate(&self) -> Result<()> {
-        for (letter, next) in &self.next {
-            if Kind::from_letter(*letter).is_none() || !letter.is_ascii_uppercase() {
-                return Err(invalid(format!(
-                    "the id counters name an unknown kind {letter:?} (kinds are Q, H, E, N, L, A, X)"
-                )));
-            }
-            if *next == 0 || *next > super::MAX_ID {
-                return Err(invalid(format!(
-                    "the id counter {letter}: {next} is out of range (1 to {})",
-                    super::MAX_ID
-                )));
-            }
-        }
-        let mut by_id: HashMap<Id, &Record> = HashMap::with_capacity(self.records.len());
+        let mut v = super::import::Validator::new();
         for rec in &self.records {
-            let id = rec.id();
-            if by_id.insert(id, rec).is_some() {
-                return Err(invalid(format!("duplicate id {id}")));
-            }
-            self.check_counter(id, &id.to_string())?;
+            v.observe_record(rec)?;
         }
-        let mut cells: HashSet<(Id, Id)> = HashSet::new();
-        for rec in &self.records {
-            check_record(rec, &by_id)?;
-            if let Record::Assessment(a) = rec {
-                if !cells.insert((a.hypothesis, a.note)) {
-                    return Err(invalid(format!(
-                        "{}: a second assessment of {} against {}",
-                        a.meta.id, a.note, a.hypothesis
-                    )));
-                }
-            }
+        for e in &self.journal {
+            v.observe_entry(e)?;
         }
-        check_question_tree(&by_id)?;
-        self.check_journal()
-    }
-
-    fn check_counter(&self, id: Id, what: &str) -> Result<()> {
-        let next = self.next_for(id.kind);
-        if id.num >= next {
-            return Err(invalid(format!(
-                "{what}: the id counter for {} is {next}, so {id} would be handed out again",
-                id.kind.plural()
-            )));
-        }
-        Ok(())
-    }
-
-    fn check_journal(&self) -> Result<()> {
-        if self.seq != self.journal.len() as u64 {
-            return Err(invalid(format!(
-                "the journal counter is {} but the journal holds {} entries",
-                self.seq,
-                self.journal.len()
-            )));
-        }
-        let mut group_start = 0u64;
-        for (i, e) in self.journal.iter().enumerate() {
-            let i = i as u64;
-            let at = format!("journal entry {i}");
-            if e.seq != i {
-                return Err(invalid(format!(
-                    "{at} has sequence number {}: the journal runs 0, 1, 2, ... without gaps",
-                    e.seq
-                )));
-            }
-            if e.group != e.seq && e.group != group_start {
-                return Err(invalid(format!(
-                    "{at} is in group {}, which is not the operation it follows",
-                    e.group
-                )));
-            }
-            group_start = e.group;
-            if e.undoes.is_some_and(|g| g >= e.group) {
-                return Err(invalid(format!("{at} undoes a later operation")));
-            }
-            self.check_counter(e.id, &at)?;
-            for (side, v) in [("before", &e.before), ("after", &e.after)] {
-                let Some(v) = v else { continue };
-                let rec = Record::from_json(e.id.kind, v.clone()).map_err(|err| {
-                    invalid(format!(
-                        "{at}: the {side} value is not a {}: {err}",
-                        e.id.kind.noun()
-                    ))
-                })?;
-                if rec.id() != e.id {
-                    return Err(invalid(format!(
-                        "{at} is about {} but its {side} value is {}",
-                        e.id,
-                        rec.id()
-                    )));
-                }
-            }
-            if e.before.is_none() && e.after.is_none() {
-                return Err(invalid(format!("{at} has neither a before nor an after")));
-            }
-        }
-        Ok(())
+        v.settle(&self.next, self.seq).map(|_| ())
     }
 }
 
-/// One record's own rules and its references, checked against the records of the dump.
-/// These are the rules [`Store::validate`] applies on every write, read against the dump
-/// instead of the database.
-fn check_record(rec: &Record, all: &HashMap<Id, &Record>) -> Result<()> {
+/// One record's own rules and the kind of everything it refers to; whether each
+/// reference exists is `resolve`'s to say (or to note for later).
+pub(super) fn check_record(
+    rec: &Record,
+    resolve: &mut dyn FnMut(Id, &str) -> Result<()>,
+) -> Result<()> {
     let id = rec.id();
     super::rules::check(rec, &mut |target, kind, role| {
         if let Some(k) = kind.filter(|k| target.kind != *k) {
@@ -161,30 +69,36 @@ fn check_record(rec: &Record, all: &HashMap<Id, &Record>) -> Result<()> {
                 k.noun()
             )));
         }
-        if all.contains_key(&target) {
-            return Ok(());
-        }
-        Err(invalid(match role {
-            "from" | "to" => format!("{id} links to {target}, which is not in the file"),
-            _ => format!("{id}: its {role} {target} is not in the file"),
-        }))
+        resolve(target, role)
+    })
+}
+
+/// The error for `id` referring (as `role`) to `target`, which the file does not hold.
+pub(super) fn missing_reference(id: Id, target: Id, role: &str) -> StoreError {
+    invalid(match role {
+        "from" | "to" => format!("{id} links to {target}, which is not in the file"),
+        _ => format!("{id}: its {role} {target} is not in the file"),
     })
 }
 
 /// Refuses a parent chain that loops (Q1 under Q2 under Q1).
 pub(super) fn check_question_tree(all: &HashMap<Id, &Record>) -> Result<()> {
-    let parent = |id: Id| match all.get(&id) {
-        Some(Record::Question(q)) => q.parent,
-        _ => None,
-    };
-    let mut clear: HashSet<Id> = HashSet::new();
     let mut ids: Vec<Id> = all
         .keys()
         .filter(|i| i.kind == Kind::Question)
         .copied()
         .collect();
     ids.sort();
-    for start in ids {
+    parent_loops(&ids, |id| match all.get(&id) {
+        Some(Record::Question(q)) => q.parent,
+        _ => None,
+    })
+}
+
+/// Refuses a loop in the chains of `parent` starting from each of `ids` (in order).
+pub(super) fn parent_loops(ids: &[Id], parent: impl Fn(Id) -> Option<Id>) -> Result<()> {
+    let mut clear: HashSet<Id> = HashSet::new();
+    for &start in ids {
         let mut path: Vec<Id> = Vec::new();
         let mut on_path: HashSet<Id> = HashSet::new();
         let mut cur = Some(start);

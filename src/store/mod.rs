@@ -9,9 +9,11 @@
 
 pub mod bulk;
 mod check;
+pub mod compact;
 mod error;
 mod gapread;
 mod gaps;
+pub mod import;
 pub mod index;
 mod journal;
 pub mod log;
@@ -26,6 +28,7 @@ pub mod timeline;
 mod write;
 
 pub use check::Problem;
+pub use compact::Compacted;
 pub use error::{Result, StoreError};
 pub use gapread::GapReader;
 pub use gaps::{

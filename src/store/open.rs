@@ -92,9 +92,21 @@ pub(super) fn take_lock(dir: &Path, wait: Duration) -> Result<fs::File> {
         .open(&path)
         .map_err(|e| io_err(&path, e))?;
     let started = Instant::now();
+    let mut file = file;
     loop {
         match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-            Ok(()) => return Ok(file),
+            // A compaction may have swapped the workspace in while this waited: the lock
+            // taken must be the one of the directory now at `dir`.
+            Ok(()) if same_file(&file, &path) => return Ok(file),
+            Ok(()) => {
+                file = fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .mode(0o600)
+                    .open(&path)
+                    .map_err(|e| io_err(&path, e))?;
+            }
             Err(rustix::io::Errno::WOULDBLOCK) | Err(rustix::io::Errno::INTR) => {
                 if started.elapsed() >= wait {
                     return Err(StoreError::Locked(dir.to_path_buf()));
@@ -103,6 +115,15 @@ pub(super) fn take_lock(dir: &Path, wait: Duration) -> Result<fs::File> {
             }
             Err(e) => return Err(io_err(&path, e.into())),
         }
+    }
+}
+
+/// True when the open `file` is the file now at `path`.
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 
@@ -223,10 +244,30 @@ impl Store {
         }
         make_private_dir(dir)?;
         let lock = take_lock(dir, opts.wait)?;
+        Store::open_locked(dir, opts, lock, existed)
+    }
+
+    /// The rest of [`Store::open`], once the workspace's `lock` is held.
+    pub(super) fn open_locked(
+        dir: &Path,
+        opts: &OpenOptions,
+        lock: fs::File,
+        existed: bool,
+    ) -> Result<Store> {
+        let damaged = |reason: &str| StoreError::Damaged {
+            path: dir.to_path_buf(),
+            reason: reason.into(),
+        };
         if existed && !dir.join("conf").is_file() {
             return Err(damaged("its sled configuration file (conf) is missing"));
         }
         let mut notices = Vec::new();
+        if super::compact::remove_leftover(dir)? {
+            notices.push(
+                "removed the copy an interrupted compaction left beside the workspace; the workspace is whole"
+                    .to_string(),
+            );
+        }
         let stale = remove_stale_snapshots(dir)?;
         if stale > 0 {
             notices.push(format!(

@@ -1,0 +1,408 @@
+//! Compaction: rewriting a workspace into a fresh database beside it and swapping the two
+//! directories in one atomic step.
+//!
+//! sled never gives back the space of rewritten pages: it keeps them as free segments and
+//! zeroes every one of them at each open, so a workspace that was imported, checked or
+//! edited for long writes hundreds of megabytes on every command. A compaction copies
+//! what is live (records, journal, counters; the indexes are derived afresh from the
+//! records) into a new database in a staging directory next to the workspace, carries
+//! the journal log and the workspace's own files over by hard link, and then exchanges
+//! the staging directory with the workspace (`renameat2(RENAME_EXCHANGE)`), so at every
+//! instant the workspace path names one whole workspace, old or new. What is left at the
+//! staging path (an unfinished copy, or the old workspace after the swap) is removed at
+//! the next open, under the workspace lock.
+
+use super::open::{take_lock, LOCK_FILE};
+use super::{index, kind_slot, Result, State, Store, StoreError};
+use super::{INDEX, META, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
+use crate::model::{Kind, Record};
+use std::fs;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+
+/// The file that marks a directory as weft's staging copy: nothing without it is ever
+/// removed.
+const MARKER: &str = "weft-staging";
+
+/// Entries written per batch while copying: bounds the memory a copy holds.
+const BATCH: usize = 16_384;
+
+/// What a compaction did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compacted {
+    pub records: u64,
+    pub journal: u64,
+    /// Bytes of the database files before and after.
+    pub before: u64,
+    pub after: u64,
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The staging directory of the workspace in `dir`: a hidden sibling,
+/// `/cases/.kestrel.compact` for `/cases/kestrel`.
+pub fn staging_path(dir: &Path) -> Result<PathBuf> {
+    let dir = fs::canonicalize(dir).map_err(|e| io_err(dir, e))?;
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Err(StoreError::invalid(format!(
+            "{}: a workspace needs a directory of its own to be compacted",
+            dir.display()
+        )));
+    };
+    Ok(parent.join(format!(".{}.compact", name.to_string_lossy())))
+}
+
+/// Removes what an interrupted compaction (or import) left beside the workspace in `dir`;
+/// true when there was something. Only a directory carrying weft's marker is removed.
+/// The marker is written into both directories before they are swapped, so the one at
+/// the staging path always carries it; a marker inside the workspace itself is stale.
+pub(super) fn remove_leftover(dir: &Path) -> Result<bool> {
+    let own = dir.join(MARKER);
+    if own.is_file() {
+        fs::remove_file(&own).map_err(|e| io_err(&own, e))?;
+    }
+    let Ok(staging) = staging_path(dir) else {
+        return Ok(false);
+    };
+    if !staging.join(MARKER).is_file() {
+        return Ok(false);
+    }
+    fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, e))?;
+    Ok(true)
+}
+
+/// The bytes sled's files in `dir` take: the data file, snapshots and blobs.
+pub fn db_bytes(dir: &Path) -> u64 {
+    fn walk(p: &Path) -> u64 {
+        match fs::symlink_metadata(p) {
+            Ok(m) if m.is_dir() => fs::read_dir(p)
+                .map(|rd| rd.flatten().map(|e| walk(&e.path())).sum())
+                .unwrap_or(0),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        }
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| is_sled_file(&e.file_name().to_string_lossy()))
+        .map(|e| walk(&e.path()))
+        .sum()
+}
+
+/// The names sled keeps in a workspace directory; everything else is weft's own.
+fn is_sled_file(name: &str) -> bool {
+    matches!(name, "conf" | "db" | "blobs") || name.starts_with("snap.")
+}
+
+/// A fresh database being filled in batches: the target of a compaction and of an import.
+pub(super) struct Builder {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    batches: Vec<sled::Batch>,
+    pending: usize,
+    /// Counts per kind, status and SEES kind of what was written.
+    pub counted: State,
+    dir: PathBuf,
+}
+
+impl Builder {
+    /// Creates the database in the (new, empty) directory `dir`.
+    pub fn create(dir: &Path, cache: u64) -> Result<Builder> {
+        let db_err = |source| StoreError::Db {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(cache)
+            .open()
+            .map_err(db_err)?;
+        db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+            .map_err(db_err)?;
+        let trees = TREE_NAMES
+            .iter()
+            .map(|n| db.open_tree(n))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(db_err)?;
+        Ok(Builder {
+            db,
+            trees,
+            batches: (0..TREE_NAMES.len()).map(|_| Default::default()).collect(),
+            pending: 0,
+            counted: State::default(),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    fn db_err(&self, source: sled::Error) -> StoreError {
+        StoreError::Db {
+            path: self.dir.clone(),
+            source,
+        }
+    }
+
+    /// Adds a record with the index entries it implies.
+    pub fn record(&mut self, rec: &Record) -> Result<()> {
+        let id = rec.id();
+        self.batches[kind_slot(id.kind)].insert(&id.num.to_be_bytes(), rec.to_bytes());
+        self.pending += 1;
+        for (k, v) in index::entries(rec) {
+            self.batches[INDEX].insert(k, v);
+            self.pending += 1;
+        }
+        self.counted.account(rec, 1);
+        self.spill()
+    }
+
+    /// Adds a raw entry to tree `slot` (journal entries, copied as stored).
+    pub fn raw(&mut self, slot: usize, key: &[u8], value: &[u8]) -> Result<()> {
+        self.batches[slot].insert(key, value);
+        self.pending += 1;
+        self.spill()
+    }
+
+    fn spill(&mut self) -> Result<()> {
+        if self.pending >= BATCH {
+            self.write_batches()?;
+        }
+        Ok(())
+    }
+
+    fn write_batches(&mut self) -> Result<()> {
+        for (tree, batch) in self.trees.iter().zip(self.batches.iter_mut()) {
+            tree.apply_batch(std::mem::take(batch))
+                .map_err(|e| StoreError::Db {
+                    path: self.dir.clone(),
+                    source: e,
+                })?;
+        }
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Writes what is pending and the counters `state`, and flushes everything to disk.
+    pub fn finish(mut self, state: &State) -> Result<()> {
+        self.write_batches()?;
+        let bytes = serde_json::to_vec(state).map_err(|e| StoreError::invalid(e.to_string()))?;
+        self.trees[META]
+            .insert(STATE_KEY, bytes)
+            .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(())
+    }
+}
+
+/// Hard-links every file of `from` that is weft's own (the journal log, the name, drafts,
+/// logs set aside) into `to`, directories recreated; sled's files and the lock are not.
+fn carry_own_files(from: &Path, to: &Path, carry_log: bool) -> Result<()> {
+    for entry in fs::read_dir(from).map_err(|e| io_err(from, e))?.flatten() {
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        if is_sled_file(&text) || text == LOCK_FILE || text == MARKER {
+            continue;
+        }
+        if !carry_log && text.starts_with(super::log::LOG_FILE) {
+            continue;
+        }
+        let src = entry.path();
+        let dst = to.join(&name);
+        let kind = entry.file_type().map_err(|e| io_err(&src, e))?;
+        if kind.is_dir() {
+            fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&dst)
+                .map_err(|e| io_err(&dst, e))?;
+            carry_own_files(&src, &dst, true)?;
+        } else if kind.is_file() {
+            fs::hard_link(&src, &dst).map_err(|e| io_err(&dst, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes a directory's entries durable.
+fn sync_dir(dir: &Path) -> Result<()> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_err(dir, e))
+}
+
+/// Exchanges the directories `a` and `b` in one step.
+fn exchange(a: &Path, b: &Path) -> Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(|e| {
+        StoreError::invalid(format!(
+            "{}: the filesystem cannot swap directories atomically ({e}); the workspace is unchanged",
+            b.display()
+        ))
+    })
+}
+
+/// What fills a staging workspace: given its directory and database, it writes
+/// everything and returns the counters.
+pub(super) type Fill<'a> =
+    dyn FnMut(&Path, &mut Builder, &mut dyn FnMut(u64, u64)) -> Result<State> + 'a;
+
+/// A staging workspace, complete and durable, waiting to be swapped in.
+pub(super) struct Staged {
+    dir: PathBuf,
+    staging: PathBuf,
+    /// The staging workspace's lock, taken before it was made.
+    lock: fs::File,
+    /// Bytes of the database files before.
+    before: u64,
+}
+
+impl Store {
+    /// Rewrites the workspace into a fresh database and swaps it in (see the module
+    /// notes), reporting `(done, total)` records and journal entries copied. Returns
+    /// the reopened workspace. Nothing is lost if the process dies at any point: before
+    /// the swap the workspace is untouched, after it the new one is complete.
+    pub fn compact(self, progress: &mut dyn FnMut(u64, u64)) -> Result<(Store, Compacted)> {
+        let records = self.state.total();
+        let journal = self.state.seq;
+        let staged = self.stage_rebuild(true, progress, &mut |_, builder, progress| {
+            self.copy_into(builder, progress)
+        })?;
+        let before = staged.before;
+        let store = self.swap_in(staged)?;
+        let after = db_bytes(store.path());
+        Ok((
+            store,
+            Compacted {
+                records,
+                journal,
+                before,
+                after,
+            },
+        ))
+    }
+
+    /// Makes a staging workspace beside this one, filled by `fill`, with weft's own files
+    /// carried over (the journal log too when `carry_log`). Removed again on failure.
+    pub(super) fn stage_rebuild(
+        &self,
+        carry_log: bool,
+        progress: &mut dyn FnMut(u64, u64),
+        fill: &mut Fill<'_>,
+    ) -> Result<Staged> {
+        if self.read_only {
+            return Err(StoreError::invalid(
+                "a read-only view of the workspace cannot write",
+            ));
+        }
+        let dir = fs::canonicalize(&self.path).map_err(|e| io_err(&self.path, e))?;
+        let staging = staging_path(&dir)?;
+        let before = db_bytes(&dir);
+        // a leftover of an earlier run is ours to clear: we hold the workspace lock
+        remove_leftover(&dir)?;
+        if staging.exists() {
+            return Err(StoreError::invalid(format!(
+                "{}: something that is not weft's is in the way of compaction; move it and try again",
+                staging.display()
+            )));
+        }
+        let made = (|| {
+            fs::DirBuilder::new()
+                .mode(0o700)
+                .create(&staging)
+                .map_err(|e| io_err(&staging, e))?;
+            fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, e))?;
+            let lock = take_lock(&staging, std::time::Duration::ZERO)?;
+            let mut builder = Builder::create(&staging, 64 << 20)?;
+            let state = fill(&staging, &mut builder, progress)?;
+            builder.finish(&state)?;
+            carry_own_files(&dir, &staging, carry_log)?;
+            sync_dir(&staging)?;
+            Ok(lock)
+        })();
+        match made {
+            Ok(lock) => Ok(Staged {
+                dir,
+                staging,
+                lock,
+                before,
+            }),
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(e)
+            }
+        }
+    }
+
+    /// Exchanges the staged workspace with this one, closes this one and removes it, and
+    /// opens the new one under the lock it already holds.
+    pub(super) fn swap_in(self, staged: Staged) -> Result<Store> {
+        let Staged {
+            dir, staging, lock, ..
+        } = staged;
+        let parent = dir.parent().unwrap_or(Path::new("/")).to_path_buf();
+        // whichever directory ends up at the staging path must carry the marker
+        let marked = fs::write(dir.join(MARKER), b"")
+            .and_then(|_| fs::File::open(&dir).and_then(|d| d.sync_all()))
+            .map_err(|e| io_err(&dir, e));
+        if let Err(e) = marked.and_then(|_| exchange(&staging, &dir)) {
+            let _ = fs::remove_file(dir.join(MARKER));
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        sync_dir(&parent)?;
+        // the old workspace (now at the staging path) is closed, then removed
+        drop(self);
+        let _ = fs::remove_dir_all(&staging);
+        let _ = fs::remove_file(dir.join(MARKER));
+        Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)
+    }
+
+    /// Copies records (indexes derived afresh), journal and meta into `builder`;
+    /// returns the counters.
+    fn copy_into(
+        &self,
+        builder: &mut Builder,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<State> {
+        let total = self.state.total() + self.state.seq;
+        let mut done = 0u64;
+        let mut tick = |progress: &mut dyn FnMut(u64, u64)| {
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress(done, total);
+            }
+        };
+        for kind in Kind::ALL {
+            for rec in self.records(kind) {
+                builder.record(&rec?)?;
+                tick(progress);
+            }
+        }
+        for r in self.trees[super::JOURNAL].iter() {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            builder.raw(super::JOURNAL, &k, &v)?;
+            tick(progress);
+        }
+        // anything else weft keeps in meta travels as it is
+        for r in self.trees[META].iter() {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            if k.as_ref() != STATE_KEY {
+                builder.raw(META, &k, &v)?;
+            }
+        }
+        let mut state = builder.counted.clone();
+        state.next = self.state.next.clone();
+        state.seq = self.state.seq;
+        state.log_len = self.state.log_len;
+        progress(total, total);
+        Ok(state)
+    }
+}
+
+#[cfg(test)]
+mod tests;
