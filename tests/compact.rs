@@ -1,0 +1,198 @@
+//! `weft compact` and the streaming `weft import` as real processes, and both killed at
+//! every stage: the workspace always opens, checks clean and holds all or nothing.
+
+use assert_cmd::cargo::CommandCargoExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use weft::store::{OpenOptions, Store};
+use weft::synth::{generate, Spec};
+
+fn weft(ws: &Path) -> Command {
+    let mut c = Command::cargo_bin("weft").unwrap();
+    c.env_remove("WEFT_WORKSPACE").arg("--workspace").arg(ws);
+    c
+}
+
+/// A synthetic workspace of about `total` records, built quickly.
+fn synthetic(ws: &Path, total: u64) {
+    let opts = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    let mut store = Store::open(ws, &opts).unwrap();
+    store.set_sync(false);
+    generate(&mut store, &Spec::sized(total), |_| {}).unwrap();
+    store.flush().unwrap();
+}
+
+fn export(ws: &Path, to: &Path) -> Vec<u8> {
+    let out = weft(ws)
+        .args(["export", "workspace", "-o"])
+        .arg(to)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(to).unwrap()
+}
+
+fn check_ok(ws: &Path) -> String {
+    let out = weft(ws).arg("check").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+fn staging(ws: &Path) -> PathBuf {
+    let name = ws.file_name().unwrap().to_string_lossy();
+    ws.parent().unwrap().join(format!(".{name}.compact"))
+}
+
+#[test]
+fn compact_keeps_everything_and_says_what_it_did() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("case");
+    synthetic(&ws, 800);
+    let before = export(&ws, &tmp.path().join("before.json"));
+    let out = weft(&ws).arg("compact").output().unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.starts_with("compacted "), "{line}");
+    assert!(
+        line.contains("1010 records, 1010 journal entries"),
+        "{line}"
+    );
+    assert_eq!(export(&ws, &tmp.path().join("after.json")), before);
+    check_ok(&ws);
+    assert!(!staging(&ws).exists());
+}
+
+/// Runs `cmd` to the end once to learn how long it takes, then `kills` more times,
+/// each killed (SIGKILL) a little later into its run, calling `after` each time.
+fn kill_through(mut cmd: impl FnMut() -> Command, kills: u32, mut after: impl FnMut(u32)) {
+    let started = Instant::now();
+    let full = cmd().stdout(Stdio::null()).stderr(Stdio::null()).status();
+    assert!(full.unwrap().success());
+    let span = started.elapsed();
+    for k in 0..kills {
+        let at = span.mul_f64(f64::from(k) / f64::from(kills));
+        let mut child = cmd()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(at.max(Duration::from_millis(1)));
+        let _ = child.kill();
+        let _ = child.wait();
+        after(k);
+    }
+}
+
+#[test]
+fn a_compaction_killed_at_any_point_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("case");
+    synthetic(&ws, 1500);
+    let before = export(&ws, &tmp.path().join("before.json"));
+    kill_through(
+        || {
+            let mut c = weft(&ws);
+            c.arg("compact");
+            c
+        },
+        12,
+        |k| {
+            check_ok(&ws);
+            let now = export(&ws, &tmp.path().join(format!("after{k}.json")));
+            assert!(now == before, "kill {k}: the workspace changed");
+            assert!(!staging(&ws).exists(), "kill {k}: a staging copy is left");
+        },
+    );
+}
+
+#[test]
+fn an_import_killed_at_any_point_lands_whole_or_not_at_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("source");
+    synthetic(&source, 1500);
+    let file = tmp.path().join("source.json");
+    let exported = export(&source, &file);
+    let mut landed = 0;
+    let mut round = 0;
+    kill_through(
+        || {
+            // each run imports into a fresh, empty workspace
+            round += 1;
+            let target = tmp.path().join(format!("t{round}"));
+            let mut c = weft(&target);
+            c.arg("import").arg(&file);
+            c
+        },
+        10,
+        |k| {
+            let target = tmp.path().join(format!("t{}", k + 2));
+            if !target.join("db").exists() {
+                return; // killed before the workspace was made
+            }
+            let text = check_ok(&target);
+            if text.contains("ok: 0 records") {
+                return;
+            }
+            landed += 1;
+            let again = export(&target, &tmp.path().join(format!("t{k}.json")));
+            assert!(again == exported, "kill {k}: a partial import");
+        },
+    );
+    // the full run landed whole too
+    let again = export(&tmp.path().join("t1"), &tmp.path().join("t1.json"));
+    assert!(again == exported);
+    let _ = landed;
+}
+
+#[test]
+fn a_refused_import_leaves_no_staging_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("source");
+    synthetic(&source, 300);
+    let file = tmp.path().join("source.json");
+    export(&source, &file);
+    let target = tmp.path().join("target");
+    weft(&target).arg("init").assert_success();
+    // a non-empty workspace is refused, untouched
+    let out = weft(&source).arg("import").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not empty"), "{err}");
+    assert!(!staging(&source).exists());
+    // a truncated file is refused before the target is touched
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = tmp.path().join("cut.json");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let out = weft(&target).arg("import").arg(&cut).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!staging(&target).exists());
+    assert!(check_ok(&target).contains("ok: 0 records"));
+}
+
+trait AssertSuccess {
+    fn assert_success(&mut self);
+}
+
+impl AssertSuccess for Command {
+    fn assert_success(&mut self) {
+        let out = self.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
