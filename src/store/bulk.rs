@@ -171,14 +171,12 @@ impl Store {
             return Err(StoreError::NotEmpty(self.path.clone()));
         }
         dump.validate()?;
-        let (batches, mut state) = self.stage_dump(dump);
         let at = self.log.size()?;
-        self.log.append(&super::log::import_lines(
-            &dump.records,
-            &dump.journal,
-            &dump.next,
-            dump.seq,
-        ))?;
+        let lines = super::log::import_lines(&dump.records, &dump.journal, &dump.next, dump.seq);
+        let (bytes, starts) = super::log::encode_lines(&lines, at);
+        // the journal's lines follow the import's first line
+        let (batches, mut state) = self.stage_dump(dump, &starts[1..=dump.journal.len()]);
+        self.log.append_bytes(&bytes)?;
         // An import is acknowledged to the user: durable even when per-operation syncing
         // is off (`set_sync(false)`).
         self.log.sync_data()?;
@@ -196,8 +194,9 @@ impl Store {
         })
     }
 
-    /// The batches and counters that loading `dump` into an empty workspace gives.
-    pub(super) fn stage_dump(&self, dump: &Dump) -> (Vec<sled::Batch>, State) {
+    /// The batches and counters that loading `dump` into an empty workspace gives, its
+    /// journal's log lines starting at the bytes `journal_at`.
+    pub(super) fn stage_dump(&self, dump: &Dump, journal_at: &[u64]) -> (Vec<sled::Batch>, State) {
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
         let mut state = State {
@@ -213,8 +212,8 @@ impl Store {
             }
             state.account(rec, 1);
         }
-        for e in &dump.journal {
-            batches[JOURNAL].insert(&e.seq.to_be_bytes(), e.to_bytes());
+        for (e, at) in dump.journal.iter().zip(journal_at) {
+            batches[JOURNAL].insert(&e.seq.to_be_bytes(), super::journal::Stored::bytes(e, *at));
         }
         (batches, state)
     }

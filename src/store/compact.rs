@@ -12,6 +12,7 @@
 //! staging path (an unfinished copy, or the old workspace after the swap) is removed at
 //! the next open, under the workspace lock.
 
+use super::journal::Stored;
 use super::open::{take_lock, LOCK_FILE};
 use super::{index, kind_slot, Result, State, Store, StoreError};
 use super::{INDEX, META, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
@@ -383,9 +384,33 @@ impl Store {
                 tick(progress);
             }
         }
+        // entries of schema 1 hold their values inline: they now point into the log
+        let mut offsets: Option<Vec<Option<u64>>> = None;
         for r in self.trees[super::JOURNAL].iter() {
             let (k, v) = r.map_err(|e| self.db_err(e))?;
-            builder.raw(super::JOURNAL, &k, &v)?;
+            let stored = Stored::decode(&v)?;
+            if stored.at.is_some() {
+                builder.raw(super::JOURNAL, &k, &v)?;
+            } else {
+                if offsets.is_none() {
+                    offsets = Some(super::log::entry_offsets(self.log.path(), self.state.seq)?);
+                }
+                let at = offsets
+                    .as_ref()
+                    .and_then(|o| o.get(stored.seq as usize).copied().flatten());
+                match at {
+                    Some(at) => {
+                        let entry = stored.entry(&self.log)?;
+                        let found = self.log.entry_at(at)?;
+                        if found == entry {
+                            builder.raw(super::JOURNAL, &k, &Stored::bytes(&entry, at))?;
+                        } else {
+                            builder.raw(super::JOURNAL, &k, &v)?;
+                        }
+                    }
+                    None => builder.raw(super::JOURNAL, &k, &v)?,
+                }
+            }
             tick(progress);
         }
         // anything else weft keeps in meta travels as it is

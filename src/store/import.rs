@@ -7,7 +7,8 @@
 //! of ids, and the result is laid out as compactly as sled writes.
 
 use super::compact::Builder;
-use super::log::{EntryLine, ImportEnd, ImportStart, Line};
+use super::journal::Stored;
+use super::log::{encode_lines, EntryLine, ImportEnd, ImportStart, Line};
 use super::{JournalEntry, Result, Store, StoreError, JOURNAL};
 use crate::model::{Id, Kind, Record};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -265,33 +266,43 @@ fn write_import(
     log.sync = false;
     let total = observed.records + observed.entries;
     let mut done = 0u64;
-    let mut lines: Vec<Line> = Vec::with_capacity(1024);
-    lines.push(Line::Import(ImportStart {
-        records: observed.records,
-        entries: observed.entries,
-    }));
+    // the log's bytes so far (written) and those waiting in `buf`
+    let mut written = 0u64;
+    let (mut buf, _) = encode_lines(
+        &[Line::Import(ImportStart {
+            records: observed.records,
+            entries: observed.entries,
+        })],
+        0,
+    );
     let mut entry_seq = 0u64;
     let mut records = 0u64;
     second_pass(&mut |item| {
-        match item {
+        let at = written + buf.len() as u64;
+        let (bytes, _) = match item {
             Item::Record(rec) => {
                 builder.record(&rec)?;
-                lines.push(Line::Record(rec.to_json()));
                 records += 1;
+                encode_lines(&[Line::Record(rec.to_json())], at)
             }
             Item::Entry(e) => {
                 entry_seq += 1;
-                builder.raw(JOURNAL, &e.seq.to_be_bytes(), &e.to_bytes())?;
-                lines.push(Line::Entry(EntryLine {
-                    entry: e,
-                    last: false,
-                }));
+                builder.raw(JOURNAL, &e.seq.to_be_bytes(), &Stored::bytes(&e, at))?;
+                encode_lines(
+                    &[Line::Entry(EntryLine {
+                        entry: e,
+                        last: false,
+                    })],
+                    at,
+                )
             }
-        }
+        };
+        buf.extend_from_slice(&bytes);
         done += 1;
-        if lines.len() >= 1024 {
-            log.append(&lines)?;
-            lines.clear();
+        if buf.len() >= 1 << 20 {
+            log.append_bytes(&buf)?;
+            written += buf.len() as u64;
+            buf.clear();
             progress(done, total);
         }
         Ok(())
@@ -301,11 +312,15 @@ fn write_import(
             "the file changed between its two readings; import it again".to_string(),
         ));
     }
-    lines.push(Line::Imported(ImportEnd {
-        next: observed.next.clone(),
-        seq: observed.seq,
-    }));
-    log.append(&lines)?;
+    let (end, _) = encode_lines(
+        &[Line::Imported(ImportEnd {
+            next: observed.next.clone(),
+            seq: observed.seq,
+        })],
+        0,
+    );
+    buf.extend_from_slice(&end);
+    log.append_bytes(&buf)?;
     log.sync_data()?;
     progress(total, total);
     Ok(())

@@ -27,14 +27,6 @@ impl JournalEntry {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    fn decode(bytes: &[u8]) -> Result<JournalEntry> {
-        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-            tree: "journal".into(),
-            key: String::from("entry"),
-            reason: e.to_string(),
-        })
-    }
-
     pub(super) fn record(&self, v: &Option<serde_json::Value>) -> Result<Option<Record>> {
         v.clone()
             .map(|v| Record::from_json(self.id.kind, v))
@@ -47,6 +39,84 @@ impl JournalEntry {
     }
 }
 
+/// A journal entry as the journal tree keeps it. Its before and after values live in
+/// the journal log, in the entry's line starting at byte `at`: the tree keeps what
+/// undo and the history need to find an operation, not the records twice. Entries
+/// written before schema 2 hold their values inline and no `at`; both are read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Stored {
+    pub seq: u64,
+    pub group: u64,
+    pub time: DateTime<Utc>,
+    pub user: String,
+    pub op: String,
+    pub id: Id,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+}
+
+impl Stored {
+    /// What the journal tree keeps for `e`, whose log line starts at byte `at`.
+    pub fn bytes(e: &JournalEntry, at: u64) -> Vec<u8> {
+        let s = Stored {
+            seq: e.seq,
+            group: e.group,
+            time: e.time,
+            user: e.user.clone(),
+            op: e.op.clone(),
+            id: e.id,
+            undoes: e.undoes,
+            at: Some(at),
+            before: None,
+            after: None,
+        };
+        serde_json::to_vec(&s).unwrap_or_default()
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Stored> {
+        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+            tree: "journal".into(),
+            key: String::from("entry"),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The whole entry: its values read from `log` when they are not inline.
+    pub fn entry(self, log: &super::log::Log) -> Result<JournalEntry> {
+        let Some(at) = self.at else {
+            return Ok(JournalEntry {
+                seq: self.seq,
+                group: self.group,
+                time: self.time,
+                user: self.user,
+                op: self.op,
+                id: self.id,
+                before: self.before,
+                after: self.after,
+                undoes: self.undoes,
+            });
+        };
+        let e = log.entry_at(at)?;
+        if e.seq != self.seq || e.id != self.id {
+            return Err(StoreError::Corrupt {
+                tree: "journal".into(),
+                key: self.seq.to_string(),
+                reason: format!(
+                    "the journal log holds entry {} ({}) at byte {at}, not {} ({})",
+                    e.seq, e.id, self.seq, self.id
+                ),
+            });
+        }
+        Ok(e)
+    }
+}
+
 impl Store {
     fn journal(&self) -> &sled::Tree {
         &self.trees[JOURNAL]
@@ -56,7 +126,7 @@ impl Store {
     pub fn log(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
         self.journal().iter().rev().map(move |r| {
             let (_, v) = r.map_err(|e| self.db_err(e))?;
-            JournalEntry::decode(&v)
+            Stored::decode(&v)?.entry(&self.log)
         })
     }
 
@@ -64,7 +134,52 @@ impl Store {
     pub fn log_forward(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
         self.journal().iter().map(move |r| {
             let (_, v) = r.map_err(|e| self.db_err(e))?;
-            JournalEntry::decode(&v)
+            Stored::decode(&v)?.entry(&self.log)
+        })
+    }
+
+    /// Rewrites every journal entry in the form of schema 1 (values inline, no place in
+    /// the log) and marks the workspace schema 1: tests use it to stand for a workspace
+    /// written by an older weft.
+    #[doc(hidden)]
+    pub fn downgrade_journal_for_test(&self) -> Result<()> {
+        let entries = self.log_forward().collect::<Result<Vec<_>>>()?;
+        for e in entries {
+            self.journal()
+                .insert(e.seq.to_be_bytes(), e.to_bytes())
+                .map_err(|err| self.db_err(err))?;
+        }
+        self.force_schema(1)
+    }
+
+    /// The journal tree's raw value for entry `seq` (tests look at what is kept).
+    #[doc(hidden)]
+    pub fn raw_journal_for_test(&self, seq: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .journal()
+            .get(seq.to_be_bytes())
+            .map_err(|e| self.db_err(e))?
+            .map(|v| v.to_vec()))
+    }
+
+    /// Journal entries without their values (sequence, group, time, user, operation,
+    /// id, what it undoes), oldest first: what a walk over the whole journal needs,
+    /// without reading the log.
+    pub fn journal_heads(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
+        self.journal().iter().map(move |r| {
+            let (_, v) = r.map_err(|e| self.db_err(e))?;
+            let s = Stored::decode(&v)?;
+            Ok(JournalEntry {
+                seq: s.seq,
+                group: s.group,
+                time: s.time,
+                user: s.user,
+                op: s.op,
+                id: s.id,
+                before: None,
+                after: None,
+                undoes: s.undoes,
+            })
         })
     }
 

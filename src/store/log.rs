@@ -71,6 +71,92 @@ impl Line {
     }
 }
 
+/// `lines` as the bytes appended to the log, with where each line starts counted from
+/// `base` (the log's length before the append): a journal entry's place in the log is
+/// what the journal tree keeps instead of its values.
+pub fn encode_lines(lines: &[Line], base: u64) -> (Vec<u8>, Vec<u64>) {
+    let mut buf = Vec::with_capacity(256 * lines.len());
+    let mut starts = Vec::with_capacity(lines.len());
+    for l in lines {
+        starts.push(base + buf.len() as u64);
+        l.encode(&mut buf);
+    }
+    (buf, starts)
+}
+
+/// Reads the journal entry whose line starts at byte `at` of `file` (the log at `path`).
+pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; 4096];
+    let mut len = 0usize;
+    loop {
+        if len == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = file
+            .read_at(&mut buf[len..], at + len as u64)
+            .map_err(|e| io_err(path, e))?;
+        if let Some(end) = buf[len..len + n].iter().position(|&b| b == b'\n') {
+            len += end;
+            break;
+        }
+        if n == 0 {
+            return Err(damaged_at(
+                path,
+                at,
+                "the line of a journal entry is cut short",
+            ));
+        }
+        len += n;
+    }
+    match serde_json::from_slice::<Line>(&buf[..len]) {
+        Ok(Line::Entry(e)) => Ok(e.entry),
+        Ok(_) => Err(damaged_at(path, at, "no journal entry starts there")),
+        Err(e) => Err(damaged_at(path, at, e)),
+    }
+}
+
+/// Where the line of each journal entry starts, by sequence number (`None` for one the
+/// log does not hold): a quick scan that reads only each line's opening bytes.
+pub fn entry_offsets(path: &Path, entries: u64) -> Result<Vec<Option<u64>>> {
+    const OPENING: &[u8] = b"{\"entry\":{\"seq\":";
+    let mut out = vec![None; entries as usize];
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io_err(path, e)),
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut buf = Vec::new();
+    let mut at = 0u64;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| io_err(path, e))?;
+        if n == 0 || buf.last() != Some(&b'\n') {
+            return Ok(out);
+        }
+        if let Some(rest) = buf.strip_prefix(OPENING) {
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let seq = std::str::from_utf8(&rest[..digits])
+                .ok()
+                .and_then(|d| d.parse::<usize>().ok());
+            if let Some(slot) = seq.and_then(|s| out.get_mut(s)) {
+                *slot = Some(at);
+            }
+        }
+        at += n as u64;
+    }
+}
+
+fn damaged_at(path: &Path, at: u64, why: impl std::fmt::Display) -> StoreError {
+    StoreError::invalid(format!(
+        "journal log {} is damaged at byte {at}: {why}",
+        path.display()
+    ))
+}
+
 /// Log lines for one committed operation, in order, the last one marked.
 pub fn operation_lines(entries: &[JournalEntry]) -> Vec<Line> {
     let n = entries.len();
@@ -115,12 +201,14 @@ pub fn import_lines(
 /// One acknowledged unit of the log, ready to apply.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
-    /// The entries of one operation, oldest first.
-    Group(Vec<JournalEntry>),
-    /// A whole import: the records it loaded, its journal and counters.
+    /// The entries of one operation, oldest first, and where each one's line starts.
+    Group(Vec<JournalEntry>, Vec<u64>),
+    /// A whole import: the records it loaded, its journal (with where each entry's line
+    /// starts) and counters.
     Import {
         records: Vec<Record>,
         journal: Vec<JournalEntry>,
+        journal_at: Vec<u64>,
         next: BTreeMap<char, u64>,
         seq: u64,
     },
@@ -130,7 +218,7 @@ impl Op {
     /// The journal sequence number after this operation.
     pub fn end_seq(&self) -> u64 {
         match self {
-            Op::Group(g) => g.last().map_or(0, |e| e.seq + 1),
+            Op::Group(g, _) => g.last().map_or(0, |e| e.seq + 1),
             Op::Import { seq, .. } => *seq,
         }
     }
@@ -170,6 +258,16 @@ impl Log {
         })
     }
 
+    /// Opens the log file at `path` for reading entries only (a log set aside).
+    pub fn open_read(path: &Path) -> Result<Log> {
+        let file = File::open(path).map_err(|e| io_err(path, e))?;
+        Ok(Log {
+            file,
+            path: path.to_path_buf(),
+            sync: false,
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -186,17 +284,24 @@ impl Log {
     /// Appends `lines` in one write and, unless syncing is off, waits until they are on
     /// the disk (`fdatasync`), so they survive a power cut.
     pub fn append(&mut self, lines: &[Line]) -> Result<()> {
-        let mut buf = Vec::with_capacity(256 * lines.len());
-        for l in lines {
-            l.encode(&mut buf);
-        }
+        let (buf, _) = encode_lines(lines, 0);
+        self.append_bytes(&buf)
+    }
+
+    /// Appends lines already encoded ([`encode_lines`]), synced like [`Log::append`].
+    pub fn append_bytes(&mut self, buf: &[u8]) -> Result<()> {
         self.file
-            .write_all(&buf)
+            .write_all(buf)
             .map_err(|e| io_err(&self.path, e))?;
         if self.sync {
             self.sync_data()?;
         }
         Ok(())
+    }
+
+    /// The journal entry whose line starts at byte `at`.
+    pub fn entry_at(&self, at: u64) -> Result<JournalEntry> {
+        read_entry_at(&self.file, &self.path, at)
     }
 
     pub fn sync_data(&self) -> Result<()> {
@@ -268,7 +373,8 @@ pub fn replay(
     let mut at = offset;
     let mut line_no = 0u64;
     let mut group: Vec<JournalEntry> = Vec::new();
-    let mut import: Option<(ImportStart, Vec<JournalEntry>, Vec<Record>)> = None;
+    let mut group_at: Vec<u64> = Vec::new();
+    let mut import: Option<(ImportStart, Vec<JournalEntry>, Vec<Record>, Vec<u64>)> = None;
     let mut pending = 0u64;
     let mut bad: Option<(u64, String)> = None;
     loop {
@@ -280,6 +386,7 @@ pub fn replay(
             break;
         }
         line_no += 1;
+        let line_start = at;
         at += n as u64;
         if buf.last() != Some(&b'\n') {
             pending += 1;
@@ -299,7 +406,10 @@ pub fn replay(
         pending += 1;
         match line {
             Line::Entry(e) => match &mut import {
-                Some((_, journal, _)) => journal.push(e.entry),
+                Some((_, journal, _, journal_at)) => {
+                    journal.push(e.entry);
+                    journal_at.push(line_start);
+                }
                 None => {
                     let expected = out.seq + group.len() as u64;
                     if e.entry.seq != expected {
@@ -311,10 +421,11 @@ pub fn replay(
                     }
                     let last = e.last;
                     group.push(e.entry);
+                    group_at.push(line_start);
                     if last {
                         let g = std::mem::take(&mut group);
                         out.seq += g.len() as u64;
-                        each(Op::Group(g), at)?;
+                        each(Op::Group(g, std::mem::take(&mut group_at)), at)?;
                         out.clean_len = at;
                         pending = 0;
                     }
@@ -324,10 +435,10 @@ pub fn replay(
                 if import.is_some() || !group.is_empty() {
                     return Err(damaged(path, line_no, "an import inside an operation"));
                 }
-                import = Some((start, Vec::new(), Vec::new()));
+                import = Some((start, Vec::new(), Vec::new(), Vec::new()));
             }
             Line::Record(v) => {
-                let Some((_, _, records)) = &mut import else {
+                let Some((_, _, records, _)) = &mut import else {
                     return Err(damaged(path, line_no, "a record outside an import"));
                 };
                 let id = v
@@ -340,7 +451,7 @@ pub fn replay(
                 records.push(rec);
             }
             Line::Imported(end) => {
-                let Some((start, journal, records)) = import.take() else {
+                let Some((start, journal, records, journal_at)) = import.take() else {
                     return Err(damaged(path, line_no, "an import end without its start"));
                 };
                 if journal.len() as u64 != start.entries || records.len() as u64 != start.records {
@@ -351,6 +462,7 @@ pub fn replay(
                     Op::Import {
                         records,
                         journal,
+                        journal_at,
                         next: end.next,
                         seq: end.seq,
                     },

@@ -36,6 +36,7 @@ pub use gaps::{
     CONCERNS,
 };
 pub use journal::JournalEntry;
+use journal::Stored;
 pub use name::{check_name, NAME_FILE};
 pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
@@ -52,8 +53,10 @@ use std::path::{Path, PathBuf};
 /// counter stays exact as a JSON number in any reader.
 pub const MAX_ID: u64 = 1 << 53;
 
-/// The schema this build writes and understands.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema this build writes. 2: journal entries in the journal tree keep where their
+/// log line is, not their values; the index gained entries. A schema-1 workspace is
+/// upgraded (rewritten, like a compaction) when it is first opened.
+pub const SCHEMA_VERSION: u32 = 2;
 
 const TREE_NAMES: [&str; 11] = [
     "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X", "D",
@@ -306,9 +309,10 @@ impl Store {
                 undoes,
             })
             .collect();
-        let (batches, mut state) = self.stage(&changes, &entries)?;
         let at = self.log.size()?;
-        self.log.append(&log::operation_lines(&entries))?;
+        let (bytes, starts) = log::encode_lines(&log::operation_lines(&entries), at);
+        let (batches, mut state) = self.stage(&changes, &entries, &starts)?;
+        self.log.append_bytes(&bytes)?;
         state.log_len = self.log.size()?;
         if let Err(e) = self.write_state(&batches, state) {
             // Not acknowledged: take it out of the log too, so no later open replays it.
@@ -324,16 +328,18 @@ impl Store {
     }
 
     /// The batches (one per tree) and counters that writing `changes` with their journal
-    /// `entries` gives. Pure over the current counters: nothing is written.
+    /// `entries` (whose log lines start at the bytes `at`) gives. Pure over the current
+    /// counters: nothing is written.
     fn stage(
         &self,
         changes: &[Change],
         entries: &[JournalEntry],
+        at: &[u64],
     ) -> Result<(Vec<sled::Batch>, State)> {
         let mut state = self.state.clone();
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
-        for (change, entry) in changes.iter().zip(entries) {
+        for ((change, entry), at) in changes.iter().zip(entries).zip(at) {
             let id = change.id();
             let next = state.next.entry(id.kind.letter()).or_insert(1);
             *next = (*next).max(id.num.saturating_add(1));
@@ -368,7 +374,7 @@ impl Store {
             if let Some(a) = &change.after {
                 state.account(a, 1);
             }
-            batches[JOURNAL].insert(&entry.seq.to_be_bytes(), entry.to_bytes());
+            batches[JOURNAL].insert(&entry.seq.to_be_bytes(), Stored::bytes(entry, *at));
             state.seq = entry.seq + 1;
         }
         Ok((batches, state))

@@ -286,6 +286,7 @@ impl Store {
             source,
         };
         // The schema is checked before anything is written.
+        let mut upgrade_from = None;
         match db.get(SCHEMA_KEY).map_err(db_err)? {
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_be_bytes).map_err(|_| {
@@ -297,6 +298,9 @@ impl Store {
                         found,
                         known: SCHEMA_VERSION,
                     });
+                }
+                if found < SCHEMA_VERSION {
+                    upgrade_from = Some(found);
                 }
             }
             None if existed && (!db.is_empty() || db.tree_names().len() > 1) => {
@@ -342,6 +346,27 @@ impl Store {
             read_only: false,
         };
         store.reconcile_log()?;
+        match upgrade_from {
+            Some(old) => store.upgrade(old),
+            None => Ok(store),
+        }
+    }
+
+    /// Brings a workspace of schema `old` to this build's: one compaction, which writes
+    /// every journal entry in the current form and derives every index entry afresh.
+    fn upgrade(self, old: u32) -> Result<Store> {
+        let started = Instant::now();
+        let mut notices = self.notices.clone();
+        let empty = self.is_empty();
+        let (mut store, _) = self.compact(&mut |_, _| {})?;
+        if !empty {
+            notices.push(format!(
+                "upgraded the workspace's storage from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        notices.append(&mut store.notices);
+        store.notices = notices;
         Ok(store)
     }
 

@@ -47,7 +47,7 @@ impl Store {
             return Ok(());
         }
         if len == 0 {
-            return self.rewrite_log_from_db();
+            return self.rewrite_log_from_db(None);
         }
         if len > applied && (applied > 0 || self.is_empty()) {
             match self.replay_log_from(applied) {
@@ -73,7 +73,7 @@ impl Store {
             "kept the old journal log as {} and wrote it afresh from the database",
             aside.display()
         ));
-        self.rewrite_log_from_db()
+        self.rewrite_log_from_db(Some(&aside))
     }
 
     /// Applies every acknowledged operation of the log after byte `offset` to the
@@ -98,7 +98,7 @@ impl Store {
     /// byte `end`.
     fn apply_op(&mut self, op: Op, end: u64) -> Result<()> {
         let (batches, mut state) = match op {
-            Op::Group(entries) => {
+            Op::Group(entries, at) => {
                 let mut changes = Vec::with_capacity(entries.len());
                 for e in &entries {
                     changes.push(Change {
@@ -106,11 +106,12 @@ impl Store {
                         after: e.record(&e.after)?,
                     });
                 }
-                self.stage(&changes, &entries)?
+                self.stage(&changes, &entries, &at)?
             }
             Op::Import {
                 records,
                 journal,
+                journal_at,
                 next,
                 seq,
             } => {
@@ -128,7 +129,7 @@ impl Store {
                     name: None,
                 };
                 dump.validate()?;
-                self.stage_dump(&dump)
+                self.stage_dump(&dump, &journal_at)
             }
         };
         state.log_len = end;
@@ -145,20 +146,60 @@ impl Store {
     }
 
     /// Writes the whole log from the database (as one import block: every record, the
-    /// journal and the counters), atomically, and records it as applied.
-    fn rewrite_log_from_db(&mut self) -> Result<()> {
+    /// journal and the counters), atomically, and records it as applied. Journal values
+    /// kept in the log are read from `old_log` (the log set aside); when they cannot be
+    /// read (the log is gone), the history is dropped and the user told so: the records
+    /// stand.
+    fn rewrite_log_from_db(&mut self, old_log: Option<&std::path::Path>) -> Result<()> {
         let mut records = Vec::with_capacity(self.state.total() as usize);
         for kind in Kind::ALL {
             records.extend(self.all_records(kind)?);
         }
-        let journal = self.log_forward().collect::<Result<Vec<_>>>()?;
-        let lines = log::import_lines(&records, &journal, &self.state.next, self.state.seq);
-        let tmp = self.path.join(format!("{LOG_FILE}.new"));
-        let mut buf = Vec::new();
-        for l in &lines {
-            serde_json::to_writer(&mut buf, l).map_err(|e| StoreError::invalid(e.to_string()))?;
-            buf.push(b'\n');
+        let old = match old_log {
+            Some(p) => Some(log::Log::open_read(p)?),
+            None => None,
+        };
+        let mut journal = Vec::with_capacity(self.state.seq as usize);
+        let mut lost = None;
+        for r in self.trees[super::JOURNAL].iter() {
+            let (_, v) = r.map_err(|e| self.db_err(e))?;
+            let stored = super::journal::Stored::decode(&v)?;
+            let entry = match (&old, stored.at) {
+                (_, None) => stored.entry(&self.log),
+                (Some(old), Some(_)) => stored.entry(old),
+                (None, Some(_)) => Err(StoreError::invalid("its journal log is missing")),
+            };
+            match entry {
+                Ok(e) => journal.push(e),
+                Err(e) => {
+                    lost = Some(e);
+                    break;
+                }
+            }
         }
+        let mut state = self.state.clone();
+        let mut batches: Vec<sled::Batch> = (0..super::TREE_NAMES.len())
+            .map(|_| Default::default())
+            .collect();
+        if let Some(why) = lost {
+            self.notices.push(format!(
+                "the workspace's history of {} changes could not be read ({why}); the records are whole, and undo starts afresh",
+                self.state.seq
+            ));
+            for r in self.trees[super::JOURNAL].iter() {
+                let (k, _) = r.map_err(|e| self.db_err(e))?;
+                batches[super::JOURNAL].remove(k);
+            }
+            journal.clear();
+            state.seq = 0;
+        }
+        let lines = log::import_lines(&records, &journal, &state.next, state.seq);
+        let (buf, starts) = log::encode_lines(&lines, 0);
+        for (e, at) in journal.iter().zip(&starts[1..]) {
+            batches[super::JOURNAL]
+                .insert(&e.seq.to_be_bytes(), super::journal::Stored::bytes(e, *at));
+        }
+        let tmp = self.path.join(format!("{LOG_FILE}.new"));
         let mut f = fs::OpenOptions::new()
             .create(true)
             .truncate(true)
@@ -171,9 +212,8 @@ impl Store {
             .map_err(|e| io_err(&tmp, e))?;
         fs::rename(&tmp, self.path.join(LOG_FILE)).map_err(|e| io_err(&tmp, e))?;
         self.log = log::Log::open(&self.path)?;
-        let mut state = self.state.clone();
         state.log_len = buf.len() as u64;
-        self.write_state(&[], state)?;
+        self.write_state(&batches, state)?;
         self.flush()
     }
 

@@ -160,3 +160,65 @@ fn a_directory_without_the_marker_is_never_removed() {
     let store = Store::open(&dir, &OpenOptions::default()).unwrap();
     assert!(store.check().unwrap().is_empty());
 }
+
+#[test]
+fn the_journal_tree_keeps_where_each_entry_is_in_the_log_not_its_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let store = churned(&dir);
+    let last = store.state().seq - 1;
+    let raw = String::from_utf8(store.raw_journal_for_test(last).unwrap().unwrap()).unwrap();
+    assert!(raw.contains("\"at\":"), "{raw}");
+    assert!(
+        !raw.contains("\"before\"") && !raw.contains("\"after\""),
+        "{raw}"
+    );
+    // the whole entry is read back from the log
+    let newest = store.log().next().unwrap().unwrap();
+    assert_eq!(newest.seq, last);
+    assert!(newest.before.is_some() && newest.after.is_some());
+}
+
+#[test]
+fn a_schema_one_workspace_is_upgraded_once_at_open_and_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let store = churned(&dir);
+    let before = export(&store);
+    store.downgrade_journal_for_test().unwrap();
+    let raw = String::from_utf8(store.raw_journal_for_test(0).unwrap().unwrap()).unwrap();
+    assert!(
+        raw.contains("\"after\":"),
+        "the old form holds values inline: {raw}"
+    );
+    // an old entry is still read as it is
+    assert_eq!(export(&store), before);
+    drop(store);
+    let mut store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    assert_eq!(store.notices().len(), 1, "{:?}", store.notices());
+    assert!(
+        store.notices()[0].contains("from schema 1 to 2"),
+        "{:?}",
+        store.notices()
+    );
+    assert_eq!(export(&store), before);
+    assert!(store.check().unwrap().is_empty());
+    let raw = String::from_utf8(store.raw_journal_for_test(0).unwrap().unwrap()).unwrap();
+    assert!(
+        raw.contains("\"at\":") && !raw.contains("\"after\""),
+        "{raw}"
+    );
+    // undo still reads the values it needs
+    let newest = store.log().next().unwrap().unwrap();
+    let id = newest.id;
+    let was = store.get(id).unwrap();
+    store
+        .set_fields(id, &[("priority".into(), "3".into())])
+        .unwrap();
+    store.undo().unwrap();
+    assert_eq!(store.get(id).unwrap(), was);
+    drop(store);
+    // once: the next open has nothing to say
+    let store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    assert!(store.notices().is_empty(), "{:?}", store.notices());
+}

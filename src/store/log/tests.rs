@@ -143,6 +143,7 @@ fn an_import_block_replays_only_when_closed() {
             journal,
             next: n,
             seq,
+            ..
         } => {
             assert_eq!(records, &vec![rec]);
             assert_eq!(journal.len(), 1);
