@@ -67,13 +67,11 @@ impl Validator {
             Ok(())
         })?;
         match rec {
-            Record::Assessment(a) => {
-                if !self.cells.insert((a.hypothesis, a.note)) {
-                    return Err(invalid(format!(
-                        "{}: a second assessment of {} against {}",
-                        a.meta.id, a.note, a.hypothesis
-                    )));
-                }
+            Record::Assessment(a) if !self.cells.insert((a.hypothesis, a.note)) => {
+                return Err(invalid(format!(
+                    "{}: a second assessment of {} against {}",
+                    a.meta.id, a.note, a.hypothesis
+                )));
             }
             Record::Question(q) => {
                 if let Some(p) = q.parent {

@@ -345,6 +345,10 @@ pub fn file_len(dir: &Path) -> Result<u64> {
     }
 }
 
+/// An import block being read: its first line, journal, records, and where each journal
+/// entry's line starts.
+type OpenImport = (ImportStart, Vec<JournalEntry>, Vec<Record>, Vec<u64>);
+
 /// Reads the log's acknowledged operations from byte `offset` (where an operation
 /// starts, with journal sequence `seq`), calling `each` with every operation and the
 /// byte offset just after it. Returns where the acknowledged part ends. A line that
@@ -374,7 +378,7 @@ pub fn replay(
     let mut line_no = 0u64;
     let mut group: Vec<JournalEntry> = Vec::new();
     let mut group_at: Vec<u64> = Vec::new();
-    let mut import: Option<(ImportStart, Vec<JournalEntry>, Vec<Record>, Vec<u64>)> = None;
+    let mut import: Option<OpenImport> = None;
     let mut pending = 0u64;
     let mut bad: Option<(u64, String)> = None;
     loop {
