@@ -197,6 +197,19 @@ impl Builder {
             .insert(STATE_KEY, bytes)
             .map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
+        // sled takes its snapshot when a database is opened: opened once here, the
+        // first real open does not read back everything just written
+        let Builder { db, trees, dir, .. } = self;
+        drop(trees);
+        drop(db);
+        let again = sled::Config::new()
+            .path(&dir)
+            .open()
+            .map_err(|e| StoreError::Db {
+                path: dir.clone(),
+                source: e,
+            })?;
+        drop(again);
         Ok(())
     }
 }

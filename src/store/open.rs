@@ -45,8 +45,10 @@ fn io_err(path: &Path, source: std::io::Error) -> StoreError {
 /// The file weft locks (advisory `flock`) before it touches the database.
 pub const LOCK_FILE: &str = "lock";
 
-/// How long opening the database may take before weft calls it damaged.
-const OPEN_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long opening the database may take before weft calls it damaged. sled reads
+/// everything written since its last open before it answers, so the first open after a
+/// long session at a million records takes seconds; only a hang should reach this.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// The name of the thread that opens sled, whose panics are reported, not printed.
 const OPEN_THREAD: &str = "weft-open-db";
