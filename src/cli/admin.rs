@@ -125,7 +125,7 @@ pub fn human_bytes(n: u64) -> String {
 pub fn compact(ws: Option<&Path>) -> CliResult {
     let store = open_workspace(ws)?;
     let mut progress = Progress::new("compact");
-    let (store, done) = store.compact(&mut progress.reporter())?;
+    let (store, done) = store.into_store().compact(&mut progress.reporter())?;
     progress.finish();
     let mut w = out::stdout();
     w.line(&format!(
@@ -182,7 +182,7 @@ pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
         ));
     }
     let repaired = store.notices().first().cloned();
-    crate::app::run::run(store, keymap, repaired).map_err(Failure::new)
+    crate::app::run::run(store.into_store(), keymap, repaired).map_err(Failure::new)
 }
 
 pub fn keymap(cmd: KeymapCommand) -> CliResult {

@@ -70,11 +70,42 @@ pub(super) fn remove_leftover(dir: &Path) -> Result<bool> {
     let Ok(staging) = staging_path(dir) else {
         return Ok(false);
     };
+    // made but killed before its marker was written: empty
+    let empty = fs::read_dir(&staging).is_ok_and(|mut d| d.next().is_none());
+    if empty {
+        fs::remove_dir(&staging).map_err(|e| io_err(&staging, e))?;
+        return Ok(true);
+    }
     if !staging.join(MARKER).is_file() {
         return Ok(false);
     }
-    fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, e))?;
+    remove_staging(&staging)?;
     Ok(true)
+}
+
+/// Removes a staging directory, its marker last: a process killed half way leaves a
+/// directory that is still marked, so the next open finishes the removal.
+fn remove_staging(staging: &Path) -> Result<()> {
+    for entry in fs::read_dir(staging)
+        .map_err(|e| io_err(staging, e))?
+        .flatten()
+    {
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let p = entry.path();
+        let gone = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            fs::remove_dir_all(&p)
+        } else {
+            fs::remove_file(&p)
+        };
+        gone.map_err(|e| io_err(&p, e))?;
+    }
+    let marker = staging.join(MARKER);
+    if marker.exists() {
+        fs::remove_file(&marker).map_err(|e| io_err(&marker, e))?;
+    }
+    fs::remove_dir(staging).map_err(|e| io_err(staging, e))
 }
 
 /// The bytes sled's files in `dir` take: the data file, snapshots and blobs.
@@ -346,7 +377,7 @@ impl Store {
                 before,
             }),
             Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
+                let _ = remove_staging(&staging);
                 Err(e)
             }
         }
@@ -365,13 +396,13 @@ impl Store {
             .map_err(|e| io_err(&dir, e));
         if let Err(e) = marked.and_then(|_| exchange(&staging, &dir)) {
             let _ = fs::remove_file(dir.join(MARKER));
-            let _ = fs::remove_dir_all(&staging);
+            let _ = remove_staging(&staging);
             return Err(e);
         }
         sync_dir(&parent)?;
         // the old workspace (now at the staging path) is closed, then removed
         drop(self);
-        let _ = fs::remove_dir_all(&staging);
+        let _ = remove_staging(&staging);
         let _ = fs::remove_file(dir.join(MARKER));
         Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)
     }
