@@ -66,21 +66,42 @@ impl Walk<'_> {
         Ok(row)
     }
 
+    /// Reads the question of a row found, so every row handed out has it in the cache.
+    fn held(&mut self, row: Option<Row>) -> Result<Option<Row>> {
+        if let Some(r) = row {
+            self.get(r.id)?;
+        }
+        Ok(row)
+    }
+
     pub fn first(&mut self) -> Result<Option<Row>> {
         let first = self.store.child_at_end(self.order, None, false)?;
-        Ok(first.map(|id| Row { id, depth: 0 }))
+        self.held(first.map(|id| Row { id, depth: 0 }))
     }
 
     pub fn last(&mut self) -> Result<Option<Row>> {
-        match self.store.child_at_end(self.order, None, true)? {
-            Some(id) => Ok(Some(self.deepest_last(Row { id, depth: 0 })?)),
-            None => Ok(None),
-        }
+        let last = match self.store.child_at_end(self.order, None, true)? {
+            Some(id) => Some(self.deepest_last(Row { id, depth: 0 })?),
+            None => None,
+        };
+        self.held(last)
+    }
+
+    /// The row after `row` (see [`Walk::step_down`]), its question read.
+    pub fn next(&mut self, row: Row) -> Result<Option<Row>> {
+        let r = self.step_down(row)?;
+        self.held(r)
+    }
+
+    /// The row before `row` (see [`Walk::step_up`]), its question read.
+    pub fn prev(&mut self, row: Row) -> Result<Option<Row>> {
+        let r = self.step_up(row)?;
+        self.held(r)
     }
 
     /// The row after `row`: its first child, else the next sibling of it or of its
     /// nearest ancestor that has one.
-    pub fn next(&mut self, row: Row) -> Result<Option<Row>> {
+    fn step_down(&mut self, row: Row) -> Result<Option<Row>> {
         if let Some(c) = self.store.child_at_end(self.order, Some(row.id), false)? {
             return Ok(Some(Row {
                 id: c,
@@ -101,7 +122,7 @@ impl Walk<'_> {
     }
 
     /// The row before `row`: the last of its previous sibling's subtree, else its parent.
-    pub fn prev(&mut self, row: Row) -> Result<Option<Row>> {
+    fn step_up(&mut self, row: Row) -> Result<Option<Row>> {
         let Some(q) = self.get(row.id)? else {
             return Ok(None);
         };
