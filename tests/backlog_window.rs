@@ -71,7 +71,10 @@ fn screen_rows(h: &mut Harness) -> Vec<(Id, usize)> {
 fn check(h: &mut Harness, all: &[(Id, usize)]) -> usize {
     let rows = screen_rows(h);
     assert!(rows.len() > 10, "a full screen of rows: {rows:?}");
-    let at = all.iter().position(|r| r.0 == rows[0].0).expect("on screen");
+    let at = all
+        .iter()
+        .position(|r| r.0 == rows[0].0)
+        .expect("on screen");
     // deep rows draw at most 9 levels of indent
     let capped: Vec<(Id, usize)> = all[at..at + rows.len()]
         .iter()
@@ -97,7 +100,11 @@ fn the_end_of_a_long_tree_and_every_page_on_the_way_back_match_the_whole_tree() 
     h.press("G");
     let top = check(&mut h, &all);
     assert_eq!(selected_at(&h, &all), all.len() - 1);
-    assert_eq!(top + screen_rows(&mut h).len(), all.len(), "the last row is at the bottom");
+    assert_eq!(
+        top + screen_rows(&mut h).len(),
+        all.len(),
+        "the last row is at the bottom"
+    );
     let page = h.app.backlog.cursor.page();
     for n in 1..=40 {
         h.press("pageup");
@@ -124,7 +131,11 @@ fn priority_changes_and_sorts_keep_the_screen_in_step_with_the_tree() {
     let id = h.app.backlog.selected_id().unwrap();
     for key in ["+", "+", "+", "-", "-", "-", "-"] {
         h.press(key);
-        assert_eq!(h.app.backlog.selected_id(), Some(id), "the selection follows {id}");
+        assert_eq!(
+            h.app.backlog.selected_id(),
+            Some(id),
+            "the selection follows {id}"
+        );
         let all = by_priority(&h.app.store);
         check(&mut h, &all);
         h.press("j j k");
@@ -133,7 +144,11 @@ fn priority_changes_and_sorts_keep_the_screen_in_step_with_the_tree() {
     }
     h.press("o i");
     let by_id = whole(&h.app.store, |q| (q.meta.id.num, 0));
-    assert_eq!(h.app.backlog.selected_id(), Some(id), "a sort keeps the selection");
+    assert_eq!(
+        h.app.backlog.selected_id(),
+        Some(id),
+        "a sort keeps the selection"
+    );
     check(&mut h, &by_id);
     h.press("G");
     check(&mut h, &by_id);
@@ -143,7 +158,11 @@ fn priority_changes_and_sorts_keep_the_screen_in_step_with_the_tree() {
     h.typed("p1");
     h.press("enter");
     let shown = h.app.backlog.rows.len();
-    assert!(h.screen().contains(&format!("showing {shown}")), "{}", h.screen());
+    assert!(
+        h.screen().contains(&format!("showing {shown}")),
+        "{}",
+        h.screen()
+    );
     h.press("esc");
     h.press("G");
     check(&mut h, &by_id);

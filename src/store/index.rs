@@ -21,6 +21,8 @@
 //! - `q` order byte, parent id (zeros for a root), order key, question id: the siblings of
 //!   the question tree in each Backlog sort but id order (which `p` gives), so the pane
 //!   walks the tree a window at a time ([`order_key`])
+//! - `k` entity kind byte, lower-cased name, 0, entity id: entities as the Entities pane
+//!   lists them, read without decoding a record
 
 use crate::model::{Id, Question, Record};
 
@@ -39,6 +41,7 @@ pub const SEARCH: u8 = b'x';
 pub const EXPECTS: u8 = b'v';
 pub const FOUND_BY: u8 = b'f';
 pub const ORDER: u8 = b'q';
+pub const ENTITY_ORDER: u8 = b'k';
 
 /// The orders `q` holds, by their byte: priority, status, SEES kind, last updated.
 pub const ORDERS: [u8; 4] = [b'p', b's', b'k', b'u'];
@@ -118,6 +121,13 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
                 .map(|n| name_key(n))
                 .filter(|n| !n.is_empty())
                 .collect();
+            let listed = e.name.to_lowercase();
+            out.push(plain(key(&[
+                &[ENTITY_ORDER, e.kind.index()],
+                listed.as_bytes(),
+                &[0],
+                &id,
+            ])));
             names.sort();
             names.dedup();
             for n in names {

@@ -4,7 +4,7 @@
 
 use super::index::{self, trailing_id};
 use super::{Result, Store};
-use crate::model::{Id, Question, Record};
+use crate::model::{EntityKind, Id, Question, Record};
 use std::ops::Bound;
 
 /// The order of sibling questions: the sort's own key, then priority, then id (id order
@@ -52,7 +52,32 @@ impl TreeOrder {
     }
 }
 
+/// An entity as the Entities pane orders it: kind, lower-cased name, id.
+pub type EntityPlace = (EntityKind, String, Id);
+
 impl Store {
+    /// Every entity (of one kind, or all) in kind, name and id order, read from the
+    /// index keys alone: no record is decoded.
+    pub fn entity_places(&self, kind: Option<EntityKind>) -> Result<Vec<EntityPlace>> {
+        let prefix = match kind {
+            Some(k) => vec![index::ENTITY_ORDER, k.index()],
+            None => vec![index::ENTITY_ORDER],
+        };
+        let mut out = Vec::new();
+        for r in self.index().scan_prefix(prefix) {
+            let (k, _) = r.map_err(|e| self.db_err(e))?;
+            let (Some(kind), Some(id)) = (
+                k.get(1).and_then(|b| EntityKind::ALL.get(*b as usize)),
+                trailing_id(&k),
+            ) else {
+                continue;
+            };
+            let name = k.get(2..k.len().saturating_sub(10)).unwrap_or_default();
+            out.push((*kind, String::from_utf8_lossy(name).into_owned(), id));
+        }
+        Ok(out)
+    }
+
     /// A question, or `None` when `id` is not one (deleted, or another kind).
     pub fn question(&self, id: Id) -> Result<Option<Question>> {
         Ok(match self.get(id)? {
@@ -167,5 +192,38 @@ mod tests {
             s.question(kid).unwrap().map(|q| q.title),
             Some("kid?".into())
         );
+    }
+
+    #[test]
+    fn entity_places_come_in_kind_then_name_order_from_the_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = crate::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        };
+        let mut s = Store::open(&dir.path().join("ws"), &opts).unwrap();
+        assert!(s.entity_places(None).unwrap().is_empty());
+        let mut add = |name: &str, kind: EntityKind| {
+            s.add_entity(crate::store::NewEntity {
+                name: name.into(),
+                kind,
+                aliases: vec![],
+                attributes: Default::default(),
+                tags: vec![],
+            })
+            .unwrap()
+        };
+        let zed = add("Zed", EntityKind::Person);
+        let yard = add("Yard 9", EntityKind::Location);
+        let amy = add("amy B", EntityKind::Person);
+        let places = s.entity_places(None).unwrap();
+        let want = vec![
+            (EntityKind::Person, "amy b".to_string(), amy),
+            (EntityKind::Person, "zed".to_string(), zed),
+            (EntityKind::Location, "yard 9".to_string(), yard),
+        ];
+        assert_eq!(places, want);
+        let loc = s.entity_places(Some(EntityKind::Location)).unwrap();
+        assert_eq!(loc, want[2..]);
     }
 }

@@ -40,8 +40,15 @@ fn pane(store: &Store, height: usize) -> BacklogState {
 /// The rows held are one unbroken stretch of the whole tree, and the selection is in it.
 fn assert_window(b: &BacklogState, all: &[Row]) {
     let first = b.rows.first().expect("rows held");
-    let at = all.iter().position(|r| r == first).expect("first row in the tree");
-    assert_eq!(b.rows[..], all[at..at + b.rows.len()], "window is a stretch");
+    let at = all
+        .iter()
+        .position(|r| r == first)
+        .expect("first row in the tree");
+    assert_eq!(
+        b.rows[..],
+        all[at..at + b.rows.len()],
+        "window is a stretch"
+    );
     assert_eq!(b.at_start, at == 0);
     assert_eq!(b.at_end, at + b.rows.len() == all.len());
     assert!(b.cursor.selected < b.rows.len());
@@ -60,7 +67,13 @@ fn step(b: &mut BacklogState, store: &Store, m: Move, height: usize) {
 fn an_empty_workspace_has_no_rows_and_every_move_is_harmless() {
     let (_d, s) = store(0);
     let mut b = pane(&s, 10);
-    for m in [Move::Down, Move::Last, Move::PageUp, Move::First, Move::PageDown] {
+    for m in [
+        Move::Down,
+        Move::Last,
+        Move::PageUp,
+        Move::First,
+        Move::PageDown,
+    ] {
         step(&mut b, &s, m, 10);
     }
     assert!(b.rows.is_empty());
@@ -72,7 +85,13 @@ fn an_empty_workspace_has_no_rows_and_every_move_is_harmless() {
 #[test]
 fn moving_down_row_by_row_meets_every_row_of_the_tree_in_every_sort() {
     let (_d, s) = store(400);
-    for by in [SortBy::Priority, SortBy::Status, SortBy::Kind, SortBy::Id, SortBy::Updated] {
+    for by in [
+        SortBy::Priority,
+        SortBy::Status,
+        SortBy::Kind,
+        SortBy::Id,
+        SortBy::Updated,
+    ] {
         let all = whole(&s, by);
         assert_eq!(all.len(), 400);
         let mut b = pane(&s, 6);
@@ -82,7 +101,10 @@ fn moving_down_row_by_row_meets_every_row_of_the_tree_in_every_sort() {
         for _ in 0..all.len() {
             step(&mut b, &s, Move::Down, 6);
             assert_window(&b, &all);
-            assert!(b.rows.len() <= 4 * 6 + 4 * MARGIN + 6, "the window stays short");
+            assert!(
+                b.rows.len() <= 4 * 6 + 4 * MARGIN + 6,
+                "the window stays short"
+            );
             let r = b.rows[b.cursor.selected];
             if *seen.last().unwrap() != r {
                 seen.push(r);
@@ -133,7 +155,11 @@ fn a_priority_change_moves_the_selected_question_and_the_selection_follows() {
     b.refresh(&s, &done.ids).unwrap();
     b.keep_in_view(10);
     let all = whole(&s, SortBy::Priority);
-    assert_eq!(b.selected_id(), Some(id), "the selection follows its question");
+    assert_eq!(
+        b.selected_id(),
+        Some(id),
+        "the selection follows its question"
+    );
     assert_eq!(b.questions[&id].priority, to);
     assert_window(&b, &all);
     let screen = b.cursor.selected - b.cursor.offset;
@@ -152,7 +178,9 @@ fn a_change_off_screen_leaves_the_screen_where_it_was() {
     }
     let (top, sel) = (b.rows[b.cursor.offset], b.selected_id());
     let far = whole(&s, SortBy::Priority)[150].id;
-    let done = s.set_fields(far, &[("title".into(), "Renamed?".into())]).unwrap();
+    let done = s
+        .set_fields(far, &[("title".into(), "Renamed?".into())])
+        .unwrap();
     b.refresh(&s, &done.ids).unwrap();
     b.keep_in_view(10);
     assert_eq!(b.rows[b.cursor.offset], top);
@@ -195,7 +223,10 @@ fn a_new_sub_question_is_shown_and_selected_wherever_it_sorts() {
     let all = whole(&s, SortBy::Priority);
     assert_window(&b, &all);
     let depth = b.rows[b.cursor.selected].depth;
-    assert_eq!(depth, all.iter().find(|r| r.id == parent).unwrap().depth + 1);
+    assert_eq!(
+        depth,
+        all.iter().find(|r| r.id == parent).unwrap().depth + 1
+    );
 }
 
 #[test]
@@ -220,7 +251,9 @@ fn a_filter_hides_a_question_and_lifts_its_sub_questions_to_the_nearest_shown_on
     assert_eq!(rows, vec![(top, 0), (low, 1)]);
     assert_eq!(b.shown_count(&s), 2);
     // un-parking the middle question brings it back between them
-    let done = s.set_fields(mid, &[("status".into(), "open".into())]).unwrap();
+    let done = s
+        .set_fields(mid, &[("status".into(), "open".into())])
+        .unwrap();
     b.refresh(&s, &done.ids).unwrap();
     let rows: Vec<(Id, usize)> = b.rows.iter().map(|r| (r.id, r.depth)).collect();
     assert_eq!(rows, vec![(top, 0), (mid, 1), (low, 2)]);
