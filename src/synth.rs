@@ -61,22 +61,6 @@ impl Spec {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_questions_shape_is_mostly_questions_and_about_the_size_asked() {
-        let s = Spec::questions_heavy(100_000);
-        assert_eq!(s.records(), 100_000);
-        assert!(s.questions * 10 >= s.records() * 7);
-        let r = Spec::shaped("realistic", 1000).unwrap();
-        assert_eq!(r.questions, Spec::sized(1000).questions);
-        let e = Spec::shaped("tasks", 10).unwrap_err();
-        assert!(e.contains("\"tasks\""), "{e}");
-    }
-}
-
 /// A small, fast, deterministic generator (xorshift64*).
 struct Rng(u64);
 
@@ -220,4 +204,20 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
     store.flush()?;
     store.set_sync(true);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_questions_shape_is_mostly_questions_and_about_the_size_asked() {
+        let s = Spec::questions_heavy(100_000);
+        assert_eq!(s.records(), 100_000);
+        assert!(s.questions * 10 >= s.records() * 7);
+        let r = Spec::shaped("realistic", 1000).unwrap();
+        assert_eq!(r.questions, Spec::sized(1000).questions);
+        let e = Spec::shaped("tasks", 10).unwrap_err();
+        assert!(e.contains("\"tasks\""), "{e}");
+    }
 }

@@ -24,9 +24,12 @@ fn big(s: &mut Store) {
     generate(s, &spec, |_| {}).unwrap();
 }
 
+/// Children of each parent (`None`: the top level), with their sort keys.
+type Kids = HashMap<Option<Id>, Vec<((u64, u64), Id)>>;
+
 /// The whole tree in order, `(id, depth)`, by `key` among siblings.
 fn whole(store: &Store, key: impl Fn(&weft::model::Question) -> (u64, u64)) -> Vec<(Id, usize)> {
-    let mut kids: HashMap<Option<Id>, Vec<((u64, u64), Id)>> = HashMap::new();
+    let mut kids: Kids = HashMap::new();
     for r in store.records(Kind::Question) {
         if let Record::Question(q) = r.unwrap() {
             kids.entry(q.parent).or_default().push((key(&q), q.meta.id));

@@ -97,7 +97,7 @@ impl BacklogState {
         let (mut more, start) = self.walk(store).up(first, n)?;
         let k = more.len();
         more.reverse();
-        more.extend(self.rows.drain(..));
+        more.append(&mut self.rows);
         self.rows = more;
         self.at_start = start;
         self.cursor.selected += k;
