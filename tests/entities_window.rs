@@ -133,3 +133,28 @@ fn the_end_of_a_long_list_pages_and_renames_match_the_whole_list() {
         "summaries are read near the screen, not for every entity"
     );
 }
+
+#[test]
+fn entities_are_read_when_the_pane_is_first_needed_not_at_open() {
+    let mut h = Harness::sized(100, 30, many);
+    assert_eq!(h.app.entities.total(), 0, "nothing read at open");
+    // shown from elsewhere before the pane was ever on screen: selected, detail open
+    let id: Id = "E640".parse().unwrap();
+    h.app.show_entity(id);
+    assert_eq!(h.app.entities.total(), 900);
+    assert_eq!(h.app.entities.selected_id(), Some(id));
+    assert!(h.app.entities.detail.is_some());
+    h.press("esc");
+    check(&mut h);
+    // a change made while the pane was never shown is in the first read
+    let mut h = Harness::sized(100, 30, many);
+    let done = h
+        .app
+        .store
+        .set_fields(id, &[("name".into(), "aaaa renamed".into())])
+        .unwrap();
+    h.app.after_change(&done);
+    h.press("4");
+    check(&mut h);
+    assert_eq!(h.app.entities.total(), 900);
+}

@@ -173,6 +173,9 @@ impl App {
             return self.error(format!("{id} is not an entity in this workspace"));
         }
         self.pane = Pane::Entities;
+        if let Err(e) = self.entities.ensure(&self.store) {
+            return self.error(e.to_string());
+        }
         if !self.entities.select(id) {
             self.entities.clear_filter();
             self.entities.select(id);

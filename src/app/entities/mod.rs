@@ -82,6 +82,9 @@ pub struct EntitiesState {
     pub entities: HashMap<Id, EntitySummary>,
     /// Every entity's place, in list order (kind, lower-cased name, id).
     places: Vec<EntityPlace>,
+    /// The places have been read: the pane reads them when it first comes on screen,
+    /// not when the interface opens.
+    loaded: bool,
     pub rows: Vec<Row>,
     /// Positions in `rows` of the entity rows, in order.
     pub selectable: Vec<usize>,
@@ -98,12 +101,19 @@ impl EntitiesState {
     /// Reads every entity's place from the index keys; summaries are read as rows come
     /// on screen, and changes arrive through `refresh`.
     pub fn load(store: &Store) -> Result<Self> {
-        let mut s = EntitiesState {
-            places: store.entity_places(None)?,
-            ..EntitiesState::default()
-        };
-        s.rebuild();
+        let mut s = EntitiesState::default();
+        s.ensure(store)?;
         Ok(s)
+    }
+
+    /// Reads the places if they have not been read yet.
+    pub fn ensure(&mut self, store: &Store) -> Result<()> {
+        if !self.loaded {
+            self.places = store.entity_places(None)?;
+            self.loaded = true;
+            self.rebuild();
+        }
+        Ok(())
     }
 
     /// How many entities the workspace holds.
@@ -170,7 +180,9 @@ impl EntitiesState {
     /// entity, one of its links or one of its notes changed, or a new link reaches it.
     pub fn refresh(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
         let mut touched = false;
-        for id in ids.iter().filter(|i| i.kind == Kind::Entity) {
+        // not read yet: the first read will see the change
+        let places = self.loaded;
+        for id in ids.iter().filter(|i| i.kind == Kind::Entity && places) {
             touched = true;
             match store.get(*id)? {
                 Some(Record::Entity(e)) => {
@@ -357,8 +369,11 @@ impl EntitiesState {
 }
 
 impl PaneView for EntitiesState {
-    fn open(store: &Store) -> Result<Self> {
-        EntitiesState::load(store)
+    /// Reads nothing: the places are read when the pane first comes on screen
+    /// (`on_shown`) or an entity is shown in it, so the interface's first frame does not
+    /// wait for them.
+    fn open(_store: &Store) -> Result<Self> {
+        Ok(EntitiesState::default())
     }
 
     fn on_command(app: &mut App, cmd: Command) {
@@ -391,6 +406,7 @@ impl PaneView for EntitiesState {
     }
 
     fn on_shown(&mut self, store: &Store, _width: usize) -> Result<()> {
+        self.ensure(store)?;
         self.read_near(store)
     }
 }
