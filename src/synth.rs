@@ -55,7 +55,8 @@ impl Spec {
         }
     }
 
-    /// Records the spec writes: hypotheses come with every fourth question.
+    /// Records the spec writes: hypotheses come with every fourth question (and every
+    /// other note adds a mention link, not counted here).
     pub fn records(&self) -> u64 {
         self.questions + self.questions.div_ceil(4) + self.entities + self.notes + self.links
     }
