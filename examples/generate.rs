@@ -1,46 +1,61 @@
 //! Builds a large synthetic workspace for benchmarks and scale trials.
 //!
-//! `cargo run --release --example generate -- DIR [TOTAL]` (default 100000 records).
+//! `cargo run --release --example generate -- DIR [TOTAL] [--shape realistic|questions]`
+//! (default 100000 records, realistic). `--shape questions` makes nearly every record a
+//! question: the Backlog's worst case.
 
 use weft::cli::progress::Progress;
 use weft::store::{OpenOptions, Store};
 use weft::synth::{generate, Spec};
 
+const USAGE: &str = "usage: generate DIR [TOTAL] [--shape realistic|questions]";
+
+fn fail(message: &str, code: i32) -> ! {
+    eprintln!("generate: {message}");
+    std::process::exit(code);
+}
+
 fn main() {
+    let mut dir = None;
+    let mut total = None;
+    let mut shape = "realistic".to_string();
     let mut args = std::env::args().skip(1);
-    let Some(dir) = args.next() else {
-        eprintln!("usage: generate DIR [TOTAL]");
-        std::process::exit(2);
-    };
-    let total: u64 = match args.next().map(|t| t.parse()) {
-        None => 100_000,
-        Some(Ok(t)) => t,
-        Some(Err(_)) => {
-            eprintln!("generate: TOTAL must be a whole number");
-            std::process::exit(2);
+    while let Some(a) = args.next() {
+        if a == "--shape" {
+            shape = args.next().unwrap_or_else(|| fail(USAGE, 2));
+        } else if let Some(s) = a.strip_prefix("--shape=") {
+            shape = s.to_string();
+        } else if dir.is_none() {
+            dir = Some(a);
+        } else if total.is_none() {
+            let t: u64 = a
+                .parse()
+                .unwrap_or_else(|_| fail(&format!("TOTAL {a:?} must be a whole number"), 2));
+            total = Some(t);
+        } else {
+            fail(USAGE, 2);
         }
-    };
+    }
+    let Some(dir) = dir else { fail(USAGE, 2) };
+    let total = total.unwrap_or(100_000);
+    let spec = Spec::shaped(&shape, total).unwrap_or_else(|e| fail(&e, 2));
     let opts = OpenOptions {
         create: true,
         ..OpenOptions::default()
     };
     let mut store = match Store::open(std::path::Path::new(&dir), &opts) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("generate: {e}");
-            std::process::exit(1);
-        }
+        Err(e) => fail(&e.to_string(), 1),
     };
     let started = std::time::Instant::now();
-    let spec = Spec::sized(total);
     let mut progress = Progress::new("generate");
     let made = {
         let mut report = progress.reporter();
-        generate(&mut store, &spec, |n| report(n, total))
+        let steps = spec.questions + spec.entities + spec.notes + spec.links;
+        generate(&mut store, &spec, |n| report(n, steps))
     };
     if let Err(e) = made {
-        eprintln!("generate: {e}");
-        std::process::exit(1);
+        fail(&e.to_string(), 1);
     }
     progress.finish();
     eprintln!(

@@ -29,6 +29,37 @@ impl Spec {
             seed: 7,
         }
     }
+
+    /// A workspace of about `total` records that are nearly all questions (three in four,
+    /// a hypothesis for every fourth of them, a few entities, notes and links): the
+    /// Backlog's worst case.
+    pub fn questions_heavy(total: u64) -> Spec {
+        Spec {
+            questions: total * 3 / 4,
+            entities: total / 40,
+            notes: total / 40,
+            links: total / 80,
+            seed: 7,
+        }
+    }
+
+    /// The spec of a named shape: `realistic` ([`Spec::sized`]) or `questions`
+    /// ([`Spec::questions_heavy`]).
+    pub fn shaped(shape: &str, total: u64) -> std::result::Result<Spec, String> {
+        match shape {
+            "realistic" => Ok(Spec::sized(total)),
+            "questions" => Ok(Spec::questions_heavy(total)),
+            other => Err(format!(
+                "shape {other:?} is not one of: realistic, questions"
+            )),
+        }
+    }
+
+    /// Records the spec writes: hypotheses come with every fourth question (and every
+    /// other note adds a mention link, not counted here).
+    pub fn records(&self) -> u64 {
+        self.questions + self.questions.div_ceil(4) + self.entities + self.notes + self.links
+    }
 }
 
 /// A small, fast, deterministic generator (xorshift64*).
@@ -174,4 +205,20 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
     store.flush()?;
     store.set_sync(true);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_questions_shape_is_mostly_questions_and_about_the_size_asked() {
+        let s = Spec::questions_heavy(100_000);
+        assert_eq!(s.records(), 100_000);
+        assert!(s.questions * 10 >= s.records() * 7);
+        let r = Spec::shaped("realistic", 1000).unwrap();
+        assert_eq!(r.questions, Spec::sized(1000).questions);
+        let e = Spec::shaped("tasks", 10).unwrap_err();
+        assert!(e.contains("\"tasks\""), "{e}");
+    }
 }

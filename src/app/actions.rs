@@ -31,7 +31,9 @@ impl App {
             Command::Back => {
                 if self.backlog.detail.take().is_none() && !self.backlog.filter.is_empty() {
                     self.backlog.filter = Default::default();
-                    self.backlog.rebuild();
+                    if let Err(e) = self.backlog.rebuild(&self.store) {
+                        return self.error(e.to_string());
+                    }
                     self.info("filter cleared");
                 }
             }
@@ -55,8 +57,7 @@ impl App {
                 if let Some(id) = need_q(self) {
                     let text = self
                         .backlog
-                        .questions
-                        .get(&id)
+                        .question(&id)
                         .map(|q| q.detail.clone())
                         .unwrap_or_default();
                     self.edit_long(&format!("Detail of {id}"), text, Flow::EditDetail(id));
@@ -64,7 +65,7 @@ impl App {
             }
             Command::SetStatus => {
                 if let Some(id) = need_q(self) {
-                    let Some(cur) = self.backlog.questions.get(&id).map(|q| q.status) else {
+                    let Some(cur) = self.backlog.question(&id).map(|q| q.status) else {
                         return;
                     };
                     let hints = [
@@ -88,7 +89,7 @@ impl App {
             }
             Command::PriorityUp | Command::PriorityDown => {
                 if let Some(id) = need_q(self) {
-                    let Some(cur) = self.backlog.questions.get(&id).map(|q| q.priority) else {
+                    let Some(cur) = self.backlog.question(&id).map(|q| q.priority) else {
                         return;
                     };
                     let p = if cmd == Command::PriorityUp {
@@ -137,8 +138,7 @@ impl App {
                 if let Some(id) = need_q(self) {
                     let cur = self
                         .backlog
-                        .questions
-                        .get(&id)
+                        .question(&id)
                         .map(|q| q.kind.index() as usize)
                         .unwrap_or(0);
                     let hints = [
@@ -159,8 +159,7 @@ impl App {
                 if let Some(id) = need_q(self) {
                     let cur = self
                         .backlog
-                        .questions
-                        .get(&id)
+                        .question(&id)
                         .and_then(|q| q.review_by)
                         .map(|d| d.to_string())
                         .unwrap_or_default();
@@ -195,9 +194,12 @@ impl App {
                 };
                 let keep = self.backlog.selected_id();
                 self.backlog.sort = Some(by);
-                self.backlog.rebuild();
-                if let Some(id) = keep {
-                    self.backlog.select(id);
+                let r = self.backlog.rebuild(&self.store).and_then(|()| match keep {
+                    Some(id) => self.backlog.show(&self.store, id).map(|_| ()),
+                    None => Ok(()),
+                });
+                if let Err(e) = r {
+                    return self.error(e.to_string());
                 }
                 self.info(format!("sorted by {}", by.name()));
             }
@@ -211,7 +213,7 @@ impl App {
                     &format!(
                         "Export {} as",
                         crate::model::vocab::counted(
-                            self.backlog.rows.len(),
+                            self.backlog.shown_count(&self.store),
                             "question",
                             "questions"
                         )
@@ -245,8 +247,11 @@ impl App {
             _ => None,
         };
         if let Some(id) = next {
-            self.backlog.select(id);
-            if let Err(e) = self.backlog.open_detail(&self.store, id) {
+            let r = self
+                .backlog
+                .show(&self.store, id)
+                .and_then(|_| self.backlog.open_detail(&self.store, id));
+            if let Err(e) = r {
                 self.error(e.to_string());
             }
         }
@@ -260,7 +265,7 @@ impl App {
                     return self.error("a question needs a title: nothing added");
                 }
                 let mut nq = NewQuestion::new(&value);
-                if let Some(p) = parent.and_then(|p| self.backlog.questions.get(&p)) {
+                if let Some(p) = parent.and_then(|p| self.backlog.question(&p)) {
                     nq.kind = p.kind;
                     nq.priority = p.priority;
                 }
@@ -272,7 +277,9 @@ impl App {
                         ids: vec![id],
                     });
                     self.backlog.detail = None;
-                    self.backlog.select(id);
+                    if let Err(e) = self.backlog.show(&self.store, id) {
+                        self.error(e.to_string());
+                    }
                 }
             }
             Flow::EditTitle(id) => {
@@ -293,7 +300,7 @@ impl App {
                 let Ok(status) = value.parse::<Status>() else {
                     return self.error(format!("{value:?} is not a status"));
                 };
-                let Some(q) = self.backlog.questions.get(&id) else {
+                let Some(q) = self.backlog.question(&id) else {
                     return;
                 };
                 if status == q.status {
@@ -323,8 +330,7 @@ impl App {
                 }
                 let at = self
                     .backlog
-                    .questions
-                    .get(&id)
+                    .question(&id)
                     .and_then(|q| q.answer.as_ref())
                     .and_then(|a| a.confidence)
                     .map(|c| c as usize)
@@ -395,11 +401,13 @@ impl App {
                 Ok(f) => {
                     self.backlog.filter = f;
                     self.backlog.detail = None;
-                    self.backlog.rebuild();
+                    if let Err(e) = self.backlog.rebuild(&self.store) {
+                        return self.error(e.to_string());
+                    }
                     self.info(format!(
                         "{} shown",
                         crate::model::vocab::counted(
-                            self.backlog.rows.len(),
+                            self.backlog.shown_count(&self.store),
                             "question",
                             "questions"
                         )
@@ -453,12 +461,10 @@ impl App {
         if path.is_empty() {
             return self.error("export needs a file path: nothing written");
         }
-        let questions: Vec<_> = self
-            .backlog
-            .rows
-            .iter()
-            .filter_map(|r| self.backlog.questions.get(&r.id).cloned())
-            .collect();
+        let questions = match self.backlog.all_shown(&self.store) {
+            Ok(q) => q,
+            Err(e) => return self.error(e.to_string()),
+        };
         let meta = BriefingMeta {
             title: "Backlog briefing".into(),
             date: self.today,

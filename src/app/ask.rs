@@ -260,10 +260,12 @@ impl App {
             }
         };
         self.pane = super::Pane::Backlog;
-        if !self.backlog.select(q) {
+        if !matches!(self.backlog.show(&self.store, q), Ok(true)) {
             self.backlog.filter = QuestionFilter::default();
-            self.backlog.rebuild();
-            self.backlog.select(q);
+            let r = self.backlog.rebuild(&self.store);
+            if let Err(e) = r.and_then(|()| self.backlog.show(&self.store, q)) {
+                return self.error(e.to_string());
+            }
             self.info("filter cleared to show the record");
         }
         if let Err(e) = self.backlog.open_detail(&self.store, q) {

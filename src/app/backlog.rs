@@ -1,11 +1,32 @@
 //! Backlog pane state: the question tree as flat rows, its sort and filter, the
 //! selection, and the open detail view. Plain data; no terminal types.
+//!
+//! Unfiltered, the rows are a window over the tree (`tree.rs`): the rows on screen and a
+//! margin each side, read through the index and extended as the selection moves, so
+//! opening, scrolling and a change to one question cost the same at a thousand questions
+//! and at a million. A change re-reads the window around the selection (a few hundred
+//! index seeks), never the tree. Filtered, the questions the filter keeps are read and
+//! laid out whole (`filter.rs`). The header reads the store's counters.
+
+mod filter;
+mod tree;
+mod window;
+
+pub use filter::QuestionFilter;
 
 use super::{App, ListCursor, Move, PaneView};
 use crate::commands::Command;
-use crate::model::{Hypothesis, Id, Question, Record, Sees, Status};
+use crate::model::{Hypothesis, Id, Kind, Question, Record};
 use crate::store::{Direction, Result, Store};
-use std::collections::{HashMap, HashSet};
+use filter::Filtered;
+use std::collections::HashMap;
+use tree::Walk;
+
+/// Rows read beyond the screen at each end of the window.
+pub const MARGIN: usize = 32;
+
+/// Rows a page is taken to be before the pane has been laid out on a screen.
+const FIRST_PAGE: usize = 64;
 
 /// The order of siblings in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,72 +47,6 @@ impl SortBy {
             SortBy::Id => "id",
             SortBy::Updated => "updated",
         }
-    }
-}
-
-/// What siblings are ordered by: the sort's own key, then priority, then id.
-type SortKey = (i64, i64, u64);
-
-/// Which questions the backlog shows. Empty lists mean "any".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QuestionFilter {
-    pub statuses: Vec<Status>,
-    pub priorities: Vec<u8>,
-    pub kinds: Vec<Sees>,
-    pub tag: Option<String>,
-}
-
-impl QuestionFilter {
-    /// Reads a filter typed as words: status words (`open active`), SEES kinds
-    /// (`warning`), priorities (`p1 p2`) and one tag (`#line` or `tag:line`). Empty text
-    /// clears the filter.
-    pub fn parse(text: &str) -> std::result::Result<QuestionFilter, String> {
-        let mut f = QuestionFilter::default();
-        for word in text.split([' ', ',']).filter(|w| !w.is_empty()) {
-            let lower = word.to_lowercase();
-            if let Ok(s) = lower.parse::<Status>() {
-                f.statuses.push(s);
-            } else if let Ok(k) = lower.parse::<Sees>() {
-                f.kinds.push(k);
-            } else if let Some(p) = lower
-                .strip_prefix('p')
-                .and_then(|p| p.parse::<u8>().ok())
-                .filter(|p| (1..=4).contains(p))
-            {
-                f.priorities.push(p);
-            } else if let Some(t) = word.strip_prefix('#').or_else(|| word.strip_prefix("tag:")) {
-                f.tag = Some(t.to_string());
-            } else {
-                return Err(format!(
-                    "filter word {word:?} is not a status, a SEES kind, p1-p4 or #tag"
-                ));
-            }
-        }
-        Ok(f)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        *self == QuestionFilter::default()
-    }
-
-    pub fn keeps(&self, q: &Question) -> bool {
-        (self.statuses.is_empty() || self.statuses.contains(&q.status))
-            && (self.priorities.is_empty() || self.priorities.contains(&q.priority))
-            && (self.kinds.is_empty() || self.kinds.contains(&q.kind))
-            && self
-                .tag
-                .as_ref()
-                .is_none_or(|t| q.meta.tags.iter().any(|x| x == t))
-    }
-
-    /// The filter as it is typed, for the status line and to edit it again.
-    pub fn describe(&self) -> String {
-        let mut words: Vec<String> = Vec::new();
-        words.extend(self.statuses.iter().map(|s| s.to_string()));
-        words.extend(self.kinds.iter().map(|k| k.to_string()));
-        words.extend(self.priorities.iter().map(|p| format!("p{p}")));
-        words.extend(self.tag.iter().map(|t| format!("#{t}")));
-        words.join(" ")
     }
 }
 
@@ -126,125 +81,150 @@ pub struct Detail {
 
 #[derive(Debug, Default)]
 pub struct BacklogState {
+    /// The questions of the rows held: the window (and ancestors met on the way) when
+    /// unfiltered, every shown question when filtered.
     pub questions: HashMap<Id, Question>,
+    /// The open detail's question, its parent and its sub-questions.
+    pub related: HashMap<Id, Question>,
+    /// The rows held: a window over the tree, or the whole filtered list.
     pub rows: Vec<Row>,
+    /// Selection and first row on screen, as positions in `rows`.
     pub cursor: ListCursor,
     pub sort: Option<SortBy>,
     pub filter: QuestionFilter,
     pub detail: Option<Detail>,
+    /// The first row held is the first of the list.
+    pub at_start: bool,
+    /// The last row held is the last of the list.
+    pub at_end: bool,
+    /// Set while a filter is on.
+    filtered: Option<Filtered>,
 }
 
 impl BacklogState {
-    /// Reads every question once; later changes arrive through [`BacklogState::refresh`].
+    /// Reads the window at the top of the tree; later changes arrive through
+    /// [`BacklogState::refresh`].
     pub fn load(store: &Store) -> Result<BacklogState> {
         let mut s = BacklogState {
             sort: Some(SortBy::Priority),
             ..BacklogState::default()
         };
-        for r in store.records(crate::model::Kind::Question) {
-            if let Record::Question(q) = r? {
-                s.questions.insert(q.meta.id, q);
-            }
-        }
-        s.rebuild();
+        s.rebuild(store)?;
         Ok(s)
     }
 
-    /// Re-reads the given records after a change and rebuilds the rows, keeping the
-    /// selection on the same question where it still shows.
-    pub fn refresh(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
-        let mut touched = false;
-        for id in ids
-            .iter()
-            .filter(|i| i.kind == crate::model::Kind::Question)
-        {
-            touched = true;
-            match store.get(*id)? {
-                Some(Record::Question(q)) => {
-                    self.questions.insert(*id, q);
-                }
-                _ => {
-                    self.questions.remove(id);
-                }
-            }
+    fn by(&self) -> SortBy {
+        self.sort.unwrap_or(SortBy::Priority)
+    }
+
+    /// Rows on a page, for how much to read.
+    fn page(&self) -> usize {
+        if self.cursor.height > 1 {
+            self.cursor.height
+        } else {
+            FIRST_PAGE
         }
-        if touched {
-            let keep = self.selected_id();
-            self.rebuild();
-            if let Some(id) = keep {
-                self.select(id);
+    }
+
+    fn walk<'a>(&'a mut self, store: &'a Store) -> Walk<'a> {
+        Walk {
+            store,
+            order: tree::order(self.sort.unwrap_or(SortBy::Priority)),
+            cache: &mut self.questions,
+        }
+    }
+
+    /// True when a filter is on and the rows are the whole filtered list.
+    pub fn is_filtered(&self) -> bool {
+        self.filtered.is_some()
+    }
+
+    /// How many questions the list shows in all (the counters when unfiltered).
+    pub fn shown_count(&self, store: &Store) -> usize {
+        if self.is_filtered() {
+            self.rows.len()
+        } else {
+            store.state().count(Kind::Question) as usize
+        }
+    }
+
+    /// A question the pane holds: a row's, or one the open detail shows.
+    pub fn question(&self, id: &Id) -> Option<&Question> {
+        self.questions.get(id).or_else(|| self.related.get(id))
+    }
+
+    /// Lays the rows out again after the filter or the sort changed: the selection stays
+    /// at the same place in the list (the sort keeps it on its question by
+    /// [`BacklogState::show`] afterwards).
+    pub fn rebuild(&mut self, store: &Store) -> Result<()> {
+        let at = self.cursor.selected;
+        if self.filter.is_empty() {
+            self.filtered = None;
+            self.questions.clear();
+            self.top(store, at.min(4 * self.page()))?;
+            self.cursor.selected = at;
+        } else {
+            let (shown, mut f) = Filtered::read(store, &self.filter)?;
+            self.rows = f.layout(store, self.by(), &shown)?;
+            self.questions = shown;
+            self.filtered = Some(f);
+            (self.at_start, self.at_end) = (true, true);
+        }
+        self.cursor.clamp(self.rows.len());
+        Ok(())
+    }
+
+    /// Re-reads the given records after a change and brings the rows in step, keeping
+    /// the selection on the same question where it still shows.
+    pub fn refresh(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
+        let changed: Vec<Id> = ids
+            .iter()
+            .copied()
+            .filter(|i| i.kind == Kind::Question)
+            .collect();
+        if !changed.is_empty() {
+            if self.is_filtered() {
+                self.refresh_filtered(store, &changed)?;
+            } else {
+                self.patch(store, &changed)?;
             }
         }
         if let Some(d) = &self.detail {
-            let id = d.id;
-            if self.questions.contains_key(&id) {
-                let cursor = d.cursor;
+            let (id, cursor) = (d.id, d.cursor);
+            let still = if self.is_filtered() {
+                self.questions.contains_key(&id)
+            } else {
+                store.question(id)?.is_some()
+            };
+            if still {
                 self.open_detail(store, id)?;
                 if let Some(d) = &mut self.detail {
                     d.cursor = cursor.min(d.items.len().saturating_sub(1));
                 }
             } else {
                 self.detail = None;
+                self.related.clear();
             }
         }
         Ok(())
     }
 
-    fn sort_key(&self, q: &Question) -> SortKey {
-        let by = self.sort.unwrap_or(SortBy::Priority);
-        let primary = match by {
-            SortBy::Priority => q.priority as i64,
-            SortBy::Status => q.status.index() as i64,
-            SortBy::Kind => q.kind.index() as i64,
-            SortBy::Id => return (q.meta.id.num as i64, 0, 0),
-            SortBy::Updated => -q.meta.updated.timestamp_micros(),
+    fn refresh_filtered(&mut self, store: &Store, changed: &[Id]) -> Result<()> {
+        let Some(mut f) = self.filtered.take() else {
+            return Ok(());
         };
-        (primary, q.priority as i64, q.meta.id.num)
-    }
-
-    /// Lays the filtered questions out as a tree: each under its nearest shown ancestor,
-    /// siblings in sort order. One sort of the shown questions, then a depth-first walk:
-    /// a few tens of milliseconds at 100,000 questions.
-    pub fn rebuild(&mut self) {
-        let shown: HashSet<Id> = self
-            .questions
-            .iter()
-            .filter(|(_, q)| self.filter.keeps(q))
-            .map(|(id, _)| *id)
-            .collect();
-        let mut entries: Vec<(SortKey, Id, Option<Id>)> = Vec::with_capacity(shown.len());
-        for id in &shown {
-            let q = &self.questions[id];
-            let mut parent = q.parent;
-            let mut hops = 0;
-            while let Some(p) = parent {
-                if shown.contains(&p) || hops > 64 {
-                    break;
-                }
-                parent = self.questions.get(&p).and_then(|pq| pq.parent);
-                hops += 1;
-            }
-            entries.push((self.sort_key(q), *id, parent));
+        for id in changed {
+            let q = store.question(*id)?;
+            f.update(&mut self.questions, &self.filter, *id, q);
         }
-        entries.sort_unstable_by_key(|e| (e.0, e.1));
-        let mut roots: Vec<Id> = Vec::new();
-        let mut kids: HashMap<Id, Vec<Id>> = HashMap::new();
-        for (_, id, parent) in entries {
-            match parent {
-                None => roots.push(id),
-                Some(p) => kids.entry(p).or_default().push(id),
-            }
-        }
-        let mut rows = Vec::with_capacity(shown.len());
-        let mut stack: Vec<(Id, usize)> = roots.iter().rev().map(|id| (*id, 0)).collect();
-        while let Some((id, depth)) = stack.pop() {
-            rows.push(Row { id, depth });
-            if let Some(children) = kids.get(&id) {
-                stack.extend(children.iter().rev().map(|c| (*c, depth + 1)));
-            }
-        }
-        self.rows = rows;
+        let keep = self.selected_id();
+        self.rows = f.layout(store, self.by(), &self.questions)?;
+        self.filtered = Some(f);
         self.cursor.clamp(self.rows.len());
+        if let Some(id) = keep {
+            self.select(id);
+        }
+        Ok(())
     }
 
     pub fn selected_id(&self) -> Option<Id> {
@@ -255,7 +235,7 @@ impl BacklogState {
         self.selected_id().and_then(|id| self.questions.get(&id))
     }
 
-    /// Moves the selection to `id` if it is shown; returns whether it is.
+    /// Moves the selection to `id` if its row is held; returns whether it is.
     pub fn select(&mut self, id: Id) -> bool {
         match self.rows.iter().position(|r| r.id == id) {
             Some(i) => {
@@ -266,16 +246,48 @@ impl BacklogState {
         }
     }
 
-    /// Moves the selection, or the detail's cursor when the detail is open.
-    pub fn go(&mut self, m: Move) {
-        let delta = m.delta(self.cursor.page());
-        match &mut self.detail {
-            Some(d) => {
-                let max = d.items.len().saturating_sub(1) as isize;
-                d.cursor = (d.cursor as isize).saturating_add(delta).clamp(0, max) as usize;
-            }
-            None => self.cursor.step(delta, self.rows.len()),
+    /// Moves the selection to `id`, reading the window around it when its row is not
+    /// held; false when the list does not show it.
+    pub fn show(&mut self, store: &Store, id: Id) -> Result<bool> {
+        if self.select(id) {
+            return Ok(true);
         }
+        if self.is_filtered() || id.kind != Kind::Question {
+            return Ok(false);
+        }
+        self.anchor(store, id)
+    }
+
+    /// Moves the selection, or the detail's cursor when the detail is open; the window
+    /// reads what the move reaches.
+    pub fn go(&mut self, store: &Store, m: Move) -> Result<()> {
+        let delta = m.delta(self.cursor.page());
+        if let Some(d) = &mut self.detail {
+            let max = d.items.len().saturating_sub(1) as isize;
+            d.cursor = (d.cursor as isize).saturating_add(delta).clamp(0, max) as usize;
+            return Ok(());
+        }
+        if self.is_filtered() {
+            self.cursor.step(delta, self.rows.len());
+            return Ok(());
+        }
+        match m {
+            Move::First if !self.at_start => self.top(store, 0)?,
+            Move::Last if !self.at_end => self.bottom(store)?,
+            Move::First | Move::Last => self.cursor.step(delta, self.rows.len()),
+            _ => {
+                let page = self.page();
+                let n = delta.unsigned_abs();
+                if delta > 0 {
+                    self.fill(store, 0, n + page)?;
+                } else {
+                    self.fill(store, n + page, 0)?;
+                }
+                self.cursor.step(delta, self.rows.len());
+            }
+        }
+        self.trim();
+        Ok(())
     }
 
     /// The record the record-scope keys act on: the selected hypothesis in the detail
@@ -294,12 +306,24 @@ impl BacklogState {
     /// Opens the detail view of a question: its hypotheses, sub-questions and links.
     pub fn open_detail(&mut self, store: &Store, id: Id) -> Result<()> {
         let mut items = Vec::new();
+        let mut related = HashMap::new();
+        let Some(q) = store.question(id)? else {
+            self.detail = None;
+            self.related.clear();
+            return Ok(());
+        };
+        if let Some(p) = q.parent.map(|p| store.question(p)).transpose()?.flatten() {
+            related.insert(p.meta.id, p);
+        }
         for h in store.hypotheses_of(id)? {
             if let Some(Record::Hypothesis(h)) = store.get(h)? {
                 items.push(DetailItem::Hypothesis(h));
             }
         }
         for c in store.children(Some(id))? {
+            if let Some(cq) = store.question(c)? {
+                related.insert(c, cq);
+            }
             items.push(DetailItem::SubQuestion(c));
         }
         for n in store.neighbours(id)? {
@@ -312,6 +336,8 @@ impl BacklogState {
                 title,
             });
         }
+        related.insert(id, q);
+        self.related = related;
         self.detail = Some(Detail {
             id,
             items,
@@ -334,9 +360,8 @@ impl PaneView for BacklogState {
         app.apply_backlog(cmd)
     }
 
-    fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
-        self.go(m);
-        Ok(())
+    fn go(&mut self, store: &Store, m: Move) -> Result<()> {
+        self.go(store, m)
     }
 
     fn selected(&self) -> Option<Id> {
@@ -359,22 +384,14 @@ impl PaneView for BacklogState {
         let at = self.cursor.selected;
         self.cursor.keep_in_view(height, self.rows.len(), at);
     }
+
+    /// Reads what a taller screen shows below, and a margin each side.
+    fn on_shown(&mut self, store: &Store, _width: usize) -> Result<()> {
+        let page = self.page();
+        let below = (self.cursor.offset + page).saturating_sub(self.cursor.selected);
+        self.fill(store, MARGIN / 2, below + MARGIN / 2)
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filter_words_parse_and_describe() {
-        let f = QuestionFilter::parse("open active p1 warning #line").unwrap();
-        assert_eq!(f.statuses, vec![Status::Open, Status::Active]);
-        assert_eq!(f.priorities, vec![1]);
-        assert_eq!(f.kinds, vec![Sees::Warning]);
-        assert_eq!(f.tag.as_deref(), Some("line"));
-        assert_eq!(f.describe(), "open active warning p1 #line");
-        assert!(QuestionFilter::parse("").unwrap().is_empty());
-        let e = QuestionFilter::parse("opne").unwrap_err();
-        assert!(e.contains("\"opne\""), "{e}");
-    }
-}
+mod tests;

@@ -18,8 +18,13 @@
 //! - `x` id -> search text: what fuzzy search reads without decoding records
 //! - `v` hypothesis id, expectation id: the expectations of a hypothesis
 //! - `f` note id, expectation id: expectations found by a note
+//! - `q` order byte, parent id (zeros for a root), order key, question id: the siblings of
+//!   the question tree in each Backlog sort but id order (which `p` gives), so the pane
+//!   walks the tree a window at a time ([`order_key`])
+//! - `k` entity kind byte, lower-cased name, 0, entity id: entities as the Entities pane
+//!   lists them, read without decoding a record
 
-use crate::model::{Id, Record};
+use crate::model::{Id, Question, Record};
 
 pub const LINK_END: u8 = b'e';
 pub const OCCURRED: u8 = b't';
@@ -35,6 +40,11 @@ pub const CITES: u8 = b'c';
 pub const SEARCH: u8 = b'x';
 pub const EXPECTS: u8 = b'v';
 pub const FOUND_BY: u8 = b'f';
+pub const ORDER: u8 = b'q';
+pub const ENTITY_ORDER: u8 = b'k';
+
+/// The orders `q` holds, by their byte: priority, status, SEES kind, last updated.
+pub const ORDERS: [u8; 4] = [b'p', b's', b'k', b'u'];
 
 pub const OUT: u8 = b'o';
 pub const IN: u8 = b'i';
@@ -69,6 +79,22 @@ pub fn trailing_id(k: &[u8]) -> Option<Id> {
         .and_then(|start| Id::from_bytes(&k[start..]))
 }
 
+/// What orders a question among its siblings in the order named by `by` (one of
+/// [`ORDERS`]), before its id breaks ties: the sort's own key, then the priority. The
+/// Backlog's sorts, byte for byte: smaller is higher on screen.
+pub fn order_key(by: u8, q: &Question) -> Vec<u8> {
+    match by {
+        b's' => vec![q.status.index(), q.priority],
+        b'k' => vec![q.kind.index(), q.priority],
+        b'u' => {
+            let mut k = ordered_i64(-q.meta.updated.timestamp_micros()).to_vec();
+            k.push(q.priority);
+            k
+        }
+        _ => vec![q.priority],
+    }
+}
+
 /// Every index entry `rec` implies.
 pub fn entries(rec: &Record) -> Vec<Entry> {
     let id = rec.id().to_bytes();
@@ -82,6 +108,9 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
             out.push(plain(key(&[&[STATUS, q.status.index()], &id])));
             let parent = q.parent.map(|p| p.to_bytes()).unwrap_or(ROOT);
             out.push(plain(key(&[&[PARENT], &parent, &id])));
+            for by in ORDERS {
+                out.push(plain(key(&[&[ORDER, by], &parent, &order_key(by, q), &id])));
+            }
         }
         Record::Hypothesis(h) => {
             out.push(plain(key(&[&[HYPOTHESES], &h.question.to_bytes(), &id])));
@@ -92,6 +121,13 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
                 .map(|n| name_key(n))
                 .filter(|n| !n.is_empty())
                 .collect();
+            let listed = e.name.to_lowercase();
+            out.push(plain(key(&[
+                &[ENTITY_ORDER, e.kind.index()],
+                listed.as_bytes(),
+                &[0],
+                &id,
+            ])));
             names.sort();
             names.dedup();
             for n in names {

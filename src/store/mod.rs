@@ -25,6 +25,7 @@ mod read;
 mod recover;
 mod rules;
 pub mod timeline;
+mod window;
 mod write;
 
 pub use check::Problem;
@@ -41,6 +42,7 @@ pub use name::{check_name, NAME_FILE};
 pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
 pub use recover::Recovered;
+pub use window::{EntityPlace, TreeOrder};
 pub use write::{NewEntity, NewLink, NewNote, NewQuestion};
 
 use crate::model::{Id, Kind, Record, Sees, Status};

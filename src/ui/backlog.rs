@@ -1,4 +1,5 @@
-//! The Backlog pane: the status and SEES header, the question tree, and the detail view.
+//! The Backlog pane: the status and SEES header (from the store's counters), the
+//! window of the question tree on screen, and the detail view.
 
 use super::Theme;
 use crate::app::backlog::DetailItem;
@@ -48,7 +49,7 @@ fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
         for k in Sees::ALL {
             spans.push(Span::raw(format!("{}{} ", k.letter(), st.sees_count(*k))));
         }
-        if app.backlog.rows.len() != total {
+        if app.backlog.is_filtered() && app.backlog.rows.len() != total {
             spans.push(Span::styled(
                 format!("│ showing {}", app.backlog.rows.len()),
                 theme.warn(),
@@ -66,7 +67,7 @@ fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
 fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let b = &app.backlog;
     if b.rows.is_empty() {
-        let msg = if b.questions.is_empty() {
+        let msg = if app.store.state().count(crate::model::Kind::Question) == 0 {
             "No questions yet. Press a to add the first: what do you need to know?"
         } else {
             "No question matches the filter. f changes it, Esc clears it."
@@ -119,7 +120,7 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(d) = &app.backlog.detail else { return };
-    let Some(q) = app.backlog.questions.get(&d.id) else {
+    let Some(q) = app.backlog.question(&d.id) else {
         return;
     };
     let mut lines: Vec<Line> = Vec::new();
@@ -141,8 +142,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     if let Some(p) = q.parent {
         let title = app
             .backlog
-            .questions
-            .get(&p)
+            .question(&p)
             .map(|x| x.title.as_str())
             .unwrap_or("");
         lines.push(Line::styled(
@@ -185,8 +185,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             DetailItem::SubQuestion(id) => {
                 let (title, status) = app
                     .backlog
-                    .questions
-                    .get(id)
+                    .question(id)
                     .map(|x| (x.title.clone(), x.status.to_string()))
                     .unwrap_or_default();
                 (

@@ -28,7 +28,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn header_line(app: &App, theme: Theme, width: usize) -> Line<'static> {
     let e = &app.entities;
-    let total = e.entities.len();
+    let total = e.total();
     let mut text = format!("{total} entities");
     for (k, n) in e.counts() {
         if *n > 0 {
@@ -52,7 +52,7 @@ fn header_line(app: &App, theme: Theme, width: usize) -> Line<'static> {
 fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let e = &app.entities;
     if e.rows.is_empty() {
-        let msg = if e.entities.is_empty() {
+        let msg = if e.total() == 0 {
             "No entities yet. Press a to add a person, group, place, phone or vehicle."
         } else {
             "No entity matches the filter. f or K changes it, Esc clears it."

@@ -90,7 +90,7 @@ impl App {
                 let mut choices = vec![Choice::new(
                     "all kinds",
                     "all",
-                    format!("{}", self.entities.entities.len()),
+                    format!("{}", self.entities.total()),
                 )];
                 choices.extend(
                     self.entities
@@ -135,9 +135,17 @@ impl App {
         );
     }
 
+    /// An entity as the store holds it now (`None` when `id` is not one).
+    pub(super) fn entity(&self, id: Id) -> Option<crate::model::Entity> {
+        match self.store.get(id) {
+            Ok(Some(Record::Entity(e))) => Some(e),
+            _ => None,
+        }
+    }
+
     /// `E3 Darren Marsh (person)`, for titles and confirmations.
     pub(super) fn entities_label(&self, id: Id) -> String {
-        match self.entities.entities.get(&id) {
+        match self.entity(id) {
             Some(e) => format!("{id} {} ({})", e.name, e.kind),
             None => id.to_string(),
         }
@@ -161,10 +169,13 @@ impl App {
     /// Shows an entity in this pane: selected in the list (clearing a filter that hides
     /// it) with its detail open.
     pub fn show_entity(&mut self, id: Id) {
-        if !self.entities.entities.contains_key(&id) {
+        if self.entity(id).is_none() {
             return self.error(format!("{id} is not an entity in this workspace"));
         }
         self.pane = Pane::Entities;
+        if let Err(e) = self.entities.ensure(&self.store) {
+            return self.error(e.to_string());
+        }
         if !self.entities.select(id) {
             self.entities.clear_filter();
             self.entities.select(id);
@@ -219,7 +230,7 @@ impl App {
                 if name.is_empty() {
                     return self.error(format!("{id}: an entity needs a name: unchanged"));
                 }
-                let (choices, at) = kind_choices(self.entities.entities.get(&id).map(|e| e.kind));
+                let (choices, at) = kind_choices(self.entity(id).map(|e| e.kind));
                 self.pick(
                     &format!("Edit {id}: kind (2/4)"),
                     choices,
@@ -272,6 +283,11 @@ impl App {
             EntitiesFlow::Filter => {
                 self.entities.query = value.trim().to_string();
                 self.entities.detail = None;
+                if !self.entities.query.is_empty() {
+                    if let Err(e) = self.entities.read_all(&self.store) {
+                        return self.error(e.to_string());
+                    }
+                }
                 self.entities.rebuild();
                 self.entities.select_first();
                 self.info(format!(

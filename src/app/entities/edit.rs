@@ -138,12 +138,12 @@ impl App {
         if absorbed == survivor {
             return self.error(format!("cannot merge {survivor} into itself"));
         }
-        if !self.entities.entities.contains_key(&absorbed) {
+        if self.entity(absorbed).is_none() {
             return self.error(format!("{absorbed} is not an entity in this workspace"));
         }
         let kinds = (
-            self.entities.entities.get(&absorbed).map(|e| e.kind),
-            self.entities.entities.get(&survivor).map(|e| e.kind),
+            self.entity(absorbed).map(|e| e.kind),
+            self.entity(survivor).map(|e| e.kind),
         );
         let warning = match kinds {
             (Some(a), Some(b)) if a != b => format!(

@@ -2,9 +2,13 @@
 //! rows on show (grouped by kind, one kind, or ranked by a fuzzy filter), the selection
 //! and the open detail view. Plain data; no terminal types.
 //!
-//! Entities are few next to notes and links, so their summaries are held in memory and
-//! kept in step by [`EntitiesState::refresh`]; the detail view reads one entity's links
-//! through the link-end index when it opens.
+//! The list is laid out from the `k` index keys alone (kind, lower-cased name, id: no
+//! record decoded), and only the entities near the screen have their summaries read
+//! (`on_shown`), so opening the pane costs a key scan, not a decode of every entity. A
+//! change moves one entity's place by binary search ([`EntitiesState::refresh`]). A
+//! fuzzy query ranks names and aliases, which needs every summary: typing one reads them
+//! all (the one path that decodes every entity). The detail view reads one entity's
+//! links through the link-end index when it opens.
 
 mod actions;
 mod detail;
@@ -16,7 +20,7 @@ pub use detail::EntityDetail;
 use super::{App, ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::{Entity, EntityKind, Id, Kind, Record};
-use crate::store::{Result, Store};
+use crate::store::{EntityPlace, Result, Store};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use std::collections::HashMap;
@@ -67,11 +71,20 @@ pub enum Row {
     Entity(Id),
 }
 
-/// The Entities pane: every entity's summary, the rows on show, the filters, the
-/// selection and the open detail.
+/// Summaries read beyond the screen at each end.
+const MARGIN: usize = 32;
+
+/// The Entities pane: every entity's place in the list, the summaries of those near the
+/// screen, the rows on show, the filters, the selection and the open detail.
 #[derive(Debug, Default)]
 pub struct EntitiesState {
+    /// Summaries of the entities near the screen; of every entity while a query is on.
     pub entities: HashMap<Id, EntitySummary>,
+    /// Every entity's place, in list order (kind, lower-cased name, id).
+    places: Vec<EntityPlace>,
+    /// The places have been read: the pane reads them when it first comes on screen,
+    /// not when the interface opens.
+    loaded: bool,
     pub rows: Vec<Row>,
     /// Positions in `rows` of the entity rows, in order.
     pub selectable: Vec<usize>,
@@ -85,29 +98,99 @@ pub struct EntitiesState {
 }
 
 impl EntitiesState {
-    /// Reads the summary of every entity once; changes arrive through `refresh`.
+    /// Reads every entity's place from the index keys; summaries are read as rows come
+    /// on screen, and changes arrive through `refresh`.
     pub fn load(store: &Store) -> Result<Self> {
         let mut s = EntitiesState::default();
+        s.ensure(store)?;
+        Ok(s)
+    }
+
+    /// Reads the places if they have not been read yet.
+    pub fn ensure(&mut self, store: &Store) -> Result<()> {
+        if !self.loaded {
+            self.places = store.entity_places(None)?;
+            self.loaded = true;
+            self.rebuild();
+        }
+        Ok(())
+    }
+
+    /// How many entities the workspace holds.
+    pub fn total(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Reads every entity's summary, for a fuzzy query to rank.
+    pub fn read_all(&mut self, store: &Store) -> Result<()> {
+        if self.entities.len() == self.places.len() {
+            return Ok(());
+        }
         for r in store.records(Kind::Entity) {
             if let Record::Entity(e) = r? {
-                s.entities.insert(e.meta.id, EntitySummary::of(&e));
+                self.entities.insert(e.meta.id, EntitySummary::of(&e));
             }
         }
-        s.rebuild();
-        Ok(s)
+        Ok(())
+    }
+
+    /// Moves an entity's place: out of the list, and back in where it now sorts.
+    fn place(&mut self, id: Id, now: Option<&Entity>) {
+        self.places.retain(|p| p.2 != id);
+        if let Some(e) = now {
+            let p = (e.kind, e.name.to_lowercase(), id);
+            let at = self.places.partition_point(|x| *x < p);
+            self.places.insert(at, p);
+        }
+    }
+
+    /// Reads the summaries of the rows on screen and a margin, and forgets those far
+    /// from it (all are kept while a query is on).
+    fn read_near(&mut self, store: &Store) -> Result<()> {
+        let h = self.cursor.height.max(1);
+        let from = self
+            .cursor
+            .offset
+            .saturating_sub(MARGIN)
+            .min(self.rows.len());
+        let to = (self.cursor.offset + h + MARGIN).min(self.rows.len());
+        for row in &self.rows[from..to] {
+            if let Row::Entity(id) = row {
+                if !self.entities.contains_key(id) {
+                    if let Some(Record::Entity(e)) = store.get(*id)? {
+                        self.entities.insert(*id, EntitySummary::of(&e));
+                    }
+                }
+            }
+        }
+        if self.query.trim().is_empty() && self.entities.len() > 2 * (to - from) + 4 * MARGIN {
+            let near: std::collections::HashSet<Id> = self.rows[from..to]
+                .iter()
+                .filter_map(|r| match r {
+                    Row::Entity(id) => Some(*id),
+                    Row::Group { .. } => None,
+                })
+                .collect();
+            self.entities.retain(|id, _| near.contains(id));
+        }
+        Ok(())
     }
 
     /// Re-reads what a change touched: entities for the list; the open detail when its
     /// entity, one of its links or one of its notes changed, or a new link reaches it.
     pub fn refresh(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
         let mut touched = false;
-        for id in ids.iter().filter(|i| i.kind == Kind::Entity) {
+        // not read yet: the first read will see the change
+        let places = self.loaded;
+        for id in ids.iter().filter(|i| i.kind == Kind::Entity && places) {
             touched = true;
             match store.get(*id)? {
                 Some(Record::Entity(e)) => {
+                    self.place(*id, Some(&e));
                     self.entities.insert(*id, EntitySummary::of(&e));
                 }
                 _ => {
+                    self.place(*id, None);
                     self.entities.remove(id);
                 }
             }
@@ -136,36 +219,46 @@ impl EntitiesState {
         Ok(())
     }
 
-    /// Lays out the rows: ranked by the fuzzy query when there is one, else grouped by
-    /// kind (or the one kind chosen), by name within a kind.
+    /// Lays out the rows: ranked by the fuzzy query when there is one (over the
+    /// summaries [`EntitiesState::read_all`] read), else grouped by kind (or the one kind
+    /// chosen), by name within a kind, from the places alone.
     pub fn rebuild(&mut self) {
-        let mut kept: Vec<&EntitySummary> = self
-            .entities
-            .values()
-            .filter(|e| self.kind.is_none_or(|k| e.kind == k))
-            .collect();
-        let mut rows = Vec::with_capacity(kept.len() + EntityKind::ALL.len());
+        let mut rows = Vec::with_capacity(self.places.len() + EntityKind::ALL.len());
         let q = self.query.trim();
         if !q.is_empty() {
             let m = SkimMatcherV2::default().ignore_case();
             let as_id = q.parse::<Id>().ok();
-            let mut hits: Vec<(i64, &EntitySummary)> = kept
-                .into_iter()
+            let mut hits: Vec<(i64, &EntitySummary)> = self
+                .entities
+                .values()
+                .filter(|e| self.kind.is_none_or(|k| e.kind == k))
                 .filter_map(|e| e.score(&m, q, as_id).map(|s| (-s, e)))
                 .collect();
             hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.order().cmp(&b.1.order())));
             rows.extend(hits.into_iter().map(|(_, e)| Row::Entity(e.id)));
         } else {
-            kept.sort_unstable_by(|a, b| a.order().cmp(&b.order()));
+            let kept = self
+                .places
+                .iter()
+                .filter(|p| self.kind.is_none_or(|k| p.0 == k));
             let grouped = self.kind.is_none();
-            for chunk in kept.chunk_by(|a, b| a.kind == b.kind) {
-                if grouped {
+            let mut heading: Option<usize> = None;
+            for (kind, _, id) in kept {
+                let new_group = match heading.map(|h| rows[h]) {
+                    Some(Row::Group { kind: k, .. }) => k != *kind,
+                    _ => true,
+                };
+                if grouped && new_group {
+                    heading = Some(rows.len());
                     rows.push(Row::Group {
-                        kind: chunk[0].kind,
-                        count: chunk.len(),
+                        kind: *kind,
+                        count: 0,
                     });
                 }
-                rows.extend(chunk.iter().map(|e| Row::Entity(e.id)));
+                if let Some(Row::Group { count, .. }) = heading.and_then(|h| rows.get_mut(h)) {
+                    *count += 1;
+                }
+                rows.push(Row::Entity(*id));
             }
         }
         self.selectable = rows
@@ -178,8 +271,8 @@ impl EntitiesState {
         self.cursor.clamp(self.rows.len());
         self.snap();
         let mut counts = vec![0usize; EntityKind::ALL.len()];
-        for e in self.entities.values() {
-            counts[e.kind.index() as usize] += 1;
+        for p in &self.places {
+            counts[p.0.index() as usize] += 1;
         }
         self.counts = EntityKind::ALL.iter().copied().zip(counts).collect();
     }
@@ -276,8 +369,11 @@ impl EntitiesState {
 }
 
 impl PaneView for EntitiesState {
-    fn open(store: &Store) -> Result<Self> {
-        EntitiesState::load(store)
+    /// Reads nothing: the places are read when the pane first comes on screen
+    /// (`on_shown`) or an entity is shown in it, so the interface's first frame does not
+    /// wait for them.
+    fn open(_store: &Store) -> Result<Self> {
+        Ok(EntitiesState::default())
     }
 
     fn on_command(app: &mut App, cmd: Command) {
@@ -308,6 +404,11 @@ impl PaneView for EntitiesState {
     fn keep_in_view(&mut self, height: usize) {
         self.scroll_into_view(height);
     }
+
+    fn on_shown(&mut self, store: &Store, _width: usize) -> Result<()> {
+        self.ensure(store)?;
+        self.read_near(store)
+    }
 }
 
 #[cfg(test)]
@@ -318,6 +419,16 @@ mod tests {
         let mut s = EntitiesState::default();
         for (i, (name, kind, aliases)) in list.iter().enumerate() {
             let id = Id::new(Kind::Entity, i as u64 + 1);
+            s.place(
+                id,
+                Some(&Entity {
+                    meta: crate::model::Meta::new(id, chrono::Utc::now(), "t"),
+                    name: name.to_string(),
+                    kind: *kind,
+                    aliases: vec![],
+                    attributes: Default::default(),
+                }),
+            );
             s.entities.insert(
                 id,
                 EntitySummary {

@@ -75,7 +75,7 @@ impl App {
                         .unwrap_or_default()
                 };
                 let mut nq = NewQuestion::new(value.trim());
-                if let Some(p) = self.backlog.questions.get(&question) {
+                if let Some(p) = self.backlog.question(&question) {
                     nq.kind = p.kind;
                     nq.priority = p.priority;
                 }
