@@ -1,0 +1,77 @@
+//! The journal side of `check`: the entries run 0, 1, 2, ... without gaps, none belongs
+//! to a later group, and the last one meets the counter. Only each entry's header is
+//! decoded; its before and after values are skipped unread (they are parsed only as far
+//! as knowing where they end).
+
+use super::Problem;
+use crate::model::Id;
+use crate::store::{Result, Store, StoreError, JOURNAL};
+use chrono::{DateTime, Utc};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
+/// A journal entry as `check` reads it: the fields of [`crate::store::JournalEntry`]
+/// with the values left undecoded, so an entry reads here exactly when it reads there
+/// (and fails with the same words: serde names the struct, hence its name).
+#[derive(Deserialize)]
+struct JournalEntry {
+    seq: u64,
+    group: u64,
+    #[serde(rename = "time")]
+    _time: DateTime<Utc>,
+    #[serde(rename = "user")]
+    _user: String,
+    #[serde(rename = "op")]
+    _op: String,
+    #[serde(rename = "id")]
+    _id: Id,
+    #[serde(rename = "before")]
+    _before: Option<IgnoredAny>,
+    #[serde(rename = "after")]
+    _after: Option<IgnoredAny>,
+    #[serde(default, rename = "undoes")]
+    _undoes: Option<u64>,
+}
+
+/// Walks the journal in order; `tick(entries passed)`.
+pub(super) fn scan(store: &Store, tick: &mut dyn FnMut(u64)) -> Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut expect_seq = 0u64;
+    for (i, r) in store.trees[JOURNAL].iter().enumerate() {
+        tick(i as u64 + 1);
+        let (_, v) = r.map_err(|e| store.db_err(e))?;
+        let e = match serde_json::from_slice::<JournalEntry>(&v) {
+            Ok(e) => e,
+            Err(e) => {
+                let e = StoreError::Corrupt {
+                    tree: "journal".into(),
+                    key: String::from("entry"),
+                    reason: e.to_string(),
+                };
+                problems.push(Problem(format!("journal entry {expect_seq}: {e}")));
+                continue;
+            }
+        };
+        if e.seq != expect_seq {
+            problems.push(Problem(format!(
+                "journal jumps from {} to {}",
+                expect_seq.saturating_sub(1),
+                e.seq
+            )));
+        }
+        if e.group > e.seq {
+            problems.push(Problem(format!(
+                "journal entry {} has a later group",
+                e.seq
+            )));
+        }
+        expect_seq = e.seq + 1;
+    }
+    let counter = store.state().seq;
+    if expect_seq != counter {
+        problems.push(Problem(format!(
+            "journal ends at {expect_seq} but the counter says {counter}"
+        )));
+    }
+    Ok(problems)
+}
