@@ -160,12 +160,18 @@ const LOCK_WAIT: Duration = Duration::from_millis(2000);
 /// Opens the resolved workspace. The default workspace is created on first use; a named
 /// one must exist (a typo must not silently start an empty workspace).
 pub fn open_workspace(flag: Option<&Path>) -> Result<Store, Failure> {
+    open_workspace_cached(flag, 0)
+}
+
+/// [`open_workspace`] with sled's page cache set to `cache_bytes` (0: the default): a
+/// command that reads everything once in order needs only a small one.
+pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Store, Failure> {
     let (dir, is_default) = resolve_workspace(flag)
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
     let opts = OpenOptions {
         create: is_default,
         wait: LOCK_WAIT,
-        cache_bytes: 0,
+        cache_bytes,
     };
     let store = Store::open(&dir, &opts)?;
     for notice in store.notices() {

@@ -9,6 +9,7 @@ use crate::store::{Result, Store, StoreError, JOURNAL};
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A journal entry as `check` reads it: the fields of [`crate::store::JournalEntry`]
 /// with the values left undecoded, so an entry reads here exactly when it reads there
@@ -33,12 +34,14 @@ struct JournalEntry {
     _undoes: Option<u64>,
 }
 
-/// Walks the journal in order; `tick(entries passed)`.
-pub(super) fn scan(store: &Store, tick: &mut dyn FnMut(u64)) -> Result<Vec<Problem>> {
+/// Walks the journal in order, counting the entries passed into `passed`.
+pub(super) fn scan(store: &Store, passed: &AtomicU64) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     let mut expect_seq = 0u64;
     for (i, r) in store.trees[JOURNAL].iter().enumerate() {
-        tick(i as u64 + 1);
+        if i % 1024 == 0 {
+            passed.store(i as u64, Ordering::Relaxed);
+        }
         let (_, v) = r.map_err(|e| store.db_err(e))?;
         let e = match serde_json::from_slice::<JournalEntry>(&v) {
             Ok(e) => e,
@@ -67,6 +70,7 @@ pub(super) fn scan(store: &Store, tick: &mut dyn FnMut(u64)) -> Result<Vec<Probl
         }
         expect_seq = e.seq + 1;
     }
+    passed.store(expect_seq.max(store.state().seq), Ordering::Relaxed);
     let counter = store.state().seq;
     if expect_seq != counter {
         problems.push(Problem(format!(

@@ -7,7 +7,7 @@ mod records;
 #[cfg(test)]
 mod tests;
 
-use super::{index, Result, Store, INDEX};
+use super::{index, Result, Store, StoreError, INDEX};
 use crate::model::Record;
 use digest::Keys;
 use std::collections::BTreeMap;
@@ -128,40 +128,47 @@ impl Store {
         batch: u64,
     ) -> Result<Vec<Problem>> {
         let records = self.state.total();
-        let mut meter = Meter::new(progress, 2 * records + self.state.seq);
+        let entries_of_journal = self.state.seq;
+        let mut meter = Meter::new(progress, 2 * records + entries_of_journal);
         let keys = Keys::new();
         let scanned = AtomicU64::new(0);
-        let index_tree = self.index().clone();
-        let (found, stored) = std::thread::scope(|s| {
-            let worker = s.spawn(|| entries::digest_index(&index_tree, &keys, &scanned));
-            let mut implied_so_far = (0u64, 0u64);
+        let journaled = AtomicU64::new(0);
+        // The records on this thread; the index, then the journal, on a second one.
+        let (found, other) = std::thread::scope(|s| {
+            let worker = s.spawn(|| -> Result<(digest::Digest, Vec<Problem>)> {
+                let stored = entries::digest_index(self.index(), &keys, &scanned)
+                    .map_err(|e| self.db_err(e))?;
+                Ok((stored, journal::scan(self, &journaled)?))
+            });
+            let other_done = |est: u64| {
+                scaled(scanned.load(Ordering::Relaxed), est, records)
+                    + journaled.load(Ordering::Relaxed).min(entries_of_journal)
+            };
+            let mut so_far = (0u64, 0u64);
             let found = records::scan(self, &keys, &mut |done, implied| {
-                implied_so_far = (done, implied);
+                so_far = (done, implied);
                 if done.is_multiple_of(256) {
-                    let est = estimate(records, done, implied);
-                    let index = scaled(scanned.load(Ordering::Relaxed), est, records);
-                    meter.at(done.min(records) + index);
+                    meter.at(done.min(records) + other_done(estimate(records, done, implied)));
                 }
             });
-            let (done, implied) = implied_so_far;
             let est = match &found {
                 Ok(f) => f.digest.entries,
-                Err(_) => estimate(records, done, implied),
+                Err(_) => estimate(records, so_far.0, so_far.1),
             };
             while !worker.is_finished() {
-                meter.at(records + scaled(scanned.load(Ordering::Relaxed), est, records));
+                meter.at(records + other_done(est));
                 std::thread::sleep(Duration::from_millis(40));
             }
-            let stored = worker.join().unwrap_or_else(|_| {
-                Err(sled::Error::ReportableBug(
-                    "reading the index stopped unexpectedly".into(),
+            let other = worker.join().unwrap_or_else(|_| {
+                Err(StoreError::invalid(
+                    "check: reading the index and the journal stopped unexpectedly",
                 ))
             });
-            (found, stored)
+            (found, other)
         });
         let found = found?;
-        let stored = stored.map_err(|e| self.db_err(e))?;
-        meter.at(2 * records);
+        let (stored, journal_problems) = other?;
+        meter.at(2 * records + entries_of_journal);
         let mut problems = found.unreadable;
         problems.extend(found.references);
         problems.extend(found.tree_loop);
@@ -204,10 +211,7 @@ impl Store {
         {
             problems.push(Problem("record counters do not match the records".into()));
         }
-        let journal_from = meter.done;
-        problems.extend(journal::scan(self, &mut |passed| {
-            meter.at(journal_from + passed.min(self.state.seq))
-        })?);
+        problems.extend(journal_problems);
         meter.finish();
         Ok(problems)
     }
