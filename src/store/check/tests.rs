@@ -369,12 +369,10 @@ fn apply(s: &mut Store, d: &Damage) {
         Damage::DropJournal(n) => {
             s.trees[JOURNAL].remove(n.to_be_bytes()).unwrap();
         }
-        Damage::GarbleJournal(n) => {
-            if s.trees[JOURNAL].contains_key(n.to_be_bytes()).unwrap() {
-                s.trees[JOURNAL]
-                    .insert(n.to_be_bytes(), b"[1]".as_slice())
-                    .unwrap();
-            }
+        Damage::GarbleJournal(n) if s.trees[JOURNAL].contains_key(n.to_be_bytes()).unwrap() => {
+            s.trees[JOURNAL]
+                .insert(n.to_be_bytes(), b"[1]".as_slice())
+                .unwrap();
         }
         Damage::Counter(which) => match which {
             0 => *s.state.counts.entry('N').or_default() += 1,
