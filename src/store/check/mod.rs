@@ -5,6 +5,8 @@ mod entries;
 mod journal;
 mod records;
 #[cfg(test)]
+mod reference;
+#[cfg(test)]
 mod tests;
 
 use super::{index, Result, Store, StoreError, INDEX};
