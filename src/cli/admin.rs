@@ -1,7 +1,7 @@
 //! `weft init`, `check`, `demo`, `keymap check`, and opening the interface.
 
 use super::progress::Progress;
-use super::{open_workspace, out, CliResult, Failure};
+use super::{open_workspace, open_workspace_cached, out, CliResult, Failure};
 use crate::model::Id;
 use crate::store::{resolve_workspace, OpenOptions, Store};
 use clap::{Args, Subcommand};
@@ -66,8 +66,12 @@ fn problem_json(p: &crate::store::Problem) -> serde_json::Value {
     serde_json::json!({ "id": id, "problem": p.0 })
 }
 
+/// sled's page cache for `check`: it reads each tree once in order, so a small cache is
+/// as fast as a large one and keeps its memory low at any size.
+const CHECK_CACHE_BYTES: u64 = 8 << 20;
+
 pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = open_workspace_cached(ws, CHECK_CACHE_BYTES)?;
     let mut progress = Progress::new("check");
     let problems = store.check_with_progress(&mut progress.reporter())?;
     progress.finish();

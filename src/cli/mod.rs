@@ -205,12 +205,18 @@ impl Drop for Opened {
 }
 
 pub fn open_workspace(flag: Option<&Path>) -> Result<Opened, Failure> {
+    open_workspace_cached(flag, 0)
+}
+
+/// [`open_workspace`] with sled's page cache set to `cache_bytes` (0: the default): a
+/// command that reads everything once in order needs only a small one.
+pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Opened, Failure> {
     let (dir, is_default) = resolve_workspace(flag)
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
     let opts = OpenOptions {
         create: is_default,
         wait: LOCK_WAIT,
-        cache_bytes: 0,
+        cache_bytes,
     };
     let store = Store::open(&dir, &opts)?;
     for notice in store.notices() {

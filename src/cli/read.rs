@@ -207,25 +207,27 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
     let what = a.what.kind();
     let filter = Filter::new(what, &a)?;
     let store = open_workspace(ws)?;
-    // Narrow through an index where one applies; otherwise walk the kind's tree.
-    let ids: Option<Vec<Id>> = match (&filter.status, &filter.tag, what) {
-        (Some(s), _, Kind::Question) => Some(
-            store.questions_with_status(
+    // Narrow through an index where one applies; otherwise walk the kind's tree. Ids
+    // are read from the index as the listing takes them.
+    type Ids<'a> = Box<dyn Iterator<Item = Result<Id, crate::store::StoreError>> + 'a>;
+    let ids: Option<Ids> = match (&filter.status, &filter.tag, what) {
+        (Some(s), _, Kind::Question) => Some(Box::new(
+            store.questions_with_status_iter(
                 s.parse()
                     .map_err(|e: crate::model::ParseError| Failure::new(e.to_string()))?,
-            )?,
-        ),
-        (_, Some(t), _) => Some(
+            ),
+        )),
+        (_, Some(t), _) => Some(Box::new(
             store
                 .tagged(t)?
                 .into_iter()
                 .filter(|i| i.kind == what)
-                .collect(),
-        ),
+                .map(Ok),
+        )),
         _ => None,
     };
     let records: Box<dyn Iterator<Item = Result<Record, crate::store::StoreError>>> = match ids {
-        Some(ids) => Box::new(ids.into_iter().map(|i| store.require(i))),
+        Some(ids) => Box::new(ids.map(|i| i.and_then(|i| store.require(i)))),
         None => Box::new(store.records(what)),
     };
     let mut w = out::stdout();

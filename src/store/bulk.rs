@@ -10,7 +10,7 @@
 use super::{index, kind_slot, JournalEntry, Result, State, Store, StoreError};
 use super::{INDEX, JOURNAL, TREE_NAMES};
 use crate::model::{Id, Kind, Record};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// A whole workspace: what a workspace export holds and an import restores.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -82,7 +82,8 @@ pub(super) fn missing_reference(id: Id, target: Id, role: &str) -> StoreError {
 }
 
 /// Refuses a parent chain that loops (Q1 under Q2 under Q1).
-pub(super) fn check_question_tree(all: &HashMap<Id, &Record>) -> Result<()> {
+#[cfg(test)]
+pub(super) fn check_question_tree(all: &std::collections::HashMap<Id, &Record>) -> Result<()> {
     let mut ids: Vec<Id> = all
         .keys()
         .filter(|i| i.kind == Kind::Question)

@@ -109,7 +109,18 @@ impl Store {
 
     /// Questions with a status, in id order.
     pub fn questions_with_status(&self, s: Status) -> Result<Vec<Id>> {
-        self.index_ids(&[index::STATUS, s.index()])
+        self.questions_with_status_iter(s).collect()
+    }
+
+    /// [`Store::questions_with_status`], read from the index as the ids are taken: a
+    /// listing prints as it reads and holds none of them.
+    pub fn questions_with_status_iter(&self, s: Status) -> impl Iterator<Item = Result<Id>> + '_ {
+        self.index()
+            .scan_prefix([index::STATUS, s.index()])
+            .filter_map(move |r| match r {
+                Err(e) => Some(Err(self.db_err(e))),
+                Ok((k, _)) => trailing_id(&k).map(Ok),
+            })
     }
 
     /// Hypotheses of a question, in id order.

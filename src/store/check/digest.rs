@@ -1,0 +1,197 @@
+//! Two small summaries that let `check` compare large sets without holding them: a
+//! digest of a multiset of index entries in buckets, and a set of record ids as bits.
+
+use crate::model::{Id, Kind};
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::BuildHasher;
+
+/// How many buckets a digest has: a damaged entry makes its bucket differ, and only the
+/// entries of differing buckets are then compared one by one.
+pub(super) const BUCKETS: usize = 1 << 16;
+
+/// The hash keys both sides of one comparison share: drawn at random for each check, so
+/// no stored content can be made to collide on purpose.
+#[derive(Clone)]
+pub(super) struct Keys {
+    a: RandomState,
+    b: RandomState,
+}
+
+impl Keys {
+    pub fn new() -> Keys {
+        Keys {
+            a: RandomState::new(),
+            b: RandomState::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sum {
+    count: u64,
+    a: u64,
+    b: u64,
+}
+
+/// A multiset of (key, value) entries summarised per bucket (chosen by the key) as the
+/// count and two independent 64-bit keyed hash sums of its entries. Two digests of equal
+/// multisets are equal; two of different ones differ in the buckets where they differ,
+/// but for a chance of about 2^-128 per bucket.
+pub(super) struct Digest {
+    keys: Keys,
+    sums: Vec<Sum>,
+    /// Entries added.
+    pub entries: u64,
+}
+
+impl Digest {
+    pub fn new(keys: &Keys) -> Digest {
+        Digest {
+            keys: keys.clone(),
+            sums: vec![Sum::default(); BUCKETS],
+            entries: 0,
+        }
+    }
+
+    pub fn add(&mut self, k: &[u8], v: &[u8]) {
+        let s = &mut self.sums[bucket(k)];
+        s.count += 1;
+        s.a = s.a.wrapping_add(self.keys.a.hash_one((k, v)));
+        s.b = s.b.wrapping_add(self.keys.b.hash_one((k, v)));
+        self.entries += 1;
+    }
+
+    /// The buckets where the two differ, each with the larger of its two entry counts.
+    pub fn differing(&self, other: &Digest) -> Vec<(usize, u64)> {
+        self.sums
+            .iter()
+            .zip(&other.sums)
+            .enumerate()
+            .filter(|(_, (x, y))| x != y)
+            .map(|(i, (x, y))| (i, x.count.max(y.count)))
+            .collect()
+    }
+}
+
+/// The bucket of an index key (FNV-1a over its bytes, folded to the bucket count).
+pub(super) fn bucket(k: &[u8]) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in k {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    ((h ^ (h >> 32)) as usize) & (BUCKETS - 1)
+}
+
+/// The largest id number kept as a bit; numbers above it (never handed out by a
+/// workspace this size) go to a set.
+const BITS_LIMIT: u64 = 1 << 30;
+
+/// Record ids as one bit per number below the kind's id counter (128 KiB per million
+/// records); ids at or past the counter, which a sound workspace never holds, in a set.
+pub(super) struct IdSet {
+    bits: Vec<Vec<u64>>,
+    limit: Vec<u64>,
+    outliers: HashSet<Id>,
+}
+
+fn slot(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+impl IdSet {
+    /// A set sized by the id counters `next` (per kind letter).
+    pub fn new(next: &BTreeMap<char, u64>) -> IdSet {
+        IdSet {
+            bits: vec![Vec::new(); Kind::ALL.len()],
+            limit: Kind::ALL
+                .iter()
+                .map(|k| next.get(&k.letter()).copied().unwrap_or(1).min(BITS_LIMIT))
+                .collect(),
+            outliers: HashSet::new(),
+        }
+    }
+
+    pub fn insert(&mut self, id: Id) {
+        let s = slot(id.kind);
+        if id.num >= self.limit[s] {
+            self.outliers.insert(id);
+            return;
+        }
+        let (word, bit) = ((id.num / 64) as usize, id.num % 64);
+        let bits = &mut self.bits[s];
+        if bits.len() <= word {
+            bits.resize(word + 1, 0);
+        }
+        bits[word] |= 1 << bit;
+    }
+
+    pub fn contains(&self, id: Id) -> bool {
+        let s = slot(id.kind);
+        if id.num >= self.limit[s] {
+            return self.outliers.contains(&id);
+        }
+        let (word, bit) = ((id.num / 64) as usize, id.num % 64);
+        self.bits[s].get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_multisets_give_equal_digests_in_any_order() {
+        let keys = Keys::new();
+        let (mut x, mut y) = (Digest::new(&keys), Digest::new(&keys));
+        let entries: Vec<(Vec<u8>, Vec<u8>)> = (0..500u32)
+            .map(|i| (format!("k{i}").into_bytes(), i.to_be_bytes().to_vec()))
+            .collect();
+        entries.iter().for_each(|(k, v)| x.add(k, v));
+        entries.iter().rev().for_each(|(k, v)| y.add(k, v));
+        assert!(x.differing(&y).is_empty());
+        assert_eq!(x.entries, 500);
+    }
+
+    #[test]
+    fn a_changed_value_a_lost_entry_and_a_repeat_each_show() {
+        let keys = Keys::new();
+        let base = |d: &mut Digest| {
+            d.add(b"a", b"1");
+            d.add(b"b", b"2");
+        };
+        let mut want = Digest::new(&keys);
+        base(&mut want);
+        let mut changed = Digest::new(&keys);
+        changed.add(b"a", b"1");
+        changed.add(b"b", b"3");
+        assert_eq!(want.differing(&changed), vec![(bucket(b"b"), 1)]);
+        let mut lost = Digest::new(&keys);
+        lost.add(b"a", b"1");
+        assert_eq!(want.differing(&lost), vec![(bucket(b"b"), 1)]);
+        let mut twice = Digest::new(&keys);
+        base(&mut twice);
+        twice.add(b"a", b"1");
+        assert_eq!(want.differing(&twice), vec![(bucket(b"a"), 2)]);
+    }
+
+    #[test]
+    fn id_sets_hold_ids_below_and_past_the_counter() {
+        let next: BTreeMap<char, u64> = [('Q', 100), ('N', 5)].into_iter().collect();
+        let mut s = IdSet::new(&next);
+        let q = |n| Id::new(Kind::Question, n);
+        for n in [1, 63, 64, 99, 100, 1 << 40] {
+            s.insert(q(n));
+        }
+        for n in [1, 63, 64, 99, 100, 1 << 40] {
+            assert!(s.contains(q(n)), "{n}");
+        }
+        for n in [2, 65, 98, 101] {
+            assert!(!s.contains(q(n)), "{n}");
+        }
+        assert!(!s.contains(Id::new(Kind::Note, 1)));
+        s.insert(Id::new(Kind::Link, 3));
+        assert!(s.contains(Id::new(Kind::Link, 3)));
+    }
+}

@@ -1,0 +1,109 @@
+//! The index side of `check`: one pass over the index tree into a digest (run beside
+//! the pass over the records), and, only for the digest buckets where stored and implied
+//! entries differ, the entry-by-entry comparison that names each missing, extra and
+//! out-of-date entry. Memory stays bounded: the comparison holds at most [`BATCH`]
+//! implied entries at a time and takes as many passes as the damage needs.
+
+use super::digest::{bucket, Digest, Keys, BUCKETS};
+use super::records::{each_record, implied};
+use super::{describe_key, Problem};
+use crate::store::{Result, Store};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The most entries (implied or stored) one comparison pass holds.
+pub(super) const BATCH: u64 = 500_000;
+
+/// Every stored index entry into a digest, counting into `scanned` as it goes.
+pub(super) fn digest_index(
+    tree: &sled::Tree,
+    keys: &Keys,
+    scanned: &AtomicU64,
+) -> sled::Result<Digest> {
+    let mut d = Digest::new(keys);
+    for r in tree.iter() {
+        let (k, v) = r?;
+        d.add(&k, &v);
+        if d.entries.is_multiple_of(1024) {
+            scanned.store(d.entries, Ordering::Relaxed);
+        }
+    }
+    scanned.store(d.entries, Ordering::Relaxed);
+    Ok(d)
+}
+
+/// The differing buckets (with their sizes) in groups of at most `limit` entries; a
+/// bucket larger than that is a group of its own.
+pub(super) fn batches(differing: &[(usize, u64)], limit: u64) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut size = 0u64;
+    for &(b, n) in differing {
+        match out.last_mut() {
+            Some(group) if size + n <= limit => {
+                group.push(b);
+                size += n;
+            }
+            _ => {
+                out.push(vec![b]);
+                size = n;
+            }
+        }
+    }
+    out
+}
+
+/// What one comparison found, each problem with the key it names (for ordering).
+#[derive(Default)]
+pub(super) struct Found {
+    /// Stored entries no record implies, or holding another value than implied.
+    pub stored: Vec<(Vec<u8>, Problem)>,
+    /// Implied entries not stored.
+    pub missing: Vec<(Vec<u8>, Problem)>,
+}
+
+/// Compares implied and stored entries one by one in the buckets `group`: one more pass
+/// over the records and one over the index. `tick(records passed, entries passed)`.
+pub(super) fn compare(
+    store: &Store,
+    group: &[usize],
+    found: &mut Found,
+    tick: &mut dyn FnMut(u64, u64),
+) -> Result<()> {
+    let mut wanted = vec![false; BUCKETS];
+    group.iter().for_each(|&b| wanted[b] = true);
+    let mut expected: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+    let mut passed = 0u64;
+    each_record(store, |r| {
+        passed += 1;
+        if let Ok((_, rec)) = r {
+            for (k, v) in implied(&rec) {
+                if wanted[bucket(&k)] {
+                    expected.insert(k, v);
+                }
+            }
+        }
+        tick(passed, 0);
+        Ok(())
+    })?;
+    for (i, r) in store.index().iter().enumerate() {
+        tick(passed, i as u64 + 1);
+        let (k, v) = r.map_err(|e| store.db_err(e))?;
+        if !wanted[bucket(&k)] {
+            continue;
+        }
+        let why = match expected.remove(k.as_ref()) {
+            None => "matches no record",
+            Some(want) if want.as_slice() != v.as_ref() => "is out of date",
+            Some(_) => continue,
+        };
+        found.stored.push((
+            k.to_vec(),
+            Problem(format!("index entry {} {why}", describe_key(&k))),
+        ));
+    }
+    found.missing.extend(expected.into_keys().map(|k| {
+        let p = Problem(format!("index entry {} is missing", describe_key(&k)));
+        (k, p)
+    }));
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! The journal side of `check`: the entries run 0, 1, 2, ... without gaps, none belongs
+//! to a later group, and the last one meets the counter. Only each entry's header is
+//! decoded; its before and after values are skipped unread (they are parsed only as far
+//! as knowing where they end).
+
+use super::Problem;
+use crate::model::Id;
+use crate::store::{Result, Store, StoreError, JOURNAL};
+use chrono::{DateTime, Utc};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A journal entry as `check` reads it: the fields the journal tree keeps (the store's
+/// `Stored`), with values held inline by schema 1 left undecoded, so an entry reads
+/// here exactly when it reads there (and fails with the same words: serde names the
+/// struct, hence its name).
+#[derive(Deserialize)]
+struct Stored {
+    seq: u64,
+    group: u64,
+    #[serde(rename = "time")]
+    _time: DateTime<Utc>,
+    #[serde(rename = "user")]
+    _user: String,
+    #[serde(rename = "op")]
+    _op: String,
+    #[serde(rename = "id")]
+    _id: Id,
+    #[serde(default, rename = "before")]
+    _before: Option<IgnoredAny>,
+    #[serde(default, rename = "after")]
+    _after: Option<IgnoredAny>,
+    #[serde(default, rename = "undoes")]
+    _undoes: Option<u64>,
+    /// Where the entry's line (with its values) starts in the journal log.
+    #[serde(default)]
+    at: Option<u64>,
+}
+
+/// Walks the journal in order, counting the entries passed into `passed`.
+pub(super) fn scan(store: &Store, passed: &AtomicU64) -> Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut expect_seq = 0u64;
+    // where the log really holds each entry, read only if an entry points into it
+    let mut in_log: Option<Vec<Option<u64>>> = None;
+    for (i, r) in store.trees[JOURNAL].iter().enumerate() {
+        if i % 1024 == 0 {
+            passed.store(i as u64, Ordering::Relaxed);
+        }
+        let (_, v) = r.map_err(|e| store.db_err(e))?;
+        let e = match serde_json::from_slice::<Stored>(&v) {
+            Ok(e) => e,
+            Err(e) => {
+                let e = StoreError::Corrupt {
+                    tree: "journal".into(),
+                    key: String::from("entry"),
+                    reason: e.to_string(),
+                };
+                problems.push(Problem(format!("journal entry {expect_seq}: {e}")));
+                continue;
+            }
+        };
+        if e.seq != expect_seq {
+            problems.push(Problem(format!(
+                "journal jumps from {} to {}",
+                expect_seq.saturating_sub(1),
+                e.seq
+            )));
+        }
+        if e.group > e.seq {
+            problems.push(Problem(format!(
+                "journal entry {} has a later group",
+                e.seq
+            )));
+        }
+        if let Some(at) = e.at {
+            if in_log.is_none() {
+                in_log = Some(crate::store::log::entry_offsets(
+                    &store.path().join(crate::store::log::LOG_FILE),
+                    store.state().seq,
+                )?);
+            }
+            let found = in_log
+                .as_ref()
+                .and_then(|o| o.get(e.seq as usize).copied().flatten());
+            if found != Some(at) {
+                problems.push(Problem(format!(
+                    "journal entry {}: its values are not at byte {at} of the journal log",
+                    e.seq
+                )));
+            }
+        }
+        expect_seq = e.seq + 1;
+    }
+    passed.store(expect_seq.max(store.state().seq), Ordering::Relaxed);
+    let counter = store.state().seq;
+    if expect_seq != counter {
+        problems.push(Problem(format!(
+            "journal ends at {expect_seq} but the counter says {counter}"
+        )));
+    }
+    Ok(problems)
+}

@@ -1,0 +1,245 @@
+//! `weft check`: recompute everything derived and compare it with what is stored.
+
+mod digest;
+mod entries;
+mod journal;
+mod records;
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod tests;
+
+use super::{index, Result, Store, StoreError, INDEX};
+use crate::model::Record;
+use digest::Keys;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// One thing wrong with a workspace, in a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem(pub String);
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn describe_key(k: &[u8]) -> String {
+    let printable: String = k
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() {
+                (b as char).to_string()
+            } else {
+                format!("\\x{b:02x}")
+            }
+        })
+        .collect();
+    match index::trailing_id(k) {
+        Some(id) => format!("{printable} (for {id})"),
+        None => printable,
+    }
+}
+
+/// The index entries the whole workspace implies, extrapolated from the first `done`
+/// of `records` records implying `implied`.
+fn estimate(records: u64, done: u64, implied: u64) -> u64 {
+    if done == 0 {
+        return 0;
+    }
+    (u128::from(implied) * u128::from(records) / u128::from(done)) as u64
+}
+
+/// `entries` passed of about `of` entries, as a share of `records` units.
+fn scaled(entries: u64, of: u64, records: u64) -> u64 {
+    if of == 0 {
+        return 0;
+    }
+    ((u128::from(entries) * u128::from(records) / u128::from(of)) as u64).min(records)
+}
+
+/// Progress that only grows and ends at its total, reported in steps.
+struct Meter<'a> {
+    report: &'a mut dyn FnMut(u64, u64),
+    done: u64,
+    shown: u64,
+    total: u64,
+}
+
+impl<'a> Meter<'a> {
+    fn new(report: &'a mut dyn FnMut(u64, u64), total: u64) -> Meter<'a> {
+        report(0, total);
+        Meter {
+            report,
+            done: 0,
+            shown: 0,
+            total,
+        }
+    }
+
+    /// `done` units finished (never less than reported before, never past the total).
+    fn at(&mut self, done: u64) {
+        self.done = done.clamp(self.done, self.total);
+        if self.done >= self.shown + 1024 || (self.done == self.total && self.shown < self.total) {
+            self.shown = self.done;
+            (self.report)(self.done, self.total);
+        }
+    }
+
+    /// More work than first counted.
+    fn grow(&mut self, more: u64) {
+        self.total += more;
+        (self.report)(self.done, self.total);
+    }
+
+    fn finish(&mut self) {
+        self.done = self.total;
+        self.shown = self.total;
+        (self.report)(self.total, self.total);
+    }
+}
+
+impl Store {
+    /// Verifies the workspace: records decode under their own ids, every reference
+    /// resolves, the indexes hold exactly what the records imply, the counters match and
+    /// the journal is continuous. Returns every problem found.
+    pub fn check(&self) -> Result<Vec<Problem>> {
+        self.check_with_progress(&mut |_, _| {})
+    }
+
+    /// [`Store::check`], reporting `(done, total)` into `progress` as it goes: the
+    /// records, the index entries (scaled to the records), then the journal entries. The
+    /// count only grows and ends at the total; when the index differs from what the
+    /// records imply, the passes that name each differing entry are added to the total.
+    ///
+    /// Memory does not grow with the workspace: the records are read once in order (a
+    /// bit per id is kept, and the few references that point forward), the index once
+    /// into a digest on a second thread at the same time, the journal once by its
+    /// headers. Only the digest's differing buckets are then compared entry by entry.
+    pub fn check_with_progress(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Problem>> {
+        self.check_in_batches(progress, entries::BATCH)
+    }
+
+    /// The check, comparing differing index entries at most `batch` at a time.
+    fn check_in_batches(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+        batch: u64,
+    ) -> Result<Vec<Problem>> {
+        let records = self.state.total();
+        let entries_of_journal = self.state.seq;
+        let mut meter = Meter::new(progress, 2 * records + entries_of_journal);
+        let keys = Keys::new();
+        let scanned = AtomicU64::new(0);
+        let journaled = AtomicU64::new(0);
+        // The records on this thread; the index, then the journal, on a second one.
+        let (found, other) = std::thread::scope(|s| {
+            let worker = s.spawn(|| -> Result<(digest::Digest, Vec<Problem>)> {
+                let stored = entries::digest_index(self.index(), &keys, &scanned)
+                    .map_err(|e| self.db_err(e))?;
+                Ok((stored, journal::scan(self, &journaled)?))
+            });
+            let other_done = |est: u64| {
+                scaled(scanned.load(Ordering::Relaxed), est, records)
+                    + journaled.load(Ordering::Relaxed).min(entries_of_journal)
+            };
+            let mut so_far = (0u64, 0u64);
+            let found = records::scan(self, &keys, &mut |done, implied| {
+                so_far = (done, implied);
+                if done.is_multiple_of(256) {
+                    meter.at(done.min(records) + other_done(estimate(records, done, implied)));
+                }
+            });
+            let est = match &found {
+                Ok(f) => f.digest.entries,
+                Err(_) => estimate(records, so_far.0, so_far.1),
+            };
+            while !worker.is_finished() {
+                meter.at(records + other_done(est));
+                std::thread::sleep(Duration::from_millis(40));
+            }
+            let other = worker.join().unwrap_or_else(|_| {
+                Err(StoreError::invalid(
+                    "check: reading the index and the journal stopped unexpectedly",
+                ))
+            });
+            (found, other)
+        });
+        let found = found?;
+        let (stored, journal_problems) = other?;
+        meter.at(2 * records + entries_of_journal);
+        let mut problems = found.unreadable;
+        problems.extend(found.references);
+        problems.extend(found.tree_loop);
+        let log_len = super::log::file_len(&self.path)?;
+        if log_len != self.state.log_len {
+            problems.push(Problem(format!(
+                "the journal log holds {log_len} bytes but the database has applied {}",
+                self.state.log_len
+            )));
+        }
+        let differing = found.digest.differing(&stored);
+        if !differing.is_empty() {
+            let groups = entries::batches(&differing, batch);
+            let mut at = meter.done;
+            meter.grow(groups.len() as u64 * 2 * records);
+            let mut located = entries::Found::default();
+            for group in groups {
+                entries::compare(self, &group, &mut located, &mut |passed, entries| {
+                    let index = scaled(entries, stored.entries, records);
+                    meter.at(at + passed.min(records) + index);
+                })?;
+                at += 2 * records;
+                meter.at(at);
+            }
+            located.stored.sort_by(|a, b| a.0.cmp(&b.0));
+            located.missing.sort_by(|a, b| a.0.cmp(&b.0));
+            problems.extend(located.stored.into_iter().map(|(_, p)| p));
+            problems.extend(located.missing.into_iter().map(|(_, p)| p));
+        }
+        fn clean<K: Ord + Clone>(m: &BTreeMap<K, u64>) -> BTreeMap<K, u64> {
+            m.iter()
+                .filter(|(_, v)| **v > 0)
+                .map(|(k, v)| (k.clone(), *v))
+                .collect()
+        }
+        let actual = &found.state;
+        if clean(&actual.counts) != clean(&self.state.counts)
+            || clean(&actual.status) != clean(&self.state.status)
+            || clean(&actual.sees) != clean(&self.state.sees)
+        {
+            problems.push(Problem("record counters do not match the records".into()));
+        }
+        problems.extend(journal_problems);
+        meter.finish();
+        Ok(problems)
+    }
+
+    /// Writes a record as it is, bypassing every rule and index (tests use it to make
+    /// damage that `check` must find).
+    #[doc(hidden)]
+    pub fn put_raw_for_test(&self, rec: &Record) -> Result<()> {
+        let id = rec.id();
+        self.tree(id.kind)
+            .insert(id.num.to_be_bytes(), rec.to_bytes())
+            .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(())
+    }
+
+    /// Damages one index entry on purpose (tests prove that `check` notices).
+    #[doc(hidden)]
+    pub fn corrupt_index_for_test(&self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
+        let t = &self.trees[INDEX];
+        match value {
+            Some(v) => t.insert(key, v).map(|_| ()),
+            None => t.remove(key).map(|_| ()),
+        }
+        .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(())
+    }
+}

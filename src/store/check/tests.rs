@@ -1,0 +1,432 @@
+//! The streaming check against hand-made damage, and against the check it replaced (kept
+//! below as `reference`) on randomly damaged workspaces.
+
+use super::reference::reference;
+use super::*;
+use crate::model::{Consistency, EntityKind, Id, Kind, Status};
+use crate::store::{NewEntity, NewLink, NewNote, NewQuestion, OpenOptions, JOURNAL};
+use proptest::prelude::*;
+
+fn id(s: &str) -> Id {
+    s.parse().unwrap()
+}
+
+/// A small workspace holding every kind of record with index entries: questions (one a
+/// sub-question, one tagged), an entity with an alias, dated notes, a link citing a
+/// source, a hypothesis with an assessment and an expectation.
+fn workspace(dir: &std::path::Path) -> Store {
+    let mut s = Store::open(
+        dir,
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    s.set_sync(false);
+    let q1 = s
+        .add_question(NewQuestion::new("Where is the ship"))
+        .unwrap();
+    let mut sub = NewQuestion::new("Which port");
+    sub.parent = Some(q1);
+    sub.tags = vec!["port".into()];
+    s.add_question(sub).unwrap();
+    let mut active = NewQuestion::new("Who owns it");
+    active.status = Status::Active;
+    s.add_question(active).unwrap();
+    let e = s
+        .add_entity(NewEntity {
+            name: "Kestrel".into(),
+            kind: EntityKind::Person,
+            aliases: vec!["K".into()],
+            attributes: Default::default(),
+            tags: vec![],
+        })
+        .unwrap();
+    let note = |s: &mut Store, text: &str, when: &str| {
+        s.add_note(NewNote {
+            text: text.into(),
+            when: Some(when.parse().unwrap()),
+            ..NewNote::default()
+        })
+        .unwrap()
+    };
+    let n1 = note(&mut s, "seen at the quay with [[Kestrel]]", "2024-03-01");
+    let n2 = note(&mut s, "harbour log", "2024-03-02");
+    s.link(NewLink {
+        from: e,
+        to: q1,
+        label: "concerns".into(),
+        confidence: None,
+        source: Some(n2),
+        when: Some("2024-03-01".parse().unwrap()),
+    })
+    .unwrap();
+    let h = s.add_hypothesis(q1, "it sailed north", None).unwrap();
+    s.assess(h, n1, Consistency::Consistent).unwrap();
+    s.add_expectation(h, "a port call in the north").unwrap();
+    s
+}
+
+fn lines(problems: &[Problem]) -> Vec<String> {
+    problems.iter().map(|p| p.to_string()).collect()
+}
+
+fn check(s: &Store) -> Vec<String> {
+    lines(&s.check().unwrap())
+}
+
+fn index_entries(s: &Store) -> Vec<(Vec<u8>, Vec<u8>)> {
+    s.index()
+        .iter()
+        .map(|r| {
+            let (k, v) = r.unwrap();
+            (k.to_vec(), v.to_vec())
+        })
+        .collect()
+}
+
+fn status_key(q: Id, status: Status) -> Vec<u8> {
+    index::key(&[&[index::STATUS, status.index()], &q.to_bytes()])
+}
+
+#[test]
+fn a_sound_workspace_has_no_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    assert_eq!(check(&s), Vec::<String>::new());
+    assert_eq!(lines(&reference(&s).unwrap()), Vec::<String>::new());
+}
+
+#[test]
+fn a_missing_entry_is_named_with_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    s.corrupt_index_for_test(&status_key(id("Q3"), Status::Active), None)
+        .unwrap();
+    assert_eq!(
+        check(&s),
+        vec!["index entry s\\x01Q\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x03 (for Q3) is missing"]
+    );
+}
+
+#[test]
+fn an_extra_entry_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    s.corrupt_index_for_test(&status_key(id("Q77"), Status::Open), Some(b""))
+        .unwrap();
+    s.corrupt_index_for_test(b"zz", Some(b"1")).unwrap();
+    assert_eq!(
+        check(&s),
+        vec![
+            "index entry s\\x00Q\\x00\\x00\\x00\\x00\\x00\\x00\\x00M (for Q77) matches no record",
+            "index entry zz matches no record",
+        ]
+    );
+}
+
+#[test]
+fn a_wrong_value_is_out_of_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    // a link end names the wrong record at the link's other end
+    let (k, _) = index_entries(&s)
+        .into_iter()
+        .find(|(k, _)| k[0] == index::LINK_END)
+        .unwrap();
+    s.corrupt_index_for_test(&k, Some(&id("Q3").to_bytes()))
+        .unwrap();
+    let found = check(&s);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with("(for L1) is out of date"), "{found:?}");
+    // the search text of a record
+    let x = index::key(&[&[index::SEARCH], &id("E1").to_bytes()]);
+    s.corrupt_index_for_test(&x, Some(b"someone else")).unwrap();
+    assert_eq!(check(&s).len(), 2);
+    // the matrix cell: its value is the assessment
+    let a = index::key(&[&[index::ASSESS], &id("H1").to_bytes(), &id("N1").to_bytes()]);
+    s.corrupt_index_for_test(&a, Some(&id("A9").to_bytes()))
+        .unwrap();
+    let found = check(&s);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].starts_with("index entry aH"), "{found:?}");
+    assert!(found[0].ends_with("is out of date"), "{found:?}");
+}
+
+#[test]
+fn a_wrong_counter_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = workspace(dir.path());
+    *s.state.status.get_mut("open").unwrap() += 1;
+    assert_eq!(check(&s), vec!["record counters do not match the records"]);
+    s.state.status.clear();
+    assert_eq!(check(&s), vec!["record counters do not match the records"]);
+}
+
+#[test]
+fn a_record_changed_behind_the_indexes_back_is_found_three_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    let Some(Record::Question(mut q)) = s.get(id("Q1")).unwrap() else {
+        panic!("Q1 is a question")
+    };
+    q.status = Status::Parked;
+    s.put_raw_for_test(&Record::Question(q)).unwrap();
+    let found = check(&s);
+    // the status index and the status ordering of the question tree: each holds an
+    // entry no record implies and lacks the one Q1 now implies; then the counters
+    assert_eq!(found.len(), 5, "{found:?}");
+    assert!(
+        found[..2]
+            .iter()
+            .all(|f| f.ends_with("(for Q1) matches no record")),
+        "{found:?}"
+    );
+    assert!(
+        found[2..4]
+            .iter()
+            .all(|f| f.ends_with("(for Q1) is missing")),
+        "{found:?}"
+    );
+    assert_eq!(found[4], "record counters do not match the records");
+}
+
+#[test]
+fn a_discontinuous_journal_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    let journal = &s.trees[JOURNAL];
+    journal.remove(3u64.to_be_bytes()).unwrap();
+    assert_eq!(check(&s), vec!["journal jumps from 2 to 4"]);
+    journal
+        .insert(3u64.to_be_bytes(), b"{not json".as_slice())
+        .unwrap();
+    let found = check(&s);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("journal entry 3: damaged record entry in journal: "));
+    assert_eq!(found[1], "journal jumps from 2 to 4");
+    assert_eq!(found, lines(&reference(&s).unwrap()));
+}
+
+#[test]
+fn a_journal_shorter_than_its_counter_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = workspace(dir.path());
+    let seq = s.state.seq;
+    s.state.seq += 2;
+    assert_eq!(
+        check(&s),
+        vec![format!(
+            "journal ends at {seq} but the counter says {}",
+            seq + 2
+        )]
+    );
+}
+
+#[test]
+fn a_loop_of_sub_questions_is_named_by_its_first_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    let Some(Record::Question(mut q)) = s.get(id("Q1")).unwrap() else {
+        panic!("Q1 is a question")
+    };
+    q.parent = Some(id("Q2"));
+    s.put_raw_for_test(&Record::Question(q)).unwrap();
+    let found = check(&s);
+    assert!(found.contains(&"Q1: its parents make a loop of sub-questions".to_string()));
+    assert_eq!(found, lines(&reference(&s).unwrap()));
+}
+
+/// Every `(done, total)` a check reports.
+fn progress_of(s: &Store, batch: u64) -> (Vec<String>, Vec<(u64, u64)>) {
+    let mut seen = Vec::new();
+    let found = s
+        .check_in_batches(&mut |d, t| seen.push((d, t)), batch)
+        .unwrap();
+    (lines(&found), seen)
+}
+
+fn assert_progress_grows_to_its_total(seen: &[(u64, u64)]) {
+    assert!(!seen.is_empty());
+    for w in seen.windows(2) {
+        assert!(w[1].0 >= w[0].0 && w[1].1 >= w[0].1, "{seen:?}");
+    }
+    assert!(seen.iter().all(|(d, t)| d <= t), "{seen:?}");
+    let (d, t) = *seen.last().unwrap();
+    assert_eq!(d, t, "{seen:?}");
+}
+
+#[test]
+fn progress_grows_and_ends_at_its_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    let (found, seen) = progress_of(&s, entries::BATCH);
+    assert!(found.is_empty());
+    assert_progress_grows_to_its_total(&seen);
+    assert_eq!(
+        seen.last().unwrap().1,
+        2 * s.state.total() + s.state.seq,
+        "{seen:?}"
+    );
+    // damage adds the comparison passes to the total, still ending at it
+    for (k, _) in index_entries(&s).into_iter().step_by(3) {
+        s.corrupt_index_for_test(&k, None).unwrap();
+    }
+    let (found, seen) = progress_of(&s, 2);
+    assert!(found.len() > 3);
+    assert_progress_grows_to_its_total(&seen);
+    assert!(seen.last().unwrap().1 > 2 * s.state.total() + s.state.seq);
+}
+
+#[test]
+fn entries_are_compared_in_groups_no_larger_than_the_limit() {
+    assert_eq!(
+        entries::batches(&[(1, 2), (5, 2), (9, 1), (11, 7), (12, 1)], 4),
+        vec![vec![1, 5], vec![9], vec![11], vec![12]]
+    );
+    assert!(entries::batches(&[], 4).is_empty());
+}
+
+/// Damage a test can do to a workspace.
+#[derive(Debug, Clone)]
+enum Damage {
+    DropEntry(usize),
+    ChangeEntry(usize),
+    ExtraEntry(u8, u64),
+    Status(u64),
+    Parent(u64, u64),
+    DropRecord(usize),
+    Unreadable(usize),
+    WrongKey(usize),
+    DropJournal(u64),
+    GarbleJournal(u64),
+    Counter(u64),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    prop_oneof![
+        any::<usize>().prop_map(Damage::DropEntry),
+        any::<usize>().prop_map(Damage::ChangeEntry),
+        (prop::sample::select(b"etrsphngabcxvfz".to_vec()), 1u64..12)
+            .prop_map(|(p, n)| Damage::ExtraEntry(p, n)),
+        (1u64..4).prop_map(Damage::Status),
+        (1u64..4, 1u64..5).prop_map(|(q, p)| Damage::Parent(q, p)),
+        any::<usize>().prop_map(Damage::DropRecord),
+        any::<usize>().prop_map(Damage::Unreadable),
+        any::<usize>().prop_map(Damage::WrongKey),
+        (0u64..20).prop_map(Damage::DropJournal),
+        (0u64..20).prop_map(Damage::GarbleJournal),
+        (0u64..3).prop_map(Damage::Counter),
+    ]
+}
+
+fn all_ids(s: &Store) -> Vec<Id> {
+    Kind::ALL
+        .into_iter()
+        .flat_map(|k| s.records(k).filter_map(|r| r.ok()).map(|r| r.id()))
+        .collect()
+}
+
+fn apply(s: &mut Store, d: &Damage) {
+    let entries = index_entries(s);
+    let ids = all_ids(s);
+    match *d {
+        Damage::DropEntry(i) if !entries.is_empty() => {
+            let (k, _) = &entries[i % entries.len()];
+            s.corrupt_index_for_test(k, None).unwrap();
+        }
+        Damage::ChangeEntry(i) if !entries.is_empty() => {
+            let (k, v) = &entries[i % entries.len()];
+            let mut v = v.clone();
+            v.push(b'!');
+            s.corrupt_index_for_test(k, Some(&v)).unwrap();
+        }
+        Damage::ExtraEntry(prefix, n) => {
+            let k = index::key(&[&[prefix], &Id::new(Kind::Question, n).to_bytes()]);
+            s.corrupt_index_for_test(&k, Some(b"")).unwrap();
+        }
+        Damage::Status(q) => {
+            if let Ok(Some(Record::Question(mut r))) = s.get(Id::new(Kind::Question, q)) {
+                r.status = Status::Dropped;
+                s.put_raw_for_test(&Record::Question(r)).unwrap();
+            }
+        }
+        Damage::Parent(q, p) => {
+            if let Ok(Some(Record::Question(mut r))) = s.get(Id::new(Kind::Question, q)) {
+                r.parent = Some(Id::new(Kind::Question, p));
+                s.put_raw_for_test(&Record::Question(r)).unwrap();
+            }
+        }
+        Damage::DropRecord(i) if !ids.is_empty() => {
+            let id = ids[i % ids.len()];
+            s.tree(id.kind).remove(id.num.to_be_bytes()).unwrap();
+        }
+        Damage::Unreadable(i) if !ids.is_empty() => {
+            let id = ids[i % ids.len()];
+            s.tree(id.kind)
+                .insert(id.num.to_be_bytes(), b"{\"broken".as_slice())
+                .unwrap();
+        }
+        Damage::WrongKey(i) if !ids.is_empty() => {
+            let id = ids[i % ids.len()];
+            let bytes = s.tree(id.kind).get(id.num.to_be_bytes()).unwrap().unwrap();
+            s.tree(id.kind)
+                .insert((id.num + 40).to_be_bytes(), bytes)
+                .unwrap();
+        }
+        Damage::DropJournal(n) => {
+            s.trees[JOURNAL].remove(n.to_be_bytes()).unwrap();
+        }
+        Damage::GarbleJournal(n) if s.trees[JOURNAL].contains_key(n.to_be_bytes()).unwrap() => {
+            s.trees[JOURNAL]
+                .insert(n.to_be_bytes(), b"[1]".as_slice())
+                .unwrap();
+        }
+        Damage::Counter(which) => match which {
+            0 => *s.state.counts.entry('N').or_default() += 1,
+            1 => *s.state.sees.entry("warning".into()).or_default() += 1,
+            _ => s.state.seq += 1,
+        },
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever the damage, the streaming check reports what the check it replaced
+    /// reported, line for line and in the same order, however small its batches.
+    #[test]
+    fn the_streaming_check_agrees_with_the_reference(
+        damages in prop::collection::vec(damage(), 0..5),
+        batch in prop::sample::select(vec![1u64, 3, 40, entries::BATCH]),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = workspace(dir.path());
+        for d in &damages {
+            apply(&mut s, d);
+        }
+        let want = lines(&reference(&s).unwrap());
+        let (got, seen) = progress_of(&s, batch);
+        prop_assert_eq!(&got, &want);
+        assert_progress_grows_to_its_total(&seen);
+    }
+}
+
+#[test]
+fn a_journal_entry_pointing_at_the_wrong_place_in_the_log_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    let journal = &s.trees[JOURNAL];
+    let v = journal.get(1u64.to_be_bytes()).unwrap().unwrap();
+    let mut stored: serde_json::Value = serde_json::from_slice(&v).unwrap();
+    stored["at"] = serde_json::json!(0);
+    journal
+        .insert(1u64.to_be_bytes(), serde_json::to_vec(&stored).unwrap())
+        .unwrap();
+    assert_eq!(
+        check(&s),
+        vec!["journal entry 1: its values are not at byte 0 of the journal log"]
+    );
+}
