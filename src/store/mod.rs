@@ -22,6 +22,7 @@ mod open;
 mod read;
 mod recover;
 mod rules;
+pub mod search;
 pub mod timeline;
 mod write;
 

@@ -1,0 +1,716 @@
+//! Fuzzy search over every record, in two phases: first the short text the index's `x`
+//! entries hold (titles, names and aliases, the first line of a note), kinds whose
+//! matches rank highest first; then the rest of long notes and expectations, read from
+//! the records themselves. A [`SearchPass`] runs in steps, so a worker thread can stop
+//! between two of them, report what it has and take a newer query; a query that
+//! extends the previous one narrows the previous matches instead of reading them again.
+
+use super::index::{self, trailing_id};
+use super::{Result, Store};
+use crate::model::{Id, Kind};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use std::collections::HashMap;
+
+/// A fuzzy-search result: the record, how well it matched, and its short search text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub id: Id,
+    pub score: i64,
+    pub text: String,
+}
+
+use crate::model::record::{search_has_more as has_more, search_short as short_text};
+
+/// The order the short index is read in: the kinds whose matches rank highest first, so
+/// the first screenful of results is there early.
+const SHORT_KINDS: [Kind; 6] = [
+    Kind::Entity,
+    Kind::Question,
+    Kind::Hypothesis,
+    Kind::Note,
+    Kind::Expectation,
+    Kind::Link,
+];
+
+/// The kinds whose long text the second phase reads.
+const BODY_KINDS: [Kind; 2] = [Kind::Note, Kind::Expectation];
+
+/// How well a record matches, best last: its own name or title exactly; every word of
+/// the query starting a word of an entity's name or aliases; of a question's or
+/// hypothesis's title; a looser (fuzzy) match of any of those; then note text (and
+/// expectations and link labels), words first. Within a tier the fuzzy score orders, then
+/// the id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    NoteFuzzy,
+    NoteWords,
+    TitleFuzzy,
+    TitleWords,
+    NameWords,
+    Exact,
+}
+
+/// The room each tier leaves for the fuzzy score below it.
+const TIER_SPAN: i64 = 1 << 40;
+
+/// A query prepared once for scoring many records: the fuzzy matcher, and the query
+/// lower-cased whole and word by word, so the per-record checks allocate nothing.
+struct Scorer {
+    matcher: SkimMatcherV2,
+    query: String,
+    /// The query's characters folded as the matcher folds them (ASCII case), for the
+    /// cheap check that rejects most records before the matcher runs.
+    folded: Vec<char>,
+    /// The same, as bytes, when the query is ASCII.
+    folded_ascii: Option<Vec<u8>>,
+    lower: String,
+    words: Vec<String>,
+    /// The query when it is written like an id (`N7`): that record comes first.
+    id: Option<Id>,
+}
+
+/// Whether `text` begins with `prefix` (already lower-case), ignoring case.
+fn starts_with_lower(text: &str, prefix: &str) -> bool {
+    let mut t = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| t.next() == Some(p))
+}
+
+/// Whether `text` equals `lower` (already lower-case), ignoring case.
+fn equals_lower(text: &str, lower: &str) -> bool {
+    text.chars().flat_map(char::to_lowercase).eq(lower.chars())
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// A byte as the cheap check compares it: ASCII lower case, a line break as a space (the
+/// long text is searched with its line breaks as spaces).
+fn fold_byte(b: u8) -> u8 {
+    if b == b'\n' {
+        b' '
+    } else {
+        b.to_ascii_lowercase()
+    }
+}
+
+fn fold_char(c: char) -> char {
+    if c == '\n' {
+        ' '
+    } else {
+        c.to_ascii_lowercase()
+    }
+}
+
+impl Scorer {
+    fn new(query: &str) -> Scorer {
+        let q = query.trim();
+        let folded: Vec<char> = query.chars().map(fold_char).collect();
+        Scorer {
+            matcher: SkimMatcherV2::default().ignore_case(),
+            query: query.to_string(),
+            folded_ascii: query
+                .is_ascii()
+                .then(|| query.bytes().map(fold_byte).collect()),
+            folded,
+            lower: q.to_lowercase(),
+            words: words(q).map(str::to_lowercase).collect(),
+            id: q.parse().ok(),
+        }
+    }
+
+    /// Whether the query's characters appear in `text` in order (ignoring ASCII case):
+    /// exactly the matcher's own first test, done without allocating.
+    fn may_match(&self, text: &str) -> bool {
+        if let Some(q) = &self.folded_ascii {
+            let mut at = 0;
+            for &b in text.as_bytes() {
+                if at == q.len() {
+                    break;
+                }
+                if fold_byte(b) == q[at] {
+                    at += 1;
+                }
+            }
+            return at == q.len();
+        }
+        let mut at = 0;
+        for c in text.chars() {
+            if at == self.folded.len() {
+                break;
+            }
+            if fold_char(c) == self.folded[at] {
+                at += 1;
+            }
+        }
+        at == self.folded.len()
+    }
+
+    /// Whether every word of the query starts a word of `text`.
+    fn words_start(&self, text: &str) -> bool {
+        !self.words.is_empty()
+            && self
+                .words
+                .iter()
+                .all(|q| words(text).any(|w| starts_with_lower(w, q)))
+    }
+
+    /// Whether the query is the record's own name (an entity's search text begins
+    /// `NAME (kind)`), one of its aliases, or its whole title.
+    fn is_exact(&self, id: Id, text: &str) -> bool {
+        match id.kind {
+            Kind::Entity => {
+                // the name is what stands before one of the " (" (the kind's)
+                let name = text
+                    .match_indices(" (")
+                    .any(|(i, _)| equals_lower(&text[..i], &self.lower));
+                name || text.split_once(") ").is_some_and(|(_, aliases)| {
+                    aliases.split(' ').any(|a| equals_lower(a, &self.lower))
+                })
+            }
+            Kind::Question | Kind::Hypothesis => equals_lower(text.trim(), &self.lower),
+            _ => false,
+        }
+    }
+
+    fn score(&self, id: Id, text: &str) -> Option<i64> {
+        if self.id == Some(id) {
+            return Some(i64::MAX / 2);
+        }
+        if !self.may_match(text) {
+            return None;
+        }
+        let fuzzy = self.matcher.fuzzy_match(text, &self.query)?;
+        let words = self.words_start(text);
+        let tier = match id.kind {
+            _ if self.is_exact(id, text) => Tier::Exact,
+            Kind::Entity if words => Tier::NameWords,
+            Kind::Question | Kind::Hypothesis if words => Tier::TitleWords,
+            Kind::Entity | Kind::Question | Kind::Hypothesis => Tier::TitleFuzzy,
+            // note text, expectations, link labels
+            _ if words => Tier::NoteWords,
+            _ => Tier::NoteFuzzy,
+        };
+        Some(tier as i64 * TIER_SPAN + fuzzy.clamp(0, TIER_SPAN - 1))
+    }
+
+    /// The score of a long text (line breaks count as spaces); allocates only for a
+    /// text that passes the cheap check.
+    fn score_long(&self, id: Id, text: &str) -> Option<i64> {
+        if self.id == Some(id) {
+            return Some(i64::MAX / 2);
+        }
+        if !self.may_match(text) {
+            return None;
+        }
+        self.score(id, &text.replace('\n', " "))
+    }
+}
+
+/// Orders hits best first, ties by id.
+pub fn rank(hits: &mut [SearchHit]) {
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+}
+
+/// The best `n` hits, ranked; the rest of `hits` is left in no particular order.
+pub fn top(hits: &mut [SearchHit], n: usize) -> &mut [SearchHit] {
+    let order = |a: &SearchHit, b: &SearchHit| b.score.cmp(&a.score).then(a.id.cmp(&b.id));
+    let n = n.min(hits.len());
+    if n > 0 && n < hits.len() {
+        hits.select_nth_unstable_by(n - 1, order);
+    }
+    let best = &mut hits[..n];
+    best.sort_by(order);
+    best
+}
+
+/// Narrows earlier hits to those matching a longer `query` by their short text, scored
+/// afresh and ranked. Every record matching the longer query also matched its prefix,
+/// so nothing is lost from the short text; a [`SearchPass`] narrowed with
+/// [`SearchPass::narrow`] also reads long notes again.
+pub fn rescore(pool: &[SearchHit], query: &str) -> Vec<SearchHit> {
+    let scorer = Scorer::new(query);
+    let mut hits: Vec<SearchHit> = pool
+        .iter()
+        .filter_map(|h| {
+            scorer.score(h.id, &h.text).map(|score| SearchHit {
+                id: h.id,
+                score,
+                text: h.text.clone(),
+            })
+        })
+        .collect();
+    rank(&mut hits);
+    hits
+}
+
+/// Where a pass is: reading the short index (the kind at `kind` in [`SHORT_KINDS`], after
+/// the key `after`), reading long texts (the kind at `kind` in [`BODY_KINDS`], after
+/// record `after`), or done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Phase {
+    Short { kind: usize, after: Option<Id> },
+    Bodies { kind: usize, after: Option<u64> },
+    Done,
+}
+
+/// One search under way: the query, the matches found so far (unranked) and where the
+/// reading stopped. [`SearchPass::step`] reads on; [`SearchPass::narrow`] turns it into
+/// the pass of a longer query without reading again what was read.
+pub struct SearchPass {
+    scorer: Scorer,
+    phase: Phase,
+    /// Every match so far, unranked; `text` is the short text.
+    pub hits: Vec<SearchHit>,
+    /// Where each note or expectation among `hits` is, while long texts are read.
+    placed: HashMap<Id, usize>,
+    /// Records read so far (short entries and long texts).
+    pub read: u64,
+    /// Whether hits keep their short text (needed to narrow); without it a pass
+    /// allocates nothing per match.
+    texts: bool,
+}
+
+impl std::fmt::Debug for SearchPass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchPass")
+            .field("query", &self.scorer.query)
+            .field("phase", &self.phase)
+            .field("hits", &self.hits.len())
+            .finish()
+    }
+}
+
+impl SearchPass {
+    /// A pass for `query`, nothing read yet.
+    pub fn new(query: &str) -> SearchPass {
+        SearchPass {
+            scorer: Scorer::new(query),
+            phase: Phase::Short {
+                kind: 0,
+                after: None,
+            },
+            hits: Vec::new(),
+            placed: HashMap::new(),
+            read: 0,
+            texts: true,
+        }
+    }
+
+    /// A pass whose hits leave their text empty: for a search that is only ranked, never
+    /// narrowed (the command line's); [`SearchPass::narrows_to`] refuses it.
+    pub fn without_texts(query: &str) -> SearchPass {
+        SearchPass {
+            texts: false,
+            ..SearchPass::new(query)
+        }
+    }
+
+    pub fn query(&self) -> &str {
+        &self.scorer.query
+    }
+
+    /// Whether every match is in.
+    pub fn done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// Whether the short index is read: the titles and names are all in, only long text
+    /// may still add notes or raise their scores.
+    pub fn short_done(&self) -> bool {
+        !matches!(self.phase, Phase::Short { .. })
+    }
+
+    /// Whether a pass for `query` can start from this one: it extends this query (so it
+    /// matches a subset) and is not an id, which matches without its text.
+    pub fn narrows_to(&self, query: &str) -> bool {
+        let old = &self.scorer.query;
+        self.texts
+            && !old.trim().is_empty()
+            && query.starts_with(old.as_str())
+            && query.len() > old.len()
+            && query.trim().parse::<Id>().is_err()
+            && self.scorer.id.is_none()
+    }
+
+    /// The pass of `query`, which extends this one ([`SearchPass::narrows_to`]): the
+    /// matches so far are scored again and the reading goes on where it stopped; long
+    /// texts are read again, since a note's match may have been in its body.
+    pub fn narrow(self, query: &str) -> SearchPass {
+        let scorer = Scorer::new(query);
+        let hits: Vec<SearchHit> = self
+            .hits
+            .into_iter()
+            .filter_map(|h| {
+                let score = scorer.score(h.id, &h.text)?;
+                Some(SearchHit { score, ..h })
+            })
+            .collect();
+        let phase = match self.phase {
+            short @ Phase::Short { .. } => short,
+            _ => Phase::Bodies {
+                kind: 0,
+                after: None,
+            },
+        };
+        SearchPass {
+            scorer,
+            phase,
+            hits,
+            placed: HashMap::new(),
+            read: self.read,
+            texts: self.texts,
+        }
+    }
+
+    /// Reads on for about `budget` records; returns whether the pass is done.
+    pub fn step(&mut self, store: &Store, budget: usize) -> Result<bool> {
+        let mut left = budget.max(1);
+        while left > 0 {
+            match self.phase.clone() {
+                Phase::Done => break,
+                Phase::Short { kind, after } => {
+                    let Some(&k) = SHORT_KINDS.get(kind) else {
+                        self.start_bodies();
+                        continue;
+                    };
+                    let (n, last) = self.read_short(store, k, after, left)?;
+                    left -= n;
+                    self.phase = match last {
+                        Some(id) if n > 0 && left == 0 => Phase::Short {
+                            kind,
+                            after: Some(id),
+                        },
+                        _ => Phase::Short {
+                            kind: kind + 1,
+                            after: None,
+                        },
+                    };
+                }
+                Phase::Bodies { kind, after } => {
+                    let Some(&k) = BODY_KINDS.get(kind) else {
+                        self.phase = Phase::Done;
+                        self.placed = HashMap::new();
+                        break;
+                    };
+                    let (n, last) = self.read_bodies(store, k, after, left)?;
+                    left -= n;
+                    self.phase = match last {
+                        Some(num) if n > 0 && left == 0 => Phase::Bodies {
+                            kind,
+                            after: Some(num),
+                        },
+                        _ => Phase::Bodies {
+                            kind: kind + 1,
+                            after: None,
+                        },
+                    };
+                }
+            }
+        }
+        Ok(self.done())
+    }
+
+    /// Runs the pass to its end.
+    pub fn finish(&mut self, store: &Store) -> Result<()> {
+        while !self.step(store, usize::MAX / 2)? {}
+        Ok(())
+    }
+
+    fn start_bodies(&mut self) {
+        self.placed = self
+            .hits
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| BODY_KINDS.contains(&h.id.kind))
+            .map(|(i, h)| (h.id, i))
+            .collect();
+        self.phase = Phase::Bodies {
+            kind: 0,
+            after: None,
+        };
+    }
+
+    /// Scores up to `budget` short entries of `kind` after `after`: how many were read and
+    /// the last one's id.
+    fn read_short(
+        &mut self,
+        store: &Store,
+        kind: Kind,
+        after: Option<Id>,
+        budget: usize,
+    ) -> Result<(usize, Option<Id>)> {
+        let prefix = [index::SEARCH, kind.letter() as u8];
+        let start = match after {
+            Some(id) => index::key(&[&[index::SEARCH], &id.to_bytes(), &[0]]),
+            None => prefix.to_vec(),
+        };
+        let mut end = prefix.to_vec();
+        end[1] += 1;
+        let (mut n, mut last) = (0, None);
+        for r in store.index().range(start..end) {
+            let (k, v) = r.map_err(|e| store.db_err(e))?;
+            n += 1;
+            self.read += 1;
+            if let Some(id) = trailing_id(&k) {
+                last = Some(id);
+                let text = String::from_utf8_lossy(&v);
+                if let Some(score) = self.scorer.score(id, &text) {
+                    let text = if self.texts {
+                        text.into_owned()
+                    } else {
+                        String::new()
+                    };
+                    self.hits.push(SearchHit { id, score, text });
+                }
+            }
+            if n == budget {
+                break;
+            }
+        }
+        Ok((n, last))
+    }
+
+    /// Scores the long text of up to `budget` records of `kind` after record `after`: how
+    /// many were read and the last one's number.
+    fn read_bodies(
+        &mut self,
+        store: &Store,
+        kind: Kind,
+        after: Option<u64>,
+        budget: usize,
+    ) -> Result<(usize, Option<u64>)> {
+        /// Only the text of a stored note or expectation; the rest is skipped unread.
+        #[derive(serde::Deserialize)]
+        struct Text<'a> {
+            #[serde(borrow)]
+            text: std::borrow::Cow<'a, str>,
+        }
+        let tree = store.tree(kind);
+        let iter = match after {
+            Some(num) => tree.range((
+                std::ops::Bound::Excluded(num.to_be_bytes()),
+                std::ops::Bound::Unbounded,
+            )),
+            None => tree.range::<[u8; 8], _>(..),
+        };
+        let (mut n, mut last) = (0, None);
+        for r in iter {
+            let (k, v) = r.map_err(|e| store.db_err(e))?;
+            n += 1;
+            self.read += 1;
+            let Ok(raw) = <[u8; 8]>::try_from(&k[..]) else {
+                continue;
+            };
+            let num = u64::from_be_bytes(raw);
+            last = Some(num);
+            // a record that does not decode is `weft check`'s to report, not search's
+            if let Ok(Text { text }) = serde_json::from_slice::<Text>(&v) {
+                if has_more(&text) {
+                    self.score_body(Id { kind, num }, &text);
+                }
+            }
+            if n == budget {
+                break;
+            }
+        }
+        Ok((n, last))
+    }
+
+    /// Takes in the score of a record's long text: a better score than its short text's
+    /// replaces it, and a record only its long text matches joins the hits.
+    fn score_body(&mut self, id: Id, text: &str) {
+        let Some(score) = self.scorer.score_long(id, text) else {
+            return;
+        };
+        match self.placed.get(&id) {
+            Some(&i) => {
+                if let Some(h) = self.hits.get_mut(i) {
+                    h.score = h.score.max(score);
+                }
+            }
+            None => {
+                self.placed.insert(id, self.hits.len());
+                let text = if self.texts {
+                    short_text(text).to_string()
+                } else {
+                    String::new()
+                };
+                self.hits.push(SearchHit { id, score, text });
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Fuzzy search over titles, names, aliases and note text; best first. Each hit's
+    /// text is the record's short search text.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let mut pass = SearchPass::without_texts(query);
+        pass.finish(self)?;
+        let mut hits = pass.hits;
+        let n = top(&mut hits, limit).len();
+        hits.truncate(n);
+        for h in &mut hits {
+            let k = index::key(&[&[index::SEARCH], &h.id.to_bytes()]);
+            if let Some(v) = self.index().get(k).map_err(|e| self.db_err(e))? {
+                h.text = String::from_utf8_lossy(&v).into_owned();
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Every record matching `query`, unranked: the pool a longer query narrows with
+    /// [`rescore`] instead of reading the index again.
+    pub fn search_all(&self, query: &str) -> Result<Vec<SearchHit>> {
+        let mut pass = SearchPass::new(query);
+        pass.finish(self)?;
+        Ok(pass.hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{NewEntity, NewNote, NewQuestion, OpenOptions};
+
+    fn store(dir: &std::path::Path) -> Store {
+        let opts = OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        };
+        Store::open(dir, &opts).unwrap()
+    }
+
+    fn note(s: &mut Store, text: &str) -> Id {
+        s.add_note(NewNote {
+            text: text.into(),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn ids(hits: &[SearchHit]) -> Vec<String> {
+        hits.iter().map(|h| h.id.to_string()).collect()
+    }
+
+    #[test]
+    fn the_index_holds_a_notes_first_line_and_its_body_is_still_found() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        let n = note(&mut s, "Harbour watch\nthe courier left by the north gate");
+        let long = "x".repeat(SEARCH_MAX_TEST) + " zebra";
+        let m = note(&mut s, &long);
+        let k = index::key(&[&[index::SEARCH], &n.to_bytes()]);
+        let held = s.index().get(k).unwrap().unwrap();
+        assert_eq!(&held[..], b"Harbour watch");
+        let k = index::key(&[&[index::SEARCH], &m.to_bytes()]);
+        assert!(s.index().get(k).unwrap().unwrap().len() <= 200);
+        assert_eq!(ids(&s.search("courier north", 10).unwrap()), [n.to_string()]);
+        assert_eq!(ids(&s.search("zebra", 10).unwrap()), [m.to_string()]);
+        // the hit's text is the short text
+        assert_eq!(s.search("courier", 10).unwrap()[0].text, "Harbour watch");
+    }
+
+    const SEARCH_MAX_TEST: usize = 250;
+
+    #[test]
+    fn titles_rank_before_note_bodies() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        let n = note(&mut s, "Daily log\nmet the courier at noon");
+        let q = s
+            .add_question(NewQuestion::new("Who is the courier?"))
+            .unwrap();
+        let e = s
+            .add_entity(NewEntity {
+                name: "Courier".into(),
+                kind: crate::model::EntityKind::Person,
+                aliases: vec![],
+                attributes: Default::default(),
+                tags: vec![],
+            })
+            .unwrap();
+        let got = ids(&s.search("courier", 10).unwrap());
+        assert_eq!(got, [e.to_string(), q.to_string(), n.to_string()]);
+    }
+
+    #[test]
+    fn a_pass_in_small_steps_finds_what_one_read_finds() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        for i in 0..40 {
+            note(&mut s, &format!("Report {i}\nbody mentions cargo {}", i % 3));
+        }
+        s.add_question(NewQuestion::new("Where does the cargo go?"))
+            .unwrap();
+        let mut whole = SearchPass::new("cargo");
+        whole.finish(&s).unwrap();
+        let mut stepped = SearchPass::new("cargo");
+        let mut steps = 0;
+        while !stepped.step(&s, 3).unwrap() {
+            steps += 1;
+        }
+        assert!(steps > 10);
+        let (mut a, mut b) = (whole.hits, stepped.hits);
+        rank(&mut a);
+        rank(&mut b);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 41);
+    }
+
+    #[test]
+    fn narrowing_mid_pass_finds_what_a_fresh_pass_finds() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        for i in 0..30 {
+            note(&mut s, &format!("Report {i} renshaw\nseen with barlow {i}"));
+            note(&mut s, &format!("Report {i} rena\nquiet"));
+        }
+        for stop_after in [0, 5, 30, 61, 90, 1000] {
+            let mut pass = SearchPass::new("re");
+            pass.step(&s, stop_after).unwrap();
+            let mut narrowed = pass.narrow("ren barlow");
+            narrowed.finish(&s).unwrap();
+            let mut fresh = SearchPass::new("ren barlow");
+            fresh.finish(&s).unwrap();
+            let (mut a, mut b) = (narrowed.hits, fresh.hits);
+            rank(&mut a);
+            rank(&mut b);
+            assert_eq!(a, b, "narrowed after {stop_after} records");
+            assert_eq!(a.len(), 30);
+        }
+    }
+
+    #[test]
+    fn ids_and_texts_refuse_narrowing() {
+        let pass = SearchPass::new("N");
+        assert!(!pass.narrows_to("N7"), "an id matches without its text");
+        assert!(!SearchPass::new("N7").narrows_to("N7 x"));
+        assert!(!SearchPass::new("ab").narrows_to("ba"));
+        assert!(!SearchPass::new("ab").narrows_to("ab"));
+        assert!(SearchPass::new("ab").narrows_to("abc"));
+        assert!(!SearchPass::without_texts("ab").narrows_to("abc"));
+    }
+
+    #[test]
+    fn the_cheap_check_agrees_with_the_matcher() {
+        let texts = [
+            "Harbour watch",
+            "ÉLAN café",
+            "a\nb c",
+            "Kyle Renshaw (person) Renny",
+            "",
+        ];
+        for q in ["hw", "éc", "a b", "RENNY", "élan", "z", "ab c", " "] {
+            let scorer = Scorer::new(q);
+            for t in texts {
+                let flat = t.replace('\n', " ");
+                let matcher = scorer.matcher.fuzzy_match(&flat, q).is_some();
+                assert_eq!(scorer.may_match(t), matcher, "{q:?} in {t:?}");
+            }
+        }
+    }
+}
