@@ -12,7 +12,7 @@ use crate::store::search::SearchPass;
 use crate::store::Store;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -94,6 +94,9 @@ pub struct FinderSearch {
     running: bool,
     /// From this many records on, searches run on the worker (tests lower it).
     pub background_from: u64,
+    /// Held by the worker while it reads a step; [`FinderSearch::hold`] holds it to
+    /// pause the worker.
+    gate: Arc<Mutex<()>>,
 }
 
 impl std::fmt::Debug for FinderSearch {
@@ -118,9 +121,11 @@ impl FinderSearch {
         let (outbox, results) = mpsc::channel::<Found>();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = latest.clone();
+        let gate = Arc::new(Mutex::new(()));
+        let held = gate.clone();
         let thread = std::thread::Builder::new()
             .name("weft-finder".into())
-            .spawn(move || work(inbox, outbox, seen))
+            .spawn(move || work(inbox, outbox, seen, held))
             .ok();
         FinderSearch {
             jobs: Some(jobs),
@@ -129,7 +134,14 @@ impl FinderSearch {
             latest,
             running: false,
             background_from: BACKGROUND_RECORDS,
+            gate,
         }
+    }
+
+    /// The lock the worker takes for each step it reads: holding it pauses the worker,
+    /// which is what a slow read looks like to the input thread (tests).
+    pub fn gate(&self) -> Arc<Mutex<()>> {
+        self.gate.clone()
     }
 
     /// Whether searches of `store` run on the worker: a workspace of
@@ -240,7 +252,7 @@ struct Current {
 }
 
 /// The worker's loop: take the newest job, read a step, report when it is time.
-fn work(inbox: Receiver<Job>, outbox: Sender<Found>, latest: Arc<AtomicU64>) {
+fn work(inbox: Receiver<Job>, outbox: Sender<Found>, latest: Arc<AtomicU64>, gate: Arc<Mutex<()>>) {
     let mut view: Option<Box<Store>> = None;
     let mut pass: Option<SearchPass> = None;
     let mut current: Option<Current> = None;
@@ -300,6 +312,7 @@ fn work(inbox: Receiver<Job>, outbox: Sender<Found>, latest: Arc<AtomicU64>) {
         let stepped = if cur.reported.is_none() && p.short_done() {
             Ok(p.done())
         } else {
+            let _step = gate.lock().unwrap_or_else(|e| e.into_inner());
             p.step(store, STEP)
         };
         let done = match &stepped {
