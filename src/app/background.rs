@@ -10,9 +10,7 @@ impl App {
     /// Whether a background result is awaited that the screen should show when it comes:
     /// the run loop then polls instead of blocking on input.
     pub fn background_pending(&self) -> bool {
-        self.gaps.worker.pending()
-            || self.hypotheses.loading().is_some()
-            || self.finder.running()
+        self.gaps.worker.pending() || self.hypotheses.loading().is_some() || self.finder.running()
     }
 
     /// Takes in a background result if one has arrived; returns whether the screen

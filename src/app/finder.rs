@@ -425,7 +425,11 @@ mod tests {
             done: true,
             error: None,
         };
-        assert_eq!(f.accept(after_forget), None, "a cleared query takes nothing");
+        assert_eq!(
+            f.accept(after_forget),
+            None,
+            "a cleared query takes nothing"
+        );
     }
 
     #[test]

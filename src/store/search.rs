@@ -608,7 +608,10 @@ mod tests {
         assert_eq!(&held[..], b"Harbour watch");
         let k = index::key(&[&[index::SEARCH], &m.to_bytes()]);
         assert!(s.index().get(k).unwrap().unwrap().len() <= 200);
-        assert_eq!(ids(&s.search("courier north", 10).unwrap()), [n.to_string()]);
+        assert_eq!(
+            ids(&s.search("courier north", 10).unwrap()),
+            [n.to_string()]
+        );
         assert_eq!(ids(&s.search("zebra", 10).unwrap()), [m.to_string()]);
         // the hit's text is the short text
         assert_eq!(s.search("courier", 10).unwrap()[0].text, "Harbour watch");
@@ -642,7 +645,10 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut s = store(d.path());
         for i in 0..40 {
-            note(&mut s, &format!("Report {i}\nbody mentions cargo {}", i % 3));
+            note(
+                &mut s,
+                &format!("Report {i}\nbody mentions cargo {}", i % 3),
+            );
         }
         s.add_question(NewQuestion::new("Where does the cargo go?"))
             .unwrap();
