@@ -419,6 +419,26 @@ impl SearchPass {
         Ok(())
     }
 
+    /// Reads the short index to its end, leaving long texts unread.
+    fn finish_short(&mut self, store: &Store) -> Result<()> {
+        while let Phase::Short { kind, after } = self.phase.clone() {
+            self.phase = match SHORT_KINDS.get(kind) {
+                Some(&k) => {
+                    self.read_short(store, k, after, usize::MAX)?;
+                    Phase::Short {
+                        kind: kind + 1,
+                        after: None,
+                    }
+                }
+                None => Phase::Bodies {
+                    kind: 0,
+                    after: None,
+                },
+            };
+        }
+        Ok(())
+    }
+
     fn start_bodies(&mut self) {
         self.placed = self
             .hits
@@ -544,13 +564,62 @@ impl SearchPass {
     }
 }
 
+/// The matches of the short index and those of long texts read apart, as one pass would
+/// have found them: a record in both keeps its better score.
+fn merge(mut short: Vec<SearchHit>, long: Vec<SearchHit>) -> Vec<SearchHit> {
+    let placed: HashMap<Id, usize> = short
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| BODY_KINDS.contains(&h.id.kind))
+        .map(|(i, h)| (h.id, i))
+        .collect();
+    for h in long {
+        match placed.get(&h.id) {
+            Some(&i) => short[i].score = short[i].score.max(h.score),
+            None => short.push(h),
+        }
+    }
+    short
+}
+
 impl Store {
     /// Fuzzy search over titles, names, aliases and note text; best first. Each hit's
-    /// text is the record's short search text.
+    /// text is the record's short search text. The short index and the long texts are
+    /// read at the same time, on this thread and one more.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let mut pass = SearchPass::without_texts(query);
-        pass.finish(self)?;
-        let mut hits = pass.hits;
+        let mut short = SearchPass::without_texts(query);
+        let mut long = SearchPass::without_texts(query);
+        long.phase = Phase::Bodies {
+            kind: 0,
+            after: None,
+        };
+        let read_long = |mut pass: SearchPass| pass.finish(self).map(|_| pass.hits);
+        let long_hits = std::thread::scope(|scope| {
+            let other = std::thread::Builder::new()
+                .name("weft-search".into())
+                .spawn_scoped(scope, move || read_long(long));
+            match other {
+                Ok(handle) => {
+                    short.finish_short(self)?;
+                    handle.join().unwrap_or_else(|_| {
+                        Err(super::StoreError::invalid(
+                            "the search of long notes stopped before it finished",
+                        ))
+                    })
+                }
+                // no second thread: one after the other
+                Err(_) => {
+                    short.finish_short(self)?;
+                    let mut long = SearchPass::without_texts(query);
+                    long.phase = Phase::Bodies {
+                        kind: 0,
+                        after: None,
+                    };
+                    read_long(long)
+                }
+            }
+        })?;
+        let mut hits = merge(short.hits, long_hits);
         let n = top(&mut hits, limit).len();
         hits.truncate(n);
         for h in &mut hits {
@@ -618,6 +687,27 @@ mod tests {
     }
 
     const SEARCH_MAX_TEST: usize = 250;
+
+    #[test]
+    fn the_two_threaded_search_ranks_as_one_pass_does() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        for i in 0..40 {
+            note(&mut s, &format!("Report {i} cargo\nbody mentions cargo {}", i % 3));
+            note(&mut s, &format!("Report {i}\nthe cargo left"));
+        }
+        s.add_question(NewQuestion::new("Where does the cargo go?"))
+            .unwrap();
+        let mut one = SearchPass::new("cargo");
+        one.finish(&s).unwrap();
+        let mut want = one.hits;
+        rank(&mut want);
+        let got = s.search("cargo", 1000).unwrap();
+        assert_eq!(got.len(), 81);
+        let pairs = |h: &[SearchHit]| h.iter().map(|h| (h.id, h.score)).collect::<Vec<_>>();
+        assert_eq!(pairs(&got), pairs(&want));
+        assert_eq!(s.search("cargo", 5).unwrap().len(), 5);
+    }
 
     #[test]
     fn titles_rank_before_note_bodies() {
