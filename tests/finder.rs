@@ -89,6 +89,16 @@ fn typing_never_waits_for_the_search_and_results_come_in() {
     let screen = h.screen();
     assert!(!screen.contains("searching…"), "{screen}");
     assert!(h.line_with("E1").contains("Kyle Renshaw"));
+    // one more letter: what matched "renshaw" is not shown under "renshawz" meanwhile
+    h.typed("z");
+    let (text, hits, searching) = finder(&h);
+    assert_eq!(text, "renshawz");
+    assert!(hits.is_empty() && searching);
+    assert!(h.app.wait_background(WAIT));
+    assert!(h.screen().contains("no match"));
+    h.press("backspace");
+    assert!(h.app.wait_background(WAIT));
+    assert_eq!(finder(&h).1[0], id("E1"));
     // Enter takes the first result to its record
     h.press("enter");
     assert!(h.app.overlay.is_none());

@@ -172,7 +172,8 @@ impl App {
             (Vec::new(), false)
         } else if background {
             self.finder.request(&query, only);
-            return self.set_finder(None, true);
+            // what was shown matched the text before: never shown under this one
+            return self.set_finder(Vec::new(), true);
         } else {
             let mut pass = crate::store::search::SearchPass::new(&query);
             if let Err(e) = pass.finish(&self.store) {
@@ -180,7 +181,7 @@ impl App {
             }
             (super::finder::shown(&self.store, &pass, only), false)
         };
-        self.set_finder(Some(hits), searching);
+        self.set_finder(hits, searching);
     }
 
     /// Takes in results from the finder's worker: the newest query's only (the worker
@@ -189,10 +190,10 @@ impl App {
         if let Some(e) = &found.error {
             self.error(format!("search stopped: {e}"));
         }
-        self.set_finder(Some(found.hits), !found.done);
+        self.set_finder(found.hits, !found.done);
     }
 
-    fn set_finder(&mut self, found: Option<Vec<(crate::model::Id, String)>>, running: bool) {
+    fn set_finder(&mut self, found: Vec<(crate::model::Id, String)>, running: bool) {
         let Some(Overlay::Finder {
             hits,
             selected,
@@ -203,9 +204,6 @@ impl App {
             return;
         };
         *searching = running;
-        let Some(found) = found else {
-            return;
-        };
         let was = hits.get(*selected).map(|(id, _)| *id);
         *selected = was
             .and_then(|id| found.iter().position(|(f, _)| *f == id))

@@ -693,7 +693,10 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut s = store(d.path());
         for i in 0..40 {
-            note(&mut s, &format!("Report {i} cargo\nbody mentions cargo {}", i % 3));
+            note(
+                &mut s,
+                &format!("Report {i} cargo\nbody mentions cargo {}", i % 3),
+            );
             note(&mut s, &format!("Report {i}\nthe cargo left"));
         }
         s.add_question(NewQuestion::new("Where does the cargo go?"))
