@@ -173,7 +173,7 @@ impl App {
         } else if background {
             self.finder.request(&query, only);
             // what was shown matched the text before: never shown under this one
-            return self.set_finder(Vec::new(), true);
+            return self.set_finder(Vec::new(), true, false);
         } else {
             let mut pass = crate::store::search::SearchPass::new(&query);
             if let Err(e) = pass.finish(&self.store) {
@@ -181,7 +181,7 @@ impl App {
             }
             (super::finder::shown(&self.store, &pass, only), false)
         };
-        self.set_finder(hits, searching);
+        self.set_finder(hits, searching, false);
     }
 
     /// Takes in results from the finder's worker: the newest query's only (the worker
@@ -190,10 +190,12 @@ impl App {
         if let Some(e) = &found.error {
             self.error(format!("search stopped: {e}"));
         }
-        self.set_finder(found.hits, !found.done);
+        self.set_finder(found.hits, !found.done, true);
     }
 
-    fn set_finder(&mut self, found: Vec<(crate::model::Id, String)>, running: bool) {
+    /// Shows `found` in the finder; `more` says it is more of the same query's results,
+    /// where the selected record keeps its selection (a new query starts at the top).
+    fn set_finder(&mut self, found: Vec<(crate::model::Id, String)>, running: bool, more: bool) {
         let Some(Overlay::Finder {
             hits,
             selected,
@@ -204,7 +206,7 @@ impl App {
             return;
         };
         *searching = running;
-        let was = hits.get(*selected).map(|(id, _)| *id);
+        let was = hits.get(*selected).map(|(id, _)| *id).filter(|_| more);
         *selected = was
             .and_then(|id| found.iter().position(|(f, _)| *f == id))
             .unwrap_or_else(|| (*selected).min(found.len().saturating_sub(1)));
