@@ -52,7 +52,7 @@ fn search(c: &mut Criterion) {
         });
     }
     // a keystroke after a finished search: the previous matches narrowed and shown
-    g.bench_function("finder next key: \"co\" -> \"cou\", first screen", |b| {
+    g.bench_function("finder next key: \"co\" -> \"cou\", first report", |b| {
         b.iter_batched(
             || {
                 let mut p = SearchPass::new("co");
@@ -60,7 +60,9 @@ fn search(c: &mut Criterion) {
                 p
             },
             |p| {
-                let p = p.narrow("cou");
+                // the worker's first report: one step of the kept matches scored
+                let mut p = p.narrow("cou");
+                p.step(&store, 4_096).expect("step");
                 black_box(shown(&store, &p, None).len())
             },
             criterion::BatchSize::LargeInput,

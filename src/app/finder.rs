@@ -308,7 +308,8 @@ fn work(inbox: Receiver<Job>, outbox: Sender<Found>, latest: Arc<AtomicU64>, gat
             current = None;
             continue;
         };
-        // what narrowing kept is shown at once; otherwise read a step first
+        // a pass with nothing left to score or read in the short index reports at once;
+        // otherwise it scores or reads a step first
         let stepped = if cur.reported.is_none() && p.short_done() {
             Ok(p.done())
         } else {

@@ -271,6 +271,11 @@ pub struct SearchPass {
     /// Whether hits keep their short text (needed to narrow); without it a pass
     /// allocates nothing per match.
     texts: bool,
+    /// Matches of the query this pass narrows, still to be scored for this one: taken
+    /// in steps like the reading, so the first results come before all are scored.
+    unscored: Vec<SearchHit>,
+    /// Long texts are to be read again from the start once `unscored` is scored.
+    reread: bool,
 }
 
 impl std::fmt::Debug for SearchPass {
@@ -296,6 +301,8 @@ impl SearchPass {
             placed: HashMap::new(),
             read: 0,
             texts: true,
+            unscored: Vec::new(),
+            reread: false,
         }
     }
 
@@ -314,13 +321,13 @@ impl SearchPass {
 
     /// Whether every match is in.
     pub fn done(&self) -> bool {
-        self.phase == Phase::Done
+        self.phase == Phase::Done && self.unscored.is_empty()
     }
 
     /// Whether the short index is read: the titles and names are all in, only long text
     /// may still add notes or raise their scores.
     pub fn short_done(&self) -> bool {
-        !matches!(self.phase, Phase::Short { .. })
+        !matches!(self.phase, Phase::Short { .. }) && self.unscored.is_empty()
     }
 
     /// Whether a pass for `query` can start from this one: it extends this query (so it
@@ -336,37 +343,42 @@ impl SearchPass {
     }
 
     /// The pass of `query`, which extends this one ([`SearchPass::narrows_to`]): the
-    /// matches so far are scored again and the reading goes on where it stopped; long
-    /// texts are read again, since a note's match may have been in its body.
+    /// matches so far are scored again (in steps, before anything is read) and the
+    /// reading goes on where it stopped; long texts are read again, since a note's match
+    /// may have been in its body.
     pub fn narrow(self, query: &str) -> SearchPass {
-        let scorer = Scorer::new(query);
-        let hits: Vec<SearchHit> = self
-            .hits
-            .into_iter()
-            .filter_map(|h| {
-                let score = scorer.score(h.id, &h.text)?;
-                Some(SearchHit { score, ..h })
-            })
-            .collect();
-        let reread = !matches!(self.phase, Phase::Short { .. });
-        let mut pass = SearchPass {
-            scorer,
+        let mut unscored = self.hits;
+        unscored.extend(self.unscored);
+        SearchPass {
+            scorer: Scorer::new(query),
+            reread: self.reread || !matches!(self.phase, Phase::Short { .. }),
             phase: self.phase,
-            hits,
+            hits: Vec::with_capacity(unscored.len()),
             placed: HashMap::new(),
             read: self.read,
             texts: self.texts,
-        };
-        if reread {
-            // long texts from the start, placed against the matches kept
-            pass.start_bodies();
+            unscored,
         }
-        pass
     }
 
     /// Reads on for about `budget` records; returns whether the pass is done.
     pub fn step(&mut self, store: &Store, budget: usize) -> Result<bool> {
         let mut left = budget.max(1);
+        while left > 0 {
+            let Some(h) = self.unscored.pop() else { break };
+            left -= 1;
+            if let Some(score) = self.scorer.score(h.id, &h.text) {
+                self.hits.push(SearchHit { score, ..h });
+            }
+        }
+        if !self.unscored.is_empty() {
+            return Ok(false);
+        }
+        self.unscored = Vec::new();
+        if std::mem::take(&mut self.reread) {
+            // long texts from the start, placed against the matches kept
+            self.start_bodies();
+        }
         while left > 0 {
             match self.phase.clone() {
                 Phase::Done => break,
@@ -420,6 +432,9 @@ impl SearchPass {
 
     /// Reads the short index to its end, leaving long texts unread.
     fn finish_short(&mut self, store: &Store) -> Result<()> {
+        while !self.unscored.is_empty() {
+            self.step(store, self.unscored.len())?;
+        }
         while let Phase::Short { kind, after } = self.phase.clone() {
             self.phase = match SHORT_KINDS.get(kind) {
                 Some(&k) => {
@@ -773,7 +788,12 @@ mod tests {
             let mut pass = SearchPass::new("re");
             pass.step(&s, stop_after).unwrap();
             let mut narrowed = pass.narrow("ren barlow");
-            narrowed.finish(&s).unwrap();
+            // the kept matches are scored in steps too, then reading goes on
+            let mut steps = 0;
+            while !narrowed.step(&s, 7).unwrap() {
+                steps += 1;
+            }
+            assert!(steps > 0);
             let mut fresh = SearchPass::new("ren barlow");
             fresh.finish(&s).unwrap();
             let (mut a, mut b) = (narrowed.hits, fresh.hits);
