@@ -7,6 +7,7 @@
 
 use super::index::{self, trailing_id};
 use super::{Result, Store};
+use crate::model::record::{search_has_more as has_more, search_short as short_text};
 use crate::model::{Id, Kind};
 use std::collections::HashMap;
 
@@ -22,8 +23,6 @@ pub struct SearchHit {
     pub score: i64,
     pub text: String,
 }
-
-use crate::model::record::{search_has_more as has_more, search_short as short_text};
 
 /// The order the short index is read in: the kinds whose matches rank highest first, so
 /// the first screenful of results is there early.
