@@ -9,6 +9,7 @@ pub mod ask;
 mod background;
 pub mod backlog;
 pub mod entities;
+pub mod finder;
 pub mod gaps;
 pub mod help;
 pub mod hypotheses;
@@ -193,6 +194,8 @@ for_each_pane! {
         pub keymap_problems: Vec<String>,
         /// Today's date for briefings and "past its review date" marks.
         pub today: chrono::NaiveDate,
+        /// The finder's searches in a large workspace, on a thread of their own.
+        pub finder: finder::FinderSearch,
     }
 }
 
@@ -227,6 +230,7 @@ impl App {
             size: (80, 24),
             keymap_problems,
             today: chrono::Local::now().date_naive(),
+            finder: finder::FinderSearch::start(),
         })
     }
 

@@ -13,9 +13,14 @@ impl App {
             hits: Vec::new(),
             selected: 0,
             purpose,
-            pool: Vec::new(),
-            pool_query: String::new(),
+            searching: false,
         });
+        if self.finder.in_background(&self.store) {
+            match self.store.read_view() {
+                Ok(view) => self.finder.open(view),
+                Err(e) => self.error(e.to_string()),
+            }
+        }
     }
 
     /// Commands for the palette whose name or description matches `query`, best first.
@@ -152,65 +157,59 @@ impl App {
         }
     }
 
-    /// Re-runs the finder's search. A query that extends the previous one re-scores the
-    /// previous matches only, so typing narrows without reading the index again.
+    /// Searches again for the finder's text: in a large workspace by asking the worker
+    /// (results come in through [`App::finder_found`]; the box says the search is under
+    /// way), else at once.
     fn refresh_finder(&mut self) {
+        let Some(Overlay::Finder { input, purpose, .. }) = &self.overlay else {
+            return;
+        };
+        let only = purpose.kind();
+        let query = input.text().to_string();
+        let background = self.finder.in_background(&self.store);
+        let (hits, searching) = if query.trim().is_empty() {
+            self.finder.forget();
+            (Vec::new(), false)
+        } else if background {
+            self.finder.request(&query, only);
+            // what was shown matched the text before: never shown under this one
+            return self.set_finder(Vec::new(), true, false);
+        } else {
+            let mut pass = crate::store::search::SearchPass::new(&query);
+            if let Err(e) = pass.finish(&self.store) {
+                return self.error(e.to_string());
+            }
+            (super::finder::shown(&self.store, &pass, only), false)
+        };
+        self.set_finder(hits, searching, false);
+    }
+
+    /// Takes in results from the finder's worker: the newest query's only (the worker
+    /// drops the rest); the selected record stays selected when it is still there.
+    pub(super) fn finder_found(&mut self, found: super::finder::Found) {
+        if let Some(e) = &found.error {
+            self.error(format!("search stopped: {e}"));
+        }
+        self.set_finder(found.hits, !found.done, true);
+    }
+
+    /// Shows `found` in the finder; `more` says it is more of the same query's results,
+    /// where the selected record keeps its selection (a new query starts at the top).
+    fn set_finder(&mut self, found: Vec<(crate::model::Id, String)>, running: bool, more: bool) {
         let Some(Overlay::Finder {
-            input,
-            pool,
-            pool_query,
-            purpose,
+            hits,
+            selected,
+            searching,
             ..
         }) = &mut self.overlay
         else {
             return;
         };
-        let only = purpose.kind();
-        let query = input.text().to_string();
-        let narrows = !pool_query.is_empty()
-            && query.starts_with(pool_query.as_str())
-            && !crate::model::Id::looks_like(query.trim());
-        let found = if query.trim().is_empty() {
-            Ok(Vec::new())
-        } else if narrows {
-            Ok(crate::store::rescore(pool, &query))
-        } else {
-            self.store.search_all(&query).map(|mut all| {
-                crate::store::rank(&mut all);
-                all
-            })
-        };
-        let found = match found {
-            Ok(mut f) => {
-                f.retain(|h| only.is_none_or(|k| h.id.kind == k));
-                f
-            }
-            Err(e) => return self.error(e.to_string()),
-        };
-        let shown: Vec<(crate::model::Id, String)> = found
-            .iter()
-            .take(200)
-            .map(|h| {
-                let title = self
-                    .store
-                    .get(h.id)
-                    .ok()
-                    .flatten()
-                    .map(|r| r.title())
-                    .unwrap_or_else(|| h.text.clone());
-                (h.id, title)
-            })
-            .collect();
-        if let Some(Overlay::Finder {
-            hits,
-            pool,
-            pool_query,
-            ..
-        }) = &mut self.overlay
-        {
-            *hits = shown;
-            *pool = found;
-            *pool_query = query;
-        }
+        *searching = running;
+        let was = hits.get(*selected).map(|(id, _)| *id).filter(|_| more);
+        *selected = was
+            .and_then(|id| found.iter().position(|(f, _)| *f == id))
+            .unwrap_or_else(|| (*selected).min(found.len().saturating_sub(1)));
+        *hits = found;
     }
 }

@@ -116,9 +116,8 @@ pub enum Overlay {
         hits: Vec<(Id, String)>,
         selected: usize,
         purpose: FinderPurpose,
-        /// Every match of `pool_query`: a longer query narrows it without a new scan.
-        pool: Vec<crate::store::SearchHit>,
-        pool_query: String,
+        /// Whether results for the text typed are still coming in (see `app::finder`).
+        searching: bool,
     },
     Palette {
         input: LineInput,

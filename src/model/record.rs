@@ -312,14 +312,16 @@ impl Record {
         }
     }
 
-    /// The text fuzzy search matches against: titles, names, aliases and note text.
+    /// The short text fuzzy search reads first (the index's `x` entry): a title, an
+    /// entity's name, kind and aliases, the first line of a note or expectation cut to
+    /// [`SEARCH_SHORT_MAX`] bytes. The rest of a long note is searched from the record.
     pub fn search_text(&self) -> String {
         match self {
             Record::Entity(e) if !e.aliases.is_empty() => {
                 format!("{} ({}) {}", e.name, e.kind, e.aliases.join(" "))
             }
-            Record::Note(n) => n.text.replace('\n', " "),
-            Record::Expectation(x) => x.text.replace('\n', " "),
+            Record::Note(n) => search_short(&n.text).to_string(),
+            Record::Expectation(x) => search_short(&x.text).to_string(),
             other => other.title(),
         }
     }
@@ -369,6 +371,28 @@ impl Record {
             _ => None,
         }
     }
+}
+
+/// The longest first line (bytes) a note's or expectation's short search text keeps.
+pub const SEARCH_SHORT_MAX: usize = 200;
+
+/// The short search text of a note or expectation: its first line, cut to
+/// [`SEARCH_SHORT_MAX`] bytes on a character boundary.
+pub fn search_short(text: &str) -> &str {
+    let line = super::text::first_line(text);
+    if line.len() <= SEARCH_SHORT_MAX {
+        return line;
+    }
+    let mut end = SEARCH_SHORT_MAX;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+/// Whether a note's or expectation's text says more than its short search text.
+pub fn search_has_more(text: &str) -> bool {
+    text.contains('\n') || text.trim().len() > SEARCH_SHORT_MAX
 }
 
 #[cfg(test)]

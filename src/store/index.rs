@@ -15,7 +15,9 @@
 //! - `c` note id, link id: links citing a note as their source
 //! - `a` hypothesis id, note id -> assessment id: the matrix cells
 //! - `b` note id, assessment id: the cells that cite a note
-//! - `x` id -> search text: what fuzzy search reads without decoding records
+//! - `x` id -> short search text (a title; an entity's name, kind and aliases; a note's
+//!   or expectation's first line, cut to 200 bytes): what fuzzy search reads first,
+//!   without decoding records (long notes are read from the records after)
 //! - `v` hypothesis id, expectation id: the expectations of a hypothesis
 //! - `f` note id, expectation id: expectations found by a note
 //! - `q` order byte, parent id (zeros for a root), order key, question id: the siblings of

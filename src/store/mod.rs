@@ -24,6 +24,7 @@ mod open;
 mod read;
 mod recover;
 mod rules;
+pub mod search;
 pub mod timeline;
 mod window;
 mod write;

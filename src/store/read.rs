@@ -5,9 +5,9 @@ use super::index::{self, ordered_i64, trailing_id};
 use super::{Result, Store, StoreError};
 use crate::model::{Id, Kind, Link, Record, Status};
 use chrono::{DateTime, NaiveDateTime};
-use fuzzy_matcher::skim::SkimMatcherV2;
-use fuzzy_matcher::FuzzyMatcher;
 use std::collections::HashMap;
+
+pub use super::search::{rank, rescore, SearchHit};
 
 /// Which way a link runs, seen from one of its ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,14 +39,6 @@ pub struct PathStep {
     pub link: Link,
     pub dir: Direction,
     pub to: Id,
-}
-
-/// A fuzzy-search result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchHit {
-    pub id: Id,
-    pub score: i64,
-    pub text: String,
 }
 
 /// The two clocks of the timeline: when it happened, or when it was entered.
@@ -232,34 +224,6 @@ impl Store {
         })
     }
 
-    /// Fuzzy search over titles, names, aliases and note text; best first.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let mut hits = self.search_all(query)?;
-        rank(&mut hits);
-        hits.truncate(limit);
-        Ok(hits)
-    }
-
-    /// Every record matching `query`, unranked: the pool a longer query narrows with
-    /// [`rescore`] instead of reading the index again.
-    pub fn search_all(&self, query: &str) -> Result<Vec<SearchHit>> {
-        let scorer = Scorer::new(query);
-        let mut hits: Vec<SearchHit> = Vec::new();
-        for r in self.index().scan_prefix([index::SEARCH]) {
-            let (k, v) = r.map_err(|e| self.db_err(e))?;
-            let Some(id) = trailing_id(&k) else { continue };
-            let text = String::from_utf8_lossy(&v);
-            if let Some(score) = scorer.score(id, &text) {
-                hits.push(SearchHit {
-                    id,
-                    score,
-                    text: text.into_owned(),
-                });
-            }
-        }
-        Ok(hits)
-    }
-
     /// The shortest chain of links from `from` to `to`, at most `max_hops` links long,
     /// walking links either way. Breadth-first from both ends over the link-end index,
     /// always widening the smaller frontier, so a dense graph is not walked whole.
@@ -345,134 +309,3 @@ impl Store {
 
 /// Records reached by one side of a path search.
 type Hops = HashMap<Id, Option<(Id, Direction, Id)>>;
-
-/// How well `text` (the record `id`'s search text) matches `query`: an exact id wins.
-/// How well a record matches, best last: its own name or title exactly; every word of
-/// the query starting a word of an entity's name or aliases; of a question's or
-/// hypothesis's title; a looser (fuzzy) match of any of those; then note text (and
-/// expectations and link labels), words first. Within a tier the fuzzy score orders, then
-/// the id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Tier {
-    NoteFuzzy,
-    NoteWords,
-    TitleFuzzy,
-    TitleWords,
-    NameWords,
-    Exact,
-}
-
-/// The room each tier leaves for the fuzzy score below it.
-const TIER_SPAN: i64 = 1 << 40;
-
-/// A query prepared once for scoring many records: the fuzzy matcher, and the query
-/// lower-cased whole and word by word, so the per-record checks allocate nothing.
-struct Scorer {
-    matcher: SkimMatcherV2,
-    query: String,
-    lower: String,
-    words: Vec<String>,
-    /// The query when it is written like an id (`N7`): that record comes first.
-    id: Option<String>,
-}
-
-/// Whether `text` begins with `prefix` (already lower-case), ignoring case.
-fn starts_with_lower(text: &str, prefix: &str) -> bool {
-    let mut t = text.chars().flat_map(char::to_lowercase);
-    prefix.chars().all(|p| t.next() == Some(p))
-}
-
-/// Whether `text` equals `lower` (already lower-case), ignoring case.
-fn equals_lower(text: &str, lower: &str) -> bool {
-    text.chars().flat_map(char::to_lowercase).eq(lower.chars())
-}
-
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-}
-
-impl Scorer {
-    fn new(query: &str) -> Scorer {
-        let q = query.trim();
-        Scorer {
-            matcher: SkimMatcherV2::default().ignore_case(),
-            query: query.to_string(),
-            lower: q.to_lowercase(),
-            words: words(q).map(str::to_lowercase).collect(),
-            id: Id::looks_like(q).then(|| q.to_string()),
-        }
-    }
-
-    /// Whether every word of the query starts a word of `text`.
-    fn words_start(&self, text: &str) -> bool {
-        !self.words.is_empty()
-            && self
-                .words
-                .iter()
-                .all(|q| words(text).any(|w| starts_with_lower(w, q)))
-    }
-
-    /// Whether the query is the record's own name (an entity's search text begins
-    /// `NAME (kind)`), one of its aliases, or its whole title.
-    fn is_exact(&self, id: Id, text: &str) -> bool {
-        match id.kind {
-            Kind::Entity => {
-                // the name is what stands before one of the " (" (the kind's)
-                let name = text
-                    .match_indices(" (")
-                    .any(|(i, _)| equals_lower(&text[..i], &self.lower));
-                name || text.split_once(") ").is_some_and(|(_, aliases)| {
-                    aliases.split(' ').any(|a| equals_lower(a, &self.lower))
-                })
-            }
-            Kind::Question | Kind::Hypothesis => equals_lower(text.trim(), &self.lower),
-            _ => false,
-        }
-    }
-
-    fn score(&self, id: Id, text: &str) -> Option<i64> {
-        if self
-            .id
-            .as_ref()
-            .is_some_and(|q| id.to_string().eq_ignore_ascii_case(q))
-        {
-            return Some(i64::MAX / 2);
-        }
-        let fuzzy = self.matcher.fuzzy_match(text, &self.query)?;
-        let words = self.words_start(text);
-        let tier = match id.kind {
-            _ if self.is_exact(id, text) => Tier::Exact,
-            Kind::Entity if words => Tier::NameWords,
-            Kind::Question | Kind::Hypothesis if words => Tier::TitleWords,
-            Kind::Entity | Kind::Question | Kind::Hypothesis => Tier::TitleFuzzy,
-            // note text, expectations, link labels
-            _ if words => Tier::NoteWords,
-            _ => Tier::NoteFuzzy,
-        };
-        Some(tier as i64 * TIER_SPAN + fuzzy.clamp(0, TIER_SPAN - 1))
-    }
-}
-
-/// Orders hits best first, ties by id.
-pub fn rank(hits: &mut [SearchHit]) {
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
-}
-
-/// Narrows earlier hits to those matching a longer `query`, scored afresh and ranked.
-/// Every record matching the longer query also matched its prefix, so nothing is lost.
-pub fn rescore(pool: &[SearchHit], query: &str) -> Vec<SearchHit> {
-    let scorer = Scorer::new(query);
-    let mut hits: Vec<SearchHit> = pool
-        .iter()
-        .filter_map(|h| {
-            scorer.score(h.id, &h.text).map(|score| SearchHit {
-                id: h.id,
-                score,
-                text: h.text.clone(),
-            })
-        })
-        .collect();
-    rank(&mut hits);
-    hits
-}

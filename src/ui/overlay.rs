@@ -141,18 +141,25 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             hits,
             selected,
             purpose,
-            ..
+            searching,
         } => {
             use crate::app::overlay::FinderPurpose;
-            let title = match purpose {
+            let mut title = match purpose {
                 FinderPurpose::Jump => "Find".to_string(),
                 FinderPurpose::LinkFrom(from) => format!("Link {from} to"),
                 FinderPurpose::PathFrom(from) => format!("Shortest path from {from} to"),
                 FinderPurpose::Hypotheses(pick) => pick.title(),
             };
+            // the worker's results for this text are still coming in
+            let searching = *searching && app.finder.running();
+            if searching {
+                title.push_str(" · searching…");
+            }
             let rows: Vec<String> = hits.iter().map(|(id, t)| format!("{id:<6} {t}")).collect();
             let empty = if input.text().trim().is_empty() {
                 "type to search every record"
+            } else if searching {
+                "searching…"
             } else {
                 "no match"
             };

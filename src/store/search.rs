@@ -1,0 +1,609 @@
+//! Fuzzy search over every record, in two phases: first the short text the index's `x`
+//! entries hold (titles, names and aliases, the first line of a note), kinds whose
+//! matches rank highest first; then the rest of long notes and expectations, read from
+//! the records themselves. A [`SearchPass`] runs in steps, so a worker thread can stop
+//! between two of them, report what it has and take a newer query; a query that
+//! extends the previous one narrows the previous matches instead of reading them again.
+
+use super::index::{self, trailing_id};
+use super::{Result, Store};
+use crate::model::record::{search_has_more as has_more, search_short as short_text};
+use crate::model::{Id, Kind};
+use std::collections::HashMap;
+
+mod score;
+
+use score::Scorer;
+pub use score::{rank, rescore, top};
+
+/// A fuzzy-search result: the record, how well it matched, and its short search text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub id: Id,
+    pub score: i64,
+    pub text: String,
+}
+
+/// The order the short index is read in: the kinds whose matches rank highest first, so
+/// the first screenful of results is there early.
+const SHORT_KINDS: [Kind; 6] = [
+    Kind::Entity,
+    Kind::Question,
+    Kind::Hypothesis,
+    Kind::Note,
+    Kind::Expectation,
+    Kind::Link,
+];
+
+/// The kinds whose long text the second phase reads.
+const BODY_KINDS: [Kind; 2] = [Kind::Note, Kind::Expectation];
+
+/// Where a pass is: reading the short index (the kind at `kind` in [`SHORT_KINDS`], after
+/// the key `after`), reading long texts (the kind at `kind` in [`BODY_KINDS`], after
+/// record `after`), or done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Phase {
+    Short { kind: usize, after: Option<Id> },
+    Bodies { kind: usize, after: Option<u64> },
+    Done,
+}
+
+/// One search under way: the query, the matches found so far (unranked) and where the
+/// reading stopped. [`SearchPass::step`] reads on; [`SearchPass::narrow`] turns it into
+/// the pass of a longer query without reading again what was read.
+pub struct SearchPass {
+    scorer: Scorer,
+    phase: Phase,
+    /// Every match so far, unranked; `text` is the short text.
+    pub hits: Vec<SearchHit>,
+    /// Where each note or expectation among `hits` is, while long texts are read.
+    placed: HashMap<Id, usize>,
+    /// Records read so far (short entries and long texts).
+    pub read: u64,
+    /// Whether hits keep their short text (needed to narrow); without it a pass
+    /// allocates nothing per match.
+    texts: bool,
+    /// Matches of the query this pass narrows, still to be scored for this one: taken
+    /// in steps like the reading, so the first results come before all are scored.
+    unscored: Vec<SearchHit>,
+    /// Long texts are to be read again from the start once `unscored` is scored.
+    reread: bool,
+}
+
+impl std::fmt::Debug for SearchPass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchPass")
+            .field("query", &self.scorer.query)
+            .field("phase", &self.phase)
+            .field("hits", &self.hits.len())
+            .finish()
+    }
+}
+
+impl SearchPass {
+    /// A pass for `query`, nothing read yet.
+    pub fn new(query: &str) -> SearchPass {
+        SearchPass {
+            scorer: Scorer::new(query),
+            phase: Phase::Short {
+                kind: 0,
+                after: None,
+            },
+            hits: Vec::new(),
+            placed: HashMap::new(),
+            read: 0,
+            texts: true,
+            unscored: Vec::new(),
+            reread: false,
+        }
+    }
+
+    /// A pass whose hits leave their text empty: for a search that is only ranked, never
+    /// narrowed (the command line's); [`SearchPass::narrows_to`] refuses it.
+    pub fn without_texts(query: &str) -> SearchPass {
+        SearchPass {
+            texts: false,
+            ..SearchPass::new(query)
+        }
+    }
+
+    pub fn query(&self) -> &str {
+        &self.scorer.query
+    }
+
+    /// Whether every match is in.
+    pub fn done(&self) -> bool {
+        self.phase == Phase::Done && self.unscored.is_empty()
+    }
+
+    /// Whether the short index is read: the titles and names are all in, only long text
+    /// may still add notes or raise their scores.
+    pub fn short_done(&self) -> bool {
+        !matches!(self.phase, Phase::Short { .. }) && self.unscored.is_empty()
+    }
+
+    /// Whether a pass for `query` can start from this one: it extends this query (so it
+    /// matches a subset) and is not an id, which matches without its text.
+    pub fn narrows_to(&self, query: &str) -> bool {
+        let old = &self.scorer.query;
+        self.texts
+            && !old.trim().is_empty()
+            && query.starts_with(old.as_str())
+            && query.len() > old.len()
+            && query.trim().parse::<Id>().is_err()
+            && self.scorer.id.is_none()
+    }
+
+    /// The pass of `query`, which extends this one ([`SearchPass::narrows_to`]): the
+    /// matches so far are scored again (in steps, before anything is read) and the
+    /// reading goes on where it stopped; long texts are read again, since a note's match
+    /// may have been in its body.
+    pub fn narrow(self, query: &str) -> SearchPass {
+        let mut unscored = self.hits;
+        unscored.extend(self.unscored);
+        SearchPass {
+            scorer: Scorer::new(query),
+            reread: self.reread || !matches!(self.phase, Phase::Short { .. }),
+            phase: self.phase,
+            hits: Vec::with_capacity(unscored.len()),
+            placed: HashMap::new(),
+            read: self.read,
+            texts: self.texts,
+            unscored,
+        }
+    }
+
+    /// Reads on for about `budget` records; returns whether the pass is done.
+    pub fn step(&mut self, store: &Store, budget: usize) -> Result<bool> {
+        let mut left = budget.max(1);
+        while left > 0 {
+            let Some(h) = self.unscored.pop() else { break };
+            left -= 1;
+            if let Some(score) = self.scorer.score(h.id, &h.text) {
+                self.hits.push(SearchHit { score, ..h });
+            }
+        }
+        if !self.unscored.is_empty() {
+            return Ok(false);
+        }
+        self.unscored = Vec::new();
+        if std::mem::take(&mut self.reread) {
+            // long texts from the start, placed against the matches kept
+            self.start_bodies();
+        }
+        while left > 0 {
+            match self.phase.clone() {
+                Phase::Done => break,
+                Phase::Short { kind, after } => {
+                    let Some(&k) = SHORT_KINDS.get(kind) else {
+                        self.start_bodies();
+                        continue;
+                    };
+                    let (n, last) = self.read_short(store, k, after, left)?;
+                    left -= n;
+                    self.phase = match last {
+                        Some(id) if n > 0 && left == 0 => Phase::Short {
+                            kind,
+                            after: Some(id),
+                        },
+                        _ => Phase::Short {
+                            kind: kind + 1,
+                            after: None,
+                        },
+                    };
+                }
+                Phase::Bodies { kind, after } => {
+                    let Some(&k) = BODY_KINDS.get(kind) else {
+                        self.phase = Phase::Done;
+                        self.placed = HashMap::new();
+                        break;
+                    };
+                    let (n, last) = self.read_bodies(store, k, after, left)?;
+                    left -= n;
+                    self.phase = match last {
+                        Some(num) if n > 0 && left == 0 => Phase::Bodies {
+                            kind,
+                            after: Some(num),
+                        },
+                        _ => Phase::Bodies {
+                            kind: kind + 1,
+                            after: None,
+                        },
+                    };
+                }
+            }
+        }
+        Ok(self.done())
+    }
+
+    /// Runs the pass to its end.
+    pub fn finish(&mut self, store: &Store) -> Result<()> {
+        while !self.step(store, usize::MAX / 2)? {}
+        Ok(())
+    }
+
+    /// Reads the short index to its end, leaving long texts unread.
+    fn finish_short(&mut self, store: &Store) -> Result<()> {
+        while !self.unscored.is_empty() {
+            self.step(store, self.unscored.len())?;
+        }
+        while let Phase::Short { kind, after } = self.phase.clone() {
+            self.phase = match SHORT_KINDS.get(kind) {
+                Some(&k) => {
+                    self.read_short(store, k, after, usize::MAX)?;
+                    Phase::Short {
+                        kind: kind + 1,
+                        after: None,
+                    }
+                }
+                None => Phase::Bodies {
+                    kind: 0,
+                    after: None,
+                },
+            };
+        }
+        Ok(())
+    }
+
+    fn start_bodies(&mut self) {
+        self.placed = self
+            .hits
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| BODY_KINDS.contains(&h.id.kind))
+            .map(|(i, h)| (h.id, i))
+            .collect();
+        self.phase = Phase::Bodies {
+            kind: 0,
+            after: None,
+        };
+    }
+
+    /// Scores up to `budget` short entries of `kind` after `after`: how many were read and
+    /// the last one's id.
+    fn read_short(
+        &mut self,
+        store: &Store,
+        kind: Kind,
+        after: Option<Id>,
+        budget: usize,
+    ) -> Result<(usize, Option<Id>)> {
+        let prefix = [index::SEARCH, kind.letter() as u8];
+        let start = match after {
+            Some(id) => index::key(&[&[index::SEARCH], &id.to_bytes(), &[0]]),
+            None => prefix.to_vec(),
+        };
+        let mut end = prefix.to_vec();
+        end[1] += 1;
+        let (mut n, mut last) = (0, None);
+        for r in store.index().range(start..end) {
+            let (k, v) = r.map_err(|e| store.db_err(e))?;
+            n += 1;
+            self.read += 1;
+            if let Some(id) = trailing_id(&k) {
+                last = Some(id);
+                let text = String::from_utf8_lossy(&v);
+                if let Some(score) = self.scorer.score(id, &text) {
+                    let text = if self.texts {
+                        text.into_owned()
+                    } else {
+                        String::new()
+                    };
+                    self.hits.push(SearchHit { id, score, text });
+                }
+            }
+            if n == budget {
+                break;
+            }
+        }
+        Ok((n, last))
+    }
+
+    /// Scores the long text of up to `budget` records of `kind` after record `after`: how
+    /// many were read and the last one's number.
+    fn read_bodies(
+        &mut self,
+        store: &Store,
+        kind: Kind,
+        after: Option<u64>,
+        budget: usize,
+    ) -> Result<(usize, Option<u64>)> {
+        /// Only the text of a stored note or expectation; the rest is skipped unread.
+        #[derive(serde::Deserialize)]
+        struct Text<'a> {
+            #[serde(borrow)]
+            text: std::borrow::Cow<'a, str>,
+        }
+        let tree = store.tree(kind);
+        let iter = match after {
+            Some(num) => tree.range((
+                std::ops::Bound::Excluded(num.to_be_bytes()),
+                std::ops::Bound::Unbounded,
+            )),
+            None => tree.range::<[u8; 8], _>(..),
+        };
+        let (mut n, mut last) = (0, None);
+        for r in iter {
+            let (k, v) = r.map_err(|e| store.db_err(e))?;
+            n += 1;
+            self.read += 1;
+            let Ok(raw) = <[u8; 8]>::try_from(&k[..]) else {
+                continue;
+            };
+            let num = u64::from_be_bytes(raw);
+            last = Some(num);
+            // a record that does not decode is `weft check`'s to report, not search's
+            if let Ok(Text { text }) = serde_json::from_slice::<Text>(&v) {
+                if has_more(&text) {
+                    self.score_body(Id { kind, num }, &text);
+                }
+            }
+            if n == budget {
+                break;
+            }
+        }
+        Ok((n, last))
+    }
+
+    /// Takes in the score of a record's long text: a better score than its short text's
+    /// replaces it, and a record only its long text matches joins the hits.
+    fn score_body(&mut self, id: Id, text: &str) {
+        let Some(score) = self.scorer.score_long(id, text) else {
+            return;
+        };
+        match self.placed.get(&id) {
+            Some(&i) => {
+                if let Some(h) = self.hits.get_mut(i) {
+                    h.score = h.score.max(score);
+                }
+            }
+            None => {
+                self.placed.insert(id, self.hits.len());
+                let text = if self.texts {
+                    short_text(text).to_string()
+                } else {
+                    String::new()
+                };
+                self.hits.push(SearchHit { id, score, text });
+            }
+        }
+    }
+}
+
+/// The matches of the short index and those of long texts read apart, as one pass would
+/// have found them: a record in both keeps its better score.
+fn merge(mut short: Vec<SearchHit>, long: Vec<SearchHit>) -> Vec<SearchHit> {
+    let placed: HashMap<Id, usize> = short
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| BODY_KINDS.contains(&h.id.kind))
+        .map(|(i, h)| (h.id, i))
+        .collect();
+    for h in long {
+        match placed.get(&h.id) {
+            Some(&i) => short[i].score = short[i].score.max(h.score),
+            None => short.push(h),
+        }
+    }
+    short
+}
+
+impl Store {
+    /// Fuzzy search over titles, names, aliases and note text; best first. Each hit's
+    /// text is the record's short search text. The short index and the long texts are
+    /// read at the same time, on this thread and one more.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let mut short = SearchPass::without_texts(query);
+        let mut long = SearchPass::without_texts(query);
+        long.phase = Phase::Bodies {
+            kind: 0,
+            after: None,
+        };
+        let read_long = |mut pass: SearchPass| pass.finish(self).map(|_| pass.hits);
+        let long_hits = std::thread::scope(|scope| {
+            let other = std::thread::Builder::new()
+                .name("weft-search".into())
+                .spawn_scoped(scope, move || read_long(long));
+            match other {
+                Ok(handle) => {
+                    short.finish_short(self)?;
+                    handle.join().unwrap_or_else(|_| {
+                        Err(super::StoreError::invalid(
+                            "the search of long notes stopped before it finished",
+                        ))
+                    })
+                }
+                // no second thread: one after the other
+                Err(_) => {
+                    short.finish_short(self)?;
+                    let mut long = SearchPass::without_texts(query);
+                    long.phase = Phase::Bodies {
+                        kind: 0,
+                        after: None,
+                    };
+                    read_long(long)
+                }
+            }
+        })?;
+        let mut hits = merge(short.hits, long_hits);
+        let n = top(&mut hits, limit).len();
+        hits.truncate(n);
+        for h in &mut hits {
+            let k = index::key(&[&[index::SEARCH], &h.id.to_bytes()]);
+            if let Some(v) = self.index().get(k).map_err(|e| self.db_err(e))? {
+                h.text = String::from_utf8_lossy(&v).into_owned();
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Every record matching `query`, unranked: the pool a longer query narrows with
+    /// [`rescore`] instead of reading the index again.
+    pub fn search_all(&self, query: &str) -> Result<Vec<SearchHit>> {
+        let mut pass = SearchPass::new(query);
+        pass.finish(self)?;
+        Ok(pass.hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{NewEntity, NewNote, NewQuestion, OpenOptions};
+
+    fn store(dir: &std::path::Path) -> Store {
+        let opts = OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        };
+        Store::open(dir, &opts).unwrap()
+    }
+
+    fn note(s: &mut Store, text: &str) -> Id {
+        s.add_note(NewNote {
+            text: text.into(),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn ids(hits: &[SearchHit]) -> Vec<String> {
+        hits.iter().map(|h| h.id.to_string()).collect()
+    }
+
+    #[test]
+    fn the_index_holds_a_notes_first_line_and_its_body_is_still_found() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        let n = note(&mut s, "Harbour watch\nthe courier left by the north gate");
+        let long = "x".repeat(SEARCH_MAX_TEST) + " zebra";
+        let m = note(&mut s, &long);
+        let k = index::key(&[&[index::SEARCH], &n.to_bytes()]);
+        let held = s.index().get(k).unwrap().unwrap();
+        assert_eq!(&held[..], b"Harbour watch");
+        let k = index::key(&[&[index::SEARCH], &m.to_bytes()]);
+        assert!(s.index().get(k).unwrap().unwrap().len() <= 200);
+        assert_eq!(
+            ids(&s.search("courier north", 10).unwrap()),
+            [n.to_string()]
+        );
+        assert_eq!(ids(&s.search("zebra", 10).unwrap()), [m.to_string()]);
+        // the hit's text is the short text
+        assert_eq!(s.search("courier", 10).unwrap()[0].text, "Harbour watch");
+    }
+
+    const SEARCH_MAX_TEST: usize = 250;
+
+    #[test]
+    fn the_two_threaded_search_ranks_as_one_pass_does() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        for i in 0..40 {
+            note(
+                &mut s,
+                &format!("Report {i} cargo\nbody mentions cargo {}", i % 3),
+            );
+            note(&mut s, &format!("Report {i}\nthe cargo left"));
+        }
+        s.add_question(NewQuestion::new("Where does the cargo go?"))
+            .unwrap();
+        let mut one = SearchPass::new("cargo");
+        one.finish(&s).unwrap();
+        let mut want = one.hits;
+        rank(&mut want);
+        let got = s.search("cargo", 1000).unwrap();
+        assert_eq!(got.len(), 81);
+        let pairs = |h: &[SearchHit]| h.iter().map(|h| (h.id, h.score)).collect::<Vec<_>>();
+        assert_eq!(pairs(&got), pairs(&want));
+        assert_eq!(s.search("cargo", 5).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn titles_rank_before_note_bodies() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        let n = note(&mut s, "Daily log\nmet the courier at noon");
+        let q = s
+            .add_question(NewQuestion::new("Who is the courier?"))
+            .unwrap();
+        let e = s
+            .add_entity(NewEntity {
+                name: "Courier".into(),
+                kind: crate::model::EntityKind::Person,
+                aliases: vec![],
+                attributes: Default::default(),
+                tags: vec![],
+            })
+            .unwrap();
+        let got = ids(&s.search("courier", 10).unwrap());
+        assert_eq!(got, [e.to_string(), q.to_string(), n.to_string()]);
+    }
+
+    #[test]
+    fn a_pass_in_small_steps_finds_what_one_read_finds() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        for i in 0..40 {
+            note(
+                &mut s,
+                &format!("Report {i}\nbody mentions cargo {}", i % 3),
+            );
+        }
+        s.add_question(NewQuestion::new("Where does the cargo go?"))
+            .unwrap();
+        let mut whole = SearchPass::new("cargo");
+        whole.finish(&s).unwrap();
+        let mut stepped = SearchPass::new("cargo");
+        let mut steps = 0;
+        while !stepped.step(&s, 3).unwrap() {
+            steps += 1;
+        }
+        assert!(steps > 10);
+        let (mut a, mut b) = (whole.hits, stepped.hits);
+        rank(&mut a);
+        rank(&mut b);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 41);
+    }
+
+    #[test]
+    fn narrowing_mid_pass_finds_what_a_fresh_pass_finds() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        for i in 0..30 {
+            note(&mut s, &format!("Report {i} renshaw\nseen with barlow {i}"));
+            note(&mut s, &format!("Report {i} rena\nquiet"));
+            // the short text matches both queries, and so does the body
+            note(&mut s, &format!("Ren barlow {i}\nren barlow again"));
+        }
+        for stop_after in [0, 5, 30, 61, 90, 95, 150, 1000] {
+            let mut pass = SearchPass::new("re");
+            pass.step(&s, stop_after).unwrap();
+            let mut narrowed = pass.narrow("ren barlow");
+            // the kept matches are scored in steps too, then reading goes on
+            let mut steps = 0;
+            while !narrowed.step(&s, 7).unwrap() {
+                steps += 1;
+            }
+            assert!(steps > 0);
+            let mut fresh = SearchPass::new("ren barlow");
+            fresh.finish(&s).unwrap();
+            let (mut a, mut b) = (narrowed.hits, fresh.hits);
+            rank(&mut a);
+            rank(&mut b);
+            assert_eq!(a, b, "narrowed after {stop_after} records");
+            assert_eq!(a.len(), 60);
+        }
+    }
+
+    #[test]
+    fn ids_and_texts_refuse_narrowing() {
+        let pass = SearchPass::new("N");
+        assert!(!pass.narrows_to("N7"), "an id matches without its text");
+        assert!(!SearchPass::new("N7").narrows_to("N7 x"));
+        assert!(!SearchPass::new("ab").narrows_to("ba"));
+        assert!(!SearchPass::new("ab").narrows_to("ab"));
+        assert!(SearchPass::new("ab").narrows_to("abc"));
+        assert!(!SearchPass::without_texts("ab").narrows_to("abc"));
+    }
+}

@@ -1,0 +1,242 @@
+//! How well one record's text matches a query: the tiers (exact name or title, words of
+//! a name, of a title, fuzzy, then note text) and within them skim's fuzzy score, with a
+//! cheap in-order character check first that rejects most records without the matcher.
+
+use super::SearchHit;
+use crate::model::{Id, Kind};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+
+/// How well a record matches, best last: its own name or title exactly; every word of
+/// the query starting a word of an entity's name or aliases; of a question's or
+/// hypothesis's title; a looser (fuzzy) match of any of those; then note text (and
+/// expectations and link labels), words first. Within a tier the fuzzy score orders, then
+/// the id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    NoteFuzzy,
+    NoteWords,
+    TitleFuzzy,
+    TitleWords,
+    NameWords,
+    Exact,
+}
+
+/// The room each tier leaves for the fuzzy score below it.
+const TIER_SPAN: i64 = 1 << 40;
+
+/// A query prepared once for scoring many records: the fuzzy matcher, and the query
+/// lower-cased whole and word by word, so the per-record checks allocate nothing.
+pub(super) struct Scorer {
+    matcher: SkimMatcherV2,
+    pub(super) query: String,
+    /// The query's characters folded as the matcher folds them (ASCII case), for the
+    /// cheap check that rejects most records before the matcher runs.
+    folded: Vec<char>,
+    /// The same, as bytes, when the query is ASCII.
+    folded_ascii: Option<Vec<u8>>,
+    lower: String,
+    words: Vec<String>,
+    /// The query when it is written like an id (`N7`): that record comes first.
+    pub(super) id: Option<Id>,
+}
+
+/// Whether `text` begins with `prefix` (already lower-case), ignoring case.
+fn starts_with_lower(text: &str, prefix: &str) -> bool {
+    let mut t = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| t.next() == Some(p))
+}
+
+/// Whether `text` equals `lower` (already lower-case), ignoring case.
+fn equals_lower(text: &str, lower: &str) -> bool {
+    text.chars().flat_map(char::to_lowercase).eq(lower.chars())
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// A byte as the cheap check compares it: ASCII lower case, a line break as a space (the
+/// long text is searched with its line breaks as spaces).
+fn fold_byte(b: u8) -> u8 {
+    if b == b'\n' {
+        b' '
+    } else {
+        b.to_ascii_lowercase()
+    }
+}
+
+fn fold_char(c: char) -> char {
+    if c == '\n' {
+        ' '
+    } else {
+        c.to_ascii_lowercase()
+    }
+}
+
+impl Scorer {
+    pub(super) fn new(query: &str) -> Scorer {
+        let q = query.trim();
+        let folded: Vec<char> = query.chars().map(fold_char).collect();
+        Scorer {
+            matcher: SkimMatcherV2::default().ignore_case(),
+            query: query.to_string(),
+            folded_ascii: query
+                .is_ascii()
+                .then(|| query.bytes().map(fold_byte).collect()),
+            folded,
+            lower: q.to_lowercase(),
+            words: words(q).map(str::to_lowercase).collect(),
+            id: q.parse().ok(),
+        }
+    }
+
+    /// Whether the query's characters appear in `text` in order (ignoring ASCII case):
+    /// exactly the matcher's own first test, done without allocating.
+    fn may_match(&self, text: &str) -> bool {
+        if let Some(q) = &self.folded_ascii {
+            let mut at = 0;
+            for &b in text.as_bytes() {
+                if at == q.len() {
+                    break;
+                }
+                if fold_byte(b) == q[at] {
+                    at += 1;
+                }
+            }
+            return at == q.len();
+        }
+        let mut at = 0;
+        for c in text.chars() {
+            if at == self.folded.len() {
+                break;
+            }
+            if fold_char(c) == self.folded[at] {
+                at += 1;
+            }
+        }
+        at == self.folded.len()
+    }
+
+    /// Whether every word of the query starts a word of `text`.
+    fn words_start(&self, text: &str) -> bool {
+        !self.words.is_empty()
+            && self
+                .words
+                .iter()
+                .all(|q| words(text).any(|w| starts_with_lower(w, q)))
+    }
+
+    /// Whether the query is the record's own name (an entity's search text begins
+    /// `NAME (kind)`), one of its aliases, or its whole title.
+    fn is_exact(&self, id: Id, text: &str) -> bool {
+        match id.kind {
+            Kind::Entity => {
+                // the name is what stands before one of the " (" (the kind's)
+                let name = text
+                    .match_indices(" (")
+                    .any(|(i, _)| equals_lower(&text[..i], &self.lower));
+                name || text.split_once(") ").is_some_and(|(_, aliases)| {
+                    aliases.split(' ').any(|a| equals_lower(a, &self.lower))
+                })
+            }
+            Kind::Question | Kind::Hypothesis => equals_lower(text.trim(), &self.lower),
+            _ => false,
+        }
+    }
+
+    pub(super) fn score(&self, id: Id, text: &str) -> Option<i64> {
+        if self.id == Some(id) {
+            return Some(i64::MAX / 2);
+        }
+        if !self.may_match(text) {
+            return None;
+        }
+        let fuzzy = self.matcher.fuzzy_match(text, &self.query)?;
+        let words = self.words_start(text);
+        let tier = match id.kind {
+            _ if self.is_exact(id, text) => Tier::Exact,
+            Kind::Entity if words => Tier::NameWords,
+            Kind::Question | Kind::Hypothesis if words => Tier::TitleWords,
+            Kind::Entity | Kind::Question | Kind::Hypothesis => Tier::TitleFuzzy,
+            // note text, expectations, link labels
+            _ if words => Tier::NoteWords,
+            _ => Tier::NoteFuzzy,
+        };
+        Some(tier as i64 * TIER_SPAN + fuzzy.clamp(0, TIER_SPAN - 1))
+    }
+
+    /// The score of a long text (line breaks count as spaces); allocates only for a
+    /// text that passes the cheap check.
+    pub(super) fn score_long(&self, id: Id, text: &str) -> Option<i64> {
+        if self.id == Some(id) {
+            return Some(i64::MAX / 2);
+        }
+        if !self.may_match(text) {
+            return None;
+        }
+        self.score(id, &text.replace('\n', " "))
+    }
+}
+
+/// Orders hits best first, ties by id.
+pub fn rank(hits: &mut [SearchHit]) {
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+}
+
+/// The best `n` hits, ranked; the rest of `hits` is left in no particular order.
+pub fn top(hits: &mut [SearchHit], n: usize) -> &mut [SearchHit] {
+    let order = |a: &SearchHit, b: &SearchHit| b.score.cmp(&a.score).then(a.id.cmp(&b.id));
+    let n = n.min(hits.len());
+    if n > 0 && n < hits.len() {
+        hits.select_nth_unstable_by(n - 1, order);
+    }
+    let best = &mut hits[..n];
+    best.sort_by(order);
+    best
+}
+
+/// Narrows earlier hits to those matching a longer `query` by their short text, scored
+/// afresh and ranked. Every record matching the longer query also matched its prefix,
+/// so nothing is lost from the short text; a [`SearchPass`] narrowed with
+/// [`SearchPass::narrow`] also reads long notes again.
+pub fn rescore(pool: &[SearchHit], query: &str) -> Vec<SearchHit> {
+    let scorer = Scorer::new(query);
+    let mut hits: Vec<SearchHit> = pool
+        .iter()
+        .filter_map(|h| {
+            scorer.score(h.id, &h.text).map(|score| SearchHit {
+                id: h.id,
+                score,
+                text: h.text.clone(),
+            })
+        })
+        .collect();
+    rank(&mut hits);
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cheap_check_agrees_with_the_matcher() {
+        let texts = [
+            "Harbour watch",
+            "ÉLAN café",
+            "a\nb c",
+            "Kyle Renshaw (person) Renny",
+            "",
+        ];
+        for q in ["hw", "éc", "a b", "RENNY", "élan", "z", "ab c", " "] {
+            let scorer = Scorer::new(q);
+            for t in texts {
+                let flat = t.replace('\n', " ");
+                let matcher = scorer.matcher.fuzzy_match(&flat, q).is_some();
+                assert_eq!(scorer.may_match(t), matcher, "{q:?} in {t:?}");
+            }
+        }
+    }
+}
