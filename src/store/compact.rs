@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 const MARKER: &str = "weft-staging";
 
 /// Entries written per batch while copying: bounds the memory a copy holds.
-const BATCH: usize = 16_384;
+const BATCH: usize = 2_048;
 
 /// What a compaction did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
