@@ -75,6 +75,9 @@ pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
     let mut progress = Progress::new("check");
     let problems = store.check_with_progress(&mut progress.reporter())?;
     progress.finish();
+    if let Some(advice) = store.compaction_advice() {
+        eprintln!("weft: {advice}");
+    }
     let mut w = out::stdout();
     if a.json {
         let v: Vec<_> = problems.iter().map(problem_json).collect();
@@ -185,7 +188,11 @@ pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
             "the interface needs a terminal; see `weft --help` for the commands",
         ));
     }
-    let repaired = store.notices().first().cloned();
+    let repaired = store
+        .notices()
+        .first()
+        .cloned()
+        .or_else(|| store.compaction_advice());
     crate::app::run::run(store.into_store(), keymap, repaired).map_err(Failure::new)
 }
 

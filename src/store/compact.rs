@@ -25,6 +25,12 @@ use std::path::{Path, PathBuf};
 /// removed.
 const MARKER: &str = "weft-staging";
 
+/// The meta key holding the database's size right after its last compaction.
+const COMPACTED_KEY: &[u8] = b"compacted";
+
+/// The growth past the last compaction's size that makes weft suggest another.
+const GROWTH_WORTH_COMPACTING: u64 = 256 << 20;
+
 /// Entries written per batch while copying: bounds the memory a copy holds.
 const BATCH: usize = 2_048;
 
@@ -320,6 +326,10 @@ impl Store {
         let before = staged.before;
         let store = self.swap_in(staged)?;
         let after = db_bytes(store.path());
+        store.trees[META]
+            .insert(COMPACTED_KEY, &after.to_be_bytes())
+            .map_err(|e| store.db_err(e))?;
+        store.db.flush().map_err(|e| store.db_err(e))?;
         Ok((
             store,
             Compacted {
@@ -329,6 +339,39 @@ impl Store {
                 after,
             },
         ))
+    }
+
+    /// A line suggesting `weft compact` when the database has grown by more than
+    /// 256 MiB and to more than twice its size after the last compaction (or, never
+    /// compacted, past 256 MiB): sled never gives rewritten space back by itself.
+    pub fn compaction_advice(&self) -> Option<String> {
+        self.compaction_advice_past(GROWTH_WORTH_COMPACTING)
+    }
+
+    fn compaction_advice_past(&self, growth: u64) -> Option<String> {
+        let now = db_bytes(&self.path);
+        let last = self.trees[META]
+            .get(COMPACTED_KEY)
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0);
+        let grown = now.saturating_sub(last) > growth && now > 2 * last;
+        grown.then(|| {
+            let mib = |b: u64| b >> 20;
+            if last == 0 {
+                format!(
+                    "the database takes {} MiB and has never been compacted: `weft compact` rewrites it and gives the space of rewritten records back",
+                    mib(now)
+                )
+            } else {
+                format!(
+                    "the database has grown from {} MiB to {} MiB since its last compaction: `weft compact` gives the space of rewritten records back",
+                    mib(last),
+                    mib(now)
+                )
+            }
+        })
     }
 
     /// Makes a staging workspace beside this one, filled by `fill`, with weft's own files

@@ -222,3 +222,32 @@ fn a_schema_one_workspace_is_upgraded_once_at_open_and_loses_nothing() {
     let store = Store::open(&dir, &OpenOptions::default()).unwrap();
     assert!(store.notices().is_empty(), "{:?}", store.notices());
 }
+
+#[test]
+fn compaction_is_suggested_once_the_database_has_grown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let store = churned(&dir);
+    // a small workspace is never worth a word
+    assert_eq!(store.compaction_advice(), None);
+    let advice = store.compaction_advice_past(0).unwrap();
+    assert!(advice.contains("never been compacted"), "{advice}");
+    let (store, _) = store.compact(&mut |_, _| {}).unwrap();
+    assert_eq!(store.compaction_advice_past(0), None);
+    drop(store);
+    let mut store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    store.set_sync(false);
+    let ids: Vec<_> = store
+        .records(Kind::Question)
+        .map(|r| r.unwrap().id())
+        .collect();
+    for round in 0..200u64 {
+        for id in &ids {
+            let p = (1 + (round + id.num) % 3).to_string();
+            store.set_fields(*id, &[("priority".into(), p)]).unwrap();
+        }
+    }
+    store.flush().unwrap();
+    let advice = store.compaction_advice_past(0).unwrap();
+    assert!(advice.contains("has grown from"), "{advice}");
+}
