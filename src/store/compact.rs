@@ -14,9 +14,9 @@
 
 use super::journal::Stored;
 use super::open::{take_lock, LOCK_FILE};
-use super::{index, kind_slot, Result, State, Store, StoreError};
-use super::{INDEX, META, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
-use crate::model::{Kind, Record};
+use super::{Result, State, Store, StoreError};
+use super::{META, STATE_KEY};
+use crate::model::Kind;
 use std::fs;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -30,9 +30,6 @@ const COMPACTED_KEY: &[u8] = b"compacted";
 
 /// The growth past the last compaction's size that makes weft suggest another.
 const GROWTH_WORTH_COMPACTING: u64 = 256 << 20;
-
-/// Entries written per batch while copying: bounds the memory a copy holds.
-const BATCH: usize = 2_048;
 
 /// What a compaction did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,117 +135,6 @@ pub fn db_bytes(dir: &Path) -> u64 {
 /// The names sled keeps in a workspace directory; everything else is weft's own.
 fn is_sled_file(name: &str) -> bool {
     matches!(name, "conf" | "db" | "blobs") || name.starts_with("snap.")
-}
-
-/// A fresh database being filled in batches: the target of a compaction and of an import.
-pub(super) struct Builder {
-    db: sled::Db,
-    trees: Vec<sled::Tree>,
-    batches: Vec<sled::Batch>,
-    pending: usize,
-    /// Counts per kind, status and SEES kind of what was written.
-    pub counted: State,
-    dir: PathBuf,
-}
-
-impl Builder {
-    /// Creates the database in the (new, empty) directory `dir`.
-    pub fn create(dir: &Path, cache: u64) -> Result<Builder> {
-        let db_err = |source| StoreError::Db {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(cache)
-            .open()
-            .map_err(db_err)?;
-        db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-            .map_err(db_err)?;
-        let trees = TREE_NAMES
-            .iter()
-            .map(|n| db.open_tree(n))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(db_err)?;
-        Ok(Builder {
-            db,
-            trees,
-            batches: (0..TREE_NAMES.len()).map(|_| Default::default()).collect(),
-            pending: 0,
-            counted: State::default(),
-            dir: dir.to_path_buf(),
-        })
-    }
-
-    fn db_err(&self, source: sled::Error) -> StoreError {
-        StoreError::Db {
-            path: self.dir.clone(),
-            source,
-        }
-    }
-
-    /// Adds a record with the index entries it implies.
-    pub fn record(&mut self, rec: &Record) -> Result<()> {
-        let id = rec.id();
-        self.batches[kind_slot(id.kind)].insert(&id.num.to_be_bytes(), rec.to_bytes());
-        self.pending += 1;
-        for (k, v) in index::entries(rec) {
-            self.batches[INDEX].insert(k, v);
-            self.pending += 1;
-        }
-        self.counted.account(rec, 1);
-        self.spill()
-    }
-
-    /// Adds a raw entry to tree `slot` (journal entries, copied as stored).
-    pub fn raw(&mut self, slot: usize, key: &[u8], value: &[u8]) -> Result<()> {
-        self.batches[slot].insert(key, value);
-        self.pending += 1;
-        self.spill()
-    }
-
-    fn spill(&mut self) -> Result<()> {
-        if self.pending >= BATCH {
-            self.write_batches()?;
-        }
-        Ok(())
-    }
-
-    fn write_batches(&mut self) -> Result<()> {
-        for (tree, batch) in self.trees.iter().zip(self.batches.iter_mut()) {
-            tree.apply_batch(std::mem::take(batch))
-                .map_err(|e| StoreError::Db {
-                    path: self.dir.clone(),
-                    source: e,
-                })?;
-        }
-        self.pending = 0;
-        Ok(())
-    }
-
-    /// Writes what is pending and the counters `state`, and flushes everything to disk.
-    pub fn finish(mut self, state: &State) -> Result<()> {
-        self.write_batches()?;
-        let bytes = serde_json::to_vec(state).map_err(|e| StoreError::invalid(e.to_string()))?;
-        self.trees[META]
-            .insert(STATE_KEY, bytes)
-            .map_err(|e| self.db_err(e))?;
-        self.db.flush().map_err(|e| self.db_err(e))?;
-        // sled takes its snapshot when a database is opened: opened once here, the
-        // first real open does not read back everything just written
-        let Builder { db, trees, dir, .. } = self;
-        drop(trees);
-        drop(db);
-        let again = sled::Config::new()
-            .path(&dir)
-            .open()
-            .map_err(|e| StoreError::Db {
-                path: dir.clone(),
-                source: e,
-            })?;
-        drop(again);
-        Ok(())
-    }
 }
 
 /// Hard-links every file of `from` that is weft's own (the journal log, the name, drafts,
@@ -515,6 +401,9 @@ impl Store {
         Ok(state)
     }
 }
+
+mod builder;
+pub(super) use builder::Builder;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,158 @@
+use super::*;
+use crate::store::{NewEntity, NewNote, NewQuestion, OpenOptions};
+
+fn store(dir: &std::path::Path) -> Store {
+    let opts = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    Store::open(dir, &opts).unwrap()
+}
+
+fn note(s: &mut Store, text: &str) -> Id {
+    s.add_note(NewNote {
+        text: text.into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn ids(hits: &[SearchHit]) -> Vec<String> {
+    hits.iter().map(|h| h.id.to_string()).collect()
+}
+
+#[test]
+fn the_index_holds_a_notes_first_line_and_its_body_is_still_found() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    let n = note(&mut s, "Harbour watch\nthe courier left by the north gate");
+    let long = "x".repeat(SEARCH_MAX_TEST) + " zebra";
+    let m = note(&mut s, &long);
+    let k = index::key(&[&[index::SEARCH], &n.to_bytes()]);
+    let held = s.index().get(k).unwrap().unwrap();
+    assert_eq!(&held[..], b"Harbour watch");
+    let k = index::key(&[&[index::SEARCH], &m.to_bytes()]);
+    assert!(s.index().get(k).unwrap().unwrap().len() <= 200);
+    assert_eq!(
+        ids(&s.search("courier north", 10).unwrap()),
+        [n.to_string()]
+    );
+    assert_eq!(ids(&s.search("zebra", 10).unwrap()), [m.to_string()]);
+    // the hit's text is the short text
+    assert_eq!(s.search("courier", 10).unwrap()[0].text, "Harbour watch");
+}
+
+const SEARCH_MAX_TEST: usize = 250;
+
+#[test]
+fn the_two_threaded_search_ranks_as_one_pass_does() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    for i in 0..40 {
+        note(
+            &mut s,
+            &format!("Report {i} cargo\nbody mentions cargo {}", i % 3),
+        );
+        note(&mut s, &format!("Report {i}\nthe cargo left"));
+    }
+    s.add_question(NewQuestion::new("Where does the cargo go?"))
+        .unwrap();
+    let mut one = SearchPass::new("cargo");
+    one.finish(&s).unwrap();
+    let mut want = one.hits;
+    rank(&mut want);
+    let got = s.search("cargo", 1000).unwrap();
+    assert_eq!(got.len(), 81);
+    let pairs = |h: &[SearchHit]| h.iter().map(|h| (h.id, h.score)).collect::<Vec<_>>();
+    assert_eq!(pairs(&got), pairs(&want));
+    assert_eq!(s.search("cargo", 5).unwrap().len(), 5);
+}
+
+#[test]
+fn titles_rank_before_note_bodies() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    let n = note(&mut s, "Daily log\nmet the courier at noon");
+    let q = s
+        .add_question(NewQuestion::new("Who is the courier?"))
+        .unwrap();
+    let e = s
+        .add_entity(NewEntity {
+            name: "Courier".into(),
+            kind: crate::model::EntityKind::Person,
+            aliases: vec![],
+            attributes: Default::default(),
+            tags: vec![],
+        })
+        .unwrap();
+    let got = ids(&s.search("courier", 10).unwrap());
+    assert_eq!(got, [e.to_string(), q.to_string(), n.to_string()]);
+}
+
+#[test]
+fn a_pass_in_small_steps_finds_what_one_read_finds() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    for i in 0..40 {
+        note(
+            &mut s,
+            &format!("Report {i}\nbody mentions cargo {}", i % 3),
+        );
+    }
+    s.add_question(NewQuestion::new("Where does the cargo go?"))
+        .unwrap();
+    let mut whole = SearchPass::new("cargo");
+    whole.finish(&s).unwrap();
+    let mut stepped = SearchPass::new("cargo");
+    let mut steps = 0;
+    while !stepped.step(&s, 3).unwrap() {
+        steps += 1;
+    }
+    assert!(steps > 10);
+    let (mut a, mut b) = (whole.hits, stepped.hits);
+    rank(&mut a);
+    rank(&mut b);
+    assert_eq!(a, b);
+    assert_eq!(a.len(), 41);
+}
+
+#[test]
+fn narrowing_mid_pass_finds_what_a_fresh_pass_finds() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    for i in 0..30 {
+        note(&mut s, &format!("Report {i} renshaw\nseen with barlow {i}"));
+        note(&mut s, &format!("Report {i} rena\nquiet"));
+        // the short text matches both queries, and so does the body
+        note(&mut s, &format!("Ren barlow {i}\nren barlow again"));
+    }
+    for stop_after in [0, 5, 30, 61, 90, 95, 150, 1000] {
+        let mut pass = SearchPass::new("re");
+        pass.step(&s, stop_after).unwrap();
+        let mut narrowed = pass.narrow("ren barlow");
+        // the kept matches are scored in steps too, then reading goes on
+        let mut steps = 0;
+        while !narrowed.step(&s, 7).unwrap() {
+            steps += 1;
+        }
+        assert!(steps > 0);
+        let mut fresh = SearchPass::new("ren barlow");
+        fresh.finish(&s).unwrap();
+        let (mut a, mut b) = (narrowed.hits, fresh.hits);
+        rank(&mut a);
+        rank(&mut b);
+        assert_eq!(a, b, "narrowed after {stop_after} records");
+        assert_eq!(a.len(), 60);
+    }
+}
+
+#[test]
+fn ids_and_texts_refuse_narrowing() {
+    let pass = SearchPass::new("N");
+    assert!(!pass.narrows_to("N7"), "an id matches without its text");
+    assert!(!SearchPass::new("N7").narrows_to("N7 x"));
+    assert!(!SearchPass::new("ab").narrows_to("ba"));
+    assert!(!SearchPass::new("ab").narrows_to("ab"));
+    assert!(SearchPass::new("ab").narrows_to("abc"));
+    assert!(!SearchPass::without_texts("ab").narrows_to("abc"));
+}
