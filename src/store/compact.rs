@@ -212,10 +212,6 @@ impl Store {
         let before = staged.before;
         let store = self.swap_in(staged)?;
         let after = db_bytes(store.path());
-        store.trees[META]
-            .insert(COMPACTED_KEY, &after.to_be_bytes())
-            .map_err(|e| store.db_err(e))?;
-        store.db.flush().map_err(|e| store.db_err(e))?;
         Ok((
             store,
             Compacted {
@@ -333,7 +329,14 @@ impl Store {
         drop(self);
         let _ = remove_staging(&staging);
         let _ = fs::remove_file(dir.join(MARKER));
-        Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)
+        let store = Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)?;
+        // the size to measure growth against, for the advice to compact again
+        let size = db_bytes(&dir);
+        store.trees[META]
+            .insert(COMPACTED_KEY, &size.to_be_bytes())
+            .map_err(|e| store.db_err(e))?;
+        store.db.flush().map_err(|e| store.db_err(e))?;
+        Ok(store)
     }
 
     /// Copies records (indexes derived afresh), journal and meta into `builder`;
