@@ -175,7 +175,9 @@ fn open_sled(config: sled::Config, dir: &Path) -> Result<sled::Db> {
     std::thread::Builder::new()
         .name(OPEN_THREAD.into())
         .spawn(move || {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                open_when_released(config)
+            }));
             let _ = tx.send(r.map_err(|p| panic_text(p.as_ref())));
         })
         .map_err(|e| io_err(dir, e))?;
@@ -202,8 +204,27 @@ fn open_sled(config: sled::Config, dir: &Path) -> Result<sled::Db> {
     }
 }
 
+/// Opens `config`, waiting up to 2 s for this process's own earlier handle on the same
+/// database to let go of sled's file lock: sled's background thread holds it for a
+/// moment after the handle is dropped.
+pub(super) fn open_when_released(
+    config: sled::Config,
+) -> std::result::Result<sled::Db, sled::Error> {
+    let started = std::time::Instant::now();
+    loop {
+        match config.open() {
+            Err(e)
+                if is_lock_error(&e) && started.elapsed() < std::time::Duration::from_secs(2) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// sled's own file lock, held by a process that does not take weft's (an older weft).
-fn is_lock_error(e: &sled::Error) -> bool {
+pub(super) fn is_lock_error(e: &sled::Error) -> bool {
     matches!(e, sled::Error::Io(io) if io.to_string().contains("lock"))
 }
 

@@ -10,12 +10,39 @@ use std::path::{Path, PathBuf};
 /// what one batch replaces until the batch is done).
 const BATCH: usize = 2_048;
 
+/// Entries written between two reopenings of the database: sled keeps what it wrote in
+/// memory until the database is closed, so a long build is closed and reopened now and
+/// then, which bounds its memory by the page table sled rebuilds at each open.
+/// (The unit tests' small workspaces reopen too.)
+const REOPEN_EVERY: usize = if cfg!(test) { 1_000 } else { 500_000 };
+
+/// Opens (creating) the database in `dir` and weft's trees in it.
+fn open_trees(dir: &Path, cache: u64) -> Result<(sled::Db, Vec<sled::Tree>)> {
+    let db_err = |source| StoreError::Db {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let db =
+        super::super::open::open_when_released(sled::Config::new().path(dir).cache_capacity(cache))
+            .map_err(db_err)?;
+    let trees = TREE_NAMES
+        .iter()
+        .map(|n| db.open_tree(n))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(db_err)?;
+    Ok((db, trees))
+}
+
 /// A fresh database being filled in batches: the target of a compaction and of an import.
 pub(crate) struct Builder {
-    db: sled::Db,
+    /// Always open, except for the moment between closing and reopening it.
+    db: Option<sled::Db>,
     trees: Vec<sled::Tree>,
     batches: Vec<sled::Batch>,
     pending: usize,
+    /// Entries written since the database was last opened.
+    since_open: usize,
+    cache: u64,
     /// Counts per kind, status and SEES kind of what was written.
     pub counted: State,
     dir: PathBuf,
@@ -24,30 +51,42 @@ pub(crate) struct Builder {
 impl Builder {
     /// Creates the database in the (new, empty) directory `dir`.
     pub fn create(dir: &Path, cache: u64) -> Result<Builder> {
-        let db_err = |source| StoreError::Db {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(cache)
-            .open()
-            .map_err(db_err)?;
+        let (db, trees) = open_trees(dir, cache)?;
         db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-            .map_err(db_err)?;
-        let trees = TREE_NAMES
-            .iter()
-            .map(|n| db.open_tree(n))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(db_err)?;
+            .map_err(|e| StoreError::Db {
+                path: dir.to_path_buf(),
+                source: e,
+            })?;
         Ok(Builder {
-            db,
+            db: Some(db),
             trees,
             batches: (0..TREE_NAMES.len()).map(|_| Default::default()).collect(),
             pending: 0,
+            since_open: 0,
+            cache,
             counted: State::default(),
             dir: dir.to_path_buf(),
         })
+    }
+
+    /// Flushes, closes and opens the database again (see [`REOPEN_EVERY`]).
+    fn reopen(&mut self) -> Result<()> {
+        self.flush()?;
+        // the old handle is closed before the new one takes sled's file lock
+        self.trees.clear();
+        drop(self.db.take());
+        let (db, trees) = open_trees(&self.dir, self.cache)?;
+        self.db = Some(db);
+        self.trees = trees;
+        self.since_open = 0;
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<()> {
+        match &self.db {
+            Some(db) => db.flush().map(|_| ()).map_err(|e| self.db_err(e)),
+            None => Ok(()),
+        }
     }
 
     fn db_err(&self, source: sled::Error) -> StoreError {
@@ -92,7 +131,11 @@ impl Builder {
                     source: e,
                 })?;
         }
+        self.since_open += self.pending;
         self.pending = 0;
+        if self.since_open >= REOPEN_EVERY {
+            self.reopen()?;
+        }
         Ok(())
     }
 
@@ -103,15 +146,13 @@ impl Builder {
         self.trees[META]
             .insert(STATE_KEY, bytes)
             .map_err(|e| self.db_err(e))?;
-        self.db.flush().map_err(|e| self.db_err(e))?;
+        self.flush()?;
         // sled takes its snapshot when a database is opened: opened once here, the
         // first real open does not read back everything just written
         let Builder { db, trees, dir, .. } = self;
         drop(trees);
         drop(db);
-        let again = sled::Config::new()
-            .path(&dir)
-            .open()
+        let again = super::super::open::open_when_released(sled::Config::new().path(&dir))
             .map_err(|e| StoreError::Db {
                 path: dir.clone(),
                 source: e,
