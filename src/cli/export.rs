@@ -196,18 +196,46 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
 
 /// A reader of `path` that reports the bytes read so far into `progress`.
 struct Counted<'p> {
-    file: std::io::BufReader<std::fs::File>,
+    file: Hashed,
     read: u64,
     total: u64,
     progress: &'p mut Progress,
 }
 
+/// A reader of a file that hashes every byte it hands out, so the second reading of an
+/// import can tell that the file is still the one the first checked. Read through a
+/// `BufReader`, so it sees large chunks.
+struct Hashed {
+    file: std::fs::File,
+    hash: std::hash::DefaultHasher,
+}
+
+impl Hashed {
+    fn open(path: &Path) -> std::io::Result<Hashed> {
+        Ok(Hashed {
+            file: std::fs::File::open(path)?,
+            hash: std::hash::DefaultHasher::new(),
+        })
+    }
+
+    fn digest(&self) -> u64 {
+        std::hash::Hasher::finish(&self.hash)
+    }
+}
+
+impl std::io::Read for Hashed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        std::hash::Hasher::write(&mut self.hash, &buf[..n]);
+        Ok(n)
+    }
+}
+
 impl<'p> Counted<'p> {
     fn open(path: &Path, progress: &'p mut Progress) -> std::io::Result<Counted<'p>> {
-        let file = std::fs::File::open(path)?;
-        let total = file.metadata()?.len();
+        let total = std::fs::metadata(path)?.len();
         Ok(Counted {
-            file: std::io::BufReader::with_capacity(1 << 20, file),
+            file: Hashed::open(path)?,
             read: 0,
             total,
             progress,
@@ -238,13 +266,15 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
     let mut progress = Progress::new(&format!("import {name}"));
     progress.stage("checking");
     let mut validator = Validator::new();
-    let header = {
-        let reader = Counted::open(&a.file, &mut progress).map_err(|e| fail(&e))?;
-        read_workspace(reader, |item| match item {
+    let (header, digest) = {
+        let counted = Counted::open(&a.file, &mut progress).map_err(|e| fail(&e))?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, counted);
+        let header = read_workspace(&mut reader, |item| match item {
             Item::Record(r) => validator.observe_record(&r),
             Item::Entry(e) => validator.observe_entry(&e),
         })
-        .map_err(|e| fail(&e))?
+        .map_err(|e| fail(&e))?;
+        (header, reader.get_ref().file.digest())
     };
     let observed = validator
         .settle(&header.next, header.seq)
@@ -266,11 +296,19 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
     progress.stage("writing");
     let path = a.file.clone();
     let mut second = |give: &mut dyn FnMut(Item) -> crate::store::Result<()>| {
-        let file = std::fs::File::open(&path).map_err(|e| crate::store::StoreError::Io {
+        let file = Hashed::open(&path).map_err(|e| crate::store::StoreError::Io {
             path: path.clone(),
             source: e,
         })?;
-        read_workspace(std::io::BufReader::with_capacity(1 << 20, file), give).map(|_| ())
+        let mut file = std::io::BufReader::with_capacity(1 << 20, file);
+        read_workspace(&mut file, give)?;
+        // what was written must be what was checked
+        if file.get_ref().digest() != digest {
+            return Err(crate::store::StoreError::invalid(
+                "the file changed while it was being imported; nothing was imported",
+            ));
+        }
+        Ok(())
     };
     let (store, done) = store
         .import_stream(
