@@ -10,12 +10,6 @@ use std::path::{Path, PathBuf};
 /// what one batch replaces until the batch is done).
 const BATCH: usize = 2_048;
 
-/// Entries written between two reopenings of the database: sled keeps what it wrote in
-/// memory until the database is closed, so a long build is closed and reopened now and
-/// then, which bounds its memory by the page table sled rebuilds at each open.
-/// (The unit tests' small workspaces reopen too.)
-const REOPEN_EVERY: usize = if cfg!(test) { 1_000 } else { 500_000 };
-
 /// Opens (creating) the database in `dir` and weft's trees in it.
 fn open_trees(dir: &Path, cache: u64) -> Result<(sled::Db, Vec<sled::Tree>)> {
     let db_err = |source| StoreError::Db {
@@ -35,14 +29,11 @@ fn open_trees(dir: &Path, cache: u64) -> Result<(sled::Db, Vec<sled::Tree>)> {
 
 /// A fresh database being filled in batches: the target of a compaction and of an import.
 pub(crate) struct Builder {
-    /// Always open, except for the moment between closing and reopening it.
+    /// The database being built (always `Some` until `finish` closes it).
     db: Option<sled::Db>,
     trees: Vec<sled::Tree>,
     batches: Vec<sled::Batch>,
     pending: usize,
-    /// Entries written since the database was last opened.
-    since_open: usize,
-    cache: u64,
     /// Counts per kind, status and SEES kind of what was written.
     pub counted: State,
     dir: PathBuf,
@@ -62,24 +53,9 @@ impl Builder {
             trees,
             batches: (0..TREE_NAMES.len()).map(|_| Default::default()).collect(),
             pending: 0,
-            since_open: 0,
-            cache,
             counted: State::default(),
             dir: dir.to_path_buf(),
         })
-    }
-
-    /// Flushes, closes and opens the database again (see [`REOPEN_EVERY`]).
-    fn reopen(&mut self) -> Result<()> {
-        self.flush()?;
-        // the old handle is closed before the new one takes sled's file lock
-        self.trees.clear();
-        drop(self.db.take());
-        let (db, trees) = open_trees(&self.dir, self.cache)?;
-        self.db = Some(db);
-        self.trees = trees;
-        self.since_open = 0;
-        Ok(())
     }
 
     fn flush(&self) -> Result<()> {
@@ -131,11 +107,7 @@ impl Builder {
                     source: e,
                 })?;
         }
-        self.since_open += self.pending;
         self.pending = 0;
-        if self.since_open >= REOPEN_EVERY {
-            self.reopen()?;
-        }
         Ok(())
     }
 
