@@ -73,7 +73,8 @@ fn schema_error(schema: &str) -> String {
     }
 }
 
-const FIELDS: [&str; 14] = [
+/// The fields a workspace export may have.
+const FIELDS: [&str; 13] = [
     "schema",
     "next",
     "seq",
@@ -87,7 +88,6 @@ const FIELDS: [&str; 14] = [
     "expectations",
     "dismissals",
     "journal",
-    "",
 ];
 
 impl<'de, F: FnMut(Item) -> store::Result<()>> DeserializeSeed<'de> for Reader<'_, F> {
@@ -137,7 +137,7 @@ impl<'de, F: FnMut(Item) -> store::Result<()>> Visitor<'de> for Reader<'_, F> {
                 "expectations" => a.next_value_seed(Section::<F, 'X'>(&self))?,
                 "dismissals" => a.next_value_seed(Section::<F, 'D'>(&self))?,
                 "journal" => a.next_value_seed(Journal(&self))?,
-                other => return Err(A::Error::unknown_field(other, &FIELDS[..13])),
+                other => return Err(A::Error::unknown_field(other, &FIELDS)),
             }
             seen.push(k);
         }
@@ -224,5 +224,73 @@ impl<'de, F: FnMut(Item) -> store::Result<()>> Visitor<'de> for Journal<'_, '_, 
             self.0.give(Item::Entry(e))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"{"schema": "weft.workspace/2", "next": {"Q": 3}, "seq": 0,
+        "questions": [
+          {"id":"Q1","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","by":"a","tags":[],"title":"one","detail":"","status":"open","priority":2,"kind":"situation","parent":null,"review_by":null,"answer":null},
+          {"id":"Q2","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","by":"a","tags":[],"title":"two","detail":"","status":"open","priority":2,"kind":"situation","parent":null,"review_by":null,"answer":null}
+        ],
+        "hypotheses": [], "entities": [], "notes": [], "links": [], "assessments": [],
+        "expectations": [], "journal": []}"#;
+
+    fn ids(r: &Item) -> String {
+        match r {
+            Item::Record(r) => r.id().to_string(),
+            Item::Entry(e) => format!("#{}", e.seq),
+        }
+    }
+
+    #[test]
+    fn items_reach_the_sink_one_by_one_in_file_order() {
+        let mut seen = Vec::new();
+        let header = read_workspace(FILE.as_bytes(), |item| {
+            seen.push(ids(&item));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, ["Q1", "Q2"]);
+        assert_eq!(header.next.get(&'Q'), Some(&3));
+    }
+
+    #[test]
+    fn the_sinks_error_stops_the_reading_and_comes_back_unchanged() {
+        let mut seen = 0;
+        let e = read_workspace(FILE.as_bytes(), |_| {
+            seen += 1;
+            Err(StoreError::invalid("Q1: refused by the sink"))
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "Q1: refused by the sink");
+        assert_eq!(seen, 1, "nothing is read past the refusal");
+    }
+
+    #[test]
+    fn a_field_given_twice_and_an_unknown_field_are_refused_with_their_place() {
+        let twice = FILE.replace("\"seq\": 0,", "\"seq\": 0, \"seq\": 0,");
+        let e = read_workspace(twice.as_bytes(), |_| Ok(())).unwrap_err();
+        assert!(e.to_string().contains("duplicate field `seq`"), "{e}");
+        assert!(e.to_string().starts_with("line 1 column"), "{e}");
+        let unknown = FILE.replace("\"seq\": 0,", "\"seq\": 0, \"colour\": 1,");
+        let e = read_workspace(unknown.as_bytes(), |_| Ok(())).unwrap_err();
+        assert!(e.to_string().contains("unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_workspace_export_is_refused_before_its_records() {
+        let backlog = FILE.replace("weft.workspace/2", "weft.backlog/1");
+        let mut seen = 0;
+        let e = read_workspace(backlog.as_bytes(), |_| {
+            seen += 1;
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("this is a backlog export"), "{e}");
+        assert_eq!(seen, 0);
     }
 }
