@@ -196,3 +196,34 @@ impl AssertSuccess for Command {
         );
     }
 }
+
+#[test]
+fn a_workspace_of_an_older_schema_is_upgraded_once_and_the_user_is_told() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("case");
+    synthetic(&ws, 200);
+    let before = export(&ws, &tmp.path().join("before.json"));
+    {
+        let store = Store::open(&ws, &OpenOptions::default()).unwrap();
+        store.downgrade_journal_for_test().unwrap();
+    }
+    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].contains("upgrading") && lines[0].contains("(once"),
+        "{err}"
+    );
+    assert!(lines[1].contains("from schema 1 to 2"), "{err}");
+    assert_eq!(export(&ws, &tmp.path().join("after.json")), before);
+    // once: the next command says nothing
+    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_ok(&ws);
+}

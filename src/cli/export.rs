@@ -289,6 +289,7 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         create: true,
         wait: LOCK_WAIT,
         cache_bytes: 0,
+        before_upgrade: Some(super::tell_upgrade),
     };
     let store = Store::open(&dir, &opts)?;
     // the workspace's own name, when it has one, wins over the file's

@@ -162,6 +162,14 @@ const LOCK_WAIT: Duration = Duration::from_millis(2000);
 
 /// Opens the resolved workspace. The default workspace is created on first use; a named
 /// one must exist (a typo must not silently start an empty workspace).
+/// Says, before it starts, that a workspace written by an older weft is being upgraded.
+pub fn tell_upgrade(dir: &Path) {
+    eprintln!(
+        "weft: upgrading {} to this weft's storage (once; a large workspace takes minutes)",
+        crate::model::text::sanitize(&dir.display().to_string())
+    );
+}
+
 /// A workspace open for one command. When the command is done it is flushed and left
 /// for the process's exit to close: at a million records, tearing sled's page table
 /// down piece by piece costs a tenth of a read-only command's time, for nothing. Only
@@ -217,6 +225,7 @@ pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Op
         create: is_default,
         wait: LOCK_WAIT,
         cache_bytes,
+        before_upgrade: Some(tell_upgrade),
     };
     let store = Store::open(&dir, &opts)?;
     for notice in store.notices() {

@@ -16,6 +16,9 @@ pub struct OpenOptions {
     pub wait: Duration,
     /// sled's page cache, in bytes (0: a default sized for a long enquiry).
     pub cache_bytes: u64,
+    /// Called with the workspace's directory before a workspace of an older schema is
+    /// upgraded (a rewrite: minutes at a million records), so the user hears why.
+    pub before_upgrade: Option<fn(&Path)>,
 }
 
 /// The default workspace: `$XDG_DATA_HOME/weft/default` or the platform's data dir.
@@ -370,7 +373,12 @@ impl Store {
         };
         store.reconcile_log()?;
         match upgrade_from {
-            Some(old) => store.upgrade(old),
+            Some(old) => {
+                if let (Some(tell), false) = (opts.before_upgrade, store.is_empty()) {
+                    tell(dir);
+                }
+                store.upgrade(old)
+            }
             None => Ok(store),
         }
     }
