@@ -227,3 +227,41 @@ fn a_workspace_of_an_older_schema_is_upgraded_once_and_the_user_is_told() {
     );
     check_ok(&ws);
 }
+
+#[test]
+fn a_file_changed_between_the_two_readings_imports_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    synthetic(&a, 100);
+    let file = tmp.path().join("in.json");
+    let first = String::from_utf8(export(&a, &file)).unwrap();
+    // as many records and entries, one title different: only the bytes tell
+    let other = first.replacen("\"title\":\"", "\"title\":\"Changed: ", 1);
+    assert_ne!(other, first);
+    let target = tmp.path().join("target");
+    weft(&target).arg("init").assert_success();
+    // the import reads the file once, then waits for the workspace, held here...
+    let held = Store::open(&target, &OpenOptions::default()).unwrap();
+    let child = weft(&target)
+        .arg("import")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // ...while the file is replaced by another valid export of the same size
+    let swap = tmp.path().join("swap.json");
+    std::fs::write(&swap, &other).unwrap();
+    std::fs::rename(&swap, &file).unwrap();
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the file changed while it was being imported"),
+        "{err}"
+    );
+    assert!(check_ok(&target).contains("ok: 0 records"));
+    assert!(!staging(&target).exists());
+}
