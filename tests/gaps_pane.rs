@@ -171,7 +171,7 @@ fn accept_makes_one_question_linked_to_every_trigger_and_one_undo_removes_it() {
             assert_eq!(title, "New question about E1, E2, E3");
             assert!(input.text().starts_with("What connects Liam Corrigan"));
             assert!(input.is_selected(), "typing replaces it, as in every ask");
-            assert!(matches!(flow, Flow::Gaps(_)));
+            assert!(matches!(flow, Flow::Ask(d) if d.gap.is_some()), "{flow:?}");
         }
         other => panic!("{other:?}"),
     }
@@ -218,7 +218,7 @@ fn ask_about_this_on_a_suggestion_is_the_accept_flow() {
     match &h.app.overlay {
         Some(Overlay::Prompt { input, flow, .. }) => {
             assert_eq!(input.text(), "What is Owen Barlow's role?");
-            assert!(matches!(flow, Flow::Gaps(_)), "{flow:?}");
+            assert!(matches!(flow, Flow::Ask(d) if d.gap.is_some()), "{flow:?}");
         }
         other => panic!("{other:?}"),
     }

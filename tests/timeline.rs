@@ -427,7 +427,11 @@ fn a_quiet_stretch_becomes_a_question_linked_to_the_entity() {
     h.press("backspace")
         .typed(", and with whom?")
         .press("enter");
-    assert_eq!(h.msg(), "added Q1 to the backlog, linked to E1 (concerns)");
+    // the gap hunter proposes the same stretch: it is accepted with the question
+    assert_eq!(
+        h.msg(),
+        "added Q1 to the backlog, linked to E1 (concerns); quiet-stretch:E1 accepted"
+    );
     let Some(Record::Question(q)) = h.app.store.get(id("Q1")).unwrap() else {
         panic!("no Q1");
     };
@@ -671,6 +675,38 @@ fn scrolling_reads_the_index_in_windows_and_misses_nothing() {
 }
 
 #[test]
+fn a_quiet_stretch_the_gap_hunter_does_not_propose_accepts_nothing() {
+    let mut h = Harness::new(kyle_goes_quiet);
+    h.app.timeline.quiet_days = 10;
+    h.press("2 f").typed("Kyle Renshaw").press("enter");
+    // 11 to 31 January, between N1 and N2, is quiet but not between bursts
+    let first = h
+        .app
+        .timeline
+        .rows
+        .iter()
+        .position(|r| matches!(r, Row::Quiet(_)))
+        .unwrap();
+    let Row::Quiet(q) = &h.app.timeline.rows[first] else {
+        unreachable!()
+    };
+    assert_eq!((q.from.to_string(), q.days), ("2024-01-11".to_string(), 21));
+    assert_eq!(q.gap, None);
+    h.press("g");
+    h.press(&"j ".repeat(first));
+    assert_eq!(h.selected(), "quiet");
+    h.press("Q enter");
+    assert_eq!(h.msg(), "added Q1 to the backlog, linked to E1 (concerns)");
+    assert!(h.app.store.dismissal("quiet-stretch:E1").unwrap().is_none());
+    let input = h.app.store.gap_input().unwrap();
+    let open: Vec<String> = weft::analysis::run(&input, None)
+        .into_iter()
+        .map(|s| s.key)
+        .collect();
+    assert!(open.contains(&"quiet-stretch:E1".to_string()), "{open:?}");
+}
+
+#[test]
 fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
     let mut h = Harness::demo();
     h.press("2");
@@ -707,6 +743,33 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
         "{screen}"
     );
     assert!(screen.contains("· quiet"), "{screen}");
+    // it is the stretch the gap hunter proposes: asking about it here accepts that
+    // suggestion too, in the same step
+    let key = format!("quiet-stretch:{}", q.entity);
+    let open = |h: &mut Harness| -> Vec<String> {
+        let input = h.app.store.gap_input().unwrap();
+        weft::analysis::run(&input, None)
+            .into_iter()
+            .map(|s| s.key)
+            .collect()
+    };
+    assert!(open(&mut h).contains(&key), "the demo plants this gap");
+    h.press("Q enter");
+    assert!(
+        h.msg().ends_with(&format!("; {key} accepted")),
+        "{}",
+        h.msg()
+    );
+    assert!(!open(&mut h).contains(&key), "{:?}", open(&mut h));
+    let d = h.app.store.dismissal(&key).unwrap().expect("stored");
+    assert!(
+        d.question.is_some(),
+        "recorded as accepted, with its question"
+    );
+    // one u takes back the question, its link and the acceptance
+    h.press("u");
+    assert!(open(&mut h).contains(&key));
+    assert!(h.app.store.dismissal(&key).unwrap().is_none());
 }
 
 #[test]

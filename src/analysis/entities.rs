@@ -193,6 +193,15 @@ pub fn quiet_matters(kind: EntityKind) -> bool {
     matches!(kind, Person | Organisation | Group | Online)
 }
 
+/// The name of the rule that proposes quiet stretches.
+pub const QUIET_RULE: &str = "quiet-stretch";
+
+/// What identifies the quiet stretch `from`..=`to` of a quiet-stretch suggestion: a
+/// dismissal or acceptance holds while the longest stretch stays the same.
+pub fn quiet_fingerprint(from: NaiveDate, to: NaiveDate) -> String {
+    format!("{from}..{to}")
+}
+
 /// A quiet stretch in an actor's reporting between bursts of activity.
 pub fn quiet_stretch(f: &Facts) -> Vec<Suggestion> {
     let mut out = Vec::new();
@@ -208,12 +217,12 @@ pub fn quiet_stretch(f: &Facts) -> Vec<Suggestion> {
         };
         let days = (to - from).num_days() + 1;
         let mut s = Suggestion::new(
-            "quiet-stretch",
+            QUIET_RULE,
             vec![e.id],
             format!("What was {} doing between {}?", e.name, span(from, to)),
         );
         s.reason = format!("no reporting for {days} days, {from} to {to}, between bursts");
-        s.fingerprint = format!("{from}..{to}");
+        s.fingerprint = quiet_fingerprint(from, to);
         s.weight = days as u64;
         out.push(s);
     }

@@ -6,7 +6,7 @@ mod entities;
 mod facts;
 mod questions;
 
-pub use entities::quiet_matters;
+pub use entities::{longest_quiet, quiet_fingerprint, quiet_matters, QUIET_RULE};
 pub use facts::Facts;
 
 use crate::model::{Id, Sees};
@@ -35,9 +35,8 @@ impl Suggestion {
     pub(crate) fn new(rule: &'static str, mut triggers: Vec<Id>, question: String) -> Self {
         triggers.sort();
         triggers.dedup();
-        let ids: Vec<String> = triggers.iter().map(Id::to_string).collect();
         Suggestion {
-            key: format!("{rule}:{}", ids.join("+")),
+            key: key(rule, &triggers),
             rule,
             question,
             triggers,
@@ -47,6 +46,15 @@ impl Suggestion {
             kind: Sees::Situation,
         }
     }
+}
+
+/// A suggestion's stable key: its rule and its triggers, sorted (`lonely-mention:E7`).
+pub fn key(rule: &str, triggers: &[Id]) -> String {
+    let mut ids = triggers.to_vec();
+    ids.sort();
+    ids.dedup();
+    let ids: Vec<String> = ids.iter().map(Id::to_string).collect();
+    format!("{rule}:{}", ids.join("+"))
 }
 
 /// A rule: its name (for `--rule`), its reasoning (for `?` help) and its function.
@@ -84,7 +92,7 @@ pub const RULES: &[Rule] = &[
         find: entities::lonely_mention,
     },
     Rule {
-        name: "quiet-stretch",
+        name: QUIET_RULE,
         reasoning: "a long silence between bursts of reporting on a person, group or online identity is a collection gap, or a change",
         find: entities::quiet_stretch,
     },

@@ -438,7 +438,6 @@ impl App {
             Flow::Entities(f) => self.finish_entities(f, value),
             Flow::Notes(f) => self.finish_notes(f, value),
             Flow::Hypotheses(f) => self.finish_hypotheses(f, value),
-            Flow::Gaps(f) => self.finish_gaps(f, value),
             Flow::Delete(id) => {
                 let r = self.store.delete(id);
                 if let Some(done) = self.report(r, |d| {

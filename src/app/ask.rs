@@ -9,12 +9,23 @@ use crate::model::{Id, Kind, Record, Sees};
 use crate::store::{NewQuestion, Result as StoreResult};
 
 /// A question being asked about records, besides the title its prompt holds: the
-/// records it concerns (each gets a "concerns" link), its SEES kind and its detail.
+/// records it concerns (each gets a "concerns" link), its SEES kind and its detail,
+/// and the gap suggestion it answers, if any (accepted in the same step, so the gap
+/// hunter stops proposing it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AskDraft {
     pub about: Vec<Id>,
     pub kind: Sees,
     pub detail: String,
+    pub gap: Option<GapKey>,
+}
+
+/// A gap suggestion as the store records its acceptance: key, rule and fingerprint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapKey {
+    pub key: String,
+    pub rule: &'static str,
+    pub fingerprint: String,
 }
 
 impl AskDraft {
@@ -23,6 +34,7 @@ impl AskDraft {
             about: vec![id],
             kind: Sees::Situation,
             detail: String::new(),
+            gap: None,
         }
     }
 }
@@ -88,15 +100,28 @@ impl App {
             detail: draft.detail,
             ..NewQuestion::new(title.trim())
         };
-        let r = self.store.add_question_about(q, &draft.about);
+        let r = match &draft.gap {
+            Some(g) => {
+                self.store
+                    .accept_gap_committed(q, &draft.about, (&g.key, g.rule, &g.fingerprint))
+            }
+            None => self.store.add_question_about(q, &draft.about),
+        };
         let said = |d: &crate::store::Committed| {
             let q = d.ids.first().map(Id::to_string).unwrap_or_default();
+            let accepted = match &draft.gap {
+                Some(g) => format!("; {} accepted", g.key),
+                None => String::new(),
+            };
             format!(
-                "added {q} to the backlog, linked to {} (concerns)",
+                "added {q} to the backlog, linked to {} (concerns){accepted}",
                 about.join(", ")
             )
         };
         if let Some(done) = self.report(r, said) {
+            if let Some(g) = &draft.gap {
+                self.gaps_move(&g.key, true);
+            }
             self.after_change(&done);
         }
     }

@@ -44,7 +44,6 @@ pub enum Flow {
     Entities(super::entities::EntitiesFlow),
     Notes(super::notes::NotesFlow),
     Hypotheses(super::hypotheses::HypothesesFlow),
-    Gaps(super::gaps::GapsFlow),
 }
 
 /// A value to choose from a short list.

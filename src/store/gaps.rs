@@ -4,8 +4,8 @@
 
 use super::{Change, Result, Store, StoreError};
 use crate::model::{
-    Consistency, Dismissal, EntityKind, Grade, HypothesisStatus, Id, Kind, Link, Meta, Question,
-    Record, Sees, Status, When, Yardstick,
+    Consistency, Dismissal, EntityKind, Grade, HypothesisStatus, Id, Kind, Meta, Record, Sees,
+    Status, When, Yardstick,
 };
 use chrono::NaiveDate;
 
@@ -230,43 +230,8 @@ impl Store {
         triggers: &[Id],
         (key, rule, fingerprint): (&str, &str, &str),
     ) -> Result<super::Committed> {
-        let qid = self.reserve(Kind::Question, 0);
-        let mut meta = Meta::new(qid, self.now(), self.user());
-        meta.tags = question.tags;
-        let q = Record::Question(Question {
-            meta,
-            title: question.title.trim().to_string(),
-            detail: question.detail,
-            status: question.status,
-            priority: question.priority,
-            kind: question.kind,
-            parent: question.parent,
-            review_by: question.review_by,
-            answer: None,
-        });
-        self.validate(&q)?;
-        let mut changes = vec![Change {
-            before: None,
-            after: Some(q),
-        }];
-        for (n, t) in triggers.iter().enumerate() {
-            if self.get(*t)?.is_none() {
-                return Err(StoreError::NotFound(*t));
-            }
-            changes.push(Change {
-                before: None,
-                after: Some(Record::Link(Link {
-                    meta: Meta::new(self.reserve(Kind::Link, n as u64), self.now(), self.user()),
-                    from: qid,
-                    to: *t,
-                    label: CONCERNS.into(),
-                    confidence: None,
-                    source: None,
-                    when: None,
-                    auto: false,
-                })),
-            });
-        }
+        let mut changes = self.question_about(question, triggers)?;
+        let qid = changes[0].id();
         changes.push(self.dismissal_change(key, rule, fingerprint, Some(qid))?);
         let mut done = self.commit("accept gap", changes, None)?;
         // the question first, then the rest: callers name what they added by it

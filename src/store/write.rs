@@ -102,6 +102,13 @@ impl Store {
     /// operation: one journal group, so one undo removes the question and its links.
     /// Every record in `about` must exist; nothing is written otherwise.
     pub fn add_question_about(&mut self, q: NewQuestion, about: &[Id]) -> Result<Committed> {
+        let changes = self.question_about(q, about)?;
+        self.commit("add question", changes, None)
+    }
+
+    /// The changes that add a question and its "concerns" links to `about` (each
+    /// distinct record once), the question first; checks every end exists.
+    pub(super) fn question_about(&self, q: NewQuestion, about: &[Id]) -> Result<Vec<Change>> {
         let rec = self.question_record(q);
         self.validate(&rec)?;
         let qid = rec.id();
@@ -137,7 +144,7 @@ impl Store {
                 after: Some(link),
             });
         }
-        self.commit("add question", changes, None)
+        Ok(changes)
     }
 
     pub fn add_hypothesis(

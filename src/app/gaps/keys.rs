@@ -2,26 +2,12 @@
 //! (`d`), show the ones dealt with (`z`) and restore one (`r`), open its triggers
 //! (`Enter`) and go to one (`Enter` again), back (`Esc`).
 
-use super::super::input::LineInput;
-use super::super::overlay::{Flow, Overlay};
+use super::super::ask::{AskDraft, GapKey};
 use super::super::App;
 use super::Row;
 use crate::commands::Command;
-use crate::model::{Id, Sees};
-use crate::store::{Committed, NewQuestion};
-
-/// The steps of the Gaps pane's flows.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GapsFlow {
-    /// The prompt of an accepted suggestion holds the question's title.
-    Accept {
-        key: String,
-        rule: &'static str,
-        fingerprint: String,
-        triggers: Vec<Id>,
-        kind: Sees,
-    },
-}
+use crate::model::Id;
+use crate::store::Committed;
 
 impl App {
     pub(crate) fn apply_gaps(&mut self, cmd: Command) {
@@ -74,21 +60,18 @@ impl App {
         let Some(s) = self.gaps.current() else {
             return self.info("no suggestion selected");
         };
-        let about: Vec<String> = s.triggers.iter().map(Id::to_string).collect();
-        let flow = GapsFlow::Accept {
-            key: s.key.clone(),
-            rule: s.rule,
-            fingerprint: s.fingerprint.clone(),
-            triggers: s.triggers.clone(),
+        let draft = AskDraft {
+            about: s.triggers.clone(),
             kind: s.kind,
+            detail: String::new(),
+            gap: Some(GapKey {
+                key: s.key.clone(),
+                rule: s.rule,
+                fingerprint: s.fingerprint.clone(),
+            }),
         };
         let title = s.question.clone();
-        self.overlay = Some(Overlay::Prompt {
-            title: format!("New question about {}", about.join(", ")),
-            hint: "type to replace it; ← → Backspace edit it; linked with \"concerns\"".into(),
-            input: LineInput::proposed(&title),
-            flow: Flow::Gaps(flow),
-        });
+        self.open_ask(title, draft);
     }
 
     fn gaps_dismiss(&mut self) {
@@ -138,7 +121,7 @@ impl App {
 
     /// Moves a suggestion between the open list and the one dealt with at once, before
     /// the re-run that confirms it comes back.
-    fn gaps_move(&mut self, key: &str, dealt: bool) {
+    pub(crate) fn gaps_move(&mut self, key: &str, dealt: bool) {
         let g = &mut self.gaps;
         let (from, to) = if dealt {
             (&mut g.run.open, &mut g.run.dealt)
@@ -154,37 +137,5 @@ impl App {
         let rows = &g.rows;
         g.cursor
             .step_over(0, rows.len(), |i| matches!(rows[i], Row::Item(_)));
-    }
-
-    pub(crate) fn finish_gaps(&mut self, flow: GapsFlow, value: String) {
-        let GapsFlow::Accept {
-            key,
-            rule,
-            fingerprint,
-            triggers,
-            kind,
-        } = flow;
-        if value.trim().is_empty() {
-            return self.error("a question needs a title: nothing added");
-        }
-        let q = NewQuestion {
-            kind,
-            ..NewQuestion::new(value.trim())
-        };
-        let r = self
-            .store
-            .accept_gap_committed(q, &triggers, (&key, rule, &fingerprint));
-        let about: Vec<String> = triggers.iter().map(Id::to_string).collect();
-        let said = |d: &Committed| {
-            let q = d.ids.first().map(Id::to_string).unwrap_or_default();
-            format!(
-                "added {q} to the backlog, linked to {} (concerns); u undoes it",
-                about.join(", ")
-            )
-        };
-        if let Some(done) = self.report(r, said) {
-            self.gaps_move(&key, true);
-            self.after_change(&done);
-        }
     }
 }

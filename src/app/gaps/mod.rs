@@ -15,7 +15,6 @@
 mod keys;
 pub mod worker;
 
-pub use keys::GapsFlow;
 pub use worker::{GapRun, Worker};
 
 use super::{App, ListCursor, Move, PaneView};

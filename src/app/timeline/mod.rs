@@ -312,6 +312,11 @@ impl PaneView for TimelineState {
                 about: vec![q.entity],
                 kind: crate::model::Sees::Situation,
                 detail: wording::quiet_detail(&entity, q.from, q.to, q.days),
+                gap: q.gap.map(|(from, to)| crate::app::ask::GapKey {
+                    key: crate::analysis::key(crate::analysis::QUIET_RULE, &[q.entity]),
+                    rule: crate::analysis::QUIET_RULE,
+                    fingerprint: crate::analysis::quiet_fingerprint(from, to),
+                }),
             },
         ))
     }

@@ -54,6 +54,10 @@ pub struct Quiet {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub days: i64,
+    /// The stretch the gap hunter proposes for this entity, from its notes alone, when
+    /// it holds this one (dated links can narrow or split it here): asking about this
+    /// stretch accepts that suggestion too.
+    pub gap: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// One line of the list.
@@ -251,7 +255,26 @@ pub fn focus_rows(
     match (focus, axis) {
         (Focus::Entity(e), TimeAxis::Occurred) => {
             let name = names.of(store, *e)?;
-            Ok(with_quiet_stretches(items, *e, &name, quiet_days))
+            let gap = match store.get(*e)? {
+                Some(Record::Entity(x)) if crate::analysis::quiet_matters(x.kind) => {
+                    crate::analysis::longest_quiet(
+                        items
+                            .iter()
+                            .filter(|i| i.id.kind == Kind::Note)
+                            .filter_map(|i| i.when)
+                            .map(|w| (w.start_instant().date(), w.end_instant().date()))
+                            .collect(),
+                    )
+                }
+                _ => None,
+            };
+            let mut rows = with_quiet_stretches(items, *e, &name, quiet_days);
+            for r in &mut rows {
+                if let Row::Quiet(q) = r {
+                    q.gap = gap.filter(|(from, to)| *from <= q.from && q.to <= *to);
+                }
+            }
+            Ok(rows)
         }
         _ => Ok(items.into_iter().map(Row::Item).collect()),
     }
@@ -279,6 +302,7 @@ pub fn with_quiet_stretches(items: Vec<Item>, entity: Id, name: &str, min_days: 
                     from,
                     to,
                     days,
+                    gap: None,
                 }));
             }
         }
