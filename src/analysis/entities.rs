@@ -111,13 +111,7 @@ pub fn single_source(f: &Facts) -> Vec<Suggestion> {
     }
     for h in &f.input.hypotheses {
         let mut notes = f.notes_of(h.id).to_vec();
-        for (hy, n, _) in &f.input.assessments {
-            if *hy == h.id {
-                if let Some(n) = f.note.get(n) {
-                    notes.push(n);
-                }
-            }
-        }
+        notes.extend(f.cells_of(h.id).iter().filter_map(|(n, _)| f.note.get(n)));
         notes.sort_by_key(|n| n.id);
         notes.dedup_by_key(|n| n.id);
         push(h.id, format!("\"{}\"", super::quote(&h.statement)), notes);
@@ -162,26 +156,36 @@ fn span(from: NaiveDate, to: NaiveDate) -> String {
 pub fn longest_quiet(mut periods: Vec<(NaiveDate, NaiveDate)>) -> Option<(NaiveDate, NaiveDate)> {
     periods.sort();
     let mut best: Option<(NaiveDate, NaiveDate)> = None;
-    let mut covered: Option<NaiveDate> = None;
+    // the latest ends seen so far, latest first: a burst before a stretch is
+    // `BURST_MIN` reports ending near its start
+    let mut latest: Vec<NaiveDate> = Vec::with_capacity(BURST_MIN + 1);
     for (i, (start, end)) in periods.iter().enumerate() {
-        if let Some(last) = covered {
+        if let Some(&last) = latest.first() {
             let from = last.checked_add_days(Days::new(1)).unwrap_or(last);
             let to = start.pred_opt().unwrap_or(from);
             let days = (to - from).num_days() + 1;
-            let before = periods[..i]
-                .iter()
-                .filter(|(_, e)| (from - *e).num_days() <= BURST_DAYS)
-                .count();
-            let after = periods[i..]
-                .iter()
-                .filter(|(s, _)| (*s - to).num_days() <= BURST_DAYS)
-                .count();
             let longer = best.is_none_or(|(f, t)| (t - f).num_days() + 1 < days);
-            if days >= QUIET_DAYS && before >= BURST_MIN && after >= BURST_MIN && longer {
-                best = Some((from, to));
+            if days >= QUIET_DAYS && longer {
+                let before = latest
+                    .iter()
+                    .filter(|e| (from - **e).num_days() <= BURST_DAYS)
+                    .count();
+                // starts are sorted: the reports after are a run from `i`
+                let after = periods[i..]
+                    .iter()
+                    .take(BURST_MIN)
+                    .filter(|(s, _)| (*s - to).num_days() <= BURST_DAYS)
+                    .count();
+                if before >= BURST_MIN && after >= BURST_MIN {
+                    best = Some((from, to));
+                }
             }
         }
-        covered = Some(covered.map_or(*end, |c| c.max(*end)));
+        let at = latest.partition_point(|e| e > end);
+        if at < BURST_MIN {
+            latest.insert(at, *end);
+            latest.truncate(BURST_MIN);
+        }
     }
     best
 }
@@ -379,4 +383,71 @@ pub fn dangling_mention(f: &Facts) -> Vec<Suggestion> {
             s
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The plain reading of [`longest_quiet`]'s rule, counting every report on each
+    /// side of every stretch: what the fast version must agree with.
+    fn longest_quiet_by_counting(
+        mut periods: Vec<(NaiveDate, NaiveDate)>,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        periods.sort();
+        let mut best: Option<(NaiveDate, NaiveDate)> = None;
+        let mut covered: Option<NaiveDate> = None;
+        for (i, (start, end)) in periods.iter().enumerate() {
+            if let Some(last) = covered {
+                let from = last.checked_add_days(Days::new(1)).unwrap_or(last);
+                let to = start.pred_opt().unwrap_or(from);
+                let days = (to - from).num_days() + 1;
+                let before = periods[..i]
+                    .iter()
+                    .filter(|(_, e)| (from - *e).num_days() <= BURST_DAYS)
+                    .count();
+                let after = periods[i..]
+                    .iter()
+                    .filter(|(s, _)| (*s - to).num_days() <= BURST_DAYS)
+                    .count();
+                let longer = best.is_none_or(|(f, t)| (t - f).num_days() + 1 < days);
+                if days >= QUIET_DAYS && before >= BURST_MIN && after >= BURST_MIN && longer {
+                    best = Some((from, to));
+                }
+            }
+            covered = Some(covered.map_or(*end, |c| c.max(*end)));
+        }
+        best
+    }
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + Days::new(u64::from(n))
+    }
+
+    proptest! {
+        #[test]
+        fn the_longest_quiet_stretch_is_the_counted_one(
+            reports in proptest::collection::vec((0u32..1500, 0u32..200), 0..40)
+        ) {
+            let periods: Vec<_> = reports
+                .iter()
+                .map(|(start, len)| (day(*start), day(start + len)))
+                .collect();
+            prop_assert_eq!(longest_quiet(periods.clone()), longest_quiet_by_counting(periods));
+        }
+    }
+
+    #[test]
+    fn a_stretch_needs_a_burst_on_each_side() {
+        let one = |d: u32| (day(d), day(d));
+        // two reports, 200 quiet days, two reports
+        let both = vec![one(0), one(10), one(211), one(220)];
+        assert_eq!(longest_quiet(both.clone()), Some((day(11), day(210))));
+        // one report after the silence is not a burst
+        assert_eq!(longest_quiet(both[..3].to_vec()), None);
+        // a long report before counts to its end
+        let long = vec![(day(0), day(100)), one(5), one(300), one(310)];
+        assert_eq!(longest_quiet(long), Some((day(101), day(299))));
+    }
 }

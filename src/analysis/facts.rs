@@ -1,7 +1,9 @@
 //! What the rules share, derived once per run from the input: who links to whom.
 
-use crate::model::{Id, Kind};
-use crate::store::{EntityFacts, GapInput, HypothesisFacts, NoteFacts, QuestionFacts};
+use crate::model::{Consistency, Id, Kind};
+use crate::store::{
+    EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, NoteFacts, QuestionFacts,
+};
 use std::collections::HashMap;
 
 /// The input with its links indexed by end.
@@ -18,6 +20,10 @@ pub struct Facts<'a> {
     /// The distinct notes linked to each record, in id order: several rules read them
     /// for every entity, so they are gathered once.
     notes_by: HashMap<Id, Vec<&'a NoteFacts>>,
+    /// The matrix cells of each hypothesis: (note, consistency).
+    cells: HashMap<Id, Vec<(Id, Consistency)>>,
+    /// The expectations of each hypothesis.
+    expected: HashMap<Id, Vec<&'a ExpectationFacts>>,
 }
 
 impl<'a> Facts<'a> {
@@ -50,8 +56,18 @@ impl<'a> Facts<'a> {
                 (id, found)
             })
             .collect();
+        let mut cells: HashMap<Id, Vec<(Id, Consistency)>> = HashMap::new();
+        for (h, n, c) in &input.assessments {
+            cells.entry(*h).or_default().push((*n, *c));
+        }
+        let mut expected: HashMap<Id, Vec<&ExpectationFacts>> = HashMap::new();
+        for x in &input.expectations {
+            expected.entry(x.hypothesis).or_default().push(x);
+        }
         Facts {
             input,
+            cells,
+            expected,
             entity: input.entities.iter().map(|e| (e.id, e)).collect(),
             note,
             notes_by,
@@ -70,6 +86,16 @@ impl<'a> Facts<'a> {
     /// The distinct notes linked to `id` by any link, in id order.
     pub fn notes_of(&self, id: Id) -> &[&'a NoteFacts] {
         self.notes_by.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The matrix cells of a hypothesis: (note, consistency).
+    pub fn cells_of(&self, h: Id) -> &[(Id, Consistency)] {
+        self.cells.get(&h).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The expectations of a hypothesis.
+    pub fn expectations_of(&self, h: Id) -> &[&'a ExpectationFacts] {
+        self.expected.get(&h).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// An entity's name, or its id when it is gone.

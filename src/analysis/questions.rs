@@ -27,12 +27,10 @@ fn live<'a>(f: &'a Facts) -> impl Iterator<Item = (&'a HypothesisFacts, &'a Ques
 fn evidence(f: &Facts, h: Id) -> (usize, usize) {
     let mut all = 0;
     let mut against = 0;
-    for (hy, _, c) in &f.input.assessments {
-        if *hy == h {
-            all += 1;
-            if matches!(c, Consistency::Inconsistent | Consistency::VeryInconsistent) {
-                against += 1;
-            }
+    for (_, c) in f.cells_of(h) {
+        all += 1;
+        if matches!(c, Consistency::Inconsistent | Consistency::VeryInconsistent) {
+            against += 1;
         }
     }
     for (li, o) in f.ends_of(h) {
@@ -128,15 +126,16 @@ pub fn no_evidence(f: &Facts) -> Vec<Suggestion> {
 }
 
 /// A live hypothesis with evidence, none of it against: disconfirmation never sought.
-/// Reads matrix cells and note links; expectations are not records yet.
+/// Reads matrix cells, note links and expectations looked for.
 pub fn no_disconfirming(f: &Facts) -> Vec<Suggestion> {
     let mut out = Vec::new();
     for (h, q) in live(f) {
         let (all, against) = evidence(f, h.id);
         // An expectation looked for (absent or found) is disconfirmation sought.
-        let checked = f.input.expectations.iter().any(|x| {
-            x.hypothesis == h.id && x.status != crate::model::ExpectationStatus::Unchecked
-        });
+        let checked = f
+            .expectations_of(h.id)
+            .iter()
+            .any(|x| x.status != crate::model::ExpectationStatus::Unchecked);
         if all == 0 || against > 0 || checked {
             continue;
         }
@@ -161,9 +160,11 @@ pub fn no_disconfirming(f: &Facts) -> Vec<Suggestion> {
 pub fn unchecked_expectation(f: &Facts) -> Vec<Suggestion> {
     let mut out = Vec::new();
     for (h, q) in live(f) {
-        for x in f.input.expectations.iter().filter(|x| {
-            x.hypothesis == h.id && x.status == crate::model::ExpectationStatus::Unchecked
-        }) {
+        for x in f
+            .expectations_of(h.id)
+            .iter()
+            .filter(|x| x.status == crate::model::ExpectationStatus::Unchecked)
+        {
             let mut s = Suggestion::new(
                 "unchecked-expectation",
                 vec![x.id, h.id],
