@@ -151,17 +151,23 @@ pub fn rule_names() -> String {
 /// Runs the rules (all, or only `only`) and returns the suggestions not dismissed with
 /// an unchanged fingerprint, grouped by rule in registry order, most useful first.
 pub fn run(input: &GapInput, only: Option<&Rule>) -> Vec<Suggestion> {
-    split(input, only).0
+    split(input, only, &|| false).unwrap_or_default().0
 }
 
 /// Every rule's suggestions, split into those still open and those dismissed or
 /// accepted with an unchanged fingerprint; each grouped by rule in registry order,
-/// most useful first.
-pub fn partition(input: &GapInput) -> (Vec<Suggestion>, Vec<Suggestion>) {
-    split(input, None)
+/// most useful first. `stop` is asked between two rules: once it says yes the run
+/// gives up and returns `None` (a worker whose owner is going away).
+pub fn partition(
+    input: &GapInput,
+    stop: &dyn Fn() -> bool,
+) -> Option<(Vec<Suggestion>, Vec<Suggestion>)> {
+    split(input, None, stop)
 }
 
-fn split(input: &GapInput, only: Option<&Rule>) -> (Vec<Suggestion>, Vec<Suggestion>) {
+type Split = (Vec<Suggestion>, Vec<Suggestion>);
+
+fn split(input: &GapInput, only: Option<&Rule>, stop: &dyn Fn() -> bool) -> Option<Split> {
     let facts = Facts::new(input);
     let kept: std::collections::HashMap<&str, &str> = input
         .dismissals
@@ -173,6 +179,9 @@ fn split(input: &GapInput, only: Option<&Rule>) -> (Vec<Suggestion>, Vec<Suggest
         if only.is_some_and(|o| o.name != r.name) {
             continue;
         }
+        if stop() {
+            return None;
+        }
         let mut found = (r.find)(&facts);
         found.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.key.cmp(&b.key)));
         for s in found {
@@ -183,7 +192,7 @@ fn split(input: &GapInput, only: Option<&Rule>) -> (Vec<Suggestion>, Vec<Suggest
             }
         }
     }
-    (open, dealt)
+    Some((open, dealt))
 }
 
 /// Every suggestion, dismissed or not, for looking one up by key.
@@ -205,4 +214,64 @@ pub(crate) fn quote(s: &str) -> String {
         .trim_end_matches('?')
         .trim();
     crate::model::text::truncate(s, 60).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityKind, Kind};
+    use crate::store::{EntityFacts, LinkFacts, NoteFacts};
+    use std::cell::Cell;
+
+    /// An entity mentioned in three notes and tied to nothing else: one lonely mention.
+    fn lonely() -> GapInput {
+        let e = Id::new(Kind::Entity, 1);
+        let mut g = GapInput {
+            entities: vec![EntityFacts {
+                id: e,
+                name: "Owen Barlow".into(),
+                kind: EntityKind::Person,
+                aliases: Vec::new(),
+            }],
+            ..GapInput::default()
+        };
+        for n in 1..=3 {
+            let note = Id::new(Kind::Note, n);
+            g.notes.push(NoteFacts {
+                id: note,
+                source: String::new(),
+                grade: None,
+                when: None,
+                names: vec!["Owen Barlow".into()],
+            });
+            g.links.push(LinkFacts {
+                id: Id::new(Kind::Link, n),
+                from: note,
+                to: e,
+                label: "mentions".into(),
+                auto: true,
+            });
+        }
+        g
+    }
+
+    #[test]
+    fn a_run_asked_to_stop_gives_up_between_rules() {
+        let input = lonely();
+        let (open, dealt) = partition(&input, &|| false).expect("not stopped");
+        assert_eq!(open, run(&input, None));
+        assert!(
+            open.iter().any(|s| s.key == "lonely-mention:E1"),
+            "{open:?}"
+        );
+        assert!(dealt.is_empty());
+        // asked once per rule until it says stop
+        let asked = Cell::new(0);
+        let stop = || {
+            asked.set(asked.get() + 1);
+            asked.get() > 3
+        };
+        assert_eq!(partition(&input, &stop), None);
+        assert_eq!(asked.get(), 4, "it stops at the first yes");
+    }
 }

@@ -36,7 +36,7 @@ impl GapRun {
             + input.links.len()
             + input.assessments.len()
             + input.expectations.len();
-        let (open, dealt) = analysis::partition(&input);
+        let (open, dealt) = analysis::partition(&input, &|| reader.stopped()).ok_or("stopped")?;
         Ok(GapRun {
             open,
             dealt,
