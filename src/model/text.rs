@@ -35,6 +35,12 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_invisible(c)
 }
 
+/// Whether `s` is printable ASCII only (space to `~`): text every terminal draws one
+/// cell per byte, with nothing to make visible, so the checks above can be skipped.
+pub fn is_plain(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// Makes control and invisible characters visible so stored text can never drive the
 /// terminal or hide and reorder what is shown.
 ///
@@ -45,6 +51,9 @@ pub fn is_unsafe(c: char) -> bool {
 /// is set. Every character becomes exactly one character, so positions counted in
 /// characters (an input's cursor) stay true in the sanitised text.
 pub fn sanitize_with(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if is_plain(s) {
+        return Cow::Borrowed(s);
+    }
     let clean = |c: char| !is_unsafe(c) || (keep_newlines && c == '\n');
     if s.chars().all(clean) {
         return Cow::Borrowed(s);

@@ -72,7 +72,7 @@ fn push_cluster(g: &str, out: &mut String) {
 /// draw alike, and control and invisible characters are made visible (see the module
 /// documentation). Newlines are made visible too.
 pub fn display(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_care) {
+    if super::is_plain(s) || !s.chars().any(needs_care) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -95,6 +95,9 @@ pub fn display_lines(s: &str) -> String {
 /// Cells taken by text already in display form: the sum of its clusters' widths, as
 /// ratatui's buffer places them.
 fn display_width(s: &str) -> usize {
+    if super::is_plain(s) {
+        return s.len();
+    }
     s.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
@@ -373,6 +376,17 @@ mod tests {
             prop_assert_eq!(again.as_str(), d.as_ref());
             prop_assert!(!d.chars().any(super::super::is_unsafe), "{:?}", d);
             prop_assert_eq!(width(&s), buffer_width(&d));
+        }
+
+        #[test]
+        fn plain_ascii_takes_the_short_way_to_the_same_answer(s in "[ -~]{0,40}") {
+            prop_assert!(super::super::is_plain(&s));
+            let measured: usize = s.graphemes(true).map(UnicodeWidthStr::width).sum();
+            prop_assert_eq!(width(&s), measured);
+            let shown = display(&s);
+            prop_assert_eq!(shown.as_ref(), s.as_str());
+            let clean = super::super::sanitize(&s);
+            prop_assert_eq!(clean.as_ref(), s.as_str());
         }
 
         #[test]
