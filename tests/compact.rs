@@ -182,6 +182,24 @@ fn a_refused_import_leaves_no_staging_copy() {
     assert!(check_ok(&target).contains("ok: 0 records"));
 }
 
+#[test]
+fn an_import_keeps_the_logs_set_aside_in_its_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("source");
+    synthetic(&source, 200);
+    let file = tmp.path().join("source.json");
+    export(&source, &file);
+    // an empty workspace can still hold a damaged log it set aside: the only copy of
+    // that history
+    let target = tmp.path().join("target");
+    weft(&target).arg("init").assert_success();
+    let aside = target.join("journal.log.damaged-20261201T101500");
+    std::fs::write(&aside, "what was kept\n").unwrap();
+    weft(&target).arg("import").arg(&file).assert_success();
+    assert_eq!(std::fs::read_to_string(&aside).unwrap(), "what was kept\n");
+    check_ok(&target);
+}
+
 trait AssertSuccess {
     fn assert_success(&mut self);
 }

@@ -161,6 +161,32 @@ fn recover_refuses_a_target_that_holds_files_and_a_workspace_without_log() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no journal log"));
 }
 
+#[test]
+fn a_creation_killed_before_the_database_was_written_can_be_created_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = sample(dir.path());
+    // what creation writes before sled's `db` file: the lock, sled's conf, an empty blobs
+    let ws = dir.path().join("half");
+    fs::create_dir(&ws).unwrap();
+    fs::write(ws.join("lock"), "").unwrap();
+    fs::copy(made.join("conf"), ws.join("conf")).unwrap();
+    fs::create_dir(ws.join("blobs")).unwrap();
+    run(&ws, &["init"]);
+    assert_eq!(run(&ws, &["add", "note", "first"]), "N1");
+    weft(&ws).arg("check").assert().success();
+    // anything else in the directory is still somebody's, and refused
+    let other = dir.path().join("other");
+    fs::create_dir_all(other.join("blobs")).unwrap();
+    fs::write(other.join("blobs").join("mine.txt"), "mine").unwrap();
+    let out = weft(&other).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds other files"));
+    assert_eq!(
+        fs::read_to_string(other.join("blobs").join("mine.txt")).unwrap(),
+        "mine"
+    );
+}
+
 /// Copies a workspace directory's files (the database as it stood).
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();

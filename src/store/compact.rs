@@ -18,7 +18,7 @@ use super::{Result, State, Store, StoreError};
 use super::{META, STATE_KEY};
 use crate::model::Kind;
 use std::fs;
-use std::os::unix::fs::DirBuilderExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The file that marks a directory as weft's staging copy: nothing without it is ever
@@ -146,7 +146,8 @@ fn carry_own_files(from: &Path, to: &Path, carry_log: bool) -> Result<()> {
         if is_sled_file(&text) || text == LOCK_FILE || text == MARKER {
             continue;
         }
-        if !carry_log && text.starts_with(super::log::LOG_FILE) {
+        // an import brings its own log; logs set aside are still carried
+        if !carry_log && text == super::log::LOG_FILE {
             continue;
         }
         let src = entry.path();
@@ -163,6 +164,17 @@ fn carry_own_files(from: &Path, to: &Path, carry_log: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Puts the staging marker in `dir`, owner-only like every file weft writes.
+fn mark(dir: &Path) -> std::io::Result<()> {
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(dir.join(MARKER))
+        .map(drop)
 }
 
 /// Makes a directory's entries durable.
@@ -285,7 +297,7 @@ impl Store {
                 .mode(0o700)
                 .create(&staging)
                 .map_err(|e| io_err(&staging, e))?;
-            fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, e))?;
+            mark(&staging).map_err(|e| io_err(&staging, e))?;
             let lock = take_lock(&staging, std::time::Duration::ZERO)?;
             let mut builder = Builder::create(&staging, 64 << 20)?;
             let state = fill(&staging, &mut builder, progress)?;
@@ -316,7 +328,7 @@ impl Store {
         } = staged;
         let parent = dir.parent().unwrap_or(Path::new("/")).to_path_buf();
         // whichever directory ends up at the staging path must carry the marker
-        let marked = fs::write(dir.join(MARKER), b"")
+        let marked = mark(&dir)
             .and_then(|_| fs::File::open(&dir).and_then(|d| d.sync_all()))
             .map_err(|e| io_err(&dir, e));
         if let Err(e) = marked.and_then(|_| exchange(&staging, &dir)) {

@@ -315,7 +315,12 @@ impl Store {
         let at = self.log.size()?;
         let (bytes, starts) = log::encode_lines(&log::operation_lines(&entries), at);
         let (batches, mut state) = self.stage(&changes, &entries, &starts)?;
-        self.log.append_bytes(&bytes)?;
+        if let Err(e) = self.log.append_bytes(&bytes) {
+            // A torn or unsynced append: cut it off, so the next commit starts on a line
+            // of its own and no later open replays what was never acknowledged.
+            let _ = self.log.truncate(at);
+            return Err(e);
+        }
         state.log_len = self.log.size()?;
         if let Err(e) = self.write_state(&batches, state) {
             // Not acknowledged: take it out of the log too, so no later open replays it.

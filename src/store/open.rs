@@ -61,6 +61,18 @@ fn holds_db(dir: &Path) -> bool {
     dir.join("db").is_file()
 }
 
+/// Whether `path`, in a directory without a database, is what creating a workspace
+/// there writes before the database itself: the lock file, sled's `conf`, or its
+/// `blobs` folder while still empty.
+fn creation_leftover(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    match name {
+        "lock" | "conf" => path.is_file(),
+        "blobs" => fs::read_dir(path).is_ok_and(|mut d| d.next().is_none()),
+        _ => false,
+    }
+}
+
 /// Creates `dir` (and missing parents) and makes it owner-only, also when it existed.
 fn make_private_dir(dir: &Path) -> Result<()> {
     if !dir.exists() {
@@ -256,11 +268,13 @@ impl Store {
                 return Err(StoreError::Missing(dir.to_path_buf()));
             }
             if dir.exists() {
-                let non_empty = fs::read_dir(dir)
+                // what a creation killed before sled wrote its database leaves behind (the
+                // lock, sled's config and its empty blobs folder) is not someone's files
+                let mut others = fs::read_dir(dir)
                     .map_err(|e| io_err(dir, e))?
-                    .next()
-                    .is_some();
-                if non_empty {
+                    .filter_map(|e| e.ok())
+                    .filter(|e| !creation_leftover(&e.path()));
+                if others.next().is_some() {
                     return Err(StoreError::NotWorkspace(
                         dir.to_path_buf(),
                         "the directory holds other files".into(),

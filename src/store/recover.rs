@@ -139,7 +139,13 @@ impl Store {
     /// Renames the current log out of the way and opens a fresh one.
     fn set_log_aside(&mut self) -> Result<std::path::PathBuf> {
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
-        let aside = self.path.join(format!("{LOG_FILE}.damaged-{stamp}"));
+        let mut aside = self.path.join(format!("{LOG_FILE}.damaged-{stamp}"));
+        // a log set aside earlier in the same second is never replaced
+        let mut n = 1;
+        while aside.exists() {
+            n += 1;
+            aside = self.path.join(format!("{LOG_FILE}.damaged-{stamp}-{n}"));
+        }
         fs::rename(self.log.path(), &aside).map_err(|e| io_err(&aside, e))?;
         self.log = log::Log::open(&self.path)?;
         Ok(aside)
