@@ -52,6 +52,10 @@ pub(super) fn batches(differing: &[(usize, u64)], limit: u64) -> Vec<Vec<usize>>
     out
 }
 
+/// Differing index entries named one by one; past this many (an index wiped at a
+/// million records differs by millions), the rest are counted, not listed.
+pub(super) const NAMED: usize = 10_000;
+
 /// What one comparison found, each problem with the key it names (for ordering).
 #[derive(Default)]
 pub(super) struct Found {
@@ -59,6 +63,20 @@ pub(super) struct Found {
     pub stored: Vec<(Vec<u8>, Problem)>,
     /// Implied entries not stored.
     pub missing: Vec<(Vec<u8>, Problem)>,
+    /// Differing entries found past [`NAMED`].
+    pub more: u64,
+}
+
+impl Found {
+    fn push(&mut self, missing: bool, key: Vec<u8>, problem: Problem) {
+        if self.stored.len() + self.missing.len() >= NAMED {
+            self.more += 1;
+        } else if missing {
+            self.missing.push((key, problem));
+        } else {
+            self.stored.push((key, problem));
+        }
+    }
 }
 
 /// Compares implied and stored entries one by one in the buckets `group`: one more pass
@@ -77,8 +95,16 @@ pub(super) fn compare(
         passed += 1;
         if let Ok((_, rec)) = r {
             for (k, v) in implied(&rec) {
-                if wanted[bucket(&k)] {
-                    expected.insert(k, v);
+                if !wanted[bucket(&k)] {
+                    continue;
+                }
+                // only damage makes two records imply one entry (two cells on one pair)
+                if expected.insert(k.clone(), v).is_some() {
+                    let p = Problem(format!(
+                        "index entry {} is implied by more than one record",
+                        describe_key(&k)
+                    ));
+                    found.push(false, k, p);
                 }
             }
         }
@@ -96,14 +122,12 @@ pub(super) fn compare(
             Some(want) if want.as_slice() != v.as_ref() => "is out of date",
             Some(_) => continue,
         };
-        found.stored.push((
-            k.to_vec(),
-            Problem(format!("index entry {} {why}", describe_key(&k))),
-        ));
+        let p = Problem(format!("index entry {} {why}", describe_key(&k)));
+        found.push(false, k.to_vec(), p);
     }
-    found.missing.extend(expected.into_keys().map(|k| {
+    for k in expected.into_keys() {
         let p = Problem(format!("index entry {} is missing", describe_key(&k)));
-        (k, p)
-    }));
+        found.push(true, k, p);
+    }
     Ok(())
 }

@@ -197,8 +197,24 @@ impl Store {
             }
             located.stored.sort_by(|a, b| a.0.cmp(&b.0));
             located.missing.sort_by(|a, b| a.0.cmp(&b.0));
+            let named = located.stored.len() + located.missing.len();
             problems.extend(located.stored.into_iter().map(|(_, p)| p));
             problems.extend(located.missing.into_iter().map(|(_, p)| p));
+            if located.more > 0 {
+                problems.push(Problem(format!(
+                    "and {} more index entries differ (the first {} are listed)",
+                    located.more,
+                    entries::NAMED
+                )));
+            } else if named == 0 {
+                // the digests disagree but no entry could be named: say so, never
+                // "healthy"
+                problems.push(Problem(format!(
+                    "the index differs from what the records imply in {} of its digest's buckets, \
+                     but no single entry could be named",
+                    differing.len()
+                )));
+            }
         }
         fn clean<K: Ord + Clone>(m: &BTreeMap<K, u64>) -> BTreeMap<K, u64> {
             m.iter()

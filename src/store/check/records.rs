@@ -166,20 +166,18 @@ impl References {
             }
             _ => {}
         }
-        if matches!(rec, Record::Assessment(_) | Record::Expectation(_)) {
-            // the record's own rules and the kinds of its references (presence is
-            // checked above)
-            let kinds = crate::store::rules::check(rec, &mut |target, kind, role| match kind {
-                Some(k) if target.kind != k => Err(crate::store::StoreError::invalid(format!(
-                    "{id}: {role} {target} is not a {}",
-                    k.noun()
-                ))),
-                _ => Ok(()),
-            });
-            if let Err(e) = kinds {
-                self.found
-                    .push(((at.0, at.1, u8::MAX), Problem(e.to_string())));
-            }
+        // every record's own rules and the kinds of its references (presence is
+        // checked above)
+        let kinds = crate::store::rules::check(rec, &mut |target, kind, role| match kind {
+            Some(k) if target.kind != k => Err(crate::store::StoreError::invalid(format!(
+                "{id}: {role} {target} is not a {}",
+                k.noun()
+            ))),
+            _ => Ok(()),
+        });
+        if let Err(e) = kinds {
+            self.found
+                .push(((at.0, at.1, u8::MAX), Problem(e.to_string())));
         }
     }
 

@@ -80,19 +80,17 @@ pub(super) fn reference(s: &Store) -> Result<Vec<Problem>> {
             }
             _ => {}
         }
-        if matches!(rec, Record::Assessment(_) | Record::Expectation(_)) {
-            // the record's own rules and the kinds of its references (presence is
-            // checked above)
-            let kinds = crate::store::rules::check(rec, &mut |target, kind, role| match kind {
-                Some(k) if target.kind != k => Err(crate::store::StoreError::invalid(format!(
-                    "{id}: {role} {target} is not a {}",
-                    k.noun()
-                ))),
-                _ => Ok(()),
-            });
-            if let Err(e) = kinds {
-                problems.push(Problem(e.to_string()));
-            }
+        // every record's own rules and the kinds of its references (presence is
+        // checked above)
+        let kinds = crate::store::rules::check(rec, &mut |target, kind, role| match kind {
+            Some(k) if target.kind != k => Err(crate::store::StoreError::invalid(format!(
+                "{id}: {role} {target} is not a {}",
+                k.noun()
+            ))),
+            _ => Ok(()),
+        });
+        if let Err(e) = kinds {
+            problems.push(Problem(e.to_string()));
         }
     }
     let by_id: std::collections::HashMap<_, _> = all.iter().map(|r| (r.id(), r)).collect();

@@ -193,6 +193,84 @@ fn a_record_changed_behind_the_indexes_back_is_found_three_ways() {
 }
 
 #[test]
+fn every_record_s_own_rules_and_reference_kinds_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    // damage written past the store: a priority out of range, a hypothesis of an entity
+    let edit = |kind: Kind, num: u64, field: &str, value: serde_json::Value| {
+        let tree = s.tree(kind);
+        let key = num.to_be_bytes();
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&tree.get(key).unwrap().unwrap()).unwrap();
+        v[field] = value;
+        tree.insert(key, serde_json::to_vec(&v).unwrap()).unwrap();
+    };
+    edit(Kind::Question, 3, "priority", 9.into());
+    edit(Kind::Hypothesis, 1, "question", "E1".into());
+    let found = check(&s);
+    assert!(
+        found.contains(&"Q3: priority 9 is not 1 (highest) to 4".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"H1: question E1 is not a question".to_string()),
+        "{found:?}"
+    );
+    assert_eq!(found, lines(&reference(&s).unwrap()));
+}
+
+#[test]
+fn two_cells_on_one_pair_are_found_though_the_index_holds_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    // damage: a second assessment of the same hypothesis and note, stored past the store
+    let cells = s.tree(Kind::Assessment);
+    let mut second: serde_json::Value =
+        serde_json::from_slice(&cells.get(1u64.to_be_bytes()).unwrap().unwrap()).unwrap();
+    second["id"] = "A2".into();
+    cells
+        .insert(2u64.to_be_bytes(), serde_json::to_vec(&second).unwrap())
+        .unwrap();
+    let found = check(&s);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.ends_with("is implied by more than one record")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_wiped_index_lists_ten_thousand_entries_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(
+        dir.path(),
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    s.set_sync(false);
+    crate::synth::generate(&mut s, &crate::synth::Spec::sized(3_000), |_| {}).unwrap();
+    let entries = s.index().len();
+    assert!(entries > entries::NAMED + 100, "{entries}");
+    s.index().clear().unwrap();
+    let found = check(&s);
+    let missing = found.iter().filter(|p| p.ends_with("is missing")).count();
+    assert_eq!(missing, entries::NAMED);
+    let more = entries - entries::NAMED;
+    assert!(
+        found.contains(&format!(
+            "and {more} more index entries differ (the first {} are listed)",
+            entries::NAMED
+        )),
+        "{:?}",
+        &found[found.len().saturating_sub(3)..]
+    );
+}
+
+#[test]
 fn a_discontinuous_journal_is_found() {
     let dir = tempfile::tempdir().unwrap();
     let s = workspace(dir.path());

@@ -117,6 +117,36 @@ fn a_pass_in_small_steps_finds_what_one_read_finds() {
 }
 
 #[test]
+fn a_key_that_names_no_record_never_overruns_a_step() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    for i in 0..12 {
+        note(&mut s, &format!("Report {i}\nbody mentions cargo"));
+    }
+    // damage: a key of nine bytes among the notes, after N3
+    let mut bad = 3u64.to_be_bytes().to_vec();
+    bad.push(0);
+    s.tree(Kind::Note)
+        .insert(bad, &br#"{"text":"cargo\nagain"}"#[..])
+        .unwrap();
+    let mut whole = SearchPass::new("cargo");
+    whole.finish(&s).unwrap();
+    for budget in [1, 2, 3, 4] {
+        let mut stepped = SearchPass::new("cargo");
+        let mut steps = 0;
+        while !stepped.step(&s, budget).unwrap() {
+            steps += 1;
+            assert!(steps < 1000, "budget {budget}: the pass does not move on");
+        }
+        let (mut a, mut b) = (whole.hits.clone(), stepped.hits);
+        rank(&mut a);
+        rank(&mut b);
+        assert_eq!(a, b, "budget {budget}");
+    }
+    assert_eq!(whole.hits.len(), 12);
+}
+
+#[test]
 fn narrowing_mid_pass_finds_what_a_fresh_pass_finds() {
     let d = tempfile::tempdir().unwrap();
     let mut s = store(d.path());
