@@ -118,14 +118,19 @@ pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> 
 
 /// Where the line of each journal entry starts, by sequence number (`None` for one the
 /// log does not hold): a quick scan that reads only each line's opening bytes.
+/// Sequence numbers run from the start with no gaps and each entry has a line of at
+/// least `OPENING`'s length, so no seq past the log's length over that is looked for: a
+/// damaged counter (or line) cannot make the table outgrow the log.
 pub fn entry_offsets(path: &Path, entries: u64) -> Result<Vec<Option<u64>>> {
     const OPENING: &[u8] = b"{\"entry\":{\"seq\":";
-    let mut out = vec![None; entries as usize];
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(io_err(path, e)),
     };
+    let len = file.metadata().map_err(|e| io_err(path, e))?.len();
+    let limit = entries.min(len / OPENING.len() as u64 + 2);
+    let mut out = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut buf = Vec::new();
     let mut at = 0u64;
@@ -142,8 +147,11 @@ pub fn entry_offsets(path: &Path, entries: u64) -> Result<Vec<Option<u64>>> {
             let seq = std::str::from_utf8(&rest[..digits])
                 .ok()
                 .and_then(|d| d.parse::<usize>().ok());
-            if let Some(slot) = seq.and_then(|s| out.get_mut(s)) {
-                *slot = Some(at);
+            if let Some(seq) = seq.filter(|s| (*s as u64) < limit) {
+                if out.len() <= seq {
+                    out.resize(seq + 1, None);
+                }
+                out[seq] = Some(at);
             }
         }
         at += n as u64;

@@ -164,3 +164,31 @@ fn an_import_block_replays_only_when_closed() {
     assert_eq!(tail.clean_len, 0);
     assert_eq!(tail.torn_lines, 3);
 }
+
+#[test]
+fn entry_offsets_find_each_line_and_never_outgrow_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = operation_lines(&[entry(0, 0, "N1"), entry(1, 0, "L1")]);
+    lines.extend(operation_lines(&[entry(2, 2, "N2")]));
+    let buf = write(dir.path(), &lines);
+    let path = dir.path().join(LOG_FILE);
+    let found = entry_offsets(&path, 3).unwrap();
+    let starts: Vec<u64> = std::iter::once(0)
+        .chain(
+            buf.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i as u64 + 1),
+        )
+        .take(3)
+        .collect();
+    assert_eq!(found, starts.into_iter().map(Some).collect::<Vec<_>>());
+    // a damaged counter asks for more entries than the log could hold: the same table,
+    // at once, instead of an allocation the size of the counter
+    assert_eq!(entry_offsets(&path, u64::MAX).unwrap(), found);
+    // a counter short of the log leaves the later lines out
+    assert_eq!(entry_offsets(&path, 2).unwrap(), found[..2].to_vec());
+    assert!(entry_offsets(&dir.path().join("none"), u64::MAX)
+        .unwrap()
+        .is_empty());
+}
