@@ -277,6 +277,60 @@ fn a_workspace_whose_log_is_gone_keeps_its_records_and_says_its_history_is_lost(
     assert_eq!(export(&to), want);
 }
 
+/// What `weft check` says on stderr (notices of the open) after it succeeds.
+fn opened_saying(ws: &Path) -> String {
+    let out = weft(ws).arg("check").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    err
+}
+
+#[test]
+fn a_log_rewrite_interrupted_before_its_rename_is_finished_at_the_next_open() {
+    // the database took the new log's layout, then the process died before the new
+    // log replaced the old (here: an empty one)
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path());
+    let want = export(&ws);
+    fs::rename(ws.join("journal.log"), ws.join("journal.log.new")).unwrap();
+    fs::write(ws.join("journal.log"), "").unwrap();
+    let err = opened_saying(&ws);
+    assert!(
+        err.contains("finished writing the journal log afresh"),
+        "{err}"
+    );
+    assert!(!ws.join("journal.log.new").exists());
+    assert_eq!(export(&ws), want, "the history is whole");
+}
+
+#[test]
+fn a_log_rewrite_interrupted_after_setting_the_log_aside_keeps_the_history() {
+    // the damaged log was set aside and an empty one opened, then the process died
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path());
+    let want = export(&ws);
+    let aside = ws.join("journal.log.damaged-20261201T101500");
+    fs::rename(ws.join("journal.log"), &aside).unwrap();
+    fs::write(ws.join("journal.log"), "").unwrap();
+    let err = opened_saying(&ws);
+    assert!(err.contains("its history read from"), "{err}");
+    assert!(!err.contains("could not be read"), "{err}");
+    assert_eq!(export(&ws), want, "the history is whole");
+    assert!(aside.exists(), "the log set aside stays");
+}
+
+#[test]
+fn a_new_log_the_database_never_took_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path());
+    let want = export(&ws);
+    fs::write(ws.join("journal.log.new"), "half a rewrite").unwrap();
+    let err = opened_saying(&ws);
+    assert!(err.is_empty(), "{err}");
+    assert!(!ws.join("journal.log.new").exists());
+    assert_eq!(export(&ws), want);
+}
+
 #[test]
 fn the_lock_is_weft_s_own_and_a_leftover_lock_file_is_harmless() {
     let dir = tempfile::tempdir().unwrap();

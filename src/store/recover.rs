@@ -38,16 +38,44 @@ fn io_err(path: &Path, source: std::io::Error) -> StoreError {
     }
 }
 
+/// Makes a directory's entries (a rename) durable.
+fn sync_dir(dir: &Path) -> Result<()> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io_err(dir, e))
+}
+
+/// The log most recently set aside in `dir` (`journal.log.damaged-…`), if any.
+fn newest_aside(dir: &Path) -> Option<std::path::PathBuf> {
+    let prefix = format!("{LOG_FILE}.damaged-");
+    fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
+}
+
 impl Store {
     /// Brings the database and the journal log level (see the module notes).
     pub(super) fn reconcile_log(&mut self) -> Result<()> {
+        self.finish_log_rewrite()?;
         let len = log::file_len(&self.path)?;
         let applied = self.state.log_len;
         if len == applied && (len != 0 || self.is_empty()) {
             return Ok(());
         }
         if len == 0 {
-            return self.rewrite_log_from_db(None);
+            // a log set aside by a rewrite that was then interrupted still holds the
+            // history's values
+            let aside = newest_aside(&self.path);
+            if let Some(a) = &aside {
+                self.notices.push(format!(
+                    "wrote the empty journal log afresh from the database, its history read from {}",
+                    a.display()
+                ));
+            }
+            return self.rewrite_log_from_db(aside.as_deref());
         }
         if len > applied && (applied > 0 || self.is_empty()) {
             match self.replay_log_from(applied) {
@@ -74,6 +102,31 @@ impl Store {
             aside.display()
         ));
         self.rewrite_log_from_db(Some(&aside))
+    }
+
+    /// A rewrite of the log interrupted after the database took the new log's layout,
+    /// before the new log was renamed into place, leaves `journal.log.new` holding
+    /// exactly the bytes the database says it applied: the rename is finished. Any other
+    /// `journal.log.new` is from a rewrite interrupted before the database took it, and
+    /// is removed (the rewrite happens again if it is still needed).
+    fn finish_log_rewrite(&mut self) -> Result<()> {
+        let fresh = self.path.join(format!("{LOG_FILE}.new"));
+        let Ok(meta) = fs::metadata(&fresh) else {
+            return Ok(());
+        };
+        let current = log::file_len(&self.path)?;
+        if meta.len() == self.state.log_len && current != self.state.log_len {
+            fs::rename(&fresh, self.path.join(LOG_FILE)).map_err(|e| io_err(&fresh, e))?;
+            sync_dir(&self.path)?;
+            self.log = log::Log::open(&self.path)?;
+            self.notices.push(
+                "finished writing the journal log afresh, as an interrupted weft had begun to"
+                    .into(),
+            );
+        } else {
+            fs::remove_file(&fresh).map_err(|e| io_err(&fresh, e))?;
+        }
+        Ok(())
     }
 
     /// Applies every acknowledged operation of the log after byte `offset` to the
@@ -216,11 +269,16 @@ impl Store {
         f.write_all(&buf)
             .and_then(|_| f.sync_all())
             .map_err(|e| io_err(&tmp, e))?;
-        fs::rename(&tmp, self.path.join(LOG_FILE)).map_err(|e| io_err(&tmp, e))?;
-        self.log = log::Log::open(&self.path)?;
+        // The database takes the new layout first, then the new log takes the old one's
+        // place: interrupted between the two, the next open finishes the rename
+        // (`finish_log_rewrite`); interrupted before, it drops the new log.
         state.log_len = buf.len() as u64;
         self.write_state(&batches, state)?;
-        self.flush()
+        self.flush()?;
+        fs::rename(&tmp, self.path.join(LOG_FILE)).map_err(|e| io_err(&tmp, e))?;
+        sync_dir(&self.path)?;
+        self.log = log::Log::open(&self.path)?;
+        Ok(())
     }
 
     /// Rebuilds the workspace in `from` into the new directory `to` from the journal log
