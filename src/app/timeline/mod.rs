@@ -93,11 +93,13 @@ impl Default for TimelineState {
 }
 
 impl TimelineState {
-    /// Opens on the latest entries of occurred time.
+    /// Opens on the latest entries of occurred time. The density strip is counted when
+    /// the pane first comes on screen (`on_shown`, which knows the width), not here: at
+    /// a million records that count was most of the interface's start-up beyond opening
+    /// the store.
     pub fn load(store: &Store) -> Result<Self> {
         let mut s = TimelineState::default();
         s.last(store)?;
-        s.sync_strip(store)?;
         Ok(s)
     }
 
