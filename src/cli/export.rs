@@ -290,6 +290,7 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         wait: LOCK_WAIT,
         cache_bytes: 0,
         before_upgrade: Some(super::tell_upgrade),
+        ..OpenOptions::default()
     };
     let store = Store::open(&dir, &opts)?;
     // the workspace's own name, when it has one, wins over the file's

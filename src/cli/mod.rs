@@ -226,6 +226,7 @@ pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Op
         wait: LOCK_WAIT,
         cache_bytes,
         before_upgrade: Some(tell_upgrade),
+        ..OpenOptions::default()
     };
     let store = Store::open(&dir, &opts)?;
     for notice in store.notices() {

@@ -19,6 +19,12 @@ pub struct OpenOptions {
     /// Called with the workspace's directory before a workspace of an older schema is
     /// upgraded (a rewrite: minutes at a million records), so the user hears why.
     pub before_upgrade: Option<fn(&Path)>,
+    /// Upgrade a workspace of an older schema inside its database rather than by a
+    /// rewrite beside it: what happens anyway where the rewrite cannot be swapped in (a
+    /// filesystem that cannot exchange two directories, such as NFS; a parent directory
+    /// weft may not write). Tests set it to take that way directly.
+    #[doc(hidden)]
+    pub upgrade_in_place: bool,
 }
 
 /// The default workspace: `$XDG_DATA_HOME/weft/default` or the platform's data dir.
@@ -389,9 +395,30 @@ impl Store {
         match upgrade_from {
             Some(old) => {
                 if let (Some(tell), false) = (opts.before_upgrade, store.is_empty()) {
-                    tell(dir);
+                    if !opts.upgrade_in_place {
+                        tell(dir);
+                    }
                 }
-                store.upgrade(old)
+                if opts.upgrade_in_place {
+                    return store.upgrade_in_place(old);
+                }
+                let empty = store.is_empty();
+                match store.upgrade(old) {
+                    Ok(store) => Ok(store),
+                    // the rewrite changed nothing: upgrade where the database stands
+                    Err(e) if !empty => {
+                        let again = OpenOptions {
+                            upgrade_in_place: true,
+                            ..opts.clone()
+                        };
+                        let mut store = Store::open(dir, &again)?;
+                        store.notices.push(format!(
+                            "(the workspace could not be rewritten beside itself: {e})"
+                        ));
+                        Ok(store)
+                    }
+                    Err(e) => Err(e),
+                }
             }
             None => Ok(store),
         }
@@ -413,6 +440,46 @@ impl Store {
         notices.append(&mut store.notices);
         store.notices = notices;
         Ok(store)
+    }
+
+    /// Brings a workspace of schema `old` to this build's inside its own database: the
+    /// index is derived afresh from the records, in batches, and the schema version is
+    /// written last, so an interrupted upgrade starts again at the next open. Journal
+    /// entries of schema 1 keep their values inline, which this build still reads.
+    fn upgrade_in_place(mut self, old: u32) -> Result<Store> {
+        const BATCH: usize = 2_048;
+        let started = Instant::now();
+        let index = &self.trees[super::INDEX];
+        index.clear().map_err(|e| self.db_err(e))?;
+        let mut batch = sled::Batch::default();
+        let mut pending = 0;
+        for kind in crate::model::Kind::ALL {
+            for rec in self.records(kind) {
+                for (k, v) in super::index::entries(&rec?) {
+                    batch.insert(k, v);
+                    pending += 1;
+                }
+                if pending >= BATCH {
+                    index
+                        .apply_batch(std::mem::take(&mut batch))
+                        .map_err(|e| self.db_err(e))?;
+                    pending = 0;
+                }
+            }
+        }
+        index.apply_batch(batch).map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        self.db
+            .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+            .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        if !self.is_empty() {
+            self.notices.push(format!(
+                "upgraded the workspace's storage from schema {old} to {SCHEMA_VERSION} in place in {:.1} s (once)",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        Ok(self)
     }
 
     /// Writes a raw schema version (tests use it to simulate a newer weft).

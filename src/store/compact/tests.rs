@@ -224,6 +224,42 @@ fn a_schema_one_workspace_is_upgraded_once_at_open_and_loses_nothing() {
 }
 
 #[test]
+fn a_schema_one_workspace_is_upgraded_in_place_where_it_cannot_be_rewritten_beside_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let store = churned(&dir);
+    let before = export(&store);
+    store.downgrade_journal_for_test().unwrap();
+    // a schema-1 index lacks the entries this build added: wipe two kinds of them
+    for prefix in [b"q", b"k"] {
+        for k in store.index().scan_prefix(prefix).keys() {
+            store.index().remove(k.unwrap()).unwrap();
+        }
+    }
+    assert!(!store.check().unwrap().is_empty());
+    drop(store);
+    // something that is not weft's stands where the rewrite would be built
+    let blocker = tmp.path().join(".case.compact");
+    std::fs::write(&blocker, "not weft's").unwrap();
+    let store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    let said = store.notices().join(" | ");
+    assert!(said.contains("from schema 1 to 2 in place"), "{said}");
+    assert!(
+        said.contains("could not be rewritten beside itself"),
+        "{said}"
+    );
+    assert_eq!(export(&store), before);
+    assert!(
+        store.check().unwrap().is_empty(),
+        "the index is whole again"
+    );
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not weft's");
+    drop(store);
+    let store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    assert!(store.notices().is_empty(), "once: {:?}", store.notices());
+}
+
+#[test]
 fn compaction_is_suggested_once_the_database_has_grown() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");
