@@ -16,8 +16,9 @@
 //! - `a` hypothesis id, note id -> assessment id: the matrix cells
 //! - `b` note id, assessment id: the cells that cite a note
 //! - `x` id -> short search text (a title; an entity's name, kind and aliases; a note's
-//!   or expectation's first line, cut to 200 bytes): what fuzzy search reads first,
-//!   without decoding records (long notes are read from the records after)
+//!   or expectation's whole text on one line when it fits in 200 bytes, else its first
+//!   line cut to 200 bytes after a [`HAS_MORE`] byte): what fuzzy search reads first,
+//!   without decoding records (only the notes marked are read from the records after)
 //! - `v` hypothesis id, expectation id: the expectations of a hypothesis
 //! - `f` note id, expectation id: expectations found by a note
 //! - `q` order byte, parent id (zeros for a root), order key, question id: the siblings of
@@ -178,9 +179,33 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
         Record::Dismissal(_) => {}
     }
     if !matches!(rec, Record::Assessment(_) | Record::Dismissal(_)) {
-        out.push((key(&[&[SEARCH], &id]), rec.search_text().into_bytes()));
+        out.push((key(&[&[SEARCH], &id]), search_value(rec)));
     }
     out
+}
+
+/// Marks an `x` value whose record says more than it holds: a byte that never starts
+/// UTF-8 text, so the short text after it reads back unchanged.
+pub const HAS_MORE: u8 = 0xFF;
+
+/// A record's `x` value: its short search text, after [`HAS_MORE`] when the record's
+/// text goes on past it.
+fn search_value(rec: &Record) -> Vec<u8> {
+    let text = rec.search_text();
+    let mut v = Vec::with_capacity(text.len() + 1);
+    if rec.search_has_more() {
+        v.push(HAS_MORE);
+    }
+    v.extend_from_slice(text.as_bytes());
+    v
+}
+
+/// An `x` value read back: whether the record says more, and the short text.
+pub fn search_text_of(value: &[u8]) -> (bool, std::borrow::Cow<'_, str>) {
+    match value.split_first() {
+        Some((&HAS_MORE, rest)) => (true, String::from_utf8_lossy(rest)),
+        _ => (false, String::from_utf8_lossy(value)),
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use super::index::{self, trailing_id};
 use super::{Result, Store};
-use crate::model::record::{search_has_more as has_more, search_short as short_text};
+use crate::model::record::search_short as short_text;
 use crate::model::{Id, Kind};
 use std::collections::HashMap;
 
@@ -282,7 +282,7 @@ impl SearchPass {
             self.read += 1;
             if let Some(id) = trailing_id(&k) {
                 last = Some(id);
-                let text = String::from_utf8_lossy(&v);
+                let (_, text) = index::search_text_of(&v);
                 if let Some(score) = self.scorer.score(id, &text) {
                     let text = if self.texts {
                         text.into_owned()
@@ -299,8 +299,10 @@ impl SearchPass {
         Ok((n, last))
     }
 
-    /// Scores the long text of up to `budget` records of `kind` after record `after`: how
-    /// many were read and the last one's number.
+    /// Scores the long text of the records of `kind` after record `after` whose short
+    /// entry says they have more, walking up to `budget` short entries: how many were
+    /// walked and the last one's number. A record whose whole text the short entry holds
+    /// is not read.
     fn read_bodies(
         &mut self,
         store: &Store,
@@ -314,30 +316,34 @@ impl SearchPass {
             #[serde(borrow)]
             text: std::borrow::Cow<'a, str>,
         }
-        let tree = store.tree(kind);
-        let iter = match after {
-            Some(num) => tree.range((
-                std::ops::Bound::Excluded(num.to_be_bytes()),
-                std::ops::Bound::Unbounded,
-            )),
-            None => tree.range::<[u8; 8], _>(..),
+        let prefix = [index::SEARCH, kind.letter() as u8];
+        let start = match after {
+            Some(num) => index::key(&[&[index::SEARCH], &Id { kind, num }.to_bytes(), &[0]]),
+            None => prefix.to_vec(),
         };
+        let mut end = prefix.to_vec();
+        end[1] += 1;
+        let tree = store.tree(kind);
         let (mut n, mut last) = (0, None);
-        for r in iter {
+        for r in store.index().range(start..end) {
             let (k, v) = r.map_err(|e| store.db_err(e))?;
             // a key that names no record is `weft check`'s to report; it is not counted,
             // so a step never reads past its budget and always moves on
-            let Ok(raw) = <[u8; 8]>::try_from(&k[..]) else {
+            let Some(id) = trailing_id(&k) else {
                 continue;
             };
             n += 1;
             self.read += 1;
-            let num = u64::from_be_bytes(raw);
-            last = Some(num);
-            // a record that does not decode is `weft check`'s to report, not search's
-            if let Ok(Text { text }) = serde_json::from_slice::<Text>(&v) {
-                if has_more(&text) {
-                    self.score_body(Id { kind, num }, &text);
+            last = Some(id.num);
+            if v.first() == Some(&index::HAS_MORE) {
+                let stored = tree
+                    .get(id.num.to_be_bytes())
+                    .map_err(|e| store.db_err(e))?;
+                // a record that does not decode is `weft check`'s to report, not search's
+                if let Some(Ok(Text { text })) =
+                    stored.as_deref().map(serde_json::from_slice::<Text>)
+                {
+                    self.score_body(id, &text);
                 }
             }
             if n == budget {
@@ -433,7 +439,7 @@ impl Store {
         for h in &mut hits {
             let k = index::key(&[&[index::SEARCH], &h.id.to_bytes()]);
             if let Some(v) = self.index().get(k).map_err(|e| self.db_err(e))? {
-                h.text = String::from_utf8_lossy(&v).into_owned();
+                h.text = index::search_text_of(&v).1.into_owned();
             }
         }
         Ok(hits)

@@ -22,24 +22,34 @@ fn ids(hits: &[SearchHit]) -> Vec<String> {
 }
 
 #[test]
-fn the_index_holds_a_notes_first_line_and_its_body_is_still_found() {
+fn the_index_holds_a_short_note_whole_and_marks_a_long_one_whose_body_is_still_found() {
     let d = tempfile::tempdir().unwrap();
     let mut s = store(d.path());
-    let n = note(&mut s, "Harbour watch\nthe courier left by the north gate");
-    let long = "x".repeat(SEARCH_MAX_TEST) + " zebra";
+    let n = note(
+        &mut s,
+        "Harbour watch\n\n  the courier left by the north gate  ",
+    );
+    let long = format!("Harbour log\n{} zebra", "x".repeat(SEARCH_MAX_TEST));
     let m = note(&mut s, &long);
-    let k = index::key(&[&[index::SEARCH], &n.to_bytes()]);
-    let held = s.index().get(k).unwrap().unwrap();
-    assert_eq!(&held[..], b"Harbour watch");
-    let k = index::key(&[&[index::SEARCH], &m.to_bytes()]);
-    assert!(s.index().get(k).unwrap().unwrap().len() <= 200);
+    let held = |id: Id| {
+        let k = index::key(&[&[index::SEARCH], &id.to_bytes()]);
+        s.index().get(k).unwrap().unwrap().to_vec()
+    };
+    // a short note, lines and all, on one line: nothing to read from the record
+    assert_eq!(held(n), b"Harbour watch the courier left by the north gate");
+    // a long one: its first line, marked as having more
+    let mut want = vec![index::HAS_MORE];
+    want.extend_from_slice(b"Harbour log");
+    assert_eq!(held(m), want);
     assert_eq!(
         ids(&s.search("courier north", 10).unwrap()),
         [n.to_string()]
     );
     assert_eq!(ids(&s.search("zebra", 10).unwrap()), [m.to_string()]);
-    // the hit's text is the short text
-    assert_eq!(s.search("courier", 10).unwrap()[0].text, "Harbour watch");
+    // what a hit shows is the short text, without the mark
+    let hits = s.search("harbour log", 10).unwrap();
+    assert_eq!(hits[0].id, m);
+    assert_eq!(hits[0].text, "Harbour log");
 }
 
 const SEARCH_MAX_TEST: usize = 250;
@@ -123,12 +133,10 @@ fn a_key_that_names_no_record_never_overruns_a_step() {
     for i in 0..12 {
         note(&mut s, &format!("Report {i}\nbody mentions cargo"));
     }
-    // damage: a key of nine bytes among the notes, after N3
-    let mut bad = 3u64.to_be_bytes().to_vec();
-    bad.push(0);
-    s.tree(Kind::Note)
-        .insert(bad, &br#"{"text":"cargo\nagain"}"#[..])
-        .unwrap();
+    // damage: short-text keys that name no record, among the notes' and after them
+    for bad in [&b"xN\x01\x02"[..], &b"xNzz"[..]] {
+        s.index().insert(bad, &[index::HAS_MORE, b'c']).unwrap();
+    }
     let mut whole = SearchPass::new("cargo");
     whole.finish(&s).unwrap();
     for budget in [1, 2, 3, 4] {
