@@ -412,9 +412,12 @@ impl Store {
                             ..opts.clone()
                         };
                         let mut store = Store::open(dir, &again)?;
-                        store.notices.push(format!(
-                            "(the workspace could not be rewritten beside itself: {e})"
-                        ));
+                        // (unless the rewrite had been swapped in before it failed)
+                        if store.notices.iter().any(|n| n.contains(" in place in ")) {
+                            store.notices.push(format!(
+                                "(the workspace could not be rewritten beside itself: {e})"
+                            ));
+                        }
                         Ok(store)
                     }
                     Err(e) => Err(e),
