@@ -320,6 +320,22 @@ fn a_log_rewrite_interrupted_after_setting_the_log_aside_keeps_the_history() {
 }
 
 #[test]
+fn a_new_log_of_the_right_length_but_another_layout_is_not_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample(dir.path());
+    let len = fs::metadata(ws.join("journal.log")).unwrap().len() as usize;
+    let mut junk = vec![b' '; len - 1];
+    junk.push(b'\n');
+    fs::write(ws.join("journal.log.new"), &junk).unwrap();
+    fs::write(ws.join("journal.log"), "").unwrap();
+    let err = opened_saying(&ws);
+    assert!(!err.contains("finished writing"), "{err}");
+    assert!(!ws.join("journal.log.new").exists());
+    assert_ne!(fs::read(ws.join("journal.log")).unwrap(), junk);
+    weft(&ws).arg("check").assert().success();
+}
+
+#[test]
 fn a_new_log_the_database_never_took_is_dropped() {
     let dir = tempfile::tempdir().unwrap();
     let ws = sample(dir.path());

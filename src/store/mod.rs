@@ -57,9 +57,11 @@ use std::path::{Path, PathBuf};
 pub const MAX_ID: u64 = 1 << 53;
 
 /// The schema this build writes. 2: journal entries in the journal tree keep where their
-/// log line is, not their values; the index gained entries. A schema-1 workspace is
-/// upgraded (rewritten, like a compaction) when it is first opened.
-pub const SCHEMA_VERSION: u32 = 2;
+/// log line is, not their values; the index gained entries. 3: a note's or expectation's
+/// short search text (`x`) holds a short text whole and marks a longer one. A workspace
+/// of an older schema is upgraded (rewritten, like a compaction, which derives the index
+/// afresh) when it is first opened.
+pub const SCHEMA_VERSION: u32 = 3;
 
 const TREE_NAMES: [&str; 11] = [
     "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X", "D",

@@ -69,13 +69,15 @@ impl Store {
             // a log set aside by a rewrite that was then interrupted still holds the
             // history's values
             let aside = newest_aside(&self.path);
-            if let Some(a) = &aside {
+            let said = self.notices.len();
+            self.rewrite_log_from_db(aside.as_deref())?;
+            if let (Some(a), true) = (&aside, self.notices.len() == said) {
                 self.notices.push(format!(
                     "wrote the empty journal log afresh from the database, its history read from {}",
                     a.display()
                 ));
             }
-            return self.rewrite_log_from_db(aside.as_deref());
+            return Ok(());
         }
         if len > applied && (applied > 0 || self.is_empty()) {
             match self.replay_log_from(applied) {
@@ -115,7 +117,10 @@ impl Store {
             return Ok(());
         };
         let current = log::file_len(&self.path)?;
-        if meta.len() == self.state.log_len && current != self.state.log_len {
+        if meta.len() == self.state.log_len
+            && current != self.state.log_len
+            && self.journal_points_into(&fresh)?
+        {
             fs::rename(&fresh, self.path.join(LOG_FILE)).map_err(|e| io_err(&fresh, e))?;
             sync_dir(&self.path)?;
             self.log = log::Log::open(&self.path)?;
@@ -127,6 +132,25 @@ impl Store {
             fs::remove_file(&fresh).map_err(|e| io_err(&fresh, e))?;
         }
         Ok(())
+    }
+
+    /// Whether the database's newest journal entry is found where it says in the log at
+    /// `path` (true for an empty journal): the database took that log's layout.
+    fn journal_points_into(&self, path: &Path) -> Result<bool> {
+        let Some(last) = self.trees[super::JOURNAL]
+            .last()
+            .map_err(|e| self.db_err(e))?
+        else {
+            return Ok(true);
+        };
+        let stored = super::journal::Stored::decode(&last.1)?;
+        if stored.at.is_none() {
+            return Ok(true);
+        }
+        let Ok(log) = log::Log::open_read(path) else {
+            return Ok(false);
+        };
+        Ok(stored.entry(&log).is_ok())
     }
 
     /// Applies every acknowledged operation of the log after byte `offset` to the
@@ -201,6 +225,7 @@ impl Store {
         }
         fs::rename(self.log.path(), &aside).map_err(|e| io_err(&aside, e))?;
         self.log = log::Log::open(&self.path)?;
+        sync_dir(&self.path)?;
         Ok(aside)
     }
 
@@ -214,10 +239,8 @@ impl Store {
         for kind in Kind::ALL {
             records.extend(self.all_records(kind)?);
         }
-        let old = match old_log {
-            Some(p) => Some(log::Log::open_read(p)?),
-            None => None,
-        };
+        // a log that cannot be opened holds no readable history: the same as none
+        let old = old_log.and_then(|p| log::Log::open_read(p).ok());
         let mut journal = Vec::with_capacity(self.state.seq as usize);
         let mut lost = None;
         for r in self.trees[super::JOURNAL].iter() {
@@ -269,6 +292,8 @@ impl Store {
         f.write_all(&buf)
             .and_then(|_| f.sync_all())
             .map_err(|e| io_err(&tmp, e))?;
+        // the new log's name is durable before the database points into it
+        sync_dir(&self.path)?;
         // The database takes the new layout first, then the new log takes the old one's
         // place: interrupted between the two, the next open finishes the rename
         // (`finish_log_rewrite`); interrupted before, it drops the new log.

@@ -197,7 +197,7 @@ fn a_schema_one_workspace_is_upgraded_once_at_open_and_loses_nothing() {
     let mut store = Store::open(&dir, &OpenOptions::default()).unwrap();
     assert_eq!(store.notices().len(), 1, "{:?}", store.notices());
     assert!(
-        store.notices()[0].contains("from schema 1 to 2"),
+        store.notices()[0].contains("from schema 1 to 3"),
         "{:?}",
         store.notices()
     );
@@ -243,7 +243,7 @@ fn a_schema_one_workspace_is_upgraded_in_place_where_it_cannot_be_rewritten_besi
     std::fs::write(&blocker, "not weft's").unwrap();
     let store = Store::open(&dir, &OpenOptions::default()).unwrap();
     let said = store.notices().join(" | ");
-    assert!(said.contains("from schema 1 to 2 in place"), "{said}");
+    assert!(said.contains("from schema 1 to 3 in place"), "{said}");
     assert!(
         said.contains("could not be rewritten beside itself"),
         "{said}"
@@ -257,6 +257,42 @@ fn a_schema_one_workspace_is_upgraded_in_place_where_it_cannot_be_rewritten_besi
     drop(store);
     let store = Store::open(&dir, &OpenOptions::default()).unwrap();
     assert!(store.notices().is_empty(), "once: {:?}", store.notices());
+}
+
+#[test]
+fn a_schema_two_workspace_gets_the_short_search_texts_of_schema_three() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let mut store = create(&dir);
+    let id = store
+        .add_note(crate::store::NewNote {
+            text: "Harbour log\nthe courier left by the north gate".into(),
+            ..crate::store::NewNote::default()
+        })
+        .unwrap();
+    // schema 2 held a note's first line alone, unmarked
+    let x = super::super::index::key(&[&[super::super::index::SEARCH], &id.to_bytes()]);
+    store.index().insert(&x, &b"Harbour log"[..]).unwrap();
+    store.force_schema(2).unwrap();
+    assert!(store.search("north gate", 5).unwrap().is_empty());
+    drop(store);
+    let store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    assert!(
+        store
+            .notices()
+            .iter()
+            .any(|n| n.contains("from schema 2 to 3")),
+        "{:?}",
+        store.notices()
+    );
+    assert!(store.check().unwrap().is_empty());
+    let found: Vec<_> = store
+        .search("north gate", 5)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(found, vec![id]);
 }
 
 #[test]
