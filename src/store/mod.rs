@@ -26,6 +26,7 @@ mod recover;
 mod rules;
 pub mod search;
 pub mod timeline;
+mod upgrade;
 mod window;
 mod write;
 

@@ -393,96 +393,9 @@ impl Store {
         };
         store.reconcile_log()?;
         match upgrade_from {
-            Some(old) => {
-                if let (Some(tell), false) = (opts.before_upgrade, store.is_empty()) {
-                    if !opts.upgrade_in_place {
-                        tell(dir);
-                    }
-                }
-                if opts.upgrade_in_place {
-                    return store.upgrade_in_place(old);
-                }
-                let empty = store.is_empty();
-                match store.upgrade(old) {
-                    Ok(store) => Ok(store),
-                    // the rewrite changed nothing: upgrade where the database stands
-                    Err(e) if !empty => {
-                        let again = OpenOptions {
-                            upgrade_in_place: true,
-                            ..opts.clone()
-                        };
-                        let mut store = Store::open(dir, &again)?;
-                        // (unless the rewrite had been swapped in before it failed)
-                        if store.notices.iter().any(|n| n.contains(" in place in ")) {
-                            store.notices.push(format!(
-                                "(the workspace could not be rewritten beside itself: {e})"
-                            ));
-                        }
-                        Ok(store)
-                    }
-                    Err(e) => Err(e),
-                }
-            }
+            Some(old) => store.upgrade_from(old, opts),
             None => Ok(store),
         }
-    }
-
-    /// Brings a workspace of schema `old` to this build's: one compaction, which writes
-    /// every journal entry in the current form and derives every index entry afresh.
-    fn upgrade(self, old: u32) -> Result<Store> {
-        let started = Instant::now();
-        let mut notices = self.notices.clone();
-        let empty = self.is_empty();
-        let (mut store, _) = self.compact(&mut |_, _| {})?;
-        if !empty {
-            notices.push(format!(
-                "upgraded the workspace's storage from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
-                started.elapsed().as_secs_f64()
-            ));
-        }
-        notices.append(&mut store.notices);
-        store.notices = notices;
-        Ok(store)
-    }
-
-    /// Brings a workspace of schema `old` to this build's inside its own database: the
-    /// index is derived afresh from the records, in batches, and the schema version is
-    /// written last, so an interrupted upgrade starts again at the next open. Journal
-    /// entries of schema 1 keep their values inline, which this build still reads.
-    fn upgrade_in_place(mut self, old: u32) -> Result<Store> {
-        const BATCH: usize = 2_048;
-        let started = Instant::now();
-        let index = &self.trees[super::INDEX];
-        index.clear().map_err(|e| self.db_err(e))?;
-        let mut batch = sled::Batch::default();
-        let mut pending = 0;
-        for kind in crate::model::Kind::ALL {
-            for rec in self.records(kind) {
-                for (k, v) in super::index::entries(&rec?) {
-                    batch.insert(k, v);
-                    pending += 1;
-                }
-                if pending >= BATCH {
-                    index
-                        .apply_batch(std::mem::take(&mut batch))
-                        .map_err(|e| self.db_err(e))?;
-                    pending = 0;
-                }
-            }
-        }
-        index.apply_batch(batch).map_err(|e| self.db_err(e))?;
-        self.db.flush().map_err(|e| self.db_err(e))?;
-        self.db
-            .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-            .map_err(|e| self.db_err(e))?;
-        self.db.flush().map_err(|e| self.db_err(e))?;
-        if !self.is_empty() {
-            self.notices.push(format!(
-                "upgraded the workspace's storage from schema {old} to {SCHEMA_VERSION} in place in {:.1} s (once)",
-                started.elapsed().as_secs_f64()
-            ));
-        }
-        Ok(self)
     }
 
     /// Writes a raw schema version (tests use it to simulate a newer weft).

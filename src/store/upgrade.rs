@@ -1,0 +1,102 @@
+//! Bringing a workspace written by an older weft to this build's schema, once, when it
+//! is opened: by a rewrite beside it (a compaction), or inside its own database where
+//! that rewrite cannot be swapped in.
+
+use super::{OpenOptions, Result, Store, INDEX, SCHEMA_KEY, SCHEMA_VERSION};
+use std::time::Instant;
+
+/// How the notice of an upgrade done in place begins: the fallback's reason is added
+/// only after it.
+const IN_PLACE: &str = "upgraded the workspace's storage in place";
+
+impl Store {
+    /// Upgrades this workspace of schema `old`, opened under its lock, telling the user
+    /// first through `opts.before_upgrade`. When the rewrite beside it fails (it changed
+    /// nothing), the workspace is opened again and upgraded in place.
+    pub(super) fn upgrade_from(self, old: u32, opts: &OpenOptions) -> Result<Store> {
+        if opts.upgrade_in_place {
+            return self.upgrade_in_place(old);
+        }
+        let empty = self.is_empty();
+        if let (Some(tell), false) = (opts.before_upgrade, empty) {
+            tell(&self.path);
+        }
+        let dir = self.path.clone();
+        match self.upgrade(old) {
+            Ok(store) => Ok(store),
+            Err(e) if !empty => {
+                let again = OpenOptions {
+                    upgrade_in_place: true,
+                    ..opts.clone()
+                };
+                let mut store = Store::open(&dir, &again)?;
+                // (unless the rewrite had been swapped in before it failed)
+                if store.notices.iter().any(|n| n.starts_with(IN_PLACE)) {
+                    store.notices.push(format!(
+                        "(the workspace could not be rewritten beside itself: {e})"
+                    ));
+                }
+                Ok(store)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Brings a workspace of schema `old` to this build's: one compaction, which writes
+    /// every journal entry in the current form and derives every index entry afresh.
+    fn upgrade(self, old: u32) -> Result<Store> {
+        let started = Instant::now();
+        let mut notices = self.notices.clone();
+        let empty = self.is_empty();
+        let (mut store, _) = self.compact(&mut |_, _| {})?;
+        if !empty {
+            notices.push(format!(
+                "upgraded the workspace's storage from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        notices.append(&mut store.notices);
+        store.notices = notices;
+        Ok(store)
+    }
+
+    /// Brings a workspace of schema `old` to this build's inside its own database: the
+    /// index is derived afresh from the records, in batches, and the schema version is
+    /// written last, so an interrupted upgrade starts again at the next open. Journal
+    /// entries of schema 1 keep their values inline, which this build still reads.
+    fn upgrade_in_place(mut self, old: u32) -> Result<Store> {
+        const BATCH: usize = 2_048;
+        let started = Instant::now();
+        let index = &self.trees[INDEX];
+        index.clear().map_err(|e| self.db_err(e))?;
+        let mut batch = sled::Batch::default();
+        let mut pending = 0;
+        for kind in crate::model::Kind::ALL {
+            for rec in self.records(kind) {
+                for (k, v) in super::index::entries(&rec?) {
+                    batch.insert(k, v);
+                    pending += 1;
+                }
+                if pending >= BATCH {
+                    index
+                        .apply_batch(std::mem::take(&mut batch))
+                        .map_err(|e| self.db_err(e))?;
+                    pending = 0;
+                }
+            }
+        }
+        index.apply_batch(batch).map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        self.db
+            .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+            .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        if !self.is_empty() {
+            self.notices.push(format!(
+                "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        Ok(self)
+    }
+}
