@@ -27,6 +27,21 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A record's own rules and the kinds of the records it refers to, as a problem if
+/// one is broken (whether the records referred to exist is checked apart).
+fn own_rules(rec: &Record) -> Option<Problem> {
+    let id = rec.id();
+    super::rules::check(rec, &mut |target, kind, role| match kind {
+        Some(k) if target.kind != k => Err(StoreError::invalid(format!(
+            "{id}: {role} {target} is not a {}",
+            k.noun()
+        ))),
+        _ => Ok(()),
+    })
+    .err()
+    .map(|e| Problem(e.to_string()))
+}
+
 fn describe_key(k: &[u8]) -> String {
     let printable: String = k
         .iter()

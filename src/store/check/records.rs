@@ -5,7 +5,7 @@
 //! references and parents that point forward in that order (rare), never the records.
 
 use super::digest::{Digest, IdSet, Keys};
-use super::Problem;
+use super::{own_rules, Problem};
 use crate::model::{Id, Kind, Record};
 use crate::store::{index, Result, State, Store};
 use std::collections::HashSet;
@@ -166,18 +166,9 @@ impl References {
             }
             _ => {}
         }
-        // every record's own rules and the kinds of its references (presence is
-        // checked above)
-        let kinds = crate::store::rules::check(rec, &mut |target, kind, role| match kind {
-            Some(k) if target.kind != k => Err(crate::store::StoreError::invalid(format!(
-                "{id}: {role} {target} is not a {}",
-                k.noun()
-            ))),
-            _ => Ok(()),
-        });
-        if let Err(e) = kinds {
-            self.found
-                .push(((at.0, at.1, u8::MAX), Problem(e.to_string())));
+        // (presence of references is checked above)
+        if let Some(p) = own_rules(rec) {
+            self.found.push(((at.0, at.1, u8::MAX), p));
         }
     }
 

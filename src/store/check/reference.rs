@@ -80,18 +80,7 @@ pub(super) fn reference(s: &Store) -> Result<Vec<Problem>> {
             }
             _ => {}
         }
-        // every record's own rules and the kinds of its references (presence is
-        // checked above)
-        let kinds = crate::store::rules::check(rec, &mut |target, kind, role| match kind {
-            Some(k) if target.kind != k => Err(crate::store::StoreError::invalid(format!(
-                "{id}: {role} {target} is not a {}",
-                k.noun()
-            ))),
-            _ => Ok(()),
-        });
-        if let Err(e) = kinds {
-            problems.push(Problem(e.to_string()));
-        }
+        problems.extend(super::own_rules(rec));
     }
     let by_id: std::collections::HashMap<_, _> = all.iter().map(|r| (r.id(), r)).collect();
     if let Err(e) = crate::store::bulk::check_question_tree(&by_id) {
