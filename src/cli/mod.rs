@@ -219,6 +219,19 @@ pub fn open_workspace(flag: Option<&Path>) -> Result<Opened, Failure> {
 /// [`open_workspace`] with sled's page cache set to `cache_bytes` (0: the default): a
 /// command that reads everything once in order needs only a small one.
 pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Opened, Failure> {
+    let (dir, opts) = workspace_options(flag, cache_bytes)?;
+    let store = Store::open(&dir, &opts)?;
+    for notice in store.notices() {
+        eprintln!("weft: {}", crate::model::text::sanitize(notice));
+    }
+    Ok(Opened(Some(store)))
+}
+
+/// The workspace the command line names and how a command opens it.
+pub fn workspace_options(
+    flag: Option<&Path>,
+    cache_bytes: u64,
+) -> Result<(std::path::PathBuf, OpenOptions), Failure> {
     let (dir, is_default) = resolve_workspace(flag)
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
     let opts = OpenOptions {
@@ -228,11 +241,7 @@ pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Op
         before_upgrade: Some(tell_upgrade),
         ..OpenOptions::default()
     };
-    let store = Store::open(&dir, &opts)?;
-    for notice in store.notices() {
-        eprintln!("weft: {}", crate::model::text::sanitize(notice));
-    }
-    Ok(Opened(Some(store)))
+    Ok((dir, opts))
 }
 
 /// Entry point of the binary.

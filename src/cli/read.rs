@@ -269,8 +269,11 @@ pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
             "search query \"\" is empty: give a word to look for",
         ));
     }
-    let store = open_workspace(ws)?;
-    let hits = store.search(&a.query, a.limit)?;
+    let (dir, opts) = super::workspace_options(ws, 0)?;
+    let (hits, notices) = crate::store::Store::search_workspace(&dir, &opts, &a.query, a.limit)?;
+    for notice in notices {
+        eprintln!("weft: {}", sanitize(&notice));
+    }
     let mut w = out::stdout();
     if a.json {
         let v: Vec<_> = hits
@@ -281,8 +284,7 @@ pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
         return w.finish();
     }
     for h in hits {
-        let title = store.get(h.id)?.map(|r| r.title()).unwrap_or(h.text);
-        w.line(&sanitize(&format!("{:<6} {}", h.id, title)))?;
+        w.line(&sanitize(&format!("{:<6} {}", h.id, h.title)))?;
     }
     w.finish()
 }

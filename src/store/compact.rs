@@ -143,7 +143,9 @@ fn carry_own_files(from: &Path, to: &Path, carry_log: bool) -> Result<()> {
     for entry in fs::read_dir(from).map_err(|e| io_err(from, e))?.flatten() {
         let name = entry.file_name();
         let text = name.to_string_lossy();
-        if is_sled_file(&text) || text == LOCK_FILE || text == MARKER {
+        // the search file is derived from the records, and written afresh by a search
+        let derived = text == super::search::file::FILE || text == super::search::file::NEW_FILE;
+        if is_sled_file(&text) || text == LOCK_FILE || text == MARKER || derived {
             continue;
         }
         // an import brings its own log; logs set aside are still carried

@@ -27,7 +27,7 @@
 //! - `k` entity kind byte, lower-cased name, 0, entity id: entities as the Entities pane
 //!   lists them, read without decoding a record
 
-use crate::model::{Id, Question, Record};
+use crate::model::{Id, Kind, Question, Record};
 
 pub const LINK_END: u8 = b'e';
 pub const OCCURRED: u8 = b't';
@@ -178,10 +178,16 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
         // dismissals are not searched, listed or linked: they have no entries
         Record::Dismissal(_) => {}
     }
-    if !matches!(rec, Record::Assessment(_) | Record::Dismissal(_)) {
+    if is_searched(rec.id().kind) {
         out.push((key(&[&[SEARCH], &id]), search_value(rec)));
     }
     out
+}
+
+/// Whether records of `kind` are searched (have an `x` entry): all but assessments and
+/// dismissals, whose words are their note's and hypothesis's.
+pub fn is_searched(kind: Kind) -> bool {
+    !matches!(kind, Kind::Assessment | Kind::Dismissal)
 }
 
 /// Marks an `x` value whose record says more than it holds: a byte that never starts

@@ -164,6 +164,8 @@ pub struct Store {
     join_last: bool,
     /// A view for reading on another thread ([`Store::read_view`]): it never commits.
     read_only: bool,
+    /// Whether commits keep the search file current ([`search::file`]).
+    search_file: search::file::Tracking,
 }
 
 impl Store {
@@ -200,6 +202,7 @@ impl Store {
             last_group: None,
             join_last: false,
             read_only: true,
+            search_file: search::file::Tracking::Off,
         })
     }
 
@@ -272,6 +275,7 @@ impl Store {
             return Ok(Committed::default());
         }
         let first = self.state.seq;
+        let before = (self.state.seq, self.state.log_len);
         // a step of the same user action joins the group of the step before, so one
         // undo reverts the whole action
         let group = match (std::mem::take(&mut self.join_last), self.last_group) {
@@ -330,6 +334,7 @@ impl Store {
             let _ = self.log.truncate(at);
             return Err(e);
         }
+        self.track_search_file(before, &changes);
         // an undo is never the start of something to join
         self.last_group = if undoes.is_some() { None } else { Some(group) };
         Ok(Committed {

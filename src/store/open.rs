@@ -63,7 +63,7 @@ const OPEN_TIMEOUT: Duration = Duration::from_secs(180);
 const OPEN_THREAD: &str = "weft-open-db";
 
 /// True when `dir` already holds a sled database.
-fn holds_db(dir: &Path) -> bool {
+pub(super) fn holds_db(dir: &Path) -> bool {
     dir.join("db").is_file()
 }
 
@@ -390,6 +390,7 @@ impl Store {
             last_group: None,
             join_last: false,
             read_only: false,
+            search_file: Default::default(),
         };
         store.reconcile_log()?;
         match upgrade_from {

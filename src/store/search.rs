@@ -11,6 +11,7 @@ use crate::model::record::search_short as short_text;
 use crate::model::{Id, Kind};
 use std::collections::HashMap;
 
+pub mod file;
 mod score;
 
 use score::Scorer;

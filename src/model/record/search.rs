@@ -37,6 +37,19 @@ pub fn search_has_more(text: &str) -> bool {
     text.trim().len() > SEARCH_SHORT_MAX
 }
 
+impl super::Record {
+    /// The whole text a search reads after the short one, for a note or an expectation
+    /// that says more than its short text ([`search_has_more`]); `None` for every other
+    /// record.
+    pub fn search_body(&self) -> Option<&str> {
+        match self {
+            super::Record::Note(n) if search_has_more(&n.text) => Some(&n.text),
+            super::Record::Expectation(x) if search_has_more(&x.text) => Some(&x.text),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

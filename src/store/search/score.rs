@@ -187,12 +187,21 @@ pub fn rank(hits: &mut [SearchHit]) {
 
 /// The best `n` hits, ranked; the rest of `hits` is left in no particular order.
 pub fn top(hits: &mut [SearchHit], n: usize) -> &mut [SearchHit] {
-    let order = |a: &SearchHit, b: &SearchHit| b.score.cmp(&a.score).then(a.id.cmp(&b.id));
-    let n = n.min(hits.len());
-    if n > 0 && n < hits.len() {
-        hits.select_nth_unstable_by(n - 1, order);
+    top_by(hits, n, |h| (h.score, h.id))
+}
+
+/// The best `n` of `items` by their score and id (as [`rank`] orders hits), ranked; the
+/// rest is left in no particular order.
+pub(super) fn top_by<T>(items: &mut [T], n: usize, key: impl Fn(&T) -> (i64, Id)) -> &mut [T] {
+    let order = |a: &T, b: &T| {
+        let ((sa, ia), (sb, ib)) = (key(a), key(b));
+        sb.cmp(&sa).then(ia.cmp(&ib))
+    };
+    let n = n.min(items.len());
+    if n > 0 && n < items.len() {
+        items.select_nth_unstable_by(n - 1, order);
     }
-    let best = &mut hits[..n];
+    let best = &mut items[..n];
     best.sort_by(order);
     best
 }

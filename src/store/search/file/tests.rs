@@ -1,0 +1,254 @@
+use super::*;
+use crate::model::Kind;
+use crate::store::{NewEntity, NewNote, NewQuestion, OpenOptions};
+use proptest::prelude::*;
+
+fn store(dir: &Path) -> Store {
+    let opts = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    Store::open(dir, &opts).unwrap()
+}
+
+/// What the database's own search answers, with the titles the command line prints.
+fn from_db(s: &Store, q: &str, limit: usize) -> Vec<TitledHit> {
+    s.search(q, limit)
+        .unwrap()
+        .into_iter()
+        .map(|h| TitledHit {
+            id: h.id,
+            score: h.score,
+            title: s.get(h.id).unwrap().unwrap().title(),
+            text: h.text,
+        })
+        .collect()
+}
+
+fn from_file(s: &Store, q: &str, limit: usize) -> Option<Vec<TitledHit>> {
+    search(s.path(), q, limit).unwrap()
+}
+
+fn note(s: &mut Store, text: &str) -> Id {
+    s.add_note(NewNote {
+        text: text.into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// A small case: entities with aliases, questions, short notes of two lines, a long
+/// note whose match is deep in its body.
+fn case(s: &mut Store) -> Vec<Id> {
+    let mut ids = vec![
+        s.add_entity(NewEntity {
+            name: "Kyle Renshaw".into(),
+            kind: "person".parse().unwrap(),
+            aliases: vec!["Renny".into()],
+            attributes: Default::default(),
+            tags: vec![],
+        })
+        .unwrap(),
+        s.add_question(NewQuestion::new("Who pays the courier?"))
+            .unwrap(),
+        note(s, "Harbour watch\nthe courier left by the north gate"),
+    ];
+    let long = format!("Ledger\n{}\nthe courier paid cash", "entry ".repeat(50));
+    ids.push(note(s, &long));
+    ids
+}
+
+#[test]
+fn a_written_file_answers_as_the_database_does() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    // nothing written yet: not current
+    assert_eq!(from_file(&s, "courier", 20), None);
+    s.write_search_file().unwrap();
+    for q in [
+        "courier",
+        "renny",
+        "cash",
+        "harbour",
+        "c",
+        "Q1",
+        "zzz",
+        "kyle renshaw",
+    ] {
+        assert_eq!(from_file(&s, q, 20), Some(from_db(&s, q, 20)), "{q}");
+    }
+    // the long note is found by its body and printed by its first line
+    let hits = from_file(&s, "paid cash", 20).unwrap();
+    assert_eq!(hits[0].title, "Ledger");
+}
+
+#[test]
+fn commits_keep_the_file_current_and_undo_takes_back_what_they_added() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    let ids = case(&mut s);
+    s.write_search_file().unwrap();
+    let n = note(&mut s, "zebra crossing at dawn");
+    s.delete(ids[2]).unwrap();
+    s.set_fields(ids[1], &[("title".into(), "Who pays the zebra?".into())])
+        .unwrap();
+    for q in ["zebra", "courier", "harbour", "who pays"] {
+        assert_eq!(from_file(&s, q, 20), Some(from_db(&s, q, 20)), "{q}");
+    }
+    assert!(from_file(&s, "zebra", 20)
+        .unwrap()
+        .iter()
+        .any(|h| h.id == n));
+    assert!(!from_file(&s, "harbour", 20)
+        .unwrap()
+        .iter()
+        .any(|h| h.id == ids[2]));
+    while s.undo().unwrap().is_some() {}
+    assert_eq!(from_file(&s, "zebra", 20), Some(vec![]));
+    assert_eq!(
+        from_file(&s, "courier", 20),
+        Some(from_db(&s, "courier", 20))
+    );
+}
+
+#[test]
+fn a_file_the_log_has_moved_past_is_not_read_and_is_not_appended_to() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    s.write_search_file().unwrap();
+    drop(s);
+    // an older weft, which knows no search file, writes a change
+    let mut s = store(d.path());
+    s.search_file = Tracking::Off;
+    note(&mut s, "zebra crossing");
+    assert_eq!(from_file(&s, "zebra", 20), None);
+    drop(s);
+    // the next weft finds the file out of date at its first commit, and removes it
+    let mut s = store(d.path());
+    note(&mut s, "another zebra");
+    assert!(!d.path().join(FILE).exists());
+    s.write_search_file().unwrap();
+    assert_eq!(from_file(&s, "zebra", 20), Some(from_db(&s, "zebra", 20)));
+}
+
+#[test]
+fn a_damaged_or_foreign_file_is_never_read() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    s.write_search_file().unwrap();
+    let path = d.path().join(FILE);
+    let good = fs::read(&path).unwrap();
+    let mut damaged = Vec::new();
+    // a flipped byte in the texts, in the trailer, a cut tail, another schema
+    let mut b = good.clone();
+    b[MAGIC.len() + 12] ^= 1;
+    damaged.push(b);
+    let mut b = good.clone();
+    let n = b.len();
+    b[n - 20] ^= 1;
+    damaged.push(b);
+    damaged.push(good[..good.len() - 1].to_vec());
+    damaged.push(good[..MAGIC.len() + 3].to_vec());
+    let mut b = good.clone();
+    b[n - TRAILER_LEN + 12] ^= 1;
+    damaged.push(b);
+    for (i, b) in damaged.into_iter().enumerate() {
+        fs::write(&path, b).unwrap();
+        assert_eq!(from_file(&s, "courier", 20), None, "damage {i}");
+    }
+    fs::write(&path, &good).unwrap();
+    assert!(from_file(&s, "courier", 20).is_some());
+}
+
+#[test]
+fn the_file_is_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    s.write_search_file().unwrap();
+    let mode = fs::metadata(d.path().join(FILE))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn many_commits_past_the_limit_leave_the_file_to_be_written_afresh() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    s.set_log_sync(false);
+    s.set_sync(false);
+    case(&mut s);
+    s.write_search_file().unwrap();
+    let text = "x".repeat(150);
+    let base = fs::metadata(d.path().join(FILE)).unwrap().len();
+    let mut grown = 0;
+    while grown <= base + APPENDED_MAX {
+        note(&mut s, &format!("{text} {grown}"));
+        grown = fs::metadata(d.path().join(FILE)).unwrap().len();
+    }
+    assert_eq!(from_file(&s, "courier", 20), None);
+    s.write_search_file().unwrap();
+    assert_eq!(
+        from_file(&s, "courier", 20),
+        Some(from_db(&s, "courier", 20))
+    );
+}
+
+fn kind_of(i: u8) -> Kind {
+    [Kind::Note, Kind::Question, Kind::Entity][i as usize % 3]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    /// Whatever was written and changed, the file and the database give the same hits
+    /// in the same order.
+    #[test]
+    fn the_file_and_the_database_agree(
+        texts in prop::collection::vec((0u8..3, "[a-e ]{1,12}(\n[a-e ]{1,250})?"), 1..25),
+        changes in prop::collection::vec((0usize..25, "[a-e ]{1,30}"), 0..8),
+        queries in prop::collection::vec("[a-e]{1,3}( [a-e]{1,2})?", 1..4),
+    ) {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = store(d.path());
+        s.set_log_sync(false);
+        let mut ids = Vec::new();
+        for (i, (k, t)) in texts.iter().enumerate() {
+            let id = match kind_of(*k) {
+                Kind::Note => s.add_note(NewNote { text: t.clone(), ..Default::default() })
+                    .unwrap_or(Id::new(Kind::Note, 0)),
+                Kind::Question => s.add_question(NewQuestion::new(t.trim())).unwrap_or(Id::new(Kind::Note, 0)),
+                _ => s.add_entity(NewEntity {
+                    name: format!("{} {i}", t.lines().next().unwrap_or("e").trim()),
+                    kind: "person".parse().unwrap(),
+                    aliases: vec![],
+                    attributes: Default::default(),
+                    tags: vec![],
+                }).unwrap_or(Id::new(Kind::Note, 0)),
+            };
+            if id.num > 0 {
+                ids.push(id);
+            }
+            if i == texts.len() / 2 {
+                s.write_search_file().unwrap();
+            }
+        }
+        for (at, text) in &changes {
+            let id = ids[at % ids.len()];
+            let field = match id.kind {
+                Kind::Note => "text",
+                Kind::Question => "title",
+                _ => "name",
+            };
+            let _ = s.set_fields(id, &[(field.into(), text.clone())]);
+        }
+        for q in &queries {
+            prop_assert_eq!(from_file(&s, q, 10), Some(from_db(&s, q, 10)), "{}", q);
+        }
+    }
+}
