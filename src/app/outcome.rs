@@ -25,9 +25,7 @@ impl App {
 
     /// Commands for the palette whose name or description matches `query`, best first.
     pub fn palette_matches(&self, query: &str) -> Vec<Command> {
-        use fuzzy_matcher::skim::SkimMatcherV2;
-        use fuzzy_matcher::FuzzyMatcher;
-        let m = SkimMatcherV2::default().ignore_case();
+        let m = crate::model::fuzzy::Fuzzy::new(query);
         let mut scored: Vec<(i64, usize, Command)> = crate::commands::REGISTRY
             .iter()
             .enumerate()
@@ -36,7 +34,7 @@ impl App {
                     return Some((0, i, c.command));
                 }
                 let text = format!("{} {}", c.name, c.description);
-                m.fuzzy_match(&text, query).map(|s| (-s, i, c.command))
+                m.score(&text).map(|s| (-s, i, c.command))
             })
             .collect();
         scored.sort();

@@ -3,6 +3,7 @@
 
 pub mod ach;
 pub mod fields;
+pub mod fuzzy;
 pub mod grade;
 pub mod id;
 pub mod json;

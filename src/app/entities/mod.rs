@@ -19,10 +19,9 @@ pub use detail::EntityDetail;
 
 use super::{App, ListCursor, Move, PaneView};
 use crate::commands::Command;
+use crate::model::fuzzy::Fuzzy;
 use crate::model::{Entity, EntityKind, Id, Kind, Record};
 use crate::store::{EntityPlace, Result, Store};
-use fuzzy_matcher::skim::SkimMatcherV2;
-use fuzzy_matcher::FuzzyMatcher;
 use std::collections::HashMap;
 
 /// What the list needs of an entity.
@@ -49,13 +48,13 @@ impl EntitySummary {
 
     /// The best fuzzy score of the query against the name or an alias; an exact id
     /// (`as_id`) ranks first.
-    fn score(&self, m: &SkimMatcherV2, query: &str, as_id: Option<Id>) -> Option<i64> {
+    fn score(&self, m: &Fuzzy, as_id: Option<Id>) -> Option<i64> {
         if as_id == Some(self.id) {
             return Some(i64::MAX / 2);
         }
         std::iter::once(&self.name)
             .chain(&self.aliases)
-            .filter_map(|n| m.fuzzy_match(n, query))
+            .filter_map(|n| m.score(n))
             .max()
     }
 
@@ -226,13 +225,13 @@ impl EntitiesState {
         let mut rows = Vec::with_capacity(self.places.len() + EntityKind::ALL.len());
         let q = self.query.trim();
         if !q.is_empty() {
-            let m = SkimMatcherV2::default().ignore_case();
+            let m = Fuzzy::new(q);
             let as_id = q.parse::<Id>().ok();
             let mut hits: Vec<(i64, &EntitySummary)> = self
                 .entities
                 .values()
                 .filter(|e| self.kind.is_none_or(|k| e.kind == k))
-                .filter_map(|e| e.score(&m, q, as_id).map(|s| (-s, e)))
+                .filter_map(|e| e.score(&m, as_id).map(|s| (-s, e)))
                 .collect();
             hits.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.order().cmp(&b.1.order())));
             rows.extend(hits.into_iter().map(|(_, e)| Row::Entity(e.id)));

@@ -291,26 +291,27 @@ fn score_entry(scorer: &Scorer, e: &Entry) -> Option<i64> {
 /// A match: the record, its score, and where its entry starts in the file.
 type Found = (Id, i64, u64);
 
-/// Scores `entries` (each with its offset) on up to `scorers.len()` threads.
-fn score_all(scorers: &[Scorer], entries: &[(u64, Entry)], out: &mut Vec<Found>) {
-    let per = entries.len().div_ceil(scorers.len()).max(1);
+/// Scores `entries` (each with its offset) on this thread with `scorer` and on up to
+/// `threads - 1` more, each with a scorer of its own for the same query.
+fn score_all(scorer: &Scorer, threads: usize, entries: &[(u64, Entry)], out: &mut Vec<Found>) {
     let run = |scorer: &Scorer, part: &[(u64, Entry)]| -> Vec<Found> {
         part.iter()
             .filter_map(|(at, e)| score_entry(scorer, e).map(|s| (e.id, s, *at)))
             .collect()
     };
-    if scorers.len() == 1 || entries.len() < 4096 {
-        out.extend(run(&scorers[0], entries));
+    if threads <= 1 || entries.len() < 4096 {
+        out.extend(run(scorer, entries));
         return;
     }
+    let per = entries.len().div_ceil(threads);
+    let mut parts = entries.chunks(per);
+    let mine = parts.next().unwrap_or_default();
+    let query = scorer.query.as_str();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = entries
-            .chunks(per)
-            .zip(scorers)
-            .skip(1)
-            .map(|(part, scorer)| scope.spawn(move || run(scorer, part)))
+        let handles: Vec<_> = parts
+            .map(|part| scope.spawn(move || run(&Scorer::new(query), part)))
             .collect();
-        out.extend(run(&scorers[0], &entries[..per.min(entries.len())]));
+        out.extend(run(scorer, mine));
         for h in handles {
             // a scoring thread cannot panic on any text; should it, its part is lost
             // rather than the search
@@ -349,7 +350,7 @@ pub fn search(dir: &Path, query: &str, limit: usize) -> io::Result<Option<Vec<Ti
         return Ok(None);
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let scorers: Vec<Scorer> = (0..threads).map(|_| Scorer::new(query)).collect();
+    let scorer = Scorer::new(query);
     let mut found: Vec<Found> = Vec::new();
     let mut seen: HashSet<Id> = HashSet::new();
     let (base, appended) = sections.split_last().expect("sections end with the base");
@@ -368,7 +369,7 @@ pub fn search(dir: &Path, query: &str, limit: usize) -> io::Result<Option<Vec<Ti
             .rev()
             .filter(|(_, e)| seen.insert(e.id))
             .collect();
-        score_all(&scorers, &fresh, &mut found);
+        score_all(&scorer, threads, &fresh, &mut found);
     }
     let mut crc = crc32fast::Hasher::new();
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
@@ -396,7 +397,7 @@ pub fn search(dir: &Path, query: &str, limit: usize) -> io::Result<Option<Vec<Ti
                 .filter(|(_, e)| !seen.contains(&e.id))
                 .collect()
         };
-        score_all(&scorers, &live, &mut found);
+        score_all(&scorer, threads, &live, &mut found);
         buf.drain(..used);
         at += used as u64;
     }

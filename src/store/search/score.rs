@@ -1,11 +1,10 @@
 //! How well one record's text matches a query: the tiers (exact name or title, words of
-//! a name, of a title, fuzzy, then note text) and within them skim's fuzzy score, with a
-//! cheap in-order character check first that rejects most records without the matcher.
+//! a name, of a title, fuzzy, then note text) and within them the fuzzy score
+//! ([`Fuzzy`]), which also rejects the records that do not match at all.
 
 use super::SearchHit;
+use crate::model::fuzzy::Fuzzy;
 use crate::model::{Id, Kind};
-use fuzzy_matcher::skim::SkimMatcherV2;
-use fuzzy_matcher::FuzzyMatcher;
 
 /// How well a record matches, best last: its own name or title exactly; every word of
 /// the query starting a word of an entity's name or aliases; of a question's or
@@ -26,15 +25,11 @@ enum Tier {
 const TIER_SPAN: i64 = 1 << 40;
 
 /// A query prepared once for scoring many records: the fuzzy matcher, and the query
-/// lower-cased whole and word by word, so the per-record checks allocate nothing.
+/// lower-cased whole and word by word, so the per-record checks allocate nothing. Like
+/// [`Fuzzy`], one thread uses it at a time.
 pub(super) struct Scorer {
-    matcher: SkimMatcherV2,
+    fuzzy: Fuzzy,
     pub(super) query: String,
-    /// The query's characters folded as the matcher folds them (ASCII case), for the
-    /// cheap check that rejects most records before the matcher runs.
-    folded: Vec<char>,
-    /// The same, as bytes, when the query is ASCII.
-    folded_ascii: Option<Vec<u8>>,
     lower: String,
     words: Vec<String>,
     /// The query when it is written like an id (`N7`): that record comes first.
@@ -57,66 +52,16 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// A byte as the cheap check compares it: ASCII lower case, a line break as a space (the
-/// long text is searched with its line breaks as spaces).
-fn fold_byte(b: u8) -> u8 {
-    if b == b'\n' {
-        b' '
-    } else {
-        b.to_ascii_lowercase()
-    }
-}
-
-fn fold_char(c: char) -> char {
-    if c == '\n' {
-        ' '
-    } else {
-        c.to_ascii_lowercase()
-    }
-}
-
 impl Scorer {
     pub(super) fn new(query: &str) -> Scorer {
         let q = query.trim();
-        let folded: Vec<char> = query.chars().map(fold_char).collect();
         Scorer {
-            matcher: SkimMatcherV2::default().ignore_case(),
+            fuzzy: Fuzzy::new(query),
             query: query.to_string(),
-            folded_ascii: query
-                .is_ascii()
-                .then(|| query.bytes().map(fold_byte).collect()),
-            folded,
             lower: q.to_lowercase(),
             words: words(q).map(str::to_lowercase).collect(),
             id: q.parse().ok(),
         }
-    }
-
-    /// Whether the query's characters appear in `text` in order (ignoring ASCII case):
-    /// exactly the matcher's own first test, done without allocating.
-    fn may_match(&self, text: &str) -> bool {
-        if let Some(q) = &self.folded_ascii {
-            let mut at = 0;
-            for &b in text.as_bytes() {
-                if at == q.len() {
-                    break;
-                }
-                if fold_byte(b) == q[at] {
-                    at += 1;
-                }
-            }
-            return at == q.len();
-        }
-        let mut at = 0;
-        for c in text.chars() {
-            if at == self.folded.len() {
-                break;
-            }
-            if fold_char(c) == self.folded[at] {
-                at += 1;
-            }
-        }
-        at == self.folded.len()
     }
 
     /// Whether every word of the query starts a word of `text`.
@@ -150,10 +95,7 @@ impl Scorer {
         if self.id == Some(id) {
             return Some(i64::MAX / 2);
         }
-        if !self.may_match(text) {
-            return None;
-        }
-        let fuzzy = self.matcher.fuzzy_match(text, &self.query)?;
+        let fuzzy = self.fuzzy.score(text)?;
         let words = self.words_start(text);
         let tier = match id.kind {
             _ if self.is_exact(id, text) => Tier::Exact,
@@ -167,16 +109,13 @@ impl Scorer {
         Some(tier as i64 * TIER_SPAN + fuzzy.clamp(0, TIER_SPAN - 1))
     }
 
-    /// The score of a long text (line breaks count as spaces); allocates only for a
-    /// text that passes the cheap check.
+    /// The score of a long text (line breaks count as spaces).
     pub(super) fn score_long(&self, id: Id, text: &str) -> Option<i64> {
-        if self.id == Some(id) {
-            return Some(i64::MAX / 2);
+        if text.contains('\n') {
+            self.score(id, &text.replace('\n', " "))
+        } else {
+            self.score(id, text)
         }
-        if !self.may_match(text) {
-            return None;
-        }
-        self.score(id, &text.replace('\n', " "))
     }
 }
 
@@ -224,28 +163,4 @@ pub fn rescore(pool: &[SearchHit], query: &str) -> Vec<SearchHit> {
         .collect();
     rank(&mut hits);
     hits
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cheap_check_agrees_with_the_matcher() {
-        let texts = [
-            "Harbour watch",
-            "ÉLAN café",
-            "a\nb c",
-            "Kyle Renshaw (person) Renny",
-            "",
-        ];
-        for q in ["hw", "éc", "a b", "RENNY", "élan", "z", "ab c", " "] {
-            let scorer = Scorer::new(q);
-            for t in texts {
-                let flat = t.replace('\n', " ");
-                let matcher = scorer.matcher.fuzzy_match(&flat, q).is_some();
-                assert_eq!(scorer.may_match(t), matcher, "{q:?} in {t:?}");
-            }
-        }
-    }
 }
