@@ -303,8 +303,12 @@ impl Store {
             let lock = take_lock(&staging, std::time::Duration::ZERO)?;
             let mut builder = Builder::create(&staging, 64 << 20)?;
             let state = fill(&staging, &mut builder, progress)?;
-            builder.finish(&state)?;
+            let search = builder.finish(&state)?;
             carry_own_files(&dir, &staging, carry_log)?;
+            // the journal log is final now; a search file not sealed is not kept
+            if search.is_none_or(|w| w.seal(&state).is_err()) {
+                let _ = fs::remove_file(staging.join(super::search::file::NEW_FILE));
+            }
             sync_dir(&staging)?;
             Ok(lock)
         })();

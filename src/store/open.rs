@@ -314,6 +314,8 @@ impl Store {
                     .to_string(),
             );
         }
+        // a search file whose writing was cut short; the next search writes it again
+        let _ = fs::remove_file(dir.join(super::search::file::NEW_FILE));
         let stale = remove_stale_snapshots(dir)?;
         if stale > 0 {
             notices.push(format!(

@@ -1,6 +1,7 @@
 //! A fresh database filled in batches: what compaction, the schema upgrade and the
 //! streaming import write into.
 
+use super::super::search::file::BaseWriter;
 use super::super::{index, kind_slot, Result, State, StoreError};
 use super::super::{INDEX, META, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
 use crate::model::Record;
@@ -37,6 +38,8 @@ pub(crate) struct Builder {
     /// Counts per kind, status and SEES kind of what was written.
     pub counted: State,
     dir: PathBuf,
+    /// The search file written beside the database, while it can be.
+    search: Option<BaseWriter>,
 }
 
 impl Builder {
@@ -55,6 +58,7 @@ impl Builder {
             pending: 0,
             counted: State::default(),
             dir: dir.to_path_buf(),
+            search: BaseWriter::create(dir).ok(),
         })
     }
 
@@ -82,6 +86,12 @@ impl Builder {
             self.pending += 1;
         }
         self.counted.account(rec, 1);
+        // a search file that cannot be written is left for a search to write afresh
+        if let Some(w) = &mut self.search {
+            if w.record(rec).is_err() {
+                self.search = None;
+            }
+        }
         self.spill()
     }
 
@@ -112,7 +122,9 @@ impl Builder {
     }
 
     /// Writes what is pending and the counters `state`, and flushes everything to disk.
-    pub fn finish(mut self, state: &State) -> Result<()> {
+    /// Returns the search file's writer, to be sealed once the journal log beside the
+    /// database is final.
+    pub fn finish(mut self, state: &State) -> Result<Option<BaseWriter>> {
         self.write_batches()?;
         let bytes = serde_json::to_vec(state).map_err(|e| StoreError::invalid(e.to_string()))?;
         self.trees[META]
@@ -121,7 +133,13 @@ impl Builder {
         self.flush()?;
         // sled takes its snapshot when a database is opened: opened once here, the
         // first real open does not read back everything just written
-        let Builder { db, trees, dir, .. } = self;
+        let Builder {
+            db,
+            trees,
+            dir,
+            search,
+            ..
+        } = self;
         drop(trees);
         drop(db);
         let again = super::super::open::open_when_released(sled::Config::new().path(&dir))
@@ -130,6 +148,6 @@ impl Builder {
                 source: e,
             })?;
         drop(again);
-        Ok(())
+        Ok(search)
     }
 }

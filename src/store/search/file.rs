@@ -114,6 +114,65 @@ fn last_trailer(f: &fs::File) -> io::Result<Option<Trailer>> {
     Ok(Trailer::parse(&b))
 }
 
+/// A base section being written record by record, beside a database being built (a
+/// compaction's, an upgrade's or an import's staging directory), so the workspace swapped
+/// in has a current search file and its first search need not write one.
+pub(crate) struct BaseWriter {
+    dir: std::path::PathBuf,
+    out: io::BufWriter<fs::File>,
+    crc: crc32fast::Hasher,
+    len: u64,
+    scratch: Vec<u8>,
+}
+
+impl BaseWriter {
+    pub fn create(dir: &Path) -> io::Result<BaseWriter> {
+        let mut out = io::BufWriter::new(open_private(&dir.join(NEW_FILE), false)?);
+        out.write_all(MAGIC)?;
+        Ok(BaseWriter {
+            dir: dir.to_path_buf(),
+            out,
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Adds a record (one not searched is left out).
+    pub fn record(&mut self, rec: &crate::model::Record) -> io::Result<()> {
+        if !crate::store::index::is_searched(rec.id().kind) {
+            return Ok(());
+        }
+        self.scratch.clear();
+        push_entry(&mut self.scratch, rec.id(), Some(rec));
+        self.crc.update(&self.scratch);
+        self.len += self.scratch.len() as u64;
+        self.out.write_all(&self.scratch)
+    }
+
+    /// Closes the section for the workspace at `state` whose journal log is now final,
+    /// and renames the file into place.
+    pub fn seal(self, state: &State) -> io::Result<()> {
+        let BaseWriter {
+            dir, out, crc, len, ..
+        } = self;
+        let log = log_tail(&dir)?;
+        let end = Trailer {
+            entries_len: len,
+            crc: crc.finalize(),
+            schema: SCHEMA_VERSION,
+            seq: state.seq,
+            log_len: log.0,
+            log_tail: log.1,
+            base: true,
+        };
+        let mut f = out.into_inner().map_err(|e| e.into_error())?;
+        f.write_all(&end.to_bytes())?;
+        drop(f);
+        fs::rename(dir.join(NEW_FILE), dir.join(FILE))
+    }
+}
+
 impl Store {
     /// Writes the search file afresh from the records, and renames it into place.
     pub fn write_search_file(&mut self) -> Result<()> {
