@@ -9,6 +9,7 @@ mod reference;
 #[cfg(test)]
 mod tests;
 
+use super::search::file;
 use super::{index, Result, Store, StoreError, INDEX};
 use crate::model::Record;
 use digest::Keys;
@@ -148,21 +149,29 @@ impl Store {
         let entries_of_journal = self.state.seq;
         let mut meter = Meter::new(progress, 2 * records + entries_of_journal);
         let keys = Keys::new();
+        // the search file is compared with the records when it is current (so read)
+        let with_search = file::is_current(&self.path);
         let scanned = AtomicU64::new(0);
         let journaled = AtomicU64::new(0);
         // The records on this thread; the index, then the journal, on a second one.
         let (found, other) = std::thread::scope(|s| {
-            let worker = s.spawn(|| -> Result<(digest::Digest, Vec<Problem>)> {
+            type Other = (digest::Digest, Vec<Problem>, Option<file::Digest>);
+            let worker = s.spawn(|| -> Result<Other> {
                 let stored = entries::digest_index(self.index(), &keys, &scanned)
                     .map_err(|e| self.db_err(e))?;
-                Ok((stored, journal::scan(self, &journaled)?))
+                let journal = journal::scan(self, &journaled)?;
+                let search = match with_search {
+                    true => file::digest(&self.path).ok().flatten(),
+                    false => None,
+                };
+                Ok((stored, journal, search))
             });
             let other_done = |est: u64| {
                 scaled(scanned.load(Ordering::Relaxed), est, records)
                     + journaled.load(Ordering::Relaxed).min(entries_of_journal)
             };
             let mut so_far = (0u64, 0u64);
-            let found = records::scan(self, &keys, &mut |done, implied| {
+            let found = records::scan(self, &keys, with_search, &mut |done, implied| {
                 so_far = (done, implied);
                 if done.is_multiple_of(256) {
                     meter.at(done.min(records) + other_done(estimate(records, done, implied)));
@@ -184,7 +193,7 @@ impl Store {
             (found, other)
         });
         let found = found?;
-        let (stored, journal_problems) = other?;
+        let (stored, journal_problems, search_file) = other?;
         meter.at(2 * records + entries_of_journal);
         let mut problems = found.unreadable;
         problems.extend(found.references);
@@ -243,6 +252,20 @@ impl Store {
             || clean(&actual.sees) != clean(&self.state.sees)
         {
             problems.push(Problem("record counters do not match the records".into()));
+        }
+        if let (Some(on_disk), Some(want)) = (search_file, found.search) {
+            if on_disk != want {
+                let removed = match file::remove(&self.path) {
+                    Ok(()) => "removed; the next search writes it afresh".to_string(),
+                    Err(e) => format!("it could not be removed: {e}"),
+                };
+                problems.push(Problem(format!(
+                    "the search file ({}) holds {} records' texts where the records give {}, or other texts: {removed}",
+                    file::FILE,
+                    on_disk.entries,
+                    want.entries
+                )));
+            }
         }
         problems.extend(journal_problems);
         meter.finish();

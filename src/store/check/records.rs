@@ -7,6 +7,7 @@
 use super::digest::{Digest, IdSet, Keys};
 use super::{own_rules, Problem};
 use crate::model::{Id, Kind, Record};
+use crate::store::search::file;
 use crate::store::{index, Result, State, Store};
 use std::collections::HashSet;
 
@@ -27,6 +28,8 @@ pub(super) struct Records {
     pub state: State,
     /// The index entries the records imply.
     pub digest: Digest,
+    /// What the search file should hold, when it is current and so to be compared.
+    pub search: Option<file::Digest>,
 }
 
 /// Calls `f` with every record of the workspace, in kind then id order: its kind's
@@ -69,7 +72,12 @@ pub(super) fn implied(rec: &Record) -> Vec<index::Entry> {
 
 /// One pass over every record. `tick(records done, index entries implied so far)` is
 /// called after each record.
-pub(super) fn scan(store: &Store, keys: &Keys, tick: &mut dyn FnMut(u64, u64)) -> Result<Records> {
+pub(super) fn scan(
+    store: &Store,
+    keys: &Keys,
+    with_search: bool,
+    tick: &mut dyn FnMut(u64, u64),
+) -> Result<Records> {
     let counters = store.state();
     let mut unreadable = Vec::new();
     let mut present = IdSet::new(&counters.next);
@@ -81,6 +89,8 @@ pub(super) fn scan(store: &Store, keys: &Keys, tick: &mut dyn FnMut(u64, u64)) -
         seq: counters.seq,
         ..State::default()
     };
+    let mut search = with_search.then(file::Digest::default);
+    let mut scratch = Vec::new();
     let mut done = 0u64;
     each_record(store, |r| {
         done += 1;
@@ -102,6 +112,9 @@ pub(super) fn scan(store: &Store, keys: &Keys, tick: &mut dyn FnMut(u64, u64)) -
             for (k, v) in implied(&rec) {
                 digest.add(&k, &v);
             }
+            if let Some(d) = &mut search {
+                d.add_record(&rec, &mut scratch);
+            }
             refs.of(&rec, (slot, id.num), &present);
             if let Record::Question(q) = &rec {
                 tree.question(id.num, q.parent, &present);
@@ -116,6 +129,7 @@ pub(super) fn scan(store: &Store, keys: &Keys, tick: &mut dyn FnMut(u64, u64)) -
         tree_loop: tree.finish(&present),
         state,
         digest,
+        search,
     })
 }
 

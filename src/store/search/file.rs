@@ -13,17 +13,18 @@
 //! Scoring is the same [`Scorer`] the database's search uses, on the same texts, so both
 //! give the same hits in the same order (`tests.rs` compares them).
 
-use super::score::{top_by, Scorer};
 use crate::model::Id;
 use crate::store::{Change, Result, State, Store, StoreError, SCHEMA_VERSION};
-use format::{parse_entry, push_entry, Entry, Parsed, Trailer, LOG_TAIL, MAGIC, TRAILER_LEN};
-use std::collections::HashSet;
+use format::{push_entry, Trailer, LOG_TAIL, MAGIC, TRAILER_LEN};
 use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
 
 mod format;
+mod read;
+
+pub use read::{digest, is_current, search, Digest};
 
 /// The file's name in the workspace directory.
 pub const FILE: &str = "search.idx";
@@ -285,214 +286,11 @@ impl Store {
     }
 }
 
-/// A section of the file: where its entries are, and its trailer.
-struct Section {
-    start: u64,
-    trailer: Trailer,
-}
-
-/// The sections of a current file, newest first (the base last), or `None` when the
-/// file is not current: another schema, a log that moved on, a cut or foreign tail, or
-/// more appended than a search should wade through.
-fn sections(f: &fs::File, dir: &Path) -> io::Result<Option<Vec<Section>>> {
-    let len = f.metadata()?.len();
-    let head = MAGIC.len() as u64;
-    let mut magic = [0u8; MAGIC.len()];
-    if len < head + TRAILER_LEN as u64 {
-        return Ok(None);
-    }
-    f.read_exact_at(&mut magic, 0)?;
-    if &magic != MAGIC {
-        return Ok(None);
-    }
-    let mut out: Vec<Section> = Vec::new();
-    let mut end = len;
-    loop {
-        let Some(body_end) = end.checked_sub(TRAILER_LEN as u64).filter(|&e| e >= head) else {
-            return Ok(None);
-        };
-        let mut b = [0u8; TRAILER_LEN];
-        f.read_exact_at(&mut b, body_end)?;
-        let Some(t) = Trailer::parse(&b) else {
-            return Ok(None);
-        };
-        if out.is_empty() {
-            let log = log_tail(dir)?;
-            if t.schema != SCHEMA_VERSION || (t.log_len, t.log_tail) != log {
-                return Ok(None);
-            }
-        }
-        let Some(start) = body_end.checked_sub(t.entries_len).filter(|&s| s >= head) else {
-            return Ok(None);
-        };
-        out.push(Section { start, trailer: t });
-        if t.base {
-            if start != head {
-                return Ok(None);
-            }
-            let appended = len - (body_end + TRAILER_LEN as u64);
-            let most = APPENDED_MAX.max(t.entries_len / 4);
-            return Ok((appended <= most).then_some(out));
-        }
-        end = start;
-    }
-}
-
-/// Scores one entry as the database's two-phase search would: its short text, and a
-/// long note's whole text, the better of the two.
-fn score_entry(scorer: &Scorer, e: &Entry) -> Option<i64> {
-    let t = e.texts?;
-    let short = scorer.score(e.id, t.short);
-    let long = t.body.and_then(|b| scorer.score_long(e.id, b));
-    short.max(long)
-}
-
-/// A match: the record, its score, and where its entry starts in the file.
-type Found = (Id, i64, u64);
-
-/// Scores `entries` (each with its offset) on this thread with `scorer` and on up to
-/// `threads - 1` more, each with a scorer of its own for the same query.
-fn score_all(scorer: &Scorer, threads: usize, entries: &[(u64, Entry)], out: &mut Vec<Found>) {
-    let run = |scorer: &Scorer, part: &[(u64, Entry)]| -> Vec<Found> {
-        part.iter()
-            .filter_map(|(at, e)| score_entry(scorer, e).map(|s| (e.id, s, *at)))
-            .collect()
-    };
-    if threads <= 1 || entries.len() < 4096 {
-        out.extend(run(scorer, entries));
-        return;
-    }
-    let per = entries.len().div_ceil(threads);
-    let mut parts = entries.chunks(per);
-    let mine = parts.next().unwrap_or_default();
-    let query = scorer.query.as_str();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .map(|part| scope.spawn(move || run(&Scorer::new(query), part)))
-            .collect();
-        out.extend(run(scorer, mine));
-        for h in handles {
-            // a scoring thread cannot panic on any text; should it, its part is lost
-            // rather than the search
-            out.extend(h.join().unwrap_or_default());
-        }
-    });
-}
-
-/// Parses every entry of `bytes` (which start at file offset `at`); `None` if any is
-/// bad or cut. Returns the entries and how many bytes they took.
-fn parse_run(bytes: &[u8], at: u64, whole: bool) -> Option<(Vec<(u64, Entry<'_>)>, usize)> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        match parse_entry(&bytes[pos..]) {
-            Parsed::Entry(e, n) => {
-                out.push((at + pos as u64, e));
-                pos += n;
-            }
-            Parsed::Short if !whole => break,
-            _ => return None,
-        }
-    }
-    Some((out, pos))
-}
-
-/// Searches the file in `dir` for `query`: the best `limit` hits, or `None` when the
-/// file is missing or not current. The caller holds the workspace's lock.
-pub fn search(dir: &Path, query: &str, limit: usize) -> io::Result<Option<Vec<TitledHit>>> {
-    let f = match fs::File::open(dir.join(FILE)) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let Some(sections) = sections(&f, dir)? else {
-        return Ok(None);
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let scorer = Scorer::new(query);
-    let mut found: Vec<Found> = Vec::new();
-    let mut seen: HashSet<Id> = HashSet::new();
-    let (base, appended) = sections.split_last().expect("sections end with the base");
-    // newest first: what a later commit wrote wins
-    for s in appended {
-        let mut bytes = vec![0; s.trailer.entries_len as usize];
-        f.read_exact_at(&mut bytes, s.start)?;
-        if crc32fast::hash(&bytes) != s.trailer.crc {
-            return Ok(None);
-        }
-        let Some((entries, _)) = parse_run(&bytes, s.start, true) else {
-            return Ok(None);
-        };
-        let fresh: Vec<(u64, Entry)> = entries
-            .into_iter()
-            .rev()
-            .filter(|(_, e)| seen.insert(e.id))
-            .collect();
-        score_all(&scorer, threads, &fresh, &mut found);
-    }
-    let mut crc = crc32fast::Hasher::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
-    let (mut at, end) = (base.start, base.start + base.trailer.entries_len);
-    // `at` is where `buf` starts in the file; `read` how far the file is read
-    let mut read = at;
-    while read < end || !buf.is_empty() {
-        let want = (CHUNK.saturating_sub(buf.len()) as u64).min(end - read) as usize;
-        let old = buf.len();
-        buf.resize(old + want, 0);
-        f.read_exact_at(&mut buf[old..], read)?;
-        crc.update(&buf[old..]);
-        read += want as u64;
-        let Some((entries, used)) = parse_run(&buf, at, read == end) else {
-            return Ok(None);
-        };
-        if used == 0 && want == 0 {
-            return Ok(None);
-        }
-        let live: Vec<(u64, Entry)> = if seen.is_empty() {
-            entries
-        } else {
-            entries
-                .into_iter()
-                .filter(|(_, e)| !seen.contains(&e.id))
-                .collect()
-        };
-        score_all(&scorer, threads, &live, &mut found);
-        buf.drain(..used);
-        at += used as u64;
-    }
-    if crc.finalize() != base.trailer.crc {
-        return Ok(None);
-    }
-    let best = top_by(&mut found, limit, |&(id, score, _)| (score, id));
-    let mut out = Vec::with_capacity(best.len());
-    for &(id, score, at) in best.iter() {
-        out.push(entry_at(&f, at)?.map(|(text, title)| TitledHit {
-            id,
-            score,
-            text,
-            title,
-        }));
-    }
-    Ok(out.into_iter().collect())
-}
-
-/// The short text and title of the entry at `at`.
-fn entry_at(f: &fs::File, at: u64) -> io::Result<Option<(String, String)>> {
-    let mut len = 64 << 10;
-    loop {
-        let file_len = f.metadata()?.len();
-        let n = (len as u64).min(file_len.saturating_sub(at)) as usize;
-        let mut b = vec![0; n];
-        f.read_exact_at(&mut b, at)?;
-        match parse_entry(&b) {
-            Parsed::Entry(e, _) => {
-                return Ok(e
-                    .texts
-                    .map(|t| (t.short.to_string(), t.title().to_string())))
-            }
-            Parsed::Short if n == len => len *= 4,
-            _ => return Ok(None),
-        }
+/// Removes the search file in `dir`: the next search writes it afresh.
+pub fn remove(dir: &Path) -> io::Result<()> {
+    match fs::remove_file(dir.join(FILE)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
 }
 

@@ -78,13 +78,13 @@ impl Trailer {
 }
 
 /// One record as an entry holds it; `texts` is `None` for a removed record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Entry<'a> {
     pub id: Id,
     pub texts: Option<Texts<'a>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Texts<'a> {
     /// What the index's `x` entry holds: a title, a name with its kind and aliases, a
     /// short note whole on one line, or a long note's first line.
