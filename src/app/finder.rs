@@ -290,7 +290,7 @@ fn work(inbox: Receiver<Job>, outbox: Sender<Found>, latest: Arc<AtomicU64>, gat
                 } => {
                     pass = Some(match pass.take() {
                         Some(p) if p.narrows_to(&query) => p.narrow(&query),
-                        _ => SearchPass::new(&query),
+                        _ => SearchPass::preferring_file(&query),
                     });
                     current = Some(Current {
                         generation,

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 pub mod file;
 mod score;
+mod whole;
 
 use score::Scorer;
 pub use score::{rank, rescore, top};
@@ -44,8 +45,17 @@ const BODY_KINDS: [Kind; 2] = [Kind::Note, Kind::Expectation];
 /// record `after`), or done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
-    Short { kind: usize, after: Option<Id> },
-    Bodies { kind: usize, after: Option<u64> },
+    /// Reading the search file (its cursor is the pass's `file`): short and long texts
+    /// at once.
+    File,
+    Short {
+        kind: usize,
+        after: Option<Id>,
+    },
+    Bodies {
+        kind: usize,
+        after: Option<u64>,
+    },
     Done,
 }
 
@@ -69,6 +79,12 @@ pub struct SearchPass {
     unscored: Vec<SearchHit>,
     /// Long texts are to be read again from the start once `unscored` is scored.
     reread: bool,
+    /// Whether the first step reads the search file when it is current.
+    use_file: bool,
+    /// The search file being read, and whether this pass read it (such a pass is not
+    /// narrowed: it would not know which long notes to read again).
+    file: Option<Box<file::Cursor>>,
+    from_file: bool,
 }
 
 impl std::fmt::Debug for SearchPass {
@@ -96,6 +112,18 @@ impl SearchPass {
             texts: true,
             unscored: Vec::new(),
             reread: false,
+            use_file: false,
+            file: None,
+            from_file: false,
+        }
+    }
+
+    /// A pass that reads the search file when it is current (a current file holds what
+    /// the index and the records would give, in one sequential read), else the database.
+    pub fn preferring_file(query: &str) -> SearchPass {
+        SearchPass {
+            use_file: true,
+            ..SearchPass::new(query)
         }
     }
 
@@ -120,7 +148,7 @@ impl SearchPass {
     /// Whether the short index is read: the titles and names are all in, only long text
     /// may still add notes or raise their scores.
     pub fn short_done(&self) -> bool {
-        !matches!(self.phase, Phase::Short { .. }) && self.unscored.is_empty()
+        !matches!(self.phase, Phase::Short { .. } | Phase::File) && self.unscored.is_empty()
     }
 
     /// Whether a pass for `query` can start from this one: it extends this query (so it
@@ -133,6 +161,7 @@ impl SearchPass {
             && query.len() > old.len()
             && query.trim().parse::<Id>().is_err()
             && self.scorer.id.is_none()
+            && !self.from_file
     }
 
     /// The pass of `query`, which extends this one ([`SearchPass::narrows_to`]): the
@@ -151,6 +180,9 @@ impl SearchPass {
             read: self.read,
             texts: self.texts,
             unscored,
+            use_file: false,
+            file: None,
+            from_file: false,
         }
     }
 
@@ -172,9 +204,23 @@ impl SearchPass {
             // long texts from the start, placed against the matches kept
             self.start_bodies();
         }
+        let fresh = self.phase
+            == (Phase::Short {
+                kind: 0,
+                after: None,
+            });
+        if std::mem::take(&mut self.use_file) && fresh {
+            // a file that cannot be read is one more reason to read the database
+            if let Ok(Some(c)) = file::Cursor::open(store.path()) {
+                self.file = Some(Box::new(c));
+                self.from_file = true;
+                self.phase = Phase::File;
+            }
+        }
         while left > 0 {
             match self.phase.clone() {
                 Phase::Done => break,
+                Phase::File => left = left.saturating_sub(self.read_file(left)),
                 Phase::Short { kind, after } => {
                     let Some(&k) = SHORT_KINDS.get(kind) else {
                         self.start_bodies();
@@ -244,6 +290,53 @@ impl SearchPass {
             };
         }
         Ok(())
+    }
+
+    /// Scores up to `budget` entries of the search file: how many were read. Once the
+    /// file is read the pass is done; a file found damaged is forgotten with what it
+    /// gave, and the database read instead from the start.
+    fn read_file(&mut self, budget: usize) -> usize {
+        let Some(cursor) = self.file.as_mut() else {
+            self.phase = Phase::Short {
+                kind: 0,
+                after: None,
+            };
+            return 0;
+        };
+        let (scorer, hits, texts) = (&self.scorer, &mut self.hits, self.texts);
+        let mut n = 0;
+        let stepped = cursor.step(budget, |e| {
+            n += 1;
+            if let Some(score) = file::score_entry(scorer, e) {
+                let text = match (texts, e.texts) {
+                    (true, Some(t)) => t.short.to_string(),
+                    _ => String::new(),
+                };
+                hits.push(SearchHit {
+                    id: e.id,
+                    score,
+                    text,
+                });
+            }
+        });
+        self.read += n as u64;
+        match stepped {
+            Ok(file::Stepped::More) => {}
+            Ok(file::Stepped::Done) => {
+                self.file = None;
+                self.phase = Phase::Done;
+            }
+            Ok(file::Stepped::Damaged) | Err(_) => {
+                self.file = None;
+                self.from_file = false;
+                self.hits.clear();
+                self.phase = Phase::Short {
+                    kind: 0,
+                    after: None,
+                };
+            }
+        }
+        n.max(1)
     }
 
     fn start_bodies(&mut self) {
@@ -376,82 +469,6 @@ impl SearchPass {
                 self.hits.push(SearchHit { id, score, text });
             }
         }
-    }
-}
-
-/// The matches of the short index and those of long texts read apart, as one pass would
-/// have found them: a record in both keeps its better score.
-fn merge(mut short: Vec<SearchHit>, long: Vec<SearchHit>) -> Vec<SearchHit> {
-    let placed: HashMap<Id, usize> = short
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| BODY_KINDS.contains(&h.id.kind))
-        .map(|(i, h)| (h.id, i))
-        .collect();
-    for h in long {
-        match placed.get(&h.id) {
-            Some(&i) => short[i].score = short[i].score.max(h.score),
-            None => short.push(h),
-        }
-    }
-    short
-}
-
-impl Store {
-    /// Fuzzy search over titles, names, aliases and note text; best first. Each hit's
-    /// text is the record's short search text. The short index and the long texts are
-    /// read at the same time, on this thread and one more.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let mut short = SearchPass::without_texts(query);
-        let mut long = SearchPass::without_texts(query);
-        long.phase = Phase::Bodies {
-            kind: 0,
-            after: None,
-        };
-        let read_long = |mut pass: SearchPass| pass.finish(self).map(|_| pass.hits);
-        let long_hits = std::thread::scope(|scope| {
-            let other = std::thread::Builder::new()
-                .name("weft-search".into())
-                .spawn_scoped(scope, move || read_long(long));
-            match other {
-                Ok(handle) => {
-                    short.finish_short(self)?;
-                    handle.join().unwrap_or_else(|_| {
-                        Err(super::StoreError::invalid(
-                            "the search of long notes stopped before it finished",
-                        ))
-                    })
-                }
-                // no second thread: one after the other
-                Err(_) => {
-                    short.finish_short(self)?;
-                    let mut long = SearchPass::without_texts(query);
-                    long.phase = Phase::Bodies {
-                        kind: 0,
-                        after: None,
-                    };
-                    read_long(long)
-                }
-            }
-        })?;
-        let mut hits = merge(short.hits, long_hits);
-        let n = top(&mut hits, limit).len();
-        hits.truncate(n);
-        for h in &mut hits {
-            let k = index::key(&[&[index::SEARCH], &h.id.to_bytes()]);
-            if let Some(v) = self.index().get(k).map_err(|e| self.db_err(e))? {
-                h.text = index::search_text_of(&v).1.into_owned();
-            }
-        }
-        Ok(hits)
-    }
-
-    /// Every record matching `query`, unranked: the pool a longer query narrows with
-    /// [`rescore`] instead of reading the index again.
-    pub fn search_all(&self, query: &str) -> Result<Vec<SearchHit>> {
-        let mut pass = SearchPass::new(query);
-        pass.finish(self)?;
-        Ok(pass.hits)
     }
 }
 

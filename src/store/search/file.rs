@@ -21,9 +21,12 @@ use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::Path;
 
+mod cursor;
 mod format;
 mod read;
 
+pub use cursor::{Cursor, Stepped};
+pub(super) use read::score_entry;
 pub use read::{digest, is_current, search, Digest};
 
 /// The file's name in the workspace directory.

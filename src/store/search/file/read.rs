@@ -13,15 +13,15 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 /// A section of the file: where its entries are, and its trailer.
-struct Section {
-    start: u64,
-    trailer: Trailer,
+pub(super) struct Section {
+    pub start: u64,
+    pub trailer: Trailer,
 }
 
 /// The sections of a current file, newest first (the base last), or `None` when the
 /// file is not current: another schema, a log that moved on, a cut or foreign tail, or
 /// more appended than a search should wade through.
-fn sections(f: &fs::File, dir: &Path) -> io::Result<Option<Vec<Section>>> {
+pub(super) fn sections(f: &fs::File, dir: &Path) -> io::Result<Option<Vec<Section>>> {
     let len = f.metadata()?.len();
     let head = MAGIC.len() as u64;
     let mut magic = [0u8; MAGIC.len()];
@@ -67,7 +67,7 @@ fn sections(f: &fs::File, dir: &Path) -> io::Result<Option<Vec<Section>>> {
 
 /// Scores one entry as the database's two-phase search would: its short text, and a
 /// long note's whole text, the better of the two.
-fn score_entry(scorer: &Scorer, e: &Entry) -> Option<i64> {
+pub(in crate::store::search) fn score_entry(scorer: &Scorer, e: &Entry) -> Option<i64> {
     let t = e.texts?;
     let short = scorer.score(e.id, t.short);
     let long = t.body.and_then(|b| scorer.score_long(e.id, b));

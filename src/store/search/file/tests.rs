@@ -279,3 +279,64 @@ fn check_compares_a_current_file_with_the_records_and_removes_one_that_disagrees
     );
     assert!(!d.path().join(FILE).exists());
 }
+
+/// A pass run to its end, its hits ranked.
+fn finished(
+    s: &Store,
+    mut pass: crate::store::search::SearchPass,
+) -> (Vec<crate::store::SearchHit>, bool) {
+    while !pass.step(s, 3).unwrap() {}
+    let mut hits = pass.hits.clone();
+    crate::store::search::rank(&mut hits);
+    (hits, pass.from_file)
+}
+
+#[test]
+fn a_pass_preferring_the_file_reads_it_in_steps_and_finds_what_the_database_gives() {
+    use crate::store::search::SearchPass;
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    for i in 0..40 {
+        note(&mut s, &format!("courier sighting {i}"));
+    }
+    // no file yet: the database is read
+    let (hits, from_file) = finished(&s, SearchPass::preferring_file("courier"));
+    assert!(!from_file);
+    assert_eq!(hits, finished(&s, SearchPass::new("courier")).0);
+    s.write_search_file().unwrap();
+    let n = note(&mut s, "a late courier");
+    s.delete(Id::new(Kind::Note, 3)).unwrap();
+    for q in ["courier", "paid cash", "renny", "c"] {
+        let (hits, from_file) = finished(&s, SearchPass::preferring_file(q));
+        assert!(from_file, "{q}");
+        assert_eq!(hits, finished(&s, SearchPass::new(q)).0, "{q}");
+    }
+    let (hits, _) = finished(&s, SearchPass::preferring_file("late courier"));
+    assert_eq!(hits[0].id, n);
+    // a pass that read the file is never narrowed
+    let mut pass = SearchPass::preferring_file("cou");
+    pass.step(&s, 1).unwrap();
+    assert!(!pass.narrows_to("cour"));
+}
+
+#[test]
+fn a_pass_that_finds_the_file_damaged_reads_the_database_from_the_start() {
+    use crate::store::search::SearchPass;
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    for i in 0..40 {
+        note(&mut s, &format!("courier sighting {i}"));
+    }
+    s.write_search_file().unwrap();
+    // a flipped byte deep in the base: the trailers hold, the checksum does not
+    let path = d.path().join(FILE);
+    let mut b = fs::read(&path).unwrap();
+    let at = b.len() / 2;
+    b[at] ^= 0x20;
+    fs::write(&path, &b).unwrap();
+    let (hits, from_file) = finished(&s, SearchPass::preferring_file("courier"));
+    assert!(!from_file);
+    assert_eq!(hits, finished(&s, SearchPass::new("courier")).0);
+}
