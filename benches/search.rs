@@ -1,7 +1,9 @@
 //! Fuzzy search over a large synthetic workspace: the whole pass `weft search` makes (the
 //! short index, then long notes, ranked), and what the finder's worker shows first after
 //! a keystroke (the short index read and the first screenful picked; a longer query
-//! narrowing the previous one's matches). The workspace holds `WEFT_BENCH_RECORDS`
+//! narrowing the previous one's matches), and the same whole passes over the search
+//! file (`weft search` without sled; the finder's pass when the file is current). The
+//! workspace holds `WEFT_BENCH_RECORDS`
 //! records (default 100,000) in the proportions of `Spec::sized`, built once with
 //! `weft::synth::generate`.
 
@@ -67,6 +69,22 @@ fn search(c: &mut Criterion) {
             },
             criterion::BatchSize::LargeInput,
         )
+    });
+    let mut store = store;
+    store.write_search_file().expect("search file");
+    for q in ["c", "handset cash", "zq"] {
+        g.bench_function(format!("search file, whole pass, top 20: {q:?}"), |b| {
+            b.iter(|| {
+                black_box(weft::store::search::file::search(store.path(), q, 20).expect("read"))
+            })
+        });
+    }
+    g.bench_function("finder pass over the search file: \"c\"", |b| {
+        b.iter(|| {
+            let mut pass = SearchPass::preferring_file("c");
+            pass.finish(&store).expect("search");
+            black_box(pass.hits.len())
+        })
     });
     g.finish();
 }
