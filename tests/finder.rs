@@ -173,3 +173,61 @@ fn closing_the_finder_drops_its_search() {
     assert!(h.app.wait_background(WAIT));
     assert_eq!(finder(&h).1[0], id("E3"));
 }
+
+/// The same workspace with a current search file beside it.
+fn fill_with_file(s: &mut Store) {
+    fill(s);
+    s.write_search_file().unwrap();
+}
+
+#[test]
+fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
+    let mut h = Harness::new(fill_with_file);
+    h.app.finder.background_from = 0;
+    // a change made after the file was written is appended to it
+    let zebra = h
+        .app
+        .store
+        .add_note(NewNote {
+            text: "Zebra crossing by the harbour".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(weft::store::search::file::is_current(h.app.store.path()));
+    h.press("/").typed("zebra");
+    assert!(h.app.wait_background(WAIT));
+    assert_eq!(finder(&h).1, vec![zebra]);
+    for _ in 0.."zebra".len() {
+        h.press("backspace");
+    }
+    h.typed("courier barlow");
+    assert!(h.app.wait_background(WAIT));
+    let fresh: Vec<Id> = h
+        .app
+        .store
+        .search("courier barlow", 200)
+        .unwrap()
+        .into_iter()
+        .map(|hit| hit.id)
+        .collect();
+    assert_eq!(finder(&h).1, fresh);
+    // what the finder read was the file: with the database's own search text for E2
+    // changed behind the journal's back (the file still counts as current), E2 is still
+    // found by the name the file holds
+    use weft::store::index;
+    let key = index::key(&[&[index::SEARCH], &id("E2").to_bytes()]);
+    h.app
+        .store
+        .corrupt_index_for_test(&key, Some(b"Someone Else (person)"))
+        .unwrap();
+    assert!(!h
+        .app
+        .store
+        .search("owen barlow", 200)
+        .unwrap()
+        .iter()
+        .any(|hit| hit.id == id("E2")));
+    h.press("esc").press("/").typed("owen barlow");
+    assert!(h.app.wait_background(WAIT));
+    assert_eq!(finder(&h).1.first(), Some(&id("E2")));
+}

@@ -162,6 +162,8 @@ impl SearchPass {
             && query.trim().parse::<Id>().is_err()
             && self.scorer.id.is_none()
             && !self.from_file
+            // a pass that has not looked for the file yet starts afresh and looks
+            && !self.use_file
     }
 
     /// The pass of `query`, which extends this one ([`SearchPass::narrows_to`]): the

@@ -314,7 +314,8 @@ fn a_pass_preferring_the_file_reads_it_in_steps_and_finds_what_the_database_give
     }
     let (hits, _) = finished(&s, SearchPass::preferring_file("late courier"));
     assert_eq!(hits[0].id, n);
-    // a pass that read the file is never narrowed
+    // a pass that read the file is never narrowed, nor one that has not looked yet
+    assert!(!SearchPass::preferring_file("cou").narrows_to("cour"));
     let mut pass = SearchPass::preferring_file("cou");
     pass.step(&s, 1).unwrap();
     assert!(!pass.narrows_to("cour"));
