@@ -1,10 +1,13 @@
 //! `weft compact` and the streaming `weft import` as real processes, and both killed at
 //! every stage: the workspace always opens, checks clean and holds all or nothing.
 
+mod common;
+
 use assert_cmd::cargo::CommandCargoExt;
+use common::kill::kill_through;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use weft::store::{OpenOptions, Store};
 use weft::synth::{generate, Spec};
 
@@ -73,27 +76,6 @@ fn compact_keeps_everything_and_says_what_it_did() {
     assert_eq!(export(&ws, &tmp.path().join("after.json")), before);
     check_ok(&ws);
     assert!(!staging(&ws).exists());
-}
-
-/// Runs `cmd` to the end once to learn how long it takes, then `kills` more times,
-/// each killed (SIGKILL) a little later into its run, calling `after` each time.
-fn kill_through(mut cmd: impl FnMut() -> Command, kills: u32, mut after: impl FnMut(u32)) {
-    let started = Instant::now();
-    let full = cmd().stdout(Stdio::null()).stderr(Stdio::null()).status();
-    assert!(full.unwrap().success());
-    let span = started.elapsed();
-    for k in 0..kills {
-        let at = span.mul_f64(f64::from(k) / f64::from(kills));
-        let mut child = cmd()
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at.max(Duration::from_millis(1)));
-        let _ = child.kill();
-        let _ = child.wait();
-        after(k);
-    }
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! the first search, kept current by later commands, never trusted when it is damaged,
 //! copied from elsewhere or out of date, and behind the same lock as every command.
 
+mod common;
+
 use assert_cmd::Command;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -167,5 +169,45 @@ fn compaction_and_import_leave_a_current_file_behind() {
     assert_eq!(
         fs::metadata(target.join(FILE)).unwrap().ino(),
         imported.ino()
+    );
+}
+
+#[test]
+fn a_change_killed_at_any_point_leaves_a_file_that_check_accepts_or_none() {
+    let dir = workspace(&["Harbour watch"]);
+    let ws = dir.path().join("ws");
+    run(&ws, &["search", "harbour"]);
+    let mut round = 0;
+    common::kill::kill_through(
+        || {
+            round += 1;
+            let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("weft"));
+            c.arg("--workspace")
+                .arg(&ws)
+                .env_remove("WEFT_WORKSPACE")
+                .args(["add", "note", &format!("Harbour sighting {round}")]);
+            c
+        },
+        10,
+        |k| {
+            // check compares a current file with the records: it must agree
+            let out = weft(&ws).arg("check").output().unwrap();
+            assert!(
+                out.status.success(),
+                "kill {k}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // and whatever was kept is found, by the file or by its rewrite
+            let listed = run(&ws, &["list", "notes"]);
+            let found = run(&ws, &["search", "harbour", "--limit", "100"]);
+            for line in listed.lines() {
+                let id = line.split_whitespace().next().unwrap();
+                assert!(
+                    found.lines().any(|l| l.starts_with(&format!("{id} "))),
+                    "kill {k}: {id} not found in {found}"
+                );
+            }
+        },
     );
 }

@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod harness;
+pub mod kill;
 pub mod pty;
 pub mod tmux;
