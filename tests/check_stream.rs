@@ -1,25 +1,11 @@
 //! `weft check` over a generated workspace as a real process, and `weft list --status`
 //! reading the status index as it prints.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::{run, weft};
 use std::path::Path;
 use weft::store::{OpenOptions, Store};
-
-fn weft(ws: &Path) -> Command {
-    let mut c = Command::cargo_bin("weft").unwrap();
-    c.arg("--workspace").arg(ws).env_remove("WEFT_WORKSPACE");
-    c
-}
-
-fn run(ws: &Path, args: &[&str]) -> String {
-    let out = weft(ws).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn generated(dir: &Path, total: u64) -> std::path::PathBuf {
     let ws = dir.join("ws");

@@ -2,26 +2,12 @@
 //! overrides) never reaches a terminal from the command line's output, and JSON stays
 //! lossless.
 
+mod common;
+
 use assert_cmd::Command;
-use std::path::Path;
+use common::cli::run as stdout;
 
 const HOSTILE: &str = "pay\u{1b}[2J\u{1b}]52;c;cm0gLXJm\u{07} \u{9b}31m \u{202e}evil\u{7f}";
-
-fn weft(ws: &Path) -> Command {
-    let mut c = Command::cargo_bin("weft").unwrap();
-    c.env_remove("WEFT_WORKSPACE").arg("--workspace").arg(ws);
-    c
-}
-
-fn stdout(ws: &Path, args: &[&str]) -> String {
-    let out = weft(ws).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn raw_controls(s: &str) -> Vec<char> {
     s.chars()

@@ -57,6 +57,12 @@ fn finder(h: &Harness) -> (String, Vec<Id>, bool) {
     }
 }
 
+/// What the database's own search finds for `q`, best first.
+fn database_search(h: &Harness, q: &str) -> Vec<Id> {
+    let hits = h.app.store.search(q, 200).unwrap();
+    hits.into_iter().map(|hit| hit.id).collect()
+}
+
 fn id(s: &str) -> Id {
     s.parse().unwrap()
 }
@@ -114,14 +120,7 @@ fn a_longer_query_narrows_and_finds_what_a_fresh_search_finds() {
     h.typed("urier barlow");
     assert!(h.app.wait_background(WAIT));
     let narrowed = finder(&h).1;
-    let fresh: Vec<Id> = h
-        .app
-        .store
-        .search("courier barlow", 200)
-        .unwrap()
-        .into_iter()
-        .map(|hit| hit.id)
-        .collect();
+    let fresh = database_search(&h, "courier barlow");
     assert_eq!(narrowed, fresh);
     assert_eq!(narrowed.len(), 200);
 }
@@ -202,14 +201,7 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
     }
     h.typed("courier barlow");
     assert!(h.app.wait_background(WAIT));
-    let fresh: Vec<Id> = h
-        .app
-        .store
-        .search("courier barlow", 200)
-        .unwrap()
-        .into_iter()
-        .map(|hit| hit.id)
-        .collect();
+    let fresh = database_search(&h, "courier barlow");
     assert_eq!(finder(&h).1, fresh);
     // what the finder read was the file: with the database's own search text for E2
     // changed behind the journal's back (the file still counts as current), E2 is still
@@ -220,13 +212,7 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
         .store
         .corrupt_index_for_test(&key, Some(b"Someone Else (person)"))
         .unwrap();
-    assert!(!h
-        .app
-        .store
-        .search("owen barlow", 200)
-        .unwrap()
-        .iter()
-        .any(|hit| hit.id == id("E2")));
+    assert!(!database_search(&h, "owen barlow").contains(&id("E2")));
     h.press("esc").press("/").typed("owen barlow");
     assert!(h.app.wait_background(WAIT));
     assert_eq!(finder(&h).1.first(), Some(&id("E2")));

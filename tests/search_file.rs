@@ -4,36 +4,14 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::cli::{init, run, weft};
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::Path;
-
-fn weft(ws: &Path) -> Command {
-    let mut c = Command::cargo_bin("weft").unwrap();
-    c.arg("--workspace").arg(ws).env_remove("WEFT_WORKSPACE");
-    c
-}
-
-fn run(ws: &Path, args: &[&str]) -> String {
-    let out = weft(ws).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn workspace(notes: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    Command::cargo_bin("weft")
-        .unwrap()
-        .arg("init")
-        .arg(&ws)
-        .assert()
-        .success();
+    init(&ws);
     run(&ws, &["add", "entity", "Kyle Renshaw", "--kind", "person"]);
     run(&ws, &["add", "question", "Who pays the courier?"]);
     for n in notes {
@@ -150,12 +128,7 @@ fn compaction_and_import_leave_a_current_file_behind() {
     let file = dir.path().join("case.json");
     run(&ws, &["export", "workspace", "-o", file.to_str().unwrap()]);
     let target = dir.path().join("target");
-    Command::cargo_bin("weft")
-        .unwrap()
-        .arg("init")
-        .arg(&target)
-        .assert()
-        .success();
+    init(&target);
     run(&target, &["import", file.to_str().unwrap()]);
     let imported = fs::metadata(target.join(FILE)).expect("an import writes the file");
     assert_eq!(run(&target, &["search", "courier"]), want);

@@ -291,15 +291,21 @@ fn finished(
     (hits, pass.from_file)
 }
 
-#[test]
-fn a_pass_preferring_the_file_reads_it_in_steps_and_finds_what_the_database_gives() {
-    use crate::store::search::SearchPass;
+/// The small case and forty notes, more than one step of a pass reads.
+fn sightings() -> (tempfile::TempDir, Store) {
     let d = tempfile::tempdir().unwrap();
     let mut s = store(d.path());
     case(&mut s);
     for i in 0..40 {
         note(&mut s, &format!("courier sighting {i}"));
     }
+    (d, s)
+}
+
+#[test]
+fn a_pass_preferring_the_file_reads_it_in_steps_and_finds_what_the_database_gives() {
+    use crate::store::search::SearchPass;
+    let (_d, mut s) = sightings();
     // no file yet: the database is read
     let (hits, from_file) = finished(&s, SearchPass::preferring_file("courier"));
     assert!(!from_file);
@@ -324,12 +330,7 @@ fn a_pass_preferring_the_file_reads_it_in_steps_and_finds_what_the_database_give
 #[test]
 fn a_pass_that_finds_the_file_damaged_reads_the_database_from_the_start() {
     use crate::store::search::SearchPass;
-    let d = tempfile::tempdir().unwrap();
-    let mut s = store(d.path());
-    case(&mut s);
-    for i in 0..40 {
-        note(&mut s, &format!("courier sighting {i}"));
-    }
+    let (d, mut s) = sightings();
     s.write_search_file().unwrap();
     // a flipped byte deep in the base: the trailers hold, the checksum does not
     let path = d.path().join(FILE);
