@@ -165,7 +165,9 @@ where
     // `at` is where `buf` starts in the file; `read` how far the file is read
     let mut read = at;
     while read < end || !buf.is_empty() {
-        let want = (CHUNK.saturating_sub(buf.len()) as u64).min(end - read) as usize;
+        // a chunk's worth, and always some: an entry longer than a chunk is read whole
+        let want =
+            (CHUNK.saturating_sub(buf.len()).max(CHUNK / 16) as u64).min(end - read) as usize;
         let old = buf.len();
         buf.resize(old + want, 0);
         f.read_exact_at(&mut buf[old..], read)?;

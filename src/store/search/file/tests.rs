@@ -164,6 +164,22 @@ fn a_damaged_or_foreign_file_is_never_read() {
 }
 
 #[test]
+fn a_note_longer_than_a_chunk_is_read_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    let huge = format!(
+        "Transcript\n{} the courier's last words",
+        "word ".repeat(CHUNK / 4)
+    );
+    let n = note(&mut s, &huge);
+    s.write_search_file().unwrap();
+    let hits = from_file(&s, "last words", 20).expect("the file is read");
+    assert_eq!(hits.first().map(|h| h.id), Some(n));
+    assert_eq!(Some(hits), Some(from_db(&s, "last words", 20)));
+}
+
+#[test]
 fn the_file_is_the_owners_alone() {
     use std::os::unix::fs::PermissionsExt;
     let d = tempfile::tempdir().unwrap();
