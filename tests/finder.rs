@@ -57,6 +57,17 @@ fn finder(h: &Harness) -> (String, Vec<Id>, bool) {
     }
 }
 
+/// Lets the search file the finder started writing be written and put in place, as the
+/// run loop's looks would.
+fn file_written(h: &mut Harness) {
+    let started = std::time::Instant::now();
+    while h.app.finder.file.running() && started.elapsed() < WAIT {
+        h.app.poll_background();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(!h.app.finder.file.running(), "the search file was written");
+}
+
 /// What the database's own search finds for `q`, best first.
 fn database_search(h: &Harness, q: &str) -> Vec<Id> {
     let hits = h.app.store.search(q, 200).unwrap();
@@ -149,6 +160,7 @@ fn an_older_querys_results_never_show_under_a_newer_one() {
     }
     let (text, hits, searching) = finder(&h);
     assert!(text.is_empty() && hits.is_empty() && !searching);
+    file_written(&mut h);
     assert!(!h.app.background_pending());
     assert!(h.screen().contains("type to search every record"));
 }
@@ -166,6 +178,8 @@ fn closing_the_finder_drops_its_search() {
     assert!(h.app.overlay.is_none());
     // the run loop's next look drops the search whose box is gone
     h.app.poll_background();
+    assert!(!h.app.finder.running());
+    file_written(&mut h);
     assert!(!h.app.background_pending());
     // a finder opened again starts afresh
     h.press("/").typed("rena");
@@ -216,4 +230,26 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
     h.press("esc").press("/").typed("owen barlow");
     assert!(h.app.wait_background(WAIT));
     assert_eq!(finder(&h).1.first(), Some(&id("E2")));
+}
+
+#[test]
+fn opening_the_finder_without_a_current_search_file_writes_one_for_it() {
+    let mut h = harness();
+    let path = h.app.store.path().to_path_buf();
+    assert!(!weft::store::search::file::is_current(&path));
+    h.press("/").typed("renshaw");
+    file_written(&mut h);
+    assert!(weft::store::search::file::is_current(&path));
+    // kept current by what the interface commits from then on
+    h.app
+        .store
+        .add_note(NewNote {
+            text: "Renshaw seen at the yard".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(weft::store::search::file::is_current(&path));
+    h.press("esc").press("/").typed("renshaw");
+    assert!(h.app.wait_background(WAIT));
+    assert_eq!(finder(&h).1, database_search(&h, "renshaw"));
 }

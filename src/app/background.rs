@@ -10,12 +10,16 @@ impl App {
     /// Whether a background result is awaited that the screen should show when it comes:
     /// the run loop then polls instead of blocking on input.
     pub fn background_pending(&self) -> bool {
-        self.gaps.worker.pending() || self.hypotheses.loading().is_some() || self.finder.running()
+        self.gaps.worker.pending()
+            || self.hypotheses.loading().is_some()
+            || self.finder.running()
+            || self.finder.file.running()
     }
 
     /// Takes in a background result if one has arrived; returns whether the screen
     /// needs drawing again.
     pub fn poll_background(&mut self) -> bool {
+        self.finder.file.finish(&mut self.store);
         let finder = self.take_finder();
         let gaps = self.gaps.take_result();
         if gaps {

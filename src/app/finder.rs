@@ -97,6 +97,8 @@ pub struct FinderSearch {
     /// Held by the worker while it reads a step; [`FinderSearch::hold`] holds it to
     /// pause the worker.
     gate: Arc<Mutex<()>>,
+    /// The search file being written for the worker to read.
+    pub file: super::searchbuild::SearchFileBuild,
 }
 
 impl std::fmt::Debug for FinderSearch {
@@ -135,6 +137,7 @@ impl FinderSearch {
             running: false,
             background_from: BACKGROUND_RECORDS,
             gate,
+            file: Default::default(),
         }
     }
 

@@ -22,6 +22,7 @@ pub mod pane;
 mod record;
 pub mod related;
 pub mod run;
+pub mod searchbuild;
 pub mod timeline;
 pub mod wording;
 

@@ -20,6 +20,8 @@ impl App {
                 Ok(view) => self.finder.open(view),
                 Err(e) => self.error(e.to_string()),
             }
+            // the worker reads the database until a current search file is in place
+            self.finder.file.start(&self.store);
         }
     }
 

@@ -157,6 +157,14 @@ impl BaseWriter {
     /// Closes the section for the workspace at `state` whose journal log is now final,
     /// and renames the file into place.
     pub fn seal(self, state: &State) -> io::Result<()> {
+        let dir = self.dir.clone();
+        self.close(state)?;
+        fs::rename(dir.join(NEW_FILE), dir.join(FILE))
+    }
+
+    /// Closes the section for the workspace at `state`, leaving the file beside the
+    /// workspace under its temporary name.
+    fn close(self, state: &State) -> io::Result<()> {
         let BaseWriter {
             dir, out, crc, len, ..
         } = self;
@@ -171,41 +179,68 @@ impl BaseWriter {
             base: true,
         };
         let mut f = out.into_inner().map_err(|e| e.into_error())?;
-        f.write_all(&end.to_bytes())?;
-        drop(f);
-        fs::rename(dir.join(NEW_FILE), dir.join(FILE))
+        f.write_all(&end.to_bytes())
     }
+}
+
+/// A search file written whole beside the workspace (under its temporary name) for the
+/// records as they were at a journal sequence and log length, waiting to be put in place
+/// ([`Store::install_search_file`]).
+#[derive(Debug)]
+#[must_use]
+pub struct Built {
+    seq: u64,
+    log_len: u64,
 }
 
 impl Store {
     /// Writes the search file afresh from the records, and renames it into place.
     pub fn write_search_file(&mut self) -> Result<()> {
+        let built = self.build_search_file()?;
+        self.install_search_file(built).map(|_| ())
+    }
+
+    /// Writes a search file for the records as they are, beside the workspace under its
+    /// temporary name, without putting it in place. A read view does this on another
+    /// thread while the handle that commits goes on; that handle then decides
+    /// ([`Store::install_search_file`]).
+    pub fn build_search_file(&self) -> Result<Built> {
         let io = |e: io::Error| StoreError::Io {
             path: self.path.join(NEW_FILE),
             source: e,
         };
-        let mut entries = Vec::new();
+        let mut w = BaseWriter::create(&self.path).map_err(io)?;
         for kind in crate::model::Kind::ALL {
             if !crate::store::index::is_searched(kind) {
                 continue;
             }
             for rec in self.records(kind) {
-                let rec = rec?;
-                push_entry(&mut entries, rec.id(), Some(&rec));
+                w.record(&rec?).map_err(io)?;
             }
         }
-        let log = log_tail(&self.path).map_err(io)?;
-        let end = trailer(&entries, &self.state, log, true);
-        let new = self.path.join(NEW_FILE);
-        let mut f = io::BufWriter::new(open_private(&new, false).map_err(io)?);
-        f.write_all(MAGIC).map_err(io)?;
-        f.write_all(&entries).map_err(io)?;
-        f.write_all(&end.to_bytes()).map_err(io)?;
-        f.into_inner().map_err(|e| io(e.into_error()))?;
         // not synced: a file torn by a crash fails its checksums and is written again
-        fs::rename(&new, self.path.join(FILE)).map_err(io)?;
+        w.close(&self.state).map_err(io)?;
+        Ok(Built {
+            seq: self.state.seq,
+            log_len: self.state.log_len,
+        })
+    }
+
+    /// Puts `built` in place when nothing was committed since it was begun (what it read
+    /// is then what the records hold), and keeps it current from then on; otherwise
+    /// removes it. Returns whether it was put in place.
+    pub fn install_search_file(&mut self, built: Built) -> Result<bool> {
+        let new = self.path.join(NEW_FILE);
+        if self.read_only || (self.state.seq, self.state.log_len) != (built.seq, built.log_len) {
+            let _ = fs::remove_file(&new);
+            return Ok(false);
+        }
+        fs::rename(&new, self.path.join(FILE)).map_err(|e| StoreError::Io {
+            path: new.clone(),
+            source: e,
+        })?;
         self.search_file = Tracking::Current;
-        Ok(())
+        Ok(true)
     }
 
     /// After a commit that moved the workspace from `before` (sequence number and log

@@ -358,3 +358,29 @@ fn a_pass_that_finds_the_file_damaged_reads_the_database_from_the_start() {
     assert!(!from_file);
     assert_eq!(hits, finished(&s, SearchPass::new("courier")).0);
 }
+
+#[test]
+fn a_file_built_on_another_thread_goes_in_place_only_if_nothing_was_committed_since() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = store(d.path());
+    case(&mut s);
+    // built by a read view on another thread; a commit comes before it is put in place
+    let view = s.read_view().unwrap();
+    let built = std::thread::spawn(move || view.build_search_file().unwrap())
+        .join()
+        .unwrap();
+    note(&mut s, "zebra crossing");
+    assert!(!s.install_search_file(built).unwrap());
+    assert!(!d.path().join(FILE).exists() && !d.path().join(NEW_FILE).exists());
+    // built again with nothing committed meanwhile: put in place, and kept current
+    let view = s.read_view().unwrap();
+    let built = std::thread::spawn(move || view.build_search_file().unwrap())
+        .join()
+        .unwrap();
+    assert!(s.install_search_file(built).unwrap());
+    let n = note(&mut s, "another zebra");
+    assert!(is_current(d.path()));
+    let hits = from_file(&s, "zebra", 20).unwrap();
+    assert_eq!(hits, from_db(&s, "zebra", 20));
+    assert!(hits.iter().any(|h| h.id == n));
+}
