@@ -213,7 +213,7 @@ impl SearchPass {
             });
         if std::mem::take(&mut self.use_file) && fresh {
             // a file that cannot be read is one more reason to read the database
-            if let Ok(Some(c)) = file::Cursor::open(store.path()) {
+            if let Ok(Some(c)) = file::Cursor::open(store.path(), file::STEP_READ) {
                 self.file = Some(Box::new(c));
                 self.from_file = true;
                 self.phase = Phase::File;
@@ -307,18 +307,20 @@ impl SearchPass {
         };
         let (scorer, hits, texts) = (&self.scorer, &mut self.hits, self.texts);
         let mut n = 0;
-        let stepped = cursor.step(budget, |e| {
-            n += 1;
-            if let Some(score) = file::score_entry(scorer, e) {
-                let text = match (texts, e.texts) {
-                    (true, Some(t)) => t.short.to_string(),
-                    _ => String::new(),
-                };
-                hits.push(SearchHit {
-                    id: e.id,
-                    score,
-                    text,
-                });
+        let stepped = cursor.step(budget, |run| {
+            n = run.len();
+            for (_, e) in run {
+                if let Some(score) = file::score_entry(scorer, e) {
+                    let text = match (texts, e.texts) {
+                        (true, Some(t)) => t.short.to_string(),
+                        _ => String::new(),
+                    };
+                    hits.push(SearchHit {
+                        id: e.id,
+                        score,
+                        text,
+                    });
+                }
             }
         });
         self.read += n as u64;

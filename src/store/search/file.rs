@@ -38,8 +38,11 @@ pub const NEW_FILE: &str = "search.idx.new";
 /// this much, or a quarter of the base, whichever is more.
 const APPENDED_MAX: u64 = 8 << 20;
 
-/// How much of the base is read and scored at a time.
+/// How much of the base is read and scored at a time by a whole search.
 const CHUNK: usize = 4 << 20;
+
+/// How much of the base one read takes when a pass reads it in steps (the finder's).
+pub const STEP_READ: usize = 256 << 10;
 
 /// Whether a store keeps the search file current as it commits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,12 +1,12 @@
 //! Reading the search file: its sections checked against the journal log and their
 //! checksums, its live entries walked newest first, scored on every core or digested.
 
+use super::cursor::{Cursor, Stepped};
 use super::format::{parse_entry, push_entry, Entry, Parsed, Trailer, MAGIC, TRAILER_LEN};
 use super::{log_tail, TitledHit, APPENDED_MAX, CHUNK, FILE};
 use crate::model::Id;
 use crate::store::search::score::{top_by, Scorer};
 use crate::store::SCHEMA_VERSION;
-use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -106,95 +106,24 @@ fn score_all(scorer: &Scorer, threads: usize, entries: &[(u64, Entry)], out: &mu
     });
 }
 
-/// Parses every entry of `bytes` (which start at file offset `at`); `None` if any is
-/// bad or cut. Returns the entries and how many bytes they took.
-fn parse_run(bytes: &[u8], at: u64, whole: bool) -> Option<(Vec<(u64, Entry<'_>)>, usize)> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < bytes.len() {
-        match parse_entry(&bytes[pos..]) {
-            Parsed::Entry(e, n) => {
-                out.push((at + pos as u64, e));
-                pos += n;
-            }
-            Parsed::Short if !whole => break,
-            _ => return None,
-        }
-    }
-    Some((out, pos))
-}
-
 /// Calls `each` with every live entry of the file in `dir` (each with its offset), a
-/// run at a time: what the newest commit wrote first, the base last, every record once.
-/// Returns the file and `each`, or `None` when the file is missing, not current, or
-/// fails a checksum (what `each` was given is then to be forgotten).
+/// chunk at a time: what the newest commit wrote first, the base last, every record
+/// once. Returns the file and `each`, or `None` when the file is missing, not current,
+/// or fails a checksum (what `each` was given is then to be forgotten).
 fn each_live<F>(dir: &Path, mut each: F) -> io::Result<Option<(fs::File, F)>>
 where
     F: FnMut(&[(u64, Entry)]),
 {
-    let f = match fs::File::open(dir.join(FILE)) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let Some(sections) = sections(&f, dir)? else {
+    let Some(mut cursor) = Cursor::open(dir, CHUNK)? else {
         return Ok(None);
     };
-    let mut seen: HashSet<Id> = HashSet::new();
-    let (base, appended) = sections.split_last().expect("sections end with the base");
-    // newest first: what a later commit wrote wins
-    for s in appended {
-        let mut bytes = vec![0; s.trailer.entries_len as usize];
-        f.read_exact_at(&mut bytes, s.start)?;
-        if crc32fast::hash(&bytes) != s.trailer.crc {
-            return Ok(None);
+    loop {
+        match cursor.step(usize::MAX, &mut each)? {
+            Stepped::More => {}
+            Stepped::Done => return Ok(Some((cursor.into_file(), each))),
+            Stepped::Damaged => return Ok(None),
         }
-        let Some((entries, _)) = parse_run(&bytes, s.start, true) else {
-            return Ok(None);
-        };
-        let fresh: Vec<(u64, Entry)> = entries
-            .into_iter()
-            .rev()
-            .filter(|(_, e)| seen.insert(e.id))
-            .collect();
-        each(&fresh);
     }
-    let mut crc = crc32fast::Hasher::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
-    let (mut at, end) = (base.start, base.start + base.trailer.entries_len);
-    // `at` is where `buf` starts in the file; `read` how far the file is read
-    let mut read = at;
-    while read < end || !buf.is_empty() {
-        // a chunk's worth, and always some: an entry longer than a chunk is read whole
-        let want =
-            (CHUNK.saturating_sub(buf.len()).max(CHUNK / 16) as u64).min(end - read) as usize;
-        let old = buf.len();
-        buf.resize(old + want, 0);
-        f.read_exact_at(&mut buf[old..], read)?;
-        crc.update(&buf[old..]);
-        read += want as u64;
-        let Some((entries, used)) = parse_run(&buf, at, read == end) else {
-            return Ok(None);
-        };
-        if used == 0 && want == 0 {
-            return Ok(None);
-        }
-        if seen.is_empty() {
-            each(&entries);
-        } else {
-            let live: Vec<(u64, Entry)> = entries
-                .into_iter()
-                .filter(|(_, e)| !seen.contains(&e.id))
-                .collect();
-            each(&live);
-        }
-        buf.drain(..used);
-        at += used as u64;
-    }
-    if crc.finalize() != base.trailer.crc {
-        return Ok(None);
-    }
-    Ok(Some((f, each)))
 }
 
 /// Searches the file in `dir` for `query`: the best `limit` hits, or `None` when the
