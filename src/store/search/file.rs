@@ -92,11 +92,6 @@ fn open_private(path: &Path, append: bool) -> io::Result<fs::File> {
     o.open(path)
 }
 
-/// Removes the file, so nothing reads it until a search writes it afresh.
-fn drop_file(dir: &Path) {
-    let _ = fs::remove_file(dir.join(FILE));
-}
-
 /// The trailer closing `entries`, for a workspace at `state` whose log is `log`.
 fn trailer(entries: &[u8], state: &State, log: (u64, u32), base: bool) -> Trailer {
     Trailer {
@@ -260,7 +255,8 @@ impl Store {
             self.search_file = if current {
                 Tracking::Current
             } else {
-                drop_file(&self.path);
+                // a file that cannot be removed fails the next reader's checks
+                let _ = remove(&self.path);
                 Tracking::Off
             };
         }
@@ -281,7 +277,7 @@ impl Store {
             open_private(&self.path.join(FILE), true)?.write_all(&section)
         });
         if appended.is_err() {
-            drop_file(&self.path);
+            let _ = remove(&self.path);
             self.search_file = Tracking::Off;
         }
     }
