@@ -293,15 +293,24 @@ fn check_workspace(texts: &[String]) -> Result<(), TestCaseError> {
         "Links: right-hand columns end at {ends:?}\n{}",
         rows(&buf).join("\n")
     );
+    // every edge keeps its date; a text that names a record (`E1`) adds a
+    // "mentions" edge, which has no confidence, beside the labelled links
+    let mut labelled = 0;
     for y in &edge_rows {
+        let row = rows(&buf)[*y as usize].trim_end().to_string();
         prop_assert!(
-            rows(&buf)[*y as usize]
-                .trim_end()
-                .ends_with("likely  3 May 2026"),
+            row.ends_with("  3 May 2026"),
             "Links: row {y} lost its date\n{}",
             rows(&buf).join("\n")
         );
+        labelled += usize::from(row.ends_with("likely  3 May 2026"));
     }
+    prop_assert_eq!(
+        labelled,
+        texts.len() - 1,
+        "Links: a labelled link lost its confidence\n{}",
+        rows(&buf).join("\n")
+    );
     h.press("/").typed(&ANCHOR.to_string());
     let buf = frame(&h);
     check_cells(&buf, "Finder")?;
@@ -378,4 +387,21 @@ fn the_inline_editor_draws_at_terminal_widths() {
     let screen = rows(&buf).join("\n");
     assert!(screen.contains("👍 👨"), "{screen}");
     assert!(screen.contains("لا e\u{301} 中文 end"), "{screen}");
+}
+
+/// Found by CI: a text naming a record (`E1` before a keycap) adds a "mentions" edge,
+/// which has a date and no confidence.
+#[test]
+fn a_text_naming_a_record_adds_a_dated_mentions_edge() {
+    let texts = ["A", "E1\u{fe0f}\u{20e3}"].map(String::from);
+    check_workspace(&texts).unwrap();
+    let mut h = Harness::new(workspace(&texts));
+    h.app.show_in_links("E1".parse().unwrap());
+    let screen = rows(&frame(&h)).join("\n");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("<-mentions- N2") && l.trim_end().ends_with("  3 May 2026")),
+        "{screen}"
+    );
 }
