@@ -217,15 +217,15 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
     assert!(h.app.wait_background(WAIT));
     let fresh = database_search(&h, "courier barlow");
     assert_eq!(finder(&h).1, fresh);
-    // what the finder read was the file: with the database's own search text for E2
-    // changed behind the journal's back (the file still counts as current), E2 is still
-    // found by the name the file holds
-    use weft::store::index;
-    let key = index::key(&[&[index::SEARCH], &id("E2").to_bytes()]);
-    h.app
-        .store
-        .corrupt_index_for_test(&key, Some(b"Someone Else (person)"))
-        .unwrap();
+    // what the finder read was the file: with E2 renamed in the database behind the
+    // journal's back (the file still counts as current), E2 is still found by the name
+    // the file holds
+    let mut e2 = h.app.store.get(id("E2")).unwrap().unwrap();
+    if let weft::model::Record::Entity(e) = &mut e2 {
+        e.name = "Someone Else".into();
+        e.aliases.clear();
+    }
+    h.app.store.corrupt_record_for_test(&e2).unwrap();
     assert!(!database_search(&h, "owen barlow").contains(&id("E2")));
     h.press("esc").press("/").typed("owen barlow");
     assert!(h.app.wait_background(WAIT));

@@ -311,7 +311,7 @@ fn work(inbox: Receiver<Job>, outbox: Sender<Found>, latest: Arc<AtomicU64>, gat
             current = None;
             continue;
         };
-        // a pass with nothing left to score or read in the short index reports at once;
+        // a pass with nothing left to score or read among the short texts reports at once;
         // otherwise it scores or reads a step first
         let stepped = if cur.reported.is_none() && p.short_done() {
             Ok(p.done())

@@ -312,7 +312,7 @@ impl Record {
         }
     }
 
-    /// The short text fuzzy search reads first (the index's `x` entry): a title, an
+    /// The short text fuzzy search reads first (the search file's short entry): a title, an
     /// entity's name, kind and aliases, the first line of a note or expectation cut to
     /// [`SEARCH_SHORT_MAX`] bytes. The rest of a long note is searched from the record.
     pub fn search_text(&self) -> String {

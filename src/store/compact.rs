@@ -378,13 +378,19 @@ impl Store {
                 tick(progress);
             }
         }
-        // entries of schema 1 hold their values inline: they now point into the log
+        // entries of schema 1 hold their values inline: they now point into the log;
+        // those of schema 2 and 3 are JSON: they take the compact form
         let mut offsets: Option<Vec<Option<u64>>> = None;
         for r in self.trees[super::JOURNAL].iter() {
             let (k, v) = r.map_err(|e| self.db_err(e))?;
-            let stored = Stored::decode(&v)?;
-            if stored.at.is_some() {
+            if super::journal::is_compact(&v) {
                 builder.raw(super::JOURNAL, &k, &v)?;
+                tick(progress);
+                continue;
+            }
+            let stored = Stored::decode(&v)?;
+            if let Some(compact) = stored.to_compact() {
+                builder.raw(super::JOURNAL, &k, &compact)?;
             } else {
                 if offsets.is_none() {
                     offsets = Some(super::log::entry_offsets(self.log.path(), self.state.seq)?);

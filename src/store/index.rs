@@ -15,10 +15,6 @@
 //! - `c` note id, link id: links citing a note as their source
 //! - `a` hypothesis id, note id -> assessment id: the matrix cells
 //! - `b` note id, assessment id: the cells that cite a note
-//! - `x` id -> short search text (a title; an entity's name, kind and aliases; a note's
-//!   or expectation's whole text on one line when it fits in 200 bytes, else its first
-//!   line cut to 200 bytes after a [`HAS_MORE`] byte): what fuzzy search reads first,
-//!   without decoding records (only the notes marked are read from the records after)
 //! - `v` hypothesis id, expectation id: the expectations of a hypothesis
 //! - `f` note id, expectation id: expectations found by a note
 //! - `q` order byte, parent id (zeros for a root), order key, question id: the siblings of
@@ -26,6 +22,9 @@
 //!   walks the tree a window at a time ([`order_key`])
 //! - `k` entity kind byte, lower-cased name, 0, entity id: entities as the Entities pane
 //!   lists them, read without decoding a record
+//!
+//! Schemas 1 to 3 also kept `x` id -> a record's short search text; the search file
+//! holds what search reads now (`search/file.rs`), so schema 4 dropped it.
 
 use crate::model::{Id, Kind, Question, Record};
 
@@ -40,7 +39,10 @@ pub const TAG: u8 = b'g';
 pub const ASSESS: u8 = b'a';
 pub const ASSESSED: u8 = b'b';
 pub const CITES: u8 = b'c';
-pub const SEARCH: u8 = b'x';
+/// Where schemas 1 to 3 kept each searched record's short text. The search file
+/// (`search.idx`) holds it now and the database's own search reads the records; the
+/// upgrade to schema 4 removes these entries.
+pub const OLD_SEARCH: u8 = b'x';
 pub const EXPECTS: u8 = b'v';
 pub const FOUND_BY: u8 = b'f';
 pub const ORDER: u8 = b'q';
@@ -178,40 +180,13 @@ pub fn entries(rec: &Record) -> Vec<Entry> {
         // dismissals are not searched, listed or linked: they have no entries
         Record::Dismissal(_) => {}
     }
-    if is_searched(rec.id().kind) {
-        out.push((key(&[&[SEARCH], &id]), search_value(rec)));
-    }
     out
 }
 
-/// Whether records of `kind` are searched (have an `x` entry): all but assessments and
-/// dismissals, whose words are their note's and hypothesis's.
+/// Whether records of `kind` are searched: all but assessments and dismissals, whose
+/// words are their note's and hypothesis's.
 pub fn is_searched(kind: Kind) -> bool {
     !matches!(kind, Kind::Assessment | Kind::Dismissal)
-}
-
-/// Marks an `x` value whose record says more than it holds: a byte that never starts
-/// UTF-8 text, so the short text after it reads back unchanged.
-pub const HAS_MORE: u8 = 0xFF;
-
-/// A record's `x` value: its short search text, after [`HAS_MORE`] when the record's
-/// text goes on past it.
-fn search_value(rec: &Record) -> Vec<u8> {
-    let text = rec.search_text();
-    let mut v = Vec::with_capacity(text.len() + 1);
-    if rec.search_has_more() {
-        v.push(HAS_MORE);
-    }
-    v.extend_from_slice(text.as_bytes());
-    v
-}
-
-/// An `x` value read back: whether the record says more, and the short text.
-pub fn search_text_of(value: &[u8]) -> (bool, std::borrow::Cow<'_, str>) {
-    match value.split_first() {
-        Some((&HAS_MORE, rest)) => (true, String::from_utf8_lossy(rest)),
-        _ => (false, String::from_utf8_lossy(value)),
-    }
 }
 
 #[cfg(test)]

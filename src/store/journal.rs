@@ -6,6 +6,9 @@ use crate::model::{Id, Record};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod stored;
+pub(super) use stored::{is_compact, Stored};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     pub seq: u64,
@@ -36,84 +39,6 @@ impl JournalEntry {
                 key: self.seq.to_string(),
                 reason: e.to_string(),
             })
-    }
-}
-
-/// A journal entry as the journal tree keeps it. Its before and after values live in
-/// the journal log, in the entry's line starting at byte `at`: the tree keeps what
-/// undo and the history need to find an operation, not the records twice. Entries
-/// written before schema 2 hold their values inline and no `at`; both are read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct Stored {
-    pub seq: u64,
-    pub group: u64,
-    pub time: DateTime<Utc>,
-    pub user: String,
-    pub op: String,
-    pub id: Id,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub undoes: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<serde_json::Value>,
-}
-
-impl Stored {
-    /// What the journal tree keeps for `e`, whose log line starts at byte `at`.
-    pub fn bytes(e: &JournalEntry, at: u64) -> Vec<u8> {
-        let s = Stored {
-            seq: e.seq,
-            group: e.group,
-            time: e.time,
-            user: e.user.clone(),
-            op: e.op.clone(),
-            id: e.id,
-            undoes: e.undoes,
-            at: Some(at),
-            before: None,
-            after: None,
-        };
-        serde_json::to_vec(&s).unwrap_or_default()
-    }
-
-    pub fn decode(bytes: &[u8]) -> Result<Stored> {
-        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-            tree: "journal".into(),
-            key: String::from("entry"),
-            reason: e.to_string(),
-        })
-    }
-
-    /// The whole entry: its values read from `log` when they are not inline.
-    pub fn entry(self, log: &super::log::Log) -> Result<JournalEntry> {
-        let Some(at) = self.at else {
-            return Ok(JournalEntry {
-                seq: self.seq,
-                group: self.group,
-                time: self.time,
-                user: self.user,
-                op: self.op,
-                id: self.id,
-                before: self.before,
-                after: self.after,
-                undoes: self.undoes,
-            });
-        };
-        let e = log.entry_at(at)?;
-        if e.seq != self.seq || e.id != self.id {
-            return Err(StoreError::Corrupt {
-                tree: "journal".into(),
-                key: self.seq.to_string(),
-                reason: format!(
-                    "the journal log holds entry {} ({}) at byte {at}, not {} ({})",
-                    e.seq, e.id, self.seq, self.id
-                ),
-            });
-        }
-        Ok(e)
     }
 }
 

@@ -59,10 +59,12 @@ pub const MAX_ID: u64 = 1 << 53;
 
 /// The schema this build writes. 2: journal entries in the journal tree keep where their
 /// log line is, not their values; the index gained entries. 3: a note's or expectation's
-/// short search text (`x`) holds a short text whole and marks a longer one. A workspace
-/// of an older schema is upgraded (rewritten, like a compaction, which derives the index
-/// afresh) when it is first opened.
-pub const SCHEMA_VERSION: u32 = 3;
+/// short search text (`x`) holds a short text whole and marks a longer one. 4: journal
+/// entries are written in a compact binary form (`journal/stored.rs`); the JSON ones
+/// of schema 3 are still read. A workspace of schema 1 or 2 is upgraded (rewritten,
+/// like a compaction, which derives the index afresh) when it is first opened; one of
+/// schema 3 only has its version written.
+pub const SCHEMA_VERSION: u32 = 4;
 
 const TREE_NAMES: [&str; 11] = [
     "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X", "D",

@@ -1,13 +1,13 @@
-//! Fuzzy search over every record, in two phases: first the short text the index's `x`
-//! entries hold (titles, names and aliases, the first line of a note), kinds whose
-//! matches rank highest first; then the rest of long notes and expectations, read from
-//! the records themselves. A [`SearchPass`] runs in steps, so a worker thread can stop
-//! between two of them, report what it has and take a newer query; a query that
-//! extends the previous one narrows the previous matches instead of reading them again.
+//! Fuzzy search over every record, in two phases: first each record's short text
+//! (titles, names and aliases, the first line of a note), kinds whose matches rank
+//! highest first; then the rest of long notes and expectations. A [`SearchPass`] reads
+//! the search file when it is current (`file.rs`: both phases in one sequential read),
+//! else the records themselves. It runs in steps, so a worker thread can stop between
+//! two of them, report what it has and take a newer query; a query that extends the
+//! previous one narrows the previous matches instead of reading them again.
 
-use super::index::{self, trailing_id};
 use super::{Result, Store};
-use crate::model::record::search_short as short_text;
+use crate::model::record::{search_has_more, search_short as short_text};
 use crate::model::{Id, Kind};
 use std::collections::HashMap;
 
@@ -26,7 +26,7 @@ pub struct SearchHit {
     pub text: String,
 }
 
-/// The order the short index is read in: the kinds whose matches rank highest first, so
+/// The order short texts are read in: the kinds whose matches rank highest first, so
 /// the first screenful of results is there early.
 const SHORT_KINDS: [Kind; 6] = [
     Kind::Entity,
@@ -40,8 +40,8 @@ const SHORT_KINDS: [Kind; 6] = [
 /// The kinds whose long text the second phase reads.
 const BODY_KINDS: [Kind; 2] = [Kind::Note, Kind::Expectation];
 
-/// Where a pass is: reading the short index (the kind at `kind` in [`SHORT_KINDS`], after
-/// the key `after`), reading long texts (the kind at `kind` in [`BODY_KINDS`], after
+/// Where a pass is: reading the search file, reading short texts (the kind at `kind` in
+/// [`SHORT_KINDS`], after record `after`), reading long texts (the kind at `kind` in [`BODY_KINDS`], after
 /// record `after`), or done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
@@ -145,7 +145,7 @@ impl SearchPass {
         self.phase == Phase::Done && self.unscored.is_empty()
     }
 
-    /// Whether the short index is read: the titles and names are all in, only long text
+    /// Whether the short texts are read: the titles and names are all in, only long text
     /// may still add notes or raise their scores.
     pub fn short_done(&self) -> bool {
         !matches!(self.phase, Phase::Short { .. } | Phase::File) && self.unscored.is_empty()
@@ -271,7 +271,7 @@ impl SearchPass {
         Ok(())
     }
 
-    /// Reads the short index to its end, leaving long texts unread.
+    /// Reads the short texts to their end, leaving long texts unread.
     fn finish_short(&mut self, store: &Store) -> Result<()> {
         while !self.unscored.is_empty() {
             self.step(store, self.unscored.len())?;
@@ -357,8 +357,8 @@ impl SearchPass {
         };
     }
 
-    /// Scores up to `budget` short entries of `kind` after `after`: how many were read and
-    /// the last one's id.
+    /// Scores the short text of up to `budget` records of `kind` after record `after`:
+    /// how many were read and the last one's id.
     fn read_short(
         &mut self,
         store: &Store,
@@ -366,27 +366,19 @@ impl SearchPass {
         after: Option<Id>,
         budget: usize,
     ) -> Result<(usize, Option<Id>)> {
-        let prefix = [index::SEARCH, kind.letter() as u8];
-        let start = match after {
-            Some(id) => index::key(&[&[index::SEARCH], &id.to_bytes(), &[0]]),
-            None => prefix.to_vec(),
-        };
-        let mut end = prefix.to_vec();
-        end[1] += 1;
         let (mut n, mut last) = (0, None);
-        for r in store.index().range(start..end) {
+        for r in records_after(store, kind, after.map(|id| id.num)) {
             let (k, v) = r.map_err(|e| store.db_err(e))?;
+            let Some(num) = record_num(&k) else { continue };
+            let id = Id { kind, num };
             n += 1;
             self.read += 1;
-            if let Some(id) = trailing_id(&k) {
-                last = Some(id);
-                let (_, text) = index::search_text_of(&v);
+            last = Some(id);
+            // a record that does not decode is `weft check`'s to report, not search's
+            if let Ok(rec) = crate::model::Record::from_bytes(kind, &v) {
+                let text = rec.search_text();
                 if let Some(score) = self.scorer.score(id, &text) {
-                    let text = if self.texts {
-                        text.into_owned()
-                    } else {
-                        String::new()
-                    };
+                    let text = if self.texts { text } else { String::new() };
                     self.hits.push(SearchHit { id, score, text });
                 }
             }
@@ -397,10 +389,9 @@ impl SearchPass {
         Ok((n, last))
     }
 
-    /// Scores the long text of the records of `kind` after record `after` whose short
-    /// entry says they have more, walking up to `budget` short entries: how many were
-    /// walked and the last one's number. A record whose whole text the short entry holds
-    /// is not read.
+    /// Scores the long text of up to `budget` records of `kind` after record `after`
+    /// (those whose short text does not hold it all): how many were read and the last
+    /// one's number. Only each record's text is decoded.
     fn read_bodies(
         &mut self,
         store: &Store,
@@ -414,34 +405,16 @@ impl SearchPass {
             #[serde(borrow)]
             text: std::borrow::Cow<'a, str>,
         }
-        let prefix = [index::SEARCH, kind.letter() as u8];
-        let start = match after {
-            Some(num) => index::key(&[&[index::SEARCH], &Id { kind, num }.to_bytes(), &[0]]),
-            None => prefix.to_vec(),
-        };
-        let mut end = prefix.to_vec();
-        end[1] += 1;
-        let tree = store.tree(kind);
         let (mut n, mut last) = (0, None);
-        for r in store.index().range(start..end) {
+        for r in records_after(store, kind, after) {
             let (k, v) = r.map_err(|e| store.db_err(e))?;
-            // a key that names no record is `weft check`'s to report; it is not counted,
-            // so a step never reads past its budget and always moves on
-            let Some(id) = trailing_id(&k) else {
-                continue;
-            };
+            let Some(num) = record_num(&k) else { continue };
             n += 1;
             self.read += 1;
-            last = Some(id.num);
-            if v.first() == Some(&index::HAS_MORE) {
-                let stored = tree
-                    .get(id.num.to_be_bytes())
-                    .map_err(|e| store.db_err(e))?;
-                // a record that does not decode is `weft check`'s to report, not search's
-                if let Some(Ok(Text { text })) =
-                    stored.as_deref().map(serde_json::from_slice::<Text>)
-                {
-                    self.score_body(id, &text);
+            last = Some(num);
+            if let Ok(Text { text }) = serde_json::from_slice::<Text>(&v) {
+                if search_has_more(&text) {
+                    self.score_body(Id { kind, num }, &text);
                 }
             }
             if n == budget {
@@ -474,6 +447,25 @@ impl SearchPass {
             }
         }
     }
+}
+
+/// The records of `kind` after record number `after` (all of them for `None`), in order.
+fn records_after(store: &Store, kind: Kind, after: Option<u64>) -> sled::Iter {
+    match after {
+        Some(num) => match num.checked_add(1) {
+            Some(next) => store.tree(kind).range(next.to_be_bytes()..),
+            // nothing comes after the largest number
+            None => store.tree(kind).range(vec![0xFF; 9]..),
+        },
+        None => store.tree(kind).iter(),
+    }
+}
+
+/// A record tree's key read back: the record's number. A key of another length names
+/// no record: it is `weft check`'s to report, and not counted, so a step never reads
+/// past its budget and always moves on.
+fn record_num(key: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(key.try_into().ok()?))
 }
 
 #[cfg(test)]

@@ -9,11 +9,33 @@ use std::time::Instant;
 /// only after it.
 const IN_PLACE: &str = "upgraded the workspace's storage in place";
 
+/// The oldest schema this build upgrades without a rewrite. Schema 4 writes journal
+/// entries in a compact form and still reads the JSON ones of schema 3 (a compaction
+/// rewrites them), and it drops the index's short search texts (`x`), which the search
+/// file holds: from schema 3 the upgrade removes those entries and writes the version.
+const NO_REWRITE_FROM: u32 = 3;
+
 impl Store {
+    /// Writes this build's schema version: an older weft then refuses the workspace
+    /// instead of misreading what this one writes.
+    fn mark_schema(self) -> Result<Store> {
+        self.db
+            .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+            .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(self)
+    }
+
     /// Upgrades this workspace of schema `old`, opened under its lock, telling the user
     /// first through `opts.before_upgrade`. When the rewrite beside it fails (it changed
     /// nothing), the workspace is opened again and upgraded in place.
     pub(super) fn upgrade_from(self, old: u32, opts: &OpenOptions) -> Result<Store> {
+        if old >= NO_REWRITE_FROM {
+            if let (Some(tell), false) = (opts.before_upgrade, self.is_empty()) {
+                tell(&self.path);
+            }
+            return self.drop_search_texts(old);
+        }
         if opts.upgrade_in_place {
             return self.upgrade_in_place(old);
         }
@@ -42,6 +64,42 @@ impl Store {
         }
     }
 
+    /// Brings a workspace of schema 3 to this build's inside its own database: the
+    /// index's short search texts are removed, in batches, and the version written last,
+    /// so an interrupted upgrade starts again at the next open.
+    fn drop_search_texts(self, old: u32) -> Result<Store> {
+        const BATCH: usize = 8_192;
+        let started = Instant::now();
+        let index = &self.trees[INDEX];
+        let mut removed = 0usize;
+        loop {
+            let keys = index
+                .scan_prefix([super::index::OLD_SEARCH])
+                .keys()
+                .take(BATCH)
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| self.db_err(e))?;
+            if keys.is_empty() {
+                break;
+            }
+            removed += keys.len();
+            let mut batch = sled::Batch::default();
+            for k in keys {
+                batch.remove(k);
+            }
+            index.apply_batch(batch).map_err(|e| self.db_err(e))?;
+        }
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        let mut this = self.mark_schema()?;
+        if removed > 0 {
+            this.notices.push(format!(
+                "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        Ok(this)
+    }
+
     /// Brings a workspace of schema `old` to this build's: one compaction, which writes
     /// every journal entry in the current form and derives every index entry afresh.
     fn upgrade(self, old: u32) -> Result<Store> {
@@ -64,7 +122,7 @@ impl Store {
     /// index is derived afresh from the records, in batches, and the schema version is
     /// written last, so an interrupted upgrade starts again at the next open. Journal
     /// entries of schema 1 keep their values inline, which this build still reads.
-    fn upgrade_in_place(mut self, old: u32) -> Result<Store> {
+    fn upgrade_in_place(self, old: u32) -> Result<Store> {
         const BATCH: usize = 2_048;
         let started = Instant::now();
         let index = &self.trees[INDEX];
@@ -87,16 +145,13 @@ impl Store {
         }
         index.apply_batch(batch).map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
-        self.db
-            .insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-            .map_err(|e| self.db_err(e))?;
-        self.db.flush().map_err(|e| self.db_err(e))?;
-        if !self.is_empty() {
-            self.notices.push(format!(
+        let mut this = self.mark_schema()?;
+        if !this.is_empty() {
+            this.notices.push(format!(
                 "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
                 started.elapsed().as_secs_f64()
             ));
         }
-        Ok(self)
+        Ok(this)
     }
 }

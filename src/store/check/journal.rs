@@ -5,14 +5,14 @@
 
 use super::Problem;
 use crate::model::Id;
-use crate::store::{Result, Store, StoreError, JOURNAL};
+use crate::store::{journal, Result, Store, StoreError, JOURNAL};
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A journal entry as `check` reads it: the fields the journal tree keeps (the store's
-/// `Stored`), with values held inline by schema 1 left undecoded, so an entry reads
+/// `Stored`), with values held inline by schema 1 left undecoded when it is JSON, so an entry reads
 /// here exactly when it reads there (and fails with the same words: serde names the
 /// struct, hence its name).
 #[derive(Deserialize)]
@@ -38,6 +38,31 @@ struct Stored {
     at: Option<u64>,
 }
 
+/// The fields `check` compares of an entry in either form (the compact one of schema
+/// 4, or JSON).
+fn head(v: &[u8]) -> Result<Stored> {
+    if journal::is_compact(v) {
+        let s = journal::Stored::decode(v)?;
+        return Ok(Stored {
+            seq: s.seq,
+            group: s.group,
+            _time: s.time,
+            _user: s.user,
+            _op: s.op,
+            _id: s.id,
+            _before: None,
+            _after: None,
+            _undoes: s.undoes,
+            at: s.at,
+        });
+    }
+    serde_json::from_slice::<Stored>(v).map_err(|e| StoreError::Corrupt {
+        tree: "journal".into(),
+        key: String::from("entry"),
+        reason: e.to_string(),
+    })
+}
+
 /// Walks the journal in order, counting the entries passed into `passed`.
 pub(super) fn scan(store: &Store, passed: &AtomicU64) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
@@ -49,14 +74,9 @@ pub(super) fn scan(store: &Store, passed: &AtomicU64) -> Result<Vec<Problem>> {
             passed.store(i as u64, Ordering::Relaxed);
         }
         let (_, v) = r.map_err(|e| store.db_err(e))?;
-        let e = match serde_json::from_slice::<Stored>(&v) {
+        let e = match head(&v) {
             Ok(e) => e,
             Err(e) => {
-                let e = StoreError::Corrupt {
-                    tree: "journal".into(),
-                    key: String::from("entry"),
-                    reason: e.to_string(),
-                };
                 problems.push(Problem(format!("journal entry {expect_seq}: {e}")));
                 continue;
             }

@@ -140,8 +140,8 @@ fn a_wrong_value_is_out_of_date() {
     let found = check(&s);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].ends_with("(for L1) is out of date"), "{found:?}");
-    // the search text of a record
-    let x = index::key(&[&[index::SEARCH], &id("E1").to_bytes()]);
+    // a short search text of schema 3, which no record implies now
+    let x = index::key(&[&[index::OLD_SEARCH], &id("E1").to_bytes()]);
     s.corrupt_index_for_test(&x, Some(b"someone else")).unwrap();
     assert_eq!(check(&s).len(), 2);
     // the matrix cell: its value is the assessment
@@ -372,15 +372,22 @@ fn a_journal_entry_pointing_at_the_wrong_place_in_the_log_is_found() {
     let s = workspace(dir.path());
     let journal = &s.trees[JOURNAL];
     let v = journal.get(1u64.to_be_bytes()).unwrap().unwrap();
-    let mut stored: serde_json::Value = serde_json::from_slice(&v).unwrap();
-    stored["at"] = serde_json::json!(0);
-    journal
-        .insert(1u64.to_be_bytes(), serde_json::to_vec(&stored).unwrap())
-        .unwrap();
-    assert_eq!(
-        check(&s),
-        vec!["journal entry 1: its values are not at byte 0 of the journal log"]
-    );
+    let entry = s.journal_heads().nth(1).unwrap().unwrap();
+    // in the compact form of schema 4, and in the JSON of schema 3
+    let mut json = crate::store::journal::Stored::decode(&v).unwrap();
+    json.at = Some(0);
+    for wrong in [
+        crate::store::journal::Stored::bytes(&entry, 0),
+        serde_json::to_vec(&json).unwrap(),
+    ] {
+        journal.insert(1u64.to_be_bytes(), wrong).unwrap();
+        assert_eq!(
+            check(&s),
+            vec!["journal entry 1: its values are not at byte 0 of the journal log"]
+        );
+    }
+    journal.insert(1u64.to_be_bytes(), v).unwrap();
+    assert!(check(&s).is_empty());
 }
 
 mod agreement;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::store::OpenOptions;
+use crate::store::{OpenOptions, SCHEMA_KEY, SCHEMA_VERSION};
 
 fn create(dir: &Path) -> Store {
     let opts = OpenOptions {
@@ -167,12 +167,12 @@ fn the_journal_tree_keeps_where_each_entry_is_in_the_log_not_its_values() {
     let dir = tmp.path().join("case");
     let store = churned(&dir);
     let last = store.state().seq - 1;
-    let raw = String::from_utf8(store.raw_journal_for_test(last).unwrap().unwrap()).unwrap();
-    assert!(raw.contains("\"at\":"), "{raw}");
-    assert!(
-        !raw.contains("\"before\"") && !raw.contains("\"after\""),
-        "{raw}"
-    );
+    let raw = store.raw_journal_for_test(last).unwrap().unwrap();
+    assert!(super::super::journal::is_compact(&raw), "{raw:?}");
+    let kept = Stored::decode(&raw).unwrap();
+    assert!(kept.at.is_some(), "{kept:?}");
+    assert!(kept.before.is_none() && kept.after.is_none(), "{kept:?}");
+    assert!(raw.len() < 64, "{} bytes", raw.len());
     // the whole entry is read back from the log
     let newest = store.log().next().unwrap().unwrap();
     assert_eq!(newest.seq, last);
@@ -197,17 +197,16 @@ fn a_schema_one_workspace_is_upgraded_once_at_open_and_loses_nothing() {
     let mut store = Store::open(&dir, &OpenOptions::default()).unwrap();
     assert_eq!(store.notices().len(), 1, "{:?}", store.notices());
     assert!(
-        store.notices()[0].contains("from schema 1 to 3"),
+        store.notices()[0].contains(&format!("from schema 1 to {SCHEMA_VERSION}")),
         "{:?}",
         store.notices()
     );
     assert_eq!(export(&store), before);
     assert!(store.check().unwrap().is_empty());
-    let raw = String::from_utf8(store.raw_journal_for_test(0).unwrap().unwrap()).unwrap();
-    assert!(
-        raw.contains("\"at\":") && !raw.contains("\"after\""),
-        "{raw}"
-    );
+    let raw = store.raw_journal_for_test(0).unwrap().unwrap();
+    assert!(super::super::journal::is_compact(&raw), "{raw:?}");
+    let kept = Stored::decode(&raw).unwrap();
+    assert!(kept.at.is_some() && kept.after.is_none(), "{kept:?}");
     // undo still reads the values it needs
     let newest = store.log().next().unwrap().unwrap();
     let id = newest.id;
@@ -243,7 +242,10 @@ fn a_schema_one_workspace_is_upgraded_in_place_where_it_cannot_be_rewritten_besi
     std::fs::write(&blocker, "not weft's").unwrap();
     let store = Store::open(&dir, &OpenOptions::default()).unwrap();
     let said = store.notices().join(" | ");
-    assert!(said.contains("in place from schema 1 to 3"), "{said}");
+    assert!(
+        said.contains(&format!("in place from schema 1 to {SCHEMA_VERSION}")),
+        "{said}"
+    );
     assert!(
         said.contains("could not be rewritten beside itself"),
         "{said}"
@@ -260,7 +262,7 @@ fn a_schema_one_workspace_is_upgraded_in_place_where_it_cannot_be_rewritten_besi
 }
 
 #[test]
-fn a_schema_two_workspace_gets_the_short_search_texts_of_schema_three() {
+fn a_schema_two_workspace_loses_its_short_search_texts_and_is_still_searched() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");
     let mut store = create(&dir);
@@ -271,21 +273,21 @@ fn a_schema_two_workspace_gets_the_short_search_texts_of_schema_three() {
         })
         .unwrap();
     // schema 2 held a note's first line alone, unmarked
-    let x = super::super::index::key(&[&[super::super::index::SEARCH], &id.to_bytes()]);
+    let x = super::super::index::key(&[&[super::super::index::OLD_SEARCH], &id.to_bytes()]);
     store.index().insert(&x, &b"Harbour log"[..]).unwrap();
     store.force_schema(2).unwrap();
-    assert!(store.search("north gate", 5).unwrap().is_empty());
     drop(store);
     let store = Store::open(&dir, &OpenOptions::default()).unwrap();
     assert!(
         store
             .notices()
             .iter()
-            .any(|n| n.contains("from schema 2 to 3")),
+            .any(|n| n.contains(&format!("from schema 2 to {SCHEMA_VERSION}"))),
         "{:?}",
         store.notices()
     );
     assert!(store.check().unwrap().is_empty());
+    assert!(store.index().get(&x).unwrap().is_none());
     let found: Vec<_> = store
         .search("north gate", 5)
         .unwrap()
@@ -313,4 +315,86 @@ fn compaction_is_suggested_once_the_database_has_grown() {
         .unwrap();
     let advice = store.compaction_advice_past(0).unwrap();
     assert!(advice.contains("has grown from"), "{advice}");
+}
+
+#[test]
+fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let store = churned(&dir);
+    let before = export(&store);
+    // schema 3 kept every entry's header as JSON
+    let journal = &store.trees[super::super::JOURNAL];
+    for r in journal.iter() {
+        let (k, v) = r.unwrap();
+        let json = serde_json::to_vec(&Stored::decode(&v).unwrap()).unwrap();
+        journal.insert(k, json).unwrap();
+    }
+    // and each searched record's short text in the index
+    let searched: Vec<_> = Kind::ALL
+        .iter()
+        .flat_map(|k| store.records(*k).map(|r| r.unwrap()).collect::<Vec<_>>())
+        .filter(|r| super::super::index::is_searched(r.id().kind))
+        .map(|r| {
+            let k = &[super::super::index::OLD_SEARCH][..];
+            (
+                super::super::index::key(&[k, &r.id().to_bytes()]),
+                r.search_text(),
+            )
+        })
+        .collect();
+    assert!(searched.len() > 50);
+    for (k, text) in &searched {
+        store.index().insert(k, text.as_bytes()).unwrap();
+    }
+    assert!(!store.check().unwrap().is_empty());
+    store.force_schema(3).unwrap();
+    let json_bytes: usize = journal.iter().map(|r| r.unwrap().1.len()).sum();
+    drop(store);
+    let mut store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    // no rewrite: the search texts are removed in place, the journal read as it is
+    let said = store.notices().join(" | ");
+    assert!(
+        said.contains(&format!("in place from schema 3 to {SCHEMA_VERSION}")),
+        "{said}"
+    );
+    assert!(store.index().scan_prefix(b"x").next().is_none());
+    assert!(!super::super::journal::is_compact(
+        &store.raw_journal_for_test(0).unwrap().unwrap()
+    ));
+    assert_eq!(export(&store), before);
+    assert!(store.check().unwrap().is_empty());
+    // undo reads an old entry; what it writes is compact
+    let undone = store.log().next().unwrap().unwrap();
+    let was = undone.before.clone();
+    store.undo().unwrap();
+    assert_eq!(
+        store.get(undone.id).unwrap().map(|r| r.to_json()),
+        was,
+        "undo restored the value the old entry held"
+    );
+    let newest = store.state().seq - 1;
+    assert!(super::super::journal::is_compact(
+        &store.raw_journal_for_test(newest).unwrap().unwrap()
+    ));
+    assert!(store.check().unwrap().is_empty());
+    drop(store);
+    // once; and an older weft now refuses it rather than misreading the compact entries
+    let store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    assert!(store.notices().is_empty(), "{:?}", store.notices());
+    let raw = store.db.get(SCHEMA_KEY).unwrap().unwrap();
+    assert_eq!(raw.as_ref(), SCHEMA_VERSION.to_be_bytes());
+    let before = export(&store);
+    let (store, _) = store.compact(&mut |_, _| {}).unwrap();
+    let journal = &store.trees[super::super::JOURNAL];
+    assert!(journal
+        .iter()
+        .all(|r| super::super::journal::is_compact(&r.unwrap().1)));
+    let compact_bytes: usize = journal.iter().map(|r| r.unwrap().1.len()).sum();
+    assert!(
+        compact_bytes * 2 < json_bytes,
+        "{compact_bytes} vs {json_bytes} bytes"
+    );
+    assert_eq!(export(&store), before);
+    assert!(store.check().unwrap().is_empty());
 }

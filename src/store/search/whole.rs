@@ -1,12 +1,12 @@
-//! The database's whole search pass, as `Store::search` runs it: the short index on this
+//! The database's whole search pass, as `Store::search` runs it: the short texts on this
 //! thread and the long texts on a second one, merged.
 
-use super::{index, top, Phase, SearchHit, SearchPass, BODY_KINDS};
+use super::{top, Phase, SearchHit, SearchPass, BODY_KINDS};
 use crate::model::Id;
 use crate::store::{Result, Store};
 use std::collections::HashMap;
 
-/// The matches of the short index and those of long texts read apart, as one pass would
+/// The matches of the short texts and those of long texts read apart, as one pass would
 /// have found them: a record in both keeps its better score.
 fn merge(mut short: Vec<SearchHit>, long: Vec<SearchHit>) -> Vec<SearchHit> {
     let placed: HashMap<Id, usize> = short
@@ -26,7 +26,7 @@ fn merge(mut short: Vec<SearchHit>, long: Vec<SearchHit>) -> Vec<SearchHit> {
 
 impl Store {
     /// Fuzzy search over titles, names, aliases and note text; best first. Each hit's
-    /// text is the record's short search text. The short index and the long texts are
+    /// text is the record's short search text. The short texts and the long texts are
     /// read at the same time, on this thread and one more.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let mut short = SearchPass::without_texts(query);
@@ -65,9 +65,8 @@ impl Store {
         let n = top(&mut hits, limit).len();
         hits.truncate(n);
         for h in &mut hits {
-            let k = index::key(&[&[index::SEARCH], &h.id.to_bytes()]);
-            if let Some(v) = self.index().get(k).map_err(|e| self.db_err(e))? {
-                h.text = index::search_text_of(&v).1.into_owned();
+            if let Some(rec) = self.get(h.id)? {
+                h.text = rec.search_text();
             }
         }
         Ok(hits)

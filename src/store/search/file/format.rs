@@ -86,7 +86,7 @@ pub struct Entry<'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Texts<'a> {
-    /// What the index's `x` entry holds: a title, a name with its kind and aliases, a
+    /// The record's short search text ([`crate::model::Record::search_text`]): a title, a name with its kind and aliases, a
     /// short note whole on one line, or a long note's first line.
     pub short: &'a str,
     /// What the command line prints for the record, when it is not `short`.
