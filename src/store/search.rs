@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 pub mod file;
 mod score;
+mod view;
 mod whole;
 
 use score::Scorer;
@@ -375,8 +376,7 @@ impl SearchPass {
             self.read += 1;
             last = Some(id);
             // a record that does not decode is `weft check`'s to report, not search's
-            if let Ok(rec) = crate::model::Record::from_bytes(kind, &v) {
-                let text = rec.search_text();
+            if let Some(text) = view::short_text(kind, &v) {
                 if let Some(score) = self.scorer.score(id, &text) {
                     let text = if self.texts { text } else { String::new() };
                     self.hits.push(SearchHit { id, score, text });
@@ -399,12 +399,6 @@ impl SearchPass {
         after: Option<u64>,
         budget: usize,
     ) -> Result<(usize, Option<u64>)> {
-        /// Only the text of a stored note or expectation; the rest is skipped unread.
-        #[derive(serde::Deserialize)]
-        struct Text<'a> {
-            #[serde(borrow)]
-            text: std::borrow::Cow<'a, str>,
-        }
         let (mut n, mut last) = (0, None);
         for r in records_after(store, kind, after) {
             let (k, v) = r.map_err(|e| store.db_err(e))?;
@@ -412,7 +406,7 @@ impl SearchPass {
             n += 1;
             self.read += 1;
             last = Some(num);
-            if let Ok(Text { text }) = serde_json::from_slice::<Text>(&v) {
+            if let Some(text) = view::long_text(&v) {
                 if search_has_more(&text) {
                     self.score_body(Id { kind, num }, &text);
                 }
