@@ -230,6 +230,41 @@ fn a_workspace_of_an_older_schema_is_upgraded_once_and_the_user_is_told() {
 }
 
 #[test]
+fn a_schema_three_workspace_is_upgraded_in_place_and_told_to_compact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("case");
+    synthetic(&ws, 200);
+    let before = export(&ws, &tmp.path().join("before.json"));
+    {
+        // schema 3 kept each record's short search text under `x`
+        let store = Store::open(&ws, &OpenOptions::default()).unwrap();
+        let mut x = vec![weft::store::index::OLD_SEARCH];
+        x.extend_from_slice(&"Q1".parse::<weft::model::Id>().unwrap().to_bytes());
+        store.corrupt_index_for_test(&x, Some(b"a title")).unwrap();
+        store.force_schema(3).unwrap();
+    }
+    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].contains("upgrading"), "{err}");
+    let to = format!("in place from schema 3 to {}", weft::store::SCHEMA_VERSION);
+    assert!(
+        lines[1].contains(&to) && lines[1].contains("weft compact"),
+        "{err}"
+    );
+    assert_eq!(export(&ws, &tmp.path().join("after.json")), before);
+    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "once: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_ok(&ws);
+}
+
+#[test]
 fn a_file_changed_between_the_two_readings_imports_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");

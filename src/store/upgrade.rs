@@ -93,7 +93,7 @@ impl Store {
         let mut this = self.mark_schema()?;
         if removed > 0 {
             this.notices.push(format!(
-                "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
+                "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once); `weft compact` gives back the space it freed",
                 started.elapsed().as_secs_f64()
             ));
         }
