@@ -213,8 +213,14 @@ impl Store {
             }
             state.account(rec, 1);
         }
+        let mut blocks = super::journal::BlockWriter::default();
         for (e, at) in dump.journal.iter().zip(journal_at) {
-            batches[JOURNAL].insert(&e.seq.to_be_bytes(), super::journal::Stored::bytes(e, *at));
+            if let Some((k, v)) = blocks.push(e.seq, &super::journal::Stored::bytes(e, *at)) {
+                batches[JOURNAL].insert(&k, v);
+            }
+        }
+        if let Some((k, v)) = blocks.pending() {
+            batches[JOURNAL].insert(&k, v);
         }
         (batches, state)
     }

@@ -379,18 +379,18 @@ impl Store {
             }
         }
         // entries of schema 1 hold their values inline: they now point into the log;
-        // those of schema 2 and 3 are JSON: they take the compact form
+        // those of schema 2 and 3 are JSON: they take the compact form; all go in blocks
         let mut offsets: Option<Vec<Option<u64>>> = None;
-        for r in self.trees[super::JOURNAL].iter() {
-            let (k, v) = r.map_err(|e| self.db_err(e))?;
-            if super::journal::is_compact(&v) {
-                builder.raw(super::JOURNAL, &k, &v)?;
+        for stored in self.journal_bytes() {
+            let (seq, bytes) = stored?;
+            if super::journal::is_compact(&bytes) {
+                builder.journal(seq, &bytes)?;
                 tick(progress);
                 continue;
             }
-            let stored = Stored::decode(&v)?;
+            let stored = Stored::decode(&bytes)?;
             if let Some(compact) = stored.to_compact() {
-                builder.raw(super::JOURNAL, &k, &compact)?;
+                builder.journal(seq, &compact)?;
             } else {
                 if offsets.is_none() {
                     offsets = Some(super::log::entry_offsets(self.log.path(), self.state.seq)?);
@@ -398,17 +398,12 @@ impl Store {
                 let at = offsets
                     .as_ref()
                     .and_then(|o| o.get(stored.seq as usize).copied().flatten());
+                let entry = stored.entry(&self.log)?;
                 match at {
-                    Some(at) => {
-                        let entry = stored.entry(&self.log)?;
-                        let found = self.log.entry_at(at)?;
-                        if found == entry {
-                            builder.raw(super::JOURNAL, &k, &Stored::bytes(&entry, at))?;
-                        } else {
-                            builder.raw(super::JOURNAL, &k, &v)?;
-                        }
+                    Some(at) if self.log.entry_at(at)? == entry => {
+                        builder.journal(seq, &Stored::bytes(&entry, at))?;
                     }
-                    None => builder.raw(super::JOURNAL, &k, &v)?,
+                    _ => builder.journal(seq, &bytes)?,
                 }
             }
             tick(progress);

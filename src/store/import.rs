@@ -9,7 +9,7 @@
 use super::compact::Builder;
 use super::journal::Stored;
 use super::log::{encode_lines, EntryLine, ImportEnd, ImportStart, Line};
-use super::{JournalEntry, Result, Store, StoreError, JOURNAL};
+use super::{JournalEntry, Result, Store, StoreError};
 use crate::model::{Id, Kind, Record};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -285,7 +285,7 @@ fn write_import(
             }
             Item::Entry(e) => {
                 entry_seq += 1;
-                builder.raw(JOURNAL, &e.seq.to_be_bytes(), &Stored::bytes(&e, at))?;
+                builder.journal(e.seq, &Stored::bytes(&e, at))?;
                 encode_lines(
                     &[Line::Entry(EntryLine {
                         entry: e,

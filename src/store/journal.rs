@@ -6,7 +6,11 @@ use crate::model::{Id, Record};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod blocks;
 mod stored;
+#[cfg(test)]
+pub(super) use blocks::PER_BLOCK;
+pub(super) use blocks::{describe, split, Writer as BlockWriter};
 pub(super) use stored::{is_compact, Stored};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,28 +51,72 @@ impl Store {
         &self.trees[JOURNAL]
     }
 
+    /// The stored bytes of every entry the journal tree keeps, in order (newest first
+    /// when `rev`), block by block.
+    fn stored_bytes(&self, rev: bool) -> Box<dyn Iterator<Item = Result<Vec<u8>>> + '_> {
+        let each = move |r: sled::Result<(sled::IVec, sled::IVec)>| -> Vec<Result<Vec<u8>>> {
+            let (k, v) = match r {
+                Ok(kv) => kv,
+                Err(e) => return vec![Err(self.db_err(e))],
+            };
+            match blocks::split(&k, &v) {
+                Ok(entries) => {
+                    let mut out: Vec<_> = entries.into_iter().map(|b| Ok(b.to_vec())).collect();
+                    if rev {
+                        out.reverse();
+                    }
+                    out
+                }
+                Err(reason) => vec![Err(StoreError::Corrupt {
+                    tree: "journal".into(),
+                    key: blocks::describe(&k),
+                    reason,
+                })],
+            }
+        };
+        if rev {
+            Box::new(self.journal().iter().rev().flat_map(each))
+        } else {
+            Box::new(self.journal().iter().flat_map(each))
+        }
+    }
+
+    /// Every entry the journal tree keeps, decoded, in order (newest first when `rev`).
+    pub(super) fn stored_entries(&self, rev: bool) -> impl Iterator<Item = Result<Stored>> + '_ {
+        self.stored_bytes(rev)
+            .map(|b| b.and_then(|b| Stored::decode(&b)))
+    }
+
+    /// Every entry's number and stored bytes, oldest first (compaction copies them).
+    pub(super) fn journal_bytes(&self) -> impl Iterator<Item = Result<(u64, Vec<u8>)>> + '_ {
+        self.stored_bytes(false)
+            .map(|b| b.and_then(|b| Ok((stored::seq_of(&b)?, b))))
+    }
+
+    /// The newest entry the journal tree keeps.
+    pub(super) fn newest_stored(&self) -> Result<Option<Stored>> {
+        self.stored_entries(true).next().transpose()
+    }
+
     /// Journal entries, newest first.
     pub fn log(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
-        self.journal().iter().rev().map(move |r| {
-            let (_, v) = r.map_err(|e| self.db_err(e))?;
-            Stored::decode(&v)?.entry(&self.log)
-        })
+        self.stored_entries(true)
+            .map(move |s| s.and_then(|s| s.entry(&self.log)))
     }
 
     /// Journal entries, oldest first (export and check read this way).
     pub fn log_forward(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
-        self.journal().iter().map(move |r| {
-            let (_, v) = r.map_err(|e| self.db_err(e))?;
-            Stored::decode(&v)?.entry(&self.log)
-        })
+        self.stored_entries(false)
+            .map(move |s| s.and_then(|s| s.entry(&self.log)))
     }
 
     /// Rewrites every journal entry in the form of schema 1 (values inline, no place in
-    /// the log) and marks the workspace schema 1: tests use it to stand for a workspace
-    /// written by an older weft.
+    /// the log, a key each) and marks the workspace schema 1: tests use it to stand for a
+    /// workspace written by an older weft.
     #[doc(hidden)]
     pub fn downgrade_journal_for_test(&self) -> Result<()> {
         let entries = self.log_forward().collect::<Result<Vec<_>>>()?;
+        self.journal().clear().map_err(|err| self.db_err(err))?;
         for e in entries {
             self.journal()
                 .insert(e.seq.to_be_bytes(), e.to_bytes())
@@ -77,23 +125,45 @@ impl Store {
         self.force_schema(1)
     }
 
-    /// The journal tree's raw value for entry `seq` (tests look at what is kept).
+    /// Rewrites every journal entry as schema 3 kept it (JSON, a key each): tests use it
+    /// to stand for a workspace written by the weft before this one.
+    #[doc(hidden)]
+    pub fn journal_as_schema_three_for_test(&self) -> Result<()> {
+        let entries = self.stored_entries(false).collect::<Result<Vec<_>>>()?;
+        self.journal().clear().map_err(|err| self.db_err(err))?;
+        for s in entries {
+            let json = serde_json::to_vec(&s).map_err(|e| StoreError::invalid(e.to_string()))?;
+            self.journal()
+                .insert(s.seq.to_be_bytes(), json)
+                .map_err(|err| self.db_err(err))?;
+        }
+        self.force_schema(3)
+    }
+
+    /// The stored bytes of entry `seq` (tests look at what is kept).
     #[doc(hidden)]
     pub fn raw_journal_for_test(&self, seq: u64) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .journal()
-            .get(seq.to_be_bytes())
-            .map_err(|e| self.db_err(e))?
-            .map(|v| v.to_vec()))
+        for b in self.stored_bytes(false) {
+            let b = b?;
+            if stored::seq_of(&b)? == seq {
+                return Ok(Some(b));
+            }
+        }
+        Ok(None)
+    }
+
+    /// How many keys the journal tree holds (tests look at how entries are grouped).
+    #[doc(hidden)]
+    pub fn journal_keys_for_test(&self) -> usize {
+        self.journal().len()
     }
 
     /// Journal entries without their values (sequence, group, time, user, operation,
     /// id, what it undoes), oldest first: what a walk over the whole journal needs,
     /// without reading the log.
     pub fn journal_heads(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
-        self.journal().iter().map(move |r| {
-            let (_, v) = r.map_err(|e| self.db_err(e))?;
-            let s = Stored::decode(&v)?;
+        self.stored_entries(false).map(move |s| {
+            let s = s?;
             Ok(JournalEntry {
                 seq: s.seq,
                 group: s.group,

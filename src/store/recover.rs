@@ -137,13 +137,9 @@ impl Store {
     /// Whether the database's newest journal entry is found where it says in the log at
     /// `path` (true for an empty journal): the database took that log's layout.
     fn journal_points_into(&self, path: &Path) -> Result<bool> {
-        let Some(last) = self.trees[super::JOURNAL]
-            .last()
-            .map_err(|e| self.db_err(e))?
-        else {
+        let Some(stored) = self.newest_stored()? else {
             return Ok(true);
         };
-        let stored = super::journal::Stored::decode(&last.1)?;
         if stored.at.is_none() {
             return Ok(true);
         }
@@ -243,9 +239,8 @@ impl Store {
         let old = old_log.and_then(|p| log::Log::open_read(p).ok());
         let mut journal = Vec::with_capacity(self.state.seq as usize);
         let mut lost = None;
-        for r in self.trees[super::JOURNAL].iter() {
-            let (_, v) = r.map_err(|e| self.db_err(e))?;
-            let stored = super::journal::Stored::decode(&v)?;
+        for stored in self.stored_entries(false) {
+            let stored = stored?;
             let entry = match (&old, stored.at) {
                 (_, None) => stored.entry(&self.log),
                 (Some(old), Some(_)) => stored.entry(old),
@@ -268,18 +263,24 @@ impl Store {
                 "the workspace's history of {} changes could not be read ({why}); the records are whole, and undo starts afresh",
                 self.state.seq
             ));
-            for r in self.trees[super::JOURNAL].iter() {
-                let (k, _) = r.map_err(|e| self.db_err(e))?;
-                batches[super::JOURNAL].remove(k);
-            }
             journal.clear();
             state.seq = 0;
         }
+        // the journal is written afresh, in blocks: every key it had goes first
+        for r in self.trees[super::JOURNAL].iter() {
+            let (k, _) = r.map_err(|e| self.db_err(e))?;
+            batches[super::JOURNAL].remove(k);
+        }
         let lines = log::import_lines(&records, &journal, &state.next, state.seq);
         let (buf, starts) = log::encode_lines(&lines, 0);
+        let mut blocks = super::journal::BlockWriter::default();
         for (e, at) in journal.iter().zip(&starts[1..]) {
-            batches[super::JOURNAL]
-                .insert(&e.seq.to_be_bytes(), super::journal::Stored::bytes(e, *at));
+            if let Some((k, v)) = blocks.push(e.seq, &super::journal::Stored::bytes(e, *at)) {
+                batches[super::JOURNAL].insert(&k, v);
+            }
+        }
+        if let Some((k, v)) = blocks.pending() {
+            batches[super::JOURNAL].insert(&k, v);
         }
         let tmp = self.path.join(format!("{LOG_FILE}.new"));
         let mut f = fs::OpenOptions::new()

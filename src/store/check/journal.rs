@@ -69,49 +69,63 @@ pub(super) fn scan(store: &Store, passed: &AtomicU64) -> Result<Vec<Problem>> {
     let mut expect_seq = 0u64;
     // where the log really holds each entry, read only if an entry points into it
     let mut in_log: Option<Vec<Option<u64>>> = None;
-    for (i, r) in store.trees[JOURNAL].iter().enumerate() {
-        if i % 1024 == 0 {
-            passed.store(i as u64, Ordering::Relaxed);
-        }
-        let (_, v) = r.map_err(|e| store.db_err(e))?;
-        let e = match head(&v) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(Problem(format!("journal entry {expect_seq}: {e}")));
+    let mut i = 0u64;
+    for r in store.trees[JOURNAL].iter() {
+        let (k, v) = r.map_err(|e| store.db_err(e))?;
+        let entries = match journal::split(&k, &v) {
+            Ok(entries) => entries,
+            Err(reason) => {
+                problems.push(Problem(format!(
+                    "journal {}: {reason}",
+                    journal::describe(&k)
+                )));
                 continue;
             }
         };
-        if e.seq != expect_seq {
-            problems.push(Problem(format!(
-                "journal jumps from {} to {}",
-                expect_seq.saturating_sub(1),
-                e.seq
-            )));
-        }
-        if e.group > e.seq {
-            problems.push(Problem(format!(
-                "journal entry {} has a later group",
-                e.seq
-            )));
-        }
-        if let Some(at) = e.at {
-            if in_log.is_none() {
-                in_log = Some(crate::store::log::entry_offsets(
-                    &store.path().join(crate::store::log::LOG_FILE),
-                    store.state().seq,
-                )?);
+        for v in entries {
+            if i.is_multiple_of(1024) {
+                passed.store(i, Ordering::Relaxed);
             }
-            let found = in_log
-                .as_ref()
-                .and_then(|o| o.get(e.seq as usize).copied().flatten());
-            if found != Some(at) {
+            i += 1;
+            let e = match head(v) {
+                Ok(e) => e,
+                Err(e) => {
+                    problems.push(Problem(format!("journal entry {expect_seq}: {e}")));
+                    continue;
+                }
+            };
+            if e.seq != expect_seq {
                 problems.push(Problem(format!(
-                    "journal entry {}: its values are not at byte {at} of the journal log",
+                    "journal jumps from {} to {}",
+                    expect_seq.saturating_sub(1),
                     e.seq
                 )));
             }
+            if e.group > e.seq {
+                problems.push(Problem(format!(
+                    "journal entry {} has a later group",
+                    e.seq
+                )));
+            }
+            if let Some(at) = e.at {
+                if in_log.is_none() {
+                    in_log = Some(crate::store::log::entry_offsets(
+                        &store.path().join(crate::store::log::LOG_FILE),
+                        store.state().seq,
+                    )?);
+                }
+                let found = in_log
+                    .as_ref()
+                    .and_then(|o| o.get(e.seq as usize).copied().flatten());
+                if found != Some(at) {
+                    problems.push(Problem(format!(
+                        "journal entry {}: its values are not at byte {at} of the journal log",
+                        e.seq
+                    )));
+                }
+            }
+            expect_seq = e.seq + 1;
         }
-        expect_seq = e.seq + 1;
     }
     passed.store(expect_seq.max(store.state().seq), Ordering::Relaxed);
     let counter = store.state().seq;

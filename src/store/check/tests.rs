@@ -274,6 +274,8 @@ fn a_wiped_index_lists_ten_thousand_entries_and_counts_the_rest() {
 fn a_discontinuous_journal_is_found() {
     let dir = tempfile::tempdir().unwrap();
     let s = workspace(dir.path());
+    // schema 3's layout, a key per entry
+    s.journal_as_schema_three_for_test().unwrap();
     let journal = &s.trees[JOURNAL];
     journal.remove(3u64.to_be_bytes()).unwrap();
     assert_eq!(check(&s), vec!["journal jumps from 2 to 4"]);
@@ -285,6 +287,44 @@ fn a_discontinuous_journal_is_found() {
     assert!(found[0].starts_with("journal entry 3: damaged record entry in journal: "));
     assert_eq!(found[1], "journal jumps from 2 to 4");
     assert_eq!(found, lines(&reference(&s).unwrap()));
+}
+
+/// Block 0 of the journal rewritten with the entries `keep` allows.
+fn rewrite_first_block(s: &Store, keep: impl Fn(usize, &[u8]) -> Option<Vec<u8>>) {
+    let journal = &s.trees[JOURNAL];
+    let (k, v) = journal.first().unwrap().unwrap();
+    let mut w = crate::store::journal::BlockWriter::default();
+    for (i, e) in crate::store::journal::split(&k, &v)
+        .unwrap()
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(e) = keep(i, e) {
+            assert!(w.push(i as u64, &e).is_none());
+        }
+    }
+    journal.insert(k, w.pending().unwrap().1).unwrap();
+}
+
+#[test]
+fn a_gap_or_a_cut_in_a_block_of_the_journal_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    let journal = &s.trees[JOURNAL];
+    let (k, whole) = journal.first().unwrap().unwrap();
+    assert!(crate::store::journal::split(&k, &whole).unwrap().len() > 4);
+    rewrite_first_block(&s, |i, e| (i != 3).then(|| e.to_vec()));
+    assert_eq!(check(&s), vec!["journal jumps from 2 to 4"]);
+    assert_eq!(check(&s), lines(&reference(&s).unwrap()));
+    journal.insert(&k, &whole[..whole.len() - 3]).unwrap();
+    let found = check(&s);
+    assert!(
+        found[0].starts_with("journal block 0 (entries 0 to 63): its entry at byte")
+            && found[0].ends_with("runs past the block's end"),
+        "{found:?}"
+    );
+    journal.insert(&k, whole).unwrap();
+    assert!(check(&s).is_empty());
 }
 
 #[test]
@@ -370,24 +410,30 @@ fn entries_are_compared_in_groups_no_larger_than_the_limit() {
 fn a_journal_entry_pointing_at_the_wrong_place_in_the_log_is_found() {
     let dir = tempfile::tempdir().unwrap();
     let s = workspace(dir.path());
+    let entry = s.journal_heads().nth(1).unwrap().unwrap();
+    let wrong = "journal entry 1: its values are not at byte 0 of the journal log";
+    // in a block of compact entries (schema 4)
+    rewrite_first_block(&s, |i, e| {
+        Some(if i == 1 {
+            crate::store::journal::Stored::bytes(&entry, 0)
+        } else {
+            e.to_vec()
+        })
+    });
+    assert_eq!(check(&s), vec![wrong]);
+    // and in the JSON of schema 3, a key per entry
+    let dir = tempfile::tempdir().unwrap();
+    let s = workspace(dir.path());
+    s.journal_as_schema_three_for_test().unwrap();
+    assert!(check(&s).is_empty());
     let journal = &s.trees[JOURNAL];
     let v = journal.get(1u64.to_be_bytes()).unwrap().unwrap();
-    let entry = s.journal_heads().nth(1).unwrap().unwrap();
-    // in the compact form of schema 4, and in the JSON of schema 3
     let mut json = crate::store::journal::Stored::decode(&v).unwrap();
     json.at = Some(0);
-    for wrong in [
-        crate::store::journal::Stored::bytes(&entry, 0),
-        serde_json::to_vec(&json).unwrap(),
-    ] {
-        journal.insert(1u64.to_be_bytes(), wrong).unwrap();
-        assert_eq!(
-            check(&s),
-            vec!["journal entry 1: its values are not at byte 0 of the journal log"]
-        );
-    }
-    journal.insert(1u64.to_be_bytes(), v).unwrap();
-    assert!(check(&s).is_empty());
+    journal
+        .insert(1u64.to_be_bytes(), serde_json::to_vec(&json).unwrap())
+        .unwrap();
+    assert_eq!(check(&s), vec![wrong]);
 }
 
 mod agreement;

@@ -3,7 +3,7 @@
 
 use super::super::search::file::BaseWriter;
 use super::super::{index, kind_slot, Result, State, StoreError};
-use super::super::{INDEX, META, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
+use super::super::{INDEX, JOURNAL, META, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
 use crate::model::Record;
 use std::path::{Path, PathBuf};
 
@@ -40,6 +40,8 @@ pub(crate) struct Builder {
     dir: PathBuf,
     /// The search file written beside the database, while it can be.
     search: Option<BaseWriter>,
+    /// Journal entries grouped into blocks as they come.
+    journal: super::super::journal::BlockWriter,
 }
 
 impl Builder {
@@ -59,6 +61,7 @@ impl Builder {
             counted: State::default(),
             dir: dir.to_path_buf(),
             search: BaseWriter::create(dir).ok(),
+            journal: Default::default(),
         })
     }
 
@@ -95,7 +98,15 @@ impl Builder {
         self.spill()
     }
 
-    /// Adds a raw entry to tree `slot` (journal entries, copied as stored).
+    /// Adds journal entry `seq` in its stored form `bytes`; entries come in order.
+    pub fn journal(&mut self, seq: u64, bytes: &[u8]) -> Result<()> {
+        match self.journal.push(seq, bytes) {
+            Some((k, v)) => self.raw(JOURNAL, &k, &v),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds a raw entry to tree `slot` (meta, copied as stored).
     pub fn raw(&mut self, slot: usize, key: &[u8], value: &[u8]) -> Result<()> {
         self.batches[slot].insert(key, value);
         self.pending += 1;
@@ -125,6 +136,9 @@ impl Builder {
     /// Returns the search file's writer, to be sealed once the journal log beside the
     /// database is final.
     pub fn finish(mut self, state: &State) -> Result<Option<BaseWriter>> {
+        if let Some((k, v)) = self.journal.pending() {
+            self.batches[JOURNAL].insert(&k, v);
+        }
         self.write_batches()?;
         let bytes = serde_json::to_vec(state).map_err(|e| StoreError::invalid(e.to_string()))?;
         self.trees[META]

@@ -166,6 +166,13 @@ fn the_journal_tree_keeps_where_each_entry_is_in_the_log_not_its_values() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");
     let store = churned(&dir);
+    // one key per block of entries, each commit adding to the newest
+    let seq = store.state().seq;
+    assert!(seq > 3 * super::super::journal::PER_BLOCK);
+    assert_eq!(
+        store.journal_keys_for_test() as u64,
+        seq.div_ceil(super::super::journal::PER_BLOCK)
+    );
     let last = store.state().seq - 1;
     let raw = store.raw_journal_for_test(last).unwrap().unwrap();
     assert!(super::super::journal::is_compact(&raw), "{raw:?}");
@@ -323,13 +330,11 @@ fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journa
     let dir = tmp.path().join("case");
     let store = churned(&dir);
     let before = export(&store);
-    // schema 3 kept every entry's header as JSON
+    // schema 3 kept every entry's header as JSON, under a key of its own
+    store.journal_as_schema_three_for_test().unwrap();
     let journal = &store.trees[super::super::JOURNAL];
-    for r in journal.iter() {
-        let (k, v) = r.unwrap();
-        let json = serde_json::to_vec(&Stored::decode(&v).unwrap()).unwrap();
-        journal.insert(k, json).unwrap();
-    }
+    let keys_before = journal.len();
+    assert_eq!(keys_before as u64, store.state().seq);
     // and each searched record's short text in the index
     let searched: Vec<_> = Kind::ALL
         .iter()
@@ -388,14 +393,21 @@ fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journa
     let before = export(&store);
     let (store, _) = store.compact(&mut |_, _| {}).unwrap();
     let journal = &store.trees[super::super::JOURNAL];
-    assert!(journal
-        .iter()
-        .all(|r| super::super::journal::is_compact(&r.unwrap().1)));
+    for r in journal.iter() {
+        let (k, v) = r.unwrap();
+        for e in super::super::journal::split(&k, &v).unwrap() {
+            assert!(super::super::journal::is_compact(e));
+        }
+    }
     let compact_bytes: usize = journal.iter().map(|r| r.unwrap().1.len()).sum();
     assert!(
         compact_bytes * 2 < json_bytes,
         "{compact_bytes} vs {json_bytes} bytes"
     );
+    // a key per block of entries, not per entry
+    let blocks = store.state().seq.div_ceil(super::super::journal::PER_BLOCK) as usize;
+    assert_eq!(journal.len(), blocks);
+    assert!(blocks * 10 < keys_before, "{blocks} vs {keys_before} keys");
     assert_eq!(export(&store), before);
     assert!(store.check().unwrap().is_empty());
 }

@@ -121,6 +121,23 @@ impl Stored {
     }
 }
 
+/// The sequence number of the entry stored as `bytes`, read without decoding the rest
+/// of a compact one.
+pub(super) fn seq_of(bytes: &[u8]) -> Result<u64> {
+    if is_compact(bytes) {
+        let mut pos = 1;
+        return read_num(bytes, &mut pos)
+            .ok_or_else(|| corrupt("the entry ends inside its seq".into()));
+    }
+    #[derive(Deserialize)]
+    struct Seq {
+        seq: u64,
+    }
+    serde_json::from_slice::<Seq>(bytes)
+        .map(|s| s.seq)
+        .map_err(|e| corrupt(e.to_string()))
+}
+
 /// Whether `bytes` are an entry in the compact form (else JSON).
 pub(in crate::store) fn is_compact(bytes: &[u8]) -> bool {
     bytes.first() == Some(&COMPACT)
@@ -190,19 +207,16 @@ impl<'a> Compact<'a> {
 
     /// An unsigned LEB128 number of at most ten bytes.
     fn num(&mut self, what: &str) -> std::result::Result<u64, String> {
-        let mut v = 0u64;
-        for shift in (0..70).step_by(7) {
-            let b = self.take(1, what)?[0];
-            let part = u64::from(b & 0x7F);
-            if shift == 63 && part > 1 {
-                break;
-            }
-            v |= part << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
+        if self.pos >= self.bytes.len() {
+            return Err(format!("the entry ends inside its {what}"));
         }
-        Err(format!("its {what} is not a number"))
+        read_num(self.bytes, &mut self.pos).ok_or_else(|| {
+            if self.pos >= self.bytes.len() {
+                format!("the entry ends inside its {what}")
+            } else {
+                format!("its {what} is not a number")
+            }
+        })
     }
 
     fn text(&mut self, what: &str) -> std::result::Result<String, String> {
@@ -212,7 +226,28 @@ impl<'a> Compact<'a> {
     }
 }
 
-fn put(out: &mut Vec<u8>, mut v: u64) {
+/// Reads an unsigned LEB128 number of at most ten bytes at `pos`, moving `pos` past it;
+/// `None` when the bytes end inside it or it does not fit in 64 bits (`pos` is then left
+/// where reading stopped).
+pub(super) fn read_num(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..70).step_by(7) {
+        let b = *bytes.get(*pos)?;
+        let part = u64::from(b & 0x7F);
+        if shift == 63 && part > 1 {
+            return None;
+        }
+        *pos += 1;
+        v |= part << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Writes `v` as an unsigned LEB128 number.
+pub(super) fn put(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
