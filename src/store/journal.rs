@@ -10,7 +10,7 @@ mod blocks;
 mod stored;
 #[cfg(test)]
 pub(super) use blocks::PER_BLOCK;
-pub(super) use blocks::{describe, split, Writer as BlockWriter};
+pub(super) use blocks::{describe, entry_key, split, Writer as BlockWriter};
 pub(super) use stored::{is_compact, Stored};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +138,25 @@ impl Store {
                 .map_err(|err| self.db_err(err))?;
         }
         self.force_schema(3)
+    }
+
+    /// Rewrites the journal in blocks, as a compaction leaves it (tests damage blocks).
+    #[doc(hidden)]
+    pub fn pack_journal_for_test(&self) -> Result<()> {
+        let entries = self.journal_bytes().collect::<Result<Vec<_>>>()?;
+        self.journal().clear().map_err(|err| self.db_err(err))?;
+        let mut w = BlockWriter::default();
+        let mut blocks: Vec<_> = entries
+            .iter()
+            .filter_map(|(seq, b)| w.push(*seq, b))
+            .collect();
+        blocks.extend(w.pending().map(|(k, v)| (k, v.to_vec())));
+        for (k, v) in blocks {
+            self.journal()
+                .insert(k, v)
+                .map_err(|err| self.db_err(err))?;
+        }
+        Ok(())
     }
 
     /// The stored bytes of entry `seq` (tests look at what is kept).

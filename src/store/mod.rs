@@ -60,8 +60,8 @@ pub const MAX_ID: u64 = 1 << 53;
 /// The schema this build writes. 2: journal entries in the journal tree keep where their
 /// log line is, not their values; the index gained entries. 3: a note's or expectation's
 /// short search text (`x`) holds a short text whole and marks a longer one. 4: journal
-/// entries are written in a compact binary form (`journal/stored.rs`), 64 to a key
-/// (`journal/blocks.rs`), and the index has no `x`; the JSON entries of schema 3, a key
+/// entries are written in a compact binary form (`journal/stored.rs`), packed 64 to a
+/// key by compaction and import (`journal/blocks.rs`), and the index has no `x`; the JSON entries of schema 3, a key
 /// each, are still read. A workspace of schema 1 or 2 is upgraded (rewritten,
 /// like a compaction, which derives the index afresh) when it is first opened; one of
 /// schema 3 only has its version written.
@@ -358,11 +358,6 @@ impl Store {
         let mut state = self.state.clone();
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
-        let mut journal = match entries.first() {
-            Some(e) => journal::BlockWriter::resume(&self.trees[JOURNAL], e.seq)
-                .map_err(|e| self.db_err(e))?,
-            None => Default::default(),
-        };
         for ((change, entry), at) in changes.iter().zip(entries).zip(at) {
             let id = change.id();
             let next = state.next.entry(id.kind.letter()).or_insert(1);
@@ -398,13 +393,8 @@ impl Store {
             if let Some(a) = &change.after {
                 state.account(a, 1);
             }
-            if let Some((k, v)) = journal.push(entry.seq, &Stored::bytes(entry, *at)) {
-                batches[JOURNAL].insert(&k, v);
-            }
+            batches[JOURNAL].insert(&journal::entry_key(entry.seq), Stored::bytes(entry, *at));
             state.seq = entry.seq + 1;
-        }
-        if let Some((k, v)) = journal.pending() {
-            batches[JOURNAL].insert(&k, v);
         }
         Ok((batches, state))
     }

@@ -289,8 +289,10 @@ fn a_discontinuous_journal_is_found() {
     assert_eq!(found, lines(&reference(&s).unwrap()));
 }
 
-/// Block 0 of the journal rewritten with the entries `keep` allows.
+/// The journal packed in blocks, as a compaction leaves it, and block 0 rewritten with
+/// the entries `keep` allows.
 fn rewrite_first_block(s: &Store, keep: impl Fn(usize, &[u8]) -> Option<Vec<u8>>) {
+    s.pack_journal_for_test().unwrap();
     let journal = &s.trees[JOURNAL];
     let (k, v) = journal.first().unwrap().unwrap();
     let mut w = crate::store::journal::BlockWriter::default();
@@ -310,6 +312,8 @@ fn rewrite_first_block(s: &Store, keep: impl Fn(usize, &[u8]) -> Option<Vec<u8>>
 fn a_gap_or_a_cut_in_a_block_of_the_journal_is_found() {
     let dir = tempfile::tempdir().unwrap();
     let s = workspace(dir.path());
+    s.pack_journal_for_test().unwrap();
+    assert!(check(&s).is_empty());
     let journal = &s.trees[JOURNAL];
     let (k, whole) = journal.first().unwrap().unwrap();
     assert!(crate::store::journal::split(&k, &whole).unwrap().len() > 4);

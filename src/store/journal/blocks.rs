@@ -1,16 +1,21 @@
-//! How the journal tree lays entries out: since schema 4, [`PER_BLOCK`] consecutive
-//! entries share one key. sled's page table grows with its keys (a leaf splits past 16),
-//! and a key per entry made the journal a sixth of them at a million records, although
-//! nothing ever looks an entry up by its number: undo and `weft log` walk back from the
-//! newest, `check`, exports and compaction walk forward from the oldest.
+//! How the journal tree lays entries out. sled's page table grows with its keys (a leaf
+//! splits past 16), and a key per entry made the journal a sixth of them at a million
+//! records, although nothing ever looks an entry up by its number: undo and `weft log`
+//! walk back from the newest, `check`, exports and compaction walk forward from the
+//! oldest. So since schema 4 whoever writes many entries at once (compaction, import,
+//! recovery's rewrite) puts [`PER_BLOCK`] consecutive entries under one key, and a
+//! commit writes its entries under keys of their own that sort among the blocks:
 //!
-//! Keys of schemas up to 3 hold one entry each (the sequence number, eight bytes
-//! big-endian) and are still read; they always come first, since they are shorter and
-//! start with a zero byte, and hold the older entries. A block's key is [`BLOCK`] then
-//! the block's number (`seq / PER_BLOCK`, big-endian); its value is its entries in order,
-//! each an unsigned LEB128 length then the entry's bytes (either form of
-//! [`Stored`](super::Stored)). A block may start part-way (the first entries written
-//! after an upgrade in place) and is rewritten whole when an entry joins it.
+//! - a block: [`BLOCK`], then the block's number (`seq / PER_BLOCK`), big-endian; its
+//!   value is its entries in order, each an unsigned LEB128 length and the entry's bytes
+//!   (either form of [`Stored`](super::Stored));
+//! - an entry a commit wrote: the key of its block, then its place in the block (one
+//!   byte), so it sorts after its block's key and before the next block's; a commit
+//!   never rewrites a block (sled would keep every older copy until it cleans), and the
+//!   next compaction packs these into blocks;
+//! - an entry of schemas up to 3: its sequence number (eight bytes, big-endian, JSON
+//!   value). These are shorter and start with a zero byte, so they come before every
+//!   block, as the older entries.
 
 use super::stored::{put, read_num};
 
@@ -43,8 +48,20 @@ pub(in crate::store) fn describe(key: &[u8]) -> String {
             "entry {}",
             u64::from_be_bytes(key.try_into().unwrap_or_default())
         ),
+        (10, Some(&BLOCK)) => {
+            let n = u64::from_be_bytes(key[1..9].try_into().unwrap_or_default());
+            format!("entry {}", n * PER_BLOCK + u64::from(key[9]))
+        }
         _ => format!("key {key:x?}"),
     }
+}
+
+/// The key of entry `seq` written on its own (by a commit).
+pub(in crate::store) fn entry_key(seq: u64) -> [u8; 10] {
+    let mut k = [0u8; 10];
+    k[..9].copy_from_slice(&key(seq / PER_BLOCK));
+    k[9] = (seq % PER_BLOCK) as u8;
+    k
 }
 
 /// The bytes of each entry a journal tree value holds: the value itself for a key of
@@ -81,21 +98,9 @@ pub(in crate::store) struct Writer {
 }
 
 impl Writer {
-    /// A writer that continues the block holding entry `next_seq` as `tree` keeps it
-    /// (a commit adds to the newest block).
-    pub fn resume(tree: &sled::Tree, next_seq: u64) -> sled::Result<Writer> {
-        let block = next_seq / PER_BLOCK;
-        Ok(Writer {
-            block: Some(block),
-            buf: tree
-                .get(key(block))?
-                .map(|v| v.to_vec())
-                .unwrap_or_default(),
-        })
-    }
-
-    /// Adds entry `seq`, whose stored form is `bytes`; entries come in order. Returns the
-    /// block it closed, if it starts a new one.
+    /// Adds entry `seq`, whose stored form is `bytes`; entries come in order, from the
+    /// first of a block or after what this writer was given. Returns the block it closed,
+    /// if it starts a new one.
     pub fn push(&mut self, seq: u64, bytes: &[u8]) -> Option<([u8; 9], Vec<u8>)> {
         let block = seq / PER_BLOCK;
         let closed = match self.block {
@@ -154,22 +159,31 @@ mod tests {
     }
 
     #[test]
-    fn a_commit_adds_to_the_newest_block() {
-        let d = tempfile::tempdir().unwrap();
-        let db = sled::Config::new().path(d.path()).open().unwrap();
-        let tree = db.open_tree("journal").unwrap();
-        for (k, v) in written(&[(64, b"a"), (65, b"bb")]) {
-            tree.insert(k, v).unwrap();
-        }
-        let mut w = Writer::resume(&tree, 66).unwrap();
-        assert_eq!(w.push(66, b"ccc"), None);
-        let (k, v) = w.pending().unwrap();
-        assert_eq!(k, key(1));
-        assert_eq!(split(&k, v).unwrap(), [&b"a"[..], b"bb", b"ccc"]);
-        // a commit that starts a block leaves the full one as it was
-        let mut w = Writer::resume(&tree, 128).unwrap();
-        assert_eq!(w.push(128, b"d"), None);
-        assert_eq!(w.pending().unwrap().0, key(2));
+    fn an_entry_on_its_own_sorts_between_its_block_and_the_next() {
+        // a compaction packed 0..=69; commits then wrote 70 and 130 on their own
+        let mut keys = vec![
+            entry_key(130).to_vec(),
+            key(1).to_vec(),
+            entry_key(70).to_vec(),
+            key(0).to_vec(),
+            5u64.to_be_bytes().to_vec(),
+        ];
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                5u64.to_be_bytes().to_vec(),
+                key(0).to_vec(),
+                key(1).to_vec(),
+                entry_key(70).to_vec(),
+                entry_key(130).to_vec()
+            ]
+        );
+        assert!(entry_key(127)[..] < key(2)[..]);
+        assert_eq!(split(&entry_key(70), b"e").unwrap(), [b"e"]);
+        assert_eq!(describe(&entry_key(130)), "entry 130");
+        assert_eq!(describe(&key(1)), "block 1 (entries 64 to 127)");
+        assert_eq!(describe(&5u64.to_be_bytes()), "entry 5");
     }
 
     #[test]
