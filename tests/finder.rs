@@ -225,7 +225,7 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
         e.name = "Someone Else".into();
         e.aliases.clear();
     }
-    h.app.store.corrupt_record_for_test(&e2).unwrap();
+    h.app.store.put_raw_for_test(&e2).unwrap();
     assert!(!database_search(&h, "owen barlow").contains(&id("E2")));
     h.press("esc").press("/").typed("owen barlow");
     assert!(h.app.wait_background(WAIT));

@@ -296,16 +296,4 @@ impl Store {
         self.db.flush().map_err(|e| self.db_err(e))?;
         Ok(())
     }
-
-    /// Writes a record behind the journal's back, its index untouched (tests prove what
-    /// reads the records and what reads something else).
-    #[doc(hidden)]
-    pub fn corrupt_record_for_test(&self, rec: &crate::model::Record) -> Result<()> {
-        let id = rec.id();
-        self.tree(id.kind)
-            .insert(id.num.to_be_bytes(), rec.to_bytes())
-            .map_err(|e| self.db_err(e))?;
-        self.db.flush().map_err(|e| self.db_err(e))?;
-        Ok(())
-    }
 }

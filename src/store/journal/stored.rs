@@ -47,6 +47,11 @@ pub(in crate::store) struct Stored {
 impl Stored {
     /// What the journal tree keeps for `e`, whose log line starts at byte `at`.
     pub fn bytes(e: &JournalEntry, at: u64) -> Vec<u8> {
+        Stored::head(e, at).compact()
+    }
+
+    /// The header of `e`, whose log line starts at byte `at`.
+    fn head(e: &JournalEntry, at: u64) -> Stored {
         Stored {
             seq: e.seq,
             group: e.group,
@@ -59,7 +64,6 @@ impl Stored {
             before: None,
             after: None,
         }
-        .compact()
     }
 
     /// This entry's header in the compact form, or `None` when its values are inline
@@ -288,18 +292,7 @@ mod tests {
     }
 
     fn head(e: &JournalEntry, at: u64) -> Stored {
-        Stored {
-            seq: e.seq,
-            group: e.group,
-            time: e.time,
-            user: e.user.clone(),
-            op: e.op.clone(),
-            id: e.id,
-            undoes: e.undoes,
-            at: Some(at),
-            before: None,
-            after: None,
-        }
+        Stored::head(e, at)
     }
 
     #[test]
