@@ -21,6 +21,12 @@ use std::fs;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+/// sled's cache for the database a compaction or an import writes: a larger one keeps
+/// more of what was just written, which is seldom read again. An import of 1.26M
+/// records peaked at 481 MiB with 8 MiB and 610 MiB with 64 MiB, using less CPU
+/// (170 s against 195 s); at 126k, 113 against 180 MiB in the same time (BENCHMARKS.md).
+const BUILD_CACHE: u64 = 8 << 20;
+
 /// The file that marks a directory as weft's staging copy: nothing without it is ever
 /// removed.
 const MARKER: &str = "weft-staging";
@@ -301,7 +307,7 @@ impl Store {
                 .map_err(|e| io_err(&staging, e))?;
             mark(&staging).map_err(|e| io_err(&staging, e))?;
             let lock = take_lock(&staging, std::time::Duration::ZERO)?;
-            let mut builder = Builder::create(&staging, 64 << 20)?;
+            let mut builder = Builder::create(&staging, BUILD_CACHE)?;
             let state = fill(&staging, &mut builder, progress)?;
             let search = builder.finish(&state)?;
             carry_own_files(&dir, &staging, carry_log)?;
