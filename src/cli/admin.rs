@@ -66,12 +66,8 @@ fn problem_json(p: &crate::store::Problem) -> serde_json::Value {
     serde_json::json!({ "id": id, "problem": p.0 })
 }
 
-/// sled's page cache for `check`: it reads each tree once in order, so a small cache is
-/// as fast as a large one and keeps its memory low at any size.
-const CHECK_CACHE_BYTES: u64 = 8 << 20;
-
 pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
-    let store = open_workspace_cached(ws, CHECK_CACHE_BYTES)?;
+    let store = open_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
     let mut progress = Progress::new("check");
     let problems = store.check_with_progress(&mut progress.reporter())?;
     progress.finish();
@@ -130,7 +126,7 @@ pub fn human_bytes(n: u64) -> String {
 }
 
 pub fn compact(ws: Option<&Path>) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = open_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
     let mut progress = Progress::new("compact");
     let (store, done) = store.into_store().compact(&mut progress.reporter())?;
     progress.finish();

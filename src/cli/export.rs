@@ -145,7 +145,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
 }
 
 fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = super::open_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
     let state = store.state();
     // The header and the section brackets take a dozen lines besides the entries.
     let total = state.total() + state.seq + 12;
