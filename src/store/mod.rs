@@ -61,10 +61,10 @@ pub const MAX_ID: u64 = 1 << 53;
 /// log line is, not their values; the index gained entries. 3: a note's or expectation's
 /// short search text (`x`) holds a short text whole and marks a longer one. 4: journal
 /// entries are written in a compact binary form (`journal/stored.rs`), packed 64 to a
-/// key by compaction and import (`journal/blocks.rs`), and the index has no `x`; the JSON entries of schema 3, a key
-/// each, are still read. A workspace of schema 1 or 2 is upgraded (rewritten,
-/// like a compaction, which derives the index afresh) when it is first opened; one of
-/// schema 3 only has its version written.
+/// key by compaction and import (`journal/blocks.rs`), and the index has no `x`; the
+/// JSON entries of schema 3, a key each, are still read. A workspace of schema 1 or 2
+/// is upgraded (rewritten, like a compaction, which derives the index afresh) when it
+/// is first opened; one of schema 3 in place (its `x` entries removed).
 pub const SCHEMA_VERSION: u32 = 4;
 
 const TREE_NAMES: [&str; 11] = [

@@ -42,8 +42,8 @@ const SHORT_KINDS: [Kind; 6] = [
 const BODY_KINDS: [Kind; 2] = [Kind::Note, Kind::Expectation];
 
 /// Where a pass is: reading the search file, reading short texts (the kind at `kind` in
-/// [`SHORT_KINDS`], after record `after`), reading long texts (the kind at `kind` in [`BODY_KINDS`], after
-/// record `after`), or done.
+/// [`SHORT_KINDS`], after record `after`), reading long texts (the kind at `kind` in
+/// [`BODY_KINDS`], after record `after`), or done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
     /// Reading the search file (its cursor is the pass's `file`): short and long texts
