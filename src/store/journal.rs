@@ -51,17 +51,21 @@ impl Store {
         &self.trees[JOURNAL]
     }
 
-    /// The stored bytes of every entry the journal tree keeps, in order (newest first
-    /// when `rev`), block by block.
-    fn stored_bytes(&self, rev: bool) -> Box<dyn Iterator<Item = Result<Vec<u8>>> + '_> {
-        let each = move |r: sled::Result<(sled::IVec, sled::IVec)>| -> Vec<Result<Vec<u8>>> {
+    /// `read` applied to the stored bytes of every entry the journal tree keeps, in order
+    /// (newest first when `rev`), block by block.
+    fn read_stored<'a, T: 'a>(
+        &'a self,
+        rev: bool,
+        read: impl Fn(&[u8]) -> Result<T> + 'a,
+    ) -> Box<dyn Iterator<Item = Result<T>> + 'a> {
+        let each = move |r: sled::Result<(sled::IVec, sled::IVec)>| -> Vec<Result<T>> {
             let (k, v) = match r {
                 Ok(kv) => kv,
                 Err(e) => return vec![Err(self.db_err(e))],
             };
             match blocks::split(&k, &v) {
                 Ok(entries) => {
-                    let mut out: Vec<_> = entries.into_iter().map(|b| Ok(b.to_vec())).collect();
+                    let mut out: Vec<_> = entries.into_iter().map(&read).collect();
                     if rev {
                         out.reverse();
                     }
@@ -83,14 +87,12 @@ impl Store {
 
     /// Every entry the journal tree keeps, decoded, in order (newest first when `rev`).
     pub(super) fn stored_entries(&self, rev: bool) -> impl Iterator<Item = Result<Stored>> + '_ {
-        self.stored_bytes(rev)
-            .map(|b| b.and_then(|b| Stored::decode(&b)))
+        self.read_stored(rev, Stored::decode)
     }
 
     /// Every entry's number and stored bytes, oldest first (compaction copies them).
     pub(super) fn journal_bytes(&self) -> impl Iterator<Item = Result<(u64, Vec<u8>)>> + '_ {
-        self.stored_bytes(false)
-            .map(|b| b.and_then(|b| Ok((stored::seq_of(&b)?, b))))
+        self.read_stored(false, |b| Ok((stored::seq_of(b)?, b.to_vec())))
     }
 
     /// The newest entry the journal tree keeps.
@@ -162,10 +164,10 @@ impl Store {
     /// The stored bytes of entry `seq` (tests look at what is kept).
     #[doc(hidden)]
     pub fn raw_journal_for_test(&self, seq: u64) -> Result<Option<Vec<u8>>> {
-        for b in self.stored_bytes(false) {
-            let b = b?;
-            if stored::seq_of(&b)? == seq {
-                return Ok(Some(b));
+        for e in self.journal_bytes() {
+            let (at, bytes) = e?;
+            if at == seq {
+                return Ok(Some(bytes));
             }
         }
         Ok(None)

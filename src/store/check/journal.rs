@@ -38,28 +38,32 @@ struct Stored {
     at: Option<u64>,
 }
 
-/// The fields `check` compares of an entry in either form (the compact one of schema
-/// 4, or JSON).
-fn head(v: &[u8]) -> Result<Stored> {
+/// What `check` compares of an entry: its number, its group and where its line is.
+struct Head {
+    seq: u64,
+    group: u64,
+    at: Option<u64>,
+}
+
+/// The head of an entry in either form (the compact one of schema 4, or JSON).
+fn head(v: &[u8]) -> Result<Head> {
     if journal::is_compact(v) {
         let s = journal::Stored::decode(v)?;
-        return Ok(Stored {
+        return Ok(Head {
             seq: s.seq,
             group: s.group,
-            _time: s.time,
-            _user: s.user,
-            _op: s.op,
-            _id: s.id,
-            _before: None,
-            _after: None,
-            _undoes: s.undoes,
             at: s.at,
         });
     }
-    serde_json::from_slice::<Stored>(v).map_err(|e| StoreError::Corrupt {
+    let s = serde_json::from_slice::<Stored>(v).map_err(|e| StoreError::Corrupt {
         tree: "journal".into(),
         key: String::from("entry"),
         reason: e.to_string(),
+    })?;
+    Ok(Head {
+        seq: s.seq,
+        group: s.group,
+        at: s.at,
     })
 }
 

@@ -93,6 +93,7 @@ pub(in crate::store) fn split<'a>(
 /// block as it fills, [`Writer::pending`] the one being filled.
 #[derive(Debug, Default)]
 pub(in crate::store) struct Writer {
+    /// The number of the block being filled; `buf` holds at least one entry when set.
     block: Option<u64>,
     buf: Vec<u8>,
 }
@@ -110,15 +111,12 @@ impl Writer {
         self.block = Some(block);
         put(&mut self.buf, bytes.len() as u64);
         self.buf.extend_from_slice(bytes);
-        closed.filter(|(_, v)| !v.is_empty())
+        closed
     }
 
-    /// The block being filled, as it is now.
+    /// The block being filled, as it is now (none before the first entry).
     pub fn pending(&self) -> Option<([u8; 9], &[u8])> {
-        match self.block {
-            Some(b) if !self.buf.is_empty() => Some((key(b), &self.buf)),
-            _ => None,
-        }
+        self.block.map(|b| (key(b), self.buf.as_slice()))
     }
 }
 

@@ -92,11 +92,12 @@ fn open_private(path: &Path, append: bool) -> io::Result<fs::File> {
     o.open(path)
 }
 
-/// The trailer closing `entries`, for a workspace at `state` whose log is `log`.
-fn trailer(entries: &[u8], state: &State, log: (u64, u32), base: bool) -> Trailer {
+/// The trailer closing entries of `entries_len` bytes whose checksum is `crc`, for a
+/// workspace at `state` whose log is `log`.
+fn trailer(entries_len: u64, crc: u32, state: &State, log: (u64, u32), base: bool) -> Trailer {
     Trailer {
-        entries_len: entries.len() as u64,
-        crc: crc32fast::hash(entries),
+        entries_len,
+        crc,
         schema: SCHEMA_VERSION,
         seq: state.seq,
         log_len: log.0,
@@ -166,16 +167,7 @@ impl BaseWriter {
         let BaseWriter {
             dir, out, crc, len, ..
         } = self;
-        let log = log_tail(&dir)?;
-        let end = Trailer {
-            entries_len: len,
-            crc: crc.finalize(),
-            schema: SCHEMA_VERSION,
-            seq: state.seq,
-            log_len: log.0,
-            log_tail: log.1,
-            base: true,
-        };
+        let end = trailer(len, crc.finalize(), state, log_tail(&dir)?, true);
         let mut f = out.into_inner().map_err(|e| e.into_error())?;
         f.write_all(&end.to_bytes())
     }
@@ -271,7 +263,8 @@ impl Store {
             }
         }
         let appended = log_tail(&self.path).and_then(|log| {
-            let end = trailer(&entries, &self.state, log, false);
+            let crc = crc32fast::hash(&entries);
+            let end = trailer(entries.len() as u64, crc, &self.state, log, false);
             let mut section = entries;
             section.extend_from_slice(&end.to_bytes());
             open_private(&self.path.join(FILE), true)?.write_all(&section)
