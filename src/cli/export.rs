@@ -194,48 +194,20 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
     Ok(())
 }
 
-/// A reader of `path` that reports the bytes read so far into `progress`.
+/// A reader of `path` that reports the bytes read so far into `progress`. Read through
+/// a `BufReader`, so it sees large chunks.
 struct Counted<'p> {
-    file: Hashed,
+    file: std::fs::File,
     read: u64,
     total: u64,
     progress: &'p mut Progress,
-}
-
-/// A reader of a file that hashes every byte it hands out, so the second reading of an
-/// import can tell that the file is still the one the first checked. Read through a
-/// `BufReader`, so it sees large chunks.
-struct Hashed {
-    file: std::fs::File,
-    hash: std::hash::DefaultHasher,
-}
-
-impl Hashed {
-    fn open(path: &Path) -> std::io::Result<Hashed> {
-        Ok(Hashed {
-            file: std::fs::File::open(path)?,
-            hash: std::hash::DefaultHasher::new(),
-        })
-    }
-
-    fn digest(&self) -> u64 {
-        std::hash::Hasher::finish(&self.hash)
-    }
-}
-
-impl std::io::Read for Hashed {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.file.read(buf)?;
-        std::hash::Hasher::write(&mut self.hash, &buf[..n]);
-        Ok(n)
-    }
 }
 
 impl<'p> Counted<'p> {
     fn open(path: &Path, progress: &'p mut Progress) -> std::io::Result<Counted<'p>> {
         let total = std::fs::metadata(path)?.len();
         Ok(Counted {
-            file: Hashed::open(path)?,
+            file: std::fs::File::open(path)?,
             read: 0,
             total,
             progress,
@@ -255,36 +227,26 @@ impl std::io::Read for Counted<'_> {
     }
 }
 
-/// Reads and checks the whole file before anything is written, then reads it again,
-/// writing into a staging workspace beside the target that is swapped in when complete:
-/// a refused or interrupted import changes nothing, and the file is never held in memory.
+/// Reads the file once, checking each record and journal entry as it passes and writing
+/// it into a staging workspace beside the target, which is swapped in only when the
+/// whole file is read and accepted: a refused or interrupted import changes nothing (a
+/// workspace the import created is removed again), and the file is never held in memory.
 pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
-    use crate::export::workspace::stream::{read_workspace, Item};
-    use crate::store::import::Validator;
+    use crate::export::workspace::stream::read_workspace;
+    use crate::store::import::{Item, Refused};
     let name = a.file.display().to_string();
     let fail = |e: &dyn std::fmt::Display| Failure::new(format!("import {name}: {e}"));
+    // the file must be readable before a workspace is made for it
     let mut progress = Progress::new(&format!("import {name}"));
-    progress.stage("checking");
-    let mut validator = Validator::new();
-    let (header, digest) = {
-        let counted = Counted::open(&a.file, &mut progress).map_err(|e| fail(&e))?;
-        let mut reader = std::io::BufReader::with_capacity(1 << 20, counted);
-        let header = read_workspace(&mut reader, |item| match item {
-            Item::Record(r) => validator.observe_record(&r),
-            Item::Entry(e) => validator.observe_entry(&e),
-        })
-        .map_err(|e| fail(&e))?;
-        (header, reader.get_ref().file.digest())
-    };
-    let observed = validator
-        .settle(&header.next, header.seq)
-        .map_err(|e| fail(&e))?;
-    // a bad name is refused before anything is written
-    if let Some(n) = &header.name {
-        crate::store::check_name(n).map_err(|e| fail(&e))?;
-    }
+    let mut counted = Counted::open(&a.file, &mut progress).map_err(|e| fail(&e))?;
     let (dir, _) = resolve_workspace(ws)
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
+    let refused = match std::fs::read_dir(&dir).map(|mut d| d.next().is_none()) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Refused::RemoveDirectory,
+        Err(_) => Refused::Keep,
+        Ok(true) => Refused::RemoveWorkspace,
+        Ok(false) => Refused::Keep,
+    };
     let opts = OpenOptions {
         create: true,
         wait: LOCK_WAIT,
@@ -293,32 +255,12 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         ..OpenOptions::default()
     };
     let store = Store::open(&dir, &opts)?;
-    // the workspace's own name, when it has one, wins over the file's
-    let name_to_set = header.name.filter(|_| store.given_name().is_none());
-    progress.stage("writing");
-    let path = a.file.clone();
-    let mut second = |give: &mut dyn FnMut(Item) -> crate::store::Result<()>| {
-        let file = Hashed::open(&path).map_err(|e| crate::store::StoreError::Io {
-            path: path.clone(),
-            source: e,
-        })?;
-        let mut file = std::io::BufReader::with_capacity(1 << 20, file);
-        read_workspace(&mut file, give)?;
-        // what was written must be what was checked
-        if file.get_ref().digest() != digest {
-            return Err(crate::store::StoreError::invalid(
-                "the file changed while it was being imported; nothing was imported",
-            ));
-        }
-        Ok(())
+    let mut pass = |give: &mut dyn FnMut(Item) -> crate::store::Result<_>| {
+        let reader = std::io::BufReader::with_capacity(1 << 20, &mut counted);
+        read_workspace(reader, give)
     };
     let (store, done) = store
-        .import_stream(
-            &observed,
-            name_to_set.as_deref(),
-            &mut second,
-            &mut progress.reporter(),
-        )
+        .import_stream(&mut pass, refused)
         .map_err(|e| fail(&e))?;
     progress.finish();
     eprintln!(

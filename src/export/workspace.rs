@@ -14,6 +14,9 @@
 pub mod stream;
 mod strict;
 
+#[cfg(test)]
+pub(crate) use strict::sample_records;
+
 use crate::model::Kind;
 use crate::store::bulk::Dump;
 use crate::store::{self, Store, StoreError};

@@ -1,10 +1,11 @@
-//! `weft import` as a stream: the file is read twice, never held. The first reading
-//! checks what needs the whole file (no id twice, the journal continuous, no loop of
-//! sub-questions) keeping only ids; the second checks every reference against those ids
-//! and writes, in batches, into a fresh workspace in the staging directory beside the
-//! target, journal log included. The staging workspace is then swapped in like a
-//! compaction's: the import lands whole or not at all, in memory bounded by the number
-//! of ids, and the result is laid out as compactly as sled writes.
+//! `weft import` as a stream: the file is read once, never held. Each item is checked
+//! as it passes (keeping only ids, the few references to records later in the file, and
+//! the question tree's parents) and written, in batches, into a fresh workspace in the
+//! staging directory beside the target, journal log included. What needs the whole file
+//! (references forward, the counters, no loop of sub-questions) is settled at its end.
+//! The staging workspace is then swapped in like a compaction's: the import lands whole
+//! or not at all, in memory bounded by the number of ids, and the result is laid out as
+//! compactly as sled writes.
 
 use super::compact::Builder;
 use super::journal::Stored;
@@ -200,7 +201,15 @@ pub enum Item {
     Entry(JournalEntry),
 }
 
-/// What the first reading of a file found, once [`Validator::settle`] accepted it: its
+/// Everything in a workspace file that is not a record or a journal entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Header {
+    pub next: BTreeMap<char, u64>,
+    pub seq: u64,
+    pub name: Option<String>,
+}
+
+/// What a reading of a file found, once [`Validator::settle`] accepted it: its
 /// counters and how much it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
@@ -210,106 +219,154 @@ pub struct Observed {
     pub entries: u64,
 }
 
-/// A pass over the file: it calls its argument with each item, in file order.
-pub type Pass<'a> = dyn FnMut(&mut dyn FnMut(Item) -> Result<()>) -> Result<()> + 'a;
+/// A reading of the file: it calls its argument with each item, in file order, and
+/// returns the file's header.
+pub type Pass<'a> = dyn FnMut(&mut dyn FnMut(Item) -> Result<()>) -> Result<Header> + 'a;
+
+/// What a refused import does with the workspace it was to fill: one the import
+/// itself created is removed again, so a refused file leaves nothing behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The workspace was there before: it stays (empty, as it was).
+    Keep,
+    /// The import created the workspace's files in an empty directory: they go.
+    RemoveWorkspace,
+    /// The import created the directory too: it goes with them.
+    RemoveDirectory,
+}
 
 impl Store {
-    /// Loads a workspace file into this (empty) workspace without holding the file:
-    /// `second_pass` reads it again, giving every item (the first reading, checked by a
-    /// [`Validator`], found `observed`). Returns the reopened workspace and what
-    /// was loaded. Refused, the workspace is untouched.
+    /// Loads a workspace file into this (empty) workspace in one reading, without
+    /// holding the file: `pass` gives every item, each checked by a [`Validator`] and
+    /// written into a staging workspace beside this one, which is swapped in only once
+    /// the whole file is read and accepted. Returns the reopened workspace and what was
+    /// loaded. Refused, the workspace is as it was (or gone, as `refused` says).
     pub fn import_stream(
         self,
-        observed: &Observed,
-        name: Option<&str>,
-        second_pass: &mut Pass<'_>,
-        progress: &mut dyn FnMut(u64, u64),
+        pass: &mut Pass<'_>,
+        refused: Refused,
     ) -> Result<(Store, super::bulk::Imported)> {
         if !self.is_empty() {
             return Err(StoreError::NotEmpty(self.path.clone()));
         }
-        if let Some(n) = name {
-            super::check_name(n)?;
-        }
-        let observed = observed.clone();
-        let imported = super::bulk::Imported {
-            records: observed.records as usize,
-            journal: observed.entries as usize,
-        };
-        let staged = self.stage_rebuild(false, progress, &mut |staging, builder, progress| {
-            write_import(staging, builder, &observed, second_pass, progress)?;
-            if let Some(n) = name {
-                super::name::write_name(staging, n)?;
+        // the workspace's own name, when it has one, wins over the file's
+        let named = self.given_name().is_some();
+        let mut imported = None;
+        let staged = self.stage_rebuild(false, &mut |_, _| {}, &mut |staging, builder, _| {
+            let (observed, name) = write_import(staging, builder, pass)?;
+            if let Some(n) = name.filter(|_| !named) {
+                super::check_name(&n)?;
+                super::name::write_name(staging, &n)?;
             }
+            imported = Some(super::bulk::Imported {
+                records: observed.records as usize,
+                journal: observed.entries as usize,
+            });
             let mut state = builder.counted.clone();
-            state.next = observed.next.clone();
+            state.next = observed.next;
             state.seq = observed.seq;
             state.log_len = super::log::file_len(staging)?;
             Ok(state)
-        })?;
-        Ok((self.swap_in(staged)?, imported))
+        });
+        match (staged, imported) {
+            (Ok(staged), Some(done)) => Ok((self.swap_in(staged)?, done)),
+            (Err(e), _) => {
+                let _ = match refused {
+                    Refused::Keep => Ok(()),
+                    Refused::RemoveWorkspace => self.remove_workspace(false),
+                    Refused::RemoveDirectory => self.remove_workspace(true),
+                };
+                Err(e)
+            }
+            (Ok(_), None) => Err(invalid("the import wrote nothing".to_string())),
+        }
     }
 }
 
-/// Writes the second reading into `builder` and the staging directory's journal log
-/// (one import block, synced).
+impl Store {
+    /// Removes this workspace, which a refused import created: its files, under its
+    /// lock until the last, and its directory too when `and_directory`. A process
+    /// waiting for the lock meanwhile finds the lock file gone and does not take it.
+    fn remove_workspace(self, and_directory: bool) -> Result<()> {
+        let Store {
+            db,
+            trees,
+            log,
+            path,
+            _lock,
+            ..
+        } = self;
+        drop(trees);
+        drop(log);
+        drop(db);
+        let io = |p: &std::path::Path| {
+            let p = p.to_path_buf();
+            move |source| StoreError::Io { path: p, source }
+        };
+        let lock = path.join(super::LOCK_FILE);
+        for entry in std::fs::read_dir(&path).map_err(io(&path))?.flatten() {
+            let p = entry.path();
+            if p == lock {
+                continue;
+            }
+            let gone = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+            gone.map_err(io(&p))?;
+        }
+        std::fs::remove_file(&lock).map_err(io(&lock))?;
+        if and_directory {
+            std::fs::remove_dir(&path).map_err(io(&path))?;
+        }
+        drop(_lock);
+        Ok(())
+    }
+}
+
+/// Writes the file's one reading into `builder` and the staging directory's journal
+/// log (one import block, synced), checking every item on the way; returns what the
+/// file holds and the name it gives.
 fn write_import(
     staging: &std::path::Path,
     builder: &mut Builder,
-    observed: &Observed,
-    second_pass: &mut Pass<'_>,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<()> {
+    pass: &mut Pass<'_>,
+) -> Result<(Observed, Option<String>)> {
     let mut log = super::log::Log::open(staging)?;
     log.sync = false;
-    let total = observed.records + observed.entries;
-    let mut done = 0u64;
-    // the log's bytes so far (written) and those waiting in `buf`
+    let mut validator = Validator::new();
+    // The block's first line counts what follows, known only at the end: it is written
+    // now with the width it will have and filled in last.
+    let (mut buf, _) = encode_lines(&[start_line(0, 0)], 0);
     let mut written = 0u64;
-    let (mut buf, _) = encode_lines(
-        &[Line::Import(ImportStart {
-            records: observed.records,
-            entries: observed.entries,
-        })],
-        0,
-    );
-    let mut entry_seq = 0u64;
-    let mut records = 0u64;
-    second_pass(&mut |item| {
+    let header = pass(&mut |item| {
         let at = written + buf.len() as u64;
-        let (bytes, _) = match item {
+        match item {
             Item::Record(rec) => {
-                builder.record(&rec)?;
-                records += 1;
-                encode_lines(&[Line::Record(rec.to_json())], at)
+                validator.observe_record(&rec)?;
+                let bytes = rec.to_bytes();
+                encode_record_line(&bytes, &mut buf);
+                builder.record_encoded(&rec, bytes)?;
             }
             Item::Entry(e) => {
-                entry_seq += 1;
+                validator.observe_entry(&e)?;
                 builder.journal(e.seq, &Stored::bytes(&e, at))?;
-                encode_lines(
-                    &[Line::Entry(EntryLine {
-                        entry: e,
-                        last: false,
-                    })],
-                    at,
-                )
+                let line = Line::Entry(EntryLine {
+                    entry: e,
+                    last: false,
+                });
+                buf.extend_from_slice(&encode_lines(std::slice::from_ref(&line), at).0);
             }
-        };
-        buf.extend_from_slice(&bytes);
-        done += 1;
+        }
         if buf.len() >= 1 << 20 {
             log.append_bytes(&buf)?;
             written += buf.len() as u64;
             buf.clear();
-            progress(done, total);
         }
         Ok(())
     })?;
-    if records != observed.records || entry_seq != observed.entries {
-        return Err(invalid(
-            "the file changed between its two readings; import it again".to_string(),
-        ));
-    }
+    let observed = validator.settle(&header.next, header.seq)?;
     let (end, _) = encode_lines(
         &[Line::Imported(ImportEnd {
             next: observed.next.clone(),
@@ -319,7 +376,66 @@ fn write_import(
     );
     buf.extend_from_slice(&end);
     log.append_bytes(&buf)?;
+    let (start, _) = encode_lines(&[start_line(observed.records, observed.entries)], 0);
+    overwrite_start(staging, &start)?;
     log.sync_data()?;
-    progress(total, total);
-    Ok(())
+    Ok((observed, header.name))
+}
+
+fn start_line(records: u64, entries: u64) -> Line {
+    Line::Import(ImportStart { records, entries })
+}
+
+/// Appends the log line of a record whose stored form is `bytes`: the same bytes
+/// `Line::Record` gives, without building the record's JSON value a second time.
+fn encode_record_line(bytes: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"record\":");
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"}\n");
+}
+
+/// Writes the import's first line, `line`, over the one reserved at the start of the
+/// staging log (the log itself only appends).
+fn overwrite_start(staging: &std::path::Path, line: &[u8]) -> Result<()> {
+    use std::os::unix::fs::FileExt;
+    let path = staging.join(super::log::LOG_FILE);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.write_all_at(line, 0))
+        .map_err(|source| StoreError::Io { path, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_line_is_the_line_its_json_value_gives() {
+        for rec in crate::export::workspace::sample_records() {
+            let mut fast = Vec::new();
+            encode_record_line(&rec.to_bytes(), &mut fast);
+            let (slow, _) = encode_lines(&[Line::Record(rec.to_json())], 0);
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(slow).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn the_start_line_has_one_width_and_reads_back() {
+        let widths: Vec<usize> = [(0, 0), (7, 12), (u64::MAX, u64::MAX)]
+            .iter()
+            .map(|&(r, e)| encode_lines(&[start_line(r, e)], 0).0)
+            .map(|line| {
+                let text = std::str::from_utf8(&line).unwrap();
+                // read as the log reads it: the spaces stay, only the newline goes
+                let read: Line = serde_json::from_str(text.strip_suffix('\n').unwrap()).unwrap();
+                assert!(matches!(read, Line::Import(_)), "{text}");
+                line.len()
+            })
+            .collect();
+        assert_eq!(widths, [super::super::log::IMPORT_START_WIDTH; 3]);
+    }
 }

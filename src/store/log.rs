@@ -7,7 +7,8 @@
 //! - `{"entry": {...}}` one journal entry, the same fields as the journal tree
 //!   ([`JournalEntry`]), plus `"last": true` on the final entry of its operation. An
 //!   operation whose last entry is missing was never acknowledged and is dropped.
-//! - `{"import": {"records": R, "entries": J}}` starts an import; it is followed by `J`
+//! - `{"import": {"records": R, "entries": J}}` (padded to a fixed width) starts an
+//!   import; it is followed by `J`
 //!   `entry` lines (the imported journal, kept but not replayed: the records stand for
 //!   its result), `R` `record` lines (each record as exported), and closed by
 //! - `{"imported": {"next": {...}, "seq": S}}`: the import's id counters and journal
@@ -62,10 +63,18 @@ pub enum Line {
     Imported(ImportEnd),
 }
 
+/// An import's first line is padded with spaces to this width (newline included), so a
+/// streamed import can write it last, once it has counted what followed, in place.
+pub const IMPORT_START_WIDTH: usize = 80;
+
 impl Line {
     fn encode(&self, out: &mut Vec<u8>) {
+        let from = out.len();
         // Serialising plain data to a Vec cannot fail.
         if serde_json::to_writer(&mut *out, self).is_ok() {
+            if let Line::Import(_) = self {
+                out.resize(out.len().max(from + IMPORT_START_WIDTH - 1), b' ');
+            }
             out.push(b'\n');
         }
     }

@@ -91,6 +91,18 @@ fn malformed_imports_are_refused_and_change_nothing() {
             .assert()
             .code(1);
         assert!(!fresh.exists(), "{name} created a workspace");
+        // and an empty directory given for it stays empty
+        let empty = tmp.path().join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        weft()
+            .arg("--workspace")
+            .arg(&empty)
+            .arg("import")
+            .arg(&file)
+            .assert()
+            .code(1);
+        let left: Vec<_> = std::fs::read_dir(&empty).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{name} left {left:?}");
     }
 }
 

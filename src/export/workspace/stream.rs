@@ -8,18 +8,9 @@ use super::{positioned, WORKSPACE_SCHEMA, WORKSPACE_SCHEMA_V1};
 use crate::store::{self, StoreError};
 use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fmt;
 
-pub use crate::store::import::Item;
-
-/// Everything in the file that is not a record or a journal entry.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Header {
-    pub next: BTreeMap<char, u64>,
-    pub seq: u64,
-    pub name: Option<String>,
-}
+pub use crate::store::import::{Header, Item};
 
 struct Reader<'s, F> {
     /// Where the items go; an error it returns ends the reading and is returned as it is.

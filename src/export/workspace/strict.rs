@@ -209,7 +209,7 @@ fn samples() -> &'static [Map<String, Value>; 9] {
 }
 
 /// One record of each kind, in `SECTIONS` order, with every optional field set.
-fn sample_records() -> [Record; 8] {
+pub(crate) fn sample_records() -> [Record; 8] {
     let meta = |kind: Kind| {
         let mut m = Meta::new(Id::new(kind, 1), chrono::DateTime::UNIX_EPOCH, "");
         m.tags = vec!["t".into()];

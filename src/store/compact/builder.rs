@@ -29,12 +29,17 @@ fn open_trees(dir: &Path, cache: u64) -> Result<(sled::Db, Vec<sled::Tree>)> {
 }
 
 /// A fresh database being filled in batches: the target of a compaction and of an import.
+/// Full batches go to a thread of their own that applies them, so reading and encoding
+/// the next batch overlaps sled's work on the last ones: a few batches wait while one is
+/// applied and one is filled.
 pub(crate) struct Builder {
     /// The database being built (always `Some` until `finish` closes it).
     db: Option<sled::Db>,
     trees: Vec<sled::Tree>,
     batches: Vec<sled::Batch>,
     pending: usize,
+    /// Where full batches go, and the thread applying them (until `finish`).
+    applier: Option<Applier>,
     /// Counts per kind, status and SEES kind of what was written.
     pub counted: State,
     dir: PathBuf,
@@ -42,6 +47,48 @@ pub(crate) struct Builder {
     search: Option<BaseWriter>,
     /// Journal entries grouped into blocks as they come.
     journal: super::super::journal::BlockWriter,
+}
+
+/// Full batches that may wait for the applying thread: enough to even out batches that
+/// cost sled more than others, few enough to keep memory bounded.
+const WAITING: usize = 4;
+
+/// The thread that applies full batches, one tree's batch after another.
+struct Applier {
+    send: std::sync::mpsc::SyncSender<Vec<sled::Batch>>,
+    thread: std::thread::JoinHandle<Result<()>>,
+}
+
+impl Applier {
+    fn start(trees: Vec<sled::Tree>, dir: PathBuf) -> Applier {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<sled::Batch>>(WAITING);
+        let thread = std::thread::spawn(move || {
+            for batches in receive {
+                for (tree, batch) in trees.iter().zip(batches) {
+                    tree.apply_batch(batch).map_err(|source| StoreError::Db {
+                        path: dir.clone(),
+                        source,
+                    })?;
+                }
+            }
+            Ok(())
+        });
+        Applier { send, thread }
+    }
+
+    /// Waits until everything sent is applied; the first error applying it, if any.
+    fn stop(self) -> Result<()> {
+        drop(self.send);
+        self.thread.join().unwrap_or_else(|_| {
+            Err(StoreError::invalid(
+                "the thread writing the database failed",
+            ))
+        })
+    }
+}
+
+fn empty_batches() -> Vec<sled::Batch> {
+    (0..TREE_NAMES.len()).map(|_| Default::default()).collect()
 }
 
 impl Builder {
@@ -55,8 +102,9 @@ impl Builder {
             })?;
         Ok(Builder {
             db: Some(db),
+            applier: Some(Applier::start(trees.clone(), dir.to_path_buf())),
             trees,
-            batches: (0..TREE_NAMES.len()).map(|_| Default::default()).collect(),
+            batches: empty_batches(),
             pending: 0,
             counted: State::default(),
             dir: dir.to_path_buf(),
@@ -81,8 +129,13 @@ impl Builder {
 
     /// Adds a record with the index entries it implies.
     pub fn record(&mut self, rec: &Record) -> Result<()> {
+        self.record_encoded(rec, rec.to_bytes())
+    }
+
+    /// [`Builder::record`] for a record already in its stored form, `bytes`.
+    pub fn record_encoded(&mut self, rec: &Record, bytes: Vec<u8>) -> Result<()> {
         let id = rec.id();
-        self.batches[kind_slot(id.kind)].insert(&id.num.to_be_bytes(), rec.to_bytes());
+        self.batches[kind_slot(id.kind)].insert(&id.num.to_be_bytes(), bytes);
         self.pending += 1;
         for (k, v) in index::entries(rec) {
             self.batches[INDEX].insert(k, v);
@@ -120,15 +173,22 @@ impl Builder {
         Ok(())
     }
 
+    /// Hands the batches filled so far to the applying thread.
     fn write_batches(&mut self) -> Result<()> {
-        for (tree, batch) in self.trees.iter().zip(self.batches.iter_mut()) {
-            tree.apply_batch(std::mem::take(batch))
-                .map_err(|e| StoreError::Db {
-                    path: self.dir.clone(),
-                    source: e,
-                })?;
-        }
+        let batches = std::mem::replace(&mut self.batches, empty_batches());
         self.pending = 0;
+        let Some(applier) = &self.applier else {
+            return Err(StoreError::invalid("the database is already finished"));
+        };
+        if applier.send.send(batches).is_err() {
+            // the thread stopped at an error: that error is the one to report
+            return match self.applier.take() {
+                Some(a) => a.stop().and(Err(StoreError::invalid(
+                    "the thread writing the database stopped",
+                ))),
+                None => Ok(()),
+            };
+        }
         Ok(())
     }
 
@@ -140,6 +200,9 @@ impl Builder {
             self.batches[JOURNAL].insert(&k, v);
         }
         self.write_batches()?;
+        if let Some(applier) = self.applier.take() {
+            applier.stop()?;
+        }
         let bytes = serde_json::to_vec(state).map_err(|e| StoreError::invalid(e.to_string()))?;
         self.trees[META]
             .insert(STATE_KEY, bytes)
@@ -147,21 +210,21 @@ impl Builder {
         self.flush()?;
         // sled takes its snapshot when a database is opened: opened once here, the
         // first real open does not read back everything just written
-        let Builder {
-            db,
-            trees,
-            dir,
-            search,
-            ..
-        } = self;
-        drop(trees);
-        drop(db);
-        let again = super::super::open::open_when_released(sled::Config::new().path(&dir))
-            .map_err(|e| StoreError::Db {
-                path: dir.clone(),
-                source: e,
-            })?;
+        self.trees.clear();
+        drop(self.db.take());
+        let again = super::super::open::open_when_released(sled::Config::new().path(&self.dir))
+            .map_err(|e| self.db_err(e))?;
         drop(again);
-        Ok(search)
+        Ok(self.search.take())
+    }
+}
+
+impl Drop for Builder {
+    /// A builder given up part way (an import refused, a copy that failed) still waits
+    /// for its thread, so nothing writes into the staging directory once it is removed.
+    fn drop(&mut self) {
+        if let Some(applier) = self.applier.take() {
+            let _ = applier.stop();
+        }
     }
 }
