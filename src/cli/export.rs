@@ -259,7 +259,7 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         let reader = std::io::BufReader::with_capacity(1 << 20, &mut counted);
         read_workspace(reader, give)
     };
-    let (store, done) = store
+    let done = store
         .import_stream(&mut pass, refused)
         .map_err(|e| fail(&e))?;
     progress.finish();
@@ -269,6 +269,5 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         crate::model::vocab::counted(done.journal, "journal entry", "journal entries"),
         dir.display()
     );
-    drop(store);
     Ok(())
 }

@@ -360,6 +360,21 @@ impl Record {
         })
     }
 
+    /// Decodes a record of `kind` from a JSON value it only reads.
+    pub fn from_json_ref(kind: Kind, v: &serde_json::Value) -> Result<Record, serde_json::Error> {
+        use serde::Deserialize;
+        Ok(match kind {
+            Kind::Question => Record::Question(Deserialize::deserialize(v)?),
+            Kind::Hypothesis => Record::Hypothesis(Deserialize::deserialize(v)?),
+            Kind::Entity => Record::Entity(Deserialize::deserialize(v)?),
+            Kind::Note => Record::Note(Deserialize::deserialize(v)?),
+            Kind::Link => Record::Link(Deserialize::deserialize(v)?),
+            Kind::Assessment => Record::Assessment(Deserialize::deserialize(v)?),
+            Kind::Expectation => Record::Expectation(Deserialize::deserialize(v)?),
+            Kind::Dismissal => Record::Dismissal(Deserialize::deserialize(v)?),
+        })
+    }
+
     pub fn from_json(kind: Kind, value: serde_json::Value) -> Result<Record, serde_json::Error> {
         Ok(match kind {
             Kind::Question => Record::Question(serde_json::from_value(value)?),

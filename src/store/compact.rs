@@ -335,6 +335,13 @@ impl Store {
     /// Exchanges the staged workspace with this one, closes this one and removes it, and
     /// opens the new one under the lock it already holds.
     pub(super) fn swap_in(self, staged: Staged) -> Result<Store> {
+        let (dir, lock) = self.swap(staged)?;
+        Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)
+    }
+
+    /// Exchanges the staged workspace with this one, closes this one and removes it;
+    /// returns the new one's directory and its lock, still held.
+    pub(super) fn swap(self, staged: Staged) -> Result<(PathBuf, fs::File)> {
         let Staged {
             dir, staging, lock, ..
         } = staged;
@@ -353,14 +360,7 @@ impl Store {
         drop(self);
         let _ = remove_staging(&staging);
         let _ = fs::remove_file(dir.join(MARKER));
-        let store = Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)?;
-        // the size to measure growth against, for the advice to compact again
-        let size = db_bytes(&dir);
-        store.trees[META]
-            .insert(COMPACTED_KEY, &size.to_be_bytes())
-            .map_err(|e| store.db_err(e))?;
-        store.db.flush().map_err(|e| store.db_err(e))?;
-        Ok(store)
+        Ok((dir, lock))
     }
 
     /// Copies records (indexes derived afresh), journal and meta into `builder`;

@@ -106,7 +106,7 @@ impl Validator {
         }
         for (side, v) in [("before", &e.before), ("after", &e.after)] {
             let Some(v) = v else { continue };
-            let rec = Record::from_json(e.id.kind, v.clone()).map_err(|err| {
+            let rec = Record::from_json_ref(e.id.kind, v).map_err(|err| {
                 invalid(format!(
                     "{at}: the {side} value is not a {}: {err}",
                     e.id.kind.noun()
@@ -239,13 +239,14 @@ impl Store {
     /// Loads a workspace file into this (empty) workspace in one reading, without
     /// holding the file: `pass` gives every item, each checked by a [`Validator`] and
     /// written into a staging workspace beside this one, which is swapped in only once
-    /// the whole file is read and accepted. Returns the reopened workspace and what was
-    /// loaded. Refused, the workspace is as it was (or gone, as `refused` says).
+    /// the whole file is read and accepted. Returns what was loaded, the workspace
+    /// closed (its first open finds sled's snapshot written). Refused, the workspace is
+    /// as it was (or gone, as `refused` says).
     pub fn import_stream(
         self,
         pass: &mut Pass<'_>,
         refused: Refused,
-    ) -> Result<(Store, super::bulk::Imported)> {
+    ) -> Result<super::bulk::Imported> {
         if !self.is_empty() {
             return Err(StoreError::NotEmpty(self.path.clone()));
         }
@@ -269,7 +270,7 @@ impl Store {
             Ok(state)
         });
         match (staged, imported) {
-            (Ok(staged), Some(done)) => Ok((self.swap_in(staged)?, done)),
+            (Ok(staged), Some(done)) => self.swap(staged).map(|_| done),
             (Err(e), _) => {
                 let _ = match refused {
                     Refused::Keep => Ok(()),

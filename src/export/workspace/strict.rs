@@ -97,20 +97,6 @@ fn decode_strict<T>(
     Err(e.to_string())
 }
 
-/// A record of `kind` from JSON, read by reference.
-fn record_from(kind: Kind, v: &Value) -> Result<Record, serde_json::Error> {
-    Ok(match kind {
-        Kind::Question => Record::Question(Deserialize::deserialize(v)?),
-        Kind::Hypothesis => Record::Hypothesis(Deserialize::deserialize(v)?),
-        Kind::Entity => Record::Entity(Deserialize::deserialize(v)?),
-        Kind::Note => Record::Note(Deserialize::deserialize(v)?),
-        Kind::Link => Record::Link(Deserialize::deserialize(v)?),
-        Kind::Assessment => Record::Assessment(Deserialize::deserialize(v)?),
-        Kind::Expectation => Record::Expectation(Deserialize::deserialize(v)?),
-        Kind::Dismissal => Record::Dismissal(Deserialize::deserialize(v)?),
-    })
-}
-
 /// A record of the kind whose letter is `L`, read strictly.
 pub(super) struct Checked<const L: char>(pub Record);
 
@@ -135,7 +121,7 @@ impl<'de, const L: char> Deserialize<'de> for Checked<L> {
                 return Err(msg);
             }
             let prefix = claimed(&m);
-            decode_strict(m, sample, |v| record_from(kind, v))
+            decode_strict(m, sample, |v| Record::from_json_ref(kind, v))
                 .map(Checked)
                 .map_err(|e| format!("{prefix}{e}"))
         })

@@ -208,6 +208,12 @@ impl Builder {
             .insert(STATE_KEY, bytes)
             .map_err(|e| self.db_err(e))?;
         self.flush()?;
+        // the size to measure growth against, for the advice to compact again
+        let size = super::db_bytes(&self.dir);
+        self.trees[META]
+            .insert(super::COMPACTED_KEY, &size.to_be_bytes())
+            .map_err(|e| self.db_err(e))?;
+        self.flush()?;
         // sled takes its snapshot when a database is opened: opened once here, the
         // first real open does not read back everything just written
         self.trees.clear();
