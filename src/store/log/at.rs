@@ -1,0 +1,89 @@
+//! Reading the journal log by byte offset: one entry where the journal tree says its
+//! line starts, and where every entry's line starts.
+
+use super::{io_err, Line};
+use crate::store::{JournalEntry, Result, StoreError};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// Reads the journal entry whose line starts at byte `at` of `file` (the log at `path`).
+pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; 4096];
+    let mut len = 0usize;
+    loop {
+        if len == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = file
+            .read_at(&mut buf[len..], at + len as u64)
+            .map_err(|e| io_err(path, e))?;
+        if let Some(end) = buf[len..len + n].iter().position(|&b| b == b'\n') {
+            len += end;
+            break;
+        }
+        if n == 0 {
+            return Err(damaged_at(
+                path,
+                at,
+                "the line of a journal entry is cut short",
+            ));
+        }
+        len += n;
+    }
+    match serde_json::from_slice::<Line>(&buf[..len]) {
+        Ok(Line::Entry(e)) => Ok(e.entry),
+        Ok(_) => Err(damaged_at(path, at, "no journal entry starts there")),
+        Err(e) => Err(damaged_at(path, at, e)),
+    }
+}
+
+/// Where the line of each journal entry starts, by sequence number (`None` for one the
+/// log does not hold): a quick scan that reads only each line's opening bytes.
+/// Sequence numbers run from the start with no gaps and each entry has a line of at
+/// least `OPENING`'s length, so no seq past the log's length over that is looked for: a
+/// damaged counter (or line) cannot make the table outgrow the log.
+pub fn entry_offsets(path: &Path, entries: u64) -> Result<Vec<Option<u64>>> {
+    const OPENING: &[u8] = b"{\"entry\":{\"seq\":";
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err(path, e)),
+    };
+    let len = file.metadata().map_err(|e| io_err(path, e))?.len();
+    let limit = entries.min(len / OPENING.len() as u64 + 2);
+    let mut out = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut buf = Vec::new();
+    let mut at = 0u64;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| io_err(path, e))?;
+        if n == 0 || buf.last() != Some(&b'\n') {
+            return Ok(out);
+        }
+        if let Some(rest) = buf.strip_prefix(OPENING) {
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            let seq = std::str::from_utf8(&rest[..digits])
+                .ok()
+                .and_then(|d| d.parse::<usize>().ok());
+            if let Some(seq) = seq.filter(|s| (*s as u64) < limit) {
+                if out.len() <= seq {
+                    out.resize(seq + 1, None);
+                }
+                out[seq] = Some(at);
+            }
+        }
+        at += n as u64;
+    }
+}
+
+fn damaged_at(path: &Path, at: u64, why: impl std::fmt::Display) -> StoreError {
+    StoreError::invalid(format!(
+        "journal log {} is damaged at byte {at}: {why}",
+        path.display()
+    ))
+}
