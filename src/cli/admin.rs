@@ -128,12 +128,14 @@ pub fn human_bytes(n: u64) -> String {
 pub fn compact(ws: Option<&Path>) -> CliResult {
     let store = open_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
     let mut progress = Progress::new("compact");
-    let (store, done) = store.into_store().compact(&mut progress.reporter())?;
+    let store = store.into_store();
+    let dir = store.path().to_path_buf();
+    let done = store.compact_and_close(&mut progress.reporter())?;
     progress.finish();
     let mut w = out::stdout();
     w.line(&format!(
         "compacted {}: database {} -> {} ({}, {})",
-        store.path().display(),
+        dir.display(),
         human_bytes(done.before),
         human_bytes(done.after),
         crate::model::vocab::counted(done.records as usize, "record", "records"),

@@ -224,16 +224,36 @@ impl Store {
     /// the reopened workspace. Nothing is lost if the process dies at any point: before
     /// the swap the workspace is untouched, after it the new one is complete.
     pub fn compact(self, progress: &mut dyn FnMut(u64, u64)) -> Result<(Store, Compacted)> {
+        let (dir, lock, done) = self.compact_swapped(progress)?;
+        let store = Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)?;
+        Ok((store, done))
+    }
+
+    /// [`Store::compact`] for a caller done with the workspace (`weft compact`): it is
+    /// not reopened, so sled's page table is not built a third time.
+    pub fn compact_and_close(self, progress: &mut dyn FnMut(u64, u64)) -> Result<Compacted> {
+        self.compact_swapped(progress).map(|(_, _, done)| done)
+    }
+
+    /// Compacts and swaps in; the workspace's directory and its lock, still held.
+    fn compact_swapped(
+        self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(PathBuf, fs::File, Compacted)> {
         let records = self.state.total();
         let journal = self.state.seq;
-        let staged = self.stage_rebuild(true, progress, &mut |_, builder, progress| {
-            self.copy_into(builder, progress)
-        })?;
+        let staged = self.stage_rebuild(
+            true,
+            Apply::Inline,
+            progress,
+            &mut |_, builder, progress| self.copy_into(builder, progress),
+        )?;
         let before = staged.before;
-        let store = self.swap_in(staged)?;
-        let after = db_bytes(store.path());
+        let (dir, lock) = self.swap(staged)?;
+        let after = db_bytes(&dir);
         Ok((
-            store,
+            dir,
+            lock,
             Compacted {
                 records,
                 journal,
@@ -277,10 +297,12 @@ impl Store {
     }
 
     /// Makes a staging workspace beside this one, filled by `fill`, with weft's own files
-    /// carried over (the journal log too when `carry_log`). Removed again on failure.
+    /// carried over (the journal log too when `carry_log`), its batches applied as
+    /// `apply` says. Removed again on failure.
     pub(super) fn stage_rebuild(
         &self,
         carry_log: bool,
+        apply: Apply,
         progress: &mut dyn FnMut(u64, u64),
         fill: &mut Fill<'_>,
     ) -> Result<Staged> {
@@ -307,7 +329,7 @@ impl Store {
                 .map_err(|e| io_err(&staging, e))?;
             mark(&staging).map_err(|e| io_err(&staging, e))?;
             let lock = take_lock(&staging, std::time::Duration::ZERO)?;
-            let mut builder = Builder::create(&staging, BUILD_CACHE)?;
+            let mut builder = Builder::create(&staging, BUILD_CACHE, apply)?;
             let state = fill(&staging, &mut builder, progress)?;
             let search = builder.finish(&state)?;
             carry_own_files(&dir, &staging, carry_log)?;
@@ -330,13 +352,6 @@ impl Store {
                 Err(e)
             }
         }
-    }
-
-    /// Exchanges the staged workspace with this one, closes this one and removes it, and
-    /// opens the new one under the lock it already holds.
-    pub(super) fn swap_in(self, staged: Staged) -> Result<Store> {
-        let (dir, lock) = self.swap(staged)?;
-        Store::open_locked(&dir, &super::OpenOptions::default(), lock, true)
     }
 
     /// Exchanges the staged workspace with this one, closes this one and removes it;
@@ -431,7 +446,7 @@ impl Store {
 }
 
 mod builder;
-pub(super) use builder::Builder;
+pub(super) use builder::{Apply, Builder};
 
 #[cfg(test)]
 mod tests;

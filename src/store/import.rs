@@ -253,22 +253,28 @@ impl Store {
         // the workspace's own name, when it has one, wins over the file's
         let named = self.given_name().is_some();
         let mut imported = None;
-        let staged = self.stage_rebuild(false, &mut |_, _| {}, &mut |staging, builder, _| {
-            let (observed, name) = write_import(staging, builder, pass)?;
-            if let Some(n) = name.filter(|_| !named) {
-                super::check_name(&n)?;
-                super::name::write_name(staging, &n)?;
-            }
-            imported = Some(super::bulk::Imported {
-                records: observed.records as usize,
-                journal: observed.entries as usize,
-            });
-            let mut state = builder.counted.clone();
-            state.next = observed.next;
-            state.seq = observed.seq;
-            state.log_len = super::log::file_len(staging)?;
-            Ok(state)
-        });
+        let on_thread = super::compact::Apply::OnThread;
+        let staged = self.stage_rebuild(
+            false,
+            on_thread,
+            &mut |_, _| {},
+            &mut |staging, builder, _| {
+                let (observed, name) = write_import(staging, builder, pass)?;
+                if let Some(n) = name.filter(|_| !named) {
+                    super::check_name(&n)?;
+                    super::name::write_name(staging, &n)?;
+                }
+                imported = Some(super::bulk::Imported {
+                    records: observed.records as usize,
+                    journal: observed.entries as usize,
+                });
+                let mut state = builder.counted.clone();
+                state.next = observed.next;
+                state.seq = observed.seq;
+                state.log_len = super::log::file_len(staging)?;
+                Ok(state)
+            },
+        );
         match (staged, imported) {
             (Ok(staged), Some(done)) => self.swap(staged).map(|_| done),
             (Err(e), _) => {
