@@ -288,9 +288,7 @@ impl Store {
             (Ok(_), None) => Err(invalid("the import wrote nothing".to_string())),
         }
     }
-}
 
-impl Store {
     /// Removes this workspace, which a refused import created: its files, under its
     /// lock until the last, and its directory too when `and_directory`. A process
     /// waiting for the lock meanwhile finds the lock file gone and does not take it.
