@@ -346,46 +346,37 @@ impl Record {
         v.unwrap_or_default()
     }
 
+    /// Decodes a record of `kind` from any deserializer: the one dispatch on the kind
+    /// that the decoders below share.
+    fn decode<'de, D: serde::Deserializer<'de>>(kind: Kind, d: D) -> Result<Record, D::Error> {
+        use serde::Deserialize;
+        Ok(match kind {
+            Kind::Question => Record::Question(Deserialize::deserialize(d)?),
+            Kind::Hypothesis => Record::Hypothesis(Deserialize::deserialize(d)?),
+            Kind::Entity => Record::Entity(Deserialize::deserialize(d)?),
+            Kind::Note => Record::Note(Deserialize::deserialize(d)?),
+            Kind::Link => Record::Link(Deserialize::deserialize(d)?),
+            Kind::Assessment => Record::Assessment(Deserialize::deserialize(d)?),
+            Kind::Expectation => Record::Expectation(Deserialize::deserialize(d)?),
+            Kind::Dismissal => Record::Dismissal(Deserialize::deserialize(d)?),
+        })
+    }
+
     /// Decodes a stored record of `kind`.
     pub fn from_bytes(kind: Kind, bytes: &[u8]) -> Result<Record, serde_json::Error> {
-        Ok(match kind {
-            Kind::Question => Record::Question(serde_json::from_slice(bytes)?),
-            Kind::Hypothesis => Record::Hypothesis(serde_json::from_slice(bytes)?),
-            Kind::Entity => Record::Entity(serde_json::from_slice(bytes)?),
-            Kind::Note => Record::Note(serde_json::from_slice(bytes)?),
-            Kind::Link => Record::Link(serde_json::from_slice(bytes)?),
-            Kind::Assessment => Record::Assessment(serde_json::from_slice(bytes)?),
-            Kind::Expectation => Record::Expectation(serde_json::from_slice(bytes)?),
-            Kind::Dismissal => Record::Dismissal(serde_json::from_slice(bytes)?),
-        })
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let rec = Record::decode(kind, &mut de)?;
+        de.end()?;
+        Ok(rec)
     }
 
     /// Decodes a record of `kind` from a JSON value it only reads.
     pub fn from_json_ref(kind: Kind, v: &serde_json::Value) -> Result<Record, serde_json::Error> {
-        use serde::Deserialize;
-        Ok(match kind {
-            Kind::Question => Record::Question(Deserialize::deserialize(v)?),
-            Kind::Hypothesis => Record::Hypothesis(Deserialize::deserialize(v)?),
-            Kind::Entity => Record::Entity(Deserialize::deserialize(v)?),
-            Kind::Note => Record::Note(Deserialize::deserialize(v)?),
-            Kind::Link => Record::Link(Deserialize::deserialize(v)?),
-            Kind::Assessment => Record::Assessment(Deserialize::deserialize(v)?),
-            Kind::Expectation => Record::Expectation(Deserialize::deserialize(v)?),
-            Kind::Dismissal => Record::Dismissal(Deserialize::deserialize(v)?),
-        })
+        Record::decode(kind, v)
     }
 
     pub fn from_json(kind: Kind, value: serde_json::Value) -> Result<Record, serde_json::Error> {
-        Ok(match kind {
-            Kind::Question => Record::Question(serde_json::from_value(value)?),
-            Kind::Hypothesis => Record::Hypothesis(serde_json::from_value(value)?),
-            Kind::Entity => Record::Entity(serde_json::from_value(value)?),
-            Kind::Note => Record::Note(serde_json::from_value(value)?),
-            Kind::Link => Record::Link(serde_json::from_value(value)?),
-            Kind::Assessment => Record::Assessment(serde_json::from_value(value)?),
-            Kind::Expectation => Record::Expectation(serde_json::from_value(value)?),
-            Kind::Dismissal => Record::Dismissal(serde_json::from_value(value)?),
-        })
+        Record::decode(kind, value)
     }
 
     /// The occurred time of a note or a dated link.
