@@ -285,7 +285,24 @@ fn a_file_replaced_while_the_import_waits_is_read_as_it_was_opened() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // (once it holds the file open)
+    let path = std::fs::canonicalize(&file).unwrap();
+    let holds_file = || {
+        std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+            .map(|fds| {
+                fds.flatten()
+                    .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|p| p == path))
+            })
+            .unwrap_or(false)
+    };
+    let started = std::time::Instant::now();
+    while !holds_file() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the import never opened the file"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // ...while the file is replaced by another valid export of the same size
     let swap = tmp.path().join("swap.json");
     std::fs::write(&swap, &other).unwrap();
