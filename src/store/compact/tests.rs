@@ -428,3 +428,62 @@ fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journa
     assert_eq!(export(&store), before);
     assert!(store.check().unwrap().is_empty());
 }
+
+/// Every key and value of every tree of the database in `dir`.
+fn contents(dir: &Path) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
+    let db = sled::Config::new().path(dir).open().unwrap();
+    crate::store::TREE_NAMES
+        .iter()
+        .map(|name| {
+            db.open_tree(name)
+                .unwrap()
+                .iter()
+                .map(|kv| {
+                    let (k, v) = kv.unwrap();
+                    (k.to_vec(), v.to_vec())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_builder_writes_the_same_database_on_its_own_thread_as_inline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = churned(&tmp.path().join("case"));
+    let records: Vec<crate::model::Record> = Kind::ALL
+        .iter()
+        .flat_map(|k| store.records(*k).map(|r| r.unwrap()).collect::<Vec<_>>())
+        .collect();
+    let entries: Vec<(u64, Vec<u8>)> = store.journal_bytes().map(|e| e.unwrap()).collect();
+    let built: Vec<_> = [Apply::Inline, Apply::OnThread]
+        .into_iter()
+        .map(|apply| {
+            let dir = tmp.path().join(format!("{apply:?}"));
+            std::fs::create_dir(&dir).unwrap();
+            let mut b = Builder::create(&dir, BUILD_CACHE, apply).unwrap();
+            for rec in &records {
+                b.record(rec).unwrap();
+            }
+            for (seq, bytes) in &entries {
+                b.journal(*seq, bytes).unwrap();
+            }
+            let state = b.counted.clone();
+            drop(b.finish(&state).unwrap());
+            let mut trees = contents(&dir);
+            // the database's size on disk, which sled's timing may change, aside
+            trees[META].retain(|(k, _)| k.as_slice() != COMPACTED_KEY);
+            trees
+        })
+        .collect();
+    // several batches' worth, so the thread applies more than the last one
+    let keys: usize = built[0].iter().map(Vec::len).sum();
+    assert!(keys > 2 * 2_048, "{keys}");
+    for (slot, (inline, threaded)) in built[0].iter().zip(&built[1]).enumerate() {
+        assert!(
+            inline == threaded,
+            "tree {} differs",
+            crate::store::TREE_NAMES[slot]
+        );
+    }
+}
