@@ -65,22 +65,48 @@ pub(crate) enum Apply {
     OnThread,
 }
 
-/// The thread that applies full batches, one tree's batch after another.
+/// The thread that applies full batches, one tree's batch after another. It also
+/// reopens the finished database (see [`Builder::finish`]), so that open reuses the
+/// memory this thread's inserts left free instead of adding to it.
 struct Applier {
-    send: std::sync::mpsc::SyncSender<Vec<sled::Batch>>,
+    send: std::sync::mpsc::SyncSender<Job>,
     thread: std::thread::JoinHandle<Result<()>>,
+}
+
+enum Job {
+    Apply(Vec<sled::Batch>),
+    /// Everything is sent: let go of the trees and say so.
+    Close(std::sync::mpsc::SyncSender<()>),
+    /// The database is closed: open it once (sled writes its snapshot) and end.
+    Reopen,
 }
 
 impl Applier {
     fn start(trees: Vec<sled::Tree>, dir: PathBuf) -> Applier {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<sled::Batch>>(WAITING);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Job>(WAITING);
         let thread = std::thread::spawn(move || {
-            for batches in receive {
-                for (tree, batch) in trees.iter().zip(batches) {
-                    tree.apply_batch(batch).map_err(|source| StoreError::Db {
-                        path: dir.clone(),
-                        source,
-                    })?;
+            let db_err = |source| StoreError::Db {
+                path: dir.clone(),
+                source,
+            };
+            let mut trees = trees;
+            for job in receive {
+                match job {
+                    Job::Apply(batches) => {
+                        for (tree, batch) in trees.iter().zip(batches) {
+                            tree.apply_batch(batch).map_err(db_err)?;
+                        }
+                    }
+                    Job::Close(reply) => {
+                        trees.clear();
+                        let _ = reply.send(());
+                    }
+                    Job::Reopen => {
+                        let config = sled::Config::new().path(&dir);
+                        return super::super::open::open_when_released(config)
+                            .map(drop)
+                            .map_err(db_err);
+                    }
                 }
             }
             Ok(())
@@ -88,7 +114,20 @@ impl Applier {
         Applier { send, thread }
     }
 
-    /// Waits until everything sent is applied; the first error applying it, if any.
+    /// Waits until everything sent is applied and the thread has let go of the trees;
+    /// false when it stopped at an error instead ([`Applier::stop`] returns it).
+    fn close(&self) -> bool {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.send.send(Job::Close(reply)).is_ok() && answer.recv().is_ok()
+    }
+
+    /// Has the thread open the (closed) database once, and waits for it to end.
+    fn reopen(self) -> Result<()> {
+        let _ = self.send.send(Job::Reopen);
+        self.stop()
+    }
+
+    /// Waits until the thread ends; its error, if any.
     fn stop(self) -> Result<()> {
         drop(self.send);
         self.thread.join().unwrap_or_else(|_| {
@@ -196,16 +235,19 @@ impl Builder {
             }
             return Ok(());
         };
-        if applier.send.send(batches).is_err() {
-            // the thread stopped at an error: that error is the one to report
-            if let Some(a) = self.applier.take() {
-                a.stop()?;
-            }
-            return Err(StoreError::invalid(
-                "the thread writing the database stopped",
-            ));
+        if applier.send.send(Job::Apply(batches)).is_err() {
+            return Err(self.stopped());
         }
         Ok(())
+    }
+
+    /// The error the applying thread stopped at.
+    fn stopped(&mut self) -> StoreError {
+        let stopped = self.applier.take().map(Applier::stop);
+        match stopped {
+            Some(Err(e)) => e,
+            _ => StoreError::invalid("the thread writing the database stopped"),
+        }
     }
 
     /// Writes what is pending and the counters `state`, and flushes everything to disk.
@@ -216,8 +258,8 @@ impl Builder {
             self.batches[JOURNAL].insert(&k, v);
         }
         self.write_batches()?;
-        if let Some(applier) = self.applier.take() {
-            applier.stop()?;
+        if self.applier.as_ref().is_some_and(|a| !a.close()) {
+            return Err(self.stopped());
         }
         let bytes = serde_json::to_vec(state).map_err(|e| StoreError::invalid(e.to_string()))?;
         self.trees[META]
@@ -234,9 +276,13 @@ impl Builder {
         // first real open does not read back everything just written
         self.trees.clear();
         drop(self.db.take());
-        let again = super::super::open::open_when_released(sled::Config::new().path(&self.dir))
-            .map_err(|e| self.db_err(e))?;
-        drop(again);
+        match self.applier.take() {
+            Some(applier) => applier.reopen()?,
+            None => {
+                let config = sled::Config::new().path(&self.dir);
+                drop(super::super::open::open_when_released(config).map_err(|e| self.db_err(e))?);
+            }
+        }
         Ok(self.search.take())
     }
 }
