@@ -207,26 +207,35 @@ fn a_workspace_of_an_older_schema_is_upgraded_once_and_the_user_is_told() {
         let store = Store::open(&ws, &OpenOptions::default()).unwrap();
         store.downgrade_journal_for_test().unwrap();
     }
-    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
-    assert!(
-        lines[0].contains("upgrading") && lines[0].contains("(once"),
-        "{err}"
-    );
+    let (err, lines) = upgrade_lines(&ws);
+    assert!(lines[0].contains("(once"), "{err}");
     let to = format!("from schema 1 to {}", weft::store::SCHEMA_VERSION);
     assert!(lines[1].contains(&to), "{err}");
     assert_eq!(export(&ws, &tmp.path().join("after.json")), before);
-    // once: the next command says nothing
-    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
+    said_once(&ws);
+}
+
+/// What the first command after an upgrade says on stderr, whole and as its two lines:
+/// the upgrade starting, then what it did.
+fn upgrade_lines(ws: &Path) -> (String, Vec<String>) {
+    let out = weft(ws).args(["list", "questions"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    let lines: Vec<String> = err.lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].contains("upgrading"), "{err}");
+    (err, lines)
+}
+
+/// The upgrade is done once: the next command says nothing, and the workspace checks.
+fn said_once(ws: &Path) {
+    let out = weft(ws).args(["list", "questions"]).output().unwrap();
     assert!(
         out.stderr.is_empty(),
-        "{}",
+        "once: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    check_ok(&ws);
+    check_ok(ws);
 }
 
 #[test]
@@ -243,25 +252,14 @@ fn a_schema_three_workspace_is_upgraded_in_place_and_told_to_compact() {
         store.corrupt_index_for_test(&x, Some(b"a title")).unwrap();
         store.force_schema(3).unwrap();
     }
-    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
-    assert!(lines[0].contains("upgrading"), "{err}");
+    let (err, lines) = upgrade_lines(&ws);
     let to = format!("in place from schema 3 to {}", weft::store::SCHEMA_VERSION);
     assert!(
         lines[1].contains(&to) && lines[1].contains("weft compact"),
         "{err}"
     );
     assert_eq!(export(&ws, &tmp.path().join("after.json")), before);
-    let out = weft(&ws).args(["list", "questions"]).output().unwrap();
-    assert!(
-        out.stderr.is_empty(),
-        "once: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    check_ok(&ws);
+    said_once(&ws);
 }
 
 #[test]

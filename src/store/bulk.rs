@@ -213,13 +213,9 @@ impl Store {
             }
             state.account(rec, 1);
         }
-        let mut blocks = super::journal::BlockWriter::default();
-        for (e, at) in dump.journal.iter().zip(journal_at) {
-            if let Some((k, v)) = blocks.push(e.seq, &super::journal::Stored::bytes(e, *at)) {
-                batches[JOURNAL].insert(&k, v);
-            }
-        }
-        if let Some((k, v)) = blocks.pending() {
+        let stored = dump.journal.iter().zip(journal_at);
+        let stored = stored.map(|(e, at)| (e.seq, super::journal::Stored::bytes(e, *at)));
+        for (k, v) in super::journal::pack(stored) {
             batches[JOURNAL].insert(&k, v);
         }
         (batches, state)

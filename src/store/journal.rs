@@ -10,7 +10,7 @@ mod blocks;
 mod stored;
 #[cfg(test)]
 pub(super) use blocks::PER_BLOCK;
-pub(super) use blocks::{describe, entry_key, split, Writer as BlockWriter};
+pub(super) use blocks::{describe, entry_key, pack, split, Writer as BlockWriter};
 pub(super) use stored::{is_compact, Stored};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,13 +147,7 @@ impl Store {
     pub fn pack_journal_for_test(&self) -> Result<()> {
         let entries = self.journal_bytes().collect::<Result<Vec<_>>>()?;
         self.journal().clear().map_err(|err| self.db_err(err))?;
-        let mut w = BlockWriter::default();
-        let mut blocks: Vec<_> = entries
-            .iter()
-            .filter_map(|(seq, b)| w.push(*seq, b))
-            .collect();
-        blocks.extend(w.pending().map(|(k, v)| (k, v.to_vec())));
-        for (k, v) in blocks {
+        for (k, v) in pack(entries) {
             self.journal()
                 .insert(k, v)
                 .map_err(|err| self.db_err(err))?;

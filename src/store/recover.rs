@@ -273,13 +273,9 @@ impl Store {
         }
         let lines = log::import_lines(&records, &journal, &state.next, state.seq);
         let (buf, starts) = log::encode_lines(&lines, 0);
-        let mut blocks = super::journal::BlockWriter::default();
-        for (e, at) in journal.iter().zip(&starts[1..]) {
-            if let Some((k, v)) = blocks.push(e.seq, &super::journal::Stored::bytes(e, *at)) {
-                batches[super::JOURNAL].insert(&k, v);
-            }
-        }
-        if let Some((k, v)) = blocks.pending() {
+        let stored = journal.iter().zip(&starts[1..]);
+        let stored = stored.map(|(e, at)| (e.seq, super::journal::Stored::bytes(e, *at)));
+        for (k, v) in super::journal::pack(stored) {
             batches[super::JOURNAL].insert(&k, v);
         }
         let tmp = self.path.join(format!("{LOG_FILE}.new"));

@@ -10,9 +10,10 @@ use std::time::Instant;
 const IN_PLACE: &str = "upgraded the workspace's storage in place";
 
 /// The oldest schema this build upgrades without a rewrite. Schema 4 writes journal
-/// entries in a compact form, packed 64 to a key by compaction, and still reads the JSON ones of schema 3, a
-/// key each (a compaction rewrites them), and it drops the index's short search texts (`x`), which the search
-/// file holds: from schema 3 the upgrade removes those entries and writes the version.
+/// entries in a compact form, packed 64 to a key by compaction, and still reads the
+/// JSON ones of schema 3, a key each (a compaction rewrites them); it drops the index's
+/// short search texts (`x`), which the search file holds: from schema 3 the upgrade
+/// removes those entries and writes the version.
 const NO_REWRITE_FROM: u32 = 3;
 
 impl Store {

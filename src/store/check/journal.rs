@@ -11,10 +11,10 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A journal entry as `check` reads it: the fields the journal tree keeps (the store's
-/// `Stored`), with values held inline by schema 1 left undecoded when it is JSON, so an entry reads
-/// here exactly when it reads there (and fails with the same words: serde names the
-/// struct, hence its name).
+/// A JSON journal entry as `check` reads it: the fields the journal tree keeps (the
+/// store's `Stored`), with values held inline by schema 1 left undecoded, so an entry
+/// reads here exactly when it reads there (and fails with the same words: serde names
+/// the struct, hence its name).
 #[derive(Deserialize)]
 struct Stored {
     seq: u64,

@@ -192,7 +192,10 @@ fn the_journal_tree_keeps_where_each_entry_is_in_the_log_not_its_values() {
         .add_question(crate::store::NewQuestion::new("A later question"))
         .unwrap();
     assert_eq!(store.log().next().unwrap().unwrap().seq, seq);
-    assert_eq!(store.journal_keys_for_test() as u64, seq.div_ceil(64) + 1);
+    assert_eq!(
+        store.journal_keys_for_test() as u64,
+        seq.div_ceil(super::super::journal::PER_BLOCK) + 1
+    );
     assert!(store.check().unwrap().is_empty());
     store.undo().unwrap();
     assert!(store.check().unwrap().is_empty());

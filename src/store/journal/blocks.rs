@@ -89,6 +89,20 @@ pub(in crate::store) fn split<'a>(
     Ok(out)
 }
 
+/// The blocks that consecutive entries `entries` (number, stored bytes), in order, fill:
+/// what a writer of a whole journal at once puts in the tree.
+pub(in crate::store) fn pack<B: AsRef<[u8]>>(
+    entries: impl IntoIterator<Item = (u64, B)>,
+) -> Vec<([u8; 9], Vec<u8>)> {
+    let mut w = Writer::default();
+    let mut out: Vec<_> = entries
+        .into_iter()
+        .filter_map(|(seq, bytes)| w.push(seq, bytes.as_ref()))
+        .collect();
+    out.extend(w.pending().map(|(k, v)| (k, v.to_vec())));
+    out
+}
+
 /// Groups consecutive entries into blocks for a writer: [`Writer::push`] gives back each
 /// block as it fills, [`Writer::pending`] the one being filled.
 #[derive(Debug, Default)]
@@ -124,13 +138,6 @@ impl Writer {
 mod tests {
     use super::*;
 
-    fn written(entries: &[(u64, &[u8])]) -> Vec<([u8; 9], Vec<u8>)> {
-        let mut w = Writer::default();
-        let mut out: Vec<_> = entries.iter().filter_map(|(s, b)| w.push(*s, b)).collect();
-        out.extend(w.pending().map(|(k, v)| (k, v.to_vec())));
-        out
-    }
-
     #[test]
     fn entries_fill_blocks_of_their_numbers_and_read_back_in_order() {
         let bodies: Vec<Vec<u8>> = (0..150u64)
@@ -139,7 +146,7 @@ mod tests {
         let entries: Vec<(u64, &[u8])> = (0..150u64)
             .map(|i| (i + 10, &bodies[i as usize][..]))
             .collect();
-        let blocks = written(&entries);
+        let blocks = pack(entries);
         // 10..63, 64..127, 128..159
         assert_eq!(
             blocks.iter().map(|(k, _)| k.to_vec()).collect::<Vec<_>>(),

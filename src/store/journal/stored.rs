@@ -291,32 +291,31 @@ mod tests {
         }
     }
 
-    fn head(e: &JournalEntry, at: u64) -> Stored {
-        Stored::head(e, at)
-    }
-
     #[test]
     fn a_compact_entry_is_at_most_two_fifths_of_the_json_one() {
         let time = "2026-05-03T10:11:12.123456789Z".parse().unwrap();
         let e = entry(1_262_499, 1_262_499, time, None);
         let compact = Stored::bytes(&e, 508_000_000);
-        let json = serde_json::to_vec(&head(&e, 508_000_000)).unwrap();
+        let json = serde_json::to_vec(&Stored::head(&e, 508_000_000)).unwrap();
         assert!(
             compact.len() * 5 <= json.len() * 2,
             "{} vs {}",
             compact.len(),
             json.len()
         );
-        assert_eq!(Stored::decode(&compact).unwrap(), head(&e, 508_000_000));
+        assert_eq!(
+            Stored::decode(&compact).unwrap(),
+            Stored::head(&e, 508_000_000)
+        );
     }
 
     #[test]
     fn json_entries_of_earlier_schemas_still_read() {
         let time = "2026-05-03T10:11:12Z".parse().unwrap();
         let e = entry(7, 5, time, Some(2));
-        let json = serde_json::to_vec(&head(&e, 99)).unwrap();
+        let json = serde_json::to_vec(&Stored::head(&e, 99)).unwrap();
         assert!(!is_compact(&json));
-        assert_eq!(Stored::decode(&json).unwrap(), head(&e, 99));
+        assert_eq!(Stored::decode(&json).unwrap(), Stored::head(&e, 99));
     }
 
     #[test]
@@ -370,7 +369,7 @@ mod tests {
             e.op = op;
             let bytes = Stored::bytes(&e, at);
             prop_assert!(is_compact(&bytes));
-            prop_assert_eq!(Stored::decode(&bytes).unwrap(), head(&e, at));
+            prop_assert_eq!(Stored::decode(&bytes).unwrap(), Stored::head(&e, at));
         }
     }
 }
