@@ -451,7 +451,8 @@ fn contents(dir: &Path) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
 }
 
 #[test]
-fn a_builder_writes_the_same_database_on_its_own_thread_as_inline() {
+fn a_builder_writes_every_entry_once_the_same_inline_and_on_its_own_thread() {
+    const BATCH: usize = 16 << 10;
     let tmp = tempfile::tempdir().unwrap();
     let store = churned(&tmp.path().join("case"));
     let records: Vec<crate::model::Record> = Kind::ALL
@@ -465,6 +466,7 @@ fn a_builder_writes_the_same_database_on_its_own_thread_as_inline() {
             let dir = tmp.path().join(format!("{apply:?}"));
             std::fs::create_dir(&dir).unwrap();
             let mut b = Builder::create(&dir, BUILD_CACHE, apply).unwrap();
+            b.batch_bytes = BATCH;
             for rec in &records {
                 b.record(rec).unwrap();
             }
@@ -480,8 +482,28 @@ fn a_builder_writes_the_same_database_on_its_own_thread_as_inline() {
         })
         .collect();
     // several batches' worth, so the thread applies more than the last one
-    let keys: usize = built[0].iter().map(Vec::len).sum();
-    assert!(keys > 2 * 2_048, "{keys}");
+    let bytes: usize = built[0]
+        .iter()
+        .flatten()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    assert!(bytes > 4 * BATCH, "{bytes}");
+    // every record and every index entry it implies, each once, in key order
+    let mut want: Vec<Vec<(Vec<u8>, Vec<u8>)>> = vec![Vec::new(); built[0].len()];
+    for rec in &records {
+        let id = rec.id();
+        want[crate::store::kind_slot(id.kind)]
+            .push((id.num.to_be_bytes().to_vec(), rec.to_bytes()));
+        want[crate::store::INDEX].extend(crate::store::index::entries(rec));
+    }
+    for (slot, want) in want.iter_mut().enumerate().filter(|(_, w)| !w.is_empty()) {
+        want.sort();
+        assert!(
+            built[0][slot] == *want,
+            "tree {}",
+            crate::store::TREE_NAMES[slot]
+        );
+    }
     for (slot, (inline, threaded)) in built[0].iter().zip(&built[1]).enumerate() {
         assert!(
             inline == threaded,
