@@ -70,7 +70,9 @@ const WAITING: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Apply {
     /// On the caller's thread: a compaction, whose reading of the old database takes
-    /// the time, gains nothing from a second thread and would hold more memory.
+    /// the time, gains nothing from a second thread and would hold more memory. The
+    /// finished database is not reopened: the caller opens it once the database it
+    /// was copied from is closed, so sled's two page tables are never held at once.
     Inline,
     /// On a thread of its own, overlapping the caller's parsing: an import (at 126,250
     /// records 13.9 s -> 8.4 s, with the single reading; at 1M, 478 -> 280 MiB with
@@ -302,16 +304,14 @@ impl Builder {
             .insert(super::COMPACTED_KEY, &size.to_be_bytes())
             .map_err(|e| self.db_err(e))?;
         self.flush()?;
-        // sled takes its snapshot when a database is opened: opened once here, the
-        // first real open does not read back everything just written
+        // sled takes its snapshot when a database is opened: opened once, the first
+        // real open does not read back everything just written. The applying thread
+        // opens it here; after an inline build the caller does, once the database it
+        // read from is closed (see `Store::compact_swapped`).
         self.trees.clear();
         drop(self.db.take());
-        match self.applier.take() {
-            Some(applier) => applier.reopen()?,
-            None => {
-                let config = sled::Config::new().path(&self.dir);
-                drop(super::super::open::open_when_released(config).map_err(|e| self.db_err(e))?);
-            }
+        if let Some(applier) = self.applier.take() {
+            applier.reopen()?;
         }
         Ok(self.search.take())
     }

@@ -325,6 +325,26 @@ fn a_schema_two_workspace_loses_its_short_search_texts_and_is_still_searched() {
 }
 
 #[test]
+fn a_compaction_that_closes_opens_the_new_database_once_after_the_swap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let store = churned(&dir);
+    let before = export(&store);
+    let done = store.compact_and_close(&mut |_, _| {}).unwrap();
+    // the new database was opened once (sled wrote its snapshot) and then measured
+    let snapshots = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("snap."))
+        .count();
+    assert_eq!(snapshots, 1);
+    assert_eq!(done.after, db_bytes(&dir));
+    let store = Store::open(&dir, &OpenOptions::default()).unwrap();
+    assert_eq!(export(&store), before);
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
 fn compaction_is_suggested_once_the_database_has_grown() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");
