@@ -250,7 +250,7 @@ impl Store {
     /// Compacts and swaps in; the workspace's directory and its lock, still held. The
     /// new database has not been opened yet: this store, closed by the swap, held
     /// sled's page table of the old one until then (at 1M records, opening the new one
-    /// before the swap took the peak from about 420 to about 500 MiB).
+    /// before the swap peaked at 524–532 MiB, after it at 515–521 MiB).
     fn compact_swapped(
         self,
         progress: &mut dyn FnMut(u64, u64),
