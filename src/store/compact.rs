@@ -461,6 +461,7 @@ impl Store {
 }
 
 mod builder;
+mod runs;
 pub(super) use builder::{Apply, Builder};
 
 #[cfg(test)]

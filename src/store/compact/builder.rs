@@ -4,21 +4,18 @@
 use super::super::search::file::BaseWriter;
 use super::super::{index, kind_slot, Result, State, StoreError};
 use super::super::{INDEX, JOURNAL, META, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
+use super::runs::{entry_bytes, Runs};
 use crate::model::Record;
 use std::path::{Path, PathBuf};
 
 /// The bytes of entries gathered before they are sorted and written: bounds what waits
-/// in memory (at most [`WAITING`] + 2 batches) while giving sled long runs of keys in
-/// order, which it inserts faster and packs tighter than keys in arrival order. At
-/// 126,250 records: 1 to 16 MiB all import in about 5 s; from 4 MiB up the peak grows
-/// (91 MiB at 1 and 2 MiB, 122 to 142 MiB at 4 to 16), and the 1M import peaked at
-/// 373 MiB with runs of 65,536 entries (BENCHMARKS.md).
+/// in memory (at most [`WAITING`] + 2 batches). Records and journal blocks come in key
+/// order already; the index entries are put in order across the whole build first
+/// ([`Runs`]) and come through here last. Measured before that, with the index entries
+/// in these batches, at 126,250 records: 1 to 16 MiB all import in about 5 s; from 4
+/// MiB up the peak grows (91 MiB at 1 and 2 MiB, 122 to 142 MiB at 4 to 16), and the
+/// 1M import peaked at 373 MiB with batches of 65,536 entries (BENCHMARKS.md).
 const BATCH_BYTES: usize = 2 << 20;
-
-/// What an entry holds in memory while it waits: its bytes and the two vectors.
-fn entry_bytes(key: usize, value: usize) -> usize {
-    key + value + std::mem::size_of::<(Vec<u8>, Vec<u8>)>()
-}
 
 /// Opens (creating) the database in `dir` and weft's trees in it.
 fn open_trees(dir: &Path, cache: u64) -> Result<(sled::Db, Vec<sled::Tree>)> {
@@ -60,6 +57,9 @@ pub(crate) struct Builder {
     search: Option<BaseWriter>,
     /// Journal entries grouped into blocks as they come.
     journal: super::super::journal::BlockWriter,
+    /// The index entries, put in key order across the whole build and written last
+    /// (records and the journal come in key order already).
+    pub(super) index: Runs,
 }
 
 /// Full batches that may wait for the applying thread: enough to even out batches that
@@ -194,6 +194,7 @@ impl Builder {
             dir: dir.to_path_buf(),
             search: BaseWriter::create(dir).ok(),
             journal: Default::default(),
+            index: Runs::new(dir),
         })
     }
 
@@ -222,8 +223,7 @@ impl Builder {
         self.pending += entry_bytes(8, bytes.len());
         self.batches[kind_slot(id.kind)].push((id.num.to_be_bytes().to_vec(), bytes));
         for (k, v) in index::entries(rec) {
-            self.pending += entry_bytes(k.len(), v.len());
-            self.batches[INDEX].push((k, v));
+            self.index.push(k, v)?;
         }
         self.counted.account(rec, 1);
         // a search file that cannot be written is left for a search to write afresh
@@ -289,6 +289,12 @@ impl Builder {
         if let Some((k, v)) = self.journal.pending() {
             self.batches[JOURNAL].push((k.to_vec(), v.to_vec()));
         }
+        let index = std::mem::replace(&mut self.index, Runs::new(&self.dir));
+        index.merge(&mut |k, v| {
+            self.pending += entry_bytes(k.len(), v.len());
+            self.batches[INDEX].push((k, v));
+            self.spill()
+        })?;
         self.write_batches()?;
         if self.applier.as_ref().is_some_and(|a| !a.close()) {
             return Err(self.stopped());

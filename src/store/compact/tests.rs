@@ -487,6 +487,7 @@ fn a_builder_writes_every_entry_once_the_same_inline_and_on_its_own_thread() {
             std::fs::create_dir(&dir).unwrap();
             let mut b = Builder::create(&dir, BUILD_CACHE, apply).unwrap();
             b.batch_bytes = BATCH;
+            b.index.run_bytes = BATCH;
             for rec in &records {
                 b.record(rec).unwrap();
             }
