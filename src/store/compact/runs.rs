@@ -84,7 +84,9 @@ impl Runs {
                     out.write_all(part)?;
                 }
             }
-            out.into_inner().map_err(|e| e.into_error())?.sync_data()
+            // not synced: a run outlives neither the build nor a crash (the staging
+            // directory it is in is removed whole)
+            out.flush()
         };
         // recorded before writing, so a run half written is removed too
         self.files.push(path.clone());
