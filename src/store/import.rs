@@ -253,10 +253,9 @@ impl Store {
         // the workspace's own name, when it has one, wins over the file's
         let named = self.given_name().is_some();
         let mut imported = None;
-        let on_thread = super::compact::Apply::OnThread;
         let staged = self.stage_rebuild(
             false,
-            on_thread,
+            super::compact::Apply::OnThread,
             &mut |_, _| {},
             &mut |staging, builder, _| {
                 let (observed, name) = write_import(staging, builder, pass)?;

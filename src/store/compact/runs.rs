@@ -8,6 +8,7 @@
 //! order built the tree three times faster than in sorted runs of 20,000, and the next
 //! open took 80 MiB instead of 101–105 MiB (BENCHMARKS.md).
 
+use super::super::index::Entry;
 use super::super::{Result, StoreError};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -20,10 +21,8 @@ pub(super) const RUN_BYTES: usize = 8 << 20;
 
 /// What an entry holds in memory while it waits: its bytes and the two vectors.
 pub(super) fn entry_bytes(key: usize, value: usize) -> usize {
-    key + value + std::mem::size_of::<(Vec<u8>, Vec<u8>)>()
+    key + value + std::mem::size_of::<Entry>()
 }
-
-type Entry = (Vec<u8>, Vec<u8>);
 
 /// Entries gathered for one tree, to be handed back in key order by [`Runs::merge`].
 pub(super) struct Runs {
