@@ -62,6 +62,16 @@ impl Digest {
         self.entries += 1;
     }
 
+    /// Adds the entries of `other` (a digest under the same keys), as if added here.
+    pub fn merge(&mut self, other: &Digest) {
+        for (s, o) in self.sums.iter_mut().zip(&other.sums) {
+            s.count += o.count;
+            s.a = s.a.wrapping_add(o.a);
+            s.b = s.b.wrapping_add(o.b);
+        }
+        self.entries += other.entries;
+    }
+
     /// The buckets where the two differ, each with the larger of its two entry counts.
     pub fn differing(&self, other: &Digest) -> Vec<(usize, u64)> {
         self.sums
@@ -125,6 +135,17 @@ impl IdSet {
             bits.resize(word + 1, 0);
         }
         bits[word] |= 1 << bit;
+    }
+
+    /// Adds every id of `other` (a set sized by the same counters).
+    pub fn merge(&mut self, other: &IdSet) {
+        for (mine, theirs) in self.bits.iter_mut().zip(&other.bits) {
+            if mine.len() < theirs.len() {
+                mine.resize(theirs.len(), 0);
+            }
+            mine.iter_mut().zip(theirs).for_each(|(m, t)| *m |= t);
+        }
+        self.outliers.extend(other.outliers.iter().copied());
     }
 
     pub fn contains(&self, id: Id) -> bool {

@@ -4,33 +4,14 @@
 //! out-of-date entry. Memory stays bounded: the comparison holds at most [`BATCH`]
 //! implied entries at a time and takes as many passes as the damage needs.
 
-use super::digest::{bucket, Digest, Keys, BUCKETS};
+use super::digest::{bucket, BUCKETS};
 use super::records::{each_record, implied};
 use super::{describe_key, Problem};
 use crate::store::{Result, Store};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The most entries (implied or stored) one comparison pass holds.
 pub(super) const BATCH: u64 = 500_000;
-
-/// Every stored index entry into a digest, counting into `scanned` as it goes.
-pub(super) fn digest_index(
-    tree: &sled::Tree,
-    keys: &Keys,
-    scanned: &AtomicU64,
-) -> sled::Result<Digest> {
-    let mut d = Digest::new(keys);
-    for r in tree.iter() {
-        let (k, v) = r?;
-        d.add(&k, &v);
-        if d.entries.is_multiple_of(1024) {
-            scanned.store(d.entries, Ordering::Relaxed);
-        }
-    }
-    scanned.store(d.entries, Ordering::Relaxed);
-    Ok(d)
-}
 
 /// The differing buckets (with their sizes) in groups of at most `limit` entries; a
 /// bucket larger than that is a group of its own.

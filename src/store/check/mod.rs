@@ -6,6 +6,8 @@ mod journal;
 mod records;
 #[cfg(test)]
 mod reference;
+mod refs;
+mod split;
 #[cfg(test)]
 mod tests;
 
@@ -15,7 +17,7 @@ use crate::model::Record;
 use digest::Keys;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// One thing wrong with a workspace, in a line.
@@ -131,10 +133,11 @@ impl Store {
     /// count only grows and ends at the total; when the index differs from what the
     /// records imply, the passes that name each differing entry are added to the total.
     ///
-    /// Memory does not grow with the workspace: the records are read once in order (a
-    /// bit per id is kept, and the few references that point forward), the index once
-    /// into a digest on a second thread at the same time, the journal once by its
-    /// headers. Only the digest's differing buckets are then compared entry by entry.
+    /// Memory does not grow with the workspace: the records are read once, kind by kind,
+    /// in key ranges two threads share (a bit per id is kept, and the few references that
+    /// point outside what is known yet); the journal once by its headers and the index
+    /// once into a digest, in key ranges taken by whichever thread is free. Only the
+    /// digest's differing buckets are then compared entry by entry.
     pub fn check_with_progress(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Problem>> {
         self.check_in_batches(progress, entries::BATCH)
     }
@@ -153,17 +156,22 @@ impl Store {
         let with_search = file::is_current(&self.path);
         let scanned = AtomicU64::new(0);
         let journaled = AtomicU64::new(0);
-        // The records on this thread; the index, then the journal, on a second one.
-        let (found, other) = std::thread::scope(|s| {
+        let index = self.index();
+        let ranges = split::ranges(index).map_err(|e| self.db_err(e))?;
+        let next_range = AtomicUsize::new(0);
+        // The records on this thread; the journal, the search file, then index ranges on
+        // a second one; this thread takes index ranges too once the records are done.
+        let (found, mine, other) = std::thread::scope(|s| {
             type Other = (digest::Digest, Vec<Problem>, Option<file::Digest>);
             let worker = s.spawn(|| -> Result<Other> {
-                let stored = entries::digest_index(self.index(), &keys, &scanned)
-                    .map_err(|e| self.db_err(e))?;
                 let journal = journal::scan(self, &journaled)?;
                 let search = match with_search {
                     true => file::digest(&self.path).ok().flatten(),
                     false => None,
                 };
+                let stored =
+                    split::digest_ranges(index, &ranges, &next_range, &keys, &scanned, &mut || {})
+                        .map_err(|e| self.db_err(e))?;
                 Ok((stored, journal, search))
             });
             let other_done = |est: u64| {
@@ -173,13 +181,21 @@ impl Store {
             let mut so_far = (0u64, 0u64);
             let found = records::scan(self, &keys, with_search, &mut |done, implied| {
                 so_far = (done, implied);
-                if done.is_multiple_of(256) {
-                    meter.at(done.min(records) + other_done(estimate(records, done, implied)));
-                }
+                meter.at(done.min(records) + other_done(estimate(records, done, implied)));
             });
             let est = match &found {
                 Ok(f) => f.digest.entries,
                 Err(_) => estimate(records, so_far.0, so_far.1),
+            };
+            let mine = match &found {
+                Ok(_) => {
+                    split::digest_ranges(index, &ranges, &next_range, &keys, &scanned, &mut || {
+                        meter.at(records + other_done(est))
+                    })
+                    .map_err(|e| self.db_err(e))
+                }
+                // the check fails anyway: leave the index to the other thread
+                Err(_) => Ok(digest::Digest::new(&keys)),
             };
             while !worker.is_finished() {
                 meter.at(records + other_done(est));
@@ -190,10 +206,11 @@ impl Store {
                     "check: reading the index and the journal stopped unexpectedly",
                 ))
             });
-            (found, other)
+            (found, mine, other)
         });
         let found = found?;
-        let (stored, journal_problems, search_file) = other?;
+        let (mut stored, journal_problems, search_file) = other?;
+        stored.merge(&mine?);
         meter.at(2 * records + entries_of_journal);
         let mut problems = found.unreadable;
         problems.extend(found.references);

@@ -1,19 +1,24 @@
-//! The pass over the records: each is decoded once, in kind and id order, and checked
-//! against its key, the id counters and the ids it refers to; the counters are
-//! recomputed; the index entries it implies go into a digest; the question tree is
-//! walked for loops. Memory: a bit per id, the counters, the digest, and only the
-//! references and parents that point forward in that order (rare), never the records.
+//! The pass over the records: each is decoded once and checked against its key, the id
+//! counters and the ids it refers to; the counters are recomputed; the index entries it
+//! implies go into a digest; the question tree is walked for loops.
+//!
+//! The kinds are passed one after another, in [`Kind::ALL`] order; each kind's tree is
+//! cut into key ranges that two threads take in turn, each range read in id order. What
+//! a record refers to is settled at once when it is already known (a kind passed before,
+//! or an earlier id of the same range) and otherwise at the end. Memory: a bit per id
+//! (per thread), the counters, the digests, and only the references and parents that
+//! point outside what is known, never the records.
 
 use super::digest::{Digest, IdSet, Keys};
-use super::{own_rules, Problem};
+use super::refs::{References, Tree};
+use super::split::{self, Range};
+use super::Problem;
 use crate::model::{Id, Kind, Record};
 use crate::store::search::file;
-use crate::store::{index, Result, State, Store};
-use std::collections::HashSet;
-
-/// Where a problem about a record's references sorts: the record's kind (its place in
-/// [`Kind::ALL`]), its number, then the reference's place among the record's own.
-type Pos = (usize, u64, u8);
+use crate::store::{index, Result, State, Store, StoreError};
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// What the pass over the records found.
 pub(super) struct Records {
@@ -32,9 +37,31 @@ pub(super) struct Records {
     pub search: Option<file::Digest>,
 }
 
-/// Calls `f` with every record of the workspace, in kind then id order: its kind's
-/// place in [`Kind::ALL`] and the record when it reads and sits under its own key, the
-/// problem when it does not.
+/// A stored record as read: its kind's place in [`Kind::ALL`] and the record when it
+/// reads and sits under its own key, the problem when it does not.
+fn read(
+    slot: usize,
+    kind: Kind,
+    k: &[u8],
+    v: &[u8],
+) -> std::result::Result<(usize, Record), Problem> {
+    let num = k.try_into().map(u64::from_be_bytes).unwrap_or(0);
+    match Record::from_bytes(kind, v) {
+        Err(e) => Err(Problem(format!(
+            "{}{num}: cannot be read: {e}",
+            kind.letter()
+        ))),
+        Ok(rec) if rec.id().num != num || rec.id().kind != kind => Err(Problem(format!(
+            "{}{num}: stored under the wrong key (holds {})",
+            kind.letter(),
+            rec.id()
+        ))),
+        Ok(rec) => Ok((slot, rec)),
+    }
+}
+
+/// Calls `f` with every record of the workspace, in kind then id order (as [`read`]
+/// gives it).
 pub(super) fn each_record(
     store: &Store,
     mut f: impl FnMut(std::result::Result<(usize, Record), Problem>) -> Result<()>,
@@ -42,19 +69,7 @@ pub(super) fn each_record(
     for (slot, kind) in Kind::ALL.into_iter().enumerate() {
         for r in store.tree(kind).iter() {
             let (k, v) = r.map_err(|e| store.db_err(e))?;
-            let num = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-            f(match Record::from_bytes(kind, &v) {
-                Err(e) => Err(Problem(format!(
-                    "{}{num}: cannot be read: {e}",
-                    kind.letter()
-                ))),
-                Ok(rec) if rec.id().num != num || rec.id().kind != kind => Err(Problem(format!(
-                    "{}{num}: stored under the wrong key (holds {})",
-                    kind.letter(),
-                    rec.id()
-                ))),
-                Ok(rec) => Ok((slot, rec)),
-            })?;
+            f(read(slot, kind, &k, &v))?;
         }
     }
     Ok(())
@@ -70,215 +85,202 @@ pub(super) fn implied(rec: &Record) -> Vec<index::Entry> {
     entries
 }
 
-/// One pass over every record. `tick(records done, index entries implied so far)` is
-/// called after each record.
+/// What one thread gathers from the ranges it takes.
+struct Part {
+    /// Unreadable records with their kind's place and key, to be put in record order.
+    unreadable: Vec<((usize, Vec<u8>), Problem)>,
+    /// The ids this thread has passed.
+    present: IdSet,
+    refs: References,
+    tree: Tree,
+    state: State,
+    digest: Digest,
+    search: Option<file::Digest>,
+    scratch: Vec<u8>,
+}
+
+/// One kind's turn: its ranges, which thread takes which decided by a shared counter.
+struct Turn<'a> {
+    store: &'a Store,
+    slot: usize,
+    kind: Kind,
+    ranges: &'a [Range],
+    taken: &'a AtomicUsize,
+    /// The ids of the kinds passed before this one (complete).
+    before: &'a IdSet,
+    /// Records passed and index entries implied so far, over both threads.
+    done: &'a AtomicU64,
+    implied: &'a AtomicU64,
+}
+
+impl Part {
+    fn new(store: &Store, keys: &Keys, with_search: bool) -> Part {
+        let next = &store.state().next;
+        Part {
+            unreadable: Vec::new(),
+            present: IdSet::new(next),
+            refs: References::default(),
+            tree: Tree::new(next),
+            state: State {
+                next: next.clone(),
+                seq: store.state().seq,
+                ..State::default()
+            },
+            digest: Digest::new(keys),
+            search: with_search.then(file::Digest::default),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Takes ranges of `turn` until none is left; `tick` is called every 256 records.
+    fn take(&mut self, turn: &Turn, tick: &mut dyn FnMut()) -> Result<()> {
+        let tree = turn.store.tree(turn.kind);
+        let (mut records, mut entries) = (0u64, self.digest.entries);
+        while let Some((lo, hi)) = turn.ranges.get(turn.taken.fetch_add(1, Ordering::Relaxed)) {
+            let hi = match hi {
+                Some(h) => Bound::Excluded(h.as_slice()),
+                None => Bound::Unbounded,
+            };
+            let mut since = None;
+            for r in tree.range::<&[u8], _>((Bound::Included(lo.as_slice()), hi)) {
+                let (k, v) = r.map_err(|e| turn.store.db_err(e))?;
+                match read(turn.slot, turn.kind, &k, &v) {
+                    Ok((_, rec)) => {
+                        let since = *since.get_or_insert(rec.id().num);
+                        self.record(turn, rec, since);
+                    }
+                    Err(p) => self.unreadable.push(((turn.slot, k.to_vec()), p)),
+                }
+                records += 1;
+                if records == 256 {
+                    turn.done.fetch_add(records, Ordering::Relaxed);
+                    turn.implied
+                        .fetch_add(self.digest.entries - entries, Ordering::Relaxed);
+                    (records, entries) = (0, self.digest.entries);
+                    tick();
+                }
+            }
+        }
+        turn.done.fetch_add(records, Ordering::Relaxed);
+        turn.implied
+            .fetch_add(self.digest.entries - entries, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// One record that reads, the first of its range being `since`.
+    fn record(&mut self, turn: &Turn, rec: Record, since: u64) {
+        let id = rec.id();
+        let next = turn
+            .store
+            .state()
+            .next
+            .get(&id.kind.letter())
+            .copied()
+            .unwrap_or(1);
+        if id.num >= next {
+            let p = Problem(format!("{id}: id counter {next} would reuse it"));
+            self.unreadable
+                .push(((turn.slot, id.num.to_be_bytes().to_vec()), p));
+        }
+        self.present.insert(id);
+        self.state.account(&rec, 1);
+        for (k, v) in implied(&rec) {
+            self.digest.add(&k, &v);
+        }
+        if let Some(d) = &mut self.search {
+            d.add_record(&rec, &mut self.scratch);
+        }
+        let slot_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+        let present = &self.present;
+        let known = |target: Id| match slot_of(target.kind) {
+            s if s < turn.slot => Some(turn.before.contains(target)),
+            s if s == turn.slot && (since..=id.num).contains(&target.num) => {
+                Some(present.contains(target))
+            }
+            _ => None,
+        };
+        self.refs.of(&rec, (turn.slot, id.num), &known);
+        if let Record::Question(q) = &rec {
+            self.tree.question(id.num, since, q.parent, &self.present);
+        }
+    }
+
+    /// Takes in what another thread gathered.
+    fn merge(&mut self, other: Part) {
+        self.unreadable.extend(other.unreadable);
+        self.present.merge(&other.present);
+        self.refs.merge(other.refs);
+        self.tree.merge(other.tree);
+        fn add<K: Ord>(into: &mut BTreeMap<K, u64>, from: BTreeMap<K, u64>) {
+            from.into_iter()
+                .for_each(|(k, n)| *into.entry(k).or_default() += n);
+        }
+        add(&mut self.state.counts, other.state.counts);
+        add(&mut self.state.status, other.state.status);
+        add(&mut self.state.sees, other.state.sees);
+        self.digest.merge(&other.digest);
+        if let (Some(d), Some(o)) = (&mut self.search, &other.search) {
+            d.merge(o);
+        }
+    }
+}
+
+/// One pass over every record, on this thread and one more. `tick(records done, index
+/// entries implied so far)` is called on this thread as the pass goes.
 pub(super) fn scan(
     store: &Store,
     keys: &Keys,
     with_search: bool,
     tick: &mut dyn FnMut(u64, u64),
 ) -> Result<Records> {
-    let counters = store.state();
-    let mut unreadable = Vec::new();
-    let mut present = IdSet::new(&counters.next);
-    let mut refs = References::default();
-    let mut tree = Tree::new(&counters.next);
-    let mut digest = Digest::new(keys);
-    let mut state = State {
-        next: counters.next.clone(),
-        seq: counters.seq,
-        ..State::default()
-    };
-    let mut search = with_search.then(file::Digest::default);
-    let mut scratch = Vec::new();
-    let mut done = 0u64;
-    each_record(store, |r| {
-        done += 1;
-        let (slot, rec) = match r {
-            Ok(r) => r,
-            Err(p) => {
-                unreadable.push(p);
-                return Ok(());
-            }
+    let mut mine = Part::new(store, keys, with_search);
+    let mut theirs = Part::new(store, keys, with_search);
+    let mut before = IdSet::new(&store.state().next);
+    let (done, implied) = (AtomicU64::new(0), AtomicU64::new(0));
+    for (slot, kind) in Kind::ALL.into_iter().enumerate() {
+        let ranges = split::ranges(store.tree(kind)).map_err(|e| store.db_err(e))?;
+        let taken = AtomicUsize::new(0);
+        let turn = Turn {
+            store,
+            slot,
+            kind,
+            ranges: &ranges,
+            taken: &taken,
+            before: &before,
+            done: &done,
+            implied: &implied,
         };
-        {
-            let id = rec.id();
-            let next = counters.next.get(&id.kind.letter()).copied().unwrap_or(1);
-            if id.num >= next {
-                unreadable.push(Problem(format!("{id}: id counter {next} would reuse it")));
-            }
-            present.insert(id);
-            state.account(&rec, 1);
-            for (k, v) in implied(&rec) {
-                digest.add(&k, &v);
-            }
-            if let Some(d) = &mut search {
-                d.add_record(&rec, &mut scratch);
-            }
-            refs.of(&rec, (slot, id.num), &present);
-            if let Record::Question(q) = &rec {
-                tree.question(id.num, q.parent, &present);
-            }
-            tick(done, digest.entries);
-            Ok(())
-        }
-    })?;
+        let (a, b) = std::thread::scope(|s| {
+            let helper = s.spawn(|| theirs.take(&turn, &mut || {}));
+            let a = mine.take(&turn, &mut || {
+                tick(
+                    done.load(Ordering::Relaxed),
+                    implied.load(Ordering::Relaxed),
+                )
+            });
+            (a, helper.join())
+        });
+        a?;
+        b.unwrap_or_else(|_| {
+            Err(StoreError::invalid(
+                "check: reading the records stopped unexpectedly",
+            ))
+        })?;
+        before.merge(&mine.present);
+        before.merge(&theirs.present);
+    }
+    mine.merge(theirs);
+    tick(
+        done.load(Ordering::Relaxed),
+        implied.load(Ordering::Relaxed),
+    );
+    mine.unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Records {
-        unreadable,
-        references: refs.finish(&present),
-        tree_loop: tree.finish(&present),
-        state,
-        digest,
-        search,
+        unreadable: mine.unreadable.into_iter().map(|(_, p)| p).collect(),
+        references: mine.refs.finish(&before),
+        tree_loop: mine.tree.finish(&before),
+        state: mine.state,
+        digest: mine.digest,
+        search: mine.search,
     })
-}
-
-fn pos(id: Id) -> (usize, u64) {
-    let slot = Kind::ALL.iter().position(|k| *k == id.kind).unwrap_or(0);
-    (slot, id.num)
-}
-
-/// The reference checks: one to a record already passed is settled at once; one to a
-/// record later in the pass waits for its end.
-#[derive(Default)]
-struct References {
-    found: Vec<(Pos, Problem)>,
-    waiting: Vec<(Pos, Id, &'static str, Id)>,
-}
-
-impl References {
-    fn of(&mut self, rec: &Record, at: (usize, u64), present: &IdSet) {
-        let id = rec.id();
-        let mut order = 0u8;
-        let mut refer = |what: &'static str, target: Id| {
-            let here = (at.0, at.1, order);
-            order += 1;
-            if pos(target) > at {
-                self.waiting.push((here, id, what, target));
-            } else if !present.contains(target) {
-                self.found.push((
-                    here,
-                    Problem(format!("{id}: {what} {target} does not exist")),
-                ));
-            }
-        };
-        match rec {
-            Record::Question(q) => q.parent.into_iter().for_each(|p| refer("parent", p)),
-            Record::Hypothesis(h) => refer("question", h.question),
-            Record::Link(l) => {
-                refer("from", l.from);
-                refer("to", l.to);
-                l.source.into_iter().for_each(|s| refer("source", s));
-            }
-            Record::Assessment(a) => {
-                refer("hypothesis", a.hypothesis);
-                refer("note", a.note);
-            }
-            Record::Expectation(x) => {
-                refer("hypothesis", x.hypothesis);
-                x.note.into_iter().for_each(|n| refer("note", n));
-            }
-            _ => {}
-        }
-        // (presence of references is checked above)
-        if let Some(p) = own_rules(rec) {
-            self.found.push(((at.0, at.1, u8::MAX), p));
-        }
-    }
-
-    fn finish(mut self, present: &IdSet) -> Vec<Problem> {
-        for (here, id, what, target) in self.waiting {
-            if !present.contains(target) {
-                self.found.push((
-                    here,
-                    Problem(format!("{id}: {what} {target} does not exist")),
-                ));
-            }
-        }
-        self.found.sort_by_key(|(here, _)| *here);
-        self.found.into_iter().map(|(_, p)| p).collect()
-    }
-}
-
-/// The loop check of the question tree. A question is settled when its parent chain
-/// reaches a top-level question or a parent that does not exist (treated as the top).
-/// Questions arrive in id order and a parent usually has the smaller id, so almost every
-/// question settles as it arrives; the others wait (child, parent) until the end.
-struct Tree {
-    settled: IdSet,
-    waiting: Vec<(u64, u64)>,
-}
-
-impl Tree {
-    fn new(next: &std::collections::BTreeMap<char, u64>) -> Tree {
-        Tree {
-            settled: IdSet::new(next),
-            waiting: Vec::new(),
-        }
-    }
-
-    fn question(&mut self, num: u64, parent: Option<Id>, present: &IdSet) {
-        let q = |n| Id::new(Kind::Question, n);
-        match parent {
-            Some(p)
-                if p.kind == Kind::Question
-                    && (p.num >= num || (present.contains(p) && !self.settled.contains(p))) =>
-            {
-                self.waiting.push((num, p.num))
-            }
-            _ => self.settled.insert(q(num)),
-        }
-    }
-
-    /// The first question, in id order, whose parents lead into a loop, named as
-    /// [`crate::store::bulk`] names it: by the first question its walk meets twice.
-    fn finish(mut self, present: &IdSet) -> Option<Problem> {
-        let q = |n| Id::new(Kind::Question, n);
-        // `waiting` is in child order: a parent is found by binary search
-        let waiting = self.waiting;
-        let find = |n: u64| {
-            waiting
-                .binary_search_by_key(&n, |(c, _)| *c)
-                .ok()
-                .map(|i| waiting[i].1)
-        };
-        let mut stuck: HashSet<u64> = HashSet::new();
-        for &(child, _) in &waiting {
-            if self.settled.contains(q(child)) || stuck.contains(&child) {
-                continue;
-            }
-            let mut path = vec![child];
-            let mut on_path: HashSet<u64> = HashSet::from([child]);
-            let settles = loop {
-                let Some(parent) = path.last().copied().and_then(find) else {
-                    break true;
-                };
-                if !present.contains(q(parent)) || self.settled.contains(q(parent)) {
-                    break true;
-                }
-                if stuck.contains(&parent) || !on_path.insert(parent) {
-                    break false;
-                }
-                path.push(parent);
-            };
-            if settles {
-                path.into_iter().for_each(|n| self.settled.insert(q(n)));
-            } else {
-                stuck.extend(path);
-            }
-        }
-        let first = waiting
-            .iter()
-            .map(|(c, _)| *c)
-            .find(|c| stuck.contains(c))?;
-        let mut on_path = HashSet::new();
-        let mut cur = first;
-        while on_path.insert(cur) {
-            cur = find(cur)?;
-        }
-        Some(Problem(format!(
-            "{}: its parents make a loop of sub-questions",
-            q(cur)
-        )))
-    }
 }

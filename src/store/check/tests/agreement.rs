@@ -128,3 +128,55 @@ proptest! {
         assert_progress_grows_to_its_total(&seen);
     }
 }
+
+/// 400 questions, two in three the sub-question of the one before: the records pass cuts
+/// them into ranges of about six, so parents fall both inside a range and across ranges.
+fn question_chain(dir: &std::path::Path) -> Store {
+    let mut s = Store::open(
+        dir,
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    s.set_sync(false);
+    let mut prev = None;
+    for i in 0..400 {
+        let mut q = NewQuestion::new(&format!("question {i}"));
+        if i % 3 != 0 {
+            q.parent = prev;
+        }
+        prev = Some(s.add_question(q).unwrap());
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Parents rewritten behind the store's back (forward, backward, to missing
+    /// questions, round in loops within and across ranges) and questions dropped: the
+    /// check, whose two threads share the ranges, reports what the reference reports.
+    #[test]
+    fn parents_within_and_across_ranges_agree_with_the_reference(
+        parents in prop::collection::vec((1u64..405, -3i64..8), 0..30),
+        dropped in prop::collection::vec(1u64..405, 0..12),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = question_chain(dir.path());
+        for (q, back) in parents {
+            if let Ok(Some(Record::Question(mut r))) = s.get(Id::new(Kind::Question, q)) {
+                // a parent a few before (often in the same range), itself, or after
+                let p = q.saturating_add_signed(-back);
+                r.parent = (p > 0).then(|| Id::new(Kind::Question, p));
+                s.put_raw_for_test(&Record::Question(r)).unwrap();
+            }
+        }
+        for q in dropped {
+            s.tree(Kind::Question).remove(q.to_be_bytes()).unwrap();
+        }
+        let want = lines(&reference(&s).unwrap());
+        prop_assert_eq!(check(&s), want);
+    }
+}

@@ -169,6 +169,12 @@ impl Digest {
         self.sum = self.sum.wrapping_add(h.finish());
     }
 
+    /// Adds the entries of `other`, as if added here.
+    pub fn merge(&mut self, other: &Digest) {
+        self.entries += other.entries;
+        self.sum = self.sum.wrapping_add(other.sum);
+    }
+
     /// Adds the entry `rec` gives (a record that is not searched gives none).
     pub fn add_record(&mut self, rec: &crate::model::Record, scratch: &mut Vec<u8>) {
         if !crate::store::index::is_searched(rec.id().kind) {
