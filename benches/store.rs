@@ -1,10 +1,10 @@
 //! Store operations on a 100,000-record workspace: add note, add link, neighbours, a
-//! timeline range read, and search. Writes include the flush (durability) they pay in
+//! timeline range read, search, decoding every record and `check`. Writes include the flush (durability) they pay in
 //! real use.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use weft::model::{Id, Kind};
+use weft::model::{Id, Kind, Record};
 use weft::store::{NewLink, NewNote, OpenOptions, Store, TimeAxis};
 use weft::synth::{generate, Spec};
 
@@ -98,6 +98,23 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("search", |b| {
         b.iter(|| black_box(store.search("handset cash", 50).expect("search")))
+    });
+    // every record's stored form, decoded (what `check`, export and the panes pay)
+    let stored: Vec<(Kind, Vec<u8>)> = Kind::ALL
+        .into_iter()
+        .flat_map(|k| store.records(k).filter_map(Result::ok))
+        .map(|r| (r.kind(), r.to_bytes()))
+        .collect();
+    g.bench_function("decode_every_record", |b| {
+        b.iter(|| {
+            stored
+                .iter()
+                .filter(|(k, v)| Record::from_bytes(*k, v).is_ok())
+                .count()
+        })
+    });
+    g.bench_function("check", |b| {
+        b.iter(|| black_box(store.check().expect("check")))
     });
     g.finish();
 }

@@ -11,6 +11,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+#[macro_use]
+mod declare;
+
 /// The fields every record shares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
@@ -42,81 +45,76 @@ pub struct Answer {
     pub confidence: Option<Yardstick>,
 }
 
-/// A known unknown: the centre of the workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Question {
-    #[serde(flatten)]
-    pub meta: Meta,
-    pub title: String,
-    #[serde(default)]
-    pub detail: String,
-    pub status: Status,
-    pub priority: u8,
-    pub kind: Sees,
-    #[serde(default)]
-    pub parent: Option<Id>,
-    #[serde(default)]
-    pub review_by: Option<NaiveDate>,
-    #[serde(default)]
-    pub answer: Option<Answer>,
+record! {
+    /// A known unknown: the centre of the workspace.
+    pub struct Question via QuestionFields = "QuestionFields" {
+        pub title: String,
+        #[serde(default)]
+        pub detail: String,
+        pub status: Status,
+        pub priority: u8,
+        pub kind: Sees,
+        #[serde(default)]
+        pub parent: Option<Id>,
+        #[serde(default)]
+        pub review_by: Option<NaiveDate>,
+        #[serde(default)]
+        pub answer: Option<Answer>,
+    }
 }
 
-/// One explanation competing to answer a question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hypothesis {
-    #[serde(flatten)]
-    pub meta: Meta,
-    pub statement: String,
-    pub question: Id,
-    #[serde(default)]
-    pub likelihood: Option<Yardstick>,
-    pub status: HypothesisStatus,
+record! {
+    /// One explanation competing to answer a question.
+    pub struct Hypothesis via HypothesisFields = "HypothesisFields" {
+        pub statement: String,
+        pub question: Id,
+        #[serde(default)]
+        pub likelihood: Option<Yardstick>,
+        pub status: HypothesisStatus,
+    }
 }
 
-/// A person, group, place, phone, vehicle, account or other thing of interest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entity {
-    #[serde(flatten)]
-    pub meta: Meta,
-    pub name: String,
-    pub kind: EntityKind,
-    #[serde(default)]
-    pub aliases: Vec<String>,
-    #[serde(default)]
-    pub attributes: BTreeMap<String, String>,
+record! {
+    /// A person, group, place, phone, vehicle, account or other thing of interest.
+    pub struct Entity via EntityFields = "EntityFields" {
+        pub name: String,
+        pub kind: EntityKind,
+        #[serde(default)]
+        pub aliases: Vec<String>,
+        #[serde(default)]
+        pub attributes: BTreeMap<String, String>,
+    }
 }
 
-/// A piece of reporting; its first line is its title.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
-    #[serde(flatten)]
-    pub meta: Meta,
-    pub text: String,
-    #[serde(default)]
-    pub source: String,
-    #[serde(default)]
-    pub grade: Option<Grade>,
-    #[serde(default)]
-    pub when: Option<When>,
+record! {
+    /// A piece of reporting; its first line is its title.
+    pub struct Note via NoteFields = "NoteFields" {
+        pub text: String,
+        #[serde(default)]
+        pub source: String,
+        #[serde(default)]
+        pub grade: Option<Grade>,
+        #[serde(default)]
+        pub when: Option<When>,
+    }
 }
 
-/// A typed, directed connection between any two records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Link {
-    #[serde(flatten)]
-    pub meta: Meta,
-    pub from: Id,
-    pub to: Id,
-    pub label: String,
-    #[serde(default)]
-    pub confidence: Option<Yardstick>,
-    #[serde(default)]
-    pub source: Option<Id>,
-    #[serde(default)]
-    pub when: Option<When>,
-    /// Made and kept in step by the store from a note's mentions; not edited by hand.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub auto: bool,
+record! {
+    /// A typed, directed connection between any two records.
+    pub struct Link via LinkFields = "LinkFields" {
+        pub from: Id,
+        pub to: Id,
+        pub label: String,
+        #[serde(default)]
+        pub confidence: Option<Yardstick>,
+        #[serde(default)]
+        pub source: Option<Id>,
+        #[serde(default)]
+        pub when: Option<When>,
+        /// Made and kept in step by the store from a note's mentions; not edited by hand.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub auto: bool,
+    }
 }
 
 /// The label of links the store derives from a note's mentions.
@@ -201,53 +199,50 @@ impl std::str::FromStr for Consistency {
 
 crate::serde_as_string!(Consistency);
 
-/// A cell of the competing-hypotheses matrix: (hypothesis, note) -> consistency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Assessment {
-    #[serde(flatten)]
-    pub meta: Meta,
-    pub hypothesis: Id,
-    pub note: Id,
-    pub consistency: Consistency,
+record! {
+    /// A cell of the competing-hypotheses matrix: (hypothesis, note) -> consistency.
+    pub struct Assessment via AssessmentFields = "AssessmentFields" {
+        pub hypothesis: Id,
+        pub note: Id,
+        pub consistency: Consistency,
+    }
 }
 
-/// Something that should be seen if a hypothesis were true, and whether it was looked
-/// for: unchecked (a gap), absent (looked for `where` on `checked`, not found: evidence
-/// against), or found (`note` shows it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Expectation {
-    #[serde(flatten)]
-    pub meta: Meta,
-    pub hypothesis: Id,
-    pub text: String,
-    pub status: ExpectationStatus,
-    /// Where it was looked for (the field is `where` outside Rust).
-    #[serde(rename = "where", default)]
-    pub place: Option<String>,
-    /// The date it was looked for.
-    #[serde(default)]
-    pub checked: Option<NaiveDate>,
-    /// The note that shows it, when found.
-    #[serde(default)]
-    pub note: Option<Id>,
+record! {
+    /// Something that should be seen if a hypothesis were true, and whether it was looked
+    /// for: unchecked (a gap), absent (looked for `where` on `checked`, not found: evidence
+    /// against), or found (`note` shows it).
+    pub struct Expectation via ExpectationFields = "ExpectationFields" {
+        pub hypothesis: Id,
+        pub text: String,
+        pub status: ExpectationStatus,
+        /// Where it was looked for (the field is `where` outside Rust).
+        #[serde(rename = "where", default)]
+        pub place: Option<String>,
+        /// The date it was looked for.
+        #[serde(default)]
+        pub checked: Option<NaiveDate>,
+        /// The note that shows it, when found.
+        #[serde(default)]
+        pub note: Option<Id>,
+    }
 }
 
-/// A gap-hunter suggestion the analyst has dealt with: dismissed, or accepted as a
-/// question. It keeps the suggestion out of the list until the `fingerprint` of its
-/// triggers' relevant state changes. Not shown as a record in lists, search or panes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dismissal {
-    #[serde(flatten)]
-    pub meta: Meta,
-    /// The suggestion's stable key (`lonely-mention:E7`).
-    pub key: String,
-    /// The rule that made it.
-    pub rule: String,
-    /// The triggers' relevant state when it was dealt with.
-    pub fingerprint: String,
-    /// The question it became, when it was accepted rather than dismissed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub question: Option<Id>,
+record! {
+    /// A gap-hunter suggestion the analyst has dealt with: dismissed, or accepted as a
+    /// question. It keeps the suggestion out of the list until the `fingerprint` of its
+    /// triggers' relevant state changes. Not shown as a record in lists, search or panes.
+    pub struct Dismissal via DismissalFields = "DismissalFields" {
+        /// The suggestion's stable key (`lonely-mention:E7`).
+        pub key: String,
+        /// The rule that made it.
+        pub rule: String,
+        /// The triggers' relevant state when it was dealt with.
+        pub fingerprint: String,
+        /// The question it became, when it was accepted rather than dismissed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub question: Option<Id>,
+    }
 }
 
 /// Any record, as the store hands it out.
@@ -462,5 +457,29 @@ mod tests {
             x
         );
         assert_eq!(x.title(), "Cash deposits at the yard");
+    }
+
+    #[test]
+    fn stored_records_decode_whatever_their_field_order_and_name_what_is_missing() {
+        let json = r#"{"label":"calls","to":"E2","extra":[1,2],"from":"N1","tags":["x"],
+            "by":"ana","updated":"2024-03-04T10:00:00Z","created":"2024-03-04T10:00:00Z",
+            "id":"L9"}"#;
+        let Record::Link(l) = Record::from_bytes(Kind::Link, json.as_bytes()).unwrap() else {
+            panic!("not a link");
+        };
+        assert_eq!(l.meta.id, "L9".parse().unwrap());
+        assert_eq!(l.meta.tags, ["x"]);
+        assert_eq!(
+            (l.from.to_string(), l.to.to_string()),
+            ("N1".into(), "E2".into())
+        );
+        assert_eq!((l.confidence, l.source, l.auto), (None, None, false));
+        let again = Record::from_bytes(Kind::Link, &Record::Link(l.clone()).to_bytes()).unwrap();
+        assert_eq!(again, Record::Link(l));
+        let no_by = json.replace(r#""by":"ana","#, "");
+        let e = Record::from_bytes(Kind::Link, no_by.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("missing field `by`"), "{e}");
+        let bad_id = json.replace(r#""id":"L9""#, r#""id":"L""#);
+        assert!(Record::from_bytes(Kind::Link, bad_id.as_bytes()).is_err());
     }
 }
