@@ -62,15 +62,6 @@ fn describe_key(k: &[u8]) -> String {
     }
 }
 
-/// The index entries the whole workspace implies, extrapolated from the first `done`
-/// of `records` records implying `implied`.
-fn estimate(records: u64, done: u64, implied: u64) -> u64 {
-    if done == 0 {
-        return 0;
-    }
-    (u128::from(implied) * u128::from(records) / u128::from(done)) as u64
-}
-
 /// `entries` passed of about `of` entries, as a share of `records` units.
 fn scaled(entries: u64, of: u64, records: u64) -> u64 {
     if of == 0 {
@@ -156,12 +147,18 @@ impl Store {
         let with_search = file::is_current(&self.path);
         let scanned = AtomicU64::new(0);
         let journaled = AtomicU64::new(0);
+        // First the records, on this thread and a second one (`records::scan`); then the
+        // journal and the search file on a second thread while this one takes index
+        // ranges, which the second takes too once it is done. Never more than two
+        // threads at once: a third costs another allocator arena (60 MiB at 1M).
+        let found = records::scan(self, &keys, with_search, &mut |done| {
+            meter.at(done.min(records))
+        })?;
+        let est = found.digest.entries;
         let index = self.index();
         let ranges = split::ranges(index).map_err(|e| self.db_err(e))?;
         let next_range = AtomicUsize::new(0);
-        // The records on this thread; the journal, the search file, then index ranges on
-        // a second one; this thread takes index ranges too once the records are done.
-        let (found, mine, other) = std::thread::scope(|s| {
+        let (mine, other) = std::thread::scope(|s| {
             type Other = (digest::Digest, Vec<Problem>, Option<file::Digest>);
             let worker = s.spawn(|| -> Result<Other> {
                 let journal = journal::scan(self, &journaled)?;
@@ -174,31 +171,17 @@ impl Store {
                         .map_err(|e| self.db_err(e))?;
                 Ok((stored, journal, search))
             });
-            let other_done = |est: u64| {
+            let other_done = || {
                 scaled(scanned.load(Ordering::Relaxed), est, records)
                     + journaled.load(Ordering::Relaxed).min(entries_of_journal)
             };
-            let mut so_far = (0u64, 0u64);
-            let found = records::scan(self, &keys, with_search, &mut |done, implied| {
-                so_far = (done, implied);
-                meter.at(done.min(records) + other_done(estimate(records, done, implied)));
-            });
-            let est = match &found {
-                Ok(f) => f.digest.entries,
-                Err(_) => estimate(records, so_far.0, so_far.1),
-            };
-            let mine = match &found {
-                Ok(_) => {
-                    split::digest_ranges(index, &ranges, &next_range, &keys, &scanned, &mut || {
-                        meter.at(records + other_done(est))
-                    })
-                    .map_err(|e| self.db_err(e))
-                }
-                // the check fails anyway: leave the index to the other thread
-                Err(_) => Ok(digest::Digest::new(&keys)),
-            };
+            let mine =
+                split::digest_ranges(index, &ranges, &next_range, &keys, &scanned, &mut || {
+                    meter.at(records + other_done())
+                })
+                .map_err(|e| self.db_err(e));
             while !worker.is_finished() {
-                meter.at(records + other_done(est));
+                meter.at(records + other_done());
                 std::thread::sleep(Duration::from_millis(40));
             }
             let other = worker.join().unwrap_or_else(|_| {
@@ -206,9 +189,8 @@ impl Store {
                     "check: reading the index and the journal stopped unexpectedly",
                 ))
             });
-            (found, mine, other)
+            (mine, other)
         });
-        let found = found?;
         let (mut stored, journal_problems, search_file) = other?;
         stored.merge(&mine?);
         meter.at(2 * records + entries_of_journal);

@@ -108,9 +108,8 @@ struct Turn<'a> {
     taken: &'a AtomicUsize,
     /// The ids of the kinds passed before this one (complete).
     before: &'a IdSet,
-    /// Records passed and index entries implied so far, over both threads.
+    /// Records passed so far, over both threads.
     done: &'a AtomicU64,
-    implied: &'a AtomicU64,
 }
 
 impl Part {
@@ -135,7 +134,7 @@ impl Part {
     /// Takes ranges of `turn` until none is left; `tick` is called every 256 records.
     fn take(&mut self, turn: &Turn, tick: &mut dyn FnMut()) -> Result<()> {
         let tree = turn.store.tree(turn.kind);
-        let (mut records, mut entries) = (0u64, self.digest.entries);
+        let mut records = 0u64;
         while let Some((lo, hi)) = turn.ranges.get(turn.taken.fetch_add(1, Ordering::Relaxed)) {
             let hi = match hi {
                 Some(h) => Bound::Excluded(h.as_slice()),
@@ -154,16 +153,12 @@ impl Part {
                 records += 1;
                 if records == 256 {
                     turn.done.fetch_add(records, Ordering::Relaxed);
-                    turn.implied
-                        .fetch_add(self.digest.entries - entries, Ordering::Relaxed);
-                    (records, entries) = (0, self.digest.entries);
+                    records = 0;
                     tick();
                 }
             }
         }
         turn.done.fetch_add(records, Ordering::Relaxed);
-        turn.implied
-            .fetch_add(self.digest.entries - entries, Ordering::Relaxed);
         Ok(())
     }
 
@@ -225,18 +220,18 @@ impl Part {
     }
 }
 
-/// One pass over every record, on this thread and one more. `tick(records done, index
-/// entries implied so far)` is called on this thread as the pass goes.
+/// One pass over every record, on this thread and one more. `tick(records done)` is
+/// called on this thread as the pass goes.
 pub(super) fn scan(
     store: &Store,
     keys: &Keys,
     with_search: bool,
-    tick: &mut dyn FnMut(u64, u64),
+    tick: &mut dyn FnMut(u64),
 ) -> Result<Records> {
     let mut mine = Part::new(store, keys, with_search);
     let mut theirs = Part::new(store, keys, with_search);
     let mut before = IdSet::new(&store.state().next);
-    let (done, implied) = (AtomicU64::new(0), AtomicU64::new(0));
+    let done = AtomicU64::new(0);
     for (slot, kind) in Kind::ALL.into_iter().enumerate() {
         let ranges = split::ranges(store.tree(kind)).map_err(|e| store.db_err(e))?;
         let taken = AtomicUsize::new(0);
@@ -248,16 +243,10 @@ pub(super) fn scan(
             taken: &taken,
             before: &before,
             done: &done,
-            implied: &implied,
         };
         let (a, b) = std::thread::scope(|s| {
             let helper = s.spawn(|| theirs.take(&turn, &mut || {}));
-            let a = mine.take(&turn, &mut || {
-                tick(
-                    done.load(Ordering::Relaxed),
-                    implied.load(Ordering::Relaxed),
-                )
-            });
+            let a = mine.take(&turn, &mut || tick(done.load(Ordering::Relaxed)));
             (a, helper.join())
         });
         a?;
@@ -270,10 +259,7 @@ pub(super) fn scan(
         before.merge(&theirs.present);
     }
     mine.merge(theirs);
-    tick(
-        done.load(Ordering::Relaxed),
-        implied.load(Ordering::Relaxed),
-    );
+    tick(done.load(Ordering::Relaxed));
     mine.unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Records {
         unreadable: mine.unreadable.into_iter().map(|(_, p)| p).collect(),
