@@ -96,7 +96,6 @@ struct Part {
     state: State,
     digest: Digest,
     search: Option<file::Digest>,
-    scratch: Vec<u8>,
 }
 
 /// One kind's turn: its ranges, which thread takes which decided by a shared counter.
@@ -127,7 +126,6 @@ impl Part {
             },
             digest: Digest::new(keys),
             search: with_search.then(file::Digest::default),
-            scratch: Vec::new(),
         }
     }
 
@@ -183,7 +181,7 @@ impl Part {
             self.digest.add(&k, &v);
         }
         if let Some(d) = &mut self.search {
-            d.add_record(&rec, &mut self.scratch);
+            d.add_record(&rec);
         }
         let slot_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
         let present = &self.present;

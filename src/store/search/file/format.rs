@@ -107,6 +107,15 @@ fn push_text(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(text.as_bytes());
 }
 
+/// What a record's entry holds: its short text, its title when that differs, and the
+/// whole text searched after the short ones (a long note's), as [`Texts`] names them.
+pub fn texts_of(rec: &Record) -> (String, Option<String>, Option<&str>) {
+    let short = rec.search_text();
+    let title = rec.title();
+    let title = (title != short).then_some(title);
+    (short, title, rec.search_body())
+}
+
 /// Appends the entry of record `id`, which is now `rec` (`None`: removed).
 pub fn push_entry(out: &mut Vec<u8>, id: Id, rec: Option<&Record>) {
     out.extend_from_slice(&id.to_bytes());
@@ -114,10 +123,7 @@ pub fn push_entry(out: &mut Vec<u8>, id: Id, rec: Option<&Record>) {
         out.push(REMOVED);
         return;
     };
-    let short = rec.search_text();
-    let title = rec.title();
-    let title = (title != short).then_some(title);
-    let body = rec.search_body();
+    let (short, title, body) = texts_of(rec);
     let mut flags = 0;
     if title.is_some() {
         flags |= TITLE;

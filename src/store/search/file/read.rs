@@ -2,7 +2,7 @@
 //! checksums, its live entries walked newest first, scored on every core or digested.
 
 use super::cursor::{Cursor, Stepped};
-use super::format::{parse_entry, push_entry, Entry, Parsed, Trailer, MAGIC, TRAILER_LEN};
+use super::format::{parse_entry, texts_of, Entry, Parsed, Texts, Trailer, MAGIC, TRAILER_LEN};
 use super::{log_tail, TitledHit, APPENDED_MAX, CHUNK, FILE};
 use crate::model::Id;
 use crate::store::search::score::{top_by, Scorer};
@@ -176,15 +176,20 @@ impl Digest {
     }
 
     /// Adds the entry `rec` gives (a record that is not searched gives none).
-    pub fn add_record(&mut self, rec: &crate::model::Record, scratch: &mut Vec<u8>) {
+    pub fn add_record(&mut self, rec: &crate::model::Record) {
         if !crate::store::index::is_searched(rec.id().kind) {
             return;
         }
-        scratch.clear();
-        push_entry(scratch, rec.id(), Some(rec));
-        if let Parsed::Entry(e, _) = parse_entry(scratch) {
-            self.add(&e);
-        }
+        let (short, title, body) = texts_of(rec);
+        let texts = Texts {
+            short: &short,
+            title: title.as_deref(),
+            body,
+        };
+        self.add(&Entry {
+            id: rec.id(),
+            texts: Some(texts),
+        });
     }
 }
 
