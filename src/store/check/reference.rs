@@ -57,29 +57,11 @@ pub(super) fn reference(s: &Store) -> Result<Vec<Problem>> {
     }
     for rec in &all {
         let id = rec.id();
-        let mut refer = |what: &str, target: crate::model::Id| {
+        super::refs::each_reference(rec, &mut |what, target| {
             if !present.contains(&target) {
                 problems.push(Problem(format!("{id}: {what} {target} does not exist")));
             }
-        };
-        match rec {
-            Record::Question(q) => q.parent.into_iter().for_each(|p| refer("parent", p)),
-            Record::Hypothesis(h) => refer("question", h.question),
-            Record::Link(l) => {
-                refer("from", l.from);
-                refer("to", l.to);
-                l.source.into_iter().for_each(|s| refer("source", s));
-            }
-            Record::Assessment(a) => {
-                refer("hypothesis", a.hypothesis);
-                refer("note", a.note);
-            }
-            Record::Expectation(x) => {
-                refer("hypothesis", x.hypothesis);
-                x.note.into_iter().for_each(|n| refer("note", n));
-            }
-            _ => {}
-        }
+        });
         problems.extend(super::own_rules(rec));
     }
     let by_id: std::collections::HashMap<_, _> = all.iter().map(|r| (r.id(), r)).collect();

@@ -15,6 +15,29 @@ pub(super) type Pos = (usize, u64, u8);
 /// Whether a record exists, when that is already known (`None`: not yet).
 pub(super) type Known<'a> = &'a dyn Fn(Id) -> Option<bool>;
 
+/// Calls `f` with each record `rec` refers to and the field that refers to it, in the
+/// record's own order.
+pub(super) fn each_reference(rec: &Record, f: &mut dyn FnMut(&'static str, Id)) {
+    match rec {
+        Record::Question(q) => q.parent.into_iter().for_each(|p| f("parent", p)),
+        Record::Hypothesis(h) => f("question", h.question),
+        Record::Link(l) => {
+            f("from", l.from);
+            f("to", l.to);
+            l.source.into_iter().for_each(|s| f("source", s));
+        }
+        Record::Assessment(a) => {
+            f("hypothesis", a.hypothesis);
+            f("note", a.note);
+        }
+        Record::Expectation(x) => {
+            f("hypothesis", x.hypothesis);
+            x.note.into_iter().for_each(|n| f("note", n));
+        }
+        _ => {}
+    }
+}
+
 /// The reference checks of the records one thread has passed.
 #[derive(Default)]
 pub(super) struct References {
@@ -39,24 +62,7 @@ impl References {
                 Some(true) => {}
             }
         };
-        match rec {
-            Record::Question(q) => q.parent.into_iter().for_each(|p| refer("parent", p)),
-            Record::Hypothesis(h) => refer("question", h.question),
-            Record::Link(l) => {
-                refer("from", l.from);
-                refer("to", l.to);
-                l.source.into_iter().for_each(|s| refer("source", s));
-            }
-            Record::Assessment(a) => {
-                refer("hypothesis", a.hypothesis);
-                refer("note", a.note);
-            }
-            Record::Expectation(x) => {
-                refer("hypothesis", x.hypothesis);
-                x.note.into_iter().for_each(|n| refer("note", n));
-            }
-            _ => {}
-        }
+        each_reference(rec, &mut refer);
         if let Some(p) = own_rules(rec) {
             self.found.push(((at.0, at.1, u8::MAX), p));
         }

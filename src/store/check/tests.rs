@@ -14,7 +14,8 @@ fn id(s: &str) -> Id {
 /// A small workspace holding every kind of record with index entries: questions (one a
 /// sub-question, one tagged), an entity with an alias, dated notes, a link citing a
 /// source, a hypothesis with an assessment and an expectation.
-fn workspace(dir: &std::path::Path) -> Store {
+/// A new empty workspace in `dir`, not synced.
+fn fresh(dir: &std::path::Path) -> Store {
     let mut s = Store::open(
         dir,
         &OpenOptions {
@@ -24,6 +25,11 @@ fn workspace(dir: &std::path::Path) -> Store {
     )
     .unwrap();
     s.set_sync(false);
+    s
+}
+
+fn workspace(dir: &std::path::Path) -> Store {
+    let mut s = fresh(dir);
     let q1 = s
         .add_question(NewQuestion::new("Where is the ship"))
         .unwrap();

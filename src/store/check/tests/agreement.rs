@@ -132,15 +132,7 @@ proptest! {
 /// 400 questions, two in three the sub-question of the one before: the records pass cuts
 /// them into ranges of about six, so parents fall both inside a range and across ranges.
 fn question_chain(dir: &std::path::Path) -> Store {
-    let mut s = Store::open(
-        dir,
-        &OpenOptions {
-            create: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap();
-    s.set_sync(false);
+    let mut s = fresh(dir);
     let mut prev = None;
     for i in 0..400 {
         let mut q = NewQuestion::new(&format!("question {i}"));
