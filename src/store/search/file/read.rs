@@ -129,11 +129,28 @@ where
 /// Searches the file in `dir` for `query`: the best `limit` hits, or `None` when the
 /// file is missing or not current. The caller holds the workspace's lock.
 pub fn search(dir: &Path, query: &str, limit: usize) -> io::Result<Option<Vec<TitledHit>>> {
+    search_keeping(dir, query, limit, limit.saturating_mul(2).max(1 << 16))
+}
+
+/// [`search`], cutting the matches held back to the best `limit` whenever there are more
+/// than `keep`: a one-letter query at 1M records would otherwise hold every match. Each
+/// record is scored once and (score, id) orders them all, so the best of the best of
+/// each part are the best of the whole.
+pub(super) fn search_keeping(
+    dir: &Path,
+    query: &str,
+    limit: usize,
+    keep: usize,
+) -> io::Result<Option<Vec<TitledHit>>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let scorer = Scorer::new(query);
     let mut found: Vec<Found> = Vec::new();
     let walked = each_live(dir, |entries| {
         score_all(&scorer, threads, entries, &mut found);
+        if found.len() > keep {
+            let best = top_by(&mut found, limit, |&(id, score, _)| (score, id)).len();
+            found.truncate(best);
+        }
     })?;
     let Some((f, _)) = walked else {
         return Ok(None);

@@ -2,6 +2,7 @@ use super::*;
 use crate::model::Kind;
 use crate::store::{NewEntity, NewNote, NewQuestion, OpenOptions};
 use proptest::prelude::*;
+use read::search_keeping;
 
 fn store(dir: &Path) -> Store {
     let opts = OpenOptions {
@@ -383,4 +384,36 @@ fn a_file_built_on_another_thread_goes_in_place_only_if_nothing_was_committed_si
     let hits = from_file(&s, "zebra", 20).unwrap();
     assert_eq!(hits, from_db(&s, "zebra", 20));
     assert!(hits.iter().any(|h| h.id == n));
+}
+
+/// Matches cut back to the best while the file is read (here after every appended
+/// section, each holding one note) rank exactly as when all are kept to the end.
+#[test]
+fn cutting_the_matches_back_as_the_file_is_read_keeps_the_same_best() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    s.set_log_sync(false);
+    for i in 0..12 {
+        note(&mut s, &format!("courier {i} left early"));
+    }
+    // every commit after the file is written appends a section to it
+    s.write_search_file().unwrap();
+    for i in 0..30 {
+        let pad = "x".repeat(i % 7);
+        note(&mut s, &format!("the {pad} courier {i} came back"));
+    }
+    for limit in [1, 5, 17] {
+        let all = search_keeping(s.path(), "courier", limit, usize::MAX)
+            .unwrap()
+            .unwrap();
+        let cut = search_keeping(s.path(), "courier", limit, 2)
+            .unwrap()
+            .unwrap();
+        assert_eq!(cut, all, "limit {limit}");
+        assert_eq!(all.len(), limit);
+    }
+    assert_eq!(
+        from_file(&s, "courier", 17),
+        Some(from_db(&s, "courier", 17))
+    );
 }
