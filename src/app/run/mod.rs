@@ -51,9 +51,13 @@ pub fn run(
     let result = event_loop(&mut app, theme, &mut screen, &mut offers);
     drop(screen);
     match result {
-        // the terminal went away: there is nobody to tell, and the workspace is let go
-        // as `app` (and its store) drops
-        Err(_) if terminal::hung_up() => Ok(()),
+        // the terminal went away: there is nobody to tell. The workspace is let go (as
+        // `app` and its store drop) and weft exits as SIGHUP has it, whichever of the
+        // two it noticed first.
+        Err(_) if terminal::hung_up() => {
+            drop(app);
+            std::process::exit(terminal::EXIT_HANGUP)
+        }
         r => r,
     }
 }
