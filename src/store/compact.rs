@@ -416,7 +416,7 @@ impl Store {
         }
         // entries of schema 1 hold their values inline: they now point into the log;
         // those of schema 2 and 3 are JSON: they take the compact form; all go in blocks
-        let mut offsets: Option<Vec<Option<u64>>> = None;
+        let mut offsets: Option<super::log::Offsets> = None;
         for stored in self.journal_bytes() {
             let (seq, bytes) = stored?;
             if super::journal::is_compact(&bytes) {
@@ -431,9 +431,7 @@ impl Store {
                 if offsets.is_none() {
                     offsets = Some(super::log::entry_offsets(self.log.path(), self.state.seq)?);
                 }
-                let at = offsets
-                    .as_ref()
-                    .and_then(|o| o.get(stored.seq as usize).copied().flatten());
+                let at = offsets.as_ref().and_then(|o| o.get(stored.seq));
                 let entry = stored.entry(&self.log)?;
                 match at {
                     Some(at) if self.log.entry_at(at)? == entry => {

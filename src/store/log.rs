@@ -425,7 +425,7 @@ fn damaged(path: &Path, line: u64, why: impl std::fmt::Display) -> StoreError {
 }
 
 mod at;
-pub use at::{entry_offsets, read_entry_at};
+pub use at::{entry_offsets, read_entry_at, Offsets};
 
 #[cfg(test)]
 mod tests;

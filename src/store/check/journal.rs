@@ -72,7 +72,7 @@ pub(super) fn scan(store: &Store, passed: &AtomicU64) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     let mut expect_seq = 0u64;
     // where the log really holds each entry, read only if an entry points into it
-    let mut in_log: Option<Vec<Option<u64>>> = None;
+    let mut in_log: Option<crate::store::log::Offsets> = None;
     let mut i = 0u64;
     for r in store.trees[JOURNAL].iter() {
         let (k, v) = r.map_err(|e| store.db_err(e))?;
@@ -118,9 +118,7 @@ pub(super) fn scan(store: &Store, passed: &AtomicU64) -> Result<Vec<Problem>> {
                         store.state().seq,
                     )?);
                 }
-                let found = in_log
-                    .as_ref()
-                    .and_then(|o| o.get(e.seq as usize).copied().flatten());
+                let found = in_log.as_ref().and_then(|o| o.get(e.seq));
                 if found != Some(at) {
                     problems.push(Problem(format!(
                         "journal entry {}: its values are not at byte {at} of the journal log",

@@ -7,6 +7,28 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+/// Where each journal entry's line starts in the log, by sequence number, at 8 bytes an
+/// entry (the one part of `check` and of a compaction that grows with the journal).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Offsets(Vec<u64>);
+
+/// Marks an entry the log holds no line for (no line starts that far into a file).
+const NOT_HELD: u64 = u64::MAX;
+
+impl Offsets {
+    /// Where entry `seq`'s line starts, when the log holds one.
+    pub fn get(&self, seq: u64) -> Option<u64> {
+        let at = *self.0.get(usize::try_from(seq).ok()?)?;
+        (at != NOT_HELD).then_some(at)
+    }
+
+    /// Every entry's place, in order (tests read the table whole).
+    #[cfg(test)]
+    pub fn all(&self) -> Vec<Option<u64>> {
+        (0..self.0.len() as u64).map(|s| self.get(s)).collect()
+    }
+}
+
 /// Reads the journal entry whose line starts at byte `at` of `file` (the log at `path`).
 pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> {
     use std::os::unix::fs::FileExt;
@@ -39,16 +61,16 @@ pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> 
     }
 }
 
-/// Where the line of each journal entry starts, by sequence number (`None` for one the
-/// log does not hold): a quick scan that reads only each line's opening bytes.
-/// Sequence numbers run from the start with no gaps and each entry has a line of at
-/// least `OPENING`'s length, so no seq past the log's length over that is looked for: a
-/// damaged counter (or line) cannot make the table outgrow the log.
-pub fn entry_offsets(path: &Path, entries: u64) -> Result<Vec<Option<u64>>> {
+/// Where the line of each journal entry starts, by sequence number: a quick scan that
+/// reads only each line's opening bytes. Sequence numbers run from the start with no
+/// gaps and each entry has a line of at least `OPENING`'s length, so no seq past the
+/// log's length over that is looked for: a damaged counter (or line) cannot make the
+/// table outgrow the log.
+pub fn entry_offsets(path: &Path, entries: u64) -> Result<Offsets> {
     const OPENING: &[u8] = b"{\"entry\":{\"seq\":";
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Offsets::default()),
         Err(e) => return Err(io_err(path, e)),
     };
     let len = file.metadata().map_err(|e| io_err(path, e))?.len();
@@ -63,7 +85,7 @@ pub fn entry_offsets(path: &Path, entries: u64) -> Result<Vec<Option<u64>>> {
             .read_until(b'\n', &mut buf)
             .map_err(|e| io_err(path, e))?;
         if n == 0 || buf.last() != Some(&b'\n') {
-            return Ok(out);
+            return Ok(Offsets(out));
         }
         if let Some(rest) = buf.strip_prefix(OPENING) {
             let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -72,9 +94,9 @@ pub fn entry_offsets(path: &Path, entries: u64) -> Result<Vec<Option<u64>>> {
                 .and_then(|d| d.parse::<usize>().ok());
             if let Some(seq) = seq.filter(|s| (*s as u64) < limit) {
                 if out.len() <= seq {
-                    out.resize(seq + 1, None);
+                    out.resize(seq + 1, NOT_HELD);
                 }
-                out[seq] = Some(at);
+                out[seq] = at;
             }
         }
         at += n as u64;
