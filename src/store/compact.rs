@@ -12,6 +12,7 @@
 //! staging path (an unfinished copy, or the old workspace after the swap) is removed at
 //! the next open, under the workspace lock.
 
+use super::error::io_err;
 use super::journal::Stored;
 use super::open::{take_lock, LOCK_FILE};
 use super::{Result, State, Store, StoreError};
@@ -45,13 +46,6 @@ pub struct Compacted {
     /// Bytes of the database files before and after.
     pub before: u64,
     pub after: u64,
-}
-
-fn io_err(path: &Path, source: std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// The staging directory of the workspace in `dir`: a hidden sibling,

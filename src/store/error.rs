@@ -52,4 +52,12 @@ impl StoreError {
     }
 }
 
+/// An I/O failure on `path`, as the store reports it.
+pub(crate) fn io_err(path: &std::path::Path, source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

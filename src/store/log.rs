@@ -17,6 +17,7 @@
 //! Lines are written in sequence order with serde's field order, so the same history
 //! always gives the same bytes: the log can be compared, exchanged and merged later.
 
+use super::error::io_err;
 use super::{JournalEntry, Result, StoreError};
 use crate::model::{Id, Record};
 use serde::{Deserialize, Serialize};
@@ -167,13 +168,6 @@ pub struct Log {
     path: PathBuf,
     /// Sync after every append (off only for bulk generation).
     pub sync: bool,
-}
-
-fn io_err(path: &Path, source: std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 impl Log {

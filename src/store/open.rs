@@ -1,6 +1,7 @@
 //! Finding, creating and opening a workspace: directory permissions, the single-writer
 //! lock, and the schema version.
 
+use super::error::io_err;
 use super::{Result, State, Store, StoreError, SCHEMA_KEY, SCHEMA_VERSION, STATE_KEY, TREE_NAMES};
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -42,13 +43,6 @@ pub fn resolve_workspace(flag: Option<&Path>) -> Option<(PathBuf, bool)> {
         return Some((PathBuf::from(p), false));
     }
     default_workspace().map(|p| (p, true))
-}
-
-fn io_err(path: &Path, source: std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// The file weft locks (advisory `flock`) before it touches the database.

@@ -12,6 +12,7 @@
 //!   and written afresh from the database, and the user is told.
 
 use super::bulk::Dump;
+use super::error::io_err;
 use super::log::{self, Op, LOG_FILE};
 use super::open::take_lock;
 use super::{Change, OpenOptions, Result, Store, StoreError};
@@ -29,13 +30,6 @@ pub struct Recovered {
     pub journal: u64,
     /// Lines of an operation that was never acknowledged, left out.
     pub dropped_lines: u64,
-}
-
-fn io_err(path: &Path, source: std::io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// Makes a directory's entries (a rename) durable.

@@ -8,8 +8,9 @@
 //! order built the tree three times faster than in sorted runs of 20,000, and the next
 //! open took 80 MiB instead of 101–105 MiB (BENCHMARKS.md).
 
+use super::super::error::io_err;
 use super::super::index::Entry;
-use super::super::{Result, StoreError};
+use super::super::Result;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs;
@@ -33,13 +34,6 @@ pub(super) struct Runs {
     pub run_bytes: usize,
     /// The runs written so far, in the order their entries came.
     files: Vec<PathBuf>,
-}
-
-fn io_err(path: &Path, source: io::Error) -> StoreError {
-    StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 impl Runs {
