@@ -1,8 +1,10 @@
 use super::*;
 
-/// Every key and value of every tree of the database in `dir`.
+/// Every key and value of every tree of the database in `dir` (opened as weft opens it:
+/// waiting for sled's background thread of the build, which may hold the file lock a
+/// moment after it is closed).
 fn contents(dir: &Path) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
-    let db = sled::Config::new().path(dir).open().unwrap();
+    let db = crate::store::open::open_when_released(sled::Config::new().path(dir)).unwrap();
     crate::store::TREE_NAMES
         .iter()
         .map(|name| {
