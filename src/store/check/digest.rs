@@ -113,7 +113,8 @@ pub(super) struct IdSet {
     outliers: HashSet<Id>,
 }
 
-fn slot(kind: Kind) -> usize {
+/// A kind's place in [`Kind::ALL`], the order the check passes the kinds in.
+pub(super) fn slot(kind: Kind) -> usize {
     Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 

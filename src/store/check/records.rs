@@ -9,7 +9,7 @@
 //! (per thread), the counters, the digests, and only the references and parents that
 //! point outside what is known, never the records.
 
-use super::digest::{Digest, IdSet, Keys};
+use super::digest::{slot, Digest, IdSet, Keys};
 use super::refs::{References, Tree};
 use super::split::{self, Range};
 use super::Problem;
@@ -17,7 +17,6 @@ use crate::model::{Id, Kind, Record};
 use crate::store::search::file;
 use crate::store::{index, Result, State, Store, StoreError};
 use std::collections::BTreeMap;
-use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// What the pass over the records found.
@@ -133,13 +132,9 @@ impl Part {
     fn take(&mut self, turn: &Turn, tick: &mut dyn FnMut()) -> Result<()> {
         let tree = turn.store.tree(turn.kind);
         let mut records = 0u64;
-        while let Some((lo, hi)) = turn.ranges.get(turn.taken.fetch_add(1, Ordering::Relaxed)) {
-            let hi = match hi {
-                Some(h) => Bound::Excluded(h.as_slice()),
-                None => Bound::Unbounded,
-            };
+        while let Some(range) = split::take_next(tree, turn.ranges, turn.taken) {
             let mut since = None;
-            for r in tree.range::<&[u8], _>((Bound::Included(lo.as_slice()), hi)) {
+            for r in range {
                 let (k, v) = r.map_err(|e| turn.store.db_err(e))?;
                 match read(turn.slot, turn.kind, &k, &v) {
                     Ok((_, rec)) => {
@@ -183,9 +178,8 @@ impl Part {
         if let Some(d) = &mut self.search {
             d.add_record(&rec);
         }
-        let slot_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
         let present = &self.present;
-        let known = |target: Id| match slot_of(target.kind) {
+        let known = |target: Id| match slot(target.kind) {
             s if s < turn.slot => Some(turn.before.contains(target)),
             s if s == turn.slot && (since..=id.num).contains(&target.num) => {
                 Some(present.contains(target))

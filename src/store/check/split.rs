@@ -81,6 +81,21 @@ pub(super) fn ranges(tree: &sled::Tree) -> sled::Result<Vec<Range>> {
     Ok(out)
 }
 
+/// The next range not yet taken (`taken` counts the ranges handed out, over threads),
+/// read in key order.
+pub(super) fn take_next(
+    tree: &sled::Tree,
+    ranges: &[Range],
+    taken: &AtomicUsize,
+) -> Option<sled::Iter> {
+    let (lo, hi) = ranges.get(taken.fetch_add(1, Ordering::Relaxed))?;
+    let hi = match hi {
+        Some(h) => Bound::Excluded(h.as_slice()),
+        None => Bound::Unbounded,
+    };
+    Some(tree.range::<&[u8], _>((Bound::Included(lo.as_slice()), hi)))
+}
+
 /// Digests the ranges taken in turn from `next` until none is left, adding the entries
 /// read to `scanned` and calling `tick` every 1,024 of them.
 pub(super) fn digest_ranges(
@@ -93,12 +108,8 @@ pub(super) fn digest_ranges(
 ) -> sled::Result<Digest> {
     let mut d = Digest::new(keys);
     let mut unreported = 0u64;
-    while let Some((lo, hi)) = ranges.get(next.fetch_add(1, Ordering::Relaxed)) {
-        let hi = match hi {
-            Some(h) => Bound::Excluded(h.as_slice()),
-            None => Bound::Unbounded,
-        };
-        for r in tree.range::<&[u8], _>((Bound::Included(lo.as_slice()), hi)) {
+    while let Some(range) = take_next(tree, ranges, next) {
+        for r in range {
             let (k, v) = r?;
             d.add(&k, &v);
             unreported += 1;
