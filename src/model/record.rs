@@ -47,7 +47,7 @@ pub struct Answer {
 
 record! {
     /// A known unknown: the centre of the workspace.
-    pub struct Question via QuestionFields = "QuestionFields" {
+    pub struct Question {
         pub title: String,
         #[serde(default)]
         pub detail: String,
@@ -65,7 +65,7 @@ record! {
 
 record! {
     /// One explanation competing to answer a question.
-    pub struct Hypothesis via HypothesisFields = "HypothesisFields" {
+    pub struct Hypothesis {
         pub statement: String,
         pub question: Id,
         #[serde(default)]
@@ -76,7 +76,7 @@ record! {
 
 record! {
     /// A person, group, place, phone, vehicle, account or other thing of interest.
-    pub struct Entity via EntityFields = "EntityFields" {
+    pub struct Entity {
         pub name: String,
         pub kind: EntityKind,
         #[serde(default)]
@@ -88,7 +88,7 @@ record! {
 
 record! {
     /// A piece of reporting; its first line is its title.
-    pub struct Note via NoteFields = "NoteFields" {
+    pub struct Note {
         pub text: String,
         #[serde(default)]
         pub source: String,
@@ -101,7 +101,7 @@ record! {
 
 record! {
     /// A typed, directed connection between any two records.
-    pub struct Link via LinkFields = "LinkFields" {
+    pub struct Link {
         pub from: Id,
         pub to: Id,
         pub label: String,
@@ -201,7 +201,7 @@ crate::serde_as_string!(Consistency);
 
 record! {
     /// A cell of the competing-hypotheses matrix: (hypothesis, note) -> consistency.
-    pub struct Assessment via AssessmentFields = "AssessmentFields" {
+    pub struct Assessment {
         pub hypothesis: Id,
         pub note: Id,
         pub consistency: Consistency,
@@ -212,7 +212,7 @@ record! {
     /// Something that should be seen if a hypothesis were true, and whether it was looked
     /// for: unchecked (a gap), absent (looked for `where` on `checked`, not found: evidence
     /// against), or found (`note` shows it).
-    pub struct Expectation via ExpectationFields = "ExpectationFields" {
+    pub struct Expectation {
         pub hypothesis: Id,
         pub text: String,
         pub status: ExpectationStatus,
@@ -232,7 +232,7 @@ record! {
     /// A gap-hunter suggestion the analyst has dealt with: dismissed, or accepted as a
     /// question. It keeps the suggestion out of the list until the `fingerprint` of its
     /// triggers' relevant state changes. Not shown as a record in lists, search or panes.
-    pub struct Dismissal via DismissalFields = "DismissalFields" {
+    pub struct Dismissal {
         /// The suggestion's stable key (`lonely-mention:E7`).
         pub key: String,
         /// The rule that made it.
@@ -481,5 +481,8 @@ mod tests {
         assert!(e.to_string().contains("missing field `by`"), "{e}");
         let bad_id = json.replace(r#""id":"L9""#, r#""id":"L""#);
         assert!(Record::from_bytes(Kind::Link, bad_id.as_bytes()).is_err());
+        // what is no record at all is named as the record it should have been
+        let e = Record::from_bytes(Kind::Link, br#""L9""#).unwrap_err();
+        assert!(e.to_string().contains("expected struct Link"), "{e}");
     }
 }

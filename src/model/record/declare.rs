@@ -1,39 +1,39 @@
 //! The `record!` macro that declares each record type.
 
 /// Declares a record type: its shared fields sit in `meta` in Rust and at the top level
-/// of its JSON. It is decoded through a flat twin holding every field (`$wire`), since
-/// serde's `flatten` buffers each record's fields before reading them (a third slower
-/// to decode); it is encoded with `flatten`, which writes the same JSON.
+/// of its JSON. It is encoded with serde's `flatten`, and decoded through a twin of the
+/// same name declared inside `deserialize`, holding every field at the top level:
+/// `flatten` buffers each record's fields before reading them (a third slower to
+/// decode). The twin's name is the record's, so a decoding error names the record.
 macro_rules! record {
     (
         $(#[$attr:meta])*
-        pub struct $name:ident via $wire:ident = $wire_name:literal {
+        pub struct $name:ident {
             $( $(#[$fattr:meta])* pub $field:ident : $ty:ty, )*
         }
     ) => {
         $(#[$attr])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(from = $wire_name)]
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
         pub struct $name {
             #[serde(flatten)]
             pub meta: Meta,
             $( $(#[$fattr])* pub $field: $ty, )*
         }
 
-        #[derive(Deserialize)]
-        struct $wire {
-            id: Id,
-            created: DateTime<Utc>,
-            updated: DateTime<Utc>,
-            by: String,
-            #[serde(default)]
-            tags: Vec<String>,
-            $( $(#[$fattr])* $field: $ty, )*
-        }
-
-        impl From<$wire> for $name {
-            fn from(w: $wire) -> $name {
-                $name {
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                struct $name {
+                    id: Id,
+                    created: DateTime<Utc>,
+                    updated: DateTime<Utc>,
+                    by: String,
+                    #[serde(default)]
+                    tags: Vec<String>,
+                    $( $(#[$fattr])* $field: $ty, )*
+                }
+                let w = $name::deserialize(d)?;
+                Ok(Self {
                     meta: Meta {
                         id: w.id,
                         created: w.created,
@@ -42,7 +42,7 @@ macro_rules! record {
                         tags: w.tags,
                     },
                     $( $field: w.$field, )*
-                }
+                })
             }
         }
     };
