@@ -453,6 +453,7 @@ impl Store {
 }
 
 mod builder;
+mod fill;
 mod runs;
 pub(super) use builder::{Apply, Builder};
 
