@@ -8,6 +8,7 @@ pub mod grade;
 pub mod id;
 pub mod json;
 pub mod record;
+pub mod stamp;
 pub mod text;
 pub mod vocab;
 pub mod when;

@@ -18,7 +18,9 @@ mod declare;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub id: Id,
+    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
     pub created: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
     pub updated: DateTime<Utc>,
     pub by: String,
     #[serde(default)]

@@ -18,6 +18,7 @@ pub struct JournalEntry {
     pub seq: u64,
     /// The sequence number of the first entry of the same operation.
     pub group: u64,
+    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
     pub time: DateTime<Utc>,
     pub user: String,
     pub op: String,

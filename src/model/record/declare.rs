@@ -25,7 +25,9 @@ macro_rules! record {
                 #[derive(Deserialize)]
                 struct $name {
                     id: Id,
+                    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
                     created: DateTime<Utc>,
+                    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
                     updated: DateTime<Utc>,
                     by: String,
                     #[serde(default)]

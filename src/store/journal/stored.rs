@@ -30,6 +30,7 @@ const COMPACT: u8 = 1;
 pub(in crate::store) struct Stored {
     pub seq: u64,
     pub group: u64,
+    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
     pub time: DateTime<Utc>,
     pub user: String,
     pub op: String,
