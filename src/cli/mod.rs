@@ -84,8 +84,8 @@ pub enum Command {
     Import(export::ImportArgs),
     /// Verify the workspace; exits 1 listing each problem.
     Check(admin::CheckArgs),
-    /// Rewrite the workspace into a fresh database and swap it in, giving back the space
-    /// of rewritten records (safe to interrupt at any point).
+    /// Rewrite the workspace into a fresh database and swap it in: smaller and quicker to
+    /// open, with the space of rewritten records given back (safe to interrupt at any point).
     Compact,
     /// Keymap tools.
     #[command(subcommand)]
