@@ -178,12 +178,13 @@ pub struct Digest {
 
 impl Digest {
     fn add(&mut self, e: &Entry) {
-        use std::hash::{Hash, Hasher};
-        // SipHash with fixed keys: the same in every process
-        let mut h = std::hash::DefaultHasher::new();
-        e.hash(&mut h);
+        use std::hash::BuildHasher;
+        // foldhash with its fixed seed: the same in every process, and a few times
+        // quicker than SipHash on short texts
         self.entries += 1;
-        self.sum = self.sum.wrapping_add(h.finish());
+        self.sum = self
+            .sum
+            .wrapping_add(foldhash::quality::FixedState::default().hash_one(e));
     }
 
     /// Adds the entries of `other`, as if added here.
