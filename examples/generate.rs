@@ -3,6 +3,10 @@
 //! `cargo run --release --example generate -- DIR [TOTAL] [--shape realistic|questions]`
 //! (default 100000 records, realistic). `--shape questions` makes nearly every record a
 //! question: the Backlog's worst case.
+//!
+//! The workspace is written a record at a time, as weft writes in use, so sled's leaves
+//! end a little over half full; `weft --workspace DIR compact` afterwards gives it the
+//! layout an import or a compaction writes (every leaf full, BENCHMARKS.md).
 
 use weft::cli::progress::Progress;
 use weft::store::{OpenOptions, Store};
