@@ -108,8 +108,9 @@ impl<T: Target> Fill<T> {
 
     /// Writes the first turn of the full block, then the second of the block before.
     fn turn(&mut self) -> sled::Result<()> {
-        let mut second = Vec::with_capacity(LEAF - 9);
-        for (i, (k, v)) in std::mem::take(&mut self.block).into_iter().enumerate() {
+        let block = std::mem::replace(&mut self.block, Vec::with_capacity(LEAF));
+        let mut second = Vec::with_capacity(LEAF);
+        for (i, (k, v)) in block.into_iter().enumerate() {
             if FIRST[i] {
                 self.target.put(&k, &v)?;
             } else {
