@@ -206,6 +206,38 @@ mod tests {
         assert_eq!(writes[21], (k(1), Vec::new()));
     }
 
+    #[test]
+    fn a_filled_tree_takes_less_disk_than_the_same_keys_in_order() {
+        // index-like keys: a family byte, a sort key, an id
+        let entries: Vec<Entry> = (0..150_000u64)
+            .map(|n| {
+                let mut key = b"r".to_vec();
+                key.extend_from_slice(&(n * 7919).to_be_bytes());
+                key.extend_from_slice(&n.to_be_bytes());
+                (key, Vec::new())
+            })
+            .collect();
+        let size = |fill: bool| {
+            let dir = tempfile::tempdir().unwrap();
+            let db = sled::Config::new().path(dir.path()).open().unwrap();
+            let tree = db.open_tree("t").unwrap();
+            if fill {
+                let mut f = Fill::new(tree);
+                f.batch(entries.clone()).unwrap();
+                f.finish().unwrap();
+            } else {
+                for (k, v) in &entries {
+                    tree.insert(k, v.as_slice()).unwrap();
+                }
+            }
+            db.flush().unwrap();
+            db.size_on_disk().unwrap()
+        };
+        // 12.6-13.1 MB against 20.4-21.0 MB here: leaves of 16 keys against 9
+        let (filled, in_order) = (size(true), size(false));
+        assert!(filled * 4 < in_order * 3, "{filled} against {in_order}");
+    }
+
     proptest! {
         #[test]
         fn a_filled_tree_holds_the_last_value_given_for_each_key(
