@@ -234,14 +234,9 @@ impl Store {
     pub fn compact_and_close(self, progress: &mut dyn FnMut(u64, u64)) -> Result<Compacted> {
         let (dir, _lock, mut done) = self.compact_swapped(progress)?;
         // opened once, under the lock, so sled writes its snapshot and the next command
-        // does not read back the whole database
-        let config = sled::Config::new().path(&dir);
-        drop(
-            super::open::open_when_released(config).map_err(|source| StoreError::Db {
-                path: dir.clone(),
-                source,
-            })?,
-        );
+        // does not read back the whole database; guarded as every open is, so a database
+        // that hangs sled is reported rather than waited on
+        drop(super::open::open_sled(sled::Config::new().path(&dir), &dir)?);
         done.after = db_bytes(&dir);
         Ok(done)
     }

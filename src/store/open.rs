@@ -184,7 +184,7 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Opens sled on its own thread, so that a damaged database that panics or hangs inside
 /// sled becomes a one-line error naming `weft recover`.
-fn open_sled(config: sled::Config, dir: &Path) -> Result<sled::Db> {
+pub(super) fn open_sled(config: sled::Config, dir: &Path) -> Result<sled::Db> {
     quiet_open_panics();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
