@@ -236,7 +236,10 @@ impl Store {
         // opened once, under the lock, so sled writes its snapshot and the next command
         // does not read back the whole database; guarded as every open is, so a database
         // that hangs sled is reported rather than waited on
-        drop(super::open::open_sled(sled::Config::new().path(&dir), &dir)?);
+        drop(super::open::open_sled(
+            sled::Config::new().path(&dir),
+            &dir,
+        )?);
         done.after = db_bytes(&dir);
         Ok(done)
     }

@@ -83,3 +83,41 @@ fn a_builder_writes_every_entry_once_the_same_inline_and_on_its_own_thread() {
         );
     }
 }
+
+#[test]
+fn a_builder_lays_its_trees_out_in_full_leaves() {
+    // index-like keys: a family byte, a sort key, an id
+    let entries: Vec<(Vec<u8>, Vec<u8>)> = (0..150_000u64)
+        .map(|n| {
+            let mut key = b"r".to_vec();
+            key.extend_from_slice(&(n * 7919).to_be_bytes());
+            key.extend_from_slice(&n.to_be_bytes());
+            (key, Vec::new())
+        })
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let built = tmp.path().join("built");
+    std::fs::create_dir(&built).unwrap();
+    let mut b = Builder::create(&built, BUILD_CACHE, Apply::Inline).unwrap();
+    for (k, v) in &entries {
+        b.raw(crate::store::INDEX, k, v).unwrap();
+    }
+    let state = b.counted.clone();
+    drop(b.finish(&state).unwrap());
+    // the same keys inserted in order, as builds wrote them before
+    let plain = tmp.path().join("plain");
+    {
+        let db = sled::Config::new().path(&plain).open().unwrap();
+        let tree = db
+            .open_tree(crate::store::TREE_NAMES[crate::store::INDEX])
+            .unwrap();
+        for (k, v) in &entries {
+            tree.insert(k, v.as_slice()).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let size = |dir: &Path| std::fs::metadata(dir.join("db")).unwrap().len();
+    let (built, plain) = (size(&built), size(&plain));
+    // leaves of 16 keys against 9
+    assert!(built * 4 < plain * 3, "{built} against {plain}");
+}
