@@ -143,6 +143,19 @@ impl<T: Target> Fill<T> {
     }
 }
 
+/// `n` index-like entries in key order: a family byte, a sort key, an id, no value.
+#[cfg(test)]
+pub(super) fn index_like(n: u64) -> Vec<Entry> {
+    (0..n)
+        .map(|i| {
+            let mut key = b"r".to_vec();
+            key.extend_from_slice(&(i * 7919).to_be_bytes());
+            key.extend_from_slice(&i.to_be_bytes());
+            (key, Vec::new())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,15 +221,7 @@ mod tests {
 
     #[test]
     fn a_filled_tree_takes_less_disk_than_the_same_keys_in_order() {
-        // index-like keys: a family byte, a sort key, an id
-        let entries: Vec<Entry> = (0..150_000u64)
-            .map(|n| {
-                let mut key = b"r".to_vec();
-                key.extend_from_slice(&(n * 7919).to_be_bytes());
-                key.extend_from_slice(&n.to_be_bytes());
-                (key, Vec::new())
-            })
-            .collect();
+        let entries = index_like(150_000);
         let size = |fill: bool| {
             let dir = tempfile::tempdir().unwrap();
             let db = sled::Config::new().path(dir.path()).open().unwrap();

@@ -86,15 +86,7 @@ fn a_builder_writes_every_entry_once_the_same_inline_and_on_its_own_thread() {
 
 #[test]
 fn a_builder_lays_its_trees_out_in_full_leaves() {
-    // index-like keys: a family byte, a sort key, an id
-    let entries: Vec<(Vec<u8>, Vec<u8>)> = (0..150_000u64)
-        .map(|n| {
-            let mut key = b"r".to_vec();
-            key.extend_from_slice(&(n * 7919).to_be_bytes());
-            key.extend_from_slice(&n.to_be_bytes());
-            (key, Vec::new())
-        })
-        .collect();
+    let entries = super::super::fill::index_like(150_000);
     let tmp = tempfile::tempdir().unwrap();
     let built = tmp.path().join("built");
     std::fs::create_dir(&built).unwrap();
