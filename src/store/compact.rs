@@ -12,9 +12,9 @@
 //! staging path (an unfinished copy, or the old workspace after the swap) is removed at
 //! the next open, under the workspace lock.
 //!
-//! The copy also fills every leaf of sled's trees (`compact/fill.rs`), where a workspace written a
-//! change at a time has leaves a little over half full: at a million records the
-//! database comes out at 1.0 GB instead of 2.7 GB as generated, and opens in about
+//! The copy also fills every leaf of sled's trees (`compact/fill.rs`), where a workspace
+//! written a change at a time has leaves a little over half full: at a million records
+//! the database comes out at 1.0 GB instead of 2.7 GB as generated, and opens in about
 //! 170 ms and 129 MiB instead of 376 ms and 260 MiB.
 
 use super::error::io_err;
