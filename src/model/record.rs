@@ -14,16 +14,14 @@ use std::collections::BTreeMap;
 #[macro_use]
 mod declare;
 
-/// The fields every record shares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The fields every record shares. Written flattened into each record; read by each
+/// record's flat twin (`record/declare.rs`), never on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Meta {
     pub id: Id,
-    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
     pub created: DateTime<Utc>,
-    #[serde(deserialize_with = "crate::model::stamp::deserialize")]
     pub updated: DateTime<Utc>,
     pub by: String,
-    #[serde(default)]
     pub tags: Vec<String>,
 }
 
