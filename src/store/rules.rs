@@ -9,7 +9,7 @@ use crate::model::{fields, Expectation, ExpectationStatus, Id, Kind, Record, Sta
 pub(crate) type Refer<'a> = &'a mut dyn FnMut(Id, Option<Kind>, &str) -> Result<()>;
 
 /// Checks `rec`'s own rules, then hands each id it refers to, with the kind it must be
-/// (if any) and its role ("parent", "from", …), to `refer`.
+/// (if any) and its role ("parent", "from", …), to `refer` ([`references`]).
 pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
     let id = rec.id();
     let bad = |msg: String| Err(StoreError::invalid(format!("{id}: {msg}")));
@@ -29,15 +29,11 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
             {
                 return bad("status answered needs an answer (answer=TEXT)".into());
             }
-            if let Some(p) = q.parent {
-                refer(p, Some(Kind::Question), "parent")?;
-            }
         }
         Record::Hypothesis(h) => {
             if h.statement.trim().is_empty() {
                 return bad("a hypothesis needs a statement".into());
             }
-            refer(h.question, Some(Kind::Question), "question")?;
         }
         Record::Entity(e) => {
             if e.name.trim().is_empty() {
@@ -59,12 +55,46 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
             if l.from == l.to {
                 return bad(format!("a link cannot join {} to itself", l.from));
             }
-            for (end, role) in [(l.from, "from"), (l.to, "to")] {
-                if end.kind == Kind::Link {
-                    return bad(format!("its {role} end {end} is a link"));
-                }
-                refer(end, None, role)?;
+        }
+        Record::Assessment(_) => {}
+        Record::Expectation(x) => {
+            expectation(x).map_err(|msg| StoreError::invalid(format!("{id}: {msg}")))?;
+        }
+        Record::Dismissal(d) => {
+            if d.key.trim().is_empty() || d.rule.trim().is_empty() {
+                return bad("a dismissal needs a key and a rule".into());
             }
+        }
+    }
+    references(rec, &mut |target, kind, role| {
+        // a link's ends may be of any kind but a link, each looked at before it is referred to
+        if matches!(rec, Record::Link(_))
+            && matches!(role, "from" | "to")
+            && target.kind == Kind::Link
+        {
+            return bad(format!("its {role} end {target} is a link"));
+        }
+        refer(target, kind, role)
+    })
+}
+
+/// Hands each id `rec` refers to, with the kind it must be (if any) and its role, to
+/// `refer`, in the record's own order; the first error stops it. The one list of what
+/// refers to what: writes, import and `weft check` all read it.
+pub(crate) fn references(
+    rec: &Record,
+    refer: &mut dyn FnMut(Id, Option<Kind>, &'static str) -> Result<()>,
+) -> Result<()> {
+    match rec {
+        Record::Question(q) => {
+            if let Some(p) = q.parent {
+                refer(p, Some(Kind::Question), "parent")?;
+            }
+        }
+        Record::Hypothesis(h) => refer(h.question, Some(Kind::Question), "question")?,
+        Record::Link(l) => {
+            refer(l.from, None, "from")?;
+            refer(l.to, None, "to")?;
             if let Some(s) = l.source {
                 refer(s, Some(Kind::Note), "source")?;
             }
@@ -74,7 +104,6 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
             refer(a.note, Some(Kind::Note), "note")?;
         }
         Record::Expectation(x) => {
-            expectation(x).map_err(|msg| StoreError::invalid(format!("{id}: {msg}")))?;
             refer(x.hypothesis, Some(Kind::Hypothesis), "hypothesis")?;
             if let Some(n) = x.note {
                 refer(n, Some(Kind::Note), "note")?;
@@ -82,11 +111,7 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
         }
         // The question an accepted gap became is history, not a reference: it may be
         // deleted later without touching the dismissal.
-        Record::Dismissal(d) => {
-            if d.key.trim().is_empty() || d.rule.trim().is_empty() {
-                return bad("a dismissal needs a key and a rule".into());
-            }
-        }
+        Record::Entity(_) | Record::Note(_) | Record::Dismissal(_) => {}
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 use super::digest::IdSet;
 use super::{own_rules, Problem};
 use crate::model::{Id, Kind, Record};
+use crate::store::rules;
 use std::collections::HashSet;
 
 /// Where a problem about a record's references sorts: the record's kind (its place in
@@ -16,26 +17,12 @@ pub(super) type Pos = (usize, u64, u8);
 pub(super) type Known<'a> = &'a dyn Fn(Id) -> Option<bool>;
 
 /// Calls `f` with each record `rec` refers to and the field that refers to it, in the
-/// record's own order.
+/// record's own order ([`rules::references`]).
 pub(super) fn each_reference(rec: &Record, f: &mut dyn FnMut(&'static str, Id)) {
-    match rec {
-        Record::Question(q) => q.parent.into_iter().for_each(|p| f("parent", p)),
-        Record::Hypothesis(h) => f("question", h.question),
-        Record::Link(l) => {
-            f("from", l.from);
-            f("to", l.to);
-            l.source.into_iter().for_each(|s| f("source", s));
-        }
-        Record::Assessment(a) => {
-            f("hypothesis", a.hypothesis);
-            f("note", a.note);
-        }
-        Record::Expectation(x) => {
-            f("hypothesis", x.hypothesis);
-            x.note.into_iter().for_each(|n| f("note", n));
-        }
-        _ => {}
-    }
+    let _ = rules::references(rec, &mut |target, _, role| {
+        f(role, target);
+        Ok(())
+    });
 }
 
 /// The reference checks of the records one thread has passed.
