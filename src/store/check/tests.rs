@@ -11,9 +11,6 @@ fn id(s: &str) -> Id {
     s.parse().unwrap()
 }
 
-/// A small workspace holding every kind of record with index entries: questions (one a
-/// sub-question, one tagged), an entity with an alias, dated notes, a link citing a
-/// source, a hypothesis with an assessment and an expectation.
 /// A new empty workspace in `dir`, not synced.
 fn fresh(dir: &std::path::Path) -> Store {
     let mut s = Store::open(
@@ -28,6 +25,9 @@ fn fresh(dir: &std::path::Path) -> Store {
     s
 }
 
+/// A small workspace holding every kind of record with index entries: questions (one a
+/// sub-question, one tagged), an entity with an alias, dated notes, a link citing a
+/// source, a hypothesis with an assessment and an expectation.
 fn workspace(dir: &std::path::Path) -> Store {
     let mut s = fresh(dir);
     let q1 = s
