@@ -1,6 +1,6 @@
 //! Store operations on a 100,000-record workspace: add note, add link, neighbours, a
-//! timeline range read, search, decoding every record and `check`. Writes include the flush (durability) they pay in
-//! real use.
+//! timeline range read, search, decoding every record and `check`. Writes include the
+//! flush (durability) they pay in real use.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
