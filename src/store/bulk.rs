@@ -173,10 +173,9 @@ impl Store {
         }
         dump.validate()?;
         let at = self.log.size()?;
-        let lines = super::log::import_lines(&dump.records, &dump.journal, &dump.next, dump.seq);
-        let (bytes, starts) = super::log::encode_lines(&lines, at);
-        // the journal's lines follow the import's first line
-        let (batches, mut state) = self.stage_dump(dump, &starts[1..=dump.journal.len()]);
+        let (bytes, starts) =
+            super::log::encode_import(&dump.records, &dump.journal, &dump.next, dump.seq, at)?;
+        let (batches, mut state) = self.stage_dump(dump, &starts);
         self.log.append_bytes(&bytes)?;
         // An import is acknowledged to the user: durable even when per-operation syncing
         // is off (`set_sync(false)`).

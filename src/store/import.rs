@@ -9,7 +9,7 @@
 
 use super::compact::Builder;
 use super::journal::Stored;
-use super::log::{encode_lines, EntryLine, ImportEnd, ImportStart, Line};
+use super::log::{encode_lines, line_in, BlockWriter, ImportEnd, ImportStart, Line};
 use super::{JournalEntry, Result, Store, StoreError};
 use crate::model::{Id, Kind, Record};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -340,6 +340,7 @@ fn write_import(
     let mut log = super::log::Log::open(staging)?;
     log.sync = false;
     let mut validator = Validator::new();
+    let mut block = BlockWriter::new();
     // The block's first line counts what follows, known only at the end: it is written
     // now with the width it will have and filled in last.
     let (mut buf, _) = encode_lines(&[start_line(0, 0)], 0);
@@ -350,17 +351,18 @@ fn write_import(
             Item::Record(rec) => {
                 validator.observe_record(&rec)?;
                 let bytes = rec.to_bytes();
-                encode_record_line(&bytes, &mut buf);
+                block.record(rec.id(), &bytes, at, &mut buf);
                 builder.record_encoded(&rec, bytes)?;
             }
             Item::Entry(e) => {
                 validator.observe_entry(&e)?;
                 builder.journal(e.seq, &Stored::bytes(&e, at))?;
-                let line = Line::Entry(EntryLine {
-                    entry: e,
-                    last: false,
-                });
-                buf.extend_from_slice(&encode_lines(std::slice::from_ref(&line), at).0);
+                // a record line is still in `buf` or already in the log
+                let line = block.entry(e, at, &mut |from| match from.checked_sub(written) {
+                    Some(i) => Ok(line_in(&buf, i)),
+                    None => log.line_at(from),
+                })?;
+                line.encode(&mut buf);
             }
         }
         if buf.len() >= 1 << 20 {
@@ -390,14 +392,6 @@ fn start_line(records: u64, entries: u64) -> Line {
     Line::Import(ImportStart { records, entries })
 }
 
-/// Appends the log line of a record whose stored form is `bytes`: the same bytes
-/// `Line::Record` gives, without building the record's JSON value a second time.
-fn encode_record_line(bytes: &[u8], out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"record\":");
-    out.extend_from_slice(bytes);
-    out.extend_from_slice(b"}\n");
-}
-
 /// Writes the import's first line, `line`, over the one reserved at the start of the
 /// staging log (the log itself only appends).
 fn overwrite_start(staging: &std::path::Path, line: &[u8]) -> Result<()> {
@@ -413,19 +407,6 @@ fn overwrite_start(staging: &std::path::Path, line: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_record_line_is_the_line_its_json_value_gives() {
-        for rec in crate::export::workspace::sample_records() {
-            let mut fast = Vec::new();
-            encode_record_line(&rec.to_bytes(), &mut fast);
-            let (slow, _) = encode_lines(&[Line::Record(rec.to_json())], 0);
-            assert_eq!(
-                String::from_utf8(fast).unwrap(),
-                String::from_utf8(slow).unwrap()
-            );
-        }
-    }
 
     #[test]
     fn the_start_line_has_one_width_and_reads_back() {

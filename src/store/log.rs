@@ -13,6 +13,10 @@
 //!   its result), in either order, and closed by
 //! - `{"imported": {"next": {...}, "seq": S}}`: the import's id counters and journal
 //!   length. An import without its closing line was never acknowledged.
+//! - `{"made": {..., "after": null, "record": B}}` an imported journal entry (it counts
+//!   among the block's `J`) whose after value is the record on the block's line
+//!   starting at byte `B`, earlier in the block: the block holds that record once.
+//!   Written since schema 5; an older weft refuses the line instead of misreading it.
 //!
 //! Lines are written in sequence order with serde's field order, so the same history
 //! always gives the same bytes: the log can be compared, exchanged and merged later.
@@ -40,6 +44,16 @@ pub struct EntryLine {
     pub last: bool,
 }
 
+/// An imported journal entry whose after value is the record on the line starting at
+/// byte `record` of the same import block. `entry.after` is `None` as written; reading
+/// the line ([`replay`], [`read_entry_at`]) fills it in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MadeLine {
+    #[serde(flatten)]
+    pub entry: JournalEntry,
+    pub record: u64,
+}
+
 /// The start of an import block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportStart {
@@ -62,6 +76,7 @@ pub enum Line {
     Import(ImportStart),
     Record(serde_json::Value),
     Imported(ImportEnd),
+    Made(MadeLine),
 }
 
 /// An import's first line is padded with spaces to this width (newline included), so a
@@ -69,7 +84,7 @@ pub enum Line {
 pub const IMPORT_START_WIDTH: usize = 80;
 
 impl Line {
-    fn encode(&self, out: &mut Vec<u8>) {
+    pub(super) fn encode(&self, out: &mut Vec<u8>) {
         let from = out.len();
         // Serialising plain data to a Vec cannot fail.
         if serde_json::to_writer(&mut *out, self).is_ok() {
@@ -107,32 +122,6 @@ pub fn operation_lines(entries: &[JournalEntry]) -> Vec<Line> {
             })
         })
         .collect()
-}
-
-/// Log lines for an import of `records` with `journal`, setting the counters.
-pub fn import_lines(
-    records: &[Record],
-    journal: &[JournalEntry],
-    next: &BTreeMap<char, u64>,
-    seq: u64,
-) -> Vec<Line> {
-    let mut lines = Vec::with_capacity(records.len() + journal.len() + 2);
-    lines.push(Line::Import(ImportStart {
-        records: records.len() as u64,
-        entries: journal.len() as u64,
-    }));
-    lines.extend(journal.iter().map(|e| {
-        Line::Entry(EntryLine {
-            entry: e.clone(),
-            last: false,
-        })
-    }));
-    lines.extend(records.iter().map(|r| Line::Record(r.to_json())));
-    lines.push(Line::Imported(ImportEnd {
-        next: next.clone(),
-        seq,
-    }));
-    lines
 }
 
 /// One acknowledged unit of the log, ready to apply.
@@ -234,6 +223,13 @@ impl Log {
         read_entry_at(&self.file, &self.path, at)
     }
 
+    /// The line starting at byte `at`, its newline included.
+    pub fn line_at(&self, at: u64) -> Result<Vec<u8>> {
+        let mut line = read_line_at(&self.file, &self.path, at)?;
+        line.push(b'\n');
+        Ok(line)
+    }
+
     pub fn sync_data(&self) -> Result<()> {
         self.file.sync_data().map_err(|e| io_err(&self.path, e))
     }
@@ -275,9 +271,33 @@ pub fn file_len(dir: &Path) -> Result<u64> {
     }
 }
 
-/// An import block being read: its first line, journal, records, and where each journal
-/// entry's line starts.
-type OpenImport = (ImportStart, Vec<JournalEntry>, Vec<Record>, Vec<u64>);
+/// An import block being read.
+struct OpenImport {
+    start: ImportStart,
+    journal: Vec<JournalEntry>,
+    /// Where each journal entry's line starts.
+    journal_at: Vec<u64>,
+    records: Vec<Record>,
+    /// Where each record's line starts, in order.
+    records_at: Vec<u64>,
+}
+
+impl OpenImport {
+    /// The entry of a `made` line, its after value the record it points at.
+    fn made(&self, made: MadeLine) -> std::result::Result<JournalEntry, &'static str> {
+        let MadeLine { mut entry, record } = made;
+        let i = self
+            .records_at
+            .binary_search(&record)
+            .map_err(|_| "an entry pointing at no record line of its import")?;
+        let rec = &self.records[i];
+        if rec.id() != entry.id || entry.after.is_some() {
+            return Err("an entry pointing at another record than its own");
+        }
+        entry.after = Some(rec.to_json());
+        Ok(entry)
+    }
+}
 
 /// Reads the log's acknowledged operations from byte `offset` (where an operation
 /// starts, with journal sequence `seq`), calling `each` with every operation and the
@@ -340,9 +360,9 @@ pub fn replay(
         pending += 1;
         match line {
             Line::Entry(e) => match &mut import {
-                Some((_, journal, _, journal_at)) => {
-                    journal.push(e.entry);
-                    journal_at.push(line_start);
+                Some(open) => {
+                    open.journal.push(e.entry);
+                    open.journal_at.push(line_start);
                 }
                 None => {
                     let expected = out.seq + group.len() as u64;
@@ -365,14 +385,32 @@ pub fn replay(
                     }
                 }
             },
+            Line::Made(m) => {
+                let Some(open) = &mut import else {
+                    return Err(damaged(
+                        path,
+                        line_no,
+                        "an imported entry outside an import",
+                    ));
+                };
+                let entry = open.made(m).map_err(|why| damaged(path, line_no, why))?;
+                open.journal.push(entry);
+                open.journal_at.push(line_start);
+            }
             Line::Import(start) => {
                 if import.is_some() || !group.is_empty() {
                     return Err(damaged(path, line_no, "an import inside an operation"));
                 }
-                import = Some((start, Vec::new(), Vec::new(), Vec::new()));
+                import = Some(OpenImport {
+                    start,
+                    journal: Vec::new(),
+                    journal_at: Vec::new(),
+                    records: Vec::new(),
+                    records_at: Vec::new(),
+                });
             }
             Line::Record(v) => {
-                let Some((_, _, records, _)) = &mut import else {
+                let Some(open) = &mut import else {
                     return Err(damaged(path, line_no, "a record outside an import"));
                 };
                 let id = v
@@ -382,10 +420,18 @@ pub fn replay(
                     .ok_or_else(|| damaged(path, line_no, "a record without an id"))?;
                 let rec = Record::from_json(id.kind, v)
                     .map_err(|e| damaged(path, line_no, format!("{id}: {e}")))?;
-                records.push(rec);
+                open.records.push(rec);
+                open.records_at.push(line_start);
             }
             Line::Imported(end) => {
-                let Some((start, journal, records, journal_at)) = import.take() else {
+                let Some(OpenImport {
+                    start,
+                    journal,
+                    journal_at,
+                    records,
+                    ..
+                }) = import.take()
+                else {
                     return Err(damaged(path, line_no, "an import end without its start"));
                 };
                 if journal.len() as u64 != start.entries || records.len() as u64 != start.records {
@@ -419,7 +465,9 @@ fn damaged(path: &Path, line: u64, why: impl std::fmt::Display) -> StoreError {
 }
 
 mod at;
-pub use at::{entry_offsets, read_entry_at, Offsets};
+mod block;
+pub use at::{entry_offsets, read_entry_at, read_line_at, Offsets};
+pub use block::{encode_import, line_in, record_line, BlockWriter};
 
 #[cfg(test)]
 mod tests;

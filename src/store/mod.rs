@@ -64,8 +64,10 @@ pub const MAX_ID: u64 = 1 << 53;
 /// key by compaction and import (`journal/blocks.rs`), and the index has no `x`; the
 /// JSON entries of schema 3, a key each, are still read. A workspace of schema 1 or 2
 /// is upgraded (rewritten, like a compaction, which derives the index afresh) when it
-/// is first opened; one of schema 3 in place (its `x` entries removed).
-pub const SCHEMA_VERSION: u32 = 4;
+/// is first opened; one of schema 3 in place (its `x` entries removed). 5: an import
+/// block of the journal log holds each record once, its creating entry pointing at the
+/// record's line (`log/block.rs`); a workspace of schema 4 only has its version marked.
+pub const SCHEMA_VERSION: u32 = 5;
 
 const TREE_NAMES: [&str; 11] = [
     "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X", "D",

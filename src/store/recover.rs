@@ -265,9 +265,8 @@ impl Store {
             let (k, _) = r.map_err(|e| self.db_err(e))?;
             batches[super::JOURNAL].remove(k);
         }
-        let lines = log::import_lines(&records, &journal, &state.next, state.seq);
-        let (buf, starts) = log::encode_lines(&lines, 0);
-        let stored = journal.iter().zip(&starts[1..]);
+        let (buf, starts) = log::encode_import(&records, &journal, &state.next, state.seq, 0)?;
+        let stored = journal.iter().zip(&starts);
         let stored = stored.map(|(e, at)| (e.seq, super::journal::Stored::bytes(e, *at)));
         for (k, v) in super::journal::pack(stored) {
             batches[super::JOURNAL].insert(&k, v);

@@ -16,6 +16,10 @@ const IN_PLACE: &str = "upgraded the workspace's storage in place";
 /// removes those entries and writes the version.
 const NO_REWRITE_FROM: u32 = 3;
 
+/// The oldest schema whose workspaces this build only marks as its own: schema 5 reads
+/// every log schema 4 wrote, and writes `made` lines that schema 4 would refuse.
+const MARK_ONLY_FROM: u32 = 4;
+
 impl Store {
     /// Writes this build's schema version: an older weft then refuses the workspace
     /// instead of misreading what this one writes.
@@ -31,6 +35,9 @@ impl Store {
     /// first through `opts.before_upgrade`. When the rewrite beside it fails (it changed
     /// nothing), the workspace is opened again and upgraded in place.
     pub(super) fn upgrade_from(self, old: u32, opts: &OpenOptions) -> Result<Store> {
+        if old >= MARK_ONLY_FROM {
+            return self.mark_schema();
+        }
         if old >= NO_REWRITE_FROM {
             if let (Some(tell), false) = (opts.before_upgrade, self.is_empty()) {
                 tell(&self.path);

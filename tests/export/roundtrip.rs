@@ -355,6 +355,39 @@ fn demo_round_trip_as_real_processes() {
         .assert()
         .success()
         .stdout(predicates::str::starts_with("ok: "));
+    // the import's log holds each record once: an entry whose after value is the record
+    // as imported points at the record's line instead of repeating it
+    let log = std::fs::read_to_string(b.join("journal.log")).unwrap();
+    let records: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("{\"record\":")?.strip_suffix('}'))
+        .collect();
+    assert!(records.len() > 50, "{} record lines", records.len());
+    for r in &records {
+        assert_eq!(log.matches(r).count(), 1, "held twice: {r}");
+    }
+    assert!(log.lines().filter(|l| l.starts_with("{\"made\":")).count() > 50);
+    // and a rebuild from that log alone restores the same workspace
+    let c = tmp.path().join("c");
+    weft()
+        .arg("--workspace")
+        .arg(&b)
+        .args(["recover", "--to"])
+        .arg(&c)
+        .assert()
+        .success();
+    let c_json = tmp.path().join("c.json");
+    weft()
+        .arg("--workspace")
+        .arg(&c)
+        .args(["export", "workspace", "-o"])
+        .arg(&c_json)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read(&c_json).unwrap() == x,
+        "the recovered export differs"
+    );
     assert_eq!(mode(&a_json), 0o600);
     assert_eq!(mode(&b_json), 0o600);
     // a second import into the now full workspace is refused, naming it

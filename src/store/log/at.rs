@@ -1,7 +1,7 @@
 //! Reading the journal log by byte offset: one entry where the journal tree says its
 //! line starts, and where every entry's line starts.
 
-use super::{io_err, Line};
+use super::{io_err, Line, MadeLine};
 use crate::store::{JournalEntry, Result, StoreError};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -30,7 +30,43 @@ impl Offsets {
 }
 
 /// Reads the journal entry whose line starts at byte `at` of `file` (the log at `path`).
+/// An imported entry written as a `made` line takes its after value from the record
+/// line it points at.
 pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> {
+    let line = read_line_at(file, path, at)?;
+    match serde_json::from_slice::<Line>(&line) {
+        Ok(Line::Entry(e)) => Ok(e.entry),
+        Ok(Line::Made(m)) => {
+            let MadeLine { mut entry, record } = m;
+            let value = match (record < at).then(|| read_line_at(file, path, record)) {
+                Some(line) => match serde_json::from_slice::<Line>(&line?) {
+                    Ok(Line::Record(v)) => Some(v),
+                    _ => None,
+                },
+                None => None,
+            };
+            let own = |v: &serde_json::Value| {
+                v.get("id").and_then(|i| i.as_str()) == Some(entry.id.to_string().as_str())
+            };
+            match value.filter(own) {
+                Some(v) if entry.after.is_none() => {
+                    entry.after = Some(v);
+                    Ok(entry)
+                }
+                _ => Err(damaged_at(
+                    path,
+                    at,
+                    format!("entry {} points at no record line of its own", entry.seq),
+                )),
+            }
+        }
+        Ok(_) => Err(damaged_at(path, at, "no journal entry starts there")),
+        Err(e) => Err(damaged_at(path, at, e)),
+    }
+}
+
+/// The line starting at byte `at` of `file` (the log at `path`), without its newline.
+pub fn read_line_at(file: &File, path: &Path, at: u64) -> Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     let mut buf = vec![0u8; 4096];
     let mut len = 0usize;
@@ -42,39 +78,32 @@ pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> 
             .read_at(&mut buf[len..], at + len as u64)
             .map_err(|e| io_err(path, e))?;
         if let Some(end) = buf[len..len + n].iter().position(|&b| b == b'\n') {
-            len += end;
-            break;
+            buf.truncate(len + end);
+            return Ok(buf);
         }
         if n == 0 {
-            return Err(damaged_at(
-                path,
-                at,
-                "the line of a journal entry is cut short",
-            ));
+            return Err(damaged_at(path, at, "the line there is cut short"));
         }
         len += n;
-    }
-    match serde_json::from_slice::<Line>(&buf[..len]) {
-        Ok(Line::Entry(e)) => Ok(e.entry),
-        Ok(_) => Err(damaged_at(path, at, "no journal entry starts there")),
-        Err(e) => Err(damaged_at(path, at, e)),
     }
 }
 
 /// Where the line of each journal entry starts, by sequence number: a quick scan that
 /// reads only each line's opening bytes. Sequence numbers run from the start with no
-/// gaps and each entry has a line of at least `OPENING`'s length, so no seq past the
+/// gaps and each entry has a line at least as long as the shorter opening, so no seq past the
 /// log's length over that is looked for: a damaged counter (or line) cannot make the
 /// table outgrow the log.
 pub fn entry_offsets(path: &Path, entries: u64) -> Result<Offsets> {
     const OPENING: &[u8] = b"{\"entry\":{\"seq\":";
+    // an imported entry whose after value is a record line of its block
+    const MADE: &[u8] = b"{\"made\":{\"seq\":";
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Offsets::default()),
         Err(e) => return Err(io_err(path, e)),
     };
     let len = file.metadata().map_err(|e| io_err(path, e))?.len();
-    let limit = entries.min(len / OPENING.len() as u64 + 2);
+    let limit = entries.min(len / MADE.len().min(OPENING.len()) as u64 + 2);
     let mut out = Vec::with_capacity(usize::try_from(limit).unwrap_or(0));
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut buf = Vec::new();
@@ -87,7 +116,7 @@ pub fn entry_offsets(path: &Path, entries: u64) -> Result<Offsets> {
         if n == 0 || buf.last() != Some(&b'\n') {
             return Ok(Offsets(out));
         }
-        if let Some(rest) = buf.strip_prefix(OPENING) {
+        if let Some(rest) = buf.strip_prefix(OPENING).or_else(|| buf.strip_prefix(MADE)) {
             let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
             let seq = std::str::from_utf8(&rest[..digits])
                 .ok()

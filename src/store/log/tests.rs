@@ -116,20 +116,34 @@ fn damage_followed_by_good_lines_is_refused_with_its_line() {
     assert!(err.contains("damaged at line 2"), "{err}");
 }
 
-#[test]
-fn an_import_block_replays_only_when_closed() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut next = BTreeMap::new();
-    next.insert('N', 8);
-    let rec = Record::from_json(
+fn question() -> Record {
+    Record::from_json(
         crate::model::Kind::Question,
         serde_json::json!({"id": "Q1", "created": "2024-03-04T10:00:00Z",
             "updated": "2024-03-04T10:00:00Z", "by": "ana", "title": "why",
             "status": "open", "priority": 2, "kind": "situation"}),
     )
-    .unwrap();
-    let lines = import_lines(std::slice::from_ref(&rec), &[entry(0, 0, "N1")], &next, 1);
-    let full = write(dir.path(), &lines);
+    .unwrap()
+}
+
+/// An import block of Q1 with a journal that creates it (entry 1, `after` the record as
+/// the block holds it) after an entry about N1, and the bytes written.
+fn import_block(dir: &Path) -> (Record, Vec<JournalEntry>, Vec<u8>, Vec<u64>) {
+    let mut next = BTreeMap::new();
+    next.insert('N', 8);
+    let rec = question();
+    let mut made = entry(1, 1, "Q1");
+    made.after = Some(rec.to_json());
+    let journal = vec![entry(0, 0, "N1"), made];
+    let (buf, starts) = encode_import(std::slice::from_ref(&rec), &journal, &next, 2, 0).unwrap();
+    std::fs::write(dir.join(LOG_FILE), &buf).unwrap();
+    (rec, journal, buf, starts)
+}
+
+#[test]
+fn an_import_block_replays_only_when_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rec, journal, full, starts) = import_block(dir.path());
     let mut ops = Vec::new();
     replay(&dir.path().join(LOG_FILE), 0, 0, |op, _| {
         ops.push(op);
@@ -140,15 +154,16 @@ fn an_import_block_replays_only_when_closed() {
     match &ops[0] {
         Op::Import {
             records,
-            journal,
+            journal: read,
+            journal_at,
             next: n,
             seq,
-            ..
         } => {
             assert_eq!(records, &vec![rec]);
-            assert_eq!(journal.len(), 1);
+            assert_eq!(read, &journal);
+            assert_eq!(journal_at, &starts);
             assert_eq!(n.get(&'N'), Some(&8));
-            assert_eq!(*seq, 1);
+            assert_eq!(*seq, 2);
         }
         other => panic!("{other:?}"),
     }
@@ -162,7 +177,89 @@ fn an_import_block_replays_only_when_closed() {
     let (seen, tail) = groups(dir.path(), 0, 0);
     assert!(seen.is_empty());
     assert_eq!(tail.clean_len, 0);
-    assert_eq!(tail.torn_lines, 3);
+    assert_eq!(tail.torn_lines, 4);
+}
+
+#[test]
+fn an_entry_that_made_an_imported_record_points_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rec, journal, full, starts) = import_block(dir.path());
+    let text = String::from_utf8(full.clone()).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    // the first line, the record, the entry about N1 in full, the one that made Q1
+    assert_eq!(rows.len(), 5, "{text}");
+    assert!(
+        rows[1].starts_with(r#"{"record":{"id":"Q1""#),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[2].starts_with(r#"{"entry":{"seq":0,"#), "{}", rows[2]);
+    let record_at = rows[0].len() + 1;
+    assert!(rows[3].starts_with(r#"{"made":{"seq":1,"#), "{}", rows[3]);
+    assert!(
+        rows[3].ends_with(&format!(r#""after":null,"record":{record_at}}}}}"#)),
+        "{}",
+        rows[3]
+    );
+    assert_eq!(rows[3].matches("\"title\"").count(), 0, "{}", rows[3]);
+    // read by its place, it is the entry given
+    let log = Log::open_read(&dir.path().join(LOG_FILE)).unwrap();
+    for (e, &at) in journal.iter().zip(&starts) {
+        assert_eq!(&log.entry_at(at).unwrap(), e);
+    }
+    assert_eq!(
+        entry_offsets(&dir.path().join(LOG_FILE), 2).unwrap().all(),
+        starts.iter().copied().map(Some).collect::<Vec<_>>()
+    );
+    assert_eq!(journal[1].after, Some(rec.to_json()));
+}
+
+#[test]
+fn an_entry_not_equal_to_its_record_is_kept_whole() {
+    let rec = question();
+    let mut older = entry(0, 0, "Q1");
+    older.after = Some(serde_json::json!({"id": "Q1", "title": "an earlier title"}));
+    // equal as values, but in other bytes (another key order): kept whole too
+    let mut reordered = entry(1, 1, "Q1");
+    let mut v = rec.to_json();
+    let title = v.as_object_mut().unwrap().remove("title").unwrap();
+    let mut first = serde_json::Map::new();
+    first.insert("title".into(), title);
+    first.extend(v.as_object().unwrap().clone());
+    reordered.after = Some(serde_json::Value::Object(first));
+    let (buf, _) = encode_import(
+        std::slice::from_ref(&rec),
+        &[older, reordered],
+        &BTreeMap::new(),
+        2,
+        0,
+    )
+    .unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    assert!(!text.contains("\"made\""), "{text}");
+    assert_eq!(text.matches("\"entry\"").count(), 2, "{text}");
+}
+
+#[test]
+fn a_made_line_pointing_astray_is_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(LOG_FILE);
+    let (_, _, full, starts) = import_block(dir.path());
+    let text = String::from_utf8(full).unwrap();
+    let record_at = text.find("\n").unwrap() + 1;
+    // pointing at the first line (not a record), and outside any import
+    let astray = text.replacen(&format!(r#""record":{record_at}}}"#), r#""record":0}"#, 1);
+    std::fs::write(&path, &astray).unwrap();
+    let err = replay(&path, 0, 0, |_, _| Ok(())).unwrap_err().to_string();
+    assert!(err.contains("damaged at line 4"), "{err}");
+    assert!(err.contains("no record line"), "{err}");
+    let log = Log::open_read(&path).unwrap();
+    let err = log.entry_at(starts[1]).unwrap_err().to_string();
+    assert!(err.contains("points at no record line"), "{err}");
+    let alone: String = astray.lines().nth(3).unwrap().to_string() + "\n";
+    std::fs::write(&path, alone).unwrap();
+    let err = replay(&path, 0, 0, |_, _| Ok(())).unwrap_err().to_string();
+    assert!(err.contains("outside an import"), "{err}");
 }
 
 #[test]
@@ -199,4 +296,17 @@ fn entry_offsets_find_each_line_and_never_outgrow_the_log() {
         .unwrap()
         .all()
         .is_empty());
+}
+
+#[test]
+fn a_record_line_is_the_line_its_json_value_gives() {
+    for rec in crate::export::workspace::sample_records() {
+        let mut fast = Vec::new();
+        record_line(&rec.to_bytes(), &mut fast);
+        let (slow, _) = encode_lines(&[Line::Record(rec.to_json())], 0);
+        assert_eq!(
+            String::from_utf8(fast).unwrap(),
+            String::from_utf8(slow).unwrap()
+        );
+    }
 }

@@ -67,6 +67,15 @@ pub struct TitledHit {
     pub title: String,
 }
 
+/// The oldest schema whose search texts this build reads as its own: schema 5 changed
+/// only the journal log's import blocks, so a file written under 4 stays current.
+const TEXTS_SINCE: u32 = 4;
+
+/// Whether texts derived under `schema` are what this build derives.
+fn current_schema(schema: u32) -> bool {
+    (TEXTS_SINCE..=SCHEMA_VERSION).contains(&schema)
+}
+
 /// The journal log's length and the checksum of its last [`LOG_TAIL`] bytes.
 fn log_tail(dir: &Path) -> io::Result<(u64, u32)> {
     let f = match fs::File::open(dir.join(crate::store::log::LOG_FILE)) {
@@ -243,7 +252,7 @@ impl Store {
                 .and_then(|f| last_trailer(&f))
                 .ok()
                 .flatten()
-                .is_some_and(|t| t.schema == SCHEMA_VERSION && (t.seq, t.log_len) == before);
+                .is_some_and(|t| current_schema(t.schema) && (t.seq, t.log_len) == before);
             self.search_file = if current {
                 Tracking::Current
             } else {
@@ -314,6 +323,15 @@ impl Store {
         }
         Ok((out, notices))
     }
+}
+
+/// Marks the newest section of the search file in `dir` as derived under `schema` (tests
+/// stand in for a file an older weft wrote).
+#[cfg(test)]
+pub(crate) fn mark_schema_for_test(dir: &Path, schema: u32) -> io::Result<()> {
+    let f = fs::OpenOptions::new().write(true).open(dir.join(FILE))?;
+    let at = f.metadata()?.len() - format::TRAILER_LEN as u64 + 12;
+    f.write_all_at(&schema.to_le_bytes(), at)
 }
 
 /// Removes the search file in `dir`: the next search writes it afresh.

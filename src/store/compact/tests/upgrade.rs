@@ -2,6 +2,36 @@ use super::*;
 use crate::store::{SCHEMA_KEY, SCHEMA_VERSION};
 
 #[test]
+fn a_schema_four_workspace_is_only_marked_at_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let mut store = churned(&dir);
+    let before = export(&store);
+    store.write_search_file().unwrap();
+    crate::store::search::file::mark_schema_for_test(&dir, 4).unwrap();
+    let search = std::fs::read(dir.join(crate::store::search::file::FILE)).unwrap();
+    store.force_schema(4).unwrap();
+    drop(store);
+    let opts = OpenOptions {
+        before_upgrade: Some(|p| panic!("told of an upgrade of {}", p.display())),
+        ..OpenOptions::default()
+    };
+    let store = Store::open(&dir, &opts).unwrap();
+    assert!(store.notices().is_empty(), "{:?}", store.notices());
+    let raw = store.db.get(SCHEMA_KEY).unwrap().unwrap();
+    assert_eq!(raw.as_ref(), SCHEMA_VERSION.to_be_bytes());
+    assert_eq!(export(&store), before);
+    assert!(store.check().unwrap().is_empty());
+    // the search file written under schema 4 is still current, as it is
+    let found = crate::store::search::file::search(&dir, "KING", 5).unwrap();
+    assert!(found.is_some_and(|hits| !hits.is_empty()));
+    assert_eq!(
+        std::fs::read(dir.join(crate::store::search::file::FILE)).unwrap(),
+        search
+    );
+}
+
+#[test]
 fn a_schema_one_workspace_is_upgraded_once_at_open_and_loses_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");

@@ -3,10 +3,9 @@
 
 use super::cursor::{Cursor, Stepped};
 use super::format::{parse_entry, texts_of, Entry, Parsed, Texts, Trailer, MAGIC, TRAILER_LEN};
-use super::{log_tail, TitledHit, APPENDED_MAX, CHUNK, FILE};
+use super::{current_schema, log_tail, TitledHit, APPENDED_MAX, CHUNK, FILE};
 use crate::model::Id;
 use crate::store::search::score::{top_by, Scorer};
-use crate::store::SCHEMA_VERSION;
 use std::fs;
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -45,7 +44,7 @@ pub(super) fn sections(f: &fs::File, dir: &Path) -> io::Result<Option<Vec<Sectio
         };
         if out.is_empty() {
             let log = log_tail(dir)?;
-            if t.schema != SCHEMA_VERSION || (t.log_len, t.log_tail) != log {
+            if !current_schema(t.schema) || (t.log_len, t.log_tail) != log {
                 return Ok(None);
             }
         }
