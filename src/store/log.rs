@@ -9,8 +9,9 @@
 //!   operation whose last entry is missing was never acknowledged and is dropped.
 //! - `{"import": {"records": R, "entries": J}}` (padded to a fixed width) starts an
 //!   import; it is followed by `R` `record` lines (each record as exported) and `J`
-//!   `entry` lines (the imported journal, kept but not replayed: the records stand for
-//!   its result), in either order, and closed by
+//!   `entry` or `made` lines (the imported journal, kept but not replayed: the records
+//!   stand for its result), in either order (weft writes the records first), and closed
+//!   by
 //! - `{"imported": {"next": {...}, "seq": S}}`: the import's id counters and journal
 //!   length. An import without its closing line was never acknowledged.
 //! - `{"made": {..., "after": null, "record": B}}` an imported journal entry (it counts

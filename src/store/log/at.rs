@@ -38,12 +38,14 @@ pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> 
         Ok(Line::Entry(e)) => Ok(e.entry),
         Ok(Line::Made(m)) => {
             let MadeLine { mut entry, record } = m;
-            let value = match (record < at).then(|| read_line_at(file, path, record)) {
-                Some(line) => match serde_json::from_slice::<Line>(&line?) {
+            // its record's line comes before it in the block
+            let value = if record < at {
+                match serde_json::from_slice::<Line>(&read_line_at(file, path, record)?) {
                     Ok(Line::Record(v)) => Some(v),
                     _ => None,
-                },
-                None => None,
+                }
+            } else {
+                None
             };
             let own = |v: &serde_json::Value| {
                 v.get("id").and_then(|i| i.as_str()) == Some(entry.id.to_string().as_str())
@@ -90,9 +92,9 @@ pub fn read_line_at(file: &File, path: &Path, at: u64) -> Result<Vec<u8>> {
 
 /// Where the line of each journal entry starts, by sequence number: a quick scan that
 /// reads only each line's opening bytes. Sequence numbers run from the start with no
-/// gaps and each entry has a line at least as long as the shorter opening, so no seq past the
-/// log's length over that is looked for: a damaged counter (or line) cannot make the
-/// table outgrow the log.
+/// gaps and each entry has a line at least as long as the shorter opening, so no seq
+/// past the log's length over that is looked for: a damaged counter (or line) cannot
+/// make the table outgrow the log.
 pub fn entry_offsets(path: &Path, entries: u64) -> Result<Offsets> {
     const OPENING: &[u8] = b"{\"entry\":{\"seq\":";
     // an imported entry whose after value is a record line of its block

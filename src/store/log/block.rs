@@ -21,6 +21,7 @@ pub fn record_line(bytes: &[u8], out: &mut Vec<u8>) {
 /// line starts so that an entry can point at it.
 #[derive(Debug, Default)]
 pub struct BlockWriter {
+    /// Where each record's line starts, by its id.
     records: HashMap<Id, u64>,
 }
 
@@ -95,7 +96,9 @@ pub fn encode_import(
     for e in journal {
         let at = base + out.len() as u64;
         starts.push(at);
-        let line = writer.entry(e.clone(), at, &mut |from| Ok(line_in(&out, from - base)))?;
+        let line = writer.entry(e.clone(), at, &mut |from| {
+            Ok(line_in(&out, from.saturating_sub(base)))
+        })?;
         line.encode(&mut out);
     }
     Line::Imported(ImportEnd {
