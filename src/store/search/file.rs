@@ -329,9 +329,16 @@ impl Store {
 /// stand in for a file an older weft wrote).
 #[cfg(test)]
 pub(crate) fn mark_schema_for_test(dir: &Path, schema: u32) -> io::Result<()> {
-    let f = fs::OpenOptions::new().write(true).open(dir.join(FILE))?;
-    let at = f.metadata()?.len() - format::TRAILER_LEN as u64 + 12;
-    f.write_all_at(&schema.to_le_bytes(), at)
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.join(FILE))?;
+    let at = f.metadata()?.len() - TRAILER_LEN as u64;
+    let mut b = [0u8; TRAILER_LEN];
+    f.read_exact_at(&mut b, at)?;
+    let mut t = Trailer::parse(&b).ok_or_else(|| io::Error::other("no trailer at the end"))?;
+    t.schema = schema;
+    f.write_all_at(&t.to_bytes(), at)
 }
 
 /// Removes the search file in `dir`: the next search writes it afresh.
