@@ -173,10 +173,17 @@ impl Store {
         }
         dump.validate()?;
         let at = self.log.size()?;
-        let (bytes, starts) =
-            super::log::encode_import(&dump.records, &dump.journal, &dump.next, dump.seq, at)?;
+        let mut chain = self.log.chain()?;
+        let (bytes, starts) = super::log::encode_import(
+            &dump.records,
+            &dump.journal,
+            &dump.next,
+            dump.seq,
+            at,
+            &mut chain,
+        )?;
         let (batches, mut state) = self.stage_dump(dump, &starts);
-        self.log.append_bytes(&bytes)?;
+        self.log.append_bytes(&bytes, chain)?;
         // An import is acknowledged to the user: durable even when per-operation syncing
         // is off (`set_sync(false)`).
         self.log.sync_data()?;

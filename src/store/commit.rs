@@ -72,9 +72,9 @@ impl Store {
             })
             .collect();
         let at = self.log.size()?;
-        let (bytes, starts) = log::encode_lines(&log::operation_lines(&entries), at);
+        let (bytes, starts, chain) = self.log.encode(&log::operation_lines(&entries), at)?;
         let (batches, mut state) = self.stage(&changes, &entries, &starts)?;
-        if let Err(e) = self.log.append_bytes(&bytes) {
+        if let Err(e) = self.log.append_bytes(&bytes, chain) {
             // A torn or unsynced append: cut it off, so the next commit starts on a line
             // of its own and no later open replays what was never acknowledged.
             let _ = self.log.truncate(at);

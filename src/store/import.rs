@@ -343,7 +343,10 @@ fn write_import(
     let mut block = BlockWriter::new();
     // The block's first line counts what follows, known only at the end: it is written
     // now with the width it will have and filled in last.
-    let (mut buf, _) = encode_lines(&[start_line(0, 0)], 0);
+    let mut chain = log.chain()?;
+    // the first line is written again at the end with the same frame
+    let first = chain.clone();
+    let (mut buf, _) = encode_lines(&[start_line(0, 0)], 0, &mut chain);
     let mut written = 0u64;
     let header = pass(&mut |item| {
         let at = written + buf.len() as u64;
@@ -351,7 +354,7 @@ fn write_import(
             Item::Record(rec) => {
                 validator.observe_record(&rec)?;
                 let bytes = rec.to_bytes();
-                block.record(rec.id(), &bytes, at, &mut buf);
+                block.record(rec.id(), &bytes, at, &mut chain, &mut buf);
                 builder.record_encoded(&rec, bytes)?;
             }
             Item::Entry(e) => {
@@ -362,11 +365,11 @@ fn write_import(
                     Some(i) => Ok(line_in(&buf, i)),
                     None => log.line_at(from),
                 })?;
-                line.encode(&mut buf);
+                line.encode(&mut chain, &mut buf);
             }
         }
         if buf.len() >= 1 << 20 {
-            log.append_bytes(&buf)?;
+            log.append_bytes(&buf, chain.clone())?;
             written += buf.len() as u64;
             buf.clear();
         }
@@ -379,10 +382,15 @@ fn write_import(
             seq: observed.seq,
         })],
         0,
+        &mut chain,
     );
     buf.extend_from_slice(&end);
-    log.append_bytes(&buf)?;
-    let (start, _) = encode_lines(&[start_line(observed.records, observed.entries)], 0);
+    log.append_bytes(&buf, chain)?;
+    let (start, _) = encode_lines(
+        &[start_line(observed.records, observed.entries)],
+        0,
+        &mut first.clone(),
+    );
     overwrite_start(staging, &start)?;
     log.sync_data()?;
     Ok((observed, header.name))
@@ -412,11 +420,16 @@ mod tests {
     fn the_start_line_has_one_width_and_reads_back() {
         let widths: Vec<usize> = [(0, 0), (7, 12), (u64::MAX, u64::MAX)]
             .iter()
-            .map(|&(r, e)| encode_lines(&[start_line(r, e)], 0).0)
+            .map(|&(r, e)| {
+                let mut chain = super::super::log::Chain::start("ab12cd34".into());
+                encode_lines(&[start_line(r, e)], 0, &mut chain).0
+            })
             .map(|line| {
                 let text = std::str::from_utf8(&line).unwrap();
                 // read as the log reads it: the spaces stay, only the newline goes
-                let read: Line = serde_json::from_str(text.strip_suffix('\n').unwrap()).unwrap();
+                let raw = text.strip_suffix('\n').unwrap().as_bytes();
+                let framed = super::super::log::frame::read(raw).unwrap();
+                let read: Line = serde_json::from_slice(framed.content()).unwrap();
                 assert!(matches!(read, Line::Import(_)), "{text}");
                 line.len()
             })

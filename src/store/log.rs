@@ -32,6 +32,8 @@ use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+pub use frame::Chain;
+
 /// The file name of the journal log inside a workspace.
 pub const LOG_FILE: &str = "journal.log";
 
@@ -82,30 +84,33 @@ pub enum Line {
 
 /// An import's first line is padded with spaces to this width (newline included), so a
 /// streamed import can write it last, once it has counted what followed, in place.
-pub const IMPORT_START_WIDTH: usize = 80;
+pub const IMPORT_START_WIDTH: usize = 192;
 
 impl Line {
-    pub(super) fn encode(&self, out: &mut Vec<u8>) {
-        let from = out.len();
+    /// Appends this line, framed by `chain` ([`frame`]), to `out`.
+    pub(super) fn encode(&self, chain: &mut Chain, out: &mut Vec<u8>) {
         // Serialising plain data to a Vec cannot fail.
-        if serde_json::to_writer(&mut *out, self).is_ok() {
-            if let Line::Import(_) = self {
-                out.resize(out.len().max(from + IMPORT_START_WIDTH - 1), b' ');
-            }
-            out.push(b'\n');
+        if let Ok(content) = serde_json::to_vec(self) {
+            let start = matches!(self, Line::Import(_));
+            chain.frame(&content, start.then_some(IMPORT_START_WIDTH), !start, out);
         }
     }
 }
 
-/// `lines` as the bytes appended to the log, with where each line starts counted from
-/// `base` (the log's length before the append): a journal entry's place in the log is
-/// what the journal tree keeps instead of its values.
-pub fn encode_lines(lines: &[Line], base: u64) -> (Vec<u8>, Vec<u64>) {
-    let mut buf = Vec::with_capacity(256 * lines.len());
+/// Whether a line's content is an import's first line (the one line nothing chains to).
+pub(super) fn is_import_start(content: &[u8]) -> bool {
+    content.starts_with(b"{\"import\":")
+}
+
+/// `lines` as the bytes appended to the log, framed by `chain`, with where each line
+/// starts counted from `base` (the log's length before the append): a journal entry's
+/// place in the log is what the journal tree keeps instead of its values.
+pub fn encode_lines(lines: &[Line], base: u64, chain: &mut Chain) -> (Vec<u8>, Vec<u64>) {
+    let mut buf = Vec::with_capacity(320 * lines.len());
     let mut starts = Vec::with_capacity(lines.len());
     for l in lines {
         starts.push(base + buf.len() as u64);
-        l.encode(&mut buf);
+        l.encode(chain, &mut buf);
     }
     (buf, starts)
 }
@@ -158,6 +163,9 @@ pub struct Log {
     path: PathBuf,
     /// Sync after every append (off only for bulk generation).
     pub sync: bool,
+    /// What the next line appended carries, once known (read from the log's last line
+    /// at the first append).
+    chain: Option<Chain>,
 }
 
 impl Log {
@@ -175,6 +183,7 @@ impl Log {
             file,
             path,
             sync: true,
+            chain: None,
         })
     }
 
@@ -185,6 +194,7 @@ impl Log {
             file,
             path: path.to_path_buf(),
             sync: false,
+            chain: None,
         })
     }
 
@@ -198,24 +208,85 @@ impl Log {
             file: self.file.try_clone().map_err(|e| io_err(&self.path, e))?,
             path: self.path.clone(),
             sync: self.sync,
+            chain: None,
         })
     }
 
     /// Appends `lines` in one write and, unless syncing is off, waits until they are on
     /// the disk (`fdatasync`), so they survive a power cut.
     pub fn append(&mut self, lines: &[Line]) -> Result<()> {
-        let (buf, _) = encode_lines(lines, 0);
-        self.append_bytes(&buf)
+        let at = self.size()?;
+        let (buf, _, chain) = self.encode(lines, at)?;
+        self.append_bytes(&buf, chain)
     }
 
-    /// Appends lines already encoded ([`encode_lines`]), synced like [`Log::append`].
-    pub fn append_bytes(&mut self, buf: &[u8]) -> Result<()> {
+    /// `lines` framed to follow the log's last line, as [`encode_lines`] gives them, and
+    /// the chain after them, which [`Log::append_bytes`] takes once they are written.
+    pub fn encode(&mut self, lines: &[Line], base: u64) -> Result<(Vec<u8>, Vec<u64>, Chain)> {
+        let mut chain = self.chain()?;
+        let (buf, starts) = encode_lines(lines, base, &mut chain);
+        Ok((buf, starts, chain))
+    }
+
+    /// Where the chain stands at the log's end: read from its last line the first time.
+    pub fn chain(&mut self) -> Result<Chain> {
+        if let Some(c) = &self.chain {
+            return Ok(c.clone());
+        }
+        let chain = self.chain_at_end()?;
+        self.chain = Some(chain.clone());
+        Ok(chain)
+    }
+
+    fn chain_at_end(&self) -> Result<Chain> {
+        let Some((at, line)) = self.last_line()? else {
+            return Ok(Chain::start(frame::new_writer()));
+        };
+        match frame::read(&line) {
+            Ok(frame::Read::Framed { content, frame }) => Ok(Chain {
+                writer: frame.writer,
+                n: frame.n + 1,
+                prev: if is_import_start(&content) {
+                    frame.prev
+                } else {
+                    frame.sum
+                },
+            }),
+            // written before lines were framed: the first framed line names their hash
+            Ok(frame::Read::Legacy(_)) => {
+                let mut hasher = blake3::Hasher::new();
+                let file = File::open(&self.path).map_err(|e| io_err(&self.path, e))?;
+                let mut whole = std::io::Read::take(file, at + line.len() as u64 + 1);
+                hasher
+                    .update_reader(&mut whole)
+                    .map_err(|e| io_err(&self.path, e))?;
+                Ok(Chain::after_legacy(frame::new_writer(), &hasher))
+            }
+            Err(why) => Err(at::damaged_at(&self.path, at, why)),
+        }
+    }
+
+    /// The log's last whole line (without its newline) and where it starts; `None` for
+    /// an empty log. A log that does not end with a newline is refused: its tail is cut
+    /// at open, before anything is appended.
+    fn last_line(&self) -> Result<Option<(u64, Vec<u8>)>> {
+        match self.size()? {
+            0 => Ok(None),
+            len => line_ending_at(&self.file, &self.path, len).map(Some),
+        }
+    }
+
+    /// Appends lines already encoded ([`Log::encode`]), synced like [`Log::append`];
+    /// `chain` is where the chain stands after them.
+    pub fn append_bytes(&mut self, buf: &[u8], chain: Chain) -> Result<()> {
+        self.chain = None;
         self.file
             .write_all(buf)
             .map_err(|e| io_err(&self.path, e))?;
         if self.sync {
             self.sync_data()?;
         }
+        self.chain = Some(chain);
         Ok(())
     }
 
@@ -237,6 +308,7 @@ impl Log {
 
     /// Cuts the log back to `len` bytes (an unacknowledged tail) and syncs.
     pub fn truncate(&mut self, len: u64) -> Result<()> {
+        self.chain = None;
         self.file.set_len(len).map_err(|e| io_err(&self.path, e))?;
         self.sync_data()
     }
@@ -321,6 +393,7 @@ pub fn replay(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
         Err(e) => return Err(io_err(path, e)),
     };
+    let mut verifier = verifier_at(&file, path, offset)?;
     file.seek(SeekFrom::Start(offset))
         .map_err(|e| io_err(path, e))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
@@ -331,7 +404,7 @@ pub fn replay(
     let mut group_at: Vec<u64> = Vec::new();
     let mut import: Option<OpenImport> = None;
     let mut pending = 0u64;
-    let mut bad: Option<(u64, String)> = None;
+    let mut bad: Option<(u64, u64, String)> = None;
     loop {
         buf.clear();
         let n = reader
@@ -347,13 +420,16 @@ pub fn replay(
             pending += 1;
             break; // a torn final line
         }
-        if let Some((l, why)) = bad.take() {
-            return Err(damaged(path, l, why));
+        if let Some((l, b, why)) = bad.take() {
+            return Err(damaged(path, l, b, why));
         }
-        let line: Line = match serde_json::from_slice(&buf[..buf.len() - 1]) {
+        let parsed = verifier
+            .line(&buf, is_import_start)
+            .and_then(|c| serde_json::from_slice::<Line>(&c).map_err(|e| e.to_string()));
+        let line: Line = match parsed {
             Ok(l) => l,
-            Err(e) => {
-                bad = Some((line_no, e.to_string()));
+            Err(why) => {
+                bad = Some((line_no, line_start, why));
                 pending += 1;
                 continue;
             }
@@ -371,6 +447,7 @@ pub fn replay(
                         return Err(damaged(
                             path,
                             line_no,
+                            line_start,
                             format!("entry {} where {expected} was expected", e.entry.seq),
                         ));
                     }
@@ -391,16 +468,17 @@ pub fn replay(
                     return Err(damaged(
                         path,
                         line_no,
+                        line_start,
                         "an imported entry outside an import",
                     ));
                 };
-                let entry = open.made(m).map_err(|why| damaged(path, line_no, why))?;
+                let entry = open.made(m).map_err(|why| damaged(path, line_no, line_start, why))?;
                 open.journal.push(entry);
                 open.journal_at.push(line_start);
             }
             Line::Import(start) => {
                 if import.is_some() || !group.is_empty() {
-                    return Err(damaged(path, line_no, "an import inside an operation"));
+                    return Err(damaged(path, line_no, line_start, "an import inside an operation"));
                 }
                 import = Some(OpenImport {
                     start,
@@ -412,15 +490,15 @@ pub fn replay(
             }
             Line::Record(v) => {
                 let Some(open) = &mut import else {
-                    return Err(damaged(path, line_no, "a record outside an import"));
+                    return Err(damaged(path, line_no, line_start, "a record outside an import"));
                 };
                 let id = v
                     .get("id")
                     .and_then(|i| i.as_str())
                     .and_then(|s| s.parse::<Id>().ok())
-                    .ok_or_else(|| damaged(path, line_no, "a record without an id"))?;
+                    .ok_or_else(|| damaged(path, line_no, line_start, "a record without an id"))?;
                 let rec = Record::from_json(id.kind, v)
-                    .map_err(|e| damaged(path, line_no, format!("{id}: {e}")))?;
+                    .map_err(|e| damaged(path, line_no, line_start, format!("{id}: {e}")))?;
                 open.records.push(rec);
                 open.records_at.push(line_start);
             }
@@ -433,10 +511,10 @@ pub fn replay(
                     ..
                 }) = import.take()
                 else {
-                    return Err(damaged(path, line_no, "an import end without its start"));
+                    return Err(damaged(path, line_no, line_start, "an import end without its start"));
                 };
                 if journal.len() as u64 != start.entries || records.len() as u64 != start.records {
-                    return Err(damaged(path, line_no, "an import with missing lines"));
+                    return Err(damaged(path, line_no, line_start, "an import with missing lines"));
                 }
                 out.seq = end.seq;
                 each(
@@ -458,15 +536,74 @@ pub fn replay(
     Ok(out)
 }
 
-fn damaged(path: &Path, line: u64, why: impl std::fmt::Display) -> StoreError {
+fn damaged(path: &Path, line: u64, byte: u64, why: impl std::fmt::Display) -> StoreError {
     StoreError::invalid(format!(
-        "journal log {} is damaged at line {line}: {why}",
+        "journal log {} is damaged at line {line} (byte {byte}): {why}",
         path.display()
     ))
 }
 
+/// A verifier standing where the line ending at byte `offset` of `file` leaves the
+/// chain (a fresh one at 0).
+fn verifier_at(file: &File, path: &Path, offset: u64) -> Result<frame::Verifier> {
+    let mut v = frame::Verifier::new();
+    if offset == 0 {
+        return Ok(v);
+    }
+    let (at, line) = line_ending_at(file, path, offset)?;
+    match frame::read(&line) {
+        Ok(frame::Read::Framed { .. }) => {
+            let mut raw = line;
+            raw.push(b'\n');
+            v.resume(&raw);
+        }
+        Ok(frame::Read::Legacy(_)) => {
+            // every line up to here was written before frames: hash them as they were
+            let mut all = std::io::Read::take(file, offset);
+            let mut reader = BufReader::new(&mut all);
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                let n = reader
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| io_err(path, e))?;
+                if n == 0 {
+                    break;
+                }
+                v.line(&buf, |_| false)
+                    .map_err(|why| at::damaged_at(path, at, why))?;
+            }
+        }
+        Err(why) => return Err(at::damaged_at(path, at, why)),
+    }
+    Ok(v)
+}
+
+/// The whole line of `file` that ends (newline included) at byte `end`, without its
+/// newline, and where it starts.
+pub(super) fn line_ending_at(file: &File, path: &Path, end: u64) -> Result<(u64, Vec<u8>)> {
+    use std::os::unix::fs::FileExt;
+    let mut window = 4096u64;
+    loop {
+        let from = end.saturating_sub(window);
+        let mut buf = vec![0u8; (end - from) as usize];
+        file.read_exact_at(&mut buf, from)
+            .map_err(|e| io_err(path, e))?;
+        if buf.last() != Some(&b'\n') {
+            return Err(at::damaged_at(path, end, "no line ends there"));
+        }
+        let body = &buf[..buf.len() - 1];
+        match body.iter().rposition(|&b| b == b'\n') {
+            Some(i) => return Ok((from + i as u64 + 1, body[i + 1..].to_vec())),
+            None if from == 0 => return Ok((0, body.to_vec())),
+            None => window *= 4,
+        }
+    }
+}
+
 mod at;
 mod block;
+pub mod frame;
 pub use at::{entry_offsets, read_entry_at, read_line_at, Offsets};
 pub use block::{encode_import, line_in, record_line, BlockWriter};
 

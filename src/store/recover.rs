@@ -265,7 +265,9 @@ impl Store {
             let (k, _) = r.map_err(|e| self.db_err(e))?;
             batches[super::JOURNAL].remove(k);
         }
-        let (buf, starts) = log::encode_import(&records, &journal, &state.next, state.seq, 0)?;
+        let mut chain = log::Chain::start(log::frame::new_writer());
+        let (buf, starts) =
+            log::encode_import(&records, &journal, &state.next, state.seq, 0, &mut chain)?;
         let stored = journal.iter().zip(&starts);
         let stored = stored.map(|(e, at)| (e.seq, super::journal::Stored::bytes(e, *at)));
         for (k, v) in super::journal::pack(stored) {

@@ -33,14 +33,17 @@ impl Offsets {
 /// An imported entry written as a `made` line takes its after value from the record
 /// line it points at.
 pub fn read_entry_at(file: &File, path: &Path, at: u64) -> Result<JournalEntry> {
-    let line = read_line_at(file, path, at)?;
-    match serde_json::from_slice::<Line>(&line) {
+    let raw = read_line_at(file, path, at)?;
+    let line = super::frame::read(&raw).map_err(|why| damaged_at(path, at, why))?;
+    match serde_json::from_slice::<Line>(line.content()) {
         Ok(Line::Entry(e)) => Ok(e.entry),
         Ok(Line::Made(m)) => {
             let MadeLine { mut entry, record } = m;
             // its record's line comes before it in the block
             let value = if record < at {
-                match serde_json::from_slice::<Line>(&read_line_at(file, path, record)?) {
+                let raw = read_line_at(file, path, record)?;
+                let line = super::frame::read(&raw).map_err(|why| damaged_at(path, record, why))?;
+                match serde_json::from_slice::<Line>(line.content()) {
                     Ok(Line::Record(v)) => Some(v),
                     _ => None,
                 }
@@ -134,7 +137,7 @@ pub fn entry_offsets(path: &Path, entries: u64) -> Result<Offsets> {
     }
 }
 
-fn damaged_at(path: &Path, at: u64, why: impl std::fmt::Display) -> StoreError {
+pub(super) fn damaged_at(path: &Path, at: u64, why: impl std::fmt::Display) -> StoreError {
     StoreError::invalid(format!(
         "journal log {} is damaged at byte {at}: {why}",
         path.display()

@@ -4,17 +4,24 @@
 //! (an export's journal creates every record it lists: without this the log held them
 //! all twice).
 
-use super::{EntryLine, ImportEnd, ImportStart, Line, MadeLine};
+use super::{Chain, EntryLine, ImportEnd, ImportStart, Line, MadeLine};
 use crate::model::{Id, Record};
 use crate::store::{JournalEntry, Result};
 use std::collections::{BTreeMap, HashMap};
 
-/// The bytes of a record's line, given the record's stored form: what `Line::Record`
-/// encodes to, without building the record's JSON value a second time.
-pub fn record_line(bytes: &[u8], out: &mut Vec<u8>) {
+/// The content of a record's line, given the record's stored form: what `Line::Record`
+/// holds, without building the record's JSON value a second time.
+pub fn record_content(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 11);
     out.extend_from_slice(b"{\"record\":");
     out.extend_from_slice(bytes);
-    out.extend_from_slice(b"}\n");
+    out.push(b'}');
+    out
+}
+
+/// A record's whole line, framed by `chain`: see [`record_content`].
+pub fn record_line(bytes: &[u8], chain: &mut Chain, out: &mut Vec<u8>) {
+    chain.frame(&record_content(bytes), None, true, out);
 }
 
 /// Writes an import block's record and entry lines, remembering where each record's
@@ -32,14 +39,15 @@ impl BlockWriter {
 
     /// Appends to `out` the line of the record `id` whose stored form is `bytes`; the
     /// line starts at byte `at` of the log.
-    pub fn record(&mut self, id: Id, bytes: &[u8], at: u64, out: &mut Vec<u8>) {
+    pub fn record(&mut self, id: Id, bytes: &[u8], at: u64, chain: &mut Chain, out: &mut Vec<u8>) {
         self.records.insert(id, at);
-        record_line(bytes, out);
+        record_line(bytes, chain, out);
     }
 
     /// The line of the imported entry `e`, starting at byte `at` of the log: a `made`
     /// line when its after value is the record line of its id, read back through
-    /// `line_at` (the whole line, newline included) and compared byte for byte;
+    /// `line_at` (the whole line, newline included) and its content compared byte for
+    /// byte;
     /// otherwise an entry line.
     pub fn entry(
         &self,
@@ -49,13 +57,9 @@ impl BlockWriter {
     ) -> Result<Line> {
         let record = match (&e.after, self.records.get(&e.id)) {
             (Some(after), Some(&record)) if record < at => {
-                let mut expected = Vec::new();
                 // serialising a JSON value to a Vec cannot fail
-                record_line(
-                    &serde_json::to_vec(after).unwrap_or_default(),
-                    &mut expected,
-                );
-                (line_at(record)? == expected).then_some(record)
+                let expected = record_content(&serde_json::to_vec(after).unwrap_or_default());
+                (*super::frame::content_of(&line_at(record)?) == *expected).then_some(record)
             }
             _ => None,
         };
@@ -81,16 +85,18 @@ pub fn encode_import(
     next: &BTreeMap<char, u64>,
     seq: u64,
     base: u64,
+    chain: &mut Chain,
 ) -> Result<(Vec<u8>, Vec<u64>)> {
     let mut out = Vec::with_capacity(512 * (records.len() + journal.len()) + 256);
     Line::Import(ImportStart {
         records: records.len() as u64,
         entries: journal.len() as u64,
     })
-    .encode(&mut out);
+    .encode(chain, &mut out);
     let mut writer = BlockWriter::new();
     for r in records {
-        writer.record(r.id(), &r.to_bytes(), base + out.len() as u64, &mut out);
+        let at = base + out.len() as u64;
+        writer.record(r.id(), &r.to_bytes(), at, chain, &mut out);
     }
     let mut starts = Vec::with_capacity(journal.len());
     for e in journal {
@@ -99,13 +105,13 @@ pub fn encode_import(
         let line = writer.entry(e.clone(), at, &mut |from| {
             Ok(line_in(&out, from.saturating_sub(base)))
         })?;
-        line.encode(&mut out);
+        line.encode(chain, &mut out);
     }
     Line::Imported(ImportEnd {
         next: next.clone(),
         seq,
     })
-    .encode(&mut out);
+    .encode(chain, &mut out);
     Ok((out, starts))
 }
 

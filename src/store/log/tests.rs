@@ -16,10 +16,29 @@ fn entry(seq: u64, group: u64, id: &str) -> JournalEntry {
     }
 }
 
+/// The chain every test log starts with: one writer, from the log's first line.
+fn chain() -> Chain {
+    Chain::start("ab12cd34".into())
+}
+
+/// The contents of `lines` framed afresh, in order, as a log of their own (a test that
+/// changes a line's content reframes the log, so only what it meant to break breaks).
+fn reframed<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
+    let mut c = chain();
+    let mut out = Vec::new();
+    for l in lines {
+        let content = frame::content_of(l.as_bytes());
+        let start = is_import_start(&content);
+        c.frame(&content, start.then_some(IMPORT_START_WIDTH), !start, &mut out);
+    }
+    out
+}
+
 fn write(dir: &Path, lines: &[Line]) -> Vec<u8> {
     let mut buf = Vec::new();
+    let mut c = chain();
     for l in lines {
-        l.encode(&mut buf);
+        l.encode(&mut c, &mut buf);
     }
     std::fs::write(dir.join(LOG_FILE), &buf).unwrap();
     buf
@@ -40,8 +59,8 @@ fn lines_are_deterministic_and_mark_the_end_of_an_operation() {
     let lines = operation_lines(&[entry(0, 0, "N1"), entry(1, 0, "L1")]);
     let mut a = Vec::new();
     let mut b = Vec::new();
-    lines.iter().for_each(|l| l.encode(&mut a));
-    lines.iter().for_each(|l| l.encode(&mut b));
+    lines.iter().for_each(|l| l.encode(&mut chain(), &mut a));
+    lines.iter().for_each(|l| l.encode(&mut chain(), &mut b));
     assert_eq!(a, b);
     let text = String::from_utf8(a).unwrap();
     let rows: Vec<&str> = text.lines().collect();
@@ -52,7 +71,9 @@ fn lines_are_deterministic_and_mark_the_end_of_an_operation() {
         rows[0]
     );
     assert!(!rows[0].contains("\"last\""));
-    assert!(rows[1].ends_with(r#""last":true}}"#), "{}", rows[1]);
+    let content = frame::content_of(rows[1].as_bytes());
+    assert!(content.ends_with(br#""last":true}}"#), "{}", rows[1]);
+    assert!(rows[1].contains(r#","w":"ab12cd34","n":0,"prev":"0000000000000000","sum":""#));
 }
 
 #[test]
@@ -86,7 +107,8 @@ fn replay_starts_at_an_offset_and_checks_the_sequence() {
     lines.extend(operation_lines(&[entry(1, 1, "N2")]));
     write(dir.path(), &lines);
     let mut head = Vec::new();
-    first.iter().for_each(|l| l.encode(&mut head));
+    let mut c = chain();
+    first.iter().for_each(|l| l.encode(&mut c, &mut head));
     let (seen, tail) = groups(dir.path(), head.len() as u64, 1);
     assert_eq!(seen, vec![2]);
     assert_eq!(tail.seq, 2);
@@ -102,13 +124,14 @@ fn replay_starts_at_an_offset_and_checks_the_sequence() {
 fn damage_followed_by_good_lines_is_refused_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut buf = Vec::new();
+    let mut c = chain();
     operation_lines(&[entry(0, 0, "N1")])
         .iter()
-        .for_each(|l| l.encode(&mut buf));
+        .for_each(|l| l.encode(&mut c, &mut buf));
     buf.extend_from_slice(b"{not json}\n");
     operation_lines(&[entry(1, 1, "N2")])
         .iter()
-        .for_each(|l| l.encode(&mut buf));
+        .for_each(|l| l.encode(&mut c, &mut buf));
     std::fs::write(dir.path().join(LOG_FILE), &buf).unwrap();
     let err = replay(&dir.path().join(LOG_FILE), 0, 0, |_, _| Ok(()))
         .unwrap_err()
@@ -135,7 +158,8 @@ fn import_block(dir: &Path) -> (Record, Vec<JournalEntry>, Vec<u8>, Vec<u64>) {
     let mut made = entry(1, 1, "Q1");
     made.after = Some(rec.to_json());
     let journal = vec![entry(0, 0, "N1"), made];
-    let (buf, starts) = encode_import(std::slice::from_ref(&rec), &journal, &next, 2, 0).unwrap();
+    let (buf, starts) =
+        encode_import(std::slice::from_ref(&rec), &journal, &next, 2, 0, &mut chain()).unwrap();
     std::fs::write(dir.join(LOG_FILE), &buf).unwrap();
     (rec, journal, buf, starts)
 }
@@ -197,7 +221,8 @@ fn an_entry_that_made_an_imported_record_points_at_its_line() {
     let record_at = rows[0].len() + 1;
     assert!(rows[3].starts_with(r#"{"made":{"seq":1,"#), "{}", rows[3]);
     assert!(
-        rows[3].ends_with(&format!(r#""after":null,"record":{record_at}}}}}"#)),
+        frame::content_of(rows[3].as_bytes())
+            .ends_with(format!(r#""after":null,"record":{record_at}}}}}"#).as_bytes()),
         "{}",
         rows[3]
     );
@@ -233,6 +258,7 @@ fn an_entry_not_equal_to_its_record_is_kept_whole() {
         &BTreeMap::new(),
         2,
         0,
+        &mut chain(),
     )
     .unwrap();
     let text = String::from_utf8(buf).unwrap();
@@ -249,6 +275,7 @@ fn a_made_line_pointing_astray_is_damage() {
     let record_at = text.find("\n").unwrap() + 1;
     // pointing at the first line (not a record), and outside any import
     let astray = text.replacen(&format!(r#""record":{record_at}}}"#), r#""record":0}"#, 1);
+    let astray = String::from_utf8(reframed(astray.lines())).unwrap();
     std::fs::write(&path, &astray).unwrap();
     let err = replay(&path, 0, 0, |_, _| Ok(())).unwrap_err().to_string();
     assert!(err.contains("damaged at line 4"), "{err}");
@@ -256,8 +283,7 @@ fn a_made_line_pointing_astray_is_damage() {
     let log = Log::open_read(&path).unwrap();
     let err = log.entry_at(starts[1]).unwrap_err().to_string();
     assert!(err.contains("points at no record line"), "{err}");
-    let alone: String = astray.lines().nth(3).unwrap().to_string() + "\n";
-    std::fs::write(&path, alone).unwrap();
+    std::fs::write(&path, reframed(astray.lines().skip(3).take(1))).unwrap();
     let err = replay(&path, 0, 0, |_, _| Ok(())).unwrap_err().to_string();
     assert!(err.contains("outside an import"), "{err}");
 }
@@ -302,8 +328,8 @@ fn entry_offsets_find_each_line_and_never_outgrow_the_log() {
 fn a_record_line_is_the_line_its_json_value_gives() {
     for rec in crate::export::workspace::sample_records() {
         let mut fast = Vec::new();
-        record_line(&rec.to_bytes(), &mut fast);
-        let (slow, _) = encode_lines(&[Line::Record(rec.to_json())], 0);
+        record_line(&rec.to_bytes(), &mut chain(), &mut fast);
+        let (slow, _) = encode_lines(&[Line::Record(rec.to_json())], 0, &mut chain());
         assert_eq!(
             String::from_utf8(fast).unwrap(),
             String::from_utf8(slow).unwrap()
@@ -366,8 +392,9 @@ mod blocks {
                 .collect();
             // a log that already holds an operation, or none
             let mut log = Vec::new();
+            let mut c = chain();
             let earlier: Vec<JournalEntry> = (0..base).map(|s| entry(s, 0, "N1")).collect();
-            operation_lines(&earlier).iter().for_each(|l| l.encode(&mut log));
+            operation_lines(&earlier).iter().for_each(|l| l.encode(&mut c, &mut log));
             let journal: Vec<JournalEntry> = journal
                 .into_iter()
                 .map(|mut e| {
@@ -378,7 +405,7 @@ mod blocks {
                 .collect();
             let from = log.len() as u64;
             let (block, starts) =
-                encode_import(&records, &journal, &BTreeMap::new(), base + journal.len() as u64, from)
+                encode_import(&records, &journal, &BTreeMap::new(), base + journal.len() as u64, from, &mut c)
                     .unwrap();
             log.extend_from_slice(&block);
             let dir = tempfile::tempdir().unwrap();
