@@ -22,6 +22,9 @@ impl Store {
                 "{op}: a read-only view of the workspace cannot write"
             )));
         }
+        if let Some(why) = &self.log_damage {
+            return Err(StoreError::invalid(format!("{op}: {why}")));
+        }
         let changes = merge_changes(changes);
         if changes.is_empty() {
             return Ok(Committed::default());
@@ -72,7 +75,17 @@ impl Store {
             })
             .collect();
         let at = self.log.size()?;
-        let (bytes, starts, chain) = self.log.encode(&log::operation_lines(&entries), at)?;
+        let (bytes, starts, chain) = match self.log.encode(&log::operation_lines(&entries), at) {
+            Ok(encoded) => encoded,
+            Err(e) => {
+                // the log's last line is damaged: nothing can follow it
+                self.refuse_for_log(e.to_string());
+                return Err(StoreError::invalid(format!(
+                    "{op}: {}",
+                    self.log_damage.as_deref().unwrap_or_default()
+                )));
+            }
+        };
         let (batches, mut state) = self.stage(&changes, &entries, &starts)?;
         if let Err(e) = self.log.append_bytes(&bytes, chain) {
             // A torn or unsynced append: cut it off, so the next commit starts on a line

@@ -323,6 +323,9 @@ impl Store {
                 "a read-only view of the workspace cannot write",
             ));
         }
+        if let Some(why) = &self.log_damage {
+            return Err(StoreError::invalid(why.clone()));
+        }
         let dir = fs::canonicalize(&self.path).map_err(|e| io_err(&self.path, e))?;
         let staging = staging_path(&dir)?;
         let before = db_bytes(&dir);

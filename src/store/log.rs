@@ -159,7 +159,9 @@ impl Op {
 /// The open log of a workspace, appended to by every commit.
 #[derive(Debug)]
 pub struct Log {
-    file: File,
+    /// `None` when the workspace's log is missing (damage: nothing is appended and no
+    /// empty log is made in its place).
+    file: Option<File>,
     path: PathBuf,
     /// Sync after every append (off only for bulk generation).
     pub sync: bool,
@@ -171,14 +173,25 @@ pub struct Log {
 impl Log {
     /// Opens (creating, owner-only) the log in `dir` for appending.
     pub fn open(dir: &Path) -> Result<Log> {
+        Log::open_in(dir, true)
+    }
+
+    /// Opens the log in `dir` for appending, creating it only when `create` is set: a
+    /// workspace whose database has applied some of its log never gets an empty one in
+    /// its place (every read then says the log is missing).
+    pub fn open_in(dir: &Path, create: bool) -> Result<Log> {
         let path = dir.join(LOG_FILE);
         let file = OpenOptions::new()
-            .create(true)
+            .create(create)
             .append(true)
             .read(true)
             .mode(0o600)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
+            .open(&path);
+        let file = match file {
+            Ok(f) => Some(f),
+            Err(e) if !create && e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_err(&path, e)),
+        };
         Ok(Log {
             file,
             path,
@@ -191,10 +204,17 @@ impl Log {
     pub fn open_read(path: &Path) -> Result<Log> {
         let file = File::open(path).map_err(|e| io_err(path, e))?;
         Ok(Log {
-            file,
+            file: Some(file),
             path: path.to_path_buf(),
             sync: false,
             chain: None,
+        })
+    }
+
+    /// The open file, or the one-line error that the log is missing.
+    fn file(&self) -> Result<&File> {
+        self.file.as_ref().ok_or_else(|| {
+            StoreError::invalid(format!("journal log {} is missing", self.path.display()))
         })
     }
 
@@ -205,7 +225,10 @@ impl Log {
     /// A second handle on the same log file (for a read-only view of the store).
     pub fn try_clone(&self) -> Result<Log> {
         Ok(Log {
-            file: self.file.try_clone().map_err(|e| io_err(&self.path, e))?,
+            file: match &self.file {
+                Some(f) => Some(f.try_clone().map_err(|e| io_err(&self.path, e))?),
+                None => None,
+            },
             path: self.path.clone(),
             sync: self.sync,
             chain: None,
@@ -272,7 +295,7 @@ impl Log {
     fn last_line(&self) -> Result<Option<(u64, Vec<u8>)>> {
         match self.size()? {
             0 => Ok(None),
-            len => line_ending_at(&self.file, &self.path, len).map(Some),
+            len => line_ending_at(self.file()?, &self.path, len).map(Some),
         }
     }
 
@@ -280,7 +303,7 @@ impl Log {
     /// `chain` is where the chain stands after them.
     pub fn append_bytes(&mut self, buf: &[u8], chain: Chain) -> Result<()> {
         self.chain = None;
-        self.file
+        self.file()?
             .write_all(buf)
             .map_err(|e| io_err(&self.path, e))?;
         if self.sync {
@@ -292,34 +315,35 @@ impl Log {
 
     /// The journal entry whose line starts at byte `at`.
     pub fn entry_at(&self, at: u64) -> Result<JournalEntry> {
-        read_entry_at(&self.file, &self.path, at)
+        read_entry_at(self.file()?, &self.path, at)
     }
 
     /// The line starting at byte `at`, its newline included.
     pub fn line_at(&self, at: u64) -> Result<Vec<u8>> {
-        let mut line = read_line_at(&self.file, &self.path, at)?;
+        let mut line = read_line_at(self.file()?, &self.path, at)?;
         line.push(b'\n');
         Ok(line)
     }
 
     pub fn sync_data(&self) -> Result<()> {
-        self.file.sync_data().map_err(|e| io_err(&self.path, e))
+        self.file()?.sync_data().map_err(|e| io_err(&self.path, e))
     }
 
     /// Cuts the log back to `len` bytes (an unacknowledged tail) and syncs.
     pub fn truncate(&mut self, len: u64) -> Result<()> {
         self.chain = None;
-        self.file.set_len(len).map_err(|e| io_err(&self.path, e))?;
+        self.file()?
+            .set_len(len)
+            .map_err(|e| io_err(&self.path, e))?;
         self.sync_data()
     }
 
     /// The log's length in bytes.
     pub fn size(&self) -> Result<u64> {
-        Ok(self
-            .file
-            .metadata()
-            .map_err(|e| io_err(&self.path, e))?
-            .len())
+        match &self.file {
+            Some(f) => Ok(f.metadata().map_err(|e| io_err(&self.path, e))?.len()),
+            None => Ok(0),
+        }
     }
 }
 
@@ -472,13 +496,20 @@ pub fn replay(
                         "an imported entry outside an import",
                     ));
                 };
-                let entry = open.made(m).map_err(|why| damaged(path, line_no, line_start, why))?;
+                let entry = open
+                    .made(m)
+                    .map_err(|why| damaged(path, line_no, line_start, why))?;
                 open.journal.push(entry);
                 open.journal_at.push(line_start);
             }
             Line::Import(start) => {
                 if import.is_some() || !group.is_empty() {
-                    return Err(damaged(path, line_no, line_start, "an import inside an operation"));
+                    return Err(damaged(
+                        path,
+                        line_no,
+                        line_start,
+                        "an import inside an operation",
+                    ));
                 }
                 import = Some(OpenImport {
                     start,
@@ -490,7 +521,12 @@ pub fn replay(
             }
             Line::Record(v) => {
                 let Some(open) = &mut import else {
-                    return Err(damaged(path, line_no, line_start, "a record outside an import"));
+                    return Err(damaged(
+                        path,
+                        line_no,
+                        line_start,
+                        "a record outside an import",
+                    ));
                 };
                 let id = v
                     .get("id")
@@ -511,10 +547,20 @@ pub fn replay(
                     ..
                 }) = import.take()
                 else {
-                    return Err(damaged(path, line_no, line_start, "an import end without its start"));
+                    return Err(damaged(
+                        path,
+                        line_no,
+                        line_start,
+                        "an import end without its start",
+                    ));
                 };
                 if journal.len() as u64 != start.entries || records.len() as u64 != start.records {
-                    return Err(damaged(path, line_no, line_start, "an import with missing lines"));
+                    return Err(damaged(
+                        path,
+                        line_no,
+                        line_start,
+                        "an import with missing lines",
+                    ));
                 }
                 out.seq = end.seq;
                 each(
@@ -604,6 +650,7 @@ pub(super) fn line_ending_at(file: &File, path: &Path, end: u64) -> Result<(u64,
 mod at;
 mod block;
 pub mod frame;
+pub mod verify;
 pub use at::{entry_offsets, read_entry_at, read_line_at, Offsets};
 pub use block::{encode_import, line_in, record_line, BlockWriter};
 

@@ -25,6 +25,7 @@ mod open;
 mod read;
 mod recover;
 mod rules;
+mod salvage;
 pub mod search;
 pub mod timeline;
 mod upgrade;
@@ -68,7 +69,11 @@ pub const MAX_ID: u64 = 1 << 53;
 /// is first opened; one of schema 3 in place (its `x` entries removed). 5: an import
 /// block of the journal log holds each record once, its creating entry pointing at the
 /// record's line (`log/block.rs`); a workspace of schema 4 only has its version marked.
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: every line of the journal log is framed (`log/frame.rs`: writer, the writer's line
+/// number, the sum of the line before, its own sum); the lines of an older log stay as
+/// they are, and the first framed line names their hash, so a workspace of schema 4 or 5
+/// only has its version marked.
+pub const SCHEMA_VERSION: u32 = 6;
 
 const TREE_NAMES: [&str; 11] = [
     "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X", "D",
@@ -170,6 +175,9 @@ pub struct Store {
     join_last: bool,
     /// A view for reading on another thread ([`Store::read_view`]): it never commits.
     read_only: bool,
+    /// Why writes are refused because the journal log is damaged (found at open): one
+    /// line naming the byte and `weft recover`. Reads still work.
+    log_damage: Option<String>,
     /// Whether commits keep the search file current ([`search::file`]).
     search_file: search::file::Tracking,
 }
@@ -208,6 +216,7 @@ impl Store {
             last_group: None,
             join_last: false,
             read_only: true,
+            log_damage: self.log_damage.clone(),
             search_file: search::file::Tracking::Off,
         })
     }
@@ -262,6 +271,11 @@ impl Store {
     }
 
     /// What opening the workspace repaired, one line each, for the user to hear.
+    /// Why writes are refused, when the journal log was found damaged at open.
+    pub fn log_damage(&self) -> Option<&str> {
+        self.log_damage.as_deref()
+    }
+
     pub fn notices(&self) -> &[String] {
         &self.notices
     }

@@ -370,7 +370,8 @@ impl Store {
             })?,
             None => State::default(),
         };
-        let log = super::log::Log::open(dir)?;
+        // a log is made only for a workspace that has applied none yet
+        let log = super::log::Log::open_in(dir, state.log_len == 0)?;
         restrict_files(dir)?;
         let mut store = Store {
             db,
@@ -386,6 +387,7 @@ impl Store {
             last_group: None,
             join_last: false,
             read_only: false,
+            log_damage: None,
             search_file: Default::default(),
         };
         store.reconcile_log()?;

@@ -24,12 +24,15 @@ use std::path::Path;
 use std::time::Duration;
 
 /// What `weft recover` rebuilt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
     pub records: u64,
     pub journal: u64,
     /// Lines of an operation that was never acknowledged, left out.
     pub dropped_lines: u64,
+    /// With `--salvage`: damaged lines left out, and what was lost, a line each.
+    pub lost_lines: u64,
+    pub lost: Vec<String>,
 }
 
 /// Makes a directory's entries (a rename) durable.
@@ -51,27 +54,22 @@ fn newest_aside(dir: &Path) -> Option<std::path::PathBuf> {
 }
 
 impl Store {
-    /// Brings the database and the journal log level (see the module notes).
+    /// Brings the database and the journal log level (see the module notes). A log
+    /// found damaged is never rewritten: the store refuses writes, saying where and what
+    /// to run, and reads go on.
     pub(super) fn reconcile_log(&mut self) -> Result<()> {
         self.finish_log_rewrite()?;
+        let exists = fs::symlink_metadata(self.log.path()).is_ok();
         let len = log::file_len(&self.path)?;
         let applied = self.state.log_len;
         if len == applied && (len != 0 || self.is_empty()) {
+            // the common case: one `stat`; the last line is read at the first append
             return Ok(());
         }
-        if len == 0 {
-            // a log set aside by a rewrite that was then interrupted still holds the
-            // history's values
+        if len == 0 && applied == 0 {
+            // a workspace from before the log existed: written once from the database
             let aside = newest_aside(&self.path);
-            let said = self.notices.len();
-            self.rewrite_log_from_db(aside.as_deref())?;
-            if let (Some(a), true) = (&aside, self.notices.len() == said) {
-                self.notices.push(format!(
-                    "wrote the empty journal log afresh from the database, its history read from {}",
-                    a.display()
-                ));
-            }
-            return Ok(());
+            return self.rewrite_log_from_db(aside.as_deref());
         }
         if len > applied && (applied > 0 || self.is_empty()) {
             match self.replay_log_from(applied) {
@@ -82,22 +80,34 @@ impl Store {
                             if dropped == 1 { "" } else { "s" }
                         ));
                     }
-                    return Ok(());
                 }
-                Err(e) => self.notices.push(format!("{e}")),
+                Err(e) => self.refuse_for_log(e.to_string()),
             }
-        } else {
-            self.notices.push(format!(
-                "journal log {} is behind the database",
-                self.log.path().display()
-            ));
+            return Ok(());
         }
-        let aside = self.set_log_aside()?;
-        self.notices.push(format!(
-            "kept the old journal log as {} and wrote it afresh from the database",
-            aside.display()
-        ));
-        self.rewrite_log_from_db(Some(&aside))
+        let path = self.log.path().display().to_string();
+        self.refuse_for_log(if !exists || len == 0 {
+            format!(
+                "journal log {path} is {}, but the database has applied {applied} bytes of it (damaged at byte 0)",
+                if exists { "empty" } else { "missing" }
+            )
+        } else if len < applied {
+            format!("journal log {path} ends at byte {len}, before the {applied} bytes the database has applied (damaged at byte {len})")
+        } else {
+            format!("journal log {path} holds {len} bytes, but the database, which holds records, has applied none of it (damaged at byte 0)")
+        });
+        Ok(())
+    }
+
+    /// Refuses writes from now on because the log is damaged (`why` names the byte), and
+    /// says so once.
+    pub(super) fn refuse_for_log(&mut self, why: String) {
+        let ws = self.path.display();
+        let line = format!(
+            "{why}; writes are refused until it is rebuilt: run `weft --workspace {ws} check`, then `weft --workspace {ws} recover --to NEWDIR --salvage`"
+        );
+        self.notices.push(line.clone());
+        self.log_damage = Some(line);
     }
 
     /// A rewrite of the log interrupted after the database took the new log's layout,
@@ -203,22 +213,6 @@ impl Store {
         self.write_state(&batches, state)
     }
 
-    /// Renames the current log out of the way and opens a fresh one.
-    fn set_log_aside(&mut self) -> Result<std::path::PathBuf> {
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
-        let mut aside = self.path.join(format!("{LOG_FILE}.damaged-{stamp}"));
-        // a log set aside earlier in the same second is never replaced
-        let mut n = 1;
-        while aside.exists() {
-            n += 1;
-            aside = self.path.join(format!("{LOG_FILE}.damaged-{stamp}-{n}"));
-        }
-        fs::rename(self.log.path(), &aside).map_err(|e| io_err(&aside, e))?;
-        self.log = log::Log::open(&self.path)?;
-        sync_dir(&self.path)?;
-        Ok(aside)
-    }
-
     /// Writes the whole log from the database (as one import block: every record, the
     /// journal and the counters), atomically, and records it as applied. Journal values
     /// kept in the log are read from `old_log` (the log set aside); when they cannot be
@@ -300,12 +294,17 @@ impl Store {
 
     /// Rebuilds the workspace in `from` into the new directory `to` from the journal log
     /// alone, without opening `from`'s database (which may be damaged beyond opening).
-    /// `to` must not exist or be empty. The result is checked before it is reported.
-    pub fn recover(from: &Path, to: &Path, wait: Duration) -> Result<Recovered> {
+    /// `to` must not exist or be an empty directory; anything else is refused before
+    /// anything is written. The workspace is built in a staging directory beside `to`,
+    /// checked, and only then renamed into place, so a half-built one is never found at
+    /// `to`. A damaged log is refused unless `salvage` is set; then every intact line is
+    /// kept and what was lost is reported.
+    pub fn recover(from: &Path, to: &Path, wait: Duration, salvage: bool) -> Result<Recovered> {
         let source = from.join(LOG_FILE);
         if !from.is_dir() {
             return Err(StoreError::Missing(from.to_path_buf()));
         }
+        refuse_target(to)?;
         let _lock = take_lock(from, wait)?;
         let len = log::file_len(from)?;
         if len == 0 {
@@ -321,38 +320,157 @@ impl Store {
             )));
         }
         // Read the whole log once first: damage is refused before anything is made.
-        let tail = log::replay(&source, 0, 0, |_, _| Ok(()))?;
-        if tail.clean_len == 0 {
-            return Err(StoreError::invalid(format!(
-                "journal log {} holds no finished change",
-                source.display()
-            )));
-        }
-        let create = OpenOptions {
-            create: true,
-            ..OpenOptions::default()
+        let (tail, salvaged) = if salvage {
+            (None, Some(super::salvage::salvage(&source)?))
+        } else {
+            let tail = log::replay(&source, 0, 0, |_, _| Ok(())).map_err(|e| {
+                StoreError::invalid(format!(
+                    "{e}; nothing was rebuilt: `weft --workspace {} recover --to {} --salvage` rebuilds from every intact line and lists what is lost",
+                    from.display(),
+                    to.display()
+                ))
+            })?;
+            if tail.clean_len == 0 {
+                return Err(StoreError::invalid(format!(
+                    "journal log {} holds no finished change",
+                    source.display()
+                )));
+            }
+            (Some(tail), None)
         };
-        drop(Store::open(to, &create)?);
-        let target = to.join(LOG_FILE);
-        copy_prefix(&source, &target, tail.clean_len)?;
-        if let Some(name) = super::name::read_name(from) {
-            super::name::write_name(to, &name)?;
+        let staging = recover_staging(to)?;
+        let built = build(from, &source, &staging, tail.as_ref(), salvaged.as_ref());
+        let recovered = match built {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let _ = fs::remove_file(staging.join(STAGING_MARK));
+        fs::rename(&staging, to).map_err(|e| {
+            let _ = fs::remove_dir_all(&staging);
+            io_err(to, e)
+        })?;
+        if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+            sync_dir(parent)?;
         }
-        let store = Store::open(to, &OpenOptions::default())?;
-        let problems = store.check()?;
-        if let Some(p) = problems.first() {
+        Ok(recovered)
+    }
+}
+
+/// The marker of a recovery's staging directory: one carrying it is ours to remove.
+const STAGING_MARK: &str = "weft-staging";
+
+/// Refuses a recovery target that is anything but a missing path or an empty directory.
+fn refuse_target(to: &Path) -> Result<()> {
+    let meta = match fs::symlink_metadata(to) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err(to, e)),
+    };
+    let why = if meta.file_type().is_symlink() {
+        "is a symbolic link"
+    } else if !meta.is_dir() {
+        "is a file"
+    } else if to.join(LOG_FILE).exists() || to.join("db").exists() {
+        "is a weft workspace"
+    } else if fs::read_dir(to)
+        .map_err(|e| io_err(to, e))?
+        .next()
+        .is_some()
+    {
+        "is not empty"
+    } else {
+        return Ok(());
+    };
+    Err(StoreError::invalid(format!(
+        "{} {why}: recover into a new directory (one that does not exist, or is empty); nothing was written",
+        to.display()
+    )))
+}
+
+/// A fresh staging directory beside `to` (`.NAME.recovering`), owner-only and marked;
+/// one left by a killed recovery is removed first.
+fn recover_staging(to: &Path) -> Result<std::path::PathBuf> {
+    let name = to.file_name().ok_or_else(|| {
+        StoreError::invalid(format!(
+            "{}: recover into a directory with a name",
+            to.display()
+        ))
+    })?;
+    let parent = match to.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(StoreError::invalid(format!(
+            "{}: its parent directory {} does not exist",
+            to.display(),
+            parent.display()
+        )));
+    }
+    let staging = parent.join(format!(".{}.recovering", name.to_string_lossy()));
+    if fs::symlink_metadata(&staging).is_ok() {
+        let empty = fs::read_dir(&staging).is_ok_and(|mut d| d.next().is_none());
+        if !empty && !staging.join(STAGING_MARK).is_file() {
             return Err(StoreError::invalid(format!(
-                "the workspace rebuilt in {} fails its check ({} problems; first: {p})",
-                to.display(),
-                problems.len()
+                "{} is in the way of the recovery and is not weft's: move it away",
+                staging.display()
             )));
         }
-        Ok(Recovered {
-            records: store.state.total(),
-            journal: store.state.seq,
-            dropped_lines: tail.torn_lines,
-        })
+        fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, e))?;
     }
+    std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), 0o700)
+        .create(&staging)
+        .map_err(|e| io_err(&staging, e))?;
+    Ok(staging)
+}
+
+/// Builds the recovered workspace in `staging`: the log's acknowledged part copied and
+/// replayed, or the salvaged records and journal imported; then checked.
+fn build(
+    from: &Path,
+    source: &Path,
+    staging: &Path,
+    tail: Option<&log::Tail>,
+    salvaged: Option<&super::salvage::Salvaged>,
+) -> Result<Recovered> {
+    let create = OpenOptions {
+        create: true,
+        ..OpenOptions::default()
+    };
+    let mut store = Store::open(staging, &create)?;
+    // from here on, what a killed recovery leaves is marked as ours to remove
+    fs::File::create(staging.join(STAGING_MARK)).map_err(|e| io_err(staging, e))?;
+    if let Some(s) = salvaged {
+        store.import_workspace(&s.dump)?;
+    }
+    drop(store);
+    if let Some(tail) = tail {
+        copy_prefix(source, &staging.join(LOG_FILE), tail.clean_len)?;
+    }
+    if let Some(name) = super::name::read_name(from) {
+        super::name::write_name(staging, &name)?;
+    }
+    let store = Store::open(staging, &OpenOptions::default())?;
+    let problems = store.check()?;
+    if let Some(p) = problems.first() {
+        return Err(StoreError::invalid(format!(
+            "the workspace rebuilt from {} fails its check ({} problems; first: {p}); nothing was written",
+            from.display(),
+            problems.len()
+        )));
+    }
+    let (records, journal) = (store.state.total(), store.state.seq);
+    drop(store);
+    Ok(Recovered {
+        records,
+        journal,
+        dropped_lines: tail.map_or(0, |t| t.torn_lines),
+        lost_lines: salvaged.map_or(0, |s| s.lost_lines),
+        lost: salvaged.map(|s| s.lost.clone()).unwrap_or_default(),
+    })
 }
 
 /// Copies the first `len` bytes of `from` to `to` (owner-only) and syncs it.

@@ -130,7 +130,18 @@ impl Store {
     /// once into a digest, in key ranges taken by whichever thread is free. Only the
     /// digest's differing buckets are then compared entry by entry.
     pub fn check_with_progress(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<Problem>> {
-        self.check_in_batches(progress, entries::BATCH)
+        self.check_in_batches(progress, entries::BATCH, true)
+    }
+
+    /// [`Store::check_with_progress`], replaying the journal log's values to compare
+    /// with the records only when `replay` is set (`weft check --quick` leaves it out;
+    /// the log's sums, chain and order are verified either way).
+    pub fn check_with(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+        replay: bool,
+    ) -> Result<Vec<Problem>> {
+        self.check_in_batches(progress, entries::BATCH, replay)
     }
 
     /// The check, comparing differing index entries at most `batch` at a time.
@@ -138,6 +149,7 @@ impl Store {
         &self,
         progress: &mut dyn FnMut(u64, u64),
         batch: u64,
+        replay: bool,
     ) -> Result<Vec<Problem>> {
         let records = self.state.total();
         let entries_of_journal = self.state.seq;
@@ -160,8 +172,14 @@ impl Store {
         let ranges = split::ranges(index).map_err(|e| self.db_err(e))?;
         let next_range = AtomicUsize::new(0);
         let (mine, other) = std::thread::scope(|s| {
-            type Other = (digest::Digest, Vec<Problem>, Option<file::Digest>);
+            type Other = (
+                digest::Digest,
+                Vec<Problem>,
+                Option<file::Digest>,
+                super::log::verify::Verified,
+            );
             let worker = s.spawn(|| -> Result<Other> {
+                let log = super::log::verify::verify(self.log.path(), replay)?;
                 let journal = journal::scan(self, &journaled)?;
                 let search = match with_search {
                     true => file::digest(&self.path).ok().flatten(),
@@ -170,7 +188,7 @@ impl Store {
                 let stored =
                     split::digest_ranges(index, &ranges, &next_range, &keys, &scanned, &mut || {})
                         .map_err(|e| self.db_err(e))?;
-                Ok((stored, journal, search))
+                Ok((stored, journal, search, log))
             });
             let other_done = || {
                 scaled(scanned.load(Ordering::Relaxed), est, records)
@@ -192,17 +210,24 @@ impl Store {
             });
             (mine, other)
         });
-        let (mut stored, journal_problems, search_file) = other?;
+        let (mut stored, journal_problems, search_file, log) = other?;
         stored.merge(&mine?);
         meter.at(2 * records + entries_of_journal);
         let mut problems = found.unreadable;
         problems.extend(found.references);
         problems.extend(found.tree_loop);
         let log_len = super::log::file_len(&self.path)?;
-        if log_len != self.state.log_len {
+        let log_path = self.log.path().display();
+        if let Some(d) = &log.damage {
+            problems.push(Problem(format!("journal log {log_path} is {d}")));
+        } else if log_len != self.state.log_len {
             problems.push(Problem(format!(
                 "the journal log holds {log_len} bytes but the database has applied {}",
                 self.state.log_len
+            )));
+        } else if log.values.is_some_and(|v| v != found.values) {
+            problems.push(Problem(format!(
+                "replaying journal log {log_path} does not give the database's records: one of them was changed outside weft, or the log was"
             )));
         }
         let differing = found.digest.differing(&stored);

@@ -14,6 +14,7 @@ use super::refs::{References, Tree};
 use super::split::{self, Range};
 use super::Problem;
 use crate::model::{Id, Kind, Record};
+use crate::store::log::verify::value_hash;
 use crate::store::search::file;
 use crate::store::{index, Result, State, Store, StoreError};
 use std::collections::BTreeMap;
@@ -34,6 +35,9 @@ pub(super) struct Records {
     pub digest: Digest,
     /// What the search file should hold, when it is current and so to be compared.
     pub search: Option<file::Digest>,
+    /// The sum of every readable record's value hash, to compare with what replaying
+    /// the journal log gives (`log::verify`).
+    pub values: u128,
 }
 
 /// A stored record as read: its kind's place in [`Kind::ALL`] and the record when it
@@ -95,6 +99,7 @@ struct Part {
     state: State,
     digest: Digest,
     search: Option<file::Digest>,
+    values: u128,
 }
 
 /// One kind's turn: its ranges, which thread takes which decided by a shared counter.
@@ -125,6 +130,7 @@ impl Part {
             },
             digest: Digest::new(keys),
             search: with_search.then(file::Digest::default),
+            values: 0,
         }
     }
 
@@ -138,6 +144,8 @@ impl Part {
                 let (k, v) = r.map_err(|e| turn.store.db_err(e))?;
                 match read(turn.slot, turn.kind, &k, &v) {
                     Ok((_, rec)) => {
+                        let id = rec.id().to_string();
+                        self.values = self.values.wrapping_add(value_hash(&id, &v));
                         let since = *since.get_or_insert(rec.id().num);
                         self.record(turn, rec, since);
                     }
@@ -206,6 +214,7 @@ impl Part {
         add(&mut self.state.status, other.state.status);
         add(&mut self.state.sees, other.state.sees);
         self.digest.merge(&other.digest);
+        self.values = self.values.wrapping_add(other.values);
         if let (Some(d), Some(o)) = (&mut self.search, &other.search) {
             d.merge(o);
         }
@@ -260,5 +269,6 @@ pub(super) fn scan(
         state: mine.state,
         digest: mine.digest,
         search: mine.search,
+        values: mine.values,
     })
 }

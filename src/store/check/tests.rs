@@ -370,7 +370,7 @@ fn a_loop_of_sub_questions_is_named_by_its_first_question() {
 fn progress_of(s: &Store, batch: u64) -> (Vec<String>, Vec<(u64, u64)>) {
     let mut seen = Vec::new();
     let found = s
-        .check_in_batches(&mut |d, t| seen.push((d, t)), batch)
+        .check_in_batches(&mut |d, t| seen.push((d, t)), batch, true)
         .unwrap();
     (lines(&found), seen)
 }

@@ -231,7 +231,8 @@ fn parse_tail(l: &[u8]) -> Option<(usize, Frame)> {
     ))
 }
 
-fn short(h: blake3::Hash) -> u64 {
+/// A hash as a frame names it: its first 8 bytes.
+pub fn short(h: blake3::Hash) -> u64 {
     let b = h.as_bytes();
     u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
 }
@@ -242,7 +243,11 @@ pub fn hex(v: u64) -> String {
 }
 
 fn unhex(digits: &[u8]) -> Option<u64> {
-    if digits.len() != 16 || !digits.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if digits.len() != 16
+        || !digits
+            .iter()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return None;
     }
     u64::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
@@ -379,7 +384,12 @@ mod tests {
         let mut c = Chain::start("ab12cd34".into());
         let line = framed(&mut c, r#"{"entry":{"seq":0}}"#);
         let text = std::str::from_utf8(&line).unwrap();
-        assert!(text.starts_with(r#"{"entry":{"seq":0},"w":"ab12cd34","n":0,"prev":"0000000000000000","sum":""#), "{text}");
+        assert!(
+            text.starts_with(
+                r#"{"entry":{"seq":0},"w":"ab12cd34","n":0,"prev":"0000000000000000","sum":""#
+            ),
+            "{text}"
+        );
         // still one JSON object
         let v: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
         assert_eq!(v["n"], 0);
@@ -424,7 +434,10 @@ mod tests {
         v.line(&lines[0], |_| false).unwrap();
         assert!(v.line(&lines[2], |_| false).unwrap_err().contains("chain"));
         let mut v = Verifier::new();
-        assert!(v.line(&lines[1], |_| false).is_err(), "a first line must start the chain");
+        assert!(
+            v.line(&lines[1], |_| false).is_err(),
+            "a first line must start the chain"
+        );
     }
 
     #[test]

@@ -29,7 +29,12 @@ fn reframed<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
     for l in lines {
         let content = frame::content_of(l.as_bytes());
         let start = is_import_start(&content);
-        c.frame(&content, start.then_some(IMPORT_START_WIDTH), !start, &mut out);
+        c.frame(
+            &content,
+            start.then_some(IMPORT_START_WIDTH),
+            !start,
+            &mut out,
+        );
     }
     out
 }
@@ -158,8 +163,15 @@ fn import_block(dir: &Path) -> (Record, Vec<JournalEntry>, Vec<u8>, Vec<u64>) {
     let mut made = entry(1, 1, "Q1");
     made.after = Some(rec.to_json());
     let journal = vec![entry(0, 0, "N1"), made];
-    let (buf, starts) =
-        encode_import(std::slice::from_ref(&rec), &journal, &next, 2, 0, &mut chain()).unwrap();
+    let (buf, starts) = encode_import(
+        std::slice::from_ref(&rec),
+        &journal,
+        &next,
+        2,
+        0,
+        &mut chain(),
+    )
+    .unwrap();
     std::fs::write(dir.join(LOG_FILE), &buf).unwrap();
     (rec, journal, buf, starts)
 }

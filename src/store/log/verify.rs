@@ -1,0 +1,241 @@
+//! Verifying a whole journal log, streaming: every line's sum, the chain from line to
+//! line and each writer's numbering, the order of operations and imports, and (when
+//! asked) what replaying it gives, as one sum over the records, to compare with the
+//! database's without holding either in memory.
+//!
+//! The replayed sum adds, for each acknowledged operation, the hash of every entry's
+//! after value and takes away that of its before value; an import adds its records
+//! (its journal is history, not replayed). Since the records a database holds are the
+//! log's after values written as they are, the two sums are equal exactly when replaying
+//! gives the same records (up to a collision of 128-bit hashes).
+
+use super::{frame, io_err, is_import_start, Result};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// The first thing wrong with a log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    /// Counted from 1.
+    pub line: u64,
+    pub byte: u64,
+    pub why: String,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "damaged at line {} (byte {}): {}",
+            self.line, self.byte, self.why
+        )
+    }
+}
+
+/// What a verification found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verified {
+    /// Whole lines read (up to the damage, if any).
+    pub lines: u64,
+    /// Journal entries of acknowledged operations and imports.
+    pub entries: u64,
+    pub damage: Option<Damage>,
+    /// The replayed records' sum ([`value_hash`] of each), when replaying was asked for.
+    pub values: Option<u128>,
+}
+
+/// The hash of one record's value as the sums add it: its id and its bytes.
+pub fn value_hash(id: &str, bytes: &[u8]) -> u128 {
+    let mut h = blake3::Hasher::new();
+    h.update(id.as_bytes());
+    h.update(&[0]);
+    h.update(bytes);
+    let b = h.finalize();
+    let mut x = [0u8; 16];
+    x.copy_from_slice(&b.as_bytes()[..16]);
+    u128::from_le_bytes(x)
+}
+
+/// An entry's fields the sums need, borrowed from the line.
+#[derive(Deserialize)]
+struct RawEntry<'a> {
+    seq: u64,
+    #[serde(borrow)]
+    id: &'a str,
+    #[serde(borrow, default)]
+    before: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    after: Option<&'a RawValue>,
+    #[serde(default)]
+    last: bool,
+}
+
+#[derive(Deserialize)]
+struct RawStart {
+    records: u64,
+    entries: u64,
+}
+
+#[derive(Deserialize)]
+struct RawEnd {
+    seq: u64,
+}
+
+#[derive(Deserialize)]
+struct HasId<'a> {
+    #[serde(borrow)]
+    id: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RawLine<'a> {
+    #[serde(borrow)]
+    Entry(RawEntry<'a>),
+    Made(serde::de::IgnoredAny),
+    Import(RawStart),
+    #[serde(borrow)]
+    Record(&'a RawValue),
+    Imported(RawEnd),
+}
+
+/// An import being read: what it said it holds, what it held so far, and its records'
+/// sum (counted once it is closed).
+struct Import {
+    start: RawStart,
+    records: u64,
+    entries: u64,
+    values: u128,
+}
+
+/// Verifies the log at `path` (a missing log verifies as empty), replaying its values
+/// when `replay` is set. A line without its newline at the end is a torn write, not
+/// damage: it is left out.
+pub fn verify(path: &Path, replay: bool) -> Result<Verified> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Verified::default()),
+        Err(e) => return Err(io_err(path, e)),
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut out = Verified {
+        values: replay.then_some(0),
+        ..Verified::default()
+    };
+    let mut checker = frame::Verifier::new();
+    let mut buf = Vec::new();
+    let mut at = 0u64;
+    // the operation being read: its next entry's number and its values so far
+    let mut seq = 0u64;
+    let mut group: Option<(u64, u128)> = None;
+    let mut import: Option<Import> = None;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| io_err(path, e))?;
+        if n == 0 || buf.last() != Some(&b'\n') {
+            break;
+        }
+        let line_no = out.lines + 1;
+        let step = checker.line(&buf, is_import_start).and_then(|content| {
+            let line: RawLine = serde_json::from_slice(&content).map_err(|e| e.to_string())?;
+            follow(line, replay, &mut seq, &mut group, &mut import, &mut out)
+        });
+        if let Err(why) = step {
+            out.damage = Some(Damage {
+                line: line_no,
+                byte: at,
+                why,
+            });
+            return Ok(out);
+        }
+        out.lines += 1;
+        at += n as u64;
+    }
+    Ok(out)
+}
+
+/// Takes one line's place in the sequence of operations and imports.
+fn follow(
+    line: RawLine<'_>,
+    replay: bool,
+    seq: &mut u64,
+    group: &mut Option<(u64, u128)>,
+    import: &mut Option<Import>,
+    out: &mut Verified,
+) -> std::result::Result<(), String> {
+    let hash = |id: &str, v: Option<&RawValue>| match (replay, v) {
+        (true, Some(v)) => value_hash(id, v.get().as_bytes()),
+        _ => 0,
+    };
+    match line {
+        RawLine::Entry(e) => {
+            if let Some(open) = import {
+                open.entries += 1;
+                return Ok(());
+            }
+            let expected = group.map_or(*seq, |(next, _)| next);
+            if e.seq != expected {
+                return Err(format!("entry {} where {expected} was expected", e.seq));
+            }
+            let (_, sum) = group.get_or_insert((expected, 0));
+            *sum = sum
+                .wrapping_add(hash(e.id, e.after))
+                .wrapping_sub(hash(e.id, e.before));
+            let sum = *sum;
+            if e.last {
+                *seq = e.seq + 1;
+                *group = None;
+                out.entries = *seq;
+                if let Some(v) = &mut out.values {
+                    *v = v.wrapping_add(sum);
+                }
+            } else {
+                *group = Some((e.seq + 1, sum));
+            }
+        }
+        RawLine::Made(_) => match import {
+            Some(open) => open.entries += 1,
+            None => return Err("an imported entry outside an import".into()),
+        },
+        RawLine::Import(start) => {
+            if import.is_some() || group.is_some() {
+                return Err("an import inside an operation".into());
+            }
+            *import = Some(Import {
+                start,
+                records: 0,
+                entries: 0,
+                values: 0,
+            });
+        }
+        RawLine::Record(v) => {
+            let Some(open) = import else {
+                return Err("a record outside an import".into());
+            };
+            let id = serde_json::from_str::<HasId>(v.get())
+                .map_err(|_| "a record without an id".to_string())?
+                .id;
+            open.records += 1;
+            open.values = open.values.wrapping_add(hash(id, Some(v)));
+        }
+        RawLine::Imported(end) => {
+            let Some(open) = import.take() else {
+                return Err("an import end without its start".into());
+            };
+            if open.records != open.start.records || open.entries != open.start.entries {
+                return Err("an import with missing lines".into());
+            }
+            *seq = end.seq;
+            out.entries = end.seq;
+            if let Some(v) = &mut out.values {
+                *v = v.wrapping_add(open.values);
+            }
+        }
+    }
+    Ok(())
+}
