@@ -16,7 +16,10 @@ fn sample(dir: &Path, notes: usize) -> PathBuf {
     run(&ws, &["add", "entity", "Darren Marsh", "--kind", "person"]);
     let q = run(&ws, &["add", "question", "Who runs the KING line?"]);
     for i in 0..notes {
-        run(&ws, &["add", "note", &format!("note {i} about [[Darren Marsh]]")]);
+        run(
+            &ws,
+            &["add", "note", &format!("note {i} about [[Darren Marsh]]")],
+        );
     }
     run(&ws, &["set", q.trim(), "status=active"]);
     run(&ws, &["add", "note", "undone"]);
@@ -56,7 +59,10 @@ fn recover_into_an_existing_workspace_is_refused_and_changes_nothing() {
     init(&t);
     run(&t, &["add", "note", "precious"]);
     let before_log = log_of(&t);
-    let names: Vec<_> = fs::read_dir(&t).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = fs::read_dir(&t)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     let kestrel = sample(dir.path(), 2);
     let out = weft(&kestrel)
         .args(["recover", "--to"])
@@ -65,10 +71,16 @@ fn recover_into_an_existing_workspace_is_refused_and_changes_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr_of(&out);
-    assert!(err.contains("is a weft workspace") && err.contains("nothing was written"), "{err}");
+    assert!(
+        err.contains("is a weft workspace") && err.contains("nothing was written"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert_eq!(log_of(&t), before_log);
-    let after: Vec<_> = fs::read_dir(&t).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let after: Vec<_> = fs::read_dir(&t)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), after.len());
     assert!(run(&t, &["list", "notes"]).contains("precious"));
     // a directory holding anything else, a file and a symlink are refused as well
@@ -79,17 +91,32 @@ fn recover_into_an_existing_workspace_is_refused_and_changes_nothing() {
     fs::write(&file, "x").unwrap();
     let link = dir.path().join("link");
     std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
-    for (to, why) in [(&other, "is not empty"), (&file, "is a file"), (&link, "is a symbolic link")] {
-        let out = weft(&kestrel).args(["recover", "--to"]).arg(to).output().unwrap();
+    for (to, why) in [
+        (&other, "is not empty"),
+        (&file, "is a file"),
+        (&link, "is a symbolic link"),
+    ] {
+        let out = weft(&kestrel)
+            .args(["recover", "--to"])
+            .arg(to)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1));
         assert!(stderr_of(&out).contains(why), "{}", stderr_of(&out));
     }
     assert_eq!(fs::read_to_string(other.join("keep.txt")).unwrap(), "mine");
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
     // an empty directory is taken
     let empty = dir.path().join("empty");
     fs::create_dir(&empty).unwrap();
-    weft(&kestrel).args(["recover", "--to"]).arg(&empty).assert().success();
+    weft(&kestrel)
+        .args(["recover", "--to"])
+        .arg(&empty)
+        .assert()
+        .success();
     assert!(run(&empty, &["list", "notes"]).contains("note 1 about"));
 }
 
@@ -100,12 +127,18 @@ fn damage_to_the_log_keeps_its_history_refuses_writes_and_lets_reads_go_on() {
     let whole = log_of(&ws);
     let rows = lines(&whole);
     let mut cases: Vec<(&str, Option<Vec<u8>>)> = vec![
-        ("the last 40 bytes cut", Some(whole[..whole.len() - 40].to_vec())),
-        ("a middle line deleted", Some({
-            let mut r = rows.clone();
-            r.remove(rows.len() / 2);
-            r.concat()
-        })),
+        (
+            "the last 40 bytes cut",
+            Some(whole[..whole.len() - 40].to_vec()),
+        ),
+        (
+            "a middle line deleted",
+            Some({
+                let mut r = rows.clone();
+                r.remove(rows.len() / 2);
+                r.concat()
+            }),
+        ),
         ("the file deleted", None),
     ];
     for (what, damaged) in cases.drain(..) {
@@ -118,13 +151,19 @@ fn damage_to_the_log_keeps_its_history_refuses_writes_and_lets_reads_go_on() {
         // reads work, and change nothing
         let out = weft(&case).args(["list", "notes"]).output().unwrap();
         assert!(out.status.success(), "{what}: {}", stderr_of(&out));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("note 5 about"), "{what}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("note 5 about"),
+            "{what}"
+        );
         // a write is refused in one line naming the byte and `weft recover`
         let out = weft(&case).args(["add", "note", "more"]).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{what}");
         let err = stderr_of(&out);
         let last = err.trim().lines().last().unwrap();
-        assert!(last.contains("byte") && last.contains("recover --to"), "{what}: {err}");
+        assert!(
+            last.contains("byte") && last.contains("recover --to"),
+            "{what}: {err}"
+        );
         // `check` says so
         let out = weft(&case).arg("check").output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{what}");
@@ -135,7 +174,13 @@ fn damage_to_the_log_keeps_its_history_refuses_writes_and_lets_reads_go_on() {
         }
         let aside = fs::read_dir(&case)
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("damaged"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("damaged")
+            })
             .count();
         assert_eq!(aside, 0, "{what}");
     }
@@ -154,10 +199,17 @@ fn a_flipped_byte_is_seen_by_check_and_salvage_keeps_every_intact_entry() {
     let out = weft(&ws).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(said.contains("damaged at line 4") && said.contains("checksum"), "{said}");
+    assert!(
+        said.contains("damaged at line 4") && said.contains("checksum"),
+        "{said}"
+    );
     // recovery without --salvage refuses, naming the line and the way on
     let to = dir.path().join("rebuilt");
-    let out = weft(&ws).args(["recover", "--to"]).arg(&to).output().unwrap();
+    let out = weft(&ws)
+        .args(["recover", "--to"])
+        .arg(&to)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr_of(&out).contains("--salvage"), "{}", stderr_of(&out));
     assert!(!to.exists());
@@ -186,7 +238,11 @@ fn a_changed_letter_in_a_note_in_the_log_is_caught_not_spread() {
     let out = weft(&ws).arg("check").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let to = dir.path().join("rebuilt");
-    let out = weft(&ws).args(["recover", "--to"]).arg(&to).output().unwrap();
+    let out = weft(&ws)
+        .args(["recover", "--to"])
+        .arg(&to)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "recover spread a changed text");
     let out = weft(&ws)
         .args(["recover", "--salvage", "--to"])
@@ -202,7 +258,11 @@ fn a_changed_letter_in_a_note_in_the_log_is_caught_not_spread() {
 /// the whole into place; the next run clears what the killed one left.
 #[test]
 fn a_killed_recover_leaves_nothing_openable_at_its_target() {
-    if std::process::Command::new("strace").arg("-V").output().is_err() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
         eprintln!("strace is not installed: skipped");
         return;
     }
@@ -229,10 +289,17 @@ fn a_killed_recover_leaves_nothing_openable_at_its_target() {
         return;
     }
     assert!(!out.status.success(), "the recovery was not killed");
-    assert!(!to.exists(), "a half-built workspace was left at the target");
+    assert!(
+        !to.exists(),
+        "a half-built workspace was left at the target"
+    );
     let out = weft(&to).args(["list", "notes"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    weft(&ws).args(["recover", "--to"]).arg(&to).assert().success();
+    weft(&ws)
+        .args(["recover", "--to"])
+        .arg(&to)
+        .assert()
+        .success();
     assert!(run(&to, &["list", "notes"]).contains("note 1 about"));
     assert!(!dir.path().join(".rebuilt.recovering").exists());
 }

@@ -13,6 +13,7 @@
 
 use super::bulk::Dump;
 use super::error::io_err;
+use super::log::verify::{self, Latest, Places};
 use super::log::{self, Op, LOG_FILE};
 use super::open::take_lock;
 use super::{Change, OpenOptions, Result, Store, StoreError};
@@ -320,26 +321,35 @@ impl Store {
             )));
         }
         // Read the whole log once first: damage is refused before anything is made.
+        let mut places = Places::default();
         let (tail, salvaged) = if salvage {
             (None, Some(super::salvage::salvage(&source)?))
         } else {
-            let tail = log::replay(&source, 0, 0, |_, _| Ok(())).map_err(|e| {
-                StoreError::invalid(format!(
-                    "{e}; nothing was rebuilt: `weft --workspace {} recover --to {} --salvage` rebuilds from every intact line and lists what is lost",
+            let read = verify::verify_with(&source, false, Some(&mut places))?;
+            if let Some(d) = read.damage {
+                return Err(StoreError::invalid(format!(
+                    "journal log {} is {d}; nothing was rebuilt: `weft --workspace {} recover --to {} --salvage` rebuilds from every intact line and lists what is lost",
+                    source.display(),
                     from.display(),
                     to.display()
-                ))
-            })?;
-            if tail.clean_len == 0 {
+                )));
+            }
+            if read.clean_len == 0 {
                 return Err(StoreError::invalid(format!(
                     "journal log {} holds no finished change",
                     source.display()
                 )));
             }
-            (Some(tail), None)
+            (Some(read), None)
         };
         let staging = recover_staging(to)?;
-        let built = build(from, &source, &staging, tail.as_ref(), salvaged.as_ref());
+        let built = build(
+            from,
+            &source,
+            &staging,
+            tail.as_ref().map(|t| (t, &places)),
+            salvaged.as_ref(),
+        );
         let recovered = match built {
             Ok(r) => r,
             Err(e) => {
@@ -359,8 +369,75 @@ impl Store {
     }
 }
 
-/// The marker of a recovery's staging directory: one carrying it is ours to remove.
-const STAGING_MARK: &str = "weft-staging";
+impl Store {
+    /// Fills this new, empty workspace from the first `len` bytes of the log at `source`
+    /// the way an import does (sorted runs, full leaves, in a staging directory swapped
+    /// in whole): each record's newest value read from where `places` says, every
+    /// journal entry pointing at its line, and that part of the log copied byte for byte
+    /// (so its history keeps its writers, numbers and chain).
+    fn rebuild_from_log(self, source: &Path, places: &Places, len: u64) -> Result<()> {
+        let file = fs::File::open(source).map_err(|e| io_err(source, e))?;
+        let fill = &mut |inner: &Path,
+                         builder: &mut super::compact::Builder,
+                         _: &mut dyn FnMut(u64, u64)| {
+            let mut next = places.next.clone();
+            let mut bump = |id: crate::model::Id| {
+                let n = next.entry(id.kind.letter()).or_insert(1);
+                *n = (*n).max(id.num + 1);
+            };
+            for (&id, latest) in &places.latest {
+                let rec = match latest {
+                    None => continue,
+                    Some(Latest::Entry(at)) => {
+                        let e = log::read_entry_at(&file, source, *at)?;
+                        e.record(&e.after)?
+                    }
+                    Some(Latest::Record(at)) => {
+                        let raw = log::read_line_at(&file, source, *at)?;
+                        let framed = log::frame::read(&raw).map_err(|why| {
+                            StoreError::invalid(format!(
+                                "journal log {} is damaged at byte {at}: {why}",
+                                source.display()
+                            ))
+                        })?;
+                        match serde_json::from_slice::<log::Line>(framed.content()) {
+                            Ok(log::Line::Record(v)) => {
+                                crate::model::Record::from_json(id.kind, v).ok()
+                            }
+                            _ => None,
+                        }
+                    }
+                };
+                let rec = rec.ok_or_else(|| {
+                    StoreError::invalid(format!(
+                        "journal log {}: the value of {id} cannot be read",
+                        source.display()
+                    ))
+                })?;
+                bump(id);
+                builder.record(&rec)?;
+            }
+            for (seq, &at) in places.entries.iter().enumerate() {
+                let e = log::read_entry_at(&file, source, at)?;
+                bump(e.id);
+                builder.journal(seq as u64, &super::journal::Stored::bytes(&e, at))?;
+            }
+            copy_prefix(source, &inner.join(LOG_FILE), len)?;
+            let mut state = builder.counted.clone();
+            state.next = next;
+            state.seq = places.entries.len() as u64;
+            state.log_len = len;
+            Ok(state)
+        };
+        let staged =
+            self.stage_rebuild(false, super::compact::Apply::OnThread, &mut |_, _| {}, fill)?;
+        self.swap(staged).map(|_| ())
+    }
+}
+
+/// The marker of a recovery's staging directory: one carrying it is ours to remove
+/// (not compaction's marker, which a compaction of the staged workspace clears).
+const STAGING_MARK: &str = "weft-recovering";
 
 /// Refuses a recovery target that is anything but a missing path or an empty directory.
 fn refuse_target(to: &Path) -> Result<()> {
@@ -433,7 +510,7 @@ fn build(
     from: &Path,
     source: &Path,
     staging: &Path,
-    tail: Option<&log::Tail>,
+    read: Option<(&verify::Verified, &Places)>,
     salvaged: Option<&super::salvage::Salvaged>,
 ) -> Result<Recovered> {
     let create = OpenOptions {
@@ -445,10 +522,9 @@ fn build(
     fs::File::create(staging.join(STAGING_MARK)).map_err(|e| io_err(staging, e))?;
     if let Some(s) = salvaged {
         store.import_workspace(&s.dump)?;
-    }
-    drop(store);
-    if let Some(tail) = tail {
-        copy_prefix(source, &staging.join(LOG_FILE), tail.clean_len)?;
+        drop(store);
+    } else if let Some((read, places)) = read {
+        store.rebuild_from_log(source, places, read.clean_len)?;
     }
     if let Some(name) = super::name::read_name(from) {
         super::name::write_name(staging, &name)?;
@@ -467,7 +543,7 @@ fn build(
     Ok(Recovered {
         records,
         journal,
-        dropped_lines: tail.map_or(0, |t| t.torn_lines),
+        dropped_lines: read.map_or(0, |(t, _)| t.torn_lines),
         lost_lines: salvaged.map_or(0, |s| s.lost_lines),
         lost: salvaged.map(|s| s.lost.clone()).unwrap_or_default(),
     })

@@ -35,9 +35,36 @@ impl std::fmt::Display for Damage {
     }
 }
 
+/// Where the acknowledged log says each record's value is, and where each journal entry
+/// is: what a recovery builds the database from, without holding a record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Places {
+    /// Each record's newest value: the line of the entry that set it, or of the import's
+    /// record line (`Latest`), or none when its newest entry deleted it.
+    pub latest: std::collections::BTreeMap<crate::model::Id, Option<Latest>>,
+    /// Where each journal entry's line starts, in sequence order.
+    pub entries: Vec<u64>,
+    /// The id counters the imports set (the records' own ids raise them further).
+    pub next: std::collections::BTreeMap<char, u64>,
+}
+
+/// A line holding a record's newest value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Latest {
+    /// The after value of the entry on the line starting here.
+    Entry(u64),
+    /// The record line starting here (in an import).
+    Record(u64),
+}
+
 /// What a verification found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verified {
+    /// The bytes of the acknowledged part: anything after it was never acknowledged.
+    pub clean_len: u64,
+    /// Whole lines after the acknowledged part (an unfinished operation), and whether
+    /// the log ends in a cut line.
+    pub torn_lines: u64,
     /// Whole lines read (up to the damage, if any).
     pub lines: u64,
     /// Journal entries of acknowledged operations and imports.
@@ -82,6 +109,8 @@ struct RawStart {
 #[derive(Deserialize)]
 struct RawEnd {
     seq: u64,
+    #[serde(default)]
+    next: std::collections::BTreeMap<char, u64>,
 }
 
 #[derive(Deserialize)]
@@ -111,10 +140,24 @@ struct Import {
     values: u128,
 }
 
+/// What is being read and not yet acknowledged: the open operation's or import's
+/// places, taken into [`Places`] when it closes.
+#[derive(Default)]
+struct Pending {
+    latest: Vec<(crate::model::Id, Option<Latest>)>,
+    entries: Vec<u64>,
+    next: Vec<(char, u64)>,
+}
+
 /// Verifies the log at `path` (a missing log verifies as empty), replaying its values
 /// when `replay` is set. A line without its newline at the end is a torn write, not
 /// damage: it is left out.
 pub fn verify(path: &Path, replay: bool) -> Result<Verified> {
+    verify_with(path, replay, None)
+}
+
+/// [`verify`], also gathering the [`Places`] of the acknowledged operations when given.
+pub fn verify_with(path: &Path, replay: bool, mut places: Option<&mut Places>) -> Result<Verified> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Verified::default()),
@@ -132,17 +175,27 @@ pub fn verify(path: &Path, replay: bool) -> Result<Verified> {
     let mut seq = 0u64;
     let mut group: Option<(u64, u128)> = None;
     let mut import: Option<Import> = None;
+    let mut pending = Pending::default();
+    let mut pending_lines = 0u64;
     loop {
         buf.clear();
         let n = reader
             .read_until(b'\n', &mut buf)
             .map_err(|e| io_err(path, e))?;
-        if n == 0 || buf.last() != Some(&b'\n') {
+        if n == 0 {
+            break;
+        }
+        if buf.last() != Some(&b'\n') {
+            pending_lines += 1;
             break;
         }
         let line_no = out.lines + 1;
+        let gather = places.is_some();
         let step = checker.line(&buf, is_import_start).and_then(|content| {
             let line: RawLine = serde_json::from_slice(&content).map_err(|e| e.to_string())?;
+            if gather {
+                note_places(&line, at, import.is_some(), &mut pending)?;
+            }
             follow(line, replay, &mut seq, &mut group, &mut import, &mut out)
         });
         if let Err(why) = step {
@@ -155,8 +208,53 @@ pub fn verify(path: &Path, replay: bool) -> Result<Verified> {
         }
         out.lines += 1;
         at += n as u64;
+        pending_lines += 1;
+        if group.is_none() && import.is_none() {
+            // an operation or import closed here: what it did is acknowledged
+            out.clean_len = at;
+            pending_lines = 0;
+            if let Some(p) = places.as_deref_mut() {
+                let done = std::mem::take(&mut pending);
+                p.latest.extend(done.latest);
+                p.entries.extend(done.entries);
+                for (k, n) in done.next {
+                    let e = p.next.entry(k).or_default();
+                    *e = (*e).max(n);
+                }
+            }
+        }
     }
+    out.torn_lines = pending_lines;
     Ok(out)
+}
+
+/// Notes where the line at byte `at` puts a record's newest value or an entry.
+fn note_places(
+    line: &RawLine<'_>,
+    at: u64,
+    in_import: bool,
+    pending: &mut Pending,
+) -> std::result::Result<(), String> {
+    let id = |s: &str| s.parse::<crate::model::Id>().map_err(|e| e.to_string());
+    match line {
+        RawLine::Entry(e) => {
+            pending.entries.push(at);
+            if !in_import {
+                let latest = e.after.map(|_| Latest::Entry(at));
+                pending.latest.push((id(e.id)?, latest));
+            }
+        }
+        RawLine::Made(_) => pending.entries.push(at),
+        RawLine::Record(v) => {
+            let rid = serde_json::from_str::<HasId>(v.get())
+                .map_err(|_| "a record without an id".to_string())?
+                .id;
+            pending.latest.push((id(rid)?, Some(Latest::Record(at))));
+        }
+        RawLine::Imported(end) => pending.next.extend(end.next.iter().map(|(k, n)| (*k, *n))),
+        RawLine::Import(_) => {}
+    }
+    Ok(())
 }
 
 /// Takes one line's place in the sequence of operations and imports.
