@@ -151,7 +151,7 @@ fn recover_refuses_a_target_that_holds_files_and_a_workspace_without_log() {
     fs::write(busy.join("keep.txt"), "mine").unwrap();
     let out = recover(&ws, &busy);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("holds other files"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty"));
     assert_eq!(fs::read_to_string(busy.join("keep.txt")).unwrap(), "mine");
 
     let empty = dir.path().join("nolog");
@@ -251,30 +251,29 @@ fn a_torn_log_tail_is_dropped_and_said() {
 }
 
 #[test]
-fn a_workspace_whose_log_is_gone_keeps_its_records_and_says_its_history_is_lost() {
-    // The journal log is the home of every change's before and after: without it the
-    // history cannot be read, but the records stand, and a new log is written.
+fn a_workspace_whose_log_is_gone_keeps_its_records_and_refuses_writes() {
+    // The journal log is the record: without it nothing may be written (a new log
+    // would start a history that hides the loss), but the records stand and read.
     let dir = tempfile::tempdir().unwrap();
     let ws = sample(dir.path());
-    let mut want = export(&ws);
-    want["journal"] = serde_json::json!([]);
-    want["seq"] = serde_json::json!(0);
+    let want = run(&ws, &["list", "notes", "--json"]);
     fs::remove_file(ws.join("journal.log")).unwrap();
     let out = weft(&ws).arg("check").output().unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("history of 11 changes could not be read")
-            && err.contains("records are whole"),
+        err.contains("is missing") && err.contains("recover --to"),
         "{err}"
     );
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(fs::metadata(ws.join("journal.log")).unwrap().len() > 0);
-    assert_eq!(export(&ws), want);
-    // And that log alone rebuilds it.
-    let to = dir.path().join("rebuilt");
-    assert!(recover(&ws, &to).status.success());
-    assert_eq!(export(&to), want);
+    assert!(
+        !ws.join("journal.log").exists(),
+        "no log is made in its place"
+    );
+    let out = weft(&ws).args(["add", "note", "more"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!ws.join("journal.log").exists());
+    // the records still read
+    assert_eq!(run(&ws, &["list", "notes", "--json"]), want);
 }
 
 /// What `weft check` says on stderr (notices of the open) after it succeeds.
@@ -328,11 +327,14 @@ fn a_new_log_of_the_right_length_but_another_layout_is_not_taken() {
     junk.push(b'\n');
     fs::write(ws.join("journal.log.new"), &junk).unwrap();
     fs::write(ws.join("journal.log"), "").unwrap();
-    let err = opened_saying(&ws);
+    let out = weft(&ws).arg("check").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("finished writing"), "{err}");
     assert!(!ws.join("journal.log.new").exists());
-    assert_ne!(fs::read(ws.join("journal.log")).unwrap(), junk);
-    weft(&ws).arg("check").assert().success();
+    // the emptied log is damage: said, never rewritten
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("damaged at byte 0"), "{err}");
+    assert_eq!(fs::read(ws.join("journal.log")).unwrap(), b"");
 }
 
 #[test]

@@ -67,7 +67,8 @@ pub(super) fn holds_db(dir: &Path) -> bool {
 fn creation_leftover(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     match name {
-        "lock" | "conf" => path.is_file(),
+        // a recovery marks its staging directory before it creates the workspace there
+        "lock" | "conf" | super::recover::STAGING_MARK => path.is_file(),
         "blobs" => fs::read_dir(path).is_ok_and(|mut d| d.next().is_none()),
         _ => false,
     }

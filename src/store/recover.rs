@@ -67,10 +67,20 @@ impl Store {
             // the common case: one `stat`; the last line is read at the first append
             return Ok(());
         }
-        if len == 0 && applied == 0 {
-            // a workspace from before the log existed: written once from the database
-            let aside = newest_aside(&self.path);
-            return self.rewrite_log_from_db(aside.as_deref());
+        let aside = newest_aside(&self.path);
+        if len == 0 && (applied == 0 || (exists && aside.is_some())) {
+            // a workspace from before the log existed: written once from the database;
+            // or an older weft set a damaged log aside and was stopped before it wrote
+            // the new one: finished, with the history read from the log set aside
+            let said = self.notices.len();
+            self.rewrite_log_from_db(aside.as_deref())?;
+            if let (Some(a), true) = (&aside, self.notices.len() == said && applied > 0) {
+                self.notices.push(format!(
+                    "wrote the empty journal log afresh from the database, its history read from {}",
+                    a.display()
+                ));
+            }
+            return Ok(());
         }
         if len > applied && (applied > 0 || self.is_empty()) {
             match self.replay_log_from(applied) {
@@ -437,7 +447,7 @@ impl Store {
 
 /// The marker of a recovery's staging directory: one carrying it is ours to remove
 /// (not compaction's marker, which a compaction of the staged workspace clears).
-const STAGING_MARK: &str = "weft-recovering";
+pub(super) const STAGING_MARK: &str = "weft-recovering";
 
 /// Refuses a recovery target that is anything but a missing path or an empty directory.
 fn refuse_target(to: &Path) -> Result<()> {
@@ -489,8 +499,7 @@ fn recover_staging(to: &Path) -> Result<std::path::PathBuf> {
     }
     let staging = parent.join(format!(".{}.recovering", name.to_string_lossy()));
     if fs::symlink_metadata(&staging).is_ok() {
-        let empty = fs::read_dir(&staging).is_ok_and(|mut d| d.next().is_none());
-        if !empty && !staging.join(STAGING_MARK).is_file() {
+        if !staging.join(STAGING_MARK).is_file() {
             return Err(StoreError::invalid(format!(
                 "{} is in the way of the recovery and is not weft's: move it away",
                 staging.display()
@@ -501,6 +510,8 @@ fn recover_staging(to: &Path) -> Result<std::path::PathBuf> {
     std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), 0o700)
         .create(&staging)
         .map_err(|e| io_err(&staging, e))?;
+    // marked before anything else is made there: a killed recovery's leftover is ours
+    fs::File::create(staging.join(STAGING_MARK)).map_err(|e| io_err(&staging, e))?;
     Ok(staging)
 }
 
@@ -518,8 +529,6 @@ fn build(
         ..OpenOptions::default()
     };
     let mut store = Store::open(staging, &create)?;
-    // from here on, what a killed recovery leaves is marked as ours to remove
-    fs::File::create(staging.join(STAGING_MARK)).map_err(|e| io_err(staging, e))?;
     if let Some(s) = salvaged {
         store.import_workspace(&s.dump)?;
         drop(store);

@@ -171,6 +171,8 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
     // the sum the next line should name, once a framed line was read whole
     let mut expected: Option<u64> = None;
     let mut legacy = blake3::Hasher::new();
+    // whether the chain broke anywhere (lines removed or moved)
+    let mut broken = false;
     loop {
         buf.clear();
         let n = reader
@@ -184,8 +186,10 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
         at += n as u64;
         if buf.last() != Some(&b'\n') {
             r.report.push(format!(
-                "line {line_no} (byte {start}) is cut short: an unfinished write, never acknowledged; left out"
+                "line {line_no} (byte {start}) is cut short: it is lost, and the operation it ends is kept as far as it goes"
             ));
+            lost_lines += 1;
+            r.cut = true;
             break;
         }
         let raw = &buf[..buf.len() - 1];
@@ -201,6 +205,9 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
                     } else {
                         frame::short(legacy.finalize())
                     });
+                    if fr.prev != want {
+                        broken = true;
+                    }
                     if fr.prev != want && !r.cut {
                         r.report.push(format!(
                             "line {line_no} (byte {start}): the chain breaks before it: lines were removed or moved there"
@@ -238,14 +245,18 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
     // an operation at the very end without its last line was never acknowledged,
     // unless the line that would have closed it was lost
     if !r.group.is_empty() {
-        if r.cut {
+        let n = crate::model::vocab::counted(r.group.len(), "journal entry", "journal entries");
+        let from = r.group[0].seq;
+        if r.cut || broken || lost_lines > 0 {
+            // the log is damaged: its end may be where lines were lost or moved to
+            r.report.push(format!(
+                "the operation at the end ({n} from entry {from}) lacks its last line: kept as far as it goes"
+            ));
             r.close_group();
         } else {
-            let g = std::mem::take(&mut r.group);
+            r.group.clear();
             r.report.push(format!(
-                "an unfinished operation at the end ({} journal entries from {}) was never acknowledged; left out",
-                g.len(),
-                g[0].seq
+                "an unfinished operation at the end ({n} from entry {from}) was never acknowledged; left out"
             ));
         }
     }
