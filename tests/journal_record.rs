@@ -203,6 +203,13 @@ fn a_flipped_byte_is_seen_by_check_and_salvage_keeps_every_intact_entry() {
         said.contains("damaged at line 4") && said.contains("checksum"),
         "{said}"
     );
+    // the history around the damaged line still reads; its entry is shown by its header
+    let out = weft(&ws).args(["log", "--limit", "1000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(shown.lines().count(), all, "{shown}");
+    assert_eq!(shown.matches("values unreadable").count(), 1, "{shown}");
+    assert!(stderr_of(&out).contains("entry 3:"), "{}", stderr_of(&out));
     // recovery without --salvage refuses, naming the line and the way on
     let to = dir.path().join("rebuilt");
     let out = weft(&ws)

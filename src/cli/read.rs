@@ -340,28 +340,53 @@ pub fn path(ws: Option<&Path>, a: PathArgs) -> CliResult {
 pub fn log(ws: Option<&Path>, a: LogArgs) -> CliResult {
     let store = open_workspace(ws)?;
     let mut w = out::stdout();
-    let entries = store.log().take(a.limit);
+    // a damaged line of the journal log hides its entry's values, never the history
+    // around it: the entry is shown from its header, and the command ends in failure
+    let mut damaged: Vec<(u64, String)> = Vec::new();
+    let entries = store.log_lenient().take(a.limit);
     if a.json {
-        let v: Vec<_> = entries.collect::<Result<_, _>>()?;
+        let mut v = Vec::new();
+        for e in entries {
+            let (e, why) = e?;
+            let mut obj = serde_json::to_value(&e).map_err(|e| Failure::new(e.to_string()))?;
+            if let (Some(why), Some(map)) = (&why, obj.as_object_mut()) {
+                map.insert("damaged".into(), why.clone().into());
+                damaged.push((e.seq, why.clone()));
+            }
+            v.push(obj);
+        }
         w.json(&v)?;
-        return w.finish();
+    } else {
+        for e in entries {
+            let (e, why) = e?;
+            let what = match (&why, &e.before, &e.after) {
+                (Some(_), _, _) => "values unreadable: its journal log line is damaged",
+                (None, None, Some(_)) => "created",
+                (None, Some(_), None) => "deleted",
+                _ => "changed",
+            };
+            if let Some(why) = why {
+                damaged.push((e.seq, why));
+            }
+            w.line(&sanitize(&format!(
+                "{:>6} {} {:<10} {:<14} {:<6} {}",
+                e.seq,
+                e.time.format("%Y-%m-%d %H:%M:%S"),
+                e.user,
+                e.op,
+                e.id,
+                what
+            )))?;
+        }
     }
-    for e in entries {
-        let e = e?;
-        let what = match (&e.before, &e.after) {
-            (None, Some(_)) => "created",
-            (Some(_), None) => "deleted",
-            _ => "changed",
-        };
-        w.line(&sanitize(&format!(
-            "{:>6} {} {:<10} {:<14} {:<6} {}",
-            e.seq,
-            e.time.format("%Y-%m-%d %H:%M:%S"),
-            e.user,
-            e.op,
-            e.id,
-            what
-        )))?;
+    w.finish()?;
+    match damaged.first() {
+        None => Ok(()),
+        Some((seq, why)) => Err(Failure::new(format!(
+            "{} shown without {} values: entry {seq}: {why}; run `weft check`, then `weft recover --to NEWDIR --salvage`",
+            crate::model::vocab::counted(damaged.len(), "journal entry is", "journal entries are"),
+            if damaged.len() == 1 { "its" } else { "their" }
+        ))
+        .into()),
     }
-    w.finish()
 }

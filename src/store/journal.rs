@@ -107,6 +107,30 @@ impl Store {
             .map(move |s| s.and_then(|s| s.entry(&self.log)))
     }
 
+    /// Journal entries, newest first, each with its values when its line in the journal
+    /// log reads, else its header alone (values `None`) and why the line does not read:
+    /// `weft log` shows the history around a damaged line.
+    pub fn log_lenient(&self) -> impl Iterator<Item = Result<(JournalEntry, Option<String>)>> + '_ {
+        self.stored_entries(true).map(move |s| {
+            let s = s?;
+            let head = JournalEntry {
+                seq: s.seq,
+                group: s.group,
+                time: s.time,
+                user: s.user.clone(),
+                op: s.op.clone(),
+                id: s.id,
+                before: None,
+                after: None,
+                undoes: s.undoes,
+            };
+            Ok(match s.entry(&self.log) {
+                Ok(e) => (e, None),
+                Err(e) => (head, Some(e.to_string())),
+            })
+        })
+    }
+
     /// Journal entries, oldest first (export and check read this way).
     pub fn log_forward(&self) -> impl Iterator<Item = Result<JournalEntry>> + '_ {
         self.stored_entries(false)
