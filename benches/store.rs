@@ -119,5 +119,32 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// What each journal log line's frame costs: framing a typical entry line (its writer,
+/// number, the sum of the line before and its own BLAKE3 sum) and reading one back with
+/// its sum checked, against the unframed content alone. Runs without the workspace:
+/// `cargo bench --bench store -- journal_log`.
+fn log_lines(c: &mut Criterion) {
+    use weft::store::log::frame::{self, Chain};
+    let content = br#"{"entry":{"seq":123456,"group":123456,"time":"2026-12-06T21:11:45.123456789Z","user":"analyst","op":"add note","id":"N98765","before":null,"after":{"id":"N98765","created":"2026-12-06T21:11:45.123456789Z","updated":"2026-12-06T21:11:45.123456789Z","by":"analyst","tags":["kestrel"],"text":"Seen at the quay with [[Darren Marsh]], blue van, two bags","source":"CHIS 4471","grade":"B2P","when":"2024-03-04"},"last":true}}"#;
+    let mut chain = Chain::start("3f9a0c1e".into());
+    let mut g = c.benchmark_group("journal_log");
+    g.bench_function("frame_an_entry_line", |b| {
+        let mut out = Vec::with_capacity(1024);
+        b.iter(|| {
+            out.clear();
+            chain.frame(black_box(content), None, true, &mut out);
+            black_box(out.len())
+        })
+    });
+    let mut line = Vec::new();
+    Chain::start("3f9a0c1e".into()).frame(content, None, true, &mut line);
+    line.pop();
+    g.bench_function("read_and_verify_an_entry_line", |b| {
+        b.iter(|| black_box(frame::read(black_box(&line)).is_ok()))
+    });
+    g.finish();
+}
+
 criterion_group!(store_benches, benches);
-criterion_main!(store_benches);
+criterion_group!(log_benches, log_lines);
+criterion_main!(log_benches, store_benches);
