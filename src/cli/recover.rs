@@ -16,6 +16,13 @@ pub struct RecoverArgs {
 pub fn recover(ws: Option<&Path>, args: RecoverArgs) -> CliResult {
     let (from, _) = resolve_workspace(ws)
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
+    // a link, dangling or not, is never followed to where a workspace is rebuilt
+    if std::fs::symlink_metadata(&args.to).is_ok_and(|m| m.is_symlink()) {
+        return Err(Failure::new(format!(
+            "{}: is a symlink; recover into a new directory",
+            args.to.display()
+        )));
+    }
     let done = Store::recover(&from, &args.to, LOCK_WAIT)?;
     if done.dropped_lines > 0 {
         eprintln!(
