@@ -17,11 +17,7 @@ impl Store {
         changes: Vec<Change>,
         undoes: Option<u64>,
     ) -> Result<Committed> {
-        if self.read_only {
-            return Err(StoreError::invalid(format!(
-                "{op}: a read-only view of the workspace cannot write"
-            )));
-        }
+        self.check_writable()?;
         let changes = merge_changes(changes);
         if changes.is_empty() {
             return Ok(Committed::default());

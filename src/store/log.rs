@@ -169,6 +169,7 @@ impl Log {
             .append(true)
             .read(true)
             .mode(0o600)
+            .custom_flags(super::open::NOFOLLOW)
             .open(&path)
             .map_err(|e| io_err(&path, e))?;
         Ok(Log {
@@ -180,7 +181,11 @@ impl Log {
 
     /// Opens the log file at `path` for reading entries only (a log set aside).
     pub fn open_read(path: &Path) -> Result<Log> {
-        let file = File::open(path).map_err(|e| io_err(path, e))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(super::open::NOFOLLOW)
+            .open(path)
+            .map_err(|e| io_err(path, e))?;
         Ok(Log {
             file,
             path: path.to_path_buf(),
