@@ -153,12 +153,19 @@ pub(crate) fn read_only_reason(dir: &Path, opts: &OpenOptions) -> Option<String>
     if !holds_db(dir) {
         return None;
     }
-    use rustix::fs::{access, Access};
-    if access(dir, Access::WRITE_OK).is_err() {
+    use rustix::io::Errno;
+    // refused for want of permission or on a read-only filesystem; a file that is
+    // missing is for the open to report
+    let refused = |p: &Path| {
+        matches!(
+            rustix::fs::access(p, rustix::fs::Access::WRITE_OK),
+            Err(Errno::ACCESS | Errno::PERM | Errno::ROFS)
+        )
+    };
+    if refused(dir) {
         return Some("its directory is not writable".into());
     }
-    let files = ["db", "conf"].map(|f| dir.join(f));
-    if files.iter().any(|f| access(f, Access::WRITE_OK).is_err()) {
+    if ["db", "conf"].iter().any(|f| refused(&dir.join(f))) {
         return Some("its database files are not writable".into());
     }
     None
