@@ -117,6 +117,59 @@ fn a_panic_with_the_terminal_gone_does_not_abort() {
     opens_again(&ws);
 }
 
+/// Every signal whose default action ends the process leaves the terminal as weft
+/// found it: out of the alternate screen, cursor shown, echo and line editing back on.
+#[test]
+fn every_signal_that_ends_weft_gives_the_terminal_back() {
+    use rustix::termios::LocalModes;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_workspace(dir.path());
+    for (name, number) in [
+        ("QUIT", 3),
+        ("USR1", 10),
+        ("ALRM", 14),
+        ("USR2", 12),
+        ("TERM", 15),
+    ] {
+        let mut pty = Pty::spawn(&weft(), &["--workspace", ws.to_str().unwrap()], &[]);
+        pty.wait_for("Backlog");
+        let raw = pty.modes();
+        assert!(
+            !raw.local_modes.contains(LocalModes::ECHO),
+            "SIG{name}: the interface runs with echo off"
+        );
+        let killed = Command::new("kill")
+            .args([&format!("-{name}"), &pty.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = pty
+            .wait_exit(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("weft still runs after SIG{name}"));
+        assert_eq!(status.signal(), None, "SIG{name}: {status:?}");
+        assert_eq!(status.code(), Some(128 + number), "SIG{name}: {status:?}");
+        let modes = pty.modes();
+        assert!(
+            modes
+                .local_modes
+                .contains(LocalModes::ECHO | LocalModes::ICANON),
+            "SIG{name} left echo or line editing off"
+        );
+        let out = pty.output();
+        let entered = out
+            .rfind("\x1b[?1049h")
+            .expect("the alternate screen was entered");
+        let left = out[entered..]
+            .find("\x1b[?1049l")
+            .unwrap_or_else(|| panic!("SIG{name} left the terminal in the alternate screen"));
+        assert!(
+            out[entered + left..].contains("\x1b[?25h"),
+            "SIG{name} left the cursor hidden"
+        );
+        opens_again(&ws);
+    }
+}
+
 /// Plants a draft as an earlier session that dropped with the editor open left it.
 fn plant_draft(ws: &Path, target: &str, base: &str, text: &str) -> std::path::PathBuf {
     let d = ws.join("drafts");

@@ -1,7 +1,7 @@
 //! `weft init`, `check`, `demo`, `keymap check`, and opening the interface.
 
 use super::progress::Progress;
-use super::{open_workspace, open_workspace_cached, out, CliResult, Failure};
+use super::{open_workspace_cached, out, CliResult, Failure};
 use crate::model::Id;
 use crate::store::{resolve_workspace, OpenOptions, Store};
 use clap::{Args, Subcommand};
@@ -42,6 +42,7 @@ pub fn init(dir: Option<&Path>, name: Option<&str>) -> CliResult {
         .ok_or_else(|| Failure::new("no workspace: pass a directory or set WEFT_WORKSPACE"))?;
     let opts = OpenOptions {
         create: true,
+        read_only: super::read_only_reason(),
         ..OpenOptions::default()
     };
     // a bad name is refused before anything is made
@@ -73,9 +74,20 @@ fn problem_json(p: &crate::store::Problem) -> serde_json::Value {
 }
 
 pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
-    let store = open_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
+    let store = super::read_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
     let mut progress = Progress::new("check");
-    let problems = store.check_with(&mut progress.reporter(), !a.quick)?;
+    let problems = match store.check_with(&mut progress.reporter(), !a.quick) {
+        Ok(p) => p,
+        // the advice to run `weft check` is not for `weft check` itself
+        Err(crate::store::StoreError::DbDamaged(dir)) => {
+            return Err(Failure::new(format!(
+                "workspace {}: the database is damaged and cannot be read whole: rebuild it from its journal log with `weft --workspace {} recover --to NEWDIR`",
+                dir.display(),
+                dir.display()
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    };
     progress.finish();
     if let Some(advice) = store.compaction_advice() {
         eprintln!("weft: {advice}");
@@ -98,6 +110,10 @@ pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
     }
     w.finish()?;
     if problems.is_empty() {
+        // the whole database read back: a damage mark an earlier read left is wrong now
+        if store.clear_damage_mark()? {
+            eprintln!("weft: the database read back whole; writes are allowed again");
+        }
         return Ok(());
     }
     let noun = if problems.len() == 1 {
@@ -186,7 +202,7 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
 }
 
 pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = super::read_workspace(ws)?;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Err(Failure::usage(
             "the interface needs a terminal; see `weft --help` for the commands",

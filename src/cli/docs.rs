@@ -33,6 +33,7 @@ Examples:
 
 Environment:
   WEFT_WORKSPACE   the workspace directory when --workspace is not given
+  WEFT_READ_ONLY   when 1, open every workspace read-only, as --read-only does
   XDG_DATA_HOME    the default workspace is $XDG_DATA_HOME/weft/default
                    (else ~/.local/share/weft/default)
   XDG_CONFIG_HOME  the user keymap is $XDG_CONFIG_HOME/weft/keymap.toml

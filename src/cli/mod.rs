@@ -38,6 +38,11 @@ pub struct Cli {
     /// be read).
     #[arg(long, global = true, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
+    /// Open the workspace read-only: nothing in it is written and every change is
+    /// refused (also WEFT_READ_ONLY=1). A workspace weft may not write (a read-only
+    /// mount, a full disk) is read this way without asking.
+    #[arg(long, global = true)]
+    pub read_only: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -207,13 +212,41 @@ impl Drop for Opened {
         if let Some(store) = self.0.take() {
             // every change was flushed when it was made; this is for good measure
             let _ = store.flush();
-            std::mem::forget(store);
+            store.leave();
         }
     }
 }
 
+/// Opens the workspace for a command that changes it.
 pub fn open_workspace(flag: Option<&Path>) -> Result<Opened, Failure> {
     open_workspace_cached(flag, 0)
+}
+
+/// Opens the workspace for a command that only reads it: one weft may not write (a
+/// read-only mount, a full disk, `--read-only`) is opened read-only.
+pub fn read_workspace(flag: Option<&Path>) -> Result<Opened, Failure> {
+    read_workspace_cached(flag, 0)
+}
+
+/// Why every workspace is opened read-only in this process, if it is: `--read-only`,
+/// or `WEFT_READ_ONLY` set (to anything but empty or `0`).
+static READ_ONLY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn note_read_only(flag: bool) {
+    let env = std::env::var_os("WEFT_READ_ONLY").filter(|v| !v.is_empty() && v != "0");
+    let why = if flag {
+        "--read-only was given"
+    } else if env.is_some() {
+        "WEFT_READ_ONLY is set"
+    } else {
+        return;
+    };
+    let _ = READ_ONLY.set(why.into());
+}
+
+/// Why workspaces are opened read-only, if they are (see [`note_read_only`]).
+pub fn read_only_reason() -> Option<String> {
+    READ_ONLY.get().cloned()
 }
 
 /// sled's page cache for a command that reads each tree once in order (`check`,
@@ -225,7 +258,18 @@ pub const SCAN_CACHE_BYTES: u64 = 8 << 20;
 /// [`open_workspace`] with sled's page cache set to `cache_bytes` (0: the default): a
 /// command that reads everything once in order needs only a small one.
 pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Opened, Failure> {
-    let (dir, opts) = workspace_options(flag, cache_bytes)?;
+    open_with(flag, cache_bytes, false)
+}
+
+/// [`read_workspace`] with sled's page cache set to `cache_bytes` (see
+/// [`open_workspace_cached`]).
+pub fn read_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Opened, Failure> {
+    open_with(flag, cache_bytes, true)
+}
+
+fn open_with(flag: Option<&Path>, cache_bytes: u64, reading: bool) -> Result<Opened, Failure> {
+    let (dir, mut opts) = workspace_options(flag, cache_bytes)?;
+    opts.reading = reading;
     let store = Store::open(&dir, &opts)?;
     for notice in store.notices() {
         eprintln!("weft: {}", crate::model::text::sanitize(notice));
@@ -245,6 +289,7 @@ pub fn workspace_options(
         wait: LOCK_WAIT,
         cache_bytes,
         before_upgrade: Some(tell_upgrade),
+        read_only: read_only_reason(),
         ..OpenOptions::default()
     };
     Ok((dir, opts))
@@ -310,6 +355,7 @@ fn check_keymap(path: &Path) -> CliResult {
 }
 
 fn run(cli: Cli) -> CliResult {
+    note_read_only(cli.read_only);
     if let Some(k) = cli.keymap.as_deref() {
         check_keymap(k)?;
     }

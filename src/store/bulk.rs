@@ -168,6 +168,7 @@ impl Store {
     /// (synced) and into the database in one transaction, flushed. On any error nothing
     /// is written.
     pub fn import_workspace(&mut self, dump: &Dump) -> Result<Imported> {
+        self.check_writable()?;
         if !self.is_empty() {
             return Err(StoreError::NotEmpty(self.path.clone()));
         }

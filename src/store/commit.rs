@@ -17,14 +17,7 @@ impl Store {
         changes: Vec<Change>,
         undoes: Option<u64>,
     ) -> Result<Committed> {
-        if self.read_only {
-            return Err(StoreError::invalid(format!(
-                "{op}: a read-only view of the workspace cannot write"
-            )));
-        }
-        if let Some(why) = &self.log_damage {
-            return Err(StoreError::invalid(format!("{op}: {why}")));
-        }
+        self.check_writable()?;
         let changes = merge_changes(changes);
         if changes.is_empty() {
             return Ok(Committed::default());
@@ -82,7 +75,7 @@ impl Store {
                 self.refuse_for_log(e.to_string());
                 return Err(StoreError::invalid(format!(
                     "{op}: {}",
-                    self.log_damage.as_deref().unwrap_or_default()
+                    self.writes_refused().unwrap_or_default()
                 )));
             }
         };

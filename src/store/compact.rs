@@ -138,7 +138,7 @@ pub fn db_bytes(dir: &Path) -> u64 {
 }
 
 /// The names sled keeps in a workspace directory; everything else is weft's own.
-fn is_sled_file(name: &str) -> bool {
+pub(super) fn is_sled_file(name: &str) -> bool {
     matches!(name, "conf" | "db" | "blobs") || name.starts_with("snap.")
 }
 
@@ -318,14 +318,7 @@ impl Store {
         progress: &mut dyn FnMut(u64, u64),
         fill: &mut Fill<'_>,
     ) -> Result<Staged> {
-        if self.read_only {
-            return Err(StoreError::invalid(
-                "a read-only view of the workspace cannot write",
-            ));
-        }
-        if let Some(why) = &self.log_damage {
-            return Err(StoreError::invalid(why.clone()));
-        }
+        self.check_writable()?;
         let dir = fs::canonicalize(&self.path).map_err(|e| io_err(&self.path, e))?;
         let staging = staging_path(&dir)?;
         let before = db_bytes(&dir);

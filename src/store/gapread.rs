@@ -169,10 +169,7 @@ impl GapReader {
             if n % 4096 == 0 && self.stopped() {
                 return Err(StoreError::invalid("the read was stopped"));
             }
-            let (k, v) = r.map_err(|e| StoreError::Db {
-                path: self.path.clone(),
-                source: e,
-            })?;
+            let (k, v) = r.map_err(|e| super::error::db_error(&self.path, e))?;
             decode(&v).map_err(|e| StoreError::Corrupt {
                 tree: kind.noun().into(),
                 key: format!("{k:?}"),

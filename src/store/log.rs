@@ -186,6 +186,7 @@ impl Log {
             .append(true)
             .read(true)
             .mode(0o600)
+            .custom_flags(super::open::NOFOLLOW)
             .open(&path);
         let file = match file {
             Ok(f) => Some(f),
@@ -202,13 +203,22 @@ impl Log {
 
     /// Opens the log file at `path` for reading entries only (a log set aside).
     pub fn open_read(path: &Path) -> Result<Log> {
-        let file = File::open(path).map_err(|e| io_err(path, e))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(super::open::NOFOLLOW)
+            .open(path)
+            .map_err(|e| io_err(path, e))?;
         Ok(Log {
             file: Some(file),
             path: path.to_path_buf(),
             sync: false,
             chain: None,
         })
+    }
+
+    /// Whether the log file was missing when it was opened (and not made).
+    pub fn is_missing(&self) -> bool {
+        self.file.is_none()
     }
 
     /// The open file, or the one-line error that the log is missing.

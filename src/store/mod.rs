@@ -11,6 +11,7 @@ pub mod bulk;
 mod check;
 mod commit;
 pub mod compact;
+mod copy;
 mod error;
 mod gapread;
 mod gaps;
@@ -24,6 +25,7 @@ mod name;
 mod open;
 mod read;
 mod recover;
+mod refuse;
 mod rules;
 mod salvage;
 pub mod search;
@@ -34,6 +36,7 @@ mod write;
 
 pub use check::Problem;
 pub use compact::Compacted;
+pub use copy::remove_private_copies;
 pub use error::{Result, StoreError};
 pub use gapread::GapReader;
 pub use gaps::{
@@ -46,6 +49,7 @@ pub use name::{check_name, NAME_FILE};
 pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
 pub use recover::Recovered;
+pub use refuse::DAMAGE_FILE;
 pub use window::{EntityPlace, TreeOrder};
 pub use write::{NewEntity, NewLink, NewNote, NewQuestion};
 
@@ -160,8 +164,9 @@ pub struct Store {
     db: sled::Db,
     path: PathBuf,
     log: log::Log,
-    /// weft's own advisory lock on the workspace, held for the life of the store.
-    _lock: std::fs::File,
+    /// weft's own advisory lock on the workspace, held for the life of the store (none
+    /// for a workspace open read-only whose lock file cannot be opened).
+    _lock: Option<std::fs::File>,
     /// Things the open repaired that the user should hear about (one line each).
     notices: Vec<String>,
     trees: Vec<sled::Tree>,
@@ -173,13 +178,17 @@ pub struct Store {
     /// commit joins it (see [`Store::continuing`]).
     last_group: Option<u64>,
     join_last: bool,
-    /// A view for reading on another thread ([`Store::read_view`]): it never commits.
-    read_only: bool,
-    /// Why writes are refused because the journal log is damaged (found at open): one
-    /// line naming the byte and `weft recover`. Reads still work.
-    log_damage: Option<String>,
+    /// Why every write is refused, when it is ([`Store::refuse_writes`]): a read view, a
+    /// workspace open read-only.
+    writes_refused: Option<String>,
+    /// Damage sled reported, shared with every handle read from this one: it refuses
+    /// writes too ([`refuse`]).
+    damage: refuse::Damage,
     /// Whether commits keep the search file current ([`search::file`]).
     search_file: search::file::Tracking,
+    /// The private copy of sled's files a workspace open read-only is read from
+    /// ([`copy`]), removed once the last handle on it is dropped (after `db`).
+    copy: Option<std::sync::Arc<copy::Copy>>,
 }
 
 impl Store {
@@ -206,7 +215,10 @@ impl Store {
             db: self.db.clone(),
             path: self.path.clone(),
             log: self.log.try_clone()?,
-            _lock: self._lock.try_clone().map_err(io)?,
+            _lock: match &self._lock {
+                Some(l) => Some(l.try_clone().map_err(io)?),
+                None => None,
+            },
             notices: Vec::new(),
             trees: self.trees.clone(),
             state: self.state.clone(),
@@ -215,9 +227,14 @@ impl Store {
             sync: self.sync,
             last_group: None,
             join_last: false,
-            read_only: true,
-            log_damage: self.log_damage.clone(),
+            writes_refused: Some(
+                self.writes_refused
+                    .clone()
+                    .unwrap_or_else(|| "a read-only view of the workspace cannot write".into()),
+            ),
+            damage: self.damage.clone(),
             search_file: search::file::Tracking::Off,
+            copy: self.copy.clone(),
         })
     }
 
@@ -250,11 +267,12 @@ impl Store {
         self.clock.unwrap_or_else(Utc::now)
     }
 
+    /// sled's `source` as the store reports it; damage is noted, and refuses every later
+    /// write ([`refuse`]).
     fn db_err(&self, source: sled::Error) -> StoreError {
-        StoreError::Db {
-            path: self.path.clone(),
-            source,
-        }
+        let e = error::db_error(&self.path, source);
+        self.damage.note(&self.path, &e, !self.is_read_only());
+        e
     }
 
     fn tree(&self, kind: Kind) -> &sled::Tree {
@@ -271,11 +289,6 @@ impl Store {
     }
 
     /// What opening the workspace repaired, one line each, for the user to hear.
-    /// Why writes are refused, when the journal log was found damaged at open.
-    pub fn log_damage(&self) -> Option<&str> {
-        self.log_damage.as_deref()
-    }
-
     pub fn notices(&self) -> &[String] {
         &self.notices
     }

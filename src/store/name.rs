@@ -17,7 +17,15 @@ const MAX_NAME: usize = 120;
 
 /// The name kept in `dir`, if one was set.
 pub(crate) fn read_name(dir: &Path) -> Option<String> {
-    let text = fs::read_to_string(dir.join(NAME_FILE)).ok()?;
+    use std::io::Read;
+    // a symlink is not followed out of the workspace (its open refuses one)
+    let mut f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(super::open::NOFOLLOW)
+        .open(dir.join(NAME_FILE))
+        .ok()?;
+    let mut text = String::new();
+    f.read_to_string(&mut text).ok()?;
     let name = text.trim();
     (!name.is_empty()).then(|| name.to_string())
 }
@@ -44,11 +52,17 @@ pub(crate) fn write_name(dir: &Path, name: &str) -> Result<()> {
         ))
     };
     let tmp = dir.join(".name.tmp");
+    // whatever is at the temporary name is a leftover, a link included: it goes, and the
+    // file is made afresh there, never through a link
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+        _ => {}
+    }
     let mut f = fs::OpenOptions::new()
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .write(true)
         .mode(0o600)
+        .custom_flags(super::open::NOFOLLOW)
         .open(&tmp)
         .map_err(io)?;
     f.write_all(format!("{name}\n").as_bytes()).map_err(io)?;
@@ -81,6 +95,7 @@ impl Store {
 
     /// Names the workspace (one line).
     pub fn set_name(&mut self, name: &str) -> Result<()> {
+        self.check_writable()?;
         write_name(&self.path, name)
     }
 }
@@ -106,5 +121,23 @@ mod tests {
             assert!(e.contains("workspace name"), "{e}");
         }
         assert_eq!(read_name(dir.path()).as_deref(), Some("Operation KESTREL"));
+    }
+
+    #[test]
+    fn a_name_is_never_read_or_written_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = dir.path().join("ws");
+        fs::create_dir(&ws).unwrap();
+        let outside = dir.path().join("outside");
+        fs::write(&outside, "secret\n").unwrap();
+        std::os::unix::fs::symlink(&outside, ws.join(NAME_FILE)).unwrap();
+        std::os::unix::fs::symlink(&outside, ws.join(".name.tmp")).unwrap();
+        assert_eq!(read_name(&ws), None);
+        write_name(&ws, "Operation KESTREL").unwrap();
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "secret\n");
+        assert_eq!(read_name(&ws).as_deref(), Some("Operation KESTREL"));
+        assert!(!fs::symlink_metadata(ws.join(NAME_FILE))
+            .unwrap()
+            .is_symlink());
     }
 }

@@ -118,7 +118,7 @@ impl Store {
             "{why}; writes are refused until it is rebuilt: run `weft --workspace {ws} check`, then `weft --workspace {ws} recover --to NEWDIR --salvage`"
         );
         self.notices.push(line.clone());
-        self.log_damage = Some(line);
+        self.refuse_writes(line);
     }
 
     /// A rewrite of the log interrupted after the database took the new log's layout,

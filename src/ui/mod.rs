@@ -134,13 +134,21 @@ fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 /// The help hint's parts, most useful first: as many as fit are shown, never a part cut.
 const HINTS: [&str; 4] = ["? help", "/ find", ": commands", "q quit"];
 
-/// The status line: the pane, then the filter, keys pressed so far and the message (or
-/// the help hint). The message is cut (with `…`) before anything overlaps; a long filter
-/// is cut to leave the message room, down to half the line.
+/// The status line: the pane, `read-only` when the workspace refuses changes, then the
+/// filter, keys pressed so far and the message (or the help hint). The message is cut
+/// (with `…`) before anything overlaps; a long filter is cut to leave the message room,
+/// down to half the line.
 fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let title = format!(" {} ", app.pane.title());
     let mut left = w.saturating_sub(width(&title));
+    let read_only = if app.store.writes_refused().is_some() {
+        let label = " read-only ";
+        fit(label, width(label).min(left))
+    } else {
+        String::new()
+    };
+    left -= width(&read_only);
     let pending = if app.pending.is_empty() {
         String::new()
     } else {
@@ -166,6 +174,9 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         f
     };
     let mut spans = vec![Span::styled(title, theme.tab_active())];
+    if !read_only.is_empty() {
+        spans.push(Span::styled(read_only, theme.warn()));
+    }
     if !filter.is_empty() {
         spans.push(Span::styled(filter, theme.warn()));
     }

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 pub struct Pty {
     pub child: Child,
+    /// The terminal's own side, by name, to read its modes.
+    slave: std::path::PathBuf,
     output: Arc<Mutex<Vec<u8>>>,
     input: mpsc::Sender<Vec<u8>>,
     close: Arc<AtomicBool>,
@@ -30,6 +32,7 @@ impl Pty {
         grantpt(&master).expect("grantpt");
         unlockpt(&master).expect("unlockpt");
         let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let slave_path = std::path::PathBuf::from(name.to_str().unwrap());
         let slave = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -70,6 +73,7 @@ impl Pty {
         };
         Pty {
             child,
+            slave: slave_path,
             output,
             input,
             close,
@@ -100,6 +104,17 @@ impl Pty {
             );
             std::thread::sleep(Duration::from_millis(30));
         }
+    }
+
+    /// The terminal's modes now, as the program on it left them.
+    pub fn modes(&self) -> rustix::termios::Termios {
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+            .open(&self.slave)
+            .expect("open the pty");
+        rustix::termios::tcgetattr(&tty).expect("the terminal's modes")
     }
 
     pub fn send(&self, bytes: &[u8]) {

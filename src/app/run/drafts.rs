@@ -104,17 +104,61 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     f.sync_all()
 }
 
-/// Makes the drafts directory (0700), or tightens it if it exists.
+/// `O_NOFOLLOW`: a draft is never read or written through a symlink.
+const NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+
+/// The refusal of a symlink at `path`, inside the workspace.
+fn link_refused(path: &Path) -> io::Error {
+    io::Error::other(format!(
+        "{} is a symlink; weft never follows a link out of a workspace",
+        path.display()
+    ))
+}
+
+/// The drafts directory as it is, never through a link: `None` when there is none.
+fn open_dir(d: &Path) -> io::Result<Option<std::fs::File>> {
+    let flags = rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::NOFOLLOW;
+    match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(d)
+    {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(_) if std::fs::symlink_metadata(d).is_ok_and(|m| m.is_symlink()) => {
+            Err(link_refused(d))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Makes the drafts directory (0700), or tightens it if it exists: through its
+/// descriptor, and never through a link.
 fn make_dir(workspace: &Path) -> io::Result<PathBuf> {
     let d = dir(workspace);
     match std::fs::DirBuilder::new().mode(0o700).create(&d) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700))?;
+            let f = open_dir(&d)?.ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+            if f.metadata()?.permissions().mode() & 0o777 != 0o700 {
+                rustix::fs::fchmod(&f, rustix::fs::Mode::from_raw_mode(0o700))?;
+            }
         }
         Err(e) => return Err(e),
     }
     Ok(d)
+}
+
+/// A draft's file read whole, never through a link.
+fn read_own(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(NOFOLLOW)
+        .open(path)?;
+    let mut out = Vec::new();
+    f.read_to_end(&mut out)?;
+    Ok(out)
 }
 
 impl Draft {
@@ -165,7 +209,8 @@ impl Draft {
 
     /// The draft's text as the editor left it.
     pub fn text(&self) -> io::Result<String> {
-        std::fs::read_to_string(&self.path)
+        String::from_utf8(read_own(&self.path)?)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 
     /// Whether `text` holds something the draft did not start with.
@@ -199,17 +244,21 @@ impl Draft {
 /// The drafts left in a workspace by earlier sessions, oldest first. Drafts that hold
 /// nothing new (the editor never saved) are deleted, and so is a sidecar whose text is
 /// gone. A sidecar that cannot be read is kept and its draft offered as one this
-/// version cannot finish. A missing directory means no drafts.
+/// version cannot finish. A missing directory means no drafts; a link in place of the
+/// directory is refused, and a link in it is left alone (never read, never deleted).
 pub fn left(workspace: &Path) -> io::Result<Vec<Draft>> {
     let d = dir(workspace);
-    let entries = match std::fs::read_dir(&d) {
-        Ok(e) => e,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
+    if open_dir(&d)?.is_none() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(&d)?;
     let mut found = Vec::new();
     for entry in entries {
-        let sidecar = entry?.path();
+        let entry = entry?;
+        if entry.file_type()?.is_symlink() {
+            continue;
+        }
+        let sidecar = entry.path();
         let is_draft = sidecar
             .file_name()
             .and_then(|n| n.to_str())
@@ -218,7 +267,10 @@ pub fn left(workspace: &Path) -> io::Result<Vec<Draft>> {
             continue;
         }
         let path = sidecar.with_extension("md");
-        let text = match std::fs::read_to_string(&path) {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
+            continue;
+        }
+        let text = match read_own(&path).map(|b| String::from_utf8_lossy(&b).into_owned()) {
             Ok(t) => t,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let _ = std::fs::remove_file(&sidecar);
@@ -226,7 +278,7 @@ pub fn left(workspace: &Path) -> io::Result<Vec<Draft>> {
             }
             Err(e) => return Err(e),
         };
-        let meta = std::fs::read(&sidecar)
+        let meta = read_own(&sidecar)
             .ok()
             .and_then(|b| serde_json::from_slice::<Meta>(&b).ok())
             .unwrap_or_else(|| Meta {
@@ -347,6 +399,42 @@ mod tests {
         assert!(left(ws.path()).unwrap().is_empty());
         assert!(!d.path.with_extension("json").exists());
         assert!(dir(ws.path()).join("notes.txt").exists());
+    }
+
+    #[test]
+    fn no_draft_is_read_written_or_deleted_through_a_link() {
+        let ws = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
+        // a link in place of the directory: refused, and what it points at untouched
+        std::fs::set_permissions(outside.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(outside.path().join("draft-1.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir(ws.path())).unwrap();
+        let e = left(ws.path()).unwrap_err().to_string();
+        assert!(e.contains("is a symlink"), "{e}");
+        let e = Draft::create(ws.path(), Target::NewNote, "")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is a symlink"), "{e}");
+        assert_eq!(mode(outside.path()), 0o755);
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+        // links inside it: neither offered nor deleted
+        std::fs::remove_file(dir(ws.path())).unwrap();
+        let d = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        std::fs::remove_file(&d.path).unwrap();
+        let secret = outside.path().join("secret");
+        std::fs::write(&secret, "not a draft").unwrap();
+        std::os::unix::fs::symlink(&secret, &d.path).unwrap();
+        let linked_json = dir(ws.path()).join("draft-x.json");
+        std::os::unix::fs::symlink(outside.path().join("draft-1.json"), &linked_json).unwrap();
+        assert!(left(ws.path()).unwrap().is_empty());
+        assert!(std::fs::symlink_metadata(&d.path).is_ok());
+        assert!(std::fs::symlink_metadata(&linked_json).is_ok());
+        assert_eq!(std::fs::read_to_string(&secret).unwrap(), "not a draft");
+        assert!(
+            d.text().is_err(),
+            "a draft's text is not read through a link"
+        );
     }
 
     #[test]

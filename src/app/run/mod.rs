@@ -1,6 +1,7 @@
 //! The run loop: sets the terminal up, draws only after input or a resize, runs the
 //! external editor on drafts kept in the workspace, and restores the terminal on every
-//! way out (normal exit, panic, SIGTERM, SIGHUP, SIGINT, a terminal that goes away).
+//! way out (normal exit, panic, every signal that would end the process, a terminal
+//! that goes away).
 
 mod drafts;
 mod editor;
@@ -36,7 +37,13 @@ pub fn run(
         .filter_map(|v| std::env::var(v).ok())
         .find(|v| !v.trim().is_empty());
     let mut offers = Offers::default();
-    match drafts::left(app.store.path()) {
+    // drafts are finished by writing (and tidied by deleting): not in a workspace that
+    // refuses changes
+    let drafts = match app.store.writes_refused() {
+        Some(_) => Ok(Vec::new()),
+        None => drafts::left(app.store.path()),
+    };
+    match drafts {
         Ok(left) => offers.queue = left.into(),
         Err(e) => app.error(format!(
             "cannot read the drafts in {}: {e}",
@@ -123,12 +130,18 @@ fn event_loop(
             }
         }
         if let Some(Effect::ExternalEdit { text, flow }) = app.take_effect() {
-            match Draft::create(app.store.path(), Target::of(&flow), &text) {
-                Ok(draft) => busy = edit_draft(app, screen, busy, &draft, flow)?,
-                Err(e) => app.error(format!(
-                    "cannot keep a draft in {}: {e}; nothing edited",
-                    drafts::dir(app.store.path()).display()
-                )),
+            // the edit could never be saved: refused before the editor opens
+            if let Some(why) = app.store.writes_refused() {
+                let why = why.to_string();
+                app.error(why);
+            } else {
+                match Draft::create(app.store.path(), Target::of(&flow), &text) {
+                    Ok(draft) => busy = edit_draft(app, screen, busy, &draft, flow)?,
+                    Err(e) => app.error(format!(
+                        "cannot keep a draft in {}: {e}; nothing edited",
+                        drafts::dir(app.store.path()).display()
+                    )),
+                }
             }
         }
         drop(busy);

@@ -162,6 +162,7 @@ fn leave(code: i32) -> ! {
         }
     };
     restore_always();
+    crate::store::remove_private_copies();
     std::process::exit(code)
 }
 
@@ -170,12 +171,32 @@ pub fn editing(on: bool) {
     EDITING.store(on, Ordering::SeqCst);
 }
 
-/// On SIGTERM, SIGHUP (the SSH session dropped) or SIGINT, restore the terminal and
-/// exit with 128 + the signal. While the external editor runs SIGINT is ignored, as git
-/// does: a cooked-mode editor's ctrl-c is the editor's.
+/// The signals whose default action ends the process and that can be caught: SIGHUP
+/// (the SSH session dropped), SIGINT, SIGQUIT (ctrl-\\), SIGTERM, SIGUSR1, SIGUSR2,
+/// SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGPWR and SIGABRT sent by
+/// `kill`. Left out: SIGPIPE (Rust ignores it; a write to a closed pipe fails instead),
+/// SIGKILL and SIGSTOP (they cannot be caught), and the signals a faulting instruction
+/// raises (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS), after which nothing more
+/// can safely run.
+fn ending_signals() -> Vec<i32> {
+    use signal_hook::consts::*;
+    #[allow(unused_mut)]
+    let mut all = vec![
+        SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+        SIGXFSZ, SIGIO, SIGABRT,
+    ];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    all.push(rustix::process::Signal::POWER.as_raw());
+    all
+}
+
+/// On any signal that would end the process ([`ending_signals`]), restore the terminal, remove
+/// what only this process may read (the private copy of a workspace open read-only)
+/// and exit with 128 + the signal. While the external editor runs SIGINT is ignored,
+/// as git does: a cooked-mode editor's ctrl-c is the editor's.
 pub fn watch_signals() -> Result<(), String> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+    use signal_hook::consts::SIGINT;
+    let mut signals = signal_hook::iterator::Signals::new(ending_signals())
         .map_err(|e| format!("cannot watch signals: {e}"))?;
     std::thread::Builder::new()
         .name("signals".into())

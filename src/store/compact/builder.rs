@@ -20,10 +20,7 @@ const BATCH_BYTES: usize = 2 << 20;
 
 /// Opens (creating) the database in `dir` and weft's trees in it.
 fn open_trees(dir: &Path, cache: u64) -> Result<(sled::Db, Vec<sled::Tree>)> {
-    let db_err = |source| StoreError::Db {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let db_err = |source| crate::store::error::db_error(dir, source);
     let db =
         super::super::open::open_when_released(sled::Config::new().path(dir).cache_capacity(cache))
             .map_err(db_err)?;
@@ -103,10 +100,7 @@ impl Applier {
     fn start(fills: Vec<Fill<sled::Tree>>, dir: PathBuf) -> Applier {
         let (send, receive) = std::sync::mpsc::sync_channel::<Job>(WAITING);
         let thread = std::thread::spawn(move || {
-            let db_err = |source| StoreError::Db {
-                path: dir.clone(),
-                source,
-            };
+            let db_err = |source| crate::store::error::db_error(&dir, source);
             let mut fills = fills;
             for job in receive {
                 match job {
@@ -185,10 +179,7 @@ impl Builder {
     pub fn create(dir: &Path, cache: u64, apply: Apply) -> Result<Builder> {
         let (db, trees) = open_trees(dir, cache)?;
         db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-            .map_err(|e| StoreError::Db {
-                path: dir.to_path_buf(),
-                source: e,
-            })?;
+            .map_err(|e| crate::store::error::db_error(dir, e))?;
         let fills: Vec<_> = trees.iter().cloned().map(Fill::new).collect();
         let (inline, applier) = match apply {
             Apply::Inline => (fills, None),
@@ -218,10 +209,7 @@ impl Builder {
     }
 
     fn db_err(&self, source: sled::Error) -> StoreError {
-        StoreError::Db {
-            path: self.dir.clone(),
-            source,
-        }
+        crate::store::error::db_error(&self.dir, source)
     }
 
     /// Adds a record with the index entries it implies.

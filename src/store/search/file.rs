@@ -78,7 +78,7 @@ fn current_schema(schema: u32) -> bool {
 
 /// The journal log's length and the checksum of its last [`LOG_TAIL`] bytes.
 fn log_tail(dir: &Path) -> io::Result<(u64, u32)> {
-    let f = match fs::File::open(dir.join(crate::store::log::LOG_FILE)) {
+    let f = match open_read(&dir.join(crate::store::log::LOG_FILE)) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((0, crc32fast::hash(&[]))),
         Err(e) => return Err(e),
@@ -90,9 +90,17 @@ fn log_tail(dir: &Path) -> io::Result<(u64, u32)> {
     Ok((len, crc32fast::hash(&tail)))
 }
 
+/// Opens a file of the workspace for reading, never through a symlink.
+fn open_read(path: &Path) -> io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(crate::store::open::NOFOLLOW)
+        .open(path)
+}
+
 fn open_private(path: &Path, append: bool) -> io::Result<fs::File> {
     let mut o = fs::OpenOptions::new();
-    o.mode(0o600);
+    o.mode(0o600).custom_flags(crate::store::open::NOFOLLOW);
     if append {
         o.append(true);
     } else {
@@ -204,6 +212,10 @@ impl Store {
     /// thread while the handle that commits goes on; that handle then decides
     /// ([`Store::install_search_file`]).
     pub fn build_search_file(&self) -> Result<Built> {
+        // nothing is written in a workspace open read-only, not even what is derived
+        if self.is_read_only() {
+            self.check_writable()?;
+        }
         let io = |e: io::Error| StoreError::Io {
             path: self.path.join(NEW_FILE),
             source: e,
@@ -230,8 +242,12 @@ impl Store {
     /// removes it. Returns whether it was put in place.
     pub fn install_search_file(&mut self, built: Built) -> Result<bool> {
         let new = self.path.join(NEW_FILE);
-        if self.read_only || (self.state.seq, self.state.log_len) != (built.seq, built.log_len) {
-            let _ = fs::remove_file(&new);
+        if self.writes_refused().is_some()
+            || (self.state.seq, self.state.log_len) != (built.seq, built.log_len)
+        {
+            if !self.is_read_only() {
+                let _ = fs::remove_file(&new);
+            }
             return Ok(false);
         }
         fs::rename(&new, self.path.join(FILE)).map_err(|e| StoreError::Io {
@@ -248,7 +264,7 @@ impl Store {
     /// cannot be written is removed, and the next search writes it afresh.
     pub(crate) fn track_search_file(&mut self, before: (u64, u64), changes: &[Change]) {
         if self.search_file == Tracking::Unknown {
-            let current = fs::File::open(self.path.join(FILE))
+            let current = open_read(&self.path.join(FILE))
                 .and_then(|f| last_trailer(&f))
                 .ok()
                 .flatten()
@@ -290,15 +306,21 @@ impl Store {
     /// and what opening the workspace repaired, if it was opened. A current search file
     /// answers under the workspace's lock without opening the database; otherwise the
     /// workspace is opened, the file written afresh and read, or, where it cannot be
-    /// written, the database searched.
+    /// written, the database searched. A workspace that cannot be written is searched
+    /// under a shared lock, and opened read-only when its file is not current.
     pub fn search_workspace(
         dir: &Path,
         opts: &crate::store::OpenOptions,
         query: &str,
         limit: usize,
     ) -> Result<(Vec<TitledHit>, Vec<String>)> {
-        if crate::store::open::holds_db(dir) {
-            let _lock = crate::store::open::take_lock(dir, opts.wait)?;
+        use crate::store::open;
+        if open::holds_db(dir) && dir.is_dir() {
+            open::refuse_links(dir)?;
+            let _lock = match open::read_only_reason(dir, opts) {
+                Some(_) => open::take_shared_lock(dir, opts.wait)?,
+                None => Some(open::take_lock(dir, opts.wait)?),
+            };
             // a file that cannot be read is one more reason to open the database
             if let Ok(Some(hits)) = search(dir, query, limit) {
                 return Ok((hits, Vec::new()));

@@ -81,7 +81,7 @@ impl Cursor {
     /// A cursor over the search file in `dir`, when there is a current one, reading
     /// `read_size` bytes of the base at a time.
     pub fn open(dir: &Path, read_size: usize) -> io::Result<Option<Cursor>> {
-        let file = match fs::File::open(dir.join(FILE)) {
+        let file = match super::open_read(&dir.join(FILE)) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),

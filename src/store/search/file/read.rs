@@ -228,7 +228,7 @@ pub fn digest(dir: &Path) -> io::Result<Option<Digest>> {
 /// Whether the search file in `dir` is current, by its trailers alone (its checksums
 /// are verified when it is read).
 pub fn is_current(dir: &Path) -> bool {
-    fs::File::open(dir.join(FILE))
+    super::open_read(&dir.join(FILE))
         .and_then(|f| sections(&f, dir))
         .is_ok_and(|s| s.is_some())
 }
