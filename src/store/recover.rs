@@ -357,7 +357,7 @@ impl Store {
             from,
             &source,
             &staging,
-            tail.as_ref().map(|t| (t, &places)),
+            tail.as_ref().map(|t| (t, places)),
             salvaged.as_ref(),
         );
         let recovered = match built {
@@ -521,25 +521,29 @@ fn build(
     from: &Path,
     source: &Path,
     staging: &Path,
-    read: Option<(&verify::Verified, &Places)>,
+    read: Option<(&verify::Verified, Places)>,
     salvaged: Option<&super::salvage::Salvaged>,
 ) -> Result<Recovered> {
     let create = OpenOptions {
         create: true,
         ..OpenOptions::default()
     };
+    let torn = read.as_ref().map_or(0, |(t, _)| t.torn_lines);
     let mut store = Store::open(staging, &create)?;
     if let Some(s) = salvaged {
         store.import_workspace(&s.dump)?;
         drop(store);
     } else if let Some((read, places)) = read {
-        store.rebuild_from_log(source, places, read.clean_len)?;
+        store.rebuild_from_log(source, &places, read.clean_len)?;
+        // the places are let go before the check reads the result
+        drop(places);
     }
     if let Some(name) = super::name::read_name(from) {
         super::name::write_name(staging, &name)?;
     }
     let store = Store::open(staging, &OpenOptions::default())?;
-    let problems = store.check()?;
+    // the log was verified line by line as it was read: the check need not replay it
+    let problems = store.check_with(&mut |_, _| {}, false)?;
     if let Some(p) = problems.first() {
         return Err(StoreError::invalid(format!(
             "the workspace rebuilt from {} fails its check ({} problems; first: {p}); nothing was written",
@@ -552,7 +556,7 @@ fn build(
     Ok(Recovered {
         records,
         journal,
-        dropped_lines: read.map_or(0, |(t, _)| t.torn_lines),
+        dropped_lines: torn,
         lost_lines: salvaged.map_or(0, |s| s.lost_lines),
         lost: salvaged.map(|s| s.lost.clone()).unwrap_or_default(),
     })
