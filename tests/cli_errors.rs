@@ -160,3 +160,56 @@ proptest! {
         prop_assert_eq!(v["title"].as_str(), Some(title.trim()));
     }
 }
+
+/// Every date field reads dates as `--when` does: year 0 and negative years are refused
+/// in one line naming the input, and nothing is changed.
+#[test]
+fn date_fields_refuse_what_when_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    init(&ws);
+    let run = |args: &[&str]| {
+        weft()
+            .arg("--workspace")
+            .arg(&ws)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["add", "question", "Who?"]).status.success());
+    let before = run(&["show", "Q1", "--json"]).stdout;
+    for bad in ["0000-01-01", "-0001-01-01", "2024-13-01"] {
+        let out = run(&["set", "Q1", &format!("review_by={bad}")]);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(bad) && err.trim().lines().count() == 1,
+            "{err}"
+        );
+        let out = run(&["add", "note", "n", "--when", bad]);
+        assert!(!out.status.success(), "--when {bad}");
+    }
+    assert_eq!(run(&["show", "Q1", "--json"]).stdout, before);
+}
+
+/// A link from a record to itself is refused by its ends, never by an id it never had.
+#[test]
+fn a_link_to_itself_is_refused_by_its_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    init(&ws);
+    let run = |args: &[&str]| {
+        weft()
+            .arg("--workspace")
+            .arg(&ws)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["add", "note", "n"]).status.success());
+    let out = run(&["link", "N1", "N1", "--label", "supports"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("N1 -> N1") && err.contains("itself"), "{err}");
+    assert!(!err.contains("L1"), "{err}");
+}

@@ -77,9 +77,9 @@ pub fn parse_priority(v: &str) -> Result<u8, ParseError> {
     }
 }
 
+/// A date field's value: read as a `when`'s day is ([`TimePoint::parse_date`]).
 pub fn parse_date(v: &str) -> Result<NaiveDate, ParseError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| ParseError::new("date", v, "expected a calendar date YYYY-MM-DD"))
+    super::when::TimePoint::parse_date(v)
 }
 
 /// Checks a tag: one word, no commas.
@@ -269,6 +269,43 @@ mod tests {
             review_by: None,
             answer: None,
         })
+    }
+
+    #[test]
+    fn every_date_field_takes_what_a_when_takes_and_nothing_else() {
+        for bad in [
+            "0000-01-01",
+            "-0001-01-01",
+            "2024-02-30",
+            "~2024-01-01",
+            "2024-01",
+            "2024-01-01 10:00",
+            "10000-01-01",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+            assert!(
+                bad.parse::<crate::model::When>().is_err()
+                    || bad.len() < 10
+                    || bad.contains([' ', '~']),
+                "{bad}"
+            );
+            assert!(
+                set_field(&mut question(), "review_by", bad).is_err(),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_date("0001-01-01").unwrap().to_string(), "0001-01-01");
+        // the same day a `when` reads
+        let w: crate::model::When = "2024-1-5".parse().unwrap();
+        assert_eq!(
+            parse_date("2024-1-5").unwrap(),
+            w.start.start_instant().date()
+        );
+        let err = parse_date("0000-01-01").unwrap_err().to_string();
+        assert!(
+            err.contains("0000-01-01") && err.contains("year 0"),
+            "{err}"
+        );
     }
 
     #[test]

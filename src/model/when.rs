@@ -263,6 +263,28 @@ impl FromStr for TimePoint {
     }
 }
 
+impl TimePoint {
+    /// A calendar date, read by the same rules as a `when` (years 0001-9999, a real day):
+    /// the one reader of every date field (a question's `review_by`, an expectation's
+    /// `checked`), so no field takes a date another refuses. A day exactly: no `~`, no
+    /// time, no coarser precision.
+    pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, ParseError> {
+        let refuse = |why: String| {
+            ParseError::new(
+                "date",
+                s,
+                format!("{why}; expected a calendar date YYYY-MM-DD"),
+            )
+        };
+        let p = TimePoint::parse_point(s).map_err(refuse)?;
+        if p.approx || p.precision != Precision::Day {
+            return Err(refuse("not one day".into()));
+        }
+        NaiveDate::from_ymd_opt(p.year, p.month, p.day)
+            .ok_or_else(|| refuse("not a calendar date".into()))
+    }
+}
+
 impl When {
     /// A single point.
     pub fn point(start: TimePoint) -> When {

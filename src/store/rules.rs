@@ -53,7 +53,11 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
                 return bad("a link needs a label".into());
             }
             if l.from == l.to {
-                return bad(format!("a link cannot join {} to itself", l.from));
+                // named by its ends, not by an id a refused link never had
+                return Err(StoreError::invalid(format!(
+                    "link {} -> {}: a link cannot join a record to itself",
+                    l.from, l.to
+                )));
             }
         }
         Record::Assessment(_) => {}
