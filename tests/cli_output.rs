@@ -271,3 +271,72 @@ fn completions_man_and_help() {
         .unwrap()
         .contains("-1 who pays?"));
 }
+
+/// `list --count` prints how many records the same listing prints, from the counters
+/// where they answer and by passing the records where they do not.
+#[test]
+fn list_count_is_the_number_of_lines_the_listing_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    assert_cmd::Command::cargo_bin("weft")
+        .unwrap()
+        .arg("init")
+        .arg(&ws)
+        .assert()
+        .success();
+    let weft = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("weft")
+            .unwrap()
+            .env_remove("WEFT_WORKSPACE")
+            .arg("--workspace")
+            .arg(&ws)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for i in 0..7 {
+        let kind = ["situation", "warning", "estimate"][i % 3];
+        let mut args = vec!["add", "question", "q", "--kind", kind];
+        if i % 2 == 0 {
+            args.extend(["--tag", "line"]);
+        }
+        let title = format!("question {i}");
+        args[2] = &title;
+        weft(&args);
+    }
+    weft(&["set", "Q2", "status=parked"]);
+    weft(&["set", "Q3", "status=active"]);
+    weft(&["add", "note", "a note"]);
+    weft(&["add", "hypothesis", "Q1", "one"]);
+    for filter in [
+        vec!["questions"],
+        vec!["questions", "--status", "open"],
+        vec!["questions", "--status", "parked"],
+        vec!["questions", "--kind", "warning"],
+        vec!["questions", "--tag", "line"],
+        vec!["questions", "--status", "open", "--tag", "line"],
+        vec!["notes"],
+        vec!["hypotheses", "--status", "live"],
+        vec!["links"],
+    ] {
+        let mut listing = vec!["list"];
+        listing.extend(&filter);
+        let lines = weft(&listing).lines().count();
+        listing.push("--count");
+        assert_eq!(weft(&listing), format!("{lines}\n"), "{filter:?}");
+    }
+    let out = assert_cmd::Command::cargo_bin("weft")
+        .unwrap()
+        .arg("--workspace")
+        .arg(&ws)
+        .args(["list", "notes", "--count", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -67,6 +67,11 @@ pub struct ListArgs {
     /// Print a JSON array of records.
     #[arg(long)]
     json: bool,
+    /// Print only how many records match: from the workspace's counters when the filter
+    /// is a kind alone, a question status or a SEES kind (at once, at any size), else by
+    /// passing the records.
+    #[arg(long, conflicts_with_all = ["json", "limit"])]
+    count: bool,
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +212,13 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
     let what = a.what.kind();
     let filter = Filter::new(what, &a)?;
     let store = read_workspace(ws)?;
+    if a.count {
+        if let Some(n) = counted_by_counters(&store, what, &filter)? {
+            let mut w = out::stdout();
+            w.line(&n.to_string())?;
+            return w.finish();
+        }
+    }
     // Narrow through an index where one applies; otherwise walk the kind's tree. Ids
     // are read from the index as the listing takes them.
     type Ids<'a> = Box<dyn Iterator<Item = Result<Id, crate::store::StoreError>> + 'a>;
@@ -231,8 +243,37 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
         None => Box::new(store.records(what)),
     };
     let mut w = out::stdout();
+    if a.count {
+        let mut n = 0u64;
+        for r in records {
+            n += u64::from(filter.keeps(&r?));
+        }
+        w.line(&n.to_string())?;
+        return w.finish();
+    }
     write_list(&mut w, records, &filter, a.limit, a.json)?;
     w.finish()
+}
+
+/// How many records of `what` match `filter`, when the workspace's counters say it: a
+/// kind alone, questions of one status or of one SEES kind.
+fn counted_by_counters(
+    store: &crate::store::Store,
+    what: Kind,
+    filter: &Filter,
+) -> Result<Option<u64>, Failure> {
+    let state = store.state();
+    let usage = |e: crate::model::ParseError| Failure::usage(e.to_string());
+    Ok(match (&filter.status, &filter.kind, &filter.tag, what) {
+        (None, None, None, _) => Some(state.count(what)),
+        (Some(s), None, None, Kind::Question) => {
+            Some(state.status_count(s.parse::<Status>().map_err(usage)?))
+        }
+        (None, Some(k), None, Kind::Question) => {
+            Some(state.sees_count(k.parse::<Sees>().map_err(usage)?))
+        }
+        _ => None,
+    })
 }
 
 /// Writes the records `filter` keeps, at most `limit` of them, as lines or a JSON array.
