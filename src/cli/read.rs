@@ -428,7 +428,6 @@ pub fn log(ws: Option<&Path>, a: LogArgs) -> CliResult {
             "{} shown without {} values: entry {seq}: {why}; run `weft check`, then `weft recover --to NEWDIR --salvage`",
             crate::model::vocab::counted(damaged.len(), "journal entry is", "journal entries are"),
             if damaged.len() == 1 { "its" } else { "their" }
-        ))
-        .into()),
+        ))),
     }
 }
