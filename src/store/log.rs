@@ -28,7 +28,7 @@ use crate::model::{Id, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -430,35 +430,27 @@ pub fn replay(
     let mut verifier = verifier_at(&file, path, offset)?;
     file.seek(SeekFrom::Start(offset))
         .map_err(|e| io_err(path, e))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut buf = Vec::new();
-    let mut at = offset;
-    let mut line_no = 0u64;
+    let mut lines = lines::Lines::new(file, path, offset);
     let mut group: Vec<JournalEntry> = Vec::new();
     let mut group_at: Vec<u64> = Vec::new();
     let mut import: Option<OpenImport> = None;
     let mut pending = 0u64;
     let mut bad: Option<(u64, u64, String)> = None;
     loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| io_err(path, e))?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let line_start = at;
-        at += n as u64;
-        if buf.last() != Some(&b'\n') {
-            pending += 1;
-            break; // a torn final line
-        }
+        let (line_start, line_no, buf) = match lines.next()? {
+            lines::Next::End => break,
+            lines::Next::Cut { .. } => {
+                pending += 1;
+                break; // a torn final line
+            }
+            lines::Next::Whole { start, number, raw } => (start, number, raw),
+        };
+        let at = line_start + buf.len() as u64;
         if let Some((l, b, why)) = bad.take() {
             return Err(damaged(path, l, b, why));
         }
         let parsed = verifier
-            .line(&buf, is_import_start)
+            .line(buf, is_import_start)
             .and_then(|c| serde_json::from_slice::<Line>(&c).map_err(|e| e.to_string()));
         let line: Line = match parsed {
             Ok(l) => l,
@@ -615,18 +607,9 @@ fn verifier_at(file: &File, path: &Path, offset: u64) -> Result<frame::Verifier>
         }
         Ok(frame::Read::Legacy(_)) => {
             // every line up to here was written before frames: hash them as they were
-            let mut all = std::io::Read::take(file, offset);
-            let mut reader = BufReader::new(&mut all);
-            let mut buf = Vec::new();
-            loop {
-                buf.clear();
-                let n = reader
-                    .read_until(b'\n', &mut buf)
-                    .map_err(|e| io_err(path, e))?;
-                if n == 0 {
-                    break;
-                }
-                v.line(&buf, |_| false)
+            let mut lines = lines::Lines::new(std::io::Read::take(file, offset), path, 0);
+            while let lines::Next::Whole { raw, .. } = lines.next()? {
+                v.line(raw, |_| false)
                     .map_err(|why| at::damaged_at(path, at, why))?;
             }
         }
@@ -660,6 +643,7 @@ pub(super) fn line_ending_at(file: &File, path: &Path, end: u64) -> Result<(u64,
 mod at;
 mod block;
 pub mod frame;
+pub(super) mod lines;
 pub mod verify;
 pub use at::{entry_offsets, read_entry_at, read_line_at, Offsets};
 pub use block::{encode_import, line_in, record_line, BlockWriter};

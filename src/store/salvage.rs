@@ -17,11 +17,11 @@
 
 use super::bulk::Dump;
 use super::error::io_err;
+use super::log::lines::{Lines, Next};
 use super::log::{frame, is_import_start, Line, MadeLine};
 use super::{JournalEntry, Result};
 use crate::model::{Id, Record};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// What a salvage kept and what it reports lost.
@@ -155,7 +155,7 @@ impl Reader {
 /// what was lost.
 pub fn salvage(path: &Path) -> Result<Salvaged> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut lines = Lines::new(file, path, 0);
     let mut r = Reader {
         records: BTreeMap::new(),
         journal: Vec::new(),
@@ -166,32 +166,25 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
         cut: false,
         report: Vec::new(),
     };
-    let mut buf = Vec::new();
-    let (mut at, mut line_no, mut lost_lines) = (0u64, 0u64, 0u64);
+    let mut lost_lines = 0u64;
     // the sum the next line should name, once a framed line was read whole
     let mut expected: Option<u64> = None;
     let mut legacy = blake3::Hasher::new();
     // whether the chain broke anywhere (lines removed or moved)
     let mut broken = false;
     loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| io_err(path, e))?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let start = at;
-        at += n as u64;
-        if buf.last() != Some(&b'\n') {
-            r.report.push(format!(
-                "line {line_no} (byte {start}) is cut short: it is lost, and the operation it ends is kept as far as it goes"
-            ));
-            lost_lines += 1;
-            r.cut = true;
-            break;
-        }
+        let (start, line_no, buf) = match lines.next()? {
+            Next::End => break,
+            Next::Cut { start, number } => {
+                r.report.push(format!(
+                    "line {number} (byte {start}) is cut short: it is lost, and the operation it ends is kept as far as it goes"
+                ));
+                lost_lines += 1;
+                r.cut = true;
+                break;
+            }
+            Next::Whole { start, number, raw } => (start, number, raw),
+        };
         let raw = &buf[..buf.len() - 1];
         let read = frame::read(raw).map_err(str::to_string).and_then(|f| {
             let parsed = serde_json::from_slice::<Line>(f.content()).map_err(|e| e.to_string());
@@ -219,7 +212,7 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
                         fr.sum
                     });
                 } else {
-                    legacy.update(&buf);
+                    legacy.update(buf);
                 }
                 r.cut = false;
                 r.line(line, start);

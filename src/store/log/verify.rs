@@ -9,11 +9,11 @@
 //! log's after values written as they are, the two sums are equal exactly when replaying
 //! gives the same records (up to a collision of 128-bit hashes).
 
+use super::lines::{Lines, Next};
 use super::{frame, io_err, is_import_start, Result};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// The first thing wrong with a log.
@@ -163,14 +163,12 @@ pub fn verify_with(path: &Path, replay: bool, mut places: Option<&mut Places>) -
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Verified::default()),
         Err(e) => return Err(io_err(path, e)),
     };
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut lines = Lines::new(file, path, 0);
     let mut out = Verified {
         values: replay.then_some(0),
         ..Verified::default()
     };
     let mut checker = frame::Verifier::new();
-    let mut buf = Vec::new();
-    let mut at = 0u64;
     // the operation being read: its next entry's number and its values so far
     let mut seq = 0u64;
     let mut group: Option<(u64, u128)> = None;
@@ -178,20 +176,16 @@ pub fn verify_with(path: &Path, replay: bool, mut places: Option<&mut Places>) -
     let mut pending = Pending::default();
     let mut pending_lines = 0u64;
     loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| io_err(path, e))?;
-        if n == 0 {
-            break;
-        }
-        if buf.last() != Some(&b'\n') {
-            pending_lines += 1;
-            break;
-        }
-        let line_no = out.lines + 1;
+        let (at, line_no, buf) = match lines.next()? {
+            Next::End => break,
+            Next::Cut { .. } => {
+                pending_lines += 1;
+                break;
+            }
+            Next::Whole { start, number, raw } => (start, number, raw),
+        };
         let gather = places.is_some();
-        let step = checker.line(&buf, is_import_start).and_then(|content| {
+        let step = checker.line(buf, is_import_start).and_then(|content| {
             let line: RawLine = serde_json::from_slice(&content).map_err(|e| e.to_string())?;
             if gather {
                 note_places(&line, at, import.is_some(), &mut pending)?;
@@ -207,11 +201,10 @@ pub fn verify_with(path: &Path, replay: bool, mut places: Option<&mut Places>) -
             return Ok(out);
         }
         out.lines += 1;
-        at += n as u64;
         pending_lines += 1;
         if group.is_none() && import.is_none() {
             // an operation or import closed here: what it did is acknowledged
-            out.clean_len = at;
+            out.clean_len = at + buf.len() as u64;
             pending_lines = 0;
             if let Some(p) = places.as_deref_mut() {
                 let done = std::mem::take(&mut pending);
