@@ -38,7 +38,9 @@ pub struct BacklogArgs {
     /// Only this question and its sub-questions.
     #[arg(long, value_name = "Q")]
     under: Option<Id>,
-    /// Write to FILE (owner-only, atomically) instead of stdout; `-` is stdout.
+    /// Write to FILE instead of stdout; `-` is stdout. A regular file is written
+    /// owner-only and atomically, replacing one already there (a symlink to one stays a
+    /// symlink and its target gets the export); a device or FIFO is written in place.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// The briefing's title.
@@ -48,7 +50,9 @@ pub struct BacklogArgs {
 
 #[derive(Debug, Args)]
 pub struct WorkspaceArgs {
-    /// Where to write the export (owner-only, atomically); `-` is standard output.
+    /// Where to write the export; `-` is standard output. A regular file is written
+    /// owner-only and atomically, replacing one already there (a symlink to one stays a
+    /// symlink and its target gets the export); a device or FIFO is written in place.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: PathBuf,
 }
@@ -116,7 +120,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
     let bytes = export::render_backlog(&store, &questions, a.format, &meta).map_err(fail)?;
     match a.output.filter(|p| !is_stdout(p)) {
         Some(path) => {
-            export::write_atomic(&path, &bytes).map_err(|e| {
+            export::write_output(&path, |w| w.write_all(&bytes)).map_err(|e| {
                 Failure::new(format!(
                     "export backlog: cannot write {}: {e}",
                     path.display()
@@ -166,7 +170,7 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
         return w.finish();
     }
     let mut written = None;
-    export::write_atomic_with(&a.output, |w| {
+    export::write_output(&a.output, |w| {
         let mut counted = CountLines {
             inner: w,
             lines: 0,

@@ -1,7 +1,7 @@
 //! Exports: the question backlog as a Markdown briefing, CSV or JSON, and the whole
 //! workspace as lossless JSON for `weft import`. One file per format; this file holds
 //! what they share: choosing the questions, ordering them as a tree, gathering what each
-//! one draws on, and writing files owner-only and atomically.
+//! one draws on. Files are written owner-only and atomically by [`crate::fsutil`].
 
 mod csv;
 mod json;
@@ -14,10 +14,9 @@ use crate::model::{
 };
 use crate::store::{self, Direction, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
-use std::path::Path;
 use std::str::FromStr;
 
+pub use crate::fsutil::{write_atomic, write_atomic_with, write_output};
 pub use workspace::{parse_workspace, write_workspace, WORKSPACE_SCHEMA};
 
 /// The schema name written into backlog JSON.
@@ -401,46 +400,6 @@ pub(crate) struct Handling {
     pub carriers: Vec<Id>,
     pub notes: usize,
     pub ungraded: usize,
-}
-
-/// Writes `bytes` to `path` so that the file is never seen half-written: a temporary
-/// file in the same directory, owner-only (0600), synced, then renamed over `path`, and
-/// the directory synced.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_with(path, |w| w.write_all(bytes))
-}
-
-/// [`write_atomic`] for output produced as it is written.
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
-    })?;
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(name);
-    prefix.push(".");
-    let tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file());
-        fill(&mut w)?;
-        w.flush()?;
-    }
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    std::fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]

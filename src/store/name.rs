@@ -5,8 +5,6 @@
 
 use super::{Result, Store, StoreError};
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// The file holding the name, in the workspace directory.
@@ -33,28 +31,13 @@ pub fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes `name` to `dir`'s name file: a temporary file, synced, then renamed.
+/// Writes `name` to `dir`'s name file, owner-only and atomically
+/// ([`crate::fsutil::write_atomic`]).
 pub(crate) fn write_name(dir: &Path, name: &str) -> Result<()> {
     check_name(name)?;
-    let name = name.trim();
-    let io = |e: std::io::Error| {
-        StoreError::invalid(format!(
-            "cannot write {}: {e}",
-            dir.join(NAME_FILE).display()
-        ))
-    };
-    let tmp = dir.join(".name.tmp");
-    let mut f = fs::OpenOptions::new()
-        .create(true)
-        .truncate(true)
-        .write(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(io)?;
-    f.write_all(format!("{name}\n").as_bytes()).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    fs::rename(&tmp, dir.join(NAME_FILE)).map_err(io)?;
-    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)
+    let path = dir.join(NAME_FILE);
+    crate::fsutil::write_atomic(&path, format!("{}\n", name.trim()).as_bytes())
+        .map_err(|e| StoreError::invalid(format!("cannot write {}: {e}", path.display())))
 }
 
 impl Store {
