@@ -188,3 +188,98 @@ fn output_help_says_an_existing_file_is_replaced() {
         );
     }
 }
+
+/// Escape sequences, an OSC 52 clipboard write, C1 controls, DEL, bidi overrides and
+/// isolates, a lone carriage return and a CRLF.
+const HOSTILE: &str =
+    "pay\u{1b}[2J\u{1b}]52;c;cm0gLXJm\u{07} \u{9b}31m \u{85}\u{202e}evil\u{2066}x\u{2069}\u{200f}\u{7f} a\rb\r\nc";
+
+/// Characters that must never stand raw in a CSV cell: every control character but
+/// the line feed and tab (carriage returns are checked apart, as line ends) and the
+/// bidirectional controls.
+fn raw_in_csv(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[test]
+fn csv_holds_no_raw_control_through_a_pipe_or_in_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    init(&ws);
+    let q = run(&ws, &["add", "question", HOSTILE]);
+    run(
+        &ws,
+        &[
+            "set",
+            q.trim(),
+            "status=answered",
+            &format!("answer={HOSTILE}"),
+        ],
+    );
+    run(&ws, &["add", "hypothesis", q.trim(), HOSTILE]);
+    let file = dir.path().join("b.csv");
+    run(
+        &ws,
+        &[
+            "export",
+            "backlog",
+            "--format",
+            "csv",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    // assert_cmd's standard output is a pipe
+    let piped = run(&ws, &["export", "backlog", "--format", "csv", "-o", "-"]);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(piped, written, "the same CSV whatever the destination");
+    let raw: Vec<char> = written.chars().filter(|&c| raw_in_csv(c)).collect();
+    assert!(raw.is_empty(), "{raw:?} in {written:?}");
+    // carriage returns only in the CRLF record ends
+    assert!(!written.replace("\r\n", "\n").contains('\r'), "{written:?}");
+    // made visible, not dropped: ESC, DEL, a lone CR as control pictures, C1 and bidi as U+FFFD
+    let title = "pay\u{241b}[2J\u{241b}]52;c;cm0gLXJm\u{2407} \u{fffd}31m \u{fffd}\u{fffd}evil\u{fffd}x\u{fffd}\u{fffd}\u{2421} a\u{240d}b\nc";
+    let mut rows = csv::Reader::from_reader(written.as_bytes());
+    let row = rows.records().next().unwrap().unwrap();
+    assert_eq!(&row[2], title);
+    assert_eq!(&row[11], title);
+    assert!(row[7].ends_with(title), "{:?}", &row[7]);
+}
+
+#[test]
+fn a_workspace_export_escapes_del_c1_and_invisibles_and_imports_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    init(&ws);
+    let text = format!("{HOSTILE} \u{200b}\u{feff}\u{2028}\u{e0041}");
+    let q = run(&ws, &["add", "question", &text]);
+    let n = run(&ws, &["add", "note", &text]);
+    let piped = run(&ws, &["export", "workspace", "-o", "-"]);
+    let raw: Vec<char> = piped
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{e0000}'..='\u{e007f}')
+        })
+        .collect();
+    assert!(raw.is_empty(), "{raw:?}");
+    for escape in [
+        "\\u007f", "\\u009b", "\\u0085", "\\u202e", "\\u2066", "\\u200b",
+    ] {
+        assert!(piped.contains(escape), "{escape} in {piped}");
+    }
+    // lossless: the import gives back the very text
+    let file = dir.path().join("ws.json");
+    std::fs::write(&file, &piped).unwrap();
+    let ws2 = dir.path().join("ws2");
+    run(&ws2, &["import", file.to_str().unwrap()]);
+    for id in [q.trim(), n.trim()] {
+        let shown: serde_json::Value =
+            serde_json::from_str(&run(&ws2, &["show", id, "--json"])).unwrap();
+        let field = if id.starts_with('Q') { "title" } else { "text" };
+        assert_eq!(shown[field].as_str(), Some(text.as_str()), "{id}");
+    }
+    // and exports again byte for byte
+    assert_eq!(run(&ws2, &["export", "workspace", "-o", "-"]), piped);
+}

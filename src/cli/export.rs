@@ -134,8 +134,9 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
             Ok(())
         }
         None => {
-            // Files stay byte for byte; a terminal never receives a control character
-            // (an escape sequence in a title, a CSV cell's OSC 52 clipboard write).
+            // A terminal never receives a control character (an escape sequence in a
+            // title); what goes to a pipe or file is already free of raw controls where
+            // the format has no escape for them (CSV) and escapes them where it has.
             let bytes = if std::io::stdout().is_terminal() {
                 crate::model::text::terminal_text(&bytes).into_bytes()
             } else {

@@ -1,5 +1,7 @@
-//! The backlog as CSV (RFC 4180, CRLF line ends): one row per question. Every cell that
-//! a spreadsheet could take for a formula is neutralised with a leading `'`.
+//! The backlog as CSV (RFC 4180, CRLF line ends): one row per question. No cell holds a
+//! control character (but line feeds and tabs) or a bidirectional control, whatever the
+//! file is written to ([`clean_cell`]), and every cell that a spreadsheet could take for
+//! a formula is neutralised with a leading `'`.
 
 use crate::model::{Hypothesis, Id, Question};
 use crate::store::{self, StoreError};
@@ -67,6 +69,38 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether a character may not stand in a CSV cell as it is: CSV has no escape syntax,
+/// so a control character or a bidirectional control would reach whatever reads the
+/// file (a terminal that `cat`s it, a spreadsheet that reorders a cell) raw. Line feeds
+/// and tabs are kept: a quoted cell holds them (RFC 4180) and they drive nothing.
+fn is_raw_in_csv(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t')) || crate::model::text::is_bidi_control(c)
+}
+
+/// A cell's text with nothing raw in it ([`is_raw_in_csv`]), made visible as weft's
+/// display does: a CRLF line end becomes a line feed; every other C0 control shows as
+/// its control picture (ESC as `␛`, a lone carriage return as `␍`), DEL as `␡`, and a
+/// C1 control or a bidirectional control as `�`.
+pub fn clean_cell(cell: &str) -> Cow<'_, str> {
+    if !cell.chars().any(is_raw_in_csv) {
+        return Cow::Borrowed(cell);
+    }
+    let mut out = String::with_capacity(cell.len() + 8);
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\u{7f}' => out.push('\u{2421}'),
+            c if (c as u32) < 0x20 && is_raw_in_csv(c) => {
+                out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'))
+            }
+            c if is_raw_in_csv(c) => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `2024-06-03T12:00:00Z`: RFC 3339 to the second, written without a formatter.
 fn time(buf: &mut String, t: &DateTime<Utc>) {
     use chrono::{Datelike, Timelike};
@@ -118,11 +152,13 @@ pub(super) fn render(
         .from_writer(Vec::with_capacity(qs.len() * 160 + 128));
     w.write_record(COLUMNS).map_err(fail)?;
     let mut buf = String::with_capacity(256);
-    // Every cell is built in `buf` and written neutralised.
+    // Every cell is built in `buf` and written neutralised, then cleaned (which never
+    // makes a cell start a formula: a cell that began with a carriage return keeps its
+    // quote in front of the `␍` that stands for it).
     let mut cell = |w: &mut ::csv::Writer<Vec<u8>>, fill: &dyn Fn(&mut String)| {
         buf.clear();
         fill(&mut buf);
-        w.write_field(neutralise(&buf).as_bytes())
+        w.write_field(clean_cell(&neutralise(&buf)).as_bytes())
     };
     for q in qs {
         let hs = hyps.get(&q.meta.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -192,6 +228,29 @@ mod tests {
             ("\u{feff}", "\u{feff}"),
         ] {
             assert_eq!(neutralise(cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn controls_and_bidi_controls_never_stand_raw_in_a_cell() {
+        for (cell, want) in [
+            (
+                "plain, \"quoted\"\nnext\tline",
+                "plain, \"quoted\"\nnext\tline",
+            ),
+            ("a\r\nb", "a\nb"),
+            ("a\rb", "a\u{240d}b"),
+            ("x\u{1b}]52;c;aGk=\u{7}", "x\u{241b}]52;c;aGk=\u{2407}"),
+            ("del\u{7f}", "del\u{2421}"),
+            ("c1\u{9b}31m\u{85}", "c1\u{fffd}31m\u{fffd}"),
+            (
+                "\u{202e}evil\u{2066}x\u{2069}\u{200f}",
+                "\u{fffd}evil\u{fffd}x\u{fffd}\u{fffd}",
+            ),
+            // zero-width joiners are text (Persian, emoji), not controls
+            ("\u{645}\u{200c}\u{62e}", "\u{645}\u{200c}\u{62e}"),
+        ] {
+            assert_eq!(clean_cell(cell), want, "{cell:?}");
         }
     }
 

@@ -35,6 +35,16 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_invisible(c)
 }
 
+/// Whether `c` is a bidirectional control: an embedding, override or isolate
+/// (U+202A–U+202E, U+2066–U+2069) or a direction mark (U+200E, U+200F, U+061C). These
+/// reorder the text around them on screen and in a spreadsheet alike.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// Whether `s` is printable ASCII only (space to `~`): text every terminal draws one
 /// cell per byte, with nothing to make visible, so the checks above can be skipped.
 pub fn is_plain(s: &str) -> bool {
