@@ -34,6 +34,20 @@ fn workspace(dir: &Path) -> std::path::PathBuf {
     ws
 }
 
+/// Runs and expects exit `code`, nothing on stdout and one line on stderr holding
+/// every one of `texts`; returns the line.
+fn fails(cmd: &mut Command, code: i32, texts: &[&str]) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    for t in texts {
+        assert!(err.contains(t), "{err:?} should contain {t:?}");
+    }
+    assert!(out.stdout.is_empty());
+    err
+}
+
 fn mkfifo(path: &Path) {
     let ok = std::process::Command::new("mkfifo")
         .arg(path)
@@ -282,4 +296,58 @@ fn a_workspace_export_escapes_del_c1_and_invisibles_and_imports_back_exactly() {
     }
     // and exports again byte for byte
     assert_eq!(run(&ws2, &["export", "workspace", "-o", "-"]), piped);
+}
+
+#[test]
+fn names_and_tags_refuse_controls_and_characters_that_draw_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("named");
+    fails(
+        Command::cargo_bin("weft")
+            .unwrap()
+            .arg("init")
+            .arg(&named)
+            .args(["--name", "Op \u{1b}[2J"]),
+        1,
+        &["workspace name", "U+001B"],
+    );
+    assert!(!named.join("name").exists(), "no name file written");
+    fails(
+        Command::cargo_bin("weft")
+            .unwrap()
+            .arg("init")
+            .arg(&named)
+            .args(["--name", "Op\u{200b}KESTREL"]),
+        1,
+        &[
+            "workspace name",
+            "\\u{200b}",
+            "invisible character (U+200B)",
+        ],
+    );
+    let ws = workspace(dir.path());
+    for bad in [
+        "a\u{200b}b",
+        "a\u{2066}b",
+        "a\u{ad}b",
+        "a\u{202e}b",
+        "a\u{9b}b",
+    ] {
+        let code = format!("U+{:04X}", bad.chars().nth(1).unwrap() as u32);
+        fails(
+            weft(&ws).args(["add", "question", "T", "--tag", bad]),
+            2,
+            &["tag", &code],
+        );
+        fails(
+            weft(&ws).args(["set", "Q1", &format!("tags=ok,{bad}")]),
+            1,
+            &["invalid tag", &code],
+        );
+    }
+    // nothing was written: the only records are the workspace's first four
+    let log = run(&ws, &["log"]);
+    assert_eq!(log.lines().count(), 4, "{log}");
+    // ids are letters and digits only
+    fails(weft(&ws).args(["show", "Q1\u{200b}"]), 2, &["invalid id"]);
 }

@@ -82,17 +82,37 @@ pub fn parse_date(v: &str) -> Result<NaiveDate, ParseError> {
         .map_err(|_| ParseError::new("date", v, "expected a calendar date YYYY-MM-DD"))
 }
 
-/// Checks a tag: one word, no commas.
+/// What a tag is, for its errors.
+const TAG_FORM: &str = "a tag is one word of visible characters, without spaces or commas";
+
+/// Checks a tag as it is typed: one word, no commas, no control character and no
+/// character that draws nothing (a zero-width space, a bidi isolate, a soft hyphen),
+/// which would make two tags that look the same differ.
 pub fn parse_tag(v: &str) -> Result<String, ParseError> {
+    let t = stored_tag(v)?;
+    if let Some(why) = super::text::name_fault(&t, false) {
+        return Err(ParseError::new("tag", v, format!("{why}; {TAG_FORM}")));
+    }
+    Ok(t)
+}
+
+/// Checks a tag as records already hold it (an import, `weft check`, a recovery): one
+/// word, no commas, no control character. A tag made before [`parse_tag`] refused
+/// invisible characters still reads; a change to its record must mend it.
+pub fn stored_tag(v: &str) -> Result<String, ParseError> {
     let t = v.trim();
-    if t.is_empty()
-        || t.chars()
-            .any(|c| c.is_whitespace() || c == ',' || c.is_control())
-    {
+    if t.is_empty() || t.chars().any(|c| c.is_whitespace() || c == ',') {
         return Err(ParseError::new(
             "tag",
             v,
             "expected one word without spaces or commas",
+        ));
+    }
+    if let Some(c) = t.chars().find(|c| c.is_control()) {
+        return Err(ParseError::new(
+            "tag",
+            v,
+            format!("holds a control character (U+{:04X}); {TAG_FORM}", c as u32),
         ));
     }
     Ok(t.to_string())

@@ -20,12 +20,19 @@ pub(crate) fn read_name(dir: &Path) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
-/// Refuses a name that is empty, more than one line or too long.
+/// Refuses a name that is empty, more than one line or too long, or that holds a
+/// control character (an escape sequence would reach every terminal that shows it) or a
+/// character that draws nothing (a zero-width space, a bidi override, a soft hyphen).
 pub fn check_name(name: &str) -> Result<()> {
     let name = name.trim();
     if name.is_empty() || name.contains(['\n', '\r']) || name.chars().count() > MAX_NAME {
         return Err(StoreError::invalid(format!(
             "workspace name {name:?}: give one line of 1 to {MAX_NAME} characters"
+        )));
+    }
+    if let Some(why) = crate::model::text::name_fault(name, true) {
+        return Err(StoreError::invalid(format!(
+            "workspace name {name:?}: {why}; give one line of visible characters"
         )));
     }
     Ok(())
@@ -84,7 +91,18 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
-        for bad in ["", "  ", "two\nlines", &"x".repeat(121)] {
+        for bad in [
+            "",
+            "  ",
+            "two\nlines",
+            &"x".repeat(121),
+            "Op \u{1b}[2J",
+            "Op\u{7f}",
+            "Op\u{9b}",
+            "Op\u{200b}X",
+            "Op\u{2066}X",
+            "Op\u{ad}X",
+        ] {
             let e = write_name(dir.path(), bad).unwrap_err().to_string();
             assert!(e.contains("workspace name"), "{e}");
         }

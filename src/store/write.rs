@@ -421,6 +421,7 @@ impl Store {
             None if self.get(target)?.is_none() => Err(StoreError::NotFound(target)),
             None => Ok(()),
         })?;
+        super::rules::check_typed(rec)?;
         // a parent must not make a loop of sub-questions
         if let Record::Question(q) = rec {
             let id = q.meta.id;
