@@ -351,3 +351,46 @@ fn names_and_tags_refuse_controls_and_characters_that_draw_nothing() {
     // ids are letters and digits only
     fails(weft(&ws).args(["show", "Q1\u{200b}"]), 2, &["invalid id"]);
 }
+
+#[test]
+fn every_date_field_reads_years_0001_to_9999_written_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    for bad in [
+        "0000-01-01",
+        "-0001-01-01",
+        "2024-1-1",
+        "10000-01-01",
+        "+2024-01-01",
+        "2024-02-30",
+    ] {
+        fails(
+            weft(&ws).args(["set", "Q1", &format!("review_by={bad}")]),
+            1,
+            &["invalid date", bad],
+        );
+        fails(
+            weft(&ws).args(["add", "question", "T", &format!("--review-by={bad}")]),
+            2,
+            &["date", "YYYY-MM-DD"],
+        );
+    }
+    // year 0 is refused as --when refuses it
+    let e = fails(
+        weft(&ws).args(["set", "Q1", "review_by=0000-01-01"]),
+        1,
+        &[],
+    );
+    assert!(e.contains("year 0 is not 0001-9999"), "{e}");
+    let e = fails(
+        weft(&ws).args(["add", "note", "n", "--when", "0000-01-01"]),
+        2,
+        &[],
+    );
+    assert!(e.contains("year 0 is not 0001-9999"), "{e}");
+    run(&ws, &["set", "Q1", "review_by=0001-01-01"]);
+    run(&ws, &["set", "Q1", "review_by=9999-12-31"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&run(&ws, &["show", "Q1", "--json"])).unwrap();
+    assert_eq!(shown["review_by"], "9999-12-31");
+}

@@ -77,9 +77,9 @@ pub fn parse_priority(v: &str) -> Result<u8, ParseError> {
     }
 }
 
+/// A date field: [`super::when::parse_date`], the one parser of every date field.
 pub fn parse_date(v: &str) -> Result<NaiveDate, ParseError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| ParseError::new("date", v, "expected a calendar date YYYY-MM-DD"))
+    super::when::parse_date(v)
 }
 
 /// What a tag is, for its errors.
