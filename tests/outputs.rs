@@ -394,3 +394,20 @@ fn every_date_field_reads_years_0001_to_9999_written_in_full() {
         serde_json::from_str(&run(&ws, &["show", "Q1", "--json"])).unwrap();
     assert_eq!(shown["review_by"], "9999-12-31");
 }
+
+#[test]
+fn a_link_to_itself_is_refused_without_naming_an_id_never_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let e = fails(
+        weft(&ws).args(["link", "N1", "N1", "--label", "same"]),
+        1,
+        &["link N1 -> N1: a link cannot join a record to itself"],
+    );
+    assert!(!e.contains("L1"), "{e}");
+    // the next link made is still L1
+    assert_eq!(
+        run(&ws, &["link", "N1", "Q1", "--label", "about"]).trim(),
+        "L1"
+    );
+}

@@ -5,6 +5,30 @@
 use super::{Result, StoreError};
 use crate::model::{fields, Expectation, ExpectationStatus, Id, Kind, Record, Status};
 
+/// What `rec` is, for an error about it before it is created: its id is only handed
+/// out when it is written, so naming it would name a record that never came to be.
+fn described(rec: &Record) -> String {
+    match rec {
+        Record::Link(l) => format!("link {} -> {}", l.from, l.to),
+        r => format!("new {}", r.id().kind.noun()),
+    }
+}
+
+/// An error about `rec`, a record not yet created, named by what it is
+/// (`link N1 -> N1: …`) rather than by the id it would have had (`L1: …`).
+pub(crate) fn unassigned(e: StoreError, rec: &Record) -> StoreError {
+    match e {
+        StoreError::Invalid(msg) => {
+            let id = format!("{}: ", rec.id());
+            match msg.strip_prefix(&id) {
+                Some(rest) => StoreError::invalid(format!("{}: {rest}", described(rec))),
+                None => StoreError::Invalid(msg),
+            }
+        }
+        other => other,
+    }
+}
+
 /// The rules a record's typed parts obey when it is written (an add, a `set`, an edit),
 /// beyond [`check`]'s: its tags are tags as [`fields::parse_tag`] reads them (no
 /// character that draws nothing). Import, `weft check` and recovery do not apply them,
@@ -66,7 +90,7 @@ pub(crate) fn check(rec: &Record, refer: Refer<'_>) -> Result<()> {
                 return bad("a link needs a label".into());
             }
             if l.from == l.to {
-                return bad(format!("a link cannot join {} to itself", l.from));
+                return bad("a link cannot join a record to itself".into());
             }
         }
         Record::Assessment(_) => {}
