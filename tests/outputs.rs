@@ -411,3 +411,57 @@ fn a_link_to_itself_is_refused_without_naming_an_id_never_made() {
         "L1"
     );
 }
+
+/// A small tmpfs mounted at a directory, unmounted when dropped: only root may mount one.
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(at.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_stops_a_read_as_a_read_and_a_write_as_nothing_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(disk) = Tmpfs::mount(&dir.path().join("disk")) else {
+        eprintln!("cannot mount a small filesystem here (needs root): skipped");
+        return;
+    };
+    let ws = disk.0.join("ws");
+    init(&ws);
+    run(&ws, &["add", "note", "Seen at the yard"]);
+    // fill the disk
+    let mut fill = std::fs::File::create(disk.0.join("fill")).unwrap();
+    let block = vec![0u8; 1 << 16];
+    while std::io::Write::write_all(&mut fill, &block).is_ok() {}
+    drop(fill);
+    for args in [
+        vec!["list", "notes"],
+        vec!["show", "N1"],
+        vec!["export", "backlog", "-o", "-"],
+    ] {
+        let e = fails(weft(&ws).args(&args), 1, &["no space left"]);
+        if e.contains("nothing was changed") || !e.contains("the read could not finish") {
+            panic!("{args:?}: {e}");
+        }
+    }
+    fails(
+        weft(&ws).args(["add", "note", "more"]),
+        1,
+        &["no space left", "nothing was changed"],
+    );
+}

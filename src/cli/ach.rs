@@ -102,7 +102,7 @@ pub fn expect(ws: Option<&Path>, a: ExpectArgs) -> CliResult {
 
 pub fn matrix(ws: Option<&Path>, a: MatrixArgs) -> CliResult {
     let q = id_of(&a.question, Kind::Question, "the matrix is a question's")?;
-    let store = open_workspace(ws)?;
+    let store = super::open_to_read(ws)?;
     let m = store.matrix(q)?;
     let an = m.analyse();
     let mut out = super::out::stdout();

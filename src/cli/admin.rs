@@ -67,7 +67,7 @@ fn problem_json(p: &crate::store::Problem) -> serde_json::Value {
 }
 
 pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
-    let store = open_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
+    let store = super::open_to_read_cached(ws, super::SCAN_CACHE_BYTES)?;
     let mut progress = Progress::new("check");
     let problems = store.check_with_progress(&mut progress.reporter())?;
     progress.finish();

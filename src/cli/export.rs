@@ -1,7 +1,7 @@
 //! `weft export backlog|workspace` and `weft import`.
 
 use super::progress::Progress;
-use super::{open_workspace, out, CliResult, Failure, LOCK_WAIT};
+use super::{open_to_read, out, CliResult, Failure, LOCK_WAIT};
 use crate::export::{self, BacklogFilter, BriefingMeta, Format};
 use crate::model::{Id, Status};
 use crate::store::{resolve_workspace, OpenOptions, Store};
@@ -104,7 +104,7 @@ pub fn export(ws: Option<&Path>, cmd: ExportCommand) -> CliResult {
 }
 
 fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = open_to_read(ws)?;
     let fail = |e: crate::store::StoreError| Failure::new(format!("export backlog: {e}"));
     let filter = BacklogFilter {
         statuses: a.status,
@@ -150,7 +150,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
 }
 
 fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
-    let store = super::open_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
+    let store = super::open_to_read_cached(ws, super::SCAN_CACHE_BYTES)?;
     let state = store.state();
     // The header and the section brackets take a dozen lines besides the entries.
     let total = state.total() + state.seq + 12;

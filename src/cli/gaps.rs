@@ -55,7 +55,7 @@ fn list(ws: Option<&Path>, rule: Option<&str>, json: bool) -> CliResult {
         })?),
         None => None,
     };
-    let store = open_workspace(ws)?;
+    let store = super::open_to_read(ws)?;
     let found = analysis::run(&store.gap_input()?, only);
     let mut out = super::out::stdout();
     if json {

@@ -225,8 +225,23 @@ pub const SCAN_CACHE_BYTES: u64 = 8 << 20;
 /// [`open_workspace`] with sled's page cache set to `cache_bytes` (0: the default): a
 /// command that reads everything once in order needs only a small one.
 pub fn open_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Opened, Failure> {
+    opened(flag, cache_bytes, false)
+}
+
+/// [`open_workspace`] for a command that only reads (`show`, `list`, `export`, …): an
+/// open stopped by a full disk is a read that could not finish ([`StoreError::reading`]).
+pub fn open_to_read(flag: Option<&Path>) -> Result<Opened, Failure> {
+    opened(flag, 0, true)
+}
+
+/// [`open_workspace_cached`] for a command that only reads.
+pub fn open_to_read_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Opened, Failure> {
+    opened(flag, cache_bytes, true)
+}
+
+fn opened(flag: Option<&Path>, cache_bytes: u64, reading: bool) -> Result<Opened, Failure> {
     let (dir, opts) = workspace_options(flag, cache_bytes)?;
-    let store = Store::open(&dir, &opts)?;
+    let store = Store::open(&dir, &opts).map_err(|e| if reading { e.reading() } else { e })?;
     for notice in store.notices() {
         eprintln!("weft: {}", crate::model::text::sanitize(notice));
     }

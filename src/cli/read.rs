@@ -2,7 +2,7 @@
 
 use super::out::{self, Out};
 use super::render;
-use super::{open_workspace, CliResult, Failure};
+use super::{open_to_read, CliResult, Failure};
 use crate::model::text::sanitize;
 use crate::model::{EntityKind, Id, Kind, Record, Sees, Status};
 use crate::store::Direction;
@@ -112,7 +112,7 @@ pub struct LogArgs {
 }
 
 pub fn show(ws: Option<&Path>, a: ShowArgs) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = open_to_read(ws)?;
     let rec = store.require(a.id)?;
     let links = store.neighbours(a.id)?;
     let mut w = out::stdout();
@@ -206,7 +206,7 @@ impl Filter {
 pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
     let what = a.what.kind();
     let filter = Filter::new(what, &a)?;
-    let store = open_workspace(ws)?;
+    let store = open_to_read(ws)?;
     // Narrow through an index where one applies; otherwise walk the kind's tree. Ids
     // are read from the index as the listing takes them.
     type Ids<'a> = Box<dyn Iterator<Item = Result<Id, crate::store::StoreError>> + 'a>;
@@ -270,7 +270,8 @@ pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
         ));
     }
     let (dir, opts) = super::workspace_options(ws, 0)?;
-    let (hits, notices) = crate::store::Store::search_workspace(&dir, &opts, &a.query, a.limit)?;
+    let (hits, notices) = crate::store::Store::search_workspace(&dir, &opts, &a.query, a.limit)
+        .map_err(crate::store::StoreError::reading)?;
     for notice in notices {
         eprintln!("weft: {}", sanitize(&notice));
     }
@@ -315,7 +316,7 @@ pub fn chain(
 }
 
 pub fn path(ws: Option<&Path>, a: PathArgs) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = open_to_read(ws)?;
     match store.shortest_path(a.from, a.to, a.max_hops)? {
         None => Err(Failure::new(format!(
             "no path from {} to {} within {} hops",
@@ -338,7 +339,7 @@ pub fn path(ws: Option<&Path>, a: PathArgs) -> CliResult {
 }
 
 pub fn log(ws: Option<&Path>, a: LogArgs) -> CliResult {
-    let store = open_workspace(ws)?;
+    let store = open_to_read(ws)?;
     let mut w = out::stdout();
     let entries = store.log().take(a.limit);
     if a.json {
