@@ -465,3 +465,36 @@ fn a_full_disk_stops_a_read_as_a_read_and_a_write_as_nothing_changed() {
         &["no space left", "nothing was changed"],
     );
 }
+
+#[test]
+fn a_streamed_csv_reaches_a_terminal_shown_and_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    init(&ws);
+    // longer than any write buffer on the way, so characters straddle the writes
+    let long = "中".repeat(10_000);
+    run(&ws, &["add", "question", &format!("{long}\u{200b}x\tz")]);
+    let piped = run(&ws, &["export", "backlog", "--format", "csv", "-o", "-"]);
+    assert!(
+        piped.contains(&format!("{long}\u{200b}x\tz")),
+        "a pipe gets the text"
+    );
+    let ws = ws.to_str().unwrap();
+    let args = [
+        "--workspace",
+        ws,
+        "export",
+        "backlog",
+        "--format",
+        "csv",
+        "-o",
+        "-",
+    ];
+    let mut tty = common::pty::Pty::spawn(env!("CARGO_BIN_EXE_weft"), &args, &[]);
+    tty.wait_for("\u{fffd}x z");
+    let status = tty.wait_exit(std::time::Duration::from_secs(30));
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    let out = tty.output();
+    assert!(out.contains(&format!("{long}\u{fffd}x z")), "{out:?}");
+    assert!(!out.contains('\u{200b}') && !out.contains('\t'), "{out:?}");
+}
