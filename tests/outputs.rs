@@ -498,3 +498,33 @@ fn a_streamed_csv_reaches_a_terminal_shown_and_whole() {
     assert!(out.contains(&format!("{long}\u{fffd}x z")), "{out:?}");
     assert!(!out.contains('\u{200b}') && !out.contains('\t'), "{out:?}");
 }
+
+#[test]
+fn list_count_prints_the_number_of_records_a_listing_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    run(
+        &ws,
+        &[
+            "add", "question", "Third", "--tag", "line", "--kind", "warning",
+        ],
+    );
+    run(&ws, &["set", "Q2", "status=parked"]);
+    for args in [
+        vec!["list", "questions"],
+        vec!["list", "questions", "--status", "open"],
+        vec!["list", "questions", "--status", "parked"],
+        vec!["list", "questions", "--kind", "warning"],
+        vec!["list", "questions", "--tag", "line"],
+        vec!["list", "questions", "--status", "open", "--tag", "line"],
+        vec!["list", "questions", "--limit", "1"],
+        vec!["list", "notes"],
+        vec!["list", "entities"],
+        vec!["list", "hypotheses", "--status", "live"],
+    ] {
+        let lines = run(&ws, &args).lines().count();
+        let counted = run(&ws, &[args.clone(), vec!["--count"]].concat());
+        assert_eq!(counted, format!("{lines}\n"), "{args:?}");
+    }
+    assert_eq!(run(&ws, &["list", "questions", "--count"]), "3\n");
+}

@@ -45,7 +45,7 @@ impl ListKind {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  weft list questions --status open --tag line\n  weft list entities --kind person --json\n  weft list notes --limit 20"
+    after_help = "Examples:\n  weft list questions --status open --tag line\n  weft list entities --kind person --json\n  weft list notes --limit 20\n  weft list questions --status open --count"
 )]
 pub struct ListArgs {
     /// Which records: questions, hypotheses, entities, notes or links.
@@ -67,6 +67,11 @@ pub struct ListArgs {
     /// Print a JSON array of records.
     #[arg(long)]
     json: bool,
+    /// Print only how many records match (at most --limit): from the workspace's
+    /// counters where they answer (no filter; questions by --status or --kind alone),
+    /// else counted in one pass that prints nothing else.
+    #[arg(long)]
+    count: bool,
 }
 
 #[derive(Debug, Args)]
@@ -226,13 +231,37 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
         )),
         _ => None,
     };
-    let records: Box<dyn Iterator<Item = Result<Record, crate::store::StoreError>>> = match ids {
+    let mut records: Box<dyn Iterator<Item = Result<Record, crate::store::StoreError>>> = match ids
+    {
         Some(ids) => Box::new(ids.map(|i| i.and_then(|i| store.require(i)))),
         None => Box::new(store.records(what)),
     };
     let mut w = out::stdout();
+    if a.count {
+        let n = match counted(&store, what, &filter) {
+            Some(n) => n,
+            None => records.try_fold(0u64, |n, r| {
+                Ok::<_, crate::store::StoreError>(n + u64::from(filter.keeps(&r?)))
+            })?,
+        };
+        let n = a.limit.map_or(n, |l| n.min(l as u64));
+        w.line(&n.to_string())?;
+        return w.finish();
+    }
     write_list(&mut w, records, &filter, a.limit, a.json)?;
     w.finish()
+}
+
+/// How many records of `what` `filter` keeps, when the workspace's counters say it
+/// without a read: every record of a kind, or questions by status or by SEES kind alone.
+fn counted(store: &crate::store::Store, what: Kind, filter: &Filter) -> Option<u64> {
+    let state = store.state();
+    match (&filter.status, &filter.kind, &filter.tag, what) {
+        (None, None, None, _) => Some(state.count(what)),
+        (Some(s), None, None, Kind::Question) => Some(state.status_count(s.parse().ok()?)),
+        (None, Some(k), None, Kind::Question) => Some(state.sees_count(k.parse().ok()?)),
+        _ => None,
+    }
 }
 
 /// Writes the records `filter` keeps, at most `limit` of them, as lines or a JSON array.
