@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod export;
+pub mod fsutil;
 pub mod harden;
 pub mod keymap;
 pub mod model;

@@ -53,7 +53,9 @@ fn hostile_text_is_shown_not_obeyed_and_json_round_trips() {
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert!(v.to_string().contains("\u{9b}31m"), "{args:?}");
     }
-    // Files keep the text exactly; a briefing escapes its Markdown.
+    // CSV has no escape syntax: a file holds the text with its controls made visible
+    // (the workspace export keeps it exactly, as JSON escapes); a briefing escapes its
+    // Markdown.
     let csv = dir.path().join("b.csv");
     stdout(
         &ws,
@@ -66,7 +68,12 @@ fn hostile_text_is_shown_not_obeyed_and_json_round_trips() {
             csv.to_str().unwrap(),
         ],
     );
-    assert!(std::fs::read_to_string(&csv).unwrap().contains(HOSTILE));
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        raw_controls(&csv.replace("\r\n", "\n")).is_empty(),
+        "{csv:?}"
+    );
+    assert!(csv.contains("pay\u{241b}[2J\u{241b}]52;c;cm0gLXJm\u{2407} \u{fffd}31m"));
     let md = stdout(&ws, &["export", "backlog", "--format", "md", "-o", "-"]);
     assert!(raw_controls(&md).is_empty(), "{md:?}");
 }

@@ -473,7 +473,7 @@ impl App {
             Ok(b) => b,
             Err(e) => return self.error(e.to_string()),
         };
-        match export::write_atomic(std::path::Path::new(path), &bytes) {
+        match export::write_output(std::path::Path::new(path), |w| w.write_all(&bytes)) {
             Ok(()) => {
                 let shown = std::fs::canonicalize(path)
                     .map(|p| p.display().to_string())

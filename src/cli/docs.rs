@@ -25,6 +25,7 @@ Examples:
   Q=$(weft add question \"Who holds the handset?\") && weft add hypothesis \"$Q\" \"Marsh does\"
   weft list questions --status open --limit 10 --json
   weft list notes | head -5
+  weft list questions --status open --count   how many, from the workspace's counters
   weft export backlog --format md -o -        '-o -' is standard output
   weft export workspace -o kestrel.json && weft --workspace fresh import kestrel.json
   weft check --json

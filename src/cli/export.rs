@@ -38,7 +38,9 @@ pub struct BacklogArgs {
     /// Only this question and its sub-questions.
     #[arg(long, value_name = "Q")]
     under: Option<Id>,
-    /// Write to FILE (owner-only, atomically) instead of stdout; `-` is stdout.
+    /// Write to FILE instead of stdout; `-` is stdout. A regular file is written
+    /// owner-only and atomically, replacing one already there (a symlink to one stays a
+    /// symlink and its target gets the export); a device or FIFO is written in place.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// The briefing's title.
@@ -48,7 +50,9 @@ pub struct BacklogArgs {
 
 #[derive(Debug, Args)]
 pub struct WorkspaceArgs {
-    /// Where to write the export (owner-only, atomically); `-` is standard output.
+    /// Where to write the export; `-` is standard output. A regular file is written
+    /// owner-only and atomically, replacing one already there (a symlink to one stays a
+    /// symlink and its target gets the export); a device or FIFO is written in place.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: PathBuf,
 }
@@ -99,14 +103,94 @@ pub fn export(ws: Option<&Path>, cmd: ExportCommand) -> CliResult {
     }
 }
 
+/// Passes text bound for a terminal through [`crate::model::text::terminal_text`] a
+/// whole line at a time (a line feed never falls inside a UTF-8 character), so a
+/// streamed export reaches a terminal with nothing that could drive it.
+struct ForTerminal<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> ForTerminal<W> {
+    fn pass(&mut self, upto: usize) -> std::io::Result<()> {
+        let text = crate::model::text::terminal_text(&self.pending[..upto]);
+        self.inner.write_all(text.as_bytes())?;
+        self.pending.drain(..upto);
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for ForTerminal<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
+            self.pass(end + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass(self.pending.len())?;
+        self.inner.flush()
+    }
+}
+
 fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
-    let store = super::read_workspace(ws)?;
+    // CSV reads each question once (and its hypotheses): sled's small page cache serves
+    // that as fast as its default and keeps memory flat at any size
+    let cache = match a.format {
+        Format::Csv => super::SCAN_CACHE_BYTES,
+        _ => 0,
+    };
+    let store = super::read_workspace_cached(ws, cache)?;
     let fail = |e: crate::store::StoreError| Failure::new(format!("export backlog: {e}"));
     let filter = BacklogFilter {
         statuses: a.status,
         tag: a.tag,
         under: a.under,
     };
+    let output = a.output.filter(|p| !is_stdout(p));
+    let cannot_write = |path: &Path, e: std::io::Error| {
+        Failure::new(format!(
+            "export backlog: cannot write {}: {e}",
+            path.display()
+        ))
+    };
+    let wrote = |path: &Path, n: usize| {
+        eprintln!(
+            "weft: wrote {} to {}",
+            crate::model::vocab::counted(n, "question", "questions"),
+            path.display()
+        );
+    };
+    if a.format == Format::Csv {
+        // streamed: a row is read and written at a time, whatever the backlog's size
+        if let Some(path) = output {
+            let mut n = 0;
+            export::write_output(&path, |w| {
+                n = export::write_backlog_csv(&store, &filter, w)?;
+                Ok(())
+            })
+            .map_err(|e| cannot_write(&path, e))?;
+            wrote(&path, n);
+            return Ok(());
+        }
+        let mut w = out::stdout();
+        let streamed = if std::io::stdout().is_terminal() {
+            let mut t = ForTerminal {
+                inner: w.writer(),
+                pending: Vec::new(),
+            };
+            export::write_backlog_csv(&store, &filter, &mut t).and_then(|_| t.flush())
+        } else {
+            export::write_backlog_csv(&store, &filter, w.writer()).map(|_| ())
+        };
+        streamed.map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::closed(),
+            _ => Failure::new(format!("export backlog: {e}")),
+        })?;
+        return w.finish();
+    }
     let questions = export::select(&store, &filter).map_err(fail)?;
     let meta = BriefingMeta {
         title: a.title,
@@ -114,24 +198,17 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
         workspace: store.name(),
     };
     let bytes = export::render_backlog(&store, &questions, a.format, &meta).map_err(fail)?;
-    match a.output.filter(|p| !is_stdout(p)) {
+    match output {
         Some(path) => {
-            export::write_atomic(&path, &bytes).map_err(|e| {
-                Failure::new(format!(
-                    "export backlog: cannot write {}: {e}",
-                    path.display()
-                ))
-            })?;
-            eprintln!(
-                "weft: wrote {} to {}",
-                crate::model::vocab::counted(questions.len(), "question", "questions"),
-                path.display()
-            );
+            export::write_output(&path, |w| w.write_all(&bytes))
+                .map_err(|e| cannot_write(&path, e))?;
+            wrote(&path, questions.len());
             Ok(())
         }
         None => {
-            // Files stay byte for byte; a terminal never receives a control character
-            // (an escape sequence in a title, a CSV cell's OSC 52 clipboard write).
+            // A terminal never receives a control character (an escape sequence in a
+            // title); what goes to a pipe or file is already free of raw controls where
+            // the format has no escape for them (CSV) and escapes them where it has.
             let bytes = if std::io::stdout().is_terminal() {
                 crate::model::text::terminal_text(&bytes).into_bytes()
             } else {
@@ -166,7 +243,7 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
         return w.finish();
     }
     let mut written = None;
-    export::write_atomic_with(&a.output, |w| {
+    export::write_output(&a.output, |w| {
         let mut counted = CountLines {
             inner: w,
             lines: 0,

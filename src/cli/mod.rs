@@ -270,7 +270,7 @@ pub fn read_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Op
 fn open_with(flag: Option<&Path>, cache_bytes: u64, reading: bool) -> Result<Opened, Failure> {
     let (dir, mut opts) = workspace_options(flag, cache_bytes)?;
     opts.reading = reading;
-    let store = Store::open(&dir, &opts)?;
+    let store = Store::open(&dir, &opts).map_err(|e| if reading { e.reading() } else { e })?;
     for notice in store.notices() {
         eprintln!("weft: {}", crate::model::text::sanitize(notice));
     }

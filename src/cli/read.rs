@@ -45,7 +45,7 @@ impl ListKind {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  weft list questions --status open --tag line\n  weft list entities --kind person --json\n  weft list notes --limit 20"
+    after_help = "Examples:\n  weft list questions --status open --tag line\n  weft list entities --kind person --json\n  weft list notes --limit 20\n  weft list questions --status open --count"
 )]
 pub struct ListArgs {
     /// Which records: questions, hypotheses, entities, notes or links.
@@ -67,10 +67,10 @@ pub struct ListArgs {
     /// Print a JSON array of records.
     #[arg(long)]
     json: bool,
-    /// Print only how many records match: from the workspace's counters when the filter
-    /// is a kind alone, a question status or a SEES kind (at once, at any size), else by
-    /// passing the records.
-    #[arg(long, conflicts_with_all = ["json", "limit"])]
+    /// Print only how many records match (at most --limit): from the workspace's
+    /// counters where they answer (no filter; questions by --status or --kind alone),
+    /// else counted in one pass that prints nothing else.
+    #[arg(long, conflicts_with = "json")]
     count: bool,
 }
 
@@ -212,13 +212,6 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
     let what = a.what.kind();
     let filter = Filter::new(what, &a)?;
     let store = read_workspace(ws)?;
-    if a.count {
-        if let Some(n) = counted_by_counters(&store, what, &filter)? {
-            let mut w = out::stdout();
-            w.line(&n.to_string())?;
-            return w.finish();
-        }
-    }
     // Narrow through an index where one applies; otherwise walk the kind's tree. Ids
     // are read from the index as the listing takes them.
     type Ids<'a> = Box<dyn Iterator<Item = Result<Id, crate::store::StoreError>> + 'a>;
@@ -238,16 +231,20 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
         )),
         _ => None,
     };
-    let records: Box<dyn Iterator<Item = Result<Record, crate::store::StoreError>>> = match ids {
+    let mut records: Box<dyn Iterator<Item = Result<Record, crate::store::StoreError>>> = match ids
+    {
         Some(ids) => Box::new(ids.map(|i| i.and_then(|i| store.require(i)))),
         None => Box::new(store.records(what)),
     };
     let mut w = out::stdout();
     if a.count {
-        let mut n = 0u64;
-        for r in records {
-            n += u64::from(filter.keeps(&r?));
-        }
+        let n = match counted(&store, what, &filter) {
+            Some(n) => n,
+            None => records.try_fold(0u64, |n, r| {
+                Ok::<_, crate::store::StoreError>(n + u64::from(filter.keeps(&r?)))
+            })?,
+        };
+        let n = a.limit.map_or(n, |l| n.min(l as u64));
         w.line(&n.to_string())?;
         return w.finish();
     }
@@ -255,25 +252,16 @@ pub fn list(ws: Option<&Path>, a: ListArgs) -> CliResult {
     w.finish()
 }
 
-/// How many records of `what` match `filter`, when the workspace's counters say it: a
-/// kind alone, questions of one status or of one SEES kind.
-fn counted_by_counters(
-    store: &crate::store::Store,
-    what: Kind,
-    filter: &Filter,
-) -> Result<Option<u64>, Failure> {
+/// How many records of `what` `filter` keeps, when the workspace's counters say it
+/// without a read: every record of a kind, or questions by status or by SEES kind alone.
+fn counted(store: &crate::store::Store, what: Kind, filter: &Filter) -> Option<u64> {
     let state = store.state();
-    let usage = |e: crate::model::ParseError| Failure::usage(e.to_string());
-    Ok(match (&filter.status, &filter.kind, &filter.tag, what) {
+    match (&filter.status, &filter.kind, &filter.tag, what) {
         (None, None, None, _) => Some(state.count(what)),
-        (Some(s), None, None, Kind::Question) => {
-            Some(state.status_count(s.parse::<Status>().map_err(usage)?))
-        }
-        (None, Some(k), None, Kind::Question) => {
-            Some(state.sees_count(k.parse::<Sees>().map_err(usage)?))
-        }
+        (Some(s), None, None, Kind::Question) => Some(state.status_count(s.parse().ok()?)),
+        (None, Some(k), None, Kind::Question) => Some(state.sees_count(k.parse().ok()?)),
         _ => None,
-    })
+    }
 }
 
 /// Writes the records `filter` keeps, at most `limit` of them, as lines or a JSON array.
@@ -312,7 +300,8 @@ pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
     }
     let (dir, mut opts) = super::workspace_options(ws, 0)?;
     opts.reading = true;
-    let (hits, notices) = crate::store::Store::search_workspace(&dir, &opts, &a.query, a.limit)?;
+    let (hits, notices) = crate::store::Store::search_workspace(&dir, &opts, &a.query, a.limit)
+        .map_err(crate::store::StoreError::reading)?;
     for notice in notices {
         eprintln!("weft: {}", sanitize(&notice));
     }

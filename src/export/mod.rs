@@ -1,7 +1,7 @@
 //! Exports: the question backlog as a Markdown briefing, CSV or JSON, and the whole
 //! workspace as lossless JSON for `weft import`. One file per format; this file holds
 //! what they share: choosing the questions, ordering them as a tree, gathering what each
-//! one draws on, and writing files owner-only and atomically.
+//! one draws on. Files are written owner-only and atomically by [`crate::fsutil`].
 
 mod csv;
 mod json;
@@ -15,9 +15,9 @@ use crate::model::{
 use crate::store::{self, Direction, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
 use std::str::FromStr;
 
+pub use crate::fsutil::{write_atomic, write_atomic_with, write_output};
 pub use workspace::{parse_workspace, write_workspace, WORKSPACE_SCHEMA};
 
 /// The schema name written into backlog JSON.
@@ -80,33 +80,11 @@ pub struct BriefingMeta {
 /// each followed depth-first by its sub-questions (in the same order). A question whose
 /// parent is not selected stands at the top level.
 pub fn select(store: &Store, f: &BacklogFilter) -> store::Result<Vec<Question>> {
-    let questions = match (f.under, &f.tag) {
-        (Some(root), _) => subtree(store, root)?,
-        (None, Some(tag)) => {
-            let mut out = Vec::new();
-            for id in store.tagged(tag)? {
-                if id.kind == Kind::Question {
-                    if let Record::Question(q) = store.require(id)? {
-                        out.push(q);
-                    }
-                }
-            }
-            out
-        }
-        (None, None) => store
-            .all_records(Kind::Question)?
-            .into_iter()
-            .filter_map(|r| match r {
-                Record::Question(q) => Some(q),
-                _ => None,
-            })
-            .collect(),
-    };
-    let keep = |q: &Question| {
-        (f.statuses.is_empty() || f.statuses.contains(&q.status))
-            && f.tag.as_ref().is_none_or(|t| q.meta.tags.contains(t))
-    };
-    let questions: Vec<Question> = questions.into_iter().filter(keep).collect();
+    let mut questions = Vec::new();
+    selected(store, f, &mut |q| {
+        questions.push(q);
+        Ok(())
+    })?;
     let order = forest(&questions.iter().collect::<Vec<_>>());
     let mut slots: Vec<Option<Question>> = questions.into_iter().map(Some).collect();
     Ok(order
@@ -115,12 +93,67 @@ pub fn select(store: &Store, f: &BacklogFilter) -> store::Result<Vec<Question>> 
         .collect())
 }
 
+/// Hands every question `f` selects to `each`, one at a time as it is read, in no
+/// particular order: through the question-tree index for `under`, the tag index for a
+/// tag, the status index for statuses alone, else every question in id order.
+fn selected(
+    store: &Store,
+    f: &BacklogFilter,
+    each: &mut dyn FnMut(Question) -> store::Result<()>,
+) -> store::Result<()> {
+    let keep = |q: &Question| {
+        (f.statuses.is_empty() || f.statuses.contains(&q.status))
+            && f.tag.as_ref().is_none_or(|t| q.meta.tags.contains(t))
+    };
+    let mut give = |q: Question| if keep(&q) { each(q) } else { Ok(()) };
+    match (f.under, &f.tag) {
+        (Some(root), _) => subtree(store, root, &mut give),
+        (None, Some(tag)) => {
+            let questions = store.tagged(tag)?.into_iter();
+            for id in questions.filter(|i| i.kind == Kind::Question) {
+                if let Some(q) = store.question(id)? {
+                    give(q)?;
+                }
+            }
+            Ok(())
+        }
+        (None, None) if !f.statuses.is_empty() => {
+            let mut statuses = f.statuses.clone();
+            statuses.sort_by_key(|s| s.as_str());
+            statuses.dedup();
+            for s in statuses {
+                for id in store.questions_with_status_iter(s) {
+                    if let Some(q) = store.question(id?)? {
+                        give(q)?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        (None, None) => {
+            // Numbers are never reused, so every question is one of 1..next. Read one by
+            // one: sled's iterator holds on to what it reads (at 560k questions, 85 MiB
+            // more than reading the same records by key).
+            let next = store.state().next.get(&'Q').copied().unwrap_or(1);
+            for num in 1..next {
+                if let Some(q) = store.question(Id::new(Kind::Question, num))? {
+                    give(q)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
 /// `root` and every question below it, read through the question-tree index.
-fn subtree(store: &Store, root: Id) -> store::Result<Vec<Question>> {
+fn subtree(
+    store: &Store,
+    root: Id,
+    each: &mut dyn FnMut(Question) -> store::Result<()>,
+) -> store::Result<()> {
     if root.kind != Kind::Question {
         return Err(StoreError::invalid(format!("{root} is not a question")));
     }
-    let mut out = Vec::new();
     let mut stack = vec![root];
     let mut seen = HashSet::new();
     while let Some(id) = stack.pop() {
@@ -128,53 +161,199 @@ fn subtree(store: &Store, root: Id) -> store::Result<Vec<Question>> {
             continue;
         }
         if let Record::Question(q) = store.require(id)? {
-            out.push(q);
+            each(q)?;
         }
         stack.extend(store.children(Some(id))?);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Tree order over `qs`: (position in `qs`, depth) for every question, roots by priority
 /// then id, children depth-first after their parent. A question whose parent is not in
 /// `qs` is a root.
 pub fn forest(qs: &[&Question]) -> Vec<(usize, usize)> {
-    let pos: HashMap<Id, usize> = qs.iter().enumerate().map(|(i, q)| (q.meta.id, i)).collect();
-    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); qs.len()];
+    tree_order(
+        qs.len(),
+        |i| qs[i].meta.id,
+        |i| qs[i].parent,
+        |i| qs[i].priority,
+    )
+    .into_iter()
+    .map(|(i, d)| (i as usize, d as usize))
+    .collect()
+}
+
+/// The tree order of `n` questions given by position (their id, parent and priority),
+/// as [`forest`] describes it, as (position, depth). Lean, so that a streamed export
+/// orders a million questions in a few tens of MiB: positions are `u32`, and the
+/// children of every question are one run of a single array.
+fn tree_order(
+    n: usize,
+    id: impl Fn(usize) -> Id,
+    parent: impl Fn(usize) -> Option<Id>,
+    priority: impl Fn(usize) -> u8,
+) -> Vec<(u32, u32)> {
+    const NONE: u32 = u32::MAX;
+    let key = |i: &u32| (priority(*i as usize), id(*i as usize));
+    let mut by_id: Vec<u32> = (0..n as u32).collect();
+    by_id.sort_unstable_by_key(|&i| id(i as usize));
+    let pos_of = |want: Id| {
+        by_id
+            .binary_search_by_key(&want, |&i| id(i as usize))
+            .ok()
+            .map(|at| by_id[at])
+    };
+    // each question's parent, when that is in the set and not itself
+    let up: Vec<u32> = (0..n)
+        .map(|i| match parent(i).and_then(pos_of) {
+            Some(p) if p as usize != i => p,
+            _ => NONE,
+        })
+        .collect();
+    drop(by_id);
+    // the children of p are kids[start[p]..start[p + 1]]
+    let mut start = vec![0u32; n + 1];
+    for &p in up.iter().filter(|&&p| p != NONE) {
+        start[p as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut kids = vec![0u32; start[n] as usize];
     let mut roots = Vec::new();
-    for (i, q) in qs.iter().enumerate() {
-        match q.parent.and_then(|p| pos.get(&p)) {
-            Some(&p) if p != i => kids[p].push(i),
-            _ => roots.push(i),
+    for (i, &p) in up.iter().enumerate() {
+        if p == NONE {
+            roots.push(i as u32);
+        } else {
+            kids[fill[p as usize] as usize] = i as u32;
+            fill[p as usize] += 1;
         }
     }
-    let key = |i: &usize| (qs[*i].priority, qs[*i].meta.id);
-    roots.sort_by_key(key);
-    for k in &mut kids {
-        k.sort_by_key(key);
+    drop((fill, up));
+    roots.sort_unstable_by_key(key);
+    for p in 0..n {
+        kids[start[p] as usize..start[p + 1] as usize].sort_unstable_by_key(key);
     }
-    let mut out = Vec::with_capacity(qs.len());
-    let mut seen = vec![false; qs.len()];
-    let mut walk = |start: usize, out: &mut Vec<(usize, usize)>| {
-        let mut stack = vec![(start, 0usize)];
+    let mut out = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    let mut stack = Vec::new();
+    let mut walk = |from: u32, out: &mut Vec<(u32, u32)>| {
+        stack.push((from, 0u32));
         while let Some((i, depth)) = stack.pop() {
-            if std::mem::replace(&mut seen[i], true) {
+            if std::mem::replace(&mut seen[i as usize], true) {
                 continue;
             }
             out.push((i, depth));
-            stack.extend(kids[i].iter().rev().map(|&k| (k, depth + 1)));
+            let mine = &kids[start[i as usize] as usize..start[i as usize + 1] as usize];
+            stack.extend(mine.iter().rev().map(|&k| (k, depth + 1)));
         }
     };
     for r in roots {
         walk(r, &mut out);
     }
-    // Questions in a loop of parents are reachable from no root; never drop them.
-    let mut rest: Vec<usize> = (0..qs.len()).collect();
-    rest.sort_by_key(key);
-    for r in rest {
-        walk(r, &mut out);
+    if out.len() < n {
+        // Questions in a loop of parents are reachable from no root; never drop them.
+        let mut rest: Vec<u32> = (0..n as u32).collect();
+        rest.sort_unstable_by_key(key);
+        for r in rest {
+            walk(r, &mut out);
+        }
     }
     out
+}
+
+/// Writes the backlog `f` selects to `w` as CSV, streaming: only each selected
+/// question's id, parent and priority are held (to put them in tree order, as
+/// [`select`] does); each row is read from the store and written in turn, with the
+/// question's hypotheses. Returns how many questions were written.
+pub fn write_backlog_csv(
+    store: &Store,
+    f: &BacklogFilter,
+    w: &mut dyn Write,
+) -> std::io::Result<usize> {
+    /// A question as the tree order needs it: numbers only (every one is a question).
+    struct Place {
+        num: u64,
+        parent: u64,
+        priority: u8,
+    }
+    let fail = |e: StoreError| std::io::Error::other(e.to_string());
+    let state = store.state();
+    let expected = match (f.under, &f.tag) {
+        (None, None) if f.statuses.is_empty() => state.count(Kind::Question),
+        (None, None) => f.statuses.iter().map(|s| state.status_count(*s)).sum(),
+        _ => 0,
+    };
+    let mut places = Vec::with_capacity(expected as usize);
+    selected(store, f, &mut |q| {
+        places.push(Place {
+            num: q.meta.id.num,
+            parent: q.parent.map_or(0, |p| p.num),
+            priority: q.priority,
+        });
+        Ok(())
+    })
+    .map_err(fail)?;
+    let question = |num: u64| Id::new(Kind::Question, num);
+    let order: Vec<u64> = tree_order(
+        places.len(),
+        |i| question(places[i].num),
+        |i| (places[i].parent != 0).then(|| question(places[i].parent)),
+        |i| places[i].priority,
+    )
+    .into_iter()
+    .map(|(i, _)| places[i as usize].num)
+    .collect();
+    drop(places);
+    // Which hypotheses each question has, as (question, hypothesis) numbers: for a large
+    // export read once, in id order, from the hypotheses themselves (a walk of the index
+    // for every question costs a seek each, most finding nothing); for a small one from
+    // the index, question by question.
+    let hypothesis = |num: u64| Id::new(Kind::Hypothesis, num);
+    let total = state.count(Kind::Hypothesis);
+    let pairs = if (order.len() as u64).saturating_mul(4) >= total {
+        let mut pairs = Vec::with_capacity(total as usize);
+        let next = state.next.get(&'H').copied().unwrap_or(1);
+        for num in 1..next {
+            if let Some(Record::Hypothesis(h)) = store.get(hypothesis(num)).map_err(fail)? {
+                pairs.push((h.question.num, num));
+            }
+        }
+        pairs.sort_unstable();
+        Some(pairs)
+    } else {
+        None
+    };
+    let mut rows = csv::Rows::new(w)?;
+    let mut hs = Vec::new();
+    let mut written = 0;
+    for num in order {
+        let Some(q) = store.question(question(num)).map_err(fail)? else {
+            continue;
+        };
+        let ids: Vec<Id> = match &pairs {
+            Some(pairs) => {
+                let from = pairs.partition_point(|&(q, _)| q < num);
+                let to = pairs.partition_point(|&(q, _)| q <= num);
+                pairs[from..to]
+                    .iter()
+                    .map(|&(_, h)| hypothesis(h))
+                    .collect()
+            }
+            None => store.hypotheses_of(q.meta.id).map_err(fail)?,
+        };
+        hs.clear();
+        for h in ids {
+            if let Some(Record::Hypothesis(h)) = store.get(h).map_err(fail)? {
+                hs.push(h);
+            }
+        }
+        rows.row(&q, &hs)?;
+        written += 1;
+    }
+    rows.finish()?;
+    Ok(written)
 }
 
 /// The backlog `questions` (in the order given, which is kept for CSV and JSON; the
@@ -189,6 +368,7 @@ pub fn render_backlog(
         Format::Csv => {
             let hyps = hypotheses(store, questions)?;
             csv::render(questions, &hyps)
+                .map_err(|e| StoreError::invalid(format!("cannot write CSV: {e}")))
         }
         Format::Markdown => {
             let g = Gathered::collect(store, questions)?;
@@ -401,46 +581,6 @@ pub(crate) struct Handling {
     pub carriers: Vec<Id>,
     pub notes: usize,
     pub ungraded: usize,
-}
-
-/// Writes `bytes` to `path` so that the file is never seen half-written: a temporary
-/// file in the same directory, owner-only (0600), synced, then renamed over `path`, and
-/// the directory synced.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_with(path, |w| w.write_all(bytes))
-}
-
-/// [`write_atomic`] for output produced as it is written.
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
-    })?;
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(name);
-    prefix.push(".");
-    let tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file());
-        fill(&mut w)?;
-        w.flush()?;
-    }
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    std::fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]

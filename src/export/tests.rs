@@ -1,6 +1,5 @@
 use super::*;
 use crate::model::{Meta, Sees};
-use std::os::unix::fs::PermissionsExt;
 
 fn q(num: u64, priority: u8, parent: Option<u64>) -> Question {
     Question {
@@ -69,32 +68,4 @@ fn a_loop_of_parents_loses_no_question() {
     let got = order(&qs);
     assert_eq!(got.len(), 3);
     assert_eq!(got[0], (3, 0));
-}
-
-#[test]
-fn atomic_writes_are_owner_only_and_replace_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.md");
-    std::fs::write(&path, b"old contents that are longer").unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    write_atomic(&path, b"new").unwrap();
-    assert_eq!(std::fs::read(&path).unwrap(), b"new");
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(names.len(), 1, "no temporary file is left behind");
-}
-
-#[test]
-fn a_failed_write_leaves_the_old_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out.csv");
-    std::fs::write(&path, b"old").unwrap();
-    let r = write_atomic_with(&path, |w| {
-        w.write_all(b"half")?;
-        Err(std::io::Error::other("disk on fire"))
-    });
-    assert!(r.is_err());
-    assert_eq!(std::fs::read(&path).unwrap(), b"old");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

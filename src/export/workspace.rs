@@ -7,7 +7,9 @@
 //! `expectations`, `dismissals`) in id order, and `journal`, oldest entry first. Version 2
 //! added `expectations`; a `weft.workspace/1` file (which has no such array) still
 //! imports, and `dismissals` may be absent. Each record and each journal entry is
-//! one line, exactly as the store keeps it, so a position in the file names a record.
+//! one line, as the store keeps it but for DEL, C1 controls and invisible formatting
+//! characters, which are written as `\uXXXX` escapes (the same text once read), so a
+//! position in the file names a record and no raw control reaches a terminal or pipe.
 //! Reading is strict: an unknown field, a field given twice, a record under the wrong
 //! kind or an unknown schema is refused with its line and column.
 
@@ -51,6 +53,18 @@ fn other(e: StoreError) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
+/// Writes one line of stored JSON with every DEL, C1 control and invisible formatting
+/// character as a `\uXXXX` escape ([`crate::model::json::escape_unsafe`]): the export
+/// reaches terminals and pipes as well as files, and the escapes read back as the very
+/// same text, so the export stays lossless.
+fn write_json(w: &mut dyn Write, json: &[u8]) -> std::io::Result<()> {
+    match std::str::from_utf8(json) {
+        Ok(text) => w.write_all(crate::model::json::escape_unsafe(text).as_bytes()),
+        // serde_json writes UTF-8 only; anything else is passed on as it is
+        Err(_) => w.write_all(json),
+    }
+}
+
 /// Writes every record, id counter and journal entry of `store` to `w`.
 pub fn write_workspace(store: &Store, w: &mut dyn Write) -> std::io::Result<Written> {
     let state = store.state();
@@ -61,7 +75,7 @@ pub fn write_workspace(store: &Store, w: &mut dyn Write) -> std::io::Result<Writ
         state.seq
     )?;
     if let Some(name) = store.given_name() {
-        let name = serde_json::to_string(&name).map_err(std::io::Error::other)?;
+        let name = crate::model::json::to_string(&name).map_err(std::io::Error::other)?;
         writeln!(w, "  \"name\": {name},")?;
     }
     let mut written = Written {
@@ -75,7 +89,7 @@ pub fn write_workspace(store: &Store, w: &mut dyn Write) -> std::io::Result<Writ
             let rec = rec.map_err(other)?;
             w.write_all(if first { b"\n    " } else { b",\n    " })?;
             first = false;
-            w.write_all(&rec.to_bytes())?;
+            write_json(w, &rec.to_bytes())?;
             written.records += 1;
         }
         w.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
@@ -86,7 +100,7 @@ pub fn write_workspace(store: &Store, w: &mut dyn Write) -> std::io::Result<Writ
         let entry = entry.map_err(other)?;
         w.write_all(if first { b"\n    " } else { b",\n    " })?;
         first = false;
-        w.write_all(&entry.to_bytes())?;
+        write_json(w, &entry.to_bytes())?;
         written.journal += 1;
     }
     w.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" })?;

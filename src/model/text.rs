@@ -35,6 +35,45 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_invisible(c)
 }
 
+/// Whether `c` is a bidirectional control: an embedding, override or isolate
+/// (U+202A–U+202E, U+2066–U+2069) or a direction mark (U+200E, U+200F, U+061C). These
+/// reorder the text around them on screen and in a spreadsheet alike.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Whether `c` draws nothing where a name or tag must be told apart from another by
+/// what is seen: an invisible formatting character ([`is_invisible`]), the soft hyphen
+/// U+00AD, the combining grapheme joiner U+034F or a Hangul filler (U+115F, U+1160,
+/// U+3164, U+FFA0).
+fn is_blank_in_name(c: char) -> bool {
+    is_invisible(c)
+        || matches!(
+            c,
+            '\u{ad}' | '\u{34f}' | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}'
+        )
+}
+
+/// What is wrong with `s` as a name or tag, if anything: the first control character
+/// or character that draws nothing ([`is_blank_in_name`]), as `holds an invisible
+/// character (U+200B)`. With `joiners`, the zero-width non-joiner and joiner (U+200C,
+/// U+200D) are allowed: Persian, Arabic and Indic names and emoji sequences need them.
+pub fn name_fault(s: &str, joiners: bool) -> Option<String> {
+    s.chars().find_map(|c| {
+        let what = if c.is_control() {
+            "a control character"
+        } else if is_blank_in_name(c) && !(joiners && matches!(c, '\u{200c}' | '\u{200d}')) {
+            "an invisible character"
+        } else {
+            return None;
+        };
+        Some(format!("holds {what} (U+{:04X})", c as u32))
+    })
+}
+
 /// Whether `s` is printable ASCII only (space to `~`): text every terminal draws one
 /// cell per byte, with nothing to make visible, so the checks above can be skipped.
 pub fn is_plain(s: &str) -> bool {
@@ -158,6 +197,30 @@ pub(crate) mod tests {
     fn newlines_kept_only_when_asked() {
         assert_eq!(sanitize_with("a\nb", true), "a\nb");
         assert_eq!(sanitize("a\nb"), "a\u{240a}b");
+    }
+
+    #[test]
+    fn names_refuse_controls_and_characters_that_draw_nothing() {
+        assert_eq!(name_fault("Operation KESTREL", false), None);
+        assert_eq!(name_fault("مرحبا e\u{301} 中文", false), None);
+        for (s, want) in [
+            ("a\u{1b}[2J", "holds a control character (U+001B)"),
+            ("a\u{7f}", "holds a control character (U+007F)"),
+            ("a\u{9b}", "holds a control character (U+009B)"),
+            ("a\u{200b}b", "holds an invisible character (U+200B)"),
+            ("a\u{2066}b", "holds an invisible character (U+2066)"),
+            ("a\u{202e}b", "holds an invisible character (U+202E)"),
+            ("a\u{ad}b", "holds an invisible character (U+00AD)"),
+            ("\u{3164}", "holds an invisible character (U+3164)"),
+            ("a\u{e0041}", "holds an invisible character (U+E0041)"),
+        ] {
+            assert_eq!(name_fault(s, false).as_deref(), Some(want), "{s:?}");
+            assert_eq!(name_fault(s, true).as_deref(), Some(want), "{s:?}");
+        }
+        // the joiners only where a name may need them
+        let persian = "\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}";
+        assert_eq!(name_fault(persian, true), None);
+        assert!(name_fault(persian, false).is_some());
     }
 
     #[test]

@@ -66,6 +66,46 @@ fn digits(s: &str, min: usize, max: usize) -> Option<u32> {
     }
 }
 
+/// The rules every date obeys, in a time (`--when`) and in a date field (`review_by`,
+/// an expectation's `checked`) alike: a year 0001-9999 and a real calendar day.
+fn calendar(year: i32, month: i32, day: i32) -> Result<NaiveDate, String> {
+    if !(1..=9999).contains(&year) {
+        return Err(format!("year {year} is not 0001-9999"));
+    }
+    if !(1..=12).contains(&month) {
+        return Err(format!("month {month} is not 01-12"));
+    }
+    u32::try_from(day)
+        .ok()
+        .filter(|&d| d >= 1 && d <= days_in_month(year, month as u32))
+        .and_then(|d| NaiveDate::from_ymd_opt(year, month as u32, d))
+        .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is not a calendar date"))
+}
+
+/// What a date field accepts.
+const DATE_FORM: &str = "expected a calendar date YYYY-MM-DD (year 0001-9999, zero-padded)";
+
+/// Reads a date field (`review_by`, an expectation's `checked`, `--review-by`): exactly
+/// `YYYY-MM-DD`, zero-padded, by the same calendar rules as a time (`--when`). The one
+/// parser of every date field.
+pub fn parse_date(s: &str) -> Result<NaiveDate, ParseError> {
+    let b = s.trim().as_bytes();
+    let num = |r: std::ops::Range<usize>| {
+        let part = &b[r];
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0')))
+    };
+    let parts = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+        .then(|| Some((num(0..4)?, num(5..7)?, num(8..10)?)))
+        .flatten();
+    let Some((year, month, day)) = parts else {
+        return Err(ParseError::new("date", s, DATE_FORM));
+    };
+    calendar(year, month, day)
+        .map_err(|why| ParseError::new("date", s, format!("{why}; {DATE_FORM}")))
+}
+
 impl TimePoint {
     /// A validated point: year 1..=9999 and a real calendar date and time, as far as
     /// `precision` reaches. Parts finer than `precision` are ignored and normalised.
@@ -97,17 +137,7 @@ impl TimePoint {
             used(Precision::Minute, hour, 0),
             used(Precision::Minute, minute, 0),
         );
-        if !(1..=9999).contains(&year) {
-            return Err(format!("year {year} is not 0001-9999"));
-        }
-        if !(1..=12).contains(&month) {
-            return Err(format!("month {month} is not 01-12"));
-        }
-        if day < 1 || day as u32 > days_in_month(year, month as u32) {
-            return Err(format!(
-                "{year:04}-{month:02}-{day:02} is not a calendar date"
-            ));
-        }
+        calendar(year, month, day)?;
         if !(0..=23).contains(&hour) || !(0..=59).contains(&minute) {
             return Err(format!(
                 "{hour:02}:{minute:02} is not a time of day (00:00-23:59)"
@@ -260,28 +290,6 @@ impl FromStr for TimePoint {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         TimePoint::parse_point(s)
             .map_err(|why| ParseError::new("time", s, format!("{why}; {FORMS}")))
-    }
-}
-
-impl TimePoint {
-    /// A calendar date, read by the same rules as a `when` (years 0001-9999, a real day):
-    /// the one reader of every date field (a question's `review_by`, an expectation's
-    /// `checked`), so no field takes a date another refuses. A day exactly: no `~`, no
-    /// time, no coarser precision.
-    pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, ParseError> {
-        let refuse = |why: String| {
-            ParseError::new(
-                "date",
-                s,
-                format!("{why}; expected a calendar date YYYY-MM-DD"),
-            )
-        };
-        let p = TimePoint::parse_point(s).map_err(refuse)?;
-        if p.approx || p.precision != Precision::Day {
-            return Err(refuse("not one day".into()));
-        }
-        NaiveDate::from_ymd_opt(p.year, p.month, p.day)
-            .ok_or_else(|| refuse("not a calendar date".into()))
     }
 }
 

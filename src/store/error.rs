@@ -15,6 +15,11 @@ pub enum StoreError {
         "no space left on the disk holding {0}: free some space and try again; nothing was changed"
     )]
     DiskFull(PathBuf),
+    /// [`StoreError::DiskFull`] met by a command that only reads ([`StoreError::reading`]).
+    #[error(
+        "no space left on the disk holding {0}: the read could not finish; free some space and try again"
+    )]
+    DiskFullReading(PathBuf),
     #[error("workspace {path} has schema version {found}, newer than this weft understands ({known}); upgrade weft to open it")]
     NewerSchema {
         path: PathBuf,
@@ -58,6 +63,15 @@ pub enum StoreError {
 impl StoreError {
     pub fn invalid(msg: impl Into<String>) -> Self {
         StoreError::Invalid(msg.into())
+    }
+
+    /// The error as a command that only reads reports it: a full disk says the read
+    /// could not finish, not that nothing was changed (nothing was going to be).
+    pub fn reading(self) -> Self {
+        match self {
+            StoreError::DiskFull(path) => StoreError::DiskFullReading(path),
+            other => other,
+        }
     }
 }
 
@@ -166,5 +180,15 @@ mod tests {
             line.starts_with("storage error in /x/t: IO error: "),
             "{line}"
         );
+    }
+
+    #[test]
+    fn a_full_disk_says_nothing_was_changed_only_for_a_write() {
+        let write = StoreError::DiskFull("/ws".into()).to_string();
+        assert!(write.contains("nothing was changed"), "{write}");
+        let read = StoreError::DiskFull("/ws".into()).reading().to_string();
+        assert!(!read.contains("changed"), "{read}");
+        assert!(read.contains("the read could not finish"), "{read}");
+        assert!(read.contains("/ws"), "{read}");
     }
 }

@@ -32,7 +32,7 @@ impl Store {
             checked: None,
             note: None,
         });
-        self.validate(&rec)?;
+        self.validate_new(&rec)?;
         self.commit(
             "expect",
             vec![super::Change {

@@ -30,7 +30,9 @@ pub(crate) fn read_name(dir: &Path) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
-/// Refuses a name that is empty, more than one line or too long.
+/// Refuses a name that is empty, more than one line or too long, or that holds a
+/// control character (an escape sequence would reach every terminal that shows it) or a
+/// character that draws nothing (a zero-width space, a bidi override, a soft hyphen).
 pub fn check_name(name: &str) -> Result<()> {
     let name = name.trim();
     if name.is_empty() || name.contains(['\n', '\r']) || name.chars().count() > MAX_NAME {
@@ -38,10 +40,16 @@ pub fn check_name(name: &str) -> Result<()> {
             "workspace name {name:?}: give one line of 1 to {MAX_NAME} characters"
         )));
     }
+    if let Some(why) = crate::model::text::name_fault(name, true) {
+        return Err(StoreError::invalid(format!(
+            "workspace name {name:?}: {why}; give one line of visible characters"
+        )));
+    }
     Ok(())
 }
 
-/// Writes `name` to `dir`'s name file: a temporary file, synced, then renamed.
+/// Writes `name` to `dir`'s name file, owner-only and atomically
+/// ([`crate::fsutil::write_atomic`]).
 pub(crate) fn write_name(dir: &Path, name: &str) -> Result<()> {
     check_name(name)?;
     let name = name.trim();
@@ -116,7 +124,18 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
-        for bad in ["", "  ", "two\nlines", &"x".repeat(121)] {
+        for bad in [
+            "",
+            "  ",
+            "two\nlines",
+            &"x".repeat(121),
+            "Op \u{1b}[2J",
+            "Op\u{7f}",
+            "Op\u{9b}",
+            "Op\u{200b}X",
+            "Op\u{2066}X",
+            "Op\u{ad}X",
+        ] {
             let e = write_name(dir.path(), bad).unwrap_err().to_string();
             assert!(e.contains("workspace name"), "{e}");
         }

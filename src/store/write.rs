@@ -110,7 +110,7 @@ impl Store {
     /// distinct record once), the question first; checks every end exists.
     pub(super) fn question_about(&self, q: NewQuestion, about: &[Id]) -> Result<Vec<Change>> {
         let rec = self.question_record(q);
-        self.validate(&rec)?;
+        self.validate_new(&rec)?;
         let qid = rec.id();
         let mut changes = vec![Change {
             before: None,
@@ -138,7 +138,8 @@ impl Store {
                 _ if target == qid => Ok(()),
                 Some(k) => self.expect_kind(target, k, role),
                 None => self.require(target).map(|_| ()),
-            })?;
+            })
+            .map_err(|e| super::rules::unassigned(e, &link))?;
             changes.push(Change {
                 before: None,
                 after: Some(link),
@@ -224,7 +225,7 @@ impl Store {
     }
 
     fn create(&mut self, op: &str, rec: Record) -> Result<Id> {
-        self.validate(&rec)?;
+        self.validate_new(&rec)?;
         let id = rec.id();
         let mut changes = vec![Change {
             before: None,
@@ -413,6 +414,13 @@ impl Store {
         Ok(changes)
     }
 
+    /// [`Store::validate`] for a record about to be created, whose id is not handed out
+    /// until it is written: an error names the record by what it is, not by that id.
+    pub(crate) fn validate_new(&self, rec: &Record) -> Result<()> {
+        self.validate(rec)
+            .map_err(|e| super::rules::unassigned(e, rec))
+    }
+
     /// Checks a record against the workspace: required text, ranges, and that every id
     /// it refers to exists and is of the right kind.
     pub(crate) fn validate(&self, rec: &Record) -> Result<()> {
@@ -421,6 +429,7 @@ impl Store {
             None if self.get(target)?.is_none() => Err(StoreError::NotFound(target)),
             None => Ok(()),
         })?;
+        super::rules::check_typed(rec)?;
         // a parent must not make a loop of sub-questions
         if let Record::Question(q) = rec {
             let id = q.meta.id;

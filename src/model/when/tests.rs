@@ -250,6 +250,39 @@ fn any_when() -> impl Strategy<Value = When> {
     })
 }
 
+#[test]
+fn a_date_field_is_yyyy_mm_dd_zero_padded_by_the_calendar_rules_of_a_time() {
+    assert_eq!(
+        parse_date(" 2024-02-29 ").unwrap(),
+        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+    );
+    assert_eq!(parse_date("0001-01-01").unwrap().to_string(), "0001-01-01");
+    assert_eq!(parse_date("9999-12-31").unwrap().to_string(), "9999-12-31");
+    for (bad, why) in [
+        ("0000-01-01", "year 0 is not 0001-9999"),
+        ("2023-02-29", "2023-02-29 is not a calendar date"),
+        ("2024-13-01", "month 13 is not 01-12"),
+        ("-0001-01-01", "YYYY-MM-DD"),
+        ("+2024-01-01", "YYYY-MM-DD"),
+        ("10000-01-01", "YYYY-MM-DD"),
+        ("2024-1-1", "YYYY-MM-DD"),
+        ("2024-01-1", "YYYY-MM-DD"),
+        ("2024/01/01", "YYYY-MM-DD"),
+        ("２０２４-01-01", "YYYY-MM-DD"),
+        ("", "YYYY-MM-DD"),
+    ] {
+        let e = parse_date(bad).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("invalid date {bad:?}: ")), "{e}");
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+    // the same rule refuses year 0 in a time
+    assert!("0000-01-01"
+        .parse::<When>()
+        .unwrap_err()
+        .to_string()
+        .contains("year 0 is not 0001-9999"));
+}
+
 proptest! {
     #[test]
     fn round_trip(x in any_when()) {
