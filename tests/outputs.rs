@@ -532,4 +532,10 @@ fn list_count_prints_the_number_of_records_a_listing_holds() {
         assert_eq!(counted, format!("{lines}\n"), "{args:?}");
     }
     assert_eq!(run(&ws, &["list", "questions", "--count"]), "3\n");
+    // a count is a number, never a JSON array
+    let out = weft(&ws)
+        .args(["list", "notes", "--count", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
