@@ -184,11 +184,10 @@ fn mark(dir: &Path) -> std::io::Result<()> {
         .map(drop)
 }
 
-/// Makes a directory's entries durable.
-fn sync_dir(dir: &Path) -> Result<()> {
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| io_err(dir, e))
+/// Makes a directory's entries durable ([`crate::fsutil::sync_dir`], as the store
+/// reports an error).
+pub(super) fn sync_dir(dir: &Path) -> Result<()> {
+    crate::fsutil::sync_dir(dir).map_err(|e| io_err(dir, e))
 }
 
 /// Exchanges the directories `a` and `b` in one step.

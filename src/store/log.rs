@@ -97,11 +97,6 @@ impl Line {
     }
 }
 
-/// Whether a line's content is an import's first line (the one line nothing chains to).
-pub(super) fn is_import_start(content: &[u8]) -> bool {
-    content.starts_with(b"{\"import\":")
-}
-
 /// `lines` as the bytes appended to the log, framed by `chain`, with where each line
 /// starts counted from `base` (the log's length before the append): a journal entry's
 /// place in the log is what the journal tree keeps instead of its values.
@@ -277,13 +272,9 @@ impl Log {
         };
         match frame::read(&line) {
             Ok(frame::Read::Framed { content, frame }) => Ok(Chain {
-                writer: frame.writer,
+                prev: frame.next_prev(&content),
                 n: frame.n + 1,
-                prev: if is_import_start(&content) {
-                    frame.prev
-                } else {
-                    frame.sum
-                },
+                writer: frame.writer,
             }),
             // written before lines were framed: the first framed line names their hash
             Ok(frame::Read::Legacy(_)) => {
@@ -450,7 +441,7 @@ pub fn replay(
             return Err(damaged(path, l, b, why));
         }
         let parsed = verifier
-            .line(buf, is_import_start)
+            .line(buf)
             .and_then(|c| serde_json::from_slice::<Line>(&c).map_err(|e| e.to_string()));
         let line: Line = match parsed {
             Ok(l) => l,
@@ -609,8 +600,7 @@ fn verifier_at(file: &File, path: &Path, offset: u64) -> Result<frame::Verifier>
             // every line up to here was written before frames: hash them as they were
             let mut lines = lines::Lines::new(std::io::Read::take(file, offset), path, 0);
             while let lines::Next::Whole { raw, .. } = lines.next()? {
-                v.line(raw, |_| false)
-                    .map_err(|why| at::damaged_at(path, at, why))?;
+                v.line(raw).map_err(|why| at::damaged_at(path, at, why))?;
             }
         }
         Err(why) => return Err(at::damaged_at(path, at, why)),

@@ -12,6 +12,7 @@
 //!   and written afresh from the database, and the user is told.
 
 use super::bulk::Dump;
+use super::compact::sync_dir;
 use super::error::io_err;
 use super::log::verify::{self, Latest, Places};
 use super::log::{self, Op, LOG_FILE};
@@ -34,13 +35,6 @@ pub struct Recovered {
     /// With `--salvage`: damaged lines left out, and what was lost, a line each.
     pub lost_lines: u64,
     pub lost: Vec<String>,
-}
-
-/// Makes a directory's entries (a rename) durable.
-fn sync_dir(dir: &Path) -> Result<()> {
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| io_err(dir, e))
 }
 
 /// The log most recently set aside in `dir` (`journal.log.damaged-…`), if any.

@@ -18,7 +18,7 @@
 use super::bulk::Dump;
 use super::error::io_err;
 use super::log::lines::{Lines, Next};
-use super::log::{frame, is_import_start, Line, MadeLine};
+use super::log::{frame, Line, MadeLine};
 use super::{JournalEntry, Result};
 use crate::model::{Id, Record};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -206,11 +206,7 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
                             "line {line_no} (byte {start}): the chain breaks before it: lines were removed or moved there"
                         ));
                     }
-                    expected = Some(if is_import_start(content) {
-                        fr.prev
-                    } else {
-                        fr.sum
-                    });
+                    expected = Some(fr.next_prev(content));
                 } else {
                     legacy.update(buf);
                 }

@@ -100,6 +100,19 @@ pub struct Frame {
     pub sum: u64,
 }
 
+impl Frame {
+    /// The sum the line after this one (whose content is `content`) must name as its
+    /// `prev`: this line's own, except after an import's first line, which nothing
+    /// chains to.
+    pub fn next_prev(&self, content: &[u8]) -> u64 {
+        if is_import_start(content) {
+            self.prev
+        } else {
+            self.sum
+        }
+    }
+}
+
 /// A line as read: written before schema 6 (no frame) or framed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Read<'a> {
@@ -122,6 +135,11 @@ impl<'a> Read<'a> {
 
 /// Why a framed line is refused.
 pub const BAD_SUM: &str = "its checksum does not match its content";
+
+/// Whether a line's content is an import's first line: the one line nothing chains to.
+pub fn is_import_start(content: &[u8]) -> bool {
+    content.starts_with(b"{\"import\":")
+}
 
 /// Why a line whose frame cannot be read is refused.
 pub const BAD_FRAME: &str = "its checksum frame is damaged";
@@ -292,13 +310,7 @@ impl Verifier {
     }
 
     /// Reads and checks one whole line (`raw` with its newline) and returns its content.
-    /// `import_start` says whether the content is an import's first line (the one line
-    /// nothing chains to); it is asked after the sum is checked.
-    pub fn line<'a>(
-        &mut self,
-        raw: &'a [u8],
-        import_start: impl FnOnce(&[u8]) -> bool,
-    ) -> Result<Cow<'a, [u8]>, String> {
+    pub fn line<'a>(&mut self, raw: &'a [u8]) -> Result<Cow<'a, [u8]>, String> {
         let line = raw.strip_suffix(b"\n").unwrap_or(raw);
         match read(line).map_err(str::to_string)? {
             Read::Legacy(c) => {
@@ -329,11 +341,7 @@ impl Verifier {
                         ));
                     }
                 }
-                let next = if import_start(&content) {
-                    frame.prev
-                } else {
-                    frame.sum
-                };
+                let next = frame.next_prev(&content);
                 self.last = Some((frame.writer, frame.n, next));
                 Ok(content)
             }
@@ -345,11 +353,7 @@ impl Verifier {
     pub fn resume(&mut self, raw: &[u8]) {
         let line = raw.strip_suffix(b"\n").unwrap_or(raw);
         if let Ok(Read::Framed { content, frame }) = read(line) {
-            let next = if content.starts_with(b"{\"import\":") {
-                frame.prev
-            } else {
-                frame.sum
-            };
+            let next = frame.next_prev(&content);
             self.last = Some((frame.writer, frame.n, next));
         }
     }
@@ -415,7 +419,7 @@ mod tests {
             let mut v = Verifier::new();
             let mut raw = bad.clone();
             raw.push(b'\n');
-            assert!(v.line(&raw, |_| false).is_err(), "byte {i} flipped passed");
+            assert!(v.line(&raw).is_err(), "byte {i} flipped passed");
         }
     }
 
@@ -427,15 +431,15 @@ mod tests {
             .collect();
         let mut v = Verifier::new();
         for l in &lines {
-            v.line(l, |_| false).unwrap();
+            v.line(l).unwrap();
         }
         assert_eq!(v.chain(|| unreachable!()), c);
         let mut v = Verifier::new();
-        v.line(&lines[0], |_| false).unwrap();
-        assert!(v.line(&lines[2], |_| false).unwrap_err().contains("chain"));
+        v.line(&lines[0]).unwrap();
+        assert!(v.line(&lines[2]).unwrap_err().contains("chain"));
         let mut v = Verifier::new();
         assert!(
-            v.line(&lines[1], |_| false).is_err(),
+            v.line(&lines[1]).is_err(),
             "a first line must start the chain"
         );
     }
@@ -444,17 +448,17 @@ mod tests {
     fn legacy_lines_are_hashed_into_the_first_framed_line() {
         let legacy = b"{\"entry\":{\"seq\":0,\"last\":true}}\n".to_vec();
         let mut v = Verifier::new();
-        v.line(&legacy, |_| false).unwrap();
+        v.line(&legacy).unwrap();
         let mut c = v.chain(|| "w2".into());
         assert_ne!(c.prev, GENESIS);
         let next = framed(&mut c, r#"{"entry":{"seq":1}}"#);
-        v.line(&next, |_| false).unwrap();
+        v.line(&next).unwrap();
         // a legacy line after a framed one is damage
-        assert!(v.line(&legacy, |_| false).is_err());
+        assert!(v.line(&legacy).is_err());
         // the same framed line after other legacy bytes breaks the chain
         let mut v = Verifier::new();
-        v.line(b"{\"entry\":{\"seq\":9}}\n", |_| false).unwrap();
-        assert!(v.line(&next, |_| false).is_err());
+        v.line(b"{\"entry\":{\"seq\":9}}\n").unwrap();
+        assert!(v.line(&next).is_err());
     }
 
     #[test]
@@ -466,9 +470,9 @@ mod tests {
         assert_eq!(c.prev, GENESIS);
         let next = framed(&mut c, r#"{"record":{"id":"N1"}}"#);
         let mut v = Verifier::new();
-        let content = v.line(&start, |c| c.starts_with(b"{\"import\"")).unwrap();
+        let content = v.line(&start).unwrap();
         assert_eq!(&*content, br#"{"import":{"records":1}}"#);
-        v.line(&next, |_| false).unwrap();
+        v.line(&next).unwrap();
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn reframed<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
     let mut out = Vec::new();
     for l in lines {
         let content = frame::content_of(l.as_bytes());
-        let start = is_import_start(&content);
+        let start = frame::is_import_start(&content);
         c.frame(
             &content,
             start.then_some(IMPORT_START_WIDTH),

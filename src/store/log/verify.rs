@@ -10,7 +10,7 @@
 //! gives the same records (up to a collision of 128-bit hashes).
 
 use super::lines::{Lines, Next};
-use super::{frame, io_err, is_import_start, Result};
+use super::{frame, io_err, Result};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::fs::File;
@@ -185,7 +185,7 @@ pub fn verify_with(path: &Path, replay: bool, mut places: Option<&mut Places>) -
             Next::Whole { start, number, raw } => (start, number, raw),
         };
         let gather = places.is_some();
-        let step = checker.line(buf, is_import_start).and_then(|content| {
+        let step = checker.line(buf).and_then(|content| {
             let line: RawLine = serde_json::from_slice(&content).map_err(|e| e.to_string())?;
             if gather {
                 note_places(&line, at, import.is_some(), &mut pending)?;
