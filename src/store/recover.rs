@@ -54,13 +54,14 @@ impl Store {
     /// to run, and reads go on.
     pub(super) fn reconcile_log(&mut self) -> Result<()> {
         self.finish_log_rewrite()?;
-        let exists = fs::symlink_metadata(self.log.path()).is_ok();
         let len = log::file_len(&self.path)?;
         let applied = self.state.log_len;
         if len == applied && (len != 0 || self.is_empty()) {
             // the common case: one `stat`; the last line is read at the first append
             return Ok(());
         }
+        // the open made no log in place of a missing one (`Log::open_in`)
+        let exists = !self.log.is_missing();
         let aside = newest_aside(&self.path);
         if len == 0 && (applied == 0 || (exists && aside.is_some())) {
             // a workspace from before the log existed: written once from the database;
