@@ -232,6 +232,8 @@ fn a_flipped_byte_is_seen_by_check_and_salvage_keeps_every_intact_entry() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert!(err.contains("line 4") && err.contains("entry 3"), "{err}");
+    // the lost line held the mention link of the first note, set by nothing later
+    assert!(err.contains("L1: not rebuilt"), "{err}");
     assert_eq!(entries(&to), all - 1);
     run(&to, &["check"]);
 }

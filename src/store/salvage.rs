@@ -257,14 +257,16 @@ pub fn salvage(path: &Path) -> Result<Salvaged> {
 /// Accounts for what the lost entries changed, leaves out records whose references
 /// were lost, numbers the journal afresh and sets the counters.
 fn finish(mut r: Reader) -> Salvaged {
-    let touched_later = |id: Id, seq: Option<u64>, journal: &[JournalEntry]| {
-        journal
-            .iter()
-            .any(|e| e.id == id && seq.is_none_or(|s| e.seq > s))
-    };
+    // each record's newest kept entry: a lost change it follows set the record again
+    let mut newest: HashMap<Id, u64> = HashMap::new();
+    for e in &r.journal {
+        let n = newest.entry(e.id).or_insert(e.seq);
+        *n = (*n).max(e.seq);
+    }
     for (seq, id) in &r.lost_entries {
         let Some(id) = *id else { continue };
-        if touched_later(id, *seq, &r.journal) {
+        let set_again = newest.get(&id).is_some_and(|&n| seq.is_none_or(|s| n > s));
+        if set_again {
             continue;
         }
         r.report.push(match r.records.contains_key(&id) {
