@@ -35,6 +35,7 @@ fn benches(c: &mut Criterion) {
                     ..NewNote::default()
                 })
                 .expect("add")
+                .id
         })
     });
     // The same write without the journal log's fdatasync (sled's flush only): the
@@ -49,6 +50,7 @@ fn benches(c: &mut Criterion) {
                     ..NewNote::default()
                 })
                 .expect("add")
+                .id
         })
     });
     store.set_log_sync(true);
@@ -66,6 +68,7 @@ fn benches(c: &mut Criterion) {
                     when: None,
                 })
                 .expect("link")
+                .id
         })
     });
     g.bench_function("neighbours", |b| {

@@ -158,13 +158,15 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
     let start = NaiveDate::from_ymd_opt(2024, 1, 2).unwrap_or_default();
     store.set_clock(Some(at_noon(start)));
     for e in &case.entity {
-        let id = store.add_entity(NewEntity {
-            name: e.name.clone(),
-            kind: e.kind,
-            aliases: e.aliases.clone(),
-            attributes: e.attrs.clone(),
-            tags: e.tags.clone(),
-        })?;
+        let id = store
+            .add_entity(NewEntity {
+                name: e.name.clone(),
+                kind: e.kind,
+                aliases: e.aliases.clone(),
+                attributes: e.attrs.clone(),
+                tags: e.tags.clone(),
+            })?
+            .id;
         keys.insert(e.key.clone(), id);
     }
     for n in &case.note {
@@ -177,13 +179,15 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
                 .unwrap_or(start),
         };
         store.set_clock(Some(at_noon(recorded)));
-        let id = store.add_note(NewNote {
-            text: n.text.clone(),
-            source: n.source.clone(),
-            grade: n.grade,
-            when: n.when,
-            tags: n.tags.clone(),
-        })?;
+        let id = store
+            .add_note(NewNote {
+                text: n.text.clone(),
+                source: n.source.clone(),
+                grade: n.grade,
+                when: n.when,
+                tags: n.tags.clone(),
+            })?
+            .id;
         keys.insert(n.key.clone(), id);
     }
     store.set_clock(Some(at_noon(
@@ -191,16 +195,18 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
     )));
     for q in &case.question {
         let parent = q.parent.as_deref().map(|p| find(&keys, p)).transpose()?;
-        let id = store.add_question(NewQuestion {
-            title: q.title.clone(),
-            detail: q.detail.clone(),
-            status: Status::Open,
-            priority: q.priority,
-            kind: q.kind,
-            parent,
-            review_by: q.review_by.as_deref().map(fields::parse_date).transpose()?,
-            tags: q.tags.clone(),
-        })?;
+        let id = store
+            .add_question(NewQuestion {
+                title: q.title.clone(),
+                detail: q.detail.clone(),
+                status: Status::Open,
+                priority: q.priority,
+                kind: q.kind,
+                parent,
+                review_by: q.review_by.as_deref().map(fields::parse_date).transpose()?,
+                tags: q.tags.clone(),
+            })?
+            .id;
         let mut sets: Vec<(String, String)> = Vec::new();
         if let Some(a) = &q.answer {
             sets.push(("answer".into(), a.clone()));
@@ -218,7 +224,7 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
     }
     for h in &case.hypothesis {
         let q = find(&keys, &h.question)?;
-        let id = store.add_hypothesis(q, &h.statement, h.likelihood)?;
+        let id = store.add_hypothesis(q, &h.statement, h.likelihood)?.id;
         if let Some(s) = &h.status {
             if s != "live" {
                 store.set_fields(id, &[("status".into(), s.clone())])?;
@@ -248,7 +254,9 @@ pub fn load(store: &mut Store, source: &str) -> Result<Loaded> {
         }
     }
     for x in &case.expectation {
-        let id = store.add_expectation(find(&keys, &x.hypothesis)?, &x.text)?;
+        let id = store
+            .add_expectation(find(&keys, &x.hypothesis)?, &x.text)?
+            .id;
         let mut sets: Vec<(String, String)> = Vec::new();
         if let Some(s) = &x.status {
             sets.push(("status".into(), s.clone()));

@@ -131,20 +131,22 @@ pub fn generate(store: &mut Store, spec: &Spec, mut progress: impl FnMut(u64)) -
     for i in 0..spec.questions {
         let parent =
             (i > 10 && rng.below(3) == 0).then(|| Id::new(Kind::Question, 1 + rng.below(i)));
-        let id = store.add_question(NewQuestion {
-            title: format!("What explains the {}? ({i})", phrase(&mut rng, 3)),
-            detail: String::new(),
-            status: Status::Open,
-            priority: 1 + rng.below(4) as u8,
-            kind: Sees::ALL[rng.below(4) as usize],
-            parent,
-            review_by: None,
-            tags: if i % 5 == 0 {
-                vec!["priority".into()]
-            } else {
-                vec![]
-            },
-        })?;
+        let id = store
+            .add_question(NewQuestion {
+                title: format!("What explains the {}? ({i})", phrase(&mut rng, 3)),
+                detail: String::new(),
+                status: Status::Open,
+                priority: 1 + rng.below(4) as u8,
+                kind: Sees::ALL[rng.below(4) as usize],
+                parent,
+                review_by: None,
+                tags: if i % 5 == 0 {
+                    vec!["priority".into()]
+                } else {
+                    vec![]
+                },
+            })?
+            .id;
         if i % 4 == 0 {
             store.add_hypothesis(
                 id,

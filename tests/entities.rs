@@ -46,6 +46,7 @@ fn add(
         tags: vec![],
     })
     .unwrap()
+    .id
 }
 
 /// E1 Darren Marsh (Daz), E2 Kyle Renshaw, E3 The Yard, E4 "Dazza" (a duplicate of
@@ -415,4 +416,26 @@ fn merging_different_kinds_warns_and_the_box_shows_every_line() {
     let screen = h.screen();
     assert!(!screen.contains("rarely right"), "{screen}");
     assert!(screen.contains("Merge? y/n"), "{screen}");
+}
+
+#[test]
+fn an_open_detail_takes_in_a_note_added_elsewhere_that_mentions_it() {
+    let mut h = Harness::open(case);
+    assert!(h.app.entities.select(Id::new(weft::model::Kind::Entity, 2)));
+    h.press("enter");
+    assert!(h.screen().contains("E2  Kyle Renshaw"), "{}", h.screen());
+    assert!(!h.screen().contains("Mentioned in"), "{}", h.screen());
+    // a note written in the Notes pane names Kyle: its mention link is written with it
+    h.press("5 a")
+        .typed("Met [[Kyle Renshaw]] today")
+        .press("ctrl-s");
+    while h.app.overlay.is_some() {
+        h.press("esc");
+    }
+    assert!(h.app.store.get("N4".parse().unwrap()).unwrap().is_some());
+    h.press("4");
+    let screen = h.screen();
+    assert!(screen.contains("E2  Kyle Renshaw"), "{screen}");
+    assert!(screen.contains("Mentioned in (1)"), "{screen}");
+    assert!(screen.contains("Met [[Kyle Renshaw]] today"), "{screen}");
 }

@@ -205,7 +205,8 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
             text: "Zebra crossing by the harbour".into(),
             ..Default::default()
         })
-        .unwrap();
+        .unwrap()
+        .id;
     assert!(weft::store::search::file::is_current(h.app.store.path()));
     h.press("/").typed("zebra");
     assert!(h.app.wait_background(WAIT));
@@ -247,7 +248,8 @@ fn opening_the_finder_without_a_current_search_file_writes_one_for_it() {
             text: "Renshaw seen at the yard".into(),
             ..Default::default()
         })
-        .unwrap();
+        .unwrap()
+        .id;
     assert!(weft::store::search::file::is_current(&path));
     h.press("esc").press("/").typed("renshaw");
     assert!(h.app.wait_background(WAIT));

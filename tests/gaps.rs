@@ -104,7 +104,8 @@ fn accept_is_one_undo_step_and_links_every_trigger() {
             &sug.triggers,
             (&sug.key, sug.rule, &sug.fingerprint),
         )
-        .unwrap();
+        .unwrap()
+        .id;
     let linked: Vec<Id> = s.neighbours(q).unwrap().iter().map(|n| n.other).collect();
     for t in &sug.triggers {
         assert!(linked.contains(t), "{t} linked");
@@ -183,7 +184,8 @@ fn an_accepted_gap_survives_export_and_import() {
             &sug.triggers,
             (&sug.key, sug.rule, &sug.fingerprint),
         )
-        .unwrap();
+        .unwrap()
+        .id;
     let mut bytes = Vec::new();
     weft::export::write_workspace(&s, &mut bytes).unwrap();
     let dump = weft::export::parse_workspace(&bytes).unwrap();

@@ -11,7 +11,7 @@ use weft::app::overlay::{Flow, Overlay};
 use weft::app::{App, Pane};
 use weft::keymap::{parse_sequence, Keymap};
 use weft::model::{EntityKind, Id, Kind, Record};
-use weft::store::{Committed, NewEntity, NewLink, NewNote, OpenOptions, Store};
+use weft::store::{NewEntity, NewLink, NewNote, OpenOptions, Store};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -24,6 +24,7 @@ fn entity(s: &mut Store, name: &str, kind: EntityKind) -> Id {
         tags: vec![],
     })
     .unwrap()
+    .id
 }
 
 fn note(s: &mut Store, text: &str) -> Id {
@@ -35,9 +36,10 @@ fn note(s: &mut Store, text: &str) -> Id {
         ..NewNote::default()
     })
     .unwrap()
+    .id
 }
 
-fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
+fn link(s: &mut Store, from: Id, to: Id, label: &str) -> weft::store::Added {
     s.link(NewLink {
         from,
         to,
@@ -324,11 +326,8 @@ fn a_commit_elsewhere_runs_the_rules_again() {
     assert!(keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
     // what the app does after any commit: views brought in step; the pane on screen is
     // shown again after the key, and that asks the rules again
-    let l = link(&mut h.app.store, id("E1"), id("E2"), "associate of");
-    h.app.after_change(&Committed {
-        group: 0,
-        ids: vec![l],
-    });
+    let added = link(&mut h.app.store, id("E1"), id("E2"), "associate of");
+    h.app.after_change(&added.done);
     h.press("g");
     ready(&mut h.app);
     assert!(!keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));

@@ -23,6 +23,7 @@ fn entity(s: &mut Store, name: &str, kind: EntityKind) -> Id {
         tags: vec![],
     })
     .unwrap()
+    .id
 }
 
 fn note(s: &mut Store, text: &str, source: &str, grade: &str, when: Option<&str>) -> Id {
@@ -34,6 +35,7 @@ fn note(s: &mut Store, text: &str, source: &str, grade: &str, when: Option<&str>
         tags: vec![],
     })
     .unwrap()
+    .id
 }
 
 fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
@@ -46,6 +48,7 @@ fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
         when: None,
     })
     .unwrap()
+    .id
 }
 
 fn rule(s: &Store, name: &str) -> Vec<analysis::Suggestion> {
@@ -157,8 +160,9 @@ fn question_rules_and_their_closed_twins() {
             review_by: Some("2020-01-01".parse().unwrap()),
             ..NewQuestion::new("Was he only a driver?")
         })
-        .unwrap();
-    let h = s.add_hypothesis(q, "A paid driver", None).unwrap();
+        .unwrap()
+        .id;
+    let h = s.add_hypothesis(q, "A paid driver", None).unwrap().id;
     assert_eq!(rule(&s, "single-hypothesis")[0].triggers, vec![q, h]);
     assert_eq!(rule(&s, "stale-review")[0].triggers, vec![q]);
     assert_eq!(rule(&s, "no-evidence")[0].triggers, vec![h]);
@@ -263,12 +267,13 @@ fn unchecked_expectation_and_the_checked_one_that_closes_it() {
     let mut s = open(d.path());
     let q = s
         .add_question(NewQuestion::new("Who launders the cash?"))
-        .unwrap();
-    let h = s.add_hypothesis(q, "The car wash", None).unwrap();
+        .unwrap()
+        .id;
+    let h = s.add_hypothesis(q, "The car wash", None).unwrap().id;
     let n = note(&mut s, "cash counted at the wash", "x", "B2P", None);
     s.assess(h, n, "+".parse().unwrap()).unwrap();
     assert_eq!(rule(&s, "no-disconfirming")[0].triggers, vec![h]);
-    let x = s.add_expectation(h, "deposits above turnover").unwrap();
+    let x = s.add_expectation(h, "deposits above turnover").unwrap().id;
     let found = rule(&s, "unchecked-expectation");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].triggers, vec![h, x]);

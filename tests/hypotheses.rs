@@ -38,6 +38,7 @@ fn note(s: &mut Store, text: &str, grade: Option<&str>) -> Id {
         ..NewNote::default()
     })
     .unwrap()
+    .id
 }
 
 /// Q1 (priority 1) with H1 (long statement), H2, H3; Q2 with H4. N1 A1P supports H1,
@@ -50,17 +51,21 @@ fn case(s: &mut Store) {
             priority: 1,
             ..NewQuestion::new("Who controls the yard?")
         })
-        .unwrap();
+        .unwrap()
+        .id;
     let q2 = s
         .add_question(NewQuestion::new("Where does the cash go?"))
-        .unwrap();
-    let h1 = s.add_hypothesis(q1, LONG, None).unwrap();
+        .unwrap()
+        .id;
+    let h1 = s.add_hypothesis(q1, LONG, None).unwrap().id;
     let h2 = s
         .add_hypothesis(q1, "Kyle Renshaw controls the yard", None)
-        .unwrap();
+        .unwrap()
+        .id;
     let h3 = s
         .add_hypothesis(q1, "A rival group controls the yard", None)
-        .unwrap();
+        .unwrap()
+        .id;
     s.add_hypothesis(q2, "The cash goes abroad", None).unwrap();
     let n1 = note(s, "Marsh seen at the yard every morning", Some("A1P"));
     let n2 = note(s, "Renshaw's phone at the yard at night", Some("B2P"));
@@ -452,7 +457,7 @@ fn at_80x24_every_line_fits_and_the_selected_statement_shows_in_full() {
 #[test]
 fn thirty_hypotheses_scroll_sideways_and_the_selected_column_stays_on_screen() {
     let mut h = Harness::new(|s| {
-        let q = s.add_question(NewQuestion::new("Who?")).unwrap();
+        let q = s.add_question(NewQuestion::new("Who?")).unwrap().id;
         let n = note(s, "a sighting", Some("B2P"));
         link(s, n, q, "concerns");
         for i in 0..30 {
@@ -537,14 +542,12 @@ fn a_large_matrix_is_read_off_the_input_thread() {
     assert!(h.scores_line().contains("H1 0.56 (1)"), "{}", h.screen());
     // a read under way when a change is committed is done again once it is in
     h.app.hypotheses.load(&h.app.store, id("Q1")).unwrap();
-    h.app
+    let added = h
+        .app
         .store
         .assess(id("H3"), id("N4"), Consistency::VeryInconsistent)
         .unwrap();
-    h.app.after_change(&weft::store::Committed {
-        group: 0,
-        ids: vec![id("A10")],
-    });
+    h.app.after_change(&added.done);
     assert!(h.app.wait_background(wait));
     assert_eq!(h.app.hypotheses.loading(), Some(id("Q1")), "read again");
     assert!(h.app.wait_background(wait));

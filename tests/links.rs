@@ -54,6 +54,7 @@ fn entity(s: &mut Store, name: &str, kind: EntityKind) -> Id {
         tags: vec![],
     })
     .unwrap()
+    .id
 }
 
 fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
@@ -66,6 +67,7 @@ fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
         when: None,
     })
     .unwrap()
+    .id
 }
 
 /// E1 Darren Marsh, E2 a phone, E3 Liam Corrigan, E4 a crew, E5 Shane Pidcock, E6 alone;
@@ -99,7 +101,8 @@ fn kestrel(s: &mut Store) {
     link(s, pidcock, phone, "uses");
     let q = s
         .add_question(NewQuestion::new("Who controls the KING line?"))
-        .unwrap();
+        .unwrap()
+        .id;
     link(s, q, marsh, "concerns");
 }
 
@@ -541,11 +544,19 @@ fn the_pane_follows_changes_made_elsewhere() {
     h.select("E3").press("enter");
     assert_eq!(h.centre(), Some(id("E3")));
     // a new link to the centre shows; a renamed neighbour shows its new name
-    let l = link(&mut h.app.store, id("E6"), id("E3"), "drives for");
-    h.app.after_change(&weft::store::Committed {
-        group: 0,
-        ids: vec![l],
-    });
+    let added = h
+        .app
+        .store
+        .link(NewLink {
+            from: id("E6"),
+            to: id("E3"),
+            label: "drives for".into(),
+            confidence: None,
+            source: None,
+            when: None,
+        })
+        .unwrap();
+    h.app.after_change(&added.done);
     assert!(h.screen().contains("← drives for (1)"), "{}", h.screen());
     let done = h
         .app

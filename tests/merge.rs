@@ -28,6 +28,7 @@ fn entity(s: &mut Store, name: &str, aliases: &[&str], attrs: &[(&str, &str)]) -
         tags: vec![],
     })
     .unwrap()
+    .id
 }
 
 fn note(s: &mut Store, text: &str) -> Id {
@@ -36,6 +37,7 @@ fn note(s: &mut Store, text: &str) -> Id {
         ..NewNote::default()
     })
     .unwrap()
+    .id
 }
 
 fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
@@ -48,6 +50,7 @@ fn link(s: &mut Store, from: Id, to: Id, label: &str) -> Id {
         when: None,
     })
     .unwrap()
+    .id
 }
 
 fn get_entity(s: &Store, id: Id) -> Entity {
@@ -114,7 +117,8 @@ fn case() -> Case {
             attributes: Default::default(),
             tags: vec![],
         })
-        .unwrap();
+        .unwrap()
+        .id;
     s.set_fields(marsh, &[("tags".into(), "kestrel".into())])
         .unwrap();
     s.set_fields(daz, &[("tags".into(), "kestrel, nominal".into())])

@@ -43,7 +43,8 @@ fn case(s: &mut Store) {
                 attributes: Default::default(),
                 tags: vec![],
             })
-            .unwrap(),
+            .unwrap()
+            .id,
         );
     }
     let mut notes = vec![];
@@ -62,7 +63,8 @@ fn case(s: &mut Store) {
                 when: Some(d.parse().unwrap()),
                 ..Default::default()
             })
-            .unwrap(),
+            .unwrap()
+            .id,
         );
     }
     for to in &ids[1..] {

@@ -60,6 +60,7 @@ fn note(
         tags: tags.iter().map(|t| t.to_string()).collect(),
     })
     .unwrap()
+    .id
 }
 
 /// E1 Darren Marsh (Daz); N1..N4 with grades, times, sources and tags.

@@ -24,6 +24,7 @@ fn entity(store: &mut Store, name: &str, aliases: &[&str]) -> Id {
             tags: vec![],
         })
         .unwrap()
+        .id
 }
 
 fn note(store: &mut Store, text: &str, when: Option<&str>) -> Id {
@@ -34,6 +35,7 @@ fn note(store: &mut Store, text: &str, when: Option<&str>) -> Id {
             ..NewNote::default()
         })
         .unwrap()
+        .id
 }
 
 fn id(s: &str) -> Id {
@@ -73,8 +75,8 @@ fn mentions_follow_the_note_text() {
 fn ids_are_never_reused_and_delete_cascades() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(dir.path());
-    let q = s.add_question(NewQuestion::new("Who runs it?")).unwrap();
-    let h = s.add_hypothesis(q, "Marsh", None).unwrap();
+    let q = s.add_question(NewQuestion::new("Who runs it?")).unwrap().id;
+    let h = s.add_hypothesis(q, "Marsh", None).unwrap().id;
     let n = note(&mut s, "evidence", None);
     s.assess(h, n, Consistency::Consistent).unwrap();
     let e = entity(&mut s, "Marsh", &[]);
@@ -90,7 +92,7 @@ fn ids_are_never_reused_and_delete_cascades() {
     let done = s.delete(q).unwrap();
     assert_eq!(done.ids.len(), 4, "question, hypothesis, assessment, link");
     assert!(s.get(h).unwrap().is_none());
-    let q2 = s.add_question(NewQuestion::new("Next")).unwrap();
+    let q2 = s.add_question(NewQuestion::new("Next")).unwrap().id;
     assert_eq!(q2, id("Q2"));
     assert!(s.check().unwrap().is_empty());
     s.undo().unwrap();
@@ -103,7 +105,7 @@ fn ids_are_never_reused_and_delete_cascades() {
 fn bad_input_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(dir.path());
-    let q = s.add_question(NewQuestion::new("Q")).unwrap();
+    let q = s.add_question(NewQuestion::new("Q")).unwrap().id;
     let before = s.state().clone();
     let cases: Vec<(&str, &str)> = vec![
         ("status", "closed"),
@@ -137,13 +139,14 @@ fn bad_input_changes_nothing() {
 fn indexes_answer_the_panes_questions() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(dir.path());
-    let root = s.add_question(NewQuestion::new("Root")).unwrap();
+    let root = s.add_question(NewQuestion::new("Root")).unwrap().id;
     let child = s
         .add_question(NewQuestion {
             parent: Some(root),
             ..NewQuestion::new("Child")
         })
-        .unwrap();
+        .unwrap()
+        .id;
     assert_eq!(s.children(Some(root)).unwrap(), vec![child]);
     assert_eq!(s.children(None).unwrap(), vec![root]);
     s.set_fields(child, &[("status".into(), "active".into())])
@@ -202,7 +205,7 @@ fn shortest_path_walks_links_either_way() {
 fn check_finds_a_corrupted_index() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(dir.path());
-    let q = s.add_question(NewQuestion::new("Q")).unwrap();
+    let q = s.add_question(NewQuestion::new("Q")).unwrap().id;
     assert!(s.check().unwrap().is_empty());
     // an entry pointing at nothing, and a missing status entry
     let mut ghost = vec![b's', 0];
@@ -304,12 +307,12 @@ proptest::proptest! {
 fn deleting_a_note_removes_the_cells_that_cite_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(dir.path());
-    let q = s.add_question(NewQuestion::new("Who?")).unwrap();
-    let h = s.add_hypothesis(q, "Marsh", None).unwrap();
+    let q = s.add_question(NewQuestion::new("Who?")).unwrap().id;
+    let h = s.add_hypothesis(q, "Marsh", None).unwrap().id;
     let n = note(&mut s, "evidence", None);
     let other = note(&mut s, "other", None);
-    let cell = s.assess(h, n, Consistency::Inconsistent).unwrap();
-    let kept = s.assess(h, other, Consistency::Neutral).unwrap();
+    let cell = s.assess(h, n, Consistency::Inconsistent).unwrap().id;
+    let kept = s.assess(h, other, Consistency::Neutral).unwrap().id;
     assert_eq!(s.assessments_of_note(n).unwrap(), vec![cell]);
     s.delete(n).unwrap();
     assert!(s.get(cell).unwrap().is_none());
@@ -333,10 +336,12 @@ fn search_ranks_names_and_titles_above_mentions() {
     let e = entity(&mut s, "Kyle Renshaw", &["Renny"]);
     let q = s
         .add_question(NewQuestion::new("What is Kyle Renshaw's role?"))
-        .unwrap();
+        .unwrap()
+        .id;
     let h = s
         .add_hypothesis(q, "Kyle Renshaw controls the line", None)
-        .unwrap();
+        .unwrap()
+        .id;
     // the annexe comes first by id and matches every word: only exactness puts the
     // café itself above it
     entity(&mut s, "ELAN Cafe (Leeds) Annexe", &[]);

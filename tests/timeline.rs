@@ -85,6 +85,7 @@ fn note(s: &mut Store, text: &str, when: Option<&str>) -> Id {
         ..NewNote::default()
     })
     .unwrap()
+    .id
 }
 
 fn entity(s: &mut Store, name: &str, aliases: &[&str]) -> Id {
@@ -96,6 +97,7 @@ fn entity(s: &mut Store, name: &str, aliases: &[&str]) -> Id {
         tags: vec![],
     })
     .unwrap()
+    .id
 }
 
 fn link(s: &mut Store, from: Id, to: Id, label: &str, when: Option<&str>) -> Id {
@@ -108,6 +110,7 @@ fn link(s: &mut Store, from: Id, to: Id, label: &str, when: Option<&str>) -> Id 
         when: when.map(|w| w.parse().unwrap()),
     })
     .unwrap()
+    .id
 }
 
 /// Two people, notes at every precision, a range, an undated note and a dated link.
@@ -501,8 +504,9 @@ fn filters_by_question_tag_and_name() {
         kyle_goes_quiet(s);
         let q = s
             .add_question(NewQuestion::new("Who runs Mereby?"))
-            .unwrap(); // Q1
-        let h1 = s.add_hypothesis(q, "Kyle runs it", None).unwrap(); // H1
+            .unwrap()
+            .id; // Q1
+        let h1 = s.add_hypothesis(q, "Kyle runs it", None).unwrap().id; // H1
         link(s, q, id("N3"), "concerns", None);
         s.assess(h1, id("N4"), Consistency::Consistent).unwrap();
         entity(s, "Kyle Brennan", &[]); // E3: a second Kyle

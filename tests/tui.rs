@@ -34,7 +34,8 @@ fn three_questions(s: &mut Store) {
             priority: 2,
             ..NewQuestion::new("Who controls the line?")
         })
-        .unwrap();
+        .unwrap()
+        .id;
     s.add_question(NewQuestion {
         priority: 1,
         parent: Some(q1),
@@ -495,7 +496,8 @@ fn one_of_each(s: &mut Store) {
     use weft::store::{NewEntity, NewLink, NewNote};
     let q = s
         .add_question(NewQuestion::new("Who runs the KING line?"))
-        .unwrap();
+        .unwrap()
+        .id;
     let e = s
         .add_entity(NewEntity {
             name: "Kyle Renshaw".into(),
@@ -504,7 +506,8 @@ fn one_of_each(s: &mut Store) {
             attributes: Default::default(),
             tags: Vec::new(),
         })
-        .unwrap();
+        .unwrap()
+        .id;
     s.add_note(NewNote {
         text: "Seen at the yard\n[[Kyle Renshaw]] drove the van".into(),
         when: Some("2024-03".parse().unwrap()),
@@ -756,8 +759,13 @@ fn a_question_about_a_missing_record_writes_nothing() {
         .app
         .store
         .add_question_about(NewQuestion::new("Who is E1?"), &[rid("E1"), rid("E1")])
-        .unwrap();
+        .unwrap()
+        .done;
     assert_eq!(done.ids.len(), 2, "{:?}", done.ids);
+    assert_eq!(
+        done.created, done.ids,
+        "the question and one link, both new"
+    );
 }
 
 #[test]

@@ -228,7 +228,8 @@ fn workspace(texts: &[String]) -> impl FnOnce(&mut Store) + '_ {
                     attributes: Default::default(),
                     tags: vec![],
                 })
-                .unwrap(),
+                .unwrap()
+                .id,
             );
             s.add_question(NewQuestion::new(&title)).unwrap();
             s.add_note(NewNote {

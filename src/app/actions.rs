@@ -271,11 +271,9 @@ impl App {
                 }
                 nq.parent = parent;
                 let r = self.store.add_question(nq);
-                if let Some(id) = self.report(r, |id| format!("added {id}")) {
-                    self.after_change(&crate::store::Committed {
-                        group: 0,
-                        ids: vec![id],
-                    });
+                if let Some(added) = self.report(r, |a| format!("added {}", a.id)) {
+                    self.after_change(&added.done);
+                    let id = added.id;
                     self.backlog.detail = None;
                     if let Err(e) = self.backlog.show(&self.store, id) {
                         self.error(e.to_string());
@@ -357,11 +355,9 @@ impl App {
                     return self.error("a hypothesis needs a statement: nothing added");
                 }
                 let r = self.store.add_hypothesis(q, &value, None);
-                if let Some(h) = self.report(r, |h| format!("added {h}")) {
-                    self.after_change(&crate::store::Committed {
-                        group: 0,
-                        ids: vec![q, h],
-                    });
+                if let Some(added) = self.report(r, |a| format!("added {}", a.id)) {
+                    self.after_change(&added.done);
+                    let h = added.id;
                     if let Err(e) = self.backlog.open_detail(&self.store, q) {
                         return self.error(e.to_string());
                     }

@@ -101,14 +101,13 @@ impl App {
             ..NewQuestion::new(title.trim())
         };
         let r = match &draft.gap {
-            Some(g) => {
-                self.store
-                    .accept_gap_committed(q, &draft.about, (&g.key, g.rule, &g.fingerprint))
-            }
+            Some(g) => self
+                .store
+                .accept_gap(q, &draft.about, (&g.key, g.rule, &g.fingerprint)),
             None => self.store.add_question_about(q, &draft.about),
         };
-        let said = |d: &crate::store::Committed| {
-            let q = d.ids.first().map(Id::to_string).unwrap_or_default();
+        let said = |d: &crate::store::Added| {
+            let q = d.id;
             let accepted = match &draft.gap {
                 Some(g) => format!("; {} accepted", g.key),
                 None => String::new(),
@@ -122,7 +121,7 @@ impl App {
             if let Some(g) = &draft.gap {
                 self.gaps_move(&g.key, true);
             }
-            self.after_change(&done);
+            self.after_change(&done.done);
         }
     }
 

@@ -94,7 +94,7 @@ pub fn expect(ws: Option<&Path>, a: ExpectArgs) -> CliResult {
         "expect takes a hypothesis, then text",
     )?;
     let mut store = open_workspace(ws)?;
-    let id = store.add_expectation(h, &a.text)?;
+    let id = store.add_expectation(h, &a.text)?.id;
     let mut out = super::out::stdout();
     out.line(&id.to_string())?;
     out.finish()

@@ -200,46 +200,58 @@ pub fn add(ws: Option<&Path>, cmd: AddCommand) -> CliResult {
             review_by,
             detail,
             tags,
-        } => store.add_question(NewQuestion {
-            priority,
-            kind,
-            parent,
-            review_by,
-            detail,
-            tags,
-            ..NewQuestion::new(&title)
-        })?,
+        } => {
+            store
+                .add_question(NewQuestion {
+                    priority,
+                    kind,
+                    parent,
+                    review_by,
+                    detail,
+                    tags,
+                    ..NewQuestion::new(&title)
+                })?
+                .id
+        }
         AddCommand::Entity {
             name,
             kind,
             aliases,
             attrs,
             tags,
-        } => store.add_entity(NewEntity {
-            name,
-            kind,
-            aliases,
-            attributes: attrs.into_iter().collect::<BTreeMap<_, _>>(),
-            tags,
-        })?,
+        } => {
+            store
+                .add_entity(NewEntity {
+                    name,
+                    kind,
+                    aliases,
+                    attributes: attrs.into_iter().collect::<BTreeMap<_, _>>(),
+                    tags,
+                })?
+                .id
+        }
         AddCommand::Note {
             text,
             source,
             grade,
             when,
             tags,
-        } => store.add_note(NewNote {
-            text: read_text(text)?,
-            source,
-            grade,
-            when,
-            tags,
-        })?,
+        } => {
+            store
+                .add_note(NewNote {
+                    text: read_text(text)?,
+                    source,
+                    grade,
+                    when,
+                    tags,
+                })?
+                .id
+        }
         AddCommand::Hypothesis {
             question,
             statement,
             likelihood,
-        } => store.add_hypothesis(question, &statement, likelihood)?,
+        } => store.add_hypothesis(question, &statement, likelihood)?.id,
     };
     print_id(id)
 }
@@ -253,14 +265,16 @@ fn print_id(id: Id) -> CliResult {
 
 pub fn link(ws: Option<&Path>, a: LinkArgs) -> CliResult {
     let mut store = open_workspace(ws)?;
-    let id = store.link(NewLink {
-        from: a.from,
-        to: a.to,
-        label: a.label,
-        confidence: a.confidence,
-        source: a.source,
-        when: a.when,
-    })?;
+    let id = store
+        .link(NewLink {
+            from: a.from,
+            to: a.to,
+            label: a.label,
+            confidence: a.confidence,
+            source: a.source,
+            when: a.when,
+        })?
+        .id;
     print_id(id)
 }
 

@@ -108,7 +108,9 @@ fn accept(ws: Option<&Path>, key: &str, title: Option<String>) -> CliResult {
         detail: format!("Raised by the gap hunter ({}): {}.", s.rule, s.reason),
         ..NewQuestion::new(title.as_deref().unwrap_or(&s.question))
     };
-    let id = store.accept_gap(q, &s.triggers, (&s.key, s.rule, &s.fingerprint))?;
+    let id = store
+        .accept_gap(q, &s.triggers, (&s.key, s.rule, &s.fingerprint))?
+        .id;
     let mut out = super::out::stdout();
     out.line(&id.to_string())?;
     out.finish()

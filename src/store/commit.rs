@@ -95,9 +95,14 @@ impl Store {
         self.track_search_file(before, &changes);
         // an undo is never the start of something to join
         self.last_group = if undoes.is_some() { None } else { Some(group) };
+        let ids_where = |keep: fn(&Change) -> bool| {
+            changes.iter().filter(|c| keep(c)).map(Change::id).collect()
+        };
         Ok(Committed {
             group,
             ids: changes.iter().map(Change::id).collect(),
+            created: ids_where(|c| c.before.is_none()),
+            removed: ids_where(|c| c.after.is_none()),
         })
     }
 

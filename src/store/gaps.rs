@@ -2,7 +2,7 @@
 //! writes: dismissing a suggestion, and accepting one as a question linked to its
 //! triggers (one operation, so one undo step).
 
-use super::{Change, Result, Store, StoreError};
+use super::{Added, Change, Result, Store};
 use crate::model::{
     Consistency, Dismissal, EntityKind, Grade, HypothesisStatus, Id, Kind, Meta, Record, Sees,
     Status, When, Yardstick,
@@ -197,48 +197,28 @@ impl Store {
         })
     }
 
-    /// Keeps a suggestion dismissed until its fingerprint changes; returns the
-    /// dismissal's id.
-    pub fn dismiss_gap(&mut self, key: &str, rule: &str, fingerprint: &str) -> Result<Id> {
+    /// Keeps a suggestion dismissed until its fingerprint changes; the id is the
+    /// dismissal's.
+    pub fn dismiss_gap(&mut self, key: &str, rule: &str, fingerprint: &str) -> Result<Added> {
         let change = self.dismissal_change(key, rule, fingerprint, None)?;
         let id = change.id();
-        self.commit("dismiss gap", vec![change], None)?;
-        Ok(id)
+        let done = self.commit("dismiss gap", vec![change], None)?;
+        Ok(Added { id, done })
     }
 
     /// Adds `question` with a "concerns" link to every trigger, and marks the suggestion
-    /// accepted, in one operation. Returns the new question's id.
+    /// accepted, in one operation; the id is the new question's.
     pub fn accept_gap(
         &mut self,
         question: super::NewQuestion,
         triggers: &[Id],
-        suggestion: (&str, &str, &str),
-    ) -> Result<Id> {
-        let done = self.accept_gap_committed(question, triggers, suggestion)?;
-        done.ids
-            .iter()
-            .copied()
-            .find(|i| i.kind == Kind::Question)
-            .ok_or_else(|| StoreError::invalid("accepting the gap added no question"))
-    }
-
-    /// [`Store::accept_gap`], returning what the operation touched (the question
-    /// first) for the interface to bring its views in step.
-    pub fn accept_gap_committed(
-        &mut self,
-        question: super::NewQuestion,
-        triggers: &[Id],
         (key, rule, fingerprint): (&str, &str, &str),
-    ) -> Result<super::Committed> {
+    ) -> Result<Added> {
         let mut changes = self.question_about(question, triggers)?;
-        let qid = changes[0].id();
-        changes.push(self.dismissal_change(key, rule, fingerprint, Some(qid))?);
-        let mut done = self.commit("accept gap", changes, None)?;
-        // the question first, then the rest: callers name what they added by it
-        if let Some(at) = done.ids.iter().position(|i| *i == qid) {
-            done.ids[..=at].rotate_right(1);
-        }
-        Ok(done)
+        let id = changes[0].id();
+        changes.push(self.dismissal_change(key, rule, fingerprint, Some(id))?);
+        let done = self.commit("accept gap", changes, None)?;
+        Ok(Added { id, done })
     }
 }
 

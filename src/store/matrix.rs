@@ -21,7 +21,7 @@ impl Store {
 
     /// Adds an unchecked expectation to a hypothesis: something that should be seen if it
     /// were true.
-    pub fn add_expectation(&mut self, hypothesis: Id, text: &str) -> Result<Id> {
+    pub fn add_expectation(&mut self, hypothesis: Id, text: &str) -> Result<super::Added> {
         let id = self.reserve(Kind::Expectation, 0);
         let rec = Record::Expectation(Expectation {
             meta: crate::model::Meta::new(id, self.now(), self.user()),
@@ -33,7 +33,7 @@ impl Store {
             note: None,
         });
         self.validate_new(&rec)?;
-        self.commit(
+        let done = self.commit(
             "expect",
             vec![super::Change {
                 before: None,
@@ -41,7 +41,7 @@ impl Store {
             }],
             None,
         )?;
-        Ok(id)
+        Ok(super::Added { id, done })
     }
 
     /// Clears the cell (hypothesis, note); nothing happens when it was blank. Both ids

@@ -152,11 +152,37 @@ impl Change {
     }
 }
 
-/// What a committed operation did: its journal group and the ids it touched.
+/// What a committed operation did: its journal group and every record it touched, in the
+/// order it wrote them, with those it created and removed named apart (a note's mention
+/// links and a question's "concerns" links included). Only the store makes one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Committed {
     pub group: u64,
     pub ids: Vec<Id>,
+    pub created: Vec<Id>,
+    pub removed: Vec<Id>,
+}
+
+impl Committed {
+    /// The records the operation changed but neither created nor removed.
+    pub fn changed(&self) -> impl Iterator<Item = Id> + '_ {
+        self.ids
+            .iter()
+            .copied()
+            .filter(|id| !self.created.contains(id) && !self.removed.contains(id))
+    }
+
+    /// Whether the operation touched `id`.
+    pub fn touches(&self, id: Id) -> bool {
+        self.ids.contains(&id)
+    }
+}
+
+/// A record an operation added, and everything that operation did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Added {
+    pub id: Id,
+    pub done: Committed,
 }
 
 /// An open workspace.

@@ -139,7 +139,7 @@ mod tests {
         let mut q = NewQuestion::new(title);
         q.priority = priority;
         q.parent = parent;
-        s.add_question(q).unwrap()
+        s.add_question(q).unwrap().id
     }
 
     #[test]
@@ -212,6 +212,7 @@ mod tests {
                 tags: vec![],
             })
             .unwrap()
+            .id
         };
         let zed = add("Zed", EntityKind::Person);
         let yard = add("Yard 9", EntityKind::Location);

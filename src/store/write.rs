@@ -3,7 +3,7 @@
 //! once.
 
 use super::index::{self, name_key};
-use super::{Change, Committed, Result, Store, StoreError};
+use super::{Added, Change, Committed, Result, Store, StoreError};
 use crate::model::record::MENTIONS;
 use crate::model::{
     fields, text, Assessment, Consistency, Entity, EntityKind, Grade, Hypothesis, HypothesisStatus,
@@ -93,7 +93,7 @@ impl Store {
         })
     }
 
-    pub fn add_question(&mut self, q: NewQuestion) -> Result<Id> {
+    pub fn add_question(&mut self, q: NewQuestion) -> Result<Added> {
         let rec = self.question_record(q);
         self.create("add question", rec)
     }
@@ -101,9 +101,11 @@ impl Store {
     /// Adds a question with a "concerns" link from it to each record in `about`, as one
     /// operation: one journal group, so one undo removes the question and its links.
     /// Every record in `about` must exist; nothing is written otherwise.
-    pub fn add_question_about(&mut self, q: NewQuestion, about: &[Id]) -> Result<Committed> {
+    pub fn add_question_about(&mut self, q: NewQuestion, about: &[Id]) -> Result<Added> {
         let changes = self.question_about(q, about)?;
-        self.commit("add question", changes, None)
+        let id = changes[0].id();
+        let done = self.commit("add question", changes, None)?;
+        Ok(Added { id, done })
     }
 
     /// The changes that add a question and its "concerns" links to `about` (each
@@ -153,7 +155,7 @@ impl Store {
         question: Id,
         statement: &str,
         likelihood: Option<Yardstick>,
-    ) -> Result<Id> {
+    ) -> Result<Added> {
         let id = self.reserve(Kind::Hypothesis, 0);
         let rec = Record::Hypothesis(Hypothesis {
             meta: self.meta_for(id, Vec::new()),
@@ -165,7 +167,7 @@ impl Store {
         self.create("add hypothesis", rec)
     }
 
-    pub fn add_entity(&mut self, e: NewEntity) -> Result<Id> {
+    pub fn add_entity(&mut self, e: NewEntity) -> Result<Added> {
         let id = self.reserve(Kind::Entity, 0);
         let rec = Record::Entity(Entity {
             meta: self.meta_for(id, e.tags),
@@ -177,7 +179,7 @@ impl Store {
         self.create("add entity", rec)
     }
 
-    pub fn add_note(&mut self, n: NewNote) -> Result<Id> {
+    pub fn add_note(&mut self, n: NewNote) -> Result<Added> {
         let id = self.reserve(Kind::Note, 0);
         let rec = Record::Note(Note {
             meta: self.meta_for(id, n.tags),
@@ -189,7 +191,7 @@ impl Store {
         self.create("add note", rec)
     }
 
-    pub fn link(&mut self, l: NewLink) -> Result<Id> {
+    pub fn link(&mut self, l: NewLink) -> Result<Added> {
         let id = self.reserve(Kind::Link, 0);
         let rec = Record::Link(Link {
             meta: self.meta_for(id, Vec::new()),
@@ -204,15 +206,16 @@ impl Store {
         self.create("link", rec)
     }
 
-    /// Records how consistent a note is with a hypothesis, replacing an earlier cell.
-    pub fn assess(&mut self, hypothesis: Id, note: Id, c: Consistency) -> Result<Id> {
+    /// Records how consistent a note is with a hypothesis, replacing an earlier cell;
+    /// the id is the cell's.
+    pub fn assess(&mut self, hypothesis: Id, note: Id, c: Consistency) -> Result<Added> {
         if let Some(existing) = self.assessment(hypothesis, note)? {
             let mut rec = self.require(existing)?;
             if let Record::Assessment(a) = &mut rec {
                 a.consistency = c;
             }
-            self.update("assess", rec)?;
-            return Ok(existing);
+            let done = self.update("assess", rec)?;
+            return Ok(Added { id: existing, done });
         }
         let id = self.reserve(Kind::Assessment, 0);
         let rec = Record::Assessment(Assessment {
@@ -224,7 +227,7 @@ impl Store {
         self.create("assess", rec)
     }
 
-    fn create(&mut self, op: &str, rec: Record) -> Result<Id> {
+    fn create(&mut self, op: &str, rec: Record) -> Result<Added> {
         self.validate_new(&rec)?;
         let id = rec.id();
         let mut changes = vec![Change {
@@ -234,8 +237,8 @@ impl Store {
         if let Record::Note(n) = &rec {
             changes.extend(self.mention_changes(n)?);
         }
-        self.commit(op, changes, None)?;
-        Ok(id)
+        let done = self.commit(op, changes, None)?;
+        Ok(Added { id, done })
     }
 
     /// Sets named fields from text (`weft set`): every field is parsed and the result

@@ -9,16 +9,17 @@ fn small(dir: &Path) -> Store {
     s.set_clock(Some(at(0)));
     let q1 = s
         .add_question(NewQuestion::new("Who runs the line?"))
-        .unwrap();
+        .unwrap()
+        .id;
     let mut n = NewQuestion::new("Who holds the handset?");
     n.parent = Some(q1);
     n.priority = 1;
-    let q2 = s.add_question(n).unwrap();
+    let q2 = s.add_question(n).unwrap().id;
     let mut n = NewQuestion::new("Is there a second line?");
     n.priority = 1;
     n.tags = vec!["x".into()];
     n.kind = Sees::Warning;
-    let q3 = s.add_question(n).unwrap();
+    let q3 = s.add_question(n).unwrap().id;
     s.set_fields(
         q2,
         &[
@@ -37,10 +38,12 @@ fn small(dir: &Path) -> Store {
             attributes: Default::default(),
             tags: vec![],
         })
-        .unwrap();
+        .unwrap()
+        .id;
     let h1 = s
         .add_hypothesis(q1, "Marsh runs it", Some(Yardstick::Likely))
-        .unwrap();
+        .unwrap()
+        .id;
     let graded = |s: &mut Store, text: &str, g: &str| {
         s.add_note(NewNote {
             text: text.into(),
@@ -48,6 +51,7 @@ fn small(dir: &Path) -> Store {
             ..Default::default()
         })
         .unwrap()
+        .id
     };
     let n1 = graded(&mut s, "Marsh at the yard", "B2P");
     let n2 = graded(&mut s, "Cited source, conditional", "A1C");
@@ -62,6 +66,7 @@ fn small(dir: &Path) -> Store {
             when: None,
         })
         .unwrap()
+        .id
     };
     link(&mut s, q1, marsh, "concerns", Some(n2));
     link(&mut s, n1, h1, "supports", None);
@@ -170,7 +175,10 @@ fn csv_neutralises_formula_cells_cell_by_cell() {
     s.set_clock(Some(at(0)));
     let dangerous = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"];
     for (i, d) in dangerous.iter().enumerate() {
-        let q = s.add_question(NewQuestion::new(&format!("q{i}"))).unwrap();
+        let q = s
+            .add_question(NewQuestion::new(&format!("q{i}")))
+            .unwrap()
+            .id;
         s.set_fields(
             q,
             &[
@@ -183,7 +191,8 @@ fn csv_neutralises_formula_cells_cell_by_cell() {
     }
     let safe = s
         .add_question(NewQuestion::new("plain, \"quoted\"\nline"))
-        .unwrap();
+        .unwrap()
+        .id;
     let qs = export::select(&s, &BacklogFilter::default()).unwrap();
     let bytes = export::render_backlog(&s, &qs, Format::Csv, &meta()).unwrap();
     let text = String::from_utf8(bytes.clone()).unwrap();
@@ -320,15 +329,18 @@ fn weighed(dir: &Path) -> Store {
     s.set_clock(Some(at(0)));
     let q1 = s
         .add_question(NewQuestion::new("Who runs the line?"))
-        .unwrap();
+        .unwrap()
+        .id;
     let q2 = s
         .add_question(NewQuestion::new("Where is the stash?"))
-        .unwrap();
+        .unwrap()
+        .id;
     let h1 = s
         .add_hypothesis(q1, "Marsh runs it", Some(Yardstick::Likely))
-        .unwrap();
-    let h2 = s.add_hypothesis(q1, "Renshaw runs it", None).unwrap();
-    let h3 = s.add_hypothesis(q1, "Quayside runs it", None).unwrap();
+        .unwrap()
+        .id;
+    let h2 = s.add_hypothesis(q1, "Renshaw runs it", None).unwrap().id;
+    let h3 = s.add_hypothesis(q1, "Quayside runs it", None).unwrap().id;
     s.set_fields(h3, &[("status".into(), "rejected".into())])
         .unwrap();
     s.add_hypothesis(q2, "At the car wash", None).unwrap();
@@ -339,6 +351,7 @@ fn weighed(dir: &Path) -> Store {
             ..Default::default()
         })
         .unwrap()
+        .id
     };
     let n1 = note(&mut s, "Marsh gives the orders", "A1P");
     let n2 = note(&mut s, "Gossip: Marsh is only a front", "C5P");
@@ -359,7 +372,8 @@ fn weighed(dir: &Path) -> Store {
     }
     let x1 = s
         .add_expectation(h1, "Marsh's phone at the handovers")
-        .unwrap();
+        .unwrap()
+        .id;
     s.set_fields(
         x1,
         &[
@@ -603,7 +617,7 @@ fn streamed_csv_is_the_csv_of_the_selection_under_every_filter() {
         if i % 2 == 0 {
             n.tags = vec!["line".into()];
         }
-        let q = s.add_question(n).unwrap();
+        let q = s.add_question(n).unwrap().id;
         if i % 4 == 1 {
             s.set_fields(q, &[("status".into(), "parked".into())])
                 .unwrap();

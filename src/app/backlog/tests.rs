@@ -215,7 +215,7 @@ fn a_new_sub_question_is_shown_and_selected_wherever_it_sorts() {
     let mut nq = NewQuestion::new("A new one?");
     nq.parent = Some(parent);
     nq.priority = 4;
-    let id = s.add_question(nq).unwrap();
+    let id = s.add_question(nq).unwrap().id;
     b.refresh(&s, &[id]).unwrap();
     assert!(b.show(&s, id).unwrap());
     b.keep_in_view(5);
@@ -235,7 +235,7 @@ fn a_filter_hides_a_question_and_lifts_its_sub_questions_to_the_nearest_shown_on
     let add = |s: &mut Store, t: &str, p: Option<Id>| {
         let mut nq = NewQuestion::new(t);
         nq.parent = p;
-        s.add_question(nq).unwrap()
+        s.add_question(nq).unwrap().id
     };
     let top = add(&mut s, "Top?", None);
     let mid = add(&mut s, "Mid?", Some(top));

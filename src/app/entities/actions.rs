@@ -6,7 +6,7 @@ use crate::app::overlay::{Choice, Flow};
 use crate::app::{App, Pane};
 use crate::commands::Command;
 use crate::model::{EntityKind, Id, Record};
-use crate::store::{Committed, NewEntity};
+use crate::store::{Added, NewEntity};
 use std::collections::BTreeMap;
 
 /// The steps of this pane's prompts and pickers.
@@ -213,11 +213,10 @@ impl App {
                     attributes: BTreeMap::new(),
                     tags: Vec::new(),
                 });
-                if let Some(id) = self.report(r, |id| format!("added {id} {name} ({kind})")) {
-                    self.after_change(&Committed {
-                        group: 0,
-                        ids: vec![id],
-                    });
+                let said = |a: &Added| format!("added {} {name} ({kind})", a.id);
+                if let Some(added) = self.report(r, said) {
+                    self.after_change(&added.done);
+                    let id = added.id;
                     self.entities.detail = None;
                     if !self.entities.select(id) {
                         self.entities.clear_filter();

@@ -6,8 +6,7 @@ use super::super::ask::{AskDraft, GapKey};
 use super::super::App;
 use super::Row;
 use crate::commands::Command;
-use crate::model::Id;
-use crate::store::Committed;
+use crate::store::Added;
 
 impl App {
     pub(crate) fn apply_gaps(&mut self, cmd: Command) {
@@ -83,13 +82,10 @@ impl App {
         }
         let (key, rule, fp) = (s.key.clone(), s.rule, s.fingerprint.clone());
         let r = self.store.dismiss_gap(&key, rule, &fp);
-        let said = |_: &Id| format!("dismissed {key} until its records change; u undoes it");
-        if let Some(id) = self.report(r, said) {
+        let said = |_: &Added| format!("dismissed {key} until its records change; u undoes it");
+        if let Some(added) = self.report(r, said) {
             self.gaps_move(&key, true);
-            self.after_change(&Committed {
-                group: 0,
-                ids: vec![id],
-            });
+            self.after_change(&added.done);
         }
     }
 

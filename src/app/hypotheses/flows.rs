@@ -5,7 +5,7 @@
 use crate::app::overlay::{Choice, FinderPurpose, Flow};
 use crate::app::App;
 use crate::model::{ExpectationStatus, HypothesisStatus, Id};
-use crate::store::{Committed, NewQuestion};
+use crate::store::{Added, NewQuestion};
 
 use super::Pick;
 
@@ -38,11 +38,10 @@ impl App {
                     return self.error("a hypothesis needs a statement: nothing added");
                 }
                 let r = self.store.add_hypothesis(q, &value, None);
-                if let Some(h) = self.report(r, |h| format!("added {h}: its likelihood?")) {
-                    self.after_change(&Committed {
-                        group: 0,
-                        ids: vec![q, h],
-                    });
+                if let Some(added) = self.report(r, |a| format!("added {}: its likelihood?", a.id))
+                {
+                    self.after_change(&added.done);
+                    let h = added.id;
                     if let Err(e) = self.hypotheses.load(&self.store, q) {
                         return self.error(e.to_string());
                     }
@@ -82,12 +81,12 @@ impl App {
                 nq.parent = Some(question);
                 nq.detail = format!("{a}: {}\n{b}: {}", statement(a), statement(b));
                 let r = self.store.add_question_about(nq, &[a, b]);
-                let said = |d: &Committed| {
-                    let id = d.ids.first().map(Id::to_string).unwrap_or_default();
+                let said = |added: &Added| {
+                    let id = added.id;
                     format!("added {id} under {question}, linked to {a} and {b}; u undoes it")
                 };
-                if let Some(done) = self.report(r, said) {
-                    self.after_change(&done);
+                if let Some(added) = self.report(r, said) {
+                    self.after_change(&added.done);
                 }
             }
             HypothesesFlow::Expect(h) => {
@@ -95,12 +94,9 @@ impl App {
                     return self.error("an expectation needs text: nothing added");
                 }
                 let r = self.store.add_expectation(h, &value);
-                let said = |x: &Id| format!("added {x}, unchecked: X sets what was found");
-                if let Some(x) = self.report(r, said) {
-                    self.after_change(&Committed {
-                        group: 0,
-                        ids: vec![x],
-                    });
+                let said = |x: &Added| format!("added {}, unchecked: X sets what was found", x.id);
+                if let Some(added) = self.report(r, said) {
+                    self.after_change(&added.done);
                 }
             }
             HypothesesFlow::Expectation => match value.parse::<Id>() {

@@ -9,7 +9,7 @@ use crate::app::overlay::{Choice, FinderPurpose, Flow, Overlay};
 use crate::app::App;
 use crate::commands::Command;
 use crate::model::{Consistency, HypothesisStatus, Id, Kind};
-use crate::store::{Committed, NewLink};
+use crate::store::{Added, NewLink};
 
 /// What the finder picks for the Hypotheses pane, and the kind of record it offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,12 +284,9 @@ impl App {
             source: None,
             when: None,
         });
-        let said = |l: &Id| format!("{n} is evidence on {q} ({l}: concerns); u undoes it");
-        if let Some(l) = self.report(r, said) {
-            self.after_change(&Committed {
-                group: 0,
-                ids: vec![l],
-            });
+        let said = |l: &Added| format!("{n} is evidence on {q} ({}: concerns); u undoes it", l.id);
+        if let Some(added) = self.report(r, said) {
+            self.after_change(&added.done);
             if let Err(e) = self.hypotheses.load(&self.store, q) {
                 return self.error(e.to_string());
             }

@@ -343,10 +343,7 @@ impl App {
             return self.info(hint);
         };
         let result = match value {
-            Some(c) => self.store.assess(h, n, c).map(|a| crate::store::Committed {
-                group: 0,
-                ids: vec![a],
-            }),
+            Some(c) => self.store.assess(h, n, c).map(|a| a.done),
             None => {
                 match self.store.assessment(h, n) {
                     Ok(Some(a)) => self.hypotheses.remember_cell(a, (h, n)),

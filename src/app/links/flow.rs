@@ -5,7 +5,7 @@ use super::super::overlay::Flow;
 use super::super::{App, Pane};
 use crate::model::text::truncate;
 use crate::model::{EntityKind, Id, Kind, Record, When, Yardstick};
-use crate::store::{Committed, NewLink};
+use crate::store::NewLink;
 
 /// A link being made (or edited) across the steps of its flow.
 #[derive(Debug, Clone, PartialEq)]
@@ -280,16 +280,8 @@ impl App {
                     source: d.source,
                     when: d.when,
                 });
-                self.report(r, |id| format!("linked {id}: {shown}"))
-                    .map(|id| {
-                        (
-                            id,
-                            Committed {
-                                group: 0,
-                                ids: vec![id],
-                            },
-                        )
-                    })
+                self.report(r, |a| format!("linked {}: {shown}", a.id))
+                    .map(|a| (a.id, a.done))
             }
         };
         if let Some((id, done)) = done {

@@ -261,11 +261,9 @@ impl App {
                     text,
                     ..NewNote::default()
                 });
-                if let Some(id) = self.report(r, |id| format!("added {id}")) {
-                    self.after_change(&crate::store::Committed {
-                        group: 0,
-                        ids: vec![id],
-                    });
+                if let Some(added) = self.report(r, |a| format!("added {}", a.id)) {
+                    self.after_change(&added.done);
+                    let id = added.id;
                     // mention links were written with it: read them for the detail
                     self.show_note(id);
                     self.notes_grade_source(id, true);

@@ -32,7 +32,8 @@ fn workspace(dir: &std::path::Path) -> Store {
     let mut s = fresh(dir);
     let q1 = s
         .add_question(NewQuestion::new("Where is the ship"))
-        .unwrap();
+        .unwrap()
+        .id;
     let mut sub = NewQuestion::new("Which port");
     sub.parent = Some(q1);
     sub.tags = vec!["port".into()];
@@ -48,7 +49,8 @@ fn workspace(dir: &std::path::Path) -> Store {
             attributes: Default::default(),
             tags: vec![],
         })
-        .unwrap();
+        .unwrap()
+        .id;
     let note = |s: &mut Store, text: &str, when: &str| {
         s.add_note(NewNote {
             text: text.into(),
@@ -56,6 +58,7 @@ fn workspace(dir: &std::path::Path) -> Store {
             ..NewNote::default()
         })
         .unwrap()
+        .id
     };
     let n1 = note(&mut s, "seen at the quay with [[Kestrel]]", "2024-03-01");
     let n2 = note(&mut s, "harbour log", "2024-03-02");
@@ -68,7 +71,7 @@ fn workspace(dir: &std::path::Path) -> Store {
         when: Some("2024-03-01".parse().unwrap()),
     })
     .unwrap();
-    let h = s.add_hypothesis(q1, "it sailed north", None).unwrap();
+    let h = s.add_hypothesis(q1, "it sailed north", None).unwrap().id;
     s.assess(h, n1, Consistency::Consistent).unwrap();
     s.add_expectation(h, "a port call in the north").unwrap();
     s

@@ -15,6 +15,7 @@ fn note(s: &mut Store, text: &str) -> Id {
         ..Default::default()
     })
     .unwrap()
+    .id
 }
 
 fn ids(hits: &[SearchHit]) -> Vec<String> {
@@ -90,7 +91,8 @@ fn titles_rank_before_note_bodies() {
     let n = note(&mut s, "Daily log\nmet the courier at noon");
     let q = s
         .add_question(NewQuestion::new("Who is the courier?"))
-        .unwrap();
+        .unwrap()
+        .id;
     let e = s
         .add_entity(NewEntity {
             name: "Courier".into(),
@@ -99,7 +101,8 @@ fn titles_rank_before_note_bodies() {
             attributes: Default::default(),
             tags: vec![],
         })
-        .unwrap();
+        .unwrap()
+        .id;
     let got = ids(&s.search("courier", 10).unwrap());
     assert_eq!(got, [e.to_string(), q.to_string(), n.to_string()]);
 }

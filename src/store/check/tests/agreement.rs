@@ -139,7 +139,7 @@ fn question_chain(dir: &std::path::Path) -> Store {
         if i % 3 != 0 {
             q.parent = prev;
         }
-        prev = Some(s.add_question(q).unwrap());
+        prev = Some(s.add_question(q).unwrap().id);
     }
     s
 }

@@ -123,7 +123,8 @@ fn a_schema_two_workspace_loses_its_short_search_texts_and_is_still_searched() {
             text: "Harbour log\nthe courier left by the north gate".into(),
             ..crate::store::NewNote::default()
         })
-        .unwrap();
+        .unwrap()
+        .id;
     // schema 2 held a note's first line alone, unmarked
     let x = crate::store::index::key(&[&[crate::store::index::OLD_SEARCH], &id.to_bytes()]);
     store.index().insert(&x, &b"Harbour log"[..]).unwrap();

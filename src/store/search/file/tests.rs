@@ -36,6 +36,7 @@ fn note(s: &mut Store, text: &str) -> Id {
         ..Default::default()
     })
     .unwrap()
+    .id
 }
 
 /// A small case: entities with aliases, questions, short notes of two lines, a long
@@ -49,9 +50,11 @@ fn case(s: &mut Store) -> Vec<Id> {
             attributes: Default::default(),
             tags: vec![],
         })
-        .unwrap(),
+        .unwrap()
+        .id,
         s.add_question(NewQuestion::new("Who pays the courier?"))
-            .unwrap(),
+            .unwrap()
+            .id,
         note(s, "Harbour watch\nthe courier left by the north gate"),
     ];
     let long = format!("Ledger\n{}\nthe courier paid cash", "entry ".repeat(50));
@@ -250,15 +253,15 @@ proptest! {
         for (i, (k, t)) in texts.iter().enumerate() {
             let id = match kind_of(*k) {
                 Kind::Note => s.add_note(NewNote { text: t.clone(), ..Default::default() })
-                    .unwrap_or(Id::new(Kind::Note, 0)),
-                Kind::Question => s.add_question(NewQuestion::new(t.trim())).unwrap_or(Id::new(Kind::Note, 0)),
+                    .map_or(Id::new(Kind::Note, 0), |a| a.id),
+                Kind::Question => s.add_question(NewQuestion::new(t.trim())).map_or(Id::new(Kind::Note, 0), |a| a.id),
                 _ => s.add_entity(NewEntity {
                     name: format!("{} {i}", t.lines().next().unwrap_or("e").trim()),
                     kind: "person".parse().unwrap(),
                     aliases: vec![],
                     attributes: Default::default(),
                     tags: vec![],
-                }).unwrap_or(Id::new(Kind::Note, 0)),
+                }).map_or(Id::new(Kind::Note, 0), |a| a.id),
             };
             if id.num > 0 {
                 ids.push(id);
