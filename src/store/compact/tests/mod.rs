@@ -190,8 +190,7 @@ fn the_journal_tree_keeps_where_each_entry_is_in_the_log_not_its_values() {
     // and commits after it sort after the blocks: undo still finds the newest
     store
         .add_question(crate::store::NewQuestion::new("A later question"))
-        .unwrap()
-        .id;
+        .unwrap();
     assert_eq!(store.log().next().unwrap().unwrap().seq, seq);
     assert_eq!(
         store.journal_keys_for_test() as u64,
