@@ -248,8 +248,7 @@ fn opening_the_finder_without_a_current_search_file_writes_one_for_it() {
             text: "Renshaw seen at the yard".into(),
             ..Default::default()
         })
-        .unwrap()
-        .id;
+        .unwrap();
     assert!(weft::store::search::file::is_current(&path));
     h.press("esc").press("/").typed("renshaw");
     assert!(h.app.wait_background(WAIT));
