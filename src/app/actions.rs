@@ -434,6 +434,7 @@ impl App {
             Flow::Entities(f) => self.finish_entities(f, value),
             Flow::Notes(f) => self.finish_notes(f, value),
             Flow::Hypotheses(f) => self.finish_hypotheses(f, value),
+            Flow::Pane(step) => self.finish_step(step, value),
             Flow::Delete(id) => {
                 let r = self.store.delete(id);
                 if let Some(done) = self.report(r, |d| {

@@ -263,6 +263,7 @@ impl App {
             // in the Links pane the finder re-centres the walk
             FinderPurpose::Jump if self.pane == super::Pane::Links => self.show_in_links(id),
             FinderPurpose::Jump => self.jump_to(id),
+            FinderPurpose::For { step, .. } => self.finish_step(step, id.to_string()),
         }
     }
 

@@ -356,7 +356,7 @@ impl PaneView for BacklogState {
         BacklogState::load(store)
     }
 
-    fn on_command(app: &mut App, cmd: Command) {
+    fn on_app_command(app: &mut App, cmd: Command) {
         app.apply_backlog(cmd)
     }
 
@@ -376,8 +376,8 @@ impl PaneView for BacklogState {
         self.filter.describe()
     }
 
-    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
-        self.refresh(store, ids)
+    fn on_committed(&mut self, store: &Store, done: &crate::store::Committed) -> Result<()> {
+        self.refresh(store, &done.ids)
     }
 
     fn keep_in_view(&mut self, height: usize) {

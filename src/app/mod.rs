@@ -8,6 +8,7 @@ mod actions;
 pub mod ask;
 mod background;
 pub mod backlog;
+pub mod cx;
 pub mod entities;
 pub mod finder;
 pub mod gaps;
@@ -116,18 +117,45 @@ macro_rules! declare_app {
                 }
             }
 
+            /// Runs `f` on a pane's state with the context its handlers reach; the
+            /// events it pushes wait in the queue for [`App::drain`].
+            fn with_pane<R>(
+                &mut self,
+                pane: Pane,
+                f: impl FnOnce(&mut dyn PaneView, &mut Cx) -> R,
+            ) -> R {
+                let mut cx = Cx {
+                    store: &mut self.store,
+                    today: self.today,
+                    size: self.size,
+                    overlay: &mut self.overlay,
+                    message: &mut self.message,
+                    effect: &mut self.effect,
+                    editor: self.editor.is_some(),
+                    events: &mut self.events,
+                };
+                match pane {
+                    $(Pane::$var => f(&mut self.$field, &mut cx)),*
+                }
+            }
+
             /// Runs a command in the pane on screen.
             fn pane_command(&mut self, cmd: Command) {
                 match self.pane {
-                    $(Pane::$var => <$state as PaneView>::on_command(self, cmd)),*
+                    $(Pane::$var => <$state as PaneView>::on_app_command(self, cmd)),*
                 }
             }
 
             /// Tells the pane on screen that it has just come on screen.
             fn pane_focused(&mut self) {
                 match self.pane {
-                    $(Pane::$var => <$state as PaneView>::on_focus(self)),*
+                    $(Pane::$var => <$state as PaneView>::on_app_focus(self)),*
                 }
+                let selected: Vec<(Scope, Option<crate::model::Id>)> = Pane::ALL
+                    .iter()
+                    .map(|p| (p.scope(), self.view_of(*p).selected()))
+                    .collect();
+                self.with_pane(self.pane, |view, cx| view.on_focus(cx, &selected));
             }
         }
     };
@@ -154,19 +182,7 @@ impl Pane {
     }
 }
 
-/// The last thing the app has to say, shown in the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-}
-
-/// Work the run loop must do outside the app because it needs the terminal.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Edit `text` in the external editor, then finish `flow` with the result.
-    ExternalEdit { text: String, flow: Flow },
-}
+pub use cx::{Cx, Effect, Event, Message};
 
 /// Rows of screen taken by the tab bar, the pane header and the status line.
 pub const CHROME_ROWS: u16 = 3;
@@ -197,6 +213,8 @@ for_each_pane! {
         pub today: chrono::NaiveDate,
         /// The finder's searches in a large workspace, on a thread of their own.
         pub finder: finder::FinderSearch,
+        /// What crosses panes, waiting for [`App::drain`].
+        pub events: Vec<Event>,
     }
 }
 
@@ -232,12 +250,28 @@ impl App {
             keymap_problems,
             today: chrono::Local::now().date_naive(),
             finder: finder::FinderSearch::start(),
+            events: Vec::new(),
         })
     }
 
     /// The workspace's name, as the tab bar and the briefing show it.
     pub fn workspace_name(&self) -> String {
         self.store.name()
+    }
+
+    /// The context of the app's own handlers (record keys, the shared flows), which
+    /// belong to no pane.
+    pub fn cx(&mut self) -> Cx<'_> {
+        Cx {
+            store: &mut self.store,
+            today: self.today,
+            size: self.size,
+            overlay: &mut self.overlay,
+            message: &mut self.message,
+            effect: &mut self.effect,
+            editor: self.editor.is_some(),
+            events: &mut self.events,
+        }
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -277,6 +311,7 @@ impl App {
             let outcome = ov.on_key(&key);
             self.overlay = Some(ov);
             self.overlay_outcome(outcome);
+            self.drain();
             self.clamp_help();
             self.scroll_into_view();
             return;
@@ -316,6 +351,7 @@ impl App {
     pub fn apply(&mut self, cmd: Command) {
         let (pane, said) = (self.pane, self.message.clone());
         self.run_command(cmd);
+        self.drain();
         if self.pane != pane {
             self.pane_focused();
             // a message belongs to the pane it was said in: a new pane starts without it
@@ -383,12 +419,58 @@ impl App {
         let mut failed = None;
         for p in Pane::ALL {
             let (view, store) = self.view_mut_of(*p);
-            if let Err(e) = view.on_committed(store, &done.ids) {
+            if let Err(e) = view.on_committed(store, done) {
                 failed.get_or_insert(e);
             }
         }
         if let Some(e) = failed {
             self.error(e.to_string());
+        }
+    }
+
+    /// Handles what the handlers of this key pushed, oldest first: a committed change
+    /// reaches every pane; anything else goes to the first pane that takes it.
+    pub fn drain(&mut self) {
+        while !self.events.is_empty() {
+            let event = self.events.remove(0);
+            match event {
+                Event::Committed(done) => self.after_change(&done),
+                Event::Focus(scope) => {
+                    if let Some(p) = Pane::ALL.iter().find(|p| p.scope() == scope) {
+                        self.pane = *p;
+                    }
+                }
+                Event::Find(purpose) => self.open_finder(purpose),
+                event => {
+                    let taken = Pane::ALL
+                        .iter()
+                        .any(|p| self.with_pane(*p, |view, cx| view.on_event(&event, cx)));
+                    if !taken {
+                        self.legacy_event(event);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Finishes a step of a pane's own flow in the pane that owns it.
+    pub(crate) fn finish_step(&mut self, step: overlay::Step, value: String) {
+        if let Some(p) = Pane::ALL.iter().find(|p| p.scope() == step.owner) {
+            self.with_pane(*p, |view, cx| view.on_flow(&step, value, cx));
+        }
+    }
+
+    /// Transitional: the events no converted pane takes yet.
+    fn legacy_event(&mut self, event: Event) {
+        match event {
+            Event::Show(id) => self.jump_to(id),
+            Event::ShowLinks(id) => self.show_in_links(id),
+            Event::ShowTimeline(id) => self.show_in_timeline(id),
+            Event::ShowPath(from, to) => self.show_path(from, to),
+            Event::StartLink(id) => self.open_finder(FinderPurpose::LinkFrom(id)),
+            Event::Edit(id) => self.edit_record(id),
+            Event::GapDealt(key) => self.gaps_move(&key, true),
+            Event::Committed(_) | Event::Focus(_) | Event::Find(_) => {}
         }
     }
 

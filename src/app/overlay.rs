@@ -3,10 +3,11 @@
 //! submitted value means is the [`Flow`] it carries, finished by the app.
 
 use super::input::LineInput;
-use crate::commands::Command;
+use crate::commands::{Command, Scope};
 use crate::export::Format;
 use crate::keymap::{Key, KeyCode};
 use crate::model::Id;
+use std::any::Any;
 
 /// What a prompt, picker or confirmation is for.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,70 @@ pub enum Flow {
     Entities(super::entities::EntitiesFlow),
     Notes(super::notes::NotesFlow),
     Hypotheses(super::hypotheses::HypothesesFlow),
+    /// A step of one pane's own flow: only that pane reads it.
+    Pane(Step),
+}
+
+/// A step of one pane's flow, carried by the box the pane opened until the box is
+/// submitted: the pane that owns `owner` gets it back, and only it knows the type inside.
+#[derive(Debug)]
+pub struct Step {
+    pub owner: Scope,
+    value: Box<dyn StepValue>,
+}
+
+impl Step {
+    pub fn new<T: Any + std::fmt::Debug + Clone + PartialEq + Send>(
+        owner: Scope,
+        value: T,
+    ) -> Step {
+        Step {
+            owner,
+            value: Box::new(value),
+        }
+    }
+
+    /// The step's value, when it is a `T`.
+    pub fn value<T: Any>(&self) -> Option<&T> {
+        self.value.as_any().downcast_ref()
+    }
+}
+
+impl Clone for Step {
+    fn clone(&self) -> Step {
+        Step {
+            owner: self.owner,
+            value: self.value.clone_box(),
+        }
+    }
+}
+
+impl PartialEq for Step {
+    fn eq(&self, other: &Step) -> bool {
+        self.owner == other.owner && self.value.eq_dyn(other.value.as_any())
+    }
+}
+
+/// What a step's value must do for the box that carries it: be cloned (a box kept to
+/// come back to), compared and printed.
+trait StepValue: std::fmt::Debug + Send {
+    fn clone_box(&self) -> Box<dyn StepValue>;
+    fn as_any(&self) -> &dyn Any;
+    fn eq_dyn(&self, other: &dyn Any) -> bool;
+}
+
+impl<T: Any + std::fmt::Debug + Clone + PartialEq + Send> StepValue for T {
+    fn clone_box(&self) -> Box<dyn StepValue> {
+        Box::new(self.clone())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn eq_dyn(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<T>() == Some(self)
+    }
 }
 
 /// A value to choose from a short list.
@@ -69,22 +134,42 @@ impl Choice {
 }
 
 /// What the finder's chosen record is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FinderPurpose {
+    /// Show the record where it lives.
     Jump,
     LinkFrom(Id),
     /// The shortest path from this record to the one chosen.
     PathFrom(Id),
     /// A record of one kind for the Hypotheses pane.
     Hypotheses(super::hypotheses::Pick),
+    /// A record for a step of a pane's flow: the chosen id is the value it finishes
+    /// with. `title` heads the box; `only` restricts the records offered to one kind.
+    For {
+        title: String,
+        only: Option<crate::model::Kind>,
+        step: Step,
+    },
 }
 
 impl FinderPurpose {
     /// The only kind of record the finder offers, when it is restricted.
-    pub fn kind(self) -> Option<crate::model::Kind> {
+    pub fn kind(&self) -> Option<crate::model::Kind> {
         match self {
             FinderPurpose::Hypotheses(p) => Some(p.kind()),
+            FinderPurpose::For { only, .. } => *only,
             _ => None,
+        }
+    }
+
+    /// The finder's title.
+    pub fn title(&self) -> String {
+        match self {
+            FinderPurpose::Jump => "Find".to_string(),
+            FinderPurpose::LinkFrom(from) => format!("Link {from} to"),
+            FinderPurpose::PathFrom(from) => format!("Shortest path from {from} to"),
+            FinderPurpose::Hypotheses(pick) => pick.title(),
+            FinderPurpose::For { title, .. } => title.clone(),
         }
     }
 }

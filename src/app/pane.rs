@@ -5,10 +5,12 @@
 //! `app/mod.rs` (`for_each_pane!`): titles, scopes, key dispatch, refresh after a
 //! change, resizing and the record-scope keys all go through it.
 
+use super::cx::{Cx, Event};
+use super::overlay::Step;
 use super::App;
-use crate::commands::Command;
+use crate::commands::{Command, Scope};
 use crate::model::Id;
-use crate::store::{Result, Store};
+use crate::store::{Committed, Result, Store};
 
 /// One pane's state, as the app drives it.
 pub trait PaneView {
@@ -20,13 +22,32 @@ pub trait PaneView {
     /// Runs a command of the pane's own scope, or `Enter` or `Esc`. The list keys and
     /// the record-scope keys never reach it: the app runs those through
     /// [`PaneView::go`] and [`PaneView::selected`].
-    fn on_command(app: &mut App, cmd: Command)
-    where
-        Self: Sized;
+    fn on_command(&mut self, _cmd: Command, _cx: &mut Cx) {}
 
-    /// Called when a command has just brought the pane on screen (the Hypotheses pane
-    /// follows the Backlog's question).
-    fn on_focus(_app: &mut App)
+    /// Transitional: a pane still written as `impl App` runs its commands here.
+    fn on_app_command(app: &mut App, cmd: Command)
+    where
+        Self: Sized,
+    {
+        let pane = app.pane;
+        app.with_pane(pane, |view, cx| view.on_command(cmd, cx));
+    }
+
+    /// Finishes a step of the pane's own flow with the value its box was submitted with.
+    fn on_flow(&mut self, _step: &Step, _value: String, _cx: &mut Cx) {}
+
+    /// Takes an event that crosses panes, or leaves it (false) for the next pane.
+    /// Showing a record is taken by the pane that keeps its kind.
+    fn on_event(&mut self, _event: &Event, _cx: &mut Cx) -> bool {
+        false
+    }
+
+    /// Called when a command has just brought the pane on screen, with what each pane
+    /// has selected (the Hypotheses pane follows the Backlog's question).
+    fn on_focus(&mut self, _cx: &mut Cx, _selected: &[(Scope, Option<Id>)]) {}
+
+    /// Transitional: a pane still written as `impl App` follows here.
+    fn on_app_focus(_app: &mut App)
     where
         Self: Sized,
     {
@@ -67,8 +88,8 @@ pub trait PaneView {
         String::new()
     }
 
-    /// Brings the pane in step after an operation committed changes to `ids`.
-    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()>;
+    /// Brings the pane in step after an operation committed `done`.
+    fn on_committed(&mut self, store: &Store, done: &Committed) -> Result<()>;
 
     /// Keeps the selection on screen in a pane list of `height` rows.
     fn keep_in_view(&mut self, height: usize);

@@ -143,13 +143,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             purpose,
             searching,
         } => {
-            use crate::app::overlay::FinderPurpose;
-            let mut title = match purpose {
-                FinderPurpose::Jump => "Find".to_string(),
-                FinderPurpose::LinkFrom(from) => format!("Link {from} to"),
-                FinderPurpose::PathFrom(from) => format!("Shortest path from {from} to"),
-                FinderPurpose::Hypotheses(pick) => pick.title(),
-            };
+            let mut title = purpose.title();
             // the worker's results for this text are still coming in
             let searching = *searching && app.finder.running();
             if searching {

@@ -224,7 +224,7 @@ impl PaneView for GapsState {
         Ok(GapsState::default())
     }
 
-    fn on_command(app: &mut App, cmd: Command) {
+    fn on_app_command(app: &mut App, cmd: Command) {
         app.apply_gaps(cmd)
     }
 
@@ -259,7 +259,7 @@ impl PaneView for GapsState {
 
     /// Every commit may open or close a gap: once the pane has been shown, each one
     /// asks for a new run (a run still under way becomes stale).
-    fn on_committed(&mut self, _store: &Store, _ids: &[Id]) -> Result<()> {
+    fn on_committed(&mut self, _store: &Store, _done: &crate::store::Committed) -> Result<()> {
         if self.state != RunState::NotRun {
             self.outdated = true;
         }

@@ -233,11 +233,11 @@ impl PaneView for HypothesesState {
         Ok(HypothesesState::default())
     }
 
-    fn on_command(app: &mut App, cmd: Command) {
+    fn on_app_command(app: &mut App, cmd: Command) {
         app.apply_hypotheses(cmd)
     }
 
-    fn on_focus(app: &mut App) {
+    fn on_app_focus(app: &mut App) {
         app.follow_backlog();
     }
 
@@ -266,8 +266,8 @@ impl PaneView for HypothesesState {
         self.describe_view()
     }
 
-    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
-        self.sync(store, ids)
+    fn on_committed(&mut self, store: &Store, done: &crate::store::Committed) -> Result<()> {
+        self.sync(store, &done.ids)
     }
 
     fn keep_in_view(&mut self, height: usize) {

@@ -85,7 +85,7 @@ impl PaneView for LinksState {
         Ok(LinksState::default())
     }
 
-    fn on_command(app: &mut App, cmd: Command) {
+    fn on_app_command(app: &mut App, cmd: Command) {
         app.apply_links(cmd)
     }
 
@@ -117,8 +117,8 @@ impl PaneView for LinksState {
         "nothing here yet: select a record in any pane and press L"
     }
 
-    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
-        self.refresh(store, ids)
+    fn on_committed(&mut self, store: &Store, done: &crate::store::Committed) -> Result<()> {
+        self.refresh(store, &done.ids)
     }
 
     fn keep_in_view(&mut self, height: usize) {

@@ -346,7 +346,7 @@ impl PaneView for NotesState {
         NotesState::load(store)
     }
 
-    fn on_command(app: &mut App, cmd: Command) {
+    fn on_app_command(app: &mut App, cmd: Command) {
         app.apply_notes(cmd)
     }
 
@@ -388,8 +388,8 @@ impl PaneView for NotesState {
         self.describe_filter()
     }
 
-    fn on_committed(&mut self, store: &Store, ids: &[Id]) -> Result<()> {
-        self.refresh(store, ids)
+    fn on_committed(&mut self, store: &Store, done: &crate::store::Committed) -> Result<()> {
+        self.refresh(store, &done.ids)
     }
 
     fn keep_in_view(&mut self, height: usize) {
