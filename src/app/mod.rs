@@ -15,6 +15,7 @@ pub mod gaps;
 pub mod help;
 pub mod hypotheses;
 pub mod input;
+mod legacy;
 pub mod links;
 pub mod notes;
 mod outcome;
