@@ -461,17 +461,22 @@ impl App {
         }
     }
 
+    /// Shows a record's timeline (`T`): an entity's or a question's, or a note in place.
+    pub fn show_in_timeline(&mut self, id: crate::model::Id) {
+        self.events.push(Event::ShowTimeline(id));
+        self.drain();
+    }
+
     /// Transitional: the events no converted pane takes yet.
     fn legacy_event(&mut self, event: Event) {
         match event {
             Event::Show(id) => self.jump_to(id),
             Event::ShowLinks(id) => self.show_in_links(id),
-            Event::ShowTimeline(id) => self.show_in_timeline(id),
             Event::ShowPath(from, to) => self.show_path(from, to),
             Event::StartLink(id) => self.open_finder(FinderPurpose::LinkFrom(id)),
             Event::Edit(id) => self.edit_record(id),
             Event::GapDealt(key) => self.gaps_move(&key, true),
-            Event::Committed(_) | Event::Focus(_) | Event::Find(_) => {}
+            Event::Committed(_) | Event::Focus(_) | Event::Find(_) | Event::ShowTimeline(_) => {}
         }
     }
 

@@ -40,7 +40,6 @@ pub enum Flow {
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
     Ask(super::ask::AskDraft),
     /// A step of a flow owned by another pane.
-    Timeline(super::timeline::TimelineFlow),
     Links(super::links::LinksFlow),
     Entities(super::entities::EntitiesFlow),
     Notes(super::notes::NotesFlow),

@@ -4,7 +4,8 @@
 //! the pane on screen says is selected ([`super::PaneView`]); what it does depends on the
 //! record's kind, never on the pane.
 
-use super::overlay::{FinderPurpose, Flow, Overlay};
+use super::cx::Event;
+use super::overlay::{Flow, Overlay};
 use super::App;
 use crate::commands::Command;
 use crate::model::{Id, Record};
@@ -33,10 +34,10 @@ impl App {
             return self.info(hint);
         };
         match cmd {
-            Command::ShowLinks => self.show_in_links(id),
-            Command::ShowTimeline => self.show_in_timeline(id),
-            Command::LinkTo => self.open_finder(FinderPurpose::LinkFrom(id)),
-            Command::Edit => self.edit_record(id),
+            Command::ShowLinks => self.events.push(Event::ShowLinks(id)),
+            Command::ShowTimeline => self.events.push(Event::ShowTimeline(id)),
+            Command::LinkTo => self.events.push(Event::StartLink(id)),
+            Command::Edit => self.events.push(Event::Edit(id)),
             Command::Delete => self.confirm_delete(id),
             Command::Tags => self.edit_tags(id),
             Command::AskAbout => self.ask_about(id),

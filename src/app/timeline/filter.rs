@@ -2,9 +2,10 @@
 //! timeline, or a note in place), and the filter as typed: an id, a name or a #tag.
 
 use super::rows::Focus;
-use super::{TimelineFlow, TimelineState};
-use crate::app::overlay::{Choice, Flow};
-use crate::app::{App, Pane};
+use super::{flow, TimelineFlow, TimelineState};
+use crate::app::cx::{Cx, Event};
+use crate::app::overlay::Choice;
+use crate::commands::Scope;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store, TimeAxis};
 
@@ -25,121 +26,121 @@ impl TimelineState {
     }
 }
 
-impl App {
+impl TimelineState {
     /// Shows a record's timeline: an entity's or a question's (a hypothesis shows its
     /// question's), or a note or dated link in place on the whole timeline.
-    pub fn show_in_timeline(&mut self, id: Id) {
-        self.pane = Pane::Timeline;
-        self.timeline.width = (self.size.0 as usize).max(1);
+    pub fn show_in_timeline(&mut self, cx: &mut Cx, id: Id) {
+        cx.emit(Event::Focus(Scope::Timeline));
+        self.width = (cx.size.0 as usize).max(1);
         let focus = match id.kind {
             Kind::Entity => Some(Focus::Entity(id)),
             Kind::Question => Some(Focus::Question(id)),
-            Kind::Hypothesis => match self.store.get(id) {
+            Kind::Hypothesis => match cx.store.get(id) {
                 Ok(Some(Record::Hypothesis(h))) => Some(Focus::Question(h.question)),
-                Ok(_) => return self.error(format!("{id} does not exist")),
-                Err(e) => return self.error(e.to_string()),
+                Ok(_) => return cx.error(format!("{id} does not exist")),
+                Err(e) => return cx.error(e.to_string()),
             },
             Kind::Note | Kind::Link => None,
             Kind::Assessment => {
-                return self.info("an assessment has no timeline: select its note");
+                return cx.info("an assessment has no timeline: select its note");
             }
             Kind::Expectation => {
-                return self.info("an expectation has no timeline: select its hypothesis");
+                return cx.info("an expectation has no timeline: select its hypothesis");
             }
-            Kind::Dismissal => return self.info("a dismissed gap has no timeline"),
+            Kind::Dismissal => return cx.info("a dismissed gap has no timeline"),
         };
         if let Some(f) = focus {
-            self.focus_timeline(f);
+            self.focus_timeline(cx, f);
             return;
         }
         let shown = (|| -> Result<bool> {
-            let t = &mut self.timeline;
-            if t.select_record(&self.store, id)? {
+            let t = &mut *self;
+            if t.select_record(cx.store, id)? {
                 return Ok(true);
             }
             if t.focus.is_some() {
-                t.set_focus(&self.store, None)?;
+                t.set_focus(cx.store, None)?;
             }
-            t.select_record(&self.store, id)
+            t.select_record(cx.store, id)
         })();
         match shown {
-            Ok(true) => self.info(format!("{id} on the timeline")),
-            Ok(false) if self.timeline.axis == TimeAxis::Occurred => self.info(format!(
+            Ok(true) => cx.info(format!("{id} on the timeline")),
+            Ok(false) if self.axis == TimeAxis::Occurred => cx.info(format!(
                 "{id} has no date, so it is not on occurred time; r shows recorded time"
             )),
-            Ok(false) => self.info(format!("{id} is not on the timeline")),
-            Err(e) => self.error(e.to_string()),
+            Ok(false) => cx.info(format!("{id} is not on the timeline")),
+            Err(e) => cx.error(e.to_string()),
         }
-        self.settle_timeline();
+        self.settle_timeline(cx);
     }
 
     /// Narrows the timeline to a focus and says what it holds.
-    pub(super) fn focus_timeline(&mut self, focus: Focus) {
-        let r = self.timeline.set_focus(&self.store, Some(focus));
+    pub(super) fn focus_timeline(&mut self, cx: &mut Cx, focus: Focus) {
+        let r = self.set_focus(cx.store, Some(focus));
         match r {
             Ok(()) => {
-                let summary = self.timeline.focus_summary();
-                self.info(summary);
+                let summary = self.focus_summary();
+                cx.info(summary);
             }
-            Err(e) => self.error(e.to_string()),
+            Err(e) => cx.error(e.to_string()),
         }
-        self.settle_timeline();
+        self.settle_timeline(cx);
     }
 
     /// Reads the filter as typed: `#tag`, an id, or an entity's name (asking which when
     /// several match).
-    pub(super) fn filter_timeline(&mut self, v: &str) {
+    pub(super) fn filter_timeline(&mut self, cx: &mut Cx, v: &str) {
         if v.is_empty() {
-            let r = self.timeline.set_focus(&self.store, None);
-            self.timeline_result(r);
-            return self.info("filter cleared");
+            let r = self.set_focus(cx.store, None);
+            self.timeline_result(cx, r);
+            return cx.info("filter cleared");
         }
         if let Some(tag) = v.strip_prefix('#').or_else(|| v.strip_prefix("tag:")) {
-            return self.focus_timeline(Focus::Tag(tag.trim().to_string()));
+            return self.focus_timeline(cx, Focus::Tag(tag.trim().to_string()));
         }
         if Id::looks_like(v) {
             let id = match v.parse::<Id>() {
                 Ok(id) => id,
-                Err(e) => return self.error(e.to_string()),
+                Err(e) => return cx.error(e.to_string()),
             };
-            return match (id.kind, self.store.get(id)) {
-                (_, Err(e)) => self.error(e.to_string()),
-                (_, Ok(None)) => self.error(format!("{id} does not exist")),
-                (Kind::Entity, _) => self.focus_timeline(Focus::Entity(id)),
-                (Kind::Question, _) => self.focus_timeline(Focus::Question(id)),
+            return match (id.kind, cx.store.get(id)) {
+                (_, Err(e)) => cx.error(e.to_string()),
+                (_, Ok(None)) => cx.error(format!("{id} does not exist")),
+                (Kind::Entity, _) => self.focus_timeline(cx, Focus::Entity(id)),
+                (Kind::Question, _) => self.focus_timeline(cx, Focus::Question(id)),
                 (Kind::Hypothesis, Ok(Some(Record::Hypothesis(h)))) => {
-                    self.focus_timeline(Focus::Question(h.question))
+                    self.focus_timeline(cx, Focus::Question(h.question))
                 }
-                _ => self.error(format!(
+                _ => cx.error(format!(
                     "{id} is a {}: filter by an entity, a question or a #tag",
                     id.kind.noun()
                 )),
             };
         }
-        match self.entities_matching(v) {
-            Ok(found) if found.is_empty() => self.error(format!(
+        match self.entities_matching(cx, v) {
+            Ok(found) if found.is_empty() => cx.error(format!(
                 "no entity matches {v:?}: give an id (E12), a question (Q3) or #tag"
             )),
-            Ok(found) if found.len() == 1 => self.focus_timeline(Focus::Entity(found[0].0)),
+            Ok(found) if found.len() == 1 => self.focus_timeline(cx, Focus::Entity(found[0].0)),
             Ok(found) => {
                 let choices = found
                     .into_iter()
                     .map(|(id, name)| Choice::new(format!("{id} {name}"), id.to_string(), ""))
                     .collect();
-                self.pick(
+                cx.pick(
                     &format!("Entities matching {v:?}"),
                     choices,
                     0,
-                    Flow::Timeline(TimelineFlow::PickEntity),
+                    flow(TimelineFlow::PickEntity),
                 );
             }
-            Err(e) => self.error(e.to_string()),
+            Err(e) => cx.error(e.to_string()),
         }
     }
 
     /// Entities called `name` exactly (name or alias), else the best fuzzy matches.
-    fn entities_matching(&self, name: &str) -> Result<Vec<(Id, String)>> {
-        let s: &Store = &self.store;
+    fn entities_matching(&self, cx: &Cx, name: &str) -> Result<Vec<(Id, String)>> {
+        let s: &Store = cx.store;
         let mut ids = s.entities_named(name)?;
         if ids.is_empty() {
             ids = s

@@ -14,8 +14,10 @@ pub mod rows;
 pub mod time;
 mod window;
 
-use super::{wording, App, ListCursor, Move, PaneView};
-use crate::commands::Command;
+use super::cx::{Cx, Event};
+use super::overlay::{Flow, Step};
+use super::{wording, ListCursor, Move, PaneView};
+use crate::commands::{Command, Scope};
 use crate::model::{Id, Kind, Record};
 use crate::store::timeline::BucketCount;
 use crate::store::{Result, Store, TimeAxis};
@@ -46,6 +48,11 @@ pub enum TimelineFlow {
     Filter,
     /// The entity chosen among several matching a typed name.
     PickEntity,
+}
+
+/// A box's flow that comes back to this pane as `f`.
+fn flow(f: TimelineFlow) -> Flow {
+    Flow::Pane(Step::new(Scope::Timeline, f))
 }
 
 #[derive(Debug)]
@@ -283,8 +290,22 @@ impl PaneView for TimelineState {
         TimelineState::load(store)
     }
 
-    fn on_app_command(app: &mut App, cmd: Command) {
-        app.apply_timeline(cmd)
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.apply_timeline(cx, cmd)
+    }
+
+    fn on_flow(&mut self, step: &Step, value: String, cx: &mut Cx) {
+        if let Some(f) = step.value::<TimelineFlow>() {
+            self.finish_timeline(cx, f.clone(), value)
+        }
+    }
+
+    fn on_event(&mut self, event: &Event, cx: &mut Cx) -> bool {
+        match event {
+            Event::ShowTimeline(id) => self.show_in_timeline(cx, *id),
+            _ => return false,
+        }
+        true
     }
 
     /// Moves the selection, reading on at the window's edges.
