@@ -590,7 +590,7 @@ fn record_key_cases() -> Vec<Case> {
 
 #[test]
 fn record_keys_work_the_same_in_every_pane() {
-    use weft::app::overlay::{FinderPurpose, Overlay};
+    use weft::app::overlay::Overlay;
     use weft::app::timeline::Focus;
     use weft::app::Pane;
     let mut h = Harness::new(one_of_each);
@@ -626,7 +626,7 @@ fn record_keys_work_the_same_in_every_pane() {
         fresh(&mut h);
         h.press("l");
         assert!(
-            matches!(h.app.overlay, Some(Overlay::Finder { purpose: FinderPurpose::LinkFrom(x), .. }) if x == from),
+            matches!(&h.app.overlay, Some(Overlay::Finder { purpose, .. }) if purpose.title() == format!("Link {from} to")),
             "{pane}: {:?}",
             h.app.overlay
         );

@@ -429,7 +429,6 @@ impl App {
                 self.overlay_back.clear();
                 self.info("what you typed was thrown away");
             }
-            Flow::Links(f) => self.finish_links(f, value),
             Flow::Entities(f) => self.finish_entities(f, value),
             Flow::Notes(f) => self.finish_notes(f, value),
             Flow::Hypotheses(f) => self.finish_hypotheses(f, value),

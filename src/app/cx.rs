@@ -57,6 +57,8 @@ pub struct Cx<'a> {
     pub today: chrono::NaiveDate,
     /// The terminal size in cells (width, height).
     pub size: (u16, u16),
+    /// Whether the pane handling this is the one on screen.
+    pub on_screen: bool,
     pub(super) overlay: &'a mut Option<Overlay>,
     pub(super) message: &'a mut Option<Message>,
     pub(super) effect: &'a mut Option<Effect>,

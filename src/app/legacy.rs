@@ -3,6 +3,7 @@
 
 use super::ask::AskDraft;
 use super::backlog::{DetailItem, QuestionFilter};
+use super::cx::Event;
 use super::overlay::{Choice, FinderPurpose, Flow};
 use super::App;
 use crate::model::{Id, Kind, Record};
@@ -60,11 +61,11 @@ impl App {
 
     pub(super) fn finder_chose(&mut self, purpose: FinderPurpose, id: Id) {
         match purpose {
-            FinderPurpose::LinkFrom(from) => self.start_link(from, id),
-            FinderPurpose::PathFrom(from) => self.show_path(from, id),
             FinderPurpose::Hypotheses(pick) => self.hypotheses_chose(pick, id),
             // in the Links pane the finder re-centres the walk
-            FinderPurpose::Jump if self.pane == super::Pane::Links => self.show_in_links(id),
+            FinderPurpose::Jump if self.pane == super::Pane::Links => {
+                self.events.push(Event::ShowLinks(id))
+            }
             FinderPurpose::Jump => self.jump_to(id),
             FinderPurpose::For { step, .. } => self.finish_step(step, id.to_string()),
         }
@@ -82,7 +83,9 @@ impl App {
             },
             Kind::Entity => return self.show_entity(id),
             Kind::Note => return self.show_note(id),
-            Kind::Link | Kind::Assessment | Kind::Expectation => return self.show_in_links(id),
+            Kind::Link | Kind::Assessment | Kind::Expectation => {
+                return self.events.push(Event::ShowLinks(id))
+            }
             Kind::Dismissal => {
                 return self.info(format!("{id} is a dismissed gap: see the Gaps pane"))
             }

@@ -129,6 +129,7 @@ macro_rules! declare_app {
                     store: &mut self.store,
                     today: self.today,
                     size: self.size,
+                    on_screen: pane == self.pane,
                     overlay: &mut self.overlay,
                     message: &mut self.message,
                     effect: &mut self.effect,
@@ -267,6 +268,7 @@ impl App {
             store: &mut self.store,
             today: self.today,
             size: self.size,
+            on_screen: false,
             overlay: &mut self.overlay,
             message: &mut self.message,
             effect: &mut self.effect,
@@ -467,16 +469,31 @@ impl App {
         self.drain();
     }
 
+    /// Walks the links around a record (`L`).
+    pub fn show_in_links(&mut self, id: crate::model::Id) {
+        self.events.push(Event::ShowLinks(id));
+        self.drain();
+    }
+
+    /// Shows the shortest path between two records in the Links pane.
+    pub fn show_path(&mut self, from: crate::model::Id, to: crate::model::Id) {
+        self.events.push(Event::ShowPath(from, to));
+        self.drain();
+    }
+
     /// Transitional: the events no converted pane takes yet.
     fn legacy_event(&mut self, event: Event) {
         match event {
             Event::Show(id) => self.jump_to(id),
-            Event::ShowLinks(id) => self.show_in_links(id),
-            Event::ShowPath(from, to) => self.show_path(from, to),
-            Event::StartLink(id) => self.open_finder(FinderPurpose::LinkFrom(id)),
             Event::Edit(id) => self.edit_record(id),
             Event::GapDealt(key) => self.gaps_move(&key, true),
-            Event::Committed(_) | Event::Focus(_) | Event::Find(_) | Event::ShowTimeline(_) => {}
+            Event::Committed(_)
+            | Event::Focus(_)
+            | Event::Find(_)
+            | Event::ShowTimeline(_)
+            | Event::ShowLinks(_)
+            | Event::ShowPath(..)
+            | Event::StartLink(_) => {}
         }
     }
 

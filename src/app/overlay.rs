@@ -40,7 +40,6 @@ pub enum Flow {
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
     Ask(super::ask::AskDraft),
     /// A step of a flow owned by another pane.
-    Links(super::links::LinksFlow),
     Entities(super::entities::EntitiesFlow),
     Notes(super::notes::NotesFlow),
     Hypotheses(super::hypotheses::HypothesesFlow),
@@ -137,9 +136,6 @@ impl Choice {
 pub enum FinderPurpose {
     /// Show the record where it lives.
     Jump,
-    LinkFrom(Id),
-    /// The shortest path from this record to the one chosen.
-    PathFrom(Id),
     /// A record of one kind for the Hypotheses pane.
     Hypotheses(super::hypotheses::Pick),
     /// A record for a step of a pane's flow: the chosen id is the value it finishes
@@ -165,8 +161,6 @@ impl FinderPurpose {
     pub fn title(&self) -> String {
         match self {
             FinderPurpose::Jump => "Find".to_string(),
-            FinderPurpose::LinkFrom(from) => format!("Link {from} to"),
-            FinderPurpose::PathFrom(from) => format!("Shortest path from {from} to"),
             FinderPurpose::Hypotheses(pick) => pick.title(),
             FinderPurpose::For { title, .. } => title.clone(),
         }

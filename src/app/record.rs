@@ -67,7 +67,6 @@ impl App {
                 n.text,
                 Flow::Notes(super::notes::NotesFlow::Text(id)),
             ),
-            Ok(Some(Record::Link(_))) => self.link_edit(id),
             Ok(Some(Record::Assessment(a))) => self.info(format!(
                 "{id} is a matrix cell ({} on {}): change it with `weft assess`",
                 a.hypothesis, a.note
@@ -82,6 +81,8 @@ impl App {
                 &x.text,
                 Flow::EditStatement(id),
             ),
+            // a pane edits a link
+            Ok(Some(Record::Link(_))) => {}
             Ok(None) => self.error(format!("{id} does not exist")),
             Err(e) => self.error(e.to_string()),
         }
@@ -93,14 +94,14 @@ impl App {
     pub(crate) fn confirm_delete(&mut self, id: Id) {
         let message = match self.store.get(id) {
             Ok(Some(Record::Link(l))) => {
-                let from = self.link_named(l.from);
+                let from = super::wording::id_named(&self.store, l.from);
                 if l.auto {
                     return self.error(format!(
                         "{id} is a mention kept in step with {from}'s text: edit the note to \
                          remove it (deleted here, it would come back at the next edit)"
                     ));
                 }
-                let to = self.link_named(l.to);
+                let to = super::wording::id_named(&self.store, l.to);
                 format!(
                     "Delete {id}: {from} -{}-> {to}? The records stay; u undoes it. y/n",
                     l.label

@@ -199,3 +199,12 @@ mod tests {
         assert!(crate::model::text::width(&q) < 80, "{q}");
     }
 }
+
+/// `E1 Darren Marsh`: an id with its name or title, cut short.
+pub fn id_named(store: &crate::store::Store, id: crate::model::Id) -> String {
+    match store.get(id) {
+        Ok(Some(Record::Entity(e))) => format!("{id} {}", truncate(&e.name, 24)),
+        Ok(Some(r)) => format!("{id} {}", truncate(&r.title(), 24)),
+        _ => id.to_string(),
+    }
+}

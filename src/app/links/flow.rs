@@ -1,9 +1,11 @@
 //! The link flow shared by every pane: label, confidence, source note and `when`, one
 //! prompt or picker each, then one store operation; `e` on a link runs the same steps.
 
-use super::super::overlay::Flow;
-use super::super::{App, Pane};
-use crate::model::text::truncate;
+use super::super::cx::{yardstick_choices, Cx};
+use super::super::overlay::{Flow, Step};
+use super::super::wording;
+use super::LinksState;
+use crate::commands::Scope;
 use crate::model::{EntityKind, Id, Kind, Record, When, Yardstick};
 use crate::store::NewLink;
 
@@ -49,6 +51,13 @@ pub enum LinksFlow {
     When(LinkDraft),
     /// The other end of a shortest path from the centre.
     PathTo(Id),
+    /// The other end of a new link from this record, chosen in the finder.
+    LinkTo(Id),
+}
+
+/// A box's flow that comes back to this pane as `f`.
+pub(super) fn flow(f: LinksFlow) -> Flow {
+    Flow::Pane(Step::new(Scope::Links, f))
 }
 
 const LABELS: &str = "uses, member of, located at, owns";
@@ -72,21 +81,21 @@ fn default_label(from: &Record, to: &Record) -> &'static str {
     }
 }
 
-impl App {
+impl LinksState {
     /// Starts the link flow from `from` to `to`: label, confidence, source note, when.
-    pub fn start_link(&mut self, from: Id, to: Id) {
+    pub fn start_link(&mut self, cx: &mut Cx, from: Id, to: Id) {
         if from == to {
-            return self.error(format!("a link cannot join {from} to itself"));
+            return cx.error(format!("a link cannot join {from} to itself"));
         }
         let mut ends = Vec::with_capacity(2);
         for id in [from, to] {
-            match self.store.get(id) {
+            match cx.store.get(id) {
                 Ok(Some(Record::Link(_))) => {
-                    return self.error(format!("{id} is a link: links join records"))
+                    return cx.error(format!("{id} is a link: links join records"))
                 }
                 Ok(Some(r)) => ends.push(r),
-                Ok(None) => return self.error(format!("{id} does not exist")),
-                Err(e) => return self.error(e.to_string()),
+                Ok(None) => return cx.error(format!("{id} does not exist")),
+                Err(e) => return cx.error(e.to_string()),
             }
         }
         let default_label = default_label(&ends[0], &ends[1]).to_string();
@@ -94,15 +103,15 @@ impl App {
             default_label,
             ..LinkDraft::new(from, to)
         };
-        self.link_ask_label(draft, "");
+        self.link_ask_label(cx, draft, "");
     }
 
     /// Edits a link through the same steps, each showing the current value.
-    pub(crate) fn link_edit(&mut self, id: Id) {
-        let l = match self.store.get(id) {
+    pub(crate) fn link_edit(&mut self, cx: &mut Cx, id: Id) {
+        let l = match cx.store.get(id) {
             Ok(Some(Record::Link(l))) => l,
-            Ok(_) => return self.error(format!("{id} does not exist")),
-            Err(e) => return self.error(e.to_string()),
+            Ok(_) => return cx.error(format!("{id} does not exist")),
+            Err(e) => return cx.error(e.to_string()),
         };
         let draft = LinkDraft {
             from: l.from,
@@ -117,70 +126,65 @@ impl App {
         };
         if draft.auto {
             // a mention's label follows the note's text; the rest can be set
-            self.link_ask_confidence(draft);
+            self.link_ask_confidence(cx, draft);
         } else {
             let label = draft.label.clone();
-            self.link_ask_label(draft, &label);
-        }
-    }
-
-    /// `E1 Darren Marsh`: an id with its name or title, cut short.
-    pub(crate) fn link_named(&self, id: Id) -> String {
-        match self.store.get(id) {
-            Ok(Some(Record::Entity(e))) => format!("{id} {}", truncate(&e.name, 24)),
-            Ok(Some(r)) => format!("{id} {}", truncate(&r.title(), 24)),
-            _ => id.to_string(),
+            self.link_ask_label(cx, draft, &label);
         }
     }
 
     /// `E1 Darren Marsh → E5 Shane Pidcock`, with the link's id when editing.
-    fn link_subject(&self, d: &LinkDraft) -> String {
-        let ends = format!("{} → {}", self.link_named(d.from), self.link_named(d.to));
+    fn link_subject(&self, cx: &Cx, d: &LinkDraft) -> String {
+        let ends = format!(
+            "{} → {}",
+            wording::id_named(cx.store, d.from),
+            wording::id_named(cx.store, d.to)
+        );
         match d.editing {
             Some(l) => format!("{l} {ends}"),
             None => ends,
         }
     }
 
-    fn link_ask_label(&mut self, d: LinkDraft, typed: &str) {
+    fn link_ask_label(&mut self, cx: &mut Cx, d: LinkDraft, typed: &str) {
         let hint = format!("Enter alone: \"{}\". Or e.g. {LABELS}", d.default_label);
-        self.prompt(
-            &format!("Link {}", self.link_subject(&d)),
+        cx.prompt(
+            &format!("Link {}", self.link_subject(cx, &d)),
             &hint,
             typed,
-            Flow::Links(LinksFlow::Label(d)),
+            flow(LinksFlow::Label(d)),
         );
     }
 
-    fn link_ask_confidence(&mut self, d: LinkDraft) {
-        let choices = Self::yardstick_choices();
+    fn link_ask_confidence(&mut self, cx: &mut Cx, d: LinkDraft) {
+        let choices = yardstick_choices();
         let at = d
             .confidence
             .and_then(|c| crate::model::yardstick::ALL.iter().position(|y| *y == c))
             .unwrap_or(choices.len() - 1);
         let title = format!("Confidence: {} -{}-> {}", d.from, d.label, d.to);
-        self.pick(&title, choices, at, Flow::Links(LinksFlow::Confidence(d)));
+        cx.pick(&title, choices, at, flow(LinksFlow::Confidence(d)));
     }
 
-    fn link_ask_source(&mut self, d: LinkDraft, typed: &str) {
-        self.prompt(
-            &format!("Source note of {}", self.link_subject(&d)),
+    fn link_ask_source(&mut self, cx: &mut Cx, d: LinkDraft, typed: &str) {
+        cx.prompt(
+            &format!("Source note of {}", self.link_subject(cx, &d)),
             "the note that reports it, e.g. N12; empty for none",
             typed,
-            Flow::Links(LinksFlow::Source(d)),
+            flow(LinksFlow::Source(d)),
         );
     }
 
-    fn link_ask_when(&mut self, d: LinkDraft, typed: &str) {
-        self.prompt(
-            &format!("When {}", self.link_subject(&d)),
+    fn link_ask_when(&mut self, cx: &mut Cx, d: LinkDraft, typed: &str) {
+        cx.prompt(
+            &format!("When {}", self.link_subject(cx, &d)),
             WHEN_HINT,
             typed,
-            Flow::Links(LinksFlow::When(d)),
+            flow(LinksFlow::When(d)),
         );
     }
 
-    pub(in crate::app) fn finish_links(&mut self, flow: LinksFlow, value: String) {
+    pub(in crate::app) fn finish_links(&mut self, cx: &mut Cx, flow: LinksFlow, value: String) {
         match flow {
             LinksFlow::Label(mut d) => {
                 let v = value.trim();
@@ -189,34 +193,34 @@ impl App {
                 } else {
                     v.to_string()
                 };
-                self.link_ask_confidence(d);
+                self.link_ask_confidence(cx, d);
             }
             LinksFlow::Confidence(mut d) => {
                 d.confidence = match value.as_str() {
                     "none" => None,
                     v => match v.parse() {
                         Ok(y) => Some(y),
-                        Err(e) => return self.error(format!("{e}")),
+                        Err(e) => return cx.error(format!("{e}")),
                     },
                 };
                 let typed = d.source.map(|s| s.to_string()).unwrap_or_default();
-                self.link_ask_source(d, &typed);
+                self.link_ask_source(cx, d, &typed);
             }
             LinksFlow::Source(mut d) => {
                 let v = value.trim();
                 if v.is_empty() {
                     d.source = None;
                 } else {
-                    match self.link_source_note(v) {
+                    match self.link_source_note(cx, v) {
                         Ok(n) => d.source = Some(n),
                         Err(msg) => {
-                            self.error(msg);
-                            return self.link_ask_source(d, &value);
+                            cx.error(msg);
+                            return self.link_ask_source(cx, d, &value);
                         }
                     }
                 }
                 let typed = d.when.as_ref().map(|w| w.to_string()).unwrap_or_default();
-                self.link_ask_when(d, &typed);
+                self.link_ask_when(cx, d, &typed);
             }
             LinksFlow::When(mut d) => {
                 let v = value.trim();
@@ -226,33 +230,37 @@ impl App {
                     match v.parse::<When>() {
                         Ok(w) => d.when = Some(w),
                         Err(e) => {
-                            self.error(format!("{e}"));
-                            return self.link_ask_when(d, &value);
+                            cx.error(format!("{e}"));
+                            return self.link_ask_when(cx, d, &value);
                         }
                     }
                 }
-                self.link_save(d);
+                self.link_save(cx, d);
             }
-            LinksFlow::PathTo(from) => self.links_path_to(from, value.trim()),
+            LinksFlow::PathTo(from) => self.links_path_to(cx, from, value.trim()),
+            LinksFlow::LinkTo(from) => match value.parse::<Id>() {
+                Ok(to) => self.start_link(cx, from, to),
+                Err(e) => cx.error(e.to_string()),
+            },
         }
     }
 
     /// A source note id typed by the user, checked to name an existing note.
-    fn link_source_note(&self, v: &str) -> Result<Id, String> {
+    fn link_source_note(&self, cx: &Cx, v: &str) -> Result<Id, String> {
         let id: Id = v.parse().map_err(|e| format!("source: {e}"))?;
         if id.kind != Kind::Note {
             return Err(format!(
                 "source {id} is not a note: give a note id such as N12"
             ));
         }
-        match self.store.get(id) {
+        match cx.store.get(id) {
             Ok(Some(_)) => Ok(id),
             Ok(None) => Err(format!("source {id} does not exist")),
             Err(e) => Err(e.to_string()),
         }
     }
 
-    fn link_save(&mut self, d: LinkDraft) {
+    fn link_save(&mut self, cx: &mut Cx, d: LinkDraft) {
         let shown = format!("{} -{}-> {}", d.from, d.label, d.to);
         let done = match d.editing {
             Some(id) => {
@@ -267,12 +275,12 @@ impl App {
                 if !d.auto {
                     fields.insert(0, ("label".into(), d.label.clone()));
                 }
-                let r = self.store.set_fields(id, &fields);
-                self.report(r, |_| format!("saved {id}: {shown}"))
+                let r = cx.store.set_fields(id, &fields);
+                cx.report(r, |_| format!("saved {id}: {shown}"))
                     .map(|done| (id, done))
             }
             None => {
-                let r = self.store.link(NewLink {
+                let r = cx.store.link(NewLink {
                     from: d.from,
                     to: d.to,
                     label: d.label.clone(),
@@ -280,14 +288,18 @@ impl App {
                     source: d.source,
                     when: d.when,
                 });
-                self.report(r, |a| format!("linked {}: {shown}", a.id))
+                cx.report(r, |a| format!("linked {}: {shown}", a.id))
                     .map(|a| (a.id, a.done))
             }
         };
         if let Some((id, done)) = done {
-            self.after_change(&done);
-            if self.pane == Pane::Links {
-                self.links.select_link(id);
+            // in step before selecting what was just written; the other panes follow
+            if let Err(e) = self.refresh(cx.store, &done.ids) {
+                cx.error(e.to_string());
+            }
+            cx.committed(done);
+            if cx.on_screen {
+                self.select_link(id);
             }
         }
     }

@@ -1,81 +1,86 @@
 //! The Links pane's keys: walking and walking back, the path, showing a record at the
 //! centre, and what the app asks of the pane ([`PaneView`]).
 
-use super::super::overlay::FinderPurpose;
-use super::super::{App, Move, Pane, PaneView};
-use super::{LinksState, Row};
-use crate::commands::Command;
+use super::super::cx::{Cx, Event};
+use super::super::overlay::{FinderPurpose, Step};
+use super::super::{Move, PaneView};
+use super::{LinksFlow, LinksState, Row};
+use crate::commands::{Command, Scope};
 use crate::model::{Id, Record};
 use crate::store::{Result, Store};
 
-impl App {
-    pub(in crate::app) fn apply_links(&mut self, cmd: Command) {
+impl LinksState {
+    pub(in crate::app) fn apply_links(&mut self, cx: &mut Cx, cmd: Command) {
         match cmd {
-            Command::Open => match self.links.walk(&self.store) {
+            Command::Open => match self.walk(cx.store) {
                 Ok(Some(_)) => {}
-                Ok(None) if self.links.centre.is_none() => self.links_nothing_centred(),
-                Ok(None) => self.info("no neighbour selected"),
-                Err(e) => self.error(e.to_string()),
+                Ok(None) if self.centre.is_none() => self.links_nothing_centred(cx),
+                Ok(None) => cx.info("no neighbour selected"),
+                Err(e) => cx.error(e.to_string()),
             },
             Command::WalkBack => {
-                if self.links.close_path() {
+                if self.close_path() {
                     return;
                 }
-                match self.links.back(&self.store) {
+                match self.back(cx.store) {
                     Ok(Some(_)) => {}
-                    Ok(None) => self.info("at the start of the trail"),
-                    Err(e) => self.error(e.to_string()),
+                    Ok(None) => cx.info("at the start of the trail"),
+                    Err(e) => cx.error(e.to_string()),
                 }
             }
             Command::Back => {
-                self.links.close_path();
+                self.close_path();
             }
-            Command::FindPath => match self.links.centre {
-                Some(c) => self.open_finder(FinderPurpose::PathFrom(c)),
-                None => self.links_nothing_centred(),
+            Command::FindPath => match self.centre {
+                Some(c) => cx.emit(Event::Find(FinderPurpose::For {
+                    title: format!("Shortest path from {c} to"),
+                    only: None,
+                    step: Step::new(Scope::Links, LinksFlow::PathTo(c)),
+                })),
+                None => self.links_nothing_centred(cx),
             },
-            other => self.info(format!(
+            other => cx.info(format!(
                 "{} does not apply in the {} pane",
                 other.name(),
-                self.pane.title()
+                "Links"
             )),
         }
     }
 
-    fn links_nothing_centred(&mut self) {
-        self.info("nothing here yet: select a record in any pane and press L");
+    fn links_nothing_centred(&mut self, cx: &mut Cx) {
+        cx.info("nothing here yet: select a record in any pane and press L");
     }
 
     /// Shows a record at the centre of the Links pane. A link is shown from its `from`
     /// end with the link selected, an assessment from its note. From another pane the walk starts afresh; within the
     /// Links pane the record left goes on the trail.
-    pub fn show_in_links(&mut self, id: Id) {
-        let within = self.pane == Pane::Links;
-        let (centre, link) = match self.store.get(id) {
+    pub fn show_in_links(&mut self, cx: &mut Cx, id: Id) {
+        let within = cx.on_screen;
+        let (centre, link) = match cx.store.get(id) {
             Ok(Some(Record::Link(l))) => (l.from, Some(id)),
             // an assessment has no links of its own: show the evidence it weighs
             Ok(Some(Record::Assessment(a))) => (a.note, None),
             Ok(Some(_)) => (id, None),
-            Ok(None) => return self.error(format!("{id} does not exist")),
-            Err(e) => return self.error(e.to_string()),
+            Ok(None) => return cx.error(format!("{id} does not exist")),
+            Err(e) => return cx.error(e.to_string()),
         };
-        self.pane = Pane::Links;
-        let l = &mut self.links;
+        cx.emit(Event::Focus(Scope::Links));
+        let l = &mut *self;
         let result = if l.centre == Some(centre) {
             l.close_path();
             Ok(())
         } else if within && l.centre.is_some() {
             let via = l.selected_edge().map(|e| e.link);
-            l.walk_to(&self.store, centre, via)
+            l.walk_to(cx.store, centre, via)
         } else {
             l.trail.clear();
-            l.centre_on(&self.store, centre)
+            l.centre_on(cx.store, centre)
         };
         if let Err(e) = result {
-            return self.error(e.to_string());
+            return cx.error(e.to_string());
         }
         if let Some(link) = link {
-            self.links.select_link(link);
+            self.select_link(link);
         }
     }
 }
@@ -85,8 +90,39 @@ impl PaneView for LinksState {
         Ok(LinksState::default())
     }
 
-    fn on_app_command(app: &mut App, cmd: Command) {
-        app.apply_links(cmd)
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.apply_links(cx, cmd)
+    }
+
+    fn on_flow(&mut self, step: &Step, value: String, cx: &mut Cx) {
+        if let Some(f) = step.value::<LinksFlow>() {
+            self.finish_links(cx, f.clone(), value)
+        }
+    }
+
+    fn on_event(&mut self, event: &Event, cx: &mut Cx) -> bool {
+        use crate::model::Kind;
+        match event {
+            Event::ShowLinks(id) => self.show_in_links(cx, *id),
+            // links, cells and expectations live here
+            Event::Show(id)
+                if matches!(id.kind, Kind::Link | Kind::Assessment | Kind::Expectation) =>
+            {
+                self.show_in_links(cx, *id)
+            }
+            Event::ShowPath(from, to) => self.show_path(cx, *from, *to),
+            Event::StartLink(from) => {
+                let from = *from;
+                cx.emit(Event::Find(FinderPurpose::For {
+                    title: format!("Link {from} to"),
+                    only: None,
+                    step: Step::new(Scope::Links, LinksFlow::LinkTo(from)),
+                }))
+            }
+            Event::Edit(id) if id.kind == Kind::Link => self.link_edit(cx, *id),
+            _ => return false,
+        }
+        true
     }
 
     fn go(&mut self, _store: &Store, m: Move) -> Result<()> {

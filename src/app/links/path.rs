@@ -1,8 +1,8 @@
 //! The shortest path between two records in the Links pane: found breadth-first over
 //! the link index by the store, shown as a readable chain and as rows to walk along.
 
-use super::super::overlay::Flow;
-use super::super::{App, Pane};
+use super::super::cx::Cx;
+use super::flow::flow;
 use super::{Edge, LinksFlow, LinksState, MAX_HOPS};
 use crate::model::{Id, Record};
 use crate::store::{Result, Store};
@@ -84,65 +84,62 @@ impl LinksState {
     }
 }
 
-impl App {
+impl LinksState {
     /// Finds and shows the shortest path from `from` (the centre when `p` was pressed)
     /// to the record typed: an id, or an entity's exact name or alias.
-    pub(super) fn links_path_to(&mut self, from: Id, typed: &str) {
+    pub(super) fn links_path_to(&mut self, cx: &mut Cx, from: Id, typed: &str) {
         if typed.is_empty() {
-            return self.info("no target given: no path looked for");
+            return cx.info("no target given: no path looked for");
         }
-        let to = match self.links_resolve(typed) {
+        let to = match self.links_resolve(cx, typed) {
             Ok(id) => id,
             Err(msg) => {
-                self.error(msg);
-                return self.prompt(
+                cx.error(msg);
+                return cx.prompt(
                     &format!("Path from {from} to"),
                     "an id such as E17, or an entity's name",
                     typed,
-                    Flow::Links(LinksFlow::PathTo(from)),
+                    flow(LinksFlow::PathTo(from)),
                 );
             }
         };
-        self.show_path(from, to);
+        self.show_path(cx, from, to);
     }
 
     /// Shows the shortest path from `from` to `to` in the Links pane, `from` at the
     /// centre, or says that there is none within [`MAX_HOPS`] links.
-    pub fn show_path(&mut self, from: Id, to: Id) {
-        if self.pane != Pane::Links || self.links.centre != Some(from) {
-            self.show_in_links(from);
-            if self.links.centre != Some(from) {
+    pub fn show_path(&mut self, cx: &mut Cx, from: Id, to: Id) {
+        if !cx.on_screen || self.centre != Some(from) {
+            self.show_in_links(cx, from);
+            if self.centre != Some(from) {
                 return;
             }
         }
-        match self.links.find_path(&self.store, to) {
+        match self.find_path(cx.store, to) {
             Ok(true) => {
-                let hops = self.links.path.as_ref().map_or(0, |p| p.steps.len());
+                let hops = self.path.as_ref().map_or(0, |p| p.steps.len());
                 let s = if hops == 1 { "" } else { "s" };
-                self.info(format!(
+                cx.info(format!(
                     "path {from} → {to}: {hops} link{s} (Enter walks to a record, Backspace returns)"
                 ));
             }
-            Ok(false) => self.error(format!(
+            Ok(false) => cx.error(format!(
                 "no path from {from} to {to} within {MAX_HOPS} hops"
             )),
-            Err(e) => self.error(e.to_string()),
+            Err(e) => cx.error(e.to_string()),
         }
     }
 
     /// A record named by its id or by an entity's exact name or alias.
-    fn links_resolve(&self, typed: &str) -> Result<Id, String> {
+    fn links_resolve(&self, cx: &Cx, typed: &str) -> Result<Id, String> {
         if let Ok(id) = typed.parse::<Id>() {
-            return match self.store.get(id) {
+            return match cx.store.get(id) {
                 Ok(Some(_)) => Ok(id),
                 Ok(None) => Err(format!("{id} does not exist")),
                 Err(e) => Err(e.to_string()),
             };
         }
-        let named = self
-            .store
-            .entities_named(typed)
-            .map_err(|e| e.to_string())?;
+        let named = cx.store.entities_named(typed).map_err(|e| e.to_string())?;
         match named.as_slice() {
             [one] => Ok(*one),
             [] => Err(format!(
