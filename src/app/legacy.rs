@@ -81,7 +81,7 @@ impl App {
                 Ok(_) => return self.error(format!("no record {id}")),
                 Err(e) => return self.error(e.to_string()),
             },
-            Kind::Entity => return self.show_entity(id),
+            Kind::Entity => return,
             Kind::Note => return self.show_note(id),
             Kind::Link | Kind::Assessment | Kind::Expectation => {
                 return self.events.push(Event::ShowLinks(id))

@@ -61,7 +61,6 @@ impl App {
                 &h.statement,
                 Flow::EditStatement(id),
             ),
-            Ok(Some(Record::Entity(e))) => self.entities_edit(id, &e.name),
             Ok(Some(Record::Note(n))) => self.edit_long(
                 &format!("Edit {id}"),
                 n.text,
@@ -81,8 +80,8 @@ impl App {
                 &x.text,
                 Flow::EditStatement(id),
             ),
-            // a pane edits a link
-            Ok(Some(Record::Link(_))) => {}
+            // panes edit these
+            Ok(Some(Record::Link(_) | Record::Entity(_))) => {}
             Ok(None) => self.error(format!("{id} does not exist")),
             Err(e) => self.error(e.to_string()),
         }

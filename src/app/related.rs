@@ -151,17 +151,6 @@ impl RelatedList {
     }
 }
 
-impl super::App {
-    /// Enter on a line of a detail view: the record at its other end, in its own pane.
-    pub(crate) fn open_related(&mut self, target: Id) {
-        match target.kind {
-            Kind::Entity => self.show_entity(target),
-            Kind::Note => self.show_note(target),
-            _ => self.jump_to(target),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

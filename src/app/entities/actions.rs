@@ -2,9 +2,10 @@
 //! finish: add, edit (name, kind, aliases, attributes), filter by text or kind, merge.
 
 use super::edit::attributes_text;
-use crate::app::overlay::{Choice, Flow};
-use crate::app::{App, Pane};
-use crate::commands::Command;
+use super::EntitiesState;
+use crate::app::cx::{Cx, Event};
+use crate::app::overlay::{Choice, Flow, Step};
+use crate::commands::{Command, Scope};
 use crate::model::{EntityKind, Id, Record};
 use crate::store::{Added, NewEntity};
 use std::collections::BTreeMap;
@@ -42,7 +43,7 @@ pub enum EntitiesFlow {
 }
 
 pub(super) fn flow(f: EntitiesFlow) -> Flow {
-    Flow::Entities(f)
+    Flow::Pane(Step::new(Scope::Entities, f))
 }
 
 fn kind_choices(selected: Option<EntityKind>) -> (Vec<Choice>, usize) {
@@ -54,32 +55,32 @@ fn kind_choices(selected: Option<EntityKind>) -> (Vec<Choice>, usize) {
     (choices, at)
 }
 
-impl App {
-    pub(crate) fn apply_entities(&mut self, cmd: Command) {
-        let target = self.entities.selected_record();
-        let need = |app: &mut App| -> Option<Id> {
+impl EntitiesState {
+    pub(crate) fn apply_entities(&mut self, cx: &mut Cx, cmd: Command) {
+        let target = self.selected_record();
+        let need = |cx: &mut Cx| -> Option<Id> {
             if target.is_none() {
-                app.info("no entity selected: a adds one");
+                cx.info("no entity selected: a adds one");
             }
             target
         };
         match cmd {
-            Command::Open => self.entities_open_row(),
+            Command::Open => self.entities_open_row(cx),
             Command::Back => {
-                if self.entities.detail.take().is_none() && self.entities.is_filtered() {
-                    self.entities.clear_filter();
-                    self.info("filter cleared");
+                if self.detail.take().is_none() && self.is_filtered() {
+                    self.clear_filter();
+                    cx.info("filter cleared");
                 }
             }
-            Command::AddEntity => self.prompt(
+            Command::AddEntity => cx.prompt(
                 "New entity",
                 "its name as usually written; the kind comes next",
                 "",
                 flow(EntitiesFlow::AddName),
             ),
             Command::EntityFilter => {
-                let cur = self.entities.query.clone();
-                self.prompt(
+                let cur = self.query.clone();
+                cx.prompt(
                     "Filter entities",
                     "fuzzy text over names, aliases and ids; empty shows all",
                     &cur,
@@ -87,19 +88,15 @@ impl App {
                 );
             }
             Command::EntityKindFilter => {
-                let mut choices = vec![Choice::new(
-                    "all kinds",
-                    "all",
-                    format!("{}", self.entities.total()),
-                )];
+                let mut choices =
+                    vec![Choice::new("all kinds", "all", format!("{}", self.total()))];
                 choices.extend(
-                    self.entities
-                        .counts()
+                    self.counts()
                         .iter()
                         .map(|(k, n)| Choice::new(k.as_str(), k.as_str(), n.to_string())),
                 );
-                let at = self.entities.kind.map(|k| k.index() as usize + 1);
-                self.pick(
+                let at = self.kind.map(|k| k.index() as usize + 1);
+                cx.pick(
                     "Show entities of kind",
                     choices,
                     at.unwrap_or(0),
@@ -107,9 +104,9 @@ impl App {
                 );
             }
             Command::MergeEntity => {
-                if let Some(id) = need(self) {
-                    let name = self.entities_label(id);
-                    self.prompt(
+                if let Some(id) = need(cx) {
+                    let name = self.entities_label(cx, id);
+                    cx.prompt(
                         &format!("Merge into {name}"),
                         "id (or exact name) of the duplicate: its links, mentions and aliases move here",
                         "",
@@ -117,17 +114,17 @@ impl App {
                     );
                 }
             }
-            other => self.info(format!(
+            other => cx.info(format!(
                 "{} does not apply in the {} pane",
                 other.name(),
-                self.pane.title()
+                "Entities"
             )),
         }
     }
 
     /// `e` on an entity: its name, then kind, aliases and attributes, one prompt each.
-    pub(crate) fn entities_edit(&mut self, id: Id, name: &str) {
-        self.prompt(
+    pub(crate) fn entities_edit(&mut self, cx: &mut Cx, id: Id, name: &str) {
+        cx.prompt(
             &format!("Edit {id}: name (1/4)"),
             "then its kind, aliases and attributes; Esc leaves it as it was",
             name,
@@ -136,16 +133,16 @@ impl App {
     }
 
     /// An entity as the store holds it now (`None` when `id` is not one).
-    pub(super) fn entity(&self, id: Id) -> Option<crate::model::Entity> {
-        match self.store.get(id) {
+    pub(super) fn entity(&self, cx: &Cx, id: Id) -> Option<crate::model::Entity> {
+        match cx.store.get(id) {
             Ok(Some(Record::Entity(e))) => Some(e),
             _ => None,
         }
     }
 
     /// `E3 Darren Marsh (person)`, for titles and confirmations.
-    pub(super) fn entities_label(&self, id: Id) -> String {
-        match self.entity(id) {
+    pub(super) fn entities_label(&self, cx: &Cx, id: Id) -> String {
+        match self.entity(cx, id) {
             Some(e) => format!("{id} {} ({})", e.name, e.kind),
             None => id.to_string(),
         }
@@ -153,48 +150,48 @@ impl App {
 
     /// Enter: opens the selected entity, or in the detail view goes to the record at the
     /// other end of the selected line.
-    fn entities_open_row(&mut self) {
-        if let Some(d) = &self.entities.detail {
+    fn entities_open_row(&mut self, cx: &mut Cx) {
+        if let Some(d) = &self.detail {
             if let Some(target) = d.item().map(|it| it.other) {
-                self.open_related(target);
+                cx.emit(Event::Show(target));
             }
             return;
         }
-        match self.entities.selected_id() {
-            Some(id) => self.show_entity(id),
-            None => self.info("no entity selected: a adds one"),
+        match self.selected_id() {
+            Some(id) => self.show_entity(cx, id),
+            None => cx.info("no entity selected: a adds one"),
         }
     }
 
     /// Shows an entity in this pane: selected in the list (clearing a filter that hides
     /// it) with its detail open.
-    pub fn show_entity(&mut self, id: Id) {
-        if self.entity(id).is_none() {
-            return self.error(format!("{id} is not an entity in this workspace"));
+    pub fn show_entity(&mut self, cx: &mut Cx, id: Id) {
+        if self.entity(cx, id).is_none() {
+            return cx.error(format!("{id} is not an entity in this workspace"));
         }
-        self.pane = Pane::Entities;
-        if let Err(e) = self.entities.ensure(&self.store) {
-            return self.error(e.to_string());
+        cx.emit(Event::Focus(Scope::Entities));
+        if let Err(e) = self.ensure(cx.store) {
+            return cx.error(e.to_string());
         }
-        if !self.entities.select(id) {
-            self.entities.clear_filter();
-            self.entities.select(id);
-            self.info(format!("filter cleared to show {id}"));
+        if !self.select(id) {
+            self.clear_filter();
+            self.select(id);
+            cx.info(format!("filter cleared to show {id}"));
         }
-        if let Err(e) = self.entities.open_detail(&self.store, id) {
-            self.error(e.to_string());
+        if let Err(e) = self.open_detail(cx.store, id) {
+            cx.error(e.to_string());
         }
     }
 
-    pub(crate) fn finish_entities(&mut self, f: EntitiesFlow, value: String) {
+    pub(crate) fn finish_entities(&mut self, cx: &mut Cx, f: EntitiesFlow, value: String) {
         match f {
             EntitiesFlow::AddName => {
                 let name = value.trim().to_string();
                 if name.is_empty() {
-                    return self.error("an entity needs a name: nothing added");
+                    return cx.error("an entity needs a name: nothing added");
                 }
-                let (choices, at) = kind_choices(self.entities.kind);
-                self.pick(
+                let (choices, at) = kind_choices(self.kind);
+                cx.pick(
                     &format!("Kind of {name}"),
                     choices,
                     at,
@@ -204,9 +201,9 @@ impl App {
             EntitiesFlow::AddKind { name } => {
                 let kind = match value.parse::<EntityKind>() {
                     Ok(k) => k,
-                    Err(e) => return self.error(e.to_string()),
+                    Err(e) => return cx.error(e.to_string()),
                 };
-                let r = self.store.add_entity(NewEntity {
+                let r = cx.store.add_entity(NewEntity {
                     name: name.clone(),
                     kind,
                     aliases: Vec::new(),
@@ -214,23 +211,23 @@ impl App {
                     tags: Vec::new(),
                 });
                 let said = |a: &Added| format!("added {} {name} ({kind})", a.id);
-                if let Some(added) = self.report(r, said) {
-                    self.after_change(&added.done);
+                if let Some(added) = cx.report(r, said) {
+                    cx.committed(added.done.clone());
                     let id = added.id;
-                    self.entities.detail = None;
-                    if !self.entities.select(id) {
-                        self.entities.clear_filter();
-                        self.entities.select(id);
+                    self.detail = None;
+                    if !self.select(id) {
+                        self.clear_filter();
+                        self.select(id);
                     }
                 }
             }
             EntitiesFlow::EditName(id) => {
                 let name = value.trim().to_string();
                 if name.is_empty() {
-                    return self.error(format!("{id}: an entity needs a name: unchanged"));
+                    return cx.error(format!("{id}: an entity needs a name: unchanged"));
                 }
-                let (choices, at) = kind_choices(self.entity(id).map(|e| e.kind));
-                self.pick(
+                let (choices, at) = kind_choices(self.entity(cx, id).map(|e| e.kind));
+                cx.pick(
                     &format!("Edit {id}: kind (2/4)"),
                     choices,
                     at,
@@ -240,11 +237,10 @@ impl App {
             EntitiesFlow::EditKind { id, name } => {
                 let aliases = self
                     .entities
-                    .entities
                     .get(&id)
                     .map(|e| e.aliases.join(", "))
                     .unwrap_or_default();
-                self.prompt(
+                cx.prompt(
                     &format!("Edit {id}: aliases (3/4)"),
                     "other names it goes by, comma-separated; [[alias]] in a note mentions it",
                     &aliases,
@@ -256,12 +252,12 @@ impl App {
                 );
             }
             EntitiesFlow::EditAliases { id, name, kind } => {
-                let attrs = match self.store.get(id) {
+                let attrs = match cx.store.get(id) {
                     Ok(Some(Record::Entity(e))) => attributes_text(&e.attributes),
-                    Ok(_) => return self.error(format!("{id} no longer exists")),
-                    Err(e) => return self.error(e.to_string()),
+                    Ok(_) => return cx.error(format!("{id} no longer exists")),
+                    Err(e) => return cx.error(e.to_string()),
                 };
-                self.prompt(
+                cx.prompt(
                     &format!("Edit {id}: attributes (4/4)"),
                     "key=value; key=value (e.g. dob=1988-02-14; phone=07700 900123); key= drops one",
                     &attrs,
@@ -278,54 +274,46 @@ impl App {
                 name,
                 kind,
                 aliases,
-            } => self.entities_save_edit(id, name, &kind, &aliases, &value),
+            } => self.entities_save_edit(cx, id, name, &kind, &aliases, &value),
             EntitiesFlow::Filter => {
-                self.entities.query = value.trim().to_string();
-                self.entities.detail = None;
-                if !self.entities.query.is_empty() {
-                    if let Err(e) = self.entities.read_all(&self.store) {
-                        return self.error(e.to_string());
+                self.query = value.trim().to_string();
+                self.detail = None;
+                if !self.query.is_empty() {
+                    if let Err(e) = self.read_all(cx.store) {
+                        return cx.error(e.to_string());
                     }
                 }
-                self.entities.rebuild();
-                self.entities.select_first();
-                self.info(format!(
+                self.rebuild();
+                self.select_first();
+                cx.info(format!(
                     "{} shown",
-                    crate::model::vocab::counted(
-                        self.entities.selectable.len(),
-                        "entity",
-                        "entities"
-                    )
+                    crate::model::vocab::counted(self.selectable.len(), "entity", "entities")
                 ));
             }
             EntitiesFlow::KindFilter => {
-                self.entities.kind = value.parse::<EntityKind>().ok();
-                self.entities.detail = None;
-                self.entities.rebuild();
-                self.entities.select_first();
-                self.info(format!(
+                self.kind = value.parse::<EntityKind>().ok();
+                self.detail = None;
+                self.rebuild();
+                self.select_first();
+                cx.info(format!(
                     "{} shown",
-                    crate::model::vocab::counted(
-                        self.entities.selectable.len(),
-                        "entity",
-                        "entities"
-                    )
+                    crate::model::vocab::counted(self.selectable.len(), "entity", "entities")
                 ));
             }
             EntitiesFlow::MergeWith(survivor) => {
-                self.entities_confirm_merge(survivor, value.trim())
+                self.entities_confirm_merge(cx, survivor, value.trim())
             }
             EntitiesFlow::MergeConfirm { survivor, absorbed } => {
-                let gone = self.entities_label(absorbed);
-                let r = self.store.merge_entities(survivor, absorbed);
-                if let Some(done) = self.report(r, |d| {
+                let gone = self.entities_label(cx, absorbed);
+                let r = cx.store.merge_entities(survivor, absorbed);
+                if let Some(done) = cx.report(r, |d| {
                     format!(
                         "merged {gone} into {survivor} ({} in all; u undoes)",
                         crate::model::vocab::counted(d.ids.len(), "record", "records")
                     )
                 }) {
-                    self.after_change(&done);
-                    self.entities.select(survivor);
+                    cx.committed(done.clone());
+                    self.select(survivor);
                 }
             }
         }

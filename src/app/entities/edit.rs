@@ -2,8 +2,9 @@
 //! typed before anything is written.
 
 use super::actions::{flow, EntitiesFlow};
+use super::EntitiesState;
+use crate::app::cx::Cx;
 use crate::app::overlay::Overlay;
-use crate::app::App;
 use crate::model::{fields, EntityKind, Id, Kind, Record};
 use std::collections::BTreeMap;
 
@@ -69,10 +70,11 @@ fn parse_attributes(text: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(out)
 }
 
-impl App {
+impl EntitiesState {
     /// Writes the edited name, kind, aliases and attributes as one change.
     pub(super) fn entities_save_edit(
         &mut self,
+        cx: &mut Cx,
         id: Id,
         name: String,
         kind: &str,
@@ -81,16 +83,16 @@ impl App {
     ) {
         let attributes = match parse_attributes(attrs) {
             Ok(a) => a,
-            Err(e) => return self.error(format!("{id}: {e}")),
+            Err(e) => return cx.error(format!("{id}: {e}")),
         };
         let kind = match kind.parse::<EntityKind>() {
             Ok(k) => k,
-            Err(e) => return self.error(e.to_string()),
+            Err(e) => return cx.error(e.to_string()),
         };
-        let mut rec = match self.store.get(id) {
+        let mut rec = match cx.store.get(id) {
             Ok(Some(r @ Record::Entity(_))) => r,
-            Ok(_) => return self.error(format!("{id} no longer exists")),
-            Err(e) => return self.error(e.to_string()),
+            Ok(_) => return cx.error(format!("{id} no longer exists")),
+            Err(e) => return cx.error(e.to_string()),
         };
         if let Record::Entity(e) = &mut rec {
             e.name = name;
@@ -98,52 +100,52 @@ impl App {
             e.aliases = fields::list(aliases);
             e.attributes = attributes;
         }
-        let r = self.store.update("edit", rec);
-        if let Some(done) = self.report(r, |d| {
+        let r = cx.store.update("edit", rec);
+        if let Some(done) = cx.report(r, |d| {
             if d.ids.is_empty() {
                 format!("{id}: unchanged")
             } else {
                 format!("{id}: saved")
             }
         }) {
-            self.after_change(&done);
+            cx.committed(done.clone());
         }
     }
 
     /// Resolves the entity to absorb (an id, or a name or alias that names one entity)
     /// and asks before merging.
-    pub(super) fn entities_confirm_merge(&mut self, survivor: Id, typed: &str) {
+    pub(super) fn entities_confirm_merge(&mut self, cx: &mut Cx, survivor: Id, typed: &str) {
         let absorbed = match typed.parse::<Id>() {
             Ok(id) if id.kind != Kind::Entity => {
-                return self.error(format!("{id} is not an entity: only entities merge"))
+                return cx.error(format!("{id} is not an entity: only entities merge"))
             }
             Ok(id) => id,
-            Err(_) if typed.is_empty() => return self.info("merge cancelled: no entity given"),
+            Err(_) if typed.is_empty() => return cx.info("merge cancelled: no entity given"),
             Err(_) => {
-                let named: Vec<Id> = match self.store.entities_named(typed) {
+                let named: Vec<Id> = match cx.store.entities_named(typed) {
                     Ok(v) => v.into_iter().filter(|i| *i != survivor).collect(),
-                    Err(e) => return self.error(e.to_string()),
+                    Err(e) => return cx.error(e.to_string()),
                 };
                 match named.as_slice() {
                     [one] => *one,
-                    [] => return self.error(format!("no other entity is named {typed:?}")),
+                    [] => return cx.error(format!("no other entity is named {typed:?}")),
                     many => {
                         let ids: Vec<String> = many.iter().map(Id::to_string).collect();
-                        return self
+                        return cx
                             .error(format!("{typed:?} names {}: type the id", ids.join(", ")));
                     }
                 }
             }
         };
         if absorbed == survivor {
-            return self.error(format!("cannot merge {survivor} into itself"));
+            return cx.error(format!("cannot merge {survivor} into itself"));
         }
-        if self.entity(absorbed).is_none() {
-            return self.error(format!("{absorbed} is not an entity in this workspace"));
+        if self.entity(cx, absorbed).is_none() {
+            return cx.error(format!("{absorbed} is not an entity in this workspace"));
         }
         let kinds = (
-            self.entity(absorbed).map(|e| e.kind),
-            self.entity(survivor).map(|e| e.kind),
+            self.entity(cx, absorbed).map(|e| e.kind),
+            self.entity(cx, survivor).map(|e| e.kind),
         );
         let warning = match kinds {
             (Some(a), Some(b)) if a != b => format!(
@@ -154,10 +156,10 @@ impl App {
         };
         let message = format!(
             "Merge {} into {}?\n{warning}{absorbed}'s links, mentions, aliases, attributes and tags move to {survivor}, and {absorbed} is deleted; u undoes it. Merge? y/n",
-            self.entities_label(absorbed),
-            self.entities_label(survivor),
+            self.entities_label(cx, absorbed),
+            self.entities_label(cx, survivor),
         );
-        self.overlay = Some(Overlay::Confirm {
+        cx.open(Overlay::Confirm {
             message,
             flow: flow(EntitiesFlow::MergeConfirm { survivor, absorbed }),
         });

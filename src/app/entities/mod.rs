@@ -17,7 +17,9 @@ mod edit;
 pub use actions::EntitiesFlow;
 pub use detail::EntityDetail;
 
-use super::{App, ListCursor, Move, PaneView};
+use super::cx::{Cx, Event};
+use super::overlay::Step;
+use super::{ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::fuzzy::Fuzzy;
 use crate::model::{Entity, EntityKind, Id, Kind, Record};
@@ -375,8 +377,26 @@ impl PaneView for EntitiesState {
         Ok(EntitiesState::default())
     }
 
-    fn on_app_command(app: &mut App, cmd: Command) {
-        app.apply_entities(cmd)
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.apply_entities(cx, cmd)
+    }
+
+    fn on_flow(&mut self, step: &Step, value: String, cx: &mut Cx) {
+        if let Some(f) = step.value::<EntitiesFlow>() {
+            self.finish_entities(cx, f.clone(), value)
+        }
+    }
+
+    fn on_event(&mut self, event: &Event, cx: &mut Cx) -> bool {
+        match event {
+            Event::Show(id) if id.kind == Kind::Entity => self.show_entity(cx, *id),
+            Event::Edit(id) if id.kind == Kind::Entity => match self.entity(cx, *id) {
+                Some(e) => self.entities_edit(cx, *id, &e.name),
+                None => cx.error(format!("{id} does not exist")),
+            },
+            _ => return false,
+        }
+        true
     }
 
     fn go(&mut self, _store: &Store, m: Move) -> Result<()> {

@@ -104,7 +104,7 @@ impl App {
     fn notes_open_row(&mut self) {
         if let Some(d) = &self.notes.detail {
             if let Some(target) = d.item().map(|it| it.other) {
-                self.open_related(target);
+                self.events.push(super::super::cx::Event::Show(target));
             }
             return;
         }
