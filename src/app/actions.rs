@@ -429,7 +429,6 @@ impl App {
                 self.overlay_back.clear();
                 self.info("what you typed was thrown away");
             }
-            Flow::Notes(f) => self.finish_notes(f, value),
             Flow::Hypotheses(f) => self.finish_hypotheses(f, value),
             Flow::Pane(step) => self.finish_step(step, value),
             Flow::Delete(id) => {

@@ -82,7 +82,7 @@ impl App {
                 Err(e) => return self.error(e.to_string()),
             },
             Kind::Entity => return,
-            Kind::Note => return self.show_note(id),
+            Kind::Note => return,
             Kind::Link | Kind::Assessment | Kind::Expectation => {
                 return self.events.push(Event::ShowLinks(id))
             }

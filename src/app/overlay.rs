@@ -40,7 +40,6 @@ pub enum Flow {
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
     Ask(super::ask::AskDraft),
     /// A step of a flow owned by another pane.
-    Notes(super::notes::NotesFlow),
     Hypotheses(super::hypotheses::HypothesesFlow),
     /// A step of one pane's own flow: only that pane reads it.
     Pane(Step),

@@ -61,11 +61,6 @@ impl App {
                 &h.statement,
                 Flow::EditStatement(id),
             ),
-            Ok(Some(Record::Note(n))) => self.edit_long(
-                &format!("Edit {id}"),
-                n.text,
-                Flow::Notes(super::notes::NotesFlow::Text(id)),
-            ),
             Ok(Some(Record::Assessment(a))) => self.info(format!(
                 "{id} is a matrix cell ({} on {}): change it with `weft assess`",
                 a.hypothesis, a.note
@@ -81,7 +76,7 @@ impl App {
                 Flow::EditStatement(id),
             ),
             // panes edit these
-            Ok(Some(Record::Link(_) | Record::Entity(_))) => {}
+            Ok(Some(Record::Link(_) | Record::Entity(_) | Record::Note(_))) => {}
             Ok(None) => self.error(format!("{id} does not exist")),
             Err(e) => self.error(e.to_string()),
         }

@@ -2,10 +2,11 @@
 //! note (text, then grade, `when` and source), the 3x5x2 grade picker, `when`, source,
 //! filter and order.
 
+use super::NotesState;
 use super::{NoteFilter, Order, FILTER_HINT};
-use crate::app::overlay::{Choice, Flow};
-use crate::app::{App, Pane};
-use crate::commands::Command;
+use crate::app::cx::{Cx, Event};
+use crate::app::overlay::{Choice, Flow, Step};
+use crate::commands::{Command, Scope};
 use crate::model::grade::{Handling, Intel, SourceEval};
 use crate::model::{Grade, Id, Note, Record, When};
 use crate::store::NewNote;
@@ -24,122 +25,122 @@ pub enum NotesFlow {
     Filter,
 }
 
-fn flow(f: NotesFlow) -> Flow {
-    Flow::Notes(f)
+pub fn flow(f: NotesFlow) -> Flow {
+    Flow::Pane(Step::new(Scope::Notes, f))
 }
 
 const WHEN_HINT: &str =
     "2024 · 2024-03 · 2024-03-04 · 2024-03-04 14:30 · ~ approximate · A..B range; empty clears";
 const SOURCE_HINT: &str = "who or what reported it (CHIS 0412, ANPR, open source); empty clears";
 
-impl App {
-    fn notes_get(&self, id: Id) -> Option<Note> {
-        match self.store.get(id) {
+impl NotesState {
+    pub(super) fn notes_get(&self, cx: &Cx, id: Id) -> Option<Note> {
+        match cx.store.get(id) {
             Ok(Some(Record::Note(n))) => Some(n),
             _ => None,
         }
     }
 
-    pub(crate) fn apply_notes(&mut self, cmd: Command) {
-        let target = self.notes.selected_record();
-        let need = |app: &mut App| -> Option<Id> {
+    pub(crate) fn apply_notes(&mut self, cx: &mut Cx, cmd: Command) {
+        let target = self.selected_record();
+        let need = |cx: &mut Cx| -> Option<Id> {
             if target.is_none() {
-                app.info("no note selected: a adds one");
+                cx.info("no note selected: a adds one");
             }
             target
         };
         match cmd {
-            Command::Open => self.notes_open_row(),
+            Command::Open => self.notes_open_row(cx),
             Command::Back => {
-                if self.notes.detail.take().is_none() && !self.notes.filter.is_empty() {
-                    self.notes.filter = NoteFilter::default();
-                    let keep = self.notes.selected_record();
-                    if let Err(e) = self.notes.select_note(&self.store, keep) {
-                        return self.error(e.to_string());
+                if self.detail.take().is_none() && !self.filter.is_empty() {
+                    self.filter = NoteFilter::default();
+                    let keep = self.selected_record();
+                    if let Err(e) = self.select_note(cx.store, keep) {
+                        return cx.error(e.to_string());
                     }
-                    self.info("filter cleared");
+                    cx.info("filter cleared");
                 }
             }
-            Command::AddNote => self.edit_long(
+            Command::AddNote => cx.edit_long(
                 "New note: the first line is its title, [[name]] mentions an entity",
                 String::new(),
                 flow(NotesFlow::AddText),
             ),
             Command::NoteGrade => {
-                if let Some(id) = need(self) {
-                    self.notes_grade_source(id, false);
+                if let Some(id) = need(cx) {
+                    self.notes_grade_source(cx, id, false);
                 }
             }
             Command::NoteWhen => {
-                if let Some(id) = need(self) {
-                    self.notes_ask_when(id, false, None);
+                if let Some(id) = need(cx) {
+                    self.notes_ask_when(cx, id, false, None);
                 }
             }
             Command::NoteSource => {
-                if let Some(id) = need(self) {
-                    self.notes_ask_source(id, false);
+                if let Some(id) = need(cx) {
+                    self.notes_ask_source(cx, id, false);
                 }
             }
             Command::NoteFilter => {
-                let cur = self.notes.filter.describe();
-                self.prompt("Filter notes", FILTER_HINT, &cur, flow(NotesFlow::Filter));
+                let cur = self.filter.describe();
+                cx.prompt("Filter notes", FILTER_HINT, &cur, flow(NotesFlow::Filter));
             }
             Command::NoteOrder => {
-                self.notes.detail = None;
-                match self.notes.toggle_order(&self.store) {
-                    Ok(()) => self.info(format!("notes {}", self.notes.order.describe())),
-                    Err(e) => self.error(e.to_string()),
+                self.detail = None;
+                match self.toggle_order(cx.store) {
+                    Ok(()) => cx.info(format!("notes {}", self.order.describe())),
+                    Err(e) => cx.error(e.to_string()),
                 }
             }
-            other => self.info(format!(
+            other => cx.info(format!(
                 "{} does not apply in the {} pane",
                 other.name(),
-                self.pane.title()
+                "Notes"
             )),
         }
     }
 
     /// Enter: opens the selected note, or in the detail view goes to the record at the
     /// other end of the selected line.
-    fn notes_open_row(&mut self) {
-        if let Some(d) = &self.notes.detail {
+    fn notes_open_row(&mut self, cx: &mut Cx) {
+        if let Some(d) = &self.detail {
             if let Some(target) = d.item().map(|it| it.other) {
-                self.events.push(super::super::cx::Event::Show(target));
+                cx.emit(Event::Show(target));
             }
             return;
         }
-        match self.notes.selected_row().map(|r| r.id) {
-            Some(id) => self.show_note(id),
-            None => self.info("no note selected: a adds one"),
+        match self.selected_row().map(|r| r.id) {
+            Some(id) => self.show_note(cx, id),
+            None => cx.info("no note selected: a adds one"),
         }
     }
 
     /// Shows a note in this pane: selected in the list (clearing a filter that hides it)
     /// with its detail open.
-    pub fn show_note(&mut self, id: Id) {
-        let Some(note) = self.notes_get(id) else {
-            return self.error(format!("{id} is not a note in this workspace"));
+    pub fn show_note(&mut self, cx: &mut Cx, id: Id) {
+        let Some(note) = self.notes_get(cx, id) else {
+            return cx.error(format!("{id} is not a note in this workspace"));
         };
-        self.pane = Pane::Notes;
-        if !self.notes.filter.keeps(&note) {
-            self.notes.filter = NoteFilter::default();
-            self.info(format!("filter cleared to show {id}"));
+        cx.emit(Event::Focus(Scope::Notes));
+        if !self.filter.keeps(&note) {
+            self.filter = NoteFilter::default();
+            cx.info(format!("filter cleared to show {id}"));
         }
-        let shown = match self.notes.rows.iter().position(|r| r.id == id) {
+        let shown = match self.rows.iter().position(|r| r.id == id) {
             Some(i) => {
-                self.notes.cursor.selected = i;
+                self.cursor.selected = i;
                 Ok(())
             }
-            None => self.notes.select_note(&self.store, Some(id)),
+            None => self.select_note(cx.store, Some(id)),
         };
-        if let Err(e) = shown.and_then(|_| self.notes.open_detail(&self.store, id)) {
-            self.error(e.to_string());
+        if let Err(e) = shown.and_then(|_| self.open_detail(cx.store, id)) {
+            cx.error(e.to_string());
         }
     }
 
     /// Step 1 of the 3x5x2 picker: the source evaluation.
-    fn notes_grade_source(&mut self, id: Id, chain: bool) {
-        let cur = self.notes_get(id).and_then(|n| n.grade);
+    fn notes_grade_source(&mut self, cx: &mut Cx, id: Id, chain: bool) {
+        let cur = self.notes_get(cx, id).and_then(|n| n.grade);
         let mut choices: Vec<Choice> = SourceEval::ALL
             .iter()
             .map(|s| {
@@ -158,7 +159,7 @@ impl App {
             None if chain => 3,
             None => 1,
         };
-        self.pick(
+        cx.pick(
             &format!("Grade {id} (1/3): source evaluation"),
             choices,
             at,
@@ -166,8 +167,8 @@ impl App {
         );
     }
 
-    fn notes_grade_intel(&mut self, id: Id, chain: bool, part: String) {
-        let cur = self.notes_get(id).and_then(|n| n.grade);
+    fn notes_grade_intel(&mut self, cx: &mut Cx, id: Id, chain: bool, part: String) {
+        let cur = self.notes_get(cx, id).and_then(|n| n.grade);
         let choices = Intel::ALL
             .iter()
             .map(|i| {
@@ -176,7 +177,7 @@ impl App {
             })
             .collect();
         let at = cur.map(|g| g.intel as usize).unwrap_or(1);
-        self.pick(
+        cx.pick(
             &format!("Grade {id} (2/3): intelligence assessment  {part}…"),
             choices,
             at,
@@ -184,8 +185,8 @@ impl App {
         );
     }
 
-    fn notes_grade_handling(&mut self, id: Id, chain: bool, part: String) {
-        let cur = self.notes_get(id).and_then(|n| n.grade);
+    fn notes_grade_handling(&mut self, cx: &mut Cx, id: Id, chain: bool, part: String) {
+        let cur = self.notes_get(cx, id).and_then(|n| n.grade);
         let choices = Handling::ALL
             .iter()
             .map(|h| {
@@ -194,7 +195,7 @@ impl App {
             })
             .collect();
         let at = cur.map(|g| g.handling as usize).unwrap_or(0);
-        self.pick(
+        cx.pick(
             &format!("Grade {id} (3/3): handling code  {part}…"),
             choices,
             at,
@@ -202,14 +203,14 @@ impl App {
         );
     }
 
-    fn notes_ask_when(&mut self, id: Id, chain: bool, typed: Option<String>) {
+    fn notes_ask_when(&mut self, cx: &mut Cx, id: Id, chain: bool, typed: Option<String>) {
         let cur = typed.unwrap_or_else(|| {
-            self.notes_get(id)
+            self.notes_get(cx, id)
                 .and_then(|n| n.when)
                 .map(|w| w.to_string())
                 .unwrap_or_default()
         });
-        self.prompt(
+        cx.prompt(
             &format!("When did {id} happen?"),
             WHEN_HINT,
             &cur,
@@ -217,9 +218,9 @@ impl App {
         );
     }
 
-    fn notes_ask_source(&mut self, id: Id, chain: bool) {
-        let cur = self.notes_get(id).map(|n| n.source).unwrap_or_default();
-        self.prompt(
+    fn notes_ask_source(&mut self, cx: &mut Cx, id: Id, chain: bool) {
+        let cur = self.notes_get(cx, id).map(|n| n.source).unwrap_or_default();
+        cx.prompt(
             &format!("Source of {id}"),
             SOURCE_HINT,
             &cur,
@@ -229,67 +230,75 @@ impl App {
 
     /// Sets one field of a note and says what it now holds. A step of adding a note
     /// (`chain`) joins the note's own undo step.
-    fn notes_set(&mut self, id: Id, field: &str, value: &str, shown: &str, chain: bool) -> bool {
+    fn notes_set(
+        &mut self,
+        cx: &mut Cx,
+        id: Id,
+        field: &str,
+        value: &str,
+        shown: &str,
+        chain: bool,
+    ) -> bool {
         let fields = [(field.to_string(), value.to_string())];
         let r = if chain {
-            self.store.continuing(|s| s.set_fields(id, &fields))
+            cx.store.continuing(|s| s.set_fields(id, &fields))
         } else {
-            self.store.set_fields(id, &fields)
+            cx.store.set_fields(id, &fields)
         };
         let shown = if value.trim().is_empty() {
             format!("{id}: {field} cleared")
         } else {
             format!("{id}: {field} {shown}")
         };
-        match self.report(r, |_| shown) {
+        match cx.report(r, |_| shown) {
             Some(done) => {
-                self.after_change(&done);
+                cx.committed(done.clone());
                 true
             }
             None => false,
         }
     }
 
-    pub(crate) fn finish_notes(&mut self, f: NotesFlow, value: String) {
+    pub(crate) fn finish_notes(&mut self, cx: &mut Cx, f: NotesFlow, value: String) {
         match f {
             NotesFlow::AddText => {
                 let text = value.trim_end().to_string();
                 if text.trim().is_empty() {
-                    return self.error("a note needs text: nothing added");
+                    return cx.error("a note needs text: nothing added");
                 }
-                let r = self.store.add_note(NewNote {
+                let r = cx.store.add_note(NewNote {
                     text,
                     ..NewNote::default()
                 });
-                if let Some(added) = self.report(r, |a| format!("added {}", a.id)) {
-                    self.after_change(&added.done);
+                if let Some(added) = cx.report(r, |a| format!("added {}", a.id)) {
+                    cx.committed(added.done.clone());
                     let id = added.id;
                     // mention links were written with it: read them for the detail
-                    self.show_note(id);
-                    self.notes_grade_source(id, true);
+                    self.show_note(cx, id);
+                    self.notes_grade_source(cx, id, true);
                 }
             }
             NotesFlow::Text(id) => {
                 let text = value.trim_end();
                 if text.trim().is_empty() {
-                    return self.error(format!("{id}: a note needs text: unchanged"));
+                    return cx.error(format!("{id}: a note needs text: unchanged"));
                 }
-                self.notes_set(id, "text", text, "saved", false);
+                self.notes_set(cx, id, "text", text, "saved", false);
             }
             NotesFlow::GradeSource { id, chain } => {
                 if value == "none" {
-                    if self.notes_get(id).is_some_and(|n| n.grade.is_some()) {
-                        self.notes_set(id, "grade", "", "", chain);
+                    if self.notes_get(cx, id).is_some_and(|n| n.grade.is_some()) {
+                        self.notes_set(cx, id, "grade", "", "", chain);
                     }
                     if chain {
-                        self.notes_ask_when(id, true, None);
+                        self.notes_ask_when(cx, id, true, None);
                     }
                 } else {
-                    self.notes_grade_intel(id, chain, value);
+                    self.notes_grade_intel(cx, id, chain, value);
                 }
             }
             NotesFlow::GradeIntel { id, chain, part } => {
-                self.notes_grade_handling(id, chain, format!("{part}{value}"))
+                self.notes_grade_handling(cx, id, chain, format!("{part}{value}"))
             }
             NotesFlow::GradeHandling { id, chain, part } => {
                 let code = format!("{part}{value}");
@@ -300,10 +309,10 @@ impl App {
                         g.intel_meaning(),
                         g.handling_meaning()
                     ),
-                    Err(e) => return self.error(e.to_string()),
+                    Err(e) => return cx.error(e.to_string()),
                 };
-                if self.notes_set(id, "grade", &code, &shown, chain) && chain {
-                    self.notes_ask_when(id, true, None);
+                if self.notes_set(cx, id, "grade", &code, &shown, chain) && chain {
+                    self.notes_ask_when(cx, id, true, None);
                 }
             }
             NotesFlow::When { id, chain } => {
@@ -311,29 +320,29 @@ impl App {
                 if !typed.is_empty() {
                     if let Err(e) = typed.parse::<When>() {
                         // ask again with what was typed, so a slip is fixed, not retyped
-                        self.error(e.to_string());
-                        return self.notes_ask_when(id, chain, Some(typed.to_string()));
+                        cx.error(e.to_string());
+                        return self.notes_ask_when(cx, id, chain, Some(typed.to_string()));
                     }
                 }
                 let shown = typed.parse::<When>().map(|w| w.human()).unwrap_or_default();
-                if self.notes_set(id, "when", typed, &shown, chain) && chain {
-                    self.notes_ask_source(id, true);
+                if self.notes_set(cx, id, "when", typed, &shown, chain) && chain {
+                    self.notes_ask_source(cx, id, true);
                 }
             }
             NotesFlow::Source { id, chain } => {
                 let s = value.trim();
-                self.notes_set(id, "source", s, s, chain);
+                self.notes_set(cx, id, "source", s, s, chain);
             }
             NotesFlow::Filter => match NoteFilter::parse(&value) {
                 Ok(f) => {
-                    self.notes.filter = f;
-                    self.notes.detail = None;
-                    if let Err(e) = self.notes.reload_top(&self.store) {
-                        return self.error(e.to_string());
+                    self.filter = f;
+                    self.detail = None;
+                    if let Err(e) = self.reload_top(cx.store) {
+                        return cx.error(e.to_string());
                     }
-                    let n = self.notes.rows.len();
-                    let more = self.notes.below != super::More::No;
-                    self.info(match (n, more) {
+                    let n = self.rows.len();
+                    let more = self.below != super::More::No;
+                    cx.info(match (n, more) {
                         (0, false) => "no note matches: Esc clears the filter".to_string(),
                         (0, true) => "no match in the notes read so far: j reads further".into(),
                         (n, false) => {
@@ -346,7 +355,7 @@ impl App {
                         ),
                     });
                 }
-                Err(e) => self.error(e),
+                Err(e) => cx.error(e),
             },
         }
     }

@@ -7,12 +7,14 @@ mod detail;
 pub mod filter;
 pub mod page;
 
-pub use actions::NotesFlow;
+pub use actions::{flow, NotesFlow};
 pub use detail::{wrap, NoteDetail};
 pub use filter::{GradePattern, NoteFilter, FILTER_HINT};
 pub use page::{More, NoteRow, Order, Rank};
 
-use super::{App, ListCursor, Move, PaneView};
+use super::cx::{Cx, Event};
+use super::overlay::Step;
+use super::{ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};
@@ -346,8 +348,30 @@ impl PaneView for NotesState {
         NotesState::load(store)
     }
 
-    fn on_app_command(app: &mut App, cmd: Command) {
-        app.apply_notes(cmd)
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.apply_notes(cx, cmd)
+    }
+
+    fn on_flow(&mut self, step: &Step, value: String, cx: &mut Cx) {
+        if let Some(f) = step.value::<NotesFlow>() {
+            self.finish_notes(cx, f.clone(), value)
+        }
+    }
+
+    fn on_event(&mut self, event: &Event, cx: &mut Cx) -> bool {
+        match event {
+            Event::Show(id) if id.kind == Kind::Note => self.show_note(cx, *id),
+            Event::Edit(id) if id.kind == Kind::Note => match self.notes_get(cx, *id) {
+                Some(n) => cx.edit_long(
+                    &format!("Edit {id}"),
+                    n.text,
+                    actions::flow(NotesFlow::Text(*id)),
+                ),
+                None => cx.error(format!("{id} does not exist")),
+            },
+            _ => return false,
+        }
+        true
     }
 
     /// Moves the selection (reading further pages as it goes), or in the detail view the

@@ -6,7 +6,7 @@
 //! offered back the next time the interface opens.
 
 use super::super::overlay::Flow;
-use crate::app::notes::NotesFlow;
+use crate::app::notes::{flow as notes_flow, NotesFlow};
 use crate::model::Id;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
@@ -37,8 +37,15 @@ impl Target {
     pub fn of(flow: &Flow) -> Target {
         match flow {
             Flow::EditDetail(id) => Target::Detail { id: id.to_string() },
-            Flow::Notes(NotesFlow::Text(id)) => Target::NoteText { id: id.to_string() },
-            Flow::Notes(NotesFlow::AddText) => Target::NewNote,
+            Flow::Pane(step) if step.value::<NotesFlow>().is_some() => {
+                match step.value::<NotesFlow>() {
+                    Some(NotesFlow::Text(id)) => Target::NoteText { id: id.to_string() },
+                    Some(NotesFlow::AddText) => Target::NewNote,
+                    _ => Target::Other {
+                        what: format!("{flow:?}"),
+                    },
+                }
+            }
             other => Target::Other {
                 what: format!("{other:?}"),
             },
@@ -50,8 +57,8 @@ impl Target {
         let id = |s: &str| s.parse::<Id>().ok();
         match self {
             Target::Detail { id: s } => id(s).map(Flow::EditDetail),
-            Target::NoteText { id: s } => id(s).map(|i| Flow::Notes(NotesFlow::Text(i))),
-            Target::NewNote => Some(Flow::Notes(NotesFlow::AddText)),
+            Target::NoteText { id: s } => id(s).map(|i| notes_flow(NotesFlow::Text(i))),
+            Target::NewNote => Some(notes_flow(NotesFlow::AddText)),
             Target::Other { .. } => None,
         }
     }
@@ -324,12 +331,12 @@ mod tests {
         for (flow, back) in [
             (Flow::EditDetail(id("Q1")), Flow::EditDetail(id("Q1"))),
             (
-                Flow::Notes(NotesFlow::AddText),
-                Flow::Notes(NotesFlow::AddText),
+                notes_flow(NotesFlow::AddText),
+                notes_flow(NotesFlow::AddText),
             ),
             (
-                Flow::Notes(NotesFlow::Text(n5)),
-                Flow::Notes(NotesFlow::Text(n5)),
+                notes_flow(NotesFlow::Text(n5)),
+                notes_flow(NotesFlow::Text(n5)),
             ),
         ] {
             let t = Target::of(&flow);
