@@ -130,7 +130,13 @@ impl App {
             Command::HypothesisStatus => match self.backlog.detail_item() {
                 Some(DetailItem::Hypothesis(h)) => {
                     let (id, cur) = (h.meta.id, h.status);
-                    self.pick_hypothesis_status(id, cur);
+                    let (choices, at) = super::overlay::hypothesis_status_choices(cur);
+                    self.pick(
+                        &format!("Status of {id}"),
+                        choices,
+                        at,
+                        Flow::HypothesisStatus(id),
+                    );
                 }
                 _ => self.info("open a question (Enter) and select one of its hypotheses"),
             },
@@ -429,7 +435,9 @@ impl App {
                 self.overlay_back.clear();
                 self.info("what you typed was thrown away");
             }
-            Flow::Hypotheses(f) => self.finish_hypotheses(f, value),
+            Flow::HypothesisStatus(h) => {
+                self.set(h, &[("status", &value)]);
+            }
             Flow::Pane(step) => self.finish_step(step, value),
             Flow::Delete(id) => {
                 let r = self.store.delete(id);

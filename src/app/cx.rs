@@ -28,8 +28,9 @@ pub enum Effect {
 /// Something that crosses panes, drained by the app after each key.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// A write committed: every pane brings itself in step.
-    Committed(Committed),
+    /// A write committed: every pane brings itself in step, but the one named, which
+    /// already has (the pane that wrote, reading what it wrote at once).
+    Committed(Committed, Option<Scope>),
     /// Show a record where it lives: the pane that keeps its kind takes it.
     Show(Id),
     /// Walk the links around a record (`L`).
@@ -88,7 +89,7 @@ impl Cx<'_> {
 
     /// Tells every pane what a write did.
     pub fn committed(&mut self, done: Committed) {
-        self.emit(Event::Committed(done));
+        self.emit(Event::Committed(done, None));
     }
 
     /// Whether a box is open over the pane.

@@ -61,7 +61,6 @@ impl App {
 
     pub(super) fn finder_chose(&mut self, purpose: FinderPurpose, id: Id) {
         match purpose {
-            FinderPurpose::Hypotheses(pick) => self.hypotheses_chose(pick, id),
             // in the Links pane the finder re-centres the walk
             FinderPurpose::Jump if self.pane == super::Pane::Links => {
                 self.events.push(Event::ShowLinks(id))

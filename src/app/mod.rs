@@ -419,8 +419,14 @@ impl App {
 
     /// Brings every view in step with what an operation touched.
     pub fn after_change(&mut self, done: &Committed) {
+        self.in_step(done, None)
+    }
+
+    /// Brings every view but the one of `synced` in step with what an operation
+    /// touched.
+    fn in_step(&mut self, done: &Committed, synced: Option<Scope>) {
         let mut failed = None;
-        for p in Pane::ALL {
+        for p in Pane::ALL.iter().filter(|p| Some(p.scope()) != synced) {
             let (view, store) = self.view_mut_of(*p);
             if let Err(e) = view.on_committed(store, done) {
                 failed.get_or_insert(e);
@@ -437,7 +443,7 @@ impl App {
         while !self.events.is_empty() {
             let event = self.events.remove(0);
             match event {
-                Event::Committed(done) => self.after_change(&done),
+                Event::Committed(done, synced) => self.in_step(&done, synced),
                 Event::Focus(scope) => {
                     if let Some(p) = Pane::ALL.iter().find(|p| p.scope() == scope) {
                         self.pane = *p;
@@ -487,7 +493,7 @@ impl App {
             Event::Show(id) => self.jump_to(id),
             Event::Edit(id) => self.edit_record(id),
             Event::GapDealt(key) => self.gaps_move(&key, true),
-            Event::Committed(_)
+            Event::Committed(..)
             | Event::Focus(_)
             | Event::Find(_)
             | Event::ShowTimeline(_)

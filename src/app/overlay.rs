@@ -19,6 +19,8 @@ pub enum Flow {
     EditStatement(Id),
     EditDetail(Id),
     Status(Id),
+    /// A hypothesis's status, from the Backlog's detail.
+    HypothesisStatus(Id),
     Answer(Id),
     AnswerConfidence {
         id: Id,
@@ -40,7 +42,6 @@ pub enum Flow {
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
     Ask(super::ask::AskDraft),
     /// A step of a flow owned by another pane.
-    Hypotheses(super::hypotheses::HypothesesFlow),
     /// A step of one pane's own flow: only that pane reads it.
     Pane(Step),
 }
@@ -129,13 +130,31 @@ impl Choice {
     }
 }
 
+/// A hypothesis's statuses as choices, and where `cur` is among them.
+pub fn hypothesis_status_choices(cur: crate::model::HypothesisStatus) -> (Vec<Choice>, usize) {
+    use crate::model::HypothesisStatus;
+    let hints = [
+        "still weighed against the others",
+        "ruled out: ranked last, hidden unless shown",
+        "judged true",
+    ];
+    let choices = HypothesisStatus::ALL
+        .iter()
+        .zip(hints)
+        .map(|(s, hint)| Choice::new(s.as_str(), s.as_str(), hint))
+        .collect();
+    let at = HypothesisStatus::ALL
+        .iter()
+        .position(|s| *s == cur)
+        .unwrap_or(0);
+    (choices, at)
+}
+
 /// What the finder's chosen record is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FinderPurpose {
     /// Show the record where it lives.
     Jump,
-    /// A record of one kind for the Hypotheses pane.
-    Hypotheses(super::hypotheses::Pick),
     /// A record for a step of a pane's flow: the chosen id is the value it finishes
     /// with. `title` heads the box; `only` restricts the records offered to one kind.
     For {
@@ -149,7 +168,6 @@ impl FinderPurpose {
     /// The only kind of record the finder offers, when it is restricted.
     pub fn kind(&self) -> Option<crate::model::Kind> {
         match self {
-            FinderPurpose::Hypotheses(p) => Some(p.kind()),
             FinderPurpose::For { only, .. } => *only,
             _ => None,
         }
@@ -159,7 +177,6 @@ impl FinderPurpose {
     pub fn title(&self) -> String {
         match self {
             FinderPurpose::Jump => "Find".to_string(),
-            FinderPurpose::Hypotheses(pick) => pick.title(),
             FinderPurpose::For { title, .. } => title.clone(),
         }
     }

@@ -91,6 +91,18 @@ pub trait PaneView {
     /// Brings the pane in step after an operation committed `done`.
     fn on_committed(&mut self, store: &Store, done: &Committed) -> Result<()>;
 
+    /// Brings this pane (of `scope`) in step with its own write at once, so that what
+    /// follows reads it, and tells the other panes.
+    fn committed_here(&mut self, cx: &mut Cx, scope: Scope, done: Committed)
+    where
+        Self: Sized,
+    {
+        if let Err(e) = self.on_committed(cx.store, &done) {
+            cx.error(e.to_string());
+        }
+        cx.emit(Event::Committed(done, Some(scope)));
+    }
+
     /// Keeps the selection on screen in a pane list of `height` rows.
     fn keep_in_view(&mut self, height: usize);
 

@@ -5,6 +5,7 @@ use super::edit::attributes_text;
 use super::EntitiesState;
 use crate::app::cx::{Cx, Event};
 use crate::app::overlay::{Choice, Flow, Step};
+use crate::app::PaneView;
 use crate::commands::{Command, Scope};
 use crate::model::{EntityKind, Id, Record};
 use crate::store::{Added, NewEntity};
@@ -212,7 +213,7 @@ impl EntitiesState {
                 });
                 let said = |a: &Added| format!("added {} {name} ({kind})", a.id);
                 if let Some(added) = cx.report(r, said) {
-                    cx.committed(added.done.clone());
+                    self.committed_here(cx, Scope::Entities, added.done);
                     let id = added.id;
                     self.detail = None;
                     if !self.select(id) {
@@ -312,7 +313,7 @@ impl EntitiesState {
                         crate::model::vocab::counted(d.ids.len(), "record", "records")
                     )
                 }) {
-                    cx.committed(done.clone());
+                    self.committed_here(cx, Scope::Entities, done);
                     self.select(survivor);
                 }
             }

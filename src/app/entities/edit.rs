@@ -5,6 +5,8 @@ use super::actions::{flow, EntitiesFlow};
 use super::EntitiesState;
 use crate::app::cx::Cx;
 use crate::app::overlay::Overlay;
+use crate::app::PaneView;
+use crate::commands::Scope;
 use crate::model::{fields, EntityKind, Id, Kind, Record};
 use std::collections::BTreeMap;
 
@@ -108,7 +110,7 @@ impl EntitiesState {
                 format!("{id}: saved")
             }
         }) {
-            cx.committed(done.clone());
+            self.committed_here(cx, Scope::Entities, done);
         }
     }
 

@@ -2,8 +2,11 @@
 //! collect-next sub-question, and an expectation added or given its status (where and
 //! when it was looked for, or the note that shows it found).
 
-use crate::app::overlay::{Choice, FinderPurpose, Flow};
-use crate::app::App;
+use super::HypothesesState;
+use crate::app::cx::{yardstick_choices, Cx};
+use crate::app::overlay::{Choice, Flow, Step};
+use crate::app::PaneView;
+use crate::commands::Scope;
 use crate::model::{ExpectationStatus, HypothesisStatus, Id};
 use crate::store::{Added, NewQuestion};
 
@@ -28,81 +31,95 @@ pub enum HypothesesFlow {
     Where(Id),
     /// When it was looked for.
     Checked { x: Id, place: String },
+    /// The record chosen in the finder for a pick.
+    Chose(Pick),
 }
 
-impl App {
-    pub(crate) fn finish_hypotheses(&mut self, flow: HypothesesFlow, value: String) {
-        match flow {
+/// A box's flow that comes back to this pane as `f`.
+pub(super) fn flow(f: HypothesesFlow) -> Flow {
+    Flow::Pane(Step::new(Scope::Hypotheses, f))
+}
+
+/// The finder, offering records of the kind `pick` wants.
+pub(super) fn find(pick: Pick) -> crate::app::cx::Event {
+    crate::app::cx::Event::Find(crate::app::overlay::FinderPurpose::For {
+        title: pick.title(),
+        only: Some(pick.kind()),
+        step: Step::new(Scope::Hypotheses, HypothesesFlow::Chose(pick)),
+    })
+}
+
+impl HypothesesState {
+    pub(crate) fn finish_hypotheses(&mut self, cx: &mut Cx, f: HypothesesFlow, value: String) {
+        match f {
             HypothesesFlow::AddHypothesis(q) => {
                 if value.trim().is_empty() {
-                    return self.error("a hypothesis needs a statement: nothing added");
+                    return cx.error("a hypothesis needs a statement: nothing added");
                 }
-                let r = self.store.add_hypothesis(q, &value, None);
-                if let Some(added) = self.report(r, |a| format!("added {}: its likelihood?", a.id))
-                {
-                    self.after_change(&added.done);
+                let r = cx.store.add_hypothesis(q, &value, None);
+                if let Some(added) = cx.report(r, |a| format!("added {}: its likelihood?", a.id)) {
+                    self.committed_here(cx, Scope::Hypotheses, added.done);
                     let h = added.id;
-                    if let Err(e) = self.hypotheses.load(&self.store, q) {
-                        return self.error(e.to_string());
+                    if let Err(e) = self.load(cx.store, q) {
+                        return cx.error(e.to_string());
                     }
-                    self.hypotheses.select(h);
-                    self.pick(
+                    self.select(h);
+                    cx.pick(
                         &format!("Likelihood of {h}"),
-                        Self::yardstick_choices(),
+                        yardstick_choices(),
                         7,
                         Flow::Likelihood(h),
                     );
                 }
             }
             HypothesesFlow::Status(h) => {
-                if self.set(h, &[("status", &value)])
+                if cx.set(h, &[("status", &value)])
                     && value == HypothesisStatus::Rejected.as_str()
-                    && !self.hypotheses.show_rejected
+                    && !self.show_rejected
                 {
-                    self.info(format!("{h}: rejected; r shows rejected hypotheses"));
+                    cx.info(format!("{h}: rejected; r shows rejected hypotheses"));
                 }
             }
             HypothesesFlow::Collect { question, pair } => {
                 if value.trim().is_empty() {
-                    return self.error("a question needs a title: nothing added");
+                    return cx.error("a question needs a title: nothing added");
                 }
                 let (a, b) = pair;
                 let statement = |h: Id| {
-                    let st = &self.hypotheses.matrix;
+                    let st = &self.matrix;
                     st.column_of(h)
                         .map(|c| st.columns[c].statement.clone())
                         .unwrap_or_default()
                 };
                 let mut nq = NewQuestion::new(value.trim());
-                if let Some(p) = self.backlog.question(&question) {
+                if let Ok(Some(p)) = cx.store.question(question) {
                     nq.kind = p.kind;
                     nq.priority = p.priority;
                 }
                 nq.parent = Some(question);
                 nq.detail = format!("{a}: {}\n{b}: {}", statement(a), statement(b));
-                let r = self.store.add_question_about(nq, &[a, b]);
+                let r = cx.store.add_question_about(nq, &[a, b]);
                 let said = |added: &Added| {
                     let id = added.id;
                     format!("added {id} under {question}, linked to {a} and {b}; u undoes it")
                 };
-                if let Some(added) = self.report(r, said) {
-                    self.after_change(&added.done);
+                if let Some(added) = cx.report(r, said) {
+                    self.committed_here(cx, Scope::Hypotheses, added.done);
                 }
             }
             HypothesesFlow::Expect(h) => {
                 if value.trim().is_empty() {
-                    return self.error("an expectation needs text: nothing added");
+                    return cx.error("an expectation needs text: nothing added");
                 }
-                let r = self.store.add_expectation(h, &value);
+                let r = cx.store.add_expectation(h, &value);
                 let said = |x: &Added| format!("added {}, unchecked: X sets what was found", x.id);
-                if let Some(added) = self.report(r, said) {
-                    self.after_change(&added.done);
+                if let Some(added) = cx.report(r, said) {
+                    self.committed_here(cx, Scope::Hypotheses, added.done);
                 }
             }
             HypothesesFlow::Expectation => match value.parse::<Id>() {
                 Ok(x) => {
                     let cur = self
-                        .hypotheses
                         .matrix
                         .expectations
                         .iter()
@@ -122,64 +139,63 @@ impl App {
                         .iter()
                         .position(|s| *s == cur)
                         .unwrap_or(0);
-                    self.pick(
+                    cx.pick(
                         &format!("Status of {x}"),
                         choices,
                         at,
-                        Flow::Hypotheses(HypothesesFlow::ExpectationStatus(x)),
+                        flow(HypothesesFlow::ExpectationStatus(x)),
                     );
                 }
-                Err(e) => self.error(e.to_string()),
+                Err(e) => cx.error(e.to_string()),
             },
             HypothesesFlow::ExpectationStatus(x) => match value.parse::<ExpectationStatus>() {
                 Ok(ExpectationStatus::Unchecked) => {
-                    self.set(x, &[("status", "unchecked")]);
+                    cx.set(x, &[("status", "unchecked")]);
                 }
                 Ok(ExpectationStatus::Absent) => {
                     let place = self
-                        .hypotheses
                         .matrix
                         .expectations
                         .iter()
                         .find(|e| e.id == x)
                         .and_then(|e| e.place.clone())
                         .unwrap_or_default();
-                    self.prompt(
+                    cx.prompt(
                         &format!("Where was {x} looked for?"),
                         "the sources searched, e.g. PNC and ANPR",
                         &place,
-                        Flow::Hypotheses(HypothesesFlow::Where(x)),
+                        flow(HypothesesFlow::Where(x)),
                     );
                 }
-                Ok(ExpectationStatus::Found) => {
-                    self.open_finder(FinderPurpose::Hypotheses(Pick::FoundBy(x)))
-                }
-                Err(e) => self.error(e.to_string()),
+                Ok(ExpectationStatus::Found) => cx.emit(find(Pick::FoundBy(x))),
+                Err(e) => cx.error(e.to_string()),
             },
             HypothesesFlow::Where(x) => {
                 if value.trim().is_empty() {
-                    return self.error(format!(
+                    return cx.error(format!(
                         "{x}: absent needs where it was looked for; nothing changed"
                     ));
                 }
-                let today = self.today.to_string();
-                self.prompt(
+                let today = cx.today.to_string();
+                cx.prompt(
                     &format!("When was {x} looked for?"),
                     "YYYY-MM-DD; Enter keeps today",
                     &today,
-                    Flow::Hypotheses(HypothesesFlow::Checked {
+                    flow(HypothesesFlow::Checked {
                         x,
                         place: value.trim().to_string(),
                     }),
                 );
             }
+            // the finder's choice is taken in `on_flow`
+            HypothesesFlow::Chose(_) => {}
             HypothesesFlow::Checked { x, place } => {
                 let checked = if value.trim().is_empty() {
-                    self.today.to_string()
+                    cx.today.to_string()
                 } else {
                     value.trim().to_string()
                 };
-                self.set(
+                cx.set(
                     x,
                     &[
                         ("status", "absent"),

@@ -3,11 +3,14 @@
 //! Backlog detail too), collect next, and the expected-but-absent ledger. The prompts
 //! and pickers they open are finished in `flows.rs`.
 
-use super::HypothesesFlow;
+use super::flows::{find, flow};
+use super::{HypothesesFlow, HypothesesState};
+use crate::app::cx::{yardstick_choices, Cx, Event};
 use crate::app::input::LineInput;
-use crate::app::overlay::{Choice, FinderPurpose, Flow, Overlay};
-use crate::app::App;
+use crate::app::overlay::{hypothesis_status_choices, Choice, Flow, Overlay};
+use crate::app::PaneView;
 use crate::commands::Command;
+use crate::commands::Scope;
 use crate::model::{Consistency, HypothesisStatus, Id, Kind};
 use crate::store::{Added, NewLink};
 
@@ -39,19 +42,19 @@ impl Pick {
     }
 }
 
-impl App {
-    pub(crate) fn apply_hypotheses(&mut self, cmd: Command) {
-        let q = self.hypotheses.question;
-        let h = self.hypotheses.hypothesis();
-        let need_q = |app: &mut App| {
+impl HypothesesState {
+    pub(crate) fn apply_hypotheses(&mut self, cx: &mut Cx, cmd: Command) {
+        let q = self.question;
+        let h = self.hypothesis();
+        let need_q = |cx: &mut Cx| {
             if q.is_none() {
-                app.info("no question shown: o picks one (or select one in the Backlog)");
+                cx.info("no question shown: o picks one (or select one in the Backlog)");
             }
             q
         };
-        let need_h = |app: &mut App| {
+        let need_h = |cx: &mut Cx| {
             if h.is_none() {
-                app.info(if q.is_none() {
+                cx.info(if q.is_none() {
                     "no question shown: o picks one"
                 } else {
                     "no hypothesis selected: h adds one (r shows rejected ones)"
@@ -60,57 +63,51 @@ impl App {
             h
         };
         match cmd {
-            Command::ColumnLeft => self.hypotheses.step_column(-1),
-            Command::ColumnRight => self.hypotheses.step_column(1),
-            Command::CellVeryConsistent => self.set_cell(Some(Consistency::VeryConsistent)),
-            Command::CellConsistent => self.set_cell(Some(Consistency::Consistent)),
-            Command::CellNeutral => self.set_cell(Some(Consistency::Neutral)),
-            Command::CellInconsistent => self.set_cell(Some(Consistency::Inconsistent)),
-            Command::CellVeryInconsistent => self.set_cell(Some(Consistency::VeryInconsistent)),
-            Command::CellClear => self.set_cell(None),
+            Command::ColumnLeft => self.step_column(-1),
+            Command::ColumnRight => self.step_column(1),
+            Command::CellVeryConsistent => self.set_cell(cx, Some(Consistency::VeryConsistent)),
+            Command::CellConsistent => self.set_cell(cx, Some(Consistency::Consistent)),
+            Command::CellNeutral => self.set_cell(cx, Some(Consistency::Neutral)),
+            Command::CellInconsistent => self.set_cell(cx, Some(Consistency::Inconsistent)),
+            Command::CellVeryInconsistent => self.set_cell(cx, Some(Consistency::VeryInconsistent)),
+            Command::CellClear => self.set_cell(cx, None),
             Command::AddEvidence => {
-                if need_q(self).is_some() {
-                    self.open_finder(FinderPurpose::Hypotheses(Pick::Evidence));
+                if need_q(cx).is_some() {
+                    cx.emit(find(Pick::Evidence));
                 }
             }
-            Command::MatrixQuestion => self.open_finder(FinderPurpose::Hypotheses(Pick::Question)),
+            Command::MatrixQuestion => cx.emit(find(Pick::Question)),
             Command::MatrixHypothesis => {
-                if let Some(q) = need_q(self) {
-                    self.prompt(
+                if let Some(q) = need_q(cx) {
+                    cx.prompt(
                         &format!("New hypothesis for {q}"),
                         "one explanation that could be true",
                         "",
-                        Flow::Hypotheses(HypothesesFlow::AddHypothesis(q)),
+                        flow(HypothesesFlow::AddHypothesis(q)),
                     );
                 }
             }
             Command::MatrixStatus => {
-                if let Some(h) = need_h(self) {
-                    let c = self
-                        .hypotheses
-                        .column()
-                        .map(|c| &self.hypotheses.matrix.columns[c]);
+                if let Some(h) = need_h(cx) {
+                    let c = self.column().map(|c| &self.matrix.columns[c]);
                     let cur = c.map_or(HypothesisStatus::Live, |c| c.status);
-                    self.pick_hypothesis_status(h, cur);
+                    self.pick_hypothesis_status(cx, h, cur);
                 }
             }
             Command::MatrixLikelihood => {
-                if let Some(h) = need_h(self) {
-                    let c = self
-                        .hypotheses
-                        .column()
-                        .map(|c| &self.hypotheses.matrix.columns[c]);
+                if let Some(h) = need_h(cx) {
+                    let c = self.column().map(|c| &self.matrix.columns[c]);
                     let at = c.and_then(|c| c.likelihood).map_or(7, |l| l as usize);
-                    self.pick(
+                    cx.pick(
                         &format!("Likelihood of {h}"),
-                        Self::yardstick_choices(),
+                        yardstick_choices(),
                         at,
                         Flow::Likelihood(h),
                     );
                 }
             }
             Command::ShowRejected => {
-                let st = &mut self.hypotheses;
+                let st = &mut *self;
                 st.show_rejected = !st.show_rejected;
                 st.rebuild();
                 let n = st.matrix.columns.iter().filter(|c| !c.is_live()).count();
@@ -119,10 +116,10 @@ impl App {
                     (true, n) => format!("{n} rejected hypotheses shown, after the live ones"),
                     (false, n) => format!("{n} rejected hypotheses hidden (r shows them)"),
                 };
-                self.info(said);
+                cx.info(said);
             }
             Command::HideFlat => {
-                let st = &mut self.hypotheses;
+                let st = &mut *self;
                 st.hide_flat = !st.hide_flat;
                 st.rebuild();
                 let flat = st.analysis.diagnostic.iter().filter(|d| !**d).count();
@@ -131,104 +128,90 @@ impl App {
                 } else {
                     format!("{flat} non-diagnostic rows shown dim")
                 };
-                self.info(said);
+                cx.info(said);
             }
             Command::OrderRows => {
-                let st = &mut self.hypotheses;
+                let st = &mut *self;
                 st.by_diagnosticity = !st.by_diagnosticity;
                 st.rebuild();
-                self.info(if self.hypotheses.by_diagnosticity {
+                cx.info(if self.by_diagnosticity {
                     "rows by diagnosticity: the most separating first"
                 } else {
                     "rows by note id"
                 });
             }
             Command::CollectNext => {
-                if let Some(q) = need_q(self) {
-                    self.collect_next(q);
+                if let Some(q) = need_q(cx) {
+                    self.collect_next(cx, q);
                 }
             }
             Command::AddExpectation => {
-                if let Some(h) = need_h(self) {
-                    self.prompt(
+                if let Some(h) = need_h(cx) {
+                    cx.prompt(
                         &format!("Expectation of {h}"),
                         &format!("what should be seen if {h} were true"),
                         "",
-                        Flow::Hypotheses(HypothesesFlow::Expect(h)),
+                        flow(HypothesesFlow::Expect(h)),
                     );
                 }
             }
             Command::CheckExpectation => {
-                if let Some(h) = need_h(self) {
-                    self.pick_expectation(h);
+                if let Some(h) = need_h(cx) {
+                    self.pick_expectation(cx, h);
                 }
             }
-            Command::Open => match crate::app::PaneView::selected(&self.hypotheses) {
-                Some(id) => self.jump_to(id),
-                None => self.info("nothing selected: o picks a question"),
+            Command::Open => match crate::app::PaneView::selected(&*self) {
+                Some(id) => cx.emit(Event::Show(id)),
+                None => cx.info("nothing selected: o picks a question"),
             },
             Command::Back => {
-                let st = &mut self.hypotheses;
+                let st = &mut *self;
                 if st.hide_flat || st.by_diagnosticity || st.show_rejected {
                     st.hide_flat = false;
                     st.by_diagnosticity = false;
                     st.show_rejected = false;
                     st.rebuild();
-                    self.info("view reset: every live hypothesis, every row, by note id");
+                    cx.info("view reset: every live hypothesis, every row, by note id");
                 }
             }
-            other => self.info(format!(
+            other => cx.info(format!(
                 "{} does not apply in the {} pane",
                 other.name(),
-                self.pane.title()
+                "Hypotheses"
             )),
         }
     }
 
-    /// Opens the picker of a hypothesis's status (this pane's `s`, the Backlog's `S`).
-    pub(crate) fn pick_hypothesis_status(&mut self, h: Id, cur: HypothesisStatus) {
-        let hints = [
-            "still weighed against the others",
-            "ruled out: ranked last, hidden unless shown",
-            "judged true",
-        ];
-        let choices = HypothesisStatus::ALL
-            .iter()
-            .zip(hints)
-            .map(|(s, hint)| Choice::new(s.as_str(), s.as_str(), hint))
-            .collect();
-        let at = HypothesisStatus::ALL
-            .iter()
-            .position(|s| *s == cur)
-            .unwrap_or(0);
-        self.pick(
+    /// Opens the picker of a hypothesis's status (`s`).
+    pub(crate) fn pick_hypothesis_status(&mut self, cx: &mut Cx, h: Id, cur: HypothesisStatus) {
+        let (choices, at) = hypothesis_status_choices(cur);
+        cx.pick(
             &format!("Status of {h}"),
             choices,
             at,
-            Flow::Hypotheses(HypothesesFlow::Status(h)),
+            flow(HypothesesFlow::Status(h)),
         );
     }
 
     /// Proposes the sub-question that would tell the two closest-ranked hypotheses apart.
-    fn collect_next(&mut self, q: Id) {
-        let Some((a, b)) = self.hypotheses.closest_pair() else {
-            return self.info("collect next needs two live hypotheses: h adds one");
+    fn collect_next(&mut self, cx: &mut Cx, q: Id) {
+        let Some((a, b)) = self.closest_pair() else {
+            return cx.info("collect next needs two live hypotheses: h adds one");
         };
         let title = format!("What evidence would tell {a} and {b} apart?");
-        self.overlay = Some(Overlay::Prompt {
+        cx.open(Overlay::Prompt {
             title: format!("Collect next: a sub-question of {q}"),
             hint: format!("linked to {a} and {b} (concerns); type to replace, ← → edit"),
             input: LineInput::proposed(&title),
-            flow: Flow::Hypotheses(HypothesesFlow::Collect {
+            flow: flow(HypothesesFlow::Collect {
                 question: q,
                 pair: (a, b),
             }),
         });
     }
 
-    fn pick_expectation(&mut self, h: Id) {
+    fn pick_expectation(&mut self, cx: &mut Cx, h: Id) {
         let choices: Vec<Choice> = self
-            .hypotheses
             .matrix
             .ledger(h)
             .map(|x| {
@@ -240,43 +223,43 @@ impl App {
             })
             .collect();
         if choices.is_empty() {
-            return self.info(format!("{h} has no expectations: x adds one"));
+            return cx.info(format!("{h} has no expectations: x adds one"));
         }
-        self.pick(
+        cx.pick(
             &format!("Which expectation of {h}"),
             choices,
             0,
-            Flow::Hypotheses(HypothesesFlow::Expectation),
+            flow(HypothesesFlow::Expectation),
         );
     }
 
     /// What the finder chose for the Hypotheses pane.
-    pub(crate) fn hypotheses_chose(&mut self, pick: Pick, id: Id) {
+    pub(crate) fn hypotheses_chose(&mut self, cx: &mut Cx, pick: Pick, id: Id) {
         if id.kind != pick.kind() {
-            return self.error(format!("{id} is not a {}", pick.kind().noun()));
+            return cx.error(format!("{id} is not a {}", pick.kind().noun()));
         }
         match pick {
-            Pick::Question => match self.hypotheses.load(&self.store, id) {
-                Ok(()) => self.info(format!("the matrix of {id}")),
-                Err(e) => self.error(e.to_string()),
+            Pick::Question => match self.load(cx.store, id) {
+                Ok(()) => cx.info(format!("the matrix of {id}")),
+                Err(e) => cx.error(e.to_string()),
             },
-            Pick::Evidence => self.add_evidence(id),
+            Pick::Evidence => self.add_evidence(cx, id),
             Pick::FoundBy(x) => {
-                self.set(x, &[("status", "found"), ("note", &id.to_string())]);
+                cx.set(x, &[("status", "found"), ("note", &id.to_string())]);
             }
         }
     }
 
     /// Makes a note an evidence row of the question's matrix: a "concerns" link from the
     /// note to the question (one step; `u` undoes it).
-    fn add_evidence(&mut self, n: Id) {
-        let Some(q) = self.hypotheses.question else {
-            return self.info("no question shown: o picks one");
+    fn add_evidence(&mut self, cx: &mut Cx, n: Id) {
+        let Some(q) = self.question else {
+            return cx.info("no question shown: o picks one");
         };
-        if self.hypotheses.select(n) {
-            return self.info(format!("{n} is already a row of {q}'s matrix"));
+        if self.select(n) {
+            return cx.info(format!("{n} is already a row of {q}'s matrix"));
         }
-        let r = self.store.link(NewLink {
+        let r = cx.store.link(NewLink {
             from: n,
             to: q,
             label: "concerns".into(),
@@ -285,12 +268,12 @@ impl App {
             when: None,
         });
         let said = |l: &Added| format!("{n} is evidence on {q} ({}: concerns); u undoes it", l.id);
-        if let Some(added) = self.report(r, said) {
-            self.after_change(&added.done);
-            if let Err(e) = self.hypotheses.load(&self.store, q) {
-                return self.error(e.to_string());
+        if let Some(added) = cx.report(r, said) {
+            self.committed_here(cx, Scope::Hypotheses, added.done);
+            if let Err(e) = self.load(cx.store, q) {
+                return cx.error(e.to_string());
             }
-            self.hypotheses.select(n);
+            self.select(n);
         }
     }
 }

@@ -14,8 +14,10 @@ pub use keys::Pick;
 pub use load::BACKGROUND_CELLS;
 pub use view::{columns_that_fit, Detail, GridLayout, Tone, GRADE_W, MIN_GRID};
 
-use super::{App, ListCursor, Move, PaneView};
-use crate::commands::Command;
+use super::cx::Cx;
+use super::overlay::Step;
+use super::{ListCursor, Move, PaneView};
+use crate::commands::{Command, Scope};
 use crate::model::ach::{Analysis, Matrix};
 use crate::model::{Consistency, Id, Kind};
 use crate::store::{Result, Store};
@@ -233,12 +235,25 @@ impl PaneView for HypothesesState {
         Ok(HypothesesState::default())
     }
 
-    fn on_app_command(app: &mut App, cmd: Command) {
-        app.apply_hypotheses(cmd)
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.apply_hypotheses(cx, cmd)
     }
 
-    fn on_app_focus(app: &mut App) {
-        app.follow_backlog();
+    fn on_flow(&mut self, step: &Step, value: String, cx: &mut Cx) {
+        match step.value::<HypothesesFlow>() {
+            Some(HypothesesFlow::Chose(pick)) => match value.parse::<Id>() {
+                Ok(id) => self.hypotheses_chose(cx, *pick, id),
+                Err(e) => cx.error(e.to_string()),
+            },
+            Some(f) => self.finish_hypotheses(cx, f.clone(), value),
+            None => {}
+        }
+    }
+
+    /// Follows the question selected in the Backlog.
+    fn on_focus(&mut self, cx: &mut Cx, selected: &[(Scope, Option<Id>)]) {
+        let backlog = selected.iter().find(|(s, _)| *s == Scope::Backlog);
+        self.follow_backlog(cx, backlog.and_then(|(_, id)| *id));
     }
 
     fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
@@ -295,67 +310,65 @@ impl PaneView for HypothesesState {
     }
 }
 
-impl App {
+impl HypothesesState {
     /// Opens the matrix of the question selected in the Backlog (the open question, or
     /// the question of the selected hypothesis) when that selection changed since the
     /// pane last followed it.
-    pub(crate) fn follow_backlog(&mut self) {
-        let q = self
-            .backlog
-            .detail
-            .as_ref()
-            .map(|d| d.id)
-            .or_else(|| self.backlog.selected_id());
-        let Some(q) = q else {
+    fn follow_backlog(&mut self, cx: &mut Cx, selected: Option<Id>) {
+        let Some(target) = selected else {
             return;
         };
-        let h = match self.backlog.detail_item() {
-            Some(super::backlog::DetailItem::Hypothesis(h)) => Some(h.meta.id),
-            _ => None,
+        let (q, h) = match target.kind {
+            Kind::Question => (target, None),
+            Kind::Hypothesis => match cx.store.get(target) {
+                Ok(Some(crate::model::Record::Hypothesis(h))) => (h.question, Some(target)),
+                Ok(_) => return,
+                Err(e) => return cx.error(e.to_string()),
+            },
+            _ => return,
         };
-        let target = h.unwrap_or(q);
-        if self.hypotheses.followed == Some(target) && self.hypotheses.question.is_some() {
+        if self.followed == Some(target) && self.question.is_some() {
             return;
         }
-        self.hypotheses.followed = Some(target);
-        if let Err(e) = self.hypotheses.load(&self.store, q) {
-            return self.error(e.to_string());
+        self.followed = Some(target);
+        if let Err(e) = self.load(cx.store, q) {
+            return cx.error(e.to_string());
         }
         if let Some(h) = h {
-            if !self.hypotheses.select(h) {
-                self.info(format!("{h} is rejected: r shows rejected hypotheses"));
+            if !self.select(h) {
+                cx.info(format!("{h} is rejected: r shows rejected hypotheses"));
             }
         }
     }
 
     /// Sets (or with `None` clears) the selected cell.
-    pub(crate) fn set_cell(&mut self, value: Option<Consistency>) {
-        let Some((h, n)) = self.hypotheses.cell() else {
-            let hint = if self.hypotheses.question.is_none() {
+    pub(crate) fn set_cell(&mut self, cx: &mut Cx, value: Option<Consistency>) {
+        let Some((h, n)) = self.cell() else {
+            let hint = if self.question.is_none() {
                 "no question shown: o picks one (or select one in the Backlog)"
-            } else if self.hypotheses.cols.is_empty() {
+            } else if self.cols.is_empty() {
                 "no hypothesis to assess against: h adds one"
-            } else if self.hypotheses.rows.is_empty() {
+            } else if self.rows.is_empty() {
                 "no evidence row: a adds a note as evidence"
             } else {
                 "on the header: ↓ to an evidence row to assess it"
             };
-            return self.info(hint);
+            return cx.info(hint);
         };
         let result = match value {
-            Some(c) => self.store.assess(h, n, c).map(|a| a.done),
+            Some(c) => cx.store.assess(h, n, c).map(|a| a.done),
             None => {
-                match self.store.assessment(h, n) {
-                    Ok(Some(a)) => self.hypotheses.remember_cell(a, (h, n)),
-                    Ok(None) => return self.info(format!("{h} × {n} is already blank")),
-                    Err(e) => return self.error(e.to_string()),
+                match cx.store.assessment(h, n) {
+                    Ok(Some(a)) => self.remember_cell(a, (h, n)),
+                    Ok(None) => return cx.info(format!("{h} × {n} is already blank")),
+                    Err(e) => return cx.error(e.to_string()),
                 }
-                self.store.clear_assessment(h, n)
+                cx.store.clear_assessment(h, n)
             }
         };
-        if let Some(done) = self.report(result, |_| String::new()) {
-            self.after_change(&done);
-            let st = &self.hypotheses;
+        if let Some(done) = cx.report(result, |_| String::new()) {
+            self.committed_here(cx, Scope::Hypotheses, done);
+            let st = &*self;
             let said = match st.matrix.column_of(h).map(|c| st.analysis.scores[c]) {
                 Some(s) => format!(
                     "{h} × {n}: {} · {h} score {} (raw {}), rank {}",
@@ -366,7 +379,7 @@ impl App {
                 ),
                 None => format!("{h} × {n}: {}", value.map_or("blank", |v| v.symbol())),
             };
-            self.info(said);
+            cx.info(said);
         }
     }
 }

@@ -5,6 +5,7 @@ use super::super::cx::{yardstick_choices, Cx};
 use super::super::overlay::{Flow, Step};
 use super::super::wording;
 use super::LinksState;
+use crate::app::PaneView;
 use crate::commands::Scope;
 use crate::model::{EntityKind, Id, Kind, Record, When, Yardstick};
 use crate::store::NewLink;
@@ -294,10 +295,7 @@ impl LinksState {
         };
         if let Some((id, done)) = done {
             // in step before selecting what was just written; the other panes follow
-            if let Err(e) = self.refresh(cx.store, &done.ids) {
-                cx.error(e.to_string());
-            }
-            cx.committed(done);
+            self.committed_here(cx, Scope::Links, done);
             if cx.on_screen {
                 self.select_link(id);
             }

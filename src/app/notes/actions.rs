@@ -6,6 +6,7 @@ use super::NotesState;
 use super::{NoteFilter, Order, FILTER_HINT};
 use crate::app::cx::{Cx, Event};
 use crate::app::overlay::{Choice, Flow, Step};
+use crate::app::PaneView;
 use crate::commands::{Command, Scope};
 use crate::model::grade::{Handling, Intel, SourceEval};
 use crate::model::{Grade, Id, Note, Record, When};
@@ -252,7 +253,7 @@ impl NotesState {
         };
         match cx.report(r, |_| shown) {
             Some(done) => {
-                cx.committed(done.clone());
+                self.committed_here(cx, Scope::Notes, done);
                 true
             }
             None => false,
@@ -271,7 +272,7 @@ impl NotesState {
                     ..NewNote::default()
                 });
                 if let Some(added) = cx.report(r, |a| format!("added {}", a.id)) {
-                    cx.committed(added.done.clone());
+                    self.committed_here(cx, Scope::Notes, added.done);
                     let id = added.id;
                     // mention links were written with it: read them for the detail
                     self.show_note(cx, id);
