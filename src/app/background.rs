@@ -23,7 +23,8 @@ impl App {
         let finder = self.take_finder();
         let gaps = self.gaps.take_result();
         if gaps {
-            self.gaps_arrived();
+            // the pane on screen takes in what arrived (the Gaps pane reads titles)
+            self.scroll_into_view();
         }
         finder | gaps | self.take_matrix(Duration::ZERO)
     }
@@ -65,7 +66,7 @@ impl App {
         }
         let got = self.gaps.wait_result(limit);
         if got {
-            self.gaps_arrived();
+            self.scroll_into_view();
         }
         got
     }

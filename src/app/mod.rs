@@ -337,7 +337,7 @@ impl App {
 
     /// Keeps every pane's selection on screen, and lets the pane on screen fit itself
     /// to the width.
-    fn scroll_into_view(&mut self) {
+    pub(crate) fn scroll_into_view(&mut self) {
         let h = self.list_height();
         for p in Pane::ALL {
             self.view_mut_of(*p).0.keep_in_view(h);
@@ -492,14 +492,14 @@ impl App {
         match event {
             Event::Show(id) => self.jump_to(id),
             Event::Edit(id) => self.edit_record(id),
-            Event::GapDealt(key) => self.gaps_move(&key, true),
             Event::Committed(..)
             | Event::Focus(_)
             | Event::Find(_)
             | Event::ShowTimeline(_)
             | Event::ShowLinks(_)
             | Event::ShowPath(..)
-            | Event::StartLink(_) => {}
+            | Event::StartLink(_)
+            | Event::GapDealt(_) => {}
         }
     }
 

@@ -16,10 +16,6 @@ impl App {
         let view = self.view_of(self.pane);
         // a row that is not a record may still raise a question (a quiet stretch)
         if cmd == Command::AskAbout {
-            // a gap suggestion asks its own question: the accept flow
-            if self.pane == super::Pane::Gaps && self.gaps.current().is_some() {
-                return self.gaps_accept();
-            }
             if let Some((title, draft)) = view.proposed_question() {
                 return self.open_ask(title, draft);
             }

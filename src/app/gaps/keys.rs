@@ -2,20 +2,20 @@
 //! (`d`), show the ones dealt with (`z`) and restore one (`r`), open its triggers
 //! (`Enter`) and go to one (`Enter` again), back (`Esc`).
 
-use super::super::ask::{AskDraft, GapKey};
-use super::super::App;
-use super::Row;
+use super::super::ask::{self, AskDraft, GapKey};
+use super::super::cx::{Cx, Event};
+use super::{GapsState, Row};
 use crate::commands::Command;
 use crate::store::Added;
 
-impl App {
-    pub(crate) fn apply_gaps(&mut self, cmd: Command) {
+impl GapsState {
+    pub(crate) fn apply_gaps(&mut self, cx: &mut Cx, cmd: Command) {
         match cmd {
-            Command::GapAccept => self.gaps_accept(),
-            Command::GapDismiss => self.gaps_dismiss(),
-            Command::GapRestore => self.gaps_restore(),
+            Command::GapAccept => self.gaps_accept(cx),
+            Command::GapDismiss => self.gaps_dismiss(cx),
+            Command::GapRestore => self.gaps_restore(cx),
             Command::GapShowDealt => {
-                let g = &mut self.gaps;
+                let g = &mut *self;
                 g.show_dealt = !g.show_dealt;
                 g.rebuild();
                 let n = g.list().len();
@@ -24,41 +24,48 @@ impl App {
                 } else {
                     format!("{n} open suggestions")
                 };
-                self.info(text);
+                cx.info(text);
             }
-            Command::Open => self.gaps_open(),
+            Command::Open => self.gaps_open(cx),
             Command::Back => {
-                if self.gaps.triggers.take().is_none() && self.gaps.show_dealt {
-                    self.gaps.show_dealt = false;
-                    self.gaps.rebuild();
+                if self.triggers.take().is_none() && self.show_dealt {
+                    self.show_dealt = false;
+                    self.rebuild();
                 }
             }
-            other => self.info(format!("{} does nothing in the Gaps pane", other.name())),
+            other => cx.info(format!("{} does nothing in the Gaps pane", other.name())),
         }
     }
 
     /// `Enter`: opens the selected suggestion's trigger list; in it, goes to the
     /// selected trigger where it lives (as the finder does).
-    fn gaps_open(&mut self) {
-        if self.gaps.current().is_none() {
-            return self.info("no suggestion selected");
+    fn gaps_open(&mut self, cx: &mut Cx) {
+        if self.current().is_none() {
+            return cx.info("no suggestion selected");
         }
-        if self.gaps.triggers.is_none() {
-            self.gaps.triggers = Some(0);
+        if self.triggers.is_none() {
+            self.triggers = Some(0);
             return;
         }
-        if let Some(id) = self.gaps.trigger() {
-            self.jump_to(id);
+        if let Some(id) = self.trigger() {
+            cx.emit(Event::Show(id));
         }
     }
 
     /// `a` (and `Q`): the suggested question in a prompt, selected so that typing
     /// replaces it, as every proposed question is; Enter adds it linked to every
     /// trigger.
-    pub(crate) fn gaps_accept(&mut self) {
-        let Some(s) = self.gaps.current() else {
-            return self.info("no suggestion selected");
-        };
+    pub(crate) fn gaps_accept(&mut self, cx: &mut Cx) {
+        match self.accept_draft() {
+            Some((title, draft)) => ask::open_ask(cx, title, draft),
+            None => cx.info("no suggestion selected"),
+        }
+    }
+
+    /// The question the selected suggestion proposes, and its draft: about its
+    /// triggers, accepting the suggestion when added.
+    pub(super) fn accept_draft(&self) -> Option<(String, AskDraft)> {
+        let s = self.current()?;
         let draft = AskDraft {
             about: s.triggers.clone(),
             kind: s.kind,
@@ -69,56 +76,55 @@ impl App {
                 fingerprint: s.fingerprint.clone(),
             }),
         };
-        let title = s.question.clone();
-        self.open_ask(title, draft);
+        Some((s.question.clone(), draft))
     }
 
-    fn gaps_dismiss(&mut self) {
-        let Some(s) = self.gaps.current() else {
-            return self.info("no suggestion selected");
+    fn gaps_dismiss(&mut self, cx: &mut Cx) {
+        let Some(s) = self.current() else {
+            return cx.info("no suggestion selected");
         };
-        if self.gaps.show_dealt {
-            return self.info("already dealt with: r restores it, z shows the open ones");
+        if self.show_dealt {
+            return cx.info("already dealt with: r restores it, z shows the open ones");
         }
         let (key, rule, fp) = (s.key.clone(), s.rule, s.fingerprint.clone());
-        let r = self.store.dismiss_gap(&key, rule, &fp);
+        let r = cx.store.dismiss_gap(&key, rule, &fp);
         let said = |_: &Added| format!("dismissed {key} until its records change; u undoes it");
-        if let Some(added) = self.report(r, said) {
+        if let Some(added) = cx.report(r, said) {
             self.gaps_move(&key, true);
-            self.after_change(&added.done);
+            cx.committed(added.done);
         }
     }
 
     /// `r` in the list of dismissed suggestions: deletes the dismissal, so the
     /// suggestion is open again.
-    fn gaps_restore(&mut self) {
-        let Some(s) = self.gaps.current() else {
-            return self.info("no suggestion selected");
+    fn gaps_restore(&mut self, cx: &mut Cx) {
+        let Some(s) = self.current() else {
+            return cx.info("no suggestion selected");
         };
-        if !self.gaps.show_dealt {
-            return self.info("z shows the dismissed suggestions; r restores one there");
+        if !self.show_dealt {
+            return cx.info("z shows the dismissed suggestions; r restores one there");
         }
         let key = s.key.clone();
-        let found = match self.store.dismissal(&key) {
+        let found = match cx.store.dismissal(&key) {
             Ok(Some(d)) => d,
-            Ok(None) => return self.error(format!("{key} is not dismissed")),
-            Err(e) => return self.error(e.to_string()),
+            Ok(None) => return cx.error(format!("{key} is not dismissed")),
+            Err(e) => return cx.error(e.to_string()),
         };
         let kept = found
             .question
             .map(|q| format!("; its question {q} stays"))
             .unwrap_or_default();
-        let r = self.store.delete(found.meta.id);
-        if let Some(done) = self.report(r, |_| format!("restored {key}{kept}")) {
+        let r = cx.store.delete(found.meta.id);
+        if let Some(done) = cx.report(r, |_| format!("restored {key}{kept}")) {
             self.gaps_move(&key, false);
-            self.after_change(&done);
+            cx.committed(done);
         }
     }
 
     /// Moves a suggestion between the open list and the one dealt with at once, before
     /// the re-run that confirms it comes back.
     pub(crate) fn gaps_move(&mut self, key: &str, dealt: bool) {
-        let g = &mut self.gaps;
+        let g = &mut *self;
         let (from, to) = if dealt {
             (&mut g.run.open, &mut g.run.dealt)
         } else {

@@ -17,7 +17,8 @@ pub mod worker;
 
 pub use worker::{GapRun, Worker};
 
-use super::{App, ListCursor, Move, PaneView};
+use super::cx::{Cx, Event};
+use super::{ListCursor, Move, PaneView};
 use crate::analysis::Suggestion;
 use crate::commands::Command;
 use crate::model::Id;
@@ -224,8 +225,28 @@ impl PaneView for GapsState {
         Ok(GapsState::default())
     }
 
-    fn on_app_command(app: &mut App, cmd: Command) {
-        app.apply_gaps(cmd)
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.apply_gaps(cx, cmd)
+    }
+
+    fn on_event(&mut self, event: &Event, cx: &mut Cx) -> bool {
+        match event {
+            Event::GapDealt(key) => {
+                self.gaps_move(key, true);
+                // every pane may hear of it
+                false
+            }
+            Event::Show(id) if id.kind == crate::model::Kind::Dismissal => {
+                cx.info(format!("{id} is a dismissed gap: see the Gaps pane"));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A suggestion asks its own question: `Q` accepts it.
+    fn proposed_question(&self) -> Option<(String, crate::app::ask::AskDraft)> {
+        self.accept_draft()
     }
 
     fn go(&mut self, _store: &Store, m: Move) -> Result<()> {
@@ -285,18 +306,5 @@ impl PaneView for GapsState {
         }
         self.take_result();
         self.read_titles(store)
-    }
-}
-
-impl App {
-    /// Brings the Gaps pane in step with a run's result just taken in.
-    pub(crate) fn gaps_arrived(&mut self) {
-        if self.pane == super::Pane::Gaps {
-            let h = self.list_height();
-            self.gaps.keep_in_view(h);
-            if let Err(e) = self.gaps.read_titles(&self.store) {
-                self.error(e.to_string());
-            }
-        }
     }
 }
