@@ -240,7 +240,7 @@ fn week_axis_labels_never_touch() {
             {
                 break;
             }
-            t.press("j");
+            t.press_command("list.down");
         }
         t.press_command("timeline.zoom_in");
         let screen = t.screen();

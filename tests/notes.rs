@@ -188,12 +188,18 @@ fn adding_stops_where_the_analyst_stops() {
     h.press_command("notes.add").press("ctrl-s");
     assert!(h.screen().contains("a note needs text: nothing added"));
     assert!(h.note("N5").is_none());
-    h.press("a").typed("Quick note").press("ctrl-s");
+    // the editor stays open for the text
+    assert!(matches!(
+        h.app.overlay,
+        Some(weft::app::overlay::Overlay::Editor { .. })
+    ));
+    h.typed("Quick note").press("ctrl-s");
     // Enter on the preselected "none" skips the grade; Esc ends the questions
     h.press("enter");
     assert!(h.screen().contains("When did N5 happen?"));
     h.press("esc");
     let n = h.note("N5").unwrap();
+    assert_eq!(n.text, "Quick note");
     assert!(n.grade.is_none() && n.when.is_none() && n.source.is_empty());
 }
 

@@ -571,17 +571,26 @@ fn filters_by_question_tag_and_name() {
         h.msg(),
         "N1 is a note: filter by an entity, a question or a #tag"
     );
-    h.press("f").press("ctrl-u").typed("E99").press("enter");
+    // the refused filter stays in its prompt, to be put right
+    let prompt_open = |h: &Harness| {
+        matches!(
+            h.app.overlay,
+            Some(weft::app::overlay::Overlay::Prompt { .. })
+        )
+    };
+    assert!(prompt_open(&h));
+    h.press("ctrl-u").typed("E99").press("enter");
     assert_eq!(h.msg(), "E99 does not exist");
-    h.press("f").press("ctrl-u").typed("zzqqxx").press("enter");
+    h.press("ctrl-u").typed("zzqqxx").press("enter");
     assert!(
         h.msg().starts_with("no entity matches \"zzqqxx\""),
         "{}",
         h.msg()
     );
     assert_eq!(h.app.timeline.focus, kept);
+    assert!(prompt_open(&h));
     // empty clears it
-    h.press("f").press("ctrl-u").press("enter");
+    h.press("ctrl-u").press("enter");
     assert_eq!(h.app.timeline.focus, None);
 }
 
