@@ -100,7 +100,7 @@ fn the_end_of_a_long_tree_and_every_page_on_the_way_back_match_the_whole_tree() 
     let all = by_priority(&h.app.store);
     assert_eq!(all.len() as u64, QUESTIONS);
     check(&mut h, &all);
-    h.press("G");
+    h.press_command("list.last");
     let top = check(&mut h, &all);
     assert_eq!(selected_at(&h, &all), all.len() - 1);
     assert_eq!(
@@ -110,15 +110,15 @@ fn the_end_of_a_long_tree_and_every_page_on_the_way_back_match_the_whole_tree() 
     );
     let page = h.app.backlog.cursor.page();
     for n in 1..=40 {
-        h.press("pageup");
+        h.press_command("list.page_up");
         check(&mut h, &all);
         assert_eq!(selected_at(&h, &all), all.len() - 1 - n * page);
     }
-    h.press("g");
+    h.press_command("list.first");
     assert_eq!(check(&mut h, &all), 0);
     assert_eq!(selected_at(&h, &all), 0);
     for n in 1..=500 {
-        h.press("j");
+        h.press_command("list.down");
         assert_eq!(selected_at(&h, &all), n);
     }
     check(&mut h, &all);
@@ -129,11 +129,12 @@ fn the_end_of_a_long_tree_and_every_page_on_the_way_back_match_the_whole_tree() 
 fn priority_changes_and_sorts_keep_the_screen_in_step_with_the_tree() {
     let mut h = Harness::sized(100, 30, big);
     for _ in 0..300 {
-        h.press("j");
+        h.press_command("list.down");
     }
     let id = h.app.backlog.selected_id().unwrap();
-    for key in ["+", "+", "+", "-", "-", "-", "-"] {
-        h.press(key);
+    let (up, down) = ("backlog.priority_up", "backlog.priority_down");
+    for command in [up, up, up, down, down, down, down] {
+        h.press_command(command);
         assert_eq!(
             h.app.backlog.selected_id(),
             Some(id),
@@ -141,11 +142,11 @@ fn priority_changes_and_sorts_keep_the_screen_in_step_with_the_tree() {
         );
         let all = by_priority(&h.app.store);
         check(&mut h, &all);
-        h.press("j j k");
+        h.press_commands(&["list.down", "list.down", "list.up"]);
         check(&mut h, &all);
-        h.press("k");
+        h.press_command("list.up");
     }
-    h.press("o i");
+    h.press_command("backlog.sort_id");
     let by_id = whole(&h.app.store, |q| (q.meta.id.num, 0));
     assert_eq!(
         h.app.backlog.selected_id(),
@@ -153,11 +154,11 @@ fn priority_changes_and_sorts_keep_the_screen_in_step_with_the_tree() {
         "a sort keeps the selection"
     );
     check(&mut h, &by_id);
-    h.press("G");
+    h.press_command("list.last");
     check(&mut h, &by_id);
     assert_eq!(selected_at(&h, &by_id), by_id.len() - 1);
     // a filter lays its questions out whole and says how many it shows
-    h.press("f");
+    h.press_command("backlog.filter");
     h.typed("p1");
     h.press("enter");
     let shown = h.app.backlog.rows.len();
@@ -166,7 +167,7 @@ fn priority_changes_and_sorts_keep_the_screen_in_step_with_the_tree() {
         "{}",
         h.screen()
     );
-    h.press("esc");
-    h.press("G");
+    h.press_command("back");
+    h.press_command("list.last");
     check(&mut h, &by_id);
 }

@@ -13,7 +13,7 @@ impl Harness {
     /// The interface opened on this pane.
     fn open(setup: impl FnOnce(&mut Store)) -> Harness {
         let mut h = Harness::new(setup);
-        h.press("4");
+        h.press_command("pane.entities");
         h
     }
     fn entity(&self, id: &str) -> Option<Entity> {
@@ -108,18 +108,18 @@ fn list_is_grouped_by_kind_with_counts() {
     assert!(lines[4].contains("Dazza"), "by name: {screen}");
     assert!(lines[6].starts_with("location (1)"), "{screen}");
     // moving skips the headings
-    h.press("j j j");
+    h.press_commands(&["list.down", "list.down", "list.down"]);
     assert_eq!(h.selected().as_deref(), Some("E3"));
-    h.press("g");
+    h.press_command("list.first");
     assert_eq!(h.selected().as_deref(), Some("E1"));
-    h.press("G");
+    h.press_command("list.last");
     assert_eq!(h.selected().as_deref(), Some("E3"));
 }
 
 #[test]
 fn kind_and_fuzzy_filters_and_esc_clears() {
     let mut h = Harness::open(case);
-    h.press("K");
+    h.press_command("entities.kind");
     assert!(h.screen().contains("Show entities of kind"));
     h.press("5"); // all kinds, person, organisation, group, location
     let screen = h.screen();
@@ -128,10 +128,12 @@ fn kind_and_fuzzy_filters_and_esc_clears() {
         screen.contains("The Yard") && !screen.contains("Kyle"),
         "{screen}"
     );
-    h.press("esc");
+    h.press_command("back");
     assert!(h.screen().contains("Kyle"));
 
-    h.press("f").typed("daz").press("enter");
+    h.press_command("entities.filter")
+        .typed("daz")
+        .press("enter");
     let screen = h.screen();
     assert!(screen.contains("filter: ~daz"), "{screen}");
     assert!(
@@ -140,16 +142,21 @@ fn kind_and_fuzzy_filters_and_esc_clears() {
     );
     assert!(!screen.contains("Kyle"), "{screen}");
     assert!(screen.contains("showing 2"), "{screen}");
-    h.press("f").press("ctrl-u").typed("zzzz").press("enter");
+    h.press_command("entities.filter")
+        .press("ctrl-u")
+        .typed("zzzz")
+        .press("enter");
     assert!(h.screen().contains("No entity matches the filter"));
-    h.press("esc");
+    h.press_command("back");
     assert!(h.screen().contains("Kyle"));
 }
 
 #[test]
 fn add_an_entity_with_name_and_kind() {
     let mut h = Harness::open(case);
-    h.press("a").typed("Silver Golf VX11 ABC").press("enter");
+    h.press_command("entities.add")
+        .typed("Silver Golf VX11 ABC")
+        .press("enter");
     assert!(h.screen().contains("Kind of Silver Golf"), "kind picker");
     h.press("j j j j enter"); // vehicle
     let e = h.entity("E5").expect("added");
@@ -163,7 +170,7 @@ fn add_an_entity_with_name_and_kind() {
     );
     assert!(screen.contains("vehicle (1)"), "{screen}");
     // an empty name adds nothing and says so
-    h.press("a enter");
+    h.press_command("entities.add").press("enter");
     assert!(h.screen().contains("an entity needs a name"));
     assert!(h.entity("E6").is_none());
 }
@@ -171,7 +178,7 @@ fn add_an_entity_with_name_and_kind() {
 #[test]
 fn detail_shows_aliases_attributes_mentions_and_links() {
     let mut h = Harness::open(case);
-    h.press("enter");
+    h.press_command("list.open");
     let screen = h.screen();
     assert!(screen.contains("E1  Darren Marsh"), "{screen}");
     assert!(screen.contains("person · aka Daz"), "{screen}");
@@ -181,7 +188,7 @@ fn detail_shows_aliases_attributes_mentions_and_links() {
     assert!(screen.contains("← associate of (1)"), "{screen}");
     assert!(screen.contains("E2     Kyle Renshaw (person)"), "{screen}");
     // Enter on a mention goes to the note in the Notes pane
-    h.press("enter");
+    h.press_command("list.open");
     assert_eq!(h.app.pane, Pane::Notes);
     assert_eq!(
         h.app
@@ -193,20 +200,20 @@ fn detail_shows_aliases_attributes_mentions_and_links() {
     );
     assert!(h.screen().contains("Call between [[Darren Marsh]]"));
     // and from the note back to the entity it mentions
-    h.press("enter");
+    h.press_command("list.open");
     assert_eq!(h.app.pane, Pane::Entities);
     assert!(h.screen().contains("E1  Darren Marsh"));
     // Enter on the linked record shows it
-    h.press("j j enter");
+    h.press_commands(&["list.down", "list.down", "list.open"]);
     assert!(h.screen().contains("E2  Kyle Renshaw"), "{}", h.screen());
-    h.press("esc");
+    h.press_command("back");
     assert!(h.screen().contains("person (3)"), "back to the list");
 }
 
 #[test]
 fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
     let mut h = Harness::open(case);
-    h.press("e");
+    h.press_command("record.edit");
     assert!(h.screen().contains("Edit E1: name (1/4)"));
     h.press("ctrl-u").typed("Darren J Marsh").press("enter");
     h.press("enter"); // kind stays person
@@ -224,7 +231,8 @@ fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
     assert_eq!(e.attributes["dob"], "1988-02-14");
     assert!(h.screen().contains("E1: saved"));
     // a bad attribute changes nothing
-    h.press("e enter enter enter")
+    h.press_command("record.edit")
+        .press("enter enter enter")
         .press("ctrl-u")
         .typed("tall")
         .press("enter");
@@ -235,13 +243,13 @@ fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
     h.press("esc esc esc esc");
     assert!(h.app.overlay.is_none());
     // one u undoes the whole edit
-    h.press("u");
+    h.press_command("undo");
     let e = h.entity("E1").unwrap();
     assert_eq!(e.name, "Darren Marsh");
     assert_eq!(e.aliases, vec!["Daz"]);
     assert!(!e.attributes.contains_key("phone"));
     // Esc part-way leaves it as it was
-    h.press("e")
+    h.press_command("record.edit")
         .press("ctrl-u")
         .typed("Nobody")
         .press("enter esc");
@@ -252,7 +260,7 @@ fn edit_name_kind_aliases_attributes_in_one_undoable_change() {
 fn merge_asks_for_the_other_confirms_and_undoes() {
     let mut h = Harness::open(case);
     // selected: E1 Darren Marsh
-    h.press("m");
+    h.press_command("entities.merge");
     assert!(h.screen().contains("Merge into E1 Darren Marsh (person)"));
     h.typed("e4").press("enter");
     let screen = h.screen();
@@ -262,7 +270,9 @@ fn merge_asks_for_the_other_confirms_and_undoes() {
     );
     h.press("n");
     assert!(h.entity("E4").is_some(), "n keeps both");
-    h.press("m").typed("E4").press("enter y");
+    h.press_command("entities.merge")
+        .typed("E4")
+        .press("enter y");
     assert!(h.entity("E4").is_none());
     let e = h.entity("E1").unwrap();
     assert_eq!(e.aliases, vec!["Daz", "Dazza"]);
@@ -273,10 +283,10 @@ fn merge_asks_for_the_other_confirms_and_undoes() {
         "{screen}"
     );
     assert!(screen.contains("person (2)"), "{screen}");
-    h.press("enter");
+    h.press_command("list.open");
     assert!(h.screen().contains("Mentioned in (3)"), "{}", h.screen());
     assert!(h.app.store.check().unwrap().is_empty());
-    h.press("u");
+    h.press_command("undo");
     assert!(h.entity("E4").is_some());
     assert_eq!(h.entity("E1").unwrap().aliases, vec!["Daz"]);
     assert!(h.screen().contains("Mentioned in (2)"), "{}", h.screen());
@@ -287,7 +297,7 @@ fn merge_asks_for_the_other_confirms_and_undoes() {
 fn merge_refuses_what_is_not_another_entity_and_accepts_a_name() {
     let mut h = Harness::open(case);
     // a refused answer keeps the prompt open with what was typed: put it right in place
-    h.press("m").typed("N1").press("enter");
+    h.press_command("entities.merge").typed("N1").press("enter");
     assert!(h.screen().contains("N1 is not an entity"), "{}", h.screen());
     h.press("ctrl-u").typed("E1").press("enter");
     assert!(h.screen().contains("cannot merge E1 into itself"));
@@ -301,31 +311,37 @@ fn merge_refuses_what_is_not_another_entity_and_accepts_a_name() {
     h.press("esc");
     assert!(h.app.overlay.is_none());
     // an alias or name that names one entity is enough
-    h.press("m").typed("dazza").press("enter");
+    h.press_command("entities.merge")
+        .typed("dazza")
+        .press("enter");
     assert!(h.screen().contains("Merge E4 Dazza (person) into E1"));
 }
 
 #[test]
 fn delete_tags_and_link_act_on_the_selected_entity() {
     let mut h = Harness::open(case);
-    h.press("j"); // E4 Dazza
-    h.press("#").typed("nominal, kestrel").press("enter");
+    h.press_command("list.down"); // E4 Dazza
+    h.press_command("record.tags")
+        .typed("nominal, kestrel")
+        .press("enter");
     assert_eq!(
         h.entity("E4").unwrap().meta.tags,
         vec!["nominal", "kestrel"]
     );
-    h.press("l");
+    h.press_command("record.link");
     assert!(matches!(h.app.overlay, Some(Overlay::Finder { .. })));
     h.press("esc");
-    h.press("d");
+    h.press_command("record.delete");
     assert!(h.screen().contains("Delete E4: Dazza (person)"));
     h.press("y");
     assert!(h.entity("E4").is_none());
     assert!(!h.screen().contains("Dazza"));
-    h.press("u");
+    h.press_command("undo");
     assert!(h.screen().contains("Dazza"));
     // in the detail view the keys act on the open entity
-    h.press("g enter #").typed("lead").press("enter");
+    h.press_commands(&["list.first", "list.open", "record.tags"])
+        .typed("lead")
+        .press("enter");
     assert_eq!(h.entity("E1").unwrap().meta.tags, vec!["lead"]);
     assert!(h.screen().contains("#lead"));
 }
@@ -333,12 +349,12 @@ fn delete_tags_and_link_act_on_the_selected_entity() {
 #[test]
 fn show_entity_clears_a_filter_that_hides_it() {
     let mut h = Harness::open(case);
-    h.press("K 5"); // locations only
-    h.app.show_entity("E2".parse().unwrap());
+    h.press_command("entities.kind").press("5"); // locations only
+    h.app.show("E2".parse().unwrap());
     let screen = h.screen();
     assert!(screen.contains("E2  Kyle Renshaw"), "{screen}");
     assert!(screen.contains("filter cleared to show E2"), "{screen}");
-    h.press("esc");
+    h.press_command("back");
     assert_eq!(h.selected().as_deref(), Some("E2"));
 }
 
@@ -360,7 +376,7 @@ fn hostile_names_render_harmlessly() {
         "{screen}"
     );
     assert!(screen.contains("中文名字"), "{screen}");
-    h.press("enter");
+    h.press_command("list.open");
     let screen = h.screen();
     assert!(
         !screen.contains('\u{1b}') && !screen.contains('\u{9b}'),
@@ -381,7 +397,7 @@ fn renaming_keeps_an_attribute_value_that_holds_a_semicolon() {
             &[("based", "Leeds; Bradford")],
         );
     });
-    h.press("e")
+    h.press_command("record.edit")
         .press("ctrl-u")
         .typed("Kyle J Renshaw")
         .press("enter");
@@ -402,7 +418,7 @@ fn renaming_keeps_an_attribute_value_that_holds_a_semicolon() {
 #[test]
 fn merging_different_kinds_warns_and_the_box_shows_every_line() {
     let mut h = Harness::open(case);
-    h.press("m").typed("E3").press("enter");
+    h.press_command("entities.merge").typed("E3").press("enter");
     let screen = h.screen();
     assert!(
         screen.contains("E3 is a location and E1 a person"),
@@ -412,7 +428,7 @@ fn merging_different_kinds_warns_and_the_box_shows_every_line() {
     h.press("n");
     assert!(h.entity("E3").is_some());
     // the same kind: no warning
-    h.press("m").typed("E4").press("enter");
+    h.press_command("entities.merge").typed("E4").press("enter");
     let screen = h.screen();
     assert!(!screen.contains("rarely right"), "{screen}");
     assert!(screen.contains("Merge? y/n"), "{screen}");

@@ -89,10 +89,10 @@ fn check(h: &mut Harness) {
 #[test]
 fn the_end_of_a_long_list_pages_and_renames_match_the_whole_list() {
     let mut h = Harness::sized(100, 30, many);
-    h.press("4");
+    h.press_command("pane.entities");
     check(&mut h);
     assert!(h.screen().contains("900 entities"), "{}", h.screen());
-    h.press("G");
+    h.press_command("list.last");
     check(&mut h);
     let all = whole(&h.app.store);
     assert_eq!(
@@ -100,11 +100,11 @@ fn the_end_of_a_long_list_pages_and_renames_match_the_whole_list() {
         all.last().unwrap().clone().ok()
     );
     for _ in 0..30 {
-        h.press("pageup");
+        h.press_command("list.page_up");
         check(&mut h);
     }
     for _ in 0..200 {
-        h.press("j");
+        h.press_command("list.down");
     }
     check(&mut h);
     // a rename moves the entity to its new place and the selection follows it
@@ -115,7 +115,7 @@ fn the_end_of_a_long_list_pages_and_renames_match_the_whole_list() {
         .set_fields(id, &[("name".into(), "aaaa first of all".into())])
         .unwrap();
     h.app.after_change(&done);
-    h.press("j k");
+    h.press_commands(&["list.down", "list.up"]);
     assert_eq!(
         h.app.entities.selected_id(),
         Some(id),
@@ -126,7 +126,7 @@ fn the_end_of_a_long_list_pages_and_renames_match_the_whole_list() {
     let at = all.iter().position(|r| *r == Ok(id)).unwrap();
     assert!(all[at - 1].is_err(), "renamed, it leads its kind");
     assert!(h.screen().contains("aaaa first of all"));
-    h.press("g");
+    h.press_command("list.first");
     check(&mut h);
     assert!(
         h.app.entities.entities.len() < 300,
@@ -140,11 +140,11 @@ fn entities_are_read_when_the_pane_is_first_needed_not_at_open() {
     assert_eq!(h.app.entities.total(), 0, "nothing read at open");
     // shown from elsewhere before the pane was ever on screen: selected, detail open
     let id: Id = "E640".parse().unwrap();
-    h.app.show_entity(id);
+    h.app.show(id);
     assert_eq!(h.app.entities.total(), 900);
     assert_eq!(h.app.entities.selected_id(), Some(id));
     assert!(h.app.entities.detail.is_some());
-    h.press("esc");
+    h.press_command("back");
     check(&mut h);
     // a change made while the pane was never shown is in the first read
     let mut h = Harness::sized(100, 30, many);
@@ -154,7 +154,7 @@ fn entities_are_read_when_the_pane_is_first_needed_not_at_open() {
         .set_fields(id, &[("name".into(), "aaaa renamed".into())])
         .unwrap();
     h.app.after_change(&done);
-    h.press("4");
+    h.press_command("pane.entities");
     check(&mut h);
     assert_eq!(h.app.entities.total(), 900);
 }

@@ -81,7 +81,7 @@ fn id(s: &str) -> Id {
 #[test]
 fn typing_never_waits_for_the_search_and_results_come_in() {
     let mut h = harness();
-    h.press("/");
+    h.press_command("finder");
     {
         // the worker is stuck in a read: every key is still taken at once
         let gate = h.app.finder.gate();
@@ -124,7 +124,7 @@ fn typing_never_waits_for_the_search_and_results_come_in() {
 #[test]
 fn a_longer_query_narrows_and_finds_what_a_fresh_search_finds() {
     let mut h = harness();
-    h.press("/").typed("co");
+    h.press_command("finder").typed("co");
     assert!(h.app.wait_background(WAIT));
     // every note's body holds "courier": 300 notes, more than the box shows
     assert_eq!(finder(&h).1.len(), 200);
@@ -139,7 +139,7 @@ fn a_longer_query_narrows_and_finds_what_a_fresh_search_finds() {
 #[test]
 fn an_older_querys_results_never_show_under_a_newer_one() {
     let mut h = harness();
-    h.press("/");
+    h.press_command("finder");
     {
         let gate = h.app.finder.gate();
         let _slow = gate.lock().unwrap();
@@ -168,7 +168,7 @@ fn an_older_querys_results_never_show_under_a_newer_one() {
 #[test]
 fn closing_the_finder_drops_its_search() {
     let mut h = harness();
-    h.press("/");
+    h.press_command("finder");
     {
         let gate = h.app.finder.gate();
         let _slow = gate.lock().unwrap();
@@ -182,7 +182,7 @@ fn closing_the_finder_drops_its_search() {
     file_written(&mut h);
     assert!(!h.app.background_pending());
     // a finder opened again starts afresh
-    h.press("/").typed("rena");
+    h.press_command("finder").typed("rena");
     assert!(h.app.wait_background(WAIT));
     assert_eq!(finder(&h).1[0], id("E3"));
 }
@@ -208,7 +208,7 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
         .unwrap()
         .id;
     assert!(weft::store::search::file::is_current(h.app.store.path()));
-    h.press("/").typed("zebra");
+    h.press_command("finder").typed("zebra");
     assert!(h.app.wait_background(WAIT));
     assert_eq!(finder(&h).1, vec![zebra]);
     for _ in 0.."zebra".len() {
@@ -228,7 +228,7 @@ fn with_a_current_search_file_the_finder_reads_it_and_sees_later_changes() {
     }
     h.app.store.put_raw_for_test(&e2).unwrap();
     assert!(!database_search(&h, "owen barlow").contains(&id("E2")));
-    h.press("esc").press("/").typed("owen barlow");
+    h.press("esc").press_command("finder").typed("owen barlow");
     assert!(h.app.wait_background(WAIT));
     assert_eq!(finder(&h).1.first(), Some(&id("E2")));
 }
@@ -238,7 +238,7 @@ fn opening_the_finder_without_a_current_search_file_writes_one_for_it() {
     let mut h = harness();
     let path = h.app.store.path().to_path_buf();
     assert!(!weft::store::search::file::is_current(&path));
-    h.press("/").typed("renshaw");
+    h.press_command("finder").typed("renshaw");
     file_written(&mut h);
     assert!(weft::store::search::file::is_current(&path));
     // kept current by what the interface commits from then on
@@ -250,7 +250,7 @@ fn opening_the_finder_without_a_current_search_file_writes_one_for_it() {
         })
         .unwrap();
     assert!(weft::store::search::file::is_current(&path));
-    h.press("esc").press("/").typed("renshaw");
+    h.press("esc").press_command("finder").typed("renshaw");
     assert!(h.app.wait_background(WAIT));
     assert_eq!(finder(&h).1, database_search(&h, "renshaw"));
 }

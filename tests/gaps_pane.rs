@@ -74,7 +74,7 @@ fn id(s: &str) -> Id {
 /// Opens pane 7 and waits for the worker's first result.
 fn opened(setup: impl FnOnce(&mut Store)) -> Harness {
     let mut h = Harness::new(setup);
-    h.press("7");
+    h.press_command("pane.gaps");
     assert_eq!(h.app.pane, Pane::Gaps);
     ready(&mut h.app);
     h
@@ -97,12 +97,12 @@ fn keys(h: &mut Harness) -> Vec<String> {
 
 /// Moves the selection down to the suggestion with `key`.
 fn select(h: &mut Harness, key: &str) {
-    h.press("g");
+    h.press_command("list.first");
     for _ in 0..50 {
         if h.app.gaps.current().is_some_and(|s| s.key == key) {
             return;
         }
-        h.press("j");
+        h.press_command("list.down");
     }
     panic!("no suggestion {key} in {:?}", keys(h));
 }
@@ -115,7 +115,7 @@ fn the_first_showing_runs_the_rules_off_the_input_thread_and_shows_the_result() 
         !h.app.background_pending(),
         "nothing runs before pane 7 is shown"
     );
-    h.press("7");
+    h.press_command("pane.gaps");
     if h.app.gaps.runs == 0 {
         // the key returned before the worker finished: the pane says so
         assert!(h.screen().contains("running the 14 gap rules…"));
@@ -165,7 +165,7 @@ fn suggestions_are_grouped_by_rule_with_counts_most_useful_rule_first() {
 fn accept_makes_one_question_linked_to_every_trigger_and_one_undo_removes_it() {
     let mut h = opened(case);
     select(&mut h, "shared-identifier:E1+E2+E3");
-    h.press("a");
+    h.press_command("gaps.accept");
     match &h.app.overlay {
         Some(Overlay::Prompt {
             title, input, flow, ..
@@ -205,7 +205,7 @@ fn accept_makes_one_question_linked_to_every_trigger_and_one_undo_removes_it() {
     assert!(!keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
     // (the new question raises its own gap: it has no hypotheses yet)
     assert!(!h.screen().contains("  What connects"), "{}", h.screen());
-    h.press("u");
+    h.press_command("undo");
     assert!(h.app.store.get(q).unwrap().is_none(), "one u removes it");
     assert!(h.app.store.neighbours(id("E3")).unwrap().len() == 2);
     ready(&mut h.app);
@@ -216,7 +216,7 @@ fn accept_makes_one_question_linked_to_every_trigger_and_one_undo_removes_it() {
 fn ask_about_this_on_a_suggestion_is_the_accept_flow() {
     let mut h = opened(case);
     select(&mut h, "lonely-mention:E4");
-    h.press("Q");
+    h.press_command("record.ask");
     match &h.app.overlay {
         Some(Overlay::Prompt { input, flow, .. }) => {
             assert_eq!(input.text(), "What is Owen Barlow's role?");
@@ -291,20 +291,20 @@ fn a_dismissal_holds_after_a_restart_and_can_be_restored() {
 fn enter_lists_the_triggers_and_enter_again_goes_to_the_record() {
     let mut h = opened(case);
     select(&mut h, "shared-identifier:E1+E2+E3");
-    h.press("enter");
+    h.press_command("list.open");
     let screen = h.screen();
     assert!(screen.contains("Triggers: Enter opens one"), "{screen}");
-    h.press("j");
+    h.press_command("list.down");
     assert_eq!(h.app.gaps.trigger(), Some(id("E2")));
     assert!(h.line_with("E2     ").contains("Shane Pidcock"));
-    h.press("enter");
+    h.press_command("list.open");
     assert_eq!(h.app.pane, Pane::Entities);
     assert_eq!(h.app.entities.selected_record(), Some(id("E2")));
     // a note trigger goes to the Notes pane
-    h.press("7");
-    h.press("esc");
+    h.press_command("pane.gaps");
+    h.press_command("back");
     select(&mut h, "dangling-mention:uncle-v");
-    h.press("enter enter");
+    h.press_commands(&["list.open", "list.open"]);
     assert_eq!(h.app.pane, Pane::Notes);
     assert_eq!(h.app.selected_record(), Some(id("N4")));
 }
@@ -313,10 +313,16 @@ fn enter_lists_the_triggers_and_enter_again_goes_to_the_record() {
 fn l_shows_the_selected_trigger_in_links() {
     let mut h = opened(case);
     select(&mut h, "shared-identifier:E1+E2+E3");
-    h.press("L");
+    h.press_command("record.links");
     assert_eq!(h.app.pane, Pane::Links);
     assert_eq!(h.app.links.centre, Some(id("E1")), "the first trigger");
-    h.press("7 enter j j L");
+    h.press_commands(&[
+        "pane.gaps",
+        "list.open",
+        "list.down",
+        "list.down",
+        "record.links",
+    ]);
     assert_eq!(h.app.links.centre, Some(id("E3")), "the trigger selected");
 }
 
@@ -328,17 +334,17 @@ fn a_commit_elsewhere_runs_the_rules_again() {
     // shown again after the key, and that asks the rules again
     let added = link(&mut h.app.store, id("E1"), id("E2"), "associate of");
     h.app.after_change(&added.done);
-    h.press("g");
+    h.press_command("list.first");
     ready(&mut h.app);
     assert!(!keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
     // a commit made in another pane (undo) runs nothing there: the rules run again only
     // when the Gaps pane is back on screen
-    h.press("1 u");
+    h.press_commands(&["pane.backlog", "undo"]);
     assert!(
         !h.app.background_pending(),
         "no run while working elsewhere"
     );
-    h.press("7");
+    h.press_command("pane.gaps");
     ready(&mut h.app);
     assert!(keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
 }
@@ -386,7 +392,7 @@ fn empty_states_and_help_say_what_is_going_on() {
     assert!(h
         .screen()
         .contains("No gaps found by 14 rules in 0 records."));
-    h.press("?");
+    h.press_command("help");
     // each rule's reasoning is there, whole, further down
     let mut seen = String::new();
     for _ in 0..120 {
@@ -428,7 +434,7 @@ fn a_long_list_scrolls_with_the_selection_above_the_detail() {
         14,
         "14 rows of list"
     );
-    h.press("G");
+    h.press_command("list.last");
     let last = h.app.gaps.current().unwrap().question.clone();
     let screen = h.screen();
     let lines: Vec<&str> = screen.lines().collect();
@@ -438,7 +444,7 @@ fn a_long_list_scrolls_with_the_selection_above_the_detail() {
         .unwrap_or_else(|| panic!("{last} not in the list:\n{screen}"));
     assert!(row < 16, "the selected row is above the detail:\n{screen}");
     assert!(lines[16].starts_with("── lonely-mention"), "{screen}");
-    h.press("g");
+    h.press_command("list.first");
     assert!(h.screen().contains("lonely-mention (30)"));
 }
 
@@ -471,7 +477,10 @@ fn the_timelines_quiet_stretch_and_the_gap_ask_the_same_way() {
             .unwrap();
         }
     });
-    h.press("2 f").typed("Kyle Renshaw").press("enter g");
+    h.press_commands(&["pane.timeline", "timeline.filter"])
+        .typed("Kyle Renshaw")
+        .press("enter")
+        .press_command("list.first");
     for _ in 0..10 {
         if matches!(
             h.app.timeline.selected_row(),
@@ -479,14 +488,14 @@ fn the_timelines_quiet_stretch_and_the_gap_ask_the_same_way() {
         ) {
             break;
         }
-        h.press("j");
+        h.press_command("list.down");
     }
-    h.press("Q");
+    h.press_command("record.ask");
     let timeline = prompt(&h.app);
-    h.press("esc 7");
+    h.press("esc").press_command("pane.gaps");
     ready(&mut h.app);
     select(&mut h, "quiet-stretch:E1");
-    h.press("Q");
+    h.press_command("record.ask");
     let gap = prompt(&h.app);
     // one flow: the same prompt, its proposal selected, about the same record
     assert_eq!(timeline.0, "New question about E1");

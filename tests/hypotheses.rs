@@ -93,7 +93,7 @@ impl Harness {
     /// The interface on the case, in the Hypotheses pane.
     fn matrix_pane() -> Harness {
         let mut h = Harness::new(case);
-        h.press("6");
+        h.press_command("pane.hypotheses");
         h
     }
 
@@ -119,7 +119,7 @@ impl Harness {
 fn opens_on_the_backlogs_question_or_the_selected_hypothesis() {
     let mut h = Harness::new(case);
     // Q1 is first in the Backlog (priority 1)
-    h.press("6");
+    h.press_command("pane.hypotheses");
     assert_eq!(h.app.pane, Pane::Hypotheses);
     assert_eq!(h.app.hypotheses.question, Some(id("Q1")));
     let screen = h.screen();
@@ -129,15 +129,21 @@ fn opens_on_the_backlogs_question_or_the_selected_hypothesis() {
         assert!(head.contains(col), "{head}");
     }
     // the Backlog's selection moves to Q2: the pane follows it
-    h.press("1 j 6");
+    h.press_commands(&["pane.backlog", "list.down", "pane.hypotheses"]);
     assert_eq!(h.app.hypotheses.question, Some(id("Q2")));
     // a hypothesis selected in the Backlog's detail: its question, its column header
-    h.press("1 k enter j 6");
+    h.press_commands(&[
+        "pane.backlog",
+        "list.up",
+        "list.open",
+        "list.down",
+        "pane.hypotheses",
+    ]);
     assert_eq!(h.app.hypotheses.question, Some(id("Q1")));
     assert!(h.app.hypotheses.header);
     assert_eq!(h.app.selected_record(), Some(id("H2")));
     // the pane's own choice of question stays until the Backlog's selection changes
-    h.press("o");
+    h.press_command("hypotheses.question");
     assert!(matches!(h.app.overlay, Some(Overlay::Finder { .. })));
     h.typed("cash go");
     let finder = h.screen();
@@ -148,7 +154,7 @@ fn opens_on_the_backlogs_question_or_the_selected_hypothesis() {
     );
     h.press("enter");
     assert_eq!(h.app.hypotheses.question, Some(id("Q2")));
-    h.press("1 6");
+    h.press_commands(&["pane.backlog", "pane.hypotheses"]);
     assert_eq!(h.app.hypotheses.question, Some(id("Q2")));
 }
 
@@ -196,7 +202,7 @@ fn a_cell_edit_is_stored_shown_and_moves_the_ranking() {
     );
     // the cursor starts on N1 under H1: make it -- (very inconsistent)
     assert_eq!(h.app.hypotheses.cell(), Some((id("H1"), id("N1"))));
-    h.press("I");
+    h.press_command("hypotheses.ii");
     assert_eq!(
         h.cell("Q1", "H1", "N1"),
         Some(Consistency::VeryInconsistent)
@@ -209,18 +215,18 @@ fn a_cell_edit_is_stored_shown_and_moves_the_ranking() {
         "{after}"
     );
     // → to H2 and clear its cell; then + on N2 under H3 with the symbol keys
-    h.press("right backspace");
+    h.press_commands(&["hypotheses.right", "hypotheses.clear"]);
     assert_eq!(h.cell("Q1", "H2", "N1"), None);
     assert!(h.scores_line().contains("H2 0.00 (0)"));
-    h.press("] j +");
+    h.press_commands(&["hypotheses.right", "list.down", "hypotheses.c"]);
     assert_eq!(h.cell("Q1", "H3", "N2"), Some(Consistency::Consistent));
     // one u undoes one cell
-    h.press("u");
+    h.press_command("undo");
     assert_eq!(h.cell("Q1", "H3", "N2"), Some(Consistency::Neutral));
     let screen = h.screen();
     assert!(screen.contains("undid assess"), "{screen}");
     // the header row holds no cell
-    h.press("k k C");
+    h.press_commands(&["list.up", "list.up", "hypotheses.cc"]);
     assert!(h.screen().contains("on the header"));
     assert_eq!(h.cell("Q1", "H3", "N1"), Some(Consistency::Inconsistent));
 }
@@ -236,17 +242,17 @@ fn non_diagnostic_rows_dim_hide_and_rows_order_by_diagnosticity() {
     let dim = |y: u16| buf[(30, y)].modifier.contains(Modifier::DIM);
     assert!(dim(row_of("N4 ")), "{screen}");
     assert!(!dim(row_of("N2 ")), "{screen}");
-    h.press("z");
+    h.press_command("hypotheses.flat");
     let screen = h.screen();
     assert!(!screen.contains("Dogs bark at night"), "{screen}");
     assert!(screen.contains("non-diagnostic rows hidden"), "{screen}");
     assert!(screen.contains("3 rows (2 shown)"), "{screen}");
-    h.press("z S");
+    h.press_commands(&["hypotheses.flat", "hypotheses.order"]);
     let lines: Vec<String> = h.screen().lines().map(String::from).collect();
     let at = |n: &str| lines.iter().position(|l| l.starts_with(n)).unwrap();
     assert!(at("N1 ") < at("N2 ") && at("N2 ") < at("N4 "), "{lines:#?}");
     // an edit that makes N4 separate the hypotheses moves it up
-    h.press("G I");
+    h.press_commands(&["list.last", "hypotheses.ii"]);
     let lines: Vec<String> = h.screen().lines().map(String::from).collect();
     let at = |n: &str| lines.iter().position(|l| l.starts_with(n)).unwrap();
     assert!(at("N4 ") < at("N2 "), "{lines:#?}");
@@ -261,21 +267,32 @@ fn the_sensitivity_line_names_the_row_the_ranking_rests_on() {
         "{line}"
     );
     // with N1 neutral under every hypothesis, H2 leads on N2 alone
-    h.press("n right n right n");
+    h.press_commands(&[
+        "hypotheses.n",
+        "hypotheses.right",
+        "hypotheses.n",
+        "hypotheses.right",
+        "hypotheses.n",
+    ]);
     let line = h.line_with("The ranking rests on");
     assert!(
         line.contains("The ranking rests on N2: without it H1 leads instead of H2."),
         "{line}"
     );
     // N2 neutral too: every hypothesis level, no row moves the leader
-    h.press("j left left n");
+    h.press_commands(&[
+        "list.down",
+        "hypotheses.left",
+        "hypotheses.left",
+        "hypotheses.n",
+    ]);
     assert!(h.screen().contains("No single row changes the leader."));
 }
 
 #[test]
 fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_it() {
     let mut h = Harness::matrix_pane();
-    h.press("N");
+    h.press_command("hypotheses.collect");
     let screen = h.screen();
     assert!(
         screen.contains("What evidence would tell H2 and H3 apart?"),
@@ -297,11 +314,11 @@ fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_
         .map(|n| n.other)
         .collect();
     assert_eq!(ends, vec![id("H2"), id("H3")]);
-    h.press("u");
+    h.press_command("undo");
     assert!(h.app.store.get(q).unwrap().is_none());
     assert!(h.app.store.neighbours(id("H2")).unwrap().is_empty());
     // the wording can be edited before Enter
-    h.press("N");
+    h.press_command("hypotheses.collect");
     h.typed("Whose phone is it?");
     h.press("enter");
     let Some(Record::Question(sub)) = h.app.store.get(id("Q4")).unwrap() else {
@@ -315,14 +332,16 @@ fn status_and_likelihood_from_the_pane_and_from_the_backlog_detail() {
     let mut h = Harness::matrix_pane();
     let reads = h.app.hypotheses.reads;
     // on H2's column: rejected (choice 2), and it leaves the matrix until r
-    h.press("right s 2");
+    h.press_commands(&["hypotheses.right", "hypotheses.status"])
+        .press("2");
     assert_eq!(h.hypothesis("H2").status, HypothesisStatus::Rejected);
     let head = h.line_with("note");
     assert!(!head.contains("H2"), "{head}");
-    h.press("r");
+    h.press_command("hypotheses.rejected");
     assert!(h.line_with("note").contains("H2"));
     // likelihood on H1, shown in words
-    h.press("left y 5");
+    h.press_commands(&["hypotheses.left", "hypotheses.likelihood"])
+        .press("5");
     assert_eq!(h.hypothesis("H1").likelihood, Some(Yardstick::Likely));
     assert!(h.line_with("H1 · live").contains("· likely ·"));
     assert_eq!(
@@ -332,12 +351,12 @@ fn status_and_likelihood_from_the_pane_and_from_the_backlog_detail() {
     // rejected H2 ranks last, so H3 now leads the pair still standing
     assert!(h.scores_line().contains("H1 0.56 (1) · H3 1.00 (1)"));
     // the Backlog detail: S status, y likelihood of the selected hypothesis
-    h.press("1 enter j j");
-    h.press("S 3");
+    h.press_commands(&["pane.backlog", "list.open", "list.down", "list.down"]);
+    h.press_command("backlog.hypothesis_status").press("3");
     assert_eq!(h.hypothesis("H3").status, HypothesisStatus::Confirmed);
-    h.press("y 1");
+    h.press_command("backlog.likelihood").press("1");
     assert_eq!(h.hypothesis("H3").likelihood, Some(Yardstick::RemoteChance));
-    h.press("6");
+    h.press_command("pane.hypotheses");
     assert!(h.line_with("H3 · confirmed").contains("remote chance"));
 }
 
@@ -347,7 +366,7 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
     assert!(h
         .screen()
         .contains("Expected if H1 were true: nothing listed (x adds)"));
-    h.press("x");
+    h.press_command("hypotheses.expect");
     h.typed("Marsh's car on ANPR near the yard");
     h.press("enter");
     let xs = h.app.store.expectations_of(id("H1")).unwrap();
@@ -357,7 +376,7 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
         .line_with("X1 unchecked")
         .contains("Marsh's car on ANPR near the yard"));
     // X: which expectation, then absent (2), where, and today's date as offered
-    h.press("X enter 2");
+    h.press_command("hypotheses.checked").press("enter 2");
     h.typed("PNC and ANPR");
     h.press("enter enter");
     let Some(Record::Expectation(x)) = h.app.store.get(id("X1")).unwrap() else {
@@ -376,7 +395,7 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
     assert!(h.scores_line().contains("H1 1.06 (2)"));
     assert_eq!(h.app.hypotheses.reads, reads, "placed without a re-read");
     // a date that is not one changes nothing and says why
-    h.press("X enter 2 enter");
+    h.press_command("hypotheses.checked").press("enter 2 enter");
     h.press("ctrl-u");
     h.typed("last week");
     h.press("enter");
@@ -392,7 +411,7 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
     }
     assert!(h.app.overlay.is_none());
     // found, with the note picked in the finder (notes only)
-    h.press("X enter 3");
+    h.press_command("hypotheses.checked").press("enter 3");
     h.typed("cabin");
     h.press("enter");
     assert!(h.line_with("X1 found (N3)").contains("Marsh's car"));
@@ -402,7 +421,7 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
 fn evidence_rows_are_added_from_the_finder_and_record_keys_act_on_the_selection() {
     let mut h = Harness::matrix_pane();
     assert!(!h.screen().contains("Cash counted in the cabin"));
-    h.press("a");
+    h.press_command("hypotheses.evidence");
     h.typed("cash");
     let finder = h.screen();
     assert!(finder.contains("Add evidence: a note"), "{finder}");
@@ -410,21 +429,21 @@ fn evidence_rows_are_added_from_the_finder_and_record_keys_act_on_the_selection(
     h.press("enter");
     assert_eq!(h.app.hypotheses.cell(), Some((id("H1"), id("N3"))));
     assert!(h.line_with("N3 ").contains("Cash counted in the cabin"));
-    h.press("c");
+    h.press_command("hypotheses.c");
     assert_eq!(h.cell("Q1", "H1", "N3"), Some(Consistency::Consistent));
     // e on a row edits the note; on the header, the hypothesis
     assert_eq!(h.app.selected_record(), Some(id("N3")));
-    h.press("g k e");
+    h.press_commands(&["list.first", "list.up", "record.edit"]);
     match &h.app.overlay {
         Some(Overlay::Prompt { title, .. }) => assert_eq!(title, "Edit H1"),
         other => panic!("{other:?}"),
     }
     h.press("esc");
     // two undos: the cell, then the row's link
-    h.press("u u");
+    h.press_commands(&["undo", "undo"]);
     assert!(!h.screen().contains("Cash counted in the cabin"));
     // Enter on a row shows the note in its pane
-    h.press("j enter");
+    h.press_commands(&["list.down", "list.open"]);
     assert_eq!(h.app.pane, Pane::Notes);
 }
 
@@ -465,11 +484,11 @@ fn thirty_hypotheses_scroll_sideways_and_the_selected_column_stays_on_screen() {
                 .unwrap();
         }
     });
-    h.press("6");
+    h.press_command("pane.hypotheses");
     let first = h.line_with("cols 1-");
     assert!(first.contains("of 30"), "{first}");
     for _ in 0..29 {
-        h.press("right");
+        h.press_command("hypotheses.right");
     }
     assert_eq!(h.app.hypotheses.hypothesis(), Some(id("H30")));
     let head = h.line_with("note");
@@ -480,7 +499,7 @@ fn thirty_hypotheses_scroll_sideways_and_the_selected_column_stays_on_screen() {
 #[test]
 fn help_lists_the_pane_keys_and_states_the_weighting() {
     let mut h = Harness::matrix_pane();
-    h.press("?");
+    h.press_command("help");
     let mut seen = String::new();
     for _ in 0..8 {
         seen.push_str(&h.screen());
@@ -504,7 +523,7 @@ fn text_from_the_database_is_drawn_harmlessly() {
         s.add_expectation(id("H1"), "a \u{1b}]0;title\u{7} beacon")
             .unwrap();
     });
-    h.press("6 G");
+    h.press_commands(&["pane.hypotheses", "list.last"]);
     let screen = h.screen();
     assert!(screen.contains("red alert"), "{screen}");
     assert!(screen.contains("beacon"), "{screen}");
@@ -527,13 +546,13 @@ fn a_large_matrix_is_read_off_the_input_thread() {
     let wait = std::time::Duration::from_secs(20);
     let mut h = Harness::new(case);
     h.app.hypotheses.background_from = Some(0);
-    h.press("6");
+    h.press_command("pane.hypotheses");
     assert_eq!(h.app.hypotheses.loading(), Some(id("Q1")));
     let screen = h.screen();
     assert!(screen.contains("Reading the matrix of Q1"), "{screen}");
     assert!(h.app.background_pending(), "the run loop polls for it");
     // keys still work meanwhile: another pane and back
-    h.press("1 6");
+    h.press_commands(&["pane.backlog", "pane.hypotheses"]);
     assert_eq!(h.app.pane, Pane::Hypotheses);
     assert!(h.app.wait_background(wait), "the read came in");
     assert_eq!(h.app.hypotheses.loading(), None);

@@ -13,12 +13,12 @@ impl Harness {
     /// Moves the selection down until the selected row's record is `other`.
     fn select(&mut self, other: &str) -> &mut Self {
         let want = id(other);
-        self.press("g");
+        self.press_command("list.first");
         for _ in 0..200 {
             if self.app.links.selected_record() == Some(want) {
                 return self;
             }
-            self.press("j");
+            self.press_command("list.down");
         }
         panic!("{other} is not a row:\n{}", self.screen());
     }
@@ -109,10 +109,10 @@ fn kestrel(s: &mut Store) {
 #[test]
 fn empty_pane_says_how_to_start() {
     let mut h = Harness::new(kestrel);
-    h.press("3");
+    h.press_command("pane.links");
     let s = h.screen();
     assert!(s.contains("Nothing at the centre yet"), "{s}");
-    h.press("p");
+    h.press_command("links.path");
     assert!(h.message().contains("press L"), "{}", h.message());
 }
 
@@ -120,7 +120,7 @@ fn empty_pane_says_how_to_start() {
 fn l_from_the_backlog_centres_the_record_with_grouped_neighbours() {
     let mut h = Harness::new(kestrel);
     // the Backlog selects Q1: L shows it in the Links pane
-    h.press("L");
+    h.press_command("record.links");
     assert_eq!(h.app.pane, Pane::Links);
     assert_eq!(h.centre(), Some(id("Q1")));
     let s = h.screen();
@@ -129,7 +129,7 @@ fn l_from_the_backlog_centres_the_record_with_grouped_neighbours() {
     assert!(h.line_with("E1  Darren Marsh").contains("-concerns->"));
     assert!(s.contains("Darren Marsh (person)"), "{s}");
     // walk to E1: every group, by direction, with counts
-    h.press("enter");
+    h.press_command("list.open");
     assert_eq!(h.centre(), Some(id("E1")));
     let s = h.screen();
     for g in [
@@ -162,9 +162,9 @@ fn l_from_the_backlog_centres_the_record_with_grouped_neighbours() {
 #[test]
 fn l_from_the_entities_and_notes_panes_and_links_found_with_the_finder() {
     let mut h = Harness::new(kestrel);
-    h.app.show_entity(id("E3"));
+    h.app.show(id("E3"));
     assert_eq!(h.app.pane, Pane::Entities);
-    h.press("L");
+    h.press_command("record.links");
     assert_eq!(h.app.pane, Pane::Links);
     assert_eq!(h.centre(), Some(id("E3")));
     assert!(
@@ -172,12 +172,14 @@ fn l_from_the_entities_and_notes_panes_and_links_found_with_the_finder() {
         "{}",
         h.screen()
     );
-    h.app.show_note(id("N1"));
-    h.press("L");
+    h.app.show(id("N1"));
+    h.press_command("record.links");
     assert_eq!(h.centre(), Some(id("N1")));
     assert_eq!(h.app.links.trail_ids(), vec![id("N1")], "a fresh start");
     // the finder opens a link in the Links pane, from its `from` end
-    h.press("1 /").typed("L5").press("enter");
+    h.press_commands(&["pane.backlog", "finder"])
+        .typed("L5")
+        .press("enter");
     assert_eq!(h.app.pane, Pane::Links);
     assert_eq!(h.centre(), Some(id("E1")));
     assert_eq!(h.app.links.selected_edge().map(|e| e.link), Some(id("L5")));
@@ -187,23 +189,23 @@ fn l_from_the_entities_and_notes_panes_and_links_found_with_the_finder() {
 fn walk_from_an_entity_to_a_note_to_another_entity_and_back() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
-    h.select("N1").press("enter");
+    h.select("N1").press_command("list.open");
     assert_eq!(h.centre(), Some(id("N1")));
     let s = h.screen();
     assert!(s.contains("mentions → (2)"), "{s}");
     assert!(s.contains("N1  Marsh met Corrigan at the car wash"), "{s}");
-    h.select("E3").press("enter");
+    h.select("E3").press_command("list.open");
     assert_eq!(h.centre(), Some(id("E3")));
     assert!(h.screen().contains("trail  E1 › N1 › E3"), "{}", h.screen());
     // Backspace walks back, landing on the row walked along
-    h.press("backspace");
+    h.press_command("links.back");
     assert_eq!(h.centre(), Some(id("N1")));
     assert_eq!(h.app.links.selected_record(), Some(id("E3")));
     assert!(h.screen().contains("trail  E1 › N1"), "{}", h.screen());
-    h.press("backspace");
+    h.press_command("links.back");
     assert_eq!(h.centre(), Some(id("E1")));
     assert_eq!(h.app.links.selected_record(), Some(id("N1")));
-    h.press("backspace");
+    h.press_command("links.back");
     assert_eq!(h.centre(), Some(id("E1")));
     assert!(
         h.message().contains("start of the trail"),
@@ -211,7 +213,7 @@ fn walk_from_an_entity_to_a_note_to_another_entity_and_back() {
         h.message()
     );
     // L on a neighbour walks there too, keeping the trail
-    h.select("E4").press("L");
+    h.select("E4").press_command("record.links");
     assert_eq!(h.centre(), Some(id("E4")));
     assert_eq!(h.app.links.trail_ids(), vec![id("E1"), id("E4")]);
 }
@@ -250,15 +252,15 @@ fn a_neighbourhood_larger_than_the_screen_is_paged_with_its_total() {
     assert!(s.contains("rows 1-18 of 143 · PageDown for more"), "{s}");
     assert!(s.contains("Runner 017"), "{s}");
     assert!(!s.contains("Runner 018"), "{s}");
-    h.press("pagedown");
+    h.press_command("list.page_down");
     let s = h.screen();
     assert!(s.contains("Runner 018"), "{s}");
     assert!(s.contains("of 143 · PageDown for more"), "{s}");
-    h.press("G");
+    h.press_command("list.last");
     let s = h.screen();
     assert!(s.contains("rows 125-143 of 143"), "{s}");
     assert!(s.contains("Runner 142"), "{s}");
-    h.press("pageup g");
+    h.press_commands(&["list.page_up", "list.first"]);
     let s = h.screen();
     assert!(
         s.contains("← uses (143)"),
@@ -281,7 +283,9 @@ fn add_a_typed_link_with_confidence_source_and_when() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
     // l opens the finder; the chosen record is the other end
-    h.press("l").typed("Pidcock").press("enter");
+    h.press_command("record.link")
+        .typed("Pidcock")
+        .press("enter");
     assert!(
         h.screen()
             .contains("Link E1 Darren Marsh → E5 Shane Pidcock"),
@@ -331,7 +335,7 @@ fn add_a_typed_link_with_confidence_source_and_when() {
         h.screen()
     );
     // u undoes it and the pane follows
-    h.press("u");
+    h.press_command("undo");
     assert!(h.link("L8").is_none());
     assert!(!h.screen().contains("-associate of->"), "{}", h.screen());
 }
@@ -340,7 +344,7 @@ fn add_a_typed_link_with_confidence_source_and_when() {
 fn a_typed_label_no_confidence_and_empty_optionals_from_the_backlog_finder() {
     let mut h = Harness::new(kestrel);
     // record scope l in the Backlog: the finder picks the other end
-    h.press("l").typed("E6").press("enter");
+    h.press_command("record.link").typed("E6").press("enter");
     h.typed("watches").press("enter");
     h.press("8"); // unassessed
     h.press("enter enter");
@@ -353,7 +357,7 @@ fn a_typed_label_no_confidence_and_empty_optionals_from_the_backlog_finder() {
     assert_eq!((l.confidence, l.source, l.when), (None, None, None));
     assert_eq!(h.app.pane, Pane::Backlog);
     // linking a record to itself is refused before any prompt
-    h.press("l").typed("Q1").press("enter");
+    h.press_command("record.link").typed("Q1").press("enter");
     assert!(
         h.message().contains("cannot join Q1 to itself"),
         "{}",
@@ -366,7 +370,7 @@ fn a_typed_label_no_confidence_and_empty_optionals_from_the_backlog_finder() {
 fn esc_steps_back_through_the_link_flow_keeping_each_choice_and_makes_no_link() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
-    h.press("l").typed("E6").press("enter");
+    h.press_command("record.link").typed("E6").press("enter");
     h.typed("watches").press("enter 2");
     // Esc in the step after the confidence picker goes back to it
     h.press("esc");
@@ -404,7 +408,7 @@ fn esc_steps_back_through_the_link_flow_keeping_each_choice_and_makes_no_link() 
 fn delete_a_link_after_confirmation_and_refuse_a_mention() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
-    h.select("E4").press("d");
+    h.select("E4").press_command("record.delete");
     let s = h.screen();
     assert!(
         s.contains("Delete L5: E1 Darren Marsh -member of-> E4 Brannock Road"),
@@ -413,19 +417,19 @@ fn delete_a_link_after_confirmation_and_refuse_a_mention() {
     assert!(s.contains("records stay; u undoes it"), "{s}");
     h.press("n");
     assert!(h.link("L5").is_some(), "n keeps it");
-    h.press("d y");
+    h.press_command("record.delete").press("y");
     assert!(h.link("L5").is_none());
     let s = h.screen();
     assert!(!s.contains("member of"), "{s}");
     assert!(s.contains("4 links in 4 groups"), "{s}");
     assert_eq!(h.centre(), Some(id("E1")));
     // a mention follows the note's text: deleting it here is refused, with the way
-    h.select("N1").press("d");
+    h.select("N1").press_command("record.delete");
     assert!(h.app.overlay.is_none());
     assert!(h.message().contains("edit the note"), "{}", h.message());
     assert!(h.link("L1").is_some());
     // undo brings the deleted link back
-    h.press("u");
+    h.press_command("undo");
     assert!(h.link("L5").is_some());
     assert!(h.screen().contains("member of → (1)"), "{}", h.screen());
 }
@@ -434,7 +438,7 @@ fn delete_a_link_after_confirmation_and_refuse_a_mention() {
 fn edit_and_tag_a_link() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
-    h.select("E4").press("e");
+    h.select("E4").press_command("record.edit");
     assert!(
         h.screen()
             .contains("Link L5 E1 Darren Marsh → E4 Brannock Road"),
@@ -450,14 +454,17 @@ fn edit_and_tag_a_link() {
     assert_eq!(l.when.unwrap().to_string(), "2024");
     assert!(h.screen().contains("led by → (1)"), "{}", h.screen());
     // a mention's label follows its note: editing starts at the confidence
-    h.select("N1").press("e");
+    h.select("N1").press_command("record.edit");
     assert!(
         h.screen().contains("Confidence: N1 -mentions-> E1"),
         "{}",
         h.screen()
     );
     h.press("esc");
-    h.select("E2").press("#").typed("phones").press("enter");
+    h.select("E2")
+        .press_command("record.tags")
+        .typed("phones")
+        .press("enter");
     assert_eq!(h.link("L3").unwrap().meta.tags, vec!["phones".to_string()]);
 }
 
@@ -465,7 +472,7 @@ fn edit_and_tag_a_link() {
 fn p_finds_the_shortest_path_and_shows_it_as_a_chain() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
-    h.press("p");
+    h.press_command("links.path");
     assert!(
         h.screen().contains("Shortest path from E1 to"),
         "{}",
@@ -491,21 +498,24 @@ fn p_finds_the_shortest_path_and_shows_it_as_a_chain() {
         "{s}"
     );
     // the last record is selected; k moves to the phone, Enter walks there
-    h.press("k enter");
+    h.press_commands(&["list.up", "list.open"]);
     assert_eq!(h.centre(), Some(id("E2")));
     assert!(h.app.links.path.is_none());
     assert_eq!(h.app.links.trail_ids(), vec![id("E1"), id("E2")]);
     // Backspace closes a path before it walks back
-    h.press("p").typed("e5").press("enter");
+    h.press_command("links.path").typed("e5").press("enter");
     assert!(h.app.links.path.is_some());
-    h.press("backspace");
+    h.press_command("links.back");
     assert!(h.app.links.path.is_none());
     assert_eq!(h.centre(), Some(id("E2")));
     // Esc too
-    h.press("p").typed("E1").press("enter esc");
+    h.press_command("links.path")
+        .typed("E1")
+        .press("enter")
+        .press_command("back");
     assert!(h.app.links.path.is_none());
     // from another pane (what a finder purpose would call): the pane opens on the path
-    h.press("1");
+    h.press_command("pane.backlog");
     h.app.show_path(id("Q1"), id("E5"));
     assert_eq!(h.app.pane, Pane::Links);
     assert!(
@@ -520,7 +530,7 @@ fn p_finds_the_shortest_path_and_shows_it_as_a_chain() {
 fn no_path_and_unknown_targets_are_told() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
-    h.press("p").typed("E6").press("enter");
+    h.press_command("links.path").typed("E6").press("enter");
     assert!(
         h.message().contains("no path from E1 to E6 within 6 hops"),
         "{}",
@@ -528,7 +538,7 @@ fn no_path_and_unknown_targets_are_told() {
     );
     assert!(h.app.links.path.is_none());
     // an id that does not exist finds nothing; Enter keeps the finder open
-    h.press("p").typed("E77").press("enter");
+    h.press_command("links.path").typed("E77").press("enter");
     assert!(h.screen().contains("no match"), "{}", h.screen());
     assert!(h.app.overlay.is_some());
     h.press("ctrl-u").typed("Nobody at all").press("enter");
@@ -541,7 +551,7 @@ fn no_path_and_unknown_targets_are_told() {
 fn the_pane_follows_changes_made_elsewhere() {
     let mut h = Harness::new(kestrel);
     h.app.show_in_links(id("E1"));
-    h.select("E3").press("enter");
+    h.select("E3").press_command("list.open");
     assert_eq!(h.centre(), Some(id("E3")));
     // a new link to the centre shows; a renamed neighbour shows its new name
     let added = h
@@ -620,7 +630,7 @@ fn the_smallest_terminal_still_pages_and_says_how_many() {
     for l in s.lines() {
         assert!(unicode_width::UnicodeWidthStr::width(l) <= 60, "{l}");
     }
-    h.press("p").typed("E2").press("enter");
+    h.press_command("links.path").typed("E2").press("enter");
     assert!(
         h.screen().contains("path E1 phone <-uses- E2 person"),
         "{}",

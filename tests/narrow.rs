@@ -99,7 +99,7 @@ fn last_row(screen: &str) -> &str {
 fn status_line_cuts_the_message_and_leaves_out_whole_hints() {
     for (w, h) in SIZES {
         let mut t = Harness::sized(w, h, case);
-        t.press("1 f")
+        t.press_commands(&["pane.backlog", "backlog.filter"])
             .typed("open active answered parked dropped p1 p2 p3 p4")
             .press("enter");
         t.app.message = None;
@@ -156,7 +156,7 @@ fn tabs_and_backlog_header_leave_parts_out_rather_than_cut_them() {
 fn editor_keeps_its_keys_in_view_and_soft_wraps_long_lines() {
     for (w, h) in SIZES {
         let mut t = Harness::sized(w, h, case);
-        t.press("5 g e");
+        t.press_commands(&["pane.notes", "list.first", "record.edit"]);
         assert!(matches!(t.app.overlay, Some(Overlay::Editor { .. })));
         let screen = t.screen();
         rows_fit(&screen, w);
@@ -199,7 +199,7 @@ fn links_footer_keeps_a_gap_and_shortens_its_hint() {
     for (w, h) in SIZES {
         let mut t = Harness::sized(w, h, case);
         t.app.show_in_links(id("E1"));
-        t.press("j");
+        t.press_command("list.down");
         let screen = t.screen();
         rows_fit(&screen, w);
         let footer = screen.lines().nth(h as usize - 2).unwrap();
@@ -230,9 +230,9 @@ fn links_footer_keeps_a_gap_and_shortens_its_hint() {
 fn week_axis_labels_never_touch() {
     for (w, h) in SIZES {
         let mut t = Harness::sized(w, h, case);
-        t.press("2");
+        t.press_command("pane.timeline");
         // select the December note so the strip shows the winter
-        t.press("g");
+        t.press_command("list.first");
         for _ in 0..20 {
             if t.app
                 .timeline
@@ -242,9 +242,9 @@ fn week_axis_labels_never_touch() {
             {
                 break;
             }
-            t.press("j");
+            t.press_command("list.down");
         }
-        t.press("]");
+        t.press_command("timeline.zoom_in");
         let screen = t.screen();
         rows_fit(&screen, w);
         assert!(screen.contains("by week"), "{screen}");
@@ -267,7 +267,7 @@ fn week_axis_labels_never_touch() {
 fn pickers_with_ten_or_more_options_keep_their_columns_and_scroll() {
     for (w, h) in SIZES {
         let mut t = Harness::sized(w, h, case);
-        t.press("4 K");
+        t.press_commands(&["pane.entities", "entities.kind"]);
         let screen = t.screen();
         rows_fit(&screen, w);
         // the column where option `n`'s label starts
@@ -305,7 +305,7 @@ fn confirm_box_shows_every_line_of_its_message() {
             ))
             .unwrap();
         });
-        t.press("1 G d");
+        t.press_commands(&["pane.backlog", "list.last", "record.delete"]);
         let message = match &t.app.overlay {
             Some(Overlay::Confirm { message, .. }) => message.clone(),
             other => panic!("no confirm: {other:?}"),
@@ -324,7 +324,7 @@ fn confirm_box_shows_every_line_of_its_message() {
 #[test]
 fn timeline_header_leaves_out_the_busiest_count_before_cutting() {
     let mut t = Harness::sized(60, 12, case);
-    t.press("2 ]");
+    t.press_commands(&["pane.timeline", "timeline.zoom_in"]);
     let screen = t.screen();
     rows_fit(&screen, 60);
     let header = screen.lines().nth(1).unwrap();

@@ -15,7 +15,7 @@ impl Harness {
         let mut h = Harness::new(setup);
         // reads pause on a count, never on the clock of a busy test machine
         h.app.notes.scan_time = std::time::Duration::from_secs(600);
-        h.press("5");
+        h.press_command("pane.notes");
         h
     }
     fn note(&self, id: &str) -> Option<Note> {
@@ -109,21 +109,21 @@ fn list_newest_first_and_occurred_order() {
     assert!(screen.contains("N2     B2P ~Mar 2024"), "{screen}");
     assert!(screen.contains("CHIS 0412"), "{screen}");
     assert!(screen.contains("#kestrel"), "{screen}");
-    h.press("j j"); // N2
-    h.press("o");
+    h.press_commands(&["list.down", "list.down"]); // N2
+    h.press_command("notes.order");
     assert_eq!(h.app.notes.order, Order::Occurred);
     // latest event first (4 Mar 2024, then March 2024 starting the 1st), 2023, then undated
     assert_eq!(h.listed(), vec!["N1", "N2", "N4", "N3"]);
     assert_eq!(h.selected(), "N2", "the selection stays on the same note");
     assert!(h.screen().contains("by occurred time"));
-    h.press("o");
+    h.press_command("notes.order");
     assert_eq!(h.listed(), vec!["N4", "N3", "N2", "N1"]);
 }
 
 #[test]
 fn add_a_note_then_grade_when_and_source() {
     let mut h = Harness::open(case);
-    h.press("a");
+    h.press_command("notes.add");
     assert!(h.screen().contains("New note"), "the inline editor opens");
     h.typed("Meet at the car wash")
         .press("enter")
@@ -166,11 +166,11 @@ fn add_a_note_then_grade_when_and_source() {
     assert!(screen.contains("N5  Meet at the car wash"), "{screen}");
     assert!(screen.contains("Mentions (1)"), "{screen}");
     assert!(screen.contains("E1     Darren Marsh (person)"), "{screen}");
-    h.press("esc");
+    h.press_command("back");
     assert_eq!(h.listed()[0], "N5");
     assert_eq!(h.selected(), "N5");
     // the note, its grade, when and source were one action: one u takes it all back
-    h.press("u");
+    h.press_command("undo");
     assert!(h.note("N5").is_none());
     let said = h
         .app
@@ -186,22 +186,28 @@ fn add_a_note_then_grade_when_and_source() {
 #[test]
 fn adding_stops_where_the_analyst_stops() {
     let mut h = Harness::open(case);
-    h.press("a").press("ctrl-s");
+    h.press_command("notes.add").press("ctrl-s");
     assert!(h.screen().contains("a note needs text: nothing added"));
     assert!(h.note("N5").is_none());
-    h.press("a").typed("Quick note").press("ctrl-s");
+    // the editor stays open for the text
+    assert!(matches!(
+        h.app.overlay,
+        Some(weft::app::overlay::Overlay::Editor { .. })
+    ));
+    h.typed("Quick note").press("ctrl-s");
     // Enter on the preselected "none" skips the grade; Esc ends the questions
     h.press("enter");
     assert!(h.screen().contains("When did N5 happen?"));
     h.press("esc");
     let n = h.note("N5").unwrap();
+    assert_eq!(n.text, "Quick note");
     assert!(n.grade.is_none() && n.when.is_none() && n.source.is_empty());
 }
 
 #[test]
 fn detail_spells_out_the_grade_when_source_and_mentions() {
     let mut h = Harness::open(case);
-    h.press("j j enter"); // N2
+    h.press_commands(&["list.down", "list.down", "list.open"]); // N2
     let screen = h.screen();
     assert!(screen.contains("N2  [[Daz]] runs the line"), "{screen}");
     assert!(
@@ -226,15 +232,15 @@ fn detail_spells_out_the_grade_when_source_and_mentions() {
         "full text: {screen}"
     );
     // Enter goes to the mentioned entity
-    h.press("enter");
+    h.press_command("list.open");
     assert_eq!(h.app.pane, Pane::Entities);
     assert!(h.screen().contains("E1  Darren Marsh"));
     // an ungraded, undated note without a source says how to fill the gaps
-    h.press("5 esc g enter");
+    h.press_commands(&["pane.notes", "back", "list.first", "list.open"]);
     let screen = h.screen();
     assert!(screen.contains("ungraded (c grades it)"), "{screen}");
     assert!(screen.contains("not given (s sets it)"), "{screen}");
-    h.press("esc j enter");
+    h.press_commands(&["back", "list.down", "list.open"]);
     assert!(
         h.screen().contains("not known (w sets it)"),
         "{}",
@@ -246,7 +252,7 @@ fn detail_spells_out_the_grade_when_source_and_mentions() {
 fn grade_picker_when_and_source_on_the_selected_note() {
     let mut h = Harness::open(case);
     // N4 is selected and ungraded
-    h.press("c 1 1 1");
+    h.press_command("notes.grade").press("1 1 1");
     assert_eq!(h.note("N4").unwrap().grade.unwrap().to_string(), "A1P");
     assert!(
         h.screen().contains("N4: grade A1P (A: reliable source"),
@@ -254,9 +260,11 @@ fn grade_picker_when_and_source_on_the_selected_note() {
         h.screen()
     );
     // the picker starts on the current grade; "none" clears it
-    h.press("c 4");
+    h.press_command("notes.grade").press("4");
     assert!(h.note("N4").unwrap().grade.is_none());
-    h.press("w").typed("2024-02-30").press("enter");
+    h.press_command("notes.when")
+        .typed("2024-02-30")
+        .press("enter");
     let screen = h.screen();
     assert!(screen.contains("invalid time"), "{screen}");
     assert!(
@@ -275,20 +283,22 @@ fn grade_picker_when_and_source_on_the_selected_note() {
         "{}",
         h.screen()
     );
-    h.press("w").press("ctrl-u").press("enter");
+    h.press_command("notes.when").press("ctrl-u").press("enter");
     assert!(h.note("N4").unwrap().when.is_none());
     assert!(h.screen().contains("N4: when cleared"));
-    h.press("s").typed("Test purchase").press("enter");
+    h.press_command("notes.source")
+        .typed("Test purchase")
+        .press("enter");
     assert_eq!(h.note("N4").unwrap().source, "Test purchase");
     // each is one change that u undoes
-    h.press("u");
+    h.press_command("undo");
     assert_eq!(h.note("N4").unwrap().source, "");
 }
 
 #[test]
 fn filter_by_tag_grade_and_source() {
     let mut h = Harness::open(case);
-    h.press("f");
+    h.press_command("notes.filter");
     assert!(
         h.screen().contains("#tag  grade:B2"),
         "the hint documents the words"
@@ -298,32 +308,32 @@ fn filter_by_tag_grade_and_source() {
     let screen = h.screen();
     assert!(screen.contains("filter: #kestrel"), "{screen}");
     assert!(screen.contains("│ 2 match"), "{screen}");
-    h.press("f")
+    h.press_command("notes.filter")
         .press("ctrl-u")
         .typed("grade:B2")
         .press("enter");
     assert_eq!(h.listed(), vec!["N2"]);
-    h.press("f")
+    h.press_command("notes.filter")
         .press("ctrl-u")
         .typed("grade:C grade:A")
         .press("enter");
     assert_eq!(h.listed(), vec!["N3", "N1"]);
-    h.press("f")
+    h.press_command("notes.filter")
         .press("ctrl-u")
         .typed("grade:none")
         .press("enter");
     assert_eq!(h.listed(), vec!["N4"]);
-    h.press("f")
+    h.press_command("notes.filter")
         .press("ctrl-u")
         .typed("source:\"open SOURCE\"")
         .press("enter");
     assert_eq!(h.listed(), vec!["N3"]);
-    h.press("f")
+    h.press_command("notes.filter")
         .press("ctrl-u")
         .typed("#kestrel source:chis")
         .press("enter");
     assert_eq!(h.listed(), vec!["N2"]);
-    h.press("f")
+    h.press_command("notes.filter")
         .press("ctrl-u")
         .typed("grade:Q9")
         .press("enter");
@@ -335,12 +345,14 @@ fn filter_by_tag_grade_and_source() {
     assert_eq!(h.listed(), vec!["N2"], "a bad filter changes nothing");
     // the refused filter stays in its prompt; Esc leaves it, Esc again clears the filter
     assert!(h.app.overlay.is_some());
-    h.press("esc esc");
+    h.press("esc").press_command("back");
     assert_eq!(h.listed(), vec!["N4", "N3", "N2", "N1"]);
     assert!(h.screen().contains("filter cleared"));
     // showing a note the filter hides clears the filter
-    h.press("f").typed("#yard").press("enter");
-    h.app.show_note("N3".parse().unwrap());
+    h.press_command("notes.filter")
+        .typed("#yard")
+        .press("enter");
+    h.app.show("N3".parse().unwrap());
     assert!(h.screen().contains("filter cleared to show N3"));
     assert!(h.app.notes.filter.is_empty());
 }
@@ -348,23 +360,23 @@ fn filter_by_tag_grade_and_source() {
 #[test]
 fn edit_text_delete_tags_and_undo() {
     let mut h = Harness::open(case);
-    h.press("e");
+    h.press_command("record.edit");
     assert!(h.screen().contains("Edit N4"));
     h.press("enter").typed("with [[Daz]]").press("ctrl-s");
     assert_eq!(
         h.note("N4").unwrap().text,
         "Cash collected on Friday\nwith [[Daz]]"
     );
-    h.press("enter");
+    h.press_command("list.open");
     assert!(h.screen().contains("Mentions (1)"), "{}", h.screen());
-    h.press("#").typed("cash").press("enter");
+    h.press_command("record.tags").typed("cash").press("enter");
     assert_eq!(h.note("N4").unwrap().meta.tags, vec!["cash"]);
-    h.press("esc d");
+    h.press_commands(&["back", "record.delete"]);
     assert!(h.screen().contains("Delete N4: Cash collected on Friday"));
     h.press("y");
     assert!(h.note("N4").is_none());
     assert_eq!(h.listed(), vec!["N3", "N2", "N1"]);
-    h.press("u");
+    h.press_command("undo");
     assert_eq!(h.listed(), vec!["N4", "N3", "N2", "N1"]);
     assert!(h.app.store.check().unwrap().is_empty());
 }
@@ -373,7 +385,7 @@ fn edit_text_delete_tags_and_undo() {
 fn external_editor_is_used_when_set() {
     let mut h = Harness::open(case);
     h.app.editor = Some("vi".into());
-    h.press("a");
+    h.press_command("notes.add");
     let Some(Effect::ExternalEdit { text, flow }) = h.app.take_effect() else {
         panic!("the run loop is asked to open the editor");
     };
@@ -388,7 +400,7 @@ fn detail_scrolls_long_text() {
     let mut h = Harness::open(|s| {
         note(s, &long, None, None, "", &[]);
     });
-    h.press("enter");
+    h.press_command("list.open");
     let screen = h.screen();
     assert!(
         screen.contains("line 1\n") || screen.contains("line 1 "),
@@ -396,10 +408,16 @@ fn detail_scrolls_long_text() {
     );
     assert!(screen.contains("more lines: j / PageDown"), "{screen}");
     assert!(!screen.contains("line 60"), "{screen}");
-    h.press("pagedown pagedown pagedown pagedown pagedown");
+    h.press_commands(&[
+        "list.page_down",
+        "list.page_down",
+        "list.page_down",
+        "list.page_down",
+        "list.page_down",
+    ]);
     let screen = h.screen();
     assert!(screen.contains("line 60"), "{screen}");
-    h.press("g");
+    h.press_command("list.first");
     assert!(h.screen().contains("  line 1 "));
 }
 
@@ -450,7 +468,7 @@ fn expected(h: &Harness, keep: impl Fn(&Note) -> bool) -> Vec<Id> {
 
 /// Walks the whole list with j from the top, then with k from the bottom.
 fn walk(h: &mut Harness) -> (Vec<Id>, Vec<Id>) {
-    h.press("g");
+    h.press_command("list.first");
     let mut down = vec![];
     loop {
         let cur = h.app.notes.selected_record().unwrap();
@@ -459,9 +477,9 @@ fn walk(h: &mut Harness) -> (Vec<Id>, Vec<Id>) {
         }
         down.push(cur);
         assert!(h.app.notes.rows.len() <= 512, "the window stays bounded");
-        h.press("j");
+        h.press_command("list.down");
     }
-    h.press("G");
+    h.press_command("list.last");
     let mut up = vec![];
     loop {
         let cur = h.app.notes.selected_record().unwrap();
@@ -469,7 +487,7 @@ fn walk(h: &mut Harness) -> (Vec<Id>, Vec<Id>) {
             break;
         }
         up.push(cur);
-        h.press("k");
+        h.press_command("list.up");
     }
     up.reverse();
     (down, up)
@@ -484,7 +502,7 @@ fn paging_reads_every_note_in_order_without_holding_them_all() {
     assert_eq!(down, want);
     assert_eq!(up, want);
 
-    h.press("o");
+    h.press_command("notes.order");
     let want = expected(&h, |_| true);
     assert_eq!(want.len(), 300);
     let (down, up) = walk(&mut h);
@@ -492,30 +510,35 @@ fn paging_reads_every_note_in_order_without_holding_them_all() {
     assert_eq!(up, want);
 
     // page keys and the ends
-    h.press("g pagedown");
+    h.press_commands(&["list.first", "list.page_down"]);
     assert_eq!(h.app.notes.selected_record(), Some(want[21]));
-    h.press("G");
+    h.press_command("list.last");
     assert_eq!(h.app.notes.selected_record(), want.last().copied());
-    h.press("pageup");
+    h.press_command("list.page_up");
     assert_eq!(h.app.notes.selected_record(), Some(want[299 - 21]));
 }
 
 #[test]
 fn paging_with_filters_scans_and_uses_the_tag_index() {
     let mut h = Harness::open(many);
-    h.press("f").typed("grade:C5").press("enter");
+    h.press_command("notes.filter")
+        .typed("grade:C5")
+        .press("enter");
     let want = expected(&h, |n| n.grade.is_some_and(|g| g.to_string() == "C5P"));
     assert_eq!(want.len(), 30);
     let (down, up) = walk(&mut h);
     assert_eq!(down, want);
     assert_eq!(up, want);
-    h.press("o");
+    h.press_command("notes.order");
     let want = expected(&h, |n| n.grade.is_some_and(|g| g.to_string() == "C5P"));
     let (down, up) = walk(&mut h);
     assert_eq!(down, want);
     assert_eq!(up, want);
 
-    h.press("f").press("ctrl-u").typed("#rare").press("enter");
+    h.press_command("notes.filter")
+        .press("ctrl-u")
+        .typed("#rare")
+        .press("enter");
     let want = expected(&h, |n| n.meta.tags.iter().any(|t| t == "rare"));
     assert_eq!(want.len(), 6);
     let (down, _) = walk(&mut h);
@@ -527,7 +550,9 @@ fn paging_with_filters_scans_and_uses_the_tag_index() {
 fn a_sparse_filter_reads_in_bounded_steps_and_carries_on() {
     let mut h = Harness::open(many);
     h.app.notes.scan_budget = 5;
-    h.press("f").typed("grade:C5").press("enter");
+    h.press_command("notes.filter")
+        .typed("grade:C5")
+        .press("enter");
     let want = expected(&h, |n| n.grade.is_some_and(|g| g.to_string() == "C5P"));
     assert_eq!(h.listed(), vec!["N300"]);
     assert!(h.app.notes.paused);
@@ -540,7 +565,7 @@ fn a_sparse_filter_reads_in_bounded_steps_and_carries_on() {
     // each j reads at most five more notes; pressing on walks the whole list
     let mut seen = vec![h.app.notes.selected_record().unwrap()];
     for _ in 0..200 {
-        h.press("j");
+        h.press_command("list.down");
         let cur = h.app.notes.selected_record().unwrap();
         if seen.last() != Some(&cur) {
             seen.push(cur);
@@ -557,13 +582,15 @@ fn a_sparse_filter_reads_in_bounded_steps_and_carries_on() {
 #[test]
 fn a_new_note_appears_and_is_selected_wherever_the_window_is() {
     let mut h = Harness::open(many);
-    h.press("G");
-    h.press("a").typed("Latest").press("ctrl-s esc");
+    h.press_command("list.last");
+    h.press_command("notes.add")
+        .typed("Latest")
+        .press("ctrl-s esc");
     assert_eq!(h.selected(), "N301");
     assert_eq!(h.listed()[0], "N301");
-    h.press("esc j");
+    h.press_commands(&["back", "list.down"]);
     assert_eq!(h.selected(), "N300");
-    h.press("u"); // the add
+    h.press_command("undo"); // the add
     assert_eq!(h.selected(), "N300");
     assert_eq!(h.listed()[0], "N300");
 }
@@ -585,7 +612,7 @@ fn hostile_text_renders_harmlessly() {
         !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
         "{screen}"
     );
-    h.press("enter");
+    h.press_command("list.open");
     let screen = h.screen();
     assert!(
         !screen.contains('\u{1b}') && !screen.contains('\u{9b}'),
@@ -607,15 +634,15 @@ fn last_in_occurred_order_shows_the_dated_end_when_undated_notes_need_a_scan() {
         s.flush().unwrap();
     });
     h.app.notes.scan_budget = 5;
-    h.press("o G");
+    h.press_commands(&["notes.order", "list.last"]);
     let want = expected(&h, |_| true);
     assert_eq!(want.last().map(|i| i.to_string()).as_deref(), Some("N100"));
     // the earliest dated note, with the undated ones still to read below it
     assert_eq!(h.app.notes.selected_record(), Some(want[98]));
     assert!(h.app.notes.paused);
-    h.press("j");
+    h.press_command("list.down");
     assert_eq!(h.selected(), "N100");
-    h.press("k");
+    h.press_command("list.up");
     assert_eq!(h.app.notes.selected_record(), Some(want[98]));
 }
 
@@ -624,7 +651,7 @@ fn detail_fits_the_smallest_terminal_with_some_text_in_view() {
     let mut h = Harness::open(case);
     h.term.backend_mut().resize(60, 12);
     h.app.resize(60, 12);
-    h.press("j j enter"); // N2
+    h.press_commands(&["list.down", "list.down", "list.open"]); // N2
     let screen = h.screen();
     assert!(
         screen.contains("Grade   B2P  B: untested source · 2: known"),
@@ -633,6 +660,6 @@ fn detail_fits_the_smallest_terminal_with_some_text_in_view() {
     assert!(screen.contains("Mentions (1)"), "{screen}");
     assert!(screen.contains("Second line of detail."), "{screen}");
     // and the list at that size still shows the selection
-    h.press("esc");
+    h.press_command("back");
     assert!(h.screen().contains("[[Daz]] runs the line"));
 }

@@ -139,7 +139,7 @@ fn mixed(s: &mut Store) {
 #[test]
 fn rows_keep_their_precision_in_start_order() {
     let mut h = Harness::new(mixed);
-    h.press("2 g");
+    h.press_commands(&["pane.timeline", "list.first"]);
     let list = h.list();
     let order: Vec<&str> = list.iter().take(8).map(|l| l.as_str()).collect();
     // start instants: 2023-01-01, 2024-01-01, 2024-02-01 (the link), 2024-02-28,
@@ -186,14 +186,20 @@ fn rows_keep_their_precision_in_start_order() {
         .all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) <= 80));
     // the view opens at the latest row
     let mut h = Harness::new(mixed);
-    h.press("2");
+    h.press_command("pane.timeline");
     assert_eq!(h.selected(), "N4");
 }
 
 #[test]
 fn zoom_steps_through_days_weeks_months_and_years() {
     let mut h = Harness::new(mixed);
-    h.press("2 g j j j"); // N5, 28 Feb 2024
+    h.press_commands(&[
+        "pane.timeline",
+        "list.first",
+        "list.down",
+        "list.down",
+        "list.down",
+    ]); // N5, 28 Feb 2024
     assert_eq!(h.selected(), "N5");
     assert_eq!(h.app.timeline.zoom, Zoom::Month);
     let screen = h.screen();
@@ -201,7 +207,7 @@ fn zoom_steps_through_days_weeks_months_and_years() {
         screen.contains("Occurred time · by month · Feb 2024: 1 note"),
         "{screen}"
     );
-    h.press("[");
+    h.press_command("timeline.zoom_out");
     assert_eq!(h.app.timeline.zoom, Zoom::Year);
     // 2024 holds N6, N5, N1, N3, N4 (the link is not a note)
     assert!(
@@ -209,9 +215,9 @@ fn zoom_steps_through_days_weeks_months_and_years() {
         "{}",
         h.screen()
     );
-    h.press("[");
+    h.press_command("timeline.zoom_out");
     assert!(h.status().contains("already by year"), "{}", h.status());
-    h.press("] ]");
+    h.press_commands(&["timeline.zoom_in", "timeline.zoom_in"]);
     assert_eq!(h.app.timeline.zoom, Zoom::Week);
     // the week of Monday 26 February runs into March
     assert!(
@@ -220,9 +226,9 @@ fn zoom_steps_through_days_weeks_months_and_years() {
         "{}",
         h.screen()
     );
-    h.press("]");
+    h.press_command("timeline.zoom_in");
     assert_eq!(h.app.timeline.zoom, Zoom::Day);
-    h.press("]");
+    h.press_command("timeline.zoom_in");
     assert!(h.status().contains("already by day"));
     // the strip holds one bucket per column, and the selected one is highlighted
     let strip = &h.app.timeline.strip;
@@ -253,19 +259,19 @@ fn the_strip_is_counted_again_only_when_the_view_leaves_it() {
     let mut h = Harness::new(mixed);
     // nothing is counted while the Timeline is off screen: the first frame does not wait
     assert!(h.app.timeline.strip.counts.is_empty());
-    h.press("2");
+    h.press_command("pane.timeline");
     assert!(
         !h.app.timeline.strip.counts.is_empty(),
         "counted when shown"
     );
-    h.press("g");
+    h.press_command("list.first");
     let before = h.app.timeline.strip.clone();
-    h.press("j j j");
+    h.press_commands(&["list.down", "list.down", "list.down"]);
     assert_eq!(
         h.app.timeline.strip, before,
         "moving inside the strip keeps its counts"
     );
-    h.press("]"); // weeks
+    h.press_command("timeline.zoom_in"); // weeks
     let weeks = h.app.timeline.strip.clone();
     assert_ne!(weeks, before);
     assert_eq!(weeks.zoom, Zoom::Week);
@@ -274,22 +280,32 @@ fn the_strip_is_counted_again_only_when_the_view_leaves_it() {
 #[test]
 fn jump_to_a_date_in_the_forms_of_when() {
     let mut h = Harness::new(mixed);
-    h.press("2 t").typed("2024-02").press("enter");
+    h.press_commands(&["pane.timeline", "timeline.jump"])
+        .typed("2024-02")
+        .press("enter");
     // the first row at or after 1 Feb 2024 is the link dated Feb 2024
     assert!(h.app.timeline.selected_record().unwrap().kind == Kind::Link);
     assert!(h.status().contains("from Feb 2024"), "{}", h.status());
-    h.press("t").typed("~2024-03-01 05:00").press("enter");
+    h.press_command("timeline.jump")
+        .typed("~2024-03-01 05:00")
+        .press("enter");
     assert_eq!(h.selected(), "N4");
-    h.press("t").typed("2024-03-01..2024-03-05").press("enter");
+    h.press_command("timeline.jump")
+        .typed("2024-03-01..2024-03-05")
+        .press("enter");
     assert_eq!(h.selected(), "N1");
-    h.press("t").typed("2031").press("enter");
+    h.press_command("timeline.jump")
+        .typed("2031")
+        .press("enter");
     assert_eq!(h.selected(), "N4");
     assert!(
         h.status().contains("nothing at or after 2031"),
         "{}",
         h.status()
     );
-    h.press("t").typed("March").press("enter");
+    h.press_command("timeline.jump")
+        .typed("March")
+        .press("enter");
     assert!(
         h.status().contains("invalid time \"March\""),
         "{}",
@@ -308,9 +324,9 @@ fn recorded_time_orders_by_entry_and_shows_the_lag() {
         at(s, "2024-04-02");
         note(s, "Undated tip-off", None); // N3
     });
-    h.press("2 g");
+    h.press_commands(&["pane.timeline", "list.first"]);
     assert_eq!(h.ids(), ["N1", "N2"]);
-    h.press("r");
+    h.press_command("timeline.axis");
     assert_eq!(h.app.timeline.axis, TimeAxis::Recorded);
     // the selection stays on N1, now last in order of entry
     assert_eq!(h.selected(), "N1");
@@ -333,13 +349,13 @@ fn recorded_time_orders_by_entry_and_shows_the_lag() {
     );
     let screen = h.screen();
     assert!(screen.contains("Recorded time (entered)"), "{screen}");
-    h.press("r");
+    h.press_command("timeline.axis");
     assert_eq!(h.app.timeline.axis, TimeAxis::Occurred);
     assert_eq!(h.selected(), "N1");
     // an undated note selected on recorded time falls back to the same moment
-    h.press("r g j"); // N3 on recorded time
+    h.press_commands(&["timeline.axis", "list.first", "list.down"]); // N3 on recorded time
     assert_eq!(h.selected(), "N3");
-    h.press("r");
+    h.press_command("timeline.axis");
     assert_eq!(h.ids(), ["N1", "N2"]);
 }
 
@@ -371,7 +387,9 @@ fn kyle_goes_quiet(s: &mut Store) {
 #[test]
 fn an_entity_filter_marks_its_quiet_stretches() {
     let mut h = Harness::new(kyle_goes_quiet);
-    h.press("2 f").typed("E1").press("enter");
+    h.press_commands(&["pane.timeline", "timeline.filter"])
+        .typed("E1")
+        .press("enter");
     assert_eq!(h.app.timeline.focus, Some(Focus::Entity(id("E1"))));
     let status = h.status();
     assert!(status.contains("filter: E1 Kyle Renshaw"), "{status}");
@@ -395,7 +413,7 @@ fn an_entity_filter_marks_its_quiet_stretches() {
     assert!(!list[0].contains("Kyle Renshaw"), "{}", list[0]);
     // a lower threshold finds nothing more; a higher one hides it
     h.app.timeline.quiet_days = 200;
-    h.press("f enter"); // the prompt offers the current filter: submit it again
+    h.press_command("timeline.filter").press("enter"); // the prompt offers the current filter: submit it again
     assert_eq!(h.app.timeline.quiet_count(), 0);
     assert!(
         h.msg().contains("no quiet stretch over 200 days"),
@@ -403,7 +421,7 @@ fn an_entity_filter_marks_its_quiet_stretches() {
         h.msg()
     );
     // Esc clears the filter and keeps the selected record in view
-    h.press("j esc");
+    h.press_commands(&["list.down", "back"]);
     assert_eq!(h.app.timeline.focus, None);
     assert!(h.status().contains("filter cleared"));
     assert_eq!(h.selected(), "N2");
@@ -413,20 +431,22 @@ fn an_entity_filter_marks_its_quiet_stretches() {
 #[test]
 fn a_quiet_stretch_becomes_a_question_linked_to_the_entity() {
     let mut h = Harness::new(kyle_goes_quiet);
-    h.press("2 a");
+    h.press_commands(&["pane.timeline", "timeline.ask"]);
     assert!(h.msg().contains("filter by an entity (f)"), "{}", h.msg());
-    h.press("f").typed("renny").press("enter"); // an alias, any case
+    h.press_command("timeline.filter")
+        .typed("renny")
+        .press("enter"); // an alias, any case
     assert_eq!(h.app.timeline.focus, Some(Focus::Entity(id("E1"))));
-    h.press("a");
+    h.press_command("timeline.ask");
     assert!(
         h.msg().contains("select a \"no reporting\" row"),
         "{}",
         h.msg()
     );
-    h.press("j j");
+    h.press_commands(&["list.down", "list.down"]);
     assert_eq!(h.selected(), "quiet");
     assert_eq!(h.app.timeline.selected_record(), None);
-    h.press("a");
+    h.press_command("timeline.ask");
     let screen = h.screen();
     assert!(screen.contains("New question about E1"), "{screen}");
     assert!(
@@ -467,13 +487,14 @@ fn a_quiet_stretch_becomes_a_question_linked_to_the_entity() {
     // the question is in the backlog; the timeline still shows the stretch (an undated
     // link does not cover it)
     assert_eq!(h.app.timeline.quiet_count(), 1);
-    h.press("1");
+    h.press_command("pane.backlog");
     assert!(h.screen().contains("What was Kyle Renshaw doing"));
     // Esc on the prompt adds nothing
-    h.press("2 a esc");
+    h.press_commands(&["pane.timeline", "timeline.ask"])
+        .press("esc");
     assert!(h.app.store.get(id("Q2")).unwrap().is_none());
     // Q on the stretch is the same flow; one u takes back the question and its link
-    h.press("Q");
+    h.press_command("record.ask");
     assert!(
         h.screen()
             .contains("What was Kyle Renshaw doing between 1 Mar 2024 and 14 Jul 2024?"),
@@ -492,7 +513,7 @@ fn a_quiet_stretch_becomes_a_question_linked_to_the_entity() {
         .link
         .meta
         .id;
-    h.press("u");
+    h.press_command("undo");
     assert!(h.app.store.get(id("Q2")).unwrap().is_none());
     assert!(h.app.store.get(link).unwrap().is_none());
     assert!(h.app.store.get(id("Q1")).unwrap().is_some());
@@ -511,7 +532,9 @@ fn filters_by_question_tag_and_name() {
         s.assess(h1, id("N4"), Consistency::Consistent).unwrap();
         entity(s, "Kyle Brennan", &[]); // E3: a second Kyle
     });
-    h.press("2 f").typed("Q1").press("enter");
+    h.press_commands(&["pane.timeline", "timeline.filter"])
+        .typed("Q1")
+        .press("enter");
     assert_eq!(h.ids(), ["N3", "N4"]);
     assert!(
         h.status().contains("filter: Q1 Who runs Mereby?"),
@@ -519,13 +542,22 @@ fn filters_by_question_tag_and_name() {
         h.status()
     );
     // a hypothesis shows its question's timeline
-    h.press("f").press("ctrl-u").typed("H1").press("enter");
+    h.press_command("timeline.filter")
+        .press("ctrl-u")
+        .typed("H1")
+        .press("enter");
     assert_eq!(h.app.timeline.focus, Some(Focus::Question(id("Q1"))));
-    h.press("f").press("ctrl-u").typed("#watch").press("enter");
+    h.press_command("timeline.filter")
+        .press("ctrl-u")
+        .typed("#watch")
+        .press("enter");
     assert_eq!(h.ids(), ["N6"]);
     assert!(h.status().contains("filter: #watch"), "{}", h.status());
     // a name matching several entities asks which
-    h.press("f").press("ctrl-u").typed("kyle").press("enter");
+    h.press_command("timeline.filter")
+        .press("ctrl-u")
+        .typed("kyle")
+        .press("enter");
     let screen = h.screen();
     assert!(
         screen.contains("E1 Kyle Renshaw") && screen.contains("E3 Kyle Brennan"),
@@ -535,22 +567,34 @@ fn filters_by_question_tag_and_name() {
     assert!(matches!(h.app.timeline.focus, Some(Focus::Entity(_))));
     // mistakes are explained, and the filter stays
     let kept = h.app.timeline.focus.clone();
-    h.press("f").press("ctrl-u").typed("N1").press("enter");
+    h.press_command("timeline.filter")
+        .press("ctrl-u")
+        .typed("N1")
+        .press("enter");
     assert_eq!(
         h.msg(),
         "N1 is a note: filter by an entity, a question or a #tag"
     );
-    h.press("f").press("ctrl-u").typed("E99").press("enter");
+    // the refused filter stays in its prompt, to be put right
+    let prompt_open = |h: &Harness| {
+        matches!(
+            h.app.overlay,
+            Some(weft::app::overlay::Overlay::Prompt { .. })
+        )
+    };
+    assert!(prompt_open(&h));
+    h.press("ctrl-u").typed("E99").press("enter");
     assert_eq!(h.msg(), "E99 does not exist");
-    h.press("f").press("ctrl-u").typed("zzqqxx").press("enter");
+    h.press("ctrl-u").typed("zzqqxx").press("enter");
     assert!(
         h.msg().starts_with("no entity matches \"zzqqxx\""),
         "{}",
         h.msg()
     );
     assert_eq!(h.app.timeline.focus, kept);
+    assert!(prompt_open(&h));
     // empty clears it
-    h.press("f").press("ctrl-u").press("enter");
+    h.press("ctrl-u").press("enter");
     assert_eq!(h.app.timeline.focus, None);
 }
 
@@ -565,7 +609,7 @@ fn show_in_timeline_focuses_entities_and_questions_and_finds_notes() {
     assert_eq!(h.app.timeline.focus, None);
     assert_eq!(h.selected(), "N3");
     // T on the selected row focuses nothing new for a note: it stays selected
-    h.press("T");
+    h.press_command("record.timeline");
     assert_eq!(h.selected(), "N3");
     // another entity's timeline; the status line follows a rename of the focus
     h.app.show_in_timeline(id("E2"));
@@ -615,7 +659,7 @@ fn stored_text_cannot_drive_the_terminal() {
         entity(s, "Bad\u{1b}[2JName", &["bad"]);
         note(s, "Title \u{1b}[31mred\u{7} [[bad]]", Some("2024-01-01"));
     });
-    h.press("2");
+    h.press_command("pane.timeline");
     let screen = h.screen();
     assert!(!screen.contains('\u{1b}'), "{screen}");
     assert!(screen.contains("Title ␛[31mred␇"), "{screen}");
@@ -647,40 +691,42 @@ fn scrolling_reads_the_index_in_windows_and_misses_nothing() {
         .collect();
     all.sort();
     let want: Vec<String> = all.iter().map(|(_, i)| i.to_string()).collect();
-    h.press("2 g");
+    h.press_commands(&["pane.timeline", "list.first"]);
     assert!(
         h.app.timeline.rows.len() < 700,
         "a window, not the whole index"
     );
     let mut seen = vec![h.selected()];
     for _ in 1..700 {
-        h.press("j");
+        h.press_command("list.down");
         seen.push(h.selected());
     }
     assert_eq!(seen, want);
-    h.press("j");
+    h.press_command("list.down");
     assert_eq!(h.selected(), want[699]);
     let mut back = vec![h.selected()];
     for _ in 1..700 {
-        h.press("k");
+        h.press_command("list.up");
         back.push(h.selected());
     }
     back.reverse();
     assert_eq!(back, want);
     // pages, ends and jumps land where they should
-    h.press("pagedown pagedown");
+    h.press_commands(&["list.page_down", "list.page_down"]);
     assert_eq!(h.selected(), want[2 * 19]);
-    h.press("G");
+    h.press_command("list.last");
     assert_eq!(h.selected(), want[699]);
-    h.press("pageup");
+    h.press_command("list.page_up");
     assert_eq!(h.selected(), want[699 - 19]);
-    h.press("t").typed("2023-07").press("enter");
+    h.press_command("timeline.jump")
+        .typed("2023-07")
+        .press("enter");
     let first_july = all
         .iter()
         .position(|(t, _)| t.date() >= chrono::NaiveDate::from_ymd_opt(2023, 7, 1).unwrap())
         .unwrap();
     assert_eq!(h.selected(), want[first_july]);
-    h.press("k");
+    h.press_command("list.up");
     assert_eq!(h.selected(), want[first_july - 1]);
     assert!(h.app.timeline.rows.len() <= 450);
 }
@@ -689,7 +735,9 @@ fn scrolling_reads_the_index_in_windows_and_misses_nothing() {
 fn a_quiet_stretch_the_gap_hunter_does_not_propose_accepts_nothing() {
     let mut h = Harness::new(kyle_goes_quiet);
     h.app.timeline.quiet_days = 10;
-    h.press("2 f").typed("Kyle Renshaw").press("enter");
+    h.press_commands(&["pane.timeline", "timeline.filter"])
+        .typed("Kyle Renshaw")
+        .press("enter");
     // 11 to 31 January, between N1 and N2, is quiet but not between bursts
     let first = h
         .app
@@ -703,10 +751,12 @@ fn a_quiet_stretch_the_gap_hunter_does_not_propose_accepts_nothing() {
     };
     assert_eq!((q.from.to_string(), q.days), ("2024-01-11".to_string(), 21));
     assert_eq!(q.gap, None);
-    h.press("g");
-    h.press(&"j ".repeat(first));
+    h.press_command("list.first");
+    for _ in 0..first {
+        h.press_command("list.down");
+    }
     assert_eq!(h.selected(), "quiet");
-    h.press("Q enter");
+    h.press_command("record.ask").press("enter");
     assert_eq!(h.msg(), "added Q1 to the backlog, linked to E1 (concerns)");
     assert!(h.app.store.dismissal("quiet-stretch:E1").unwrap().is_none());
     let input = h.app.store.gap_input().unwrap();
@@ -720,10 +770,12 @@ fn a_quiet_stretch_the_gap_hunter_does_not_propose_accepts_nothing() {
 #[test]
 fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
     let mut h = Harness::demo();
-    h.press("2");
+    h.press_command("pane.timeline");
     let screen = h.screen();
     assert!(screen.contains("Occurred time · by month"), "{screen}");
-    h.press("f").typed("Kyle Renshaw").press("enter");
+    h.press_command("timeline.filter")
+        .typed("Kyle Renshaw")
+        .press("enter");
     let rows = &h.app.timeline.rows;
     let quiet: Vec<_> = rows
         .iter()
@@ -742,12 +794,14 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
         .position(|r| matches!(r, Row::Quiet(_)))
         .unwrap();
     let j = h.app.timeline.cursor.selected;
-    let keys = if i > j {
-        "j ".repeat(i - j)
+    let (step, times) = if i > j {
+        ("list.down", i - j)
     } else {
-        "k ".repeat(j - i)
+        ("list.up", j - i)
     };
-    h.press(keys.trim());
+    for _ in 0..times {
+        h.press_command(step);
+    }
     let screen = h.screen();
     assert!(
         screen.contains(&format!("no reporting for {} days", q.days)),
@@ -765,7 +819,7 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
             .collect()
     };
     assert!(open(&mut h).contains(&key), "the demo plants this gap");
-    h.press("Q enter");
+    h.press_command("record.ask").press("enter");
     assert!(
         h.msg().ends_with(&format!("; {key} accepted")),
         "{}",
@@ -778,7 +832,7 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
         "recorded as accepted, with its question"
     );
     // one u takes back the question, its link and the acceptance
-    h.press("u");
+    h.press_command("undo");
     assert!(open(&mut h).contains(&key));
     assert!(h.app.store.dismissal(&key).unwrap().is_none());
 }
@@ -786,7 +840,7 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
 #[test]
 fn the_density_strip_refits_after_a_resize() {
     let mut h = Harness::demo();
-    h.press("2");
+    h.press_command("pane.timeline");
     assert_eq!(h.app.timeline.strip.counts.len(), 80);
     h.term.backend_mut().resize(100, 30);
     h.app.resize(100, 30);

@@ -70,15 +70,19 @@ fn backlog_shows_the_tree_header_and_status_line() {
 #[test]
 fn add_question_and_sub_question_with_the_keyboard() {
     let mut h = Harness::new(|_| {});
-    h.press("a").typed("Who supplies the crew?").press("enter");
+    h.press_command("backlog.add")
+        .typed("Who supplies the crew?")
+        .press("enter");
     assert_eq!(h.question("Q1").title, "Who supplies the crew?");
-    h.press("A").typed("Through which courier?").press("enter");
+    h.press_command("backlog.add_sub")
+        .typed("Through which courier?")
+        .press("enter");
     assert_eq!(h.question("Q2").parent, Some("Q1".parse().unwrap()));
     let screen = h.screen();
     assert!(screen.contains("└ Q2"), "{screen}");
     assert!(screen.contains("added Q2"), "{screen}");
     // an empty title adds nothing and says so
-    h.press("a enter");
+    h.press_command("backlog.add").press("enter");
     assert!(h.screen().contains("needs a title"));
     assert_eq!(h.app.store.state().total(), 2);
 }
@@ -87,7 +91,7 @@ fn add_question_and_sub_question_with_the_keyboard() {
 fn status_picker_parks_without_an_answer_and_asks_one_only_for_answered() {
     let mut h = Harness::new(three_questions);
     // selected: Q3 (open). The picker lists every status, the current one marked.
-    h.press("s");
+    h.press_command("backlog.status");
     let screen = h.screen();
     assert!(screen.contains("Status of Q3"), "{screen}");
     assert!(screen.contains("(now)"), "{screen}");
@@ -95,16 +99,16 @@ fn status_picker_parks_without_an_answer_and_asks_one_only_for_answered() {
     h.press("4");
     assert_eq!(h.question("Q3").status, Status::Parked);
     assert!(h.app.overlay.is_none());
-    h.press("u");
+    h.press_command("undo");
     assert_eq!(h.message(), "undid set: Q3 status parked → open");
-    h.press("s 4");
+    h.press_command("backlog.status").press("4");
     // dropped from parked, and back to active, each one key after s
-    h.press("s 5");
+    h.press_command("backlog.status").press("5");
     assert_eq!(h.question("Q3").status, Status::Dropped);
-    h.press("s 2");
+    h.press_command("backlog.status").press("2");
     assert_eq!(h.question("Q3").status, Status::Active);
     // answered asks for the answer, then its confidence
-    h.press("s 3");
+    h.press_command("backlog.status").press("3");
     assert!(h.screen().contains("Answer Q3"));
     h.typed("No sign of it").press("enter");
     assert!(h.screen().contains("Confidence in the answer"));
@@ -114,7 +118,10 @@ fn status_picker_parks_without_an_answer_and_asks_one_only_for_answered() {
     assert_eq!(q.answer.unwrap().confidence.unwrap().short(), "l");
     // Esc in the confidence picker goes back to the answer as typed; Esc again to the
     // status picker; the status is left alone
-    h.press("j s 3").typed("Marsh").press("enter esc");
+    h.press_commands(&["list.down", "backlog.status"])
+        .press("3")
+        .typed("Marsh")
+        .press("enter esc");
     match &h.app.overlay {
         Some(weft::app::overlay::Overlay::Prompt { input, .. }) => {
             assert_eq!(input.text(), "Marsh")
@@ -125,31 +132,35 @@ fn status_picker_parks_without_an_answer_and_asks_one_only_for_answered() {
     assert!(h.app.overlay.is_none());
     assert_eq!(h.question("Q1").status, Status::Open);
     // G and g move to the last and first choice in a picker
-    h.press("s G enter");
+    h.press_command("backlog.status").press("G enter");
     assert_eq!(h.question("Q1").status, Status::Dropped);
-    h.press("s g enter");
+    h.press_command("backlog.status").press("g enter");
     assert_eq!(h.question("Q1").status, Status::Open);
 }
 
 #[test]
 fn priority_kind_review_tags_and_edit() {
     let mut h = Harness::new(three_questions);
-    h.press("j"); // Q1 (priority 2)
-    h.press("+");
+    h.press_command("list.down"); // Q1 (priority 2)
+    h.press_command("backlog.priority_up");
     assert_eq!(h.question("Q1").priority, 1);
-    h.press("+");
+    h.press_command("backlog.priority_up");
     assert!(h.screen().contains("already priority 1"));
-    h.press("- -");
+    h.press_commands(&["backlog.priority_down", "backlog.priority_down"]);
     assert_eq!(h.question("Q1").priority, 3);
-    h.press("K 4");
+    h.press_command("backlog.kind").press("4");
     assert_eq!(h.question("Q1").kind, weft::model::Sees::Warning);
-    h.press("R").typed("2027-01-31").press("enter");
+    h.press_command("backlog.review")
+        .typed("2027-01-31")
+        .press("enter");
     assert_eq!(
         h.question("Q1").review_by.unwrap().to_string(),
         "2027-01-31"
     );
     // the prompt opens with the date selected: typing replaces it (no "2027-01-31next")
-    h.press("R").typed("2027-02-30").press("enter");
+    h.press_command("backlog.review")
+        .typed("2027-02-30")
+        .press("enter");
     assert!(
         h.message().contains("invalid date \"2027-02-30\""),
         "{}",
@@ -172,9 +183,11 @@ fn priority_kind_review_tags_and_edit() {
         "2027-02-28"
     );
     assert!(h.app.overlay.is_none());
-    h.press("#").typed("line, kestrel").press("enter");
+    h.press_command("record.tags")
+        .typed("line, kestrel")
+        .press("enter");
     assert_eq!(h.question("Q1").meta.tags, vec!["line", "kestrel"]);
-    h.press("e")
+    h.press_command("record.edit")
         .press("ctrl-u")
         .typed("Who really controls the line?")
         .press("enter");
@@ -184,24 +197,26 @@ fn priority_kind_review_tags_and_edit() {
 #[test]
 fn detail_view_hypotheses_and_likelihood() {
     let mut h = Harness::new(three_questions);
-    h.press("h").typed("A rival group took over").press("enter");
+    h.press_command("backlog.hypothesis")
+        .typed("A rival group took over")
+        .press("enter");
     // the likelihood picker opens for the new hypothesis
     h.press("4"); // realistic possibility
     let screen = h.screen();
     assert!(screen.contains("Hypotheses (1)"), "{screen}");
     assert!(screen.contains("realistic possibility"), "{screen}");
-    h.press("y 6");
+    h.press_command("backlog.likelihood").press("6");
     assert!(h.screen().contains("highly likely"));
     // reported in yardstick words, never the code
     assert_eq!(h.message(), "H1: likelihood highly likely");
-    h.press("esc");
+    h.press_command("back");
     assert!(h.screen().contains("Q1"), "back to the list");
 }
 
 #[test]
 fn esc_in_the_inline_editor_asks_before_throwing_typed_lines_away() {
     let mut h = Harness::new(three_questions);
-    h.press("D")
+    h.press_command("backlog.detail")
         .typed("Line one")
         .press("enter")
         .typed("Line two");
@@ -215,24 +230,27 @@ fn esc_in_the_inline_editor_asks_before_throwing_typed_lines_away() {
     h.press("n").typed(" and more").press("ctrl-s");
     assert_eq!(h.question("Q3").detail, "Line one\nLine two and more");
     // y throws it away and writes nothing
-    h.press("D").press("enter").typed("scratch").press("esc y");
+    h.press_command("backlog.detail")
+        .press("enter")
+        .typed("scratch")
+        .press("esc y");
     assert!(h.app.overlay.is_none());
     assert_eq!(h.question("Q3").detail, "Line one\nLine two and more");
     // nothing typed: Esc just closes
-    h.press("D esc");
+    h.press_command("backlog.detail").press("esc");
     assert!(h.app.overlay.is_none());
 }
 
 #[test]
 fn inline_editor_for_detail_when_no_editor_is_set() {
     let mut h = Harness::new(three_questions);
-    h.press("D")
+    h.press_command("backlog.detail")
         .typed("Line one")
         .press("enter")
         .typed("Line two")
         .press("ctrl-s");
     assert_eq!(h.question("Q3").detail, "Line one\nLine two");
-    h.press("enter");
+    h.press_command("list.open");
     let screen = h.screen();
     assert!(screen.contains("Line two"), "{screen}");
 }
@@ -240,18 +258,18 @@ fn inline_editor_for_detail_when_no_editor_is_set() {
 #[test]
 fn delete_asks_first_and_undo_restores() {
     let mut h = Harness::new(three_questions);
-    h.press("d n");
+    h.press_command("record.delete").press("n");
     assert_eq!(h.app.store.state().total(), 3, "n keeps it");
-    h.press("d y");
+    h.press_command("record.delete").press("y");
     assert_eq!(h.app.store.state().total(), 2);
     assert!(h.screen().contains("deleted Q3"));
-    h.press("u");
+    h.press_command("undo");
     assert_eq!(h.app.store.state().total(), 3);
     assert!(h.screen().contains("Is violence coming?"));
     // undo says what it undid
     assert_eq!(h.message(), "undid delete: brings back Q3");
     // a parent with sub-questions is refused before anything is asked
-    h.press("g j d");
+    h.press_commands(&["list.first", "list.down", "record.delete"]);
     assert!(h.app.overlay.is_none());
     assert!(
         h.screen().contains("has sub-questions Q2"),
@@ -259,15 +277,15 @@ fn delete_asks_first_and_undo_restores() {
         h.screen()
     );
     // the confirmation names what goes with a question: its hypotheses
-    h.press("g")
-        .press("h")
+    h.press_command("list.first")
+        .press_command("backlog.hypothesis")
         .typed("A rival took over")
         .press("enter esc");
     // the hypothesis is written: Esc in its likelihood picker closes, never back into
     // the prompt that wrote it
     assert!(h.app.overlay.is_none());
-    h.press("esc");
-    h.press("g d");
+    h.press_command("back");
+    h.press_commands(&["list.first", "record.delete"]);
     let screen = h.screen();
     assert!(
         screen.contains("With it goes 1 hypothesis (H1)."),
@@ -280,13 +298,15 @@ fn delete_asks_first_and_undo_restores() {
 #[test]
 fn filter_and_sort_chords() {
     let mut h = Harness::new(three_questions);
-    h.press("f").typed("p2").press("enter");
+    h.press_command("backlog.filter").typed("p2").press("enter");
     let screen = h.screen();
     assert!(screen.contains("filter: p2"), "{screen}");
     assert!(screen.contains("Q1") && !screen.contains("Q3 "), "{screen}");
-    h.press("esc");
+    h.press_command("back");
     assert!(h.screen().contains("Q3"));
-    h.press("f").typed("opne").press("enter");
+    h.press_command("backlog.filter")
+        .typed("opne")
+        .press("enter");
     assert!(h.screen().contains("\"opne\" is not a status"));
     // the refused filter stays in its prompt, to be put right or left with Esc
     assert!(h.screen().contains("opne"));
@@ -307,7 +327,7 @@ fn filter_and_sort_chords() {
 #[test]
 fn finder_jumps_to_a_record() {
     let mut h = Harness::new(three_questions);
-    h.press("/").typed("handset");
+    h.press_command("finder").typed("handset");
     let screen = h.screen();
     assert!(
         screen.contains("Q2") && screen.contains("Who holds the handset?"),
@@ -324,7 +344,7 @@ fn finder_jumps_to_a_record() {
 #[test]
 fn palette_runs_commands_by_name_and_shows_bindings() {
     let mut h = Harness::new(three_questions);
-    h.press(":").typed("sort id");
+    h.press_command("palette").typed("sort id");
     let screen = h.screen();
     assert!(screen.contains("backlog.sort_id"), "{screen}");
     assert!(screen.contains("o i"), "binding shown: {screen}");
@@ -335,7 +355,7 @@ fn palette_runs_commands_by_name_and_shows_bindings() {
 #[test]
 fn help_is_generated_from_the_keymap() {
     let mut h = Harness::new(three_questions);
-    h.press("?");
+    h.press_command("help");
     // the pane's own keys come first, everywhere-keys last
     let screen = h.screen();
     let first = screen.lines().nth(2).unwrap_or_default().to_string();
@@ -362,7 +382,7 @@ fn help_is_generated_from_the_keymap() {
     h.press("esc");
     assert!(!h.screen().contains("— Backlog —"));
     // in another pane, its keys first
-    h.press("4 ?");
+    h.press_commands(&["pane.entities", "help"]);
     assert!(
         h.screen()
             .lines()
@@ -417,8 +437,9 @@ fn export_key_writes_what_is_on_screen() {
     let mut h = Harness::new(three_questions);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("brief.csv");
-    h.press("f").typed("p1").press("enter");
-    h.press("x 2")
+    h.press_command("backlog.filter").typed("p1").press("enter");
+    h.press_command("backlog.export")
+        .press("2")
         .press("ctrl-u")
         .typed(path.to_str().unwrap())
         .press("enter");
@@ -463,7 +484,7 @@ fn keymap_problems_are_shown_not_swallowed() {
 #[test]
 fn finder_narrows_as_you_type_and_agrees_with_a_fresh_search() {
     let mut h = Harness::new(three_questions);
-    h.press("/").typed("w");
+    h.press_command("finder").typed("w");
     h.typed("ho");
     let narrowed: Vec<weft::model::Id> = match &h.app.overlay {
         Some(weft::app::overlay::Overlay::Finder { hits, .. }) => {
@@ -577,14 +598,8 @@ fn record_key_cases() -> Vec<Case> {
             "E1",
             "Q1",
         ),
-        (
-            "Entities",
-            |h| h.app.show_entity(rid("E1")),
-            "E1",
-            "E1",
-            "E1",
-        ),
-        ("Notes", |h| h.app.show_note(rid("N1")), "N1", "N1", "N1"),
+        ("Entities", |h| h.app.show(rid("E1")), "E1", "E1", "E1"),
+        ("Notes", |h| h.app.show(rid("N1")), "N1", "N1", "N1"),
     ]
 }
 
@@ -667,7 +682,7 @@ fn q_asks_about_the_selected_record_in_every_pane_in_one_undo_step() {
         let named = named.join(", ");
         h.app.overlay = None;
         select(&mut h);
-        h.press("Q");
+        h.press_command("record.ask");
         let title = overlay_title(&h);
         assert_eq!(title, format!("New question about {named}"), "{pane}");
         let proposed = match &h.app.overlay {
@@ -705,7 +720,7 @@ fn q_asks_about_the_selected_record_in_every_pane_in_one_undo_step() {
         let ends: Vec<weft::model::Id> = concerns.iter().map(|n| n.other).collect();
         assert_eq!(ends, about, "{pane}");
         // one u takes back the question and its links together
-        h.press("u");
+        h.press_command("undo");
         assert!(h.app.store.get(q).unwrap().is_none(), "{pane}");
         for n in &concerns {
             assert!(h.app.store.get(n.link.meta.id).unwrap().is_none(), "{pane}");
@@ -717,8 +732,8 @@ fn q_asks_about_the_selected_record_in_every_pane_in_one_undo_step() {
 #[test]
 fn typing_replaces_the_proposed_question() {
     let mut h = Harness::new(one_of_each);
-    h.app.show_entity(rid("E1"));
-    h.press("Q");
+    h.app.show(rid("E1"));
+    h.press_command("record.ask");
     assert!(
         h.screen().contains("What is Kyle Renshaw's role?"),
         "{}",
@@ -730,7 +745,7 @@ fn typing_replaces_the_proposed_question() {
         other => panic!("{other:?}"),
     }
     // an emptied prompt adds nothing and says so
-    h.press("Q ctrl-u enter");
+    h.press_command("record.ask").press("ctrl-u enter");
     assert!(h.app.store.get(rid("Q3")).unwrap().is_none());
     assert!(
         h.app
@@ -771,11 +786,11 @@ fn a_question_about_a_missing_record_writes_nothing() {
 #[test]
 fn a_new_hypothesis_and_its_likelihood_are_one_undo_step() {
     let mut h = Harness::new(three_questions);
-    h.press("h")
+    h.press_command("backlog.hypothesis")
         .typed("A rival group took over")
         .press("enter 4");
     assert!(h.screen().contains("realistic possibility"));
-    h.press("u");
+    h.press_command("undo");
     assert!(h.app.store.get("H1".parse().unwrap()).unwrap().is_none());
     assert_eq!(h.message(), "undid add hypothesis: removes H1");
     assert_eq!(h.app.store.state().total(), 3, "the questions stay");
@@ -784,18 +799,20 @@ fn a_new_hypothesis_and_its_likelihood_are_one_undo_step() {
 #[test]
 fn a_message_stays_with_its_pane_and_counts_are_in_the_right_number() {
     let mut h = Harness::new(three_questions);
-    h.press("f").typed("p2").press("enter");
+    h.press_command("backlog.filter").typed("p2").press("enter");
     assert_eq!(h.message(), "1 question shown");
-    h.press("esc");
-    h.press("j +");
+    h.press_command("back");
+    h.press_commands(&["list.down", "backlog.priority_up"]);
     assert!(h.message().contains("priority"), "{}", h.message());
     // another pane starts without the Backlog's message
-    h.press("2");
+    h.press_command("pane.timeline");
     assert_eq!(h.message(), "");
     assert!(h.screen().contains("? help"), "{}", h.screen());
     // a message said by the jump itself is kept
-    h.press("1 /").typed("Q2").press("enter");
-    h.press("4 1");
+    h.press_commands(&["pane.backlog", "finder"])
+        .typed("Q2")
+        .press("enter");
+    h.press_commands(&["pane.entities", "pane.backlog"]);
     assert_eq!(h.message(), "");
 }
 
@@ -811,11 +828,11 @@ fn a_new_question_is_scrolled_into_view_and_a_resize_leaves_no_blank_rows() {
         }
     });
     // priority 4 sorts last: the new question is at the bottom, and shown
-    h.press("a")
+    h.press_command("backlog.add")
         .typed("Who is the new supplier?")
         .press("enter");
     let id = h.app.backlog.selected_id().unwrap();
-    h.press("- -");
+    h.press_commands(&["backlog.priority_down", "backlog.priority_down"]);
     assert_eq!(h.question(&id.to_string()).priority, 4);
     let screen = h.screen();
     assert!(screen.contains("Who is the new supplier?"), "{screen}");
@@ -841,4 +858,21 @@ fn a_new_question_is_scrolled_into_view_and_a_resize_leaves_no_blank_rows() {
         rows.iter().all(|r| !r.trim().is_empty()),
         "no blank rows: {rows:#?}"
     );
+}
+
+#[test]
+#[should_panic(expected = "no command named")]
+fn press_command_refuses_a_name_not_in_the_registry() {
+    Harness::new(|_| {}).press_command("backlog.ad");
+}
+
+/// `d` is bound to `record.delete` in the record layer, but the Gaps pane takes it over
+/// for dismissing: no key reaches `record.delete` there, and the harness says so rather
+/// than pressing a key that does something else.
+#[test]
+#[should_panic(expected = "no key runs it")]
+fn press_command_refuses_a_command_whose_keys_are_taken_over_here() {
+    Harness::new(|_| {})
+        .press_command("pane.gaps")
+        .press_command("record.delete");
 }

@@ -258,27 +258,33 @@ fn workspace(texts: &[String]) -> impl FnOnce(&mut Store) + '_ {
 /// Draws every pane and the finder over `texts` and checks each frame.
 fn check_workspace(texts: &[String]) -> Result<(), TestCaseError> {
     let mut h = Harness::new(workspace(texts));
-    for (key, what) in [
-        ("1", "Backlog"),
-        ("2", "Timeline"),
-        ("4", "Entities"),
-        ("5", "Notes"),
+    for (pane, what) in [
+        ("pane.backlog", "Backlog"),
+        ("pane.timeline", "Timeline"),
+        ("pane.entities", "Entities"),
+        ("pane.notes", "Notes"),
     ] {
-        h.press(key);
+        h.press_command(pane);
         let buf = frame(&h);
         check_cells(&buf, what)?;
         check_aligned(&buf, &[], what)?;
     }
     // the detail views: a question, an entity, a note
-    for (keys, what) in [
-        ("1 g enter", "Question detail"),
-        ("esc 4 enter", "Entity detail"),
-        ("esc 5 g enter", "Note detail"),
+    for (commands, what) in [
+        (
+            &["pane.backlog", "list.first", "list.open"][..],
+            "Question detail",
+        ),
+        (&["back", "pane.entities", "list.open"], "Entity detail"),
+        (
+            &["back", "pane.notes", "list.first", "list.open"],
+            "Note detail",
+        ),
     ] {
-        h.press(keys);
+        h.press_commands(commands);
         check_cells(&frame(&h), what)?;
     }
-    h.press("esc");
+    h.press_command("back");
     h.app.show_in_links("E1".parse().unwrap());
     let buf = frame(&h);
     check_cells(&buf, "Links")?;
@@ -312,7 +318,7 @@ fn check_workspace(texts: &[String]) -> Result<(), TestCaseError> {
         "Links: a labelled link lost its confidence\n{}",
         rows(&buf).join("\n")
     );
-    h.press("/").typed(&ANCHOR.to_string());
+    h.press_command("finder").typed(&ANCHOR.to_string());
     let buf = frame(&h);
     check_cells(&buf, "Finder")?;
     check_box(&buf, "Finder")?;
@@ -368,7 +374,7 @@ fn a_wide_character_never_covers_a_box_edge() {
         let texts: Vec<String> = texts.iter().map(|t| format!("{lead}{t}")).collect();
         let mut h = Harness::new(workspace(&texts));
         h.app.show_in_links("E1".parse().unwrap());
-        h.press("/").typed("Ж");
+        h.press_command("finder").typed("Ж");
         let buf = frame(&h);
         check_cells(&buf, "Finder over CJK").unwrap();
         check_box(&buf, "Finder over CJK").unwrap();
@@ -380,7 +386,8 @@ fn the_inline_editor_draws_at_terminal_widths() {
     // the editor measures text on its own: what it draws is settled to the display form
     let texts = ["x".to_string(), "y".to_string()];
     let mut h = Harness::new(workspace(&texts));
-    h.press("5 g e ctrl-e");
+    h.press_commands(&["pane.notes", "list.first", "record.edit"])
+        .press("ctrl-e");
     h.typed(" \u{2764}\u{fe0f} 👍🏽 👨\u{200d}👩\u{200d}👧 \u{1f1eb} لا e\u{301} 中文 end");
     let buf = frame(&h);
     check_cells(&buf, "Editor").unwrap();

@@ -65,7 +65,7 @@ impl App {
             FinderPurpose::Jump if self.pane == super::Pane::Links => {
                 self.events.push(Event::ShowLinks(id))
             }
-            FinderPurpose::Jump => self.jump_to(id),
+            FinderPurpose::Jump => self.events.push(Event::Show(id)),
             FinderPurpose::For { step, .. } => self.finish_step(step, id.to_string()),
         }
     }

@@ -475,6 +475,13 @@ impl App {
         self.drain();
     }
 
+    /// Shows a record where it lives: a question or hypothesis in the Backlog, an entity
+    /// or a note in its pane, a link in the Links pane.
+    pub fn show(&mut self, id: crate::model::Id) {
+        self.events.push(Event::Show(id));
+        self.drain();
+    }
+
     /// Walks the links around a record (`L`).
     pub fn show_in_links(&mut self, id: crate::model::Id) {
         self.events.push(Event::ShowLinks(id));

@@ -4,7 +4,8 @@
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use weft::app::App;
-use weft::keymap::{parse_sequence, Key, KeyCode, Keymap};
+use weft::commands::Command;
+use weft::keymap::{parse_sequence, Key, KeyCode, Keymap, Resolution};
 use weft::store::{OpenOptions, Store};
 use weft::ui::{self, Theme};
 
@@ -45,6 +46,61 @@ impl Harness {
     pub fn press(&mut self, seq: &str) -> &mut Self {
         for k in parse_sequence(seq).expect("key sequence") {
             self.app.on_key(k);
+        }
+        self
+    }
+
+    /// Runs the command named `name` in the registry (`"backlog.add"`) as a user would:
+    /// finds a key sequence bound to it that, in the scopes active now, resolves to it,
+    /// and presses those keys through `App::on_key`. Panics if the name is unknown, if a
+    /// box is open (its keys are not commands), if a chord is half pressed, or if no key
+    /// reaches the command here.
+    pub fn press_command(&mut self, name: &str) -> &mut Self {
+        let cmd = Command::from_name(name)
+            .unwrap_or_else(|| panic!("press_command: no command named {name:?}"));
+        assert!(
+            self.app.overlay.is_none(),
+            "press_command({name:?}): a box is open; its keys are not commands"
+        );
+        assert!(
+            self.app.pending.is_empty(),
+            "press_command({name:?}): a chord is half pressed"
+        );
+        let scopes = self.app.scopes();
+        let bound = self.app.keymap.keys_for(cmd);
+        let keys = bound
+            .iter()
+            .filter_map(|seq| parse_sequence(seq).ok())
+            .find(|keys| self.app.keymap.resolve(&scopes, keys) == Resolution::Run(cmd))
+            .unwrap_or_else(|| {
+                panic!("press_command({name:?}): no key runs it in {scopes:?} (bound to {bound:?})")
+            });
+        for k in keys {
+            self.app.on_key(k);
+        }
+        self
+    }
+
+    /// Runs each named command in turn, as [`Harness::press_command`].
+    pub fn press_commands(&mut self, names: &[&str]) -> &mut Self {
+        for name in names {
+            self.press_command(name);
+        }
+        self
+    }
+
+    /// Takes in every background result under way (finder search, matrix read, gap
+    /// run), waiting on their channels, so what is drawn next is the finished state.
+    pub fn settle(&mut self) -> &mut Self {
+        let limit = std::time::Duration::from_secs(60);
+        let started = std::time::Instant::now();
+        while self.app.background_pending() {
+            assert!(started.elapsed() < limit, "a background job did not answer");
+            if !self.app.wait_background(limit) {
+                // the search file's writer reports only to the run loop's looks
+                self.app.poll_background();
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
         }
         self
     }
