@@ -4,7 +4,6 @@
 //! keymap resolves it (with any pending chord) in the active scopes to a named
 //! [`Command`], and [`App::apply`] runs it against the state and the store.
 
-mod actions;
 pub mod ask;
 mod background;
 pub mod backlog;
@@ -15,7 +14,6 @@ pub mod gaps;
 pub mod help;
 pub mod hypotheses;
 pub mod input;
-mod legacy;
 pub mod links;
 pub mod notes;
 mod outcome;
@@ -141,18 +139,9 @@ macro_rules! declare_app {
                 }
             }
 
-            /// Runs a command in the pane on screen.
-            fn pane_command(&mut self, cmd: Command) {
-                match self.pane {
-                    $(Pane::$var => <$state as PaneView>::on_app_command(self, cmd)),*
-                }
-            }
 
             /// Tells the pane on screen that it has just come on screen.
             fn pane_focused(&mut self) {
-                match self.pane {
-                    $(Pane::$var => <$state as PaneView>::on_app_focus(self)),*
-                }
                 let selected: Vec<(Scope, Option<crate::model::Id>)> = Pane::ALL
                     .iter()
                     .map(|p| (p.scope(), self.view_of(*p).selected()))
@@ -379,7 +368,9 @@ impl App {
                 })
             }
             Command::Undo => self.undo(),
-            _ if cmd.info().scope == Scope::Record => self.record_command(cmd),
+            _ if cmd.info().scope == Scope::Record => {
+                self.with_pane(self.pane, |view, cx| record::command(view, cmd, cx))
+            }
             _ if Move::of(cmd).is_some() => {
                 let (view, store) = self.view_mut_of(self.pane);
                 let moved = Move::of(cmd).map_or(Ok(()), |m| view.go(store, m));
@@ -389,7 +380,7 @@ impl App {
             }
             _ => match cmd.name().strip_prefix("pane.").and_then(Pane::named) {
                 Some(p) => self.pane = p,
-                None => self.pane_command(cmd),
+                None => self.with_pane(self.pane, |view, cx| view.on_command(cmd, cx)),
             },
         }
     }
@@ -455,7 +446,7 @@ impl App {
                         .iter()
                         .any(|p| self.with_pane(*p, |view, cx| view.on_event(&event, cx)));
                     if !taken {
-                        self.legacy_event(event);
+                        self.untaken(event);
                     }
                 }
             }
@@ -494,20 +485,26 @@ impl App {
         self.drain();
     }
 
-    /// Transitional: the events no converted pane takes yet.
-    fn legacy_event(&mut self, event: Event) {
-        match event {
-            Event::Show(id) => self.jump_to(id),
-            Event::Edit(id) => self.edit_record(id),
-            Event::Committed(..)
-            | Event::Focus(_)
-            | Event::Find(_)
-            | Event::ShowTimeline(_)
-            | Event::ShowLinks(_)
-            | Event::ShowPath(..)
-            | Event::StartLink(_)
-            | Event::GapDealt(_) => {}
+    /// An event no pane took: editing a record no pane keeps (a question's title, a
+    /// hypothesis's statement) is the app's own; anything else has nowhere to go.
+    fn untaken(&mut self, event: Event) {
+        if let Event::Edit(id) = event {
+            record::edit(&mut self.cx(), id);
         }
+    }
+
+    /// Finishes what a submitted box was for: a pane's step in that pane, the rest
+    /// here.
+    pub fn finish(&mut self, flow: Flow, value: String) {
+        match flow {
+            Flow::Pane(step) => self.finish_step(step, value),
+            Flow::Discard => {
+                self.overlay_back.clear();
+                self.info("what you typed was thrown away");
+            }
+            flow => record::finish(&mut self.cx(), flow, value),
+        }
+        self.drain();
     }
 
     /// Takes the pending effect for the run loop.

@@ -1,6 +1,7 @@
 //! What happens to the keys an open overlay takes: a submitted value finishes its flow,
 //! the finder and the palette search again as the text changes.
 
+use super::cx::Event;
 use super::input::LineInput;
 use super::overlay::{FinderPurpose, Outcome, Overlay};
 use super::App;
@@ -141,6 +142,18 @@ impl App {
                 }
             }
             Overlay::Help { .. } => {}
+        }
+    }
+
+    /// The record chosen in the finder: shown where it lives (re-centring the walk in
+    /// the Links pane), or the value of the pane's step that opened it.
+    fn finder_chose(&mut self, purpose: FinderPurpose, id: crate::model::Id) {
+        match purpose {
+            FinderPurpose::Jump if self.pane == super::Pane::Links => {
+                self.events.push(Event::ShowLinks(id))
+            }
+            FinderPurpose::Jump => self.events.push(Event::Show(id)),
+            FinderPurpose::For { step, .. } => self.finish_step(step, id.to_string()),
         }
     }
 

@@ -4,7 +4,6 @@
 
 use super::input::LineInput;
 use crate::commands::{Command, Scope};
-use crate::export::Format;
 use crate::keymap::{Key, KeyCode};
 use crate::model::Id;
 use std::any::Any;
@@ -12,36 +11,16 @@ use std::any::Any;
 /// What a prompt, picker or confirmation is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Flow {
-    AddQuestion {
-        parent: Option<Id>,
-    },
     EditTitle(Id),
+    /// A hypothesis's statement or an expectation's text.
     EditStatement(Id),
-    EditDetail(Id),
-    Status(Id),
-    /// A hypothesis's status, from the Backlog's detail.
-    HypothesisStatus(Id),
-    Answer(Id),
-    AnswerConfidence {
-        id: Id,
-        text: String,
-    },
-    AddHypothesis(Id),
     Likelihood(Id),
-    /// The likelihood of a hypothesis just added: one undo step with its adding.
-    NewLikelihood(Id),
-    Kind(Id),
-    Review(Id),
     Tags(Id),
-    Filter,
-    ExportFormat,
-    ExportPath(Format),
     Delete(Id),
     /// Throwing away what was typed in the inline editor, confirmed.
     Discard,
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
     Ask(super::ask::AskDraft),
-    /// A step of a flow owned by another pane.
     /// A step of one pane's own flow: only that pane reads it.
     Pane(Step),
 }

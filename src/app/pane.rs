@@ -7,7 +7,6 @@
 
 use super::cx::{Cx, Event};
 use super::overlay::Step;
-use super::App;
 use crate::commands::{Command, Scope};
 use crate::model::Id;
 use crate::store::{Committed, Result, Store};
@@ -24,15 +23,6 @@ pub trait PaneView {
     /// [`PaneView::go`] and [`PaneView::selected`].
     fn on_command(&mut self, _cmd: Command, _cx: &mut Cx) {}
 
-    /// Transitional: a pane still written as `impl App` runs its commands here.
-    fn on_app_command(app: &mut App, cmd: Command)
-    where
-        Self: Sized,
-    {
-        let pane = app.pane;
-        app.with_pane(pane, |view, cx| view.on_command(cmd, cx));
-    }
-
     /// Finishes a step of the pane's own flow with the value its box was submitted with.
     fn on_flow(&mut self, _step: &Step, _value: String, _cx: &mut Cx) {}
 
@@ -45,13 +35,6 @@ pub trait PaneView {
     /// Called when a command has just brought the pane on screen, with what each pane
     /// has selected (the Hypotheses pane follows the Backlog's question).
     fn on_focus(&mut self, _cx: &mut Cx, _selected: &[(Scope, Option<Id>)]) {}
-
-    /// Transitional: a pane still written as `impl App` follows here.
-    fn on_app_focus(_app: &mut App)
-    where
-        Self: Sized,
-    {
-    }
 
     /// Moves the selection (or a detail view's cursor) for a list key.
     fn go(&mut self, store: &Store, m: Move) -> Result<()>;

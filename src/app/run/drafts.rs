@@ -6,6 +6,7 @@
 //! offered back the next time the interface opens.
 
 use super::super::overlay::Flow;
+use crate::app::backlog::{flow as backlog_flow, BacklogFlow};
 use crate::app::notes::{flow as notes_flow, NotesFlow};
 use crate::model::Id;
 use serde::{Deserialize, Serialize};
@@ -36,7 +37,14 @@ impl Target {
     /// The target of an edit that finishes `flow`.
     pub fn of(flow: &Flow) -> Target {
         match flow {
-            Flow::EditDetail(id) => Target::Detail { id: id.to_string() },
+            Flow::Pane(step) if step.value::<BacklogFlow>().is_some() => {
+                match step.value::<BacklogFlow>() {
+                    Some(BacklogFlow::EditDetail(id)) => Target::Detail { id: id.to_string() },
+                    _ => Target::Other {
+                        what: format!("{flow:?}"),
+                    },
+                }
+            }
             Flow::Pane(step) if step.value::<NotesFlow>().is_some() => {
                 match step.value::<NotesFlow>() {
                     Some(NotesFlow::Text(id)) => Target::NoteText { id: id.to_string() },
@@ -56,7 +64,7 @@ impl Target {
     pub fn flow(&self) -> Option<Flow> {
         let id = |s: &str| s.parse::<Id>().ok();
         match self {
-            Target::Detail { id: s } => id(s).map(Flow::EditDetail),
+            Target::Detail { id: s } => id(s).map(|i| backlog_flow(BacklogFlow::EditDetail(i))),
             Target::NoteText { id: s } => id(s).map(|i| notes_flow(NotesFlow::Text(i))),
             Target::NewNote => Some(notes_flow(NotesFlow::AddText)),
             Target::Other { .. } => None,
@@ -329,7 +337,10 @@ mod tests {
         let n5 = id("N5");
         assert_eq!(n5.kind, Kind::Note);
         for (flow, back) in [
-            (Flow::EditDetail(id("Q1")), Flow::EditDetail(id("Q1"))),
+            (
+                backlog_flow(BacklogFlow::EditDetail(id("Q1"))),
+                backlog_flow(BacklogFlow::EditDetail(id("Q1"))),
+            ),
             (
                 notes_flow(NotesFlow::AddText),
                 notes_flow(NotesFlow::AddText),
@@ -344,7 +355,7 @@ mod tests {
             let again: Target = serde_json::from_str(&json).unwrap();
             assert_eq!(again.flow(), Some(back), "{json}");
         }
-        let other = Target::of(&Flow::Filter);
+        let other = Target::of(&backlog_flow(BacklogFlow::Filter));
         assert_eq!(other.flow(), None);
         assert_eq!(Target::Detail { id: "bad".into() }.flow(), None);
     }

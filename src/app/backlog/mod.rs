@@ -9,12 +9,16 @@
 //! laid out whole (`filter.rs`). The header reads the store's counters.
 
 mod filter;
+mod keys;
 mod tree;
 mod window;
 
 pub use filter::QuestionFilter;
+pub use keys::{flow, BacklogFlow};
 
-use super::{App, ListCursor, Move, PaneView};
+use super::cx::{Cx, Event};
+use super::overlay::Step;
+use super::{ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::{Hypothesis, Id, Kind, Question, Record};
 use crate::store::{Direction, Result, Store};
@@ -356,8 +360,25 @@ impl PaneView for BacklogState {
         BacklogState::load(store)
     }
 
-    fn on_app_command(app: &mut App, cmd: Command) {
-        app.apply_backlog(cmd)
+    fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
+        self.apply_backlog(cx, cmd)
+    }
+
+    fn on_flow(&mut self, step: &Step, value: String, cx: &mut Cx) {
+        if let Some(f) = step.value::<BacklogFlow>() {
+            self.finish(cx, f.clone(), value)
+        }
+    }
+
+    /// Questions and hypotheses live here.
+    fn on_event(&mut self, event: &Event, cx: &mut Cx) -> bool {
+        match event {
+            Event::Show(id) if matches!(id.kind, Kind::Question | Kind::Hypothesis) => {
+                self.show_record(cx, *id)
+            }
+            _ => return false,
+        }
+        true
     }
 
     fn go(&mut self, store: &Store, m: Move) -> Result<()> {
