@@ -108,6 +108,15 @@ pub fn name_of(record: &Record) -> String {
     }
 }
 
+/// `E1 Darren Marsh`: an id with its name or title, cut short.
+pub fn id_named(store: &crate::store::Store, id: crate::model::Id) -> String {
+    match store.get(id) {
+        Ok(Some(Record::Entity(e))) => format!("{id} {}", truncate(&e.name, 24)),
+        Ok(Some(r)) => format!("{id} {}", truncate(&r.title(), 24)),
+        _ => id.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,14 +206,5 @@ mod tests {
         let long = "x".repeat(200);
         let q = question_about(&entity(&long, EntityKind::Online), no_names);
         assert!(crate::model::text::width(&q) < 80, "{q}");
-    }
-}
-
-/// `E1 Darren Marsh`: an id with its name or title, cut short.
-pub fn id_named(store: &crate::store::Store, id: crate::model::Id) -> String {
-    match store.get(id) {
-        Ok(Some(Record::Entity(e))) => format!("{id} {}", truncate(&e.name, 24)),
-        Ok(Some(r)) => format!("{id} {}", truncate(&r.title(), 24)),
-        _ => id.to_string(),
     }
 }
