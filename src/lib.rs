@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod harden;
 pub mod keymap;
 pub mod model;
+pub mod run;
 pub mod store;
 pub mod synth;
 pub mod ui;

@@ -4,39 +4,10 @@
 use super::cx::{Cx, Event};
 use super::input::LineInput;
 use super::overlay::{Flow, Overlay};
-use crate::model::{Id, Record, Sees};
+use crate::model::{Id, Record};
 use crate::store::NewQuestion;
 
-/// A question being asked about records, besides the title its prompt holds: the
-/// records it concerns (each gets a "concerns" link), its SEES kind and its detail,
-/// and the gap suggestion it answers, if any (accepted in the same step, so the gap
-/// hunter stops proposing it).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AskDraft {
-    pub about: Vec<Id>,
-    pub kind: Sees,
-    pub detail: String,
-    pub gap: Option<GapKey>,
-}
-
-/// A gap suggestion as the store records its acceptance: key, rule and fingerprint.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GapKey {
-    pub key: String,
-    pub rule: &'static str,
-    pub fingerprint: String,
-}
-
-impl AskDraft {
-    pub fn about(id: Id) -> AskDraft {
-        AskDraft {
-            about: vec![id],
-            kind: Sees::Situation,
-            detail: String::new(),
-            gap: None,
-        }
-    }
-}
+pub use super::overlay::{AskDraft, GapKey};
 
 /// `Q`: proposes a question worded for the record, selected so that typing
 /// replaces it; Enter adds it linked to the record (to a link's two ends, since

@@ -21,7 +21,6 @@ pub mod overlay;
 pub mod pane;
 mod record;
 pub mod related;
-pub mod run;
 pub mod searchbuild;
 pub mod timeline;
 pub mod wording;

@@ -5,8 +5,39 @@
 use super::input::LineInput;
 use crate::commands::{Command, Scope};
 use crate::keymap::{Key, KeyCode};
-use crate::model::Id;
+use crate::model::{Id, Sees};
 use std::any::Any;
+
+/// A question being asked about records, besides the title its prompt holds: the
+/// records it concerns (each gets a "concerns" link), its SEES kind and its detail,
+/// and the gap suggestion it answers, if any (accepted in the same step, so the gap
+/// hunter stops proposing it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskDraft {
+    pub about: Vec<Id>,
+    pub kind: Sees,
+    pub detail: String,
+    pub gap: Option<GapKey>,
+}
+
+/// A gap suggestion as the store records its acceptance: key, rule and fingerprint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapKey {
+    pub key: String,
+    pub rule: &'static str,
+    pub fingerprint: String,
+}
+
+impl AskDraft {
+    pub fn about(id: Id) -> AskDraft {
+        AskDraft {
+            about: vec![id],
+            kind: Sees::Situation,
+            detail: String::new(),
+            gap: None,
+        }
+    }
+}
 
 /// What a prompt, picker or confirmation is for.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +51,7 @@ pub enum Flow {
     /// Throwing away what was typed in the inline editor, confirmed.
     Discard,
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
-    Ask(super::ask::AskDraft),
+    Ask(AskDraft),
     /// A step of one pane's own flow: only that pane reads it.
     Pane(Step),
 }

@@ -198,7 +198,7 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
         return w.finish();
     }
     let welcome = format!("demo workspace: {}", ws.display());
-    crate::app::run::run(store, keymap, Some(welcome)).map_err(Failure::new)
+    crate::run::run(store, keymap, Some(welcome)).map_err(Failure::new)
 }
 
 pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
@@ -213,7 +213,7 @@ pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
         .first()
         .cloned()
         .or_else(|| store.compaction_advice());
-    crate::app::run::run(store.into_store(), keymap, repaired).map_err(Failure::new)
+    crate::run::run(store.into_store(), keymap, repaired).map_err(Failure::new)
 }
 
 pub fn keymap(cmd: KeymapCommand) -> CliResult {

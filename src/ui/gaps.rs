@@ -70,7 +70,7 @@ fn list_lines(g: &GapsState, theme: Theme, w: usize, h: usize) -> Vec<Line<'stat
             }
             m
         };
-        return crate::app::notes::wrap(&msg, w)
+        return crate::model::text::wrap(&msg, w)
             .into_iter()
             .map(|l| Line::styled(fit(&l, w), theme.dim()))
             .collect();
@@ -121,7 +121,7 @@ fn detail(g: &GapsState, theme: Theme, w: usize) -> Vec<Line<'static>> {
         fit(&format!("── {}: {reasoning}", s.rule), w),
         theme.dim(),
     ));
-    let mut q = crate::app::notes::wrap(&sanitize(&s.question), w);
+    let mut q = crate::model::text::wrap(&sanitize(&s.question), w);
     q.truncate(2);
     out.extend(
         q.into_iter()
@@ -161,7 +161,7 @@ fn trigger_view(g: &GapsState, theme: Theme, w: usize, h: usize) -> Vec<Line<'st
     let Some(s) = g.current() else {
         return Vec::new();
     };
-    let mut out: Vec<Line> = crate::app::notes::wrap(&sanitize(&s.question), w)
+    let mut out: Vec<Line> = crate::model::text::wrap(&sanitize(&s.question), w)
         .into_iter()
         .take(3)
         .map(|l| Line::styled(fit(&l, w), theme.title()))

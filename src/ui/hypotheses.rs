@@ -45,7 +45,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } else {
             format!("Every hypothesis of {q} is rejected: r shows them, h adds another.")
         };
-        for l in crate::app::notes::wrap(&text, w) {
+        for l in crate::model::text::wrap(&text, w) {
             lines.push(Line::styled(fit(&l, w), theme.dim()));
         }
         frame.render_widget(Paragraph::new(lines), area);

@@ -4,7 +4,7 @@
 use super::{BacklogState, DetailItem, QuestionFilter, SortBy};
 use crate::app::cx::{yardstick_choices, Cx, Event};
 use crate::app::overlay::{hypothesis_status_choices, Choice, Flow, Step};
-use crate::app::PaneView;
+use crate::app::pane::PaneView;
 use crate::commands::{Command, Scope};
 use crate::export::{self, BriefingMeta, Format};
 use crate::model::{Id, Kind, Sees, Status};

@@ -18,7 +18,7 @@ pub use keys::{flow, BacklogFlow};
 
 use super::cx::{Cx, Event};
 use super::overlay::Step;
-use super::{ListCursor, Move, PaneView};
+use super::pane::{ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::{Hypothesis, Id, Kind, Question, Record};
 use crate::store::{Direction, Result, Store};

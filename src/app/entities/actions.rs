@@ -2,50 +2,15 @@
 //! finish: add, edit (name, kind, aliases, attributes), filter by text or kind, merge.
 
 use super::edit::attributes_text;
+use super::flow::{flow, EntitiesFlow};
 use super::EntitiesState;
 use crate::app::cx::{Cx, Event};
-use crate::app::overlay::{Choice, Flow, Step};
-use crate::app::PaneView;
+use crate::app::overlay::Choice;
+use crate::app::pane::PaneView;
 use crate::commands::{Command, Scope};
 use crate::model::{EntityKind, Id, Record};
 use crate::store::{Added, NewEntity};
 use std::collections::BTreeMap;
-
-/// The steps of this pane's prompts and pickers.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EntitiesFlow {
-    AddName,
-    AddKind {
-        name: String,
-    },
-    EditName(Id),
-    EditKind {
-        id: Id,
-        name: String,
-    },
-    EditAliases {
-        id: Id,
-        name: String,
-        kind: String,
-    },
-    EditAttributes {
-        id: Id,
-        name: String,
-        kind: String,
-        aliases: String,
-    },
-    Filter,
-    KindFilter,
-    MergeWith(Id),
-    MergeConfirm {
-        survivor: Id,
-        absorbed: Id,
-    },
-}
-
-pub(super) fn flow(f: EntitiesFlow) -> Flow {
-    Flow::Pane(Step::new(Scope::Entities, f))
-}
 
 fn kind_choices(selected: Option<EntityKind>) -> (Vec<Choice>, usize) {
     let choices = EntityKind::ALL

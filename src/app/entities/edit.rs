@@ -1,11 +1,11 @@
 //! Saving an entity's edit and preparing a merge: the steps that validate what was
 //! typed before anything is written.
 
-use super::actions::{flow, EntitiesFlow};
+use super::flow::{flow, EntitiesFlow};
 use super::EntitiesState;
 use crate::app::cx::Cx;
 use crate::app::overlay::Overlay;
-use crate::app::PaneView;
+use crate::app::pane::PaneView;
 use crate::commands::Scope;
 use crate::model::{fields, EntityKind, Id, Kind, Record};
 use std::collections::BTreeMap;

@@ -13,13 +13,14 @@
 mod actions;
 mod detail;
 mod edit;
+mod flow;
 
-pub use actions::EntitiesFlow;
 pub use detail::EntityDetail;
+pub use flow::EntitiesFlow;
 
 use super::cx::{Cx, Event};
 use super::overlay::Step;
-use super::{ListCursor, Move, PaneView};
+use super::pane::{ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::fuzzy::Fuzzy;
 use crate::model::{Entity, EntityKind, Id, Kind, Record};

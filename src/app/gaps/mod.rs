@@ -10,7 +10,7 @@
 //! when it is first shown, and again when it is shown after a commit (a commit made in
 //! another pane waits until the pane is back on screen); the result comes back
 //! over a channel and is taken in by [`GapsState::take_result`], which the run loop
-//! calls while a run is pending (see `app::run`). Plain data otherwise.
+//! calls while a run is pending (see `run`). Plain data otherwise.
 
 mod keys;
 pub mod worker;
@@ -18,7 +18,7 @@ pub mod worker;
 pub use worker::{GapRun, Worker};
 
 use super::cx::{Cx, Event};
-use super::{ListCursor, Move, PaneView};
+use super::pane::{ListCursor, Move, PaneView};
 use crate::analysis::Suggestion;
 use crate::commands::Command;
 use crate::model::Id;

@@ -5,7 +5,7 @@
 use super::HypothesesState;
 use crate::app::cx::{yardstick_choices, Cx};
 use crate::app::overlay::{Choice, Flow, Step};
-use crate::app::PaneView;
+use crate::app::pane::PaneView;
 use crate::commands::Scope;
 use crate::model::{ExpectationStatus, HypothesisStatus, Id};
 use crate::store::{Added, NewQuestion};

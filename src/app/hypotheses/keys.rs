@@ -8,7 +8,7 @@ use super::{HypothesesFlow, HypothesesState};
 use crate::app::cx::{yardstick_choices, Cx, Event};
 use crate::app::input::LineInput;
 use crate::app::overlay::{hypothesis_status_choices, Choice, Flow, Overlay};
-use crate::app::PaneView;
+use crate::app::pane::PaneView;
 use crate::commands::Command;
 use crate::commands::Scope;
 use crate::model::{Consistency, HypothesisStatus, Id, Kind};
@@ -160,7 +160,7 @@ impl HypothesesState {
                     self.pick_expectation(cx, h);
                 }
             }
-            Command::Open => match crate::app::PaneView::selected(&*self) {
+            Command::Open => match crate::app::pane::PaneView::selected(&*self) {
                 Some(id) => cx.emit(Event::Show(id)),
                 None => cx.info("nothing selected: o picks a question"),
             },

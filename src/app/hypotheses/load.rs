@@ -3,7 +3,7 @@
 //! loop's background poll; and showing a matrix once read.
 
 use super::HypothesesState;
-use crate::app::ListCursor;
+use crate::app::pane::ListCursor;
 use crate::model::ach::Matrix;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};

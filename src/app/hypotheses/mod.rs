@@ -16,7 +16,7 @@ pub use view::{columns_that_fit, Detail, GridLayout, Tone, GRADE_W, MIN_GRID};
 
 use super::cx::Cx;
 use super::overlay::Step;
-use super::{ListCursor, Move, PaneView};
+use super::pane::{ListCursor, Move, PaneView};
 use crate::commands::{Command, Scope};
 use crate::model::ach::{Analysis, Matrix};
 use crate::model::{Consistency, Id, Kind};

@@ -75,7 +75,7 @@ fn line(tone: Tone, text: impl Into<String>) -> Detail {
 
 /// Wrapped text as at most `max` lines, the last ending in `…` when some was left out.
 fn wrapped(text: &str, cells: usize, max: usize, tone: Tone) -> Vec<Detail> {
-    let mut lines = crate::app::notes::wrap(&sanitize(text), cells);
+    let mut lines = crate::model::text::wrap(&sanitize(text), cells);
     if lines.len() > max {
         lines.truncate(max);
         if let Some(last) = lines.last_mut() {

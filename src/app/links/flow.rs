@@ -5,7 +5,7 @@ use super::super::cx::{yardstick_choices, Cx};
 use super::super::overlay::{Flow, Step};
 use super::super::wording;
 use super::LinksState;
-use crate::app::PaneView;
+use crate::app::pane::PaneView;
 use crate::commands::Scope;
 use crate::model::{EntityKind, Id, Kind, Record, When, Yardstick};
 use crate::store::NewLink;

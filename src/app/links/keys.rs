@@ -3,7 +3,7 @@
 
 use super::super::cx::{Cx, Event};
 use super::super::overlay::{FinderPurpose, Step};
-use super::super::{Move, PaneView};
+use super::super::pane::{Move, PaneView};
 use super::{LinksFlow, LinksState, Row};
 use crate::commands::{Command, Scope};
 use crate::model::{Id, Record};

@@ -12,7 +12,7 @@ pub use flow::{LinkDraft, LinksFlow};
 pub use path::{chain, kind_word, PathView};
 pub use rows::{Edge, Group, Row};
 
-use super::ListCursor;
+use super::pane::ListCursor;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};
 use std::collections::HashSet;

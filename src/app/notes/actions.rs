@@ -6,7 +6,7 @@ use super::NotesState;
 use super::{NoteFilter, Order, FILTER_HINT};
 use crate::app::cx::{Cx, Event};
 use crate::app::overlay::{Choice, Flow, Step};
-use crate::app::PaneView;
+use crate::app::pane::PaneView;
 use crate::commands::{Command, Scope};
 use crate::model::grade::{Handling, Intel, SourceEval};
 use crate::model::{Grade, Id, Note, Record, When};

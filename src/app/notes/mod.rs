@@ -14,7 +14,7 @@ pub use page::{More, NoteRow, Order, Rank};
 
 use super::cx::{Cx, Event};
 use super::overlay::Step;
-use super::{ListCursor, Move, PaneView};
+use super::pane::{ListCursor, Move, PaneView};
 use crate::commands::Command;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};

@@ -5,7 +5,7 @@ use super::rows::{Focus, Row};
 use super::{flow, TimelineFlow, TimelineState};
 use crate::app::ask;
 use crate::app::cx::{Cx, Event};
-use crate::app::PaneView;
+use crate::app::pane::PaneView;
 use crate::commands::Command;
 use crate::model::{Id, When};
 use crate::store::{Result, TimeAxis};

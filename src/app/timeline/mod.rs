@@ -16,7 +16,8 @@ mod window;
 
 use super::cx::{Cx, Event};
 use super::overlay::{Flow, Step};
-use super::{wording, ListCursor, Move, PaneView};
+use super::pane::{ListCursor, Move, PaneView};
+use super::wording;
 use crate::commands::{Command, Scope};
 use crate::model::{Id, Kind, Record};
 use crate::store::timeline::BucketCount;

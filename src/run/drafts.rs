@@ -5,9 +5,9 @@
 //! started from. The draft is deleted once its text is saved; one that is left is
 //! offered back the next time the interface opens.
 
-use super::super::overlay::Flow;
 use crate::app::backlog::{flow as backlog_flow, BacklogFlow};
 use crate::app::notes::{flow as notes_flow, NotesFlow};
+use crate::app::overlay::Flow;
 use crate::model::Id;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};

@@ -7,7 +7,8 @@ mod drafts;
 mod editor;
 mod terminal;
 
-use super::{App, Effect, Flow};
+use crate::app::overlay::Flow;
+use crate::app::{App, Effect};
 use crate::keymap::{Key, KeyCode, Keymap};
 use crate::store::Store;
 use crate::ui::{self, Theme};
