@@ -205,6 +205,8 @@ for_each_pane! {
         pub finder: finder::FinderSearch,
         /// What crosses panes, waiting for [`App::drain`].
         pub events: Vec<Event>,
+        /// The workspace's name, read once at start for the tab bar.
+        pub name: String,
     }
 }
 
@@ -226,7 +228,6 @@ impl App {
             error: true,
         });
         App::assemble(AppCore {
-            store,
             keymap,
             pane: Pane::Backlog,
             overlay: None,
@@ -241,12 +242,25 @@ impl App {
             today: chrono::Local::now().date_naive(),
             finder: finder::FinderSearch::start(),
             events: Vec::new(),
+            name: store.name(),
+            store,
         })
     }
 
-    /// The workspace's name, as the tab bar and the briefing show it.
-    pub fn workspace_name(&self) -> String {
-        self.store.name()
+    /// The workspace's counters (records by kind and status), kept in memory by the
+    /// store: what the pane headers count, with no read.
+    pub fn counts(&self) -> &crate::store::State {
+        self.store.state()
+    }
+
+    /// Whether the workspace refuses writes (open read-only, or damaged).
+    pub fn read_only(&self) -> bool {
+        self.store.writes_refused().is_some()
+    }
+
+    /// The workspace's name, as the tab bar shows it.
+    pub fn workspace_name(&self) -> &str {
+        &self.name
     }
 
     /// The context of the app's own handlers (record keys, the shared flows), which

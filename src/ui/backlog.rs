@@ -31,7 +31,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 /// Counts by status, then the SEES mix: a backlog that is all situation is collation.
 /// On a narrow screen the statuses no question has are left out, then the line is cut.
 fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
-    let st = app.store.state();
+    let st = app.counts();
     let total = st.count(crate::model::Kind::Question) as usize;
     let build = |compact: bool| {
         let mut spans = Vec::new();
@@ -67,7 +67,7 @@ fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
 fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let b = &app.backlog;
     if b.rows.is_empty() {
-        let msg = if app.store.state().count(crate::model::Kind::Question) == 0 {
+        let msg = if app.counts().count(crate::model::Kind::Question) == 0 {
             "No questions yet. Press a to add the first: what do you need to know?"
         } else {
             "No question matches the filter. f changes it, Esc clears it."

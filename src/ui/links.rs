@@ -7,7 +7,6 @@ use crate::app::links::{Edge, LinksState, Row};
 use crate::app::App;
 use crate::model::text::{display, fit, width};
 use crate::model::Id;
-use crate::store::Store;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -41,7 +40,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Span::styled("path ", theme.title()),
             Span::raw(fit(&display(&p.chain), w.saturating_sub(5))),
         ]),
-        None => centre_line(&app.store, l, centre, theme, w),
+        None => centre_line(l, centre, theme, w),
     });
     let window = (area.height as usize).saturating_sub(3);
     let visible: Vec<(usize, &Row)> = l
@@ -53,7 +52,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .collect();
     let cols = Columns::measure(&visible, w);
     for (i, row) in visible {
-        lines.push(render_row(app, l, theme, &cols, i, row, w));
+        lines.push(render_row(l, theme, &cols, i, row, w));
     }
     while lines.len() < (area.height as usize).saturating_sub(1) {
         lines.push(Line::raw(""));
@@ -88,8 +87,8 @@ fn breadcrumb(l: &LinksState, theme: Theme, w: usize) -> Line<'static> {
     ])
 }
 
-fn centre_line(store: &Store, l: &LinksState, centre: Id, theme: Theme, w: usize) -> Line<'static> {
-    let title = describe(store, centre);
+fn centre_line(l: &LinksState, centre: Id, theme: Theme, w: usize) -> Line<'static> {
+    let title = l.name(centre);
     let n = l.edges.len();
     let facts = match (n, l.groups.len()) {
         (0, _) => " · no links yet: l links it to another record".to_string(),
@@ -102,20 +101,11 @@ fn centre_line(store: &Store, l: &LinksState, centre: Id, theme: Theme, w: usize
     Line::from(vec![
         Span::styled(id, theme.accent()),
         Span::styled(
-            crate::model::text::display(&crate::model::text::truncate(&title, room)).into_owned(),
+            crate::model::text::truncate(title, room).into_owned(),
             theme.title(),
         ),
         Span::styled(facts, theme.dim()),
     ])
-}
-
-/// A record's one-line name, sanitised; an entity with its kind.
-fn describe(store: &Store, id: Id) -> String {
-    match store.get(id) {
-        Ok(Some(r)) => display(&r.title()).into_owned(),
-        Ok(None) => "(deleted)".into(),
-        Err(_) => "(unreadable)".into(),
-    }
 }
 
 /// Column widths for the rows on screen.
@@ -157,7 +147,6 @@ impl Columns {
 }
 
 fn render_row(
-    app: &App,
     l: &LinksState,
     theme: Theme,
     cols: &Columns,
@@ -201,8 +190,7 @@ fn render_row(
                 fit(&e.other.to_string(), cols.id)
             );
             let room = w.saturating_sub(width(&left) + width(&right));
-            let title = describe(&app.store, e.other);
-            let body = fit(&title, room);
+            let body = fit(l.name(e.other), room);
             let text = fit(&format!("{left}{body}{right}"), w);
             let base = if e.auto {
                 theme.dim()
@@ -212,7 +200,7 @@ fn render_row(
             Line::styled(text, style(base))
         }
         Row::Stop(id) => {
-            let text = format!("{marker}{id}  {}", describe(&app.store, *id));
+            let text = format!("{marker}{id}  {}", l.name(*id));
             let base = if Some(*id) == l.centre {
                 theme.accent()
             } else {

@@ -116,7 +116,7 @@ fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let used = spans_width(&spans);
     // the workspace name is the first thing dropped, whole: a cut name misleads
-    let right = format!("weft · {} ", display(&app.workspace_name()));
+    let right = format!("weft · {} ", display(app.workspace_name()));
     let room = w.saturating_sub(used);
     let right = if width(&right) <= room {
         right
@@ -142,7 +142,7 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let title = format!(" {} ", app.pane.title());
     let mut left = w.saturating_sub(width(&title));
-    let read_only = if app.store.writes_refused().is_some() {
+    let read_only = if app.read_only() {
         let label = " read-only ";
         fit(label, width(label).min(left))
     } else {

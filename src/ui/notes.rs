@@ -29,7 +29,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 
 fn header_line(app: &App, theme: Theme, w: usize) -> Line<'static> {
     let n = &app.notes;
-    let total = app.store.state().count(Kind::Note);
+    let total = app.counts().count(Kind::Note);
     let mut spans = vec![Span::styled(
         format!("{total} notes · {} ", n.order.short()),
         theme.dim(),

@@ -15,7 +15,7 @@ pub use rows::{Edge, Group, Row};
 use super::pane::ListCursor;
 use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The longest path `p` looks for, as `weft path` does by default.
 pub const MAX_HOPS: usize = 6;
@@ -48,9 +48,38 @@ pub struct LinksState {
     pub cursor: ListCursor,
     /// The neighbourhood's selection and scroll, kept while a path is shown.
     saved: (usize, usize),
+    /// The one-line name of every record on screen (the centre, each neighbour, each
+    /// stop of a path), read when the rows are filled: drawing reads no record.
+    names: HashMap<Id, String>,
 }
 
 impl LinksState {
+    /// A record's one-line name as read when the rows were filled, sanitised.
+    pub fn name(&self, id: Id) -> &str {
+        self.names.get(&id).map_or("", String::as_str)
+    }
+
+    /// Reads the names of the records the rows show that are not read yet.
+    fn read_names(&mut self, store: &Store) -> Result<()> {
+        let mut wanted: Vec<Id> = self.centre.into_iter().collect();
+        wanted.extend(self.edges.iter().map(|e| e.other));
+        if let Some(p) = &self.path {
+            wanted.push(p.from);
+            wanted.extend(p.steps.iter().map(|s| s.other));
+        }
+        self.names.retain(|id, _| wanted.contains(id));
+        for id in wanted {
+            if !self.names.contains_key(&id) {
+                let name = match store.get(id)? {
+                    Some(r) => crate::model::text::display(&r.title()).into_owned(),
+                    None => "(deleted)".into(),
+                };
+                self.names.insert(id, name);
+            }
+        }
+        Ok(())
+    }
+
     /// The trail as ids, oldest first, ending at the centre.
     pub fn trail_ids(&self) -> Vec<Id> {
         let mut ids: Vec<Id> = self.trail.iter().map(|c| c.id).collect();
@@ -109,7 +138,7 @@ impl LinksState {
         }
         self.edges = edges;
         self.groups = groups;
-        Ok(())
+        self.read_names(store)
     }
 
     /// Lays out the rows: the path when one is shown, else the groups and their links.
@@ -147,6 +176,12 @@ impl LinksState {
         };
         if ids.is_empty() {
             return Ok(());
+        }
+        // a record on screen renamed (or gone) is named again
+        let before = self.names.len();
+        self.names.retain(|id, _| !ids.contains(id));
+        if self.names.len() != before {
+            self.read_names(store)?;
         }
         let touched: HashSet<Id> = ids.iter().copied().collect();
         let mut hood = touched.contains(&c) || self.edges.iter().any(|e| touched.contains(&e.link));

@@ -65,6 +65,7 @@ impl LinksState {
             chain,
         });
         self.rebuild();
+        self.read_names(store)?;
         self.cursor.selected = self.rows.len().saturating_sub(1);
         self.cursor.offset = 0;
         Ok(true)
