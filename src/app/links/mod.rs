@@ -69,12 +69,11 @@ impl LinksState {
         }
         self.names.retain(|id, _| wanted.contains(id));
         for id in wanted {
-            if !self.names.contains_key(&id) {
-                let name = match store.get(id)? {
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.names.entry(id) {
+                slot.insert(match store.get(id)? {
                     Some(r) => crate::model::text::display(&r.title()).into_owned(),
                     None => "(deleted)".into(),
-                };
-                self.names.insert(id, name);
+                });
             }
         }
         Ok(())
