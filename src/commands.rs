@@ -3,82 +3,88 @@
 
 use std::fmt;
 
-/// Where a command applies. Scopes are layered: the pane's own scope first, then the
-/// selected record, then lists, then global.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Scope {
-    Global,
-    List,
-    Record,
-    Backlog,
-    Timeline,
-    Links,
-    Entities,
-    Notes,
-    Hypotheses,
-    Gaps,
+/// Declares [`Scope`]: the three shared scopes, then one per pane from the registration
+/// in `panes.rs`.
+macro_rules! declare_scopes {
+    ({} $($var:ident $field:ident: $state:ty, $title:literal, $desc:literal;)*) => {
+        /// Where a command applies. Scopes are layered: the pane's own scope first, then
+        /// the selected record, then lists, then global.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Scope {
+            Global,
+            List,
+            Record,
+            $($var),*
+        }
+
+        impl Scope {
+            pub const ALL: &'static [Scope] =
+                &[Scope::Global, Scope::List, Scope::Record, $(Scope::$var),*];
+
+            /// The section name in keymap files.
+            pub fn name(self) -> &'static str {
+                match self {
+                    Scope::Global => "global",
+                    Scope::List => "list",
+                    Scope::Record => "record",
+                    $(Scope::$var => stringify!($field)),*
+                }
+            }
+
+            /// Where it applies, for help: "everywhere", "any list", a pane's title.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    Scope::Global => "everywhere",
+                    Scope::List => "any list",
+                    Scope::Record => "a selected record",
+                    $(Scope::$var => $title),*
+                }
+            }
+
+            /// Whether this is a pane's own scope.
+            pub fn is_pane(self) -> bool {
+                !matches!(self, Scope::Global | Scope::List | Scope::Record)
+            }
+        }
+    };
 }
+crate::panes::for_each_pane!(declare_scopes);
 
 impl Scope {
-    pub const ALL: [Scope; 10] = [
-        Scope::Global,
-        Scope::List,
-        Scope::Record,
-        Scope::Backlog,
-        Scope::Timeline,
-        Scope::Links,
-        Scope::Entities,
-        Scope::Notes,
-        Scope::Hypotheses,
-        Scope::Gaps,
-    ];
-
-    /// The section name in keymap files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scope::Global => "global",
-            Scope::List => "list",
-            Scope::Record => "record",
-            Scope::Backlog => "backlog",
-            Scope::Timeline => "timeline",
-            Scope::Links => "links",
-            Scope::Entities => "entities",
-            Scope::Notes => "notes",
-            Scope::Hypotheses => "hypotheses",
-            Scope::Gaps => "gaps",
-        }
-    }
-
     pub fn from_name(s: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|x| x.name() == s)
-    }
-
-    /// Where it applies, for help: "everywhere", "any list", …
-    pub fn describe(self) -> &'static str {
-        match self {
-            Scope::Global => "everywhere",
-            Scope::List => "any list",
-            Scope::Record => "a selected record",
-            Scope::Backlog => "Backlog",
-            Scope::Timeline => "Timeline",
-            Scope::Links => "Links",
-            Scope::Entities => "Entities",
-            Scope::Notes => "Notes",
-            Scope::Hypotheses => "Hypotheses",
-            Scope::Gaps => "Gaps",
-        }
+        Scope::ALL.iter().copied().find(|x| x.name() == s)
     }
 }
 
 /// Declares the command enum and its registry table in one place.
+/// The pane commands (`pane.<field>`, one per registered pane) come right after the
+/// first entries `$head`.
 macro_rules! commands {
-    ($($var:ident => $name:literal, $scope:ident, $desc:literal;)+) => {
+    (
+        {
+            { $($hvar:ident => $hname:literal, $hscope:ident, $hdesc:literal;)+ }
+            $($var:ident => $name:literal, $scope:ident, $desc:literal;)+
+        }
+        $($pane:ident $field:ident: $state:ty, $title:literal, $pdesc:literal;)*
+    ) => {
         /// A named command: what a key, the palette or a test asks the application to do.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Command { $($var),+ }
+        pub enum Command {
+            $($hvar,)+
+            /// Bring a pane on screen: its scope names it.
+            Show(Scope),
+            $($var),+
+        }
 
         /// Every command, in registry order.
         pub const REGISTRY: &[CommandInfo] = &[
+            $(CommandInfo { command: Command::$hvar, name: $hname, scope: Scope::$hscope, description: $hdesc },)+
+            $(CommandInfo {
+                command: Command::Show(Scope::$pane),
+                name: concat!("pane.", stringify!($field)),
+                scope: Scope::Global,
+                description: $pdesc,
+            },)*
             $(CommandInfo { command: Command::$var, name: $name, scope: Scope::$scope, description: $desc }),+
         ];
     };
@@ -93,17 +99,13 @@ pub struct CommandInfo {
     pub description: &'static str,
 }
 
-commands! {
-    Quit => "quit", Global, "Quit (every change is already saved)";
-    NextPane => "pane.next", Global, "Next pane";
-    PrevPane => "pane.prev", Global, "Previous pane";
-    PaneBacklog => "pane.backlog", Global, "Go to the Backlog pane";
-    PaneTimeline => "pane.timeline", Global, "Go to the Timeline pane";
-    PaneLinks => "pane.links", Global, "Go to the Links pane";
-    PaneEntities => "pane.entities", Global, "Go to the Entities pane";
-    PaneNotes => "pane.notes", Global, "Go to the Notes pane";
-    PaneHypotheses => "pane.hypotheses", Global, "Go to the Hypotheses pane (the matrix)";
-    PaneGaps => "pane.gaps", Global, "Go to the Gaps pane (the gap hunter)";
+crate::panes::for_each_pane! {
+    commands
+    {
+        Quit => "quit", Global, "Quit (every change is already saved)";
+        NextPane => "pane.next", Global, "Next pane";
+        PrevPane => "pane.prev", Global, "Previous pane";
+    }
     Finder => "finder", Global, "Find any record by fuzzy search and jump to it";
     Palette => "palette", Global, "Run any command by name";
     Help => "help", Global, "Show the keys of this pane";

@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod harden;
 pub mod keymap;
 pub mod model;
+mod panes;
 pub mod run;
 pub mod store;
 pub mod synth;

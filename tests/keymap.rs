@@ -61,11 +61,11 @@ fn the_spec_default_keys() {
     let km = Keymap::default_keymap();
     let backlog = [Backlog, Record, List, Global];
     let cases: &[(&str, C)] = &[
-        ("1", C::PaneBacklog),
-        ("2", C::PaneTimeline),
-        ("3", C::PaneLinks),
-        ("4", C::PaneEntities),
-        ("5", C::PaneNotes),
+        ("1", C::Show(Scope::Backlog)),
+        ("2", C::Show(Scope::Timeline)),
+        ("3", C::Show(Scope::Links)),
+        ("4", C::Show(Scope::Entities)),
+        ("5", C::Show(Scope::Notes)),
         ("tab", C::NextPane),
         ("shift-tab", C::PrevPane),
         ("/", C::Finder),
@@ -118,14 +118,17 @@ fn the_spec_default_keys() {
     for (keys, cmd) in [
         ("q", C::Quit),
         ("?", C::Help),
-        ("2", C::PaneTimeline),
-        ("6", C::PaneHypotheses),
+        ("2", C::Show(Scope::Timeline)),
+        ("6", C::Show(Scope::Hypotheses)),
     ] {
         let seq = parse_sequence(keys).expect("a key sequence");
         assert_eq!(km.resolve(&links, &seq), Resolution::Run(cmd), "{keys}");
     }
     let seven = parse_sequence("7").expect("7");
-    assert_eq!(km.resolve(&backlog, &seven), Resolution::Run(C::PaneGaps));
+    assert_eq!(
+        km.resolve(&backlog, &seven),
+        Resolution::Run(C::Show(Scope::Gaps))
+    );
     // Backlog keys stay in the Backlog; the sort chord waits for its second key.
     let o = parse_sequence("o").expect("o");
     assert_eq!(km.resolve(&backlog, &o), Resolution::Pending);

@@ -32,33 +32,12 @@ use input::LineInput;
 use overlay::{FinderPurpose, Flow, Overlay};
 pub use pane::{ListCursor, Move, PaneView};
 
-/// Every pane, in number-key order: its variant (also the name of its keymap scope),
-/// its state's field on the [`App`] and type (which implements [`PaneView`]), and its
-/// title. This list is the one registration a pane needs: the [`Pane`] enum, the app's
-/// pane fields, opening, key dispatch, refresh, resizing and `ui`'s renderer table are
-/// all generated from it. `$then` is a macro given `{ $args }` and then the list.
-macro_rules! for_each_pane {
-    ($then:ident $($args:tt)*) => {
-        $then! {
-            { $($args)* }
-            Backlog backlog: crate::app::backlog::BacklogState, "Backlog";
-            Timeline timeline: crate::app::timeline::TimelineState, "Timeline";
-            Links links: crate::app::links::LinksState, "Links";
-            Entities entities: crate::app::entities::EntitiesState, "Entities";
-            Notes notes: crate::app::notes::NotesState, "Notes";
-            Hypotheses hypotheses: crate::app::hypotheses::HypothesesState, "Hypotheses";
-            Gaps gaps: crate::app::gaps::GapsState, "Gaps";
-        }
-    };
-}
-pub(crate) use for_each_pane;
-
 /// Declares the [`App`] (its own fields, then one per pane), the [`Pane`] enum and the
 /// dispatch from a pane to its state, from the list in `for_each_pane!`.
 macro_rules! declare_app {
     (
         { $(#[$meta:meta])* pub struct App { $($(#[$fm:meta])* pub $f:ident: $ft:ty,)* } }
-        $($var:ident $field:ident: $state:ty, $title:literal;)*
+        $($var:ident $field:ident: $state:ty, $title:literal, $desc:literal;)*
     ) => {
         $(#[$meta])*
         pub struct App {
@@ -157,12 +136,9 @@ impl Pane {
         vec![self.scope(), Scope::Record, Scope::List, Scope::Global]
     }
 
-    /// The pane a `pane.NAME` command names: its title in lower case.
-    fn named(name: &str) -> Option<Pane> {
-        Pane::ALL
-            .iter()
-            .copied()
-            .find(|p| p.title().eq_ignore_ascii_case(name))
+    /// The pane whose own scope is `scope`.
+    fn of_scope(scope: Scope) -> Option<Pane> {
+        Pane::ALL.iter().copied().find(|p| p.scope() == scope)
     }
 
     fn step(self, by: isize) -> Pane {
@@ -177,7 +153,7 @@ pub use cx::{Cx, Effect, Event, Message};
 /// Rows of screen taken by the tab bar, the pane header and the status line.
 pub const CHROME_ROWS: u16 = 3;
 
-for_each_pane! {
+crate::panes::for_each_pane! {
     declare_app
     /// The application: the store, the keymap, every pane's state (see `for_each_pane!`),
     /// the open overlay and what the status line says.
@@ -391,10 +367,12 @@ impl App {
                     self.error(e.to_string());
                 }
             }
-            _ => match cmd.name().strip_prefix("pane.").and_then(Pane::named) {
-                Some(p) => self.pane = p,
-                None => self.with_pane(self.pane, |view, cx| view.on_command(cmd, cx)),
-            },
+            Command::Show(scope) => {
+                if let Some(p) = Pane::of_scope(scope) {
+                    self.pane = p;
+                }
+            }
+            _ => self.with_pane(self.pane, |view, cx| view.on_command(cmd, cx)),
         }
     }
 
@@ -449,8 +427,8 @@ impl App {
             match event {
                 Event::Committed(done, synced) => self.in_step(&done, synced),
                 Event::Focus(scope) => {
-                    if let Some(p) = Pane::ALL.iter().find(|p| p.scope() == scope) {
-                        self.pane = *p;
+                    if let Some(p) = Pane::of_scope(scope) {
+                        self.pane = p;
                     }
                 }
                 Event::Find(purpose) => self.open_finder(purpose),
@@ -468,8 +446,8 @@ impl App {
 
     /// Finishes a step of a pane's own flow in the pane that owns it.
     pub(crate) fn finish_step(&mut self, step: overlay::Step, value: String) {
-        if let Some(p) = Pane::ALL.iter().find(|p| p.scope() == step.owner) {
-            self.with_pane(*p, |view, cx| view.on_flow(&step, value, cx));
+        if let Some(p) = Pane::of_scope(step.owner) {
+            self.with_pane(p, |view, cx| view.on_flow(&step, value, cx));
         }
     }
 

@@ -110,7 +110,11 @@ pub(crate) fn parse(file: &str, text: &str) -> (Vec<Entry>, Vec<Problem>) {
 
 /// The section names, for messages.
 fn sections() -> String {
-    Scope::ALL.map(Scope::name).join(", ")
+    Scope::ALL
+        .iter()
+        .map(|s| s.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `s` with control characters escaped, for text shown outside quotes.
@@ -280,7 +284,11 @@ impl Checker<'_> {
                 format!("in [{}] (line {})", old.scope.name(), old.line)
             }
         };
-        for other in Scope::ALL.into_iter().filter(|&s| layered(s, new.scope)) {
+        for other in Scope::ALL
+            .iter()
+            .copied()
+            .filter(|&s| layered(s, new.scope))
+        {
             for n in 1..keys.len() {
                 if let Some(old) = self.exact.get(&(other, keys[..n].to_vec())) {
                     if old.action != Action::Unbind {

@@ -304,8 +304,12 @@ fn every_command_is_bound_or_deliberately_not() {
 fn the_defaults_shadow_nothing() {
     // No default key means one thing in a scope and another in a scope under it.
     let km = Keymap::default_keymap();
-    for a in Scope::ALL {
-        for b in Scope::ALL.into_iter().filter(|&b| b != a && layered(a, b)) {
+    for &a in Scope::ALL {
+        for b in Scope::ALL
+            .iter()
+            .copied()
+            .filter(|&b| b != a && layered(a, b))
+        {
             for (k, _) in km.bindings(a) {
                 let deliberate = |s: Scope| {
                     super::DELIBERATE_SHADOWS

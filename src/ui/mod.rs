@@ -67,10 +67,10 @@ fn settle(buf: &mut ratatui::buffer::Buffer) {
 }
 
 /// Declares `render_pane`: each pane is drawn by the `render` function of the module
-/// named like its state field (`ui/backlog.rs` for `App::backlog`), from the list in
-/// `app::for_each_pane!`.
+/// named like its state field (`ui/backlog.rs` for `App::backlog`), from the
+/// registration in `panes.rs`.
 macro_rules! pane_renderers {
-    ({} $($var:ident $field:ident: $state:ty, $title:literal;)*) => {
+    ({} $($var:ident $field:ident: $state:ty, $title:literal, $desc:literal;)*) => {
         fn render_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             match app.pane {
                 $(Pane::$var => $field::render(app, theme, frame, area)),*
@@ -78,7 +78,7 @@ macro_rules! pane_renderers {
         }
     };
 }
-crate::app::for_each_pane!(pane_renderers);
+crate::panes::for_each_pane!(pane_renderers);
 
 fn render_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
