@@ -249,11 +249,7 @@ pub fn read_only_reason() -> Option<String> {
     READ_ONLY.get().cloned()
 }
 
-/// sled's page cache for a command that reads each tree once in order (`check`,
-/// `compact`, `export workspace`): a small one is as fast as a large one, and sled's
-/// 64 MiB default costs far more than that once a whole pass has filled it (`check` at
-/// 1M records: 287 MiB with this, 459–577 MiB with the default).
-pub const SCAN_CACHE_BYTES: u64 = 8 << 20;
+pub use crate::store::SCAN_CACHE_BYTES;
 
 /// [`open_workspace`] with sled's page cache set to `cache_bytes` (0: the default): a
 /// command that reads everything once in order needs only a small one.

@@ -46,7 +46,7 @@ pub use gaps::{
 pub use journal::JournalEntry;
 use journal::Stored;
 pub use name::{check_name, NAME_FILE};
-pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE};
+pub use open::{default_workspace, resolve_workspace, OpenOptions, LOCK_FILE, SCAN_CACHE_BYTES};
 pub use read::{rank, rescore, Direction, Neighbour, PathStep, SearchHit, TimeAxis};
 pub use recover::Recovered;
 pub use refuse::DAMAGE_FILE;

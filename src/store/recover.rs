@@ -380,25 +380,31 @@ impl Store {
     /// in whole): each record's newest value read from where `places` says, every
     /// journal entry pointing at its line, and that part of the log copied byte for byte
     /// (so its history keeps its writers, numbers and chain).
-    fn rebuild_from_log(self, source: &Path, places: &Places, len: u64) -> Result<()> {
+    fn rebuild_from_log(self, source: &Path, places: Places, len: u64) -> Result<()> {
         let file = fs::File::open(source).map_err(|e| io_err(source, e))?;
+        let mut places = Some(places);
         let fill = &mut |inner: &Path,
                          builder: &mut super::compact::Builder,
                          _: &mut dyn FnMut(u64, u64)| {
+            // let go of once read, before the builder puts the index in order (the
+            // build's peak of memory)
+            let places = places
+                .take()
+                .ok_or_else(|| StoreError::invalid("rebuilt twice"))?;
             let mut next = places.next.clone();
             let mut bump = |id: crate::model::Id| {
                 let n = next.entry(id.kind.letter()).or_insert(1);
                 *n = (*n).max(id.num + 1);
             };
-            for (&id, latest) in &places.latest {
+            for (id, latest) in places.latest() {
                 let rec = match latest {
                     None => continue,
                     Some(Latest::Entry(at)) => {
-                        let e = log::read_entry_at(&file, source, *at)?;
+                        let e = log::read_entry_at(&file, source, at)?;
                         e.record(&e.after)?
                     }
                     Some(Latest::Record(at)) => {
-                        let raw = log::read_line_at(&file, source, *at)?;
+                        let raw = log::read_line_at(&file, source, at)?;
                         let framed = log::frame::read(&raw).map_err(|why| {
                             StoreError::invalid(format!(
                                 "journal log {} is damaged at byte {at}: {why}",
@@ -427,10 +433,11 @@ impl Store {
                 bump(e.id);
                 builder.journal(seq as u64, &super::journal::Stored::bytes(&e, at))?;
             }
-            copy_prefix(source, &inner.join(LOG_FILE), len)?;
             let mut state = builder.counted.clone();
             state.next = next;
             state.seq = places.entries.len() as u64;
+            drop(places);
+            copy_prefix(source, &inner.join(LOG_FILE), len)?;
             state.log_len = len;
             Ok(state)
         };
@@ -529,14 +536,18 @@ fn build(
         store.import_workspace(&s.dump)?;
         drop(store);
     } else if let Some((read, places)) = read {
-        store.rebuild_from_log(source, &places, read.clean_len)?;
-        // the places are let go before the check reads the result
-        drop(places);
+        store.rebuild_from_log(source, places, read.clean_len)?;
     }
     if let Some(name) = super::name::read_name(from) {
         super::name::write_name(staging, &name)?;
     }
-    let store = Store::open(staging, &OpenOptions::default())?;
+    // sled's small cache for reading every tree once: its default would keep what the
+    // check reads (at 1M records, the peak of the whole recovery)
+    let read = OpenOptions {
+        cache_bytes: super::SCAN_CACHE_BYTES,
+        ..OpenOptions::default()
+    };
+    let store = Store::open(staging, &read)?;
     // the log was verified line by line as it was read: the check need not replay it
     let problems = store.check_with(&mut |_, _| {}, false)?;
     if let Some(p) = problems.first() {

@@ -97,7 +97,7 @@ enum Job {
 }
 
 impl Applier {
-    fn start(fills: Vec<Fill<sled::Tree>>, dir: PathBuf) -> Applier {
+    fn start(fills: Vec<Fill<sled::Tree>>, dir: PathBuf, cache: u64) -> Applier {
         let (send, receive) = std::sync::mpsc::sync_channel::<Job>(WAITING);
         let thread = std::thread::spawn(move || {
             let db_err = |source| crate::store::error::db_error(&dir, source);
@@ -110,7 +110,9 @@ impl Applier {
                         let _ = reply.send(());
                     }
                     Job::Reopen => {
-                        let config = sled::Config::new().path(&dir);
+                        // the cache the build used: the open reads back every page
+                        // once, and a larger cache would keep them all
+                        let config = sled::Config::new().path(&dir).cache_capacity(cache);
                         return super::super::open::open_when_released(config)
                             .map(drop)
                             .map_err(db_err);
@@ -183,7 +185,10 @@ impl Builder {
         let fills: Vec<_> = trees.iter().cloned().map(Fill::new).collect();
         let (inline, applier) = match apply {
             Apply::Inline => (fills, None),
-            Apply::OnThread => (Vec::new(), Some(Applier::start(fills, dir.to_path_buf()))),
+            Apply::OnThread => (
+                Vec::new(),
+                Some(Applier::start(fills, dir.to_path_buf(), cache)),
+            ),
         };
         Ok(Builder {
             db: Some(db),

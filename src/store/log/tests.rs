@@ -508,3 +508,71 @@ fn the_replayed_sum_is_the_sum_of_the_records_left() {
     let left = serde_json::to_vec(&serde_json::json!({"id": "N1", "text": "c"})).unwrap();
     assert_eq!(read.values, Some(verify::value_hash("N1", &left)));
 }
+
+/// What a recovery builds from: each record's newest value (an import's record line, then
+/// the entries after it), deletions as none, every entry's line, the import's counters;
+/// nothing of an operation that never finished.
+#[test]
+fn places_keep_each_records_newest_acknowledged_value() {
+    use verify::Latest;
+    let dir = tempfile::tempdir().unwrap();
+    let mut next = BTreeMap::new();
+    next.insert('N', 8);
+    let rec = question();
+    let mut made = entry(1, 1, "Q1");
+    made.after = Some(rec.to_json());
+    let mut c = chain();
+    let (mut buf, _) = encode_import(
+        std::slice::from_ref(&rec),
+        &[entry(0, 0, "N1"), made],
+        &next,
+        2,
+        0,
+        &mut c,
+    )
+    .unwrap();
+    let mut changed = entry(3, 3, "Q1");
+    changed.before = Some(rec.to_json());
+    changed.after = Some(rec.to_json());
+    let mut gone = entry(4, 4, "N3");
+    gone.before = Some(serde_json::json!({"id": "N3"}));
+    gone.after = None;
+    let mut lines = operation_lines(&[entry(2, 2, "N3")]);
+    lines.extend(operation_lines(&[changed]));
+    lines.extend(operation_lines(&[gone]));
+    lines.extend(operation_lines(&[entry(5, 5, "N4")]));
+    // an operation whose last line was never written
+    lines.push(operation_lines(&[entry(6, 6, "N5"), entry(7, 6, "L1")])[0].clone());
+    for l in &lines {
+        l.encode(&mut c, &mut buf);
+    }
+    std::fs::write(dir.path().join(LOG_FILE), &buf).unwrap();
+    // where each line starts: the import's five, then one per entry
+    let starts: Vec<u64> = std::iter::once(0)
+        .chain(
+            buf.iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'\n')
+                .map(|(i, _)| i as u64 + 1),
+        )
+        .collect();
+
+    let mut places = verify::Places::default();
+    let read = verify::verify_with(&dir.path().join(LOG_FILE), false, Some(&mut places)).unwrap();
+    assert_eq!(read.damage, None);
+    assert_eq!(read.torn_lines, 1);
+    assert_eq!(read.clean_len, starts[9]);
+    let latest: Vec<(String, Option<Latest>)> =
+        places.latest().map(|(id, l)| (id.to_string(), l)).collect();
+    assert_eq!(
+        latest,
+        vec![
+            ("Q1".to_string(), Some(Latest::Entry(starts[6]))),
+            ("N3".to_string(), None),
+            ("N4".to_string(), Some(Latest::Entry(starts[8]))),
+        ]
+    );
+    let entries: Vec<u64> = [2, 3, 5, 6, 7, 8].iter().map(|&i| starts[i]).collect();
+    assert_eq!(places.entries, entries);
+    assert_eq!(places.next.get(&'N'), Some(&8));
+}
