@@ -5,7 +5,6 @@
 
 use super::{Result, Store, StoreError};
 use std::fs;
-use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
@@ -59,24 +58,8 @@ pub(crate) fn write_name(dir: &Path, name: &str) -> Result<()> {
             dir.join(NAME_FILE).display()
         ))
     };
-    let tmp = dir.join(".name.tmp");
-    // whatever is at the temporary name is a leftover, a link included: it goes, and the
-    // file is made afresh there, never through a link
-    match fs::remove_file(&tmp) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
-        _ => {}
-    }
-    let mut f = fs::OpenOptions::new()
-        .create_new(true)
-        .write(true)
-        .mode(0o600)
-        .custom_flags(super::open::NOFOLLOW)
-        .open(&tmp)
-        .map_err(io)?;
-    f.write_all(format!("{name}\n").as_bytes()).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    fs::rename(&tmp, dir.join(NAME_FILE)).map_err(io)?;
-    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)
+    // a fresh temporary file (never opened through a link), renamed over the name
+    crate::fsutil::write_atomic(&dir.join(NAME_FILE), format!("{name}\n").as_bytes()).map_err(io)
 }
 
 impl Store {
