@@ -2,7 +2,10 @@
 //!
 //! A key goes through [`App::on_key`]: an open overlay takes it first; otherwise the
 //! keymap resolves it (with any pending chord) in the active scopes to a named
-//! [`Command`], and [`App::apply`] runs it against the state and the store.
+//! [`Command`], and [`App::apply`] runs it: global commands and list moves here, the
+//! record keys in `record.rs`, the rest in the pane on screen (a component, `pane.rs`),
+//! with a context (`cx.rs`). What the handlers push on the event queue is drained after
+//! the key ([`App::drain`]).
 
 pub mod ask;
 mod background;

@@ -1,9 +1,11 @@
 //! What every pane gives the app ([`PaneView`]), the cursor every list pane moves with
 //! ([`ListCursor`]), and the moves the list keys ask for ([`Move`]).
 //!
-//! The app reaches a pane only through this trait and the one registration in
-//! `app/mod.rs` (`for_each_pane!`): titles, scopes, key dispatch, refresh after a
-//! change, resizing and the record-scope keys all go through it.
+//! A pane is a component: its state owns its handlers, which reach the rest of the app
+//! through the context ([`Cx`]) and the event queue. The app reaches a pane only through
+//! this trait and the one registration in `panes.rs`: titles, scopes, key dispatch,
+//! flows, events, refresh after a change, resizing and the record-scope keys all go
+//! through it.
 
 use super::cx::{Cx, Event};
 use super::overlay::Step;
