@@ -338,6 +338,7 @@ impl App {
         self.drain();
         if self.pane != pane {
             self.pane_focused();
+            self.drain();
             // a message belongs to the pane it was said in: a new pane starts without it
             if self.message == said {
                 self.message = None;
