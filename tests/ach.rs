@@ -220,7 +220,51 @@ fn demo_case_has_weighed_matrices_to_work_from() {
     assert_eq!(statuses, ["found", "unchecked", "absent"]);
     let q19 = run(&ws, &["matrix", "Q19"]);
     assert!(
-        q19.contains("The ranking rests on N178: without it H27 leads instead of H26."),
+        q19.contains("The lead rests on N178: without it H27 leads instead of H26."),
         "{q19}"
+    );
+}
+
+/// An untested hypothesis never leads: added to Q19 with no cell, it ranks after every
+/// fully assessed one and says so, in the text and in the JSON; the lead is not claimed
+/// to rest on anything a tie-break decided.
+#[test]
+fn an_untested_hypothesis_ranks_last_and_is_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let mut store = weft::store::Store::open(
+        &ws,
+        &weft::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    weft::demo::load(&mut store, weft::demo::KESTREL).unwrap();
+    drop(store);
+    let added = run(
+        &ws,
+        &["add", "hypothesis", "Q19", "Garvey works for Quayside"],
+    );
+    let h = added
+        .split_whitespace()
+        .find(|w| w.starts_with('H'))
+        .unwrap()
+        .to_string();
+    let m: serde_json::Value =
+        serde_json::from_str(&run(&ws, &["matrix", "Q19", "--json"])).unwrap();
+    let hyps = m["hypotheses"].as_array().unwrap();
+    assert_eq!(hyps[0]["id"], "H26", "{m}");
+    let last = hyps.last().unwrap();
+    assert_eq!(last["id"], h.as_str(), "{m}");
+    assert_eq!(last["untested"], true);
+    assert_eq!(last["assessed"], 0);
+    assert_eq!(hyps[0]["untested"], false);
+    assert_eq!(hyps[0]["tied_with"], serde_json::json!([]));
+    let text = run(&ws, &["matrix", "Q19"]);
+    assert!(text.contains("[untested]"), "{text}");
+    assert!(
+        text.contains("The lead rests on N178: without it H27 leads instead of H26."),
+        "{text}"
     );
 }

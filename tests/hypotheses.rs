@@ -197,7 +197,7 @@ fn a_cell_edit_is_stored_shown_and_moves_the_ranking() {
     let mut h = Harness::matrix_pane();
     let before = h.scores_line();
     assert!(
-        before.contains("H1 0.56 (1) · H2 1.00 (1) · H3 1.00 (1)"),
+        before.contains("H1 0.56 (1) · H2 1.00 (1) =2 · H3 1.00 (1)"),
         "{before}"
     );
     // the cursor starts on N1 under H1: make it -- (very inconsistent)
@@ -211,13 +211,19 @@ fn a_cell_edit_is_stored_shown_and_moves_the_ranking() {
     assert!(row.contains(" -- "), "{row}");
     let after = h.scores_line();
     assert!(
-        after.contains("H2 1.00 (1) · H3 1.00 (1) · H1 2.56 (3)"),
+        after.contains("H2 1.00 (1) =1 · H3 1.00 (1) =1 · H1 2.56"),
         "{after}"
     );
     // → to H2 and clear its cell; then + on N2 under H3 with the symbol keys
     h.press_commands(&["hypotheses.right", "hypotheses.clear"]);
     assert_eq!(h.cell("Q1", "H2", "N1"), None);
-    assert!(h.scores_line().contains("H2 0.00 (0)"));
+    // H2 is now assessed on 2 rows of 3: its 0.00 is no lead, it ranks after the others
+    let line = h.scores_line();
+    assert!(
+        line.contains("H3 1.00 (1) · H1 2.56 (3) · H2 0.00 (0, 2 o"),
+        "{line}"
+    );
+    assert!(h.app.hypotheses.analysis.scores[1].short);
     h.press_commands(&["hypotheses.right", "list.down", "hypotheses.c"]);
     assert_eq!(h.cell("Q1", "H3", "N2"), Some(Consistency::Consistent));
     // one u undoes one cell
@@ -261,12 +267,13 @@ fn non_diagnostic_rows_dim_hide_and_rows_order_by_diagnosticity() {
 #[test]
 fn the_sensitivity_line_names_the_row_the_ranking_rests_on() {
     let mut h = Harness::matrix_pane();
-    let line = h.line_with("The ranking rests on");
+    let line = h.line_with("The lead rests on");
     assert!(
-        line.contains("The ranking rests on N1: without it H2 leads instead of H1."),
+        line.contains("The lead rests on N1: without it H2 and H3 tie for the lead instead of H1."),
         "{line}"
     );
-    // with N1 neutral under every hypothesis, H2 leads on N2 alone
+    // with N1 neutral under every hypothesis, H2 and H3 share the lead: said as a tie,
+    // never "H2 leads" by its id
     h.press_commands(&[
         "hypotheses.n",
         "hypotheses.right",
@@ -274,19 +281,16 @@ fn the_sensitivity_line_names_the_row_the_ranking_rests_on() {
         "hypotheses.right",
         "hypotheses.n",
     ]);
-    let line = h.line_with("The ranking rests on");
-    assert!(
-        line.contains("The ranking rests on N2: without it H1 leads instead of H2."),
-        "{line}"
-    );
-    // N2 neutral too: every hypothesis level, no row moves the leader
+    let line = h.line_with("tied for the lead");
+    assert!(line.contains("H2 and H3 are tied for the lead."), "{line}");
+    // N2 neutral too: every hypothesis level, all three tied
     h.press_commands(&[
         "list.down",
         "hypotheses.left",
         "hypotheses.left",
         "hypotheses.n",
     ]);
-    assert!(h.screen().contains("No single row changes the leader."));
+    assert!(h.screen().contains("H1, H2 and H3 are tied for the lead."));
 }
 
 #[test]
@@ -295,7 +299,7 @@ fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_
     h.press_command("hypotheses.collect");
     let screen = h.screen();
     assert!(
-        screen.contains("What evidence would tell H2 and H3 apart?"),
+        screen.contains("What evidence would tell H1 and H2 apart?"),
         "{screen}"
     );
     h.press("enter");
@@ -304,7 +308,7 @@ fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_
         panic!("no sub-question: {}", h.screen());
     };
     assert_eq!(sub.parent, Some(id("Q1")));
-    assert_eq!(sub.title, "What evidence would tell H2 and H3 apart?");
+    assert_eq!(sub.title, "What evidence would tell H1 and H2 apart?");
     let ends: Vec<Id> = h
         .app
         .store
@@ -313,7 +317,7 @@ fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_
         .iter()
         .map(|n| n.other)
         .collect();
-    assert_eq!(ends, vec![id("H2"), id("H3")]);
+    assert_eq!(ends, vec![id("H1"), id("H2")]);
     h.press_command("undo");
     assert!(h.app.store.get(q).unwrap().is_none());
     assert!(h.app.store.neighbours(id("H2")).unwrap().is_empty());
@@ -392,7 +396,8 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
         .line_with("X1 absent (PNC and ANPR, 2026-11-25)")
         .contains("Marsh's car"));
     // an absent expectation counts like a - at 0.50
-    assert!(h.scores_line().contains("H1 1.06 (2)"));
+    assert!(h.scores_line().contains("H1 1.06 ("), "{}", h.scores_line());
+    assert_eq!(h.app.hypotheses.analysis.scores[0].raw, 2);
     assert_eq!(h.app.hypotheses.reads, reads, "placed without a re-read");
     // a date that is not one changes nothing and says why
     h.press_command("hypotheses.checked").press("enter 2 enter");

@@ -130,6 +130,10 @@ pub fn to_json(m: &Matrix, an: &Analysis) -> Value {
                 "score": hundredths(s.score).parse::<f64>().unwrap_or(0.0),
                 "inconsistencies": s.raw,
                 "rank": s.rank,
+                "rank_label": an.rank_label(m, c),
+                "assessed": s.assessed,
+                "untested": s.short,
+                "tied_with": an.tied_with(m, c).iter().map(|&o| m.columns[o].id).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -196,14 +200,16 @@ fn to_text(m: &Matrix, an: &Analysis) -> String {
             .map(|l| l.to_string())
             .unwrap_or("unassessed".into());
         out.push_str(&format!(
-            "{:<4} {:<6} {:>5} {:>4} {:<9} {:<21} {}\n",
-            s.rank,
+            "{:<4} {:<6} {:>5} {:>4} {:<9} {:<21} {}{}\n",
+            an.rank_label(m, c),
             col.id,
             hundredths(s.score),
             s.raw,
             col.status.as_str(),
             like,
-            sanitize(&col.statement)
+            sanitize(&col.statement),
+            an.coverage_label(m, c)
+                .map_or(String::new(), |l| format!("  [{l}]"))
         ));
     }
     out.push('\n');

@@ -85,6 +85,10 @@ struct HypothesisOut<'a> {
     likelihood: Option<Yardstick>,
     status: &'static str,
     rank: Option<usize>,
+    /// The rank as said: `=1` when tied.
+    rank_label: Option<String>,
+    /// `untested` or `2 of 5 assessed` when assessed on fewer rows than the others.
+    coverage: Option<String>,
     score: Option<f64>,
     inconsistencies: Option<u32>,
     links: Vec<LinkOut<'a>>,
@@ -187,12 +191,15 @@ fn question<'a>(q: &'a Question, g: &'a Gathered) -> QuestionOut<'a> {
             .iter()
             .map(|h| {
                 let s = weighed.and_then(|w| w.score_of(h.meta.id));
+                let standing = weighed.and_then(|w| w.standing_of(h.meta.id));
                 HypothesisOut {
                     id: h.meta.id,
                     statement: &h.statement,
                     likelihood: h.likelihood,
                     status: h.status.as_str(),
                     rank: s.map(|s| s.rank),
+                    rank_label: standing.as_ref().map(|(r, _)| r.clone()),
+                    coverage: standing.and_then(|(_, c)| c),
                     score: s.map(|s| decimal(s.score)),
                     inconsistencies: s.map(|s| s.raw),
                     links: g.linked(h.meta.id).iter().map(link_out).collect(),

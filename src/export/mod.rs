@@ -462,6 +462,14 @@ impl Weighed {
     pub fn score_of(&self, h: Id) -> Option<crate::model::ach::HypothesisScore> {
         self.matrix.column_of(h).map(|c| self.analysis.scores[c])
     }
+
+    /// A hypothesis's rank as said (`=1` when tied) and, when it is assessed on fewer
+    /// rows than the best-covered, how much (`untested`, `2 of 5 assessed`).
+    pub fn standing_of(&self, h: Id) -> Option<(String, Option<String>)> {
+        let c = self.matrix.column_of(h)?;
+        let (m, an) = (&self.matrix, &self.analysis);
+        Some((an.rank_label(m, c), an.coverage_label(m, c)))
+    }
 }
 
 /// A matrix worth reporting: something in it has been weighed.

@@ -394,24 +394,26 @@ fn briefing_ranks_weighed_hypotheses_with_their_evidence_and_what_was_not_found(
     let qs = export::select(&s, &BacklogFilter::default()).unwrap();
     let md = String::from_utf8(export::render_backlog(&s, &qs, Format::Markdown, &meta()).unwrap())
         .unwrap();
-    // H1: N2 `--` at C5 (0.04 × 2) and the absent expectation (0.50) = 0.58, raw 3;
+    // H1: N2 `--` at C5 (0.04 × 2) and the absent expectation (0.50) = 0.58, raw 3, but
+    // assessed on 3 rows of 4: its lower score is no lead, it ranks after H2;
     // H2: N1 `--` at A1 (1.00 × 2) and N4 `-` (1.00) = 3.00, raw 3; H3 rejected, last.
-    let h1 = md
-        .find("- H1 (rank 1, score 0.58, raw 3), likely (55-75%): Marsh runs it")
-        .expect(&md);
     let h2 = md
-        .find("- H2 (rank 2, score 3.00, raw 3), unassessed: Renshaw runs it")
+        .find("- H2 (rank 1, score 3.00, raw 3), unassessed: Renshaw runs it")
+        .expect(&md);
+    let h1 = md
+        .find("- H1 (rank 2, score 0.58, raw 3, 3 of 4 assessed), likely (55-75%): Marsh runs it")
         .expect(&md);
     let h3 = md
         .find("- H3 (rank 3, score 2.00, raw 2), unassessed, rejected: Quayside runs it")
         .expect(&md);
-    assert!(h1 < h2 && h2 < h3, "{md}");
+    assert!(h2 < h1 && h1 < h3, "{md}");
     assert!(
         md.contains("- Weighting: Score = weighted inconsistency"),
         "{md}"
     );
     assert!(
-        md.contains("No single row changes the leader.") || md.contains("The ranking rests on"),
+        md.contains("No single row, absent expectation or grade step changes the leader.")
+            || md.contains("The lead rests on"),
         "{md}"
     );
     // diagnostic rows only, most telling first, with grade and weight; N3 reads `+` under
@@ -475,11 +477,14 @@ fn briefing_ranks_weighed_hypotheses_with_their_evidence_and_what_was_not_found(
     assert_eq!(
         ranks,
         [
-            ("H1".to_string(), 1, 0.58, 3),
-            ("H2".to_string(), 2, 3.0, 3),
+            ("H1".to_string(), 2, 0.58, 3),
+            ("H2".to_string(), 1, 3.0, 3),
             ("H3".to_string(), 3, 2.0, 2)
         ]
     );
+    let h1 = &q1["hypotheses"][0];
+    assert_eq!(h1["coverage"], "3 of 4 assessed", "{h1}");
+    assert_eq!(h1["rank_label"], "2", "{h1}");
     let notes: Vec<&str> = q1["evidence"]
         .as_array()
         .unwrap()

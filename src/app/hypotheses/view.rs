@@ -149,7 +149,20 @@ impl HypothesesState {
             .filter(|&&r| m.columns[r].is_live())
             .map(|&r| {
                 let s = an.scores[r];
-                format!("{} {} ({})", m.columns[r].id, hundredths(s.score), s.raw)
+                let tie = if an.tied_with(m, r).is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", an.rank_label(m, r))
+                };
+                let cover = an
+                    .coverage_label(m, r)
+                    .map_or(String::new(), |c| format!(", {c}"));
+                format!(
+                    "{} {} ({}{cover}){tie}",
+                    m.columns[r].id,
+                    hundredths(s.score),
+                    s.raw
+                )
             })
             .collect();
         let scores = if ranked.is_empty() {
@@ -179,7 +192,10 @@ impl HypothesesState {
                 l.words().to_string()
             });
         let rank = if col.is_live() {
-            format!("rank {} of {live}", s.rank)
+            let cover = an.coverage_label(m, c).map_or(String::new(), |c| {
+                format!(" ({c}: ranked after the fully assessed)")
+            });
+            format!("rank {} of {live}{cover}", an.rank_label(m, c))
         } else {
             "not ranked".to_string()
         };

@@ -23,14 +23,14 @@ pub(super) fn weighed(out: &mut String, hyps: &[Hypothesis], w: &Weighed, g: &Ga
             HypothesisStatus::Live => String::new(),
             s => format!(", {s}"),
         };
-        let score = match w.score_of(h.meta.id) {
-            Some(s) => format!(
-                " (rank {}, score {}, raw {})",
-                s.rank,
+        let score = match (w.score_of(h.meta.id), w.standing_of(h.meta.id)) {
+            (Some(s), Some((rank, cover))) => format!(
+                " (rank {rank}, score {}, raw {}{})",
                 hundredths(s.score),
-                s.raw
+                s.raw,
+                cover.map_or(String::new(), |c| format!(", {c}"))
             ),
-            None => String::new(),
+            _ => String::new(),
         };
         let _ = writeln!(
             out,

@@ -69,24 +69,48 @@ pub fn hundredths(v: u32) -> String {
     format!("{}.{:02}", v / 100, v % 100)
 }
 
-/// The one line saying which row the ranking rests on (the interface and `weft matrix`).
+/// The one line saying what the lead rests on (the interface, `weft matrix`, the
+/// briefing): a tie for the lead, else the most fragile change that moves the leader or
+/// makes a tie, else that none does.
 pub fn sensitivity_line(m: &Matrix, an: &Analysis) -> String {
-    match an.sensitivity {
-        Some(s) => match s.shift {
-            Shift::Removed => format!(
-                "The ranking rests on {}: without it {} leads instead of {}.",
-                s.note, s.new_leader, s.leader
-            ),
-            Shift::Regraded(w) => format!(
-                "The ranking rests on {}'s grade: weighted {} it puts {} ahead of {}.",
-                s.note,
-                hundredths(w),
-                s.new_leader,
-                s.leader
-            ),
-        },
-        None if an.leader(m).is_some() => "No single row changes the leader.".to_string(),
-        None => "No live hypothesis.".to_string(),
+    let Some(leader) = an.leader(m) else {
+        return "No live hypothesis.".to_string();
+    };
+    let tied = an.tied_with(m, leader);
+    if !tied.is_empty() {
+        let mut ids: Vec<String> = std::iter::once(leader)
+            .chain(tied)
+            .map(|c| m.columns[c].id.to_string())
+            .collect();
+        let last = ids.pop().unwrap_or_default();
+        return format!("{} and {last} are tied for the lead.", ids.join(", "));
+    }
+    let Some(s) = an.sensitivity else {
+        return "No single row, absent expectation or grade step changes the leader.".to_string();
+    };
+    let sharing = match (s.also, s.more) {
+        (None, _) => None,
+        (Some(b), 0) => Some(format!("{} and {b}", s.new_leader)),
+        (Some(b), n) => Some(format!("{}, {b} and {n} more", s.new_leader)),
+    };
+    let outcome = match (s.tie, sharing) {
+        (true, None) => format!("{} ties with {}", s.new_leader, s.leader),
+        (true, Some(them)) => format!("{them} tie with {}", s.leader),
+        (false, None) => format!("{} leads instead of {}", s.new_leader, s.leader),
+        (false, Some(them)) => format!("{them} tie for the lead instead of {}", s.leader),
+    };
+    match s.shift {
+        Shift::Removed => format!("The lead rests on {}: without it {outcome}.", s.note),
+        Shift::Unlooked => format!(
+            "The lead rests on {} being absent: had it not been looked for, {outcome}.",
+            s.note
+        ),
+        Shift::Regraded(g) => {
+            format!(
+                "The lead rests on {}'s grade: graded {g}, {outcome}.",
+                s.note
+            )
+        }
     }
 }
 

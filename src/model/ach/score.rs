@@ -1,9 +1,12 @@
-//! Scoring a [`Matrix`]: weighted inconsistency per hypothesis, the ranking, which rows
-//! are diagnostic and how much each separates the hypotheses, the row the ranking rests
-//! on, and the two closest-ranked hypotheses.
+//! Scoring a [`Matrix`]: weighted inconsistency per hypothesis, how many rows each is
+//! assessed on, the ranking (a hypothesis assessed on fewer rows than the best-covered
+//! one ranks after every fully assessed one; equal standings are ties, never broken by
+//! id in what is said), which rows are diagnostic and how much each separates the
+//! hypotheses, what the lead rests on, and the leader with its nearest challenger.
 
-use super::{Matrix, ABSENT, STRONGEST, WEAKEST};
-use crate::model::{Consistency, ExpectationStatus, Id};
+use super::{Matrix, ABSENT};
+use crate::model::grade::{Intel, SourceEval};
+use crate::model::{Consistency, ExpectationStatus, Grade, Id};
 use std::cmp::Ordering;
 
 /// One hypothesis's standing.
@@ -13,27 +16,43 @@ pub struct HypothesisScore {
     pub score: u32,
     /// Heuer's raw count: `-` 1, `--` 2, an absent expectation 1.
     pub raw: u32,
-    /// 1 for the best; rejected hypotheses rank after every live one.
+    /// 1 for the best; tied hypotheses share a rank; rejected hypotheses rank after
+    /// every live one.
     pub rank: usize,
+    /// Evidence rows with a cell for this hypothesis.
+    pub assessed: usize,
+    /// Live, and assessed on fewer rows than the best-covered live hypothesis: ranked
+    /// after every fully assessed one, whatever its score.
+    pub short: bool,
 }
 
-/// What happens to a row in a sensitivity test.
+/// What changes in a sensitivity test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shift {
     /// The row is taken out.
     Removed,
-    /// The row's note is weighted as if graded differently (the weight, in hundredths).
-    Regraded(u32),
+    /// An absent expectation is taken out (as if never looked for).
+    Unlooked,
+    /// The row's note graded one step otherwise on one scale.
+    Regraded(Grade),
 }
 
-/// The single row the current ranking rests on: changing it changes the leader.
+/// One change the lead rests on: made, the leader changes or ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sensitivity {
-    pub row: usize,
+    /// The row, for a row's removal or grade.
+    pub row: Option<usize>,
+    /// The note (a row) or the expectation.
     pub note: Id,
     pub shift: Shift,
     pub leader: Id,
     pub new_leader: Id,
+    /// Whether the change makes `new_leader` tie with `leader` rather than pass it.
+    pub tie: bool,
+    /// Another hypothesis that would share the new lead with `new_leader`, and how many
+    /// more would.
+    pub also: Option<Id>,
+    pub more: usize,
 }
 
 /// The scores of a matrix and what follows from them, by column and row position.
@@ -51,10 +70,14 @@ pub struct Analysis {
     /// Per row: the spread of its values under the live hypotheses, `++` = 2 down to
     /// `--` = -2 (blank reads 0).
     pub spread: Vec<u8>,
-    /// The row the leader depends on, if any.
+    /// What the lead rests on, most fragile first: each removal of a row or an absent
+    /// expectation, and each one-step regrading of a row, that changes the leader or
+    /// makes a tie.
+    pub fragile: Vec<Sensitivity>,
+    /// The first of [`Analysis::fragile`], if any.
     pub sensitivity: Option<Sensitivity>,
-    /// The two live hypotheses adjacent in rank with the smallest gap in score (columns,
-    /// better first).
+    /// The leader and its nearest challenger (columns), when two live hypotheses are
+    /// fully assessed.
     pub closest: Option<(usize, usize)>,
 }
 
@@ -72,10 +95,35 @@ fn value(c: Option<Consistency>) -> i8 {
     }
 }
 
-/// Orders two columns by standing: live before rejected, then score, raw count and id.
-fn standing(m: &Matrix, a: (usize, u32, u32), b: (usize, u32, u32)) -> Ordering {
-    let key = |(c, s, r): (usize, u32, u32)| (!m.columns[c].is_live(), s, r, m.columns[c].id);
+/// A column's standing without its id: live before rejected, fully assessed before
+/// short, then score and raw count. Equal standings are a tie.
+type Standing = (bool, bool, u32, u32);
+
+/// Orders two columns by standing, then by id (for a stable order only).
+fn standing(m: &Matrix, short: &[bool], a: (usize, u32, u32), b: (usize, u32, u32)) -> Ordering {
+    let key =
+        |(c, s, r): (usize, u32, u32)| ((!m.columns[c].is_live(), short[c], s, r), m.columns[c].id);
     key(a).cmp(&key(b))
+}
+
+/// A grade one step otherwise on each scale, each way: the regradings a sensitivity
+/// test tries.
+fn grade_steps(g: Grade) -> Vec<Grade> {
+    let mut out = Vec::new();
+    let s = SourceEval::ALL
+        .iter()
+        .position(|x| *x == g.source)
+        .unwrap_or(0);
+    let i = Intel::ALL.iter().position(|x| *x == g.intel).unwrap_or(0);
+    for d in [-1isize, 1] {
+        if let Some(src) = s.checked_add_signed(d).and_then(|n| SourceEval::ALL.get(n)) {
+            out.push(Grade { source: *src, ..g });
+        }
+        if let Some(int) = i.checked_add_signed(d).and_then(|n| Intel::ALL.get(n)) {
+            out.push(Grade { intel: *int, ..g });
+        }
+    }
+    out
 }
 
 impl Analysis {
@@ -88,6 +136,7 @@ impl Analysis {
                 let i = inconsistency(*cell);
                 scores[c].score += w * i;
                 scores[c].raw += i;
+                scores[c].assessed += usize::from(cell.is_some());
             }
         }
         for x in &m.expectations {
@@ -128,6 +177,8 @@ impl Analysis {
         let new = m.rows[row].cells[col];
         s.score = s.score.saturating_sub(w * inconsistency(old)) + w * inconsistency(new);
         s.raw = s.raw.saturating_sub(inconsistency(old)) + inconsistency(new);
+        s.assessed =
+            (s.assessed + usize::from(new.is_some())).saturating_sub(usize::from(old.is_some()));
         let (d, sep, spread) = self.read_row(m, row);
         self.diagnostic[row] = d;
         self.separation[row] = sep;
@@ -135,7 +186,8 @@ impl Analysis {
         self.rerank(m);
     }
 
-    /// Whether a row is diagnostic, its separation and its spread.
+    /// Whether a row is diagnostic (it changes the live hypotheses' scores relative to
+    /// each other), its separation and its spread.
     fn read_row(&self, m: &Matrix, r: usize) -> (bool, u32, u8) {
         let row = &m.rows[r];
         let live = || {
@@ -152,95 +204,208 @@ impl Analysis {
         let hi = values.iter().max().copied().unwrap_or(0);
         let ilo = incs.iter().min().copied().unwrap_or(0);
         let ihi = incs.iter().max().copied().unwrap_or(0);
-        (lo != hi, row.weight() * (ihi - ilo), (hi - lo) as u8)
+        // only inconsistencies score: a row read `+` and `++` moves no one
+        (ilo != ihi, row.weight() * (ihi - ilo), (hi - lo) as u8)
     }
 
-    /// Recomputes the ranking, the ranks, the closest pair and the sensitivity.
+    /// Which live columns are short: assessed on fewer rows than the best-covered.
+    fn shorts(&self, m: &Matrix) -> Vec<bool> {
+        let live = |c: &usize| m.columns[*c].is_live();
+        let most = (0..m.columns.len())
+            .filter(live)
+            .map(|c| self.scores[c].assessed)
+            .max()
+            .unwrap_or(0);
+        (0..m.columns.len())
+            .map(|c| live(&c) && self.scores[c].assessed < most)
+            .collect()
+    }
+
+    /// A column's standing, without its id.
+    fn standing_of(&self, m: &Matrix, c: usize) -> Standing {
+        let s = self.scores[c];
+        (!m.columns[c].is_live(), s.short, s.score, s.raw)
+    }
+
+    /// Recomputes the ranking, the ranks (tied standings share one), the leader and its
+    /// challenger, and what the lead rests on.
     fn rerank(&mut self, m: &Matrix) {
+        let short = self.shorts(m);
+        for (c, s) in short.iter().enumerate() {
+            self.scores[c].short = *s;
+        }
         let mut order: Vec<usize> = (0..m.columns.len()).collect();
         order.sort_by(|&a, &b| {
             let (sa, sb) = (self.scores[a], self.scores[b]);
-            standing(m, (a, sa.score, sa.raw), (b, sb.score, sb.raw))
+            standing(m, &short, (a, sa.score, sa.raw), (b, sb.score, sb.raw))
         });
         for (i, &c) in order.iter().enumerate() {
-            self.scores[c].rank = i + 1;
+            let rank = match i.checked_sub(1).map(|p| order[p]) {
+                Some(p) if self.standing_of(m, p) == self.standing_of(m, c) => self.scores[p].rank,
+                _ => i + 1,
+            };
+            self.scores[c].rank = rank;
         }
         let live: Vec<usize> = order
             .iter()
             .copied()
             .filter(|&c| m.columns[c].is_live())
             .collect();
-        self.closest = live
-            .windows(2)
-            .min_by_key(|w| {
-                let (a, b) = (self.scores[w[0]], self.scores[w[1]]);
-                (b.score.abs_diff(a.score), b.raw.abs_diff(a.raw))
-            })
-            .map(|w| (w[0], w[1]));
+        self.closest = match live.as_slice() {
+            [a, b, ..] if !self.scores[*b].short => Some((*a, *b)),
+            _ => None,
+        };
         self.ranking = order;
-        self.sensitivity = self.find_sensitivity(m, &live);
+        self.fragile = self.find_fragile(m, &live, &short);
+        self.sensitivity = self.fragile.first().copied();
     }
 
-    /// The leader among `live` columns if every score moved by `delta(col)`.
-    fn leader_with(
+    /// The columns that share `c`'s standing (tied with it), `c` left out.
+    pub fn tied_with(&self, m: &Matrix, c: usize) -> Vec<usize> {
+        let me = self.standing_of(m, c);
+        self.ranking
+            .iter()
+            .copied()
+            .filter(|&o| o != c && self.standing_of(m, o) == me)
+            .collect()
+    }
+
+    /// The rank as said: `=1` when tied.
+    pub fn rank_label(&self, m: &Matrix, c: usize) -> String {
+        let tie = if self.tied_with(m, c).is_empty() {
+            ""
+        } else {
+            "="
+        };
+        format!("{tie}{}", self.scores[c].rank)
+    }
+
+    /// How much of the matrix a live hypothesis is assessed on, when short of the best:
+    /// `untested` (no cell), or `2 of 5 assessed`.
+    pub fn coverage_label(&self, m: &Matrix, c: usize) -> Option<String> {
+        let s = self.scores[c];
+        if !s.short {
+            return None;
+        }
+        Some(match s.assessed {
+            0 => "untested".to_string(),
+            n => format!("{n} of {} assessed", m.rows.len()),
+        })
+    }
+
+    /// The leaders among `live` columns (all tied for first) if every score moved by
+    /// `delta(col)`.
+    fn leaders_with(
         &self,
-        m: &Matrix,
         live: &[usize],
+        short: &[bool],
         delta: impl Fn(usize) -> (i64, i64),
-    ) -> Option<usize> {
-        live.iter()
+    ) -> Vec<usize> {
+        let moved: Vec<(usize, Standing)> = live
+            .iter()
             .map(|&c| {
                 let (ds, dr) = delta(c);
                 let s = self.scores[c];
                 let score = (i64::from(s.score) + ds).max(0) as u32;
                 let raw = (i64::from(s.raw) + dr).max(0) as u32;
-                (c, score, raw)
+                (c, (false, short[c], score, raw))
             })
-            .min_by(|a, b| standing(m, *a, *b))
-            .map(|(c, _, _)| c)
+            .collect();
+        let Some(best) = moved.iter().map(|(_, k)| *k).min() else {
+            return Vec::new();
+        };
+        moved
+            .into_iter()
+            .filter(|(_, k)| *k == best)
+            .map(|(c, _)| c)
+            .collect()
     }
 
-    /// The row whose removal changes the leader (the most separating one), else the row
-    /// whose regrading to A1 or to C5 does; `None` when no single row moves the leader.
-    fn find_sensitivity(&self, m: &Matrix, live: &[usize]) -> Option<Sensitivity> {
-        let leader = *live.first()?;
-        if live.len() < 2 {
-            return None;
-        }
-        let by_separation = {
-            let mut rows: Vec<usize> = (0..m.rows.len())
-                .filter(|&r| self.separation[r] > 0)
-                .collect();
-            rows.sort_by_key(|&r| (std::cmp::Reverse(self.separation[r]), m.rows[r].note));
-            rows
+    /// Every single change the lead rests on, most fragile first: removing a row (the
+    /// most separating first), removing an absent expectation, regrading a row one step
+    /// on either scale. Nothing when the lead is already shared or only one hypothesis
+    /// is live.
+    fn find_fragile(&self, m: &Matrix, live: &[usize], short: &[bool]) -> Vec<Sensitivity> {
+        let mut out = Vec::new();
+        let Some(&leader) = live.first() else {
+            return out;
         };
-        let mut shifts: Vec<Shift> = vec![Shift::Removed];
-        shifts.extend([Shift::Regraded(STRONGEST), Shift::Regraded(WEAKEST)]);
-        for shift in shifts {
-            for &r in &by_separation {
-                let row = &m.rows[r];
-                let w = i64::from(row.weight());
-                let (new_w, raw_kept) = match shift {
-                    Shift::Removed => (0, 0),
-                    Shift::Regraded(nw) if i64::from(nw) == w => continue,
-                    Shift::Regraded(nw) => (i64::from(nw), 1),
-                };
-                let next = self.leader_with(m, live, |c| {
-                    let i = i64::from(inconsistency(row.cells.get(c).copied().flatten()));
-                    (i * (new_w - w), i * (raw_kept - 1))
-                });
-                if let Some(n) = next.filter(|&n| n != leader) {
-                    return Some(Sensitivity {
-                        row: r,
-                        note: row.note,
-                        shift,
-                        leader: m.columns[leader].id,
-                        new_leader: m.columns[n].id,
-                    });
+        if live.len() < 2 || !self.tied_with(m, leader).is_empty() {
+            return out;
+        }
+        let mut report = |what: Id, row: Option<usize>, shift: Shift, after: Vec<usize>| {
+            if after == [leader] {
+                return;
+            }
+            let tie = after.contains(&leader);
+            let others: Vec<usize> = after.iter().copied().filter(|&c| c != leader).collect();
+            let Some(&other) = others.first() else {
+                return;
+            };
+            out.push(Sensitivity {
+                row,
+                note: what,
+                shift,
+                leader: m.columns[leader].id,
+                new_leader: m.columns[other].id,
+                tie,
+                also: others.get(1).map(|&c| m.columns[c].id),
+                more: others.len().saturating_sub(2),
+            });
+        };
+        let mut by_separation: Vec<usize> = (0..m.rows.len())
+            .filter(|&r| self.separation[r] > 0)
+            .collect();
+        by_separation.sort_by_key(|&r| (std::cmp::Reverse(self.separation[r]), m.rows[r].note));
+        let cell = |r: usize, c: usize| {
+            i64::from(inconsistency(m.rows[r].cells.get(c).copied().flatten()))
+        };
+        for &r in &by_separation {
+            let w = i64::from(m.rows[r].weight());
+            // without the row, each hypothesis is assessed on one row fewer where it had
+            // a cell: who is short may change too
+            let assessed = |c: usize| {
+                let had = m.rows[r].cells.get(c).copied().flatten().is_some();
+                self.scores[c].assessed - usize::from(had)
+            };
+            let most = live.iter().map(|&c| assessed(c)).max().unwrap_or(0);
+            let short_without: Vec<bool> = (0..m.columns.len())
+                .map(|c| m.columns[c].is_live() && assessed(c) < most)
+                .collect();
+            let after = self.leaders_with(live, &short_without, |c| (-cell(r, c) * w, -cell(r, c)));
+            report(m.rows[r].note, Some(r), Shift::Removed, after);
+        }
+        for x in &m.expectations {
+            if x.status != ExpectationStatus::Absent {
+                continue;
+            }
+            let Some(col) = m.column_of(x.hypothesis) else {
+                continue;
+            };
+            let after = self.leaders_with(live, short, |c| {
+                if c == col {
+                    (-i64::from(ABSENT), -1)
+                } else {
+                    (0, 0)
                 }
+            });
+            report(x.id, None, Shift::Unlooked, after);
+        }
+        for &r in &by_separation {
+            let Some(g) = m.rows[r].grade else {
+                continue;
+            };
+            let w = i64::from(m.rows[r].weight());
+            for step in grade_steps(g) {
+                let nw = i64::from(super::weight(Some(step)));
+                if nw == w {
+                    continue;
+                }
+                let after = self.leaders_with(live, short, |c| (cell(r, c) * (nw - w), 0));
+                report(m.rows[r].note, Some(r), Shift::Regraded(step), after);
             }
         }
-        None
+        out
     }
 
     /// The leading hypothesis (column), when one is live.

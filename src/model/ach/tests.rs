@@ -42,7 +42,11 @@ fn sample() -> Matrix {
             row(
                 "N1",
                 grade("A1P"),
-                &[Some(C::VeryInconsistent), Some(C::Consistent), None],
+                &[
+                    Some(C::VeryInconsistent),
+                    Some(C::Consistent),
+                    Some(C::Neutral),
+                ],
             ),
             row(
                 "N2",
@@ -95,7 +99,9 @@ fn scores_rank_and_count_raw_beside() {
         HypothesisScore {
             score: 200,
             raw: 2,
-            rank: 3
+            rank: 3,
+            assessed: 3,
+            short: false,
         }
     );
     assert_eq!(
@@ -103,7 +109,9 @@ fn scores_rank_and_count_raw_beside() {
         HypothesisScore {
             score: 8,
             raw: 2,
-            rank: 2
+            rank: 2,
+            assessed: 3,
+            short: false,
         }
     );
     assert_eq!(
@@ -111,7 +119,9 @@ fn scores_rank_and_count_raw_beside() {
         HypothesisScore {
             score: 4,
             raw: 1,
-            rank: 1
+            rank: 1,
+            assessed: 3,
+            short: false,
         }
     );
     assert_eq!(a.ranking, vec![2, 1, 0]);
@@ -204,8 +214,8 @@ fn sensitivity_names_the_row_the_leader_rests_on() {
 
 #[test]
 fn sensitivity_reports_a_regrading_when_no_removal_moves_the_leader() {
-    // H1: one - at C4 (16); H2: two - at B3 (42 each) = 84. Removing any one row leaves
-    // H1 ahead, but N3 graded A1 instead of C4 puts H1 at 100, behind H2.
+    // H1: one - at C5 (4); H2: two - at B5 (7 each) = 14. Removing any one row leaves
+    // H1 ahead, but N3 graded one step better, C4 (16), puts H1 behind H2.
     let m = Matrix {
         question: None,
         columns: vec![
@@ -213,19 +223,171 @@ fn sensitivity_reports_a_regrading_when_no_removal_moves_the_leader() {
             col("H2", HypothesisStatus::Live),
         ],
         rows: vec![
-            row("N1", grade("B3P"), &[None, Some(C::Inconsistent)]),
-            row("N2", grade("B3P"), &[None, Some(C::Inconsistent)]),
-            row("N3", grade("C4P"), &[Some(C::Inconsistent), None]),
+            row(
+                "N1",
+                grade("B5P"),
+                &[Some(C::Consistent), Some(C::Inconsistent)],
+            ),
+            row(
+                "N2",
+                grade("B5P"),
+                &[Some(C::Consistent), Some(C::Inconsistent)],
+            ),
+            row(
+                "N3",
+                grade("C5P"),
+                &[Some(C::Inconsistent), Some(C::Neutral)],
+            ),
         ],
         expectations: vec![],
     };
     let a = m.analyse();
-    assert_eq!((a.scores[0].score, a.scores[1].score), (16, 84));
+    assert_eq!((a.scores[0].score, a.scores[1].score), (4, 14));
     assert_eq!(a.leader(&m), Some(0));
     let s = a.sensitivity.expect("a regrading moves the leader");
     assert_eq!(s.note, id("N3"));
-    assert_eq!(s.shift, Shift::Regraded(STRONGEST));
-    assert_eq!(s.new_leader, id("H2"));
+    assert_eq!(s.shift, Shift::Regraded(grade("C4P").unwrap()));
+    assert_eq!((s.new_leader, s.tie), (id("H2"), false));
+    assert_eq!(
+        sensitivity_line(&m, &a),
+        "The lead rests on N3's grade: graded C4P, H2 leads instead of H1."
+    );
+}
+
+#[test]
+fn an_untested_hypothesis_never_leads_and_says_how_little_it_was_assessed() {
+    // H3 has no cell at all: its score of 0 is no evidence for it
+    let mut m = sample();
+    m.columns.push(col("H4", HypothesisStatus::Live));
+    for r in &mut m.rows {
+        r.cells.push(None);
+    }
+    let a = m.analyse();
+    let h4 = 3;
+    assert_eq!(a.scores[h4].score, 0);
+    assert!(a.scores[h4].short);
+    assert_eq!(a.scores[h4].assessed, 0);
+    assert_eq!(a.leader(&m), Some(2), "the best fully assessed leads");
+    assert_eq!(
+        a.ranking.last(),
+        Some(&h4),
+        "ranked after every fully assessed one"
+    );
+    assert_eq!(a.coverage_label(&m, h4).as_deref(), Some("untested"));
+    // one cell: still short of the others
+    m.rows[0].cells[h4] = Some(C::Consistent);
+    let a = m.analyse();
+    assert_eq!(a.coverage_label(&m, h4).as_deref(), Some("1 of 3 assessed"));
+    assert_eq!(a.ranking.last(), Some(&h4));
+    assert_eq!(a.coverage_label(&m, 0), None);
+}
+
+#[test]
+fn ties_are_said_as_ties_and_no_sentence_rests_on_an_id() {
+    // H1 and H2 read every row alike: tied for the lead, never "H1 leads"
+    let m = Matrix {
+        question: None,
+        columns: vec![
+            col("H1", HypothesisStatus::Live),
+            col("H2", HypothesisStatus::Live),
+            col("H3", HypothesisStatus::Live),
+        ],
+        rows: vec![row(
+            "N1",
+            grade("B2P"),
+            &[Some(C::Neutral), Some(C::Neutral), Some(C::Inconsistent)],
+        )],
+        expectations: vec![],
+    };
+    let a = m.analyse();
+    assert_eq!(
+        (a.scores[0].rank, a.scores[1].rank, a.scores[2].rank),
+        (1, 1, 3)
+    );
+    assert_eq!(a.rank_label(&m, 0), "=1");
+    assert_eq!(a.rank_label(&m, 1), "=1");
+    assert_eq!(a.rank_label(&m, 2), "3");
+    assert_eq!(a.tied_with(&m, 0), vec![1]);
+    assert_eq!(a.sensitivity, None, "a shared lead rests on nothing");
+    assert_eq!(sensitivity_line(&m, &a), "H1 and H2 are tied for the lead.");
+}
+
+#[test]
+fn a_change_that_only_makes_a_tie_is_reported_as_one() {
+    // H1 leads on N1 alone; without N1, H1 and H2 tie at 0
+    let m = Matrix {
+        question: None,
+        columns: vec![
+            col("H1", HypothesisStatus::Live),
+            col("H2", HypothesisStatus::Live),
+        ],
+        rows: vec![row(
+            "N1",
+            grade("B2P"),
+            &[Some(C::Consistent), Some(C::VeryInconsistent)],
+        )],
+        expectations: vec![],
+    };
+    let a = m.analyse();
+    let s = a.sensitivity.expect("the lead rests on N1");
+    assert!(s.tie);
+    assert_eq!(
+        sensitivity_line(&m, &a),
+        "The lead rests on N1: without it H2 ties with H1."
+    );
+}
+
+#[test]
+fn an_absent_expectation_the_lead_rests_on_is_named() {
+    // H1 and H2 read the evidence alike; only X1 (H2's, looked for and absent) puts H1
+    // ahead
+    let mut m = Matrix {
+        question: None,
+        columns: vec![
+            col("H1", HypothesisStatus::Live),
+            col("H2", HypothesisStatus::Live),
+        ],
+        rows: vec![row(
+            "N1",
+            grade("B2P"),
+            &[Some(C::Consistent), Some(C::Consistent)],
+        )],
+        expectations: vec![],
+    };
+    m.expectations.push(Expected {
+        id: id("X1"),
+        hypothesis: id("H2"),
+        text: "a second phone".into(),
+        status: ExpectationStatus::Absent,
+        place: Some("the seized phones".into()),
+        checked: None,
+        note: None,
+    });
+    let a = m.analyse();
+    assert_eq!(a.leader(&m), Some(0));
+    let s = a.sensitivity.expect("the lead rests on X1");
+    assert_eq!((s.note, s.shift, s.tie), (id("X1"), Shift::Unlooked, true));
+}
+
+#[test]
+fn a_row_read_plus_and_plus_plus_is_not_diagnostic() {
+    // only inconsistencies score: + against ++ moves no hypothesis against another
+    let m = Matrix {
+        question: None,
+        columns: vec![
+            col("H1", HypothesisStatus::Live),
+            col("H2", HypothesisStatus::Live),
+        ],
+        rows: vec![row(
+            "N1",
+            grade("C4P"),
+            &[Some(C::Consistent), Some(C::VeryConsistent)],
+        )],
+        expectations: vec![],
+    };
+    let a = m.analyse();
+    assert_eq!(a.diagnostic, vec![false]);
+    assert_eq!(a.separation, vec![0]);
 }
 
 #[test]
@@ -342,14 +504,25 @@ proptest! {
         let a = m.analyse();
         if let Some(s) = a.sensitivity {
             let mut m2 = m.clone();
-            match s.shift {
-                Shift::Removed => { m2.rows.remove(s.row); }
-                Shift::Regraded(w) => {
-                    m2.rows[s.row].grade = if w == STRONGEST { Some("A1P".parse().unwrap()) } else { Some("C5P".parse().unwrap()) };
+            match (s.shift, s.row) {
+                (Shift::Removed, Some(r)) => {
+                    m2.rows.remove(r);
                 }
+                (Shift::Regraded(g), Some(r)) => m2.rows[r].grade = Some(g),
+                (Shift::Unlooked, _) => m2.expectations.retain(|x| x.id != s.note),
+                _ => prop_assert!(false, "a row's change names its row: {s:?}"),
             }
             let b = m2.analyse();
-            prop_assert_eq!(b.leader(&m2).map(|c| m2.columns[c].id), Some(s.new_leader));
+            let leader = b.leader(&m2).map(|c| m2.columns[c].id);
+            if s.tie {
+                // the two now share the lead
+                let l = b.leader(&m2).expect("a leader");
+                let mut firsts: Vec<Id> = std::iter::once(l).chain(b.tied_with(&m2, l)).map(|c| m2.columns[c].id).collect();
+                firsts.sort();
+                prop_assert!(firsts.contains(&s.new_leader) && firsts.contains(&s.leader), "{s:?} {firsts:?}");
+            } else {
+                prop_assert_eq!(leader, Some(s.new_leader));
+            }
         }
     }
 }
