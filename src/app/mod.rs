@@ -14,6 +14,7 @@ pub mod gaps;
 pub mod help;
 pub mod hypotheses;
 pub mod input;
+pub mod job;
 pub mod links;
 pub mod notes;
 mod outcome;
