@@ -1,7 +1,7 @@
 //! Work done off the input thread and taken in by the run loop: the gap hunter's runs
 //! (`gaps/worker.rs`), a large matrix read (`hypotheses/load.rs`) and the finder's
-//! searches in a large workspace (`finder.rs`). While either is
-//! pending the loop polls instead of blocking on input; otherwise nothing is redrawn.
+//! searches in a large workspace (`finder.rs`), each a [`super::job::Job`]. While either
+//! is pending the loop polls instead of blocking on input; otherwise nothing is redrawn.
 
 use super::App;
 use std::time::Duration;

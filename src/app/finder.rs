@@ -1,19 +1,17 @@
-//! The finder's search, off the input thread. Each query goes to a worker thread with a
-//! generation number; the worker reads in steps, and between two steps takes the newest
-//! query waiting (older ones are skipped unread), so typing never waits on a search. A
+//! The finder's search, off the input thread. Each query is a request to the finder's
+//! [`Job`]; the worker reads in steps and gives a query up between two steps once a newer
+//! one is asked (older ones queued are skipped unread), so typing never waits on a search. A
 //! query that extends the one before narrows its matches and reading goes on where it
 //! stopped ([`SearchPass::narrow`]). Results stream back: the first screenful as soon as
 //! the titles are read, then as long notes are read, then the last; a result for any
 //! query but the newest is dropped. In a small workspace the search runs at once on the
 //! input thread instead, within a frame.
 
+use super::job::{Ctx, Job};
 use crate::model::{Id, Kind};
 use crate::store::search::SearchPass;
 use crate::store::Store;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Below this many records a search reads within a frame and runs at once; from it on,
@@ -43,14 +41,10 @@ pub struct Found {
     pub error: Option<String>,
 }
 
-enum Job {
-    /// Search through this read handle from now on, forgetting earlier matches.
-    Open(Box<Store>),
-    Query {
-        generation: u64,
-        query: String,
-        only: Option<Kind>,
-    },
+/// What the worker is asked: the results of one query.
+struct Query {
+    query: String,
+    only: Option<Kind>,
 }
 
 /// The best matches of `pass` for the finder (only records of `only`, when given), with
@@ -84,17 +78,13 @@ pub fn shown(store: &Store, pass: &SearchPass, only: Option<Kind>) -> Vec<(Id, S
 
 /// The app's side of the finder's worker.
 pub struct FinderSearch {
-    jobs: Option<Sender<Job>>,
-    results: Receiver<Found>,
-    thread: Option<JoinHandle<()>>,
-    /// The newest query's generation, shared with the worker so it drops a stale pass
-    /// between two steps.
-    latest: Arc<AtomicU64>,
-    /// Whether the newest query's final result is still to come.
-    running: bool,
+    job: Job<Query, Found>,
+    /// The read handle the next query is to search through: put here by
+    /// [`FinderSearch::open`] and taken by the worker, so no query skipped skips it.
+    view: Arc<Mutex<Option<Store>>>,
     /// From this many records on, searches run on the worker (tests lower it).
     pub background_from: u64,
-    /// Held by the worker while it reads a step; [`FinderSearch::hold`] holds it to
+    /// Held by the worker while it reads a step; [`FinderSearch::gate`] hands it out to
     /// pause the worker.
     gate: Arc<Mutex<()>>,
     /// The search file being written for the worker to read.
@@ -104,8 +94,7 @@ pub struct FinderSearch {
 impl std::fmt::Debug for FinderSearch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FinderSearch")
-            .field("latest", &self.latest.load(Ordering::Relaxed))
-            .field("running", &self.running)
+            .field("job", &self.job)
             .finish()
     }
 }
@@ -117,24 +106,21 @@ impl Default for FinderSearch {
 }
 
 impl FinderSearch {
-    /// Starts the worker; it sleeps until a finder opens.
+    /// The finder's worker; its thread starts with the first query.
     pub fn start() -> FinderSearch {
-        let (jobs, inbox) = mpsc::channel::<Job>();
-        let (outbox, results) = mpsc::channel::<Found>();
-        let latest = Arc::new(AtomicU64::new(0));
-        let seen = latest.clone();
+        let view = Arc::new(Mutex::new(None));
         let gate = Arc::new(Mutex::new(()));
-        let held = gate.clone();
-        let thread = std::thread::Builder::new()
-            .name("weft-finder".into())
-            .spawn(move || work(inbox, outbox, seen, held))
-            .ok();
+        let mut worker = Searcher {
+            opened: view.clone(),
+            gate: gate.clone(),
+            view: None,
+            pass: None,
+        };
         FinderSearch {
-            jobs: Some(jobs),
-            results,
-            thread,
-            latest,
-            running: false,
+            job: Job::new("weft-finder", move |q, cx: &Ctx<Found>| {
+                worker.answer(q, cx)
+            }),
+            view,
             background_from: BACKGROUND_RECORDS,
             gate,
             file: Default::default(),
@@ -150,203 +136,128 @@ impl FinderSearch {
     /// Whether searches of `store` run on the worker: a workspace of
     /// [`FinderSearch::background_from`] records or more, with the worker running.
     pub fn in_background(&self, store: &Store) -> bool {
-        self.thread.is_some() && store.state().total() >= self.background_from
+        self.job.alive() && store.state().total() >= self.background_from
     }
 
     /// A finder opened on `store`: searches read through `view` from now on, and the
     /// matches of earlier searches (which may have changed since) are forgotten.
     pub fn open(&mut self, view: Store) {
         self.forget();
-        if let Some(j) = &self.jobs {
-            let _ = j.send(Job::Open(Box::new(view)));
-        }
+        *self.view.lock().unwrap_or_else(|e| e.into_inner()) = Some(view);
     }
 
     /// Asks for the results of `query`; any query asked before is now stale. Returns the
     /// query's generation.
     pub fn request(&mut self, query: &str, only: Option<Kind>) -> u64 {
-        let generation = self.latest.fetch_add(1, Ordering::Relaxed) + 1;
-        let job = Job::Query {
-            generation,
+        let query = Query {
             query: query.to_string(),
             only,
         };
-        self.running = self.jobs.as_ref().is_some_and(|j| j.send(job).is_ok());
-        generation
+        let _ = self.job.request(query);
+        self.job.latest()
     }
 
     /// No query is wanted any more (the text was cleared, or the finder closed): whatever
     /// is under way is stale.
     pub fn forget(&mut self) {
-        self.latest.fetch_add(1, Ordering::Relaxed);
-        self.running = false;
+        self.job.forget();
     }
 
     /// The newest query's generation.
     pub fn latest(&self) -> u64 {
-        self.latest.load(Ordering::Relaxed)
+        self.job.latest()
     }
 
     /// Whether the newest query's final results are still to come.
     pub fn running(&self) -> bool {
-        self.running
+        self.job.pending()
     }
 
     /// The newest results for the newest query that have arrived, if any; results of
     /// stale queries are dropped.
     pub fn poll(&mut self) -> Option<Found> {
-        let mut newest = None;
-        while let Ok(found) = self.results.try_recv() {
-            if let Some(f) = self.accept(found) {
-                newest = Some(f);
-            }
-        }
-        newest
+        self.job.poll()
     }
 
     /// Blocks until the newest query's final results arrive or `limit` passes, and
     /// returns the newest results that came (tests; the interface never waits).
     pub fn wait(&mut self, limit: Duration) -> Option<Found> {
-        let until = Instant::now() + limit;
-        let mut newest = None;
-        while self.running {
-            let left = until.saturating_duration_since(Instant::now());
-            match self.results.recv_timeout(left) {
-                Ok(found) => {
-                    if let Some(f) = self.accept(found) {
-                        newest = Some(f);
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        newest
-    }
-
-    fn accept(&mut self, found: Found) -> Option<Found> {
-        if found.generation != self.latest() || !self.running {
-            return None;
-        }
-        if found.done {
-            self.running = false;
-        }
-        Some(found)
+        self.job.wait(limit)
     }
 }
 
-impl Drop for FinderSearch {
-    /// Makes any pass under way stale, closes the queue and waits for the worker, so no
-    /// read handle outlives the app.
-    fn drop(&mut self) {
-        self.forget();
-        self.jobs = None;
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+/// The worker's side: the read handle it searches through and the pass of the query it
+/// answered last, which a longer query narrows.
+struct Searcher {
+    opened: Arc<Mutex<Option<Store>>>,
+    gate: Arc<Mutex<()>>,
+    view: Option<Store>,
+    pass: Option<SearchPass>,
 }
 
-/// The query a worker is answering.
-struct Current {
-    generation: u64,
-    only: Option<Kind>,
-    started: Instant,
-    reported: Option<Instant>,
-}
-
-/// The worker's loop: take the newest job, read a step, report when it is time.
-fn work(inbox: Receiver<Job>, outbox: Sender<Found>, latest: Arc<AtomicU64>, gate: Arc<Mutex<()>>) {
-    let mut view: Option<Box<Store>> = None;
-    let mut pass: Option<SearchPass> = None;
-    let mut current: Option<Current> = None;
-    loop {
-        let stale = current
-            .as_ref()
-            .is_some_and(|c| c.generation != latest.load(Ordering::Relaxed));
-        if stale {
-            current = None;
+impl Searcher {
+    /// Answers `q`: reads a step at a time, reports when it is time, and gives up when
+    /// the query goes stale (what it returns then is dropped unread).
+    fn answer(&mut self, q: Query, cx: &Ctx<Found>) -> Found {
+        let opened = self.opened.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(view) = opened {
+            self.view = Some(view);
+            self.pass = None;
         }
-        // block for a job when idle; between two steps only look
-        let job = if current.is_none() {
-            match inbox.recv() {
-                Ok(j) => Some(j),
-                Err(_) => break,
-            }
-        } else {
-            match inbox.try_recv() {
-                Ok(j) => Some(j),
-                Err(TryRecvError::Empty) => None,
-                Err(TryRecvError::Disconnected) => break,
-            }
+        let nothing = Found {
+            generation: cx.generation(),
+            hits: Vec::new(),
+            matched: 0,
+            done: true,
+            error: None,
         };
-        if let Some(job) = job {
-            match job {
-                Job::Open(v) => {
-                    view = Some(v);
-                    pass = None;
-                    current = None;
+        let Some(store) = &self.view else {
+            return nothing;
+        };
+        let mut pass = match self.pass.take() {
+            Some(p) if p.narrows_to(&q.query) => p.narrow(&q.query),
+            _ => SearchPass::preferring_file(&q.query),
+        };
+        let started = Instant::now();
+        let mut reported: Option<Instant> = None;
+        loop {
+            if cx.stale() {
+                // kept: the next query may narrow it
+                self.pass = Some(pass);
+                return nothing;
+            }
+            // a pass with nothing left to score or read among the short texts reports
+            // at once; otherwise it scores or reads a step first
+            let stepped = if reported.is_none() && pass.short_done() {
+                Ok(pass.done())
+            } else {
+                let _step = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+                pass.step(store, STEP)
+            };
+            let done = stepped.as_ref().map_or(true, |done| *done);
+            let due = match reported {
+                None => pass.short_done() || started.elapsed() >= FIRST_REPORT,
+                Some(at) => at.elapsed() >= NEXT_REPORT,
+            };
+            if !(done || due) {
+                continue;
+            }
+            let found = Found {
+                hits: shown(store, &pass, q.only),
+                matched: pass.hits.len(),
+                done,
+                error: stepped.err().map(|e| e.to_string()),
+                ..nothing
+            };
+            if done {
+                // a pass that failed is not narrowed later
+                if found.error.is_none() {
+                    self.pass = Some(pass);
                 }
-                Job::Query {
-                    generation,
-                    query,
-                    only,
-                } => {
-                    pass = Some(match pass.take() {
-                        Some(p) if p.narrows_to(&query) => p.narrow(&query),
-                        _ => SearchPass::preferring_file(&query),
-                    });
-                    current = Some(Current {
-                        generation,
-                        only,
-                        started: Instant::now(),
-                        reported: None,
-                    });
-                }
+                return found;
             }
-            // take every job waiting before reading on
-            continue;
-        }
-        let (Some(store), Some(p), Some(cur)) = (view.as_deref(), pass.as_mut(), current.as_mut())
-        else {
-            current = None;
-            continue;
-        };
-        // a pass with nothing left to score or read among the short texts reports at once;
-        // otherwise it scores or reads a step first
-        let stepped = if cur.reported.is_none() && p.short_done() {
-            Ok(p.done())
-        } else {
-            let _step = gate.lock().unwrap_or_else(|e| e.into_inner());
-            p.step(store, STEP)
-        };
-        let done = match &stepped {
-            Ok(done) => *done,
-            Err(_) => true,
-        };
-        let due = match cur.reported {
-            None => p.short_done() || cur.started.elapsed() >= FIRST_REPORT,
-            Some(at) => at.elapsed() >= NEXT_REPORT,
-        };
-        if !(done || due) {
-            continue;
-        }
-        let found = Found {
-            generation: cur.generation,
-            hits: shown(store, p, cur.only),
-            matched: p.hits.len(),
-            done,
-            error: stepped.err().map(|e| e.to_string()),
-        };
-        cur.reported = Some(Instant::now());
-        if found.error.is_some() {
-            // a pass that failed is not narrowed later
-            pass = None;
-        }
-        if done {
-            current = None;
-        }
-        if outbox.send(found).is_err() {
-            break;
+            cx.send(found);
+            reported = Some(Instant::now());
         }
     }
 }
@@ -408,29 +319,32 @@ mod tests {
     }
 
     #[test]
-    fn a_result_for_an_older_generation_is_never_accepted() {
+    fn a_finder_opened_again_searches_through_its_new_view_only() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = filled(d.path());
         let mut f = FinderSearch::start();
-        f.request("a", None);
-        let newest = f.request("ab", None);
-        let stale = Found {
-            generation: newest - 1,
-            hits: vec![],
-            matched: 0,
-            done: true,
-            error: None,
-        };
-        assert_eq!(f.accept(stale), None);
-        assert!(f.running(), "still waiting for the newest");
+        f.open(s.read_view().unwrap());
+        f.request("zebra", None);
+        let before = f.wait(Duration::from_secs(30)).expect("results");
+        assert_eq!(before.matched, 0);
+        let zebra = s
+            .add_note(NewNote {
+                text: "Zebra crossing".into(),
+                ..Default::default()
+            })
+            .unwrap()
+            .id;
+        // opened again and asked at once: the new view is taken even when the query
+        // before it was forgotten unread
+        f.open(s.read_view().unwrap());
+        f.request("zebr", None);
+        f.request("zebra", None);
+        let after = f.wait(Duration::from_secs(30)).expect("results");
+        assert_eq!(ids(&after), [zebra.to_string()]);
         f.forget();
-        let after_forget = Found {
-            generation: newest,
-            hits: vec![],
-            matched: 0,
-            done: true,
-            error: None,
-        };
+        assert!(!f.running());
         assert_eq!(
-            f.accept(after_forget),
+            f.wait(Duration::from_secs(1)),
             None,
             "a cleared query takes nothing"
         );

@@ -17,6 +17,7 @@ pub mod gaps;
 pub mod help;
 pub mod hypotheses;
 pub mod input;
+pub mod job;
 pub mod links;
 pub mod notes;
 mod outcome;

@@ -102,10 +102,8 @@ impl GapsState {
     /// start) the rules run here instead.
     pub fn request(&mut self, store: &Store) {
         self.state = RunState::Running;
-        if self.worker.alive() {
-            self.worker.request(store.gap_reader());
-        } else {
-            let r = GapRun::compute(&store.gap_reader());
+        if let Err(reader) = self.worker.request(store.gap_reader()) {
+            let r = GapRun::compute(&reader);
             self.take(r);
         }
     }

@@ -1,8 +1,9 @@
 //! Reading a question's matrix into the pane: at once in a workspace with few cells,
-//! else on a thread of its own through a read-only store view, taken in by the run
-//! loop's background poll; and showing a matrix once read.
+//! else on the pane's [`Job`] through a read-only store view, taken in by the run loop's
+//! background poll; and showing a matrix once read.
 
 use super::HypothesesState;
+use crate::app::job::Job;
 use crate::app::pane::ListCursor;
 use crate::model::ach::Matrix;
 use crate::model::{Id, Kind, Record};
@@ -12,13 +13,26 @@ use crate::store::{Result, Store};
 /// frame and is read at once; from it on, on a thread, while the pane says so.
 pub const BACKGROUND_CELLS: u64 = 4_000;
 
-/// A matrix read under way on its own thread.
+/// Matrices read off the input thread: the newest read asked for wins.
 #[derive(Debug)]
 pub(super) struct MatrixLoad {
-    question: Id,
-    rx: std::sync::mpsc::Receiver<Result<Matrix>>,
+    job: Job<(Store, Id), Result<Matrix>>,
+    /// The question whose matrix is being read, while it is.
+    question: Option<Id>,
     /// A change was committed meanwhile: read again when this read is in.
     dirty: bool,
+}
+
+impl Default for MatrixLoad {
+    fn default() -> Self {
+        MatrixLoad {
+            job: Job::new("weft-matrix", |(view, question): (Store, Id), _: &_| {
+                view.matrix(question)
+            }),
+            question: None,
+            dirty: false,
+        }
+    }
 }
 
 impl HypothesesState {
@@ -36,22 +50,18 @@ impl HypothesesState {
 
     /// Whether a matrix is being read: the question it is for.
     pub fn loading(&self) -> Option<Id> {
-        self.loading.as_ref().map(|l| l.question)
+        self.loading.question
     }
 
-    /// Starts reading the matrix of `question` on a thread; the pane shows the question
-    /// (and, for the same question, the matrix it had) until it is in.
+    /// Starts reading the matrix of `question` on the pane's job; the pane shows the
+    /// question (and, for the same question, the matrix it had) until it is in.
     fn load_in_background(&mut self, store: &Store, question: Id) -> Result<()> {
         let view = store.read_view()?;
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
-            .name("weft-matrix".into())
-            .spawn(move || {
-                let _ = tx.send(view.matrix(question));
-            })
-            .map_err(|e| {
-                crate::store::StoreError::invalid(format!("cannot start reading {question}: {e}"))
-            })?;
+        if self.loading.job.request((view, question)).is_err() {
+            return Err(crate::store::StoreError::invalid(format!(
+                "cannot start reading {question}: no thread to read it on"
+            )));
+        }
         if self.question != Some(question) {
             self.title = match store.get(question)? {
                 Some(Record::Question(q)) => q.title,
@@ -65,59 +75,44 @@ impl HypothesesState {
             });
         }
         self.stale = false;
-        self.loading = Some(MatrixLoad {
-            question,
-            rx,
-            dirty: false,
-        });
+        self.loading.question = Some(question);
+        self.loading.dirty = false;
         Ok(())
     }
 
     /// Takes in a matrix read in the background, waiting up to `wait` for it (zero: only
     /// if it is already in). Returns whether one was taken in.
     pub fn take_loaded(&mut self, store: &Store, wait: std::time::Duration) -> Result<bool> {
-        use std::sync::mpsc::RecvTimeoutError;
-        let Some(load) = &self.loading else {
+        let Some(question) = self.loading.question else {
             return Ok(false);
         };
         let got = if wait.is_zero() {
-            load.rx.try_recv().map_err(|e| match e {
-                std::sync::mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
-                std::sync::mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-            })
+            self.loading.job.poll()
         } else {
-            load.rx.recv_timeout(wait)
+            self.loading.job.wait(wait)
         };
-        let matrix = match got {
-            Err(RecvTimeoutError::Timeout) => return Ok(false),
-            Err(RecvTimeoutError::Disconnected) => {
-                self.loading = None;
-                return Err(crate::store::StoreError::invalid(
-                    "the matrix read stopped before it finished",
-                ));
+        let Some(matrix) = got else {
+            if self.loading.job.pending() {
+                return Ok(false);
             }
-            Ok(m) => m,
+            self.loading.question = None;
+            return Err(crate::store::StoreError::invalid(
+                "the matrix read stopped before it finished",
+            ));
         };
-        let Some(load) = self.loading.take() else {
-            return Ok(false);
-        };
-        self.show(store, load.question, matrix?)?;
-        if load.dirty {
+        self.loading.question = None;
+        self.show(store, question, matrix?)?;
+        if std::mem::take(&mut self.loading.dirty) {
             // changes came in while it was read: read once more
-            self.load_in_background(store, load.question)?;
+            self.load_in_background(store, question)?;
         }
         Ok(true)
     }
 
     /// Notes a change committed while a matrix is read; it is read again when in.
     pub(super) fn changed_while_loading(&mut self) -> bool {
-        match &mut self.loading {
-            Some(l) => {
-                l.dirty = true;
-                true
-            }
-            None => false,
-        }
+        self.loading.dirty = self.loading.question.is_some();
+        self.loading.dirty
     }
 
     fn reset_cursor(&mut self) {

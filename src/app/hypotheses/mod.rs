@@ -57,8 +57,8 @@ pub struct HypothesesState {
     pub(crate) size: (usize, usize),
     /// How many times the whole matrix was read from the store.
     pub reads: usize,
-    /// A matrix being read on a thread of its own (a large workspace).
-    loading: Option<MatrixLoad>,
+    /// Matrices read off the input thread (a large workspace).
+    loading: MatrixLoad,
     /// From how many cells in the workspace a matrix is read off the input thread
     /// (`None`: [`BACKGROUND_CELLS`]); tests lower it.
     pub background_from: Option<u64>,
