@@ -263,6 +263,20 @@ fn an_untested_hypothesis_ranks_last_and_is_marked() {
     assert_eq!(hyps[0]["tied_with"], serde_json::json!([]));
     let text = run(&ws, &["matrix", "Q19"]);
     assert!(text.contains("[untested]"), "{text}");
+    // Q1's lead over H3 rests wholly on X1 being absent: said, and listed for scripts
+    let q1: serde_json::Value =
+        serde_json::from_str(&run(&ws, &["matrix", "Q1", "--json"])).unwrap();
+    let first = &q1["sensitivity"][0];
+    assert_eq!(first["kind"], "expectation", "{q1}");
+    assert_eq!(first["id"], "X1");
+    assert_eq!(
+        (first["leader_after"].as_str(), first["tie"].as_bool()),
+        (Some("H3"), Some(true))
+    );
+    assert!(
+        q1["rests_on"].as_str().unwrap().contains("X1 being absent"),
+        "{q1}"
+    );
     assert!(
         text.contains("The lead rests on N178: without it H27 leads instead of H26."),
         "{text}"

@@ -2,7 +2,7 @@
 //! line, scored by the same [`crate::model::ach`] code the interface uses.
 
 use super::{open_workspace, CliResult, Failure};
-use crate::model::ach::{hundredths, Analysis, Matrix, WEIGHTING};
+use crate::model::ach::{hundredths, Analysis, Matrix, Shift, WEIGHTING};
 use crate::model::text::sanitize;
 use crate::model::{Consistency, Id, Kind};
 use clap::Args;
@@ -173,11 +173,31 @@ pub fn to_json(m: &Matrix, an: &Analysis) -> Value {
             })
         })
         .collect();
+    let sensitivity: Vec<Value> = an
+        .fragile
+        .iter()
+        .map(|f| {
+            let (kind, change) = match f.shift {
+                Shift::Removed => ("row", "removed".to_string()),
+                Shift::Unlooked => ("expectation", "not looked for".to_string()),
+                Shift::Regraded(g) => ("grade", format!("graded {g}")),
+            };
+            json!({
+                "kind": kind,
+                "id": f.note,
+                "change": change,
+                "leader_after": f.new_leader,
+                "tie": f.tie,
+            })
+        })
+        .collect();
     json!({
         "question": m.question,
         "hypotheses": hypotheses,
         "evidence": evidence,
         "expectations": expectations,
+        "rests_on": sensitivity_line(m, an),
+        "sensitivity": sensitivity,
     })
 }
 
