@@ -6,7 +6,7 @@ use std::fmt;
 /// Declares [`Scope`]: the three shared scopes, then one per pane from the registration
 /// in `panes.rs`.
 macro_rules! declare_scopes {
-    ({} $($var:ident $field:ident: $state:ty, $title:literal, $desc:literal;)*) => {
+    ({} $($var:ident $field:ident, $title:literal, $desc:literal;)*) => {
         /// Where a command applies. Scopes are layered: the pane's own scope first, then
         /// the selected record, then lists, then global.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,7 +65,7 @@ macro_rules! commands {
             { $($hvar:ident => $hname:literal, $hscope:ident, $hdesc:literal;)+ }
             $($var:ident => $name:literal, $scope:ident, $desc:literal;)+
         }
-        $($pane:ident $field:ident: $state:ty, $title:literal, $pdesc:literal;)*
+        $($pane:ident $field:ident, $title:literal, $pdesc:literal;)*
     ) => {
         /// A named command: what a key, the palette or a test asks the application to do.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

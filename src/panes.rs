@@ -5,29 +5,23 @@
 //! field holding its state, key and flow dispatch, refresh after a change, resizing,
 //! and the renderer table.
 //!
-//! Each entry: the pane's name (also its scope's), its state's field on the app and
-//! type (which implements `app::pane::PaneView`), its title, and the description of
-//! the command that brings it on screen. `$then` is a macro given `{ $args }` and then
-//! the list; this file is only tokens, so the layers below `app` can read it.
+//! Each entry: the pane's name (also its scope's), its field on the app (also its
+//! folder `app/<field>/`, whose `State` implements `app::pane::PaneView`, and its
+//! renderer `ui/<field>.rs`), its title, and the description of the command that
+//! brings it on screen. `$then` is a macro given `{ $args }` and then the list. This
+//! file names nothing of ours, so the layers below `app` read it too.
 
 macro_rules! for_each_pane {
     ($then:ident $($args:tt)*) => {
         $then! {
             { $($args)* }
-            Backlog backlog: crate::app::backlog::BacklogState, "Backlog",
-                "Go to the Backlog pane";
-            Timeline timeline: crate::app::timeline::TimelineState, "Timeline",
-                "Go to the Timeline pane";
-            Links links: crate::app::links::LinksState, "Links",
-                "Go to the Links pane";
-            Entities entities: crate::app::entities::EntitiesState, "Entities",
-                "Go to the Entities pane";
-            Notes notes: crate::app::notes::NotesState, "Notes",
-                "Go to the Notes pane";
-            Hypotheses hypotheses: crate::app::hypotheses::HypothesesState, "Hypotheses",
-                "Go to the Hypotheses pane (the matrix)";
-            Gaps gaps: crate::app::gaps::GapsState, "Gaps",
-                "Go to the Gaps pane (the gap hunter)";
+            Backlog backlog, "Backlog", "Go to the Backlog pane";
+            Timeline timeline, "Timeline", "Go to the Timeline pane";
+            Links links, "Links", "Go to the Links pane";
+            Entities entities, "Entities", "Go to the Entities pane";
+            Notes notes, "Notes", "Go to the Notes pane";
+            Hypotheses hypotheses, "Hypotheses", "Go to the Hypotheses pane (the matrix)";
+            Gaps gaps, "Gaps", "Go to the Gaps pane (the gap hunter)";
         }
     };
 }

@@ -95,6 +95,13 @@ fn ui_reads_no_record_and_no_file() {
 }
 
 #[test]
+fn the_registration_names_nothing_of_ours() {
+    // the layers below `app` read it: it must not point up into `app`
+    let code = code(&src().join("panes.rs"));
+    assert!(!code.contains("crate::"), "{code}");
+}
+
+#[test]
 fn app_reaches_neither_ui_nor_the_run_loop() {
     let mut faults = Vec::new();
     for file in rust_files(&src().join("app")) {
@@ -112,9 +119,16 @@ fn app_reaches_neither_ui_nor_the_run_loop() {
 fn every_registered_pane_has_its_folder_and_its_renderer() {
     let registration = fs::read_to_string(src().join("panes.rs")).expect("panes.rs");
     for pane in PANES {
+        let title = format!("{}{}", pane[..1].to_uppercase(), &pane[1..]);
         assert!(
-            registration.contains(&format!(" {pane}: crate::app::{pane}::")),
+            registration.contains(&format!("{title} {pane}, \"")),
             "{pane} is registered"
+        );
+        let state =
+            fs::read_to_string(src().join("app").join(pane).join("mod.rs")).expect("mod.rs");
+        assert!(
+            state.contains("pub type State = "),
+            "{pane} names its State"
         );
         assert!(src().join("ui").join(format!("{pane}.rs")).is_file());
     }

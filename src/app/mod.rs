@@ -41,12 +41,12 @@ pub use pane::{ListCursor, Move, PaneView};
 macro_rules! declare_app {
     (
         { $(#[$meta:meta])* pub struct App { $($(#[$fm:meta])* pub $f:ident: $ft:ty,)* } }
-        $($var:ident $field:ident: $state:ty, $title:literal, $desc:literal;)*
+        $($var:ident $field:ident, $title:literal, $desc:literal;)*
     ) => {
         $(#[$meta])*
         pub struct App {
             $($(#[$fm])* pub $f: $ft,)*
-            $(pub $field: $state,)*
+            $(pub $field: $field::State,)*
         }
 
         /// The panes, in number-key order.
@@ -79,7 +79,7 @@ macro_rules! declare_app {
 
         impl App {
             fn assemble(core: AppCore) -> crate::store::Result<App> {
-                $(let $field = <$state as PaneView>::open(&core.store)?;)*
+                $(let $field = <$field::State as PaneView>::open(&core.store)?;)*
                 let AppCore { $($f),* } = core;
                 Ok(App { $($field,)* $($f),* })
             }

@@ -70,7 +70,7 @@ fn settle(buf: &mut ratatui::buffer::Buffer) {
 /// named like its state field (`ui/backlog.rs` for `App::backlog`), from the
 /// registration in `panes.rs`.
 macro_rules! pane_renderers {
-    ({} $($var:ident $field:ident: $state:ty, $title:literal, $desc:literal;)*) => {
+    ({} $($var:ident $field:ident, $title:literal, $desc:literal;)*) => {
         fn render_pane(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             match app.pane {
                 $(Pane::$var => $field::render(app, theme, frame, area)),*

@@ -83,6 +83,9 @@ pub struct Detail {
     pub cursor: usize,
 }
 
+/// The pane's state, as the registration in `panes.rs` names it.
+pub type State = BacklogState;
+
 #[derive(Debug, Default)]
 pub struct BacklogState {
     /// The questions of the rows held: the window (and ancestors met on the way) when

@@ -76,6 +76,9 @@ pub enum Row {
 /// Summaries read beyond the screen at each end.
 const MARGIN: usize = 32;
 
+/// The pane's state, as the registration in `panes.rs` names it.
+pub type State = EntitiesState;
+
 /// The Entities pane: every entity's place in the list, the summaries of those near the
 /// screen, the rows on show, the filters, the selection and the open detail.
 #[derive(Debug, Default)]

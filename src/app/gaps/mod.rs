@@ -51,6 +51,9 @@ pub enum RunState {
     Failed(String),
 }
 
+/// The pane's state, as the registration in `panes.rs` names it.
+pub type State = GapsState;
+
 /// The Gaps pane.
 #[derive(Debug, Default)]
 pub struct GapsState {

@@ -24,6 +24,9 @@ use crate::store::{Result, Store};
 use load::MatrixLoad;
 use std::collections::HashMap;
 
+/// The pane's state, as the registration in `panes.rs` names it.
+pub type State = HypothesesState;
+
 #[derive(Debug, Default)]
 pub struct HypothesesState {
     /// The question whose matrix shows, and its title.

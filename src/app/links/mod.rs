@@ -32,6 +32,9 @@ pub struct Crumb {
     pub via: Option<Id>,
 }
 
+/// The pane's state, as the registration in `panes.rs` names it.
+pub type State = LinksState;
+
 #[derive(Debug, Default)]
 pub struct LinksState {
     /// The record whose neighbours are shown.

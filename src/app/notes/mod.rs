@@ -20,6 +20,9 @@ use crate::model::{Id, Kind, Record};
 use crate::store::{Result, Store};
 use page::{just_above, rank, Reader};
 
+/// The pane's state, as the registration in `panes.rs` names it.
+pub type State = NotesState;
+
 /// The Notes pane: its order, filter, window of rows, selection and open detail.
 #[derive(Debug, Default)]
 pub struct NotesState {

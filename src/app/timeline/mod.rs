@@ -56,6 +56,9 @@ fn flow(f: TimelineFlow) -> Flow {
     Flow::Pane(Step::new(Scope::Timeline, f))
 }
 
+/// The pane's state, as the registration in `panes.rs` names it.
+pub type State = TimelineState;
+
 #[derive(Debug)]
 pub struct TimelineState {
     pub axis: TimeAxis,
