@@ -226,3 +226,30 @@ fn the_narrow_reading_equals_the_whole_record_decode() {
     assert!(narrow.links.len() > 1_000 && narrow.notes.len() > 1_000);
     assert_eq!(narrow, g.gap_input_decoded().unwrap());
 }
+
+/// How many suggestions the demo raises, by rule: printed for the closing note (run with
+/// `--nocapture`), and held to the rules that must not repeat per hypothesis.
+#[test]
+fn the_demo_raises_one_untested_and_one_unchallenged_suggestion_per_question_at_most() {
+    let (_d, s) = demo();
+    let all = weft::analysis::run(&s.gap_input().unwrap(), None);
+    let mut by_rule: std::collections::BTreeMap<&str, usize> = Default::default();
+    for g in &all {
+        *by_rule.entry(g.rule).or_default() += 1;
+    }
+    println!("{} suggestions: {by_rule:?}", all.len());
+    for rule in ["no-evidence", "no-disconfirming"] {
+        let mut questions: Vec<String> = all
+            .iter()
+            .filter(|g| g.rule == rule)
+            .map(|g| g.key.clone())
+            .collect();
+        let n = questions.len();
+        questions.dedup();
+        assert_eq!(questions.len(), n, "{rule}: one per question");
+        assert!(all
+            .iter()
+            .filter(|g| g.rule == rule)
+            .all(|g| !g.reason.contains("1 pieces")));
+    }
+}

@@ -165,7 +165,9 @@ fn question_rules_and_their_closed_twins() {
     let h = s.add_hypothesis(q, "A paid driver", None).unwrap().id;
     assert_eq!(rule(&s, "single-hypothesis")[0].triggers, vec![q, h]);
     assert_eq!(rule(&s, "stale-review")[0].triggers, vec![q]);
-    assert_eq!(rule(&s, "no-evidence")[0].triggers, vec![h]);
+    let found = rule(&s, "no-evidence");
+    assert_eq!(found[0].triggers, vec![q, h]);
+    assert_eq!(found[0].key, format!("no-evidence:{q}"));
     let n = note(&mut s, "seen driving", "x", "A1P", None);
     s.assess(h, n, "+".parse().unwrap()).unwrap();
     assert!(rule(&s, "no-evidence").is_empty());
@@ -290,4 +292,76 @@ fn unchecked_expectation_and_the_checked_one_that_closes_it() {
     assert!(rule(&s, "unchecked-expectation").is_empty());
     // Looking for an expectation is disconfirmation sought.
     assert!(rule(&s, "no-disconfirming").is_empty());
+}
+
+#[test]
+fn untested_hypotheses_are_one_suggestion_per_question() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = open(d.path());
+    let q = s
+        .add_question(NewQuestion::new("Who runs the yard?"))
+        .unwrap()
+        .id;
+    let h1 = s.add_hypothesis(q, "Marsh runs it", None).unwrap().id;
+    let h2 = s.add_hypothesis(q, "Renshaw runs it", None).unwrap().id;
+    let found = rule(&s, "no-evidence");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].triggers, vec![q, h1, h2]);
+    assert!(
+        found[0].reason.starts_with("2 live hypotheses of "),
+        "{}",
+        found[0].reason
+    );
+    assert!(
+        found[0].question.contains("2 untested explanations"),
+        "{}",
+        found[0].question
+    );
+    // one of them tested: the suggestion names the other only
+    let n = note(&mut s, "seen at the yard", "x", "A1P", None);
+    s.assess(h1, n, "+".parse().unwrap()).unwrap();
+    let found = rule(&s, "no-evidence");
+    assert_eq!(found[0].triggers, vec![q, h2]);
+    assert!(
+        found[0].reason.starts_with("1 live hypothesis of "),
+        "{}",
+        found[0].reason
+    );
+}
+
+#[test]
+fn only_the_leading_hypothesis_is_asked_for_disconfirmation() {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = open(d.path());
+    let q = s
+        .add_question(NewQuestion::new("Who runs the yard?"))
+        .unwrap()
+        .id;
+    let h1 = s.add_hypothesis(q, "Marsh runs it", None).unwrap().id;
+    let h2 = s.add_hypothesis(q, "Renshaw runs it", None).unwrap().id;
+    let n1 = note(&mut s, "Marsh at the gate", "x", "A1P", None);
+    let n2 = note(&mut s, "Renshaw's phone at night", "y", "B2P", None);
+    // H1 is read consistent everywhere; H2 consistent with N2 and neutral on N1, then
+    // inconsistent with N1: H1 leads, and only it is asked
+    s.assess(h1, n1, "+".parse().unwrap()).unwrap();
+    s.assess(h1, n2, "+".parse().unwrap()).unwrap();
+    s.assess(h2, n2, "+".parse().unwrap()).unwrap();
+    s.assess(h2, n1, "0".parse().unwrap()).unwrap();
+    // tied for the lead: both named, in one suggestion for the question
+    let both = rule(&s, "no-disconfirming");
+    assert_eq!(both.len(), 1, "{both:#?}");
+    assert_eq!(both[0].triggers, vec![h1, h2]);
+    assert!(
+        both[0].reason.contains("tie for the lead"),
+        "{}",
+        both[0].reason
+    );
+    s.assess(h2, n1, "-".parse().unwrap()).unwrap();
+    let found = rule(&s, "no-disconfirming");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].triggers, vec![h1]);
+    assert_eq!(
+        found[0].reason,
+        format!("{h1} leads {q} on 2 pieces of evidence, none against: disconfirmation not sought")
+    );
 }

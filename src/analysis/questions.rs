@@ -101,23 +101,42 @@ pub fn stale_review(f: &Facts) -> Vec<Suggestion> {
     out
 }
 
-/// A live hypothesis with no evidence at all.
+/// The live hypotheses of an open question with no evidence at all: one suggestion per
+/// question, naming every such hypothesis (a matrix to-do list per hypothesis is noise).
+/// Dismissed, it stays dismissed until that set changes.
 pub fn no_evidence(f: &Facts) -> Vec<Suggestion> {
-    let mut out = Vec::new();
+    let mut untested: Vec<(&QuestionFacts, Vec<&HypothesisFacts>)> = Vec::new();
     for (h, q) in live(f) {
         if evidence(f, h.id).0 > 0 {
             continue;
         }
-        let mut s = Suggestion::new(
-            "no-evidence",
-            vec![h.id],
-            format!("What evidence bears on \"{}\"?", quote(&h.statement)),
-        );
+        match untested.iter_mut().find(|(uq, _)| uq.id == q.id) {
+            Some((_, hs)) => hs.push(h),
+            None => untested.push((q, vec![h])),
+        }
+    }
+    let mut out = Vec::new();
+    for (q, hs) in untested {
+        let ids: Vec<String> = hs.iter().map(|h| h.id.to_string()).collect();
+        let mut triggers = vec![q.id];
+        triggers.extend(hs.iter().map(|h| h.id));
+        let question = match hs.as_slice() {
+            [h] => format!("What evidence bears on \"{}\"?", quote(&h.statement)),
+            _ => format!(
+                "What evidence would test the {} untested explanations of {}?",
+                hs.len(),
+                q.id
+            ),
+        };
+        let mut s = Suggestion::new("no-evidence", triggers, question);
+        s.key = super::key("no-evidence", &[q.id]);
         s.reason = format!(
-            "live hypothesis of {}, no evidence assessed or linked",
-            q.id
+            "{} of {}: no evidence assessed or linked ({})",
+            crate::model::vocab::counted(hs.len(), "live hypothesis", "live hypotheses"),
+            q.id,
+            ids.join(", ")
         );
-        s.fingerprint = "none".into();
+        s.fingerprint = ids.join("+");
         s.weight = priority_weight(q);
         s.kind = Sees::Explanation;
         out.push(s);
@@ -125,11 +144,52 @@ pub fn no_evidence(f: &Facts) -> Vec<Suggestion> {
     out
 }
 
-/// A live hypothesis with evidence, none of it against: disconfirmation never sought.
-/// Reads matrix cells, note links and expectations looked for.
-pub fn no_disconfirming(f: &Facts) -> Vec<Suggestion> {
-    let mut out = Vec::new();
+/// The weighted inconsistency of a live hypothesis, as the matrix scores it (cells by
+/// their notes' grades, absent expectations at [`crate::model::ach::ABSENT`]).
+fn inconsistency(f: &Facts, h: Id) -> u32 {
+    let cells: u32 = f
+        .cells_of(h)
+        .iter()
+        .map(|(n, c)| {
+            let grade = f.note.get(n).and_then(|n| n.grade);
+            crate::model::ach::weight(grade) * c.inconsistency()
+        })
+        .sum();
+    let absent = f
+        .expectations_of(h)
+        .iter()
+        .filter(|x| x.status == crate::model::ExpectationStatus::Absent)
+        .count() as u32;
+    cells + absent * crate::model::ach::ABSENT
+}
+
+/// The leading hypotheses of each open question (all of them when tied): the fewest
+/// weighted inconsistencies among its live hypotheses.
+fn leaders(f: &Facts) -> Vec<Id> {
+    let mut best: Vec<(Id, u32, Vec<Id>)> = Vec::new();
     for (h, q) in live(f) {
+        let score = inconsistency(f, h.id);
+        match best.iter_mut().find(|(bq, _, _)| *bq == q.id) {
+            Some((_, s, hs)) if score < *s => {
+                *s = score;
+                *hs = vec![h.id];
+            }
+            Some((_, s, hs)) if score == *s => hs.push(h.id),
+            Some(_) => {}
+            None => best.push((q.id, score, vec![h.id])),
+        }
+    }
+    best.into_iter().flat_map(|(_, _, hs)| hs).collect()
+}
+
+/// The leading hypothesis of a question (or those tied for the lead) with evidence,
+/// none of it against: disconfirmation never sought where it matters most. One
+/// suggestion per question; the hypotheses trailing the leader are not asked. Reads
+/// matrix cells, note links and expectations looked for.
+pub fn no_disconfirming(f: &Facts) -> Vec<Suggestion> {
+    let leading = leaders(f);
+    let mut unchallenged: Vec<(&QuestionFacts, Vec<(&HypothesisFacts, usize)>)> = Vec::new();
+    for (h, q) in live(f).filter(|(h, _)| leading.contains(&h.id)) {
         let (all, against) = evidence(f, h.id);
         // An expectation looked for (absent or found) is disconfirmation sought.
         let checked = f
@@ -139,16 +199,42 @@ pub fn no_disconfirming(f: &Facts) -> Vec<Suggestion> {
         if all == 0 || against > 0 || checked {
             continue;
         }
+        match unchallenged.iter_mut().find(|(uq, _)| uq.id == q.id) {
+            Some((_, hs)) => hs.push((h, all)),
+            None => unchallenged.push((q, vec![(h, all)])),
+        }
+    }
+    let mut out = Vec::new();
+    for (q, hs) in unchallenged {
+        let all: usize = hs.iter().map(|(_, n)| n).sum();
+        let ids: Vec<String> = hs.iter().map(|(h, _)| h.id.to_string()).collect();
+        let (question, leads) = match hs.as_slice() {
+            [(h, _)] => (
+                format!(
+                    "What would we expect to see if \"{}\" were false?",
+                    quote(&h.statement)
+                ),
+                format!("{} leads {}", h.id, q.id),
+            ),
+            _ => (
+                format!(
+                    "What would we expect to see if the leading explanations of {} were false?",
+                    q.id
+                ),
+                format!("{} tie for the lead of {}", ids.join(" and "), q.id),
+            ),
+        };
         let mut s = Suggestion::new(
             "no-disconfirming",
-            vec![h.id],
-            format!(
-                "What would we expect to see if \"{}\" were false?",
-                quote(&h.statement)
-            ),
+            hs.iter().map(|(h, _)| h.id).collect(),
+            question,
         );
-        s.reason = format!("{all} pieces of evidence, none against: disconfirmation not sought");
-        s.fingerprint = format!("evidence band {}", band(all));
+        s.key = super::key("no-disconfirming", &[q.id]);
+        s.reason = format!(
+            "{leads} on {}, none against: disconfirmation not sought",
+            crate::model::vocab::counted(all, "piece of evidence", "pieces of evidence")
+        );
+        s.fingerprint = format!("{} evidence band {}", ids.join("+"), band(all));
         s.weight = priority_weight(q) * 100 + all as u64;
         s.kind = Sees::Explanation;
         out.push(s);
