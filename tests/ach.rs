@@ -184,10 +184,8 @@ fn workspace_export_round_trips_expectations() {
     assert_eq!(matrix(&other)["evidence"][0]["cells"]["H1"], "++");
 }
 
-/// The demo case ships weighed matrices: a non-diagnostic row in Q1, a ranking in Q19
-/// that rests on one well-graded row, and expectations of every status.
-#[test]
-fn demo_case_has_weighed_matrices_to_work_from() {
+/// A workspace holding the demo case, closed, and what was loaded.
+fn demo_workspace() -> (tempfile::TempDir, PathBuf, weft::demo::Loaded) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     let mut store = weft::store::Store::open(
@@ -199,8 +197,15 @@ fn demo_case_has_weighed_matrices_to_work_from() {
     )
     .unwrap();
     let loaded = weft::demo::load(&mut store, weft::demo::KESTREL).unwrap();
+    (dir, ws, loaded)
+}
+
+/// The demo case ships weighed matrices: a non-diagnostic row in Q1, a ranking in Q19
+/// that rests on one well-graded row, and expectations of every status.
+#[test]
+fn demo_case_has_weighed_matrices_to_work_from() {
+    let (_dir, ws, loaded) = demo_workspace();
     assert_eq!((loaded.assessments, loaded.expectations), (57, 7));
-    drop(store);
     let q1: serde_json::Value =
         serde_json::from_str(&run(&ws, &["matrix", "Q1", "--json"])).unwrap();
     let n30 = q1["evidence"]
@@ -230,18 +235,7 @@ fn demo_case_has_weighed_matrices_to_work_from() {
 /// to rest on anything a tie-break decided.
 #[test]
 fn an_untested_hypothesis_ranks_last_and_is_marked() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    let mut store = weft::store::Store::open(
-        &ws,
-        &weft::store::OpenOptions {
-            create: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    weft::demo::load(&mut store, weft::demo::KESTREL).unwrap();
-    drop(store);
+    let (_dir, ws, _) = demo_workspace();
     let added = run(
         &ws,
         &["add", "hypothesis", "Q19", "Garvey works for Quayside"],

@@ -71,6 +71,16 @@ fn sample() -> Matrix {
     }
 }
 
+/// A matrix of live hypotheses `ids` over `rows`, no expectations.
+fn live(ids: &[&str], rows: Vec<Row>) -> Matrix {
+    Matrix {
+        question: None,
+        columns: ids.iter().map(|h| col(h, HypothesisStatus::Live)).collect(),
+        rows,
+        expectations: vec![],
+    }
+}
+
 #[test]
 fn weights_follow_the_grade_and_grade_five_is_never_strong() {
     assert_eq!(weight(grade("A1P")), 100);
@@ -185,13 +195,9 @@ fn rejected_hypotheses_rank_last_and_do_not_make_rows_diagnostic() {
 #[test]
 fn sensitivity_names_the_row_the_leader_rests_on() {
     // H1 leads only because N2 (ungraded) hurts H2.
-    let m = Matrix {
-        question: None,
-        columns: vec![
-            col("H1", HypothesisStatus::Live),
-            col("H2", HypothesisStatus::Live),
-        ],
-        rows: vec![
+    let m = live(
+        &["H1", "H2"],
+        vec![
             row(
                 "N1",
                 grade("A1P"),
@@ -203,8 +209,7 @@ fn sensitivity_names_the_row_the_leader_rests_on() {
                 &[Some(C::Consistent), Some(C::VeryInconsistent)],
             ),
         ],
-        expectations: vec![],
-    };
+    );
     let a = m.analyse();
     assert_eq!(a.leader(&m), Some(0));
     let s = a.sensitivity.expect("the leader rests on N2");
@@ -216,13 +221,9 @@ fn sensitivity_names_the_row_the_leader_rests_on() {
 fn sensitivity_reports_a_regrading_when_no_removal_moves_the_leader() {
     // H1: one - at C5 (4); H2: two - at B5 (7 each) = 14. Removing any one row leaves
     // H1 ahead, but N3 graded one step better, C4 (16), puts H1 behind H2.
-    let m = Matrix {
-        question: None,
-        columns: vec![
-            col("H1", HypothesisStatus::Live),
-            col("H2", HypothesisStatus::Live),
-        ],
-        rows: vec![
+    let m = live(
+        &["H1", "H2"],
+        vec![
             row(
                 "N1",
                 grade("B5P"),
@@ -239,8 +240,7 @@ fn sensitivity_reports_a_regrading_when_no_removal_moves_the_leader() {
                 &[Some(C::Inconsistent), Some(C::Neutral)],
             ),
         ],
-        expectations: vec![],
-    };
+    );
     let a = m.analyse();
     assert_eq!((a.scores[0].score, a.scores[1].score), (4, 14));
     assert_eq!(a.leader(&m), Some(0));
@@ -285,20 +285,14 @@ fn an_untested_hypothesis_never_leads_and_says_how_little_it_was_assessed() {
 #[test]
 fn ties_are_said_as_ties_and_no_sentence_rests_on_an_id() {
     // H1 and H2 read every row alike: tied for the lead, never "H1 leads"
-    let m = Matrix {
-        question: None,
-        columns: vec![
-            col("H1", HypothesisStatus::Live),
-            col("H2", HypothesisStatus::Live),
-            col("H3", HypothesisStatus::Live),
-        ],
-        rows: vec![row(
+    let m = live(
+        &["H1", "H2", "H3"],
+        vec![row(
             "N1",
             grade("B2P"),
             &[Some(C::Neutral), Some(C::Neutral), Some(C::Inconsistent)],
         )],
-        expectations: vec![],
-    };
+    );
     let a = m.analyse();
     assert_eq!(
         (a.scores[0].rank, a.scores[1].rank, a.scores[2].rank),
@@ -315,19 +309,14 @@ fn ties_are_said_as_ties_and_no_sentence_rests_on_an_id() {
 #[test]
 fn a_change_that_only_makes_a_tie_is_reported_as_one() {
     // H1 leads on N1 alone; without N1, H1 and H2 tie at 0
-    let m = Matrix {
-        question: None,
-        columns: vec![
-            col("H1", HypothesisStatus::Live),
-            col("H2", HypothesisStatus::Live),
-        ],
-        rows: vec![row(
+    let m = live(
+        &["H1", "H2"],
+        vec![row(
             "N1",
             grade("B2P"),
             &[Some(C::Consistent), Some(C::VeryInconsistent)],
         )],
-        expectations: vec![],
-    };
+    );
     let a = m.analyse();
     let s = a.sensitivity.expect("the lead rests on N1");
     assert!(s.tie);
@@ -341,19 +330,14 @@ fn a_change_that_only_makes_a_tie_is_reported_as_one() {
 fn an_absent_expectation_the_lead_rests_on_is_named() {
     // H1 and H2 read the evidence alike; only X1 (H2's, looked for and absent) puts H1
     // ahead
-    let mut m = Matrix {
-        question: None,
-        columns: vec![
-            col("H1", HypothesisStatus::Live),
-            col("H2", HypothesisStatus::Live),
-        ],
-        rows: vec![row(
+    let mut m = live(
+        &["H1", "H2"],
+        vec![row(
             "N1",
             grade("B2P"),
             &[Some(C::Consistent), Some(C::Consistent)],
         )],
-        expectations: vec![],
-    };
+    );
     m.expectations.push(Expected {
         id: id("X1"),
         hypothesis: id("H2"),
@@ -372,19 +356,14 @@ fn an_absent_expectation_the_lead_rests_on_is_named() {
 #[test]
 fn a_row_read_plus_and_plus_plus_is_not_diagnostic() {
     // only inconsistencies score: + against ++ moves no hypothesis against another
-    let m = Matrix {
-        question: None,
-        columns: vec![
-            col("H1", HypothesisStatus::Live),
-            col("H2", HypothesisStatus::Live),
-        ],
-        rows: vec![row(
+    let m = live(
+        &["H1", "H2"],
+        vec![row(
             "N1",
             grade("C4P"),
             &[Some(C::Consistent), Some(C::VeryConsistent)],
         )],
-        expectations: vec![],
-    };
+    );
     let a = m.analyse();
     assert_eq!(a.diagnostic, vec![false]);
     assert_eq!(a.separation, vec![0]);
