@@ -74,20 +74,23 @@ fn problem_json(p: &crate::store::Problem) -> serde_json::Value {
 }
 
 pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
-    let store = super::read_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
-    let mut progress = Progress::new("check");
-    let problems = match store.check_with(&mut progress.reporter(), !a.quick) {
-        Ok(p) => p,
-        // the advice to run `weft check` is not for `weft check` itself
-        Err(crate::store::StoreError::DbDamaged(dir)) => {
-            return Err(Failure::new(format!(
-                "workspace {}: the database is damaged and cannot be read whole: rebuild it from its journal log with `weft --workspace {} recover --to NEWDIR`",
-                dir.display(),
-                dir.display()
-            )))
-        }
-        Err(e) => return Err(e.into()),
+    // the advice to run `weft check` is not for `weft check` itself, whether the damage
+    // shows at the open or during the reading
+    let said = |e: crate::store::StoreError| {
+        match e {
+        crate::store::StoreError::DbDamaged(dir) => Failure::new(format!(
+            "workspace {}: the database is damaged and cannot be read whole: rebuild it from its journal log with `weft --workspace {} recover --to NEWDIR`",
+            dir.display(),
+            dir.display()
+        )),
+        e => e.into(),
+    }
     };
+    let store = super::read_workspace_saying(ws, super::SCAN_CACHE_BYTES, said)?;
+    let mut progress = Progress::new("check");
+    let problems = store
+        .check_with(&mut progress.reporter(), !a.quick)
+        .map_err(said)?;
     progress.finish();
     if let Some(advice) = store.compaction_advice() {
         eprintln!("weft: {advice}");

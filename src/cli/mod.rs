@@ -264,9 +264,29 @@ pub fn read_workspace_cached(flag: Option<&Path>, cache_bytes: u64) -> Result<Op
 }
 
 fn open_with(flag: Option<&Path>, cache_bytes: u64, reading: bool) -> Result<Opened, Failure> {
+    open_mapping(flag, cache_bytes, reading, Failure::from)
+}
+
+/// [`read_workspace_cached`], saying what a failed open means through `said` (`weft
+/// check` does not send the user back to itself).
+pub fn read_workspace_saying(
+    flag: Option<&Path>,
+    cache_bytes: u64,
+    said: impl FnOnce(crate::store::StoreError) -> Failure,
+) -> Result<Opened, Failure> {
+    open_mapping(flag, cache_bytes, true, said)
+}
+
+fn open_mapping(
+    flag: Option<&Path>,
+    cache_bytes: u64,
+    reading: bool,
+    said: impl FnOnce(crate::store::StoreError) -> Failure,
+) -> Result<Opened, Failure> {
     let (dir, mut opts) = workspace_options(flag, cache_bytes)?;
     opts.reading = reading;
-    let store = Store::open(&dir, &opts).map_err(|e| if reading { e.reading() } else { e })?;
+    let store =
+        Store::open(&dir, &opts).map_err(|e| said(if reading { e.reading() } else { e }))?;
     for notice in store.notices() {
         eprintln!("weft: {}", crate::model::text::sanitize(notice));
     }
