@@ -175,7 +175,7 @@ impl HypothesesState {
             (vec![line(Tone::Plain, scores)], 1),
             (
                 vec![line(
-                    if an.sensitivity.is_some() {
+                    if an.sensitivity().is_some() {
                         Tone::Warn
                     } else {
                         Tone::Dim

@@ -85,7 +85,7 @@ pub fn sensitivity_line(m: &Matrix, an: &Analysis) -> String {
         let last = ids.pop().unwrap_or_default();
         return format!("{} and {last} are tied for the lead.", ids.join(", "));
     }
-    let Some(s) = an.sensitivity else {
+    let Some(s) = an.sensitivity() else {
         return "No single row, absent expectation or grade step changes the leader.".to_string();
     };
     let sharing = match (s.also, s.more) {

@@ -74,8 +74,6 @@ pub struct Analysis {
     /// expectation, and each one-step regrading of a row, that changes the leader or
     /// makes a tie.
     pub fragile: Vec<Sensitivity>,
-    /// The first of [`Analysis::fragile`], if any.
-    pub sensitivity: Option<Sensitivity>,
     /// The leader and its nearest challenger (columns), when two live hypotheses are
     /// fully assessed.
     pub closest: Option<(usize, usize)>,
@@ -257,7 +255,11 @@ impl Analysis {
         };
         self.ranking = order;
         self.fragile = self.find_fragile(m, &live, &short);
-        self.sensitivity = self.fragile.first().copied();
+    }
+
+    /// The change the lead rests on most: the first of [`Analysis::fragile`].
+    pub fn sensitivity(&self) -> Option<Sensitivity> {
+        self.fragile.first().copied()
     }
 
     /// The columns that share `c`'s standing (tied with it), `c` left out.

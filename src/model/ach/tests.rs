@@ -188,7 +188,7 @@ fn rejected_hypotheses_rank_last_and_do_not_make_rows_diagnostic() {
         vec![false; 3],
         "one live hypothesis: nothing separates"
     );
-    assert_eq!(a.sensitivity, None);
+    assert_eq!(a.sensitivity(), None);
     assert_eq!(a.closest, None);
 }
 
@@ -212,7 +212,7 @@ fn sensitivity_names_the_row_the_leader_rests_on() {
     );
     let a = m.analyse();
     assert_eq!(a.leader(&m), Some(0));
-    let s = a.sensitivity.expect("the leader rests on N2");
+    let s = a.sensitivity().expect("the leader rests on N2");
     assert_eq!((s.note, s.shift), (id("N2"), Shift::Removed));
     assert_eq!((s.leader, s.new_leader), (id("H1"), id("H2")));
 }
@@ -244,7 +244,7 @@ fn sensitivity_reports_a_regrading_when_no_removal_moves_the_leader() {
     let a = m.analyse();
     assert_eq!((a.scores[0].score, a.scores[1].score), (4, 14));
     assert_eq!(a.leader(&m), Some(0));
-    let s = a.sensitivity.expect("a regrading moves the leader");
+    let s = a.sensitivity().expect("a regrading moves the leader");
     assert_eq!(s.note, id("N3"));
     assert_eq!(s.shift, Shift::Regraded(grade("C4P").unwrap()));
     assert_eq!((s.new_leader, s.tie), (id("H2"), false));
@@ -302,7 +302,7 @@ fn ties_are_said_as_ties_and_no_sentence_rests_on_an_id() {
     assert_eq!(a.rank_label(&m, 1), "=1");
     assert_eq!(a.rank_label(&m, 2), "3");
     assert_eq!(a.tied_with(&m, 0), vec![1]);
-    assert_eq!(a.sensitivity, None, "a shared lead rests on nothing");
+    assert_eq!(a.sensitivity(), None, "a shared lead rests on nothing");
     assert_eq!(sensitivity_line(&m, &a), "H1 and H2 are tied for the lead.");
 }
 
@@ -318,7 +318,7 @@ fn a_change_that_only_makes_a_tie_is_reported_as_one() {
         )],
     );
     let a = m.analyse();
-    let s = a.sensitivity.expect("the lead rests on N1");
+    let s = a.sensitivity().expect("the lead rests on N1");
     assert!(s.tie);
     assert_eq!(
         sensitivity_line(&m, &a),
@@ -349,7 +349,7 @@ fn an_absent_expectation_the_lead_rests_on_is_named() {
     });
     let a = m.analyse();
     assert_eq!(a.leader(&m), Some(0));
-    let s = a.sensitivity.expect("the lead rests on X1");
+    let s = a.sensitivity().expect("the lead rests on X1");
     assert_eq!((s.note, s.shift, s.tie), (id("X1"), Shift::Unlooked, true));
 }
 
@@ -481,7 +481,7 @@ proptest! {
     #[test]
     fn the_reported_sensitive_row_really_moves_the_leader(m in any_matrix()) {
         let a = m.analyse();
-        if let Some(s) = a.sensitivity {
+        if let Some(s) = a.sensitivity() {
             let mut m2 = m.clone();
             match (s.shift, s.row) {
                 (Shift::Removed, Some(r)) => {
