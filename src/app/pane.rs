@@ -88,6 +88,18 @@ pub trait PaneView {
         cx.emit(Event::Committed(done, Some(scope)));
     }
 
+    /// Whether the pane awaits a result from its background work that the screen should
+    /// show when it comes: the run loop then polls instead of blocking on input.
+    fn background_pending(&self) -> bool {
+        false
+    }
+
+    /// Takes in a result of the pane's background work, waiting up to `wait` for it
+    /// (zero: only if it has arrived); whether one came.
+    fn take_background(&mut self, _store: &Store, _wait: std::time::Duration) -> Result<bool> {
+        Ok(false)
+    }
+
     /// Keeps the selection on screen in a pane list of `height` rows.
     fn keep_in_view(&mut self, height: usize);
 

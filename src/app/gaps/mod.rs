@@ -245,6 +245,19 @@ impl PaneView for GapsState {
         }
     }
 
+    /// A run of the rules under way on the worker.
+    fn background_pending(&self) -> bool {
+        self.worker.pending()
+    }
+
+    fn take_background(&mut self, _store: &Store, wait: std::time::Duration) -> Result<bool> {
+        Ok(if wait.is_zero() {
+            self.take_result()
+        } else {
+            self.wait_result(wait)
+        })
+    }
+
     /// A suggestion asks its own question: `Q` accepts it.
     fn proposed_question(&self) -> Option<(String, crate::app::ask::AskDraft)> {
         self.accept_draft()

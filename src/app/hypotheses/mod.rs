@@ -253,6 +253,15 @@ impl PaneView for HypothesesState {
         }
     }
 
+    /// A matrix read on its own thread.
+    fn background_pending(&self) -> bool {
+        self.loading().is_some()
+    }
+
+    fn take_background(&mut self, store: &Store, wait: std::time::Duration) -> Result<bool> {
+        self.take_loaded(store, wait)
+    }
+
     /// Follows the question selected in the Backlog.
     fn on_focus(&mut self, cx: &mut Cx, selected: &[(Scope, Option<Id>)]) {
         let backlog = selected.iter().find(|(s, _)| *s == Scope::Backlog);
