@@ -202,16 +202,15 @@ fn a_change_to_a_workspace_open_read_only_is_refused_in_one_line() {
 }
 
 /// Runs `script` with `sh` as root of a user and mount namespace of its own (so it may
-/// mount), with `$WEFT` the weft binary and `$DIR` the test's directory. `None` when
-/// this system has no such namespaces for us.
-fn in_namespace(dir: &Path, script: &str) -> Option<Output> {
+/// mount), with `$WEFT` the weft binary and `$DIR` the test's directory, and asserts
+/// that it succeeded; `false` (skipped) when this system has no such namespaces for us.
+fn in_namespace(dir: &Path, script: &str) -> bool {
     let probe = std::process::Command::new("unshare")
         .args(["-rm", "true"])
-        .output()
-        .ok()?;
-    if !probe.status.success() {
+        .output();
+    if !probe.is_ok_and(|p| p.status.success()) {
         eprintln!("skipped: no user and mount namespace here");
-        return None;
+        return false;
     }
     let out = std::process::Command::new("unshare")
         .args(["-rm", "sh", "-c", script])
@@ -221,7 +220,13 @@ fn in_namespace(dir: &Path, script: &str) -> Option<Output> {
         .env_remove("WEFT_READ_ONLY")
         .output()
         .unwrap();
-    Some(out)
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
 }
 
 #[test]
@@ -239,15 +244,9 @@ fn a_workspace_on_a_read_only_mount_is_read_and_exported_and_refuses_changes() {
         "$WEFT" --workspace "$DIR/t" search Ostler > "$DIR/search.out"
         if "$WEFT" --workspace "$DIR/t" add note more 2> "$DIR/add.err"; then exit 3; fi
     "#;
-    let Some(out) = in_namespace(dir.path(), script) else {
+    if !in_namespace(dir.path(), script) {
         return;
-    };
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    }
     let read = |name: &str| fs::read_to_string(dir.path().join(name)).unwrap();
     assert_eq!(read("list.out").lines().count(), 2);
     assert_eq!(read("export.out"), written);
@@ -307,15 +306,9 @@ fn a_workspace_on_a_full_disk_is_read_and_exported_and_changes_are_refused() {
         "$WEFT" --workspace "$DIR/disk/t" add note more 2> "$DIR/after.err"
         "$WEFT" --workspace "$DIR/disk/t" list notes > "$DIR/after.out"
     "#;
-    let Some(out) = in_namespace(dir.path(), script) else {
+    if !in_namespace(dir.path(), script) {
         return;
-    };
-    assert!(
-        out.status.success(),
-        "{:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    }
     let read = |name: &str| fs::read_to_string(dir.path().join(name)).unwrap();
     assert_eq!(read("list.out").lines().count(), 2);
     assert_eq!(read("export.out"), written);
