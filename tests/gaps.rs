@@ -238,13 +238,20 @@ fn the_demo_raises_one_untested_and_one_unchallenged_suggestion_per_question_at_
         *by_rule.entry(g.rule).or_default() += 1;
     }
     println!("{} suggestions: {by_rule:?}", all.len());
+    // the question each suggestion serves: its own trigger, or its hypotheses'
+    let question_of = |id: weft::model::Id| match s.get(id).unwrap() {
+        Some(weft::model::Record::Hypothesis(h)) => h.question,
+        _ => id,
+    };
     for rule in ["no-evidence", "no-disconfirming"] {
-        let mut questions: Vec<String> = all
+        let mut questions: Vec<weft::model::Id> = all
             .iter()
             .filter(|g| g.rule == rule)
-            .map(|g| g.key.clone())
+            .map(|g| question_of(g.triggers[0]))
             .collect();
         let n = questions.len();
+        assert!(n > 0, "{rule} fires on the demo");
+        questions.sort();
         questions.dedup();
         assert_eq!(questions.len(), n, "{rule}: one per question");
         assert!(all
