@@ -92,11 +92,6 @@ impl Cx<'_> {
         self.emit(Event::Committed(done, None));
     }
 
-    /// Whether a box is open over the pane.
-    pub fn has_overlay(&self) -> bool {
-        self.overlay.is_some()
-    }
-
     /// Opens a box over the pane.
     pub fn open(&mut self, overlay: Overlay) {
         *self.overlay = Some(overlay);
