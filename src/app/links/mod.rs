@@ -70,7 +70,8 @@ impl LinksState {
             wanted.push(p.from);
             wanted.extend(p.steps.iter().map(|s| s.other));
         }
-        self.names.retain(|id, _| wanted.contains(id));
+        let keep: HashSet<Id> = wanted.iter().copied().collect();
+        self.names.retain(|id, _| keep.contains(id));
         for id in wanted {
             if let std::collections::hash_map::Entry::Vacant(slot) = self.names.entry(id) {
                 slot.insert(match store.get(id)? {
@@ -179,13 +180,13 @@ impl LinksState {
         if ids.is_empty() {
             return Ok(());
         }
+        let touched: HashSet<Id> = ids.iter().copied().collect();
         // a record on screen renamed (or gone) is named again
         let before = self.names.len();
-        self.names.retain(|id, _| !ids.contains(id));
+        self.names.retain(|id, _| !touched.contains(id));
         if self.names.len() != before {
             self.read_names(store)?;
         }
-        let touched: HashSet<Id> = ids.iter().copied().collect();
         let mut hood = touched.contains(&c) || self.edges.iter().any(|e| touched.contains(&e.link));
         if !hood {
             for id in ids.iter().filter(|i| i.kind == Kind::Link) {
