@@ -1,8 +1,10 @@
 //! Builds a large synthetic workspace for benchmarks and scale trials.
 //!
-//! `cargo run --release --example generate -- DIR [TOTAL] [--shape realistic|questions]`
+//! `cargo run --release --example generate -- DIR [TOTAL] [--shape realistic|questions|demo]`
 //! (default 100000 records, realistic). `--shape questions` makes nearly every record a
-//! question: the Backlog's worst case.
+//! question: the Backlog's worst case. `--shape demo` writes the demo case (Operation
+//! Kestrel) and ignores TOTAL: a lasting copy of what `weft demo` opens, for trying the
+//! command line on it.
 //!
 //! The workspace is written a record at a time, as weft writes in use, so sled's leaves
 //! end a little over half full; `weft --workspace DIR compact` afterwards gives it the
@@ -12,7 +14,7 @@ use weft::cli::progress::Progress;
 use weft::store::{OpenOptions, Store};
 use weft::synth::{generate, Spec};
 
-const USAGE: &str = "usage: generate DIR [TOTAL] [--shape realistic|questions]";
+const USAGE: &str = "usage: generate DIR [TOTAL] [--shape realistic|questions|demo]";
 
 fn fail(message: &str, code: i32) -> ! {
     eprintln!("generate: {message}");
@@ -42,15 +44,24 @@ fn main() {
     }
     let Some(dir) = dir else { fail(USAGE, 2) };
     let total = total.unwrap_or(100_000);
-    let spec = Spec::shaped(&shape, total).unwrap_or_else(|e| fail(&e, 2));
     let opts = OpenOptions {
         create: true,
         ..OpenOptions::default()
     };
-    let mut store = match Store::open(std::path::Path::new(&dir), &opts) {
+    let open = || match Store::open(std::path::Path::new(&dir), &opts) {
         Ok(s) => s,
         Err(e) => fail(&e.to_string(), 1),
     };
+    if shape == "demo" {
+        let mut store = open();
+        if let Err(e) = weft::demo::load(&mut store, weft::demo::KESTREL) {
+            fail(&e.to_string(), 1);
+        }
+        eprintln!("the demo case in {dir}: {} records", store.state().total());
+        return;
+    }
+    let spec = Spec::shaped(&shape, total).unwrap_or_else(|e| fail(&e, 2));
+    let mut store = open();
     let started = std::time::Instant::now();
     let mut progress = Progress::new("generate");
     let made = {

@@ -276,3 +276,51 @@ fn an_untested_hypothesis_ranks_last_and_is_marked() {
         "{text}"
     );
 }
+
+#[test]
+fn collect_lists_ranked_actions_as_text_and_json() {
+    let (_d, ws) = case();
+    // H1 and H2 read on N2 only: H1 `+`, H2 `-` (C5: 0.04). N1 (A1) is linked but not read.
+    run(&ws, &["link", "N1", "Q1", "--label", "concerns"]);
+    run(&ws, &["assess", "H1", "N2", "+"]);
+    run(&ws, &["assess", "H2", "N2", "-"]);
+    run(&ws, &["expect", "H1", "Marsh's car at the yard at night"]);
+    let items: serde_json::Value =
+        serde_json::from_str(&run(&ws, &["collect", "Q1", "--json"])).unwrap();
+    let items = items.as_array().unwrap();
+    // N1 read `--` against the leader H1 would count 2.00: that comes first, decisive
+    assert_eq!(items[0]["action"], "assess");
+    assert_eq!(items[0]["records"], serde_json::json!(["N1"]));
+    assert_eq!(items[0]["hypotheses"], serde_json::json!(["H1"]));
+    assert_eq!(items[0]["swing"], 2.0);
+    assert_eq!(items[0]["decisive"], true);
+    assert!(items[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("H1 leads H2 by 0.04"));
+    // the expectation of the leader: 0.50 against H1 would also turn a 0.04 lead
+    assert!(items.iter().any(|i| i["action"] == "check"
+        && i["records"] == serde_json::json!(["X1"])
+        && i["decisive"] == true));
+    // the sub-question last, in the hypotheses' words
+    let last = items.last().unwrap();
+    assert_eq!(last["action"], "ask");
+    assert_eq!(
+        last["title"],
+        "What evidence would tell \"Marsh runs it\" apart from \"Kane runs it\"?"
+    );
+    let text = run(&ws, &["collect", "Q1"]);
+    assert!(
+        text.contains(" 1. assess N1 against H1  (up to 2.00)  could change the lead"),
+        "{text}"
+    );
+    // one live hypothesis: nothing to weigh, said in one line
+    run(&ws, &["set", "H2", "status=rejected"]);
+    fails(
+        &ws,
+        &["collect", "Q1"],
+        1,
+        "collect next needs two live hypotheses",
+    );
+    fails(&ws, &["collect", "N1"], 1, "N1 is not a question");
+}

@@ -294,13 +294,23 @@ fn the_sensitivity_line_names_the_row_the_ranking_rests_on() {
 }
 
 #[test]
-fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_it() {
+fn collect_next_asks_a_sub_question_in_the_hypotheses_words_and_one_u_removes_it() {
     let mut h = Harness::matrix_pane();
     h.press_command("hypotheses.collect");
+    // every cell is read and nothing is expected: asking is the one action left
     let screen = h.screen();
+    assert!(screen.contains("Collect next for Q1"), "{screen}");
     assert!(
-        screen.contains("What evidence would tell H1 and H2 apart?"),
+        screen.contains("ask what would tell them apart"),
         "{screen}"
+    );
+    assert!(
+        screen.contains("nothing recorded can change the lead"),
+        "{screen}"
+    );
+    h.press("enter");
+    let want = format!(
+        "What evidence would tell \"{LONG}\" apart from \"Kyle Renshaw controls the yard\"?"
     );
     h.press("enter");
     let q = id("Q3");
@@ -308,7 +318,9 @@ fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_
         panic!("no sub-question: {}", h.screen());
     };
     assert_eq!(sub.parent, Some(id("Q1")));
-    assert_eq!(sub.title, "What evidence would tell H1 and H2 apart?");
+    // whole, in the hypotheses' words, never cut
+    assert_eq!(sub.title, want);
+    assert_eq!(sub.meta.tags, vec!["collection".to_string()]);
     let ends: Vec<Id> = h
         .app
         .store
@@ -323,12 +335,112 @@ fn collect_next_asks_a_sub_question_linked_to_the_two_closest_and_one_u_removes_
     assert!(h.app.store.neighbours(id("H2")).unwrap().is_empty());
     // the wording can be edited before Enter
     h.press_command("hypotheses.collect");
+    h.press("enter");
     h.typed("Whose phone is it?");
     h.press("enter");
     let Some(Record::Question(sub)) = h.app.store.get(id("Q4")).unwrap() else {
         panic!("no edited sub-question");
     };
     assert_eq!(sub.title, "Whose phone is it?");
+}
+
+/// Q1 with H1 and H2, each read on two of three notes: H1 leads by 0.16 (N1 C4 -
+/// against H2). N2 (A1) is not read against H1: `--` there would change the lead. H1
+/// expects X1, not yet looked for. N4 mentions Vickery, whom Q1 concerns, and is not in
+/// the matrix.
+fn close_case(s: &mut Store) {
+    use Consistency::*;
+    let q = s
+        .add_question(NewQuestion::new("Who runs the car wash?"))
+        .unwrap()
+        .id;
+    let h1 = s.add_hypothesis(q, "Vickery runs it", None).unwrap().id;
+    let h2 = s.add_hypothesis(q, "Staff run it", None).unwrap().id;
+    let n1 = note(s, "Takings up on Fridays", Some("C4P"));
+    let n2 = note(s, "Vickery abroad all spring", Some("A1P"));
+    let n3 = note(s, "Staff rota found", Some("C5P"));
+    for n in [n1, n2, n3] {
+        link(s, n, q, "concerns");
+    }
+    for (h, n, c) in [
+        (h1, n1, Consistent),
+        (h2, n1, Inconsistent),
+        (h2, n2, Neutral),
+        (h1, n3, Neutral),
+    ] {
+        s.assess(h, n, c).unwrap();
+    }
+    s.add_expectation(h1, "Vickery at the tills on cash days")
+        .unwrap();
+    let e = s
+        .add_entity(weft::store::NewEntity {
+            name: "Vickery".into(),
+            kind: weft::model::EntityKind::Person,
+            aliases: vec![],
+            attributes: Default::default(),
+            tags: vec![],
+        })
+        .unwrap()
+        .id;
+    link(s, q, e, "concerns");
+    note(s, "[[Vickery]] banked cash at Harbourline", Some("B2P"));
+}
+
+#[test]
+fn collect_next_ranks_what_could_change_the_lead_and_enter_acts_on_it() {
+    let mut h = Harness::new(close_case);
+    h.press_command("pane.hypotheses");
+    h.press_command("hypotheses.collect");
+    let screen = h.screen();
+    // the blank cell that could turn the lead first, with its reason said in full
+    assert!(screen.contains("1 assess N2 × H1"), "{screen}");
+    assert!(screen.contains("up to 2.00 ●"), "{screen}");
+    assert!(screen.contains("N2 (A1P) not read against H1"), "{screen}");
+    assert!(screen.contains("add N4 and assess it"), "{screen}");
+    assert!(screen.contains("check X1 of H1"), "{screen}");
+    // Enter: the cell is selected and its value asked; `-` (choice 4) sets it
+    h.press("enter");
+    assert!(h.screen().contains("N2 read against H1"), "{}", h.screen());
+    h.press("4");
+    assert_eq!(h.cell("Q1", "H1", "N2"), Some(Consistency::Inconsistent));
+    // now H2 leads; the note not yet in the matrix becomes a row when acted on
+    h.press_command("hypotheses.collect");
+    let at = h
+        .screen()
+        .lines()
+        .find(|l| l.contains("add N4 and assess it"))
+        .and_then(|l| {
+            l.trim_start_matches(['│', ' '])
+                .split(' ')
+                .next()
+                .map(String::from)
+        })
+        .expect("N4 offered");
+    h.press(&at);
+    assert!(h
+        .app
+        .store
+        .matrix(id("Q1"))
+        .unwrap()
+        .row_of(id("N4"))
+        .is_some());
+    h.press("1");
+    assert!(h.cell("Q1", "H2", "N4").is_some() || h.cell("Q1", "H1", "N4").is_some());
+    // checking an expectation opens its status
+    h.press_command("hypotheses.collect");
+    let at = h
+        .screen()
+        .lines()
+        .find(|l| l.contains("check X1 of H1"))
+        .and_then(|l| {
+            l.trim_start_matches(['│', ' '])
+                .split(' ')
+                .next()
+                .map(String::from)
+        })
+        .expect("X1 offered");
+    h.press(&at);
+    assert!(h.screen().contains("Status of X1"), "{}", h.screen());
 }
 
 #[test]

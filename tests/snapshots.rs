@@ -654,14 +654,14 @@ fn hypotheses_likelihood_picker() {
 }
 
 #[test]
-fn hypotheses_collect_next_prompt() {
+fn hypotheses_collect_next_picker() {
     let mut h = demo("pane.hypotheses");
     boxed(
         &mut h,
         "hypotheses.collect",
-        "prompt",
-        "",
-        "hypotheses_collect_next_prompt",
+        "pick",
+        "Collect next for",
+        "hypotheses_collect_next_picker",
     );
 }
 

@@ -124,6 +124,9 @@ pub struct Choice {
     pub label: String,
     pub value: String,
     pub hint: String,
+    /// Said in full under the list while this choice is selected (a reason too long
+    /// for its line).
+    pub detail: String,
 }
 
 impl Choice {
@@ -136,7 +139,14 @@ impl Choice {
             label: label.into(),
             value: value.into(),
             hint: hint.into(),
+            detail: String::new(),
         }
+    }
+
+    /// The choice with a detail said under the list while it is selected.
+    pub fn with_detail(mut self, detail: &str) -> Self {
+        self.detail = detail.to_string();
+        self
     }
 }
 

@@ -2,7 +2,10 @@
 //! line, scored by the same [`crate::model::ach`] code the interface uses.
 
 use super::{open_workspace, CliResult, Failure};
-use crate::model::ach::{hundredths, Analysis, Matrix, Shift, WEIGHTING};
+use crate::model::ach::{
+    collect_next, contenders, hundredths, telling_apart, Act, Analysis, Matrix, Shift, CANDIDATES,
+    WEIGHTING,
+};
 use crate::model::text::sanitize;
 use crate::model::{Consistency, Id, Kind};
 use clap::Args;
@@ -25,6 +28,15 @@ pub struct MatrixArgs {
     /// The question whose hypotheses are weighed (e.g. Q3).
     question: String,
     /// Print the matrix as JSON (hypotheses best first, evidence rows, expectations).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The question (e.g. Q3).
+    question: String,
+    /// Print the actions as a JSON array, best first.
     #[arg(long)]
     json: bool,
 }
@@ -114,6 +126,75 @@ pub fn matrix(ws: Option<&Path>, a: MatrixArgs) -> CliResult {
     out.finish()
 }
 
+pub fn collect(ws: Option<&Path>, a: CollectArgs) -> CliResult {
+    let q = id_of(
+        &a.question,
+        Kind::Question,
+        "collect next is for a question",
+    )?;
+    let store = super::read_workspace(ws)?;
+    let m = store.matrix(q)?;
+    let an = m.analyse();
+    let candidates = store.evidence_candidates(&m, CANDIDATES)?;
+    let advice = collect_next(&m, &an, &candidates);
+    let mut out = super::out::stdout();
+    if advice.is_empty() {
+        return Err(Failure::new(format!(
+            "{q}: collect next needs two live hypotheses (weft add hypothesis {q} TEXT)"
+        )));
+    }
+    let title = telling_apart(&m, &contenders(&m, &an));
+    if a.json {
+        let items: Vec<Value> = advice
+            .iter()
+            .map(|x| {
+                let mut v = json!({
+                    "action": x.act.as_str(),
+                    "records": x.records,
+                    "hypotheses": x.hypotheses,
+                    "swing": hundredths(x.swing).parse::<f64>().unwrap_or(0.0),
+                    "decisive": x.decisive,
+                    "reason": x.reason,
+                });
+                if x.act == Act::Ask {
+                    v["title"] = json!(title);
+                }
+                v
+            })
+            .collect();
+        out.json(&Value::Array(items))?;
+    } else {
+        out.line(&sanitize(&format!("{q}: {}", sensitivity_line(&m, &an))))?;
+        for (i, x) in advice.iter().enumerate() {
+            let what = match x.act {
+                Act::Assess => {
+                    let ids: Vec<String> = x.hypotheses.iter().map(Id::to_string).collect();
+                    let add = if x.row.is_none() {
+                        " (not yet a row)"
+                    } else {
+                        ""
+                    };
+                    format!("assess {}{add} against {}", x.records[0], ids.join(", "))
+                }
+                Act::Check => format!("check {} of {}", x.records[0], x.hypotheses[0]),
+                Act::Ask => format!("ask {title}"),
+            };
+            let mark = if x.decisive {
+                "  could change the lead"
+            } else {
+                ""
+            };
+            out.line(&sanitize(&format!(
+                "{:>2}. {what}  (up to {}){mark}",
+                i + 1,
+                hundredths(x.swing)
+            )))?;
+            out.line(&sanitize(&format!("    {}", x.reason)))?;
+        }
+    }
+    out.finish()
+}
+
 /// The matrix as the JSON `weft matrix --json` prints: hypotheses best first.
 pub fn to_json(m: &Matrix, an: &Analysis) -> Value {
     let hypotheses: Vec<Value> = an
@@ -154,6 +235,7 @@ pub fn to_json(m: &Matrix, an: &Analysis) -> Value {
                 "grade": row.grade,
                 "weight": hundredths(row.weight()).parse::<f64>().unwrap_or(0.0),
                 "diagnostic": an.diagnostic[r],
+                "reads": an.row_label(m, r),
                 "cells": cells,
             })
         })
@@ -250,10 +332,9 @@ fn to_text(m: &Matrix, an: &Analysis) -> String {
         for v in &row.cells {
             out.push_str(&format!("{:<6}", v.map(|v| v.symbol()).unwrap_or(".")));
         }
-        let mark = if an.diagnostic[r] {
-            ""
-        } else {
-            "(not diagnostic) "
+        let mark = match an.row_label(m, r) {
+            "diagnostic" => String::new(),
+            label => format!("({label}) "),
         };
         out.push_str(&format!("{mark}{}\n", sanitize(&row.title)));
     }

@@ -108,6 +108,8 @@ pub enum Command {
     Matrix(ach::MatrixArgs),
     /// An expectation of a hypothesis; prints its X id.
     Expect(ach::ExpectArgs),
+    /// What to collect next for a question, ranked by how much it could change the lead.
+    Collect(ach::CollectArgs),
     /// The gap hunter's suggestions; `gaps accept KEY`, `gaps dismiss KEY`.
     Gaps(gaps::GapsArgs),
 }
@@ -401,6 +403,7 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Assess(a)) => ach::assess(ws, a),
         Some(Command::Matrix(a)) => ach::matrix(ws, a),
         Some(Command::Expect(a)) => ach::expect(ws, a),
+        Some(Command::Collect(a)) => ach::collect(ws, a),
         Some(Command::Gaps(a)) => gaps::gaps(ws, a),
     }
 }

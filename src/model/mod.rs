@@ -24,6 +24,11 @@ pub use vocab::{EntityKind, ExpectationStatus, HypothesisStatus, Sees, Status};
 pub use when::When;
 pub use yardstick::Yardstick;
 
+/// The tag that puts a question in the collection plan (`weft plan`): questions made by
+/// collect next and accepted from the gap hunter carry it; an analyst may add or remove
+/// it like any tag.
+pub const COLLECTION_TAG: &str = "collection";
+
 /// A string that could not be read as a model value: names the input and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {what} {input:?}: {expected}")]

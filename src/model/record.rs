@@ -157,6 +157,17 @@ impl std::fmt::Display for Consistency {
 }
 
 impl Consistency {
+    /// The value in words, for pickers: "very consistent" … "very inconsistent".
+    pub fn words(self) -> &'static str {
+        match self {
+            Consistency::VeryConsistent => "very consistent",
+            Consistency::Consistent => "consistent",
+            Consistency::Neutral => "neutral or not applicable",
+            Consistency::Inconsistent => "inconsistent",
+            Consistency::VeryInconsistent => "very inconsistent",
+        }
+    }
+
     /// Heuer's letter for the value: `CC C N I II`.
     pub fn letters(self) -> &'static str {
         match self {

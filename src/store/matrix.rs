@@ -4,7 +4,7 @@
 
 use super::index;
 use super::{Committed, Result, Store, StoreError};
-use crate::model::ach::{Column, Expected, Matrix, Row};
+use crate::model::ach::{Candidate, Column, Expected, Matrix, Row};
 use crate::model::{Expectation, ExpectationStatus, Id, Kind, Record};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -176,5 +176,50 @@ impl Store {
             rows,
             expectations,
         })
+    }
+
+    /// Notes that bear on the question but are not rows of its matrix `m`: notes linked
+    /// to (or mentioning) an entity the question or one of its hypotheses is linked to.
+    /// The heaviest graded first, then the newest; at most `limit`.
+    pub fn evidence_candidates(&self, m: &Matrix, limit: usize) -> Result<Vec<Candidate>> {
+        let Some(q) = m.question else {
+            return Ok(Vec::new());
+        };
+        let mut entities: BTreeSet<Id> = BTreeSet::new();
+        for end in std::iter::once(q).chain(m.columns.iter().map(|c| c.id)) {
+            for (_, _, other) in self.adjacent(end)? {
+                if other.kind == Kind::Entity {
+                    entities.insert(other);
+                }
+            }
+        }
+        let mut seen: BTreeSet<Id> = m.rows.iter().map(|r| r.note).collect();
+        let mut found = Vec::new();
+        for e in entities {
+            let name = match self.get(e)? {
+                Some(Record::Entity(ent)) => crate::model::text::sanitize(&ent.name).into_owned(),
+                _ => continue,
+            };
+            for (_, _, other) in self.adjacent(e)? {
+                if other.kind != Kind::Note || !seen.insert(other) {
+                    continue;
+                }
+                if let Some(Record::Note(n)) = self.get(other)? {
+                    found.push(Candidate {
+                        note: other,
+                        grade: n.grade,
+                        why: format!("it bears on {name}, a subject of {q}"),
+                    });
+                }
+            }
+        }
+        found.sort_by_key(|c| {
+            (
+                std::cmp::Reverse(crate::model::ach::weight(c.grade)),
+                std::cmp::Reverse(c.note),
+            )
+        });
+        found.truncate(limit);
+        Ok(found)
     }
 }

@@ -85,12 +85,25 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             selected,
             ..
         } => {
-            let h = (choices.len() as u16 + 2).min(area.height);
-            let r = centered(area, 56, h);
+            // a choice with a detail (a reason) says it in full under the list, wrapped
+            let detailed = choices.iter().any(|c| !c.detail.is_empty());
+            let box_w = if detailed { 76 } else { 56 };
+            let inner = (box_w.min(area.width) as usize).saturating_sub(2);
+            let detail = match choices.get(*selected) {
+                Some(c) if detailed => wrap(&display_lines(&c.detail), inner),
+                _ => Vec::new(),
+            };
+            // the detail takes at most four lines and never the whole box
+            let detail_h = detail.len().min(4);
+            let extra = if detailed { detail_h as u16 + 1 } else { 0 };
+            let h = (choices.len() as u16 + 2 + extra).min(area.height);
+            let r = centered(area, box_w, h);
             clear(frame, r);
             let w = r.width.saturating_sub(2) as usize;
             // on a short screen the options scroll to keep the selected one in view
-            let visible = (r.height as usize).saturating_sub(2).max(1);
+            let visible = (r.height.saturating_sub(extra) as usize)
+                .saturating_sub(2)
+                .max(1);
             let offset = selected.saturating_sub(visible - 1);
             // numbers right-aligned so ten or more options keep their columns
             let digits = choices.len().to_string().len();
@@ -114,6 +127,13 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                     }
                 })
                 .collect();
+            let mut lines = lines;
+            if detailed {
+                lines.push(Line::styled("─".repeat(w), theme.dim()));
+                for l in detail.into_iter().take(detail_h) {
+                    lines.push(Line::raw(l));
+                }
+            }
             let mut block = boxed(title, theme);
             if visible < choices.len() {
                 let last = (offset + visible).min(choices.len());

@@ -19,8 +19,12 @@ pub enum HypothesesFlow {
     AddHypothesis(Id),
     /// A hypothesis's status from the picker.
     Status(Id),
-    /// The sub-question of `question` that would tell `pair` apart: its title.
-    Collect { question: Id, pair: (Id, Id) },
+    /// The collect-next action chosen (its place in the list).
+    Advice,
+    /// A cell's value, chosen for the selected cell from collect next.
+    Cell,
+    /// The sub-question of `question` that would tell `hypotheses` apart: its title.
+    Collect { question: Id, hypotheses: Vec<Id> },
     /// A new expectation of a hypothesis: its text.
     Expect(Id),
     /// Which expectation of the selected hypothesis to set (its id).
@@ -80,15 +84,25 @@ impl HypothesesState {
                     cx.info(format!("{h}: rejected; r shows rejected hypotheses"));
                 }
             }
-            HypothesesFlow::Collect { question, pair } => {
+            HypothesesFlow::Advice => match value.parse::<usize>() {
+                Ok(i) => self.act_on_advice(cx, i),
+                Err(_) => cx.error(format!("{value:?} is not an action of collect next")),
+            },
+            HypothesesFlow::Cell => match value.parse::<crate::model::Consistency>() {
+                Ok(c) => self.set_cell(cx, Some(c)),
+                Err(e) => cx.error(e.to_string()),
+            },
+            HypothesesFlow::Collect {
+                question,
+                hypotheses,
+            } => {
                 if value.trim().is_empty() {
                     return cx.error("a question needs a title: nothing added");
                 }
-                let (a, b) = pair;
-                let statement = |h: Id| {
+                let statement = |h: &Id| {
                     let st = &self.matrix;
-                    st.column_of(h)
-                        .map(|c| st.columns[c].statement.clone())
+                    st.column_of(*h)
+                        .map(|c| format!("{h}: {}", st.columns[c].statement))
                         .unwrap_or_default()
                 };
                 let mut nq = NewQuestion::new(value.trim());
@@ -97,11 +111,20 @@ impl HypothesesState {
                     nq.priority = p.priority;
                 }
                 nq.parent = Some(question);
-                nq.detail = format!("{a}: {}\n{b}: {}", statement(a), statement(b));
-                let r = cx.store.add_question_about(nq, &[a, b]);
+                nq.tags = vec![crate::model::COLLECTION_TAG.to_string()];
+                nq.detail = hypotheses
+                    .iter()
+                    .map(statement)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let r = cx.store.add_question_about(nq, &hypotheses);
+                let ids: Vec<String> = hypotheses.iter().map(Id::to_string).collect();
                 let said = |added: &Added| {
                     let id = added.id;
-                    format!("added {id} under {question}, linked to {a} and {b}; u undoes it")
+                    format!(
+                        "added {id} under {question}, linked to {}; in the collection plan; u undoes it",
+                        ids.join(", ")
+                    )
                 };
                 if let Some(added) = cx.report(r, said) {
                     self.committed_here(cx, Scope::Hypotheses, added.done);

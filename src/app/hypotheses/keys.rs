@@ -11,6 +11,7 @@ use crate::app::overlay::{hypothesis_status_choices, Choice, Flow, Overlay};
 use crate::app::pane::PaneView;
 use crate::commands::Command;
 use crate::commands::Scope;
+use crate::model::ach::{collect_next, hundredths, telling_apart, Act};
 use crate::model::{Consistency, HypothesisStatus, Id, Kind};
 use crate::store::{Added, NewLink};
 
@@ -193,21 +194,110 @@ impl HypothesesState {
         );
     }
 
-    /// Proposes the sub-question that would tell the two closest-ranked hypotheses apart.
+    /// Collect next: the actions that could change the answer, best first, in a picker
+    /// whose Enter acts on the one chosen (assess the cell, check the expectation, ask the
+    /// sub-question).
     fn collect_next(&mut self, cx: &mut Cx, q: Id) {
-        let Some((a, b)) = self.closest_pair() else {
-            return cx.info("collect next needs two live hypotheses: h adds one");
+        if self.loading().is_some() {
+            return cx.info(format!(
+                "{q}'s matrix is still being read: N again in a moment"
+            ));
+        }
+        let candidates = match cx
+            .store
+            .evidence_candidates(&self.matrix, crate::model::ach::CANDIDATES)
+        {
+            Ok(c) => c,
+            Err(e) => return cx.error(e.to_string()),
         };
-        let title = format!("What evidence would tell {a} and {b} apart?");
-        cx.open(Overlay::Prompt {
-            title: format!("Collect next: a sub-question of {q}"),
-            hint: format!("linked to {a} and {b} (concerns); type to replace, ← → edit"),
-            input: LineInput::proposed(&title),
-            flow: flow(HypothesesFlow::Collect {
-                question: q,
-                pair: (a, b),
-            }),
-        });
+        self.advice = collect_next(&self.matrix, &self.analysis, &candidates);
+        if self.advice.is_empty() {
+            return cx.info("collect next needs two live hypotheses: h adds one");
+        }
+        let choices = self
+            .advice
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let what = match a.act {
+                    Act::Assess if a.row.is_none() => {
+                        format!("add {} and assess it", a.records[0])
+                    }
+                    Act::Assess => format!("assess {} × {}", a.records[0], a.hypotheses[0]),
+                    Act::Check => format!("check {} of {}", a.records[0], a.hypotheses[0]),
+                    Act::Ask => "ask what would tell them apart".to_string(),
+                };
+                let mark = if a.decisive { " ●" } else { "" };
+                Choice::new(
+                    what,
+                    i.to_string(),
+                    format!("up to {}{mark}", hundredths(a.swing)),
+                )
+                .with_detail(&a.reason)
+            })
+            .collect();
+        cx.pick(
+            &format!("Collect next for {q} (● could change the lead)"),
+            choices,
+            0,
+            flow(HypothesesFlow::Advice),
+        );
+    }
+
+    /// Acts on the collect-next action chosen.
+    pub(super) fn act_on_advice(&mut self, cx: &mut Cx, i: usize) {
+        let (Some(a), Some(q)) = (self.advice.get(i).cloned(), self.question) else {
+            return cx.info("that action is gone: N lists them again");
+        };
+        match a.act {
+            Act::Assess => {
+                let (n, h) = (a.records[0], a.hypotheses[0]);
+                if a.row.is_none() {
+                    self.add_evidence(cx, n);
+                }
+                if self.hide_flat {
+                    self.hide_flat = false;
+                    self.rebuild();
+                }
+                if !(self.select(h) && self.select(n)) {
+                    return;
+                }
+                let choices = Consistency::ALL
+                    .iter()
+                    .map(|c| Choice::new(c.symbol(), c.symbol(), c.words()))
+                    .collect();
+                cx.pick(
+                    &format!("{n} read against {h}"),
+                    choices,
+                    2,
+                    flow(HypothesesFlow::Cell),
+                );
+            }
+            Act::Check => {
+                self.finish_hypotheses(cx, HypothesesFlow::Expectation, a.records[0].to_string())
+            }
+            Act::Ask => {
+                let cols: Vec<usize> = a
+                    .hypotheses
+                    .iter()
+                    .filter_map(|h| self.matrix.column_of(*h))
+                    .collect();
+                let title = telling_apart(&self.matrix, &cols);
+                let ids: Vec<String> = a.hypotheses.iter().map(Id::to_string).collect();
+                cx.open(Overlay::Prompt {
+                    title: format!("Collect next: a sub-question of {q}"),
+                    hint: format!(
+                        "linked to {} (concerns); type to replace, ← → edit",
+                        ids.join(", ")
+                    ),
+                    input: LineInput::proposed(&title),
+                    flow: flow(HypothesesFlow::Collect {
+                        question: q,
+                        hypotheses: a.hypotheses.clone(),
+                    }),
+                });
+            }
+        }
     }
 
     fn pick_expectation(&mut self, cx: &mut Cx, h: Id) {
@@ -252,7 +342,7 @@ impl HypothesesState {
 
     /// Makes a note an evidence row of the question's matrix: a "concerns" link from the
     /// note to the question (one step; `u` undoes it).
-    fn add_evidence(&mut self, cx: &mut Cx, n: Id) {
+    pub(super) fn add_evidence(&mut self, cx: &mut Cx, n: Id) {
         let Some(q) = self.question else {
             return cx.info("no question shown: o picks one");
         };

@@ -58,6 +58,8 @@ pub struct HypothesesState {
     cell_ids: HashMap<Id, (Id, Id)>,
     /// The pane's size as last laid out.
     pub(crate) size: (usize, usize),
+    /// The actions collect next last listed, for the one chosen.
+    pub(crate) advice: Vec<crate::model::ach::Advice>,
     /// How many times the whole matrix was read from the store.
     pub reads: usize,
     /// Matrices read off the input thread (a large workspace).

@@ -144,7 +144,7 @@ fn the_lines_under_the_grid_fit_their_budget_and_name_the_selection() {
     assert!(text.contains(&"statement 1"), "{text:?}");
     assert!(
         text.iter()
-            .any(|t| t.starts_with("N1 · A1P · weight 1.00 · not diagnostic")),
+            .any(|t| t.starts_with("N1 · A1P · weight 1.00 · consistent with all")),
         "{text:?}"
     );
     assert!(

@@ -216,11 +216,7 @@ impl HypothesesState {
             Some(r) => {
                 let row = &m.rows[r];
                 let grade = row.grade.map_or("ungraded".to_string(), |g| g.to_string());
-                let diag = if an.diagnostic[r] {
-                    "diagnostic"
-                } else {
-                    "not diagnostic"
-                };
+                let diag = an.row_label(m, r);
                 let mut v = vec![line(
                     Tone::Title,
                     format!(

@@ -18,6 +18,7 @@
 //! - Ranking: fewest weighted inconsistencies first, then the smaller raw count, then the
 //!   lower id. Rejected hypotheses rank after every live or confirmed one.
 
+mod collect;
 mod score;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ use super::grade::{Intel, SourceEval};
 use super::{Consistency, ExpectationStatus, Grade, HypothesisStatus, Id, Yardstick};
 use chrono::NaiveDate;
 
+pub use collect::{collect_next, contenders, telling_apart, Act, Advice, Candidate, CANDIDATES};
 pub use score::{Analysis, HypothesisScore, Sensitivity, Shift};
 
 /// The weight of an ungraded note, in hundredths.
@@ -41,7 +43,10 @@ pub const WEAKEST: u32 = 4;
 pub const WEIGHTING: &str = "Score = weighted inconsistency: `-` counts 1 and `--` 2, times the \
 note's grade weight (source A 1.0, B 0.7, C 0.4 × intelligence 1 1.0, 2 0.8, 3 0.6, 4 0.4, \
 5 0.1; ungraded 0.5); an expectation looked for and not found counts as `-` at 0.5. \
-Fewest first.";
+Fewest first. `+` and `++` count nothing: a row read only `+`/`++`/`0` is consistent with \
+all and moves no one; a row is diagnostic when its inconsistencies differ between live \
+hypotheses. A hypothesis assessed on fewer rows than another ranks after the fully \
+assessed ones; equal scores are ties (=1).";
 
 /// The weight of a note's evidence from its grade, in hundredths (A1 = 100). The handling
 /// code does not change it.

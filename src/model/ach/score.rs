@@ -410,6 +410,29 @@ impl Analysis {
         out
     }
 
+    /// What a row does to the ranking, in words: `diagnostic` (its inconsistencies
+    /// differ between live hypotheses, so it moves them relative to each other),
+    /// `consistent with all` (read `+` or `++` somewhere and against no live hypothesis:
+    /// it scores nothing), or `not diagnostic`.
+    pub fn row_label(&self, m: &Matrix, r: usize) -> &'static str {
+        if self.diagnostic.get(r).copied().unwrap_or(false) {
+            return "diagnostic";
+        }
+        let live = (0..m.columns.len())
+            .filter(|&c| m.columns[c].is_live())
+            .filter_map(|c| m.rows[r].cells.get(c).copied().flatten());
+        let (mut support, mut against) = (false, false);
+        for c in live {
+            support |= value(Some(c)) > 0;
+            against |= c.inconsistency() > 0;
+        }
+        if support && !against {
+            "consistent with all"
+        } else {
+            "not diagnostic"
+        }
+    }
+
     /// The leading hypothesis (column), when one is live.
     pub fn leader(&self, m: &Matrix) -> Option<usize> {
         self.ranking

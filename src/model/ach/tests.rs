@@ -505,3 +505,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn rows_say_whether_they_move_anyone() {
+    // N1 differs in inconsistency (diagnostic); N2 is + and ++ only (consistent with
+    // all: it scores nothing); N3 is - under both (not diagnostic, but not supportive)
+    let m = live(
+        &["H1", "H2"],
+        vec![
+            row(
+                "N1",
+                grade("B2P"),
+                &[Some(C::Inconsistent), Some(C::Consistent)],
+            ),
+            row(
+                "N2",
+                grade("A1P"),
+                &[Some(C::VeryConsistent), Some(C::Consistent)],
+            ),
+            row(
+                "N3",
+                grade("A1P"),
+                &[Some(C::Inconsistent), Some(C::Inconsistent)],
+            ),
+        ],
+    );
+    let an = m.analyse();
+    assert_eq!(an.row_label(&m, 0), "diagnostic");
+    assert_eq!(an.row_label(&m, 1), "consistent with all");
+    assert_eq!(an.row_label(&m, 2), "not diagnostic");
+}
