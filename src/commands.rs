@@ -177,7 +177,7 @@ crate::panes::for_each_pane! {
     ShowRejected => "hypotheses.rejected", Hypotheses, "Show or hide rejected hypotheses";
     HideFlat => "hypotheses.flat", Hypotheses, "Hide or show non-diagnostic rows (same value under every live hypothesis)";
     OrderRows => "hypotheses.order", Hypotheses, "Order rows by diagnosticity (most separating first) or by note id";
-    CollectNext => "hypotheses.collect", Hypotheses, "Collect next: ask what would tell the two closest-ranked hypotheses apart";
+    CollectNext => "hypotheses.collect", Hypotheses, "Collect next: what could change the lead, ranked by how much; Enter acts on the one picked";
     AddExpectation => "hypotheses.expect", Hypotheses, "Add an expectation to the selected hypothesis (what should be seen)";
     CheckExpectation => "hypotheses.checked", Hypotheses, "Set an expectation's status: unchecked, absent (where, when) or found (note)";
     GapAccept => "gaps.accept", Gaps, "Accept the suggestion: a question linked to its records";
