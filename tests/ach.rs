@@ -324,3 +324,72 @@ fn collect_lists_ranked_actions_as_text_and_json() {
     );
     fails(&ws, &["collect", "N1"], 1, "N1 is not a question");
 }
+
+#[test]
+fn plan_lists_outstanding_collection_by_priority_as_text_and_json() {
+    let (_d, ws) = case();
+    run(
+        &ws,
+        &[
+            "add",
+            "question",
+            "Will the rivalry turn violent?",
+            "--priority",
+            "1",
+        ],
+    );
+    run(&ws, &["add", "hypothesis", "Q2", "It will"]);
+    run(&ws, &["expect", "H1", "Marsh's car at the yard at night"]);
+    run(&ws, &["expect", "H3", "Knives bought in bulk"]);
+    // a collection question under Q2 serves it; a question tagged by hand counts too
+    run(
+        &ws,
+        &[
+            "add",
+            "question",
+            "Who sells the knives?",
+            "--parent",
+            "Q2",
+            "--tag",
+            "collection",
+        ],
+    );
+    let items: serde_json::Value = serde_json::from_str(&run(&ws, &["plan", "--json"])).unwrap();
+    let got: Vec<(String, u64, String, String)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["question"].as_str().unwrap().to_string(),
+                i["priority"].as_u64().unwrap(),
+                i["kind"].as_str().unwrap().to_string(),
+                i["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want =
+        |q: &str, p: u64, k: &str, id: &str| (q.to_string(), p, k.to_string(), id.to_string());
+    assert_eq!(
+        got,
+        vec![
+            want("Q2", 1, "question", "Q3"),
+            want("Q2", 1, "expectation", "X2"),
+            want("Q1", 2, "expectation", "X1"),
+        ]
+    );
+    let text = run(&ws, &["plan"]);
+    assert!(
+        text.starts_with(
+            "P1 Q2 Will the rivalry turn violent?\n  Q3     answer: Who sells the knives?"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  X1     look for (if H1): Marsh's car at the yard at night"),
+        "{text}"
+    );
+    // looked for: no longer outstanding
+    run(&ws, &["set", "X1", "status=found", "note=N1"]);
+    assert!(!run(&ws, &["plan"]).contains("X1"));
+}

@@ -8,6 +8,7 @@ mod docs;
 mod export;
 mod gaps;
 pub mod out;
+mod plan;
 pub mod progress;
 mod read;
 mod recover;
@@ -110,6 +111,9 @@ pub enum Command {
     Expect(ach::ExpectArgs),
     /// What to collect next for a question, ranked by how much it could change the lead.
     Collect(ach::CollectArgs),
+    /// The outstanding collection: expectations not yet looked for and open collection
+    /// questions, by the priority of the question each serves.
+    Plan(plan::PlanArgs),
     /// The gap hunter's suggestions; `gaps accept KEY`, `gaps dismiss KEY`.
     Gaps(gaps::GapsArgs),
 }
@@ -404,6 +408,7 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Matrix(a)) => ach::matrix(ws, a),
         Some(Command::Expect(a)) => ach::expect(ws, a),
         Some(Command::Collect(a)) => ach::collect(ws, a),
+        Some(Command::Plan(a)) => plan::plan(ws, a),
         Some(Command::Gaps(a)) => gaps::gaps(ws, a),
     }
 }

@@ -1,10 +1,12 @@
 //! The backlog as a Markdown briefing (SPEC §6): the handling code first, then title,
-//! date and workspace; the questions grouped by status, each group a tree ordered by
-//! priority, each question with its SEES kind, hypotheses and their likelihood, and
-//! linked entities. Workspace text goes through `escape` (its own file) so it cannot
+//! date and workspace; the key judgements (each active question's leading hypothesis,
+//! its likelihood and what the lead rests on); the outstanding collection; then the
+//! questions grouped by priority, each group a tree (live questions first), each
+//! question with its status, SEES kind, hypotheses and their likelihood, and linked
+//! entities. Workspace text goes through `escape` (its own file) so it cannot
 //! inject markup or change the layout, and control characters are made visible.
 
-use super::{forest, BriefingMeta, Gathered, Linked};
+use super::{BriefingMeta, Gathered, Linked};
 use crate::model::grade::Handling;
 use crate::model::text::{first_line, truncate};
 use crate::model::{Hypothesis, HypothesisStatus, Question, Record, Sees, Status};
@@ -156,7 +158,11 @@ fn hypothesis(out: &mut String, h: &Hypothesis, g: &Gathered) {
 fn question(out: &mut String, q: &Question, depth: usize, g: &Gathered, meta: &BriefingMeta) {
     let hashes = "#".repeat((3 + depth).min(6));
     let _ = writeln!(out, "{hashes} {} — {}\n", q.meta.id, inline(&q.title));
-    let mut facts = vec![format!("P{}", q.priority), q.kind.to_string()];
+    let mut facts = vec![
+        format!("P{}", q.priority),
+        q.status.to_string(),
+        q.kind.to_string(),
+    ];
     if let Some(p) = q.parent {
         facts.push(format!("sub-question of {p}"));
     }
@@ -228,6 +234,96 @@ fn question(out: &mut String, q: &Question, depth: usize, g: &Gathered, meta: &B
     }
 }
 
+/// Where a status sorts within a priority: active, open, parked, answered, dropped.
+fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Active => 0,
+        Status::Open => 1,
+        Status::Parked => 2,
+        Status::Answered => 3,
+        Status::Dropped => 4,
+    }
+}
+
+/// Each active question's leading hypothesis, its likelihood in the yardstick's words
+/// and what the lead rests on, by priority: what a reader needs before anything else.
+fn key_judgements(out: &mut String, qs: &[Question], g: &Gathered) {
+    let mut active: Vec<&Question> = qs
+        .iter()
+        .filter(|q| q.status == Status::Active && g.weighed(q.meta.id).is_some())
+        .collect();
+    if active.is_empty() {
+        return;
+    }
+    active.sort_by_key(|q| (q.priority, q.meta.id));
+    out.push_str("## Key judgements\n\n");
+    for q in active {
+        let Some(w) = g.weighed(q.meta.id) else {
+            continue;
+        };
+        let (m, an) = (&w.matrix, &w.analysis);
+        let Some(c) = an.leader(m) else {
+            continue;
+        };
+        let lead = &m.columns[c];
+        let tied = an.tied_with(m, c);
+        let who = if tied.is_empty() {
+            format!("{} leads", lead.id)
+        } else {
+            let ids: Vec<String> = std::iter::once(c)
+                .chain(tied)
+                .map(|t| m.columns[t].id.to_string())
+                .collect();
+            format!("{} are tied; {}", ids.join(", "), lead.id)
+        };
+        let statement = lead.statement.trim().trim_end_matches('.');
+        let _ = writeln!(
+            out,
+            "- **{}** (P{}) {} {who}, {}: {}. {}",
+            q.meta.id,
+            q.priority,
+            inline(&q.title),
+            likelihood_words(lead.likelihood),
+            inline(statement),
+            inline(&crate::model::ach::sensitivity_line(m, an))
+        );
+    }
+    out.push('\n');
+}
+
+/// The outstanding collection: expectations not yet looked for and open collection
+/// questions, under the question each serves, by priority.
+fn collection(out: &mut String, g: &Gathered) {
+    if g.plan.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Outstanding collection ({})\n", g.plan.len());
+    let mut served = None;
+    for p in &g.plan {
+        if served != Some(p.question) {
+            served = Some(p.question);
+            let _ = writeln!(
+                out,
+                "- **{}** (P{}) {}",
+                p.question,
+                p.priority,
+                inline(&p.title)
+            );
+        }
+        let what = match (p.kind, p.hypothesis) {
+            (crate::store::PlanKind::Expectation, Some(h)) => {
+                format!("look for, if {h}: {}", inline(&p.text))
+            }
+            (crate::store::PlanKind::Expectation, None) => {
+                format!("look for: {}", inline(&p.text))
+            }
+            (crate::store::PlanKind::Question, _) => format!("answer: {}", inline(&p.text)),
+        };
+        let _ = writeln!(out, "  - {} {what}", p.id);
+    }
+    out.push('\n');
+}
+
 /// The notes the briefing draws on, so that every id it cites can be looked up: id,
 /// grade, occurred time and title. Sources are left out: they can identify a source.
 fn notes(out: &mut String, g: &Gathered) {
@@ -266,21 +362,23 @@ pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> Stri
     if qs.is_empty() {
         out.push_str("No questions match this export.\n\n");
     }
-    for status in Status::ALL {
-        let group: Vec<&Question> = qs.iter().filter(|q| q.status == *status).collect();
-        if group.is_empty() {
-            continue;
-        }
-        let title = {
-            let s = status.as_str();
-            let mut c = s.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        };
-        let _ = writeln!(out, "## {title} ({})\n", group.len());
-        for (i, depth) in forest(&group) {
-            question(&mut out, group[i], depth, g, meta);
+    key_judgements(&mut out, qs, g);
+    collection(&mut out, g);
+    let mut priorities: Vec<u8> = qs.iter().map(|q| q.priority).collect();
+    priorities.sort_unstable();
+    priorities.dedup();
+    for p in priorities {
+        let group: Vec<&Question> = qs.iter().filter(|q| q.priority == p).collect();
+        let _ = writeln!(out, "## Priority {p} ({})\n", group.len());
+        // live questions first (active, then open), then the rest by status
+        let order = super::tree_order(
+            group.len(),
+            |i| group[i].meta.id,
+            |i| group[i].parent,
+            |i| status_rank(group[i].status),
+        );
+        for (i, depth) in order {
+            question(&mut out, group[i as usize], depth as usize, g, meta);
         }
     }
     notes(&mut out, g);

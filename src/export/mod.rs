@@ -431,6 +431,8 @@ pub(crate) struct Gathered {
     /// The competing-hypotheses matrix of each exported question that has been weighed
     /// (at least one assessed cell or checked expectation), with its scores.
     pub matrices: HashMap<Id, Weighed>,
+    /// The outstanding collection that serves an exported question (or is one).
+    pub plan: Vec<crate::store::PlanItem>,
 }
 
 /// A question's matrix and its scores, as the briefing and the backlog JSON report them.
@@ -543,6 +545,12 @@ impl Gathered {
             let analysis = matrix.analyse();
             g.matrices.insert(q.meta.id, Weighed { matrix, analysis });
         }
+        let exported: HashSet<Id> = qs.iter().map(|q| q.meta.id).collect();
+        g.plan = store
+            .plan()?
+            .into_iter()
+            .filter(|p| exported.contains(&p.question) || exported.contains(&p.id))
+            .collect();
         Ok(g)
     }
 

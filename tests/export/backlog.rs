@@ -140,7 +140,7 @@ fn handling_is_drawn_from_direct_links_and_their_sources() {
 }
 
 #[test]
-fn markdown_groups_by_status_and_nests_within_a_group() {
+fn markdown_groups_by_priority_live_first_and_nests_within_a_group() {
     let tmp = tempfile::tempdir().unwrap();
     let mut s = small(&tmp.path().join("a"));
     let mut n = NewQuestion::new("Sub of Q1, also open");
@@ -154,12 +154,22 @@ fn markdown_groups_by_status_and_nests_within_a_group() {
         md.find(needle)
             .unwrap_or_else(|| panic!("{needle} in\n{md}"))
     };
-    assert!(at("## Open (2)") < at("### Q1 — Who runs the line?"));
+    // P1 (the parked Q3, the answered Q2) before P2 (the open Q1 and its sub-question)
+    assert!(at("## Priority 1 (2)") < at("## Priority 2 (2)"), "{md}");
+    // within a priority by status: parked before answered
+    assert!(at("## Priority 1 (2)") < at("### Q3 — Is there a second line?"));
+    assert!(at("### Q3 —") < at("### Q2 — Who holds the handset?"));
+    assert!(at("## Priority 2 (2)") < at("### Q1 — Who runs the line?"));
     assert!(at("### Q1 —") < at("#### Q4 — Sub of Q1, also open"));
-    assert!(at("#### Q4") < at("## Answered (1)"));
-    assert!(at("## Answered (1)") < at("### Q2 — Who holds the handset?"));
-    assert!(md.contains("P1 · situation · sub-question of Q1"), "{md}");
-    assert!(at("## Answered") < at("## Parked (1)"));
+    // every question says its status now that the groups are by priority
+    assert!(
+        md.contains("P2 · open · situation · sub-question of Q1"),
+        "{md}"
+    );
+    assert!(
+        md.contains("P1 · answered · situation · sub-question of Q1"),
+        "{md}"
+    );
     assert!(md.contains("- H1, likely (55-75%): Marsh runs it\n  - supports this: N1 (B2P)\n"));
     assert!(
         md.contains("Entities: Darren Marsh (person, E1; concerns)."),
@@ -433,7 +443,15 @@ fn briefing_ranks_weighed_hypotheses_with_their_evidence_and_what_was_not_found(
     // what was looked for and not found, where and when (the `|` escaped); the unchecked
     // expectation is not in that list
     assert!(md.contains("- H1 expected Marsh's phone at the handovers (X1): looked in cell-site data \\| PNC on 2024-06-01, not found"), "{md}");
-    assert!(!md.contains("Renshaw paying the runners"), "{md}");
+    let ledger = md.split("Looked for and not found").nth(1).expect(&md);
+    let ledger = ledger.split("\n\n").nth(1).unwrap_or_default();
+    assert!(!ledger.contains("Renshaw paying the runners"), "{ledger}");
+    // it is outstanding collection, up front with the question it serves
+    let plan = md.split("## Outstanding collection (1)").nth(1).expect(&md);
+    assert!(
+        plan.contains("look for, if H2: Renshaw paying the runners"),
+        "{md}"
+    );
     // N4 is only assessed, never linked: it is still drawn on and sets the handling code
     assert!(md.starts_with("**Handling code C"), "{md}");
     assert!(md.contains("- N4 · A1C"), "{md}");
@@ -546,6 +564,49 @@ fn golden_demo_briefing() {
             want.lines().nth(line)
         );
     }
+}
+
+#[test]
+fn the_demo_briefing_opens_with_key_judgements_then_the_outstanding_collection() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = open(&tmp.path().join("kestrel"));
+    weft::demo::load(&mut s, weft::demo::KESTREL).unwrap();
+    let qs = export::select(&s, &BacklogFilter::default()).unwrap();
+    let md = String::from_utf8(export::render_backlog(&s, &qs, Format::Markdown, &meta()).unwrap())
+        .unwrap();
+    let at = |needle: &str| {
+        md.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in\n{md}"))
+    };
+    let judgements = at("## Key judgements");
+    let collection = at("## Outstanding collection (");
+    let questions = at("## Priority 1 (");
+    assert!(judgements < collection && collection < questions, "{md}");
+    let section = &md[judgements..collection];
+    // each active weighed question, by priority: its leader, its likelihood in words and
+    // what the lead rests on
+    let q1 = section.find("- **Q1** (P1)").expect(section);
+    let q11 = section.find("- **Q11** (P2)").expect(section);
+    assert!(q1 < q11, "{section}");
+    assert!(
+        section.contains("H1 leads, likely (55-75%): Darren Marsh controls the KING line himself"),
+        "{section}"
+    );
+    assert!(
+        section.contains("The lead rests on X1 being absent"),
+        "{section}"
+    );
+    // every unchecked expectation of a live hypothesis is outstanding, by priority
+    let plan = &md[collection..questions];
+    for (x, h) in [("X2", "H2"), ("X7", "H27"), ("X5", "H18")] {
+        assert!(
+            plan.contains(&format!("  - {x} look for, if {h}:")),
+            "{plan}"
+        );
+    }
+    assert!(plan.find("**Q1**") < plan.find("**Q11**"), "{plan}");
+    // the answered and parked questions no longer come before the active P1 warnings
+    assert!(at("### Q16 —") < at("### Q2 —"), "{md}");
 }
 
 #[test]
