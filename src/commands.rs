@@ -184,6 +184,7 @@ crate::panes::for_each_pane! {
     GapDismiss => "gaps.dismiss", Gaps, "Dismiss the suggestion until its records change";
     GapShowDealt => "gaps.dealt", Gaps, "Show the dismissed and accepted suggestions (or the open ones)";
     GapRestore => "gaps.restore", Gaps, "Restore a dismissed suggestion";
+    PlanCheck => "plan.check", Plan, "Set what was found for the selected expectation (absent: where and when; found: the note)";
 }
 
 impl Command {

@@ -22,6 +22,7 @@ macro_rules! for_each_pane {
             Notes notes, "Notes", "Go to the Notes pane";
             Hypotheses hypotheses, "Hypotheses", "Go to the Hypotheses pane (the matrix)";
             Gaps gaps, "Gaps", "Go to the Gaps pane (the gap hunter)";
+            Plan plan, "Plan", "Go to the Plan pane (the outstanding collection)";
         }
     };
 }

@@ -189,7 +189,7 @@ space, backspace, delete, insert, up, down, left, right, home, end, pageup, page
 f1-f12, with ctrl- or alt- before it if wanted";
 
 const SECTIONS: &str =
-    "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps";
+    "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps, plan";
 
 #[test]
 fn check_unknown_key() {

@@ -49,6 +49,8 @@ pub enum Event {
     Find(FinderPurpose),
     /// Bring a pane on screen.
     Focus(Scope),
+    /// Set what was found for an expectation: the pane that weighs it asks.
+    CheckExpectation(Id),
 }
 
 /// A pane's handlers' view of the app: see the module documentation.

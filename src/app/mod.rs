@@ -23,6 +23,7 @@ pub mod notes;
 mod outcome;
 pub mod overlay;
 pub mod pane;
+pub mod plan;
 mod record;
 pub mod related;
 pub mod searchbuild;

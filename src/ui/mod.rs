@@ -8,6 +8,7 @@ mod hypotheses;
 mod links;
 mod notes;
 mod overlay;
+mod plan;
 mod related;
 pub mod theme;
 mod timeline;

@@ -58,8 +58,11 @@ pub struct HypothesesState {
     cell_ids: HashMap<Id, (Id, Id)>,
     /// The pane's size as last laid out.
     pub(crate) size: (usize, usize),
+    /// The pane was brought on screen to show something (an expectation): the focus
+    /// that follows keeps it instead of following the Backlog's selection.
+    keep_on_focus: bool,
     /// The actions collect next last listed, for the one chosen.
-    pub(crate) advice: Vec<crate::model::ach::Advice>,
+    pub advice: Vec<crate::model::ach::Advice>,
     /// How many times the whole matrix was read from the store.
     pub reads: usize,
     /// Matrices read off the input thread (a large workspace).
@@ -213,6 +216,41 @@ impl HypothesesState {
         self.matrix.set_cell(row, col, value, &mut self.analysis);
     }
 
+    /// Brings an expectation's matrix on screen with its hypothesis selected; with
+    /// `check`, asks what was found.
+    fn open_expectation(&mut self, cx: &mut Cx, x: Id, check: bool) {
+        let h = match cx.store.get(x) {
+            Ok(Some(crate::model::Record::Expectation(e))) => e.hypothesis,
+            Ok(_) => return cx.error(format!("{x} is not an expectation")),
+            Err(e) => return cx.error(e.to_string()),
+        };
+        let q = match cx.store.get(h) {
+            Ok(Some(crate::model::Record::Hypothesis(hy))) => hy.question,
+            Ok(_) => return cx.error(format!("{x}'s hypothesis {h} is gone")),
+            Err(e) => return cx.error(e.to_string()),
+        };
+        if self.question != Some(q) || self.stale {
+            if let Err(e) = self.load(cx.store, q) {
+                return cx.error(e.to_string());
+            }
+        }
+        cx.emit(super::cx::Event::Focus(Scope::Hypotheses));
+        self.keep_on_focus = !cx.on_screen;
+        if !self.select(h) && self.loading().is_none() {
+            // a rejected hypothesis shows only with r
+            self.show_rejected = true;
+            self.rebuild();
+            self.select(h);
+        }
+        if check {
+            self.finish_hypotheses(cx, HypothesesFlow::Expectation, x.to_string());
+        } else {
+            cx.info(format!(
+                "{x} is expected if {h} were true: X sets what was found"
+            ));
+        }
+    }
+
     /// The question the record keys' `Q` and collect-next hang from.
     pub fn closest_pair(&self) -> Option<(Id, Id)> {
         let (a, b) = self.analysis.closest?;
@@ -255,6 +293,18 @@ impl PaneView for HypothesesState {
         }
     }
 
+    /// Expectations live here: shown on their hypothesis's column, and their status set
+    /// here (the Plan pane's `x`).
+    fn on_event(&mut self, event: &super::cx::Event, cx: &mut Cx) -> bool {
+        use super::cx::Event;
+        match event {
+            Event::Show(x) if x.kind == Kind::Expectation => self.open_expectation(cx, *x, false),
+            Event::CheckExpectation(x) => self.open_expectation(cx, *x, true),
+            _ => return false,
+        }
+        true
+    }
+
     /// A matrix read on its own thread.
     fn background_pending(&self) -> bool {
         self.loading().is_some()
@@ -267,7 +317,14 @@ impl PaneView for HypothesesState {
     /// Follows the question selected in the Backlog.
     fn on_focus(&mut self, cx: &mut Cx, selected: &[(Scope, Option<Id>)]) {
         let backlog = selected.iter().find(|(s, _)| *s == Scope::Backlog);
-        self.follow_backlog(cx, backlog.and_then(|(_, id)| *id));
+        let target = backlog.and_then(|(_, id)| *id);
+        if std::mem::take(&mut self.keep_on_focus) {
+            // the Backlog's selection as it is now counts as followed: the pane moves
+            // with it again only once it changes
+            self.followed = target;
+            return;
+        }
+        self.follow_backlog(cx, target);
     }
 
     fn go(&mut self, _store: &Store, m: Move) -> Result<()> {

@@ -104,10 +104,8 @@ impl PaneView for LinksState {
         use crate::model::Kind;
         match event {
             Event::ShowLinks(id) => self.show_in_links(cx, *id),
-            // links, cells and expectations live here
-            Event::Show(id)
-                if matches!(id.kind, Kind::Link | Kind::Assessment | Kind::Expectation) =>
-            {
+            // links and cells live here (an expectation, on its matrix)
+            Event::Show(id) if matches!(id.kind, Kind::Link | Kind::Assessment) => {
                 self.show_in_links(cx, *id)
             }
             Event::ShowPath(from, to) => self.show_path(cx, *from, *to),
