@@ -135,6 +135,7 @@ crate::panes::for_each_pane! {
     HypothesisStatus => "backlog.hypothesis_status", Backlog, "Set the selected hypothesis's status: live, rejected or confirmed";
     SetKind => "backlog.kind", Backlog, "Set the SEES kind";
     ReviewBy => "backlog.review", Backlog, "Set the review-by date";
+    MoveQuestion => "backlog.move", Backlog, "Move the question under another one (found by name) or to the top level";
     EditDetail => "backlog.detail", Backlog, "Edit the detail text in the editor";
     Filter => "backlog.filter", Backlog, "Filter by status, priority, kind or tag";
     SortPriority => "backlog.sort_priority", Backlog, "Sort by priority";

@@ -501,7 +501,20 @@ fn a_quiet_stretch_becomes_a_question_linked_to_the_entity() {
         "{}",
         h.screen()
     );
+    // Kyle now serves Q1 (the question just asked concerns him): the new one is
+    // proposed under it, and Enter takes that
+    assert!(h.screen().contains("(under Q1)"), "{}", h.screen());
     h.press("enter");
+    assert!(
+        h.screen().contains("Where does the new question go?"),
+        "{}",
+        h.screen()
+    );
+    h.press("enter");
+    let Some(Record::Question(q2)) = h.app.store.get(id("Q2")).unwrap() else {
+        panic!("no Q2");
+    };
+    assert_eq!(q2.parent, Some(id("Q1")));
     let link = h
         .app
         .store
@@ -819,7 +832,15 @@ fn the_demo_timeline_finds_kyle_renshaws_quiet_autumn() {
             .collect()
     };
     assert!(open(&mut h).contains(&key), "the demo plants this gap");
+    // Kyle serves several open questions: after the title, where it goes (Enter takes
+    // the selected place)
     h.press_command("record.ask").press("enter");
+    assert!(
+        h.screen().contains("Where does the new question go?"),
+        "{}",
+        h.screen()
+    );
+    h.press("enter");
     assert!(
         h.msg().ends_with(&format!("; {key} accepted")),
         "{}",

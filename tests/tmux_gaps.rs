@@ -23,6 +23,9 @@ fn demo_gaps_arrive_without_a_key_and_one_is_accepted() {
     t.keys(&["a"]);
     t.wait_for("New question about");
     t.keys(&["Enter"]);
+    // its records serve open questions: where it goes, Enter taking the one selected
+    t.wait_for("Where does the new question go?");
+    t.keys(&["Enter"]);
     t.wait_for("linked to");
     t.keys(&["q"]);
     t.wait_exit();

@@ -68,6 +68,36 @@ fn backlog_shows_the_tree_header_and_status_line() {
 }
 
 #[test]
+fn a_question_moves_under_another_and_back_to_the_top_and_never_into_a_loop() {
+    let mut h = Harness::new(three_questions);
+    // Q3 "Is violence coming?" is first (priority 1, top level): under Q1
+    h.press_command("backlog.move");
+    assert!(h.screen().contains("Move Q3 under"), "{}", h.screen());
+    h.typed("Who controls the line").press("enter");
+    assert_eq!(h.question("Q3").parent, Some("Q1".parse().unwrap()));
+    assert!(
+        h.screen().contains("└ Q3") || h.screen().contains("├ Q3"),
+        "{}",
+        h.screen()
+    );
+    // with a parent, the choice includes the top level
+    assert!(h.app.backlog.select("Q3".parse().unwrap()));
+    h.press_command("backlog.move");
+    assert!(h.screen().contains("to the top level"), "{}", h.screen());
+    h.press("2");
+    assert_eq!(h.question("Q3").parent, None);
+    // Q1 under its own sub-question Q2 is refused, and Q1 stays where it was
+    assert!(h.app.backlog.select("Q1".parse().unwrap()));
+    h.press_command("backlog.move");
+    h.typed("Who holds the handset").press("enter");
+    assert!(h.message().contains("loop"), "{}", h.message());
+    assert_eq!(h.question("Q1").parent, None);
+    // one u takes a move back
+    h.press_command("undo");
+    assert_eq!(h.question("Q3").parent, Some("Q1".parse().unwrap()));
+}
+
+#[test]
 fn add_question_and_sub_question_with_the_keyboard() {
     let mut h = Harness::new(|_| {});
     h.press_command("backlog.add")

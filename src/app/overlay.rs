@@ -52,6 +52,12 @@ pub enum Flow {
     Discard,
     /// A question about records (`Q`, a quiet stretch): the prompt holds its title.
     Ask(AskDraft),
+    /// Where the question titled `title` goes: the picker's value is a question's id or
+    /// `top`.
+    AskParent {
+        draft: AskDraft,
+        title: String,
+    },
     /// A step of one pane's own flow: only that pane reads it.
     Pane(Step),
 }

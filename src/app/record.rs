@@ -62,6 +62,7 @@ pub fn finish(cx: &mut Cx, flow: Flow, value: String) {
             cx.set(id, &[("tags", &value)]);
         }
         Flow::Ask(draft) => ask::finish_ask(cx, draft, &value),
+        Flow::AskParent { draft, title } => ask::finish_ask_parent(cx, draft, &title, &value),
         Flow::Delete(id) => {
             let r = cx.store.delete(id);
             let said = |d: &crate::store::Committed| {

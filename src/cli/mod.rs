@@ -4,6 +4,7 @@
 mod ach;
 mod add;
 mod admin;
+mod ask;
 mod docs;
 mod export;
 mod gaps;
@@ -109,6 +110,9 @@ pub enum Command {
     Matrix(ach::MatrixArgs),
     /// An expectation of a hypothesis; prints its X id.
     Expect(ach::ExpectArgs),
+    /// Ask about a record: a question worded for it, under the open question it serves;
+    /// prints the new question's id (`--dry-run` prints the proposal instead).
+    Ask(ask::AskArgs),
     /// What to collect next for a question, ranked by how much it could change the lead.
     Collect(ach::CollectArgs),
     /// The outstanding collection: expectations not yet looked for and open collection
@@ -408,6 +412,7 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Matrix(a)) => ach::matrix(ws, a),
         Some(Command::Expect(a)) => ach::expect(ws, a),
         Some(Command::Collect(a)) => ach::collect(ws, a),
+        Some(Command::Ask(a)) => ask::ask(ws, a),
         Some(Command::Plan(a)) => plan::plan(ws, a),
         Some(Command::Gaps(a)) => gaps::gaps(ws, a),
     }

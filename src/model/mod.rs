@@ -12,6 +12,7 @@ pub mod stamp;
 pub mod text;
 pub mod vocab;
 pub mod when;
+pub mod wording;
 pub mod yardstick;
 
 pub use grade::Grade;

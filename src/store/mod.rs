@@ -7,6 +7,7 @@
 //! deltas and counters, and flushes before it returns. Single-writer is guaranteed by
 //! sled's file lock across processes and by `&mut self` within one.
 
+mod ask;
 pub mod bulk;
 mod check;
 mod commit;
@@ -35,6 +36,7 @@ mod upgrade;
 mod window;
 mod write;
 
+pub use ask::Proposal;
 pub use check::Problem;
 pub use compact::Compacted;
 pub use copy::remove_private_copies;

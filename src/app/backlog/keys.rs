@@ -28,6 +28,10 @@ pub enum BacklogFlow {
     NewLikelihood(Id),
     Kind(Id),
     Review(Id),
+    /// Where to move a question: `find` (another question, in the finder) or `top`.
+    Move(Id),
+    /// The question a question moves under, chosen in the finder.
+    MoveUnder(Id),
     /// A hypothesis's status, from the detail.
     HypothesisStatus(Id),
     Filter,
@@ -41,6 +45,17 @@ pub fn flow(f: BacklogFlow) -> Flow {
 }
 
 impl BacklogState {
+    /// The finder over questions, for the one `id` moves under.
+    fn find_new_parent(&self, cx: &mut Cx, id: Id) {
+        cx.emit(crate::app::cx::Event::Find(
+            crate::app::overlay::FinderPurpose::For {
+                title: format!("Move {id} under"),
+                only: Some(crate::model::Kind::Question),
+                step: Step::new(Scope::Backlog, BacklogFlow::MoveUnder(id)),
+            },
+        ));
+    }
+
     fn current_question(&self) -> Option<Id> {
         self.detail
             .as_ref()
@@ -201,6 +216,22 @@ impl BacklogState {
                         cur,
                         flow(BacklogFlow::Kind(id)),
                     );
+                }
+            }
+            Command::MoveQuestion => {
+                if let Some(id) = need_q(cx) {
+                    match self.question(&id).and_then(|q| q.parent) {
+                        Some(p) => cx.pick(
+                            &format!("Move {id} (now under {p})"),
+                            vec![
+                                Choice::new("under another question", "find", "find it by name"),
+                                Choice::new("to the top level", "top", "a question of its own"),
+                            ],
+                            0,
+                            flow(BacklogFlow::Move(id)),
+                        ),
+                        None => self.find_new_parent(cx, id),
+                    }
                 }
             }
             Command::ReviewBy => {
@@ -420,6 +451,13 @@ impl BacklogState {
             }
             BacklogFlow::Review(id) => {
                 cx.set(id, &[("review_by", &value)]);
+            }
+            BacklogFlow::Move(id) if value == "top" => {
+                cx.set(id, &[("parent", "")]);
+            }
+            BacklogFlow::Move(id) => self.find_new_parent(cx, id),
+            BacklogFlow::MoveUnder(id) => {
+                cx.set(id, &[("parent", &value)]);
             }
             BacklogFlow::Filter => match QuestionFilter::parse(&value) {
                 Ok(f) => {
