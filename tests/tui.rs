@@ -906,3 +906,32 @@ fn press_command_refuses_a_command_whose_keys_are_taken_over_here() {
         .press_command("pane.gaps")
         .press_command("record.delete");
 }
+
+#[test]
+fn enter_on_a_hypothesis_in_the_detail_opens_it_in_full_and_enter_again_closes_it() {
+    let mut h = Harness::new(|s| {
+        weft::demo::load(s, weft::demo::KESTREL).expect("demo");
+    });
+    assert!(h.app.backlog.select("Q11".parse().unwrap()));
+    h.press_command("list.open");
+    // H16, H17, then H18: H18's line is cut at 80 columns, its card is whole
+    h.press_command("list.down");
+    h.press_command("list.down");
+    assert_eq!(h.app.backlog.target(), Some("H18".parse().unwrap()));
+    h.press("enter");
+    let screen = h.screen();
+    assert!(screen.contains("H18 · live · "), "{screen}");
+    assert!(screen.contains("rank 2 of 3 in Q11's matrix"), "{screen}");
+    let Some(Record::Hypothesis(x)) = h.app.store.get("H18".parse().unwrap()).unwrap() else {
+        panic!("H18");
+    };
+    let words: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(x.statement.trim()), "{words}");
+    assert!(screen.contains("Expected if true:"), "{screen}");
+    assert!(
+        screen.contains("X5 unchecked: A member of staff"),
+        "{screen}"
+    );
+    h.press("enter");
+    assert!(!h.screen().contains("Expected if true:"));
+}

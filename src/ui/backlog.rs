@@ -168,6 +168,7 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
     }
     let mut cursor_line = 0;
+    let mut card_end = 0;
     let mut section = "";
     for (i, item) in d.items.iter().enumerate() {
         let (name, text, style) = match item {
@@ -237,6 +238,23 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let text = fit(&display(&format!("{marker}{text}")), area.width as usize);
         let style = if selected { theme.selected() } else { style };
         lines.push(Line::styled(text, style));
+        // a hypothesis opened in full: its card under its line, every word of it
+        if let (DetailItem::Hypothesis(h), Some((open, card))) = (item, &d.expanded) {
+            if h.meta.id == *open {
+                let w = (area.width as usize).saturating_sub(4).max(1);
+                for (n, l) in card.iter().enumerate() {
+                    let style = if n == 0 {
+                        theme.title()
+                    } else {
+                        Style::default()
+                    };
+                    for part in crate::model::text::wrap(&display(l), w) {
+                        lines.push(Line::styled(format!("    {part}"), style));
+                    }
+                }
+                card_end = lines.len();
+            }
+        }
     }
     if d.items.is_empty() {
         lines.push(Line::raw(""));
@@ -246,7 +264,11 @@ fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     let h = area.height as usize;
-    let scroll = (cursor_line + 2).saturating_sub(h);
+    // the selected line in view, and as much of an open card under it as fits
+    let scroll = (cursor_line + 2)
+        .max(card_end)
+        .saturating_sub(h)
+        .min(cursor_line);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -310,6 +310,20 @@ impl BacklogState {
     }
 
     fn open_selected(&mut self, cx: &mut Cx) {
+        if let Some(DetailItem::Hypothesis(h)) = self.detail_item() {
+            let h = h.clone();
+            let card = match BacklogState::hypothesis_card(cx.store, &h) {
+                Ok(c) => c,
+                Err(e) => return cx.error(e.to_string()),
+            };
+            if let Some(d) = self.detail.as_mut() {
+                d.expanded = match d.expanded.take() {
+                    Some((open, _)) if open == h.meta.id => None,
+                    _ => Some((h.meta.id, card)),
+                };
+            }
+            return;
+        }
         let next = match (&self.detail, self.detail_item()) {
             (None, _) => self.selected_id(),
             (Some(_), Some(DetailItem::SubQuestion(id))) => Some(*id),

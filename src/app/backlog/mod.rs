@@ -81,6 +81,9 @@ pub struct Detail {
     pub id: Id,
     pub items: Vec<DetailItem>,
     pub cursor: usize,
+    /// A hypothesis opened in full under its line (`Enter` on it): its id and the
+    /// card's lines, unwrapped.
+    pub expanded: Option<(Id, Vec<String>)>,
 }
 
 /// The pane's state, as the registration in `panes.rs` names it.
@@ -349,8 +352,65 @@ impl BacklogState {
             id,
             items,
             cursor: 0,
+            expanded: None,
         });
         Ok(())
+    }
+
+    /// A hypothesis in full, as `Enter` opens it in the detail: its status, likelihood
+    /// in words, standing in its question's matrix, whole statement, expectations, and
+    /// what the lead rests on when it leads.
+    pub fn hypothesis_card(store: &Store, h: &Hypothesis) -> Result<Vec<String>> {
+        let like = h
+            .likelihood
+            .map_or("likelihood unassessed".to_string(), |y| {
+                format!("{y} ({})", y.range())
+            });
+        let m = store.matrix(h.question)?;
+        let an = m.analyse();
+        let standing = match m.column_of(h.meta.id) {
+            Some(_) if m.rows.is_empty() => format!("no evidence in {}'s matrix yet", h.question),
+            Some(c) => {
+                let s = an.scores[c];
+                let live = m.columns.iter().filter(|c| c.is_live()).count();
+                let cover = an
+                    .coverage_label(&m, c)
+                    .map_or(String::new(), |l| format!(", {l}"));
+                format!(
+                    "rank {} of {live} in {}'s matrix, score {} (raw {}), read on {} of {} rows{cover}",
+                    an.rank_label(&m, c),
+                    h.question,
+                    crate::model::ach::hundredths(s.score),
+                    s.raw,
+                    s.assessed,
+                    m.rows.len()
+                )
+            }
+            None => format!("not in {}'s matrix", h.question),
+        };
+        let mut out = vec![
+            format!("{} · {} · {like}", h.meta.id, h.status),
+            standing,
+            h.statement.clone(),
+        ];
+        let ledger: Vec<&crate::model::ach::Expected> = m.ledger(h.meta.id).collect();
+        if ledger.is_empty() {
+            out.push("Expected if true: nothing yet (x in the Hypotheses pane adds it)".into());
+        } else {
+            out.push("Expected if true:".into());
+            for x in ledger {
+                let how = match (&x.place, x.checked, x.note) {
+                    (_, _, Some(n)) => format!(" (found in {n})"),
+                    (Some(p), Some(d), None) => format!(" (looked in {p} on {d})"),
+                    _ => String::new(),
+                };
+                out.push(format!("  {} {}: {}{how}", x.id, x.status.as_str(), x.text));
+            }
+        }
+        if an.leader(&m).map(|c| m.columns[c].id) == Some(h.meta.id) {
+            out.push(crate::model::ach::sensitivity_line(&m, &an));
+        }
+        Ok(out)
     }
 
     pub fn detail_item(&self) -> Option<&DetailItem> {
