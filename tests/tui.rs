@@ -714,7 +714,10 @@ fn q_asks_about_the_selected_record_in_every_pane_in_one_undo_step() {
         select(&mut h);
         h.press_command("record.ask");
         let title = overlay_title(&h);
-        assert_eq!(title, format!("New question about {named}"), "{pane}");
+        assert!(
+            title.starts_with(&format!("New question about {named}")),
+            "{pane}: {title}"
+        );
         let proposed = match &h.app.overlay {
             Some(weft::app::overlay::Overlay::Prompt { input, .. }) => {
                 assert!(input.is_selected(), "{pane}: the proposal is selected");
@@ -723,17 +726,34 @@ fn q_asks_about_the_selected_record_in_every_pane_in_one_undo_step() {
             other => panic!("{pane}: {other:?}"),
         };
         assert!(proposed.ends_with('?'), "{pane}: {proposed}");
-        // Q, Enter: two keys
+        // Q, Enter: two keys; a record that serves open questions asks where it goes,
+        // the proposed place selected (one key more)
         h.press("enter");
+        let placed = matches!(
+            &h.app.overlay,
+            Some(weft::app::overlay::Overlay::Pick { title, .. })
+                if title == "Where does the new question go?"
+        );
+        if placed {
+            h.press("enter");
+        }
         let msg = h.app.message.as_ref().map(|m| m.text.clone()).unwrap();
         let q: weft::model::Id = msg
             .strip_prefix("added ")
             .and_then(|m| m.split(' ').next())
             .and_then(|q| q.parse().ok())
             .unwrap_or_else(|| panic!("{pane}: {msg}"));
+        let home = match h.app.store.get(q).unwrap() {
+            Some(Record::Question(x)) => x.parent,
+            _ => None,
+        };
+        let home = match home {
+            Some(p) => format!("under {p}"),
+            None => "to the backlog".to_string(),
+        };
         assert_eq!(
             msg,
-            format!("added {q} to the backlog, linked to {named} (concerns)")
+            format!("added {q} {home}, linked to {named} (concerns)")
         );
         match h.app.store.get(q).unwrap() {
             Some(Record::Question(x)) => assert_eq!(x.title, proposed, "{pane}"),
@@ -770,6 +790,12 @@ fn typing_replaces_the_proposed_question() {
         h.screen()
     );
     h.typed("Who pays Kyle Renshaw?").press("enter");
+    if matches!(
+        &h.app.overlay,
+        Some(weft::app::overlay::Overlay::Pick { .. })
+    ) {
+        h.press("enter");
+    }
     match h.app.store.get(rid("Q2")).unwrap() {
         Some(Record::Question(q)) => assert_eq!(q.title, "Who pays Kyle Renshaw?"),
         other => panic!("{other:?}"),
@@ -934,4 +960,37 @@ fn enter_on_a_hypothesis_in_the_detail_opens_it_in_full_and_enter_again_closes_i
     );
     h.press("enter");
     assert!(!h.screen().contains("Expected if true:"));
+}
+
+#[test]
+fn a_short_list_shows_the_selected_question_whole_in_the_lines_it_leaves_free() {
+    let long = "Will the rivalry between Quayside and the Brannock Road crew turn into serious \
+                violence in Mereby before the summer holidays begin?";
+    let mut h = Harness::new(|s| {
+        s.add_question(NewQuestion {
+            detail: "Robberies of runners and drill-video taunts on both sides.".into(),
+            ..NewQuestion::new(long)
+        })
+        .unwrap();
+        s.add_question(NewQuestion::new("Who supplies the crew?"))
+            .unwrap();
+    });
+    let screen = h.screen();
+    // the row cuts the title; the free lines below the list hold all of it and the detail
+    let row = screen.lines().find(|l| l.starts_with("Q1 ")).unwrap();
+    assert!(row.ends_with('…'), "{row}");
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains(&format!("Q1 {long}")), "{screen}");
+    assert!(
+        words.contains("Robberies of runners and drill-video taunts"),
+        "{screen}"
+    );
+    assert!(screen.contains("Enter opens it"), "{screen}");
+    // the preview follows the selection
+    h.press_command("list.down");
+    assert!(
+        h.screen().contains("Q2  Who supplies the crew?"),
+        "{}",
+        h.screen()
+    );
 }

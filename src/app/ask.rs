@@ -57,11 +57,11 @@ pub fn open_ask(cx: &mut Cx, title: String, draft: AskDraft) {
     let next = if serves.is_empty() {
         "Enter adds it"
     } else {
-        "Enter, then choose where it goes"
+        "Enter, then where it goes"
     };
     cx.open(Overlay::Prompt {
         title: format!("New question about {about}{home}"),
-        hint: format!("type to replace it; ← → Backspace edit it; {next}"),
+        hint: format!("type to replace it, ← → edit it; {next}"),
         input: LineInput::proposed(&title),
         flow: Flow::Ask(draft),
     });

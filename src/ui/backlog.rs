@@ -115,7 +115,62 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
         lines.push(line);
     }
+    // a short list (a filter on) leaves lines free: the selected question in full there,
+    // so a title cut on its row is read whole without opening it
+    let free = (area.height as usize).saturating_sub(lines.len());
+    if free >= 4 {
+        if let Some(q) = b.selected_question() {
+            lines.push(Line::styled("─".repeat(width), theme.dim()));
+            lines.extend(preview(app, q, theme, width, free - 1));
+        }
+    }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The selected question in at most `rows` lines: its whole title, its facts, and its
+/// detail text, wrapped; Enter opens the rest.
+fn preview(
+    app: &App,
+    q: &crate::model::Question,
+    theme: Theme,
+    width: usize,
+    rows: usize,
+) -> Vec<Line<'static>> {
+    let wrap = |s: &str| crate::model::text::wrap(&display(s), width.max(1));
+    let mut out: Vec<Line<'static>> = Vec::new();
+    for l in wrap(&format!("{}  {}", q.meta.id, q.title)) {
+        out.push(Line::styled(l, theme.title()));
+    }
+    let mut facts = format!("{} · priority {} · {}", q.status, q.priority, q.kind);
+    if let Some(r) = q.review_by {
+        facts.push_str(&format!(" · review by {r}"));
+        if q.status.is_live() && r < app.today {
+            facts.push_str(" (overdue)");
+        }
+    }
+    if let Some(p) = q.parent {
+        facts.push_str(&format!(" · under {p}"));
+    }
+    for l in wrap(&facts) {
+        out.push(Line::styled(l, theme.dim()));
+    }
+    for para in display_lines(&q.detail).lines() {
+        for l in wrap(para) {
+            out.push(Line::raw(l));
+        }
+    }
+    if out.len() > rows {
+        out.truncate(rows);
+        if let Some(last) = out.last_mut() {
+            *last = Line::styled(fit("… Enter opens it in full", width), theme.dim());
+        }
+    } else if out.len() < rows {
+        out.push(Line::styled(
+            fit("Enter opens it: hypotheses, sub-questions, links", width),
+            theme.dim(),
+        ));
+    }
+    out
 }
 
 fn render_detail(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
