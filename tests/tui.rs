@@ -994,3 +994,23 @@ fn a_short_list_shows_the_selected_question_whole_in_the_lines_it_leaves_free() 
         h.screen()
     );
 }
+
+#[test]
+fn a_message_longer_than_the_status_line_is_shown_whole_above_it() {
+    let mut h = Harness::new(three_questions);
+    let long = "undid set: X8 status absent → unchecked, where \"ANPR and PNC\" → none, \
+                checked 2025-01-20 → none; u again undoes the step before";
+    h.app.info(long);
+    let screen = h.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    // the status line keeps the start; the lines above it hold every word
+    assert!(lines[23].contains("undid set: X8"), "{screen}");
+    let above = lines[20..23].join(" ");
+    let words = above.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("u again undoes the step before"), "{screen}");
+    assert!(words.contains("checked 2025-01-20"), "{screen}");
+    // a short message stays on its line and covers nothing
+    h.app.info("added Q4");
+    let screen = h.screen();
+    assert!(!screen.contains("u again undoes"), "{screen}");
+}

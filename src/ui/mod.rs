@@ -46,7 +46,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     .areas(area);
     render_tabs(app, theme, frame, tabs);
     render_pane(app, theme, frame, body);
-    render_status(app, theme, frame, status);
+    let rest = render_status(app, theme, frame, status);
+    render_message_rest(app, theme, frame, body, &rest);
     overlay::render(app, theme, frame, body);
     settle(frame.buffer_mut());
 }
@@ -139,7 +140,12 @@ const HINTS: [&str; 4] = ["? help", "/ find", ": commands", "q quit"];
 /// filter, keys pressed so far and the message (or the help hint). The message is cut
 /// (with `…`) before anything overlaps; a long filter is cut to leave the message room,
 /// down to half the line.
-fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+/// The most lines a message takes above the status line when it does not fit on it.
+const MESSAGE_LINES: usize = 3;
+
+/// The status line. Returns the lines of a message too long for it, which
+/// [`render_message_rest`] draws above it: every word of a message is shown.
+fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) -> Vec<String> {
     let w = area.width as usize;
     let title = format!(" {} ", app.pane.title());
     let mut left = w.saturating_sub(width(&title));
@@ -191,7 +197,16 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             } else {
                 ratatui::style::Style::default()
             };
-            spans.push(Span::styled(fit(&format!(" {}", m.text), left), style));
+            let text = format!(" {}", display(&m.text));
+            if width(&text) <= left {
+                spans.push(Span::styled(text, style));
+            } else {
+                // the message in full just above the status line, which keeps its start
+                let lines = crate::model::text::wrap(text.trim_start(), w.saturating_sub(1).max(1));
+                spans.push(Span::styled(fit(&text, left), style));
+                frame.render_widget(Line::from(spans), area);
+                return lines;
+            }
         }
         None => {
             let mut hint = String::new();
@@ -207,6 +222,38 @@ fn render_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Line::from(spans), area);
+    Vec::new()
+}
+
+/// A message too long for the status line, whole, over the bottom lines of the pane
+/// (at most [`MESSAGE_LINES`]; the last one ends with `…` if even that is too little).
+fn render_message_rest(app: &App, theme: Theme, frame: &mut Frame, body: Rect, lines: &[String]) {
+    if lines.is_empty() || body.height < 4 {
+        return;
+    }
+    let n = lines.len().min(MESSAGE_LINES).min(body.height as usize / 2);
+    let area = Rect {
+        y: body.y + body.height - n as u16,
+        height: n as u16,
+        ..body
+    };
+    let style = match &app.message {
+        Some(m) if m.error => theme.error(),
+        _ => theme.selected(),
+    };
+    let w = area.width as usize;
+    let mut shown: Vec<Line> = lines[..n]
+        .iter()
+        .map(|l| Line::styled(fit(&format!(" {l}"), w), style))
+        .collect();
+    if lines.len() > n {
+        if let Some(last) = shown.last_mut() {
+            let text = format!(" {}", lines[n - 1]);
+            *last = Line::styled(fit(&format!("{text} …"), w), style);
+        }
+    }
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(Paragraph::new(shown).style(style), area);
 }
 
 /// Cells taken by spans as the terminal draws them (`Span::width` counts an Arabic
