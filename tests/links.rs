@@ -326,7 +326,12 @@ fn add_a_typed_link_with_confidence_source_and_when() {
     assert_eq!(h.app.links.selected_edge().map(|e| e.link), Some(id("L8")));
     let row = h.line_with("E5  Shane Pidcock");
     assert!(row.contains("-associate of->"), "{row}");
-    assert!(row.contains("rp") && row.contains("~Mar 2024"), "{row}");
+    // words in the list, never the input codes (`rp`)
+    assert!(
+        row.contains("realistic") && row.contains("~Mar 2024"),
+        "{row}"
+    );
+    assert!(!row.contains(" rp "), "{row}");
     // the selected link's confidence in words, with its range
     assert!(
         h.screen()
@@ -497,6 +502,11 @@ fn p_finds_the_shortest_path_and_shows_it_as_a_chain() {
         s.contains("-uses->  L3 · highly likely · Jan 2024..Feb 2025"),
         "{s}"
     );
+    // how strong it is: no stronger than its weakest rated link, and how many have none
+    let strength = h.app.links.path.as_ref().unwrap().strength();
+    assert!(s.contains(&strength[..40.min(strength.len())]), "{s}");
+    assert!(strength.starts_with("2 links, "), "{strength}");
+    assert!(!strength.contains("mentions"), "{strength}");
     // the last record is selected; k moves to the phone, Enter walks there
     h.press_commands(&["list.up", "list.open"]);
     assert_eq!(h.centre(), Some(id("E2")));

@@ -62,6 +62,20 @@ impl Yardstick {
         }
     }
 
+    /// A word or two for a narrow column: "realistic", "h.likely". Unlike
+    /// [`Yardstick::short`], always readable without the table.
+    pub fn brief(&self) -> &'static str {
+        match self {
+            Yardstick::RemoteChance => "remote",
+            Yardstick::HighlyUnlikely => "h.unlikely",
+            Yardstick::Unlikely => "unlikely",
+            Yardstick::RealisticPossibility => "realistic",
+            Yardstick::Likely => "likely",
+            Yardstick::HighlyLikely => "h.likely",
+            Yardstick::AlmostCertain => "certain",
+        }
+    }
+
     /// The approximate probability range, shown as a hint: "40-50%".
     pub fn range(&self) -> &'static str {
         match self {

@@ -42,7 +42,11 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ]),
         None => centre_line(l, centre, theme, w),
     });
-    let window = (area.height as usize).saturating_sub(3);
+    if let Some(p) = &l.path {
+        lines.push(Line::styled(fit(&p.strength(), w), theme.dim()));
+    }
+    // the pane's rows below its first line, as the app keeps the selection in view
+    let window = l.window((area.height as usize).saturating_sub(1));
     let visible: Vec<(usize, &Row)> = l
         .rows
         .iter()
@@ -131,7 +135,7 @@ impl Columns {
         let id = max(&|e| e.other.to_string().len()).max(3);
         let when = max(&|e| e.when.as_ref().map_or(0, |t| width(&t.human())));
         let words = max(&|e| e.confidence.map_or(0, |c| c.words().len()));
-        let short = max(&|e| e.confidence.map_or(0, |c| c.short().len()));
+        let short = max(&|e| e.confidence.map_or(0, |c| c.brief().len()));
         let fixed = 2 + arrow + 1 + id + 2;
         let gap = |n: usize| if n == 0 { 0 } else { n + 2 };
         let conf_words = w.saturating_sub(fixed + gap(words) + gap(when)) >= 20;
@@ -169,7 +173,7 @@ fn render_row(
                     if cols.conf_words {
                         c.words()
                     } else {
-                        c.short()
+                        c.brief()
                     }
                 })
                 .unwrap_or("");

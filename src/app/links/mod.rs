@@ -90,9 +90,12 @@ impl LinksState {
         ids
     }
 
-    /// The number of list rows on screen for a pane list of `height` rows.
-    pub fn window(height: usize) -> usize {
-        height.saturating_sub(EXTRA_LINES).max(1)
+    /// The number of list rows on screen for a pane list of `height` rows (a path takes
+    /// one more line, for its strength).
+    pub fn window(&self, height: usize) -> usize {
+        height
+            .saturating_sub(EXTRA_LINES + usize::from(self.path.is_some()))
+            .max(1)
     }
 
     /// Puts `id` at the centre with its neighbours, the first one selected. The trail is
@@ -254,14 +257,14 @@ impl LinksState {
             _ => at,
         };
         self.cursor
-            .keep_in_view(Self::window(height), self.rows.len(), top);
+            .keep_in_view(self.window(height), self.rows.len(), top);
     }
 
     /// Which neighbours a window of `height` list rows shows: (first, last, total),
     /// counted from 1 over the links, group headers not counted. (0, 0, total) when no
     /// link row is on screen.
     pub fn page_span(&self, height: usize) -> (usize, usize, usize) {
-        let h = Self::window(height);
+        let h = self.window(height);
         let counted = |r: &Row| matches!(r, Row::Edge(_) | Row::Stop(_));
         let total = self.rows.iter().filter(|r| counted(r)).count();
         let before = self.rows[..self.cursor.offset.min(self.rows.len())]

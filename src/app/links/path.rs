@@ -17,6 +17,39 @@ pub struct PathView {
     pub chain: String,
 }
 
+impl PathView {
+    /// How strong the path is: its weakest rated link (a chain is no stronger), how
+    /// many links carry no confidence, and whether it runs through a note's mentions
+    /// (two records named in one note: a co-mention, not a stated tie).
+    pub fn strength(&self) -> String {
+        let n = self.steps.len();
+        let weakest = self
+            .steps
+            .iter()
+            .filter_map(|e| e.confidence.map(|c| (c, e.link)))
+            .min();
+        let unrated = self.steps.iter().filter(|e| e.confidence.is_none()).count();
+        let mut parts = vec![match (n, weakest) {
+            (1, Some((c, _))) => format!("1 link, {c}"),
+            (1, None) => "1 link, no confidence given".to_string(),
+            (n, Some((c, link))) => {
+                format!("{n} links, no stronger than its weakest: {c} ({link})")
+            }
+            (n, None) => format!("{n} links, none with a confidence given"),
+        }];
+        if weakest.is_some() && unrated > 0 {
+            parts.push(format!("{unrated} without a confidence"));
+        }
+        let auto = self.steps.iter().filter(|e| e.auto).count();
+        if auto > 0 {
+            parts.push(format!(
+                "runs through a note's mentions ({auto} of {n} links): a co-mention, not a stated tie"
+            ));
+        }
+        parts.join(" · ")
+    }
+}
+
 /// What a record is, in one word: an entity's kind, else the record kind.
 pub fn kind_word(rec: &Record) -> String {
     match rec {
@@ -151,5 +184,50 @@ impl LinksState {
                 Err(format!("{typed:?} names {}: give one id", ids.join(", ")))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Yardstick;
+    use crate::store::Direction;
+
+    fn edge(link: u64, confidence: Option<Yardstick>, auto: bool) -> Edge {
+        Edge {
+            link: Id::new(crate::model::Kind::Link, link),
+            label: if auto { "mentions" } else { "uses" }.into(),
+            dir: Direction::Out,
+            other: Id::new(crate::model::Kind::Entity, link),
+            confidence,
+            when: None,
+            source: None,
+            auto,
+        }
+    }
+
+    #[test]
+    fn a_path_is_as_strong_as_its_weakest_link_and_says_when_it_is_a_co_mention() {
+        let p = PathView {
+            from: Id::new(crate::model::Kind::Entity, 1),
+            to: Id::new(crate::model::Kind::Entity, 9),
+            steps: vec![
+                edge(1, Some(Yardstick::HighlyLikely), false),
+                edge(2, Some(Yardstick::Unlikely), false),
+                edge(3, None, true),
+                edge(4, None, true),
+            ],
+            chain: String::new(),
+        };
+        assert_eq!(
+            p.strength(),
+            "4 links, no stronger than its weakest: unlikely (L2) · 2 without a confidence · \
+             runs through a note's mentions (2 of 4 links): a co-mention, not a stated tie"
+        );
+        let one = PathView {
+            steps: vec![edge(1, None, false)],
+            ..p
+        };
+        assert_eq!(one.strength(), "1 link, no confidence given");
     }
 }
