@@ -76,11 +76,7 @@ impl RelatedList {
                 continue;
             }
             let (title, when, grade) = match store.get(other)? {
-                Some(Record::Note(n)) => (
-                    crate::model::text::first_line(&n.text).to_string(),
-                    n.when,
-                    n.grade,
-                ),
+                Some(Record::Note(n)) => (crate::model::text::title_line(&n.text), n.when, n.grade),
                 Some(r) => (r.title(), None, None),
                 None => continue,
             };

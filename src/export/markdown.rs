@@ -341,7 +341,7 @@ fn notes(out: &mut String, g: &Gathered) {
             .as_ref()
             .map(|w| format!(" · {w}"))
             .unwrap_or_default();
-        let title = inline(&truncate(first_line(&n.text), 100));
+        let title = inline(&truncate(&crate::model::text::title_line(&n.text), 100));
         let _ = writeln!(out, "- {} · {grade}{when} · {title}", n.meta.id);
     }
     out.push('\n');

@@ -127,7 +127,7 @@ fn unbinding_is_not_a_prefix() {
 fn unknown_section_and_stray_entries() {
     let got = problems("q = \"quit\"\n[bakclog]\na = \"backlog.add\"\n[list]\nj = \"list.down\"\n");
     let sections =
-        "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps";
+        "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps, plan";
     assert_eq!(
         got,
         vec![
@@ -188,7 +188,7 @@ fn control_characters_never_reach_the_output() {
 #[test]
 fn odd_but_valid_toml_is_reported_entry_by_entry() {
     let sections =
-        "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps";
+        "global, list, record, backlog, timeline, links, entities, notes, hypotheses, gaps, plan";
     let bad = "expected a command name in quotes, or \"none\"";
     let cases = [
         (

@@ -304,13 +304,13 @@ impl Record {
     /// The one line that names the record in lists and chains.
     pub fn title(&self) -> String {
         match self {
-            Record::Question(q) => q.title.clone(),
-            Record::Hypothesis(h) => h.statement.clone(),
+            Record::Question(q) => super::text::unmark(&q.title).into_owned(),
+            Record::Hypothesis(h) => super::text::unmark(&h.statement).into_owned(),
             Record::Entity(e) => format!("{} ({})", e.name, e.kind),
-            Record::Note(n) => super::text::first_line(&n.text).to_string(),
+            Record::Note(n) => super::text::title_line(&n.text),
             Record::Link(l) => format!("{} -{}-> {}", l.from, l.label, l.to),
             Record::Assessment(a) => format!("{} on {}: {}", a.note, a.hypothesis, a.consistency),
-            Record::Expectation(x) => super::text::first_line(&x.text).to_string(),
+            Record::Expectation(x) => super::text::title_line(&x.text),
             Record::Dismissal(d) => match d.question {
                 Some(q) => format!("gap {} accepted as {q}", d.key),
                 None => format!("gap {} dismissed", d.key),

@@ -132,6 +132,36 @@ pub fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("").trim()
 }
 
+/// Text as a list or title shows it: each `[[name]]` mention as the name it marks
+/// (the stored text keeps the markup, which links the note to the entity).
+pub fn unmark(s: &str) -> Cow<'_, str> {
+    if !s.contains("[[") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find("[[") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("]]") else { break };
+        let name = &after[..close];
+        if name.contains('\n') || name.trim().is_empty() {
+            out.push_str(&rest[..open + 2]);
+            rest = after;
+            continue;
+        }
+        out.push_str(&rest[..open]);
+        out.push_str(name.trim());
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// A note's (or any text's) first line with its mentions shown as names: a title.
+pub fn title_line(s: &str) -> String {
+    unmark(first_line(s)).into_owned()
+}
+
 /// What a note's text refers to: `[[name or alias]]` spans and bare entity ids (`E12`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Mentions {
@@ -167,6 +197,19 @@ pub fn mentions(text: &str) -> Mentions {
 pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn mentions_show_as_the_names_they_mark() {
+        assert_eq!(
+            unmark("Saw [[Daz]] with [[ Kyle ]] at the yard"),
+            "Saw Daz with Kyle at the yard"
+        );
+        assert_eq!(unmark("no marks"), "no marks");
+        // read as the mentions are: from an open mark to the next close
+        assert_eq!(unmark("[[open and [[]] x"), "open and [[ x");
+        assert_eq!(unmark("a [[b]] [[c"), "a b [[c");
+        assert_eq!(title_line("[[Sparkle]] seen\nmore"), "Sparkle seen");
+    }
 
     #[test]
     fn escape_sequences_are_made_visible() {

@@ -163,7 +163,7 @@ impl Store {
             };
             rows.push(Row {
                 note: n,
-                title: crate::model::text::first_line(&note.text).to_string(),
+                title: crate::model::text::title_line(&note.text),
                 grade: note.grade,
                 cells: (0..columns.len())
                     .map(|i| cells.get(&(n, i)).copied())

@@ -129,7 +129,7 @@ fn render_detail(d: &NoteDetail, theme: Theme, frame: &mut Frame, area: Rect) {
         Span::styled(format!("{}  ", n.meta.id), theme.accent()),
         Span::styled(
             fit(
-                &display(crate::model::text::first_line(&n.text)),
+                &display(&crate::model::text::title_line(&n.text)),
                 w.saturating_sub(8),
             ),
             theme.title(),

@@ -131,7 +131,7 @@ impl HypothesesState {
             (Kind::Note, Some(Record::Note(n))) => match m.row_of(id) {
                 Some(r) => {
                     let row = &mut m.rows[r];
-                    row.title = text::first_line(&n.text).to_string();
+                    row.title = text::title_line(&n.text);
                     if row.grade != n.grade {
                         row.grade = n.grade;
                         Effect::Rescore

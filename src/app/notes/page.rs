@@ -12,7 +12,6 @@
 //! candidates or [`SCAN_TIME`], whichever comes first, and says where it stopped; the
 //! next keypress carries on from there.
 
-use crate::model::text::first_line;
 use crate::model::{Grade, Id, Kind, Note, Record, When};
 use crate::store::{Result, Store, TimeAxis};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -92,7 +91,7 @@ impl NoteRow {
         NoteRow {
             id: n.meta.id,
             rank: rank(order, n.meta.id, n.when.as_ref()),
-            title: first_line(&n.text).to_string(),
+            title: crate::model::text::title_line(&n.text),
             grade: n.grade,
             when: n.when,
             source: n.source.clone(),

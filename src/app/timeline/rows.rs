@@ -2,7 +2,6 @@
 //! them) or from a focus (an entity, a question, a tag: a small set read whole), and the
 //! quiet stretches between an entity's reports.
 
-use crate::model::text::first_line;
 use crate::model::{Grade, Id, Kind, Record, When};
 use crate::store::{Result, Store, TimeAxis};
 use chrono::{Days, NaiveDate, NaiveDateTime};
@@ -147,7 +146,7 @@ pub fn item(
                     ends.push(other);
                 }
             }
-            (first_line(&n.text).to_string(), n.grade, ends)
+            (crate::model::text::title_line(&n.text), n.grade, ends)
         }
         Record::Link(l) => {
             // a note's automatic "mentions" links carry its date: the note's row shows them
