@@ -518,7 +518,14 @@ fn an_expectation_added_and_marked_absent_shows_in_the_ledger_and_counts() {
     h.press("enter");
     let said = h.screen();
     assert!(said.contains("last week"), "{said}");
-    assert!(h.line_with("X1 absent").contains("2026-11-25"));
+    // the error is read in full over the pane's last lines: the store says what is kept
+    let Some(Record::Expectation(x1)) = h.app.store.get(id("X1")).unwrap() else {
+        panic!("X1");
+    };
+    assert_eq!(
+        x1.checked.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-25")
+    );
     // the refused date stays in its prompt; Esc steps back out of the flow
     assert!(h.app.overlay.is_some());
     for _ in 0..6 {
@@ -701,4 +708,31 @@ fn a_large_matrix_is_read_off_the_input_thread() {
         .add_question(NewQuestion::new("Through a view?"))
         .unwrap_err();
     assert!(e.to_string().contains("read-only view"), "{e}");
+}
+
+#[test]
+fn the_finders_offer_the_matrices_and_mark_the_rows_already_there() {
+    let mut h = Harness::matrix_pane();
+    // o: the questions that have matrices, before anything is typed
+    h.press_command("hypotheses.question");
+    let screen = h.screen();
+    assert!(
+        screen.contains("(on screen) open P1 · Who controls the yard?"),
+        "{screen}"
+    );
+    assert!(screen.contains("Q2"), "{screen}");
+    assert!(screen.contains("Where does the cash go?"), "{screen}");
+    h.press("esc");
+    // a: notes with grade (and date), the ones already rows marked
+    h.press_command("hypotheses.evidence");
+    h.typed("yard");
+    let screen = h.screen();
+    assert!(
+        screen.contains("(already a row) A1P · Marsh seen at the yard every morning"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("(already a row) B2P · Renshaw's phone at the yard"),
+        "{screen}"
+    );
 }

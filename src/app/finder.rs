@@ -47,6 +47,24 @@ struct Query {
     only: Option<Kind>,
 }
 
+/// How the finder shows a record: a note with its grade and when it happened, a
+/// question with its status and priority, anything else by its title.
+pub fn label(r: &crate::model::Record) -> String {
+    use crate::model::Record;
+    match r {
+        Record::Note(n) => {
+            let grade = n.grade.map_or("ungraded".to_string(), |g| g.to_string());
+            let when = n
+                .when
+                .as_ref()
+                .map_or(String::new(), |w| format!(" · {}", w.human()));
+            format!("{grade}{when} · {}", r.title())
+        }
+        Record::Question(q) => format!("{} P{} · {}", q.status, q.priority, r.title()),
+        _ => r.title(),
+    }
+}
+
 /// The best matches of `pass` for the finder (only records of `only`, when given), with
 /// the titles they are shown with. The pass's matches are left as they are.
 pub fn shown(store: &Store, pass: &SearchPass, only: Option<Kind>) -> Vec<(Id, String)> {
@@ -69,7 +87,7 @@ pub fn shown(store: &Store, pass: &SearchPass, only: Option<Kind>) -> Vec<(Id, S
                 .get(id)
                 .ok()
                 .flatten()
-                .map(|r| r.title())
+                .map(|r| label(&r))
                 .unwrap_or_else(|| pass.hits[i].text.clone());
             (id, title)
         })

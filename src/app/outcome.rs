@@ -24,6 +24,8 @@ impl App {
             // the worker reads the database until a current search file is in place
             self.finder.file.start(&self.store);
         }
+        // what the pane offers before anything is typed
+        self.refresh_finder();
     }
 
     /// Commands for the palette whose name or description matches `query`, best first.
@@ -182,7 +184,12 @@ impl App {
         let background = self.finder.in_background(&self.store);
         let (hits, searching) = if query.trim().is_empty() {
             self.finder.forget();
-            (Vec::new(), false)
+            // before anything is typed: what the pane offers, if anything
+            let offer = match purpose {
+                FinderPurpose::For { offer, .. } => offer.clone(),
+                FinderPurpose::Jump => Vec::new(),
+            };
+            (offer, false)
         } else if background {
             self.finder.request(&query, only);
             // what was shown matched the text before: never shown under this one
@@ -213,11 +220,21 @@ impl App {
             hits,
             selected,
             searching,
+            purpose,
             ..
         }) = &mut self.overlay
         else {
             return;
         };
+        // what the step already has is marked, so it is not picked twice by mistake
+        let mut found = found;
+        if let FinderPurpose::For { marked, mark, .. } = purpose {
+            for (id, title) in found.iter_mut() {
+                if marked.contains(id) {
+                    *title = format!("({mark}) {title}");
+                }
+            }
+        }
         *searching = running;
         let was = hits.get(*selected).map(|(id, _)| *id).filter(|_| more);
         *selected = was

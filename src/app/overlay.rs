@@ -187,10 +187,28 @@ pub enum FinderPurpose {
         title: String,
         only: Option<crate::model::Kind>,
         step: Step,
+        /// Records offered before anything is typed (a pane's likely picks), with
+        /// their titles.
+        offer: Vec<(Id, String)>,
+        /// Records the step already has, marked with `mark` among the hits.
+        marked: Vec<Id>,
+        mark: &'static str,
     },
 }
 
 impl FinderPurpose {
+    /// A record for a pane's step, nothing offered before typing, nothing marked.
+    pub fn for_step(title: String, only: Option<crate::model::Kind>, step: Step) -> Self {
+        FinderPurpose::For {
+            title,
+            only,
+            step,
+            offer: Vec::new(),
+            marked: Vec::new(),
+            mark: "",
+        }
+    }
+
     /// The only kind of record the finder offers, when it is restricted.
     pub fn kind(&self) -> Option<crate::model::Kind> {
         match self {

@@ -222,4 +222,30 @@ impl Store {
         found.truncate(limit);
         Ok(found)
     }
+
+    /// Questions that have hypotheses (a matrix to weigh), the open and active ones
+    /// first, by priority then id; at most `limit`, read from the index in id order.
+    pub fn questions_with_hypotheses(&self, limit: usize) -> Result<Vec<Id>> {
+        let mut ids: Vec<Id> = Vec::new();
+        for r in self.index().scan_prefix([index::HYPOTHESES]) {
+            let (k, _) = r.map_err(|e| self.db_err(e))?;
+            let Some(q) = k.get(1..10).and_then(Id::from_bytes) else {
+                continue;
+            };
+            if ids.last() != Some(&q) {
+                ids.push(q);
+                if ids.len() >= limit {
+                    break;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for q in ids {
+            if let Some(Record::Question(x)) = self.get(q)? {
+                out.push((!x.status.is_live(), x.priority, q));
+            }
+        }
+        out.sort();
+        Ok(out.into_iter().map(|(_, _, q)| q).collect())
+    }
 }

@@ -48,11 +48,11 @@ impl BacklogState {
     /// The finder over questions, for the one `id` moves under.
     fn find_new_parent(&self, cx: &mut Cx, id: Id) {
         cx.emit(crate::app::cx::Event::Find(
-            crate::app::overlay::FinderPurpose::For {
-                title: format!("Move {id} under"),
-                only: Some(crate::model::Kind::Question),
-                step: Step::new(Scope::Backlog, BacklogFlow::MoveUnder(id)),
-            },
+            crate::app::overlay::FinderPurpose::for_step(
+                format!("Move {id} under"),
+                Some(crate::model::Kind::Question),
+                Step::new(Scope::Backlog, BacklogFlow::MoveUnder(id)),
+            ),
         ));
     }
 

@@ -46,11 +46,71 @@ pub(super) fn flow(f: HypothesesFlow) -> Flow {
 
 /// The finder, offering records of the kind `pick` wants.
 pub(super) fn find(pick: Pick) -> crate::app::cx::Event {
-    crate::app::cx::Event::Find(crate::app::overlay::FinderPurpose::For {
-        title: pick.title(),
-        only: Some(pick.kind()),
-        step: Step::new(Scope::Hypotheses, HypothesesFlow::Chose(pick)),
-    })
+    crate::app::cx::Event::Find(crate::app::overlay::FinderPurpose::for_step(
+        pick.title(),
+        Some(pick.kind()),
+        Step::new(Scope::Hypotheses, HypothesesFlow::Chose(pick)),
+    ))
+}
+
+/// Questions the matrix finder offers before anything is typed.
+const OFFERED: usize = 50;
+
+impl HypothesesState {
+    /// The finder for `pick`, with what the pane already knows: the questions that
+    /// have matrices offered for a matrix to show; for an evidence row, the notes that
+    /// bear on the question offered and the rows it already has marked.
+    pub(super) fn find_with(&self, cx: &mut Cx, pick: Pick) {
+        let crate::app::cx::Event::Find(crate::app::overlay::FinderPurpose::For {
+            title,
+            only,
+            step,
+            ..
+        }) = find(pick)
+        else {
+            return;
+        };
+        let labelled = |cx: &mut Cx, id: Id| match cx.store.get(id) {
+            Ok(Some(r)) => crate::app::finder::label(&r),
+            _ => String::new(),
+        };
+        let (offer, marked, mark) = match pick {
+            Pick::Question => {
+                let qs = cx
+                    .store
+                    .questions_with_hypotheses(OFFERED)
+                    .unwrap_or_default();
+                let offer = qs.into_iter().map(|q| (q, labelled(cx, q))).collect();
+                (offer, self.question.into_iter().collect(), "on screen")
+            }
+            Pick::Evidence => {
+                let cands = cx
+                    .store
+                    .evidence_candidates(&self.matrix, OFFERED)
+                    .unwrap_or_default();
+                let offer = cands
+                    .into_iter()
+                    .map(|c| (c.note, labelled(cx, c.note)))
+                    .collect();
+                (
+                    offer,
+                    self.matrix.rows.iter().map(|r| r.note).collect(),
+                    "already a row",
+                )
+            }
+            Pick::FoundBy(_) => (Vec::new(), Vec::new(), ""),
+        };
+        cx.emit(crate::app::cx::Event::Find(
+            crate::app::overlay::FinderPurpose::For {
+                title,
+                only,
+                step,
+                offer,
+                marked,
+                mark,
+            },
+        ));
+    }
 }
 
 impl HypothesesState {

@@ -3,7 +3,7 @@
 //! Backlog detail too), collect next, and the expected-but-absent ledger. The prompts
 //! and pickers they open are finished in `flows.rs`.
 
-use super::flows::{find, flow};
+use super::flows::flow;
 use super::{HypothesesFlow, HypothesesState};
 use crate::app::cx::{yardstick_choices, Cx, Event};
 use crate::app::input::LineInput;
@@ -74,10 +74,10 @@ impl HypothesesState {
             Command::CellClear => self.set_cell(cx, None),
             Command::AddEvidence => {
                 if need_q(cx).is_some() {
-                    cx.emit(find(Pick::Evidence));
+                    self.find_with(cx, Pick::Evidence);
                 }
             }
-            Command::MatrixQuestion => cx.emit(find(Pick::Question)),
+            Command::MatrixQuestion => self.find_with(cx, Pick::Question),
             Command::MatrixHypothesis => {
                 if let Some(q) = need_q(cx) {
                     cx.prompt(

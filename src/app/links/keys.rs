@@ -32,11 +32,11 @@ impl LinksState {
                 self.close_path();
             }
             Command::FindPath => match self.centre {
-                Some(c) => cx.emit(Event::Find(FinderPurpose::For {
-                    title: format!("Shortest path from {c} to"),
-                    only: None,
-                    step: Step::new(Scope::Links, LinksFlow::PathTo(c)),
-                })),
+                Some(c) => cx.emit(Event::Find(FinderPurpose::for_step(
+                    format!("Shortest path from {c} to"),
+                    None,
+                    Step::new(Scope::Links, LinksFlow::PathTo(c)),
+                ))),
                 None => self.links_nothing_centred(cx),
             },
             other => cx.info(format!(
@@ -111,11 +111,11 @@ impl PaneView for LinksState {
             Event::ShowPath(from, to) => self.show_path(cx, *from, *to),
             Event::StartLink(from) => {
                 let from = *from;
-                cx.emit(Event::Find(FinderPurpose::For {
-                    title: format!("Link {from} to"),
-                    only: None,
-                    step: Step::new(Scope::Links, LinksFlow::LinkTo(from)),
-                }))
+                cx.emit(Event::Find(FinderPurpose::for_step(
+                    format!("Link {from} to"),
+                    None,
+                    Step::new(Scope::Links, LinksFlow::LinkTo(from)),
+                )))
             }
             Event::Edit(id) if id.kind == Kind::Link => self.link_edit(cx, *id),
             _ => return false,
