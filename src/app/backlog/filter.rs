@@ -27,10 +27,28 @@ impl QuestionFilter {
         let mut f = QuestionFilter::default();
         for word in text.split([' ', ',']).filter(|w| !w.is_empty()) {
             let lower = word.to_lowercase();
-            if let Ok(s) = lower.parse::<Status>() {
-                f.statuses.push(s);
-            } else if let Ok(k) = lower.parse::<Sees>() {
-                f.kinds.push(k);
+            // a status or SEES kind may be typed in full or by a prefix only it has
+            // (`act`, `war`); a prefix several share is refused, naming them
+            let words = Status::ALL
+                .iter()
+                .map(|s| (s.as_str(), Some(*s), None))
+                .chain(Sees::ALL.iter().map(|k| (k.as_str(), None, Some(*k))));
+            let hits: Vec<(&str, Option<Status>, Option<Sees>)> =
+                match words.clone().find(|(w, _, _)| *w == lower) {
+                    Some(exact) => vec![exact],
+                    None if lower.starts_with('p') && lower.len() == 2 => Vec::new(),
+                    None => words.filter(|(w, _, _)| w.starts_with(&lower)).collect(),
+                };
+            if hits.len() > 1 {
+                let names: Vec<&str> = hits.iter().map(|(w, _, _)| *w).collect();
+                return Err(format!(
+                    "filter word {word:?} could be {}: type more of it",
+                    names.join(" or ")
+                ));
+            }
+            if let Some((_, s, k)) = hits.first() {
+                f.statuses.extend(s);
+                f.kinds.extend(k);
             } else if let Some(p) = lower
                 .strip_prefix('p')
                 .and_then(|p| p.parse::<u8>().ok())
@@ -236,5 +254,25 @@ mod tests {
         assert!(QuestionFilter::parse("").unwrap().is_empty());
         let e = QuestionFilter::parse("opne").unwrap_err();
         assert!(e.contains("\"opne\""), "{e}");
+    }
+
+    #[test]
+    fn a_prefix_only_one_word_has_is_that_word() {
+        let f = QuestionFilter::parse("act war p1").unwrap();
+        assert_eq!(f.statuses, vec![Status::Active]);
+        assert_eq!(f.kinds, vec![Sees::Warning]);
+        assert_eq!(f.priorities, vec![1]);
+        let f = QuestionFilter::parse("ANS, expl").unwrap();
+        assert_eq!(f.statuses, vec![Status::Answered]);
+        assert_eq!(f.kinds, vec![Sees::Explanation]);
+        // `e` could be estimate or explanation: refused, naming both
+        let e = QuestionFilter::parse("e").unwrap_err();
+        assert!(e.contains("explanation") && e.contains("estimate"), "{e}");
+        // p1-p4 are priorities, never a prefix of parked
+        assert_eq!(QuestionFilter::parse("p2").unwrap().priorities, vec![2]);
+        assert_eq!(
+            QuestionFilter::parse("par").unwrap().statuses,
+            vec![Status::Parked]
+        );
     }
 }
