@@ -110,6 +110,7 @@ crate::panes::for_each_pane! {
     Palette => "palette", Global, "Run any command by name";
     Help => "help", Global, "Show the keys of this pane";
     Undo => "undo", Global, "Undo the last change";
+    Redo => "redo", Global, "Redo the last undone change";
     Back => "back", Global, "Back, close or cancel";
     Down => "list.down", List, "Move down";
     Up => "list.up", List, "Move up";

@@ -362,6 +362,7 @@ impl App {
                 })
             }
             Command::Undo => self.undo(),
+            Command::Redo => self.redo(),
             _ if cmd.info().scope == Scope::Record => {
                 self.with_pane(self.pane, |view, cx| record::command(view, cmd, cx))
             }
@@ -400,6 +401,20 @@ impl App {
                 self.info(format!("undid {}", what.unwrap_or(op)));
             }
             Ok(None) => self.info("nothing to undo"),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn redo(&mut self) {
+        let what = self.store.redo_preview().ok().flatten();
+        match self.store.redo() {
+            Ok(Some((op, done))) => {
+                self.after_change(&done);
+                self.info(format!("redid {}", what.unwrap_or(op)));
+            }
+            Ok(None) => {
+                self.info("nothing to redo: redo takes back an undo, until the next change")
+            }
             Err(e) => self.error(e.to_string()),
         }
     }

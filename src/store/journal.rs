@@ -334,7 +334,8 @@ impl Store {
             return Ok(None);
         };
         let op = self.operation_name(entries[0].undoes.unwrap_or(entries[0].group))?;
-        Ok(Some(describe_revert(&op, &entries)))
+        // the undo reverted the action newest step first: its own order is the action's
+        Ok(Some(describe_revert(&op, entries.iter())))
     }
 
     /// Takes back the newest undo not yet redone, when nothing else has changed since
@@ -424,17 +425,17 @@ fn shown(v: &serde_json::Value) -> String {
 pub(crate) fn describe_undo(entries: &[JournalEntry]) -> String {
     // the action is named by its first step (entries are newest first)
     let op = entries.last().map(|e| e.op.as_str()).unwrap_or("change");
-    describe_revert(op, entries)
+    describe_revert(op, entries.iter().rev())
 }
 
-/// What reverting an operation (its entries, newest first) does, in one line, named
-/// `op`: an undo reverts the action's own entries; a redo reverts the undo's.
-fn describe_revert(op: &str, entries: &[JournalEntry]) -> String {
+/// What reverting an operation does, in one line, named `op`: `steps` are the entries
+/// reverted, in the order of the action itself (its own record before what followed
+/// from it). An undo reverts the action's entries, a redo the undo's.
+fn describe_revert<'a>(op: &str, steps: impl Iterator<Item = &'a JournalEntry>) -> String {
     let mut removed = Vec::new();
     let mut restored = Vec::new();
     let mut changed = Vec::new();
-    // oldest first: the operation's own record comes before what followed from it
-    for e in entries.iter().rev() {
+    for e in steps {
         match (&e.before, &e.after) {
             (None, Some(_)) => removed.push(e.id),
             (Some(_), None) => restored.push(e.id),
