@@ -111,7 +111,7 @@ crate::panes::for_each_pane! {
     Help => "help", Global, "Show the keys of this pane";
     Undo => "undo", Global, "Undo the last change";
     Redo => "redo", Global, "Redo the last undone change";
-    Back => "back", Global, "Back, close or cancel";
+    Back => "back", Global, "Back or cancel (typed text is kept)";
     Down => "list.down", List, "Move down";
     Up => "list.up", List, "Move up";
     First => "list.first", List, "Go to the first row";

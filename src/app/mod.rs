@@ -11,6 +11,7 @@ pub mod ask;
 mod background;
 pub mod backlog;
 pub mod cx;
+pub mod drafts;
 pub mod entities;
 pub mod finder;
 pub mod gaps;
@@ -115,6 +116,7 @@ macro_rules! declare_app {
                     effect: &mut self.effect,
                     editor: self.editor.is_some(),
                     events: &mut self.events,
+                    drafts: &mut self.drafts,
                 };
                 match pane {
                     $(Pane::$var => f(&mut self.$field, &mut cx)),*
@@ -187,6 +189,8 @@ crate::panes::for_each_pane! {
         pub events: Vec<Event>,
         /// The workspace's name, read once at start for the tab bar.
         pub name: String,
+        /// What was typed in prompts and the inline editor and not saved, by box.
+        pub drafts: drafts::Drafts,
     }
 }
 
@@ -223,6 +227,7 @@ impl App {
             finder: finder::FinderSearch::start(),
             events: Vec::new(),
             name: store.name(),
+            drafts: drafts::Drafts::default(),
             store,
         })
     }
@@ -256,6 +261,7 @@ impl App {
             effect: &mut self.effect,
             editor: self.editor.is_some(),
             events: &mut self.events,
+            drafts: &mut self.drafts,
         }
     }
 
@@ -509,13 +515,17 @@ impl App {
     pub fn finish(&mut self, flow: Flow, value: String) {
         match flow {
             Flow::Pane(step) => self.finish_step(step, value),
-            Flow::Discard => {
-                self.overlay_back.clear();
-                self.info("what you typed was thrown away");
-            }
+            Flow::Discard => self.discard(&value),
             flow => record::finish(&mut self.cx(), flow, value),
         }
         self.drain();
+    }
+
+    /// Every draft as it stands: those kept, and what is typed in the boxes open now
+    /// (the run loop keeps them in the workspace).
+    pub fn drafts_now(&self) -> std::collections::BTreeMap<overlay::DraftKey, drafts::Kept> {
+        self.drafts
+            .now(self.overlay_back.iter().chain(self.overlay.iter()))
     }
 
     /// Takes the pending effect for the run loop.

@@ -130,14 +130,26 @@ fn event_loop(
                 }
             }
         }
-        if let Some(Effect::ExternalEdit { text, flow }) = app.take_effect() {
+        if let Some(Effect::ExternalEdit {
+            text,
+            base,
+            flow,
+            draft: typed,
+        }) = app.take_effect()
+        {
             // the edit could never be saved: refused before the editor opens
             if let Some(why) = app.store.writes_refused() {
                 let why = why.to_string();
                 app.error(why);
             } else {
-                match Draft::create(app.store.path(), Target::of(&flow), &text) {
-                    Ok(draft) => busy = edit_draft(app, screen, busy, &draft, flow)?,
+                match Draft::create(app.store.path(), Target::of(&flow), &base, &text) {
+                    Ok(draft) => {
+                        // the editor's draft holds the text typed earlier now
+                        if let Some(key) = typed {
+                            app.drafts.forget(&key);
+                        }
+                        busy = edit_draft(app, screen, busy, &draft, flow)?
+                    }
                     Err(e) => app.error(format!(
                         "cannot keep a draft in {}: {e}; nothing edited",
                         drafts::dir(app.store.path()).display()
