@@ -110,7 +110,8 @@ crate::panes::for_each_pane! {
     Palette => "palette", Global, "Run any command by name";
     Help => "help", Global, "Show the keys of this pane";
     Undo => "undo", Global, "Undo the last change";
-    Back => "back", Global, "Back, close or cancel";
+    Redo => "redo", Global, "Redo the last undone change";
+    Back => "back", Global, "Back or cancel (typed text is kept)";
     Down => "list.down", List, "Move down";
     Up => "list.up", List, "Move up";
     First => "list.first", List, "Go to the first row";

@@ -321,6 +321,53 @@ fn delete_and_undo() {
 }
 
 #[test]
+fn redo_takes_back_an_undo_is_journaled_and_undone_again() {
+    let d = init();
+    let ws = d.path().join("ws");
+    add(&ws, &["entity", "A", "--kind", "person"]);
+    add(&ws, &["note", "about [[A]]"]);
+    fails(
+        weft(&ws).arg("redo"),
+        1,
+        "nothing to redo: redo takes back an undo, until the next change",
+    );
+    weft(&ws).args(["delete", "E1"]).assert().success();
+    weft(&ws).arg("undo").assert().success();
+    // redo says what it did, in one line, as undo does
+    weft(&ws)
+        .arg("redo")
+        .assert()
+        .success()
+        .stderr("weft: redid delete: removes E1 and 1 link\n");
+    fails(weft(&ws).args(["show", "E1"]), 1, "no record E1");
+    // `weft log` shows it; the next undo undoes the delete again
+    weft(&ws)
+        .args(["log", "--limit", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(" redo "));
+    weft(&ws)
+        .arg("undo")
+        .assert()
+        .success()
+        .stderr("weft: undid delete: brings back E1 and 1 link\n");
+    weft(&ws).args(["show", "E1"]).assert().success();
+    // a new change ends what can be redone
+    add(&ws, &["note", "later"]);
+    fails(weft(&ws).arg("redo"), 1, "nothing to redo");
+    weft(&ws).arg("check").assert().success();
+    // the log with its redo rebuilds the workspace
+    let again = d.path().join("again");
+    weft(&ws)
+        .args(["recover", "--to"])
+        .arg(&again)
+        .assert()
+        .success();
+    weft(&again).args(["show", "E1"]).assert().success();
+    weft(&again).arg("check").assert().success();
+}
+
+#[test]
 fn missing_workspace_and_terminal_needs() {
     let d = tempfile::tempdir().unwrap();
     let ws = d.path().join("nowhere");

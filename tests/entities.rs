@@ -310,10 +310,15 @@ fn merge_refuses_what_is_not_another_entity_and_accepts_a_name() {
     assert!(h.screen().contains("Nobody"), "the text is kept");
     h.press("esc");
     assert!(h.app.overlay.is_none());
+    // what was typed is kept: the prompt offers it again, ctrl-u clears it
+    h.press_command("entities.merge");
+    assert!(
+        h.screen().contains("your draft from before"),
+        "{}",
+        h.screen()
+    );
     // an alias or name that names one entity is enough
-    h.press_command("entities.merge")
-        .typed("dazza")
-        .press("enter");
+    h.press("ctrl-u").typed("dazza").press("enter");
     assert!(h.screen().contains("Merge E4 Dazza (person) into E1"));
 }
 

@@ -298,3 +298,42 @@ fn an_edit_in_the_editor_is_a_draft_in_the_workspace_until_saved() {
     assert_eq!(detail_of_q1(&ws), "New detail");
     assert_eq!(std::fs::read_dir(&drafts).unwrap().count(), 0);
 }
+
+/// The text of every draft of weft's own boxes kept in a workspace.
+fn typed_drafts(ws: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(ws.join("drafts")) else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("typed-"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_hang_up_while_typing_in_the_inline_editor_keeps_the_text_as_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_workspace(dir.path());
+    // weft leads the session: the hang-up sends it SIGHUP while writes to the terminal
+    // fail; a debug build waits ten minutes for a pause in typing before writing, so
+    // only the way out can write the draft
+    let mut pty = Pty::spawn(
+        "setsid",
+        &["-c", &weft(), "--workspace", ws.to_str().unwrap()],
+        &[("WEFT_DEBUG_DRAFT_WAIT_MS", "600000")],
+    );
+    pty.wait_for("Backlog");
+    pty.send(b"5a");
+    pty.wait_for("New note");
+    pty.send(b"Typed on the train\rwhen the line dropped");
+    pty.wait_for("line dropped");
+    assert!(typed_drafts(&ws).is_empty(), "nothing written yet");
+    pty.hang_up();
+    let status = pty.wait_exit(Duration::from_secs(10)).expect("exit");
+    assert_eq!(status.code(), Some(129), "{status:?}");
+    let kept = typed_drafts(&ws);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let v: serde_json::Value = serde_json::from_str(&kept[0]).unwrap();
+    assert_eq!(v["text"], "Typed on the train\nwhen the line dropped");
+    opens_again(&ws);
+}

@@ -72,6 +72,8 @@ fn the_spec_default_keys() {
         (":", C::Palette),
         ("?", C::Help),
         ("u", C::Undo),
+        ("U", C::Redo),
+        ("ctrl-r", C::Redo),
         ("esc", C::Back),
         ("q", C::Quit),
         ("down", C::Down),
@@ -135,6 +137,23 @@ fn the_spec_default_keys() {
     assert_eq!(km.resolve(&links, &o), Resolution::Unbound);
     let a = parse_sequence("a").expect("a");
     assert_eq!(km.resolve(&links, &a), Resolution::Unbound);
+}
+
+#[test]
+fn undo_and_redo_are_the_same_keys_in_every_pane() {
+    let km = Keymap::default_keymap();
+    for pane in Scope::ALL.iter().copied().filter(|s| s.is_pane()) {
+        let scopes = [pane, Scope::Record, Scope::List, Scope::Global];
+        for (keys, cmd) in [("u", C::Undo), ("U", C::Redo), ("ctrl-r", C::Redo)] {
+            let seq = parse_sequence(keys).expect("a key sequence");
+            assert_eq!(
+                km.resolve(&scopes, &seq),
+                Resolution::Run(cmd),
+                "{keys} in {}",
+                pane.name()
+            );
+        }
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! after the key, which offers it to every pane.
 
 use super::input::LineInput;
-use super::overlay::{Choice, FinderPurpose, Flow, Overlay};
+use super::overlay::{Choice, DraftKey, FinderPurpose, Flow, Overlay};
 use crate::commands::Scope;
 use crate::model::Id;
 use crate::store::{Committed, Result as StoreResult, Store};
@@ -21,8 +21,15 @@ pub struct Message {
 /// Work the run loop must do outside the app because it needs the terminal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Edit `text` in the external editor, then finish `flow` with the result.
-    ExternalEdit { text: String, flow: Flow },
+    /// Edit `text` in the external editor, then finish `flow` with the result. `base`
+    /// is the value as it stands; `text` differs when it is a draft typed earlier.
+    ExternalEdit {
+        text: String,
+        base: String,
+        flow: Flow,
+        /// The draft `text` comes from: the editor's own draft holds it from then on.
+        draft: Option<DraftKey>,
+    },
 }
 
 /// Something that crosses panes, drained by the app after each key.
@@ -67,6 +74,7 @@ pub struct Cx<'a> {
     pub(super) effect: &'a mut Option<Effect>,
     pub(super) editor: bool,
     pub(super) events: &'a mut Vec<Event>,
+    pub(super) drafts: &'a mut super::drafts::Drafts,
 }
 
 impl Cx<'_> {
@@ -94,8 +102,12 @@ impl Cx<'_> {
         self.emit(Event::Committed(done, None));
     }
 
-    /// Opens a box over the pane.
-    pub fn open(&mut self, overlay: Overlay) {
+    /// Opens a box over the pane: a prompt or the inline editor left with text typed
+    /// in it opens with that text, its draft, in place of what weft proposes.
+    pub fn open(&mut self, mut overlay: Overlay) {
+        if let Some(kept) = overlay.draft_key().and_then(|k| self.drafts.get(&k)) {
+            overlay.offer_draft(&kept.text);
+        }
         *self.overlay = Some(overlay);
     }
 
@@ -124,22 +136,26 @@ impl Cx<'_> {
         });
     }
 
-    /// Long text goes to `$VISUAL`/`$EDITOR` when set, else to the inline editor.
+    /// Long text goes to `$VISUAL`/`$EDITOR` when set, else to the inline editor. Either
+    /// starts from the draft kept for the edit, if there is one.
     pub fn edit_long(&mut self, title: &str, text: String, flow: Flow) {
         if self.editor {
-            *self.effect = Some(Effect::ExternalEdit { text, flow });
+            let key = DraftKey::editor(title);
+            let draft = self.drafts.get(&key).map(|d| d.text.clone());
+            *self.effect = Some(Effect::ExternalEdit {
+                text: draft.clone().unwrap_or_else(|| text.clone()),
+                base: text,
+                flow,
+                draft: draft.map(|_| key),
+            });
             return;
         }
-        let mut area = ratatui_textarea::TextArea::new(text.lines().map(String::from).collect());
-        // long lines soft-wrap at words rather than scrolling every line sideways
-        area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
-        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        area.move_cursor(ratatui_textarea::CursorMove::End);
         self.open(Overlay::Editor {
-            title: format!("{title}  (ctrl-s saves, esc cancels)"),
-            area: Box::new(area),
+            title: super::overlay::editor_title(title),
+            area: Box::new(super::overlay::text_area(&text)),
             initial: text,
             flow,
+            draft: false,
         });
     }
 

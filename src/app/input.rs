@@ -10,6 +10,11 @@ pub struct LineInput {
     /// The text is a proposal, shown selected: typing a character replaces it, any
     /// editing or moving key keeps it and edits it.
     selected: bool,
+    /// What weft proposed (the value as it stands, a suggested title): text equal to it
+    /// was not typed.
+    proposal: String,
+    /// The text is a draft kept from an earlier time this box was left, offered back.
+    draft: bool,
 }
 
 impl LineInput {
@@ -18,6 +23,8 @@ impl LineInput {
             text: text.to_string(),
             cursor: text.chars().count(),
             selected: false,
+            proposal: text.to_string(),
+            draft: false,
         }
     }
 
@@ -32,6 +39,25 @@ impl LineInput {
     /// Whether the text is still the proposal, selected.
     pub fn is_selected(&self) -> bool {
         self.selected
+    }
+
+    /// What was typed: the text, when it is neither blank nor what weft proposed.
+    pub fn typed(&self) -> Option<&str> {
+        (!self.text.trim().is_empty() && self.text != self.proposal).then_some(&self.text)
+    }
+
+    /// Offers `draft` back in place of the proposal: not selected, so typing adds to it
+    /// rather than replacing it; the cursor at its end.
+    pub fn offer_draft(&mut self, draft: &str) {
+        self.text = draft.to_string();
+        self.cursor = draft.chars().count();
+        self.selected = false;
+        self.draft = true;
+    }
+
+    /// Whether the text is a draft offered back (until it is cleared).
+    pub fn is_draft(&self) -> bool {
+        self.draft
     }
 
     pub fn text(&self) -> &str {
@@ -51,7 +77,7 @@ impl LineInput {
     }
 
     /// Applies an editing key. Returns true when the text changed.
-    pub fn edit(&mut self, key: &Key) -> bool {
+    fn apply(&mut self, key: &Key) -> bool {
         let typed =
             matches!(key.code, KeyCode::Char(c) if !key.ctrl && !key.alt && !c.is_control());
         if std::mem::take(&mut self.selected) && typed {
@@ -103,6 +129,16 @@ impl LineInput {
         }
         false
     }
+
+    /// Applies an editing key as [`LineInput::apply`] does; a draft that is cleared
+    /// (ctrl-u, or deleted to nothing) is a draft no longer.
+    pub fn edit(&mut self, key: &Key) -> bool {
+        let changed = self.apply(key);
+        if self.text.is_empty() {
+            self.draft = false;
+        }
+        changed
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +181,41 @@ mod tests {
         i.edit(&k(KeyCode::Char('!')));
         assert_eq!(i.text(), "Can N5 be corroborated!");
         assert!(!LineInput::proposed("").is_selected());
+    }
+
+    #[test]
+    fn only_text_typed_over_the_proposal_is_typed() {
+        let mut i = LineInput::proposed("Who uses 07700 900123?");
+        assert_eq!(i.typed(), None, "a proposal is not typed");
+        i.edit(&k(KeyCode::Left));
+        assert_eq!(i.typed(), None, "nor is a proposal only moved over");
+        i.edit(&k(KeyCode::Char('!')));
+        assert_eq!(i.typed(), Some("Who uses 07700 900123!?"));
+        let mut i = LineInput::default();
+        i.edit(&k(KeyCode::Char(' ')));
+        assert_eq!(i.typed(), None, "blank text is nothing typed");
+    }
+
+    #[test]
+    fn a_draft_is_offered_unselected_and_is_one_until_cleared() {
+        let mut i = LineInput::proposed("Old title");
+        i.offer_draft("Who drives the blue van");
+        assert!(i.is_draft() && !i.is_selected());
+        i.edit(&k(KeyCode::Char('?')));
+        assert_eq!(
+            i.text(),
+            "Who drives the blue van?",
+            "typing adds to a draft"
+        );
+        assert_eq!(i.typed(), Some("Who drives the blue van?"));
+        assert!(i.is_draft());
+        i.edit(&Key {
+            code: KeyCode::Char('u'),
+            ctrl: true,
+            alt: false,
+        });
+        assert!(!i.is_draft());
+        assert_eq!(i.typed(), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod ask;
 mod background;
 pub mod backlog;
 pub mod cx;
+pub mod drafts;
 pub mod entities;
 pub mod finder;
 pub mod gaps;
@@ -116,6 +117,7 @@ macro_rules! declare_app {
                     effect: &mut self.effect,
                     editor: self.editor.is_some(),
                     events: &mut self.events,
+                    drafts: &mut self.drafts,
                 };
                 match pane {
                     $(Pane::$var => f(&mut self.$field, &mut cx)),*
@@ -188,6 +190,8 @@ crate::panes::for_each_pane! {
         pub events: Vec<Event>,
         /// The workspace's name, read once at start for the tab bar.
         pub name: String,
+        /// What was typed in prompts and the inline editor and not saved, by box.
+        pub drafts: drafts::Drafts,
     }
 }
 
@@ -224,6 +228,7 @@ impl App {
             finder: finder::FinderSearch::start(),
             events: Vec::new(),
             name: store.name(),
+            drafts: drafts::Drafts::default(),
             store,
         })
     }
@@ -257,6 +262,7 @@ impl App {
             effect: &mut self.effect,
             editor: self.editor.is_some(),
             events: &mut self.events,
+            drafts: &mut self.drafts,
         }
     }
 
@@ -363,6 +369,7 @@ impl App {
                 })
             }
             Command::Undo => self.undo(),
+            Command::Redo => self.redo(),
             _ if cmd.info().scope == Scope::Record => {
                 self.with_pane(self.pane, |view, cx| record::command(view, cmd, cx))
             }
@@ -401,6 +408,20 @@ impl App {
                 self.info(format!("undid {}", what.unwrap_or(op)));
             }
             Ok(None) => self.info("nothing to undo"),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn redo(&mut self) {
+        let what = self.store.redo_preview().ok().flatten();
+        match self.store.redo() {
+            Ok(Some((op, done))) => {
+                self.after_change(&done);
+                self.info(format!("redid {}", what.unwrap_or(op)));
+            }
+            Ok(None) => {
+                self.info("nothing to redo: redo takes back an undo, until the next change")
+            }
             Err(e) => self.error(e.to_string()),
         }
     }
@@ -495,13 +516,17 @@ impl App {
     pub fn finish(&mut self, flow: Flow, value: String) {
         match flow {
             Flow::Pane(step) => self.finish_step(step, value),
-            Flow::Discard => {
-                self.overlay_back.clear();
-                self.info("what you typed was thrown away");
-            }
+            Flow::Discard => self.discard(&value),
             flow => record::finish(&mut self.cx(), flow, value),
         }
         self.drain();
+    }
+
+    /// Every draft as it stands: those kept, and what is typed in the boxes open now
+    /// (the run loop keeps them in the workspace).
+    pub fn drafts_now(&self) -> std::collections::BTreeMap<overlay::DraftKey, drafts::Kept> {
+        self.drafts
+            .now(self.overlay_back.iter().chain(self.overlay.iter()))
     }
 
     /// Takes the pending effect for the run loop.

@@ -7,6 +7,10 @@ use super::overlay::{FinderPurpose, Outcome, Overlay};
 use super::App;
 use crate::commands::Command;
 
+/// Said when Esc keeps what was typed as the box's draft.
+const KEPT: &str =
+    "what you typed is kept as a draft: it comes back when this box opens again (ctrl-u clears it)";
+
 impl App {
     pub fn open_finder(&mut self, purpose: FinderPurpose) {
         self.overlay = Some(Overlay::Finder {
@@ -61,6 +65,8 @@ impl App {
             {
                 self.close_overlay()
             }
+            // n to a confirmation is a deliberate no to the whole flow, what was typed
+            // for it included
             Outcome::Decline => {
                 self.overlay = None;
                 self.overlay_back.clear();
@@ -74,6 +80,12 @@ impl App {
                 let Some(ov) = self.overlay.take() else {
                     return;
                 };
+                // the value is taken or the box stays open with it: either way the
+                // text is no draft any more (and a box the flow opens again with the
+                // value refused is not offered an older draft instead)
+                if let Some(key) = ov.draft_key() {
+                    self.drafts.forget(&key);
+                }
                 let step = ov.as_step();
                 let before = self.message.take();
                 let seq = self.store.state().seq;
@@ -99,6 +111,8 @@ impl App {
                     {
                         self.overlay = Some(step)
                     }
+                    // refused further on: what was typed in the steps before is kept
+                    _ if self.overlay.is_none() && refused => self.drop_steps(),
                     _ if self.overlay.is_none() => self.overlay_back.clear(),
                     _ => {}
                 }
@@ -106,24 +120,60 @@ impl App {
         }
     }
 
-    /// `Esc`: the inline editor with unsaved text asks first; a later step of a flow goes
-    /// back to the step before, as it was left; anything else closes.
+    /// `Esc`: the inline editor with unsaved text asks first; what was typed in a prompt
+    /// is kept as its draft; a later step of a flow goes back to the step before, as it
+    /// was left; anything else closes.
     fn close_overlay(&mut self) {
+        let mut kept = false;
         if let Some(ov) = self.overlay.take() {
             if ov.has_unsaved_text() {
                 self.overlay_back.push(ov);
                 self.overlay = Some(Overlay::Confirm {
-                    message:
-                        "Throw away what you typed? y throws it away · n or Esc goes back to it"
-                            .into(),
+                    message: "Throw away what you typed?\ny throws it away · k keeps it as a \
+                              draft · n or Esc goes back to it"
+                        .into(),
                     flow: super::overlay::Flow::Discard,
                 });
                 return;
             }
+            kept = self.drafts.leave(&ov);
         }
         self.overlay = self.overlay_back.pop();
-        if self.overlay.is_some() {
-            self.info("back one step: Esc again to go further back");
+        match (self.overlay.is_some(), kept) {
+            (true, false) => self.info("back one step: Esc again to go further back"),
+            (true, true) => self.info(
+                "back one step; what you typed is kept as a draft for when that box opens again",
+            ),
+            (false, true) => self.info(KEPT),
+            (false, false) => {}
+        }
+    }
+
+    /// The inline editor's text after "Throw away what you typed?": thrown away (`y`) or
+    /// kept as its draft (`k`). What was typed in the flow's earlier steps is kept.
+    pub(super) fn discard(&mut self, answer: &str) {
+        if let Some(editor) = self.overlay_back.pop() {
+            if answer == "keep" {
+                if self.drafts.leave(&editor) {
+                    self.info(KEPT);
+                } else {
+                    self.info("nothing was typed to keep");
+                }
+            } else {
+                if let Some(key) = editor.draft_key() {
+                    self.drafts.forget(&key);
+                }
+                self.info("what you typed was thrown away");
+            }
+        }
+        self.drop_steps();
+    }
+
+    /// Drops the earlier steps of a flow that ends unfinished: what was typed in them is
+    /// kept as their drafts.
+    fn drop_steps(&mut self) {
+        for ov in std::mem::take(&mut self.overlay_back) {
+            self.drafts.leave(&ov);
         }
     }
 

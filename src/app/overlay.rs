@@ -62,6 +62,35 @@ pub enum Flow {
     Pane(Step),
 }
 
+/// Which box a draft belongs to: a prompt or the inline editor, by its title. A box's
+/// title names the step and the record it is about ("When did N5 happen?", "Edit Q3",
+/// "New note") as the analyst knows the box, so the same step about the same record
+/// reached another way (the date asked after grading a new note, or `w` on that note)
+/// is the same box, and a draft typed in one is offered in the other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DraftKey(String);
+
+impl DraftKey {
+    /// The key of the prompt titled `title`.
+    pub fn prompt(title: &str) -> DraftKey {
+        DraftKey(format!("prompt: {title}"))
+    }
+
+    /// The key of the inline editor editing `name` ("New note", "Detail of Q1").
+    pub fn editor(name: &str) -> DraftKey {
+        DraftKey(format!("editor: {name}"))
+    }
+
+    /// A key as it was kept in the workspace.
+    pub fn from_kept(text: String) -> DraftKey {
+        DraftKey(text)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A step of one pane's flow, carried by the box the pane opened until the box is
 /// submitted: the pane that owns `owner` gets it back, and only it knows the type inside.
 #[derive(Debug)]
@@ -266,7 +295,35 @@ pub enum Overlay {
         /// The text the editor opened with: leaving with anything else asks first.
         initial: String,
         flow: Flow,
+        /// It opened with a draft offered back.
+        draft: bool,
     },
+}
+
+/// The inline editor's keys, as its box's bottom edge shows them.
+const EDITOR_KEYS: &str = "ctrl-s saves, esc cancels";
+/// Said in the inline editor's keys when it holds a draft offered back.
+const EDITOR_DRAFT: &str = "your draft from before, ";
+
+/// The inline editor's title: what is edited, then its keys in parentheses (drawn on
+/// the box's bottom edge).
+pub fn editor_title(name: &str) -> String {
+    format!("{name}  ({EDITOR_KEYS})")
+}
+
+/// What the inline editor titled `title` edits: the title without its keys.
+fn editor_name(title: &str) -> &str {
+    title.rsplit_once("  (").map_or(title, |(name, _)| name)
+}
+
+/// The inline editor's text area holding `text`, soft-wrapping, the cursor at its end.
+pub fn text_area(text: &str) -> ratatui_textarea::TextArea<'static> {
+    let mut area = ratatui_textarea::TextArea::new(text.lines().map(String::from).collect());
+    // long lines soft-wrap at words rather than scrolling every line sideways
+    area.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    area.move_cursor(ratatui_textarea::CursorMove::End);
+    area
 }
 
 impl Overlay {
@@ -274,6 +331,68 @@ impl Overlay {
     pub fn has_unsaved_text(&self) -> bool {
         match self {
             Overlay::Editor { area, initial, .. } => area.lines().join("\n") != *initial,
+            _ => false,
+        }
+    }
+
+    /// The key a draft of this box is kept under: prompts and the inline editor have
+    /// one; boxes that only choose or search do not.
+    pub fn draft_key(&self) -> Option<DraftKey> {
+        match self {
+            Overlay::Prompt { title, .. } => Some(DraftKey::prompt(title)),
+            Overlay::Editor { .. } => Some(DraftKey::editor(&self.draft_title())),
+            _ => None,
+        }
+    }
+
+    /// What was typed in this box: a prompt's text other than weft's proposal, the
+    /// inline editor's text other than what it opened with; never blank.
+    pub fn typed(&self) -> Option<String> {
+        match self {
+            Overlay::Prompt { input, .. } => input.typed().map(str::to_string),
+            Overlay::Editor { area, initial, .. } => {
+                let text = area.lines().join("\n");
+                (!text.trim().is_empty() && text.trim_end() != initial.trim_end()).then_some(text)
+            }
+            _ => None,
+        }
+    }
+
+    /// The box's title, naming a draft kept of it: "New note", "Edit Q3".
+    pub fn draft_title(&self) -> String {
+        match self {
+            Overlay::Prompt { title, .. } => title.clone(),
+            Overlay::Editor { title, .. } => editor_name(title).to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Offers a draft kept of this box back in it, in place of what weft proposed; the
+    /// box says it holds a draft.
+    pub fn offer_draft(&mut self, draft: &str) {
+        match self {
+            Overlay::Prompt { input, .. } => input.offer_draft(draft),
+            Overlay::Editor {
+                area,
+                title,
+                draft: offered,
+                ..
+            } => {
+                **area = text_area(draft);
+                if let Some((name, keys)) = title.rsplit_once("  (") {
+                    *title = format!("{name}  ({EDITOR_DRAFT}{keys}");
+                }
+                *offered = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the box holds a draft offered back.
+    pub fn holds_draft(&self) -> bool {
+        match self {
+            Overlay::Prompt { input, .. } => input.is_draft(),
+            Overlay::Editor { draft, .. } => *draft,
             _ => false,
         }
     }
@@ -384,8 +503,12 @@ impl Overlay {
                 }
                 Outcome::Stay(false)
             }
-            Overlay::Confirm { .. } => match key.code {
+            Overlay::Confirm { flow, .. } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => Outcome::Submit("yes".into()),
+                // "throw away what you typed?" can also keep it as a draft
+                KeyCode::Char('k') | KeyCode::Char('K') if *flow == Flow::Discard => {
+                    Outcome::Submit("keep".into())
+                }
                 KeyCode::Char('n') | KeyCode::Char('N') => Outcome::Decline,
                 _ => Outcome::Stay(false),
             },

@@ -1,4 +1,5 @@
-//! `weft add`, `link`, `set`, `delete` and `undo`: every change the command line makes.
+//! `weft add`, `link`, `set`, `delete`, `undo` and `redo`: every change the command line
+//! makes.
 
 use super::{open_workspace, out, CliResult, Failure};
 use crate::model::{fields, EntityKind, Grade, Id, Sees, When, Yardstick};
@@ -307,5 +308,19 @@ pub fn undo(ws: Option<&Path>) -> CliResult {
             Ok(())
         }
         None => Err(Failure::new("nothing to undo")),
+    }
+}
+
+pub fn redo(ws: Option<&Path>) -> CliResult {
+    let mut store = open_workspace(ws)?;
+    let what = store.redo_preview()?;
+    match store.redo()? {
+        Some((op, _)) => {
+            eprintln!("weft: redid {}", what.unwrap_or(op));
+            Ok(())
+        }
+        None => Err(Failure::new(
+            "nothing to redo: redo takes back an undo, until the next change",
+        )),
     }
 }

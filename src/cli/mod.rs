@@ -74,6 +74,8 @@ pub enum Command {
     Delete(add::DeleteArgs),
     /// Undo the last change (it is journaled; nothing is lost).
     Undo,
+    /// Redo what the last undo undid (only while nothing else changed since; journaled).
+    Redo,
     /// One record with its links.
     Show(read::ShowArgs),
     /// Records of one kind.
@@ -395,6 +397,7 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Set(a)) => add::set(ws, a),
         Some(Command::Delete(a)) => add::delete(ws, a),
         Some(Command::Undo) => add::undo(ws),
+        Some(Command::Redo) => add::redo(ws),
         Some(Command::Show(a)) => read::show(ws, a),
         Some(Command::List(a)) => read::list(ws, a),
         Some(Command::Search(a)) => read::search(ws, a),

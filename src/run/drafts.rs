@@ -131,7 +131,7 @@ fn link_refused(path: &Path) -> io::Error {
 }
 
 /// The drafts directory as it is, never through a link: `None` when there is none.
-fn open_dir(d: &Path) -> io::Result<Option<std::fs::File>> {
+pub(super) fn open_dir(d: &Path) -> io::Result<Option<std::fs::File>> {
     let flags = rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::NOFOLLOW;
     match std::fs::OpenOptions::new()
         .read(true)
@@ -149,7 +149,7 @@ fn open_dir(d: &Path) -> io::Result<Option<std::fs::File>> {
 
 /// Makes the drafts directory (0700), or tightens it if it exists: through its
 /// descriptor, and never through a link.
-fn make_dir(workspace: &Path) -> io::Result<PathBuf> {
+pub(super) fn make_dir(workspace: &Path) -> io::Result<PathBuf> {
     let d = dir(workspace);
     match std::fs::DirBuilder::new().mode(0o700).create(&d) {
         Ok(()) => {}
@@ -165,7 +165,7 @@ fn make_dir(workspace: &Path) -> io::Result<PathBuf> {
 }
 
 /// A draft's file read whole, never through a link.
-fn read_own(path: &Path) -> io::Result<Vec<u8>> {
+pub(super) fn read_own(path: &Path) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut f = std::fs::OpenOptions::new()
         .read(true)
@@ -177,9 +177,10 @@ fn read_own(path: &Path) -> io::Result<Vec<u8>> {
 }
 
 impl Draft {
-    /// Starts a draft of `base` for `target`: the sidecar is written first, so a text
-    /// file never exists without it.
-    pub fn create(workspace: &Path, target: Target, base: &str) -> io::Result<Draft> {
+    /// Starts a draft for `target` whose text is `text` and whose base, the value as
+    /// it stands, is `base` (`text` differs when it is a draft typed earlier): the
+    /// sidecar is written first, so a text file never exists without it.
+    pub fn create(workspace: &Path, target: Target, base: &str, text: &str) -> io::Result<Draft> {
         let d = make_dir(workspace)?;
         let started = chrono::Local::now().fixed_offset();
         let meta = Meta {
@@ -206,7 +207,7 @@ impl Draft {
                 Err(e) => return Err(e),
             }
             let path = d.join(format!("{name}.md"));
-            if let Err(e) = write_new(&path, base.as_bytes()) {
+            if let Err(e) = write_new(&path, text.as_bytes()) {
                 let _ = std::fs::remove_file(&sidecar);
                 return Err(e);
             }
@@ -363,7 +364,13 @@ mod tests {
     #[test]
     fn a_draft_is_owner_only_inside_the_workspace_and_found_again() {
         let ws = tempfile::tempdir().unwrap();
-        let d = Draft::create(ws.path(), Target::Detail { id: "Q1".into() }, "old detail").unwrap();
+        let d = Draft::create(
+            ws.path(),
+            Target::Detail { id: "Q1".into() },
+            "old detail",
+            "old detail",
+        )
+        .unwrap();
         assert!(d.path.starts_with(ws.path().join("drafts")));
         let mode = |p: &Path| std::fs::metadata(p).unwrap().mode() & 0o777;
         assert_eq!(mode(&ws.path().join("drafts")), 0o700);
@@ -374,7 +381,7 @@ mod tests {
         assert!(left(ws.path()).unwrap().is_empty());
         assert!(!d.path.exists());
 
-        let d = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        let d = Draft::create(ws.path(), Target::NewNote, "", "").unwrap();
         std::fs::write(&d.path, "Typed before the line dropped\n").unwrap();
         let found = left(ws.path()).unwrap();
         assert_eq!(found, vec![d.clone()]);
@@ -391,8 +398,8 @@ mod tests {
     #[test]
     fn drafts_of_one_second_do_not_collide_and_come_oldest_first() {
         let ws = tempfile::tempdir().unwrap();
-        let a = Draft::create(ws.path(), Target::NewNote, "").unwrap();
-        let b = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        let a = Draft::create(ws.path(), Target::NewNote, "", "").unwrap();
+        let b = Draft::create(ws.path(), Target::NewNote, "", "").unwrap();
         assert_ne!(a.path, b.path);
         std::fs::write(&a.path, "first").unwrap();
         std::fs::write(&b.path, "second").unwrap();
@@ -404,7 +411,7 @@ mod tests {
     #[test]
     fn a_draft_with_an_unreadable_sidecar_is_kept_and_offered() {
         let ws = tempfile::tempdir().unwrap();
-        let d = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        let d = Draft::create(ws.path(), Target::NewNote, "", "").unwrap();
         std::fs::write(&d.path, "text").unwrap();
         std::fs::write(d.path.with_extension("json"), "{ not json").unwrap();
         let found = left(ws.path()).unwrap();
@@ -430,7 +437,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), dir(ws.path())).unwrap();
         let e = left(ws.path()).unwrap_err().to_string();
         assert!(e.contains("is a symlink"), "{e}");
-        let e = Draft::create(ws.path(), Target::NewNote, "")
+        let e = Draft::create(ws.path(), Target::NewNote, "", "")
             .unwrap_err()
             .to_string();
         assert!(e.contains("is a symlink"), "{e}");
@@ -438,7 +445,7 @@ mod tests {
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
         // links inside it: neither offered nor deleted
         std::fs::remove_file(dir(ws.path())).unwrap();
-        let d = Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        let d = Draft::create(ws.path(), Target::NewNote, "", "").unwrap();
         std::fs::remove_file(&d.path).unwrap();
         let secret = outside.path().join("secret");
         std::fs::write(&secret, "not a draft").unwrap();
@@ -460,7 +467,7 @@ mod tests {
         let ws = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir(ws.path())).unwrap();
         std::fs::set_permissions(dir(ws.path()), std::fs::Permissions::from_mode(0o755)).unwrap();
-        Draft::create(ws.path(), Target::NewNote, "").unwrap();
+        Draft::create(ws.path(), Target::NewNote, "", "").unwrap();
         let mode = std::fs::metadata(dir(ws.path())).unwrap().mode() & 0o777;
         assert_eq!(mode, 0o700);
     }

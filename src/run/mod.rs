@@ -1,10 +1,12 @@
 //! The run loop: sets the terminal up, draws only after input or a resize, runs the
-//! external editor on drafts kept in the workspace, and restores the terminal on every
-//! way out (normal exit, panic, every signal that would end the process, a terminal
-//! that goes away).
+//! external editor on drafts kept in the workspace, keeps the drafts of weft's own boxes
+//! there as they are typed (`kept.rs`), and restores the terminal on every way out
+//! (normal exit, panic, every signal that would end the process, a terminal that goes
+//! away).
 
 mod drafts;
 mod editor;
+mod kept;
 mod terminal;
 
 use crate::app::overlay::Flow;
@@ -40,10 +42,12 @@ pub fn run(
     let mut offers = Offers::default();
     // drafts are finished by writing (and tidied by deleting): not in a workspace that
     // refuses changes
-    let drafts = match app.store.writes_refused() {
-        Some(_) => Ok(Vec::new()),
-        None => drafts::left(app.store.path()),
+    let writable = app.store.writes_refused().is_none();
+    let drafts = match writable {
+        false => Ok(Vec::new()),
+        true => drafts::left(app.store.path()),
     };
+    let before = if writable { keep_typed(&mut app) } else { None };
     match drafts {
         Ok(left) => offers.queue = left.into(),
         Err(e) => app.error(format!(
@@ -51,13 +55,20 @@ pub fn run(
             drafts::dir(app.store.path()).display()
         )),
     }
-    offers.show(&mut app, "");
+    match before {
+        Some(said) if offers.queue.is_empty() => app.info(said),
+        Some(said) => offers.show(&mut app, &format!("{said}; ")),
+        None => offers.show(&mut app, ""),
+    }
     let theme = Theme::from_env();
     terminal::watch_signals()?;
     terminal::watch_hangup()?;
     let mut screen = Screen::enter().map_err(|e| format!("cannot start the terminal: {e}"))?;
     let result = event_loop(&mut app, theme, &mut screen, &mut offers);
     drop(screen);
+    // whatever ends the loop, the drafts are kept
+    kept::note(app.drafts_now());
+    let unkept = kept::save_last();
     match result {
         // the terminal went away: there is nobody to tell. The workspace is let go (as
         // `app` and its store drop) and weft exits as SIGHUP has it, whichever of the
@@ -66,12 +77,46 @@ pub fn run(
             drop(app);
             std::process::exit(terminal::EXIT_HANGUP)
         }
+        Ok(()) => unkept.map_or(Ok(()), Err),
         r => r,
     }
 }
 
+/// Takes in the drafts of weft's own boxes kept in the workspace by earlier sessions and
+/// starts keeping them there; returns what to say about them.
+fn keep_typed(app: &mut App) -> Option<String> {
+    let (found, problems) = match kept::load(app.store.path()) {
+        Ok(f) => f,
+        Err(e) => {
+            // nothing is written over what could not be read
+            return Some(format!(
+                "cannot read the drafts in {}: {e}; what you type now is kept for this session only",
+                drafts::dir(app.store.path()).display()
+            ));
+        }
+    };
+    kept::start(app.store.path(), &found);
+    for (key, draft) in &found {
+        app.drafts.keep(key.clone(), draft.clone());
+    }
+    if let Some(p) = problems.first() {
+        return Some(p.clone());
+    }
+    let (_, first) = found.first_key_value()?;
+    // "New note", not the hint that follows it in the editor's title
+    let title = first.title.split(": ").next().unwrap_or_default();
+    Some(match found.len() {
+        1 => {
+            format!("a draft from before is kept for “{title}”: it comes back when that box opens")
+        }
+        n => format!(
+            "{n} drafts from before are kept (“{title}”…): each comes back when its box opens"
+        ),
+    })
+}
+
 /// How often the loop looks for a background result while one is pending.
-const BACKGROUND_POLL_MS: u64 = 50;
+const BACKGROUND_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
 fn event_loop(
     app: &mut App,
@@ -92,13 +137,25 @@ fn event_loop(
         // Block until something happens: no timer, no idle redraw. Signals and a
         // hang-up are handled meanwhile on their own threads. Only while a background
         // run (the gap hunter) is under way does the loop wake to look for its result.
+        // Drafts typed in a box are written once typing pauses.
         let key = loop {
-            if app.background_pending() {
-                let input = event::poll(std::time::Duration::from_millis(BACKGROUND_POLL_MS))
-                    .map_err(|e| format!("cannot read the terminal: {e}"))?;
+            let background = app.background_pending();
+            let wait = match (background, kept::due()) {
+                (true, due) => Some(due.map_or(BACKGROUND_POLL, |d| d.min(BACKGROUND_POLL))),
+                (false, due) => due,
+            };
+            if let Some(wait) = wait {
+                let input =
+                    event::poll(wait).map_err(|e| format!("cannot read the terminal: {e}"))?;
                 if !input {
                     let _busy = terminal::busy();
-                    if app.poll_background() {
+                    if kept::due().is_some_and(|d| d.is_zero()) {
+                        if let Some(e) = kept::save() {
+                            app.error(e);
+                            break None;
+                        }
+                    }
+                    if background && app.poll_background() {
                         break None;
                     }
                     continue;
@@ -130,14 +187,26 @@ fn event_loop(
                 }
             }
         }
-        if let Some(Effect::ExternalEdit { text, flow }) = app.take_effect() {
+        if let Some(Effect::ExternalEdit {
+            text,
+            base,
+            flow,
+            draft: typed,
+        }) = app.take_effect()
+        {
             // the edit could never be saved: refused before the editor opens
             if let Some(why) = app.store.writes_refused() {
                 let why = why.to_string();
                 app.error(why);
             } else {
-                match Draft::create(app.store.path(), Target::of(&flow), &text) {
-                    Ok(draft) => busy = edit_draft(app, screen, busy, &draft, flow)?,
+                match Draft::create(app.store.path(), Target::of(&flow), &base, &text) {
+                    Ok(draft) => {
+                        // the editor's draft holds the text typed earlier now
+                        if let Some(key) = typed {
+                            app.drafts.forget(&key);
+                        }
+                        busy = edit_draft(app, screen, busy, &draft, flow)?
+                    }
                     Err(e) => app.error(format!(
                         "cannot keep a draft in {}: {e}; nothing edited",
                         drafts::dir(app.store.path()).display()
@@ -145,6 +214,7 @@ fn event_loop(
                 }
             }
         }
+        kept::note(app.drafts_now());
         drop(busy);
         if app.quit {
             return Ok(());

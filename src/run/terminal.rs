@@ -161,6 +161,8 @@ fn leave(code: i32) -> ! {
             Err(TryLockError::WouldBlock) => break None,
         }
     };
+    // what was typed and not yet written is kept before anything else can go wrong
+    super::kept::save_on_leave();
     restore_always();
     crate::store::remove_private_copies();
     std::process::exit(code)

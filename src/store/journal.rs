@@ -218,28 +218,93 @@ impl Store {
         })
     }
 
-    /// The newest operation that can still be undone: not an undo itself and not already
-    /// undone. Undoing twice walks further back.
-    fn undo_target(&self) -> Result<Option<Vec<JournalEntry>>> {
-        let mut undone = std::collections::HashSet::new();
-        let mut group: Option<Vec<JournalEntry>> = None;
-        for entry in self.log() {
-            let entry = entry?;
-            if let Some(g) = &group {
-                if g[0].group != entry.group {
-                    break;
+    /// The operation `pick` takes, walking the journal's operations newest first by
+    /// their headers (no values read): `pick` sees each operation's headers, newest
+    /// first, and skips it, takes it or stops the walk. The taken operation's entries
+    /// are read whole.
+    fn find_operation(
+        &self,
+        mut pick: impl FnMut(&[Stored]) -> Walk,
+    ) -> Result<Option<Vec<JournalEntry>>> {
+        let mut op: Vec<Stored> = Vec::new();
+        let mut heads = self.stored_entries(true);
+        loop {
+            let next = heads.next().transpose()?;
+            let ended = match (&next, op.first()) {
+                (_, None) => false,
+                (Some(s), Some(first)) => s.group != first.group,
+                (None, Some(_)) => true,
+            };
+            if ended {
+                match pick(&op) {
+                    Walk::Take => {
+                        return op
+                            .into_iter()
+                            .map(|s| s.entry(&self.log))
+                            .collect::<Result<Vec<_>>>()
+                            .map(Some)
+                    }
+                    Walk::Stop => return Ok(None),
+                    Walk::Skip => op.clear(),
                 }
             }
-            if let Some(target) = entry.undoes {
-                undone.insert(target);
-                continue;
+            match next {
+                Some(s) => op.push(s),
+                None => return Ok(None),
             }
-            if undone.contains(&entry.group) {
-                continue;
-            }
-            group.get_or_insert_with(Vec::new).push(entry);
         }
-        Ok(group)
+    }
+
+    /// The newest operation that can still be undone: not an undo or a redo itself, and
+    /// not undone (an undo that a redo took back undoes nothing any more). Undoing twice
+    /// walks further back.
+    fn undo_target(&self) -> Result<Option<Vec<JournalEntry>>> {
+        let mut undone = std::collections::HashSet::new();
+        self.find_operation(|op| {
+            if undone.contains(&op[0].group) {
+                return Walk::Skip;
+            }
+            match op[0].undoes {
+                Some(target) => {
+                    undone.insert(target);
+                    Walk::Skip
+                }
+                None => Walk::Take,
+            }
+        })
+    }
+
+    /// The undo that `redo` would take back: the newest undo not yet redone, provided
+    /// nothing but undos and redos came after it. Any other change ends what can be
+    /// redone, as in an editor.
+    fn redo_target(&self) -> Result<Option<Vec<JournalEntry>>> {
+        let mut redone = std::collections::HashSet::new();
+        self.find_operation(|op| {
+            let head = &op[0];
+            match head.undoes {
+                _ if redone.contains(&head.group) => Walk::Skip,
+                Some(target) if head.op == REDO => {
+                    redone.insert(target);
+                    Walk::Skip
+                }
+                Some(_) => Walk::Take,
+                None => Walk::Stop,
+            }
+        })
+    }
+
+    /// The name of the operation whose group is `group`: the op of its first step.
+    fn operation_name(&self, group: u64) -> Result<String> {
+        for s in self.stored_entries(true) {
+            let s = s?;
+            if s.seq == group {
+                return Ok(s.op);
+            }
+            if s.seq < group {
+                break;
+            }
+        }
+        Ok("change".into())
     }
 
     /// What `undo` would do now, in one line: `set Q3: status parked → active`, `add
@@ -255,16 +320,50 @@ impl Store {
         let Some(entries) = self.undo_target()? else {
             return Ok(None);
         };
-        let group = entries[0].group;
         // named by its first step: "add note", even when its grade was set after
         let op = entries[entries.len() - 1].op.clone();
+        let done = self.revert(&entries, UNDO, &op)?;
+        Ok(Some((op, done)))
+    }
+
+    /// What `redo` would do now, in one line, as [`Store::undo_preview`] says it: `set
+    /// Q3: status active → parked`, `add note: brings back N12 and 2 links`; `None`
+    /// when there is nothing to redo.
+    pub fn redo_preview(&self) -> Result<Option<String>> {
+        let Some(entries) = self.redo_target()? else {
+            return Ok(None);
+        };
+        let op = self.operation_name(entries[0].undoes.unwrap_or(entries[0].group))?;
+        // the undo reverted the action newest step first: its own order is the action's
+        Ok(Some(describe_revert(&op, entries.iter())))
+    }
+
+    /// Takes back the newest undo not yet redone, when nothing else has changed since
+    /// the undos: a new journaled operation (`redo`, which names the undo it takes back
+    /// as what it undoes), reverting the undo whole, so the action it undid is whole
+    /// again and the next `undo` reverts it again. Returns the name of the action
+    /// redone and what was touched, or `None` when there is nothing to redo.
+    pub fn redo(&mut self) -> Result<Option<(String, Committed)>> {
+        let Some(entries) = self.redo_target()? else {
+            return Ok(None);
+        };
+        let op = self.operation_name(entries[0].undoes.unwrap_or(entries[0].group))?;
+        let done = self.revert(&entries, REDO, &op)?;
+        Ok(Some((op, done)))
+    }
+
+    /// Reverts one operation (its entries, newest first) as a new operation `how`
+    /// (undo or redo) that names the reverted group as what it undoes. `op` names the
+    /// action in a refusal: a record changed since cannot be reverted.
+    fn revert(&mut self, entries: &[JournalEntry], how: &str, op: &str) -> Result<Committed> {
+        let group = entries[0].group;
         let mut changes = Vec::with_capacity(entries.len());
         // what each record will hold once the entries reverted so far are: one action
         // may change a record in several steps
         let mut pending: std::collections::HashMap<crate::model::Id, Option<Record>> =
             Default::default();
         // entries are newest first: revert in that order
-        for e in &entries {
+        for e in entries {
             let current = match pending.get(&e.id) {
                 Some(r) => r.clone(),
                 None => self.get(e.id)?,
@@ -273,20 +372,30 @@ impl Store {
             let expected_now = e.record(&e.after)?;
             if current != expected_now {
                 return Err(StoreError::invalid(format!(
-                    "cannot undo {op}: {} has changed since",
+                    "cannot {how} {op}: {} has changed since",
                     e.id
                 )));
             }
             pending.insert(e.id, want.clone());
-            changes.push(super::Change {
+            changes.push(Change {
                 before: current,
                 after: want,
             });
         }
-        let changes: Vec<Change> = changes;
-        let done = self.commit("undo", changes, Some(group))?;
-        Ok(Some((op, done)))
+        self.commit(how, changes, Some(group))
     }
+}
+
+/// The operation an undo writes.
+const UNDO: &str = "undo";
+/// The operation a redo writes: it undoes an undo.
+const REDO: &str = "redo";
+
+/// What [`Store::find_operation`] does with an operation.
+enum Walk {
+    Skip,
+    Take,
+    Stop,
 }
 
 /// A value as the undo message shows it: text shortened, nothing as `none`.
@@ -316,11 +425,17 @@ fn shown(v: &serde_json::Value) -> String {
 pub(crate) fn describe_undo(entries: &[JournalEntry]) -> String {
     // the action is named by its first step (entries are newest first)
     let op = entries.last().map(|e| e.op.as_str()).unwrap_or("change");
+    describe_revert(op, entries.iter().rev())
+}
+
+/// What reverting an operation does, in one line, named `op`: `steps` are the entries
+/// reverted, in the order of the action itself (its own record before what followed
+/// from it). An undo reverts the action's entries, a redo the undo's.
+fn describe_revert<'a>(op: &str, steps: impl Iterator<Item = &'a JournalEntry>) -> String {
     let mut removed = Vec::new();
     let mut restored = Vec::new();
     let mut changed = Vec::new();
-    // oldest first: the operation's own record comes before what followed from it
-    for e in entries.iter().rev() {
+    for e in steps {
         match (&e.before, &e.after) {
             (None, Some(_)) => removed.push(e.id),
             (Some(_), None) => restored.push(e.id),
@@ -387,4 +502,156 @@ pub(crate) fn describe_undo(entries: &[JournalEntry]) -> String {
         });
     }
     format!("{op}: {}", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{NewNote, NewQuestion, OpenOptions};
+
+    fn open(dir: &std::path::Path) -> Store {
+        let mut s = Store::open(
+            dir,
+            &OpenOptions {
+                create: true,
+                ..OpenOptions::default()
+            },
+        )
+        .unwrap();
+        s.set_sync(false);
+        s
+    }
+
+    fn title(s: &Store, id: Id) -> Option<String> {
+        s.get(id).unwrap().map(|r| r.title())
+    }
+
+    fn set(s: &mut Store, id: Id, field: &str, value: &str) {
+        s.set_fields(id, &[(field.into(), value.into())]).unwrap();
+    }
+
+    #[test]
+    fn redo_takes_back_undos_newest_first_and_undo_undoes_the_redone_again() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = open(d.path());
+        let q = s.add_question(NewQuestion::new("one")).unwrap().id;
+        set(&mut s, q, "title", "two");
+        set(&mut s, q, "title", "three");
+        assert_eq!(s.redo_preview().unwrap(), None, "nothing undone yet");
+        assert_eq!(s.redo().unwrap(), None);
+
+        s.undo().unwrap().unwrap();
+        s.undo().unwrap().unwrap();
+        assert_eq!(title(&s, q).as_deref(), Some("one"));
+        assert_eq!(
+            s.redo_preview().unwrap().as_deref(),
+            Some("set: Q1 title one → two")
+        );
+        let (op, done) = s.redo().unwrap().unwrap();
+        assert_eq!(op, "set");
+        assert_eq!(done.ids, vec![q]);
+        assert_eq!(title(&s, q).as_deref(), Some("two"));
+        // the redo is journaled: `weft log` shows it, naming the undo it takes back
+        let newest = s.log().next().unwrap().unwrap();
+        assert_eq!(newest.op, "redo");
+        let undo_of_three = s
+            .log()
+            .map(|e| e.unwrap())
+            .find(|e| e.op == "undo")
+            .unwrap();
+        assert_eq!(newest.undoes, Some(undo_of_three.group));
+
+        // an undo now undoes what was redone
+        assert_eq!(
+            s.undo_preview().unwrap().as_deref(),
+            Some("set: Q1 title two → one")
+        );
+        s.undo().unwrap().unwrap();
+        assert_eq!(title(&s, q).as_deref(), Some("one"));
+        // and redo walks forward through every undo, then stops
+        s.redo().unwrap().unwrap();
+        assert_eq!(title(&s, q).as_deref(), Some("two"));
+        s.redo().unwrap().unwrap();
+        assert_eq!(title(&s, q).as_deref(), Some("three"));
+        assert_eq!(s.redo().unwrap(), None);
+        // undo goes back down the same steps
+        s.undo().unwrap().unwrap();
+        s.undo().unwrap().unwrap();
+        s.undo().unwrap().unwrap();
+        assert_eq!(s.get(q).unwrap(), None, "the question's adding undone too");
+        assert_eq!(s.undo().unwrap(), None);
+        assert!(s.check().unwrap().is_empty(), "{:?}", s.check());
+        // the history survives a reopen: redo is read from the journal
+        drop(s);
+        let mut s = open(d.path());
+        s.redo().unwrap().unwrap();
+        assert_eq!(title(&s, q).as_deref(), Some("one"));
+        assert!(s.check().unwrap().is_empty(), "{:?}", s.check());
+    }
+
+    #[test]
+    fn a_new_change_ends_what_can_be_redone() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = open(d.path());
+        let q = s.add_question(NewQuestion::new("one")).unwrap().id;
+        set(&mut s, q, "title", "two");
+        s.undo().unwrap().unwrap();
+        set(&mut s, q, "priority", "1");
+        assert_eq!(s.redo_preview().unwrap(), None);
+        assert_eq!(s.redo().unwrap(), None);
+        assert_eq!(title(&s, q).as_deref(), Some("one"));
+        // undoing the new change makes it, and only it, redoable
+        s.undo().unwrap().unwrap();
+        s.redo().unwrap().unwrap();
+        assert_eq!(s.redo().unwrap(), None, "the older undo stays undone");
+        assert_eq!(title(&s, q).as_deref(), Some("one"));
+    }
+
+    #[test]
+    fn redo_brings_back_a_multi_step_action_whole() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = open(d.path());
+        let n = s
+            .add_note(NewNote {
+                text: "Meet at the car wash".into(),
+                ..Default::default()
+            })
+            .unwrap()
+            .id;
+        s.continuing(|s| s.set_fields(n, &[("grade".into(), "B2P".into())]))
+            .unwrap();
+        s.continuing(|s| s.set_fields(n, &[("source".into(), "CHIS 12".into())]))
+            .unwrap();
+        let whole = s.get(n).unwrap();
+        s.undo().unwrap().unwrap();
+        assert_eq!(s.get(n).unwrap(), None, "one undo reverts the whole action");
+        assert_eq!(
+            s.redo_preview().unwrap().as_deref(),
+            Some("add note: brings back N1")
+        );
+        let (op, _) = s.redo().unwrap().unwrap();
+        assert_eq!(op, "add note");
+        assert_eq!(
+            s.get(n).unwrap(),
+            whole,
+            "grade and source came back with it"
+        );
+        s.undo().unwrap().unwrap();
+        assert_eq!(s.get(n).unwrap(), None);
+        assert!(s.check().unwrap().is_empty(), "{:?}", s.check());
+    }
+
+    #[test]
+    fn a_redo_is_never_joined_by_the_next_step() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = open(d.path());
+        let q = s.add_question(NewQuestion::new("one")).unwrap().id;
+        s.undo().unwrap().unwrap();
+        s.redo().unwrap().unwrap();
+        // a step continuing "the last action" starts its own operation after a redo
+        s.continuing(|s| s.set_fields(q, &[("title".into(), "two".into())]))
+            .unwrap();
+        s.undo().unwrap().unwrap();
+        assert_eq!(title(&s, q).as_deref(), Some("one"));
+    }
 }

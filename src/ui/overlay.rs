@@ -39,6 +39,18 @@ fn clear(frame: &mut Frame, r: Rect) {
     }
 }
 
+/// A prompt's keys, saying what Esc does with what was typed: a draft offered back says
+/// so and how to clear it.
+fn prompt_keys(input: &crate::app::input::LineInput) -> &'static str {
+    if input.is_draft() {
+        "your draft from before · ctrl-u clears it · Enter saves · Esc keeps it"
+    } else if input.typed().is_some() {
+        "Enter saves · Esc keeps what you typed as a draft"
+    } else {
+        "Enter saves · Esc cancels"
+    }
+}
+
 fn boxed<'a>(title: &str, theme: Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
@@ -73,7 +85,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let lines = vec![
                 Line::styled(fit(&shown, inner_w), typed),
                 Line::styled(fit(&display(hint), inner_w), theme.dim()),
-                Line::styled("Enter saves · Esc cancels", theme.dim()),
+                Line::styled(fit(prompt_keys(input), inner_w), theme.dim()),
             ];
             frame.render_widget(Paragraph::new(lines).block(boxed(title, theme)), r);
             let cx = r.x + 1 + before_w.saturating_sub(skipped) as u16;
