@@ -4,7 +4,8 @@
 //! Hypotheses pane costs before drawing); then the Hypotheses pane itself: a cell edit,
 //! the analysis brought up to date, the rows shown rebuilt and one 80x24 frame drawn on a
 //! TestBackend, and a scroll key to a frame. (The store's write of the cell, one flushed
-//! transaction, comes on top: see the store benches.)
+//! transaction, comes on top: see the store benches.) Collect next is ranked over the
+//! same matrix.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ratatui::backend::TestBackend;
@@ -74,6 +75,12 @@ fn bench(c: &mut Criterion) {
             edited.set_cell(1_000, 3, Some(v), &mut analysis);
             black_box(analysis.leader(&edited))
         })
+    });
+    // collect next over the same matrix: every blank cell of the contenders and of the
+    // short hypotheses, ranked (what `N` and `weft collect` compute)
+    let an = m.analyse();
+    c.bench_function("ach collect next 30x2000", |b| {
+        b.iter(|| black_box(weft::model::ach::collect_next(&m, &an, &[]).len()))
     });
 }
 

@@ -17,6 +17,7 @@ fn demo_timeline_filtered_to_kyle_renshaw_finds_his_quiet_stretch() {
     let t = Tmux::start(&["--workspace", ws.to_str().unwrap()], &[]);
     t.wait_for("Backlog");
     t.keys(&["2"]);
+    // the case's data (2021 to 2025) too long for weeks: by the month, centred on it
     let screen = t.wait_for("Occurred time · by month");
     // the density strip and the latest rows of the case
     assert!(screen.contains('█'), "{screen}");
@@ -43,6 +44,9 @@ fn demo_timeline_filtered_to_kyle_renshaw_finds_his_quiet_stretch() {
     t.keys(&["a"]);
     t.wait_for("New question about E2");
     t.wait_for("What was Kyle Renshaw doing between 1 Aug 2024 and");
+    t.keys(&["Enter"]);
+    // Kyle serves several open questions: where it goes (Enter takes the selected)
+    t.wait_for("Where does the new question go?");
     t.keys(&["Enter"]);
     t.wait_for("added Q33");
     t.keys(&["Escape"]);

@@ -22,6 +22,7 @@ use crate::commands::{Command, Scope};
 use crate::model::{Id, Kind, Record};
 use crate::store::timeline::BucketCount;
 use crate::store::{Result, Store, TimeAxis};
+use chrono::NaiveDate;
 use rows::Names;
 pub use rows::{Focus, Item, Quiet, Row};
 pub use time::{Strip, Zoom};
@@ -78,6 +79,8 @@ pub struct TimelineState {
     pub width: usize,
     /// What the strip was counted for; a mismatch or `stale` counts it again.
     strip_for: Option<(TimeAxis, Zoom, usize)>,
+    /// The analyst chose the zoom (`[`, `]`): it is kept, not fitted to the data.
+    zoom_chosen: bool,
     stale: bool,
     names: Names,
 }
@@ -97,6 +100,7 @@ impl Default for TimelineState {
             quiet_days: QUIET_DAYS,
             width: 80,
             strip_for: None,
+            zoom_chosen: false,
             stale: true,
             names: Names::default(),
         }
@@ -174,6 +178,28 @@ impl TimelineState {
         self.focus.is_none()
     }
 
+    /// The first and last days of the data: of the rows when every row is held (a
+    /// focus, or the whole of a small workspace), else the axis's first and last entries
+    /// in the index (two reads).
+    fn data_bounds(&self, store: &Store) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        if self.windowed() && (self.more_before || self.more_after) {
+            let min = chrono::NaiveDateTime::MIN;
+            let max = chrono::NaiveDateTime::MAX;
+            let first = store
+                .timeline_from(self.axis, min, None)
+                .next()
+                .transpose()?;
+            let last = store
+                .timeline_before(self.axis, max, None)
+                .next()
+                .transpose()?;
+            return Ok(first.zip(last).map(|((a, _), (b, _))| (a.date(), b.date())));
+        }
+        let first = self.rows.iter().map(|r| r.span().0).min();
+        let last = self.rows.iter().map(|r| r.span().1).max();
+        Ok(first.zip(last))
+    }
+
     /// The number of quiet-stretch rows shown.
     pub fn quiet_count(&self) -> usize {
         self.rows
@@ -226,8 +252,10 @@ impl TimelineState {
         Ok(())
     }
 
-    /// Changes the zoom; the strip is counted again at the next sync.
+    /// Changes the zoom; the strip is counted again at the next sync. From then on the
+    /// zoom is the analyst's: it is no longer fitted to the data.
     pub fn set_zoom(&mut self, zoom: Zoom) {
+        self.zoom_chosen = true;
         self.zoom = zoom;
     }
 
@@ -249,16 +277,27 @@ impl TimelineState {
             return Ok(());
         };
         let n = self.width.max(1);
+        // all the data in view (not a window of it): the finest zoom that holds it, the
+        // data centred, unless the analyst chose a zoom
+        let bounds = self.data_bounds(store)?;
+        if let (false, Some((a, b))) = (self.zoom_chosen, bounds) {
+            self.zoom = Zoom::fitting(a, b, n);
+        }
         let want = Some((self.axis, self.zoom, n));
         let fits = self.strip_for == want && self.strip.bucket_of(first).is_some();
         if fits && !self.stale {
             return Ok(());
         }
-        let start = if fits {
-            self.strip.start
-        } else {
-            let mid = first + (last - first) / 2;
-            self.zoom.step(self.zoom.start(mid), -(n as i64 / 2))
+        let start = match bounds {
+            _ if fits => self.strip.start,
+            Some((a, b)) if self.zoom.buckets(a, b) <= n as i64 => {
+                let spare = n as i64 - self.zoom.buckets(a, b);
+                self.zoom.step(self.zoom.start(a), -(spare / 2))
+            }
+            _ => {
+                let mid = first + (last - first) / 2;
+                self.zoom.step(self.zoom.start(mid), -(n as i64 / 2))
+            }
         };
         let edges = Strip::edges(self.zoom, start, n);
         let counts = if self.windowed() {

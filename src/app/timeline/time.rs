@@ -186,6 +186,27 @@ impl Strip {
     }
 }
 
+impl Zoom {
+    /// How many buckets of this zoom the days `a` to `b` (inclusive) touch.
+    pub fn buckets(self, a: NaiveDate, b: NaiveDate) -> i64 {
+        let (a, b) = (self.start(a.min(b)), self.start(a.max(b)));
+        1 + match self {
+            Zoom::Day => (b - a).num_days(),
+            Zoom::Week => (b - a).num_days() / 7,
+            Zoom::Month => months_between(a, b),
+            Zoom::Year => (b.year() - a.year()) as i64,
+        }
+    }
+
+    /// The finest zoom whose `n` buckets hold the days `a` to `b`; the coarsest if none.
+    pub fn fitting(a: NaiveDate, b: NaiveDate, n: usize) -> Zoom {
+        [Zoom::Day, Zoom::Week, Zoom::Month, Zoom::Year]
+            .into_iter()
+            .find(|z| z.buckets(a, b) <= n as i64)
+            .unwrap_or(Zoom::Year)
+    }
+}
+
 fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
     (b.year() as i64 - a.year() as i64) * 12 + b.month0() as i64 - a.month0() as i64
 }
@@ -193,6 +214,28 @@ fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_finest_zoom_that_holds_the_data_fits_it() {
+        // 18 months of data in 80 cells: weeks (78 of them), not months over 6 years
+        assert_eq!(
+            Zoom::fitting(d("2024-01-10"), d("2025-06-20"), 80),
+            Zoom::Week
+        );
+        assert_eq!(Zoom::Week.buckets(d("2024-01-10"), d("2025-06-20")), 76);
+        assert_eq!(
+            Zoom::fitting(d("2024-03-01"), d("2024-04-15"), 80),
+            Zoom::Day
+        );
+        assert_eq!(
+            Zoom::fitting(d("2015-01-01"), d("2024-12-31"), 80),
+            Zoom::Year
+        );
+        assert_eq!(
+            Zoom::fitting(d("1900-01-01"), d("2024-12-31"), 80),
+            Zoom::Year
+        );
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
