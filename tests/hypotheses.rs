@@ -717,7 +717,7 @@ fn the_finders_offer_the_matrices_and_mark_the_rows_already_there() {
     h.press_command("hypotheses.question");
     let screen = h.screen();
     assert!(
-        screen.contains("(on screen) open P1 · Who controls the yard?"),
+        screen.contains("(on screen) Who controls the yard? · open P1"),
         "{screen}"
     );
     assert!(screen.contains("Q2"), "{screen}");
@@ -728,11 +728,11 @@ fn the_finders_offer_the_matrices_and_mark_the_rows_already_there() {
     h.typed("yard");
     let screen = h.screen();
     assert!(
-        screen.contains("(already a row) A1P · Marsh seen at the yard every morning"),
+        screen.contains("(already a row) Marsh seen at the yard every morning · A1P"),
         "{screen}"
     );
     assert!(
-        screen.contains("(already a row) B2P · Renshaw's phone at the yard"),
+        screen.contains("(already a row) Renshaw's phone at the yard at night · B2P"),
         "{screen}"
     );
 }

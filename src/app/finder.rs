@@ -47,8 +47,9 @@ struct Query {
     only: Option<Kind>,
 }
 
-/// How the finder shows a record: a note with its grade and when it happened, a
-/// question with its status and priority, anything else by its title.
+/// How the finder shows a record: its title (so titles line up whatever the kind),
+/// then for a note its grade and when it happened, for a question its status and
+/// priority.
 pub fn label(r: &crate::model::Record) -> String {
     use crate::model::Record;
     match r {
@@ -58,9 +59,9 @@ pub fn label(r: &crate::model::Record) -> String {
                 .when
                 .as_ref()
                 .map_or(String::new(), |w| format!(" · {}", w.human()));
-            format!("{grade}{when} · {}", r.title())
+            format!("{} · {grade}{when}", r.title())
         }
-        Record::Question(q) => format!("{} P{} · {}", q.status, q.priority, r.title()),
+        Record::Question(q) => format!("{} · {} P{}", r.title(), q.status, q.priority),
         _ => r.title(),
     }
 }

@@ -4,7 +4,7 @@
 use super::Theme;
 use crate::app::backlog::DetailItem;
 use crate::app::App;
-use crate::model::text::{display, display_lines, fit};
+use crate::model::text::{display, display_lines, fit, width as width_of};
 use crate::model::{Sees, Status};
 use crate::store::Direction;
 use ratatui::layout::Rect;
@@ -120,7 +120,9 @@ fn render_list(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let free = (area.height as usize).saturating_sub(lines.len());
     if free >= 4 {
         if let Some(q) = b.selected_question() {
-            lines.push(Line::styled("─".repeat(width), theme.dim()));
+            let head = format!("── {} ", q.meta.id);
+            let rule = "─".repeat(width.saturating_sub(width_of(&head)));
+            lines.push(Line::styled(format!("{head}{rule}"), theme.dim()));
             lines.extend(preview(app, q, theme, width, free - 1));
         }
     }
@@ -138,7 +140,7 @@ fn preview(
 ) -> Vec<Line<'static>> {
     let wrap = |s: &str| crate::model::text::wrap(&display(s), width.max(1));
     let mut out: Vec<Line<'static>> = Vec::new();
-    for l in wrap(&format!("{}  {}", q.meta.id, q.title)) {
+    for l in wrap(&q.title) {
         out.push(Line::styled(l, theme.title()));
     }
     let mut facts = format!("{} · priority {} · {}", q.status, q.priority, q.kind);

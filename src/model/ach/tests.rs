@@ -493,12 +493,18 @@ proptest! {
             }
             let b = m2.analyse();
             let leader = b.leader(&m2).map(|c| m2.columns[c].id);
-            if s.tie {
-                // the two now share the lead
+            if s.tie || s.also.is_some() {
+                // the lead is now shared: by the old leader and the new one (a tie), or
+                // by the new leader and `also` (and `more` others)
                 let l = b.leader(&m2).expect("a leader");
                 let mut firsts: Vec<Id> = std::iter::once(l).chain(b.tied_with(&m2, l)).map(|c| m2.columns[c].id).collect();
                 firsts.sort();
-                prop_assert!(firsts.contains(&s.new_leader) && firsts.contains(&s.leader), "{s:?} {firsts:?}");
+                prop_assert!(firsts.contains(&s.new_leader), "{s:?} {firsts:?}");
+                prop_assert_eq!(firsts.contains(&s.leader), s.tie, "{:?} {:?}", s, firsts);
+                if let Some(also) = s.also {
+                    prop_assert!(firsts.contains(&also), "{s:?} {firsts:?}");
+                    prop_assert_eq!(firsts.len(), 2 + s.more + usize::from(s.tie), "{:?} {:?}", s, firsts);
+                }
             } else {
                 prop_assert_eq!(leader, Some(s.new_leader));
             }
