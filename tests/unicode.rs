@@ -419,3 +419,23 @@ fn a_text_naming_a_record_adds_a_dated_mentions_edge() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_box_title_with_lam_alef_keeps_its_closing_space() {
+    let mut h = Harness::new(|_| {});
+    h.app.overlay = Some(weft::app::overlay::Overlay::Prompt {
+        title: "Kind of السلام".into(),
+        hint: String::new(),
+        input: weft::app::input::LineInput::default(),
+        flow: weft::app::overlay::Flow::Discard,
+    });
+    let screen = h.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Kind of"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    // the title, then its closing space, then the border: the space is not overrun
+    let after = line.split("Kind of ").nth(1).unwrap();
+    let name_end = after.find(' ').expect("a space after the name");
+    assert!(after[name_end..].starts_with(" ─"), "{line:?}");
+}

@@ -256,6 +256,18 @@ fn render_message_rest(app: &App, theme: Theme, frame: &mut Frame, body: Rect, l
     frame.render_widget(Paragraph::new(shown).style(style), area);
 }
 
+/// A title for a block's border: ratatui lays a title out by its whole-string width,
+/// which counts an Arabic lam-alef pair as one cell, and then draws it cluster by
+/// cluster in two, so the title's last cell (its closing space) is cut. Padded by the
+/// difference, every cell of the title is drawn, the closing space included.
+pub(crate) fn padded_title(s: &str) -> String {
+    let laid_out = Span::raw(s).width();
+    let drawn = width(s);
+    let mut out = s.to_string();
+    out.push_str(&" ".repeat(drawn.saturating_sub(laid_out)));
+    out
+}
+
 /// Cells taken by spans as the terminal draws them (`Span::width` counts an Arabic
 /// lam-alef pair as one cell; the buffer and terminals draw two).
 pub(crate) fn spans_width(spans: &[Span]) -> usize {

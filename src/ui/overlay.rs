@@ -52,9 +52,10 @@ fn prompt_keys(input: &crate::app::input::LineInput) -> &'static str {
 }
 
 fn boxed<'a>(title: &str, theme: Theme) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(format!(" {} ", display(title)), theme.title()))
+    Block::default().borders(Borders::ALL).title(Span::styled(
+        super::padded_title(&format!(" {} ", display(title))),
+        theme.title(),
+    ))
 }
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -255,7 +256,10 @@ fn editor_block<'a>(title: &str, box_w: u16, theme: Theme) -> Block<'a> {
     };
     let room = (box_w as usize).saturating_sub(4);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" {} ", fit(name.trim(), room.saturating_sub(2)).trim_end()),
+        super::padded_title(&format!(
+            " {} ",
+            fit(name.trim(), room.saturating_sub(2)).trim_end()
+        )),
         theme.title(),
     ));
     match keys {
