@@ -50,7 +50,14 @@ fn the_six_planted_gaps_of_the_demo_are_found() {
     let (_d, s) = demo();
     let all = found(&s);
     for x in &all {
-        eprintln!("{}\t{}\t{}", x.key, x.question, x.reason);
+        eprintln!(
+            "P{}\t{}\t{}\t{}\t{}",
+            x.priority.map_or("-".to_string(), |p| p.to_string()),
+            x.rules(),
+            x.key,
+            x.question,
+            x.reason
+        );
     }
     let rusk = named(&s, "Vincent Rusk");
     assert!(has(&all, "low-graded", &[rusk]), "1 low-graded");

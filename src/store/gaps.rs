@@ -22,9 +22,11 @@ pub struct EntityFacts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteFacts {
     pub id: Id,
-    pub source: String,
+    /// Its source, as an index into [`GapInput::sources`] (notes share a few sources).
+    pub source: u32,
     pub grade: Option<Grade>,
-    pub when: Option<When>,
+    /// The days its `when` covers, first and last: all the rules read of it.
+    pub period: Option<(NaiveDate, NaiveDate)>,
     /// `[[name]]` mentions in its text.
     pub names: Vec<String>,
 }
@@ -33,6 +35,8 @@ pub struct NoteFacts {
 pub struct QuestionFacts {
     pub id: Id,
     pub title: String,
+    /// Read for the `[[names]]`, ids and names it mentions.
+    pub detail: String,
     pub status: Status,
     pub kind: Sees,
     pub priority: u8,
@@ -53,9 +57,14 @@ pub struct LinkFacts {
     pub id: Id,
     pub from: Id,
     pub to: Id,
-    pub label: String,
+    /// Its label, as an index into [`GapInput::labels`].
+    pub label: u32,
     /// Kept in step with a note's text by the store.
     pub auto: bool,
+    /// The note it rests on.
+    pub source: Option<Id>,
+    /// The days its `when` covers, when it is dated.
+    pub period: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// Everything the gap rules read, as plain data.
@@ -71,6 +80,47 @@ pub struct GapInput {
     pub assessments: Vec<(Id, Id, Consistency)>,
     pub expectations: Vec<ExpectationFacts>,
     pub dismissals: Vec<Dismissal>,
+    /// The notes' sources, each once, in order of first use.
+    pub sources: Vec<String>,
+    /// The links' labels, each once, in order of first use.
+    pub labels: Vec<String>,
+}
+
+impl GapInput {
+    /// A note's source.
+    pub fn source(&self, n: &NoteFacts) -> &str {
+        self.sources
+            .get(n.source as usize)
+            .map_or("", String::as_str)
+    }
+
+    /// A link's label.
+    pub fn label(&self, l: &LinkFacts) -> &str {
+        self.labels.get(l.label as usize).map_or("", String::as_str)
+    }
+}
+
+/// The days a `when` covers, first and last.
+pub fn period(w: &When) -> (NaiveDate, NaiveDate) {
+    (w.start_instant().date(), w.end_instant().date())
+}
+
+/// Gives each distinct text a number, in order of first use: what the reader stores in
+/// place of the notes' sources and the links' labels, a few texts repeated a million
+/// times.
+#[derive(Default)]
+pub(super) struct Interner(std::collections::HashMap<String, u32>);
+
+impl Interner {
+    pub(super) fn id(&mut self, text: &str, all: &mut Vec<String>) -> u32 {
+        if let Some(n) = self.0.get(text) {
+            return *n;
+        }
+        let n = all.len() as u32;
+        all.push(text.to_string());
+        self.0.insert(text.to_string(), n);
+        n
+    }
 }
 
 /// An expectation of a hypothesis and whether it was looked for.
@@ -92,6 +142,7 @@ impl Store {
             today: self.now().date_naive(),
             ..Default::default()
         };
+        let (mut sources, mut labels) = (Interner::default(), Interner::default());
         for kind in Kind::ALL {
             for rec in self.records(kind) {
                 match rec? {
@@ -107,17 +158,19 @@ impl Store {
                         } else {
                             Vec::new()
                         };
+                        let source = sources.id(&n.source, &mut g.sources);
                         g.notes.push(NoteFacts {
                             id: n.meta.id,
-                            source: n.source,
+                            source,
                             grade: n.grade,
-                            when: n.when,
+                            period: n.when.as_ref().map(period),
                             names,
                         })
                     }
                     Record::Question(q) => g.questions.push(QuestionFacts {
                         id: q.meta.id,
                         title: q.title,
+                        detail: q.detail,
                         status: q.status,
                         kind: q.kind,
                         priority: q.priority,
@@ -130,13 +183,18 @@ impl Store {
                         status: h.status,
                         statement: h.statement,
                     }),
-                    Record::Link(l) => g.links.push(LinkFacts {
-                        id: l.meta.id,
-                        from: l.from,
-                        to: l.to,
-                        label: l.label,
-                        auto: l.auto,
-                    }),
+                    Record::Link(l) => {
+                        let label = labels.id(&l.label, &mut g.labels);
+                        g.links.push(LinkFacts {
+                            id: l.meta.id,
+                            from: l.from,
+                            to: l.to,
+                            label,
+                            auto: l.auto,
+                            source: l.source,
+                            period: l.when.as_ref().map(period),
+                        })
+                    }
                     Record::Assessment(a) => {
                         g.assessments.push((a.hypothesis, a.note, a.consistency))
                     }

@@ -1,0 +1,349 @@
+//! From the rules' findings to the list: one suggestion per set of triggers (with every
+//! finding's reason), one case-wide suggestion for a rule that fires on most of what it
+//! looks at, the order (the priority of the questions served, then the rule), and the
+//! suggestions dealt with set aside.
+//!
+//! Keys and dismissals. A merged suggestion keeps its first finding's key, and its
+//! fingerprint names every finding (`{"low-graded:E13": "low band 4", …}`, a JSON
+//! object). It counts as dealt with while every one of its findings is covered by a
+//! dismissal kept under its key or under one of its findings' keys, with that finding's
+//! fingerprint: so a dismissal made before findings were merged still holds for the
+//! finding it dismissed, a finding that goes away does not bring the rest back, and a
+//! new finding does.
+
+use super::facts::Facts;
+use super::{band, rule_rank, words, Part, Suggestion};
+use crate::model::{Dismissal, Id, Sees};
+use crate::store::GapInput;
+use std::collections::HashMap;
+
+/// How a suggestion set aside was dealt with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dealt {
+    /// The dismissal that keeps it aside.
+    pub dismissal: Id,
+    /// The question it became, when accepted.
+    pub question: Option<Id>,
+    /// That question's title as the workspace holds it now; `None` once it is deleted.
+    pub title: Option<String>,
+    /// Why it was dismissed, when the analyst said.
+    pub reason: Option<String>,
+}
+
+/// Fewest findings of a rule that can read as one case-wide finding.
+pub const CASE_MIN: usize = 4;
+/// Triggers a case-wide suggestion names (the strongest cases).
+pub const CASE_TRIGGERS: usize = 12;
+/// How a case-wide suggestion's key ends (`single-source:case`).
+pub const CASE: &str = ":case";
+
+/// Whether `fired` of the `eligible` records a rule looks at is most of them: two
+/// thirds or more, and at least [`CASE_MIN`].
+pub fn most(fired: usize, eligible: usize) -> bool {
+    fired >= CASE_MIN && fired * 3 >= eligible * 2
+}
+
+/// The rule's findings as they are, or, when they are most of what it looked at, one
+/// case-wide suggestion (`rule:case`) naming the strongest cases, asking `question`
+/// with `reason`. `found` must be the rule's findings, any order.
+pub(crate) fn case_wide(
+    rule: &'static str,
+    mut found: Vec<Suggestion>,
+    eligible: usize,
+    kind: Sees,
+    say: impl FnOnce(&[Suggestion]) -> (String, String),
+) -> Vec<Suggestion> {
+    if !most(found.len(), eligible) {
+        return found;
+    }
+    found.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.key.cmp(&b.key)));
+    let (question, reason) = say(&found);
+    let mut triggers = Vec::new();
+    for s in &found {
+        if triggers.len() >= CASE_TRIGGERS {
+            break;
+        }
+        triggers.extend(s.triggers.iter().copied());
+    }
+    let mut s = Suggestion::new(rule, triggers, question);
+    s.key = format!("{rule}{CASE}");
+    s.reason = reason;
+    s.fingerprint = format!("case {} of {}", band(found.len()), band(eligible));
+    s.weight = found.len() as u64;
+    s.kind = kind;
+    vec![s]
+}
+
+/// The words a case-wide suggestion names its strongest cases with: the first `show`
+/// of `found`'s `name`, then how many more.
+pub(crate) fn strongest(
+    found: &[Suggestion],
+    show: usize,
+    name: impl Fn(&Suggestion) -> String,
+) -> String {
+    let shown: Vec<String> = found.iter().take(show.max(1)).map(name).collect();
+    match found.len().saturating_sub(shown.len()) {
+        0 => words::names(&shown, shown.len()),
+        more => format!(
+            "{} and {}",
+            shown.join(", "),
+            words::count(more, "other", "others")
+        ),
+    }
+}
+
+/// One suggestion per set of triggers, each knowing the questions it serves, in order.
+pub(crate) fn finish(facts: &Facts, found: Vec<Suggestion>) -> Vec<Suggestion> {
+    // a case-wide suggestion names a sample of records: it stays apart whatever else
+    // those records raise
+    let mut groups: HashMap<(Vec<Id>, Option<String>), Vec<Suggestion>> = HashMap::new();
+    for mut s in found {
+        if s.parts.is_empty() {
+            s.parts.push(s.as_part());
+        }
+        let apart = s.key.ends_with(CASE).then(|| s.key.clone());
+        groups
+            .entry((s.triggers.clone(), apart))
+            .or_default()
+            .push(s);
+    }
+    let mut out: Vec<Suggestion> = groups.into_values().map(merged).collect();
+    let mut served = Vec::new();
+    for s in &mut out {
+        served.clear();
+        for t in &s.triggers {
+            facts.serves(*t, &mut served);
+        }
+        let mut qs: Vec<(u8, Id)> = served
+            .iter()
+            .filter_map(|q| facts.question(*q).map(|f| (f.priority, *q)))
+            .collect();
+        qs.sort_unstable();
+        qs.dedup();
+        s.priority = qs.first().map(|(p, _)| *p);
+        s.serves = qs.into_iter().map(|(_, q)| q).collect();
+    }
+    out.sort_by(|a, b| {
+        let p = |s: &Suggestion| s.priority.unwrap_or(u8::MAX);
+        p(a).cmp(&p(b))
+            .then_with(|| rule_rank(a.rule).cmp(&rule_rank(b.rule)))
+            .then_with(|| b.weight.cmp(&a.weight))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    out
+}
+
+/// The findings on one set of triggers as one suggestion: the first finding (by rule,
+/// then strength) asks the question and gives the key; every finding gives its reason.
+fn merged(mut same: Vec<Suggestion>) -> Suggestion {
+    same.sort_by(|a, b| {
+        rule_rank(a.rule)
+            .cmp(&rule_rank(b.rule))
+            .then_with(|| b.weight.cmp(&a.weight))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let mut rest = same.split_off(1);
+    let Some(mut first) = same.pop() else {
+        unreachable!("a group holds at least one finding")
+    };
+    if rest.is_empty() {
+        return first;
+    }
+    for s in &mut rest {
+        first.parts.append(&mut s.parts);
+    }
+    first.reason = first
+        .parts
+        .iter()
+        .map(|p| p.reason.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    first.fingerprint = composite(&first.parts);
+    first
+}
+
+/// The fingerprint of several findings: each one's key and fingerprint, as a JSON
+/// object in the findings' order.
+pub(crate) fn composite(parts: &[Part]) -> String {
+    let mut m = serde_json::Map::new();
+    for p in parts {
+        m.insert(
+            p.key.clone(),
+            serde_json::Value::String(p.fingerprint.clone()),
+        );
+    }
+    serde_json::Value::Object(m).to_string()
+}
+
+/// The findings a dismissal covers: key to fingerprint.
+fn covered_by(d: &Dismissal) -> HashMap<String, String> {
+    if d.fingerprint.starts_with('{') {
+        if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&d.fingerprint) {
+            let all: Option<HashMap<String, String>> = m
+                .into_iter()
+                .map(|(k, v)| v.as_str().map(|v| (k, v.to_string())))
+                .collect();
+            if let Some(all) = all {
+                return all;
+            }
+        }
+    }
+    HashMap::from([(d.key.clone(), d.fingerprint.clone())])
+}
+
+/// The dismissal that keeps `s` aside, when every one of its findings is covered (see
+/// the module's comment); `kept` is every dismissal by key.
+pub fn covering<'d>(kept: &HashMap<&str, &'d Dismissal>, s: &Suggestion) -> Option<&'d Dismissal> {
+    let mut found: Vec<&Dismissal> = Vec::new();
+    for k in std::iter::once(s.key.as_str()).chain(s.parts.iter().map(|p| p.key.as_str())) {
+        if let Some(d) = kept.get(k) {
+            if !found.iter().any(|f| f.key == d.key) {
+                found.push(d);
+            }
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let maps: Vec<HashMap<String, String>> = found.iter().map(|d| covered_by(d)).collect();
+    let parts: Vec<Part> = if s.parts.is_empty() {
+        vec![s.as_part()]
+    } else {
+        s.parts.clone()
+    };
+    let all = parts.iter().all(|p| {
+        maps.iter()
+            .any(|m| m.get(&p.key).is_some_and(|fp| *fp == p.fingerprint))
+    });
+    if !all {
+        return None;
+    }
+    found
+        .iter()
+        .find(|d| d.key == s.key)
+        .or(found.first())
+        .copied()
+}
+
+/// Splits the suggestions into those open and those dealt with, each in order.
+pub(crate) fn set_aside(
+    facts: &Facts,
+    input: &GapInput,
+    all: Vec<Suggestion>,
+) -> (Vec<Suggestion>, Vec<Suggestion>) {
+    let kept: HashMap<&str, &Dismissal> = input
+        .dismissals
+        .iter()
+        .map(|d| (d.key.as_str(), d))
+        .collect();
+    let (mut open, mut dealt) = (Vec::new(), Vec::new());
+    for mut s in all {
+        match covering(&kept, &s) {
+            Some(d) => {
+                s.dealt = Some(Dealt {
+                    dismissal: d.meta.id,
+                    question: d.question,
+                    title: d
+                        .question
+                        .and_then(|q| facts.question(q))
+                        .map(|q| q.title.clone()),
+                    reason: None,
+                });
+                dealt.push(s);
+            }
+            None => open.push(s),
+        }
+    }
+    (open, dealt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Meta};
+
+    fn finding(rule: &'static str, fp: &str) -> Suggestion {
+        let mut s = Suggestion::new(rule, vec![Id::new(Kind::Entity, 13)], "Q?".into());
+        s.fingerprint = fp.into();
+        s.reason = format!("{rule} reason");
+        s.parts.push(s.as_part());
+        s
+    }
+
+    fn dismissal(key: &str, fp: &str) -> Dismissal {
+        Dismissal {
+            meta: Meta::new(Id::new(Kind::Dismissal, 1), chrono::Utc::now(), "ana"),
+            key: key.into(),
+            rule: String::new(),
+            fingerprint: fp.into(),
+            question: None,
+        }
+    }
+
+    #[test]
+    fn merged_findings_are_dealt_with_only_while_each_is_covered() {
+        let both = merged(vec![
+            finding("single-source", "chis band 4"),
+            finding("low-graded", "low band 4"),
+        ]);
+        assert_eq!(both.key, "low-graded:E13", "the first rule's key");
+        assert_eq!(both.reason, "low-graded reason; single-source reason");
+        // a dismissal of one finding, made before they were merged, covers only it
+        let old = dismissal("low-graded:E13", "low band 4");
+        let kept = HashMap::from([(old.key.as_str(), &old)]);
+        assert!(covering(&kept, &both).is_none());
+        // the other finding dismissed too (under its own old key): both covered
+        let other = dismissal("single-source:E13", "chis band 4");
+        let kept = HashMap::from([(old.key.as_str(), &old), (other.key.as_str(), &other)]);
+        assert_eq!(
+            covering(&kept, &both).map(|d| d.key.as_str()),
+            Some("low-graded:E13")
+        );
+        // the merged suggestion dismissed whole; later one finding goes away: still aside
+        let whole = dismissal(&both.key, &both.fingerprint);
+        let kept = HashMap::from([(whole.key.as_str(), &whole)]);
+        assert!(covering(&kept, &both).is_some());
+        let alone = finding("low-graded", "low band 4");
+        assert!(
+            covering(&kept, &alone).is_some(),
+            "a finding gone brings nothing back"
+        );
+        // a finding whose fingerprint changed, or a new one, brings it back
+        let moved = finding("low-graded", "low band 8");
+        assert!(covering(&kept, &moved).is_none());
+        let three = merged(vec![
+            finding("single-source", "chis band 4"),
+            finding("low-graded", "low band 4"),
+            finding("no-anticipation", "recent band 3"),
+        ]);
+        assert!(covering(&kept, &three).is_none());
+    }
+
+    #[test]
+    fn a_rule_firing_on_most_of_what_it_reads_says_so_once() {
+        let few: Vec<Suggestion> = (0..3).map(|_| finding("single-source", "x")).collect();
+        let say = |f: &[Suggestion]| (format!("{} of them?", f.len()), "most".to_string());
+        assert_eq!(
+            case_wide("single-source", few, 3, Sees::Situation, say).len(),
+            3
+        );
+        let many: Vec<Suggestion> = (1..=5)
+            .map(|n| {
+                let mut s = finding("single-source", "x");
+                s.triggers = vec![Id::new(Kind::Entity, n)];
+                s.weight = n;
+                s
+            })
+            .collect();
+        let one = case_wide("single-source", many.clone(), 7, Sees::Situation, say);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].key, "single-source:case");
+        assert_eq!(one[0].question, "5 of them?");
+        assert_eq!(one[0].triggers.len(), 5);
+        // 5 of 8 is not most
+        assert_eq!(
+            case_wide("single-source", many, 8, Sees::Situation, say).len(),
+            5
+        );
+    }
+}
