@@ -271,7 +271,10 @@ fn a_dismissal_holds_after_a_restart_and_can_be_restored() {
         ready(&mut app);
         press(&mut app, "j");
         assert_eq!(app.gaps.current().unwrap().key, "lonely-mention:E4");
+        // d asks why; Enter on nothing dismisses without a reason
         press(&mut app, "d");
+        assert!(app.overlay.is_some(), "a prompt for the reason");
+        press(&mut app, "enter");
         assert!(app.gaps.list().iter().all(|s| s.key != "lonely-mention:E4"));
         ready(&mut app);
         assert!(app.gaps.list().iter().all(|s| s.key != "lonely-mention:E4"));
@@ -596,4 +599,132 @@ fn the_timeline_and_the_rule_count_dated_links_alike_and_give_the_same_days() {
         "{}",
         h.screen()
     );
+}
+
+#[test]
+fn dismissing_asks_why_keeps_the_reason_shows_it_and_undoes() {
+    let mut h = opened(case);
+    select(&mut h, "lonely-mention:E4");
+    h.press_command("gaps.dismiss");
+    let (title, hint, text, _) = prompt(&h.app);
+    assert_eq!(title, "Dismiss: What is Owen Barlow's role?");
+    assert!(hint.starts_with("why, in one line (optional)"), "{hint}");
+    assert_eq!(text, "");
+    // Esc dismisses nothing
+    h.press("esc");
+    assert!(keys(&mut h).contains(&"lonely-mention:E4".to_string()));
+    assert!(h
+        .app
+        .store
+        .dismissal("lonely-mention:E4")
+        .unwrap()
+        .is_none());
+    h.press_command("gaps.dismiss")
+        .typed("a known informant")
+        .press("enter");
+    let d = h
+        .app
+        .store
+        .dismissal("lonely-mention:E4")
+        .unwrap()
+        .expect("kept");
+    assert_eq!(d.reason.as_deref(), Some("a known informant"));
+    assert!(!keys(&mut h).contains(&"lonely-mention:E4".to_string()));
+    ready(&mut h.app);
+    h.press_command("gaps.dealt");
+    let row = h.line_with("What is Owen Barlow's role?");
+    assert!(row.contains("dismissed: a known"), "{row}");
+    assert!(h
+        .screen()
+        .lines()
+        .any(|l| l.starts_with("dismissed: a known informant")));
+    // a store write like any other: u takes it back
+    h.press_command("undo");
+    assert!(h
+        .app
+        .store
+        .dismissal("lonely-mention:E4")
+        .unwrap()
+        .is_none());
+    ready(&mut h.app);
+    h.press_command("gaps.dealt");
+    assert!(keys(&mut h).contains(&"lonely-mention:E4".to_string()));
+}
+
+#[test]
+fn the_dealt_view_shows_the_question_a_suggestion_became_by_its_title_now() {
+    let mut h = opened(case);
+    select(&mut h, "lonely-mention:E4");
+    h.press_command("gaps.accept").press("enter");
+    let q = h.app.backlog.questions.keys().copied().max().unwrap();
+    let done = h
+        .app
+        .store
+        .set_fields(q, &[("title".into(), "Who pays Owen Barlow?".into())])
+        .unwrap();
+    h.app.after_change(&done);
+    select(&mut h, "shared-identifier:E1+E2+E3");
+    h.press_command("gaps.dismiss").press("enter");
+    ready(&mut h.app);
+    h.press_command("gaps.dealt");
+    let row = h.line_with("Who pays Owen Barlow?");
+    assert!(
+        row.contains(&format!("→ {q} Who pays Owen Barlow?")),
+        "{row}"
+    );
+    assert!(row.contains("accepted"), "{row}");
+    let row = h.line_with("What connects Liam Corrigan");
+    assert!(row.contains("dismissed, no reason given"), "{row}");
+    select(&mut h, "lonely-mention:E4");
+    assert!(h
+        .screen()
+        .contains(&format!("accepted as {q}: Who pays Owen Barlow?")));
+}
+
+#[test]
+fn brackets_jump_between_groups() {
+    let mut h = opened(|s| {
+        case(s);
+        // a P1 question with no hypotheses: its own group, first
+        s.add_question(weft::store::NewQuestion {
+            kind: weft::model::Sees::Explanation,
+            priority: 1,
+            ..weft::store::NewQuestion::new("Why did the line move?")
+        })
+        .unwrap();
+    });
+    let screen = h.screen();
+    assert!(screen.contains("P1 · no-hypotheses (1)"), "{screen}");
+    assert!(
+        screen.contains("shared-identifier (1) · no open question"),
+        "{screen}"
+    );
+    h.press_command("list.first");
+    assert_eq!(h.app.gaps.current().unwrap().key, "no-hypotheses:Q1");
+    h.press_command("gaps.next_group");
+    assert_eq!(
+        h.app.gaps.current().unwrap().key,
+        "shared-identifier:E1+E2+E3"
+    );
+    h.press_command("gaps.next_group");
+    assert_eq!(h.app.gaps.current().unwrap().key, "lonely-mention:E4");
+    h.press_command("gaps.next_group");
+    assert_eq!(
+        h.app.gaps.current().unwrap().key,
+        "dangling-mention:uncle-v"
+    );
+    h.press_command("gaps.next_group");
+    assert_eq!(
+        h.app.gaps.current().unwrap().key,
+        "dangling-mention:uncle-v",
+        "the last group stays"
+    );
+    assert!(h.screen().contains("this is the last group"));
+    h.press_command("gaps.prev_group");
+    assert_eq!(h.app.gaps.current().unwrap().key, "lonely-mention:E4");
+    h.press_command("gaps.prev_group")
+        .press_command("gaps.prev_group");
+    assert_eq!(h.app.gaps.current().unwrap().key, "no-hypotheses:Q1");
+    h.press_command("gaps.prev_group");
+    assert!(h.screen().contains("this is the first group"));
 }

@@ -254,9 +254,61 @@ fn cli_lists_accepts_and_dismisses() {
     .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Q1");
-    weft(&["gaps", "dismiss", "dangling-mention:uncle-v"])
-        .assert()
-        .success();
+    // the fields scripts read stay; the new ones are added beside them
+    let first = &v[0];
+    for field in [
+        "key",
+        "rule",
+        "question",
+        "triggers",
+        "reason",
+        "kind",
+        "fingerprint",
+    ] {
+        assert!(first.get(field).is_some(), "{field} in {first}");
+    }
+    assert_eq!(first["findings"][0]["rule"], "shared-identifier");
+    assert_eq!(
+        first["priority"],
+        serde_json::Value::Null,
+        "serves no question"
+    );
+    assert_eq!(first["serves"], serde_json::json!([]));
+    // a reason of two lines is bad usage, and changes nothing
+    let err = weft(&[
+        "gaps",
+        "dismiss",
+        "dangling-mention:uncle-v",
+        "--reason",
+        "a\nb",
+    ])
+    .assert()
+    .code(2)
+    .get_output()
+    .stderr
+    .clone();
+    let err = String::from_utf8_lossy(&err);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("--reason") && err.contains("one line"),
+        "{err}"
+    );
+    let still = weft(&["gaps"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&still.stdout).contains("uncle-v"));
+    weft(&[
+        "gaps",
+        "dismiss",
+        "dangling-mention:uncle-v",
+        "--reason",
+        "a nickname for Vincent Rusk",
+    ])
+    .assert()
+    .success();
+    let export = weft(&["export", "workspace", "-o", "-"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&export.stdout).contains("a nickname for Vincent Rusk"),
+        "the reason is exported"
+    );
     let out = weft(&["gaps"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -426,7 +478,7 @@ fn a_pair_sharing_a_phone_and_an_address_is_one_suggestion_with_both() {
     let phone_key = format!("shared-identifier:{a}+{b}+{p}");
     let alone = rule(&s, "shared-identifier");
     assert_eq!(alone[0].key, phone_key);
-    s.dismiss_gap(&phone_key, "shared-identifier", &alone[0].fingerprint)
+    s.dismiss_gap(&phone_key, "shared-identifier", &alone[0].fingerprint, None)
         .unwrap();
     assert!(rule(&s, "shared-identifier").is_empty());
     link(&mut s, a, home, "lives at");
@@ -445,15 +497,23 @@ fn a_pair_sharing_a_phone_and_an_address_is_one_suggestion_with_both() {
     let addr_key = format!("shared-identifier:{a}+{b}+{home}");
     assert!(g.answers_to(&addr_key));
     // dismissed whole, it stays dismissed
-    s.dismiss_gap(&g.key, g.rule, &g.fingerprint).unwrap();
+    s.dismiss_gap(&g.key, g.rule, &g.fingerprint, None).unwrap();
     assert!(rule(&s, "shared-identifier").is_empty());
     // and a link between them closes it
     link(&mut s, a, b, "associate of");
     let (open, dealt) = analysis::partition(&s.gap_input().unwrap(), &|| false).unwrap();
-    assert!(open
+    assert!(open.iter().all(|x| !x.has_rule("shared-identifier")));
+    // the dismissals are still listed with those dealt with, as no longer raised
+    let gone: Vec<&str> = dealt
         .iter()
-        .chain(&dealt)
-        .all(|x| !x.has_rule("shared-identifier")));
+        .filter(|x| x.has_rule("shared-identifier"))
+        .map(|x| x.reason.as_str())
+        .collect();
+    assert_eq!(
+        gone,
+        ["no longer raised"],
+        "one dismissal, under the key both had"
+    );
 }
 
 #[test]

@@ -225,7 +225,10 @@ pub fn covering<'d>(kept: &HashMap<&str, &'d Dismissal>, s: &Suggestion) -> Opti
         .copied()
 }
 
-/// Splits the suggestions into those open and those dealt with, each in order.
+/// Splits the suggestions into those open and those dealt with, each in order. The
+/// dealt with also hold every other dismissal kept (a suggestion accepted as a question
+/// linked to its records is often no longer raised, and one whose records changed is
+/// raised again): the question it became, or its reason, and what became of it.
 pub(crate) fn set_aside(
     facts: &Facts,
     input: &GapInput,
@@ -236,26 +239,69 @@ pub(crate) fn set_aside(
         .iter()
         .map(|d| (d.key.as_str(), d))
         .collect();
+    let dealt_as = |d: &Dismissal| Dealt {
+        dismissal: d.meta.id,
+        question: d.question,
+        title: d
+            .question
+            .and_then(|q| facts.question(q))
+            .map(|q| q.title.clone()),
+        reason: d.reason.clone(),
+    };
     let (mut open, mut dealt) = (Vec::new(), Vec::new());
+    let mut used: std::collections::HashSet<Id> = Default::default();
     for mut s in all {
         match covering(&kept, &s) {
             Some(d) => {
-                s.dealt = Some(Dealt {
-                    dismissal: d.meta.id,
-                    question: d.question,
-                    title: d
-                        .question
-                        .and_then(|q| facts.question(q))
-                        .map(|q| q.title.clone()),
-                    reason: None,
-                });
+                used.insert(d.meta.id);
+                s.dealt = Some(dealt_as(d));
                 dealt.push(s);
             }
             None => open.push(s),
         }
     }
+    let mut rest: Vec<Suggestion> = Vec::new();
+    for d in input
+        .dismissals
+        .iter()
+        .filter(|d| !used.contains(&d.meta.id))
+    {
+        let again = open.iter().any(|s| s.answers_to(&d.key));
+        let rule = super::rule(&d.rule).map_or(GONE_RULE, |r| r.name);
+        let dealt = dealt_as(d);
+        let question = match (&dealt.title, d.question) {
+            (Some(t), _) => t.clone(),
+            (None, Some(q)) => q.to_string(),
+            (None, None) => d.key.clone(),
+        };
+        let mut s = Suggestion::new(rule, d.question.into_iter().collect(), question);
+        s.key = d.key.clone();
+        s.reason = if again {
+            "raised again: its records have changed since".into()
+        } else {
+            "no longer raised".into()
+        };
+        s.fingerprint = d.fingerprint.clone();
+        s.priority = d
+            .question
+            .and_then(|q| facts.question(q))
+            .map(|q| q.priority);
+        s.serves = d.question.into_iter().collect();
+        s.parts.push(s.as_part());
+        s.dealt = Some(dealt);
+        rest.push(s);
+    }
+    rest.sort_by(|a, b| {
+        rule_rank(a.rule)
+            .cmp(&rule_rank(b.rule))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    dealt.extend(rest);
     (open, dealt)
 }
+
+/// The rule a dismissal is listed under when its rule is no longer one of ours.
+pub const GONE_RULE: &str = "retired-rule";
 
 #[cfg(test)]
 mod tests {
@@ -277,6 +323,7 @@ mod tests {
             rule: String::new(),
             fingerprint: fp.into(),
             question: None,
+            reason: None,
         }
     }
 

@@ -15,7 +15,8 @@ pub struct GapsArgs {
     /// Only this rule's suggestions.
     #[arg(long, value_name = "NAME")]
     pub rule: Option<String>,
-    /// A JSON array of objects (key, rule, question, triggers, reason).
+    /// A JSON array of objects (key, rule, question, triggers, reason, kind,
+    /// fingerprint, and each finding merged in, the priority and questions served).
     #[arg(long)]
     pub json: bool,
 }
@@ -34,6 +35,9 @@ pub enum GapsAction {
     Dismiss {
         /// The suggestion's key, as `weft gaps` lists it.
         key: String,
+        /// Why, in one line: kept with the dismissal, shown with it and exported.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
 }
 
@@ -41,7 +45,7 @@ pub fn gaps(ws: Option<&Path>, a: GapsArgs) -> CliResult {
     match a.action {
         None => list(ws, a.rule.as_deref(), a.json),
         Some(GapsAction::Accept { key, title }) => accept(ws, &key, title),
-        Some(GapsAction::Dismiss { key }) => dismiss(ws, &key),
+        Some(GapsAction::Dismiss { key, reason }) => dismiss(ws, &key, reason.as_deref()),
     }
 }
 
@@ -55,7 +59,8 @@ fn list(ws: Option<&Path>, rule: Option<&str>, json: bool) -> CliResult {
         })?),
         None => None,
     };
-    let store = super::read_workspace(ws)?;
+    // every record is read once, in order: a large page cache would only fill
+    let store = super::read_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
     let found = analysis::run(&store.gap_input()?, only);
     let mut out = super::out::stdout();
     if json {
@@ -78,6 +83,11 @@ fn list(ws: Option<&Path>, rule: Option<&str>, json: bool) -> CliResult {
 }
 
 fn to_json(s: &Suggestion) -> serde_json::Value {
+    let findings: Vec<serde_json::Value> = s
+        .parts
+        .iter()
+        .map(|p| serde_json::json!({"rule": p.rule, "key": p.key, "reason": p.reason}))
+        .collect();
     serde_json::json!({
         "key": s.key,
         "rule": s.rule,
@@ -86,6 +96,9 @@ fn to_json(s: &Suggestion) -> serde_json::Value {
         "reason": s.reason,
         "kind": s.kind,
         "fingerprint": s.fingerprint,
+        "findings": findings,
+        "priority": s.priority,
+        "serves": s.serves,
     })
 }
 
@@ -116,10 +129,13 @@ fn accept(ws: Option<&Path>, key: &str, title: Option<String>) -> CliResult {
     out.finish()
 }
 
-fn dismiss(ws: Option<&Path>, key: &str) -> CliResult {
+fn dismiss(ws: Option<&Path>, key: &str, reason: Option<&str>) -> CliResult {
+    // a bad reason is refused before the workspace is opened
+    crate::store::dismissal_reason(key, reason)
+        .map_err(|e| Failure::usage(format!("--reason: {e}")))?;
     let mut store = open_workspace(ws)?;
     let s = find(&store, key)?;
-    store.dismiss_gap(&s.key, s.rule, &s.fingerprint)?;
+    store.dismiss_gap(&s.key, s.rule, &s.fingerprint, reason)?;
     eprintln!("weft: dismissed {}", sanitize(&s.key));
     Ok(())
 }

@@ -224,21 +224,23 @@ impl Store {
     }
 
     /// The change that records `key` as dealt with (a new dismissal, or the old one
-    /// brought up to date).
+    /// brought up to date): accepted as `question`, or dismissed for `reason`.
     fn dismissal_change(
         &self,
         key: &str,
         rule: &str,
         fingerprint: &str,
-        question: Option<Id>,
+        (question, reason): (Option<Id>, Option<String>),
     ) -> Result<Change> {
         let before = self.dismissal(key)?;
         let after = match &before {
             Some(d) => {
                 let mut d = d.clone();
                 d.meta.updated = self.now();
+                d.rule = rule.to_string();
                 d.fingerprint = fingerprint.to_string();
                 d.question = question;
+                d.reason = reason;
                 d
             }
             None => Dismissal {
@@ -247,6 +249,7 @@ impl Store {
                 rule: rule.to_string(),
                 fingerprint: fingerprint.to_string(),
                 question,
+                reason,
             },
         };
         Ok(Change {
@@ -255,10 +258,17 @@ impl Store {
         })
     }
 
-    /// Keeps a suggestion dismissed until its fingerprint changes; the id is the
-    /// dismissal's.
-    pub fn dismiss_gap(&mut self, key: &str, rule: &str, fingerprint: &str) -> Result<Added> {
-        let change = self.dismissal_change(key, rule, fingerprint, None)?;
+    /// Keeps a suggestion dismissed until its fingerprint changes, with the analyst's
+    /// reason when one is given (one line; blank is none); the id is the dismissal's.
+    pub fn dismiss_gap(
+        &mut self,
+        key: &str,
+        rule: &str,
+        fingerprint: &str,
+        reason: Option<&str>,
+    ) -> Result<Added> {
+        let reason = dismissal_reason(key, reason)?;
+        let change = self.dismissal_change(key, rule, fingerprint, (None, reason))?;
         let id = change.id();
         let done = self.commit("dismiss gap", vec![change], None)?;
         Ok(Added { id, done })
@@ -274,10 +284,29 @@ impl Store {
     ) -> Result<Added> {
         let mut changes = self.question_about(question, triggers)?;
         let id = changes[0].id();
-        changes.push(self.dismissal_change(key, rule, fingerprint, Some(id))?);
+        changes.push(self.dismissal_change(key, rule, fingerprint, (Some(id), None))?);
         let done = self.commit("accept gap", changes, None)?;
         Ok(Added { id, done })
     }
+}
+
+/// A dismissal's reason as stored: trimmed, none when blank; refused when it is more
+/// than one line or holds control characters.
+pub fn dismissal_reason(key: &str, reason: Option<&str>) -> Result<Option<String>> {
+    let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if r.contains(['\n', '\r']) {
+        return Err(super::StoreError::invalid(format!(
+            "the reason for dismissing {key} must be one line: it has a line break"
+        )));
+    }
+    if r.chars().any(char::is_control) {
+        return Err(super::StoreError::invalid(format!(
+            "the reason for dismissing {key} holds a control character: write it as plain text"
+        )));
+    }
+    Ok(Some(r.to_string()))
 }
 
 /// The label of the links from an accepted suggestion's question to its triggers.
