@@ -450,11 +450,15 @@ pub fn quiet_stretch(f: &Facts) -> Vec<Suggestion> {
 }
 
 /// Two actors linked to the same phone, vehicle, account or location, with no link
-/// between them: one suggestion per pair, naming everything they share.
+/// between them: one suggestion per pair, naming everything they share. The pairs are
+/// gathered as ids first and worded only when they are not most of the pairs sharing
+/// something (a million-record workspace has hundreds of thousands).
 pub fn shared_identifier(f: &Facts) -> Vec<Suggestion> {
     use EntityKind::*;
-    let mut pairs: BTreeMap<(Id, Id), Vec<(&EntityFacts, u64)>> = BTreeMap::new();
-    let mut seen: HashSet<(Id, Id)> = HashSet::new();
+    const RULE: &str = "shared-identifier";
+    // (a, b, identifier, its weight) for every pair of actors sharing an identifier
+    let mut shares: Vec<(Id, Id, &EntityFacts, u64)> = Vec::new();
+    let mut users: Vec<Id> = Vec::new();
     for ident in &f.input.entities {
         let weight = match ident.kind {
             Phone | Account => 3,
@@ -462,88 +466,117 @@ pub fn shared_identifier(f: &Facts) -> Vec<Suggestion> {
             Location => 1,
             _ => continue,
         };
-        let mut users: Vec<Id> = f
-            .ends_of(ident.id)
-            .map(|(_, o)| o)
-            // Only actors share an identifier: a commodity "using" a phone is what the
-            // phone deals in, not a hidden connection.
-            .filter(|o| f.entity(*o).is_some_and(|e| actor(e.kind)))
-            .collect();
+        users.clear();
+        users.extend(
+            f.ends_of(ident.id)
+                .map(|(_, o)| o)
+                // Only actors share an identifier: a commodity "using" a phone is what
+                // the phone deals in, not a hidden connection.
+                .filter(|o| f.entity(*o).is_some_and(|e| actor(e.kind))),
+        );
         users.sort();
         users.dedup();
         if users.len() < 2 || users.len() > SHARED_MAX {
             continue;
         }
+        let w = weight * 10 - users.len() as u64;
         for (i, a) in users.iter().enumerate() {
             for b in &users[i + 1..] {
-                seen.insert((*a, *b));
-                if f.linked(*a, *b) {
-                    continue;
-                }
-                pairs
-                    .entry((*a, *b))
-                    .or_default()
-                    .push((ident, weight * 10 - users.len() as u64));
+                shares.push((*a, *b, ident, w));
             }
         }
     }
-    let eligible = seen.len();
-    let mut out = Vec::new();
-    for ((a, b), mut shared) in pairs {
-        shared.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.id.cmp(&y.0.id)));
-        let (na, nb) = (f.name(a), f.name(b));
-        let what: Vec<String> = shared
+    shares.sort_unstable_by(|x, y| {
+        (x.0, x.1)
+            .cmp(&(y.0, y.1))
+            .then_with(|| y.3.cmp(&x.3))
+            .then_with(|| x.2.id.cmp(&y.2.id))
+    });
+    // each distinct pair: its run in `shares`, and whether it is linked
+    let mut unlinked: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut eligible = 0;
+    let mut i = 0;
+    while i < shares.len() {
+        let (a, b) = (shares[i].0, shares[i].1);
+        let end = i + shares[i..]
             .iter()
-            .map(|(i, _)| format!("{} {}", i.kind, i.name))
+            .take_while(|x| (x.0, x.1) == (a, b))
+            .count();
+        eligible += 1;
+        if !f.linked(a, b) {
+            unlinked.push(i..end);
+        }
+        i = end;
+    }
+    let weight = |r: &std::ops::Range<usize>| shares[r.clone()].iter().map(|x| x.3).sum::<u64>();
+    let word = |r: std::ops::Range<usize>| {
+        let run = &shares[r];
+        let (a, b) = (run[0].0, run[0].1);
+        let what: Vec<String> = run
+            .iter()
+            .map(|(_, _, i, _)| format!("{} {}", i.kind, i.name))
             .collect();
         let what = names(&what, what.len());
-        let parts: Vec<Part> = shared
-            .iter()
-            .map(|(i, _)| Part {
-                rule: "shared-identifier",
-                key: super::key("shared-identifier", &[a, b, i.id]),
-                fingerprint: "unlinked".into(),
-                reason: format!("both linked to {} {}, no link between them", i.kind, i.name),
-            })
-            .collect();
         let mut triggers = vec![a, b];
-        triggers.extend(shared.iter().map(|(i, _)| i.id));
+        triggers.extend(run.iter().map(|x| x.2.id));
         let mut s = Suggestion::new(
-            "shared-identifier",
+            RULE,
             triggers,
-            format!("What connects {na} and {nb}, who share {what}?"),
+            format!(
+                "What connects {} and {}, who share {what}?",
+                f.name(a),
+                f.name(b)
+            ),
         );
-        s.key = parts[0].key.clone();
+        s.key = super::key(RULE, &[a, b, run[0].2.id]);
         s.reason = format!("both linked to {what}, no link between them");
-        s.fingerprint = if parts.len() == 1 {
-            "unlinked".into()
-        } else {
-            super::merge::composite(&parts)
-        };
-        s.weight = shared.iter().map(|(_, w)| w).sum();
+        s.weight = run.iter().map(|x| x.3).sum();
         s.kind = Sees::Explanation;
-        s.parts = parts;
-        out.push(s);
+        s.fingerprint = "unlinked".into();
+        if run.len() > 1 {
+            let parts: Vec<Part> = run
+                .iter()
+                .map(|(_, _, i, _)| Part {
+                    rule: RULE,
+                    key: super::key(RULE, &[a, b, i.id]),
+                    fingerprint: "unlinked".into(),
+                    reason: format!("both linked to {} {}, no link between them", i.kind, i.name),
+                })
+                .collect();
+            s.fingerprint = super::merge::composite(&parts);
+            s.parts = parts;
+        }
+        s
+    };
+    if !super::merge::most(unlinked.len(), eligible) {
+        return unlinked.into_iter().map(word).collect();
     }
-    case_wide(
-        "shared-identifier",
-        out,
+    // most of them: said once, naming the strongest
+    let fired = unlinked.len();
+    unlinked.sort_by(|x, y| {
+        weight(y)
+            .cmp(&weight(x))
+            .then_with(|| x.start.cmp(&y.start))
+    });
+    unlinked.truncate(super::merge::CASE_TRIGGERS / 2);
+    let top: Vec<Suggestion> = unlinked.into_iter().map(word).collect();
+    let pair = |s: &Suggestion| format!("{} and {}", f.name(s.triggers[0]), f.name(s.triggers[1]));
+    let such = names(&top.iter().take(2).map(pair).collect::<Vec<_>>(), 2);
+    let question = format!(
+        "What connects the {fired} pairs who share a phone, vehicle, account or place but have no link, such as {such}?"
+    );
+    let reason = format!(
+        "{fired} of the {eligible} pairs of actors sharing an identifier have no link between them"
+    );
+    vec![super::merge::summary(
+        RULE,
+        fired,
         eligible,
+        &top,
         Sees::Explanation,
-        |found| {
-            (
-            format!(
-                "What connects the {} pairs who share a phone, vehicle, account or place but have no link, such as {}?",
-                found.len(),
-                strongest(found, 2, |s| format!("{} and {}", f.name(s.triggers[0]), f.name(s.triggers[1])))
-            ),
-            format!(
-                "{} of the {eligible} pairs of actors sharing an identifier have no link between them",
-                found.len()
-            ),
-        )
-        },
-    )
+        question,
+        reason,
+    )]
 }
 
 /// The open estimate and warning questions, read for what they concern: the records

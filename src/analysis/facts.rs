@@ -33,13 +33,22 @@ struct Groups {
 }
 
 impl Groups {
-    /// Groups the items `each` hands out as (owner, item) pairs; `each` is called twice
-    /// (once to count, once to fill) and must hand out the same pairs both times. Items
-    /// keep the order they were handed out in.
-    fn build(sizes: &[usize; KINDS], each: impl Fn(&mut dyn FnMut(Id, u32))) -> Groups {
+    /// Groups the items `each` hands out as (owner, item) pairs; `each` is called three
+    /// times (to size, to count, to fill) and must hand out the same pairs each time.
+    /// Items keep the order they were handed out in; only the kinds and numbers that own
+    /// items get room.
+    fn build(each: impl Fn(&mut dyn FnMut(Id, u32))) -> Groups {
+        let mut sizes = [0usize; KINDS];
+        each(&mut |owner, _| {
+            let k = owner.kind as usize;
+            let n = usize::try_from(owner.num).map_or(0, |n| n.saturating_add(1));
+            sizes[k] = sizes[k].max(n);
+        });
         let mut starts: [Vec<u32>; KINDS] = Default::default();
         for (k, s) in starts.iter_mut().enumerate() {
-            *s = vec![0; sizes[k] + 1];
+            if sizes[k] > 0 {
+                *s = vec![0; sizes[k] + 1];
+            }
         }
         each(&mut |owner, _| {
             if let Some(c) = slot(&starts, owner) {
@@ -56,7 +65,9 @@ impl Groups {
         // each run's start, moved on as it is filled
         let mut next: [Vec<u32>; KINDS] = Default::default();
         for (k, s) in starts.iter().enumerate() {
-            next[k] = s[..s.len() - 1].to_vec();
+            if !s.is_empty() {
+                next[k] = s[..s.len() - 1].to_vec();
+            }
         }
         let mut items = vec![0u32; total as usize];
         each(&mut |owner, item| {
@@ -84,6 +95,9 @@ impl Groups {
         let mut starts: [Vec<u32>; KINDS] = Default::default();
         let mut items = Vec::with_capacity(self.items.len());
         for (k, s) in self.starts.iter().enumerate() {
+            if s.is_empty() {
+                continue;
+            }
             let mut out = Vec::with_capacity(s.len());
             out.push(items.len() as u32);
             for w in s.windows(2) {
@@ -124,20 +138,14 @@ pub struct Facts<'a> {
     expected: Groups,
 }
 
-fn fill<T>(
-    sizes: &mut [usize; KINDS],
-    at: &mut [Vec<u32>; KINDS],
-    kind: Kind,
-    rows: &[T],
-    id: impl Fn(&T) -> Id,
-) {
+/// Where each record of `rows` (all of `kind`) is, by number.
+fn fill<T>(at: &mut [Vec<u32>; KINDS], kind: Kind, rows: &[T], id: impl Fn(&T) -> Id) {
     let k = kind as usize;
     let n = rows
         .iter()
         .map(|r| usize::try_from(id(r).num).unwrap_or(0))
         .max()
         .map_or(0, |m| m + 1);
-    sizes[k] = sizes[k].max(n);
     at[k] = vec![NONE; n];
     for (i, r) in rows.iter().enumerate() {
         if let Ok(num) = usize::try_from(id(r).num) {
@@ -148,85 +156,52 @@ fn fill<T>(
 
 impl<'a> Facts<'a> {
     pub fn new(input: &'a GapInput) -> Self {
-        let mut sizes = [0usize; KINDS];
         let mut at: [Vec<u32>; KINDS] = Default::default();
-        fill(&mut sizes, &mut at, Kind::Entity, &input.entities, |e| e.id);
-        fill(&mut sizes, &mut at, Kind::Note, &input.notes, |n| n.id);
-        fill(&mut sizes, &mut at, Kind::Question, &input.questions, |q| {
-            q.id
-        });
-        fill(
-            &mut sizes,
-            &mut at,
-            Kind::Hypothesis,
-            &input.hypotheses,
-            |h| h.id,
-        );
-        fill(&mut sizes, &mut at, Kind::Link, &input.links, |l| l.id);
-        fill(
-            &mut sizes,
-            &mut at,
-            Kind::Expectation,
-            &input.expectations,
-            |x| x.id,
-        );
-        // a link may name a record of a kind with no facts of its own (an assessment)
-        let big = |id: Id| usize::try_from(id.num).map_or(0, |n| n.saturating_add(1));
-        for l in &input.links {
-            for end in [l.from, l.to] {
-                let k = end.kind as usize;
-                sizes[k] = sizes[k].max(big(end));
-            }
-        }
-        for (h, n, _) in &input.assessments {
-            sizes[Kind::Hypothesis as usize] = sizes[Kind::Hypothesis as usize].max(big(*h));
-            sizes[Kind::Note as usize] = sizes[Kind::Note as usize].max(big(*n));
-        }
-        for x in &input.expectations {
-            let k = Kind::Hypothesis as usize;
-            sizes[k] = sizes[k].max(big(x.hypothesis));
-        }
-        for h in &input.hypotheses {
-            let k = Kind::Question as usize;
-            sizes[k] = sizes[k].max(big(h.question));
-        }
+        fill(&mut at, Kind::Entity, &input.entities, |e| e.id);
+        fill(&mut at, Kind::Note, &input.notes, |n| n.id);
+        fill(&mut at, Kind::Question, &input.questions, |q| q.id);
+        fill(&mut at, Kind::Hypothesis, &input.hypotheses, |h| h.id);
+        fill(&mut at, Kind::Link, &input.links, |l| l.id());
+        fill(&mut at, Kind::Expectation, &input.expectations, |x| x.id);
         let at = Positions(at);
         let links = &input.links;
-        let ends = Groups::build(&sizes, |put| {
+        let ends = Groups::build(|put| {
             for (i, l) in links.iter().enumerate() {
-                put(l.from, i as u32);
-                if l.to != l.from {
-                    put(l.to, i as u32);
+                let (from, to) = (l.from(), l.to());
+                put(from, i as u32);
+                if to != from {
+                    put(to, i as u32);
                 }
             }
         });
-        let notes_by = Groups::build(&sizes, |put| {
+        let notes_by = Groups::build(|put| {
             for l in links {
-                if let (Kind::Note, Some(p)) = (l.to.kind, at.get(l.to)) {
-                    put(l.from, p as u32);
+                let (from, to) = (l.from(), l.to());
+                if let (Kind::Note, Some(p)) = (to.kind, at.get(to)) {
+                    put(from, p as u32);
                 }
-                if let (Kind::Note, Some(p)) = (l.from.kind, at.get(l.from)) {
-                    put(l.to, p as u32);
+                if let (Kind::Note, Some(p)) = (from.kind, at.get(from)) {
+                    put(to, p as u32);
                 }
             }
         })
         .dedup();
-        let hypotheses_of = Groups::build(&sizes, |put| {
+        let hypotheses_of = Groups::build(|put| {
             for (i, h) in input.hypotheses.iter().enumerate() {
                 put(h.question, i as u32);
             }
         });
-        let cells = Groups::build(&sizes, |put| {
+        let cells = Groups::build(|put| {
             for (i, (h, _, _)) in input.assessments.iter().enumerate() {
                 put(*h, i as u32);
             }
         });
-        let assessed = Groups::build(&sizes, |put| {
+        let assessed = Groups::build(|put| {
             for (i, (_, n, _)) in input.assessments.iter().enumerate() {
                 put(*n, i as u32);
             }
         });
-        let expected = Groups::build(&sizes, |put| {
+        let expected = Groups::build(|put| {
             for (i, x) in input.expectations.iter().enumerate() {
                 put(x.hypothesis, i as u32);
             }
@@ -284,7 +259,8 @@ impl<'a> Facts<'a> {
         let links = &self.input.links;
         self.ends.get(id).iter().map(move |i| {
             let l = &links[*i as usize];
-            (l, if l.from == id { l.to } else { l.from })
+            let from = l.from();
+            (l, if from == id { l.to() } else { from })
         })
     }
 
@@ -406,13 +382,8 @@ mod tests {
 
     fn link(n: u64, from: &str, to: &str) -> LinkFacts {
         LinkFacts {
-            id: Id::new(Kind::Link, n),
-            from: id(from),
-            to: id(to),
-            label: 0,
             auto: true,
-            source: None,
-            period: None,
+            ..LinkFacts::new(Id::new(Kind::Link, n), id(from), id(to), 0)
         }
     }
 
@@ -425,7 +396,7 @@ mod tests {
                 source: 0,
                 grade: None,
                 period: None,
-                names: Vec::new(),
+                names: Box::default(),
             });
         }
         g.links = vec![
@@ -436,7 +407,7 @@ mod tests {
             link(7, "Q3", "N2"),
         ];
         let f = Facts::new(&g);
-        let ends: Vec<(Id, Id)> = f.ends_of(id("E4")).map(|(l, o)| (l.id, o)).collect();
+        let ends: Vec<(Id, Id)> = f.ends_of(id("E4")).map(|(l, o)| (l.id(), o)).collect();
         assert_eq!(
             ends,
             vec![

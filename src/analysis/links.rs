@@ -16,12 +16,18 @@ pub const LINKS_ONLY: &str = "links-only";
 /// note's mentions, and with no note or question at either end (a note's link is its
 /// own source; a question's "concerns" is how the analyst files it).
 fn asserted(l: &LinkFacts) -> bool {
-    !l.auto && l.from.kind == Kind::Entity && l.to.kind == Kind::Entity && l.from != l.to
+    let (from, to) = (l.from(), l.to());
+    !l.auto && from.kind == Kind::Entity && to.kind == Kind::Entity && from != to
 }
 
 /// "Kyle Renshaw manages Jayden Pryce".
 fn claim(f: &Facts, l: &LinkFacts) -> String {
-    format!("{} {} {}", f.name(l.from), f.input.label(l), f.name(l.to))
+    format!(
+        "{} {} {}",
+        f.name(l.from()),
+        f.input.label(l),
+        f.name(l.to())
+    )
 }
 
 /// A link between two entities that names no note as its source, where an open
@@ -31,7 +37,7 @@ pub fn unsourced_link(f: &Facts) -> Vec<Suggestion> {
     let mut out = Vec::new();
     let mut eligible = 0;
     for l in f.input.links.iter().filter(|l| asserted(l)) {
-        let concerned: Vec<Id> = [l.from, l.to]
+        let concerned: Vec<Id> = [l.from(), l.to()]
             .into_iter()
             .filter(|e| f.concerned(*e))
             .collect();
@@ -39,15 +45,15 @@ pub fn unsourced_link(f: &Facts) -> Vec<Suggestion> {
             continue;
         }
         eligible += 1;
-        if l.source.is_some() {
+        if l.sourced {
             continue;
         }
         let mut s = Suggestion::new(
             UNSOURCED,
-            vec![l.id, l.from, l.to],
+            vec![l.id(), l.from(), l.to()],
             format!("What reporting shows that {}?", claim(f, l)),
         );
-        s.key = super::key(UNSOURCED, &[l.id]);
+        s.key = super::key(UNSOURCED, &[l.id()]);
         let on: Vec<String> = concerned.iter().map(|e| f.name(*e)).collect();
         s.reason = format!(
             "the link rests on no note, and an open question concerns {}",
@@ -95,7 +101,7 @@ pub fn links_only(f: &Facts) -> Vec<Suggestion> {
         if f.notes_of(e.id).len() > 0 {
             continue;
         }
-        claims.sort_by_key(|l| l.id);
+        claims.sort_by_key(|l| l.id());
         let said: Vec<String> = claims
             .iter()
             .map(|l| format!("\"{}\"", claim(f, l)))

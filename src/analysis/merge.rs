@@ -58,8 +58,30 @@ pub(crate) fn case_wide(
     }
     found.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.key.cmp(&b.key)));
     let (question, reason) = say(&found);
+    vec![summary(
+        rule,
+        found.len(),
+        eligible,
+        &found,
+        kind,
+        question,
+        reason,
+    )]
+}
+
+/// The case-wide suggestion (`rule:case`) for `fired` findings of `eligible`, naming
+/// the triggers of the first of `strongest` (strongest first).
+pub(crate) fn summary(
+    rule: &'static str,
+    fired: usize,
+    eligible: usize,
+    strongest: &[Suggestion],
+    kind: Sees,
+    question: String,
+    reason: String,
+) -> Suggestion {
     let mut triggers = Vec::new();
-    for s in &found {
+    for s in strongest {
         if triggers.len() >= CASE_TRIGGERS {
             break;
         }
@@ -68,10 +90,10 @@ pub(crate) fn case_wide(
     let mut s = Suggestion::new(rule, triggers, question);
     s.key = format!("{rule}{CASE}");
     s.reason = reason;
-    s.fingerprint = format!("case {} of {}", band(found.len()), band(eligible));
-    s.weight = found.len() as u64;
+    s.fingerprint = format!("case {} of {}", band(fired), band(eligible));
+    s.weight = fired as u64;
     s.kind = kind;
-    vec![s]
+    s
 }
 
 /// The words a case-wide suggestion names its strongest cases with: the first `show`
@@ -92,22 +114,40 @@ pub(crate) fn strongest(
     }
 }
 
-/// One suggestion per set of triggers, each knowing the questions it serves, in order.
-pub(crate) fn finish(facts: &Facts, found: Vec<Suggestion>) -> Vec<Suggestion> {
-    // a case-wide suggestion names a sample of records: it stays apart whatever else
-    // those records raise
-    let mut groups: HashMap<(Vec<Id>, Option<String>), Vec<Suggestion>> = HashMap::new();
-    for mut s in found {
-        if s.parts.is_empty() {
-            s.parts.push(s.as_part());
-        }
-        let apart = s.key.ends_with(CASE).then(|| s.key.clone());
-        groups
-            .entry((s.triggers.clone(), apart))
-            .or_default()
-            .push(s);
+/// Findings on the same records are merged, first by rule then by strength: a
+/// case-wide suggestion names a sample of records and stays apart whatever else those
+/// records raise.
+fn same_records(a: &Suggestion, b: &Suggestion) -> std::cmp::Ordering {
+    fn apart(s: &Suggestion) -> Option<&str> {
+        s.key.ends_with(CASE).then_some(s.key.as_str())
     }
-    let mut out: Vec<Suggestion> = groups.into_values().map(merged).collect();
+    a.triggers
+        .cmp(&b.triggers)
+        .then_with(|| apart(a).cmp(&apart(b)))
+}
+
+/// The first finding (by rule, then strength) asks the question and gives the key.
+fn first_finding(a: &Suggestion, b: &Suggestion) -> std::cmp::Ordering {
+    rule_rank(a.rule)
+        .cmp(&rule_rank(b.rule))
+        .then_with(|| b.weight.cmp(&a.weight))
+        .then_with(|| a.key.cmp(&b.key))
+}
+
+/// One suggestion per set of triggers, each knowing the questions it serves, in order.
+/// Merged in place, by sorting (a map of groups cost more than the suggestions at a
+/// million records).
+pub(crate) fn finish(facts: &Facts, mut found: Vec<Suggestion>) -> Vec<Suggestion> {
+    // unstable sorts: the keys break every tie, and no buffer of half the list
+    found.sort_unstable_by(|a, b| same_records(a, b).then_with(|| first_finding(a, b)));
+    found.dedup_by(|later, first| {
+        let same = same_records(first, later).is_eq();
+        if same {
+            absorb(first, later);
+        }
+        same
+    });
+    let mut out = found;
     let mut served = Vec::new();
     for s in &mut out {
         served.clear();
@@ -123,34 +163,23 @@ pub(crate) fn finish(facts: &Facts, found: Vec<Suggestion>) -> Vec<Suggestion> {
         s.priority = qs.first().map(|(p, _)| *p);
         s.serves = qs.into_iter().map(|(_, q)| q).collect();
     }
-    out.sort_by(|a, b| {
+    out.sort_unstable_by(|a, b| {
         let p = |s: &Suggestion| s.priority.unwrap_or(u8::MAX);
-        p(a).cmp(&p(b))
-            .then_with(|| rule_rank(a.rule).cmp(&rule_rank(b.rule)))
-            .then_with(|| b.weight.cmp(&a.weight))
-            .then_with(|| a.key.cmp(&b.key))
+        p(a).cmp(&p(b)).then_with(|| first_finding(a, b))
     });
     out
 }
 
-/// The findings on one set of triggers as one suggestion: the first finding (by rule,
-/// then strength) asks the question and gives the key; every finding gives its reason.
-fn merged(mut same: Vec<Suggestion>) -> Suggestion {
-    same.sort_by(|a, b| {
-        rule_rank(a.rule)
-            .cmp(&rule_rank(b.rule))
-            .then_with(|| b.weight.cmp(&a.weight))
-            .then_with(|| a.key.cmp(&b.key))
-    });
-    let mut rest = same.split_off(1);
-    let Some(mut first) = same.pop() else {
-        unreachable!("a group holds at least one finding")
-    };
-    if rest.is_empty() {
-        return first;
+/// Adds `other`'s findings to `first`, the suggestion on the same records: its reason
+/// and fingerprint become every finding's.
+fn absorb(first: &mut Suggestion, other: &mut Suggestion) {
+    if first.parts.is_empty() {
+        first.parts.push(first.as_part());
     }
-    for s in &mut rest {
-        first.parts.append(&mut s.parts);
+    if other.parts.is_empty() {
+        first.parts.push(other.as_part());
+    } else {
+        first.parts.append(&mut other.parts);
     }
     first.reason = first
         .parts
@@ -159,6 +188,17 @@ fn merged(mut same: Vec<Suggestion>) -> Suggestion {
         .collect::<Vec<_>>()
         .join("; ");
     first.fingerprint = composite(&first.parts);
+}
+
+/// The findings on one set of triggers as one suggestion (see [`finish`]).
+#[cfg(test)]
+fn merged(mut same: Vec<Suggestion>) -> Suggestion {
+    same.sort_by(first_finding);
+    let mut it = same.into_iter();
+    let mut first = it.next().expect("a finding");
+    for mut s in it {
+        absorb(&mut first, &mut s);
+    }
     first
 }
 
@@ -206,11 +246,7 @@ pub fn covering<'d>(kept: &HashMap<&str, &'d Dismissal>, s: &Suggestion) -> Opti
         return None;
     }
     let maps: Vec<HashMap<String, String>> = found.iter().map(|d| covered_by(d)).collect();
-    let parts: Vec<Part> = if s.parts.is_empty() {
-        vec![s.as_part()]
-    } else {
-        s.parts.clone()
-    };
+    let parts = s.findings();
     let all = parts.iter().all(|p| {
         maps.iter()
             .any(|m| m.get(&p.key).is_some_and(|fp| *fp == p.fingerprint))
@@ -254,7 +290,7 @@ pub(crate) fn set_aside(
         match covering(&kept, &s) {
             Some(d) => {
                 used.insert(d.meta.id);
-                s.dealt = Some(dealt_as(d));
+                s.dealt = Some(Box::new(dealt_as(d)));
                 dealt.push(s);
             }
             None => open.push(s),
@@ -287,8 +323,7 @@ pub(crate) fn set_aside(
             .and_then(|q| facts.question(q))
             .map(|q| q.priority);
         s.serves = d.question.into_iter().collect();
-        s.parts.push(s.as_part());
-        s.dealt = Some(dealt);
+        s.dealt = Some(Box::new(dealt));
         rest.push(s);
     }
     rest.sort_by(|a, b| {

@@ -39,14 +39,15 @@ pub struct Suggestion {
     pub weight: u64,
     /// The SEES kind the question would have.
     pub kind: Sees,
-    /// Every finding it stands for, its own first: one for most suggestions.
+    /// Every finding it stands for, the first its own, when it stands for more than
+    /// one; empty for a suggestion that is one finding (most are).
     pub parts: Vec<Part>,
     /// The highest priority (1 the highest) of the open questions its triggers serve.
     pub priority: Option<u8>,
     /// Those questions, highest priority first.
     pub serves: Vec<Id>,
     /// How it was dealt with, for one dismissed or accepted.
-    pub dealt: Option<Dealt>,
+    pub dealt: Option<Box<Dealt>>,
 }
 
 /// One rule's finding on some records.
@@ -76,6 +77,15 @@ impl Suggestion {
             priority: None,
             serves: Vec::new(),
             dealt: None,
+        }
+    }
+
+    /// Every finding it stands for: its parts, or itself.
+    pub fn findings(&self) -> Vec<Part> {
+        if self.parts.is_empty() {
+            vec![self.as_part()]
+        } else {
+            self.parts.clone()
         }
     }
 
@@ -336,16 +346,11 @@ mod tests {
                 source: 0,
                 grade: None,
                 period: None,
-                names: vec!["Owen Barlow".into()],
+                names: vec!["Owen Barlow".into()].into(),
             });
             g.links.push(LinkFacts {
-                id: Id::new(Kind::Link, n),
-                from: note,
-                to: e,
-                label: 0,
                 auto: true,
-                source: None,
-                period: None,
+                ..LinkFacts::new(Id::new(Kind::Link, n), note, e, 0)
             });
         }
         g

@@ -119,7 +119,7 @@ struct LinkView<'a> {
     #[serde(default)]
     auto: bool,
     #[serde(default)]
-    source: Option<Id>,
+    source: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     when: Option<When>,
 }
@@ -219,7 +219,7 @@ impl GapReader {
                 source,
                 grade: n.grade,
                 period: n.when.as_ref().map(period),
-                names,
+                names: names.into(),
             });
             Ok(())
         })?;
@@ -254,13 +254,10 @@ impl GapReader {
             let l: LinkView = serde_json::from_slice(v)?;
             let label = labels.id(&l.label, &mut g.labels);
             g.links.push(LinkFacts {
-                id: l.id,
-                from: l.from,
-                to: l.to,
-                label,
                 auto: l.auto,
-                source: l.source,
+                sourced: l.source.is_some(),
                 period: l.when.as_ref().map(period),
+                ..LinkFacts::new(l.id, l.from, l.to, label)
             });
             Ok(())
         })?;

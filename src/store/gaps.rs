@@ -27,8 +27,8 @@ pub struct NoteFacts {
     pub grade: Option<Grade>,
     /// The days its `when` covers, first and last: all the rules read of it.
     pub period: Option<(NaiveDate, NaiveDate)>,
-    /// `[[name]]` mentions in its text.
-    pub names: Vec<String>,
+    /// `[[name]]` mentions in its text (most notes have none: no allocation then).
+    pub names: Box<[String]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,19 +52,62 @@ pub struct HypothesisFacts {
     pub statement: String,
 }
 
+/// A link as the rules see it. A workspace holds more links than anything else, so its
+/// three ids are packed in eight bytes each (read them with [`LinkFacts::id`],
+/// [`LinkFacts::from`] and [`LinkFacts::to`]) and its source is only whether it has one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkFacts {
-    pub id: Id,
-    pub from: Id,
-    pub to: Id,
+    pub(crate) packed: [Packed; 3],
     /// Its label, as an index into [`GapInput::labels`].
     pub label: u32,
     /// Kept in step with a note's text by the store.
     pub auto: bool,
-    /// The note it rests on.
-    pub source: Option<Id>,
+    /// Whether it names the note it rests on.
+    pub sourced: bool,
     /// The days its `when` covers, when it is dated.
     pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl LinkFacts {
+    pub fn new(id: Id, from: Id, to: Id, label: u32) -> LinkFacts {
+        LinkFacts {
+            packed: [Packed::new(id), Packed::new(from), Packed::new(to)],
+            label,
+            auto: false,
+            sourced: false,
+            period: None,
+        }
+    }
+
+    pub fn id(&self) -> Id {
+        self.packed[0].id()
+    }
+
+    pub fn from(&self) -> Id {
+        self.packed[1].id()
+    }
+
+    pub fn to(&self) -> Id {
+        self.packed[2].id()
+    }
+}
+
+/// A record id in eight bytes: its kind in the top byte, its number below (numbers
+/// stay far below 2^56).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Packed(u64);
+
+const NUM_BITS: u32 = 56;
+
+impl Packed {
+    pub fn new(id: Id) -> Packed {
+        Packed(((id.kind as u64) << NUM_BITS) | (id.num & ((1 << NUM_BITS) - 1)))
+    }
+
+    pub fn id(self) -> Id {
+        let kind = Kind::ALL[((self.0 >> NUM_BITS) as usize).min(Kind::ALL.len() - 1)];
+        Id::new(kind, self.0 & ((1 << NUM_BITS) - 1))
+    }
 }
 
 /// Everything the gap rules read, as plain data.
@@ -164,7 +207,7 @@ impl Store {
                             source,
                             grade: n.grade,
                             period: n.when.as_ref().map(period),
-                            names,
+                            names: names.into(),
                         })
                     }
                     Record::Question(q) => g.questions.push(QuestionFacts {
@@ -186,13 +229,10 @@ impl Store {
                     Record::Link(l) => {
                         let label = labels.id(&l.label, &mut g.labels);
                         g.links.push(LinkFacts {
-                            id: l.meta.id,
-                            from: l.from,
-                            to: l.to,
-                            label,
                             auto: l.auto,
-                            source: l.source,
+                            sourced: l.source.is_some(),
                             period: l.when.as_ref().map(period),
+                            ..LinkFacts::new(l.meta.id, l.from, l.to, label)
                         })
                     }
                     Record::Assessment(a) => {

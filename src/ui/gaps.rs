@@ -126,7 +126,7 @@ fn dealt_text(d: &Dealt) -> (String, String) {
 /// shortened on whole words. A suggestion dealt with shows the question it became, or
 /// why it was dismissed.
 fn item_line(s: &Suggestion, selected: bool, theme: Theme, w: usize) -> Line<'static> {
-    let (became, why) = s.dealt.as_ref().map(dealt_text).unwrap_or_default();
+    let (became, why) = s.dealt.as_deref().map(dealt_text).unwrap_or_default();
     let reason = if why.is_empty() {
         sanitize(&s.reason).into_owned()
     } else {
