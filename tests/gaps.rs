@@ -332,3 +332,46 @@ fn a_dismissals_reason_is_journaled_undone_and_exported() {
     assert!(s.dismissal(&sug.key).unwrap().is_none());
     assert!(found(&s).iter().any(|x| x.key == sug.key));
 }
+
+/// The warning and estimate questions of the demo with nothing to watch for are found,
+/// and the demo's active subjects are said once, not once each.
+#[test]
+fn the_demos_questions_without_indicators_are_found() {
+    let (_d, s) = demo();
+    let all = found(&s);
+    for start in [
+        "Are runners or enforcers carrying weapons",
+        "When and where is a serious incident most likely",
+        "Which other vulnerable adults in Mereby are at risk",
+        "Could the line start recruiting local Mereby children",
+    ] {
+        let q = question_titled(&s, start);
+        let g = all
+            .iter()
+            .find(|x| x.has_rule("no-indicators") && x.triggers.contains(&q))
+            .unwrap_or_else(|| panic!("no-indicators on {q} {start}"));
+        assert!(
+            g.question.contains(start),
+            "the whole title, quoted: {}",
+            g.question
+        );
+        assert!(
+            !g.question.contains(&q.to_string()),
+            "no bare id: {}",
+            g.question
+        );
+    }
+    let ahead: Vec<_> = all
+        .iter()
+        .filter(|x| x.has_rule("no-anticipation"))
+        .collect();
+    assert_eq!(ahead.len(), 1, "{ahead:#?}");
+    assert_eq!(ahead[0].key, "no-anticipation:case");
+    // no suggestion names a record by its bare id, and none is cut short
+    for x in &all {
+        assert!(!x.question.contains('…'), "{}", x.question);
+        for word in x.question.split(|c: char| !c.is_alphanumeric()) {
+            assert!(word.parse::<Id>().is_err(), "{word} in {:?}", x.question);
+        }
+    }
+}

@@ -126,7 +126,7 @@ fn accept(ws: Option<&Path>, key: &str, title: Option<String>) -> CliResult {
     let s = find(&store, key)?;
     let q = NewQuestion {
         kind: s.kind,
-        detail: format!("Raised by the gap hunter ({}): {}.", s.rule, s.reason),
+        detail: format!("Raised by the gap hunter ({}): {}.", s.rules(), s.reason),
         ..NewQuestion::new(title.as_deref().unwrap_or(&s.question))
     };
     let id = store
