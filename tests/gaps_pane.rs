@@ -666,6 +666,12 @@ fn the_dealt_view_shows_the_question_a_suggestion_became_by_its_title_now() {
     select(&mut h, "shared-identifier:E1+E2+E3");
     h.press_command("gaps.dismiss").press("enter");
     ready(&mut h.app);
+    assert!(
+        h.screen()
+            .contains("1 suggestion from 17 rules in 19 records"),
+        "{}",
+        h.screen()
+    );
     h.press_command("gaps.dealt");
     let row = h.line_with("Who pays Owen Barlow?");
     assert!(

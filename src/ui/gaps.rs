@@ -44,9 +44,11 @@ fn header(g: &GapsState) -> String {
             } else {
                 ""
             };
+            let counted = crate::model::vocab::counted;
             format!(
-                "{open} suggestions from {rules} rules in {} records · {dealt} dismissed or accepted{again}",
-                g.run.records
+                "{} from {rules} rules in {} · {dealt} dismissed or accepted{again}",
+                counted(open, "suggestion", "suggestions"),
+                counted(g.run.records, "record", "records")
             )
         }
     }

@@ -31,7 +31,7 @@ impl GapsState {
                 let text = if g.show_dealt {
                     format!("{n} dismissed or accepted; r restores one, z shows the open ones")
                 } else {
-                    format!("{n} open suggestions")
+                    crate::model::vocab::counted(n, "open suggestion", "open suggestions")
                 };
                 cx.info(text);
             }
