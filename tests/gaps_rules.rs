@@ -545,6 +545,9 @@ fn an_entity_both_lonely_and_low_graded_is_one_suggestion_found_by_either_key() 
         by_old.key, g.key,
         "a finding's own key finds the suggestion"
     );
+    // --rule lists it under either rule
+    assert_eq!(rule(&s, "lonely-mention")[0].key, g.key);
+    assert_eq!(rule(&s, "low-graded")[0].key, g.key);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::path::Path;
 pub struct GapsArgs {
     #[command(subcommand)]
     pub action: Option<GapsAction>,
-    /// Only this rule's suggestions.
+    /// Only the suggestions with a finding of this rule (one may carry several).
     #[arg(long, value_name = "NAME")]
     pub rule: Option<String>,
     /// A JSON array of objects (key, rule, question, triggers, reason, kind,
