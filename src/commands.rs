@@ -183,9 +183,11 @@ crate::panes::for_each_pane! {
     AddExpectation => "hypotheses.expect", Hypotheses, "Add an expectation to the selected hypothesis (what should be seen)";
     CheckExpectation => "hypotheses.checked", Hypotheses, "Set an expectation's status: unchecked, absent (where, when) or found (note)";
     GapAccept => "gaps.accept", Gaps, "Accept the suggestion: a question linked to its records";
-    GapDismiss => "gaps.dismiss", Gaps, "Dismiss the suggestion until its records change";
+    GapDismiss => "gaps.dismiss", Gaps, "Dismiss the suggestion until its records change, saying why";
     GapShowDealt => "gaps.dealt", Gaps, "Show the dismissed and accepted suggestions (or the open ones)";
     GapRestore => "gaps.restore", Gaps, "Restore a dismissed suggestion";
+    GapNextGroup => "gaps.next_group", Gaps, "Jump to the next group (priority served, then rule)";
+    GapPrevGroup => "gaps.prev_group", Gaps, "Jump to the previous group (priority served, then rule)";
     PlanCheck => "plan.check", Plan, "Set what was found for the selected expectation (absent: where and when; found: the note)";
 }
 

@@ -179,3 +179,34 @@ fn an_entity_serving_two_questions_is_proposed_at_the_top_and_flags_choose() {
     fails(&ws, &["ask", "E9"], 1, "E9");
     fails(&ws, &["ask", "E1", "--parent", "Q1", "--top"], 2, "--top");
 }
+
+#[test]
+fn an_accepted_gap_goes_under_the_question_its_records_serve_and_joins_the_plan() {
+    let (_d, ws) = case();
+    run(
+        &ws,
+        &[
+            "add",
+            "note",
+            "[[Uncle V]] supplies the crew",
+            "--grade",
+            "B2P",
+        ],
+    );
+    run(&ws, &["link", "N3", "Q1", "--label", "concerns"]);
+    let gaps: serde_json::Value = serde_json::from_str(&run(&ws, &["gaps", "--json"])).unwrap();
+    let key = gaps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap().to_string())
+        .find(|k| k.starts_with("dangling-mention:"))
+        .unwrap_or_else(|| panic!("{gaps:#}"));
+    let id = run(&ws, &["gaps", "accept", &key]);
+    let q = show(&ws, &id);
+    assert_eq!(q["parent"], "Q1");
+    assert_eq!(q["priority"], 1);
+    assert_eq!(q["tags"], serde_json::json!(["collection"]));
+    let plan = run(&ws, &["plan"]);
+    assert!(plan.contains(&format!("  {id:<6} answer: ")), "{plan}");
+}

@@ -50,7 +50,14 @@ fn the_six_planted_gaps_of_the_demo_are_found() {
     let (_d, s) = demo();
     let all = found(&s);
     for x in &all {
-        eprintln!("{}\t{}\t{}", x.key, x.question, x.reason);
+        eprintln!(
+            "P{}\t{}\t{}\t{}\t{}",
+            x.priority.map_or("-".to_string(), |p| p.to_string()),
+            x.rules(),
+            x.key,
+            x.question,
+            x.reason
+        );
     }
     let rusk = named(&s, "Vincent Rusk");
     assert!(has(&all, "low-graded", &[rusk]), "1 low-graded");
@@ -138,7 +145,8 @@ fn dismissal_survives_restart_and_export_import_and_ends_when_the_triggers_chang
             .find(|x| x.rule == "lonely-mention" && x.triggers == [barlow])
             .unwrap();
         key = sug.key.clone();
-        s.dismiss_gap(&sug.key, sug.rule, &sug.fingerprint).unwrap();
+        s.dismiss_gap(&sug.key, sug.rule, &sug.fingerprint, None)
+            .unwrap();
         assert!(!found(&s).iter().any(|x| x.key == key));
     }
     let s = open(dir.path());
@@ -211,7 +219,8 @@ fn an_accepted_gap_survives_export_and_import() {
 fn the_narrow_reading_equals_the_whole_record_decode() {
     let (_d, mut s) = demo();
     let sug = found(&s).into_iter().next().unwrap();
-    s.dismiss_gap(&sug.key, sug.rule, &sug.fingerprint).unwrap();
+    s.dismiss_gap(&sug.key, sug.rule, &sug.fingerprint, None)
+        .unwrap();
     s.add_note(weft::store::NewNote {
         text: "a \"quoted\" \\ line\n[[Nobody Known]] and [[Owen Barlow]]".into(),
         source: "CHIS \"7\"".into(),
@@ -258,5 +267,111 @@ fn the_demo_raises_one_untested_and_one_unchallenged_suggestion_per_question_at_
             .iter()
             .filter(|g| g.rule == rule)
             .all(|g| !g.reason.contains("1 pieces")));
+    }
+}
+
+/// A dismissal's reason is a store write like any other: journaled (so one undo takes
+/// it back), kept through a restart and through a workspace export and import.
+#[test]
+fn a_dismissals_reason_is_journaled_undone_and_exported() {
+    let (_d, mut s) = demo();
+    let barlow = named(&s, "Owen Barlow");
+    let sug = found(&s)
+        .into_iter()
+        .find(|x| x.triggers == [barlow])
+        .unwrap();
+    // a reason of two lines, or with a control character, is refused, changing nothing
+    for bad in ["one\ntwo", "tab\tbed"] {
+        let err = s
+            .dismiss_gap(&sug.key, sug.rule, &sug.fingerprint, Some(bad))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&sug.key), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert!(s.dismissal(&sug.key).unwrap().is_none());
+    s.dismiss_gap(
+        &sug.key,
+        sug.rule,
+        &sug.fingerprint,
+        Some("  a known informant, handled by the source unit "),
+    )
+    .unwrap();
+    let kept = s.dismissal(&sug.key).unwrap().expect("kept");
+    assert_eq!(
+        kept.reason.as_deref(),
+        Some("a known informant, handled by the source unit")
+    );
+    let newest = s.log().next().unwrap().unwrap();
+    assert_eq!(newest.op, "dismiss gap", "journaled");
+    let mut bytes = Vec::new();
+    weft::export::write_workspace(&s, &mut bytes).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("\"reason\":\"a known informant"),
+        "exported: {}",
+        &text[text.find("\"dismissals\"").unwrap_or(0)..][..300]
+    );
+    let dump = weft::export::parse_workspace(&bytes).unwrap();
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut t = open(dir2.path());
+    t.import_workspace(&dump).unwrap();
+    assert_eq!(
+        t.dismissal(&sug.key).unwrap().and_then(|d| d.reason),
+        kept.reason,
+        "after export and import"
+    );
+    let (_, dealt) = analysis::partition(&t.gap_input().unwrap(), &|| false).unwrap();
+    let shown = dealt.iter().find(|x| x.key == sug.key).expect("dealt with");
+    assert_eq!(
+        shown.dealt.as_ref().and_then(|d| d.reason.as_deref()),
+        kept.reason.as_deref()
+    );
+    // one undo takes the dismissal back
+    s.undo().unwrap().unwrap();
+    assert!(s.dismissal(&sug.key).unwrap().is_none());
+    assert!(found(&s).iter().any(|x| x.key == sug.key));
+}
+
+/// The warning and estimate questions of the demo with nothing to watch for are found,
+/// and the demo's active subjects are said once, not once each.
+#[test]
+fn the_demos_questions_without_indicators_are_found() {
+    let (_d, s) = demo();
+    let all = found(&s);
+    for start in [
+        "Are runners or enforcers carrying weapons",
+        "When and where is a serious incident most likely",
+        "Which other vulnerable adults in Mereby are at risk",
+        "Could the line start recruiting local Mereby children",
+    ] {
+        let q = question_titled(&s, start);
+        let g = all
+            .iter()
+            .find(|x| x.has_rule("no-indicators") && x.triggers.contains(&q))
+            .unwrap_or_else(|| panic!("no-indicators on {q} {start}"));
+        assert!(
+            g.question.contains(start),
+            "the whole title, quoted: {}",
+            g.question
+        );
+        assert!(
+            !g.question.contains(&q.to_string()),
+            "no bare id: {}",
+            g.question
+        );
+    }
+    let ahead: Vec<_> = all
+        .iter()
+        .filter(|x| x.has_rule("no-anticipation"))
+        .collect();
+    assert_eq!(ahead.len(), 1, "{ahead:#?}");
+    assert_eq!(ahead[0].key, "no-anticipation:case");
+    // no suggestion names a record by its bare id, and none is cut short
+    for x in &all {
+        assert!(!x.question.contains('…'), "{}", x.question);
+        for word in x.question.split(|c: char| !c.is_alphanumeric()) {
+            assert!(word.parse::<Id>().is_err(), "{word} in {:?}", x.question);
+        }
     }
 }

@@ -53,7 +53,8 @@ fn link(s: &mut Store, from: Id, to: Id, label: &str) -> weft::store::Added {
 
 /// E1 Liam Corrigan and E2 Shane Pidcock both use the phone E3 and are not linked
 /// (shared-identifier); E4 Owen Barlow is mentioned in three notes and nothing else
-/// (lonely-mention); one note names "Uncle V", who is no entity (dangling-mention).
+/// (lonely-mention); one note names "Uncle V", who is no entity (dangling-mention); a
+/// last note names Liam, Shane and the phone (so none is known only through links).
 fn case(s: &mut Store) {
     let liam = entity(s, "Liam Corrigan", EntityKind::Person);
     let shane = entity(s, "Shane Pidcock", EntityKind::Person);
@@ -65,6 +66,10 @@ fn case(s: &mut Store) {
         note(s, &format!("[[Owen Barlow]] at the yard, visit {i}"));
     }
     note(s, "A delivery for [[Uncle V]]");
+    note(
+        s,
+        "[[Liam Corrigan]] and [[Shane Pidcock]] both rang from [[07700 900733]]",
+    );
 }
 
 fn id(s: &str) -> Id {
@@ -118,7 +123,7 @@ fn the_first_showing_runs_the_rules_off_the_input_thread_and_shows_the_result() 
     h.press_command("pane.gaps");
     if h.app.gaps.runs == 0 {
         // the key returned before the worker finished: the pane says so
-        assert!(h.screen().contains("running the 14 gap rules…"));
+        assert!(h.screen().contains("running the 17 gap rules…"));
     }
     if h.app.background_pending() {
         assert!(h.app.wait_background(WAIT));
@@ -128,7 +133,7 @@ fn the_first_showing_runs_the_rules_off_the_input_thread_and_shows_the_result() 
     assert!(!h.app.poll_background());
     let screen = h.screen();
     assert!(
-        screen.contains("3 suggestions from 14 rules in"),
+        screen.contains("3 suggestions from 17 rules in"),
         "{screen}"
     );
     assert!(screen.contains("What connects Liam Corrigan and Shane Pidcock"));
@@ -207,7 +212,8 @@ fn accept_makes_one_question_linked_to_every_trigger_and_one_undo_removes_it() {
     assert!(!h.screen().contains("  What connects"), "{}", h.screen());
     h.press_command("undo");
     assert!(h.app.store.get(q).unwrap().is_none(), "one u removes it");
-    assert!(h.app.store.neighbours(id("E3")).unwrap().len() == 2);
+    // the two "uses" links and the last note's mention: the question's link is gone
+    assert_eq!(h.app.store.neighbours(id("E3")).unwrap().len(), 3);
     ready(&mut h.app);
     assert!(keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()));
 }
@@ -265,7 +271,10 @@ fn a_dismissal_holds_after_a_restart_and_can_be_restored() {
         ready(&mut app);
         press(&mut app, "j");
         assert_eq!(app.gaps.current().unwrap().key, "lonely-mention:E4");
+        // d asks why; Enter on nothing dismisses without a reason
         press(&mut app, "d");
+        assert!(app.overlay.is_some(), "a prompt for the reason");
+        press(&mut app, "enter");
         assert!(app.gaps.list().iter().all(|s| s.key != "lonely-mention:E4"));
         ready(&mut app);
         assert!(app.gaps.list().iter().all(|s| s.key != "lonely-mention:E4"));
@@ -391,7 +400,7 @@ fn empty_states_and_help_say_what_is_going_on() {
     let mut h = opened(|_| {});
     assert!(h
         .screen()
-        .contains("No gaps found by 14 rules in 0 records."));
+        .contains("No gaps found by 17 rules in 0 records."));
     h.press_command("help");
     // each rule's reasoning is there, whole, further down
     let mut seen = String::new();
@@ -422,15 +431,15 @@ fn empty_states_and_help_say_what_is_going_on() {
 fn a_long_list_scrolls_with_the_selection_above_the_detail() {
     let mut h = opened(|s| {
         for i in 0..30 {
-            let name = format!("Person {i:02}");
-            entity(s, &name, EntityKind::Person);
-            for k in 0..3 {
-                note(s, &format!("[[{name}]] visit {k}"));
-            }
+            s.add_question(weft::store::NewQuestion {
+                kind: weft::model::Sees::Explanation,
+                ..weft::store::NewQuestion::new(&format!("Why did visit {i:02} happen?"))
+            })
+            .unwrap();
         }
     });
     assert_eq!(
-        h.screen().matches("What is Person").count(),
+        h.screen().matches("What could explain").count(),
         14,
         "14 rows of list"
     );
@@ -443,9 +452,9 @@ fn a_long_list_scrolls_with_the_selection_above_the_detail() {
         .position(|l| l.starts_with(&format!("  {last}")))
         .unwrap_or_else(|| panic!("{last} not in the list:\n{screen}"));
     assert!(row < 16, "the selected row is above the detail:\n{screen}");
-    assert!(lines[16].starts_with("── lonely-mention"), "{screen}");
+    assert!(lines[16].starts_with("── no-hypotheses"), "{screen}");
     h.press_command("list.first");
-    assert!(h.screen().contains("lonely-mention (30)"));
+    assert!(h.screen().contains("no-hypotheses (30)"));
 }
 
 /// The prompt's title, hint, text and whether the text is the selected proposal.
@@ -466,7 +475,10 @@ fn prompt(app: &App) -> (String, String, String, bool) {
 #[test]
 fn the_timelines_quiet_stretch_and_the_gap_ask_the_same_way() {
     let mut h = Harness::new(|s| {
-        entity(s, "Kyle Renshaw", EntityKind::Person);
+        let kyle = entity(s, "Kyle Renshaw", EntityKind::Person);
+        // an undated link: not on the timeline, and Kyle is not only mentioned
+        let crew = entity(s, "Brannock Road crew", EntityKind::Group);
+        link(s, kyle, crew, "member of");
         for m in ["2024-05", "2024-06", "2024-07", "2024-12", "2025-01"] {
             s.add_note(NewNote {
                 text: "[[Kyle Renshaw]] seen".into(),
@@ -520,4 +532,205 @@ fn the_timelines_quiet_stretch_and_the_gap_ask_the_same_way() {
         .map(|n| n.other)
         .collect();
     assert_eq!(linked, vec![id("E1")]);
+}
+
+#[test]
+fn the_timeline_and_the_rule_count_dated_links_alike_and_give_the_same_days() {
+    let mut h = Harness::new(|s| {
+        let kyle = entity(s, "Kyle Renshaw", EntityKind::Person);
+        let crew = entity(s, "Brannock Road crew", EntityKind::Group);
+        for m in ["2024-05", "2024-06", "2024-07", "2024-12", "2025-01"] {
+            s.add_note(NewNote {
+                text: "[[Kyle Renshaw]] seen".into(),
+                source: format!("source {m}"),
+                when: Some(m.parse().unwrap()),
+                ..NewNote::default()
+            })
+            .unwrap();
+        }
+        // a dated link in the silence narrows it on both
+        s.link(NewLink {
+            from: kyle,
+            to: crew,
+            label: "seen with".into(),
+            confidence: None,
+            source: None,
+            when: Some("2024-08-15".parse().unwrap()),
+        })
+        .unwrap();
+    });
+    h.press_commands(&["pane.timeline", "timeline.filter"])
+        .typed("Kyle Renshaw")
+        .press("enter")
+        .press_command("list.first");
+    let quiet: Vec<weft::app::timeline::Quiet> = h
+        .app
+        .timeline
+        .rows
+        .iter()
+        .filter_map(|r| match r {
+            weft::app::timeline::Row::Quiet(q) => Some(q.clone()),
+            _ => None,
+        })
+        .collect();
+    let marked = quiet
+        .iter()
+        .find(|q| q.gap.is_some())
+        .unwrap_or_else(|| panic!("the rule's stretch is one of the timeline's: {quiet:#?}"));
+    assert_eq!(marked.gap, Some((marked.from, marked.to)));
+    assert_eq!(
+        marked.from.to_string(),
+        "2024-08-16",
+        "after the dated link"
+    );
+    h.press_command("pane.gaps");
+    ready(&mut h.app);
+    select(&mut h, "quiet-stretch:E1");
+    let gap = h.app.gaps.current().unwrap().clone();
+    let days = format!(
+        "no reporting for {} days ({} to {})",
+        marked.days,
+        marked.from.format("%-d %b %Y"),
+        marked.to.format("%-d %b %Y")
+    );
+    assert!(gap.reason.starts_with(&days), "{} / {days}", gap.reason);
+    assert!(
+        h.screen().contains("16 Aug 2024 to 30 Nov 2024"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn dismissing_asks_why_keeps_the_reason_shows_it_and_undoes() {
+    let mut h = opened(case);
+    select(&mut h, "lonely-mention:E4");
+    h.press_command("gaps.dismiss");
+    let (title, hint, text, _) = prompt(&h.app);
+    assert_eq!(title, "Dismiss: What is Owen Barlow's role?");
+    assert!(hint.starts_with("why, in one line (optional)"), "{hint}");
+    assert_eq!(text, "");
+    // Esc dismisses nothing
+    h.press("esc");
+    assert!(keys(&mut h).contains(&"lonely-mention:E4".to_string()));
+    assert!(h
+        .app
+        .store
+        .dismissal("lonely-mention:E4")
+        .unwrap()
+        .is_none());
+    h.press_command("gaps.dismiss")
+        .typed("a known informant")
+        .press("enter");
+    let d = h
+        .app
+        .store
+        .dismissal("lonely-mention:E4")
+        .unwrap()
+        .expect("kept");
+    assert_eq!(d.reason.as_deref(), Some("a known informant"));
+    assert!(!keys(&mut h).contains(&"lonely-mention:E4".to_string()));
+    ready(&mut h.app);
+    h.press_command("gaps.dealt");
+    let row = h.line_with("What is Owen Barlow's role?");
+    assert!(row.contains("dismissed: a known"), "{row}");
+    assert!(h
+        .screen()
+        .lines()
+        .any(|l| l.starts_with("dismissed: a known informant")));
+    // a store write like any other: u takes it back
+    h.press_command("undo");
+    assert!(h
+        .app
+        .store
+        .dismissal("lonely-mention:E4")
+        .unwrap()
+        .is_none());
+    ready(&mut h.app);
+    h.press_command("gaps.dealt");
+    assert!(keys(&mut h).contains(&"lonely-mention:E4".to_string()));
+}
+
+#[test]
+fn the_dealt_view_shows_the_question_a_suggestion_became_by_its_title_now() {
+    let mut h = opened(case);
+    select(&mut h, "lonely-mention:E4");
+    h.press_command("gaps.accept").press("enter");
+    let q = h.app.backlog.questions.keys().copied().max().unwrap();
+    let done = h
+        .app
+        .store
+        .set_fields(q, &[("title".into(), "Who pays Owen Barlow?".into())])
+        .unwrap();
+    h.app.after_change(&done);
+    select(&mut h, "shared-identifier:E1+E2+E3");
+    h.press_command("gaps.dismiss").press("enter");
+    ready(&mut h.app);
+    assert!(
+        h.screen()
+            .contains("1 suggestion from 17 rules in 19 records"),
+        "{}",
+        h.screen()
+    );
+    h.press_command("gaps.dealt");
+    let row = h.line_with("Who pays Owen Barlow?");
+    assert!(
+        row.contains(&format!("→ {q} Who pays Owen Barlow?")),
+        "{row}"
+    );
+    assert!(row.contains("accepted"), "{row}");
+    let row = h.line_with("What connects Liam Corrigan");
+    assert!(row.contains("dismissed, no reason given"), "{row}");
+    select(&mut h, "lonely-mention:E4");
+    assert!(h
+        .screen()
+        .contains(&format!("accepted as {q}: Who pays Owen Barlow?")));
+}
+
+#[test]
+fn brackets_jump_between_groups() {
+    let mut h = opened(|s| {
+        case(s);
+        // a P1 question with no hypotheses: its own group, first
+        s.add_question(weft::store::NewQuestion {
+            kind: weft::model::Sees::Explanation,
+            priority: 1,
+            ..weft::store::NewQuestion::new("Why did the line move?")
+        })
+        .unwrap();
+    });
+    let screen = h.screen();
+    assert!(screen.contains("P1 · no-hypotheses (1)"), "{screen}");
+    assert!(
+        screen.contains("shared-identifier (1) · no open question"),
+        "{screen}"
+    );
+    h.press_command("list.first");
+    assert_eq!(h.app.gaps.current().unwrap().key, "no-hypotheses:Q1");
+    h.press_command("gaps.next_group");
+    assert_eq!(
+        h.app.gaps.current().unwrap().key,
+        "shared-identifier:E1+E2+E3"
+    );
+    h.press_command("gaps.next_group");
+    assert_eq!(h.app.gaps.current().unwrap().key, "lonely-mention:E4");
+    h.press_command("gaps.next_group");
+    assert_eq!(
+        h.app.gaps.current().unwrap().key,
+        "dangling-mention:uncle-v"
+    );
+    h.press_command("gaps.next_group");
+    assert_eq!(
+        h.app.gaps.current().unwrap().key,
+        "dangling-mention:uncle-v",
+        "the last group stays"
+    );
+    assert!(h.screen().contains("this is the last group"));
+    h.press_command("gaps.prev_group");
+    assert_eq!(h.app.gaps.current().unwrap().key, "lonely-mention:E4");
+    h.press_command("gaps.prev_group")
+        .press_command("gaps.prev_group");
+    assert_eq!(h.app.gaps.current().unwrap().key, "no-hypotheses:Q1");
+    h.press_command("gaps.prev_group");
+    assert!(h.screen().contains("this is the first group"));
 }

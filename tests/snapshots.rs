@@ -714,11 +714,30 @@ fn gaps_help() {
 fn gaps_dealt_with() {
     let mut h = demo("pane.gaps");
     h.press_command("gaps.dismiss");
+    h.typed("covered by the weapons briefing").press("enter");
     h.settle();
     h.press_command("gaps.dealt");
     h.settle();
     assert!(h.screen().contains("1 dismissed"), "{}", h.screen());
+    assert!(
+        h.screen()
+            .contains("dismissed: covered by the weapons briefing"),
+        "{}",
+        h.screen()
+    );
     snap(&mut h, "gaps_dealt_with");
+}
+
+#[test]
+fn gaps_dismiss_prompt() {
+    let mut h = demo("pane.gaps");
+    boxed(
+        &mut h,
+        "gaps.dismiss",
+        "prompt",
+        "why, in one line",
+        "gaps_dismiss_prompt",
+    );
 }
 
 #[test]

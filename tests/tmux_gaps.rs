@@ -17,9 +17,10 @@ fn demo_gaps_arrive_without_a_key_and_one_is_accepted() {
     t.wait_for("Backlog");
     t.keys(&["7"]);
     // no key after 7: the result is drawn when the worker sends it
-    let screen = t.wait_for("suggestions from 14 rules in");
-    assert!(screen.contains("shared-identifier ("), "{screen}");
-    assert!(screen.contains("What connects Liam Corrigan"), "{screen}");
+    let screen = t.wait_for("suggestions from 17 rules in");
+    // P1 first: the warning questions with nothing to watch for
+    assert!(screen.contains("no-indicators ("), "{screen}");
+    assert!(screen.contains("What would we see first"), "{screen}");
     t.keys(&["a"]);
     t.wait_for("New question about");
     t.keys(&["Enter"]);

@@ -12,10 +12,11 @@ use std::path::Path;
 pub struct GapsArgs {
     #[command(subcommand)]
     pub action: Option<GapsAction>,
-    /// Only this rule's suggestions.
+    /// Only the suggestions with a finding of this rule (one may carry several).
     #[arg(long, value_name = "NAME")]
     pub rule: Option<String>,
-    /// A JSON array of objects (key, rule, question, triggers, reason).
+    /// A JSON array of objects (key, rule, question, triggers, reason, kind,
+    /// fingerprint, and each finding merged in, the priority and questions served).
     #[arg(long)]
     pub json: bool,
 }
@@ -34,6 +35,9 @@ pub enum GapsAction {
     Dismiss {
         /// The suggestion's key, as `weft gaps` lists it.
         key: String,
+        /// Why, in one line: kept with the dismissal, shown with it and exported.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
 }
 
@@ -41,7 +45,7 @@ pub fn gaps(ws: Option<&Path>, a: GapsArgs) -> CliResult {
     match a.action {
         None => list(ws, a.rule.as_deref(), a.json),
         Some(GapsAction::Accept { key, title }) => accept(ws, &key, title),
-        Some(GapsAction::Dismiss { key }) => dismiss(ws, &key),
+        Some(GapsAction::Dismiss { key, reason }) => dismiss(ws, &key, reason.as_deref()),
     }
 }
 
@@ -55,8 +59,17 @@ fn list(ws: Option<&Path>, rule: Option<&str>, json: bool) -> CliResult {
         })?),
         None => None,
     };
-    let store = super::read_workspace(ws)?;
-    let found = analysis::run(&store.gap_input()?, only);
+    let input = {
+        // every record is read once, in order: a large page cache would only fill
+        let opened = super::read_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
+        let input = opened.gap_input()?;
+        // The facts are all the rules need: the workspace is let go before they run,
+        // its lock and sled's page table (a quarter of a gigabyte at a million records,
+        // which the rules' allocations then reuse) with it.
+        drop(opened.into_store());
+        input
+    };
+    let found = analysis::run(&input, only);
     let mut out = super::out::stdout();
     if json {
         let v: Vec<serde_json::Value> = found.iter().map(to_json).collect();
@@ -78,6 +91,11 @@ fn list(ws: Option<&Path>, rule: Option<&str>, json: bool) -> CliResult {
 }
 
 fn to_json(s: &Suggestion) -> serde_json::Value {
+    let findings: Vec<serde_json::Value> = s
+        .findings()
+        .iter()
+        .map(|p| serde_json::json!({"rule": p.rule, "key": p.key, "reason": p.reason}))
+        .collect();
     serde_json::json!({
         "key": s.key,
         "rule": s.rule,
@@ -86,6 +104,9 @@ fn to_json(s: &Suggestion) -> serde_json::Value {
         "reason": s.reason,
         "kind": s.kind,
         "fingerprint": s.fingerprint,
+        "findings": findings,
+        "priority": s.priority,
+        "serves": s.serves,
     })
 }
 
@@ -103,11 +124,22 @@ fn accept(ws: Option<&Path>, key: &str, title: Option<String>) -> CliResult {
     }
     let mut store = open_workspace(ws)?;
     let s = find(&store, key)?;
-    let q = NewQuestion {
+    // under the one open question its records serve, if exactly one; collection, so
+    // it joins the plan
+    let parent = match store.serve_all(&s.triggers)?.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let mut q = NewQuestion {
         kind: s.kind,
-        detail: format!("Raised by the gap hunter ({}): {}.", s.rule, s.reason),
+        detail: format!("Raised by the gap hunter ({}): {}.", s.rules(), s.reason),
+        parent,
+        tags: vec![crate::model::COLLECTION_TAG.to_string()],
         ..NewQuestion::new(title.as_deref().unwrap_or(&s.question))
     };
+    if let Some(p) = parent.and_then(|p| store.question(p).ok().flatten()) {
+        q.priority = p.priority;
+    }
     let id = store
         .accept_gap(q, &s.triggers, (&s.key, s.rule, &s.fingerprint))?
         .id;
@@ -116,10 +148,13 @@ fn accept(ws: Option<&Path>, key: &str, title: Option<String>) -> CliResult {
     out.finish()
 }
 
-fn dismiss(ws: Option<&Path>, key: &str) -> CliResult {
+fn dismiss(ws: Option<&Path>, key: &str, reason: Option<&str>) -> CliResult {
+    // a bad reason is refused before the workspace is opened
+    crate::store::dismissal_reason(key, reason)
+        .map_err(|e| Failure::usage(format!("--reason: {e}")))?;
     let mut store = open_workspace(ws)?;
     let s = find(&store, key)?;
-    store.dismiss_gap(&s.key, s.rule, &s.fingerprint)?;
+    store.dismiss_gap(&s.key, s.rule, &s.fingerprint, reason)?;
     eprintln!("weft: dismissed {}", sanitize(&s.key));
     Ok(())
 }

@@ -253,6 +253,9 @@ record! {
         /// The question it became, when it was accepted rather than dismissed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub question: Option<Id>,
+        /// Why it was dismissed, in the analyst's words (one line), when they gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
     }
 }
 

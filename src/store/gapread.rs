@@ -9,7 +9,8 @@
 //! reading as the reference the tests compare this with.
 
 use super::gaps::{
-    EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts,
+    period, EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, Interner, LinkFacts,
+    NoteFacts, QuestionFacts,
 };
 use super::{kind_slot, Result, Store, StoreError};
 use crate::model::{
@@ -71,8 +72,8 @@ struct NoteView<'a> {
     id: Id,
     #[serde(borrow)]
     text: Cow<'a, str>,
-    #[serde(default)]
-    source: String,
+    #[serde(default, borrow)]
+    source: Cow<'a, str>,
     #[serde(default)]
     grade: Option<Grade>,
     #[serde(default)]
@@ -89,6 +90,8 @@ struct AnswerView {
 struct QuestionView {
     id: Id,
     title: String,
+    #[serde(default)]
+    detail: String,
     status: Status,
     priority: u8,
     kind: Sees,
@@ -107,13 +110,18 @@ struct HypothesisView {
 }
 
 #[derive(Deserialize)]
-struct LinkView {
+struct LinkView<'a> {
     id: Id,
     from: Id,
     to: Id,
-    label: String,
+    #[serde(borrow)]
+    label: Cow<'a, str>,
     #[serde(default)]
     auto: bool,
+    #[serde(default)]
+    source: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    when: Option<When>,
 }
 
 #[derive(Deserialize)]
@@ -185,6 +193,7 @@ impl GapReader {
             today: self.today,
             ..Default::default()
         };
+        let (mut sources, mut labels) = (Interner::default(), Interner::default());
         g.entities.reserve(self.count(Kind::Entity));
         self.each(Kind::Entity, |v| {
             let e: EntityView = serde_json::from_slice(v)?;
@@ -204,12 +213,13 @@ impl GapReader {
             } else {
                 Vec::new()
             };
+            let source = sources.id(&n.source, &mut g.sources);
             g.notes.push(NoteFacts {
                 id: n.id,
-                source: n.source,
+                source,
                 grade: n.grade,
-                when: n.when,
-                names,
+                period: n.when.as_ref().map(period),
+                names: names.into(),
             });
             Ok(())
         })?;
@@ -219,6 +229,7 @@ impl GapReader {
             g.questions.push(QuestionFacts {
                 id: q.id,
                 title: q.title,
+                detail: q.detail,
                 status: q.status,
                 kind: q.kind,
                 priority: q.priority,
@@ -241,12 +252,12 @@ impl GapReader {
         g.links.reserve(self.count(Kind::Link));
         self.each(Kind::Link, |v| {
             let l: LinkView = serde_json::from_slice(v)?;
+            let label = labels.id(&l.label, &mut g.labels);
             g.links.push(LinkFacts {
-                id: l.id,
-                from: l.from,
-                to: l.to,
-                label: l.label,
                 auto: l.auto,
+                sourced: l.source.is_some(),
+                period: l.when.as_ref().map(period),
+                ..LinkFacts::new(l.id, l.from, l.to, label)
             });
             Ok(())
         })?;

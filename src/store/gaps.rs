@@ -22,17 +22,21 @@ pub struct EntityFacts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteFacts {
     pub id: Id,
-    pub source: String,
+    /// Its source, as an index into [`GapInput::sources`] (notes share a few sources).
+    pub source: u32,
     pub grade: Option<Grade>,
-    pub when: Option<When>,
-    /// `[[name]]` mentions in its text.
-    pub names: Vec<String>,
+    /// The days its `when` covers, first and last: all the rules read of it.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// `[[name]]` mentions in its text (most notes have none: no allocation then).
+    pub names: Box<[String]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuestionFacts {
     pub id: Id,
     pub title: String,
+    /// Read for the `[[names]]`, ids and names it mentions.
+    pub detail: String,
     pub status: Status,
     pub kind: Sees,
     pub priority: u8,
@@ -48,14 +52,62 @@ pub struct HypothesisFacts {
     pub statement: String,
 }
 
+/// A link as the rules see it. A workspace holds more links than anything else, so its
+/// three ids are packed in eight bytes each (read them with [`LinkFacts::id`],
+/// [`LinkFacts::from`] and [`LinkFacts::to`]) and its source is only whether it has one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkFacts {
-    pub id: Id,
-    pub from: Id,
-    pub to: Id,
-    pub label: String,
+    pub(crate) packed: [Packed; 3],
+    /// Its label, as an index into [`GapInput::labels`].
+    pub label: u32,
     /// Kept in step with a note's text by the store.
     pub auto: bool,
+    /// Whether it names the note it rests on.
+    pub sourced: bool,
+    /// The days its `when` covers, when it is dated.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl LinkFacts {
+    pub fn new(id: Id, from: Id, to: Id, label: u32) -> LinkFacts {
+        LinkFacts {
+            packed: [Packed::new(id), Packed::new(from), Packed::new(to)],
+            label,
+            auto: false,
+            sourced: false,
+            period: None,
+        }
+    }
+
+    pub fn id(&self) -> Id {
+        self.packed[0].id()
+    }
+
+    pub fn from(&self) -> Id {
+        self.packed[1].id()
+    }
+
+    pub fn to(&self) -> Id {
+        self.packed[2].id()
+    }
+}
+
+/// A record id in eight bytes: its kind in the top byte, its number below (numbers
+/// stay far below 2^56).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Packed(u64);
+
+const NUM_BITS: u32 = 56;
+
+impl Packed {
+    pub fn new(id: Id) -> Packed {
+        Packed(((id.kind as u64) << NUM_BITS) | (id.num & ((1 << NUM_BITS) - 1)))
+    }
+
+    pub fn id(self) -> Id {
+        let kind = Kind::ALL[((self.0 >> NUM_BITS) as usize).min(Kind::ALL.len() - 1)];
+        Id::new(kind, self.0 & ((1 << NUM_BITS) - 1))
+    }
 }
 
 /// Everything the gap rules read, as plain data.
@@ -71,6 +123,47 @@ pub struct GapInput {
     pub assessments: Vec<(Id, Id, Consistency)>,
     pub expectations: Vec<ExpectationFacts>,
     pub dismissals: Vec<Dismissal>,
+    /// The notes' sources, each once, in order of first use.
+    pub sources: Vec<String>,
+    /// The links' labels, each once, in order of first use.
+    pub labels: Vec<String>,
+}
+
+impl GapInput {
+    /// A note's source.
+    pub fn source(&self, n: &NoteFacts) -> &str {
+        self.sources
+            .get(n.source as usize)
+            .map_or("", String::as_str)
+    }
+
+    /// A link's label.
+    pub fn label(&self, l: &LinkFacts) -> &str {
+        self.labels.get(l.label as usize).map_or("", String::as_str)
+    }
+}
+
+/// The days a `when` covers, first and last.
+pub fn period(w: &When) -> (NaiveDate, NaiveDate) {
+    (w.start_instant().date(), w.end_instant().date())
+}
+
+/// Gives each distinct text a number, in order of first use: what the reader stores in
+/// place of the notes' sources and the links' labels, a few texts repeated a million
+/// times.
+#[derive(Default)]
+pub(super) struct Interner(std::collections::HashMap<String, u32>);
+
+impl Interner {
+    pub(super) fn id(&mut self, text: &str, all: &mut Vec<String>) -> u32 {
+        if let Some(n) = self.0.get(text) {
+            return *n;
+        }
+        let n = all.len() as u32;
+        all.push(text.to_string());
+        self.0.insert(text.to_string(), n);
+        n
+    }
 }
 
 /// An expectation of a hypothesis and whether it was looked for.
@@ -92,6 +185,7 @@ impl Store {
             today: self.now().date_naive(),
             ..Default::default()
         };
+        let (mut sources, mut labels) = (Interner::default(), Interner::default());
         for kind in Kind::ALL {
             for rec in self.records(kind) {
                 match rec? {
@@ -107,17 +201,19 @@ impl Store {
                         } else {
                             Vec::new()
                         };
+                        let source = sources.id(&n.source, &mut g.sources);
                         g.notes.push(NoteFacts {
                             id: n.meta.id,
-                            source: n.source,
+                            source,
                             grade: n.grade,
-                            when: n.when,
-                            names,
+                            period: n.when.as_ref().map(period),
+                            names: names.into(),
                         })
                     }
                     Record::Question(q) => g.questions.push(QuestionFacts {
                         id: q.meta.id,
                         title: q.title,
+                        detail: q.detail,
                         status: q.status,
                         kind: q.kind,
                         priority: q.priority,
@@ -130,13 +226,15 @@ impl Store {
                         status: h.status,
                         statement: h.statement,
                     }),
-                    Record::Link(l) => g.links.push(LinkFacts {
-                        id: l.meta.id,
-                        from: l.from,
-                        to: l.to,
-                        label: l.label,
-                        auto: l.auto,
-                    }),
+                    Record::Link(l) => {
+                        let label = labels.id(&l.label, &mut g.labels);
+                        g.links.push(LinkFacts {
+                            auto: l.auto,
+                            sourced: l.source.is_some(),
+                            period: l.when.as_ref().map(period),
+                            ..LinkFacts::new(l.meta.id, l.from, l.to, label)
+                        })
+                    }
                     Record::Assessment(a) => {
                         g.assessments.push((a.hypothesis, a.note, a.consistency))
                     }
@@ -166,21 +264,23 @@ impl Store {
     }
 
     /// The change that records `key` as dealt with (a new dismissal, or the old one
-    /// brought up to date).
+    /// brought up to date): accepted as `question`, or dismissed for `reason`.
     fn dismissal_change(
         &self,
         key: &str,
         rule: &str,
         fingerprint: &str,
-        question: Option<Id>,
+        (question, reason): (Option<Id>, Option<String>),
     ) -> Result<Change> {
         let before = self.dismissal(key)?;
         let after = match &before {
             Some(d) => {
                 let mut d = d.clone();
                 d.meta.updated = self.now();
+                d.rule = rule.to_string();
                 d.fingerprint = fingerprint.to_string();
                 d.question = question;
+                d.reason = reason;
                 d
             }
             None => Dismissal {
@@ -189,6 +289,7 @@ impl Store {
                 rule: rule.to_string(),
                 fingerprint: fingerprint.to_string(),
                 question,
+                reason,
             },
         };
         Ok(Change {
@@ -197,10 +298,17 @@ impl Store {
         })
     }
 
-    /// Keeps a suggestion dismissed until its fingerprint changes; the id is the
-    /// dismissal's.
-    pub fn dismiss_gap(&mut self, key: &str, rule: &str, fingerprint: &str) -> Result<Added> {
-        let change = self.dismissal_change(key, rule, fingerprint, None)?;
+    /// Keeps a suggestion dismissed until its fingerprint changes, with the analyst's
+    /// reason when one is given (one line; blank is none); the id is the dismissal's.
+    pub fn dismiss_gap(
+        &mut self,
+        key: &str,
+        rule: &str,
+        fingerprint: &str,
+        reason: Option<&str>,
+    ) -> Result<Added> {
+        let reason = dismissal_reason(key, reason)?;
+        let change = self.dismissal_change(key, rule, fingerprint, (None, reason))?;
         let id = change.id();
         let done = self.commit("dismiss gap", vec![change], None)?;
         Ok(Added { id, done })
@@ -216,10 +324,29 @@ impl Store {
     ) -> Result<Added> {
         let mut changes = self.question_about(question, triggers)?;
         let id = changes[0].id();
-        changes.push(self.dismissal_change(key, rule, fingerprint, Some(id))?);
+        changes.push(self.dismissal_change(key, rule, fingerprint, (Some(id), None))?);
         let done = self.commit("accept gap", changes, None)?;
         Ok(Added { id, done })
     }
+}
+
+/// A dismissal's reason as stored: trimmed, none when blank; refused when it is more
+/// than one line or holds control characters.
+pub fn dismissal_reason(key: &str, reason: Option<&str>) -> Result<Option<String>> {
+    let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    if r.contains(['\n', '\r']) {
+        return Err(super::StoreError::invalid(format!(
+            "the reason for dismissing {key} must be one line: it has a line break"
+        )));
+    }
+    if r.chars().any(char::is_control) {
+        return Err(super::StoreError::invalid(format!(
+            "the reason for dismissing {key} holds a control character: write it as plain text"
+        )));
+    }
+    Ok(Some(r.to_string()))
 }
 
 /// The label of the links from an accepted suggestion's question to its triggers.

@@ -43,8 +43,8 @@ pub use copy::remove_private_copies;
 pub use error::{Result, StoreError};
 pub use gapread::GapReader;
 pub use gaps::{
-    EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts, NoteFacts, QuestionFacts,
-    CONCERNS,
+    dismissal_reason, period, EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts,
+    NoteFacts, QuestionFacts, CONCERNS,
 };
 pub use journal::JournalEntry;
 use journal::Stored;

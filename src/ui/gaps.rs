@@ -1,9 +1,11 @@
-//! The Gaps pane: a counts line, the suggestions grouped by rule (question and short
-//! reason on each row), and below them the selected suggestion in full with its
-//! trigger records; `Enter` turns the lower part into the list of triggers.
+//! The Gaps pane: a counts line, the suggestions grouped by the priority they serve and
+//! by rule (question and short reason on each row; in the list of those dealt with,
+//! the question an accepted one became, by its title now, or why one was dismissed),
+//! and below them the selected suggestion in full with its trigger records; `Enter`
+//! turns the lower part into the list of triggers.
 
 use super::Theme;
-use crate::analysis::{Suggestion, RULES};
+use crate::analysis::{shorten, Dealt, Suggestion, RULES};
 use crate::app::gaps::{GapsState, Row, RunState, DETAIL_ROWS, HEADER_ROWS};
 use crate::app::App;
 use crate::model::text::{fit, sanitize, width};
@@ -42,9 +44,11 @@ fn header(g: &GapsState) -> String {
             } else {
                 ""
             };
+            let counted = crate::model::vocab::counted;
             format!(
-                "{open} suggestions from {rules} rules in {} records · {dealt} dismissed or accepted{again}",
-                g.run.records
+                "{} from {rules} rules in {} · {dealt} dismissed or accepted{again}",
+                counted(open, "suggestion", "suggestions"),
+                counted(g.run.records, "record", "records")
             )
         }
     }
@@ -79,8 +83,12 @@ fn list_lines(g: &GapsState, theme: Theme, w: usize, h: usize) -> Vec<Line<'stat
     let mut out = Vec::with_capacity(h);
     for (i, row) in g.rows.iter().enumerate().skip(g.cursor.offset).take(h) {
         match row {
-            Row::Group { rule, count } => out.push(Line::styled(
-                fit(&format!("{rule} ({count})"), w),
+            Row::Group {
+                priority,
+                rule,
+                count,
+            } => out.push(Line::styled(
+                fit(&group_heading(*priority, rule, *count), w),
                 theme.title(),
             )),
             Row::Item(at) => {
@@ -92,12 +100,48 @@ fn list_lines(g: &GapsState, theme: Theme, w: usize, h: usize) -> Vec<Line<'stat
     out
 }
 
-/// `  question  reason`: the reason gets at most a third of the row.
+/// `P1 · no-indicators (5)`, or `lonely-mention (1) · no open question`.
+pub fn group_heading(priority: Option<u8>, rule: &str, count: usize) -> String {
+    match priority {
+        Some(p) => format!("P{p} · {rule} ({count})"),
+        None => format!("{rule} ({count}) · no open question"),
+    }
+}
+
+/// What a suggestion dealt with became: `→ Q41 Who employs Owen Barlow?`, or why it
+/// was dismissed.
+fn dealt_text(d: &Dealt) -> (String, String) {
+    match (d.question, &d.title) {
+        (Some(q), Some(t)) => (format!("→ {q} {t}"), "accepted".into()),
+        (Some(q), None) => (format!("→ {q} (deleted since)"), "accepted".into()),
+        (None, _) => (
+            String::new(),
+            match &d.reason {
+                Some(r) => format!("dismissed: {r}"),
+                None => "dismissed, no reason given".into(),
+            },
+        ),
+    }
+}
+
+/// `  question  reason`: the reason gets at most a third of the row; the question is
+/// shortened on whole words. A suggestion dealt with shows the question it became, or
+/// why it was dismissed.
 fn item_line(s: &Suggestion, selected: bool, theme: Theme, w: usize) -> Line<'static> {
-    let reason = sanitize(&s.reason).into_owned();
+    let (became, why) = s.dealt.as_deref().map(dealt_text).unwrap_or_default();
+    let reason = if why.is_empty() {
+        sanitize(&s.reason).into_owned()
+    } else {
+        sanitize(&why).into_owned()
+    };
+    let asked = if became.is_empty() {
+        &s.question
+    } else {
+        &became
+    };
     let rw = width(&reason).min(w / 3);
     let qw = w.saturating_sub(rw + 4);
-    let question = fit(&sanitize(&s.question), qw);
+    let question = fit(&shorten(&sanitize(asked), qw), qw);
     let reason = fit(&reason, rw);
     if selected {
         return Line::styled(format!("  {question}  {reason}"), theme.selected());
@@ -118,7 +162,7 @@ fn detail(g: &GapsState, theme: Theme, w: usize) -> Vec<Line<'static>> {
         .map(|r| r.reasoning)
         .unwrap_or("");
     out.push(Line::styled(
-        fit(&format!("── {}: {reasoning}", s.rule), w),
+        fit(&format!("── {}: {reasoning}", s.rules()), w),
         theme.dim(),
     ));
     let mut q = crate::model::text::wrap(&sanitize(&s.question), w);
@@ -128,6 +172,33 @@ fn detail(g: &GapsState, theme: Theme, w: usize) -> Vec<Line<'static>> {
             .map(|l| Line::styled(fit(&l, w), theme.title())),
     );
     out.push(Line::raw(fit(&sanitize(&s.reason), w)));
+    match &s.dealt {
+        Some(d) => {
+            let text = match (d.question, &d.title, &d.reason) {
+                (Some(q), Some(t), _) => format!("accepted as {q}: {t}"),
+                (Some(q), None, _) => format!("accepted as {q}, deleted since"),
+                (None, _, Some(r)) => format!("dismissed: {r}"),
+                (None, _, None) => "dismissed, no reason given".to_string(),
+            };
+            out.push(Line::styled(fit(&sanitize(&text), w), theme.accent()));
+        }
+        None => {
+            if let (Some(q), Some(p)) = (s.serves.first(), s.priority) {
+                let more = match s.serves.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more", n - 1),
+                };
+                let title = g
+                    .served
+                    .as_ref()
+                    .filter(|(id, _)| id == q)
+                    .map(|(_, t)| format!(" {t}"))
+                    .unwrap_or_default();
+                let text = format!("serves {q} (P{p}){more}{title}");
+                out.push(Line::styled(fit(&sanitize(&text), w), theme.dim()));
+            }
+        }
+    }
     let room = DETAIL_ROWS - out.len();
     let n = s.triggers.len();
     for (k, (id, title)) in g.titles.iter().enumerate().take(room) {

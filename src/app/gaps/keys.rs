@@ -1,12 +1,19 @@
 //! The Gaps pane's keys: accept a suggestion as a question (`a`, and `Q`), dismiss it
-//! (`d`), show the ones dealt with (`z`) and restore one (`r`), open its triggers
-//! (`Enter`) and go to one (`Enter` again), back (`Esc`).
+//! with an optional reason (`d`), show the ones dealt with (`z`) and restore one (`r`),
+//! jump to the next or previous group (`]`, `[`), open its triggers (`Enter`) and go
+//! to one (`Enter` again), back (`Esc`).
 
 use super::super::ask::{self, AskDraft, GapKey};
 use super::super::cx::{Cx, Event};
-use super::{GapsState, Row};
-use crate::commands::Command;
+use super::super::overlay::{Flow, Step};
+use super::{GapsFlow, GapsState, Row};
+use crate::commands::{Command, Scope};
 use crate::store::Added;
+
+/// A box's flow that comes back to this pane as `f`.
+fn flow(f: GapsFlow) -> Flow {
+    Flow::Pane(Step::new(Scope::Gaps, f))
+}
 
 impl GapsState {
     pub(crate) fn apply_gaps(&mut self, cx: &mut Cx, cmd: Command) {
@@ -14,6 +21,8 @@ impl GapsState {
             Command::GapAccept => self.gaps_accept(cx),
             Command::GapDismiss => self.gaps_dismiss(cx),
             Command::GapRestore => self.gaps_restore(cx),
+            Command::GapNextGroup => self.gaps_jump(cx, true),
+            Command::GapPrevGroup => self.gaps_jump(cx, false),
             Command::GapShowDealt => {
                 let g = &mut *self;
                 g.show_dealt = !g.show_dealt;
@@ -22,7 +31,7 @@ impl GapsState {
                 let text = if g.show_dealt {
                     format!("{n} dismissed or accepted; r restores one, z shows the open ones")
                 } else {
-                    format!("{n} open suggestions")
+                    crate::model::vocab::counted(n, "open suggestion", "open suggestions")
                 };
                 cx.info(text);
             }
@@ -79,6 +88,8 @@ impl GapsState {
         Some((s.question.clone(), draft))
     }
 
+    /// `d`: asks why (one line, optional: Enter on nothing dismisses without a reason;
+    /// Esc dismisses nothing).
     fn gaps_dismiss(&mut self, cx: &mut Cx) {
         let Some(s) = self.current() else {
             return cx.info("no suggestion selected");
@@ -86,12 +97,86 @@ impl GapsState {
         if self.show_dealt {
             return cx.info("already dealt with: r restores it, z shows the open ones");
         }
-        let (key, rule, fp) = (s.key.clone(), s.rule, s.fingerprint.clone());
-        let r = cx.store.dismiss_gap(&key, rule, &fp);
-        let said = |_: &Added| format!("dismissed {key} until its records change; u undoes it");
-        if let Some(added) = cx.report(r, said) {
-            self.gaps_move(&key, true);
-            cx.committed(added.done);
+        let f = GapsFlow::Dismiss {
+            key: s.key.clone(),
+            rule: s.rule,
+            fingerprint: s.fingerprint.clone(),
+        };
+        let title = format!(
+            "Dismiss: {}",
+            crate::analysis::shorten(&crate::model::text::sanitize(&s.question), 60)
+        );
+        cx.prompt(
+            &title,
+            "why, in one line (optional): Enter dismisses · Esc keeps it",
+            "",
+            flow(f),
+        );
+    }
+
+    /// A prompt of this pane, submitted.
+    pub(super) fn finish_gaps(&mut self, cx: &mut Cx, f: GapsFlow, value: String) {
+        match f {
+            GapsFlow::Dismiss {
+                key,
+                rule,
+                fingerprint,
+            } => {
+                let reason = Some(value.as_str()).filter(|v| !v.trim().is_empty());
+                let r = cx.store.dismiss_gap(&key, rule, &fingerprint, reason);
+                let said = |_: &Added| match reason {
+                    Some(r) => format!(
+                        "dismissed {key} ({}) until its records change; u undoes it",
+                        r.trim()
+                    ),
+                    None => format!("dismissed {key} until its records change; u undoes it"),
+                };
+                if let Some(added) = cx.report(r, said) {
+                    self.gaps_move(&key, true);
+                    cx.committed(added.done);
+                }
+            }
+        }
+    }
+
+    /// `]` / `[`: the first suggestion of the next or previous group.
+    fn gaps_jump(&mut self, cx: &mut Cx, forward: bool) {
+        self.triggers = None;
+        let heads: Vec<usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r, Row::Group { .. }))
+            .map(|(i, _)| i)
+            .collect();
+        let at = self.cursor.selected;
+        // the heading of the group the selection is in
+        let here = heads.iter().rposition(|h| *h <= at);
+        let to = match (forward, here) {
+            (true, Some(h)) => heads.get(h + 1),
+            (true, None) => heads.first(),
+            (false, Some(h)) if h > 0 => heads.get(h - 1),
+            (false, _) => None,
+        };
+        let Some(&head) = to else {
+            let end = if forward { "last" } else { "first" };
+            return cx.info(format!("this is the {end} group"));
+        };
+        if let Some(Row::Group {
+            priority,
+            rule,
+            count,
+        }) = self.rows.get(head).copied()
+        {
+            self.cursor.selected = head + 1;
+            let served = match priority {
+                Some(p) => format!("P{p}"),
+                None => "no open question".to_string(),
+            };
+            cx.info(format!(
+                "{rule}, serving {served}: {}",
+                crate::model::vocab::counted(count, "suggestion", "suggestions")
+            ));
         }
     }
 

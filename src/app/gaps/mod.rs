@@ -1,10 +1,11 @@
-//! Gaps pane state (pane 7): the gap hunter's suggestions, grouped by rule.
+//! Gaps pane state (pane 7): the gap hunter's suggestions, grouped by the priority of
+//! the questions they serve and by rule.
 //!
-//! Order: groups follow the rule table (`analysis::RULES`, most useful kind of gap
-//! first: hidden connections, then weak or single-source knowledge, then thin
-//! hypotheses, then the rest); within a group, the rule's weight (how many notes,
-//! days or pieces of evidence are behind it) puts the strongest case first, then
-//! the key keeps the order stable.
+//! Order (the run's, `analysis::run`): the priority of the open questions a
+//! suggestion's records serve (P1 first, those serving none last), then the rule table
+//! (`analysis::RULES`, most useful kind of gap first), then the rule's weight (how many
+//! notes, days or pieces of evidence are behind it), then the key. A group is a run of
+//! one priority and one rule; `]` and `[` jump between groups.
 //!
 //! The rules never run on the input thread. The pane asks its [`Worker`] for a run
 //! when it is first shown, and again when it is shown after a commit (a commit made in
@@ -31,12 +32,27 @@ pub const HEADER_ROWS: usize = 1;
 /// Triggers whose titles are read for the detail (a dangling mention may name many).
 const TITLES_MAX: usize = 40;
 
-/// One line of the list: a rule heading with its count, or a suggestion (its index in
-/// the list on show).
+/// One line of the list: a group's heading (the priority its suggestions serve, their
+/// rule, how many), or a suggestion (its index in the list on show).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
-    Group { rule: &'static str, count: usize },
+    Group {
+        priority: Option<u8>,
+        rule: &'static str,
+        count: usize,
+    },
     Item(usize),
+}
+
+/// The steps of this pane's prompts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GapsFlow {
+    /// The reason for dismissing this suggestion (key, rule, fingerprint), as typed.
+    Dismiss {
+        key: String,
+        rule: &'static str,
+        fingerprint: String,
+    },
 }
 
 /// Where the pane's run stands.
@@ -68,6 +84,8 @@ pub struct GapsState {
     pub triggers: Option<usize>,
     /// The selected suggestion's triggers with their titles, as last read.
     pub titles: Vec<(Id, String)>,
+    /// The question of highest priority the selected suggestion serves, with its title.
+    pub served: Option<(Id, String)>,
     titles_for: Option<String>,
     /// Results taken in so far: 0 until the first run ends.
     pub runs: u64,
@@ -150,16 +168,23 @@ impl GapsState {
         }
     }
 
-    /// Lays out the rows of the list on show: a heading per rule with its count, then
-    /// its suggestions, in the order the run gave them.
+    /// Lays out the rows of the list on show: a heading per run of one priority and
+    /// one rule with its count, then its suggestions, in the order the run gave them.
     pub fn rebuild(&mut self) {
         let mut rows = Vec::new();
         let list = self.list();
         let mut i = 0;
         while i < list.len() {
-            let rule = list[i].rule;
-            let n = list[i..].iter().take_while(|s| s.rule == rule).count();
-            rows.push(Row::Group { rule, count: n });
+            let (rule, priority) = (list[i].rule, list[i].priority);
+            let n = list[i..]
+                .iter()
+                .take_while(|s| s.rule == rule && s.priority == priority)
+                .count();
+            rows.push(Row::Group {
+                priority,
+                rule,
+                count: n,
+            });
             rows.extend((i..i + n).map(Row::Item));
             i += n;
         }
@@ -198,13 +223,19 @@ impl GapsState {
     fn read_titles(&mut self, store: &Store) -> Result<()> {
         let Some(s) = self.current() else {
             self.titles.clear();
+            self.served = None;
             self.titles_for = None;
             return Ok(());
         };
         if self.titles_for.as_deref() == Some(s.key.as_str()) {
             return Ok(());
         }
-        let (key, triggers) = (s.key.clone(), s.triggers.clone());
+        let (key, triggers, serves) =
+            (s.key.clone(), s.triggers.clone(), s.serves.first().copied());
+        self.served = match serves {
+            Some(q) => store.get(q)?.map(|r| (q, r.title())),
+            None => None,
+        };
         let mut titles = Vec::new();
         for id in triggers.into_iter().take(TITLES_MAX) {
             let title = match store.get(id)? {
@@ -228,6 +259,12 @@ impl PaneView for GapsState {
 
     fn on_command(&mut self, cmd: Command, cx: &mut Cx) {
         self.apply_gaps(cx, cmd)
+    }
+
+    fn on_flow(&mut self, step: &super::overlay::Step, value: String, cx: &mut Cx) {
+        if let Some(f) = step.value::<GapsFlow>() {
+            self.finish_gaps(cx, f.clone(), value)
+        }
     }
 
     fn on_event(&mut self, event: &Event, cx: &mut Cx) -> bool {

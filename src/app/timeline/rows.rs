@@ -53,9 +53,9 @@ pub struct Quiet {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub days: i64,
-    /// The stretch the gap hunter proposes for this entity, from its notes alone, when
-    /// it holds this one (dated links can narrow or split it here): asking about this
-    /// stretch accepts that suggestion too.
+    /// The stretch the gap hunter proposes for this entity when it is this one (both
+    /// count the notes and the dated links): asking about this stretch accepts that
+    /// suggestion too.
     pub gap: Option<(NaiveDate, NaiveDate)>,
 }
 
@@ -259,7 +259,6 @@ pub fn focus_rows(
                     crate::analysis::longest_quiet(
                         items
                             .iter()
-                            .filter(|i| i.id.kind == Kind::Note)
                             .filter_map(|i| i.when)
                             .map(|w| (w.start_instant().date(), w.end_instant().date()))
                             .collect(),
@@ -270,7 +269,7 @@ pub fn focus_rows(
             let mut rows = with_quiet_stretches(items, *e, &name, quiet_days);
             for r in &mut rows {
                 if let Row::Quiet(q) = r {
-                    q.gap = gap.filter(|(from, to)| *from <= q.from && q.to <= *to);
+                    q.gap = gap.filter(|g| *g == (q.from, q.to));
                 }
             }
             Ok(rows)

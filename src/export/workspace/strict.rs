@@ -271,6 +271,7 @@ pub(crate) fn sample_records() -> [Record; 8] {
             rule: String::new(),
             fingerprint: String::new(),
             question: Some(q),
+            reason: Some(String::new()),
         }),
     ]
 }
