@@ -3,31 +3,12 @@
 //! corroborated; the question goes under the one open question the record serves, takes
 //! its priority, and `--parent` / `--top` / `--dry-run` do what they say.
 
-use assert_cmd::Command;
+mod common;
+use common::cli::{fails, init};
 use std::path::{Path, PathBuf};
 
-fn weft(ws: &Path) -> Command {
-    let mut c = Command::cargo_bin("weft").unwrap();
-    c.arg("--workspace").arg(ws).env_remove("WEFT_WORKSPACE");
-    c
-}
-
 fn run(ws: &Path, args: &[&str]) -> String {
-    let out = weft(ws).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-fn fails(ws: &Path, args: &[&str], code: i32, text: &str) {
-    let out = weft(ws).args(args).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(text), "{err}");
+    common::cli::run(ws, args).trim().to_string()
 }
 
 const LONG: &str = "Who controls the KING line now that Darren Marsh is remanded, and does the Harlow Cross group run it through Renshaw?";
@@ -37,12 +18,7 @@ const LONG: &str = "Who controls the KING line now that Darren Marsh is remanded
 fn case() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    Command::cargo_bin("weft")
-        .unwrap()
-        .arg("init")
-        .arg(&ws)
-        .assert()
-        .success();
+    init(&ws);
     run(&ws, &["add", "question", LONG, "--priority", "1"]);
     run(
         &ws,

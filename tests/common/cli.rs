@@ -30,3 +30,13 @@ pub fn init(ws: &Path) {
         .assert()
         .success();
 }
+
+/// Runs `weft --workspace WS ARGS…`, expects exit `code` and one line on standard error
+/// holding `text`.
+pub fn fails(ws: &Path, args: &[&str], code: i32, text: &str) {
+    let out = weft(ws).args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(text), "{err}");
+}
