@@ -202,6 +202,18 @@ fn accept_makes_one_question_linked_to_every_trigger_and_one_undo_removes_it() {
         .collect();
     linked.sort();
     assert_eq!(linked, vec![id("E1"), id("E2"), id("E3")]);
+    // it says where it came from, as the command line's accept does
+    let Some(weft::model::Record::Question(added)) = h.app.store.get(q).unwrap() else {
+        panic!("{q}");
+    };
+    assert!(
+        added
+            .detail
+            .starts_with("Raised by the gap hunter (shared-identifier): "),
+        "{}",
+        added.detail
+    );
+    assert_eq!(added.meta.tags, vec!["collection".to_string()]);
     assert!(
         !keys(&mut h).contains(&"shared-identifier:E1+E2+E3".to_string()),
         "it leaves the list at once"

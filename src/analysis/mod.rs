@@ -110,6 +110,16 @@ impl Suggestion {
     }
 
     /// The rules of its findings, joined: `low-graded + single-source`.
+    /// The detail a question accepted from this suggestion carries: the rules that
+    /// raised it and why, so the question says where it came from.
+    pub fn accepted_detail(&self) -> String {
+        format!(
+            "Raised by the gap hunter ({}): {}.",
+            self.rules(),
+            self.reason
+        )
+    }
+
     pub fn rules(&self) -> String {
         let mut rules: Vec<&str> = Vec::new();
         for p in &self.parts {

@@ -132,7 +132,7 @@ fn accept(ws: Option<&Path>, key: &str, title: Option<String>) -> CliResult {
     };
     let mut q = NewQuestion {
         kind: s.kind,
-        detail: format!("Raised by the gap hunter ({}): {}.", s.rules(), s.reason),
+        detail: s.accepted_detail(),
         parent,
         tags: vec![crate::model::COLLECTION_TAG.to_string()],
         ..NewQuestion::new(title.as_deref().unwrap_or(&s.question))

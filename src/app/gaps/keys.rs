@@ -78,7 +78,7 @@ impl GapsState {
         let draft = AskDraft {
             about: s.triggers.clone(),
             kind: s.kind,
-            detail: String::new(),
+            detail: s.accepted_detail(),
             gap: Some(GapKey {
                 key: s.key.clone(),
                 rule: s.rule,
