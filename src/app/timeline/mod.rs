@@ -277,6 +277,13 @@ impl TimelineState {
             return Ok(());
         };
         let n = self.width.max(1);
+        let fits = |s: &Self| {
+            s.strip_for == Some((s.axis, s.zoom, n)) && s.strip.bucket_of(first).is_some()
+        };
+        // a key that stays inside the strip costs nothing more (this runs on every key)
+        if fits(self) && !self.stale {
+            return Ok(());
+        }
         // all the data in view (not a window of it): the finest zoom that holds it, the
         // data centred, unless the analyst chose a zoom
         let bounds = self.data_bounds(store)?;
@@ -284,10 +291,7 @@ impl TimelineState {
             self.zoom = Zoom::fitting(a, b, n);
         }
         let want = Some((self.axis, self.zoom, n));
-        let fits = self.strip_for == want && self.strip.bucket_of(first).is_some();
-        if fits && !self.stale {
-            return Ok(());
-        }
+        let fits = fits(self);
         let start = match bounds {
             _ if fits => self.strip.start,
             Some((a, b)) if self.zoom.buckets(a, b) <= n as i64 => {
