@@ -31,8 +31,13 @@ impl Store {
         let mut hypotheses = Vec::new();
         match self.get(id)? {
             None => {}
-            Some(Record::Question(_)) => {
-                out.insert(id);
+            // a question serves itself: asking about it makes a sub-question of it
+            Some(Record::Question(q)) => {
+                return Ok(if q.status.is_live() {
+                    vec![id]
+                } else {
+                    Vec::new()
+                });
             }
             Some(Record::Hypothesis(h)) => {
                 out.insert(h.question);
@@ -71,16 +76,8 @@ impl Store {
         let mut open = Vec::with_capacity(out.len());
         for q in out {
             if let Some(Record::Question(x)) = self.get(q)? {
-                if x.status.is_live() && q != id {
-                    open.push(q);
-                }
-            }
-        }
-        // a question serves itself: asking about it makes a sub-question of it
-        if matches!(id.kind, Kind::Question) {
-            if let Some(Record::Question(x)) = self.get(id)? {
                 if x.status.is_live() {
-                    open.insert(0, id);
+                    open.push(q);
                 }
             }
         }

@@ -61,15 +61,6 @@ impl HypothesesState {
     /// have matrices offered for a matrix to show; for an evidence row, the notes that
     /// bear on the question offered and the rows it already has marked.
     pub(super) fn find_with(&self, cx: &mut Cx, pick: Pick) {
-        let crate::app::cx::Event::Find(crate::app::overlay::FinderPurpose::For {
-            title,
-            only,
-            step,
-            ..
-        }) = find(pick)
-        else {
-            return;
-        };
         let labelled = |cx: &mut Cx, id: Id| match cx.store.get(id) {
             Ok(Some(r)) => crate::app::finder::label(&r),
             _ => String::new(),
@@ -102,9 +93,9 @@ impl HypothesesState {
         };
         cx.emit(crate::app::cx::Event::Find(
             crate::app::overlay::FinderPurpose::For {
-                title,
-                only,
-                step,
+                title: pick.title(),
+                only: Some(pick.kind()),
+                step: Step::new(Scope::Hypotheses, HypothesesFlow::Chose(pick)),
                 offer,
                 marked,
                 mark,
