@@ -439,3 +439,28 @@ fn a_box_title_with_lam_alef_keeps_its_closing_space() {
     let name_end = after.find(' ').expect("a space after the name");
     assert!(after[name_end..].starts_with(" ─"), "{line:?}");
 }
+
+/// A flag is drawn as its country code: terminals draw a regional-indicator pair as one,
+/// two or four cells, and one that drew it as two letters kept a stray `🇱` on the rows
+/// of the next pane until a full redraw.
+#[test]
+fn a_flag_leaves_no_ghost_cells_when_the_pane_changes() {
+    let texts = ["x".to_string(), "Dritan Hoxha 🇦🇱".to_string()];
+    let mut h = Harness::new(workspace(&texts));
+    h.app.show_in_links("E1".parse().unwrap());
+    let links = h.screen();
+    assert!(links.contains("Dritan Hoxha AL"), "{links}");
+    h.press("4");
+    let buf = h.term.backend().buffer().clone();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            assert!(
+                !sym.chars().any(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)),
+                "a regional indicator at ({x},{y}):\n{}",
+                rows(&buf).join("\n")
+            );
+        }
+    }
+    check_cells(&buf, "Timeline after Links").unwrap();
+}

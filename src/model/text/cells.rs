@@ -18,8 +18,11 @@
 //! - a zero-width joiner inside an emoji sequence is dropped, so `👨‍👩‍👧` is drawn as its
 //!   three emoji side by side; any other zero-width joiner shows as `�` as [`sanitize`]
 //!   does;
-//! - a lone regional indicator (half a flag) becomes its ASCII letter; a pair (a flag) is
-//!   kept and is two cells everywhere;
+//! - a regional indicator becomes its ASCII letter, so a flag shows as its country code
+//!   (`🇦🇱` as `AL`, two cells as the flag would be): terminals draw a flag as one, two or
+//!   four cells, or as two separate letters that a later redraw overwrites only in part
+//!   (the stray `🇱` an analyst saw left after switching panes), and half a flag as a
+//!   stray glyph;
 //! - the halfwidth katakana sound marks U+FF9E and U+FF9F, which ratatui counts one cell
 //!   wider than terminals draw them, become their combining forms U+3099 and U+309A;
 //! - control and invisible characters are made visible as [`sanitize`] does.
@@ -51,7 +54,6 @@ fn needs_care(c: char) -> bool {
 /// Appends the display form of one grapheme cluster to `out`.
 fn push_cluster(g: &str, out: &mut String) {
     let chars: Vec<char> = g.chars().collect();
-    let lone_flag_half = chars.iter().filter(|c| is_regional_indicator(**c)).count() == 1;
     for (i, &c) in chars.iter().enumerate() {
         match c {
             '\u{fe0e}' | '\u{fe0f}' => {}
@@ -59,7 +61,7 @@ fn push_cluster(g: &str, out: &mut String) {
             ZWJ if i + 1 < chars.len() => {}
             '\u{ff9e}' => out.push('\u{3099}'),
             '\u{ff9f}' => out.push('\u{309a}'),
-            c if is_regional_indicator(c) && lone_flag_half => {
+            c if is_regional_indicator(c) => {
                 out.push(char::from(b'A' + (c as u32 - 0x1f1e6) as u8))
             }
             c => out.push_str(&super::sanitize(c.encode_utf8(&mut [0; 4]))),
@@ -243,8 +245,10 @@ mod tests {
         // cutting must not leave half a flag, which terminals draw as a stray glyph
         assert_eq!(truncate("🇬🇧🇫🇷", 3), "🇬🇧…");
         assert_eq!(truncate("x🇬🇧🇫🇷", 3), "x…");
-        assert_eq!(fit("🇬🇧🇫🇷x", 4), "🇬🇧… ");
-        // half a flag on its own is drawn as its letter
+        assert_eq!(fit("🇬🇧🇫🇷x", 4), "GB… ");
+        // a flag is drawn as its country code, half a flag as its letter
+        assert_eq!(display("Dritan Hoxha 🇦🇱"), "Dritan Hoxha AL");
+        assert_eq!(display("🇬🇧🇫🇷x"), "GBFRx");
         assert_eq!(display("\u{1f1ec}x"), "Gx");
     }
 
