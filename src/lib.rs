@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod model;
 mod panes;
 pub mod run;
+pub mod serve;
 pub mod store;
 pub mod synth;
 pub mod ui;

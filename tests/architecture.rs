@@ -133,3 +133,34 @@ fn every_registered_pane_has_its_folder_and_its_renderer() {
         assert!(src().join("ui").join(format!("{pane}.rs")).is_file());
     }
 }
+
+/// A command can be served for another process (`cli::served`): it writes through
+/// `out::stdout()` and `warnln!`, reads standard input through `served::read_stdin`, and
+/// asks whether its outputs are terminals through `served`, never through std directly,
+/// or a served command would print on the server's terminal instead of the client's.
+#[test]
+fn commands_reach_the_terminal_only_through_what_a_server_can_redirect() {
+    let local = ["served.rs", "out.rs", "docs.rs", "progress.rs"];
+    let mut faults = Vec::new();
+    for file in rust_files(&src().join("cli")) {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        if local.contains(&name.as_str()) {
+            continue;
+        }
+        let code = code(&file);
+        for banned in [
+            "eprintln!",
+            "println!",
+            "print!(",
+            "io::stderr()",
+            "io::stdin().read",
+            "stdout().is_terminal",
+            "stdin().read_to",
+        ] {
+            if code.contains(banned) {
+                faults.push(format!("cli/{name}: {banned}"));
+            }
+        }
+    }
+    assert!(faults.is_empty(), "{faults:#?}");
+}

@@ -456,7 +456,8 @@ fn a_flag_leaves_no_ghost_cells_when_the_pane_changes() {
         for x in 0..buf.area.width {
             let sym = buf[(x, y)].symbol();
             assert!(
-                !sym.chars().any(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)),
+                !sym.chars()
+                    .any(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)),
                 "a regional indicator at ({x},{y}):\n{}",
                 rows(&buf).join("\n")
             );

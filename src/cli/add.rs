@@ -6,7 +6,6 @@ use crate::model::{fields, EntityKind, Grade, Id, Sees, When, Yardstick};
 use crate::store::{NewEntity, NewLink, NewNote, NewQuestion};
 use clap::{Args, Subcommand};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 fn priority(s: &str) -> Result<u8, String> {
@@ -179,13 +178,18 @@ pub struct DeleteArgs {
     id: Id,
 }
 
+impl AddCommand {
+    /// Whether the command reads standard input (`weft add note -`).
+    pub fn reads_stdin(&self) -> bool {
+        matches!(self, AddCommand::Note { text, .. } if text == "-")
+    }
+}
+
 fn read_text(text: String) -> Result<String, Failure> {
     if text != "-" {
         return Ok(text);
     }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
+    let s = super::served::read_stdin()
         .map_err(|e| Failure::new(format!("cannot read the note from standard input: {e}")))?;
     Ok(s.trim_end().to_string())
 }
@@ -283,7 +287,7 @@ pub fn set(ws: Option<&Path>, a: SetArgs) -> CliResult {
     let mut store = open_workspace(ws)?;
     let done = store.set_fields(a.id, &a.assignments)?;
     if done.ids.is_empty() {
-        eprintln!("weft: {} unchanged", a.id);
+        warnln!("weft: {} unchanged", a.id);
     }
     Ok(())
 }
@@ -291,7 +295,7 @@ pub fn set(ws: Option<&Path>, a: SetArgs) -> CliResult {
 pub fn delete(ws: Option<&Path>, a: DeleteArgs) -> CliResult {
     let mut store = open_workspace(ws)?;
     let done = store.delete(a.id)?;
-    eprintln!(
+    warnln!(
         "weft: deleted {} ({} in all; `weft undo` brings them back)",
         a.id,
         crate::model::vocab::counted(done.ids.len(), "record", "records")
@@ -304,7 +308,7 @@ pub fn undo(ws: Option<&Path>) -> CliResult {
     let what = store.undo_preview()?;
     match store.undo()? {
         Some((op, _)) => {
-            eprintln!("weft: undid {}", what.unwrap_or(op));
+            warnln!("weft: undid {}", what.unwrap_or(op));
             Ok(())
         }
         None => Err(Failure::new("nothing to undo")),
@@ -316,7 +320,7 @@ pub fn redo(ws: Option<&Path>) -> CliResult {
     let what = store.redo_preview()?;
     match store.redo()? {
         Some((op, _)) => {
-            eprintln!("weft: redid {}", what.unwrap_or(op));
+            warnln!("weft: redid {}", what.unwrap_or(op));
             Ok(())
         }
         None => Err(Failure::new(

@@ -60,7 +60,7 @@ pub fn init(dir: Option<&Path>, name: Option<&str>) -> CliResult {
     if let Some(n) = name {
         store.set_name(n)?;
     }
-    eprintln!("weft: created an empty workspace at {}", dir.display());
+    warnln!("weft: created an empty workspace at {}", dir.display());
     Ok(())
 }
 
@@ -93,7 +93,7 @@ pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
         .map_err(said)?;
     progress.finish();
     if let Some(advice) = store.compaction_advice() {
-        eprintln!("weft: {advice}");
+        warnln!("weft: {advice}");
     }
     let mut w = out::stdout();
     if a.json {
@@ -115,7 +115,7 @@ pub fn check(ws: Option<&Path>, a: CheckArgs) -> CliResult {
     if problems.is_empty() {
         // the whole database read back: a damage mark an earlier read left is wrong now
         if store.clear_damage_mark()? {
-            eprintln!("weft: the database read back whole; writes are allowed again");
+            warnln!("weft: the database read back whole; writes are allowed again");
         }
         return Ok(());
     }
@@ -183,7 +183,7 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
     let mut store = Store::open(&ws, &opts)?;
     let loaded = crate::demo::load(&mut store, crate::demo::KESTREL)?;
     store.set_name(&loaded.header.name)?;
-    eprintln!(
+    warnln!(
         "weft: demo case {:?} loaded into {} ({} entities, {} notes, {} questions, {} hypotheses, {} links, {} matrix cells, {} expectations)",
         loaded.header.name,
         ws.display(),
@@ -195,7 +195,7 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
         loaded.assessments,
         loaded.expectations,
     );
-    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+    if !(std::io::stdin().is_terminal() && super::served::stdout_is_terminal()) {
         let mut w = out::stdout();
         w.line(&ws.display().to_string())?;
         return w.finish();
@@ -206,7 +206,7 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
 
 pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
     let store = super::read_workspace(ws)?;
-    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+    if !(std::io::stdin().is_terminal() && super::served::stdout_is_terminal()) {
         return Err(Failure::usage(
             "the interface needs a terminal; see `weft --help` for the commands",
         ));
@@ -224,7 +224,7 @@ pub fn keymap(cmd: KeymapCommand) -> CliResult {
         KeymapCommand::Table { file } => {
             let (map, problems) = crate::keymap::Keymap::load(file.as_deref());
             for p in &problems {
-                eprintln!("{p}");
+                warnln!("{p}");
             }
             let mut w = out::stdout();
             w.text(&map.markdown_table())?;
@@ -238,7 +238,7 @@ pub fn keymap(cmd: KeymapCommand) -> CliResult {
                 return w.finish();
             }
             for p in &problems {
-                eprintln!("{p}");
+                warnln!("{p}");
             }
             Err(Failure {
                 message: format!(

@@ -6,7 +6,6 @@ use crate::export::{self, BacklogFilter, BriefingMeta, Format};
 use crate::model::{Id, Status};
 use crate::store::{resolve_workspace, OpenOptions, Store};
 use clap::{Args, Subcommand};
-use std::io::IsTerminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -96,6 +95,28 @@ impl<W: Write> Write for CountLines<'_, W> {
 
 /// The last part of the workspace path: how a briefing names it without giving away
 /// where it lives.
+impl ExportCommand {
+    /// Applies `at` to every path the command names (a served command's are made
+    /// absolute against the directory of the process that sent it).
+    pub fn rebase(&mut self, at: impl Fn(&mut PathBuf)) {
+        match self {
+            ExportCommand::Backlog(a) => {
+                if let Some(o) = a.output.as_mut() {
+                    at(o)
+                }
+            }
+            ExportCommand::Workspace(a) => at(&mut a.output),
+        }
+    }
+}
+
+impl ImportArgs {
+    /// Applies `at` to the file the command names (see [`ExportCommand::rebase`]).
+    pub fn rebase(&mut self, at: impl Fn(&mut PathBuf)) {
+        at(&mut self.file)
+    }
+}
+
 pub fn export(ws: Option<&Path>, cmd: ExportCommand) -> CliResult {
     match cmd {
         ExportCommand::Backlog(a) => backlog(ws, a),
@@ -157,7 +178,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
         ))
     };
     let wrote = |path: &Path, n: usize| {
-        eprintln!(
+        warnln!(
             "weft: wrote {} to {}",
             crate::model::vocab::counted(n, "question", "questions"),
             path.display()
@@ -176,7 +197,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
             return Ok(());
         }
         let mut w = out::stdout();
-        let streamed = if std::io::stdout().is_terminal() {
+        let streamed = if super::served::stdout_is_terminal() {
             let mut t = ForTerminal {
                 inner: w.writer(),
                 pending: Vec::new(),
@@ -209,7 +230,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
             // A terminal never receives a control character (an escape sequence in a
             // title); what goes to a pipe or file is already free of raw controls where
             // the format has no escape for them (CSV) and escapes them where it has.
-            let bytes = if std::io::stdout().is_terminal() {
+            let bytes = if super::served::stdout_is_terminal() {
                 crate::model::text::terminal_text(&bytes).into_bytes()
             } else {
                 bytes
@@ -261,7 +282,7 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
     })?;
     progress.finish();
     if let Some(n) = written {
-        eprintln!(
+        warnln!(
             "weft: wrote {} and {} to {}",
             crate::model::vocab::counted(n.records as usize, "record", "records"),
             crate::model::vocab::counted(n.journal as usize, "journal entry", "journal entries"),
@@ -341,7 +362,7 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         .import_stream(&mut pass, refused)
         .map_err(|e| fail(&e))?;
     progress.finish();
-    eprintln!(
+    warnln!(
         "weft: imported {} and {} into {}",
         crate::model::vocab::counted(done.records, "record", "records"),
         crate::model::vocab::counted(done.journal, "journal entry", "journal entries"),

@@ -155,6 +155,6 @@ fn dismiss(ws: Option<&Path>, key: &str, reason: Option<&str>) -> CliResult {
     let mut store = open_workspace(ws)?;
     let s = find(&store, key)?;
     store.dismiss_gap(&s.key, s.rule, &s.fingerprint, reason)?;
-    eprintln!("weft: dismissed {}", sanitize(&s.key));
+    warnln!("weft: dismissed {}", sanitize(&s.key));
     Ok(())
 }

@@ -1,6 +1,14 @@
 //! The command line: parsing with clap, then one file per subcommand family. Every
 //! subcommand calls the same store and model code the interface calls.
 
+/// `eprintln!` for commands: the line goes to the client's standard error when the
+/// command is served for another process ([`served::err_line`]).
+macro_rules! warnln {
+    ($($arg:tt)*) => {
+        $crate::cli::served::err_line(&format!($($arg)*))
+    };
+}
+
 mod ach;
 mod add;
 mod admin;
@@ -14,6 +22,8 @@ pub mod progress;
 mod read;
 mod recover;
 mod render;
+pub mod serve;
+pub mod served;
 mod usage;
 
 use crate::store::{resolve_workspace, OpenOptions, Store, StoreError};
@@ -122,6 +132,9 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// The gap hunter's suggestions; `gaps accept KEY`, `gaps dismiss KEY`.
     Gaps(gaps::GapsArgs),
+    /// Hold the workspace open and serve the commands run on it, so each pays neither
+    /// the open nor the wait for the lock (the interface serves them too, while open).
+    Serve(serve::ServeArgs),
 }
 
 /// A failure to report: its one line, and the exit status. An empty message reports
@@ -181,22 +194,26 @@ const LOCK_WAIT: Duration = Duration::from_millis(2000);
 /// one must exist (a typo must not silently start an empty workspace).
 /// Says, before it starts, that a workspace written by an older weft is being upgraded.
 pub fn tell_upgrade(dir: &Path) {
-    eprintln!(
-        "weft: upgrading {} to this weft's storage (once; a large workspace takes minutes)",
-        crate::model::text::sanitize(&dir.display().to_string())
-    );
+    say(&format!(
+        "upgrading {} to this weft's storage (once; a large workspace takes minutes)",
+        dir.display()
+    ));
 }
 
 /// A workspace open for one command. When the command is done it is flushed and left
 /// for the process's exit to close: at a million records, tearing sled's page table
 /// down piece by piece costs a tenth of a read-only command's time, for nothing. Only
 /// a command's own process opens a workspace this way, once.
-pub struct Opened(Option<Store>);
+pub struct Opened {
+    store: Option<Store>,
+    /// Lent by the weft serving this command ([`served`]): given back, not closed.
+    lent: bool,
+}
 
 impl Opened {
     /// The store itself, for an operation that takes it over (compaction).
     pub fn into_store(mut self) -> Store {
-        self.0
+        self.store
             .take()
             .expect("an opened workspace holds its store until taken")
     }
@@ -205,7 +222,7 @@ impl Opened {
 impl std::ops::Deref for Opened {
     type Target = Store;
     fn deref(&self) -> &Store {
-        self.0
+        self.store
             .as_ref()
             .expect("an opened workspace holds its store until taken")
     }
@@ -213,7 +230,7 @@ impl std::ops::Deref for Opened {
 
 impl std::ops::DerefMut for Opened {
     fn deref_mut(&mut self) -> &mut Store {
-        self.0
+        self.store
             .as_mut()
             .expect("an opened workspace holds its store until taken")
     }
@@ -221,7 +238,11 @@ impl std::ops::DerefMut for Opened {
 
 impl Drop for Opened {
     fn drop(&mut self) {
-        if let Some(store) = self.0.take() {
+        if let Some(store) = self.store.take() {
+            if self.lent {
+                served::give_back(store);
+                return;
+            }
             // every change was flushed when it was made; this is for good measure
             let _ = store.flush();
             store.leave();
@@ -244,7 +265,7 @@ pub fn read_workspace(flag: Option<&Path>) -> Result<Opened, Failure> {
 /// or `WEFT_READ_ONLY` set (to anything but empty or `0`).
 static READ_ONLY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-fn note_read_only(flag: bool) {
+pub(super) fn note_read_only(flag: bool) {
     let env = std::env::var_os("WEFT_READ_ONLY").filter(|v| !v.is_empty() && v != "0");
     let why = if flag {
         "--read-only was given"
@@ -256,9 +277,10 @@ fn note_read_only(flag: bool) {
     let _ = READ_ONLY.set(why.into());
 }
 
-/// Why workspaces are opened read-only, if they are (see [`note_read_only`]).
+/// Why workspaces are opened read-only, if they are (see [`note_read_only`]); for a
+/// served command, the client's reason.
 pub fn read_only_reason() -> Option<String> {
-    READ_ONLY.get().cloned()
+    served::read_only().unwrap_or_else(|| READ_ONLY.get().cloned())
 }
 
 pub use crate::store::SCAN_CACHE_BYTES;
@@ -295,14 +317,26 @@ fn open_mapping(
     reading: bool,
     said: impl FnOnce(crate::store::StoreError) -> Failure,
 ) -> Result<Opened, Failure> {
+    if let Some(store) = served::take_store() {
+        return Ok(Opened {
+            store: Some(store),
+            lent: true,
+        });
+    }
     let (dir, mut opts) = workspace_options(flag, cache_bytes)?;
     opts.reading = reading;
     let store =
         Store::open(&dir, &opts).map_err(|e| said(if reading { e.reading() } else { e }))?;
     for notice in store.notices() {
-        eprintln!("weft: {}", crate::model::text::sanitize(notice));
+        say(notice);
     }
-    Ok(Opened(Some(store)))
+    // this process holds the workspace: a socket left by a server that was killed is
+    // stale, and commands should not keep trying it
+    crate::serve::client::remove_stale(&dir);
+    Ok(Opened {
+        store: Some(store),
+        lent: false,
+    })
 }
 
 /// The workspace the command line names and how a command opens it.
@@ -332,6 +366,10 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_failure(e),
     };
+    // the weft holding the workspace runs the command, when one does
+    if let Some(code) = serve::forward(&cli) {
+        return code;
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
@@ -345,9 +383,7 @@ pub fn main() -> ExitCode {
 
 /// One line on standard error, prefixed `weft: `; a closed standard error is ignored.
 fn say(message: &str) {
-    use std::io::Write;
-    let line = format!("weft: {}\n", crate::model::text::sanitize(message));
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    served::err_line(&format!("weft: {}", crate::model::text::sanitize(message)));
 }
 
 /// Help and version go to stdout as clap writes them; every other parse error becomes
@@ -383,7 +419,10 @@ fn check_keymap(path: &Path) -> CliResult {
 }
 
 fn run(cli: Cli) -> CliResult {
-    note_read_only(cli.read_only);
+    // a served command's reason is the client's, and never this process's
+    if !served::serving() {
+        note_read_only(cli.read_only);
+    }
     if let Some(k) = cli.keymap.as_deref() {
         check_keymap(k)?;
     }
@@ -418,5 +457,6 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Ask(a)) => ask::ask(ws, a),
         Some(Command::Plan(a)) => plan::plan(ws, a),
         Some(Command::Gaps(a)) => gaps::gaps(ws, a),
+        Some(Command::Serve(a)) => serve::serve(ws, a),
     }
 }

@@ -6,13 +6,41 @@ use super::{CliResult, Failure};
 use std::io::{self, BufWriter, StdoutLock, Write};
 
 /// Where a command writes its data: standard output in the binary, any writer in tests.
-pub struct Out<W: Write = BufWriter<StdoutLock<'static>>> {
+pub struct Out<W: Write = BufWriter<Stdout>> {
     w: W,
+}
+
+/// Standard output: this process's, or the client's for a command served for another
+/// process ([`super::served`]).
+pub enum Stdout {
+    Own(StdoutLock<'static>),
+    Served,
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stdout::Own(w) => w.write(buf),
+            Stdout::Served => super::served::write_out(buf).map(|()| buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stdout::Own(w) => w.flush(),
+            Stdout::Served => Ok(()),
+        }
+    }
 }
 
 /// Buffered standard output.
 pub fn stdout() -> Out {
-    Out::new(BufWriter::new(io::stdout().lock()))
+    let to = if super::served::serving() {
+        Stdout::Served
+    } else {
+        Stdout::Own(io::stdout().lock())
+    };
+    Out::new(BufWriter::new(to))
 }
 
 /// An error writing data: a closed pipe is the reader saying it has enough, so it ends

@@ -16,9 +16,10 @@ pub struct Progress {
 
 impl Progress {
     /// Progress of `what` ("check", "import kestrel.json") on standard error, hidden
-    /// unless standard error is a terminal.
+    /// unless standard error is a terminal, and for a command served for another process
+    /// (this process's standard error is not the client's).
     pub fn new(what: &str) -> Progress {
-        let target = if std::io::stderr().is_terminal() {
+        let target = if std::io::stderr().is_terminal() && !super::served::serving() {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()

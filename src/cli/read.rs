@@ -298,12 +298,18 @@ pub fn search(ws: Option<&Path>, a: SearchArgs) -> CliResult {
             "search query \"\" is empty: give a word to look for",
         ));
     }
-    let (dir, mut opts) = super::workspace_options(ws, 0)?;
-    opts.reading = true;
-    let (hits, notices) = crate::store::Store::search_workspace(&dir, &opts, &a.query, a.limit)
-        .map_err(crate::store::StoreError::reading)?;
+    let (hits, notices) = if super::served::serving() {
+        // the weft serving the command holds the workspace open already
+        let store = super::read_workspace(ws)?;
+        (store.search_open(&a.query, a.limit)?, Vec::new())
+    } else {
+        let (dir, mut opts) = super::workspace_options(ws, 0)?;
+        opts.reading = true;
+        crate::store::Store::search_workspace(&dir, &opts, &a.query, a.limit)
+            .map_err(crate::store::StoreError::reading)?
+    };
     for notice in notices {
-        eprintln!("weft: {}", sanitize(&notice));
+        warnln!("weft: {}", sanitize(&notice));
     }
     let mut w = out::stdout();
     if a.json {

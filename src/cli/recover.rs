@@ -23,10 +23,10 @@ pub fn recover(ws: Option<&Path>, args: RecoverArgs) -> CliResult {
         .ok_or_else(|| Failure::new("no workspace: pass --workspace DIR or set WEFT_WORKSPACE"))?;
     let done = Store::recover(&from, &args.to, LOCK_WAIT, args.salvage)?;
     for line in &done.lost {
-        eprintln!("weft: salvage: {line}");
+        warnln!("weft: salvage: {line}");
     }
     if done.dropped_lines > 0 {
-        eprintln!(
+        warnln!(
             "weft: left out an unfinished change ({}) that was never acknowledged",
             counted(done.dropped_lines as usize, "log line", "log lines")
         );
@@ -39,7 +39,7 @@ pub fn recover(ws: Option<&Path>, args: RecoverArgs) -> CliResult {
             counted(n as usize, "damaged line", "damaged lines")
         ),
     };
-    eprintln!(
+    warnln!(
         "weft: rebuilt {} and {} from {} into {}{lost}; it passes `weft check`",
         counted(done.records as usize, "record", "records"),
         counted(done.journal as usize, "journal entry", "journal entries"),

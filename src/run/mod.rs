@@ -11,6 +11,7 @@ mod terminal;
 
 use crate::app::overlay::Flow;
 use crate::app::{App, Effect};
+use crate::cli::serve::Holder;
 use crate::keymap::{Key, KeyCode, Keymap};
 use crate::store::Store;
 use crate::ui::{self, Theme};
@@ -126,6 +127,16 @@ fn event_loop(
 ) -> Result<(), String> {
     let size = screen.terminal().size().map_err(|e| e.to_string())?;
     app.resize(size.width, size.height);
+    // commands run on this workspace from a shell beside the interface are served here
+    let holder = match Holder::start(&app.store, "weft's interface") {
+        Ok(h) => Some(h),
+        Err(e) => {
+            app.error(format!(
+                "commands on this workspace cannot run while the interface is open: {e}"
+            ));
+            None
+        }
+    };
     loop {
         {
             let _busy = terminal::busy();
@@ -144,22 +155,26 @@ fn event_loop(
                 (true, due) => Some(due.map_or(BACKGROUND_POLL, |d| d.min(BACKGROUND_POLL))),
                 (false, due) => due,
             };
-            if let Some(wait) = wait {
-                let input =
-                    event::poll(wait).map_err(|e| format!("cannot read the terminal: {e}"))?;
-                if !input {
-                    let _busy = terminal::busy();
-                    if kept::due().is_some_and(|d| d.is_zero()) {
-                        if let Some(e) = kept::save() {
-                            app.error(e);
-                            break None;
-                        }
-                    }
-                    if background && app.poll_background() {
+            let ready = wait_input(holder.as_ref(), wait)?;
+            if ready == Ready::Request {
+                let _busy = terminal::busy();
+                if let Some(h) = &holder {
+                    serve_commands(app, h);
+                }
+                break None;
+            }
+            if ready == Ready::Timeout {
+                let _busy = terminal::busy();
+                if kept::due().is_some_and(|d| d.is_zero()) {
+                    if let Some(e) = kept::save() {
+                        app.error(e);
                         break None;
                     }
-                    continue;
                 }
+                if background && app.poll_background() {
+                    break None;
+                }
+                continue;
             }
             match event::read().map_err(|e| format!("cannot read the terminal: {e}"))? {
                 Event::Key(k) => {
@@ -219,6 +234,84 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
+    }
+}
+
+/// What ended a wait for input.
+#[derive(Debug, PartialEq, Eq)]
+enum Ready {
+    /// The terminal has input (or crossterm holds events already read).
+    Input,
+    /// A command from another process waits to be served.
+    Request,
+    /// The wait's time ran out.
+    Timeout,
+}
+
+/// Waits for the terminal, for a command to serve, or for `wait` (forever when `None`).
+/// crossterm reads the terminal in its own buffer, so its queue is asked first; then
+/// the terminal and the holder's waker are waited on together. A signal (a resize)
+/// ends the wait, and crossterm's queue then holds the resize.
+fn wait_input(holder: Option<&Holder>, wait: Option<std::time::Duration>) -> Result<Ready, String> {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    let cannot = |e: std::io::Error| format!("cannot read the terminal: {e}");
+    let Some(holder) = holder else {
+        return match wait {
+            None => Ok(Ready::Input),
+            Some(w) => Ok(if event::poll(w).map_err(cannot)? {
+                Ready::Input
+            } else {
+                Ready::Timeout
+            }),
+        };
+    };
+    let stdin = std::io::stdin();
+    loop {
+        if event::poll(std::time::Duration::ZERO).map_err(cannot)? {
+            return Ok(Ready::Input);
+        }
+        let timeout = wait.map(|w| {
+            Timespec::try_from(w).unwrap_or(Timespec {
+                tv_sec: i64::MAX,
+                tv_nsec: 0,
+            })
+        });
+        let mut fds = [
+            PollFd::new(&stdin, PollFlags::IN),
+            PollFd::from_borrowed_fd(holder.fd(), PollFlags::IN),
+        ];
+        match poll(&mut fds, timeout.as_ref()) {
+            Ok(0) => return Ok(Ready::Timeout),
+            Ok(_) if !fds[1].revents().is_empty() => return Ok(Ready::Request),
+            // input, or a hang-up crossterm will report: its queue is asked again
+            Ok(_) => continue,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(cannot(e.into())),
+        }
+    }
+}
+
+/// Serves the commands waiting, and brings every pane in step with what they changed.
+fn serve_commands(app: &mut App, holder: &Holder) {
+    for why in holder.refusals() {
+        app.error(why);
+    }
+    for ran in holder.serve(&mut app.store) {
+        for done in &ran.done {
+            app.after_change(done);
+        }
+        let made: Vec<String> = ran
+            .done
+            .iter()
+            .flat_map(|d| d.created.iter().map(|id| id.to_string()))
+            .collect();
+        let what = crate::model::text::truncate(&ran.command, 50).into_owned();
+        let said = match (ran.code, made.is_empty()) {
+            (0, true) => format!("command line: {what}"),
+            (0, false) => format!("command line: {what} → {}", made.join(", ")),
+            (code, _) => format!("command line: {what} (failed, exit {code})"),
+        };
+        app.info(said);
     }
 }
 

@@ -107,6 +107,40 @@ impl Store {
             .map(move |s| s.and_then(|s| s.entry(&self.log)))
     }
 
+    /// What the operations committed since journal sequence `seq` did, oldest first, one
+    /// [`Committed`] per operation: for a view to catch up with changes another handle's
+    /// holder made through it (a command served by the interface).
+    pub fn committed_since(&self, seq: u64) -> Result<Vec<Committed>> {
+        let mut out: Vec<Committed> = Vec::new();
+        for entry in self.log() {
+            let entry = entry?;
+            if entry.seq < seq {
+                break;
+            }
+            if out.last().is_none_or(|c| c.group != entry.group) {
+                out.push(Committed {
+                    group: entry.group,
+                    ..Committed::default()
+                });
+            }
+            let done = out.last_mut().expect("pushed above");
+            done.ids.push(entry.id);
+            if entry.before.is_none() {
+                done.created.push(entry.id);
+            }
+            if entry.after.is_none() {
+                done.removed.push(entry.id);
+            }
+        }
+        out.reverse();
+        for done in &mut out {
+            done.ids.reverse();
+            done.created.reverse();
+            done.removed.reverse();
+        }
+        Ok(out)
+    }
+
     /// Journal entries, newest first, each with its values when its line in the journal
     /// log reads, else its header alone (values `None`) and why the line does not read:
     /// `weft log` shows the history around a damaged line.

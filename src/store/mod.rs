@@ -268,6 +268,14 @@ impl Store {
         })
     }
 
+    /// A [`Store::read_view`] that refuses writes as a workspace opened read-only for
+    /// `why` does (`--read-only was given`).
+    pub fn read_only_view(&self, why: &str) -> Result<Store> {
+        let mut view = self.read_view()?;
+        view.writes_refused = Some(refuse::read_only_line(&self.path, why));
+        Ok(view)
+    }
+
     /// Runs `write` so that what it commits is part of the operation this handle
     /// committed last, and one `undo` reverts both: the steps of one user action (a note,
     /// then its grade, when and source) are one undo step.

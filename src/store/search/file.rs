@@ -328,11 +328,18 @@ impl Store {
         }
         let mut store = Store::open(dir, opts)?;
         let notices = store.notices().to_vec();
-        if store.write_search_file().is_ok() {
-            if let Ok(Some(hits)) = search(dir, query, limit) {
-                return Ok((hits, notices));
-            }
+        // a file that cannot be written is searched in the database instead
+        let _ = store.write_search_file();
+        Ok((store.search_open(query, limit)?, notices))
+    }
+
+    /// [`Store::search_workspace`] on this open workspace (a command served by the weft
+    /// holding it): the search file when it is current, else the database.
+    pub fn search_open(&self, query: &str, limit: usize) -> Result<Vec<TitledHit>> {
+        if let Ok(Some(hits)) = search(&self.path, query, limit) {
+            return Ok(hits);
         }
+        let store = self;
         let mut out = Vec::new();
         for h in store.search(query, limit)? {
             let title = store.get(h.id)?.map(|r| r.title());
@@ -343,7 +350,7 @@ impl Store {
                 text: h.text,
             });
         }
-        Ok((out, notices))
+        Ok(out)
     }
 }
 

@@ -1,0 +1,635 @@
+//! Commands beside an open workspace: `weft serve`, the sending of a command to the weft
+//! holding its workspace ([`forward`]), and the holder's side ([`Holder`]), shared by
+//! `weft serve` and the interface.
+//!
+//! A command that only reads runs on the connection's own thread, on a read view the
+//! holder hands it, so a long export never holds up the interface's keys; a command
+//! that writes is run by the holder on its own store, between keys, and its changes
+//! reach the holder's views at once. What needs the workspace to itself (`compact`,
+//! `recover`, `import`) is refused in one line.
+
+use super::served;
+use super::{Cli, CliResult, Command, Failure};
+use crate::serve::client;
+use crate::serve::server::{self, Bound, Waker, Woken};
+use crate::serve::wire::{self, Answer, Part, Request};
+use crate::store::{Committed, Store};
+use clap::{Args, Parser};
+use std::cell::RefCell;
+use std::io::{self, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How a command runs when a weft holds its workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Served {
+    /// In the command's own process: it does not read the workspace (or is the
+    /// interface, or `serve` itself).
+    Local,
+    /// Refused: it needs the workspace to itself.
+    Alone,
+    /// On a read view, beside whatever else the holder does.
+    Reads,
+    /// By the holder, on its store.
+    Writes,
+}
+
+impl Command {
+    pub fn served(&self) -> Served {
+        use Command::*;
+        match self {
+            Demo | Init { .. } | Keymap(_) | Completions(_) | Man | Serve(_) => Served::Local,
+            Compact | Recover(_) | Import(_) => Served::Alone,
+            Show(_) | List(_) | Search(_) | Path(_) | Log(_) | Export(_) | Check(_) | Matrix(_)
+            | Collect(_) | Plan(_) => Served::Reads,
+            Gaps(g) if g.action.is_none() => Served::Reads,
+            Add(_) | Link(_) | Set(_) | Delete(_) | Undo | Redo | Assess(_) | Expect(_)
+            | Ask(_) | Gaps(_) => Served::Writes,
+        }
+    }
+
+    /// The command's name as the user typed it (`add`, `export`).
+    fn name(&self) -> String {
+        format!("{self:?}")
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_lowercase()
+    }
+}
+
+impl Cli {
+    /// Makes every path the command names absolute against `cwd`, the directory of the
+    /// process that sent it.
+    fn rebase(&mut self, cwd: &Path) {
+        let at = |p: &mut PathBuf| {
+            if p.is_relative() && p.as_os_str() != "-" {
+                *p = cwd.join(&*p);
+            }
+        };
+        if let Some(k) = self.keymap.as_mut() {
+            at(k);
+        }
+        match self.command.as_mut() {
+            Some(Command::Export(e)) => e.rebase(at),
+            Some(Command::Import(a)) => a.rebase(at),
+            Some(Command::Recover(a)) => at(&mut a.to),
+            Some(Command::Init { dir: Some(d), .. }) => at(d),
+            _ => {}
+        }
+    }
+}
+
+/// Sends the command to the weft holding its workspace and relays the answer: `None`
+/// when no weft does (or the command is not one it serves), and the command runs here.
+pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
+    let command = cli.command.as_ref()?;
+    if command.served() == Served::Local {
+        return None;
+    }
+    let (dir, _) = crate::store::resolve_workspace(cli.workspace.as_deref())?;
+    let workspace = std::path::absolute(&dir).ok()?;
+    let conn = match client::connect(&workspace) {
+        Ok(Some(conn)) => conn,
+        Ok(None) => return None,
+        Err(e) => {
+            super::say(&format!(
+                "not asking the weft that holds the workspace: {e}"
+            ));
+            return None;
+        }
+    };
+    let args = std::env::args_os()
+        .map(|a| a.into_string())
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    let stdin = match command {
+        Command::Add(a) if a.reads_stdin() => match served::read_stdin() {
+            Ok(text) => Some(text),
+            Err(e) => {
+                super::say(&format!("cannot read the note from standard input: {e}"));
+                return Some(ExitCode::from(1));
+            }
+        },
+        _ => None,
+    };
+    let cwd = std::env::current_dir().ok()?;
+    let request = Request {
+        weft: wire::VERSION,
+        id: u64::from(std::process::id()),
+        args,
+        cwd: cwd.to_str()?.to_string(),
+        workspace: workspace.to_str()?.to_string(),
+        stdin,
+        stdout_tty: served::stdout_is_terminal(),
+        stderr_tty: served::stderr_is_terminal(),
+        read_only: read_only_flag(cli.read_only),
+    };
+    Some(match client::exchange(conn, &request) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            super::say(&e.to_string());
+            ExitCode::from(1)
+        }
+    })
+}
+
+/// Why this command opens workspaces read-only, as the client says it.
+fn read_only_flag(flag: bool) -> Option<String> {
+    super::note_read_only(flag);
+    super::read_only_reason()
+}
+
+/// What a connection asks of the holder's thread.
+enum Need {
+    /// A fresh read view (refusing writes for this reason, when given).
+    View(Option<String>, Sender<Result<Store, String>>),
+    /// A command that writes, to run on the holder's store; its answer lines go back.
+    Run(Box<Cli>, Box<Request>, Sender<Vec<u8>>),
+}
+
+/// A command the holder ran for another process.
+pub struct Ran {
+    /// The command line, for the holder to say what came in.
+    pub command: String,
+    pub code: u8,
+    /// What it committed, oldest first.
+    pub done: Vec<Committed>,
+}
+
+/// The holder's side: the socket, and the requests waiting for its thread.
+pub struct Holder {
+    _bound: Bound,
+    needs: Receiver<Need>,
+    woken: Woken,
+    /// Connections refused at the door, said once each.
+    refused: Arc<std::sync::Mutex<Vec<String>>>,
+    /// Connections being served now.
+    open: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Holder {
+    /// Starts serving the workspace `store` holds. `who` names the holder in refusals
+    /// ("weft's interface").
+    pub fn start(store: &Store, who: &str) -> io::Result<Holder> {
+        let workspace = std::path::absolute(store.path())?;
+        let identity = crate::serve::place::identity(&workspace)?;
+        let bound = Bound::bind(&workspace)?;
+        let (tx, needs) = mpsc::channel();
+        let (waker, woken) = server::waker()?;
+        let who = format!("{who} (pid {})", std::process::id());
+        let tx = std::sync::Mutex::new(tx);
+        let refused = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (told, wake) = (refused.clone(), waker.clone());
+        let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let serving = open.clone();
+        bound.spawn(
+            move |conn| {
+                let tx = tx.lock().map(|t| t.clone());
+                if let Ok(tx) = tx {
+                    serving.fetch_add(1, Ordering::SeqCst);
+                    answer(conn, &tx, &waker, identity, &who);
+                    serving.fetch_sub(1, Ordering::SeqCst);
+                }
+            },
+            move |why| {
+                if let Ok(mut t) = told.lock() {
+                    t.push(why);
+                }
+                wake.wake();
+            },
+        )?;
+        Ok(Holder {
+            _bound: bound,
+            needs,
+            woken,
+            refused,
+            open,
+        })
+    }
+
+    /// The connections refused at the door since last asked, one line each.
+    pub fn refusals(&self) -> Vec<String> {
+        self.refused
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
+    }
+
+    /// What the holder's loop waits on, besides its own input.
+    pub fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.woken.fd()
+    }
+
+    /// Serves every request waiting, without blocking: read views handed out, commands
+    /// that write run on `store`.
+    pub fn serve(&self, store: &mut Store) -> Vec<Ran> {
+        self.woken.drain();
+        let mut ran = Vec::new();
+        while let Ok(need) = self.needs.try_recv() {
+            ran.extend(meet(store, need));
+        }
+        ran
+    }
+
+    /// Waits up to `wait` for a request and serves it (and any others waiting); false
+    /// when nothing came and no connection is being served.
+    fn serve_waiting(&self, store: &mut Store, wait: Duration) -> Result<bool, ()> {
+        match self.needs.recv_timeout(wait) {
+            Ok(need) => {
+                meet(store, need);
+                self.serve(store);
+                Ok(true)
+            }
+            Err(RecvTimeoutError::Timeout) => Ok(self.open.load(Ordering::SeqCst) > 0),
+            Err(RecvTimeoutError::Disconnected) => Err(()),
+        }
+    }
+}
+
+/// Collects answer lines on the holder's thread.
+#[derive(Clone, Default)]
+struct Collect(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Collect {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Meets one need on the holder's thread.
+fn meet(store: &mut Store, need: Need) -> Option<Ran> {
+    match need {
+        Need::View(read_only, reply) => {
+            let view = match &read_only {
+                Some(why) => store.read_only_view(why),
+                None => store.read_view(),
+            };
+            let _ = reply.send(view.map_err(|e| e.to_string()));
+            None
+        }
+        Need::Run(cli, req, reply) => {
+            let command = command_words(&req.args);
+            // the store is lent whole to the command, and a read view holds its place
+            let Ok(stand_in) = store.read_view() else {
+                let _ = reply.send(refusal(&req, "the workspace cannot be lent to the command"));
+                return None;
+            };
+            let since = stand_in.state().seq;
+            let lent = std::mem::replace(store, stand_in);
+            let lines = Collect::default();
+            *store = served::run(lent, *cli, &req, Box::new(lines.clone()));
+            let bytes = std::mem::take(&mut *lines.0.borrow_mut());
+            let code = exit_of(&bytes);
+            let _ = reply.send(bytes);
+            let done = store.committed_since(since).unwrap_or_default();
+            Some(Ran {
+                command,
+                code,
+                done,
+            })
+        }
+    }
+}
+
+/// The command line without the program and the global options that name the
+/// workspace, as the holder's status line says it (`add note Garvey called`).
+fn command_words(args: &[String]) -> String {
+    let mut words = Vec::new();
+    let mut it = args.iter().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--workspace" | "--keymap" => {
+                it.next();
+            }
+            "--read-only" => {}
+            a if a.starts_with("--workspace=") || a.starts_with("--keymap=") => {}
+            a => words.push(a.to_string()),
+        }
+    }
+    words.join(" ")
+}
+
+/// The exit status in a command's answer lines (the last line).
+fn exit_of(bytes: &[u8]) -> u8 {
+    bytes
+        .split(|b| *b == b'\n')
+        .rfind(|l| !l.is_empty())
+        .and_then(|l| serde_json::from_slice::<Answer>(l).ok())
+        .and_then(|a| match a.part {
+            Part::Exit(c) => Some(c),
+            _ => None,
+        })
+        .unwrap_or(1)
+}
+
+fn refusal(req: &Request, why: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = wire::send(
+        &mut out,
+        &Answer {
+            weft: wire::VERSION,
+            id: req.id,
+            part: Part::Refused(why.to_string()),
+        },
+    );
+    out
+}
+
+/// An error line and an exit status, as a command that failed says them.
+fn failed(req: &Request, message: &str, code: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in [
+        Part::Err(format!("weft: {}\n", crate::model::text::sanitize(message))),
+        Part::Exit(code),
+    ] {
+        let _ = wire::send(
+            &mut out,
+            &Answer {
+                weft: wire::VERSION,
+                id: req.id,
+                part,
+            },
+        );
+    }
+    out
+}
+
+/// How long a connection may take to send its request, or to take its answer.
+const IO_WAIT: Duration = Duration::from_secs(10);
+
+/// Serves one connection, on its own thread: reads the request, checks it, and runs the
+/// command (or has the holder run it). Nothing a client sends or fails to send can
+/// block the holder: this thread alone reads and writes the connection.
+fn answer(conn: UnixStream, holder: &Sender<Need>, waker: &Waker, identity: (u64, u64), who: &str) {
+    let _ = conn.set_read_timeout(Some(IO_WAIT));
+    let _ = conn.set_write_timeout(Some(IO_WAIT));
+    let mut reader = BufReader::new(&conn);
+    let line = match wire::receive_line(&mut reader, wire::MAX_REQUEST) {
+        Ok(Some(line)) => line,
+        // gone before it asked anything: nothing to do
+        Ok(None) => return,
+        Err(e) => {
+            let _ = (&conn).write_all(&refusal_line(0, &format!("unreadable request: {e}")));
+            return;
+        }
+    };
+    let bytes = match wire::version_of(&line) {
+        Some(wire::VERSION) => match serde_json::from_slice::<Request>(&line) {
+            Ok(req) => match prepare(&req, identity, who) {
+                Ok((cli, kind)) => {
+                    return run_prepared(&conn, holder, waker, cli, req, kind);
+                }
+                Err(bytes) => bytes,
+            },
+            Err(e) => refusal_line(0, &format!("malformed request: {e}")),
+        },
+        Some(v) => refusal_line(0, &wire::mismatch(v, "client")),
+        None => refusal_line(0, "malformed request: not a weft request"),
+    };
+    let _ = (&conn).write_all(&bytes);
+}
+
+fn refusal_line(id: u64, why: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = wire::send(
+        &mut out,
+        &Answer {
+            weft: wire::VERSION,
+            id,
+            part: Part::Refused(why.to_string()),
+        },
+    );
+    out
+}
+
+/// The command a request carries, parsed and made ready to run here, or the answer
+/// that refuses it.
+fn prepare(req: &Request, identity: (u64, u64), who: &str) -> Result<(Cli, Served), Vec<u8>> {
+    let workspace = PathBuf::from(&req.workspace);
+    if crate::serve::place::identity(&workspace).ok() != Some(identity) {
+        return Err(refusal(req, "this weft holds another workspace"));
+    }
+    let mut cli = match Cli::try_parse_from(&req.args) {
+        Ok(cli) => cli,
+        Err(e) => return Err(failed(req, &super::usage::one_line(&e), 2)),
+    };
+    cli.rebase(Path::new(&req.cwd));
+    cli.workspace = Some(workspace);
+    let Some(command) = cli.command.as_ref() else {
+        return Err(refusal(req, "the interface is not served"));
+    };
+    match command.served() {
+        Served::Local => Err(refusal(
+            req,
+            &format!("`weft {}` is not served: run it on its own", command.name()),
+        )),
+        Served::Alone => Err(failed(
+            req,
+            &format!(
+                "{}: {} needs the workspace to itself, and {who} holds it; close that first",
+                req.workspace,
+                command.name()
+            ),
+            1,
+        )),
+        kind => Ok((cli, kind)),
+    }
+}
+
+fn run_prepared(
+    conn: &UnixStream,
+    holder: &Sender<Need>,
+    waker: &Waker,
+    cli: Cli,
+    req: Request,
+    kind: Served,
+) {
+    let gone = |req: &Request| failed(req, "the weft holding the workspace is closing", 1);
+    let mut out = conn;
+    if kind == Served::Writes && req.read_only.is_none() {
+        let (tx, rx) = mpsc::channel();
+        let id = req.id;
+        if holder
+            .send(Need::Run(Box::new(cli), Box::new(req), tx))
+            .is_err()
+        {
+            let _ = out.write_all(&refusal_line(
+                id,
+                "the weft holding the workspace is closing",
+            ));
+            return;
+        }
+        waker.wake();
+        let bytes = rx
+            .recv()
+            .unwrap_or_else(|_| refusal_line(id, "the weft holding the workspace is closing"));
+        let _ = out.write_all(&bytes);
+        return;
+    }
+    let (tx, rx) = mpsc::channel();
+    if holder.send(Need::View(req.read_only.clone(), tx)).is_err() {
+        let _ = out.write_all(&gone(&req));
+        return;
+    }
+    waker.wake();
+    match rx.recv() {
+        Ok(Ok(view)) => {
+            let frames: Box<dyn Write> = match conn.try_clone() {
+                Ok(c) => Box::new(c),
+                Err(_) => return,
+            };
+            // the view is dropped here, on this thread, when the command is done
+            drop(served::run(view, cli, &req, frames));
+        }
+        Ok(Err(e)) => {
+            let _ = out.write_all(&failed(&req, &e, 1));
+        }
+        Err(_) => {
+            let _ = out.write_all(&gone(&req));
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  weft serve &                      # then run commands as usual: they are served\n  weft serve --idle-exit 10m        # exits after ten minutes without a command"
+)]
+pub struct ServeArgs {
+    /// Exit after this long without a command: `90s`, `10m`, `2h` (a bare number is
+    /// seconds). Without it, weft serves until SIGTERM or SIGINT.
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    idle_exit: Option<Duration>,
+}
+
+/// `90s`, `10m`, `2h`, `1d`, or a bare number of seconds.
+fn duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration: write 90s, 10m or 2h"))?;
+    let secs = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a duration: its unit must be s, m, h or d"
+            ))
+        }
+    };
+    if n == 0 {
+        return Err(format!("{s:?}: the idle time must be more than zero"));
+    }
+    n.checked_mul(secs)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("{s:?} is too long a duration"))
+}
+
+/// `weft serve`: holds the workspace open and serves commands until SIGTERM, SIGINT or
+/// the idle time.
+pub fn serve(ws: Option<&Path>, a: ServeArgs) -> CliResult {
+    let mut store = super::open_workspace(ws)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, stop.clone())
+            .map_err(|e| Failure::new(format!("cannot watch for signals: {e}")))?;
+    }
+    let holder = Holder::start(&store, "`weft serve`")
+        .map_err(|e| Failure::new(format!("cannot serve {}: {e}", store.path().display())))?;
+    super::say(&format!(
+        "serving {} (pid {}); stop with SIGTERM or ctrl-c",
+        store.path().display(),
+        std::process::id()
+    ));
+    let mut last = Instant::now();
+    while !stop.load(Ordering::SeqCst) {
+        let busy = holder
+            .serve_waiting(&mut store, Duration::from_millis(200))
+            .map_err(|()| Failure::new("the server's listener stopped"))?;
+        if busy {
+            last = Instant::now();
+        }
+        for why in holder.refusals() {
+            super::say(&why);
+        }
+        if a.idle_exit.is_some_and(|idle| last.elapsed() >= idle) {
+            super::say("idle: no command came, so the workspace is let go");
+            break;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_line_names_the_command_not_the_workspace() {
+        let args: Vec<String> = [
+            "weft",
+            "--workspace",
+            "/w",
+            "add",
+            "note",
+            "x y",
+            "--read-only",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(command_words(&args), "add note x y");
+        let args: Vec<String> = ["weft", "--keymap=k", "show", "Q1"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(command_words(&args), "show Q1");
+    }
+
+    #[test]
+    fn durations_read_as_written() {
+        assert_eq!(duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(duration("5"), Ok(Duration::from_secs(5)));
+        assert!(duration("0").is_err());
+        assert!(duration("10x").unwrap_err().contains("unit"));
+        assert!(duration("m").unwrap_err().contains("not a duration"));
+        assert!(duration("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn every_command_that_reads_the_workspace_is_classed() {
+        let class = |args: &[&str]| {
+            let mut all = vec!["weft"];
+            all.extend(args);
+            Cli::try_parse_from(all).unwrap().command.unwrap().served()
+        };
+        assert_eq!(class(&["show", "Q1"]), Served::Reads);
+        assert_eq!(class(&["gaps"]), Served::Reads);
+        assert_eq!(class(&["gaps", "dismiss", "k"]), Served::Writes);
+        assert_eq!(class(&["add", "note", "x"]), Served::Writes);
+        assert_eq!(class(&["compact"]), Served::Alone);
+        assert_eq!(class(&["man"]), Served::Local);
+        assert_eq!(
+            Cli::try_parse_from(["weft", "add", "note", "x"])
+                .unwrap()
+                .command
+                .unwrap()
+                .name(),
+            "add"
+        );
+    }
+}
