@@ -201,7 +201,8 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
         return w.finish();
     }
     let welcome = format!("demo workspace: {}", ws.display());
-    crate::run::run(store, keymap, Some(welcome)).map_err(Failure::new)
+    let serving = super::serve::for_interface(&store);
+    crate::run::run(store, keymap, Some(welcome), serving).map_err(Failure::new)
 }
 
 pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
@@ -216,7 +217,9 @@ pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
         .first()
         .cloned()
         .or_else(|| store.compaction_advice());
-    crate::run::run(store.into_store(), keymap, repaired).map_err(Failure::new)
+    let store = store.into_store();
+    let serving = super::serve::for_interface(&store);
+    crate::run::run(store, keymap, repaired, serving).map_err(Failure::new)
 }
 
 pub fn keymap(cmd: KeymapCommand) -> CliResult {

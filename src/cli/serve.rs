@@ -13,7 +13,8 @@ use super::{Cli, CliResult, Command, Failure};
 use crate::serve::client;
 use crate::serve::server::{self, Bound, Waker, Woken};
 use crate::serve::wire::{self, Answer, Part, Request};
-use crate::store::{Committed, Store};
+use crate::serve::{Ran, Serving};
+use crate::store::Store;
 use clap::{Args, Parser};
 use std::cell::RefCell;
 use std::io::{self, BufReader, Write};
@@ -154,15 +155,6 @@ enum Need {
     Run(Box<Cli>, Box<Request>, Sender<Vec<u8>>),
 }
 
-/// A command the holder ran for another process.
-pub struct Ran {
-    /// The command line, for the holder to say what came in.
-    pub command: String,
-    pub code: u8,
-    /// What it committed, oldest first.
-    pub done: Vec<Committed>,
-}
-
 /// The holder's side: the socket, and the requests waiting for its thread.
 pub struct Holder {
     _bound: Bound,
@@ -214,30 +206,6 @@ impl Holder {
         })
     }
 
-    /// The connections refused at the door since last asked, one line each.
-    pub fn refusals(&self) -> Vec<String> {
-        self.refused
-            .lock()
-            .map(|mut r| std::mem::take(&mut *r))
-            .unwrap_or_default()
-    }
-
-    /// What the holder's loop waits on, besides its own input.
-    pub fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        self.woken.fd()
-    }
-
-    /// Serves every request waiting, without blocking: read views handed out, commands
-    /// that write run on `store`.
-    pub fn serve(&self, store: &mut Store) -> Vec<Ran> {
-        self.woken.drain();
-        let mut ran = Vec::new();
-        while let Ok(need) = self.needs.try_recv() {
-            ran.extend(meet(store, need));
-        }
-        ran
-    }
-
     /// Waits up to `wait` for a request and serves it (and any others waiting); false
     /// when nothing came and no connection is being served.
     fn serve_waiting(&self, store: &mut Store, wait: Duration) -> Result<bool, ()> {
@@ -251,6 +219,38 @@ impl Holder {
             Err(RecvTimeoutError::Disconnected) => Err(()),
         }
     }
+}
+
+impl Serving for Holder {
+    fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.woken.fd()
+    }
+
+    fn serve(&self, store: &mut Store) -> Vec<Ran> {
+        self.woken.drain();
+        let mut ran = Vec::new();
+        while let Ok(need) = self.needs.try_recv() {
+            ran.extend(meet(store, need));
+        }
+        ran
+    }
+
+    fn refusals(&self) -> Vec<String> {
+        self.refused
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
+    }
+}
+
+/// Starts serving the workspace the interface opens: the holder, or why commands on
+/// the workspace cannot run beside it (for the status line).
+pub fn for_interface(store: &Store) -> Result<Box<dyn Serving>, String> {
+    Holder::start(store, "weft's interface")
+        .map(|h| Box::new(h) as Box<dyn Serving>)
+        .map_err(|e| {
+            format!("commands on this workspace cannot run while the interface is open: {e}")
+        })
 }
 
 /// Collects answer lines on the holder's thread.

@@ -11,8 +11,8 @@ mod terminal;
 
 use crate::app::overlay::Flow;
 use crate::app::{App, Effect};
-use crate::cli::serve::Holder;
 use crate::keymap::{Key, KeyCode, Keymap};
+use crate::serve::Serving;
 use crate::store::Store;
 use crate::ui::{self, Theme};
 use drafts::{Draft, Target};
@@ -29,6 +29,7 @@ pub fn run(
     store: Store,
     keymap_path: Option<&Path>,
     welcome: Option<String>,
+    serving: Result<Box<dyn Serving>, String>,
 ) -> Result<(), String> {
     let (keymap, problems) = Keymap::load(keymap_path);
     let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
@@ -65,7 +66,16 @@ pub fn run(
     terminal::watch_signals()?;
     terminal::watch_hangup()?;
     let mut screen = Screen::enter().map_err(|e| format!("cannot start the terminal: {e}"))?;
-    let result = event_loop(&mut app, theme, &mut screen, &mut offers);
+    let holder = match serving {
+        Ok(h) => Some(h),
+        Err(e) => {
+            app.error(e);
+            None
+        }
+    };
+    let result = event_loop(&mut app, theme, &mut screen, &mut offers, holder.as_deref());
+    // the socket goes before the workspace is let go
+    drop(holder);
     drop(screen);
     // whatever ends the loop, the drafts are kept
     kept::note(app.drafts_now());
@@ -124,19 +134,10 @@ fn event_loop(
     theme: Theme,
     screen: &mut Screen,
     offers: &mut Offers,
+    holder: Option<&dyn Serving>,
 ) -> Result<(), String> {
     let size = screen.terminal().size().map_err(|e| e.to_string())?;
     app.resize(size.width, size.height);
-    // commands run on this workspace from a shell beside the interface are served here
-    let holder = match Holder::start(&app.store, "weft's interface") {
-        Ok(h) => Some(h),
-        Err(e) => {
-            app.error(format!(
-                "commands on this workspace cannot run while the interface is open: {e}"
-            ));
-            None
-        }
-    };
     loop {
         {
             let _busy = terminal::busy();
@@ -155,10 +156,10 @@ fn event_loop(
                 (true, due) => Some(due.map_or(BACKGROUND_POLL, |d| d.min(BACKGROUND_POLL))),
                 (false, due) => due,
             };
-            let ready = wait_input(holder.as_ref(), wait)?;
+            let ready = wait_input(holder, wait)?;
             if ready == Ready::Request {
                 let _busy = terminal::busy();
-                if let Some(h) = &holder {
+                if let Some(h) = holder {
                     serve_commands(app, h);
                 }
                 break None;
@@ -252,7 +253,10 @@ enum Ready {
 /// crossterm reads the terminal in its own buffer, so its queue is asked first; then
 /// the terminal and the holder's waker are waited on together. A signal (a resize)
 /// ends the wait, and crossterm's queue then holds the resize.
-fn wait_input(holder: Option<&Holder>, wait: Option<std::time::Duration>) -> Result<Ready, String> {
+fn wait_input(
+    holder: Option<&dyn Serving>,
+    wait: Option<std::time::Duration>,
+) -> Result<Ready, String> {
     use rustix::event::{poll, PollFd, PollFlags, Timespec};
     let cannot = |e: std::io::Error| format!("cannot read the terminal: {e}");
     let Some(holder) = holder else {
@@ -292,7 +296,7 @@ fn wait_input(holder: Option<&Holder>, wait: Option<std::time::Duration>) -> Res
 }
 
 /// Serves the commands waiting, and brings every pane in step with what they changed.
-fn serve_commands(app: &mut App, holder: &Holder) {
+fn serve_commands(app: &mut App, holder: &dyn Serving) {
     for why in holder.refusals() {
         app.error(why);
     }

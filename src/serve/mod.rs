@@ -9,9 +9,33 @@
 //!   and the waker that tells the holder's loop a request is waiting.
 //!
 //! What a served command is and how it runs is the command line's business
-//! (`cli::serve`, `cli::served`); this module moves bytes and guards the door.
+//! (`cli::serve`, `cli::served`); this module moves bytes and guards the door, and
+//! names what the interface's loop needs of whoever serves ([`Serving`]), so the loop
+//! depends on this module and not on the command line.
 
 pub mod client;
 pub mod place;
 pub mod server;
 pub mod wire;
+
+use crate::store::{Committed, Store};
+
+/// A command run for another process by the holder of its workspace.
+pub struct Ran {
+    /// The command line, without the program and the workspace's options.
+    pub command: String,
+    pub code: u8,
+    /// What it committed, oldest first.
+    pub done: Vec<Committed>,
+}
+
+/// What the interface's loop needs of whoever serves commands on its workspace.
+pub trait Serving {
+    /// Readable when a request waits: the loop waits on it beside the terminal.
+    fn fd(&self) -> std::os::fd::BorrowedFd<'_>;
+    /// Serves every request waiting, without blocking; the commands that wrote, run on
+    /// `store`.
+    fn serve(&self, store: &mut Store) -> Vec<Ran>;
+    /// Connections refused at the door since last asked, one line each.
+    fn refusals(&self) -> Vec<String>;
+}
