@@ -245,6 +245,13 @@ fn writes_are_served_journaled_and_seen_by_the_next_command() {
         "{}",
         text(&ro.stderr)
     );
+    let twice = place.run(&ws, &["serve"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        text(&twice.stderr).contains("is served already"),
+        "{}",
+        text(&twice.stderr)
+    );
     let after = place.run(&ws, &["add", "note", "still writable"]);
     assert_eq!(text(&after.stdout), "N3\n");
     server.stop();

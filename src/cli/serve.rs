@@ -542,6 +542,14 @@ fn duration(s: &str) -> Result<Duration, String> {
 /// `weft serve`: holds the workspace open and serves commands until SIGTERM, SIGINT or
 /// the idle time.
 pub fn serve(ws: Option<&Path>, a: ServeArgs) -> CliResult {
+    if let Some((dir, _)) = crate::store::resolve_workspace(ws) {
+        if let Ok(Some(_)) = std::path::absolute(&dir).and_then(|d| client::connect(&d)) {
+            return Err(Failure::new(format!(
+                "workspace {} is served already (by the interface or another `weft serve`): its commands run there",
+                dir.display()
+            )));
+        }
+    }
     let mut store = super::open_workspace(ws)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
