@@ -96,6 +96,19 @@ pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
     }
     let (dir, _) = crate::store::resolve_workspace(cli.workspace.as_deref())?;
     let workspace = std::path::absolute(&dir).ok()?;
+    if !client::has_socket(&workspace) {
+        return None;
+    }
+    // standard input is read before connecting (a note typed at the terminal may take
+    // minutes), and kept for the command to run here if nobody answers
+    if let Command::Add(a) = command {
+        if a.reads_stdin() {
+            if let Err(e) = served::read_stdin_ahead() {
+                super::say(&format!("cannot read the note from standard input: {e}"));
+                return Some(ExitCode::from(1));
+            }
+        }
+    }
     let conn = match client::connect(&workspace) {
         Ok(Some(conn)) => conn,
         Ok(None) => return None,
@@ -110,16 +123,7 @@ pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
         .map(|a| a.into_string())
         .collect::<Result<Vec<_>, _>>()
         .ok()?;
-    let stdin = match command {
-        Command::Add(a) if a.reads_stdin() => match served::read_stdin() {
-            Ok(text) => Some(text),
-            Err(e) => {
-                super::say(&format!("cannot read the note from standard input: {e}"));
-                return Some(ExitCode::from(1));
-            }
-        },
-        _ => None,
-    };
+    let stdin = served::read_ahead();
     let cwd = std::env::current_dir().ok()?;
     let request = Request {
         weft: wire::VERSION,
@@ -365,15 +369,16 @@ fn failed(req: &Request, message: &str, code: u8) -> Vec<u8> {
     out
 }
 
-/// How long a connection may take to send its request, or to take its answer.
-const IO_WAIT: Duration = Duration::from_secs(10);
+/// How long a connection may take to send its request. Its answer has no limit: a
+/// reader may be slow (`| less`, paused for minutes) and a killed one closes the
+/// connection, which ends the command at its next write.
+const REQUEST_WAIT: Duration = Duration::from_secs(10);
 
 /// Serves one connection, on its own thread: reads the request, checks it, and runs the
 /// command (or has the holder run it). Nothing a client sends or fails to send can
 /// block the holder: this thread alone reads and writes the connection.
 fn answer(conn: UnixStream, holder: &Sender<Need>, waker: &Waker, identity: (u64, u64), who: &str) {
-    let _ = conn.set_read_timeout(Some(IO_WAIT));
-    let _ = conn.set_write_timeout(Some(IO_WAIT));
+    let _ = conn.set_read_timeout(Some(REQUEST_WAIT));
     let mut reader = BufReader::new(&conn);
     let line = match wire::receive_line(&mut reader, wire::MAX_REQUEST) {
         Ok(Some(line)) => line,

@@ -112,10 +112,29 @@ pub fn stderr_is_terminal() -> bool {
     with(|s| s.stderr_tty).unwrap_or_else(|| io::stderr().is_terminal())
 }
 
+/// Standard input read ahead of a command ([`read_stdin_ahead`]).
+static READ_AHEAD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Reads standard input whole now, for the command to send or to use later.
+pub fn read_stdin_ahead() -> io::Result<()> {
+    let mut text = String::new();
+    io::Read::read_to_string(&mut io::stdin(), &mut text)?;
+    let _ = READ_AHEAD.set(text);
+    Ok(())
+}
+
+/// What [`read_stdin_ahead`] read, if it ran.
+pub fn read_ahead() -> Option<String> {
+    READ_AHEAD.get().cloned()
+}
+
 /// Standard input, whole (the text the client sent, when serving).
 pub fn read_stdin() -> io::Result<String> {
     if let Some(sent) = with(|s| s.stdin.take()) {
         return Ok(sent.unwrap_or_default());
+    }
+    if let Some(ahead) = read_ahead() {
+        return Ok(ahead);
     }
     let mut text = String::new();
     io::Read::read_to_string(&mut io::stdin(), &mut text)?;

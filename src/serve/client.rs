@@ -25,6 +25,16 @@ fn socket(workspace: &Path) -> io::Result<Option<std::path::PathBuf>> {
     place::socket_in(&dir, identity).map(Some)
 }
 
+/// Whether a socket for `workspace` is there to try (a stat, nothing more); true for
+/// an unsafe socket directory too, so that [`connect`] says why it is not used.
+pub fn has_socket(workspace: &Path) -> bool {
+    match socket(workspace) {
+        Ok(Some(path)) => std::fs::symlink_metadata(path).is_ok(),
+        Ok(None) => false,
+        Err(_) => true,
+    }
+}
+
 /// A connection to the weft holding `workspace`, or `None` when none does (no socket,
 /// or one nobody listens on: a holder that was killed left it).
 pub fn connect(workspace: &Path) -> io::Result<Option<UnixStream>> {
