@@ -277,6 +277,12 @@ fn served_export_to_a_relative_file_lands_in_the_client_s_directory() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // named as the user wrote it, as the command run on its own says it
+    assert!(
+        text(&out.stderr).ends_with(" to b.csv\n"),
+        "{}",
+        text(&out.stderr)
+    );
     let meta = std::fs::metadata(cwd.join("b.csv")).unwrap();
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
 }

@@ -95,28 +95,6 @@ impl<W: Write> Write for CountLines<'_, W> {
 
 /// The last part of the workspace path: how a briefing names it without giving away
 /// where it lives.
-impl ExportCommand {
-    /// Applies `at` to every path the command names (a served command's are made
-    /// absolute against the directory of the process that sent it).
-    pub fn rebase(&mut self, at: impl Fn(&mut PathBuf)) {
-        match self {
-            ExportCommand::Backlog(a) => {
-                if let Some(o) = a.output.as_mut() {
-                    at(o)
-                }
-            }
-            ExportCommand::Workspace(a) => at(&mut a.output),
-        }
-    }
-}
-
-impl ImportArgs {
-    /// Applies `at` to the file the command names (see [`ExportCommand::rebase`]).
-    pub fn rebase(&mut self, at: impl Fn(&mut PathBuf)) {
-        at(&mut self.file)
-    }
-}
-
 pub fn export(ws: Option<&Path>, cmd: ExportCommand) -> CliResult {
     match cmd {
         ExportCommand::Backlog(a) => backlog(ws, a),
@@ -188,7 +166,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
         // streamed: a row is read and written at a time, whatever the backlog's size
         if let Some(path) = output {
             let mut n = 0;
-            export::write_output(&path, |w| {
+            export::write_output(&super::served::local(&path), |w| {
                 n = export::write_backlog_csv(&store, &filter, w)?;
                 Ok(())
             })
@@ -221,7 +199,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
     let bytes = export::render_backlog(&store, &questions, a.format, &meta).map_err(fail)?;
     match output {
         Some(path) => {
-            export::write_output(&path, |w| w.write_all(&bytes))
+            export::write_output(&super::served::local(&path), |w| w.write_all(&bytes))
                 .map_err(|e| cannot_write(&path, e))?;
             wrote(&path, questions.len());
             Ok(())
@@ -264,7 +242,7 @@ fn workspace(ws: Option<&Path>, a: WorkspaceArgs) -> CliResult {
         return w.finish();
     }
     let mut written = None;
-    export::write_output(&a.output, |w| {
+    export::write_output(&super::served::local(&a.output), |w| {
         let mut counted = CountLines {
             inner: w,
             lines: 0,

@@ -410,11 +410,12 @@ fn clap_failure(e: clap::Error) -> ExitCode {
 /// script's flags is caught at once rather than silently ignored.
 fn check_keymap(path: &Path) -> CliResult {
     let bad = |why: String| Failure::usage(format!("--keymap {}: {why}", path.display()));
-    let meta = std::fs::metadata(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let file = served::local(path);
+    let meta = std::fs::metadata(&file).map_err(|e| bad(format!("cannot read it: {e}")))?;
     if meta.is_dir() {
         return Err(bad("is a directory, not a keymap file".into()));
     }
-    std::fs::File::open(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    std::fs::File::open(&file).map_err(|e| bad(format!("cannot read it: {e}")))?;
     Ok(())
 }
 

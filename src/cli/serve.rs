@@ -65,28 +65,6 @@ impl Command {
     }
 }
 
-impl Cli {
-    /// Makes every path the command names absolute against `cwd`, the directory of the
-    /// process that sent it.
-    fn rebase(&mut self, cwd: &Path) {
-        let at = |p: &mut PathBuf| {
-            if p.is_relative() && p.as_os_str() != "-" {
-                *p = cwd.join(&*p);
-            }
-        };
-        if let Some(k) = self.keymap.as_mut() {
-            at(k);
-        }
-        match self.command.as_mut() {
-            Some(Command::Export(e)) => e.rebase(at),
-            Some(Command::Import(a)) => a.rebase(at),
-            Some(Command::Recover(a)) => at(&mut a.to),
-            Some(Command::Init { dir: Some(d), .. }) => at(d),
-            _ => {}
-        }
-    }
-}
-
 /// Sends the command to the weft holding its workspace and relays the answer: `None`
 /// when no weft does (or the command is not one it serves), and the command runs here.
 pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
@@ -429,7 +407,6 @@ fn prepare(req: &Request, identity: (u64, u64), who: &str) -> Result<(Cli, Serve
         Ok(cli) => cli,
         Err(e) => return Err(failed(req, &super::usage::one_line(&e), 2)),
     };
-    cli.rebase(Path::new(&req.cwd));
     cli.workspace = Some(workspace);
     let Some(command) = cli.command.as_ref() else {
         return Err(refusal(req, "the interface is not served"));

@@ -19,6 +19,8 @@ use std::io::{self, Write};
 
 struct Serving {
     id: u64,
+    /// The client's working directory: its relative paths are relative to it.
+    cwd: std::path::PathBuf,
     frames: Box<dyn Write>,
     /// The start of a character split between two writes, kept for the next.
     tail: Vec<u8>,
@@ -112,6 +114,16 @@ pub fn stderr_is_terminal() -> bool {
     with(|s| s.stderr_tty).unwrap_or_else(|| io::stderr().is_terminal())
 }
 
+/// The file a command names by `path`, as the process that asked for the command
+/// reads it: a relative path is relative to the client's working directory when
+/// serving. Messages keep naming `path` as the user wrote it.
+pub fn local(path: &std::path::Path) -> std::path::PathBuf {
+    match with(|s| s.cwd.clone()) {
+        Some(cwd) if path.is_relative() => cwd.join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// Standard input read ahead of a command ([`read_stdin_ahead`]).
 static READ_AHEAD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
@@ -153,6 +165,7 @@ pub fn run(store: Store, cli: super::Cli, req: &Request, frames: Box<dyn Write>)
     let previous = SERVING.with(|s| {
         s.borrow_mut().replace(Serving {
             id: req.id,
+            cwd: req.cwd.clone().into(),
             frames,
             tail: Vec::new(),
             store: Some(store),
