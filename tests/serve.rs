@@ -581,8 +581,24 @@ fn a_write_from_a_shell_appears_in_the_open_interface() {
     // a read beside the open interface, and the interface still answers keys
     let shown = place.run(&ws, &["show", &id]);
     assert!(text(&shown.stdout).contains("07700 900123"));
-    t.keys(&["G"]);
-    t.wait_for("Pasted from the shell");
+    // an export whose reader never reads: its thread waits on the socket, the
+    // interface does not
+    let mut stalled = place
+        .weft(&ws)
+        .args(["export", "workspace", "-o", "-"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    t.keys(&["1"]);
+    t.wait_for("Backlog");
+    t.keys(&["5"]);
+    t.wait_for("214 notes");
+    let beside = place.run(&ws, &["add", "note", "while an export stalls"]);
+    assert!(beside.status.success(), "{}", text(&beside.stderr));
+    t.wait_for("command line: add note while an export stalls");
+    stalled.kill().unwrap();
+    stalled.wait().unwrap();
     let refused = place.run(&ws, &["compact"]);
     assert!(
         text(&refused.stderr).contains("weft's interface"),
