@@ -34,7 +34,7 @@ fn import(store: &mut Store, rows: &[Vec<&str>], dry_run: bool) -> super::TableR
 #[test]
 fn repeated_rows_are_made_once_and_the_import_is_one_operation() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path(), &OpenOptions::default()).unwrap();
+    let mut store = Store::open(dir.path(), &opts()).unwrap();
     let dry = import(&mut store, &rows(), true);
     assert_eq!(store.state.seq, 0, "a dry run writes nothing");
     let r = import(&mut store, &rows(), false);
@@ -68,17 +68,25 @@ fn a_large_import_applied_in_runs_checks_clean_and_reopens() {
         .map(|(a, b)| vec![a.as_str(), b.as_str()])
         .collect();
     {
-        let mut store = Store::open(dir.path(), &OpenOptions::default()).unwrap();
+        let mut store = Store::open(dir.path(), &opts()).unwrap();
         let r = import(&mut store, &rows, false);
         assert_eq!(r.links as usize, rows.len());
         assert!(r.changes as usize > super::RUN);
         assert!(store.check().unwrap().is_empty());
-        store.leave();
+        drop(store);
     }
-    let store = Store::open(dir.path(), &OpenOptions::default()).unwrap();
+    let store = Store::open(dir.path(), &opts()).unwrap();
     assert!(store.notices().is_empty(), "{:?}", store.notices());
     assert_eq!(
         store.state.count(crate::model::Kind::Link),
         rows.len() as u64
     );
+}
+
+fn opts() -> OpenOptions {
+    OpenOptions {
+        create: true,
+        wait: std::time::Duration::from_secs(5),
+        ..OpenOptions::default()
+    }
 }
