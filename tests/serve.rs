@@ -612,3 +612,44 @@ fn a_write_from_a_shell_appears_in_the_open_interface() {
         "the interface removes its socket"
     );
 }
+
+#[test]
+fn a_served_table_import_reads_the_client_s_files_and_says_what_a_direct_one_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let (direct, served) = (dir.path().join("direct"), dir.path().join("served"));
+    common::cli::init(&direct);
+    common::cli::init(&served);
+    let place = Place::new();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = [
+        "import-table",
+        "examples/mappings/cdr.csv",
+        "--map",
+        "examples/mappings/cdr.toml",
+    ];
+    let on_its_own = place
+        .weft(&direct)
+        .current_dir(repo)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(on_its_own.status.success(), "{}", text(&on_its_own.stderr));
+    let server = place.serve(&served);
+    let through = place
+        .weft(&served)
+        .current_dir(repo)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(text(&through.stderr), text(&on_its_own.stderr));
+    let name = |ws: &Path| ws.display().to_string();
+    assert_eq!(
+        text(&through.stdout).replace(&name(&served), "WS"),
+        text(&on_its_own.stdout).replace(&name(&direct), "WS")
+    );
+    server.stop();
+    assert_eq!(
+        text(&place.run(&served, &["list", "entities"]).stdout),
+        text(&place.run(&direct, &["list", "entities"]).stdout)
+    );
+}

@@ -28,6 +28,7 @@ Examples:
   weft list questions --status open --count   how many, from the workspace's counters
   weft export backlog --format md -o -        '-o -' is standard output
   weft export workspace -o kestrel.json && weft --workspace fresh import kestrel.json
+  weft import-table calls.csv --map examples/mappings/cdr.toml --dry-run
   weft check --json
   weft completions bash > ~/.local/share/bash-completion/completions/weft
   weft man > weft.1

@@ -24,6 +24,7 @@ mod recover;
 mod render;
 pub mod serve;
 pub mod served;
+mod table;
 mod usage;
 
 use crate::store::{resolve_workspace, OpenOptions, Store, StoreError};
@@ -101,6 +102,9 @@ pub enum Command {
     Export(export::ExportCommand),
     /// Load a workspace export into an empty workspace.
     Import(export::ImportArgs),
+    /// Rows of a CSV or TSV extract as entities, links and notes, as a mapping file says;
+    /// a row imported before adds nothing, and the whole file is one change.
+    ImportTable(table::ImportTableArgs),
     /// Verify the workspace; exits 1 listing each problem.
     Check(admin::CheckArgs),
     /// Rewrite the workspace into a fresh database and swap it in: smaller and quicker to
@@ -445,6 +449,7 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Log(a)) => read::log(ws, a),
         Some(Command::Export(e)) => export::export(ws, e),
         Some(Command::Import(a)) => export::import(ws, a),
+        Some(Command::ImportTable(a)) => table::import_table(ws, a),
         Some(Command::Check(a)) => admin::check(ws, a),
         Some(Command::Compact) => admin::compact(ws),
         Some(Command::Keymap(k)) => admin::keymap(k),

@@ -50,8 +50,9 @@ impl Command {
             Show(_) | List(_) | Search(_) | Path(_) | Log(_) | Export(_) | Check(_) | Matrix(_)
             | Collect(_) | Plan(_) => Served::Reads,
             Gaps(g) if g.action.is_none() => Served::Reads,
+            ImportTable(a) if a.only_reads() => Served::Reads,
             Add(_) | Link(_) | Set(_) | Delete(_) | Undo | Redo | Assess(_) | Expect(_)
-            | Ask(_) | Gaps(_) => Served::Writes,
+            | Ask(_) | Gaps(_) | ImportTable(_) => Served::Writes,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod id;
 pub mod json;
 pub mod record;
 pub mod stamp;
+pub mod table;
 pub mod text;
 pub mod vocab;
 pub mod when;

@@ -115,7 +115,18 @@ impl Store {
         entries: &[JournalEntry],
         at: &[u64],
     ) -> Result<(Vec<sled::Batch>, State)> {
-        let mut state = self.state.clone();
+        self.stage_onto(self.state.clone(), changes, entries, at)
+    }
+
+    /// [`Store::stage`] from the counters `state` rather than the store's own: for an
+    /// operation applied in several runs (`weft import-table`).
+    pub(super) fn stage_onto(
+        &self,
+        mut state: State,
+        changes: &[Change],
+        entries: &[JournalEntry],
+        at: &[u64],
+    ) -> Result<(Vec<sled::Batch>, State)> {
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
         for ((change, entry), at) in changes.iter().zip(entries).zip(at) {
@@ -172,7 +183,7 @@ impl Store {
     }
 
     /// Applies one batch per tree atomically and flushes.
-    fn apply(&self, batches: &[sled::Batch]) -> Result<()> {
+    pub(super) fn apply(&self, batches: &[sled::Batch]) -> Result<()> {
         use sled::transaction::{TransactionError, Transactional};
         let result: std::result::Result<(), TransactionError<()>> =
             self.trees.as_slice().transaction(|tx| {

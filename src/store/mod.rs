@@ -31,6 +31,7 @@ mod refuse;
 mod rules;
 mod salvage;
 pub mod search;
+pub mod table;
 pub mod timeline;
 mod upgrade;
 mod window;
