@@ -74,12 +74,7 @@ fn mode(p: &Path) -> u32 {
 
 /// Runs an export to a file, expecting success; returns its standard error.
 fn export_to(ws: &Path, args: &[&str], out: &Path) -> String {
-    let o = weft(ws)
-        .args(args)
-        .arg("-o")
-        .arg(out)
-        .output()
-        .unwrap();
+    let o = weft(ws).args(args).arg("-o").arg(out).output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(o.status.success(), "{args:?}: {err}");
     assert_eq!(mode(out), 0o600, "{} is owner-only", out.display());
@@ -264,7 +259,10 @@ fn anx_is_utf16_xml_in_schema_order_with_its_links_ends_and_grade_indexes_resolv
     let out = dir.path().join("kestrel.anx");
     let err = export_to(&ws, &["export", "chart", "--format", "anx"], &out);
     assert!(err.contains("wrote a chart of 52 entities"), "{err}");
-    assert!(err.contains("13 notes graded with handling code C"), "{err}");
+    assert!(
+        err.contains("13 notes graded with handling code C"),
+        "{err}"
+    );
     let bytes = std::fs::read(&out).unwrap();
     let arena = parse_anx(&bytes);
     assert_eq!(arena[0].name, "Chart");
@@ -369,7 +367,10 @@ fn anx_is_utf16_xml_in_schema_order_with_its_links_ends_and_grade_indexes_resolv
     assert_eq!(card.attrs["SourceType"], "CHIS 9999");
     assert_eq!(card.attrs["DateTimeDescription"], "~May 2024");
     assert_eq!(card.attrs["DateTime"], "2024-05-01T00:00:00.000");
-    assert_eq!(grades[2][card.attrs["GradeThreeIndex"].parse::<usize>().unwrap()], "C");
+    assert_eq!(
+        grades[2][card.attrs["GradeThreeIndex"].parse::<usize>().unwrap()],
+        "C"
+    );
 
     // the same chart on standard output
     let o = weft(&ws)
@@ -396,7 +397,11 @@ fn anx_around_an_entity_holds_its_neighbourhood() {
         .map(|e| e.attrs["Identity"].clone())
         .collect();
     assert!(identities.contains("E1") && identities.contains(&phone.to_string()));
-    assert!(identities.len() < 30, "{} entities: {err}", identities.len());
+    assert!(
+        identities.len() < 30,
+        "{} entities: {err}",
+        identities.len()
+    );
     let ids: HashSet<String> = all(&arena, "Entity")
         .map(|e| e.attrs["EntityId"].clone())
         .collect();
@@ -404,7 +409,11 @@ fn anx_around_an_entity_holds_its_neighbourhood() {
         assert!(ids.contains(&link.attrs["End1Id"]) && ids.contains(&link.attrs["End2Id"]));
     }
     let none = dir.path().join("zero.anx");
-    export_to(&ws, &["export", "chart", "--around", "E1", "--hops", "0"], &none);
+    export_to(
+        &ws,
+        &["export", "chart", "--around", "E1", "--hops", "0"],
+        &none,
+    );
     let arena = parse_anx(&std::fs::read(&none).unwrap());
     assert_eq!(all(&arena, "Entity").count(), 1);
     assert_eq!(all(&arena, "Link").count(), 0);
@@ -422,12 +431,42 @@ fn a_refused_chart_says_why_in_one_line_and_writes_nothing() {
     let (ws, _) = demo(dir.path());
     let out = dir.path().join("never.anx");
     let o = out.to_str().unwrap();
-    fails(&ws, &["export", "chart", "--around", "N1", "-o", o], 1, "N1 is not an entity");
-    fails(&ws, &["export", "chart", "--around", "E999", "-o", o], 1, "E999");
-    fails(&ws, &["export", "chart", "--question", "E1", "-o", o], 1, "E1 is not a question");
-    fails(&ws, &["export", "chart", "--hops", "2", "-o", o], 2, "--around");
-    fails(&ws, &["export", "chart", "--around", "E1", "--hops", "11", "-o", o], 2, "11");
-    fails(&ws, &["export", "chart", "--format", "svg", "-o", o], 2, "svg");
+    fails(
+        &ws,
+        &["export", "chart", "--around", "N1", "-o", o],
+        1,
+        "N1 is not an entity",
+    );
+    fails(
+        &ws,
+        &["export", "chart", "--around", "E999", "-o", o],
+        1,
+        "E999",
+    );
+    fails(
+        &ws,
+        &["export", "chart", "--question", "E1", "-o", o],
+        1,
+        "E1 is not a question",
+    );
+    fails(
+        &ws,
+        &["export", "chart", "--hops", "2", "-o", o],
+        2,
+        "--around",
+    );
+    fails(
+        &ws,
+        &["export", "chart", "--around", "E1", "--hops", "11", "-o", o],
+        2,
+        "11",
+    );
+    fails(
+        &ws,
+        &["export", "chart", "--format", "svg", "-o", o],
+        2,
+        "svg",
+    );
     assert!(!out.exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "only the workspace: {leftovers:?}");
@@ -457,10 +496,17 @@ grade_source,grade_intel,grade_handling,source_ref,source_type,confidence,descri
         .map(|rec| {
             let rec = rec.unwrap();
             assert_eq!(rec.len(), headers.len());
-            headers.iter().cloned().zip(rec.iter().map(String::from)).collect()
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect()
         })
         .collect();
-    let links: Vec<_> = rows.iter().filter(|r| !r["link_identity"].is_empty()).collect();
+    let links: Vec<_> = rows
+        .iter()
+        .filter(|r| !r["link_identity"].is_empty())
+        .collect();
     assert!(links.len() > 60);
     for l in &links {
         assert_eq!(l["link_direction"], "1");
@@ -527,8 +573,8 @@ fn timesketch_lines_carry_the_three_fields_with_an_offset_and_say_when_uncertain
         }
         assert!(!o["message"].as_str().unwrap().is_empty(), "{line}");
         let dt = o["datetime"].as_str().unwrap();
-        let parsed = chrono::DateTime::parse_from_rfc3339(dt)
-            .unwrap_or_else(|e| panic!("{dt}: {e}"));
+        let parsed =
+            chrono::DateTime::parse_from_rfc3339(dt).unwrap_or_else(|e| panic!("{dt}: {e}"));
         assert!(dt.ends_with("+00:00"), "{dt} has its offset");
         assert!(last.is_none_or(|l| l <= parsed), "in time order");
         last = Some(parsed);
@@ -555,7 +601,10 @@ fn timesketch_lines_carry_the_three_fields_with_an_offset_and_say_when_uncertain
         .iter()
         .find(|v| v["timestamp_desc"] == "Occurred")
         .unwrap();
-    assert_eq!(o["datetime"], "2024-05-01T00:00:00+00:00", "the period's start");
+    assert_eq!(
+        o["datetime"], "2024-05-01T00:00:00+00:00",
+        "the period's start"
+    );
     assert_eq!(o["weft_when"], "~2024-05");
     assert_eq!(o["weft_date_uncertain"], true);
     assert_eq!(o["weft_grade"], "C3C");
@@ -612,8 +661,14 @@ fn ftm_passes_followthemoney_validation_and_leaves_conditional_notes_out() {
     let (ws, [phone, formula, note]) = demo(dir.path());
     let out = dir.path().join("kestrel.ftm");
     let err = export_to(&ws, &["export", "entities", "--format", "ftm"], &out);
-    assert!(err.contains("left out 13 notes graded with handling code C"), "{err}");
-    assert!(err.contains("dropped the grades and handling codes"), "{err}");
+    assert!(
+        err.contains("left out 13 notes graded with handling code C"),
+        "{err}"
+    );
+    assert!(
+        err.contains("dropped the grades and handling codes"),
+        "{err}"
+    );
     assert!(err.contains("no phone schema"), "{err}");
     ftm_validate(&out);
     let text = std::fs::read_to_string(&out).unwrap();
@@ -625,33 +680,51 @@ fn ftm_passes_followthemoney_validation_and_leaves_conditional_notes_out() {
         .iter()
         .map(|v| (v["id"].as_str().unwrap().to_string(), v))
         .collect();
-    assert!(!by_id.contains_key(&format!("weft-{note}")), "a C note stays home");
+    assert!(
+        !by_id.contains_key(&format!("weft-{note}")),
+        "a C note stays home"
+    );
     // the link from E1 to the phone rests on the C note: left out, the phone has no
     // holder and stands as an unknown party with that number
     let alone = by_id[&format!("weft-{phone}")];
     assert_eq!(alone["schema"], "LegalEntity");
-    assert_eq!(alone["properties"]["phone"], serde_json::json!(["+447911123456"]));
+    assert_eq!(
+        alone["properties"]["phone"],
+        serde_json::json!(["+447911123456"])
+    );
     let marsh = by_id["weft-E1"];
     assert_eq!(marsh["schema"], "Person");
     let phones = marsh["properties"]["phone"].as_array().unwrap();
-    assert!(phones.contains(&serde_json::json!("+447700900118")), "{phones:?}");
+    assert!(
+        phones.contains(&serde_json::json!("+447700900118")),
+        "{phones:?}"
+    );
     // the links resting on the C note are left out with it
     assert!(!lines.iter().any(|v| v["properties"]["subject"]
         .as_array()
         .is_some_and(|s| s.contains(&serde_json::json!(format!("weft-{formula}"))))));
-    let schemata: HashSet<&str> = lines.iter().map(|v| v["schema"].as_str().unwrap()).collect();
-    for s in ["Person", "Organization", "Address", "Vehicle", "BankAccount", "Note"] {
+    let schemata: HashSet<&str> = lines
+        .iter()
+        .map(|v| v["schema"].as_str().unwrap())
+        .collect();
+    for s in [
+        "Person",
+        "Organization",
+        "Address",
+        "Vehicle",
+        "BankAccount",
+        "Note",
+    ] {
         assert!(schemata.contains(s), "{s} in {schemata:?}");
     }
     assert!(schemata.contains("Associate") && schemata.contains("UnknownLink"));
 
     let all = dir.path().join("all.ftm");
-    let err = export_to(
-        &ws,
-        &["export", "entities", "--include-confidential"],
-        &all,
+    let err = export_to(&ws, &["export", "entities", "--include-confidential"], &all);
+    assert!(
+        err.contains("--include-confidential: this export carries"),
+        "{err}"
     );
-    assert!(err.contains("--include-confidential: this export carries"), "{err}");
     ftm_validate(&all);
     let text = std::fs::read_to_string(&all).unwrap();
     assert!(text.contains(&format!("\"weft-{note}\"")));
@@ -662,6 +735,12 @@ fn ftm_passes_followthemoney_validation_and_leaves_conditional_notes_out() {
         .find(|v| v["id"] == "weft-E1")
         .unwrap();
     let phones = marsh["properties"]["phone"].as_array().unwrap();
-    assert!(phones.contains(&serde_json::json!("+447911123456")), "{phones:?}");
-    assert!(!text.contains(&format!("\"id\":\"weft-{phone}\"")), "a held phone is a property");
+    assert!(
+        phones.contains(&serde_json::json!("+447911123456")),
+        "{phones:?}"
+    );
+    assert!(
+        !text.contains(&format!("\"id\":\"weft-{phone}\"")),
+        "a held phone is a property"
+    );
 }

@@ -31,7 +31,9 @@ pub enum ExportCommand {
     )]
     Chart(ChartArgs),
     /// Dated notes and links (and when each note was entered) as Timesketch JSON lines.
-    #[command(after_help = "Example:\n  weft export timeline --format timesketch -o kestrel.jsonl")]
+    #[command(
+        after_help = "Example:\n  weft export timeline --format timesketch -o kestrel.jsonl"
+    )]
     Timeline(TimelineArgs),
     /// Entities, their relationships and supporting notes as a FollowTheMoney stream.
     /// FtM cannot carry grades or handling codes: notes graded C (and links resting on
@@ -560,18 +562,27 @@ fn chart(ws: Option<&Path>, a: ChartArgs) -> CliResult {
             tell_conditional(&g.conditional());
         }
         ChartFormat::I2csv => {
-            let n = emit("chart", &a.output, None, |w| export::i2csv::write_i2csv(&g, w))?;
+            let n = emit("chart", &a.output, None, |w| {
+                export::i2csv::write_i2csv(&g, w)
+            })?;
             eprintln!(
                 "weft: wrote {} and {} to {}",
                 counted(n.links, "link row", "link rows"),
-                counted(n.lone_entities, "unlinked entity row", "unlinked entity rows"),
+                counted(
+                    n.lone_entities,
+                    "unlinked entity row",
+                    "unlinked entity rows"
+                ),
                 place(&a.output)
             );
             let mut sources: Vec<Id> = g
                 .links
                 .iter()
                 .filter_map(|l| g.source_of(l))
-                .filter(|n| n.grade.is_some_and(|g| g.handling == crate::model::grade::Handling::C))
+                .filter(|n| {
+                    n.grade
+                        .is_some_and(|g| g.handling == crate::model::grade::Handling::C)
+                })
                 .map(|n| n.meta.id)
                 .collect();
             sources.sort_unstable();
@@ -607,7 +618,9 @@ fn entities(ws: Option<&Path>, a: EntitiesArgs) -> CliResult {
         Some(g.without_conditional())
     };
     let carried = g.conditional();
-    let n = emit("entities", &a.output, None, |w| export::ftm::write_ftm(&g, w))?;
+    let n = emit("entities", &a.output, None, |w| {
+        export::ftm::write_ftm(&g, w)
+    })?;
     eprintln!(
         "weft: wrote {}, {} and {} to {}",
         counted(n.entities, "entity", "entities"),

@@ -61,7 +61,10 @@ pub fn grade_indexes(g: Option<Grade>) -> [usize; 3] {
     match g {
         None => [3, 5, 2],
         Some(g) => [
-            SourceEval::ALL.iter().position(|&s| s == g.source).unwrap_or(3),
+            SourceEval::ALL
+                .iter()
+                .position(|&s| s == g.source)
+                .unwrap_or(3),
             Intel::ALL.iter().position(|&i| i == g.intel).unwrap_or(5),
             Handling::ALL
                 .iter()

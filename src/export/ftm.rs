@@ -103,14 +103,20 @@ pub fn relationship(
     let person = |s: &str| s == "Person";
     let org = |s: &str| s == "Organization";
     let fits = match l.as_str() {
-        "owns" | "owner of" | "holds" | "holder of" | "registered keeper of" | "keeper of"
-        | "controls" | "account holder of" => is_legal_entity(from) && is_asset(to),
+        "owns"
+        | "owner of"
+        | "holds"
+        | "holder of"
+        | "registered keeper of"
+        | "keeper of"
+        | "controls"
+        | "account holder of" => is_legal_entity(from) && is_asset(to),
         "owned by" | "held by" | "kept by" => is_asset(from) && is_legal_entity(to),
         "director of" => is_legal_entity(from) && org(to),
         "member of" => is_legal_entity(from) && org(to),
-        "partner of" | "spouse of" | "married to" | "sibling of" | "brother of"
-        | "sister of" | "parent of" | "child of" | "son of" | "daughter of" | "mother of"
-        | "father of" | "cousin of" | "relative of" | "family of" => person(from) && person(to),
+        "partner of" | "spouse of" | "married to" | "sibling of" | "brother of" | "sister of"
+        | "parent of" | "child of" | "son of" | "daughter of" | "mother of" | "father of"
+        | "cousin of" | "relative of" | "family of" => person(from) && person(to),
         "associate of" | "associated with" | "associates with" | "knows" | "friend of" => {
             person(from) && person(to)
         }
@@ -132,8 +138,14 @@ pub fn relationship(
         "pays" | "paid" | "payment to" | "transfers to" | "sends money to" => {
             ("Payment", "payer", "beneficiary", "purpose")
         }
-        "owns" | "owner of" | "holds" | "holder of" | "registered keeper of" | "keeper of"
-        | "controls" | "account holder of" => ("Ownership", "owner", "asset", "ownershipType"),
+        "owns"
+        | "owner of"
+        | "holds"
+        | "holder of"
+        | "registered keeper of"
+        | "keeper of"
+        | "controls"
+        | "account holder of" => ("Ownership", "owner", "asset", "ownershipType"),
         _ => ("Family", "person", "relative", "relationship"),
     }
 }
@@ -286,10 +298,7 @@ pub fn write_ftm(g: &Subgraph, out: &mut dyn Write) -> io::Result<Written> {
             Some(hs) => {
                 written.phones_as_properties += 1;
                 for h in hs {
-                    phones_of
-                        .entry(*h)
-                        .or_default()
-                        .push(phone_number(&e.name));
+                    phones_of.entry(*h).or_default().push(phone_number(&e.name));
                 }
             }
             None => {
@@ -414,18 +423,36 @@ mod tests {
 
     #[test]
     fn labels_map_to_relationships_when_the_ends_fit() {
-        assert_eq!(relationship("associate of", "Person", "Person").0, "Associate");
+        assert_eq!(
+            relationship("associate of", "Person", "Person").0,
+            "Associate"
+        );
         assert_eq!(
             relationship("associate of", "Person", "Organization").0,
             "UnknownLink"
         );
-        assert_eq!(relationship("member of", "Person", "Organization").0, "Membership");
-        assert_eq!(relationship("director of", "Person", "Organization").0, "Directorship");
-        assert_eq!(relationship("registered keeper of", "Organization", "Vehicle").0, "Ownership");
+        assert_eq!(
+            relationship("member of", "Person", "Organization").0,
+            "Membership"
+        );
+        assert_eq!(
+            relationship("director of", "Person", "Organization").0,
+            "Directorship"
+        );
+        assert_eq!(
+            relationship("registered keeper of", "Organization", "Vehicle").0,
+            "Ownership"
+        );
         assert_eq!(relationship("sibling of", "Person", "Person").0, "Family");
         assert_eq!(relationship("pays", "Person", "Person").0, "Payment");
-        assert_eq!(relationship("pays", "BankAccount", "BankAccount").0, "UnknownLink");
-        assert_eq!(relationship("uses (assessed)", "Person", "Vehicle").0, "UnknownLink");
+        assert_eq!(
+            relationship("pays", "BankAccount", "BankAccount").0,
+            "UnknownLink"
+        );
+        assert_eq!(
+            relationship("uses (assessed)", "Person", "Vehicle").0,
+            "UnknownLink"
+        );
         let owned = relationship("owned by", "Vehicle", "Person");
         assert_eq!((owned.0, owned.1, owned.2), ("Ownership", "asset", "owner"));
     }

@@ -209,12 +209,7 @@ fn read_notes(store: &Store, wanted: &BTreeSet<Id>) -> store::Result<BTreeMap<Id
 
 /// What one link adds: itself when it joins two chosen entities, else the support it
 /// gives an entity (a note at its other end); its source note supports it.
-fn take_link(
-    l: Link,
-    chosen: &dyn Fn(Id) -> bool,
-    g: &mut Subgraph,
-    wanted: &mut BTreeSet<Id>,
-) {
+fn take_link(l: Link, chosen: &dyn Fn(Id) -> bool, g: &mut Subgraph, wanted: &mut BTreeSet<Id>) {
     let (from, to) = (l.from, l.to);
     if from.kind == Kind::Entity && to.kind == Kind::Entity {
         if chosen(from) && chosen(to) {
@@ -301,7 +296,11 @@ pub fn chart_type(kind: crate::model::EntityKind) -> &'static str {
 /// brackets, its first letter capitalised (`uses (assessed)` is of type `Uses`), on one
 /// line with nothing that is not printable.
 pub fn link_type(label: &str) -> String {
-    let bare = match label.trim_end().strip_suffix(')').and_then(|s| s.rfind('(')) {
+    let bare = match label
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|s| s.rfind('('))
+    {
         Some(open) if open > 0 => &label[..open],
         _ => label,
     };

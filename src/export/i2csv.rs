@@ -104,7 +104,8 @@ pub fn write_i2csv(g: &Subgraph, out: &mut dyn Write) -> io::Result<Written> {
     let mut row = |cells: &[&str]| -> io::Result<()> {
         for cell in cells {
             let cell = neutralise(cell);
-            w.write_field(clean_cell(&cell).as_bytes()).map_err(io_err)?;
+            w.write_field(clean_cell(&cell).as_bytes())
+                .map_err(io_err)?;
         }
         w.write_record(None::<&[u8]>).map_err(io_err)
     };

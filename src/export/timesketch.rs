@@ -206,7 +206,12 @@ pub fn write_timesketch(store: &Store, out: &mut dyn Write) -> io::Result<Writte
                 if !is_occurred && n.grade.is_some_and(|g| g.handling.letter() == 'C') {
                     written.conditional.push(id);
                 }
-                line.tag = n.meta.tags.iter().map(|t| sanitize(t).into_owned()).collect();
+                line.tag = n
+                    .meta
+                    .tags
+                    .iter()
+                    .map(|t| sanitize(t).into_owned())
+                    .collect();
                 line.weft_by = sanitize(&n.meta.by).into_owned();
                 let mut involved: Vec<Id> = store
                     .adjacent(id)
@@ -246,7 +251,12 @@ pub fn write_timesketch(store: &Store, out: &mut dyn Write) -> io::Result<Writte
                         line.weft_entity_names.push(name);
                     }
                 }
-                line.tag = l.meta.tags.iter().map(|t| sanitize(t).into_owned()).collect();
+                line.tag = l
+                    .meta
+                    .tags
+                    .iter()
+                    .map(|t| sanitize(t).into_owned())
+                    .collect();
                 line.weft_by = sanitize(&l.meta.by).into_owned();
                 line
             }
@@ -273,7 +283,10 @@ mod tests {
         assert_eq!(line.datetime, "2024-03-01T00:00:00+00:00");
         assert!(line.weft_date_uncertain && line.weft_date_approximate);
         assert_eq!(line.weft_date_precision, "month");
-        assert_eq!(line.weft_date_end.as_deref(), Some("2024-03-31T23:59:59+00:00"));
+        assert_eq!(
+            line.weft_date_end.as_deref(),
+            Some("2024-03-31T23:59:59+00:00")
+        );
         let exact: When = "2024-03-04 14:30".parse().unwrap();
         occurred(&mut line, &exact);
         assert!(!line.weft_date_uncertain);
@@ -282,7 +295,12 @@ mod tests {
 
     #[test]
     fn no_key_starts_with_an_underscore() {
-        let line = blank_line(Id::new(Kind::Note, 1), "note", NaiveDateTime::default(), OCCURRED);
+        let line = blank_line(
+            Id::new(Kind::Note, 1),
+            "note",
+            NaiveDateTime::default(),
+            OCCURRED,
+        );
         let v = serde_json::to_value(&line).unwrap();
         for k in v.as_object().unwrap().keys() {
             assert!(!k.starts_with('_'), "{k}");
