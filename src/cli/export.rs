@@ -660,6 +660,12 @@ fn entities(ws: Option<&Path>, a: EntitiesArgs) -> CliResult {
             dropped.join("; ")
         );
     }
+    if n.phones_without_number > 0 {
+        eprintln!(
+            "weft: {} no number FtM could read, so each stands as a LegalEntity under its name",
+            counted(n.phones_without_number, "phone has", "phones have")
+        );
+    }
     if n.phones_as_properties > 0 {
         eprintln!(
             "weft: FollowTheMoney has no phone schema: {} written as the phone property of the people and organisations linked to them",

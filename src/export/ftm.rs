@@ -33,6 +33,9 @@ pub struct Written {
     pub notes: usize,
     /// Phone entities written as the `phone` property of their holders.
     pub phones_as_properties: usize,
+    /// Phones with no number FtM could read (named in words): each stands as a
+    /// `LegalEntity` by its name.
+    pub phones_without_number: usize,
     /// Links that touch a phone kept only as a property, so have no entity to join.
     pub links_of_phones: Vec<Id>,
     /// Graded notes whose grade (and handling code) FtM cannot carry.
@@ -150,28 +153,38 @@ pub fn relationship(
     }
 }
 
-/// A phone number as FtM reads one: digits and a leading `+`; `00…` as `+…`, and a
-/// national number (`07700 900123`) as a UK one (`+447700900123`).
-pub fn phone_number(s: &str) -> String {
-    let digits: String = s
-        .trim()
+/// A phone number as FtM reads one, when `s` is one (digits, at least five, with only
+/// spaces, dots, dashes and brackets between them and perhaps a leading `+`): `00…` as
+/// `+…`, and a national number (`07700 900123`) as a UK one (`+447700900123`).
+pub fn phone_number(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (plus, rest) = match s.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let shaped = rest
         .chars()
-        .enumerate()
-        .filter(|&(i, c)| c.is_ascii_digit() || (i == 0 && c == '+'))
-        .map(|(_, c)| c)
-        .collect();
-    if digits.len() < 5 {
-        return sanitize(s.trim()).into_owned();
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'));
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    if !shaped || digits.len() < 5 {
+        return None;
     }
-    if let Some(rest) = digits.strip_prefix("00") {
+    Some(if plus {
+        format!("+{digits}")
+    } else if let Some(rest) = digits.strip_prefix("00") {
         format!("+{rest}")
-    } else if digits.starts_with('+') {
-        digits
     } else if let Some(rest) = digits.strip_prefix('0') {
         format!("+44{rest}")
     } else {
         digits
-    }
+    })
+}
+
+/// A phone entity's number: its name, else an attribute that holds one.
+fn number_of(e: &Entity) -> Option<String> {
+    phone_number(&e.name).or_else(|| {
+        attribute(e, &["number", "msisdn", "phone", "phonenumber"]).and_then(phone_number)
+    })
 }
 
 /// A time point as an FtM date, to its precision: `2024`, `2024-03`, `2024-03-04`,
@@ -282,37 +295,53 @@ pub fn write_ftm(g: &Subgraph, out: &mut dyn Write) -> io::Result<Written> {
     }
     // who holds each phone: the persons and organisations linked to it either way
     let mut holders: BTreeMap<Id, BTreeSet<Id>> = BTreeMap::new();
-    let mut holding: BTreeSet<Id> = BTreeSet::new();
     for l in &g.links {
         for (phone, other) in [(l.from, l.to), (l.to, l.from)] {
             let is_phone = g.entity(phone).is_some_and(|e| e.kind == EntityKind::Phone);
             if is_phone && schema.get(&other).is_some_and(|s| is_legal_entity(s)) {
                 holders.entry(phone).or_default().insert(other);
-                holding.insert(l.meta.id);
             }
         }
     }
     let mut phones_of: BTreeMap<Id, Vec<String>> = BTreeMap::new();
     for e in g.entities.iter().filter(|e| e.kind == EntityKind::Phone) {
-        match holders.get(&e.meta.id) {
-            Some(hs) => {
+        match (holders.get(&e.meta.id), number_of(e)) {
+            (Some(hs), Some(number)) => {
                 written.phones_as_properties += 1;
                 for h in hs {
-                    phones_of.entry(*h).or_default().push(phone_number(&e.name));
+                    phones_of.entry(*h).or_default().push(number.clone());
                 }
             }
-            None => {
+            (_, number) => {
+                // no holder, or no number FtM could read: an unknown party of its own
                 schema.insert(e.meta.id, "LegalEntity");
+                if number.is_none() {
+                    written.phones_without_number += 1;
+                    holders.remove(&e.meta.id);
+                }
             }
         }
     }
+    // the links that made a phone a property are that property; the rest stay links
+    let holding: BTreeSet<Id> = g
+        .links
+        .iter()
+        .filter(|l| {
+            [(l.from, l.to), (l.to, l.from)]
+                .iter()
+                .any(|(p, o)| holders.get(p).is_some_and(|hs| hs.contains(o)))
+        })
+        .map(|l| l.meta.id)
+        .collect();
     for e in &g.entities {
         let Some(&s) = schema.get(&e.meta.id) else {
             continue;
         };
         let mut props = entity_props(e, s);
         if e.kind == EntityKind::Phone {
-            put(&mut props, "phone", phone_number(&e.name));
+            if let Some(number) = number_of(e) {
+                put(&mut props, "phone", number);
+            }
         }
         for p in phones_of.get(&e.meta.id).into_iter().flatten() {
             put(&mut props, "phone", p.clone());
@@ -459,10 +488,14 @@ mod tests {
 
     #[test]
     fn phones_become_international() {
-        assert_eq!(phone_number("07700 900123"), "+447700900123");
-        assert_eq!(phone_number("0044 7700 900123"), "+447700900123");
-        assert_eq!(phone_number("+33 1 23 45 67 89"), "+33123456789");
-        assert_eq!(phone_number("unknown"), "unknown");
+        let n = |s: &str| phone_number(s);
+        assert_eq!(n("07700 900123").as_deref(), Some("+447700900123"));
+        assert_eq!(n("0044 7700 900123").as_deref(), Some("+447700900123"));
+        assert_eq!(n("+33 1 23 45 67 89").as_deref(), Some("+33123456789"));
+        assert_eq!(n("(01632) 960-001").as_deref(), Some("+441632960001"));
+        assert_eq!(n("unknown"), None);
+        assert_eq!(n("phone cash 3696"), None);
+        assert_eq!(n("1234"), None);
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub fn write_timesketch(store: &Store, out: &mut dyn Write) -> io::Result<Writte
             events.push((at, id, false));
         }
     }
-    events.sort_unstable_by(|a, b| (a.0, a.1, !a.2).cmp(&(b.0, b.1, !b.2)));
+    events.sort_unstable_by_key(|a| (a.0, a.1, !a.2));
     let mut names = Names {
         store,
         known: HashMap::new(),
