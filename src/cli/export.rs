@@ -2,7 +2,9 @@
 
 use super::progress::Progress;
 use super::{out, CliResult, Failure, LOCK_WAIT};
+use crate::export::graph::{Scope, Subgraph};
 use crate::export::{self, BacklogFilter, BriefingMeta, Format};
+use crate::model::vocab::counted;
 use crate::model::{Id, Status};
 use crate::store::{resolve_workspace, OpenOptions, Store};
 use clap::{Args, Subcommand};
@@ -21,6 +23,114 @@ pub enum ExportCommand {
         after_help = "Examples:\n  weft export workspace -o kestrel.json\n  weft export workspace -o - | gzip > kestrel.json.gz"
     )]
     Workspace(WorkspaceArgs),
+    /// Entities and links as an i2 Analyst's Notebook chart (ANX) or a flat i2 CSV: the
+    /// whole workspace, around an entity, or what bears on a question.
+    #[command(
+        after_help = "Examples:\n  weft export chart --format anx -o kestrel.anx\n  weft export chart --around E4 --hops 2 -o marsh.anx\n  weft export chart --format i2csv --question Q3 -o q3.csv"
+    )]
+    Chart(ChartArgs),
+    /// Dated notes and links (and when each note was entered) as Timesketch JSON lines.
+    #[command(
+        after_help = "Example:\n  weft export timeline --format timesketch -o kestrel.jsonl"
+    )]
+    Timeline(TimelineArgs),
+    /// Entities, their relationships and supporting notes as a FollowTheMoney stream.
+    /// FtM cannot carry grades or handling codes: notes graded C (and links resting on
+    /// them) are left out unless --include-confidential.
+    #[command(
+        after_help = "Examples:\n  weft export entities --format ftm -o kestrel.ftm\n  weft export entities -o - | ftm validate"
+    )]
+    Entities(EntitiesArgs),
+}
+
+/// Which entities a chart or entity export holds (default: the whole workspace).
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Only this entity and the entities within --hops links of it.
+    #[arg(long, value_name = "E", conflicts_with = "question")]
+    around: Option<Id>,
+    /// How many links from --around to walk (0 to 10).
+    #[arg(long, value_name = "N", requires = "around", default_value_t = 2,
+          value_parser = clap::value_parser!(u8).range(0..=export::graph::MAX_HOPS as i64))]
+    hops: u8,
+    /// Only the entities linked to this question, its sub-questions, their hypotheses
+    /// and the notes that bear on them.
+    #[arg(long, value_name = "Q")]
+    question: Option<Id>,
+}
+
+impl ScopeArgs {
+    fn scope(&self) -> Scope {
+        match (self.around, self.question) {
+            (Some(centre), _) => Scope::Around {
+                centre,
+                hops: self.hops as usize,
+            },
+            (None, Some(q)) => Scope::Question(q),
+            (None, None) => Scope::Workspace,
+        }
+    }
+}
+
+/// A chart's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartFormat {
+    /// Analyst's Notebook Exchange XML (UTF-16), opened by ANB as it is.
+    Anx,
+    /// One row per link (end 1, link, end 2) for an import specification.
+    I2csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[arg(long, value_enum, default_value = "anx", value_name = "FORMAT")]
+    format: ChartFormat,
+    #[command(flatten)]
+    scope: ScopeArgs,
+    /// Write to FILE instead of stdout; `-` is stdout. A regular file is written
+    /// owner-only and atomically.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// A timeline's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TimelineFormat {
+    /// JSON lines with message, datetime and timestamp_desc.
+    Timesketch,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[arg(long, value_enum, default_value = "timesketch", value_name = "FORMAT")]
+    format: TimelineFormat,
+    /// Write to FILE instead of stdout; `-` is stdout. A regular file is written
+    /// owner-only and atomically.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// An entity export's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EntitiesFormat {
+    /// FollowTheMoney entities, one JSON object per line.
+    Ftm,
+}
+
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    #[arg(long, value_enum, default_value = "ftm", value_name = "FORMAT")]
+    format: EntitiesFormat,
+    #[command(flatten)]
+    scope: ScopeArgs,
+    /// Also export notes graded with handling code C (lawful sharing permitted with
+    /// conditions) and the links that rest on them, although FtM cannot mark them.
+    #[arg(long)]
+    include_confidential: bool,
+    /// Write to FILE instead of stdout; `-` is stdout. A regular file is written
+    /// owner-only and atomically.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +209,9 @@ pub fn export(ws: Option<&Path>, cmd: ExportCommand) -> CliResult {
     match cmd {
         ExportCommand::Backlog(a) => backlog(ws, a),
         ExportCommand::Workspace(a) => workspace(ws, a),
+        ExportCommand::Chart(a) => chart(ws, a),
+        ExportCommand::Timeline(a) => timeline(ws, a),
+        ExportCommand::Entities(a) => entities(ws, a),
     }
 }
 
@@ -346,5 +459,232 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
         crate::model::vocab::counted(done.journal, "journal entry", "journal entries"),
         dir.display()
     );
+    Ok(())
+}
+
+/// Where an interchange export went, as its summary line says it.
+fn place(output: &Option<PathBuf>) -> String {
+    match output {
+        Some(p) if !is_stdout(p) => p.display().to_string(),
+        _ => "standard output".to_string(),
+    }
+}
+
+/// Writes an interchange export to `-o FILE` (owner-only, atomically) or to standard
+/// output (a terminal gets it through [`ForTerminal`]; `binary` refuses a terminal).
+/// Everything the export reads must be read before this is called: a refused export
+/// leaves no file behind.
+fn emit<T>(
+    what: &str,
+    output: &Option<PathBuf>,
+    binary: Option<&str>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> Result<T, Failure> {
+    if let Some(path) = output.as_ref().filter(|p| !is_stdout(p)) {
+        let mut done = None;
+        export::write_output(&super::served::local(path), |w| {
+            done = Some(write(w)?);
+            Ok(())
+        })
+        .map_err(|e| {
+            Failure::new(format!(
+                "export {what}: cannot write {}: {e}",
+                path.display()
+            ))
+        })?;
+        return done.ok_or_else(|| Failure::new(format!("export {what}: nothing was written")));
+    }
+    let terminal = super::served::stdout_is_terminal();
+    if let (true, Some(why)) = (terminal, binary) {
+        return Err(Failure::new(format!(
+            "export {what}: {why}, not text for a terminal: write it to a file with -o FILE or pipe it"
+        )));
+    }
+    let mut w = out::stdout();
+    let done = if terminal {
+        let mut t = ForTerminal {
+            inner: w.writer(),
+            pending: Vec::new(),
+        };
+        write(&mut t).and_then(|d| t.flush().map(|_| d))
+    } else {
+        write(w.writer())
+    };
+    let done = done.map_err(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Failure::closed(),
+        _ => Failure::new(format!("export {what}: {e}")),
+    })?;
+    w.finish()?;
+    Ok(done)
+}
+
+/// Ids for a message: the first ten, then how many more.
+fn some_ids(ids: &[Id]) -> String {
+    let mut s: Vec<String> = ids.iter().take(10).map(|i| i.to_string()).collect();
+    if ids.len() > 10 {
+        s.push(format!("and {} more", ids.len() - 10));
+    }
+    s.join(" ")
+}
+
+/// Says, on standard error, that an export carries notes graded C.
+fn tell_conditional(ids: &[Id]) {
+    if !ids.is_empty() {
+        warnln!(
+            "weft: this export carries {} graded with handling code C (lawful sharing permitted with conditions), marked as such: {}; share it only under those conditions",
+            counted(ids.len(), "note", "notes"),
+            some_ids(ids)
+        );
+    }
+}
+
+fn read_subgraph(store: &Store, what: &str, scope: Scope) -> Result<Subgraph, Failure> {
+    Subgraph::read(store, scope).map_err(|e| Failure::new(format!("export {what}: {e}")))
+}
+
+fn chart(ws: Option<&Path>, a: ChartArgs) -> CliResult {
+    let store = super::read_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
+    let g = read_subgraph(&store, "chart", a.scope.scope())?;
+    match a.format {
+        ChartFormat::Anx => {
+            let name = store.name();
+            let n = emit("chart", &a.output, Some("ANX is UTF-16 XML"), |w| {
+                export::anx::write_anx(&g, &name, w)
+            })?;
+            warnln!(
+                "weft: wrote a chart of {}, {} and {} to {}",
+                counted(n.entities, "entity", "entities"),
+                counted(n.links, "link", "links"),
+                counted(n.cards, "card", "cards"),
+                place(&a.output)
+            );
+            tell_conditional(&g.conditional());
+        }
+        ChartFormat::I2csv => {
+            let n = emit("chart", &a.output, None, |w| {
+                export::i2csv::write_i2csv(&g, w)
+            })?;
+            warnln!(
+                "weft: wrote {} and {} to {}",
+                counted(n.links, "link row", "link rows"),
+                counted(
+                    n.lone_entities,
+                    "unlinked entity row",
+                    "unlinked entity rows"
+                ),
+                place(&a.output)
+            );
+            let mut sources: Vec<Id> = g
+                .links
+                .iter()
+                .filter_map(|l| g.source_of(l))
+                .filter(|n| {
+                    n.grade
+                        .is_some_and(|g| g.handling == crate::model::grade::Handling::C)
+                })
+                .map(|n| n.meta.id)
+                .collect();
+            sources.sort_unstable();
+            sources.dedup();
+            tell_conditional(&sources);
+        }
+    }
+    Ok(())
+}
+
+fn timeline(ws: Option<&Path>, a: TimelineArgs) -> CliResult {
+    let TimelineFormat::Timesketch = a.format;
+    let store = super::read_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
+    let n = emit("timeline", &a.output, None, |w| {
+        export::timesketch::write_timesketch(&store, w)
+    })?;
+    warnln!(
+        "weft: wrote {} to {}",
+        counted(n.events, "timeline event", "timeline events"),
+        place(&a.output)
+    );
+    tell_conditional(&n.conditional);
+    Ok(())
+}
+
+fn entities(ws: Option<&Path>, a: EntitiesArgs) -> CliResult {
+    let EntitiesFormat::Ftm = a.format;
+    let store = super::read_workspace_cached(ws, super::SCAN_CACHE_BYTES)?;
+    let mut g = read_subgraph(&store, "entities", a.scope.scope())?;
+    let withheld = if a.include_confidential {
+        None
+    } else {
+        Some(g.without_conditional())
+    };
+    let carried = g.conditional();
+    let n = emit("entities", &a.output, None, |w| {
+        export::ftm::write_ftm(&g, w)
+    })?;
+    warnln!(
+        "weft: wrote {}, {} and {} to {}",
+        counted(n.entities, "entity", "entities"),
+        counted(n.relationships, "relationship", "relationships"),
+        counted(n.notes, "note", "notes"),
+        place(&a.output)
+    );
+    let mut dropped = Vec::new();
+    if n.grades_dropped > 0 {
+        dropped.push(format!(
+            "the grades and handling codes of {}",
+            counted(n.grades_dropped, "note", "notes")
+        ));
+    }
+    if n.confidence_dropped > 0 {
+        dropped.push(format!(
+            "the confidence of {} (kept in their description)",
+            counted(n.confidence_dropped, "link", "links")
+        ));
+    }
+    if n.approximate_dates > 0 {
+        dropped.push(format!(
+            "the approximate mark of {}",
+            counted(n.approximate_dates, "date", "dates")
+        ));
+    }
+    if !n.links_of_phones.is_empty() {
+        dropped.push(format!(
+            "{} of phones written as phone numbers of their holders ({})",
+            counted(n.links_of_phones.len(), "link", "links"),
+            some_ids(&n.links_of_phones)
+        ));
+    }
+    if !dropped.is_empty() {
+        warnln!(
+            "weft: FollowTheMoney has no field for them, so this export dropped {}",
+            dropped.join("; ")
+        );
+    }
+    if n.phones_without_number > 0 {
+        warnln!(
+            "weft: {} no number FtM could read, so each stands as a LegalEntity under its name",
+            counted(n.phones_without_number, "phone has", "phones have")
+        );
+    }
+    if n.phones_as_properties > 0 {
+        warnln!(
+            "weft: FollowTheMoney has no phone schema: {} written as the phone property of the people and organisations linked to them",
+            counted(n.phones_as_properties, "phone", "phones")
+        );
+    }
+    match withheld {
+        Some((notes, links)) if !notes.is_empty() || !links.is_empty() => warnln!(
+            "weft: left out {} graded with handling code C and {} resting on them (FtM cannot mark the conditions; --include-confidential exports them): {}",
+            counted(notes.len(), "note", "notes"),
+            counted(links.len(), "link", "links"),
+            some_ids(&notes)
+        ),
+        Some(_) => {}
+        None if !carried.is_empty() => warnln!(
+            "weft: --include-confidential: this export carries {} graded with handling code C, and FtM cannot mark the conditions on them: {}; share it only under those conditions",
+            counted(carried.len(), "note", "notes"),
+            some_ids(&carried)
+        ),
+        None => {}
+    }
     Ok(())
 }

@@ -3,9 +3,14 @@
 //! what they share: choosing the questions, ordering them as a tree, gathering what each
 //! one draws on. Files are written owner-only and atomically by [`crate::fsutil`].
 
+pub mod anx;
 mod csv;
+pub mod ftm;
+pub mod graph;
+pub mod i2csv;
 mod json;
 mod markdown;
+pub mod timesketch;
 pub mod workspace;
 
 use crate::model::ach::{Analysis, Matrix};
