@@ -83,6 +83,8 @@ pub enum ChartFormat {
 
 #[derive(Debug, Args)]
 pub struct ChartArgs {
+    /// anx (an Analyst's Notebook chart, UTF-16 XML) or i2csv (one row per link, for an
+    /// import specification).
     #[arg(long, value_enum, default_value = "anx", value_name = "FORMAT")]
     format: ChartFormat,
     #[command(flatten)]
@@ -102,6 +104,7 @@ pub enum TimelineFormat {
 
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
+    /// timesketch (JSON lines for a Timesketch timeline).
     #[arg(long, value_enum, default_value = "timesketch", value_name = "FORMAT")]
     format: TimelineFormat,
     /// Write to FILE instead of stdout; `-` is stdout. A regular file is written
@@ -119,6 +122,7 @@ pub enum EntitiesFormat {
 
 #[derive(Debug, Args)]
 pub struct EntitiesArgs {
+    /// ftm (FollowTheMoney entities, one JSON object per line).
     #[arg(long, value_enum, default_value = "ftm", value_name = "FORMAT")]
     format: EntitiesFormat,
     #[command(flatten)]
