@@ -653,3 +653,68 @@ fn a_served_table_import_reads_the_client_s_files_and_says_what_a_direct_one_say
         text(&place.run(&direct, &["list", "entities"]).stdout)
     );
 }
+
+#[test]
+fn a_server_killed_mid_command_leaves_all_or_nothing_and_the_client_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::cli::init(&ws);
+    let csv = dir.path().join("calls.csv");
+    let mut rows = String::from(
+        "msisdn,imei,other_party,direction,start,duration_s,cell_id,cell_name,provider\n",
+    );
+    for i in 0..3000 {
+        rows.push_str(&format!(
+            "07700 900{:03},356938035643809,07700 901{:03},MO,2024-03-{:02}T{:02}:{:02}:00Z,{},CELL-{},Cell {},Operator A\n",
+            i % 40,
+            i % 300,
+            1 + i % 28,
+            i % 24,
+            i % 60,
+            i % 90,
+            i % 50,
+            i % 50
+        ));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
+    let place = Place::new();
+    let mut server = place.serve(&ws);
+    let client = place
+        .weft(&ws)
+        .arg("import-table")
+        .arg(&csv)
+        .arg("--map")
+        .arg(&map)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    server.kill();
+    let out = client.wait_with_output().unwrap();
+    let notes = text(&place.run(&ws, &["list", "notes", "--count"]).stdout);
+    let notes: usize = notes.trim().parse().unwrap();
+    if out.status.success() {
+        // it finished before the kill: acknowledged, so all there
+        assert_eq!(notes, 3000);
+    } else {
+        let err = text(&out.stderr);
+        assert!(err.contains("stopped before the command finished"), "{err}");
+        assert!(notes == 0 || notes == 3000, "all or nothing, not {notes}");
+    }
+    let check = place.run(&ws, &["check"]);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    // run again (direct now): the rows not yet in are imported, nothing twice
+    let again = place
+        .weft(&ws)
+        .arg("import-table")
+        .arg(&csv)
+        .arg("--map")
+        .arg(&map)
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let notes = text(&place.run(&ws, &["list", "notes", "--count"]).stdout);
+    assert_eq!(notes.trim(), "3000");
+}
