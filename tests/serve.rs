@@ -576,8 +576,10 @@ fn a_write_from_a_shell_appears_in_the_open_interface() {
     let added = place.run(&ws, &["add", "note", "Pasted from the shell: 07700 900123"]);
     assert!(added.status.success(), "{}", text(&added.stderr));
     let id = text(&added.stdout).trim().to_string();
-    let screen = t.wait_for("command line: add note Pasted from the shell");
-    assert!(screen.contains(&id), "{screen}");
+    // done: the status line names what it made (a slow one was said to be in flight)
+    t.wait_for(&format!(
+        "command line: add note Pasted from the shell: 07700 900123 → {id}"
+    ));
     // a read beside the open interface, and the interface still answers keys
     let shown = place.run(&ws, &["show", &id]);
     assert!(text(&shown.stdout).contains("07700 900123"));
@@ -659,24 +661,7 @@ fn a_server_killed_mid_command_leaves_all_or_nothing_and_the_client_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     common::cli::init(&ws);
-    let csv = dir.path().join("calls.csv");
-    let mut rows = String::from(
-        "msisdn,imei,other_party,direction,start,duration_s,cell_id,cell_name,provider\n",
-    );
-    for i in 0..3000 {
-        rows.push_str(&format!(
-            "07700 900{:03},356938035643809,07700 901{:03},MO,2024-03-{:02}T{:02}:{:02}:00Z,{},CELL-{},Cell {},Operator A\n",
-            i % 40,
-            i % 300,
-            1 + i % 28,
-            i % 24,
-            i % 60,
-            i % 90,
-            i % 50,
-            i % 50
-        ));
-    }
-    std::fs::write(&csv, rows).unwrap();
+    let csv = calls(dir.path(), 3000);
     let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
     let place = Place::new();
     let mut server = place.serve(&ws);
@@ -717,4 +702,106 @@ fn a_server_killed_mid_command_leaves_all_or_nothing_and_the_client_says_so() {
     assert!(again.status.success(), "{}", text(&again.stderr));
     let notes = text(&place.run(&ws, &["list", "notes", "--count"]).stdout);
     assert_eq!(notes.trim(), "3000");
+}
+
+/// A call record extract of `n` invented rows for `examples/mappings/cdr.toml`.
+fn calls(dir: &Path, n: usize) -> PathBuf {
+    let csv = dir.join("calls.csv");
+    let mut rows = String::from(
+        "msisdn,imei,other_party,direction,start,duration_s,cell_id,cell_name,provider\n",
+    );
+    for i in 0..n {
+        rows.push_str(&format!(
+            "07700 900{:03},356938035643809,07700 901{:03},MO,2024-03-{:02}T{:02}:{:02}:00Z,{},CELL-{},Cell {},Operator A\n",
+            i % 40,
+            i % 300,
+            1 + i % 28,
+            i % 24,
+            i % 60,
+            i % 90,
+            i % 50,
+            i % 50
+        ));
+    }
+    std::fs::write(&csv, rows).unwrap();
+    csv
+}
+
+#[test]
+fn the_interface_answers_keys_while_a_long_served_write_runs() {
+    if !common::tmux::available() {
+        eprintln!("tmux is not available: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo(dir.path());
+    let csv = calls(dir.path(), 12_000);
+    let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
+    let place = Place::new();
+    let tmpdir = place.tmpdir().display().to_string();
+    let t = common::tmux::Tmux::start(
+        &["--workspace", &ws.display().to_string()],
+        &[("TMPDIR", &tmpdir)],
+    );
+    t.wait_for("Backlog");
+    let start = Instant::now();
+    while place.sockets().is_empty() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let import = place
+        .weft(&ws)
+        .arg("import-table")
+        .arg(&csv)
+        .arg("--map")
+        .arg(&map)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_words(&t, "is changing the workspace");
+    // keys are answered: panes change, and a change made here is refused, not queued
+    t.keys(&["4"]);
+    t.wait_for("Entities");
+    t.keys(&["1", "-"]);
+    let screen = wait_for_words(&t, "try again when it is done");
+    assert!(screen.contains("import-table"), "{screen}");
+    // reads from the shell are served meanwhile
+    let shown = place.run(&ws, &["show", "Q1"]);
+    assert!(shown.status.success(), "{}", text(&shown.stderr));
+    let out = import.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    t.wait_for("command line: import-table");
+    // writable again once it is done
+    t.keys(&["+"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !words(&t.screen()).contains("try again when"),
+        "{}",
+        t.screen()
+    );
+    t.keys(&["q"]);
+    t.wait_exit();
+    let notes = text(&place.run(&ws, &["list", "notes", "--count"]).stdout);
+    assert_eq!(notes.trim(), "12213");
+}
+
+/// The screen's text as words, lines joined: a long status message wraps anywhere.
+fn words(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Waits until the screen's words hold `text`.
+fn wait_for_words(t: &common::tmux::Tmux, text: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = t.screen();
+        if words(&screen).contains(text) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "timed out waiting for {text:?}; screen:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

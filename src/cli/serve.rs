@@ -130,13 +130,51 @@ fn read_only_flag(flag: bool) -> Option<String> {
     super::read_only_reason()
 }
 
-/// What a connection asks of the holder's thread.
+/// A command that writes, waiting to run on the holder's store; its answer lines go
+/// back through `reply`.
+struct Job {
+    cli: Box<Cli>,
+    req: Box<Request>,
+    reply: Sender<Vec<u8>>,
+}
+
+/// What a connection (or the writer thread) asks of the holder's thread.
 enum Need {
     /// A fresh read view (refusing writes for this reason, when given).
     View(Option<String>, Sender<Result<Store, String>>),
-    /// A command that writes, to run on the holder's store; its answer lines go back.
-    Run(Box<Cli>, Box<Request>, Sender<Vec<u8>>),
+    /// A command that writes.
+    Run(Job),
+    /// The writer thread finished a command: its store is ready to be taken back.
+    Wake,
 }
+
+/// What the writer thread hands back: the store, and the command's answer lines.
+type Landed = (Store, Vec<u8>);
+
+/// What the writer thread is given: the store, the command, and where to hand back.
+type Lent = (Store, Job, Sender<Landed>);
+
+/// A command that writes, running on the writer thread with the holder's store.
+struct InFlight {
+    command: String,
+    /// The journal's sequence before it ran: what it committed follows.
+    since: u64,
+    reply: Sender<Vec<u8>>,
+    back: Receiver<Landed>,
+}
+
+/// How long [`Holder::landed`] waits for the writer thread.
+#[derive(Clone, Copy)]
+enum Wait {
+    No,
+    Quick,
+    Done,
+}
+
+/// How long the holder waits for a command that writes before it goes on without its
+/// store: most take a few milliseconds and are never seen in flight; a long one (a
+/// large table import) leaves the interface answering keys, read-only, until it ends.
+const QUICK: Duration = Duration::from_millis(100);
 
 /// The holder's side: the socket, and the requests waiting for its thread.
 pub struct Holder {
@@ -147,6 +185,10 @@ pub struct Holder {
     refused: Arc<std::sync::Mutex<Vec<String>>>,
     /// Connections being served now.
     open: Arc<std::sync::atomic::AtomicUsize>,
+    /// The writer thread: commands that write run there, one at a time, with the store.
+    writer: Sender<Lent>,
+    in_flight: RefCell<Option<InFlight>>,
+    queued: RefCell<std::collections::VecDeque<Job>>,
 }
 
 impl Holder {
@@ -158,6 +200,7 @@ impl Holder {
         let bound = Bound::bind(&workspace)?;
         let (tx, needs) = mpsc::channel();
         let (waker, woken) = server::waker()?;
+        let writer = spawn_writer(tx.clone(), waker.clone())?;
         let who = format!("{who} (pid {})", std::process::id());
         let tx = std::sync::Mutex::new(tx);
         let refused = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -186,6 +229,9 @@ impl Holder {
             woken,
             refused,
             open,
+            writer,
+            in_flight: RefCell::new(None),
+            queued: RefCell::new(Default::default()),
         })
     }
 
@@ -194,14 +240,126 @@ impl Holder {
     fn serve_waiting(&self, store: &mut Store, wait: Duration) -> Result<bool, ()> {
         match self.needs.recv_timeout(wait) {
             Ok(need) => {
-                meet(store, need);
+                self.meet(store, need);
                 self.serve(store);
                 Ok(true)
             }
-            Err(RecvTimeoutError::Timeout) => Ok(self.open.load(Ordering::SeqCst) > 0),
+            Err(RecvTimeoutError::Timeout) => {
+                Ok(self.open.load(Ordering::SeqCst) > 0 || self.in_flight.borrow().is_some())
+            }
             Err(RecvTimeoutError::Disconnected) => Err(()),
         }
     }
+
+    /// Meets one need on the holder's thread.
+    fn meet(&self, store: &mut Store, need: Need) -> Option<Ran> {
+        match need {
+            Need::View(read_only, reply) => {
+                let view = match &read_only {
+                    Some(why) => store.read_only_view(why),
+                    None => store.read_view(),
+                };
+                let _ = reply.send(view.map_err(|e| e.to_string()));
+                None
+            }
+            Need::Run(job) if self.in_flight.borrow().is_some() => {
+                self.queued.borrow_mut().push_back(job);
+                None
+            }
+            Need::Run(job) => self.write(store, job),
+            Need::Wake => self.landed(store, Wait::No),
+        }
+    }
+
+    /// Lends the store to the writer thread for `job`, leaving a read view in its place
+    /// that refuses changes while the command runs; waits [`QUICK`] for it.
+    fn write(&self, store: &mut Store, job: Job) -> Option<Ran> {
+        let command = command_words(&job.req.args);
+        let why = format!(
+            "`weft {}`, run from the command line, is changing the workspace: try again when it is done",
+            crate::model::text::truncate(&command, 40)
+        );
+        let stand_in = match store.read_view_refusing(why) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = job.reply.send(failed(&job.req, &e.to_string(), 1));
+                return None;
+            }
+        };
+        let since = stand_in.state().seq;
+        let lent = std::mem::replace(store, stand_in);
+        let reply = job.reply.clone();
+        let (back_tx, back) = mpsc::channel();
+        if let Err(mpsc::SendError((lent, job, back_tx))) = self.writer.send((lent, job, back_tx)) {
+            // no writer thread (it can only have died): run the command here
+            let _ = back_tx.send(run_job(lent, job));
+        }
+        *self.in_flight.borrow_mut() = Some(InFlight {
+            command,
+            since,
+            reply,
+            back,
+        });
+        self.landed(store, Wait::Quick)
+    }
+
+    /// Takes the store back from the writer thread when its command is done, answers
+    /// the client, and says what the command did.
+    fn landed(&self, store: &mut Store, wait: Wait) -> Option<Ran> {
+        let got = {
+            let flight = self.in_flight.borrow();
+            let flight = flight.as_ref()?;
+            match wait {
+                Wait::No => flight.back.try_recv().ok(),
+                Wait::Quick => flight.back.recv_timeout(QUICK).ok(),
+                Wait::Done => flight.back.recv().ok(),
+            }
+        };
+        let (lent, bytes) = got?;
+        let flight = self.in_flight.borrow_mut().take()?;
+        *store = lent;
+        let code = exit_of(&bytes);
+        let _ = flight.reply.send(bytes);
+        let done = store.committed_since(flight.since).unwrap_or_default();
+        Some(Ran {
+            command: flight.command,
+            code,
+            done,
+        })
+    }
+
+    /// Starts the next queued command that writes, when none is running.
+    fn next_queued(&self, store: &mut Store) -> Option<Option<Ran>> {
+        if self.in_flight.borrow().is_some() {
+            return None;
+        }
+        let job = self.queued.borrow_mut().pop_front()?;
+        Some(self.write(store, job))
+    }
+}
+
+/// Runs a command that writes on the store lent to it, collecting its answer lines.
+fn run_job(store: Store, job: Job) -> Landed {
+    let lines = Collect::default();
+    let store = served::run(store, *job.cli, &job.req, Box::new(lines.clone()));
+    let bytes = std::mem::take(&mut *lines.0.borrow_mut());
+    (store, bytes)
+}
+
+/// The thread commands that write run on, one at a time; each hands the store back and
+/// wakes the holder.
+fn spawn_writer(holder: Sender<Need>, waker: Waker) -> io::Result<Sender<Lent>> {
+    let (tx, jobs) = mpsc::channel::<Lent>();
+    std::thread::Builder::new()
+        .name("weft-write".into())
+        .spawn(move || {
+            for (store, job, back) in jobs {
+                let _ = back.send(run_job(store, job));
+                let _ = holder.send(Need::Wake);
+                waker.wake();
+            }
+        })?;
+    Ok(tx)
 }
 
 impl Serving for Holder {
@@ -211,11 +369,40 @@ impl Serving for Holder {
 
     fn serve(&self, store: &mut Store) -> Vec<Ran> {
         self.woken.drain();
-        let mut ran = Vec::new();
-        while let Ok(need) = self.needs.try_recv() {
-            ran.extend(meet(store, need));
+        let mut ran: Vec<Ran> = self.landed(store, Wait::No).into_iter().collect();
+        loop {
+            if let Some(r) = self.next_queued(store) {
+                ran.extend(r);
+                continue;
+            }
+            match self.needs.try_recv() {
+                Ok(need) => ran.extend(self.meet(store, need)),
+                Err(_) => break,
+            }
         }
         ran
+    }
+
+    fn writing(&self) -> Option<String> {
+        self.in_flight.borrow().as_ref().map(|f| f.command.clone())
+    }
+
+    fn finish(&self, store: &mut Store) -> Vec<Ran> {
+        let mut ran = Vec::new();
+        loop {
+            if self.in_flight.borrow().is_some() {
+                match self.landed(store, Wait::Done) {
+                    Some(r) => ran.push(r),
+                    // the writer thread is gone, and the store with it: nothing to wait for
+                    None => return ran,
+                }
+                continue;
+            }
+            match self.next_queued(store) {
+                Some(r) => ran.extend(r),
+                None => return ran,
+            }
+        }
     }
 
     fn refusals(&self) -> Vec<String> {
@@ -236,7 +423,7 @@ pub fn for_interface(store: &Store) -> Result<Box<dyn Serving>, String> {
         })
 }
 
-/// Collects answer lines on the holder's thread.
+/// Collects a command's answer lines on the thread that runs it.
 #[derive(Clone, Default)]
 struct Collect(Rc<RefCell<Vec<u8>>>);
 
@@ -247,41 +434,6 @@ impl Write for Collect {
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
-    }
-}
-
-/// Meets one need on the holder's thread.
-fn meet(store: &mut Store, need: Need) -> Option<Ran> {
-    match need {
-        Need::View(read_only, reply) => {
-            let view = match &read_only {
-                Some(why) => store.read_only_view(why),
-                None => store.read_view(),
-            };
-            let _ = reply.send(view.map_err(|e| e.to_string()));
-            None
-        }
-        Need::Run(cli, req, reply) => {
-            let command = command_words(&req.args);
-            // the store is lent whole to the command, and a read view holds its place
-            let Ok(stand_in) = store.read_view() else {
-                let _ = reply.send(refusal(&req, "the workspace cannot be lent to the command"));
-                return None;
-            };
-            let since = stand_in.state().seq;
-            let lent = std::mem::replace(store, stand_in);
-            let lines = Collect::default();
-            *store = served::run(lent, *cli, &req, Box::new(lines.clone()));
-            let bytes = std::mem::take(&mut *lines.0.borrow_mut());
-            let code = exit_of(&bytes);
-            let _ = reply.send(bytes);
-            let done = store.committed_since(since).unwrap_or_default();
-            Some(Ran {
-                command,
-                code,
-                done,
-            })
-        }
     }
 }
 
@@ -444,7 +596,11 @@ fn run_prepared(
         let (tx, rx) = mpsc::channel();
         let id = req.id;
         if holder
-            .send(Need::Run(Box::new(cli), Box::new(req), tx))
+            .send(Need::Run(Job {
+                cli: Box::new(cli),
+                req: Box::new(req),
+                reply: tx,
+            }))
             .is_err()
         {
             let _ = out.write_all(&refusal_line(
@@ -557,11 +713,13 @@ pub fn serve(ws: Option<&Path>, a: ServeArgs) -> CliResult {
         for why in holder.refusals() {
             super::say(&why);
         }
-        if a.idle_exit.is_some_and(|idle| last.elapsed() >= idle) {
+        if a.idle_exit.is_some_and(|idle| last.elapsed() >= idle) && holder.writing().is_none() {
             super::say("idle: no command came, so the workspace is let go");
             break;
         }
     }
+    // a command that writes finishes before the workspace is let go
+    holder.finish(&mut store);
     Ok(())
 }
 

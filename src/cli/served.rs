@@ -179,13 +179,20 @@ pub fn run(store: Store, cli: super::Cli, req: &Request, frames: Box<dyn Write>)
         previous.is_none(),
         "one served command at a time per thread"
     );
-    let code = match super::run(cli) {
-        Ok(()) => 0,
-        Err(Failure { message, code }) => {
+    // a command that panicked (a bug) must not take the holder's store with it: the
+    // store is given back as the command's `Opened` unwinds
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::run(cli)));
+    let code = match ran {
+        Ok(Ok(())) => 0,
+        Ok(Err(Failure { message, code })) => {
             if !message.is_empty() {
                 super::say(&message);
             }
             code
+        }
+        Err(_) => {
+            super::say("the command stopped on an internal error (a bug in weft): `weft log` shows what it changed");
+            101
         }
     };
     let mut s = SERVING

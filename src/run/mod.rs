@@ -74,9 +74,20 @@ pub fn run(
         }
     };
     let result = event_loop(&mut app, theme, &mut screen, &mut offers, holder.as_deref());
-    // the socket goes before the workspace is let go
-    drop(holder);
     drop(screen);
+    if let Some(h) = &holder {
+        // a command from the command line that is changing the workspace finishes
+        // first, with the store; the socket goes before the workspace is let go
+        if let Some(what) = h.writing() {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "weft: waiting for `weft {what}` to finish changing the workspace"
+            );
+        }
+        h.finish(&mut app.store);
+    }
+    drop(holder);
     // whatever ends the loop, the drafts are kept
     kept::note(app.drafts_now());
     let unkept = kept::save_last();
@@ -300,15 +311,17 @@ fn serve_commands(app: &mut App, holder: &dyn Serving) {
     for why in holder.refusals() {
         app.error(why);
     }
+    let was_writing = holder.writing();
     for ran in holder.serve(&mut app.store) {
         for done in &ran.done {
             app.after_change(done);
         }
-        let made: Vec<String> = ran
-            .done
-            .iter()
-            .flat_map(|d| d.created.iter().map(|id| id.to_string()))
-            .collect();
+        let created = ran.done.iter().flat_map(|d| d.created.iter());
+        let mut made: Vec<String> = created.clone().take(3).map(|id| id.to_string()).collect();
+        let more = created.count().saturating_sub(made.len());
+        if more > 0 {
+            made.push(format!("{more} more"));
+        }
         let what = crate::model::text::truncate(&ran.command, 50).into_owned();
         let said = match (ran.code, made.is_empty()) {
             (0, true) => format!("command line: {what}"),
@@ -316,6 +329,14 @@ fn serve_commands(app: &mut App, holder: &dyn Serving) {
             (code, _) => format!("command line: {what} (failed, exit {code})"),
         };
         app.info(said);
+    }
+    if let Some(what) = holder.writing() {
+        if was_writing.as_ref() != Some(&what) {
+            app.info(format!(
+                "command line: {} is changing the workspace: changes made here are refused until it is done",
+                crate::model::text::truncate(&what, 50)
+            ));
+        }
     }
 }
 

@@ -33,9 +33,17 @@ pub struct Ran {
 pub trait Serving {
     /// Readable when a request waits: the loop waits on it beside the terminal.
     fn fd(&self) -> std::os::fd::BorrowedFd<'_>;
-    /// Serves every request waiting, without blocking; the commands that wrote, run on
-    /// `store`.
+    /// Serves every request waiting, without blocking for long: read views are handed
+    /// out; a command that writes is lent `store` on a thread of its own, and taken
+    /// back here when done (waiting a moment, which is all most take). Returns the
+    /// commands that wrote and are done.
     fn serve(&self, store: &mut Store) -> Vec<Ran>;
+    /// The command that is changing the workspace now, on a thread of its own, with
+    /// `store` lent to it: `store` is a read view that refuses changes until then.
+    fn writing(&self) -> Option<String>;
+    /// Waits for the command changing the workspace, if any, and runs those queued
+    /// behind it: the holder calls this before it lets the workspace go.
+    fn finish(&self, store: &mut Store) -> Vec<Ran>;
     /// Connections refused at the door since last asked, one line each.
     fn refusals(&self) -> Vec<String>;
 }

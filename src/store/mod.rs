@@ -269,6 +269,13 @@ impl Store {
         })
     }
 
+    /// A [`Store::read_view`] that refuses writes saying `why`.
+    pub fn read_view_refusing(&self, why: String) -> Result<Store> {
+        let mut view = self.read_view()?;
+        view.writes_refused = Some(why);
+        Ok(view)
+    }
+
     /// A [`Store::read_view`] that refuses writes as a workspace opened read-only for
     /// `why` does (`--read-only was given`).
     pub fn read_only_view(&self, why: &str) -> Result<Store> {
