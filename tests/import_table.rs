@@ -296,3 +296,31 @@ fn control_characters_in_cells_are_made_visible() {
     assert!(text.contains('\u{241b}'), "{text}");
     run(&ws, &["check"]);
 }
+
+#[test]
+fn a_uk_handset_written_internationally_meets_its_national_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::cli::init(&ws);
+    let csv = dir.path().join("calls.csv");
+    std::fs::write(
+        &csv,
+        "msisdn,imei,other_party,direction,start,duration_s,cell_id,cell_name,provider\n\
+         07700 900123,1,+44 7700 900456,MO,2024-03-04T14:30:05Z,62,C1,Cell one,Op A\n\
+         0044 7700 900123,1,07700900456,MT,2024-03-04T16:02:40Z,15,C1,Cell one,Op A\n",
+    )
+    .unwrap();
+    let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
+    let out = common::cli::run(
+        &ws,
+        &[
+            "import-table",
+            csv.to_str().unwrap(),
+            "--map",
+            map.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("entities: created 3, matched 0"), "{out}");
+    let phones = common::cli::run(&ws, &["list", "entities", "--kind", "phone"]);
+    assert_eq!(phones.lines().count(), 2, "{phones}");
+}
