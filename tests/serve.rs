@@ -72,6 +72,12 @@ impl Place {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        self.wait_for_socket();
+        Server { child }
+    }
+
+    /// Waits until a holder's socket is there.
+    fn wait_for_socket(&self) {
         let start = Instant::now();
         while self.sockets().is_empty() {
             assert!(
@@ -81,7 +87,18 @@ impl Place {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Server { child }
+    }
+
+    /// The interface on `ws` under tmux, serving.
+    fn interface(&self, ws: &Path) -> common::tmux::Tmux {
+        let tmpdir = self.tmpdir().display().to_string();
+        let t = common::tmux::Tmux::start(
+            &["--workspace", &ws.display().to_string()],
+            &[("TMPDIR", &tmpdir)],
+        );
+        t.wait_for("Backlog");
+        self.wait_for_socket();
+        t
     }
 }
 
@@ -183,9 +200,7 @@ fn served_reads_are_byte_identical_to_direct_ones() {
 
 #[test]
 fn writes_are_served_journaled_and_seen_by_the_next_command() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    common::cli::init(&ws);
+    let (_dir, ws) = empty();
     let place = Place::new();
     let server = place.serve(&ws);
     let added = place.run(&ws, &["add", "note", "Garvey called the KING line"]);
@@ -303,9 +318,7 @@ fn raw(socket: &Path, bytes: &[u8], shut: bool) -> String {
 
 #[test]
 fn garbage_oversized_half_and_foreign_version_requests_change_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    common::cli::init(&ws);
+    let (_dir, ws) = empty();
     let place = Place::new();
     let server = place.serve(&ws);
     let socket = place.sockets().remove(0);
@@ -335,9 +348,7 @@ fn garbage_oversized_half_and_foreign_version_requests_change_nothing() {
 
 #[test]
 fn a_server_killed_mid_batch_loses_nothing_acknowledged() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    common::cli::init(&ws);
+    let (_dir, ws) = empty();
     let place = Place::new();
     let mut server = place.serve(&ws);
     let mut acknowledged = Vec::new();
@@ -410,9 +421,7 @@ fn a_client_killed_mid_command_never_wedges_the_server() {
 
 #[test]
 fn an_unsafe_socket_directory_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    common::cli::init(&ws);
+    let (dir, ws) = empty();
     let place = Place::new();
     let sockets = place.socket_dir();
     std::fs::create_dir(&sockets).unwrap();
@@ -461,9 +470,7 @@ fn another_user_is_refused_at_the_door() {
         eprintln!("needs root, setpriv and python3 to connect as another user: skipped");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    common::cli::init(&ws);
+    let (_dir, ws) = empty();
     let place = Place::new();
     let server = place.serve(&ws);
     let socket = place.sockets().remove(0);
@@ -518,9 +525,7 @@ fn nothing_listens_on_a_network_address() {
         eprintln!("strace is not installed: skipped");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    common::cli::init(&ws);
+    let (dir, ws) = empty();
     let place = Place::new();
     let trace = dir.path().join("trace");
     let mut child = Command::new("strace")
@@ -561,18 +566,9 @@ fn a_write_from_a_shell_appears_in_the_open_interface() {
     let dir = tempfile::tempdir().unwrap();
     let ws = demo(dir.path());
     let place = Place::new();
-    let tmpdir = place.tmpdir().display().to_string();
-    let t = common::tmux::Tmux::start(
-        &["--workspace", &ws.display().to_string()],
-        &[("TMPDIR", &tmpdir)],
-    );
-    t.wait_for("Backlog");
+    let t = place.interface(&ws);
     t.keys(&["5"]);
     t.wait_for("Notes");
-    let start = Instant::now();
-    while place.sockets().is_empty() && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
     let added = place.run(&ws, &["add", "note", "Pasted from the shell: 07700 900123"]);
     assert!(added.status.success(), "{}", text(&added.stderr));
     let id = text(&added.stdout).trim().to_string();
@@ -658,9 +654,7 @@ fn a_served_table_import_reads_the_client_s_files_and_says_what_a_direct_one_say
 
 #[test]
 fn a_server_killed_mid_command_leaves_all_or_nothing_and_the_client_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    common::cli::init(&ws);
+    let (dir, ws) = empty();
     let csv = calls(dir.path(), 3000);
     let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
     let place = Place::new();
@@ -738,16 +732,7 @@ fn the_interface_answers_keys_while_a_long_served_write_runs() {
     let csv = calls(dir.path(), 12_000);
     let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
     let place = Place::new();
-    let tmpdir = place.tmpdir().display().to_string();
-    let t = common::tmux::Tmux::start(
-        &["--workspace", &ws.display().to_string()],
-        &[("TMPDIR", &tmpdir)],
-    );
-    t.wait_for("Backlog");
-    let start = Instant::now();
-    while place.sockets().is_empty() && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let t = place.interface(&ws);
     let import = place
         .weft(&ws)
         .arg("import-table")
@@ -804,4 +789,12 @@ fn wait_for_words(t: &common::tmux::Tmux, text: &str) -> String {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A new empty workspace in a directory of its own.
+fn empty() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::cli::init(&ws);
+    (dir, ws)
 }
