@@ -91,11 +91,15 @@ impl Place {
 
     /// The interface on `ws` under tmux, serving.
     fn interface(&self, ws: &Path) -> common::tmux::Tmux {
+        self.interface_with(ws, &[])
+    }
+
+    /// [`Place::interface`] with more of the environment set.
+    fn interface_with(&self, ws: &Path, env: &[(&str, &str)]) -> common::tmux::Tmux {
         let tmpdir = self.tmpdir().display().to_string();
-        let t = common::tmux::Tmux::start(
-            &["--workspace", &ws.display().to_string()],
-            &[("TMPDIR", &tmpdir)],
-        );
+        let mut all = vec![("TMPDIR", tmpdir.as_str())];
+        all.extend_from_slice(env);
+        let t = common::tmux::Tmux::start(&["--workspace", &ws.display().to_string()], &all);
         t.wait_for("Backlog");
         self.wait_for_socket();
         t
@@ -797,4 +801,41 @@ fn empty() -> (tempfile::TempDir, PathBuf) {
     let ws = dir.path().join("ws");
     common::cli::init(&ws);
     (dir, ws)
+}
+
+#[test]
+fn commands_are_served_while_the_external_editor_is_open() {
+    if !common::tmux::available() {
+        eprintln!("tmux is not available: skipped");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo(dir.path());
+    let done = dir.path().join("editor-done");
+    // an editor that takes its time, then writes the text and says it is done
+    let editor = dir.path().join("slow-editor.sh");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nsleep 4\nprintf 'Edited slowly\\n' > \"$1\"\ntouch '{}'\n",
+            done.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let place = Place::new();
+    let t = place.interface_with(&ws, &[("VISUAL", editor.to_str().unwrap())]);
+    t.keys(&["D"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let shown = place.run(&ws, &["show", "Q2"]);
+    assert!(shown.status.success(), "{}", text(&shown.stderr));
+    let added = place.run(&ws, &["add", "note", "typed while the editor is open"]);
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(!done.exists(), "served while the editor was still open");
+    t.wait_for("Q1: saved");
+    t.keys(&["5"]);
+    t.wait_for("214 notes");
+    t.keys(&["q"]);
+    t.wait_exit();
 }

@@ -18,10 +18,21 @@ pub fn command(editor: &str, file: &Path) -> Command {
 
 /// Edits `file` and waits for the editor. An editor that cannot start or that fails is
 /// an error naming it.
-pub fn edit(editor: &str, file: &Path) -> Result<(), String> {
-    let status = command(editor, file)
-        .status()
+///
+/// `meanwhile` is called again and again until the editor exits: each call should
+/// return within a tenth of a second or so (the interface serves commands from the
+/// command line there).
+pub fn edit_while(editor: &str, file: &Path, mut meanwhile: impl FnMut()) -> Result<(), String> {
+    let mut child = command(editor, file)
+        .spawn()
         .map_err(|e| format!("cannot run the editor {editor:?}: {e}"))?;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => meanwhile(),
+            Err(e) => return Err(format!("cannot wait for the editor {editor:?}: {e}")),
+        }
+    };
     if status.success() {
         Ok(())
     } else {
@@ -33,6 +44,12 @@ pub fn edit(editor: &str, file: &Path) -> Result<(), String> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    fn edit(editor: &str, file: &Path) -> Result<(), String> {
+        edit_while(editor, file, || {
+            std::thread::sleep(std::time::Duration::from_millis(10))
+        })
+    }
 
     /// An "editor" in a directory with a space in its name that writes its arguments
     /// into the file it is given last.

@@ -209,7 +209,7 @@ fn event_loop(
                 Answer::NotMine => app.on_key(key),
                 Answer::Done => {}
                 Answer::Reopen(draft, flow) => {
-                    busy = edit_draft(app, screen, busy, &draft, flow)?;
+                    busy = edit_draft(app, screen, busy, &draft, flow, holder)?;
                     offers.show(app, "");
                 }
             }
@@ -232,7 +232,7 @@ fn event_loop(
                         if let Some(key) = typed {
                             app.drafts.forget(&key);
                         }
-                        busy = edit_draft(app, screen, busy, &draft, flow)?
+                        busy = edit_draft(app, screen, busy, &draft, flow, holder)?
                     }
                     Err(e) => app.error(format!(
                         "cannot keep a draft in {}: {e}; nothing edited",
@@ -312,7 +312,22 @@ fn serve_commands(app: &mut App, holder: &dyn Serving) {
         app.error(why);
     }
     let was_writing = holder.writing();
-    for ran in holder.serve(&mut app.store) {
+    let ran = holder.serve(&mut app.store);
+    took_in(app, ran);
+    if let Some(what) = holder.writing() {
+        if was_writing.as_ref() != Some(&what) {
+            app.info(format!(
+                "command line: {} is changing the workspace: changes made here are refused until it is done",
+                crate::model::text::truncate(&what, 50)
+            ));
+        }
+    }
+}
+
+/// Brings every pane in step with what commands from the command line changed, and
+/// says what each did.
+fn took_in(app: &mut App, ran: Vec<crate::serve::Ran>) {
+    for ran in ran {
         for done in &ran.done {
             app.after_change(done);
         }
@@ -330,14 +345,14 @@ fn serve_commands(app: &mut App, holder: &dyn Serving) {
         };
         app.info(said);
     }
-    if let Some(what) = holder.writing() {
-        if was_writing.as_ref() != Some(&what) {
-            app.info(format!(
-                "command line: {} is changing the workspace: changes made here are refused until it is done",
-                crate::model::text::truncate(&what, 50)
-            ));
-        }
-    }
+}
+
+/// Waits up to `wait` for a request to the holder; true when one came.
+fn wait_request(holder: &dyn Serving, wait: std::time::Duration) -> bool {
+    use rustix::event::{poll, PollFd, PollFlags, Timespec};
+    let timeout = Timespec::try_from(wait).ok();
+    let mut fds = [PollFd::from_borrowed_fd(holder.fd(), PollFlags::IN)];
+    matches!(poll(&mut fds, timeout.as_ref()), Ok(n) if n > 0)
 }
 
 /// Edits a draft in the external editor and finishes `flow` with its text. The draft
@@ -350,13 +365,25 @@ fn edit_draft(
     busy: MutexGuard<'static, ()>,
     draft: &Draft,
     flow: Flow,
+    holder: Option<&dyn Serving>,
 ) -> Result<MutexGuard<'static, ()>, String> {
     let editor = app.editor.clone().unwrap_or_else(|| "vi".into());
     screen.suspend();
     drop(busy);
     terminal::editing(true);
-    let ran = editor::edit(&editor, &draft.path);
+    // commands from the command line are served while the editor runs; the panes
+    // take in what they changed once it is done
+    let mut served = Vec::new();
+    let ran = editor::edit_while(&editor, &draft.path, || match holder {
+        Some(h) => {
+            if wait_request(h, std::time::Duration::from_millis(100)) {
+                served.extend(h.serve(&mut app.store));
+            }
+        }
+        None => std::thread::sleep(std::time::Duration::from_millis(50)),
+    });
     terminal::editing(false);
+    took_in(app, served);
     let busy = terminal::busy();
     screen
         .resume()
