@@ -206,6 +206,7 @@ pub fn demo(keymap: Option<&Path>) -> CliResult {
 }
 
 pub fn interface(ws: Option<&Path>, keymap: Option<&Path>) -> CliResult {
+    super::serve::refuse_if_served(ws, "a second interface cannot open it")?;
     let store = super::read_workspace(ws)?;
     if !(std::io::stdin().is_terminal() && super::served::stdout_is_terminal()) {
         return Err(Failure::usage(

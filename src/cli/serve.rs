@@ -680,15 +680,22 @@ fn duration(s: &str) -> Result<Duration, String> {
 
 /// `weft serve`: holds the workspace open and serves commands until SIGTERM, SIGINT or
 /// the idle time.
-pub fn serve(ws: Option<&Path>, a: ServeArgs) -> CliResult {
+/// Refuses at once to hold a workspace another weft holds and serves (the interface,
+/// `weft serve`), rather than waiting for its lock.
+pub(super) fn refuse_if_served(ws: Option<&Path>, what: &str) -> CliResult {
     if let Some((dir, _)) = crate::store::resolve_workspace(ws) {
         if let Ok(Some(_)) = std::path::absolute(&dir).and_then(|d| client::connect(&d)) {
             return Err(Failure::new(format!(
-                "workspace {} is served already (by the interface or another `weft serve`): its commands run there",
+                "workspace {} is open in another weft (the interface or `weft serve`), so {what}; commands on it run there",
                 dir.display()
             )));
         }
     }
+    Ok(())
+}
+
+pub fn serve(ws: Option<&Path>, a: ServeArgs) -> CliResult {
+    refuse_if_served(ws, "it is served already")?;
     let mut store = super::open_workspace(ws)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
