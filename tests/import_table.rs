@@ -324,3 +324,69 @@ fn a_uk_handset_written_internationally_meets_its_national_form() {
     let phones = common::cli::run(&ws, &["list", "entities", "--kind", "phone"]);
     assert_eq!(phones.lines().count(), 2, "{phones}");
 }
+
+/// An invented call record extract of `n` rows for `examples/mappings/cdr.toml`.
+fn calls(dir: &Path, n: usize) -> String {
+    let mut rows = String::from(
+        "msisdn,imei,other_party,direction,start,duration_s,cell_id,cell_name,provider\n",
+    );
+    for i in 0..n {
+        rows.push_str(&format!(
+            "07700 900{:03},35693803564{:04},07700 901{:03},MO,2024-{:02}-{:02}T{:02}:{:02}:00Z,{},CELL-{},Cell {},Operator A\n",
+            i % 40,
+            i % 40,
+            i % 300,
+            1 + i % 12,
+            1 + i % 28,
+            i % 24,
+            i % 60,
+            i % 90,
+            i % 50,
+            i % 50
+        ));
+    }
+    write(dir, "calls.csv", &rows)
+}
+
+#[test]
+fn a_table_import_killed_at_any_point_lands_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = calls(dir.path(), 4000);
+    let (_, map) = sample("cdr");
+    let mut round = 0;
+    let fresh = |round: u32| {
+        let ws = dir.path().join(format!("ws{round}"));
+        if !ws.exists() {
+            init(&ws);
+            run(&ws, &["add", "note", "held before the import"]);
+        }
+        ws
+    };
+    common::kill::kill_through(
+        || {
+            round += 1;
+            let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("weft"));
+            c.env_remove("WEFT_WORKSPACE")
+                .arg("--workspace")
+                .arg(fresh(round))
+                .args(["import-table", &csv, "--map", &map]);
+            c
+        },
+        8,
+        |k| {
+            let ws = fresh(k + 2);
+            // the next open finishes or drops what the kill interrupted
+            let check = weft(&ws).arg("check").output().unwrap();
+            assert!(
+                check.status.success(),
+                "kill {k}: {}",
+                String::from_utf8_lossy(&check.stdout)
+            );
+            let notes = count(&ws, "notes");
+            assert!(notes == 1 || notes == 4001, "kill {k}: {notes} notes");
+            // run again: whatever was not in is imported, nothing twice
+            run(&ws, &["import-table", &csv, "--map", &map]);
+            assert_eq!(count(&ws, "notes"), 4001, "kill {k}");
+        },
+    );
+}
