@@ -3,10 +3,11 @@
 //! `weft serve` and the interface.
 //!
 //! A command that only reads runs on the connection's own thread, on a read view the
-//! holder hands it, so a long export never holds up the interface's keys; a command
-//! that writes is run by the holder on its own store, between keys, and its changes
-//! reach the holder's views at once. What needs the workspace to itself (`compact`,
-//! `recover`, `import`) is refused in one line.
+//! holder hands it, so a long export never holds up the interface's keys. A command
+//! that writes runs on the holder's writer thread, one at a time, with the holder's
+//! store lent to it; the holder waits a moment for it (all most take), takes the store
+//! back when it is done, and its views catch up at once. What needs the workspace to
+//! itself (`compact`, `recover`, `import`) is refused in one line.
 
 use super::served;
 use super::{Cli, CliResult, Command, Failure};
@@ -54,15 +55,6 @@ impl Command {
             Add(_) | Link(_) | Set(_) | Delete(_) | Undo | Redo | Assess(_) | Expect(_)
             | Ask(_) | Gaps(_) | ImportTable(_) => Served::Writes,
         }
-    }
-
-    /// The command's name as the user typed it (`add`, `export`).
-    fn name(&self) -> String {
-        format!("{self:?}")
-            .split(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or_default()
-            .to_lowercase()
     }
 }
 
@@ -564,17 +556,19 @@ fn prepare(req: &Request, identity: (u64, u64), who: &str) -> Result<(Cli, Serve
     let Some(command) = cli.command.as_ref() else {
         return Err(refusal(req, "the interface is not served"));
     };
+    // the subcommand as the user typed it (`import`, `import-table`)
+    let words = command_words(&req.args);
+    let name = words.split(' ').next().unwrap_or_default();
     match command.served() {
         Served::Local => Err(refusal(
             req,
-            &format!("`weft {}` is not served: run it on its own", command.name()),
+            &format!("`weft {name}` is not served: run it on its own"),
         )),
         Served::Alone => Err(failed(
             req,
             &format!(
-                "{}: {} needs the workspace to itself, and {who} holds it; close that first",
-                req.workspace,
-                command.name()
+                "{}: {name} needs the workspace to itself, and {who} holds it; close that first",
+                req.workspace
             ),
             1,
         )),
@@ -780,12 +774,12 @@ mod tests {
         assert_eq!(class(&["compact"]), Served::Alone);
         assert_eq!(class(&["man"]), Served::Local);
         assert_eq!(
-            Cli::try_parse_from(["weft", "add", "note", "x"])
-                .unwrap()
-                .command
-                .unwrap()
-                .name(),
-            "add"
+            class(&["import-table", "f.csv", "--map", "m.toml"]),
+            Served::Writes
+        );
+        assert_eq!(
+            class(&["import-table", "f.csv", "--map", "m.toml", "--dry-run"]),
+            Served::Reads
         );
     }
 }
