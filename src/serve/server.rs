@@ -29,10 +29,18 @@ pub struct Bound {
 
 impl Bound {
     /// Binds the socket of `workspace`. The caller holds the workspace (its lock), so a
-    /// socket already there was left by a holder that is gone: it is replaced.
+    /// socket already there was left by a holder that is gone, and is replaced; unless
+    /// someone answers on it (two holders of a workspace opened read-only share its
+    /// lock), when the first keeps it.
     pub fn bind(workspace: &Path) -> io::Result<Bound> {
         let dir = place::ensure_dir()?;
         let path = place::socket_in(&dir, place::identity(workspace)?)?;
+        if UnixStream::connect(&path).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                "another weft holding this workspace serves its commands already",
+            ));
+        }
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
