@@ -828,6 +828,7 @@ impl Bound {
                         }
                     }
                 }
+                let text_out = drop_empty_mentions(&text_out);
                 let text_out = text::sanitize_with(text_out.trim(), true).into_owned();
                 if text_out.is_empty() {
                     return Err(CellError {
@@ -911,6 +912,29 @@ pub fn parse_time(cell: &str, format: Option<&str>) -> Result<When, String> {
     Err(format!(
         "{shown:?} is not a time (2024-03-04 14:30, 2024-03-04T14:30:05Z, or give the mapping a format)"
     ))
+}
+
+/// A note's text with every mention left empty by a blank cell (`[[]]`, `[[ ]]`) taken
+/// out: a template that mentions `[[{other_party}]]` must not leave markup behind
+/// when a row has no other party.
+fn drop_empty_mentions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("[[") {
+        let after = &rest[at + 2..];
+        match after.find("]]") {
+            Some(end) if after[..end].trim().is_empty() => {
+                out.push_str(&rest[..at]);
+                rest = &after[end + 2..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -177,3 +177,13 @@ fn times_in_cells() {
     );
     assert!(parse_time("04/03/2024", None).is_err());
 }
+
+#[test]
+fn a_mention_left_empty_by_a_blank_cell_is_taken_out() {
+    assert_eq!(
+        drop_empty_mentions("MO call [[07700 900123]] / [[]], 62s via [[ ]]cell"),
+        "MO call [[07700 900123]] / , 62s via cell"
+    );
+    assert_eq!(drop_empty_mentions("[[a]] [[b"), "[[a]] [[b");
+    assert_eq!(drop_empty_mentions("no mention"), "no mention");
+}
