@@ -325,33 +325,10 @@ fn a_uk_handset_written_internationally_meets_its_national_form() {
     assert_eq!(phones.lines().count(), 2, "{phones}");
 }
 
-/// An invented call record extract of `n` rows for `examples/mappings/cdr.toml`.
-fn calls(dir: &Path, n: usize) -> String {
-    let mut rows = String::from(
-        "msisdn,imei,other_party,direction,start,duration_s,cell_id,cell_name,provider\n",
-    );
-    for i in 0..n {
-        rows.push_str(&format!(
-            "07700 900{:03},35693803564{:04},07700 901{:03},MO,2024-{:02}-{:02}T{:02}:{:02}:00Z,{},CELL-{},Cell {},Operator A\n",
-            i % 40,
-            i % 40,
-            i % 300,
-            1 + i % 12,
-            1 + i % 28,
-            i % 24,
-            i % 60,
-            i % 90,
-            i % 50,
-            i % 50
-        ));
-    }
-    write(dir, "calls.csv", &rows)
-}
-
 #[test]
 fn a_table_import_killed_at_any_point_lands_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = calls(dir.path(), 2000);
+    let csv = common::table::calls(dir.path(), 2000).display().to_string();
     let (_, map) = sample("cdr");
     let mut round = 0;
     let fresh = |round: u32| {

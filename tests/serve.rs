@@ -659,7 +659,7 @@ fn a_served_table_import_reads_the_client_s_files_and_says_what_a_direct_one_say
 #[test]
 fn a_server_killed_mid_command_leaves_all_or_nothing_and_the_client_says_so() {
     let (dir, ws) = empty();
-    let csv = calls(dir.path(), 3000);
+    let csv = common::table::calls(dir.path(), 3000);
     let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
     let place = Place::new();
     let mut server = place.serve(&ws);
@@ -702,29 +702,6 @@ fn a_server_killed_mid_command_leaves_all_or_nothing_and_the_client_says_so() {
     assert_eq!(notes.trim(), "3000");
 }
 
-/// A call record extract of `n` invented rows for `examples/mappings/cdr.toml`.
-fn calls(dir: &Path, n: usize) -> PathBuf {
-    let csv = dir.join("calls.csv");
-    let mut rows = String::from(
-        "msisdn,imei,other_party,direction,start,duration_s,cell_id,cell_name,provider\n",
-    );
-    for i in 0..n {
-        rows.push_str(&format!(
-            "07700 900{:03},356938035643809,07700 901{:03},MO,2024-03-{:02}T{:02}:{:02}:00Z,{},CELL-{},Cell {},Operator A\n",
-            i % 40,
-            i % 300,
-            1 + i % 28,
-            i % 24,
-            i % 60,
-            i % 90,
-            i % 50,
-            i % 50
-        ));
-    }
-    std::fs::write(&csv, rows).unwrap();
-    csv
-}
-
 #[test]
 fn the_interface_answers_keys_while_a_long_served_write_runs() {
     if !common::tmux::available() {
@@ -733,7 +710,7 @@ fn the_interface_answers_keys_while_a_long_served_write_runs() {
     }
     let dir = tempfile::tempdir().unwrap();
     let ws = demo(dir.path());
-    let csv = calls(dir.path(), 12_000);
+    let csv = common::table::calls(dir.path(), 12_000);
     let map = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings/cdr.toml");
     let place = Place::new();
     let t = place.interface(&ws);

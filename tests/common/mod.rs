@@ -5,4 +5,5 @@ pub mod cli;
 pub mod harness;
 pub mod kill;
 pub mod pty;
+pub mod table;
 pub mod tmux;
