@@ -1,3 +1,4 @@
+use super::row::drop_empty_mentions;
 use super::*;
 
 const MAP: &str = r#"
