@@ -67,9 +67,19 @@ pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
     }
     let (dir, _) = crate::store::resolve_workspace(cli.workspace.as_deref())?;
     let workspace = std::path::absolute(&dir).ok()?;
-    if !client::has_socket(&workspace) {
-        return None;
-    }
+    let not_asking = |e: io::Error| {
+        super::say(&format!(
+            "not asking the weft that holds the workspace: {e}"
+        ));
+    };
+    let path = match client::find(&workspace) {
+        Ok(Some(path)) => path,
+        Ok(None) => return None,
+        Err(e) => {
+            not_asking(e);
+            return None;
+        }
+    };
     // standard input is read before connecting (a note typed at the terminal may take
     // minutes), and kept for the command to run here if nobody answers
     if let Command::Add(a) = command {
@@ -80,13 +90,11 @@ pub(super) fn forward(cli: &Cli) -> Option<ExitCode> {
             }
         }
     }
-    let conn = match client::connect(&workspace) {
+    let conn = match client::connect_at(&path) {
         Ok(Some(conn)) => conn,
         Ok(None) => return None,
         Err(e) => {
-            super::say(&format!(
-                "not asking the weft that holds the workspace: {e}"
-            ));
+            not_asking(e);
             return None;
         }
     };

@@ -7,11 +7,11 @@ use super::place;
 use super::wire::{self, Answer, Part, Request};
 use std::io::{self, BufReader, Write};
 use std::os::unix::net::UnixStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The workspace's socket, when its directory is safe to use; an unsafe directory is
 /// an error naming it.
-fn socket(workspace: &Path) -> io::Result<Option<std::path::PathBuf>> {
+fn socket(workspace: &Path) -> io::Result<Option<PathBuf>> {
     let dir = place::socket_dir();
     match place::check_dir(&dir) {
         Ok(()) => {}
@@ -25,23 +25,16 @@ fn socket(workspace: &Path) -> io::Result<Option<std::path::PathBuf>> {
     place::socket_in(&dir, identity).map(Some)
 }
 
-/// Whether a socket for `workspace` is there to try (a stat, nothing more); true for
-/// an unsafe socket directory too, so that [`connect`] says why it is not used.
-pub fn has_socket(workspace: &Path) -> bool {
-    match socket(workspace) {
-        Ok(Some(path)) => std::fs::symlink_metadata(path).is_ok(),
-        Ok(None) => false,
-        Err(_) => true,
-    }
+/// The socket of `workspace` when one is there to try (a stat, nothing more); an
+/// unsafe socket directory is an error naming it.
+pub fn find(workspace: &Path) -> io::Result<Option<PathBuf>> {
+    Ok(socket(workspace)?.filter(|path| std::fs::symlink_metadata(path).is_ok()))
 }
 
-/// A connection to the weft holding `workspace`, or `None` when none does (no socket,
-/// or one nobody listens on: a holder that was killed left it).
-pub fn connect(workspace: &Path) -> io::Result<Option<UnixStream>> {
-    let Some(path) = socket(workspace)? else {
-        return Ok(None);
-    };
-    match UnixStream::connect(&path) {
+/// A connection to the weft listening on `path`, or `None` when nobody does (a holder
+/// that was killed left the socket behind).
+pub fn connect_at(path: &Path) -> io::Result<Option<UnixStream>> {
+    match UnixStream::connect(path) {
         Ok(c) => Ok(Some(c)),
         Err(e)
             if matches!(
@@ -52,6 +45,14 @@ pub fn connect(workspace: &Path) -> io::Result<Option<UnixStream>> {
             Ok(None)
         }
         Err(e) => Err(e),
+    }
+}
+
+/// A connection to the weft holding `workspace`, or `None` when none does.
+pub fn connect(workspace: &Path) -> io::Result<Option<UnixStream>> {
+    match find(workspace)? {
+        Some(path) => connect_at(&path),
+        None => Ok(None),
     }
 }
 
