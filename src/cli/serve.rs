@@ -148,8 +148,9 @@ enum Need {
     Wake,
 }
 
-/// What the writer thread hands back: the store, and the command's answer lines.
-type Landed = (Store, Vec<u8>);
+/// What the writer thread hands back: the store, the command's exit status and its
+/// answer lines.
+type Landed = (Store, u8, Vec<u8>);
 
 /// What the writer thread is given: the store, the command, and where to hand back.
 type Lent = (Store, Job, Sender<Landed>);
@@ -315,10 +316,9 @@ impl Holder {
                 Wait::Done => flight.back.recv().ok(),
             }
         };
-        let (lent, bytes) = got?;
+        let (lent, code, bytes) = got?;
         let flight = self.in_flight.borrow_mut().take()?;
         *store = lent;
-        let code = exit_of(&bytes);
         let _ = flight.reply.send(bytes);
         let done = store.committed_since(flight.since).unwrap_or_default();
         Some(Ran {
@@ -341,9 +341,9 @@ impl Holder {
 /// Runs a command that writes on the store lent to it, collecting its answer lines.
 fn run_job(store: Store, job: Job) -> Landed {
     let lines = Collect::default();
-    let store = served::run(store, *job.cli, &job.req, Box::new(lines.clone()));
+    let (store, code) = served::run(store, *job.cli, &job.req, Box::new(lines.clone()));
     let bytes = std::mem::take(&mut *lines.0.borrow_mut());
-    (store, bytes)
+    (store, code, bytes)
 }
 
 /// The thread commands that write run on, one at a time; each hands the store back and
@@ -453,19 +453,6 @@ fn command_words(args: &[String]) -> String {
         }
     }
     words.join(" ")
-}
-
-/// The exit status in a command's answer lines (the last line).
-fn exit_of(bytes: &[u8]) -> u8 {
-    bytes
-        .split(|b| *b == b'\n')
-        .rfind(|l| !l.is_empty())
-        .and_then(|l| serde_json::from_slice::<Answer>(l).ok())
-        .and_then(|a| match a.part {
-            Part::Exit(c) => Some(c),
-            _ => None,
-        })
-        .unwrap_or(1)
 }
 
 fn refusal(req: &Request, why: &str) -> Vec<u8> {
@@ -631,7 +618,7 @@ fn run_prepared(
                 Err(_) => return,
             };
             // the view is dropped here, on this thread, when the command is done
-            drop(served::run(view, cli, &req, frames));
+            drop(served::run(view, cli, &req, frames).0);
         }
         Ok(Err(e)) => {
             let _ = out.write_all(&failed(&req, &e, 1));

@@ -160,8 +160,8 @@ pub(super) fn read_only() -> Option<Option<String>> {
 }
 
 /// Runs `cli`, as `req` asked, on the lent `store`, writing its output as answer lines
-/// to `frames`, the last of them its exit status. Gives the store back.
-pub fn run(store: Store, cli: super::Cli, req: &Request, frames: Box<dyn Write>) -> Store {
+/// to `frames`, the last of them its exit status. Gives the store back, with that status.
+pub fn run(store: Store, cli: super::Cli, req: &Request, frames: Box<dyn Write>) -> (Store, u8) {
     let previous = SERVING.with(|s| {
         s.borrow_mut().replace(Serving {
             id: req.id,
@@ -203,6 +203,8 @@ pub fn run(store: Store, cli: super::Cli, req: &Request, frames: Box<dyn Write>)
         let _ = frame(&mut s, Part::Out(tail));
     }
     let _ = frame(&mut s, Part::Exit(code));
-    s.store
-        .expect("a served command gives its store back: no served command keeps it")
+    let store = s
+        .store
+        .expect("a served command gives its store back: no served command keeps it");
+    (store, code)
 }
