@@ -455,19 +455,6 @@ fn command_words(args: &[String]) -> String {
     words.join(" ")
 }
 
-fn refusal(req: &Request, why: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let _ = wire::send(
-        &mut out,
-        &Answer {
-            weft: wire::VERSION,
-            id: req.id,
-            part: Part::Refused(why.to_string()),
-        },
-    );
-    out
-}
-
 /// An error line and an exit status, as a command that failed says them.
 fn failed(req: &Request, message: &str, code: u8) -> Vec<u8> {
     let mut out = Vec::new();
@@ -523,6 +510,7 @@ fn answer(conn: UnixStream, holder: &Sender<Need>, waker: &Waker, identity: (u64
     let _ = (&conn).write_all(&bytes);
 }
 
+/// The answer that refuses request `id`, saying why.
 fn refusal_line(id: u64, why: &str) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = wire::send(
@@ -541,7 +529,7 @@ fn refusal_line(id: u64, why: &str) -> Vec<u8> {
 fn prepare(req: &Request, identity: (u64, u64), who: &str) -> Result<(Cli, Served), Vec<u8>> {
     let workspace = PathBuf::from(&req.workspace);
     if crate::serve::place::identity(&workspace).ok() != Some(identity) {
-        return Err(refusal(req, "this weft holds another workspace"));
+        return Err(refusal_line(req.id, "this weft holds another workspace"));
     }
     let mut cli = match Cli::try_parse_from(&req.args) {
         Ok(cli) => cli,
@@ -549,14 +537,14 @@ fn prepare(req: &Request, identity: (u64, u64), who: &str) -> Result<(Cli, Serve
     };
     cli.workspace = Some(workspace);
     let Some(command) = cli.command.as_ref() else {
-        return Err(refusal(req, "the interface is not served"));
+        return Err(refusal_line(req.id, "the interface is not served"));
     };
     // the subcommand as the user typed it (`import`, `import-table`)
     let words = command_words(&req.args);
     let name = words.split(' ').next().unwrap_or_default();
     match command.served() {
-        Served::Local => Err(refusal(
-            req,
+        Served::Local => Err(refusal_line(
+            req.id,
             &format!("`weft {name}` is not served: run it on its own"),
         )),
         Served::Alone => Err(failed(
