@@ -278,7 +278,8 @@ fn line(out: &mut impl Write, id: Id, schema: &str, props: &Props) -> io::Result
         schema,
         properties: props,
     };
-    serde_json::to_writer(&mut *out, &l)?;
+    // as every JSON weft writes: no character a terminal would act on stays raw
+    out.write_all(crate::model::json::to_string(&l)?.as_bytes())?;
     out.write_all(b"\n")
 }
 

@@ -262,7 +262,8 @@ pub fn write_timesketch(store: &Store, out: &mut dyn Write) -> io::Result<Writte
             }
             _ => continue,
         };
-        serde_json::to_writer(&mut out, &line)?;
+        // as every JSON weft writes: no character a terminal would act on stays raw
+        out.write_all(crate::model::json::to_string(&line)?.as_bytes())?;
         out.write_all(b"\n")?;
         written.events += 1;
     }
