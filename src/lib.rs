@@ -18,6 +18,7 @@ pub mod model;
 mod panes;
 pub mod run;
 pub mod serve;
+pub mod share;
 pub mod store;
 pub mod synth;
 pub mod ui;

@@ -466,6 +466,16 @@ pub fn import(ws: Option<&Path>, a: ImportArgs) -> CliResult {
     Ok(())
 }
 
+/// Loads the workspace file `file` into the new workspace `dir` (`weft share clone`).
+pub(super) fn import_into(dir: &Path, file: &Path) -> CliResult {
+    import(
+        Some(dir),
+        ImportArgs {
+            file: file.to_path_buf(),
+        },
+    )
+}
+
 /// Where an interchange export went, as its summary line says it.
 fn place(output: &Option<PathBuf>) -> String {
     match output {

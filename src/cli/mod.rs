@@ -21,6 +21,7 @@ mod plan;
 pub mod progress;
 mod read;
 mod recover;
+pub(crate) mod share;
 mod render;
 pub mod serve;
 pub mod served;
@@ -136,6 +137,13 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// The gap hunter's suggestions; `gaps accept KEY`, `gaps dismiss KEY`.
     Gaps(gaps::GapsArgs),
+    /// Share this workspace with other analysts over git, or join an enquiry shared so:
+    /// `weft share init REMOTE --as NAME`, `weft share clone REMOTE DIR --as NAME`.
+    #[command(subcommand)]
+    Share(share::ShareCommand),
+    /// Send your new changes to the shared enquiry and take in everyone else's (git
+    /// fetch, merge, push); a conflict becomes a question in the Backlog.
+    Sync,
     /// Hold the workspace open and serve the commands run on it, so each pays neither
     /// the open nor the wait for the lock (the interface serves them too, while open).
     Serve(serve::ServeArgs),
@@ -464,5 +472,7 @@ fn run(cli: Cli) -> CliResult {
         Some(Command::Plan(a)) => plan::plan(ws, a),
         Some(Command::Gaps(a)) => gaps::gaps(ws, a),
         Some(Command::Serve(a)) => serve::serve(ws, a),
+        Some(Command::Share(c)) => share::share(ws, c),
+        Some(Command::Sync) => share::sync(ws),
     }
 }

@@ -47,13 +47,14 @@ impl Command {
         use Command::*;
         match self {
             Demo | Init { .. } | Keymap(_) | Completions(_) | Man | Serve(_) => Served::Local,
+            Share(super::share::ShareCommand::Clone(_)) => Served::Local,
             Compact | Recover(_) | Import(_) => Served::Alone,
             Show(_) | List(_) | Search(_) | Path(_) | Log(_) | Export(_) | Check(_) | Matrix(_)
             | Collect(_) | Plan(_) => Served::Reads,
             Gaps(g) if g.action.is_none() => Served::Reads,
             ImportTable(a) if a.only_reads() => Served::Reads,
             Add(_) | Link(_) | Set(_) | Delete(_) | Undo | Redo | Assess(_) | Expect(_)
-            | Ask(_) | Gaps(_) | ImportTable(_) => Served::Writes,
+            | Ask(_) | Gaps(_) | ImportTable(_) | Share(_) | Sync => Served::Writes,
         }
     }
 }

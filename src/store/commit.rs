@@ -65,6 +65,7 @@ impl Store {
                 before: c.before.as_ref().map(Record::to_json),
                 after: c.after.as_ref().map(Record::to_json),
                 undoes,
+                from: None,
             })
             .collect();
         let at = self.log.size()?;
@@ -208,7 +209,7 @@ impl Store {
 
 /// Folds several changes of one record into one, keeping first `before` and last `after`,
 /// in order of first appearance.
-fn merge_changes(changes: Vec<Change>) -> Vec<Change> {
+pub(super) fn merge_changes(changes: Vec<Change>) -> Vec<Change> {
     let mut out: Vec<Change> = Vec::with_capacity(changes.len());
     let mut seen: std::collections::HashMap<Id, usize> = Default::default();
     for c in changes {

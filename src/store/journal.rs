@@ -10,7 +10,7 @@ mod blocks;
 mod stored;
 #[cfg(test)]
 pub(super) use blocks::PER_BLOCK;
-pub(super) use blocks::{describe, entry_key, pack, split, Writer as BlockWriter};
+pub(super) use blocks::{describe, entry_key, key as block_key_of, pack, split, Writer as BlockWriter, PER_BLOCK as ENTRIES_PER_BLOCK};
 pub(super) use stored::{is_compact, Stored};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,9 @@ pub struct JournalEntry {
     /// For an undo, the group it reverted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undoes: Option<u64>,
+    /// For a change another member of a shared enquiry made, whose it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<super::shared::Origin>,
 }
 
 impl JournalEntry {
@@ -45,6 +48,11 @@ impl JournalEntry {
                 reason: e.to_string(),
             })
     }
+}
+
+/// The key of the block that holds entry `seq`: where reading from `seq` starts.
+pub(super) fn block_key(seq: u64) -> [u8; 9] {
+    block_key_of(seq / ENTRIES_PER_BLOCK)
 }
 
 impl Store {
@@ -157,6 +165,7 @@ impl Store {
                 before: None,
                 after: None,
                 undoes: s.undoes,
+                from: None,
             };
             Ok(match s.entry(&self.log) {
                 Ok(e) => (e, None),
@@ -248,6 +257,7 @@ impl Store {
                 before: None,
                 after: None,
                 undoes: s.undoes,
+                from: None,
             })
         })
     }
@@ -297,6 +307,9 @@ impl Store {
         self.find_operation(|op| {
             if undone.contains(&op[0].group) {
                 return Walk::Skip;
+            }
+            if op[0].op.starts_with(super::shared::SYNC_OP_PREFIX) {
+                return Walk::Stop;
             }
             match op[0].undoes {
                 Some(target) => {

@@ -29,8 +29,10 @@ mod read;
 mod recover;
 mod refuse;
 mod rules;
+pub(crate) use rules::references;
 mod salvage;
 pub mod search;
+pub mod shared;
 pub mod table;
 pub mod timeline;
 mod upgrade;
@@ -220,6 +222,8 @@ pub struct Store {
     /// The private copy of sled's files a workspace open read-only is read from
     /// ([`copy`]), removed once the last handle on it is dropped (after `db`).
     copy: Option<std::sync::Arc<copy::Copy>>,
+    /// This workspace's membership of a shared enquiry (`share.toml`), when it has one.
+    member: Option<shared::Member>,
 }
 
 impl Store {
@@ -266,6 +270,7 @@ impl Store {
             damage: self.damage.clone(),
             search_file: search::file::Tracking::Off,
             copy: self.copy.clone(),
+            member: self.member.clone(),
         })
     }
 
@@ -362,8 +367,7 @@ impl Store {
 
     /// Hands out the next number for `kind` without writing; `commit` records it.
     fn reserve(&self, kind: Kind, offset: u64) -> Id {
-        let next = self.state.next.get(&kind.letter()).copied().unwrap_or(1);
-        Id::new(kind, next + offset)
+        self.number_for(kind, offset)
     }
 }
 

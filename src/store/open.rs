@@ -83,6 +83,7 @@ fn is_own_name(name: &str) -> bool {
             super::DAMAGE_FILE,
             super::search::file::FILE,
             super::search::file::NEW_FILE,
+            super::shared::MEMBER_FILE,
         ]
         .contains(&name)
 }
@@ -684,7 +685,11 @@ impl Store {
             damage,
             search_file: Default::default(),
             copy,
+            member: None,
         };
+        if let Some(m) = super::shared::Member::read(dir)? {
+            store.set_member(m);
+        }
         if read_only {
             // Read-only: the log is not brought level with the database (that writes),
             // and an older schema is upgraded in the private copy only.

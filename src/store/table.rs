@@ -299,6 +299,7 @@ impl Store {
                     before: c.before.as_ref().map(Record::to_json),
                     after: c.after.as_ref().map(Record::to_json),
                     undoes: None,
+                    from: None,
                 };
                 w.push(entry, log)
             })?;

@@ -188,6 +188,7 @@ fn samples() -> &'static [Map<String, Value>; 9] {
             before: Some(Value::Null),
             after: Some(Value::Null),
             undoes: Some(0),
+            from: None,
         };
         out[SECTIONS.len()] = object(serde_json::to_value(entry).unwrap_or(Value::Null));
         out

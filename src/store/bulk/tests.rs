@@ -118,6 +118,7 @@ fn journal_groups_and_counters_are_checked() {
         before: None,
         after: Some(question("Q1", None).to_json()),
         undoes: None,
+        from: None,
     };
     let mut d = dump(vec![question("Q1", None)]);
     d.journal = vec![entry(0, 0), entry(1, 0), entry(2, 2)];

@@ -101,6 +101,7 @@ impl Stored {
                 before: self.before,
                 after: self.after,
                 undoes: self.undoes,
+                from: None,
             });
         };
         let e = log.entry_at(at)?;

@@ -13,6 +13,7 @@ fn entry(seq: u64, group: u64, id: &str) -> JournalEntry {
         before: None,
         after: Some(serde_json::json!({"id": id})),
         undoes: None,
+        from: None,
     }
 }
 

@@ -1,0 +1,229 @@
+//! The `git` command-line tool, run in a shared enquiry's repository. weft has no network
+//! code: git moves the journal files. Each call runs without a terminal to ask on
+//! (`GIT_TERMINAL_PROMPT=0`, ssh in batch mode), without the user's hooks, in the C
+//! locale, and a failure comes back as one line: what weft asked and git's last word.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The branch every shared enquiry uses.
+pub const BRANCH: &str = "main";
+
+/// A failed git call: what was being done and git's own last line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitError {
+    pub doing: String,
+    pub said: String,
+}
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.doing, self.said)
+    }
+}
+
+/// The repository of a shared enquiry (a work tree).
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: PathBuf,
+}
+
+impl Git {
+    pub fn at(dir: &Path) -> Git {
+        Git {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("git");
+        c.arg("-C").arg(&self.dir);
+        for setting in [
+            "user.name=weft",
+            "user.email=weft@localhost",
+            "commit.gpgsign=false",
+            "core.hooksPath=/dev/null",
+            "core.autocrlf=false",
+            "gc.auto=0",
+            "advice.detachedHead=false",
+            "init.defaultBranch=main",
+        ] {
+            c.arg("-c").arg(setting);
+        }
+        c.args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .stdin(Stdio::null());
+        if std::env::var_os("GIT_SSH_COMMAND").is_none() {
+            c.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+        }
+        c
+    }
+
+    /// Runs git with `args`; its standard output on success.
+    pub fn run(&self, doing: &str, args: &[&str]) -> Result<String, GitError> {
+        let out = self.command(args).output().map_err(|e| GitError {
+            doing: doing.to_string(),
+            said: if e.kind() == std::io::ErrorKind::NotFound {
+                "the git command is not installed".to_string()
+            } else {
+                format!("git could not be run: {e}")
+            },
+        })?;
+        if out.status.success() {
+            return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+        }
+        Err(GitError {
+            doing: doing.to_string(),
+            said: last_word(&out.stderr),
+        })
+    }
+
+    /// Whether git with `args` succeeds (its output unread).
+    pub fn ok(&self, args: &[&str]) -> bool {
+        self.command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Makes the repository, on [`BRANCH`].
+    pub fn init(&self) -> Result<(), GitError> {
+        self.run(
+            "cannot make the shared repository",
+            &["init", "-q", "-b", BRANCH],
+        )
+        .map(drop)
+    }
+
+    /// Clones `remote` into this directory.
+    pub fn clone_from(&self, remote: &str) -> Result<(), GitError> {
+        let parent = self.dir.parent().unwrap_or(Path::new("."));
+        let name = self.dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        Git::at(parent)
+            .run(
+                &format!("cannot clone {remote}"),
+                &["clone", "-q", "--branch", BRANCH, "--", remote, &name],
+            )
+            .map(drop)
+    }
+
+    /// Whether the remote holds any branch (asked of the remote itself).
+    pub fn remote_is_empty(&self, remote: &str) -> Result<bool, GitError> {
+        let out = self.run(
+            &format!("cannot reach {remote}"),
+            &["ls-remote", "--heads", "--", remote],
+        )?;
+        Ok(out.trim().is_empty())
+    }
+
+    /// Stages `paths` and commits them with `message` when anything changed; whether a
+    /// commit was made.
+    pub fn commit(&self, paths: &[&str], message: &str) -> Result<bool, GitError> {
+        let mut add = vec!["add", "--"];
+        add.extend_from_slice(paths);
+        self.run("cannot stage the journal", &add)?;
+        if self.ok(&["diff", "--cached", "--quiet"]) {
+            return Ok(false);
+        }
+        self.run(
+            "cannot commit the journal",
+            &["commit", "-q", "--no-verify", "-m", message],
+        )?;
+        Ok(true)
+    }
+
+    /// Undoes what a git call killed part-way leaves behind: a rebase in progress and a
+    /// stale index lock (weft holds the workspace's lock, so no other weft is running git
+    /// here).
+    pub fn tidy(&self) -> Result<(), GitError> {
+        let git_dir = self.dir.join(".git");
+        if git_dir.join("rebase-merge").exists() || git_dir.join("rebase-apply").exists() {
+            self.run("cannot abort an interrupted rebase", &["rebase", "--abort"])?;
+        }
+        let lock = git_dir.join("index.lock");
+        if lock.exists() {
+            let _ = std::fs::remove_file(&lock);
+        }
+        Ok(())
+    }
+
+    /// Fetches the remote's branch.
+    pub fn fetch(&self, remote: &str) -> Result<(), GitError> {
+        self.run(
+            &format!("cannot fetch from {remote}"),
+            &["fetch", "-q", "origin", BRANCH],
+        )
+        .map(drop)
+    }
+
+    /// Puts this member's commits on top of the fetched branch. Members only ever change
+    /// their own files, so this cannot conflict unless someone changed this member's
+    /// file on the remote; then the rebase is abandoned and refused.
+    pub fn rebase(&self) -> Result<(), GitError> {
+        let upstream = format!("origin/{BRANCH}");
+        if !self.ok(&["rev-parse", "--verify", "-q", &upstream]) {
+            return Ok(());
+        }
+        match self.run(
+            "cannot lay this member's changes over the others'",
+            &["rebase", "-q", &upstream],
+        ) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let _ = self.run("abort", &["rebase", "--abort"]);
+                Err(e)
+            }
+        }
+    }
+
+    /// Pushes the branch; `Ok(false)` when the remote refused because someone pushed
+    /// first (fetch and try again).
+    pub fn push(&self, remote: &str) -> Result<bool, GitError> {
+        let doing = format!("cannot push to {remote}");
+        let out = self
+            .command(&["push", "-q", "origin", &format!("HEAD:refs/heads/{BRANCH}")])
+            .output()
+            .map_err(|e| GitError {
+                doing: doing.clone(),
+                said: format!("git could not be run: {e}"),
+            })?;
+        if out.status.success() {
+            return Ok(true);
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        if ["[rejected]", "fetch first", "non-fast-forward"]
+            .iter()
+            .any(|w| err.contains(w))
+        {
+            return Ok(false);
+        }
+        Err(GitError {
+            doing,
+            said: last_word(&out.stderr),
+        })
+    }
+}
+
+/// git's last line of complaint, without hints and control characters.
+fn last_word(stderr: &[u8]) -> String {
+    let err = String::from_utf8_lossy(stderr);
+    err.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("hint:"))
+        .filter(|l| !l.starts_with("To ") && !l.starts_with("Everything up-to-date"))
+        .last()
+        .unwrap_or("git failed without saying why")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
+}

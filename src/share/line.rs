@@ -1,0 +1,219 @@
+//! A member's journal file in the shared repository, `journal/<writer>.jsonl`: one
+//! operation per line, framed like the workspace's own journal log (the writer, its
+//! number for the line, the sum of the line before and the line's own sum), so a line
+//! changed, removed or reordered after it was pushed breaks the chain. Only its writer
+//! ever appends to it, so git never has to merge two versions of it.
+
+use super::merge::Op;
+use crate::store::log::frame::{self, Chain, GENESIS};
+use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// `O_NOFOLLOW`: a file of the repository is never read through a symlink a member
+/// committed.
+const NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+
+/// The folder of the journal files in the shared repository.
+pub const JOURNAL_DIR: &str = "journal";
+
+/// The journal file of writer `w` in the repository `repo`.
+pub fn path_of(repo: &Path, w: &str) -> PathBuf {
+    repo.join(JOURNAL_DIR).join(format!("{w}.jsonl"))
+}
+
+/// A line's content: `{"op":{…}}`.
+#[derive(Serialize, Deserialize)]
+struct Content {
+    op: Op,
+}
+
+/// Appends `op` to `out` as a framed line.
+pub fn encode(op: &Op, chain: &mut Chain, out: &mut Vec<u8>) {
+    let content = serde_json::to_vec(&Content { op: op.clone() }).unwrap_or_default();
+    chain.frame(&content, None, true, out);
+}
+
+/// How far this workspace has read a member's journal file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reading {
+    /// Lines applied (the next line's number).
+    pub n: u64,
+    /// Where the next line starts.
+    pub offset: u64,
+    /// The sum of the last line applied (the next line's `prev`).
+    pub prev: u64,
+}
+
+/// One line read: its operation and where reading stands after it.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub op: Op,
+    pub after: Reading,
+}
+
+/// Why a member's journal file is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The line (from 1), when one is to blame.
+    pub line: Option<u64>,
+    pub why: String,
+}
+
+fn refused(line: Option<u64>, why: impl Into<String>) -> Refused {
+    Refused {
+        line,
+        why: why.into(),
+    }
+}
+
+fn open(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(NOFOLLOW)
+        .open(path)
+}
+
+/// The lines of writer `w`'s file at `path` past `read`, each checked against the one
+/// before. A last line without its newline (cut by a crash) is left out.
+pub fn read_new(path: &Path, w: &str, read: &Reading) -> Result<Vec<Read>, Refused> {
+    let cant = |e: std::io::Error| refused(None, format!("cannot be read: {e}"));
+    let mut file = open(path).map_err(cant)?;
+    let len = file.metadata().map_err(cant)?.len();
+    if len < read.offset {
+        return Err(refused(
+            Some(read.n),
+            format!(
+                "was cut short after it was pushed: it holds {len} bytes, and {} were applied",
+                read.offset
+            ),
+        ));
+    }
+    file.seek(SeekFrom::Start(read.offset)).map_err(cant)?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut out = Vec::new();
+    let mut at = read.clone();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let got = reader.read_until(b'\n', &mut line).map_err(cant)?;
+        if got == 0 || !line.ends_with(b"\n") {
+            break;
+        }
+        let (op, sum) =
+            check_line(&line, w, at.n, at.prev).map_err(|why| refused(Some(at.n + 1), why))?;
+        at.prev = sum;
+        at.n += 1;
+        at.offset += line.len() as u64;
+        out.push(Read {
+            op,
+            after: at.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// Checks one line (its newline included) as line `n` of writer `w`, after a line whose
+/// sum was `prev`: the operation and the line's own sum.
+fn check_line(raw: &[u8], w: &str, n: u64, prev: u64) -> Result<(Op, u64), String> {
+    let line = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let (content, fr) = match frame::read(line) {
+        Ok(frame::Read::Framed { content, frame }) => (content, frame),
+        Ok(frame::Read::Legacy(_)) => return Err("it carries no checksum".into()),
+        Err(why) => return Err(why.into()),
+    };
+    if fr.writer != w {
+        return Err(format!("it names writer {}, not {w}", fr.writer));
+    }
+    if fr.n != n {
+        return Err(format!("it is numbered {}, where {n} was due", fr.n));
+    }
+    if fr.prev != prev {
+        return Err("the chain is broken: it does not follow the line before".into());
+    }
+    let c: Content = serde_json::from_slice(&content).map_err(|e| format!("it does not read: {e}"))?;
+    let mut op = c.op;
+    op.w = w.to_string();
+    op.n = n;
+    Ok((op, fr.sum))
+}
+
+/// The refusal of a file whose applied lines changed: the first line that no longer
+/// checks, or, when every line still checks (rewritten with their sums), the file as a
+/// whole.
+pub fn first_altered(path: &Path, w: &str, applied: u64) -> Refused {
+    let Ok(file) = open(path) else {
+        return refused(None, "cannot be read");
+    };
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    let (mut n, mut prev) = (0u64, GENESIS);
+    while n < applied {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        match check_line(&line, w, n, prev) {
+            Ok((_, sum)) => prev = sum,
+            Err(why) => {
+                return refused(
+                    Some(n + 1),
+                    format!("was altered after it was pushed: {why}"),
+                )
+            }
+        }
+        n += 1;
+    }
+    refused(
+        None,
+        format!("was rewritten after it was pushed: its first {applied} lines are not the ones applied here"),
+    )
+}
+
+/// This member's own file: cut back to its last whole line (a crash can leave half of
+/// one), the lines past `read` (written, but not yet taken in by this workspace's merge
+/// state when a sync was interrupted), where reading stands and where the chain stands.
+pub fn own_file(path: &Path, w: &str, read: &Reading) -> Result<(Vec<Op>, Reading, Chain), Refused> {
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(NOFOLLOW)
+        .open(path)
+        .map_err(|e| refused(None, format!("cannot be written: {e}")))?;
+    let got = read_new(path, w, read)?;
+    let at = got.last().map_or_else(|| read.clone(), |r| r.after.clone());
+    let ops = got.into_iter().map(|r| r.op).collect();
+    let file = OpenOptions::new()
+        .write(true)
+        .custom_flags(NOFOLLOW)
+        .open(path)
+        .map_err(|e| refused(None, format!("cannot be written: {e}")))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(at.offset);
+    if len > at.offset {
+        file.set_len(at.offset)
+            .and_then(|_| file.sync_data())
+            .map_err(|e| refused(None, format!("cannot be repaired: {e}")))?;
+    }
+    let chain = Chain {
+        writer: w.to_string(),
+        n: at.n,
+        prev: at.prev,
+    };
+    Ok((ops, at, chain))
+}
+
+/// Appends `bytes` to this member's own file and syncs it.
+pub fn append_own(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(NOFOLLOW)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_data()
+}
