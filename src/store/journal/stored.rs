@@ -290,6 +290,7 @@ mod tests {
             before: None,
             after: Some(serde_json::json!({"text": "x"})),
             undoes,
+            from: None,
         }
     }
 
