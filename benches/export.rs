@@ -72,6 +72,7 @@ fn bench(c: &mut Criterion) {
         title: "bench".into(),
         date: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
         workspace: "bench".into(),
+        audit: Vec::new(),
     };
     let all = BacklogFilter::default();
     let questions = export::select(&store, &all).unwrap();

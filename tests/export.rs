@@ -42,6 +42,7 @@ fn meta() -> BriefingMeta {
         title: "Backlog briefing".into(),
         date: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
         workspace: "test".into(),
+        audit: Vec::new(),
     }
 }
 

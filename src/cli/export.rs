@@ -312,6 +312,7 @@ fn backlog(ws: Option<&Path>, a: BacklogArgs) -> CliResult {
         title: a.title,
         date: chrono::Local::now().date_naive(),
         workspace: store.name(),
+        audit: crate::share::audit(&store),
     };
     let bytes = export::render_backlog(&store, &questions, a.format, &meta).map_err(fail)?;
     match output {

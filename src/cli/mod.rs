@@ -21,10 +21,10 @@ mod plan;
 pub mod progress;
 mod read;
 mod recover;
-pub(crate) mod share;
 mod render;
 pub mod serve;
 pub mod served;
+pub(crate) mod share;
 mod table;
 mod usage;
 

@@ -90,7 +90,10 @@ fn tell(r: &Report) {
         ));
     }
     if r.conflicts > 0 {
-        line.push_str(&format!(", {}", counted(r.conflicts, "conflict", "conflicts")));
+        line.push_str(&format!(
+            ", {}",
+            counted(r.conflicts, "conflict", "conflicts")
+        ));
     }
     if r.dropped > 0 {
         line.push_str(&format!(
@@ -170,11 +173,7 @@ fn clone(a: CloneArgs) -> CliResult {
             return Err(undo(e));
         }
     };
-    warnln!(
-        "weft: joined {remote} in {} as {}",
-        dir.display(),
-        a.name
-    );
+    warnln!("weft: joined {remote} in {} as {}", dir.display(), a.name);
     tell(&report);
     Ok(())
 }

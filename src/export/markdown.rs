@@ -382,6 +382,21 @@ pub(super) fn render(qs: &[Question], g: &Gathered, meta: &BriefingMeta) -> Stri
         }
     }
     notes(&mut out, g);
+    audit(&mut out, &meta.audit);
     let _ = writeln!(out, "---\n\n{marking}");
     out
+}
+
+/// Who made the changes the journal records: each analyst by name, with how many.
+fn audit(out: &mut String, audit: &[(String, u64)]) {
+    if audit.is_empty() {
+        return;
+    }
+    out.push_str("## Audit\n\nChanges recorded in the journal, by analyst: ");
+    let parts: Vec<String> = audit
+        .iter()
+        .map(|(who, n)| format!("{} {n}", inline(who)))
+        .collect();
+    out.push_str(&parts.join(", "));
+    out.push_str(".\n\n");
 }

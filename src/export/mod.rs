@@ -79,6 +79,9 @@ pub struct BriefingMeta {
     pub title: String,
     pub date: chrono::NaiveDate,
     pub workspace: String,
+    /// Each analyst whose changes the journal records, with how many (the briefing's
+    /// audit section): see [`crate::share::audit`].
+    pub audit: Vec<(String, u64)>,
 }
 
 /// The questions `f` selects, in tree order: top-level questions by priority then id,

@@ -107,7 +107,10 @@ impl Git {
     /// Clones `remote` into this directory.
     pub fn clone_from(&self, remote: &str) -> Result<(), GitError> {
         let parent = self.dir.parent().unwrap_or(Path::new("."));
-        let name = self.dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = self
+            .dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         let name = name.unwrap_or_default();
         Git::at(parent)
             .run(
@@ -201,16 +204,24 @@ impl Git {
             return Ok(true);
         }
         let err = String::from_utf8_lossy(&out.stderr);
-        if ["[rejected]", "fetch first", "non-fast-forward"]
+        // someone pushed first, or is pushing now and holds the branch's lock
+        let raced = ["[rejected]", "fetch first", "non-fast-forward"]
             .iter()
             .any(|w| err.contains(w))
-        {
+            || (err.contains("[remote rejected]")
+                && ["lock", "failed to update ref"]
+                    .iter()
+                    .any(|w| err.contains(w)));
+        if raced {
             return Ok(false);
         }
-        Err(GitError {
-            doing,
-            said: last_word(&out.stderr),
-        })
+        // the line naming why the branch was refused says more than git's summary
+        let said = err
+            .lines()
+            .find(|l| l.trim_start().starts_with('!'))
+            .map(|l| last_word(l.as_bytes()))
+            .unwrap_or_else(|| last_word(&out.stderr));
+        Err(GitError { doing, said })
     }
 }
 
@@ -219,9 +230,12 @@ fn last_word(stderr: &[u8]) -> String {
     let err = String::from_utf8_lossy(stderr);
     err.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("hint:"))
-        .filter(|l| !l.starts_with("To ") && !l.starts_with("Everything up-to-date"))
-        .last()
+        .rfind(|l| {
+            !l.is_empty()
+                && !l.starts_with("hint:")
+                && !l.starts_with("To ")
+                && !l.starts_with("Everything up-to-date")
+        })
         .unwrap_or("git failed without saying why")
         .chars()
         .filter(|c| !c.is_control())

@@ -133,30 +133,24 @@ fn check_line(raw: &[u8], w: &str, n: u64, prev: u64) -> Result<(Op, u64), Strin
     if fr.prev != prev {
         return Err("the chain is broken: it does not follow the line before".into());
     }
-    let c: Content = serde_json::from_slice(&content).map_err(|e| format!("it does not read: {e}"))?;
+    let c: Content =
+        serde_json::from_slice(&content).map_err(|e| format!("it does not read: {e}"))?;
     let mut op = c.op;
     op.w = w.to_string();
     op.n = n;
     Ok((op, fr.sum))
 }
 
-/// The refusal of a file whose applied lines changed: the first line that no longer
-/// checks, or, when every line still checks (rewritten with their sums), the file as a
-/// whole.
-pub fn first_altered(path: &Path, w: &str, applied: u64) -> Refused {
-    let Ok(file) = open(path) else {
-        return refused(None, "cannot be read");
-    };
-    let mut reader = BufReader::new(file);
-    let mut line = Vec::new();
+/// The refusal of a journal file (its bytes `text`) that changed where it may only have
+/// grown: the first line that no longer checks, or, when every line still checks (the
+/// file rewritten with fresh sums), the file as a whole.
+pub fn first_altered(text: &[u8], w: &str) -> Refused {
     let (mut n, mut prev) = (0u64, GENESIS);
-    while n < applied {
-        line.clear();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
+    for raw in text.split_inclusive(|&b| b == b'\n') {
+        if !raw.ends_with(b"\n") {
+            break;
         }
-        match check_line(&line, w, n, prev) {
+        match check_line(raw, w, n, prev) {
             Ok((_, sum)) => prev = sum,
             Err(why) => {
                 return refused(
@@ -169,14 +163,18 @@ pub fn first_altered(path: &Path, w: &str, applied: u64) -> Refused {
     }
     refused(
         None,
-        format!("was rewritten after it was pushed: its first {applied} lines are not the ones applied here"),
+        "was rewritten after it was pushed: lines already taken in were replaced, their sums made afresh",
     )
 }
 
 /// This member's own file: cut back to its last whole line (a crash can leave half of
 /// one), the lines past `read` (written, but not yet taken in by this workspace's merge
 /// state when a sync was interrupted), where reading stands and where the chain stands.
-pub fn own_file(path: &Path, w: &str, read: &Reading) -> Result<(Vec<Op>, Reading, Chain), Refused> {
+pub fn own_file(
+    path: &Path,
+    w: &str,
+    read: &Reading,
+) -> Result<(Vec<Op>, Reading, Chain), Refused> {
     OpenOptions::new()
         .append(true)
         .create(true)

@@ -119,6 +119,17 @@ pub enum Conflict {
         winner: Head,
         loser: Head,
     },
+    /// Two records made for one place that holds one (a matrix cell, a gap dealt
+    /// with): the one with the lower id stands, the other is set aside.
+    Twin {
+        place: String,
+        kept: Id,
+        kept_by: Tomb,
+        dropped: Id,
+        dropped_by: Tomb,
+        /// The set-aside record, as JSON text.
+        value: String,
+    },
     /// A change of a record another member had removed meanwhile: the removal stands.
     Removed {
         id: Id,
@@ -135,20 +146,24 @@ impl Conflict {
         match self {
             Conflict::Field { winner, .. } => &winner.w,
             Conflict::Removed { removed_by, .. } => &removed_by.w,
+            Conflict::Twin { kept_by, .. } => &kept_by.w,
         }
     }
 
     /// A key naming the two operations, the same wherever it is computed.
     pub fn key(&self) -> String {
         let (a, b) = match self {
-            Conflict::Field { winner, loser, .. } => {
-                ((&winner.w, winner.n), (&loser.w, loser.n))
-            }
+            Conflict::Field { winner, loser, .. } => ((&winner.w, winner.n), (&loser.w, loser.n)),
             Conflict::Removed {
                 removed_by,
                 changed_by,
                 ..
             } => ((&removed_by.w, removed_by.n), (&changed_by.w, changed_by.n)),
+            Conflict::Twin {
+                kept_by,
+                dropped_by,
+                ..
+            } => ((&kept_by.w, kept_by.n), (&dropped_by.w, dropped_by.n)),
         };
         format!("{}#{}/{}#{}", a.0, a.1, b.0, b.1)
     }
@@ -157,6 +172,7 @@ impl Conflict {
     pub fn id(&self) -> Id {
         match self {
             Conflict::Field { id, .. } | Conflict::Removed { id, .. } => *id,
+            Conflict::Twin { kept, .. } => *kept,
         }
     }
 
@@ -183,6 +199,17 @@ impl Conflict {
             } => format!(
                 "Conflict: {id} deleted by {} while {} {change}",
                 removed_by.user, changed_by.user
+            ),
+            Conflict::Twin {
+                place,
+                kept,
+                kept_by,
+                dropped,
+                dropped_by,
+                ..
+            } => format!(
+                "Conflict: {place} made twice: {kept} by {} and {dropped} by {}",
+                kept_by.user, dropped_by.user
             ),
         }
     }
@@ -229,7 +256,38 @@ impl Conflict {
                 changed_by.n,
                 self.key()
             ),
+            Conflict::Twin {
+                kept,
+                dropped,
+                dropped_by,
+                value,
+                ..
+            } => format!(
+                "Two analysts made a record for the same place without seeing each other's.\n\
+                 Kept (the lower id): {kept}.\n\
+                 Set aside: {dropped} from {} ({} #{}): {value}\n\
+                 Change {kept} if the set-aside one was right.\n\
+                 conflict {}",
+                dropped_by.user,
+                dropped_by.w,
+                dropped_by.n,
+                self.key()
+            ),
         }
+    }
+}
+
+/// The place a record holds that no other record may hold at once: an assessment's
+/// matrix cell, a dismissal's gap.
+pub fn place_of(kind: Kind, value: &Value) -> Option<String> {
+    match kind {
+        Kind::Assessment => Some(format!(
+            "cell {}×{}",
+            value.get("hypothesis")?.as_str()?,
+            value.get("note")?.as_str()?
+        )),
+        Kind::Dismissal => Some(format!("gap {}", value.get("key")?.as_str()?)),
+        _ => None,
     }
 }
 
@@ -259,6 +317,9 @@ pub struct Merge {
     pub clock: u64,
     /// Per writer, how many of its operations were applied or written here.
     pub seen: BTreeMap<String, u64>,
+    /// Records that hold a place ([`place_of`]), by the operation that made them.
+    #[serde(default)]
+    pub made: BTreeMap<String, (String, u64)>,
 }
 
 /// A record's value after an operation, for the store.
@@ -283,6 +344,15 @@ pub struct Outcome {
 pub type Referrers<'a> = dyn FnMut(Id) -> Vec<Id> + 'a;
 /// A record's current value, as the store knows it.
 pub type Current<'a> = dyn FnMut(Id) -> Option<Value> + 'a;
+/// The record that holds a place ([`place_of`]) of a kind, as the store knows it.
+pub type Occupant<'a> = dyn FnMut(Kind, &Value) -> Option<Id> + 'a;
+
+/// What the merge reads of the store.
+pub struct Reads<'a> {
+    pub current: &'a mut Current<'a>,
+    pub referrers: &'a mut Referrers<'a>,
+    pub occupant: &'a mut Occupant<'a>,
+}
 
 impl Merge {
     /// Takes in one of this member's own operations, in the order it made them: its
@@ -297,7 +367,11 @@ impl Merge {
                 self.heads.remove(&key);
                 self.tombs.insert(key, tomb(op));
             }
-            (None, Some(_)) => {}
+            (None, Some(a)) => {
+                if place_of(op.id.kind, a).is_some() {
+                    self.made.insert(key, (op.w.clone(), op.n));
+                }
+            }
             (Some(b), Some(a)) => {
                 for f in changed_fields(b, a) {
                     let head = Head::of(op, a.get(&f));
@@ -317,14 +391,16 @@ impl Merge {
 
     /// Merges other members' operations (`ops`, in merge order) into the records
     /// `current` gives; `me` is this member's writer id.
-    pub fn merge(
-        &mut self,
-        ops: &[Op],
-        current: &mut Current<'_>,
-        referrers: &mut Referrers<'_>,
-    ) -> Outcome {
+    pub fn merge(&mut self, ops: &[Op], reads: Reads<'_>) -> Outcome {
+        let Reads {
+            current,
+            referrers,
+            occupant,
+        } = reads;
         let mut out = Outcome::default();
         let mut now: HashMap<Id, Option<Value>> = HashMap::new();
+        // places taken in this batch: by whom
+        let mut places: HashMap<String, Id> = HashMap::new();
         for (i, op) in ops.iter().enumerate() {
             self.clock = self.clock.max(op.lamport);
             let count = self.seen.entry(op.w.clone()).or_default();
@@ -341,9 +417,10 @@ impl Merge {
                         out.dropped += 1;
                         continue;
                     }
-                    let missing = refers_to(op.id.kind, a)
-                        .into_iter()
-                        .find(|r| now.get(r).map_or_else(|| current(*r).is_none(), Option::is_none));
+                    let missing = refers_to(op.id.kind, a).into_iter().find(|r| {
+                        now.get(r)
+                            .map_or_else(|| current(*r).is_none(), Option::is_none)
+                    });
                     if let Some(gone) = missing {
                         // made by someone who had not seen `gone` removed
                         if let Some(t) = self.tombs.get(&gone.to_string()).cloned() {
@@ -357,6 +434,76 @@ impl Merge {
                         }
                         out.dropped += 1;
                         continue;
+                    }
+                    if let Some(place) = place_of(op.id.kind, a) {
+                        let held = match places.get(&place) {
+                            Some(id) => Some(*id),
+                            None => occupant(op.id.kind, a),
+                        }
+                        .filter(|h| now.get(h).is_none_or(Option::is_some));
+                        if let Some(held) = held.filter(|h| *h != op.id) {
+                            let holder =
+                                now.get(&held).cloned().flatten().or_else(|| current(held));
+                            let maker = |v: &Option<Value>| Tomb {
+                                w: String::new(),
+                                n: 0,
+                                user: v
+                                    .as_ref()
+                                    .and_then(|v| v.get("by"))
+                                    .and_then(Value::as_str)
+                                    .unwrap_or("")
+                                    .to_string(),
+                            };
+                            if held < op.id {
+                                // the place stays with the lower id: this one is set aside
+                                let mut kept_by = maker(&holder);
+                                let (w, n) = self
+                                    .made
+                                    .get(&held.to_string())
+                                    .cloned()
+                                    .unwrap_or_default();
+                                kept_by.w = w;
+                                kept_by.n = n;
+                                out.conflicts.push(Conflict::Twin {
+                                    place,
+                                    kept: held,
+                                    kept_by,
+                                    dropped: op.id,
+                                    dropped_by: tomb(op),
+                                    value: a.to_string(),
+                                });
+                                self.tombs.insert(key, tomb(op));
+                                out.dropped += 1;
+                                continue;
+                            }
+                            // the holder gives way to this lower id
+                            let mut dropped_by = maker(&holder);
+                            let (w, n) = self
+                                .made
+                                .get(&held.to_string())
+                                .cloned()
+                                .unwrap_or_default();
+                            dropped_by.w = w;
+                            dropped_by.n = n;
+                            out.conflicts.push(Conflict::Twin {
+                                place: place.clone(),
+                                kept: op.id,
+                                kept_by: tomb(op),
+                                dropped: held,
+                                dropped_by,
+                                value: holder.map_or_else(String::new, |v| v.to_string()),
+                            });
+                            self.heads.remove(&held.to_string());
+                            self.tombs.insert(held.to_string(), tomb(op));
+                            now.insert(held, None);
+                            out.steps.push(Step {
+                                id: held,
+                                after: None,
+                                op: i,
+                            });
+                        }
+                        places.insert(place, op.id);
+                        self.made.insert(key, (op.w.clone(), op.n));
                     }
                     now.insert(op.id, Some(a.clone()));
                     out.steps.push(Step {
@@ -480,7 +627,7 @@ impl Merge {
                         changed.push((f.clone(), h));
                     }
                 }
-                changed.sort_by(|a, b| a.1.stamp().cmp(&b.1.stamp()));
+                changed.sort_by_cached_key(|c| c.1.stamp());
                 if let Some((_, h)) = changed.last() {
                     let fields: Vec<&str> = changed
                         .iter()
@@ -518,7 +665,8 @@ impl Merge {
                 .collect();
             refer.extend(referrers(id).into_iter().filter(|r| {
                 now.get(r).is_none_or(|v| {
-                    v.as_ref().is_some_and(|v| refers_to(r.kind, v).contains(&id))
+                    v.as_ref()
+                        .is_some_and(|v| refers_to(r.kind, v).contains(&id))
                 })
             }));
             refer.sort();

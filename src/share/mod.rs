@@ -59,9 +59,8 @@ impl Settings {
     /// The settings of the repository `repo`, refused when this weft does not know them.
     pub fn read(repo: &Path) -> Result<Settings, String> {
         let p = repo.join(SETTINGS_FILE);
-        let text = std::fs::read_to_string(&p).map_err(|e| {
-            format!("{} is not a weft shared enquiry: {e}", p.display())
-        })?;
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| format!("{} is not a weft shared enquiry: {e}", p.display()))?;
         let s: Settings = toml::from_str(&text)
             .map_err(|e| format!("{}: {}", p.display(), e.message().trim_end()))?;
         if s.format != Settings::FORMAT || s.seats != crate::store::shared::SEATS {
@@ -100,9 +99,8 @@ pub fn members(repo: &Path) -> Result<std::collections::BTreeMap<String, Listed>
         }
         let text = std::fs::read_to_string(entry.path())
             .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-        let listed: Listed = toml::from_str(&text).map_err(|e| {
-            format!("{}: {}", entry.path().display(), e.message().trim_end())
-        })?;
+        let listed: Listed = toml::from_str(&text)
+            .map_err(|e| format!("{}: {}", entry.path().display(), e.message().trim_end()))?;
         out.insert(w.to_string(), listed);
     }
     Ok(out)
@@ -111,4 +109,39 @@ pub fn members(repo: &Path) -> Result<std::collections::BTreeMap<String, Listed>
 /// Whether `w` is a writer id: 8 lowercase hex digits.
 pub fn is_writer(w: &str) -> bool {
     w.len() == 8 && w.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Each analyst whose changes the journal of `store` records, with how many, by name:
+/// the briefing's audit section. In a shared enquiry the changes since sharing are
+/// counted from the members' journals (every member counts the same), and the ones
+/// before from the journal the enquiry started with. Empty when the journal cannot be
+/// read.
+pub fn audit(store: &crate::store::Store) -> Vec<(String, u64)> {
+    let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+    let shared = store.member().and_then(|m| {
+        let st = state::SyncState::read(store.path()).ok()?;
+        let names = members(&repo_of(store.path())).ok()?;
+        Some((m.clone(), st, names))
+    });
+    let before = shared.as_ref().map_or(u64::MAX, |(_, st, _)| st.base);
+    for e in store.journal_heads() {
+        let Ok(e) = e else {
+            return Vec::new();
+        };
+        if e.seq >= before {
+            break;
+        }
+        *counts.entry(e.user).or_default() += 1;
+    }
+    if let Some((m, st, names)) = shared {
+        for (w, n) in &st.merge.seen {
+            let name = match names.get(w) {
+                Some(l) => l.name.clone(),
+                None if *w == m.writer => m.name.clone(),
+                None => w.clone(),
+            };
+            *counts.entry(name).or_default() += n;
+        }
+    }
+    counts.into_iter().filter(|(_, n)| *n > 0).collect()
 }

@@ -6,7 +6,9 @@
 //! is first written aside (`share-state.json.next`, naming the journal sequence the
 //! commit starts at), then the commit, then the state put in place. A sync killed
 //! between the two is finished at the next one: the state aside is taken when the
-//! store holds the commit, and dropped when it does not.
+//! store's operation at that sequence is one taken in from other members (the commit
+//! happened), and dropped when it is not (the analyst's own changes since are never
+//! taken in).
 
 use super::line::Reading;
 use super::merge::{Conflict, Merge};
@@ -37,6 +39,10 @@ pub struct SyncState {
     /// grown since.
     #[serde(default)]
     pub seen_commit: Option<String>,
+    /// The journal sequence the enquiry was shared or joined at: the entries before it
+    /// are the history every member starts from.
+    #[serde(default)]
+    pub base: u64,
 }
 
 /// A state written aside for the commit starting at journal sequence `at`.
@@ -58,22 +64,33 @@ impl SyncState {
         if let Some(bytes) = read_own(&aside)? {
             let a: Aside = serde_json::from_slice(&bytes)
                 .map_err(|e| format!("{} does not read: {e}", aside.display()))?;
-            if store.state().seq > a.at {
-                // the commit is in: it is the operation starting at `a.at`
-                let mut s = a.state;
-                let mut end = a.at;
-                for e in store.entries_from(a.at) {
-                    let e = e.map_err(|e| e.to_string())?;
-                    if e.group != a.at || e.from.is_none() {
-                        break;
-                    }
-                    end = e.seq + 1;
+            // the commit is in when the operation at `a.at` is one taken in (changes
+            // this member made since start later, and never carry an origin)
+            let mut end = a.at;
+            for e in store.entries_from(a.at) {
+                let e = e.map_err(|e| e.to_string())?;
+                if e.group != a.at || e.from.is_none() {
+                    break;
                 }
+                end = e.seq + 1;
+            }
+            if end > a.at {
+                let mut s = a.state;
                 s.processed = end;
                 s.save(ws)?;
             }
             std::fs::remove_file(&aside).map_err(|e| format!("{}: {e}", aside.display()))?;
         }
+        let main = path(ws, STATE_FILE);
+        match read_own(&main)? {
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| format!("{} does not read: {e}", main.display())),
+            None => Ok(SyncState::default()),
+        }
+    }
+
+    /// The state as saved, without finishing an interrupted merge (for reading only).
+    pub fn read(ws: &Path) -> Result<SyncState, String> {
         let main = path(ws, STATE_FILE);
         match read_own(&main)? {
             Some(bytes) => serde_json::from_slice(&bytes)

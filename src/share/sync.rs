@@ -4,7 +4,7 @@
 
 use super::git::Git;
 use super::line::{self, Reading};
-use super::merge::{Conflict, Op};
+use super::merge::{Conflict, Op, Reads};
 use super::state::SyncState;
 use super::{members, repo_of, Listed, Settings, BASE_FILE, MEMBERS_DIR, SETTINGS_FILE};
 use crate::model::{Id, Kind, Record, Sees};
@@ -20,6 +20,14 @@ const CHUNK: usize = 4096;
 const ATTEMPTS: usize = 8;
 /// The tag of the questions conflicts open.
 pub const CONFLICT_TAG: &str = "conflict";
+
+/// A fault test's stop: with `WEFT_SYNC_FAULT` set to `phase`, the process ends here
+/// at once, as `kill -9` would end it (no destructor runs, nothing is flushed).
+fn fault(phase: &str) {
+    if std::env::var_os("WEFT_SYNC_FAULT").is_some_and(|p| p == phase) {
+        std::process::abort();
+    }
+}
 
 /// What a sync did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -56,7 +64,8 @@ fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
     if let Some(dir) = path.parent() {
         make_dir(dir)?;
     }
-    crate::fsutil::write_atomic(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fsutil::write_atomic(path, text)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn make_dir(dir: &Path) -> Result<(), String> {
@@ -70,7 +79,10 @@ fn make_dir(dir: &Path) -> Result<(), String> {
 
 fn member_file(repo: &Path, w: &str, listed: &Listed) -> Result<(), String> {
     let text = toml::to_string(listed).map_err(|e| e.to_string())?;
-    write_file(&repo.join(MEMBERS_DIR).join(format!("{w}.toml")), text.as_bytes())
+    write_file(
+        &repo.join(MEMBERS_DIR).join(format!("{w}.toml")),
+        text.as_bytes(),
+    )
 }
 
 /// Turns the workspace of `store` into a shared enquiry whose repository is `remote` (an
@@ -92,7 +104,10 @@ pub fn init(store: &mut Store, remote: &str, name: &str) -> Result<Report, Strin
             repo.display()
         ));
     }
-    if !Git::at(&ws).remote_is_empty(remote).map_err(|e| e.to_string())? {
+    if !Git::at(&ws)
+        .remote_is_empty(remote)
+        .map_err(|e| e.to_string())?
+    {
         return Err(format!(
             "{remote} already holds a shared enquiry: join it with weft share clone {remote} DIR --as NAME"
         ));
@@ -128,8 +143,11 @@ pub fn init(store: &mut Store, remote: &str, name: &str) -> Result<Report, Strin
     .map_err(|e| format!("cannot write {}: {e}", base.display()))?;
     git.commit(&["."], &format!("weft: {name} shares the enquiry"))
         .map_err(|e| e.to_string())?;
-    git.run("cannot name the remote", &["remote", "add", "origin", "--", remote])
-        .map_err(|e| e.to_string())?;
+    git.run(
+        "cannot name the remote",
+        &["remote", "add", "origin", "--", remote],
+    )
+    .map_err(|e| e.to_string())?;
     std::fs::rename(&staging, &repo).map_err(|e| format!("{}: {e}", repo.display()))?;
     let member = Member {
         writer,
@@ -139,6 +157,7 @@ pub fn init(store: &mut Store, remote: &str, name: &str) -> Result<Report, Strin
     };
     let state = SyncState {
         processed: store.state().seq,
+        base: store.state().seq,
         seen_commit: head(&Git::at(&repo)),
         ..SyncState::default()
     };
@@ -156,7 +175,9 @@ pub fn fetch_enquiry(remote: &str, staging: &Path) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     Settings::read(staging)?;
     if !staging.join(BASE_FILE).is_file() {
-        return Err(format!("{remote} holds no {BASE_FILE}: it is not a weft shared enquiry"));
+        return Err(format!(
+            "{remote} holds no {BASE_FILE}: it is not a weft shared enquiry"
+        ));
     }
     Ok(())
 }
@@ -221,6 +242,7 @@ pub fn join(store: &mut Store, staging: &Path, remote: &str, name: &str) -> Resu
     };
     let state = SyncState {
         processed: store.state().seq,
+        base: store.state().seq,
         ..SyncState::default()
     };
     state.save(&ws)?;
@@ -263,6 +285,7 @@ pub fn sync(store: &mut Store) -> Result<Report, String> {
     report.sent += send(store, &mut st, &own_path, &mut chain)?;
     st.save(&ws)?;
     commit_own(&git, &m)?;
+    fault("committed");
     let kept = |e: &dyn std::fmt::Display| {
         format!(
             "sync: {e}; nothing is lost: this workspace's changes are kept in {} and go at the next sync",
@@ -270,8 +293,17 @@ pub fn sync(store: &mut Store) -> Result<Report, String> {
         )
     };
     let mut pushed = false;
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        if attempt > 0 {
+            // another member is pushing: give them a moment, longer each time, and a
+            // different moment for each member so two do not keep meeting
+            let jitter = m.seat * 7 + u64::from(std::process::id() % 13);
+            std::thread::sleep(std::time::Duration::from_millis(
+                40 * attempt as u64 + jitter,
+            ));
+        }
         let upstream = fetch(&git, &m.remote).map_err(|e| kept(&e))?;
+        fault("fetched");
         if let Some(upstream) = &upstream {
             check_untouched(&git, &st, upstream, &repo)?;
             git.rebase().map_err(|e| kept(&e))?;
@@ -283,6 +315,7 @@ pub fn sync(store: &mut Store) -> Result<Report, String> {
         st.save(&ws)?;
         commit_own(&git, &m)?;
         if git.push(&m.remote).map_err(|e| kept(&e))? {
+            fault("pushed");
             pushed = true;
             break;
         }
@@ -339,8 +372,17 @@ fn check_untouched(git: &Git, st: &SyncState, upstream: &str, repo: &Path) -> Re
             .strip_prefix("journal/")
             .and_then(|p| p.strip_suffix(".jsonl"))
             .unwrap_or(path);
-        let name = names.get(w).map_or("an unknown member", |l| l.name.as_str());
-        let fault = line::first_altered(&repo.join(path), w, u64::MAX);
+        let name = names
+            .get(w)
+            .map_or("an unknown member", |l| l.name.as_str());
+        // what the remote now holds, not the work tree (not yet laid over it)
+        let text = git
+            .run(
+                "cannot read the altered journal",
+                &["show", &format!("{upstream}:{path}")],
+            )
+            .unwrap_or_default();
+        let fault = line::first_altered(text.as_bytes(), w);
         // what the remote holds is what is refused, whatever the work tree holds
         return Err(refusal(w, name, fault));
     }
@@ -373,6 +415,7 @@ fn send(store: &Store, st: &mut SyncState, own: &Path, chain: &mut Chain) -> Res
             return Ok(());
         }
         line::append_own(own, buf).map_err(|e| format!("cannot write {}: {e}", own.display()))?;
+        fault("sent");
         st.own = Reading {
             n: chain.n,
             offset: st.own.offset + buf.len() as u64,
@@ -437,15 +480,17 @@ fn take_in(
     let mut reads = Vec::new();
     for w in &files {
         let from = st.files.get(w).cloned().unwrap_or_default();
-        let name = names.get(w).map_or("an unknown member", |l| l.name.as_str());
-        let got = line::read_new(&line::path_of(repo, w), w, &from)
-            .map_err(|r| refusal(w, name, r))?;
+        let name = names
+            .get(w)
+            .map_or("an unknown member", |l| l.name.as_str());
+        let got =
+            line::read_new(&line::path_of(repo, w), w, &from).map_err(|r| refusal(w, name, r))?;
         reads.extend(got);
     }
     if reads.is_empty() {
         return Ok(());
     }
-    reads.sort_by(|a, b| a.op.stamp().cmp(&b.op.stamp()));
+    reads.sort_by_cached_key(|r| r.op.stamp());
     let writers: BTreeSet<&str> = reads.iter().map(|r| r.op.w.as_str()).collect();
     report.members = report.members.max(writers.len());
     let ws = store.path().to_path_buf();
@@ -456,7 +501,15 @@ fn take_in(
             let view: &Store = store;
             let mut current = |id: Id| view.get(id).ok().flatten().map(|r| r.to_json());
             let mut refer = |id: Id| referrers(view, id);
-            next.merge.merge(&ops, &mut current, &mut refer)
+            let mut occupant = |kind: Kind, v: &serde_json::Value| occupant(view, kind, v);
+            next.merge.merge(
+                &ops,
+                Reads {
+                    current: &mut current,
+                    referrers: &mut refer,
+                    occupant: &mut occupant,
+                },
+            )
         };
         for r in chunk {
             next.files.insert(r.op.w.clone(), r.after.clone());
@@ -496,13 +549,30 @@ fn take_in(
         }
         let at = store.state().seq;
         next.save_aside(&ws, at)?;
-        store.commit_applied(steps).map_err(|e| format!("sync: {e}"))?;
+        fault("aside");
+        store
+            .commit_applied(steps)
+            .map_err(|e| format!("sync: {e}"))?;
+        fault("applied");
         next.processed = store.state().seq;
         next.settle(&ws)?;
         *st = next;
         report.took += chunk.len() as u64;
     }
     Ok(())
+}
+
+/// The record that holds the place a new record of `kind` (as JSON) would take.
+fn occupant(store: &Store, kind: Kind, v: &serde_json::Value) -> Option<Id> {
+    let id = |field: &str| v.get(field)?.as_str()?.parse::<Id>().ok();
+    match kind {
+        Kind::Assessment => store.assessment(id("hypothesis")?, id("note")?).ok()?,
+        Kind::Dismissal => {
+            let key = v.get("key")?.as_str()?;
+            store.dismissal(key).ok()?.map(|d| d.meta.id)
+        }
+        _ => None,
+    }
 }
 
 /// The records that refer to `id` and cannot stand without it.
@@ -518,10 +588,13 @@ fn referrers(store: &Store, id: Id) -> Vec<Id> {
             .into_iter()
             .flat_map(|r| r.unwrap_or_default())
             .collect(),
-        Kind::Hypothesis => [store.assessments_of_hypothesis(id), store.expectations_of(id)]
-            .into_iter()
-            .flat_map(|r| r.unwrap_or_default())
-            .collect(),
+        Kind::Hypothesis => [
+            store.assessments_of_hypothesis(id),
+            store.expectations_of(id),
+        ]
+        .into_iter()
+        .flat_map(|r| r.unwrap_or_default())
+        .collect(),
         Kind::Note => [
             store.links_citing(id),
             store.assessments_of_note(id),
@@ -541,14 +614,23 @@ fn referrers(store: &Store, id: Id) -> Vec<Id> {
 /// Opens a question for each conflict this member is to open one for (the ones whose
 /// change stands are its own), unless one is open already: its own operations, sent
 /// like any other.
-fn open_conflicts(store: &mut Store, st: &mut SyncState, report: &mut Report) -> Result<(), String> {
+fn open_conflicts(
+    store: &mut Store,
+    st: &mut SyncState,
+    report: &mut Report,
+) -> Result<(), String> {
     if st.pending.is_empty() {
         return Ok(());
     }
     let mut known: BTreeSet<String> = BTreeSet::new();
     for q in store.tagged(CONFLICT_TAG).map_err(|e| e.to_string())? {
         if let Ok(Some(Record::Question(q))) = store.get(q) {
-            if let Some(k) = q.detail.lines().last().and_then(|l| l.strip_prefix("conflict ")) {
+            if let Some(k) = q
+                .detail
+                .lines()
+                .last()
+                .and_then(|l| l.strip_prefix("conflict "))
+            {
                 known.insert(k.to_string());
             }
         }
@@ -579,6 +661,7 @@ fn open_conflicts(store: &mut Store, st: &mut SyncState, report: &mut Report) ->
             .add_question_about(q, &about)
             .map_err(|e| format!("sync: cannot open the conflict question: {e}"))?;
         report.opened.push(added.id);
+        fault("opened");
     }
     st.save(store.path())?;
     Ok(())

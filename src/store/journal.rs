@@ -10,7 +10,10 @@ mod blocks;
 mod stored;
 #[cfg(test)]
 pub(super) use blocks::PER_BLOCK;
-pub(super) use blocks::{describe, entry_key, key as block_key_of, pack, split, Writer as BlockWriter, PER_BLOCK as ENTRIES_PER_BLOCK};
+pub(super) use blocks::{
+    describe, entry_key, key as block_key_of, pack, split, Writer as BlockWriter,
+    PER_BLOCK as ENTRIES_PER_BLOCK,
+};
 pub(super) use stored::{is_compact, Stored};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -39,9 +39,7 @@ impl Member {
         opts.read(true);
         let mut file = match super::open::open_own(dir, MEMBER_FILE, &mut opts) {
             Ok(f) => f,
-            Err(StoreError::Io { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
+            Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(None)
             }
             Err(e) => return Err(e),
@@ -51,11 +49,7 @@ impl Member {
         file.read_to_string(&mut text)
             .map_err(|e| super::error::io_err(&path, e))?;
         let m: Member = toml::from_str(&text).map_err(|e| {
-            StoreError::invalid(format!(
-                "{}: {}",
-                path.display(),
-                e.message().trim_end()
-            ))
+            StoreError::invalid(format!("{}: {}", path.display(), e.message().trim_end()))
         })?;
         m.check()
             .map_err(|why| StoreError::invalid(format!("{}: {why}", path.display())))?;

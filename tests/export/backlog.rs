@@ -540,6 +540,7 @@ fn golden_demo_briefing() {
         title: "Operation KESTREL: backlog briefing".into(),
         date: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
         workspace: "kestrel".into(),
+        audit: Vec::new(),
     };
     let got =
         String::from_utf8(export::render_backlog(&s, &qs, Format::Markdown, &m).unwrap()).unwrap();

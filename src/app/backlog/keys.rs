@@ -523,6 +523,7 @@ impl BacklogState {
             title: "Backlog briefing".into(),
             date: cx.today,
             workspace: cx.store.name(),
+            audit: crate::share::audit(cx.store),
         };
         let bytes = match export::render_backlog(cx.store, &questions, format, &meta) {
             Ok(b) => b,

@@ -117,7 +117,21 @@ impl Sim {
                 .map(|(rid, _)| *rid)
                 .collect()
         };
-        let out = self.merge.merge(&new, &mut current, &mut refer);
+        let mut occupant = |kind: Kind, v: &Value| {
+            let place = place_of(kind, v)?;
+            records
+                .iter()
+                .find(|(rid, r)| rid.kind == kind && place_of(kind, r).as_ref() == Some(&place))
+                .map(|(rid, _)| *rid)
+        };
+        let out = self.merge.merge(
+            &new,
+            Reads {
+                current: &mut current,
+                referrers: &mut refer,
+                occupant: &mut occupant,
+            },
+        );
         for s in out.steps {
             match s.after {
                 Some(v) => self.records.insert(s.id, v),
@@ -167,7 +181,10 @@ fn concurrent_values_of_one_field_keep_the_later_and_conflict_once_each_side() {
     assert_eq!(field(&a), field(&c));
     assert_eq!(field(&a).len(), 1);
     let owner = a.conflicts[0].owner().to_string();
-    assert_eq!(owner, "cccccccc", "the member whose value stands opens the question");
+    assert_eq!(
+        owner, "cccccccc",
+        "the member whose value stands opens the question"
+    );
 }
 
 #[test]
@@ -223,7 +240,11 @@ fn deleting_a_record_another_changed_meanwhile_stands_and_is_a_conflict_of_the_d
         .filter(|c| c.owner() == "aaaaaaaa")
         .collect();
     assert!(!mine.is_empty(), "{:?}", a.conflicts);
-    assert!(mine[0].title().contains("deleted by aaaaaaaa"), "{}", mine[0].title());
+    assert!(
+        mine[0].title().contains("deleted by aaaaaaaa"),
+        "{}",
+        mine[0].title()
+    );
 }
 
 #[derive(Debug, Clone)]
@@ -292,9 +313,9 @@ proptest! {
             }
         }
         for _ in 0..2 {
-            for m in 0..3 {
-                publish(&mut pubs, &sims[m]);
-                sims[m].take_in(&pubs);
+            for sim in &mut sims {
+                publish(&mut pubs, sim);
+                sim.take_in(&pubs);
             }
         }
         prop_assert_eq!(&sims[0].records, &sims[1].records);
@@ -316,3 +337,51 @@ fn the_test_records_read() {
     Record::from_json(Kind::Question, v).unwrap();
 }
 
+fn cell(id: &str, rating: &str) -> Value {
+    json!({"id": id, "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
+        "by": id, "tags": [], "hypothesis": "H1", "note": "N1", "consistency": rating})
+}
+
+#[test]
+fn one_cell_assessed_by_two_members_at_once_keeps_the_lower_id_everywhere() {
+    let mut b = base();
+    b.insert(
+        "H1".parse().unwrap(),
+        json!({"id": "H1", "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
+            "by": "t", "tags": [], "statement": "h", "question": "Q1", "likelihood": null,
+            "status": "live"}),
+    );
+    b.insert(
+        "N1".parse().unwrap(),
+        json!({"id": "N1", "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
+            "by": "t", "tags": [], "text": "n", "source": "", "grade": null, "when": null}),
+    );
+    let (mut a, mut c) = (Sim::new("aaaaaaaa", 0, &b), Sim::new("cccccccc", 1, &b));
+    let (a_id, c_id): (Id, Id) = ("A32".parse().unwrap(), "A17".parse().unwrap());
+    a.local(a_id, Some(cell("A32", "++")));
+    c.local(c_id, Some(cell("A17", "--")));
+    let mut pubs = BTreeMap::new();
+    publish(&mut pubs, &a);
+    publish(&mut pubs, &c);
+    a.take_in(&pubs);
+    c.take_in(&pubs);
+    assert_eq!(a.records, c.records);
+    assert!(a.records.contains_key(&c_id) && !a.records.contains_key(&a_id));
+    // c made the record that stands, and it alone opens the question
+    let twins = |s: &Sim| {
+        s.conflicts
+            .iter()
+            .filter(|k| matches!(k, Conflict::Twin { .. }))
+            .map(|k| (k.key(), k.owner().to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(twins(&a), twins(&c));
+    assert_eq!(twins(&a)[0].1, "cccccccc");
+    // a later change of the set-aside record is dropped everywhere
+    let mut changed = cell("A32", "+");
+    changed["updated"] = json!("2026-01-02T00:00:00Z");
+    a.local(a_id, a.records.get(&a_id).map(|_| changed));
+    publish(&mut pubs, &a);
+    c.take_in(&pubs);
+    assert_eq!(a.records, c.records);
+}

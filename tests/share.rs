@@ -1,0 +1,658 @@
+//! Several analysts on one enquiry: three workspaces and one bare git repository in a
+//! temporary directory, every weft a real process. After everyone has synced the same
+//! operations their exports are byte-identical; conflicts become one question in every
+//! workspace; faults at any phase of `sync` lose nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::process::Output;
+
+/// A shared enquiry: the remote and the members' workspaces.
+struct Team {
+    tmp: tempfile::TempDir,
+    remote: PathBuf,
+}
+
+fn weft_in(tmp: &Path) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("weft"));
+    c.env_remove("WEFT_WORKSPACE")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("WEFT_SYNC_FAULT")
+        .env("TMPDIR", tmp)
+        .env("HOME", tmp)
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    c
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl Team {
+    /// A remote and `names.len()` members: the first shares a workspace holding a little
+    /// history, the others join.
+    fn new(names: &[&str]) -> Team {
+        let tmp = tempfile::tempdir().unwrap();
+        let remote = tmp.path().join("remote.git");
+        git(
+            tmp.path(),
+            &["init", "-q", "--bare", remote.to_str().unwrap()],
+        );
+        let t = Team { tmp, remote };
+        let first = t.ws(names[0]);
+        t.weft(
+            &["init", first.to_str().unwrap(), "--name", "Kestrel"],
+            None,
+        );
+        let q = t.ok(names[0], &["add", "question", "Who pays Marsh?"]);
+        assert_eq!(q.trim(), "Q1");
+        t.ok(names[0], &["add", "question", "Where is the van?"]);
+        t.ok(names[0], &["add", "note", "Marsh met Hoxha at the cafe"]);
+        t.ok(names[0], &["add", "hypothesis", "Q1", "Hoxha pays"]);
+        t.ok(names[0], &["assess", "H1", "N1", "+"]);
+        t.ok(
+            names[0],
+            &["add", "entity", "Dritan Hoxha", "--kind", "person"],
+        );
+        let remote = t.remote.to_str().unwrap().to_string();
+        t.ok(names[0], &["share", "init", &remote, "--as", names[0]]);
+        for n in &names[1..] {
+            let dir = t.ws(n);
+            let out = t.weft(
+                &["share", "clone", &remote, dir.to_str().unwrap(), "--as", n],
+                None,
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        t
+    }
+
+    fn ws(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+
+    fn weft(&self, args: &[&str], ws: Option<&str>) -> Output {
+        let mut c = weft_in(self.tmp.path());
+        if let Some(w) = ws {
+            c.arg("--workspace").arg(self.ws(w));
+        }
+        c.args(args).output().unwrap()
+    }
+
+    fn ok(&self, who: &str, args: &[&str]) -> String {
+        let out = self.weft(args, Some(who));
+        assert!(
+            out.status.success(),
+            "{who} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs `weft sync` for `who`; what it said on standard error.
+    fn sync(&self, who: &str) -> String {
+        let out = self.weft(&["sync"], Some(who));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{who} sync: {err}");
+        err
+    }
+
+    /// Everyone syncs, twice round, so everyone holds everything.
+    fn settle(&self, names: &[&str]) {
+        for _ in 0..2 {
+            for n in names {
+                self.sync(n);
+            }
+        }
+    }
+
+    /// Every export a briefing or an interchange reads, as bytes: the records as each
+    /// workspace holds them.
+    fn exports(&self, who: &str) -> Vec<(String, Vec<u8>)> {
+        let dir = self.tmp.path().join(format!("out-{who}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut out = Vec::new();
+        for (name, args) in [
+            (
+                "backlog.json",
+                vec!["export", "backlog", "--format", "json"],
+            ),
+            ("backlog.csv", vec!["export", "backlog", "--format", "csv"]),
+            ("chart.anx", vec!["export", "chart", "--format", "anx"]),
+            ("chart.csv", vec!["export", "chart", "--format", "i2csv"]),
+            (
+                "entities.ftm",
+                vec!["export", "entities", "--format", "ftm"],
+            ),
+            (
+                "timeline.csv",
+                vec!["export", "timeline", "--format", "timesketch"],
+            ),
+        ] {
+            let file = dir.join(name);
+            let mut a = args.clone();
+            a.extend(["-o", file.to_str().unwrap()]);
+            self.ok(who, &a);
+            out.push((name.to_string(), std::fs::read(&file).unwrap()));
+        }
+        // the lossless file's records (its journal is each workspace's own history:
+        // when this member learnt of each change)
+        let file = dir.join("workspace.json");
+        self.ok(who, &["export", "workspace", "-o", file.to_str().unwrap()]);
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        out.push((
+            "workspace records".into(),
+            serde_json::to_vec(&v["records"]).unwrap(),
+        ));
+        out
+    }
+
+    fn same_everywhere(&self, names: &[&str]) {
+        let first = self.exports(names[0]);
+        for n in &names[1..] {
+            for ((what, a), (_, b)) in first.iter().zip(self.exports(n)) {
+                assert!(
+                    *a == b,
+                    "{what} differs between {} and {n}:\n{}\n---\n{}",
+                    names[0],
+                    String::from_utf8_lossy(a),
+                    String::from_utf8_lossy(&b)
+                );
+            }
+        }
+        for n in names {
+            let out = self.weft(&["check"], Some(n));
+            assert!(
+                out.status.success(),
+                "{n} check: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+
+    /// The conflict questions `who` holds: id and title.
+    fn conflicts(&self, who: &str) -> Vec<String> {
+        let list = self.ok(who, &["list", "questions", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+        let mut out: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|q| {
+                q["tags"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|t| t == "conflict"))
+            })
+            .map(|q| {
+                format!(
+                    "{} {}",
+                    q["id"].as_str().unwrap(),
+                    q["title"].as_str().unwrap()
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// A small deterministic generator for the random work (xorshift).
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn question_ids(t: &Team, who: &str) -> Vec<String> {
+    let list = t.ok(who, &["list", "questions", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn three_members_working_at_once_export_byte_identically_after_syncing() {
+    let names = ["alice", "bob", "carol"];
+    let t = Team::new(&names);
+    let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
+    let statuses = ["open", "parked", "open"];
+    for step in 0..45 {
+        let who = names[dice.roll(3)];
+        match dice.roll(7) {
+            0 => {
+                t.ok(who, &["add", "question", &format!("{who} asks {step}")]);
+            }
+            1 => {
+                t.ok(who, &["add", "note", &format!("{who} saw {step}")]);
+            }
+            2 | 3 => {
+                let ids = question_ids(&t, who);
+                let id = &ids[dice.roll(ids.len())];
+                let s = statuses[dice.roll(3)];
+                t.ok(who, &["set", id, &format!("status={s}")]);
+            }
+            4 => {
+                let ids = question_ids(&t, who);
+                let id = &ids[dice.roll(ids.len())];
+                t.ok(who, &["set", id, &format!("priority={}", 1 + dice.roll(3))]);
+            }
+            _ => {
+                t.sync(who);
+            }
+        }
+    }
+    t.settle(&names);
+    t.same_everywhere(&names);
+    // every member's conflict questions are the same questions
+    let c = t.conflicts("alice");
+    assert_eq!(c, t.conflicts("bob"));
+    assert_eq!(c, t.conflicts("carol"));
+}
+
+#[test]
+fn records_made_at_once_by_two_members_get_distinct_ids_and_both_arrive() {
+    let names = ["alice", "bob", "carol"];
+    let t = Team::new(&names);
+    let a = t.ok("alice", &["add", "note", "from alice"]);
+    let b = t.ok("bob", &["add", "note", "from bob"]);
+    let c = t.ok("carol", &["add", "note", "from carol"]);
+    let ids = [a.trim(), b.trim(), c.trim()];
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "{ids:?}"
+    );
+    t.settle(&names);
+    for n in names {
+        for id in ids {
+            let shown = t.ok(n, &["show", id]);
+            assert!(shown.contains("from "), "{n} {id}: {shown}");
+        }
+    }
+    t.same_everywhere(&names);
+}
+
+#[test]
+fn each_kind_of_concurrent_change_opens_one_question_in_every_member_and_its_resolution_syncs() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    // status, title, a matrix cell, a grade; and a deletion of something changed
+    t.ok("alice", &["set", "Q1", "status=parked"]);
+    t.ok(
+        "bob",
+        &["set", "Q1", "status=answered", "answer=Hoxha's brother"],
+    );
+    t.ok("alice", &["set", "Q2", "title=Where is the white van?"]);
+    t.ok("bob", &["set", "Q2", "title=Where is the blue van?"]);
+    t.ok("alice", &["assess", "H1", "N1", "++"]);
+    t.ok("bob", &["assess", "H1", "N1", "--"]);
+    t.ok("alice", &["set", "N1", "grade=B2P"]);
+    t.ok("bob", &["set", "N1", "grade=C4P"]);
+    t.ok("alice", &["delete", "E1"]);
+    t.ok("bob", &["set", "E1", "name=Dritan Hoxha (Tirana)"]);
+    t.settle(&names);
+    let conflicts = t.conflicts("alice");
+    assert_eq!(conflicts, t.conflicts("bob"));
+    let joined = conflicts.join("\n");
+    assert_eq!(conflicts.len(), 5, "{joined}");
+    for what in [
+        "Q1 status",
+        "Q2 title",
+        "consistency",
+        "N1 grade",
+        "E1 deleted by alice",
+    ] {
+        assert!(joined.contains(what), "{what} missing from:\n{joined}");
+    }
+    // the stable winner is the same in both
+    t.same_everywhere(&names);
+    // the deletion stands in both: removal wins over a concurrent edit
+    for n in names {
+        let shown = t.weft(&["show", "E1"], Some(n));
+        assert_eq!(shown.status.code(), Some(1), "{n} still shows E1");
+    }
+    // resolving: bob sets the value they agree on, having seen both
+    t.ok(
+        "bob",
+        &["set", "Q1", "status=answered", "answer=Hoxha's brother"],
+    );
+    t.settle(&names);
+    assert_eq!(
+        t.conflicts("alice"),
+        conflicts,
+        "the resolution opened no new conflict"
+    );
+    assert!(t.ok("alice", &["show", "Q1"]).contains("answered"));
+    t.same_everywhere(&names);
+}
+
+#[test]
+fn the_log_and_the_briefing_name_the_analyst() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    t.ok("bob", &["add", "note", "the van was rented by Marsh"]);
+    t.settle(&names);
+    let log = t.ok("alice", &["log"]);
+    let line = log.lines().find(|l| l.contains("add note")).unwrap();
+    assert!(line.contains("bob"), "{log}");
+    let brief = t.tmp.path().join("brief.md");
+    t.ok(
+        "alice",
+        &["export", "backlog", "-o", brief.to_str().unwrap()],
+    );
+    let md = std::fs::read_to_string(brief).unwrap();
+    assert!(md.contains("bob"), "{md}");
+}
+
+#[test]
+fn a_journal_altered_after_it_was_pushed_is_refused_naming_writer_and_line() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    t.ok("alice", &["add", "note", "first"]);
+    t.ok("alice", &["add", "note", "second"]);
+    t.sync("alice");
+    t.sync("bob");
+    let before = t.exports("bob");
+    // someone with access to the remote rewrites alice's first line
+    let tamper = t.tmp.path().join("tamper");
+    git(
+        t.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            t.remote.to_str().unwrap(),
+            tamper.to_str().unwrap(),
+        ],
+    );
+    let alice = std::fs::read_to_string(t.ws("alice").join("share.toml")).unwrap();
+    let w = alice
+        .lines()
+        .find_map(|l| l.strip_prefix("writer = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    let file = tamper.join("journal").join(format!("{w}.jsonl"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("first", "FIRST", 1)).unwrap();
+    git(&tamper, &["commit", "-q", "-am", "edit"]);
+    git(&tamper, &["push", "-q", "origin", "main"]);
+    t.ok("alice", &["add", "note", "third"]);
+    let out = t.weft(&["sync"], Some("bob"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("journal/{w}.jsonl (alice) line 1")),
+        "{err}"
+    );
+    assert!(err.contains("altered after it was pushed"), "{err}");
+    assert_eq!(before, t.exports("bob"), "nothing was taken in");
+}
+
+#[test]
+fn an_unreachable_remote_says_so_in_one_line_and_loses_nothing() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    t.ok("bob", &["add", "note", "kept while offline"]);
+    let away = t.tmp.path().join("away.git");
+    std::fs::rename(&t.remote, &away).unwrap();
+    let out = t.weft(&["sync"], Some("bob"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("nothing is lost"), "{err}");
+    std::fs::rename(&away, &t.remote).unwrap();
+    t.settle(&names);
+    let notes = t.ok("alice", &["list", "notes"]);
+    assert!(notes.contains("kept while offline"), "{notes}");
+    t.same_everywhere(&names);
+}
+
+#[test]
+fn sync_stopped_dead_at_each_phase_loses_nothing_and_the_next_sync_completes() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    let phases = [
+        "sent",
+        "committed",
+        "fetched",
+        "aside",
+        "applied",
+        "opened",
+        "pushed",
+    ];
+    for (i, phase) in phases.iter().enumerate() {
+        t.ok("alice", &["add", "note", &format!("alice {phase}")]);
+        t.ok("bob", &["add", "note", &format!("bob {phase}")]);
+        // a conflict, so the phase that opens its question is reached
+        t.ok("alice", &["set", "Q2", &format!("title=alice {i}")]);
+        t.ok("bob", &["set", "Q2", &format!("title=bob {i}")]);
+        t.sync("alice");
+        for who in names {
+            let out = weft_in(t.tmp.path())
+                .arg("--workspace")
+                .arg(t.ws(who))
+                .arg("sync")
+                .env("WEFT_SYNC_FAULT", phase)
+                .output()
+                .unwrap();
+            // the phase may not be reached by every member's sync (nothing to apply)
+            let _ = out;
+        }
+    }
+    t.settle(&names);
+    for who in names {
+        let notes = t.ok(who, &["list", "notes"]);
+        for phase in phases {
+            for by in names {
+                assert!(
+                    notes.contains(&format!("{by} {phase}")),
+                    "{who} lacks {by} {phase}:\n{notes}"
+                );
+            }
+        }
+    }
+    t.same_everywhere(&names);
+    assert_eq!(t.conflicts("alice"), t.conflicts("bob"));
+    // one question per conflicting pair, never two for one
+    let c = t.conflicts("alice");
+    let mut titles: Vec<&str> = c.iter().map(|l| l.split_once(' ').unwrap().1).collect();
+    let all = titles.len();
+    titles.dedup();
+    assert_eq!(titles.len(), all, "{c:?}");
+}
+
+#[test]
+fn sync_killed_at_random_points_loses_nothing() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    for k in 0..8u64 {
+        t.ok("alice", &["add", "note", &format!("alice kill {k}")]);
+        t.ok("bob", &["add", "note", &format!("bob kill {k}")]);
+        let mut child = weft_in(t.tmp.path())
+            .arg("--workspace")
+            .arg(t.ws("bob"))
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        t.sync("alice");
+        std::thread::sleep(std::time::Duration::from_millis(10 + 25 * k));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    t.settle(&names);
+    for who in names {
+        let notes = t.ok(who, &["list", "notes"]);
+        for k in 0..8 {
+            for by in names {
+                assert!(notes.contains(&format!("{by} kill {k}")), "{who}: {notes}");
+            }
+        }
+    }
+    t.same_everywhere(&names);
+}
+
+#[test]
+fn a_journal_cut_mid_line_is_repaired_to_its_last_whole_line() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    t.ok("alice", &["add", "note", "whole"]);
+    t.sync("alice");
+    let alice = std::fs::read_to_string(t.ws("alice").join("share.toml")).unwrap();
+    let w = alice
+        .lines()
+        .find_map(|l| l.strip_prefix("writer = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    let file = t
+        .ws("alice")
+        .join("shared/journal")
+        .join(format!("{w}.jsonl"));
+    let mut text = std::fs::read(&file).unwrap();
+    let whole = text.len();
+    text.extend_from_slice(b"{\"op\":{\"lamport\":99,\"se");
+    std::fs::write(&file, &text).unwrap();
+    t.ok("alice", &["add", "note", "after the cut"]);
+    t.settle(&names);
+    let repaired = std::fs::read(&file).unwrap();
+    assert_eq!(&repaired[..whole], &text[..whole]);
+    assert!(!String::from_utf8_lossy(&repaired).contains("\"lamport\":99,\"se"));
+    assert!(t.ok("bob", &["list", "notes"]).contains("after the cut"));
+    t.same_everywhere(&names);
+}
+
+#[test]
+fn two_members_pushing_at_once_both_get_through() {
+    let names = ["alice", "bob", "carol"];
+    let t = Team::new(&names);
+    t.ok("bob", &["add", "note", "bob at once"]);
+    t.ok("carol", &["add", "note", "carol at once"]);
+    let spawn = |who: &str| {
+        weft_in(t.tmp.path())
+            .arg("--workspace")
+            .arg(t.ws(who))
+            .arg("sync")
+            .output()
+    };
+    let (b, c) = std::thread::scope(|s| {
+        let b = s.spawn(|| spawn("bob"));
+        let c = s.spawn(|| spawn("carol"));
+        (b.join().unwrap().unwrap(), c.join().unwrap().unwrap())
+    });
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    t.settle(&names);
+    let notes = t.ok("alice", &["list", "notes"]);
+    assert!(notes.contains("bob at once") && notes.contains("carol at once"));
+    t.same_everywhere(&names);
+}
+
+#[test]
+fn wrong_uses_are_refused_in_one_line_and_change_nothing() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    let remote = t.remote.to_str().unwrap().to_string();
+    // a second enquiry onto the same remote
+    let other = t.ws("other");
+    t.weft(&["init", other.to_str().unwrap()], None);
+    let out = t.weft(&["share", "init", &remote, "--as", "eve"], Some("other"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("already holds a shared enquiry"), "{err}");
+    assert!(!other.join("shared").exists() && !other.join("share.toml").exists());
+    // sharing twice
+    let out = t.weft(&["share", "init", &remote, "--as", "alice"], Some("alice"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already shared"));
+    // sync outside an enquiry
+    let out = t.weft(&["sync"], Some("other"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("not part of a shared enquiry"), "{err}");
+    // a name with a control character; a directory in use
+    let out = t.weft(
+        &[
+            "share",
+            "clone",
+            &remote,
+            t.ws("x").to_str().unwrap(),
+            "--as",
+            "ev\u{1b}e",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!t.ws("x").exists());
+    let out = t.weft(
+        &[
+            "share",
+            "clone",
+            &remote,
+            t.ws("alice").to_str().unwrap(),
+            "--as",
+            "eve",
+        ],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+    // a remote that does not exist
+    let out = t.weft(
+        &[
+            "share",
+            "clone",
+            "/nonexistent/remote.git",
+            t.ws("y").to_str().unwrap(),
+            "--as",
+            "eve",
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!t.ws("y").exists());
+}
+
+#[test]
+fn undo_does_not_take_back_another_analysts_work() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    t.ok("bob", &["add", "note", "bob's"]);
+    t.settle(&names);
+    let out = t.weft(&["undo"], Some("alice"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(t.ok("alice", &["list", "notes"]).contains("bob's"));
+}
