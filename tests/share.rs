@@ -656,3 +656,58 @@ fn undo_does_not_take_back_another_analysts_work() {
     assert_eq!(out.status.code(), Some(1));
     assert!(t.ok("alice", &["list", "notes"]).contains("bob's"));
 }
+
+/// How many records of `kind` (`notes`, `entities`, `links`) a member's workspace holds.
+fn count(t: &Team, who: &str, kind: &str) -> usize {
+    let list = t.ok(who, &["list", kind, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    v.as_array().unwrap().len()
+}
+
+#[test]
+fn tables_imported_at_once_by_two_members_take_distinct_ids_and_all_arrive() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    let kinds = ["notes", "entities", "links"];
+    let before: Vec<usize> = kinds.iter().map(|k| count(&t, "alice", k)).collect();
+    let maps = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mappings");
+    for (who, table) in [("alice", "cdr"), ("bob", "bank")] {
+        let csv = maps.join(format!("{table}.csv"));
+        let map = maps.join(format!("{table}.toml"));
+        t.ok(
+            who,
+            &[
+                "import-table",
+                csv.to_str().unwrap(),
+                "--map",
+                map.to_str().unwrap(),
+            ],
+        );
+    }
+    let made = |who: &str| -> Vec<usize> {
+        kinds
+            .iter()
+            .zip(&before)
+            .map(|(k, b)| count(&t, who, k) - b)
+            .collect()
+    };
+    let (by_alice, by_bob) = (made("alice"), made("bob"));
+    assert!(by_alice.iter().all(|n| *n > 0), "{by_alice:?}");
+    assert!(by_bob.iter().all(|n| *n > 0), "{by_bob:?}");
+    t.settle(&names);
+    for who in names {
+        for (i, k) in kinds.iter().enumerate() {
+            assert_eq!(
+                count(&t, who, k),
+                before[i] + by_alice[i] + by_bob[i],
+                "{who} {k}: a record was lost or its id taken twice"
+            );
+        }
+    }
+    assert!(
+        t.conflicts("alice").is_empty(),
+        "{:?}",
+        t.conflicts("alice")
+    );
+    t.same_everywhere(&names);
+}

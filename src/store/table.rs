@@ -171,6 +171,7 @@ impl Store {
             now,
             user: self.user.clone(),
             next: self.state.next.clone(),
+            seat: self.member.as_ref().map(|m| m.seat),
         };
         if dry_run {
             progress("checking", 0, 0);
@@ -504,11 +505,37 @@ struct Generator<'a> {
     user: String,
     /// The id counters before the import.
     next: BTreeMap<char, u64>,
+    /// In a shared enquiry, this member's seat: the import takes only its seat's numbers,
+    /// as every other command does, so another member's records never collide with it.
+    seat: Option<u64>,
 }
 
 impl Generator<'_> {
     fn first(&self, kind: Kind) -> u64 {
         self.next.get(&kind.letter()).copied().unwrap_or(1)
+    }
+
+    /// The step between the numbers this import hands out: 1, or in a shared enquiry
+    /// the number of seats.
+    fn step(&self) -> u64 {
+        self.seat.map_or(1, |_| super::shared::SEATS)
+    }
+
+    /// The number of the `i`th new record of `kind` the import makes.
+    fn number(&self, kind: Kind, i: u64) -> u64 {
+        let first = self.first(kind);
+        let base = self
+            .seat
+            .map_or(first, |seat| super::shared::seat_number(first, seat));
+        base + i * self.step()
+    }
+
+    /// Whether `num` is the number of an entity this import makes.
+    fn makes_entity(&self, num: u64) -> bool {
+        let base = self.number(Kind::Entity, 0);
+        num >= base
+            && (num - base) % self.step() == 0
+            && (num - base) / self.step() < self.plan.new.len() as u64
     }
 
     fn meta(&self, id: Id, tags: Vec<String>) -> Meta {
@@ -520,7 +547,7 @@ impl Generator<'_> {
     fn id_of(&self, t: Target) -> Id {
         match t {
             Target::Existing(id) => id,
-            Target::New(i) => Id::new(Kind::Entity, self.first(Kind::Entity) + i as u64),
+            Target::New(i) => Id::new(Kind::Entity, self.number(Kind::Entity, i as u64)),
         }
     }
 
@@ -606,8 +633,9 @@ impl Generator<'_> {
             )?;
         }
         let names = self.names();
-        let mut notes = self.first(Kind::Note);
-        let mut links = self.first(Kind::Link);
+        // how many notes and links this reading has made so far
+        let mut notes = 0u64;
+        let mut links = 0u64;
         let mut index = 0usize;
         // counted afresh by this reading
         report.links = 0;
@@ -643,7 +671,7 @@ impl Generator<'_> {
                 .collect();
             let mut source = None;
             if let Some(n) = &row.note {
-                let nid = Id::new(Kind::Note, notes);
+                let nid = Id::new(Kind::Note, self.number(Kind::Note, notes));
                 notes += 1;
                 source = Some(nid);
                 report.notes += 1;
@@ -658,10 +686,7 @@ impl Generator<'_> {
                     // an id the workspace held before the import, or an entity it makes
                     let known = match id.kind {
                         Kind::Entity => {
-                            self.plan.existing.contains_key(&id)
-                                || (id.num >= self.first(Kind::Entity)
-                                    && id.num
-                                        < self.first(Kind::Entity) + self.plan.new.len() as u64)
+                            self.plan.existing.contains_key(&id) || self.makes_entity(id.num)
                         }
                         _ => false,
                     };
@@ -681,7 +706,7 @@ impl Generator<'_> {
                     line,
                 )?;
                 for target in wanted {
-                    let id = Id::new(Kind::Link, links);
+                    let id = Id::new(Kind::Link, self.number(Kind::Link, links));
                     links += 1;
                     report.mentions += 1;
                     check_emit(
@@ -708,7 +733,7 @@ impl Generator<'_> {
                     report.self_links += 1;
                     continue;
                 }
-                let id = Id::new(Kind::Link, links);
+                let id = Id::new(Kind::Link, self.number(Kind::Link, links));
                 links += 1;
                 report.links += 1;
                 check_emit(
