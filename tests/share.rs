@@ -422,6 +422,54 @@ fn a_journal_altered_after_it_was_pushed_is_refused_naming_writer_and_line() {
 }
 
 #[test]
+fn a_damaged_line_among_new_ones_is_refused_and_none_of_them_is_taken_in() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    for text in ["one", "two", "three"] {
+        t.ok("alice", &["add", "note", text]);
+    }
+    t.sync("alice");
+    let before = t.exports("bob");
+    // the third line is damaged before bob ever read the file
+    let tamper = t.tmp.path().join("tamper");
+    git(
+        t.tmp.path(),
+        &[
+            "clone",
+            "-q",
+            t.remote.to_str().unwrap(),
+            tamper.to_str().unwrap(),
+        ],
+    );
+    let alice = std::fs::read_to_string(t.ws("alice").join("share.toml")).unwrap();
+    let w = alice
+        .lines()
+        .find_map(|l| l.strip_prefix("writer = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    let file = tamper.join("journal").join(format!("{w}.jsonl"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.lines().count() >= 3, "{text}");
+    std::fs::write(&file, text.replacen("three", "thrEE", 1)).unwrap();
+    git(&tamper, &["commit", "-q", "-am", "edit"]);
+    git(&tamper, &["push", "-q", "-f", "origin", "main"]);
+    let out = t.weft(&["sync"], Some("bob"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("journal/{w}.jsonl (alice) line 3")),
+        "{err}"
+    );
+    assert!(err.contains("nothing was taken in"), "{err}");
+    assert_eq!(
+        before,
+        t.exports("bob"),
+        "the lines before it were not applied either"
+    );
+}
+
+#[test]
 fn an_unreachable_remote_says_so_in_one_line_and_loses_nothing() {
     let names = ["alice", "bob"];
     let t = Team::new(&names);

@@ -76,41 +76,69 @@ fn open(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
-/// The lines of writer `w`'s file at `path` past `read`, each checked against the one
-/// before. A last line without its newline (cut by a crash) is left out.
-pub fn read_new(path: &Path, w: &str, read: &Reading) -> Result<Vec<Read>, Refused> {
-    let cant = |e: std::io::Error| refused(None, format!("cannot be read: {e}"));
-    let mut file = open(path).map_err(cant)?;
-    let len = file.metadata().map_err(cant)?.len();
-    if len < read.offset {
-        return Err(refused(
-            Some(read.n),
-            format!(
-                "was cut short after it was pushed: it holds {len} bytes, and {} were applied",
-                read.offset
-            ),
-        ));
-    }
-    file.seek(SeekFrom::Start(read.offset)).map_err(cant)?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut out = Vec::new();
-    let mut at = read.clone();
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let got = reader.read_until(b'\n', &mut line).map_err(cant)?;
-        if got == 0 || !line.ends_with(b"\n") {
-            break;
+/// The lines of writer `w`'s file past a reading, one at a time, each checked against
+/// the one before: a file of a million lines is read in the memory of one.
+pub struct Lines {
+    reader: BufReader<File>,
+    w: String,
+    at: Reading,
+    line: Vec<u8>,
+}
+
+impl Lines {
+    /// Opens writer `w`'s file at `path` to read past `read`.
+    pub fn open(path: &Path, w: &str, read: &Reading) -> Result<Lines, Refused> {
+        let cant = |e: std::io::Error| refused(None, format!("cannot be read: {e}"));
+        let mut file = open(path).map_err(cant)?;
+        let len = file.metadata().map_err(cant)?.len();
+        if len < read.offset {
+            return Err(refused(
+                Some(read.n),
+                format!(
+                    "was cut short after it was pushed: it holds {len} bytes, and {} were applied",
+                    read.offset
+                ),
+            ));
         }
-        let (op, sum) =
-            check_line(&line, w, at.n, at.prev).map_err(|why| refused(Some(at.n + 1), why))?;
+        file.seek(SeekFrom::Start(read.offset)).map_err(cant)?;
+        Ok(Lines {
+            reader: BufReader::with_capacity(1 << 20, file),
+            w: w.to_string(),
+            at: read.clone(),
+            line: Vec::new(),
+        })
+    }
+
+    /// The next whole line, or `None` at the end (a last line without its newline, cut
+    /// by a crash, is left out).
+    pub fn next_read(&mut self) -> Result<Option<Read>, Refused> {
+        self.line.clear();
+        let got = self
+            .reader
+            .read_until(b'\n', &mut self.line)
+            .map_err(|e| refused(None, format!("cannot be read: {e}")))?;
+        if got == 0 || !self.line.ends_with(b"\n") {
+            return Ok(None);
+        }
+        let at = &mut self.at;
+        let (op, sum) = check_line(&self.line, &self.w, at.n, at.prev)
+            .map_err(|why| refused(Some(at.n + 1), why))?;
         at.prev = sum;
         at.n += 1;
-        at.offset += line.len() as u64;
-        out.push(Read {
+        at.offset += self.line.len() as u64;
+        Ok(Some(Read {
             op,
             after: at.clone(),
-        });
+        }))
+    }
+}
+
+/// Every line of writer `w`'s file at `path` past `read` (see [`Lines`]).
+pub fn read_new(path: &Path, w: &str, read: &Reading) -> Result<Vec<Read>, Refused> {
+    let mut lines = Lines::open(path, w, read)?;
+    let mut out = Vec::new();
+    while let Some(r) = lines.next_read()? {
+        out.push(r);
     }
     Ok(out)
 }

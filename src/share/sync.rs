@@ -477,26 +477,55 @@ fn take_in(
         .filter(|w| super::is_writer(w) && *w != m.writer)
         .collect();
     files.sort();
-    let mut reads = Vec::new();
+    let name_of = |w: &str| {
+        names
+            .get(w)
+            .map_or_else(|| "an unknown member".to_string(), |l| l.name.clone())
+    };
+    // every new line is checked before any is applied, so a file refused is refused
+    // whole; then the files, each in stamp order (a writer's clock only grows), are
+    // merged as streams a chunk at a time: a million new lines take the memory of one
+    // chunk
     for w in &files {
         let from = st.files.get(w).cloned().unwrap_or_default();
-        let name = names
-            .get(w)
-            .map_or("an unknown member", |l| l.name.as_str());
-        let got =
-            line::read_new(&line::path_of(repo, w), w, &from).map_err(|r| refusal(w, name, r))?;
-        reads.extend(got);
+        let refuse = |r| refusal(w, &name_of(w), r);
+        let mut lines = line::Lines::open(&line::path_of(repo, w), w, &from).map_err(refuse)?;
+        while lines.next_read().map_err(refuse)?.is_some() {}
     }
-    if reads.is_empty() {
-        return Ok(());
+    let mut streams = Vec::new();
+    for w in &files {
+        let from = st.files.get(w).cloned().unwrap_or_default();
+        let refuse = |r| refusal(w, &name_of(w), r);
+        let mut lines = line::Lines::open(&line::path_of(repo, w), w, &from).map_err(refuse)?;
+        if let Some(first) = lines.next_read().map_err(refuse)? {
+            streams.push((lines, first, w.clone()));
+        }
     }
-    reads.sort_by_cached_key(|r| r.op.stamp());
-    let writers: BTreeSet<&str> = reads.iter().map(|r| r.op.w.as_str()).collect();
-    report.members = report.members.max(writers.len());
+    report.members = report.members.max(streams.len());
     let ws = store.path().to_path_buf();
-    for chunk in reads.chunks(CHUNK) {
-        let ops: Vec<Op> = chunk.iter().map(|r| r.op.clone()).collect();
+    loop {
+        let mut chunk: Vec<line::Read> = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK && !streams.is_empty() {
+            let (i, _) = streams
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1 .1.op.order().cmp(&b.1 .1.op.order()))
+                .expect("streams is not empty");
+            let (lines, _, w) = &mut streams[i];
+            let following = lines.next_read().map_err(|r| refusal(w, &name_of(w), r))?;
+            match following {
+                Some(r) => chunk.push(std::mem::replace(&mut streams[i].1, r)),
+                None => chunk.push(streams.swap_remove(i).1),
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
         let mut next = st.clone();
+        for r in &chunk {
+            next.files.insert(r.op.w.clone(), r.after.clone());
+        }
+        let ops: Vec<Op> = chunk.into_iter().map(|r| r.op).collect();
         let outcome = {
             let view: &Store = store;
             let mut current = |id: Id| view.get(id).ok().flatten().map(|r| r.to_json());
@@ -511,9 +540,6 @@ fn take_in(
                 },
             )
         };
-        for r in chunk {
-            next.files.insert(r.op.w.clone(), r.after.clone());
-        }
         for c in outcome.conflicts {
             report.conflicts += 1;
             if c.owner() == m.writer {
@@ -557,7 +583,7 @@ fn take_in(
         next.processed = store.state().seq;
         next.settle(&ws)?;
         *st = next;
-        report.took += chunk.len() as u64;
+        report.took += ops.len() as u64;
     }
     Ok(())
 }
