@@ -534,7 +534,7 @@ impl Generator<'_> {
     fn makes_entity(&self, num: u64) -> bool {
         let base = self.number(Kind::Entity, 0);
         num >= base
-            && (num - base) % self.step() == 0
+            && (num - base).is_multiple_of(self.step())
             && (num - base) / self.step() < self.plan.new.len() as u64
     }
 
