@@ -123,6 +123,39 @@ impl Team {
         err
     }
 
+    /// `who`'s writer id: its journal file's name.
+    fn writer(&self, who: &str) -> String {
+        let member = std::fs::read_to_string(self.ws(who).join("share.toml")).unwrap();
+        member
+            .lines()
+            .find_map(|l| l.strip_prefix("writer = \""))
+            .unwrap()
+            .trim_end_matches('"')
+            .to_string()
+    }
+
+    /// Someone with access to the remote rewrites `who`'s journal file there with `edit`
+    /// and force-pushes it; the writer id.
+    fn tamper(&self, who: &str, edit: impl Fn(&str) -> String) -> String {
+        let tamper = self.tmp.path().join("tamper");
+        git(
+            self.tmp.path(),
+            &[
+                "clone",
+                "-q",
+                self.remote.to_str().unwrap(),
+                tamper.to_str().unwrap(),
+            ],
+        );
+        let w = self.writer(who);
+        let file = tamper.join("journal").join(format!("{w}.jsonl"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, edit(&text)).unwrap();
+        git(&tamper, &["commit", "-q", "-am", "edit"]);
+        git(&tamper, &["push", "-q", "-f", "origin", "main"]);
+        w
+    }
+
     /// Everyone syncs, twice round, so everyone holds everything.
     fn settle(&self, names: &[&str]) {
         for _ in 0..2 {
@@ -387,27 +420,7 @@ fn a_journal_altered_after_it_was_pushed_is_refused_naming_writer_and_line() {
     t.sync("bob");
     let before = t.exports("bob");
     // someone with access to the remote rewrites alice's first line
-    let tamper = t.tmp.path().join("tamper");
-    git(
-        t.tmp.path(),
-        &[
-            "clone",
-            "-q",
-            t.remote.to_str().unwrap(),
-            tamper.to_str().unwrap(),
-        ],
-    );
-    let alice = std::fs::read_to_string(t.ws("alice").join("share.toml")).unwrap();
-    let w = alice
-        .lines()
-        .find_map(|l| l.strip_prefix("writer = \""))
-        .unwrap()
-        .trim_end_matches('"');
-    let file = tamper.join("journal").join(format!("{w}.jsonl"));
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replacen("first", "FIRST", 1)).unwrap();
-    git(&tamper, &["commit", "-q", "-am", "edit"]);
-    git(&tamper, &["push", "-q", "origin", "main"]);
+    let w = t.tamper("alice", |text| text.replacen("first", "FIRST", 1));
     t.ok("alice", &["add", "note", "third"]);
     let out = t.weft(&["sync"], Some("bob"));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -431,28 +444,10 @@ fn a_damaged_line_among_new_ones_is_refused_and_none_of_them_is_taken_in() {
     t.sync("alice");
     let before = t.exports("bob");
     // the third line is damaged before bob ever read the file
-    let tamper = t.tmp.path().join("tamper");
-    git(
-        t.tmp.path(),
-        &[
-            "clone",
-            "-q",
-            t.remote.to_str().unwrap(),
-            tamper.to_str().unwrap(),
-        ],
-    );
-    let alice = std::fs::read_to_string(t.ws("alice").join("share.toml")).unwrap();
-    let w = alice
-        .lines()
-        .find_map(|l| l.strip_prefix("writer = \""))
-        .unwrap()
-        .trim_end_matches('"');
-    let file = tamper.join("journal").join(format!("{w}.jsonl"));
-    let text = std::fs::read_to_string(&file).unwrap();
-    assert!(text.lines().count() >= 3, "{text}");
-    std::fs::write(&file, text.replacen("three", "thrEE", 1)).unwrap();
-    git(&tamper, &["commit", "-q", "-am", "edit"]);
-    git(&tamper, &["push", "-q", "-f", "origin", "main"]);
+    let w = t.tamper("alice", |text| {
+        assert!(text.lines().count() >= 3, "{text}");
+        text.replacen("three", "thrEE", 1)
+    });
     let out = t.weft(&["sync"], Some("bob"));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -580,12 +575,7 @@ fn a_journal_cut_mid_line_is_repaired_to_its_last_whole_line() {
     let t = Team::new(&names);
     t.ok("alice", &["add", "note", "whole"]);
     t.sync("alice");
-    let alice = std::fs::read_to_string(t.ws("alice").join("share.toml")).unwrap();
-    let w = alice
-        .lines()
-        .find_map(|l| l.strip_prefix("writer = \""))
-        .unwrap()
-        .trim_end_matches('"');
+    let w = t.writer("alice");
     let file = t
         .ws("alice")
         .join("shared/journal")

@@ -68,31 +68,7 @@ impl Store {
                 from: None,
             })
             .collect();
-        let at = self.log.size()?;
-        let (bytes, starts, chain) = match self.log.encode(&log::operation_lines(&entries), at) {
-            Ok(encoded) => encoded,
-            Err(e) => {
-                // the log's last line is damaged: nothing can follow it
-                self.refuse_for_log(e.to_string());
-                return Err(StoreError::invalid(format!(
-                    "{op}: {}",
-                    self.writes_refused().unwrap_or_default()
-                )));
-            }
-        };
-        let (batches, mut state) = self.stage(&changes, &entries, &starts)?;
-        if let Err(e) = self.log.append_bytes(&bytes, chain) {
-            // A torn or unsynced append: cut it off, so the next commit starts on a line
-            // of its own and no later open replays what was never acknowledged.
-            let _ = self.log.truncate(at);
-            return Err(e);
-        }
-        state.log_len = self.log.size()?;
-        if let Err(e) = self.write_state(&batches, state) {
-            // Not acknowledged: take it out of the log too, so no later open replays it.
-            let _ = self.log.truncate(at);
-            return Err(e);
-        }
+        self.journal_and_apply(op, &changes, &entries)?;
         self.track_search_file(before, &changes);
         // an undo is never the start of something to join
         self.last_group = if undoes.is_some() { None } else { Some(group) };
@@ -105,6 +81,43 @@ impl Store {
             created: ids_where(|c| c.before.is_none()),
             removed: ids_where(|c| c.after.is_none()),
         })
+    }
+
+    /// Appends `entries` to the journal log (synced), then writes `changes` into the
+    /// database in one transaction; either failing, the log is cut back, so nothing
+    /// unacknowledged is replayed later. `op` names the operation in a refusal.
+    pub(super) fn journal_and_apply(
+        &mut self,
+        op: &str,
+        changes: &[Change],
+        entries: &[JournalEntry],
+    ) -> Result<()> {
+        let at = self.log.size()?;
+        let (bytes, starts, chain) = match self.log.encode(&log::operation_lines(entries), at) {
+            Ok(encoded) => encoded,
+            Err(e) => {
+                // the log's last line is damaged: nothing can follow it
+                self.refuse_for_log(e.to_string());
+                return Err(StoreError::invalid(format!(
+                    "{op}: {}",
+                    self.writes_refused().unwrap_or_default()
+                )));
+            }
+        };
+        let (batches, mut state) = self.stage(changes, entries, &starts)?;
+        if let Err(e) = self.log.append_bytes(&bytes, chain) {
+            // A torn or unsynced append: cut it off, so the next commit starts on a line
+            // of its own and no later open replays what was never acknowledged.
+            let _ = self.log.truncate(at);
+            return Err(e);
+        }
+        state.log_len = self.log.size()?;
+        if let Err(e) = self.write_state(&batches, state) {
+            // Not acknowledged: take it out of the log too, so no later open replays it.
+            let _ = self.log.truncate(at);
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// The batches (one per tree) and counters that writing `changes` with their journal

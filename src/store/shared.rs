@@ -2,7 +2,7 @@
 //! store: the member file that gives this workspace its seat, the ids a seat hands out,
 //! the journal entries to send, and one commit that applies what other members did.
 
-use super::{journal, log, Change, Committed, JournalEntry, Result, Store, StoreError};
+use super::{journal, Change, Committed, JournalEntry, Result, Store, StoreError};
 use crate::model::{Id, Kind, Record};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -219,21 +219,7 @@ impl Store {
                 from: Some(s.from.clone()),
             })
             .collect();
-        let at = self.log.size()?;
-        let (bytes, starts, chain) = self
-            .log
-            .encode(&log::operation_lines(&entries), at)
-            .map_err(|e| StoreError::invalid(format!("sync: {e}")))?;
-        let (batches, mut state) = self.stage(&changes, &entries, &starts)?;
-        if let Err(e) = self.log.append_bytes(&bytes, chain) {
-            let _ = self.log.truncate(at);
-            return Err(e);
-        }
-        state.log_len = self.log.size()?;
-        if let Err(e) = self.write_state(&batches, state) {
-            let _ = self.log.truncate(at);
-            return Err(e);
-        }
+        self.journal_and_apply("sync", &changes, &entries)?;
         let folded = super::commit::merge_changes(changes.clone());
         self.track_search_file(before, &folded);
         self.last_group = None;

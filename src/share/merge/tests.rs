@@ -155,19 +155,29 @@ fn publish(published: &mut BTreeMap<String, Vec<Op>>, s: &Sim) {
     published.insert(s.w.clone(), s.ops.clone());
 }
 
+/// Two members of an enquiry holding the same base.
+fn pair() -> (Sim, Sim) {
+    let b = base();
+    (Sim::new("aaaaaaaa", 0, &b), Sim::new("cccccccc", 1, &b))
+}
+
+/// Both publish what they have made, then both take in everything published.
+fn exchange(a: &mut Sim, c: &mut Sim) {
+    let mut pubs = BTreeMap::new();
+    publish(&mut pubs, a);
+    publish(&mut pubs, c);
+    a.take_in(&pubs);
+    c.take_in(&pubs);
+}
+
 #[test]
 fn concurrent_values_of_one_field_keep_the_later_and_conflict_once_each_side() {
-    let b = base();
-    let (mut a, mut c) = (Sim::new("aaaaaaaa", 0, &b), Sim::new("cccccccc", 1, &b));
+    let (mut a, mut c) = pair();
     let q1 = Id::new(Kind::Question, 1);
     a.set(q1, "status", json!("parked"));
     c.set(q1, "status", json!("answered"));
     c.set(q1, "answer", json!({"text": "yes", "confidence": null}));
-    let mut pubs = BTreeMap::new();
-    publish(&mut pubs, &a);
-    publish(&mut pubs, &c);
-    a.take_in(&pubs);
-    c.take_in(&pubs);
+    exchange(&mut a, &mut c);
     assert_eq!(a.records, c.records);
     // both status changes have clock 1: writer cccccccc sorts after aaaaaaaa
     assert_eq!(a.records[&q1]["status"], json!("answered"));
@@ -189,8 +199,7 @@ fn concurrent_values_of_one_field_keep_the_later_and_conflict_once_each_side() {
 
 #[test]
 fn a_change_made_after_seeing_another_is_no_conflict() {
-    let b = base();
-    let (mut a, mut c) = (Sim::new("aaaaaaaa", 0, &b), Sim::new("cccccccc", 1, &b));
+    let (mut a, mut c) = pair();
     let q1 = Id::new(Kind::Question, 1);
     a.set(q1, "title", json!("first"));
     let mut pubs = BTreeMap::new();
@@ -206,32 +215,22 @@ fn a_change_made_after_seeing_another_is_no_conflict() {
 
 #[test]
 fn equal_values_set_concurrently_are_no_conflict() {
-    let b = base();
-    let (mut a, mut c) = (Sim::new("aaaaaaaa", 0, &b), Sim::new("cccccccc", 1, &b));
+    let (mut a, mut c) = pair();
     let q1 = Id::new(Kind::Question, 1);
     a.set(q1, "priority", json!(1));
     c.set(q1, "priority", json!(1));
-    let mut pubs = BTreeMap::new();
-    publish(&mut pubs, &a);
-    publish(&mut pubs, &c);
-    a.take_in(&pubs);
-    c.take_in(&pubs);
+    exchange(&mut a, &mut c);
     assert!(a.conflicts.is_empty() && c.conflicts.is_empty());
 }
 
 #[test]
 fn deleting_a_record_another_changed_meanwhile_stands_and_is_a_conflict_of_the_deleter() {
-    let b = base();
-    let (mut a, mut c) = (Sim::new("aaaaaaaa", 0, &b), Sim::new("cccccccc", 1, &b));
+    let (mut a, mut c) = pair();
     let q2 = Id::new(Kind::Question, 2);
     a.delete(q2);
     c.set(q2, "title", json!("renamed"));
     let child = c.create(Some(q2));
-    let mut pubs = BTreeMap::new();
-    publish(&mut pubs, &a);
-    publish(&mut pubs, &c);
-    a.take_in(&pubs);
-    c.take_in(&pubs);
+    exchange(&mut a, &mut c);
     assert_eq!(a.records, c.records);
     assert!(!a.records.contains_key(&q2) && !a.records.contains_key(&child));
     let mine: Vec<_> = a
@@ -360,11 +359,7 @@ fn one_cell_assessed_by_two_members_at_once_keeps_the_lower_id_everywhere() {
     let (a_id, c_id): (Id, Id) = ("A32".parse().unwrap(), "A17".parse().unwrap());
     a.local(a_id, Some(cell("A32", "++")));
     c.local(c_id, Some(cell("A17", "--")));
-    let mut pubs = BTreeMap::new();
-    publish(&mut pubs, &a);
-    publish(&mut pubs, &c);
-    a.take_in(&pubs);
-    c.take_in(&pubs);
+    exchange(&mut a, &mut c);
     assert_eq!(a.records, c.records);
     assert!(a.records.contains_key(&c_id) && !a.records.contains_key(&a_id));
     // c made the record that stands, and it alone opens the question
@@ -381,7 +376,6 @@ fn one_cell_assessed_by_two_members_at_once_keeps_the_lower_id_everywhere() {
     let mut changed = cell("A32", "+");
     changed["updated"] = json!("2026-01-02T00:00:00Z");
     a.local(a_id, a.records.get(&a_id).map(|_| changed));
-    publish(&mut pubs, &a);
-    c.take_in(&pubs);
+    exchange(&mut a, &mut c);
     assert_eq!(a.records, c.records);
 }
