@@ -45,6 +45,10 @@ pub struct Reading {
     pub offset: u64,
     /// The sum of the last line applied (the next line's `prev`).
     pub prev: u64,
+    /// The Lamport clock of the last line applied: a writer's clock only grows, so the
+    /// next line's is larger (the merge reads each file in order on that promise).
+    #[serde(default)]
+    pub lamport: u64,
 }
 
 /// One line read: its operation and where reading stands after it.
@@ -123,6 +127,16 @@ impl Lines {
         let at = &mut self.at;
         let (op, sum) = check_line(&self.line, &self.w, at.n, at.prev)
             .map_err(|why| refused(Some(at.n + 1), why))?;
+        if op.lamport <= at.lamport {
+            return Err(refused(
+                Some(at.n + 1),
+                format!(
+                    "its clock {} does not follow the line before's {}",
+                    op.lamport, at.lamport
+                ),
+            ));
+        }
+        at.lamport = op.lamport;
         at.prev = sum;
         at.n += 1;
         at.offset += self.line.len() as u64;
@@ -242,4 +256,82 @@ pub fn append_own(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .open(path)?;
     file.write_all(bytes)?;
     file.sync_data()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Id, Kind};
+
+    fn op(lamport: u64) -> Op {
+        Op {
+            w: String::new(),
+            n: 0,
+            lamport,
+            seen: Default::default(),
+            seq: 0,
+            time: chrono::Utc::now(),
+            user: "a".into(),
+            op: "add note".into(),
+            id: Id::new(Kind::Note, lamport),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// A file of lines with these clocks, written by `0a0a0a0a`.
+    fn file(dir: &Path, clocks: &[u64]) -> PathBuf {
+        let mut chain = Chain {
+            writer: "0a0a0a0a".into(),
+            n: 0,
+            prev: GENESIS,
+        };
+        let mut bytes = Vec::new();
+        for c in clocks {
+            encode(&op(*c), &mut chain, &mut bytes);
+        }
+        let path = dir.join("0a0a0a0a.jsonl");
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn lines_read_back_in_order_and_resume_where_they_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = file(dir.path(), &[1, 2, 5]);
+        let all = read_new(&path, "0a0a0a0a", &Reading::default()).unwrap();
+        let clocks: Vec<u64> = all.iter().map(|r| r.op.lamport).collect();
+        assert_eq!(clocks, [1, 2, 5]);
+        assert_eq!(all[2].op.n, 2);
+        let rest = read_new(&path, "0a0a0a0a", &all[0].after).unwrap();
+        assert_eq!(rest.len(), 2);
+        assert_eq!(rest[1].after, all[2].after);
+        assert!(read_new(&path, "0a0a0a0a", &all[2].after)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn a_clock_that_does_not_grow_is_refused_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = file(dir.path(), &[1, 3, 3]);
+        let err = read_new(&path, "0a0a0a0a", &Reading::default()).unwrap_err();
+        assert_eq!(err.line, Some(3), "{err:?}");
+        assert!(err.why.contains("clock 3"), "{err:?}");
+        // resumed after the second line, as a later sync does, the third is refused
+        // all the same: the reading keeps the clock it stopped at
+        let dir2 = tempfile::tempdir().unwrap();
+        let two = read_new(&file(dir2.path(), &[1, 3]), "0a0a0a0a", &Reading::default()).unwrap();
+        let err = read_new(&path, "0a0a0a0a", &two[1].after).unwrap_err();
+        assert_eq!(err.line, Some(3), "{err:?}");
+    }
+
+    #[test]
+    fn a_file_read_as_another_writers_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = file(dir.path(), &[1]);
+        let err = read_new(&path, "1b1b1b1b", &Reading::default()).unwrap_err();
+        assert_eq!(err.line, Some(1));
+        assert!(err.why.contains("names writer 0a0a0a0a"), "{err:?}");
+    }
 }

@@ -50,12 +50,12 @@ pub struct Op {
 }
 
 impl Op {
-    /// The merge order: Lamport clock, then writer, then number.
     /// The merge order, borrowed: the same order as [`Op::stamp`], without a copy.
     pub fn order(&self) -> (u64, &str, u64) {
         (self.lamport, &self.w, self.n)
     }
 
+    /// The merge order: Lamport clock, then writer, then number.
     pub fn stamp(&self) -> Stamp {
         Stamp(self.lamport, self.w.clone(), self.n)
     }

@@ -420,6 +420,8 @@ fn send(store: &Store, st: &mut SyncState, own: &Path, chain: &mut Chain) -> Res
             n: chain.n,
             offset: st.own.offset + buf.len() as u64,
             prev: chain.prev,
+            // the last line sent took the clock it now shows
+            lamport: st.merge.clock,
         };
         buf.clear();
         Ok(())
