@@ -20,6 +20,7 @@ fn weft_in(tmp: &Path) -> Command {
     c.env_remove("WEFT_WORKSPACE")
         .env_remove("XDG_RUNTIME_DIR")
         .env_remove("WEFT_SYNC_FAULT")
+        .env_remove("WEFT_SYNC_CHUNK")
         .env("TMPDIR", tmp)
         .env("HOME", tmp)
         .env("GIT_CONFIG_NOSYSTEM", "1");
@@ -194,14 +195,18 @@ impl Team {
             self.ok(who, &a);
             out.push((name.to_string(), std::fs::read(&file).unwrap()));
         }
-        // the lossless file's records (its journal is each workspace's own history:
-        // when this member learnt of each change)
+        // the lossless file but for its journal, which is each workspace's own history
+        // (when this member learnt of each change), and the journal's length
         let file = dir.join("workspace.json");
         self.ok(who, &["export", "workspace", "-o", file.to_str().unwrap()]);
-        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        let whole = v.as_object_mut().unwrap();
+        assert!(whole.remove("journal").is_some() && whole.remove("seq").is_some());
+        assert!(whole["questions"].as_array().is_some_and(|q| !q.is_empty()));
         out.push((
             "workspace records".into(),
-            serde_json::to_vec(&v["records"]).unwrap(),
+            serde_json::to_vec_pretty(&v).unwrap(),
         ));
         out
     }
@@ -431,7 +436,11 @@ fn a_journal_altered_after_it_was_pushed_is_refused_naming_writer_and_line() {
         "{err}"
     );
     assert!(err.contains("altered after it was pushed"), "{err}");
-    assert_eq!(before, t.exports("bob"), "nothing was taken in");
+    assert!(
+        before == t.exports("bob"),
+        "something was taken in: {}",
+        t.ok("bob", &["list", "notes"])
+    );
 }
 
 #[test]
@@ -448,7 +457,15 @@ fn a_damaged_line_among_new_ones_is_refused_and_none_of_them_is_taken_in() {
         assert!(text.lines().count() >= 3, "{text}");
         text.replacen("three", "thrEE", 1)
     });
-    let out = t.weft(&["sync"], Some("bob"));
+    // a commit per operation: the two good lines would land before the bad one was
+    // reached, were the lines not all checked first
+    let out = weft_in(t.tmp.path())
+        .env("WEFT_SYNC_CHUNK", "1")
+        .arg("--workspace")
+        .arg(t.ws("bob"))
+        .arg("sync")
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -457,10 +474,10 @@ fn a_damaged_line_among_new_ones_is_refused_and_none_of_them_is_taken_in() {
         "{err}"
     );
     assert!(err.contains("nothing was taken in"), "{err}");
-    assert_eq!(
-        before,
-        t.exports("bob"),
-        "the lines before it were not applied either"
+    assert!(
+        before == t.exports("bob"),
+        "the lines before it were applied: {}",
+        t.ok("bob", &["list", "notes"])
     );
 }
 
@@ -509,6 +526,8 @@ fn sync_stopped_dead_at_each_phase_loses_nothing_and_the_next_sync_completes() {
                 .arg(t.ws(who))
                 .arg("sync")
                 .env("WEFT_SYNC_FAULT", phase)
+                // a commit per operation: the stop comes after the first of several
+                .env("WEFT_SYNC_CHUNK", "1")
                 .output()
                 .unwrap();
             // the phase may not be reached by every member's sync (nothing to apply)

@@ -21,6 +21,16 @@ const ATTEMPTS: usize = 8;
 /// The tag of the questions conflicts open.
 pub const CONFLICT_TAG: &str = "conflict";
 
+/// How many operations one commit applies: [`CHUNK`], or for a test that wants many
+/// commits from a few operations, `WEFT_SYNC_CHUNK`.
+fn chunk_size() -> usize {
+    std::env::var("WEFT_SYNC_CHUNK")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(CHUNK)
+}
+
 /// A fault test's stop: with `WEFT_SYNC_FAULT` set to `phase`, the process ends here
 /// at once, as `kill -9` would end it (no destructor runs, nothing is flushed).
 fn fault(phase: &str) {
@@ -459,7 +469,7 @@ fn send(store: &Store, st: &mut SyncState, own: &Path, chain: &mut Chain) -> Res
 }
 
 /// Takes in every other member's new operations, in merge order, a commit per
-/// [`CHUNK`].
+/// [`chunk_size`].
 fn take_in(
     store: &mut Store,
     st: &mut SyncState,
@@ -504,10 +514,11 @@ fn take_in(
         }
     }
     report.members = report.members.max(streams.len());
+    let size = chunk_size();
     let ws = store.path().to_path_buf();
     loop {
-        let mut chunk: Vec<line::Read> = Vec::with_capacity(CHUNK);
-        while chunk.len() < CHUNK && !streams.is_empty() {
+        let mut chunk: Vec<line::Read> = Vec::with_capacity(size);
+        while chunk.len() < size && !streams.is_empty() {
             let (i, _) = streams
                 .iter()
                 .enumerate()
