@@ -79,6 +79,22 @@ impl Progress {
         move |done, total| self.update(done, total)
     }
 
+    /// The callback of work in named stages (a sync: "fetching", "taking in"), each
+    /// counted or not: the stage, and how many of how many units are done (0 of 0: not
+    /// counted).
+    pub fn stages(&mut self) -> impl FnMut(&str, u64, u64) + '_ {
+        let mut last = String::new();
+        move |stage, done, total| {
+            if stage != last {
+                self.stage(stage);
+                last = stage.to_string();
+            }
+            if total > 0 {
+                self.update(done, total);
+            }
+        }
+    }
+
     /// Ends the work and clears its line.
     pub fn finish(self) {
         self.bar.finish_and_clear();
@@ -135,6 +151,32 @@ mod tests {
         fn flush(&self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn a_terminal_sees_each_stage_by_name_and_a_counted_one_with_its_count() {
+        let screen = Screen::default();
+        let target = ProgressDrawTarget::term_like(Box::new(screen.clone()));
+        let mut p = Progress::with_target("sync", target);
+        {
+            let mut tick = p.stages();
+            tick("fetching", 0, 0);
+        }
+        p.bar.force_draw();
+        let drawn = screen.0.lock().unwrap().clone();
+        assert!(
+            drawn.contains("weft: sync") && drawn.contains("fetching"),
+            "{drawn:?}"
+        );
+        {
+            let mut tick = p.stages();
+            tick("taking in", 4096, 10630);
+        }
+        p.bar.force_draw();
+        let drawn = screen.0.lock().unwrap().clone();
+        assert!(drawn.contains("taking in"), "{drawn:?}");
+        assert!(drawn.contains("4,096/10,630"), "{drawn:?}");
+        p.finish();
     }
 
     #[test]

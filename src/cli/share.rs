@@ -1,6 +1,7 @@
 //! `weft share init`, `weft share clone` and `weft sync`: several analysts on one
 //! enquiry, their journals exchanged over git (see [`crate::share`]).
 
+use super::progress::Progress;
 use super::{open_workspace, CliResult, Failure, LOCK_WAIT};
 use crate::model::vocab::counted;
 use crate::share::sync::{self, Report};
@@ -56,7 +57,10 @@ pub fn share(ws: Option<&Path>, c: ShareCommand) -> CliResult {
         ShareCommand::Init(a) => {
             let mut store = open_workspace(ws)?;
             let remote = remote_of(&a.remote);
-            let report = sync::init(&mut store, &remote, &a.name).map_err(Failure::new)?;
+            let mut progress = Progress::new("share init");
+            let report = sync::init(&mut store, &remote, &a.name, &mut progress.stages());
+            progress.finish();
+            let report = report.map_err(Failure::new)?;
             warnln!(
                 "weft: shared {} through {remote} as {}",
                 store.path().display(),
@@ -71,7 +75,10 @@ pub fn share(ws: Option<&Path>, c: ShareCommand) -> CliResult {
 
 pub fn sync(ws: Option<&Path>) -> CliResult {
     let mut store = open_workspace(ws)?;
-    let report = sync::sync(&mut store).map_err(Failure::new)?;
+    let mut progress = Progress::new("sync");
+    let report = sync::sync(&mut store, &mut progress.stages());
+    progress.finish();
+    let report = report.map_err(Failure::new)?;
     tell(&report);
     Ok(())
 }
@@ -158,7 +165,16 @@ fn clone(a: CloneArgs) -> CliResult {
         ..OpenOptions::default()
     };
     let mut store = Store::open(&dir, &opts).map_err(|e| undo(e.to_string()))?;
-    let report = match sync::join(&mut store, &staging, &remote, &a.name) {
+    let mut progress = Progress::new("share clone");
+    let joined = sync::join(
+        &mut store,
+        &staging,
+        &remote,
+        &a.name,
+        &mut progress.stages(),
+    );
+    progress.finish();
+    let report = match joined {
         Ok(r) => r,
         Err(e) if store.member().is_some() => {
             // a member already: what is missing comes at the next sync

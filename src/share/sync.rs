@@ -31,6 +31,10 @@ fn chunk_size() -> usize {
         .unwrap_or(CHUNK)
 }
 
+/// Where a long sync stands, for a progress display: the stage ("taking in"), and how
+/// many of how many of its operations are done (0 of 0: not counted).
+pub type Tick<'a> = &'a mut dyn FnMut(&str, u64, u64);
+
 /// A fault test's stop: with `WEFT_SYNC_FAULT` set to `phase`, the process ends here
 /// at once, as `kill -9` would end it (no destructor runs, nothing is flushed).
 fn fault(phase: &str) {
@@ -97,7 +101,7 @@ fn member_file(repo: &Path, w: &str, listed: &Listed) -> Result<(), String> {
 
 /// Turns the workspace of `store` into a shared enquiry whose repository is `remote` (an
 /// empty git repository), this analyst its first member, named `name`.
-pub fn init(store: &mut Store, remote: &str, name: &str) -> Result<Report, String> {
+pub fn init(store: &mut Store, remote: &str, name: &str, tick: Tick) -> Result<Report, String> {
     check_member_name(name)?;
     let ws = store.path().to_path_buf();
     if let Some(m) = store.member() {
@@ -148,6 +152,7 @@ pub fn init(store: &mut Store, remote: &str, name: &str) -> Result<Report, Strin
     let base = staging.join(BASE_FILE);
     make_dir(base.parent().unwrap_or(&staging))?;
     crate::fsutil::write_atomic_with(&base, |w| {
+        tick("writing the base", 0, 0);
         crate::export::workspace::write_workspace(store, w).map(drop)
     })
     .map_err(|e| format!("cannot write {}: {e}", base.display()))?;
@@ -175,7 +180,7 @@ pub fn init(store: &mut Store, remote: &str, name: &str) -> Result<Report, Strin
     member.write(&ws).map_err(|e| e.to_string())?;
     store.set_member(member);
     // the first push; a remote out of reach now gets it at the first sync
-    sync(store)
+    sync(store, tick)
 }
 
 /// Clones the enquiry at `remote` into `staging` and checks it is one.
@@ -200,7 +205,13 @@ pub fn base_of(staging: &Path) -> std::path::PathBuf {
 /// Makes the workspace of `store` (just imported from the base in `staging`) a member
 /// of the enquiry at `remote`, named `name`: takes the first free seat, says so on the
 /// remote, and takes in everyone's operations.
-pub fn join(store: &mut Store, staging: &Path, remote: &str, name: &str) -> Result<Report, String> {
+pub fn join(
+    store: &mut Store,
+    staging: &Path,
+    remote: &str,
+    name: &str,
+    tick: Tick,
+) -> Result<Report, String> {
     check_member_name(name)?;
     let ws = store.path().to_path_buf();
     let repo = repo_of(&ws);
@@ -258,7 +269,7 @@ pub fn join(store: &mut Store, staging: &Path, remote: &str, name: &str) -> Resu
     state.save(&ws)?;
     member.write(&ws).map_err(|e| e.to_string())?;
     store.set_member(member);
-    sync(store)
+    sync(store, tick)
 }
 
 /// The commit `HEAD` names, when there is one.
@@ -269,7 +280,7 @@ fn head(git: &Git) -> Option<String> {
 }
 
 /// `weft sync`: sends this member's new changes, takes in everyone else's and pushes.
-pub fn sync(store: &mut Store) -> Result<Report, String> {
+pub fn sync(store: &mut Store, tick: Tick) -> Result<Report, String> {
     let ws = store.path().to_path_buf();
     let m = store.member().cloned().ok_or_else(|| {
         format!(
@@ -292,6 +303,7 @@ pub fn sync(store: &mut Store) -> Result<Report, String> {
     st.own = at;
     let mut report = Report::default();
     open_conflicts(store, &mut st, &mut report)?;
+    tick("sending", 0, 0);
     report.sent += send(store, &mut st, &own_path, &mut chain)?;
     st.save(&ws)?;
     commit_own(&git, &m)?;
@@ -312,18 +324,20 @@ pub fn sync(store: &mut Store) -> Result<Report, String> {
                 40 * attempt as u64 + jitter,
             ));
         }
+        tick("fetching", 0, 0);
         let upstream = fetch(&git, &m.remote).map_err(|e| kept(&e))?;
         fault("fetched");
         if let Some(upstream) = &upstream {
             check_untouched(&git, &st, upstream, &repo)?;
             git.rebase().map_err(|e| kept(&e))?;
         }
-        take_in(store, &mut st, &repo, &m, &mut report)?;
+        take_in(store, &mut st, &repo, &m, &mut report, tick)?;
         st.seen_commit = upstream.or(st.seen_commit.take());
         open_conflicts(store, &mut st, &mut report)?;
         report.sent += send(store, &mut st, &own_path, &mut chain)?;
         st.save(&ws)?;
         commit_own(&git, &m)?;
+        tick("pushing", 0, 0);
         if git.push(&m.remote).map_err(|e| kept(&e))? {
             fault("pushed");
             pushed = true;
@@ -476,6 +490,7 @@ fn take_in(
     repo: &Path,
     m: &Member,
     report: &mut Report,
+    tick: Tick,
 ) -> Result<(), String> {
     let names = members(repo).unwrap_or_default();
     let dir = repo.join(line::JOURNAL_DIR);
@@ -498,12 +513,18 @@ fn take_in(
     // whole; then the files, each in stamp order (a writer's clock only grows), are
     // merged as streams a chunk at a time: a million new lines take the memory of one
     // chunk
+    tick("checking", 0, 0);
+    let mut total = 0u64;
     for w in &files {
         let from = st.files.get(w).cloned().unwrap_or_default();
         let refuse = |r| refusal(w, &name_of(w), r);
         let mut lines = line::Lines::open(&line::path_of(repo, w), w, &from).map_err(refuse)?;
-        while lines.next_read().map_err(refuse)?.is_some() {}
+        while lines.next_read().map_err(refuse)?.is_some() {
+            total += 1;
+        }
     }
+    let mut done = 0u64;
+    tick("taking in", done, total);
     let mut streams = Vec::new();
     for w in &files {
         let from = st.files.get(w).cloned().unwrap_or_default();
@@ -597,6 +618,8 @@ fn take_in(
         next.settle(&ws)?;
         *st = next;
         report.took += ops.len() as u64;
+        done += ops.len() as u64;
+        tick("taking in", done, total);
     }
     Ok(())
 }
