@@ -449,30 +449,26 @@ impl Merge {
                         if let Some(held) = held.filter(|h| *h != op.id) {
                             let holder =
                                 now.get(&held).cloned().flatten().or_else(|| current(held));
-                            let maker = |v: &Option<Value>| Tomb {
-                                w: String::new(),
-                                n: 0,
-                                user: v
-                                    .as_ref()
-                                    .and_then(|v| v.get("by"))
-                                    .and_then(Value::as_str)
-                                    .unwrap_or("")
-                                    .to_string(),
-                            };
+                            // the holder's maker: the operation that made it, and the
+                            // analyst its record names
+                            let (w, n) = self
+                                .made
+                                .get(&held.to_string())
+                                .cloned()
+                                .unwrap_or_default();
+                            let user = holder
+                                .as_ref()
+                                .and_then(|v| v.get("by"))
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string();
+                            let held_by = Tomb { w, n, user };
                             if held < op.id {
                                 // the place stays with the lower id: this one is set aside
-                                let mut kept_by = maker(&holder);
-                                let (w, n) = self
-                                    .made
-                                    .get(&held.to_string())
-                                    .cloned()
-                                    .unwrap_or_default();
-                                kept_by.w = w;
-                                kept_by.n = n;
                                 out.conflicts.push(Conflict::Twin {
                                     place,
                                     kept: held,
-                                    kept_by,
+                                    kept_by: held_by,
                                     dropped: op.id,
                                     dropped_by: tomb(op),
                                     value: a.to_string(),
@@ -482,20 +478,12 @@ impl Merge {
                                 continue;
                             }
                             // the holder gives way to this lower id
-                            let mut dropped_by = maker(&holder);
-                            let (w, n) = self
-                                .made
-                                .get(&held.to_string())
-                                .cloned()
-                                .unwrap_or_default();
-                            dropped_by.w = w;
-                            dropped_by.n = n;
                             out.conflicts.push(Conflict::Twin {
                                 place: place.clone(),
                                 kept: op.id,
                                 kept_by: tomb(op),
                                 dropped: held,
-                                dropped_by,
+                                dropped_by: held_by,
                                 value: holder.map_or_else(String::new, |v| v.to_string()),
                             });
                             self.heads.remove(&held.to_string());

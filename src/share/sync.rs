@@ -151,8 +151,8 @@ pub fn init(store: &mut Store, remote: &str, name: &str, tick: Tick) -> Result<R
     write_file(&line::path_of(&staging, &writer), b"")?;
     let base = staging.join(BASE_FILE);
     make_dir(base.parent().unwrap_or(&staging))?;
+    tick("writing the base", 0, 0);
     crate::fsutil::write_atomic_with(&base, |w| {
-        tick("writing the base", 0, 0);
         crate::export::workspace::write_workspace(store, w).map(drop)
     })
     .map_err(|e| format!("cannot write {}: {e}", base.display()))?;

@@ -91,6 +91,15 @@ pub fn seat_number(next: u64, seat: u64) -> u64 {
     next + (seat + SEATS - next % SEATS) % SEATS
 }
 
+/// The number handed out `offset` places on from the counter `next`: the next numbers
+/// in turn, or in a shared workspace only those of the member's `seat`.
+pub fn nth_number(next: u64, seat: Option<u64>, offset: u64) -> u64 {
+    match seat {
+        None => next + offset,
+        Some(seat) => seat_number(next, seat) + offset * SEATS,
+    }
+}
+
 /// What the journal calls a change another member made: `sync: ` and that member's
 /// name for it. Undo stops at such a change: another analyst's work is changed, not
 /// undone.
@@ -133,10 +142,10 @@ impl Store {
     /// the next number of this member's seat, `offset` places on.
     pub(super) fn number_for(&self, kind: Kind, offset: u64) -> Id {
         let next = self.state.next.get(&kind.letter()).copied().unwrap_or(1);
-        match &self.member {
-            None => Id::new(kind, next + offset),
-            Some(m) => Id::new(kind, seat_number(next, m.seat) + offset * SEATS),
-        }
+        Id::new(
+            kind,
+            nth_number(next, self.member.as_ref().map(|m| m.seat), offset),
+        )
     }
 
     /// Journal entries from sequence `seq` on, oldest first, with their values.

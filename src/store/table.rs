@@ -515,27 +515,19 @@ impl Generator<'_> {
         self.next.get(&kind.letter()).copied().unwrap_or(1)
     }
 
-    /// The step between the numbers this import hands out: 1, or in a shared enquiry
-    /// the number of seats.
-    fn step(&self) -> u64 {
-        self.seat.map_or(1, |_| super::shared::SEATS)
-    }
-
-    /// The number of the `i`th new record of `kind` the import makes.
+    /// The number of the `i`th new record of `kind` the import makes (as
+    /// [`Store::number_for`] hands them out).
     fn number(&self, kind: Kind, i: u64) -> u64 {
-        let first = self.first(kind);
-        let base = self
-            .seat
-            .map_or(first, |seat| super::shared::seat_number(first, seat));
-        base + i * self.step()
+        super::shared::nth_number(self.first(kind), self.seat, i)
     }
 
     /// Whether `num` is the number of an entity this import makes.
     fn makes_entity(&self, num: u64) -> bool {
         let base = self.number(Kind::Entity, 0);
+        let step = self.number(Kind::Entity, 1) - base;
         num >= base
-            && (num - base).is_multiple_of(self.step())
-            && (num - base) / self.step() < self.plan.new.len() as u64
+            && (num - base).is_multiple_of(step)
+            && (num - base) / step < self.plan.new.len() as u64
     }
 
     fn meta(&self, id: Id, tags: Vec<String>) -> Meta {
