@@ -212,13 +212,16 @@ impl Store {
             seq: dump.seq,
             ..State::default()
         };
+        let mut entries = Vec::new();
         for rec in &dump.records {
             let id = rec.id();
             batches[kind_slot(id.kind)].insert(&id.num.to_be_bytes(), rec.to_bytes());
-            for (k, v) in index::entries(rec) {
-                batches[INDEX].insert(k, v);
-            }
+            entries.extend(index::entries(rec));
             state.account(rec, 1);
+        }
+        entries.sort_unstable();
+        for (anchor, block) in index::packed::pack(entries) {
+            batches[INDEX].insert(anchor, block);
         }
         let stored = dump.journal.iter().zip(journal_at);
         let stored = stored.map(|(e, at)| (e.seq, super::journal::Stored::bytes(e, *at)));

@@ -143,6 +143,7 @@ impl Store {
     ) -> Result<(Vec<sled::Batch>, State)> {
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
+        let mut index = index::packed::Edit::new(&self.trees[INDEX]);
         for ((change, entry), at) in changes.iter().zip(entries).zip(at) {
             let id = change.id();
             let next = state.next.entry(id.kind.letter()).or_insert(1);
@@ -164,12 +165,12 @@ impl Store {
                 .unwrap_or_default();
             for (k, _) in &old {
                 if !new.iter().any(|(nk, _)| nk == k) {
-                    batches[INDEX].remove(k.as_slice());
+                    index.remove(k).map_err(|e| self.db_err(e))?;
                 }
             }
             for (k, v) in new {
                 if !old.iter().any(|(ok, ov)| *ok == k && *ov == v) {
-                    batches[INDEX].insert(k, v);
+                    index.insert(k, v).map_err(|e| self.db_err(e))?;
                 }
             }
             if let Some(b) = &change.before {
@@ -181,6 +182,7 @@ impl Store {
             batches[JOURNAL].insert(&journal::entry_key(entry.seq), Stored::bytes(entry, *at));
             state.seq = entry.seq + 1;
         }
+        batches[INDEX] = index.into_batch();
         Ok((batches, state))
     }
 

@@ -28,6 +28,8 @@
 
 use crate::model::{Id, Kind, Question, Record};
 
+pub mod packed;
+
 pub const LINK_END: u8 = b'e';
 pub const OCCURRED: u8 = b't';
 pub const RECORDED: u8 = b'r';

@@ -83,12 +83,16 @@ pub const MAX_ID: u64 = 1 << 53;
 /// 6: every line of the journal log is framed (`log/frame.rs`: writer, the writer's line
 /// number, the sum of the line before, its own sum); the lines of an older log stay as
 /// they are, and the first framed line names their hash, so a workspace of schema 4 or 5
-/// only has its version marked.
-pub const SCHEMA_VERSION: u32 = 6;
+/// only has its version marked. 7: the index is packed, up to 64 entries to a key
+/// (`index/packed.rs`), in a tree of its own (`ix`); the entries of an older workspace's
+/// `index` tree are packed into it in place when it is first opened.
+pub const SCHEMA_VERSION: u32 = 7;
 
 const TREE_NAMES: [&str; 11] = [
-    "Q", "H", "E", "N", "L", "A", "index", "journal", "meta", "X", "D",
+    "Q", "H", "E", "N", "L", "A", "ix", "journal", "meta", "X", "D",
 ];
+/// The tree where schemas 1 to 6 kept the index, an entry to a key.
+const LEGACY_INDEX: &str = "index";
 const INDEX: usize = 6;
 const JOURNAL: usize = 7;
 const META: usize = 8;
@@ -330,8 +334,9 @@ impl Store {
         &self.trees[kind_slot(kind)]
     }
 
-    fn index(&self) -> &sled::Tree {
-        &self.trees[INDEX]
+    /// The index, read as entries ([`index::packed`]).
+    fn index(&self) -> index::packed::Packed<'_> {
+        index::packed::Packed(&self.trees[INDEX])
     }
 
     /// True when the workspace holds no records.

@@ -699,6 +699,13 @@ impl Store {
                 None => Ok(store),
             };
         }
+        // An index of an entry to a key (schemas 3 to 6) is packed before the log is
+        // brought level with the database: that writes packed entries, which packing
+        // afterwards would lose.
+        if let Some(old) = upgrade_from.filter(|o| *o >= super::upgrade::NO_REWRITE_FROM) {
+            store = store.pack_legacy_index(old, opts)?;
+            upgrade_from = None;
+        }
         store.reconcile_log()?;
         match upgrade_from {
             Some(old) => store.upgrade_from(old, opts),
@@ -736,14 +743,35 @@ impl Store {
         Ok(store)
     }
 
-    /// Writes a raw schema version (tests use it to simulate a newer weft).
+    /// Writes a raw schema version (tests use it to simulate a newer weft, or an older
+    /// one: below 7 the index is also copied, unpacked, into the tree of an entry to a
+    /// key that those schemas kept, which the upgrade at the next open packs).
     #[doc(hidden)]
     pub fn force_schema(&self, version: u32) -> Result<()> {
+        if version < 7 {
+            // (entries already unpacked stay: a test may downgrade twice)
+            let legacy = self.legacy_index_for_test()?;
+            for r in self.index().iter() {
+                let (k, v) = r.map_err(|e| self.db_err(e))?;
+                legacy.insert(k, v).map_err(|e| self.db_err(e))?;
+            }
+        }
         self.db
             .insert(SCHEMA_KEY, &version.to_be_bytes())
             .map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// The tree of an index entry to a key that schemas 1 to 6 kept (tests make older
+    /// workspaces with it).
+    #[doc(hidden)]
+    pub fn legacy_index_for_test(&self) -> Result<sled::Tree> {
+        self.db
+            .open_tree(super::LEGACY_INDEX)
+            .map_err(|e| self.db_err(e))
     }
 }
 

@@ -133,7 +133,7 @@ impl Store {
     /// The assessment cell for (hypothesis, note), if any.
     pub fn assessment(&self, h: Id, n: Id) -> Result<Option<Id>> {
         let k = index::key(&[&[index::ASSESS], &h.to_bytes(), &n.to_bytes()]);
-        let v = self.index().get(k).map_err(|e| self.db_err(e))?;
+        let v = self.index().get(&k).map_err(|e| self.db_err(e))?;
         Ok(v.and_then(|v| Id::from_bytes(&v)))
     }
 

@@ -45,7 +45,7 @@ impl Store {
     fn decode_time_entry(
         &self,
         axis: TimeAxis,
-        r: std::result::Result<(sled::IVec, sled::IVec), sled::Error>,
+        r: sled::Result<super::index::Entry>,
     ) -> Result<(NaiveDateTime, Id)> {
         let (k, _) = r.map_err(|e| self.db_err(e))?;
         let at = DateTime::from_timestamp_micros(raw_units(&k).saturating_mul(layout(axis).1))

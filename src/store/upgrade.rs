@@ -2,7 +2,7 @@
 //! is opened: by a rewrite beside it (a compaction), or inside its own database where
 //! that rewrite cannot be swapped in.
 
-use super::{OpenOptions, Result, Store, INDEX, SCHEMA_KEY, SCHEMA_VERSION};
+use super::{OpenOptions, Result, Store, INDEX, LEGACY_INDEX, SCHEMA_KEY, SCHEMA_VERSION};
 use std::time::Instant;
 
 /// How the notice of an upgrade done in place begins: the fallback's reason is added
@@ -12,13 +12,14 @@ const IN_PLACE: &str = "upgraded the workspace's storage in place";
 /// The oldest schema this build upgrades without a rewrite. Schema 4 writes journal
 /// entries in a compact form, packed 64 to a key by compaction, and still reads the
 /// JSON ones of schema 3, a key each (a compaction rewrites them); it drops the index's
-/// short search texts (`x`), which the search file holds: from schema 3 the upgrade
-/// removes those entries and writes the version.
-const NO_REWRITE_FROM: u32 = 3;
+/// short search texts (`x`), which the search file holds. Schema 5 reads every log
+/// schema 4 wrote; schema 6 frames new log lines and reads the old ones. So from schema
+/// 3 on, the upgrade packs the index (`index/packed.rs`), leaving out any `x` entries,
+/// and writes the version ([`Store::pack_legacy_index`]).
+pub(super) const NO_REWRITE_FROM: u32 = 3;
 
-/// The oldest schema whose workspaces this build only marks as its own: schema 5 reads
-/// every log schema 4 wrote, and writes `made` lines that schema 4 would refuse.
-const MARK_ONLY_FROM: u32 = 4;
+/// The entries packed into a batch of blocks by the upgrade.
+const BLOCKS_PER_BATCH: usize = 1_024;
 
 impl Store {
     /// Writes this build's schema version: an older weft then refuses the workspace
@@ -35,17 +36,11 @@ impl Store {
     /// first through `opts.before_upgrade`. When the rewrite beside it fails (it changed
     /// nothing), the workspace is opened again and upgraded in place.
     pub(super) fn upgrade_from(self, old: u32, opts: &OpenOptions) -> Result<Store> {
-        if old >= MARK_ONLY_FROM {
-            return self.mark_schema();
-        }
         if old >= NO_REWRITE_FROM {
-            if let (Some(tell), false) = (opts.before_upgrade, self.is_empty()) {
-                tell(&self.path);
-            }
-            return self.drop_search_texts(old);
+            return self.pack_legacy_index(old, opts);
         }
         if opts.upgrade_in_place {
-            return self.upgrade_in_place(old);
+            return self.upgrade_in_place(old, opts);
         }
         let empty = self.is_empty();
         if let (Some(tell), false) = (opts.before_upgrade, empty) {
@@ -72,36 +67,57 @@ impl Store {
         }
     }
 
-    /// Brings a workspace of schema 3 to this build's inside its own database: the
-    /// index's short search texts are removed, in batches, and the version written last,
-    /// so an interrupted upgrade starts again at the next open.
-    fn drop_search_texts(self, old: u32) -> Result<Store> {
-        const BATCH: usize = 8_192;
+    /// Brings a workspace of schema 3 to 6 to this build's inside its own database: the
+    /// entries of its `index` tree, a key each, are packed into the packed index's tree
+    /// (any `x` entries of schema 3 left out), in batches, then the version is written,
+    /// then the old tree is dropped. Interrupted before the version is written, the next
+    /// open packs afresh; after it, the old tree is only space (`weft compact` gives it
+    /// back, as does the next open's drop).
+    pub(super) fn pack_legacy_index(self, old: u32, opts: &OpenOptions) -> Result<Store> {
+        use super::index::packed::Packer;
         let started = Instant::now();
-        let index = &self.trees[INDEX];
-        let mut removed = 0usize;
-        loop {
-            let keys = index
-                .scan_prefix([super::index::OLD_SEARCH])
-                .keys()
-                .take(BATCH)
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| self.db_err(e))?;
-            if keys.is_empty() {
-                break;
-            }
-            removed += keys.len();
-            let mut batch = sled::Batch::default();
-            for k in keys {
-                batch.remove(k);
-            }
-            index.apply_batch(batch).map_err(|e| self.db_err(e))?;
+        let legacy = self
+            .db
+            .open_tree(LEGACY_INDEX)
+            .map_err(|e| self.db_err(e))?;
+        if let (Some(tell), false) = (opts.before_upgrade, legacy.is_empty()) {
+            tell(&self.path);
         }
+        let packed = &self.trees[INDEX];
+        packed.clear().map_err(|e| self.db_err(e))?;
+        let mut packer = Packer::default();
+        let mut batch = sled::Batch::default();
+        let (mut blocks, mut entries) = (0usize, 0u64);
+        let mut write = |block: Option<(Vec<u8>, Vec<u8>)>, last: bool| -> sled::Result<()> {
+            if let Some((anchor, bytes)) = block {
+                batch.insert(anchor, bytes);
+                blocks += 1;
+            }
+            if blocks == BLOCKS_PER_BATCH || last {
+                packed.apply_batch(std::mem::take(&mut batch))?;
+                blocks = 0;
+            }
+            Ok(())
+        };
+        for r in legacy.iter() {
+            let (k, v) = r.map_err(|e| self.db_err(e))?;
+            if k.first() == Some(&super::index::OLD_SEARCH) {
+                continue;
+            }
+            entries += 1;
+            write(packer.push(k.to_vec(), v.to_vec()), false).map_err(|e| self.db_err(e))?;
+        }
+        write(packer.take(), true).map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
         let mut this = self.mark_schema()?;
-        if removed > 0 {
+        drop(legacy);
+        this.db
+            .drop_tree(LEGACY_INDEX)
+            .map_err(|e| this.db_err(e))?;
+        this.db.flush().map_err(|e| this.db_err(e))?;
+        if entries > 0 {
             this.notices.push(format!(
-                "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once); `weft compact` gives back the space it freed",
+                "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once): the index is packed; `weft compact` gives back the space the old one took",
                 started.elapsed().as_secs_f64()
             ));
         }
@@ -127,13 +143,17 @@ impl Store {
     }
 
     /// Brings a workspace of schema `old` to this build's inside its own database: the
-    /// index is derived afresh from the records, in batches, and the schema version is
-    /// written last, so an interrupted upgrade starts again at the next open. Journal
-    /// entries of schema 1 keep their values inline, which this build still reads.
-    fn upgrade_in_place(self, old: u32) -> Result<Store> {
+    /// index is derived afresh from the records, in batches, into the tree of an entry to
+    /// a key that schemas before 7 kept, and then packed ([`Store::pack_legacy_index`]),
+    /// which writes the version last, so an interrupted upgrade starts again at the next
+    /// open. Journal entries of schema 1 keep their values inline, which this build still
+    /// reads.
+    fn upgrade_in_place(self, old: u32, opts: &OpenOptions) -> Result<Store> {
         const BATCH: usize = 2_048;
-        let started = Instant::now();
-        let index = &self.trees[INDEX];
+        let index = self
+            .db
+            .open_tree(LEGACY_INDEX)
+            .map_err(|e| self.db_err(e))?;
         index.clear().map_err(|e| self.db_err(e))?;
         let mut batch = sled::Batch::default();
         let mut pending = 0;
@@ -153,13 +173,10 @@ impl Store {
         }
         index.apply_batch(batch).map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
-        let mut this = self.mark_schema()?;
-        if !this.is_empty() {
-            this.notices.push(format!(
-                "{IN_PLACE} from schema {old} to {SCHEMA_VERSION} in {:.1} s (once)",
-                started.elapsed().as_secs_f64()
-            ));
-        }
-        Ok(this)
+        let told = OpenOptions {
+            before_upgrade: None,
+            ..opts.clone()
+        };
+        self.pack_legacy_index(old, &told)
     }
 }

@@ -98,13 +98,13 @@ pub(super) fn compare(
         if !wanted[bucket(&k)] {
             continue;
         }
-        let why = match expected.remove(k.as_ref()) {
+        let why = match expected.remove(k.as_slice()) {
             None => "matches no record",
-            Some(want) if want.as_slice() != v.as_ref() => "is out of date",
+            Some(want) if *want != v => "is out of date",
             Some(_) => continue,
         };
         let p = Problem(format!("index entry {} {why}", describe_key(&k)));
-        found.push(false, k.to_vec(), p);
+        found.push(false, k, p);
     }
     for k in expected.into_keys() {
         let p = Problem(format!("index entry {} is missing", describe_key(&k)));

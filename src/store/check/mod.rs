@@ -168,7 +168,7 @@ impl Store {
             meter.at(done.min(records))
         })?;
         let est = found.digest.entries;
-        let index = self.index();
+        let index = &self.trees[INDEX];
         let ranges = split::ranges(index).map_err(|e| self.db_err(e))?;
         let next_range = AtomicUsize::new(0);
         let (mine, other) = std::thread::scope(|s| {
@@ -313,10 +313,12 @@ impl Store {
     #[doc(hidden)]
     pub fn corrupt_index_for_test(&self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
         let t = &self.trees[INDEX];
+        let mut edit = index::packed::Edit::new(t);
         match value {
-            Some(v) => t.insert(key, v).map(|_| ()),
-            None => t.remove(key).map(|_| ()),
+            Some(v) => edit.insert(key.to_vec(), v.to_vec()),
+            None => edit.remove(key),
         }
+        .and_then(|()| t.apply_batch(edit.into_batch()))
         .map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
         Ok(())

@@ -3,7 +3,7 @@
 
 use super::{describe_key, Problem};
 use crate::model::{Kind, Record};
-use crate::store::{index, Result, State, Store, INDEX};
+use crate::store::{index, Result, State, Store};
 use std::collections::{BTreeMap, HashSet};
 
 /// The check as it was before it streamed: every implied entry in one map. Kept here as
@@ -77,15 +77,15 @@ pub(super) fn reference(s: &Store) -> Result<Vec<Problem>> {
     }
     let mut seen = 0usize;
     let per_entry = records as f64 / expected.len().max(1) as f64;
-    for (i, r) in s.trees[INDEX].iter().enumerate() {
+    for (i, r) in s.index().iter().enumerate() {
         tick(records + ((i as f64 * per_entry) as u64).min(records));
         let (k, v) = r.map_err(|e| s.db_err(e))?;
-        match expected.get(k.as_ref()) {
+        match expected.get(k.as_slice()) {
             None => problems.push(Problem(format!(
                 "index entry {} matches no record",
                 describe_key(&k)
             ))),
-            Some(want) if want.as_slice() != v.as_ref() => problems.push(Problem(format!(
+            Some(want) if *want != v => problems.push(Problem(format!(
                 "index entry {} is out of date",
                 describe_key(&k)
             ))),
@@ -94,7 +94,7 @@ pub(super) fn reference(s: &Store) -> Result<Vec<Problem>> {
     }
     if seen < expected.len() {
         for k in expected.keys() {
-            if s.trees[INDEX].get(k).map_err(|e| s.db_err(e))?.is_none() {
+            if s.index().get(k).map_err(|e| s.db_err(e))?.is_none() {
                 problems.push(Problem(format!(
                     "index entry {} is missing",
                     describe_key(k)

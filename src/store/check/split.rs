@@ -4,6 +4,7 @@
 //! the whole index in any order.
 
 use super::digest::{Digest, Keys};
+use crate::store::index::packed;
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -108,8 +109,10 @@ pub(super) fn digest_ranges(
 ) -> sled::Result<Digest> {
     let mut d = Digest::new(keys);
     let mut unreported = 0u64;
-    while let Some(range) = take_next(tree, ranges, next) {
-        for r in range {
+    // the packed index's ranges cut its blocks by anchor: each block, and so each
+    // entry, falls in exactly one
+    while let Some(blocks) = take_next(tree, ranges, next) {
+        for r in packed::entries_checked(blocks) {
             let (k, v) = r?;
             d.add(&k, &v);
             unreported += 1;
@@ -179,17 +182,24 @@ mod tests {
 
     #[test]
     fn two_threads_taking_ranges_digest_what_one_pass_does() {
-        let keys: Vec<Vec<u8>> = (0..20_000u32)
+        let mut keys: Vec<Vec<u8>> = (0..20_000u32)
             .map(|i| {
                 format!("{}{:08}", (b'a' + (i % 5) as u8) as char, i * 31 % 9_973).into_bytes()
             })
             .collect();
-        let (_dir, t) = tree_with(&keys);
+        keys.sort();
+        keys.dedup();
+        let entries: Vec<(Vec<u8>, Vec<u8>)> =
+            keys.iter().map(|k| (k.clone(), k.clone())).collect();
+        let (_dir, t) = tree_with(&[]);
+        for (anchor, block) in packed::pack(entries.clone()) {
+            t.insert(anchor, block).unwrap();
+        }
+        assert!(t.len() * 32 < entries.len(), "the entries are packed");
         let hash_keys = Keys::new();
         let mut whole = Digest::new(&hash_keys);
-        for r in t.iter() {
-            let (k, v) = r.unwrap();
-            whole.add(&k, &v);
+        for (k, v) in &entries {
+            whole.add(k, v);
         }
         let ranges = ranges(&t).unwrap();
         let (next, scanned) = (AtomicUsize::new(0), AtomicU64::new(0));
@@ -201,8 +211,8 @@ mod tests {
             (a, other.join().unwrap())
         });
         a.merge(&b);
-        assert_eq!(a.entries, t.len() as u64);
-        assert_eq!(scanned.load(Ordering::Relaxed), t.len() as u64);
+        assert_eq!(a.entries, entries.len() as u64);
+        assert_eq!(scanned.load(Ordering::Relaxed), entries.len() as u64);
         assert!(a.differing(&whole).is_empty());
     }
 }

@@ -292,11 +292,19 @@ impl Builder {
             self.batches[JOURNAL].push((k.to_vec(), v.to_vec()));
         }
         let index = std::mem::replace(&mut self.index, Runs::new(&self.dir));
-        index.merge(&mut |k, v| {
-            self.pending += entry_bytes(k.len(), v.len());
-            self.batches[INDEX].push((k, v));
-            self.spill()
+        let mut packer = index::packed::Packer::default();
+        let write = |this: &mut Builder, (anchor, block): (Vec<u8>, Vec<u8>)| {
+            this.pending += entry_bytes(anchor.len(), block.len());
+            this.batches[INDEX].push((anchor, block));
+            this.spill()
+        };
+        index.merge(&mut |k, v| match packer.push(k, v) {
+            Some(block) => write(&mut self, block),
+            None => Ok(()),
         })?;
+        if let Some(block) = packer.take() {
+            write(&mut self, block)?;
+        }
         self.write_batches()?;
         finish(&mut self.inline).map_err(|e| self.db_err(e))?;
         if self.applier.as_ref().is_some_and(|a| !a.close()) {

@@ -2,7 +2,7 @@ use super::*;
 use crate::store::{SCHEMA_KEY, SCHEMA_VERSION};
 
 #[test]
-fn a_schema_four_workspace_is_only_marked_at_open() {
+fn a_schema_four_workspace_has_its_index_packed_in_place_at_open() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");
     let mut store = churned(&dir);
@@ -11,13 +11,29 @@ fn a_schema_four_workspace_is_only_marked_at_open() {
     crate::store::search::file::mark_schema_for_test(&dir, 4).unwrap();
     let search = std::fs::read(dir.join(crate::store::search::file::FILE)).unwrap();
     store.force_schema(4).unwrap();
+    let keys_unpacked = store.legacy_index_for_test().unwrap().len();
     drop(store);
+    static TOLD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let opts = OpenOptions {
-        before_upgrade: Some(|p| panic!("told of an upgrade of {}", p.display())),
+        before_upgrade: Some(|_| {
+            TOLD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }),
         ..OpenOptions::default()
     };
     let store = Store::open(&dir, &opts).unwrap();
-    assert!(store.notices().is_empty(), "{:?}", store.notices());
+    assert_eq!(TOLD.load(std::sync::atomic::Ordering::Relaxed), 1);
+    let said = store.notices().join(" | ");
+    assert!(
+        said.contains(&format!("in place from schema 4 to {SCHEMA_VERSION}")),
+        "{said}"
+    );
+    // the old tree is gone, and the packed one takes a key for up to 64 entries
+    assert!(!store.db.tree_names().iter().any(|n| n == b"index"));
+    let blocks = store.trees[crate::store::INDEX].len();
+    assert!(
+        blocks > 0 && blocks * 8 < keys_unpacked,
+        "{blocks} for {keys_unpacked}"
+    );
     let raw = store.db.get(SCHEMA_KEY).unwrap().unwrap();
     assert_eq!(raw.as_ref(), SCHEMA_VERSION.to_be_bytes());
     assert_eq!(export(&store), before);
@@ -82,12 +98,13 @@ fn a_schema_one_workspace_is_upgraded_in_place_where_it_cannot_be_rewritten_besi
     let before = export(&store);
     store.downgrade_journal_for_test().unwrap();
     // a schema-1 index lacks the entries this build added: wipe two kinds of them
+    let legacy = store.legacy_index_for_test().unwrap();
     for prefix in [b"q", b"k"] {
-        for k in store.index().scan_prefix(prefix).keys() {
-            store.index().remove(k.unwrap()).unwrap();
+        for k in legacy.scan_prefix(prefix).keys() {
+            legacy.remove(k.unwrap()).unwrap();
         }
     }
-    assert!(!store.check().unwrap().is_empty());
+    drop(legacy);
     drop(store);
     // something that is not weft's stands where the rewrite would be built
     let blocker = tmp.path().join(".case.compact");
@@ -127,7 +144,9 @@ fn a_schema_two_workspace_loses_its_short_search_texts_and_is_still_searched() {
         .id;
     // schema 2 held a note's first line alone, unmarked
     let x = crate::store::index::key(&[&[crate::store::index::OLD_SEARCH], &id.to_bytes()]);
-    store.index().insert(&x, &b"Harbour log"[..]).unwrap();
+    store
+        .corrupt_index_for_test(&x, Some(&b"Harbour log"[..]))
+        .unwrap();
     store.force_schema(2).unwrap();
     drop(store);
     let store = Store::open(&dir, &OpenOptions::default()).unwrap();
@@ -176,7 +195,9 @@ fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journa
         .collect();
     assert!(searched.len() > 50);
     for (k, text) in &searched {
-        store.index().insert(k, text.as_bytes()).unwrap();
+        store
+            .corrupt_index_for_test(k, Some(text.as_bytes()))
+            .unwrap();
     }
     assert!(!store.check().unwrap().is_empty());
     store.force_schema(3).unwrap();
