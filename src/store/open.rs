@@ -699,10 +699,17 @@ impl Store {
                 None => Ok(store),
             };
         }
-        // An index of an entry to a key (schemas 3 to 6) is packed before the log is
-        // brought level with the database: that writes packed entries, which packing
-        // afterwards would lose.
-        if let Some(old) = upgrade_from.filter(|o| *o >= super::upgrade::NO_REWRITE_FROM) {
+        // Upgraded in place, an index of an entry to a key (schemas 3 to 6) is packed
+        // before the log is brought level with the database: that writes packed
+        // entries, which packing afterwards would lose. So is one whose log is ahead of
+        // its database (a crash before the write was acknowledged), lest the rewrite
+        // fail and the in-place fallback pack an index that missed what was brought
+        // level. (A rewrite, and the upgrade in place of older schemas, derive the
+        // index from the records afterwards.)
+        let level = super::log::file_len(dir)? == store.state.log_len;
+        if let Some(old) = upgrade_from.filter(|o| {
+            *o >= super::upgrade::PACK_IN_PLACE_FROM && (opts.upgrade_in_place || !level)
+        }) {
             store = store.pack_legacy_index(old, opts)?;
             upgrade_from = None;
         }

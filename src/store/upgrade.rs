@@ -9,14 +9,15 @@ use std::time::Instant;
 /// only after it.
 const IN_PLACE: &str = "upgraded the workspace's storage in place";
 
-/// The oldest schema this build upgrades without a rewrite. Schema 4 writes journal
-/// entries in a compact form, packed 64 to a key by compaction, and still reads the
-/// JSON ones of schema 3, a key each (a compaction rewrites them); it drops the index's
-/// short search texts (`x`), which the search file holds. Schema 5 reads every log
-/// schema 4 wrote; schema 6 frames new log lines and reads the old ones. So from schema
-/// 3 on, the upgrade packs the index (`index/packed.rs`), leaving out any `x` entries,
-/// and writes the version ([`Store::pack_legacy_index`]).
-pub(super) const NO_REWRITE_FROM: u32 = 3;
+/// The oldest schema whose index entries this build can pack as they are, where the
+/// rewrite cannot be done. Schema 4 writes journal entries in a compact form, packed 64
+/// to a key by compaction, and still reads the JSON ones of schema 3, a key each; it
+/// drops the index's short search texts (`x`), which the search file holds. Schema 5
+/// reads every log schema 4 wrote; schema 6 frames new log lines and reads the old ones.
+/// So from schema 3 on, an upgrade in place packs the index (`index/packed.rs`), leaving
+/// out any `x` entries, and writes the version ([`Store::pack_legacy_index`]); before
+/// it, the index is derived afresh from the records first.
+pub(super) const PACK_IN_PLACE_FROM: u32 = 3;
 
 /// The entries packed into a batch of blocks by the upgrade.
 const BLOCKS_PER_BATCH: usize = 1_024;
@@ -35,12 +36,18 @@ impl Store {
     /// Upgrades this workspace of schema `old`, opened under its lock, telling the user
     /// first through `opts.before_upgrade`. When the rewrite beside it fails (it changed
     /// nothing), the workspace is opened again and upgraded in place.
+    ///
+    /// The rewrite is the upgrade's first choice whatever the schema: it leaves the
+    /// database as a compaction does (at 750,000 questions from schema 6, 11 s once, and
+    /// every later open in 42 MiB), where packing the index in place (6 s) leaves the
+    /// space of the old index in the file until a compaction (an open in 210 MiB).
     pub(super) fn upgrade_from(self, old: u32, opts: &OpenOptions) -> Result<Store> {
-        if old >= NO_REWRITE_FROM {
-            return self.pack_legacy_index(old, opts);
-        }
         if opts.upgrade_in_place {
-            return self.upgrade_in_place(old, opts);
+            return if old >= PACK_IN_PLACE_FROM {
+                self.pack_legacy_index(old, opts)
+            } else {
+                self.upgrade_in_place(old, opts)
+            };
         }
         let empty = self.is_empty();
         if let (Some(tell), false) = (opts.before_upgrade, empty) {
@@ -50,8 +57,10 @@ impl Store {
         match self.upgrade(old) {
             Ok(store) => Ok(store),
             Err(e) if !empty => {
+                // (the user was told already)
                 let again = OpenOptions {
                     upgrade_in_place: true,
+                    before_upgrade: None,
                     ..opts.clone()
                 };
                 let mut store = Store::open(&dir, &again)?;

@@ -2,9 +2,10 @@ use super::*;
 use crate::store::{SCHEMA_KEY, SCHEMA_VERSION};
 
 #[test]
-fn a_schema_four_workspace_has_its_index_packed_in_place_at_open() {
+fn a_schema_four_workspace_that_cannot_be_rewritten_has_its_index_packed_in_place() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("case");
+    std::fs::write(tmp.path().join(".case.compact"), "not weft's").unwrap();
     let mut store = churned(&dir);
     let before = export(&store);
     store.write_search_file().unwrap();
@@ -175,6 +176,8 @@ fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journa
     let dir = tmp.path().join("case");
     let store = churned(&dir);
     let before = export(&store);
+    // where the rewrite cannot be built, the upgrade is done in place
+    std::fs::write(tmp.path().join(".case.compact"), "not weft's").unwrap();
     // schema 3 kept every entry's header as JSON, under a key of its own
     store.journal_as_schema_three_for_test().unwrap();
     let journal = &store.trees[crate::store::JOURNAL];
@@ -238,6 +241,7 @@ fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journa
     let raw = store.db.get(SCHEMA_KEY).unwrap().unwrap();
     assert_eq!(raw.as_ref(), SCHEMA_VERSION.to_be_bytes());
     let before = export(&store);
+    std::fs::remove_file(tmp.path().join(".case.compact")).unwrap();
     let (store, _) = store.compact(&mut |_, _| {}).unwrap();
     let journal = &store.trees[crate::store::JOURNAL];
     for r in journal.iter() {
@@ -257,4 +261,43 @@ fn a_schema_three_workspace_loses_its_search_texts_in_place_and_keeps_its_journa
     assert!(blocks * 10 < keys_before, "{blocks} vs {keys_before} keys");
     assert_eq!(export(&store), before);
     assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn an_older_workspace_whose_log_is_ahead_of_its_database_keeps_every_index_entry_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let store = churned(&a);
+    store.force_schema(4).unwrap();
+    drop(store);
+    // b: the same workspace, its database one acknowledged change behind its log (a
+    // crash after the log's append), and nowhere to rewrite it beside itself
+    let b = tmp.path().join("b");
+    let copied = std::process::Command::new("cp")
+        .args(["-a"])
+        .arg(&a)
+        .arg(&b)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let mut store = Store::open(&a, &OpenOptions::default()).unwrap();
+    let note = store
+        .add_note(crate::store::NewNote {
+            text: "the courier changed cars at the depot #late".into(),
+            tags: vec!["late".into()],
+            ..crate::store::NewNote::default()
+        })
+        .unwrap()
+        .id;
+    let want = export(&store);
+    drop(store);
+    let log = crate::store::log::LOG_FILE;
+    std::fs::copy(a.join(log), b.join(log)).unwrap();
+    std::fs::write(tmp.path().join(".b.compact"), "not weft's").unwrap();
+    let store = Store::open(&b, &OpenOptions::default()).unwrap();
+    let said = store.notices().join(" | ");
+    assert!(said.contains("in place from schema 4"), "{said}");
+    assert_eq!(export(&store), want);
+    assert_eq!(store.tagged("late").unwrap(), vec![note]);
+    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }
