@@ -297,13 +297,23 @@ fn after_prefix(prefix: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// A block being changed by an [`Edit`].
+struct Held {
+    entries: Vec<Entry>,
+    /// The least anchor in the tree above this block's region (`None`: none above): every
+    /// anchor in the tree between this block's and it is held by the edit too, so a key
+    /// below it whose greatest live held anchor is this block's belongs to this block
+    /// without a look at the tree.
+    below: Option<Vec<u8>>,
+}
+
 /// Changes to entries gathered into the blocks they change, read from the tree as they
 /// are first touched; [`Edit::into_batch`] gives the blocks to write. Entries are changed
 /// in the order given, each seeing the ones before, as a batch of single entries would.
 pub struct Edit<'t> {
     tree: &'t sled::Tree,
-    /// The blocks touched, by anchor: their entries now, or `None` for one removed.
-    blocks: BTreeMap<Vec<u8>, Option<Vec<Entry>>>,
+    /// The blocks touched, by anchor: held to be written, or `None` for one removed.
+    blocks: BTreeMap<Vec<u8>, Option<Held>>,
 }
 
 impl<'t> Edit<'t> {
@@ -314,21 +324,44 @@ impl<'t> Edit<'t> {
         }
     }
 
+    /// The least anchor in the tree above `k`.
+    fn tree_anchor_above(&self, k: &[u8]) -> sled::Result<Option<Vec<u8>>> {
+        let above = (Bound::Excluded(k), Bound::Unbounded);
+        Ok(self
+            .tree
+            .range::<&[u8], _>(above)
+            .next()
+            .transpose()?
+            .map(|(a, _)| a.to_vec()))
+    }
+
     /// The anchor of the live block that holds `k` if any does: the greatest not above
-    /// it, among the blocks changed here and those in the tree that are not.
+    /// it, among the blocks held here and those in the tree that are not.
     fn anchor_at_or_below(&self, k: &[u8]) -> sled::Result<Option<Vec<u8>>> {
         let mine = self
             .blocks
             .range::<[u8], _>((Bound::Unbounded, Bound::Included(k)))
             .rev()
-            .find(|(_, b)| b.is_some())
-            .map(|(a, _)| a.clone());
+            .find_map(|(a, b)| b.as_ref().map(|held| (a, held)));
+        if let Some((a, held)) = mine {
+            // within the region of a block read from the tree: no other tree anchor
+            if held.below.as_deref().is_none_or(|n| k < n) {
+                return Ok(Some(a.clone()));
+            }
+        }
+        let mine = mine.map(|(a, _)| a.clone());
         let mut theirs = None;
         for r in self.tree.range(..=k).rev() {
             let (a, _) = r?;
-            if !self.blocks.contains_key(a.as_ref()) {
-                theirs = Some(a.to_vec());
-                break;
+            match self.blocks.get(a.as_ref()) {
+                // held and live: the greatest held live anchor is at least this one
+                Some(Some(_)) => break,
+                // removed here: look further down
+                Some(None) => continue,
+                None => {
+                    theirs = Some(a.to_vec());
+                    break;
+                }
             }
         }
         Ok(mine.max(theirs))
@@ -356,25 +389,33 @@ impl<'t> Edit<'t> {
     }
 
     /// Takes the block at `anchor` out to change it (it is put back by the caller).
-    fn take_block(&mut self, anchor: &[u8]) -> sled::Result<Vec<Entry>> {
+    fn take_block(&mut self, anchor: &[u8]) -> sled::Result<Held> {
         match self.blocks.insert(anchor.to_vec(), None) {
-            Some(Some(entries)) => Ok(entries),
-            Some(None) => Ok(Vec::new()),
-            None => match self.tree.get(anchor)? {
-                Some(block) => decoded(&block),
-                None => Ok(Vec::new()),
-            },
+            Some(Some(held)) => Ok(held),
+            Some(None) => Ok(Held {
+                entries: Vec::new(),
+                below: self.tree_anchor_above(anchor)?,
+            }),
+            None => Ok(Held {
+                entries: match self.tree.get(anchor)? {
+                    Some(block) => decoded(&block)?,
+                    None => Vec::new(),
+                },
+                below: self.tree_anchor_above(anchor)?,
+            }),
         }
     }
 
     /// Puts `entries` (in order) back at `anchor`, split into blocks within the limits:
-    /// the first keeps the anchor, the others are anchored at their first key.
-    fn put_blocks(&mut self, anchor: Vec<u8>, mut entries: Vec<Entry>, appended: bool) {
+    /// the first keeps the anchor, the others are anchored at their first key; all keep
+    /// the region's bound `below`.
+    fn put_blocks(&mut self, anchor: Vec<u8>, held: Held, appended: bool) {
+        let Held { mut entries, below } = held;
         if entries.is_empty() {
             return;
         }
         if fits(&entries) {
-            self.blocks.insert(anchor, Some(entries));
+            self.blocks.insert(anchor, Some(Held { entries, below }));
             return;
         }
         // an entry added at the end (new records come in id order) starts a block of its
@@ -386,8 +427,19 @@ impl<'t> Edit<'t> {
         };
         let rest = entries.split_off(at);
         let rest_anchor = rest[0].0.clone();
-        self.put_blocks(anchor, entries, false);
-        self.put_blocks(rest_anchor, rest, false);
+        let first = Held {
+            entries,
+            below: below.clone(),
+        };
+        self.put_blocks(anchor, first, false);
+        self.put_blocks(
+            rest_anchor,
+            Held {
+                entries: rest,
+                below,
+            },
+            false,
+        );
     }
 
     /// Sets entry `k` to `v`.
@@ -397,14 +449,20 @@ impl<'t> Edit<'t> {
             None => match self.first_anchor()? {
                 Some(a) => a,
                 None => {
-                    self.blocks.insert(k.clone(), Some(vec![(k, v)]));
+                    let below = self.tree_anchor_above(&k)?;
+                    let held = Held {
+                        entries: vec![(k.clone(), v)],
+                        below,
+                    };
+                    self.blocks.insert(k, Some(held));
                     return Ok(());
                 }
             },
         };
-        let mut entries = self.take_block(&anchor)?;
+        let mut held = self.take_block(&anchor)?;
         // below every block: the first block takes it and is anchored at it
         let anchor = if k < anchor { k.clone() } else { anchor };
+        let entries = &mut held.entries;
         let appended = match entries.binary_search_by(|(ek, _)| ek.cmp(&k)) {
             Ok(i) => {
                 entries[i].1 = v;
@@ -415,7 +473,7 @@ impl<'t> Edit<'t> {
                 i + 1 == entries.len()
             }
         };
-        self.put_blocks(anchor, entries, appended);
+        self.put_blocks(anchor, held, appended);
         Ok(())
     }
 
@@ -424,13 +482,16 @@ impl<'t> Edit<'t> {
         let Some(anchor) = self.anchor_at_or_below(k)? else {
             return Ok(());
         };
-        let mut entries = self.take_block(&anchor)?;
-        if let Ok(i) = entries.binary_search_by(|(ek, _)| ek.as_slice().cmp(k)) {
-            entries.remove(i);
+        let mut held = self.take_block(&anchor)?;
+        if let Ok(i) = held
+            .entries
+            .binary_search_by(|(ek, _)| ek.as_slice().cmp(k))
+        {
+            held.entries.remove(i);
         }
         // an emptied block stays removed; a block keeps its anchor when its first
         // entry goes (the anchor need only be no greater than its entries)
-        self.put_blocks(anchor, entries, false);
+        self.put_blocks(anchor, held, false);
         Ok(())
     }
 
@@ -439,7 +500,7 @@ impl<'t> Edit<'t> {
         let mut batch = sled::Batch::default();
         for (anchor, block) in self.blocks {
             match block {
-                Some(entries) => batch.insert(anchor, encode(&entries)),
+                Some(held) => batch.insert(anchor, encode(&held.entries)),
                 None => batch.remove(anchor),
             }
         }
