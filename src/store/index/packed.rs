@@ -263,10 +263,12 @@ impl<'t> Packed<'t> {
             };
             above && below
         };
-        Box::new(entries_of(blocks).filter(move |r| match r {
-            Ok((k, _)) => within(k),
-            Err(_) => true,
-        }))
+        Box::new(Ascending::new(entries_of(blocks).filter(
+            move |r| match r {
+                Ok((k, _)) => within(k),
+                Err(_) => true,
+            },
+        )))
     }
 
     /// The entries whose keys start with `prefix`, in order (reversible).
@@ -280,7 +282,64 @@ impl<'t> Packed<'t> {
 
     /// Every entry, in order.
     pub fn iter(&self) -> Entries<'t> {
-        entries_of(self.0.iter())
+        Box::new(Ascending::new(entries_of(self.0.iter())))
+    }
+}
+
+/// Entries strictly in key order from either end: an entry at or behind the last one
+/// yielded from its end is skipped. A read runs beside the writer's commits, and sled's
+/// iterators do not see a commit whole: a block split while a scan passes (half of it
+/// moved under a new anchor) could be read both before and after, and so yield the
+/// moved entries twice.
+struct Ascending<I> {
+    inner: I,
+    front: Option<Vec<u8>>,
+    back: Option<Vec<u8>>,
+}
+
+impl<I> Ascending<I> {
+    fn new(inner: I) -> Self {
+        Ascending {
+            inner,
+            front: None,
+            back: None,
+        }
+    }
+}
+
+impl<I: Iterator<Item = sled::Result<Entry>>> Iterator for Ascending<I> {
+    type Item = sled::Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let item = self.inner.next()?;
+            if let Ok((k, _)) = &item {
+                if self.front.as_ref().is_some_and(|f| k <= f)
+                    || self.back.as_ref().is_some_and(|b| k >= b)
+                {
+                    continue;
+                }
+                self.front = Some(k.clone());
+            }
+            return Some(item);
+        }
+    }
+}
+
+impl<I: DoubleEndedIterator<Item = sled::Result<Entry>>> DoubleEndedIterator for Ascending<I> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        loop {
+            let item = self.inner.next_back()?;
+            if let Ok((k, _)) = &item {
+                if self.back.as_ref().is_some_and(|b| k >= b)
+                    || self.front.as_ref().is_some_and(|f| k <= f)
+                {
+                    continue;
+                }
+                self.back = Some(k.clone());
+            }
+            return Some(item);
+        }
     }
 }
 
