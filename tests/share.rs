@@ -772,3 +772,50 @@ fn tables_imported_at_once_by_two_members_take_distinct_ids_and_all_arrive() {
     );
     t.same_everywhere(&names);
 }
+
+#[test]
+fn the_base_is_set_aside_once_imported_and_a_compacted_member_still_syncs() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    for who in names {
+        let repo = t.ws(who).join("shared");
+        // not in the working tree (829 MB at 1M), and git takes it as unchanged
+        assert!(!repo.join("base/workspace.json").exists(), "{who}");
+        assert_eq!(git(&repo, &["status", "--porcelain"]), "", "{who}");
+        let skipped = git(&repo, &["ls-files", "-v", "base/workspace.json"]);
+        assert!(skipped.starts_with("S "), "{who}: {skipped}");
+    }
+    // the remote still holds it for whoever joins next
+    let remote = t.remote.to_str().unwrap().to_string();
+    let carol = t.ws("carol");
+    let out = t.weft(
+        &[
+            "share",
+            "clone",
+            &remote,
+            carol.to_str().unwrap(),
+            "--as",
+            "carol",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(t
+        .ok("carol", &["list", "questions"])
+        .contains("Who pays Marsh?"));
+    // a compaction moves every file of the workspace; the next syncs go on as before
+    t.ok("bob", &["compact"]);
+    t.ok("bob", &["add", "note", "the van was seen at the depot"]);
+    let all = ["alice", "bob", "carol"];
+    t.settle(&all);
+    for who in all {
+        assert!(
+            t.ok(who, &["list", "notes"]).contains("seen at the depot"),
+            "{who}"
+        );
+    }
+}
