@@ -15,11 +15,11 @@ const IN_PLACE: &str = "upgraded the workspace's storage in place";
 /// drops the index's short search texts (`x`), which the search file holds. Schema 5
 /// reads every log schema 4 wrote; schema 6 frames new log lines and reads the old ones.
 /// So from schema 3 on, an upgrade in place packs the index (`index/packed.rs`), leaving
-/// out any `x` entries, and writes the version ([`Store::pack_legacy_index`]); before
-/// it, the index is derived afresh from the records first.
+/// out any `x` entries, and writes the version ([`Store::pack_legacy_index`]); for older
+/// schemas it first derives the index afresh from the records.
 pub(super) const PACK_IN_PLACE_FROM: u32 = 3;
 
-/// The entries packed into a batch of blocks by the upgrade.
+/// The blocks the upgrade in place writes in one batch.
 const BLOCKS_PER_BATCH: usize = 1_024;
 
 impl Store {
@@ -80,8 +80,8 @@ impl Store {
     /// entries of its `index` tree, a key each, are packed into the packed index's tree
     /// (any `x` entries of schema 3 left out), in batches, then the version is written,
     /// then the old tree is dropped. Interrupted before the version is written, the next
-    /// open packs afresh; after it, the old tree is only space (`weft compact` gives it
-    /// back, as does the next open's drop).
+    /// open packs afresh; after it, before the drop, the old tree is only space, which
+    /// `weft compact` gives back (it copies weft's trees alone).
     pub(super) fn pack_legacy_index(self, old: u32, opts: &OpenOptions) -> Result<Store> {
         use super::index::packed::Packer;
         let started = Instant::now();
