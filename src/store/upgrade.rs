@@ -17,12 +17,88 @@ const IN_PLACE: &str = "upgraded the workspace's storage in place";
 /// So from schema 3 on, an upgrade in place packs the index (`index/packed.rs`), leaving
 /// out any `x` entries, and writes the version ([`Store::pack_legacy_index`]); for older
 /// schemas it first derives the index afresh from the records.
-pub(super) const PACK_IN_PLACE_FROM: u32 = 3;
+const PACK_IN_PLACE_FROM: u32 = 3;
+
+/// The first schema whose index is packed (`index/packed.rs`).
+const PACKED_FROM: u32 = 7;
 
 /// The blocks the upgrade in place writes in one batch.
 const BLOCKS_PER_BATCH: usize = 1_024;
 
 impl Store {
+    /// Brings a workspace opened for writing level with its journal log, then upgrades
+    /// it if it is of schema `old`.
+    pub(super) fn level_and_upgrade(
+        mut self,
+        old: Option<u32>,
+        opts: &OpenOptions,
+    ) -> Result<Store> {
+        let mut upgrade_from = old;
+        // Upgraded in place, an index of an entry to a key (schemas 3 to 6) is packed
+        // before the log is brought level with the database: that writes packed
+        // entries, which packing afterwards would lose. So is one whose log is ahead of
+        // its database (a crash before the write was acknowledged), lest the rewrite
+        // fail and the in-place fallback pack an index that missed what was brought
+        // level. (A rewrite, and the upgrade in place of older schemas, derive the
+        // index from the records afterwards.)
+        let level = super::log::file_len(&self.path)? == self.state.log_len;
+        if let Some(old) =
+            upgrade_from.filter(|o| *o >= PACK_IN_PLACE_FROM && (opts.upgrade_in_place || !level))
+        {
+            self = self.pack_legacy_index(old, opts)?;
+            upgrade_from = None;
+        }
+        self.reconcile_log()?;
+        match upgrade_from {
+            Some(old) => self.upgrade_from(old, opts),
+            None => Ok(self),
+        }
+    }
+
+    /// Brings the private copy of a workspace of schema `old`, open read-only, to this
+    /// build's schema, inside the copy: the workspace itself is not touched.
+    pub(super) fn upgrade_copy(self, old: u32, opts: &OpenOptions) -> Result<Store> {
+        let in_copy = OpenOptions {
+            upgrade_in_place: true,
+            before_upgrade: None,
+            ..opts.clone()
+        };
+        let mut notices = self.notices.clone();
+        let mut store = self.upgrade_from(old, &in_copy)?;
+        notices.push(format!(
+            "read a workspace of schema {old} through a private copy brought to schema {SCHEMA_VERSION}; the workspace itself is unchanged"
+        ));
+        store.notices = notices;
+        Ok(store)
+    }
+
+    /// Writes a raw schema version (tests use it to simulate a newer weft, or an older
+    /// one: below 7 the index is also copied, unpacked, into the tree of an entry to a
+    /// key that those schemas kept, which the upgrade at the next open packs).
+    #[doc(hidden)]
+    pub fn force_schema(&self, version: u32) -> Result<()> {
+        if version < PACKED_FROM {
+            // (entries already unpacked stay: a test may downgrade twice)
+            let legacy = self.legacy_index_for_test()?;
+            for r in self.index().iter() {
+                let (k, v) = r.map_err(|e| self.db_err(e))?;
+                legacy.insert(k, v).map_err(|e| self.db_err(e))?;
+            }
+        }
+        self.db
+            .insert(SCHEMA_KEY, &version.to_be_bytes())
+            .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(())
+    }
+
+    /// The tree of an index entry to a key that schemas 1 to 6 kept (tests make older
+    /// workspaces with it).
+    #[doc(hidden)]
+    pub fn legacy_index_for_test(&self) -> Result<sled::Tree> {
+        self.db.open_tree(LEGACY_INDEX).map_err(|e| self.db_err(e))
+    }
+
     /// Writes this build's schema version: an older weft then refuses the workspace
     /// instead of misreading what this one writes.
     fn mark_schema(self) -> Result<Store> {
