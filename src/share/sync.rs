@@ -158,7 +158,6 @@ pub fn init(store: &mut Store, remote: &str, name: &str, tick: Tick) -> Result<R
     .map_err(|e| format!("cannot write {}: {e}", base.display()))?;
     git.commit(&["."], &format!("weft: {name} shares the enquiry"))
         .map_err(|e| e.to_string())?;
-    git.set_aside(BASE_FILE).map_err(|e| e.to_string())?;
     git.run(
         "cannot name the remote",
         &["remote", "add", "origin", "--", remote],
@@ -256,8 +255,6 @@ pub fn join(
         git.rebase().map_err(|e| e.to_string())?;
     }
     let seat = seat.ok_or_else(|| format!("{remote} kept moving while joining: try again"))?;
-    // imported: the base is not read again
-    git.set_aside(BASE_FILE).map_err(|e| e.to_string())?;
     let member = Member {
         writer,
         seat,
@@ -295,7 +292,7 @@ pub fn sync(store: &mut Store, tick: Tick) -> Result<Report, String> {
     Settings::read(&repo)?;
     let git = Git::at(&repo);
     git.tidy().map_err(|e| e.to_string())?;
-    // (members who joined before the base was set aside)
+    // the base was imported when this member joined (or shared): it is not read again
     git.set_aside(BASE_FILE).map_err(|e| e.to_string())?;
     let mut st = SyncState::load(store)?;
     let own_path = line::path_of(&repo, &m.writer);
