@@ -6,6 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// The bytes of files git would read again ([`Git::settle_index`]) worth waiting up to
+/// a second to spare it: about what it reads and compresses in half a second.
+const RACY_BYTES: u64 = 32 << 20;
+
 /// The branch every shared enquiry uses.
 pub const BRANCH: &str = "main";
 
@@ -112,12 +116,61 @@ impl Git {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
         let name = name.unwrap_or_default();
-        Git::at(parent)
-            .run(
-                &format!("cannot clone {remote}"),
-                &["clone", "-q", "--branch", BRANCH, "--", remote, &name],
-            )
-            .map(drop)
+        Git::at(parent).run(
+            &format!("cannot clone {remote}"),
+            &["clone", "-q", "--branch", BRANCH, "--", remote, &name],
+        )?;
+        self.settled("cloned")
+    }
+
+    /// [`Git::settle_index`] after `what`, as a git error.
+    fn settled(&self, what: &str) -> Result<(), GitError> {
+        self.settle_index().map_err(|e| GitError {
+            doing: format!("{what}, cannot date the index"),
+            said: e.to_string(),
+        })
+    }
+
+    /// Keeps git from reading large files again that it has just written itself. git
+    /// takes a file written in the same second as its index as perhaps changed since
+    /// ("racily clean"), and the next command that writes the index reads it whole to
+    /// be sure: for a journal file of 570 MB that a clone or a rebase has just laid
+    /// down, 6.8 s of git's time, at the next commit of this member's own few lines.
+    /// When such files add up to more than [`RACY_BYTES`], this waits for the clock to
+    /// pass the index's second (at most a second) and gives the index that time: the
+    /// files are then older than it. Nothing can change unseen: weft only appends to
+    /// its own journal (a new size, which git sees) and writes its member file, which
+    /// git checks by content when it is as new as the index.
+    pub fn settle_index(&self) -> std::io::Result<()> {
+        use std::time::{Duration, SystemTime, UNIX_EPOCH};
+        let second = |t: SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let index = self.dir.join(".git").join("index");
+        let written = second(std::fs::metadata(&index)?.modified()?);
+        let mut racy = 0u64;
+        for dir in ["journal", "base", "members"] {
+            let Ok(entries) = std::fs::read_dir(self.dir.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Ok(m) = e.metadata() else { continue };
+                if m.is_file() && m.modified().map(second).is_ok_and(|s| s >= written) {
+                    racy += m.len();
+                }
+            }
+        }
+        if racy <= RACY_BYTES {
+            return Ok(());
+        }
+        while second(SystemTime::now()) <= written {
+            let into = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            std::thread::sleep(Duration::from_nanos(u64::from(1_000_000_000 - into)));
+        }
+        std::fs::File::options()
+            .write(true)
+            .open(&index)?
+            .set_modified(SystemTime::now())
     }
 
     /// Whether the remote holds any branch (asked of the remote itself).
@@ -201,7 +254,7 @@ impl Git {
             "cannot lay this member's changes over the others'",
             &["rebase", "-q", &upstream],
         ) {
-            Ok(_) => Ok(()),
+            Ok(_) => self.settled("rebased"),
             Err(e) => {
                 let _ = self.run("abort", &["rebase", "--abort"]);
                 Err(e)
