@@ -125,6 +125,46 @@ pub fn operation_lines(entries: &[JournalEntry]) -> Vec<Line> {
         .collect()
 }
 
+/// [`Line::Entry`] borrowing its entry: the same bytes, without a copy of its values.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum EntryRef<'a> {
+    Entry(EntryLineRef<'a>),
+}
+
+#[derive(Serialize)]
+struct EntryLineRef<'a> {
+    #[serde(flatten)]
+    entry: &'a JournalEntry,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    last: bool,
+}
+
+/// The lines of one committed operation ([`operation_lines`]) as [`encode_lines`]
+/// gives them, written from the entries where they are.
+pub fn encode_operation(
+    entries: &[JournalEntry],
+    base: u64,
+    chain: &mut Chain,
+) -> (Vec<u8>, Vec<u64>) {
+    let mut buf = Vec::with_capacity(320 * entries.len());
+    let mut starts = Vec::with_capacity(entries.len());
+    let mut content = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        starts.push(base + buf.len() as u64);
+        content.clear();
+        let line = EntryRef::Entry(EntryLineRef {
+            entry,
+            last: i + 1 == entries.len(),
+        });
+        // Serialising plain data to a Vec cannot fail.
+        if serde_json::to_writer(&mut content, &line).is_ok() {
+            chain.frame(&content, None, true, &mut buf);
+        }
+    }
+    (buf, starts)
+}
+
 /// One acknowledged unit of the log, ready to apply.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
@@ -253,6 +293,17 @@ impl Log {
     pub fn encode(&mut self, lines: &[Line], base: u64) -> Result<(Vec<u8>, Vec<u64>, Chain)> {
         let mut chain = self.chain()?;
         let (buf, starts) = encode_lines(lines, base, &mut chain);
+        Ok((buf, starts, chain))
+    }
+
+    /// [`Log::encode`] for the entries of one operation ([`encode_operation`]).
+    pub fn encode_operation(
+        &mut self,
+        entries: &[JournalEntry],
+        base: u64,
+    ) -> Result<(Vec<u8>, Vec<u64>, Chain)> {
+        let mut chain = self.chain()?;
+        let (buf, starts) = encode_operation(entries, base, &mut chain);
         Ok((buf, starts, chain))
     }
 

@@ -61,6 +61,32 @@ fn groups(dir: &Path, offset: u64, seq: u64) -> (Vec<u64>, Tail) {
 }
 
 #[test]
+fn an_operation_encoded_in_place_is_its_lines_byte_for_byte() {
+    let mut from = entry(1, 0, "L1");
+    from.before = Some(serde_json::json!({"id": "L1", "label": "calls"}));
+    from.from = Some(crate::store::shared::Origin {
+        w: "a1b2c3d4".into(),
+        n: 7,
+    });
+    from.undoes = Some(0);
+    for entries in [
+        vec![entry(0, 0, "N1")],
+        vec![entry(0, 0, "N1"), from, entry(2, 0, "N2")],
+    ] {
+        let mut lines = chain();
+        let (expected, at) = encode_lines(&operation_lines(&entries), 40, &mut lines);
+        let mut in_place = chain();
+        let (got, got_at) = encode_operation(&entries, 40, &mut in_place);
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+        assert_eq!(got_at, at);
+        assert_eq!((in_place.n, in_place.prev), (lines.n, lines.prev));
+    }
+}
+
+#[test]
 fn lines_are_deterministic_and_mark_the_end_of_an_operation() {
     let lines = operation_lines(&[entry(0, 0, "N1"), entry(1, 0, "L1")]);
     let mut a = Vec::new();
