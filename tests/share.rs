@@ -397,6 +397,93 @@ fn each_kind_of_concurrent_change_opens_one_question_in_every_member_and_its_res
     t.same_everywhere(&names);
 }
 
+/// Joins `who` to the team's enquiry, taking in `chunk` operations at a time; what
+/// the clone said.
+fn join(t: &Team, who: &str, chunk: usize) -> String {
+    let remote = t.remote.to_str().unwrap().to_string();
+    let dir = t.ws(who);
+    let out = weft_in(t.tmp.path())
+        .env("WEFT_SYNC_CHUNK", chunk.to_string())
+        .args([
+            "share",
+            "clone",
+            &remote,
+            dir.to_str().unwrap(),
+            "--as",
+            who,
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{said}");
+    said
+}
+
+#[test]
+fn a_newcomer_rebuilds_with_every_kind_of_change_and_agrees_with_the_members() {
+    let t = Team::new(&["alice", "bob"]);
+    // dan joins at once, and takes in everything that follows as a sync does
+    let said = join(&t, "dan", 4096);
+    assert!(!said.contains("rebuild"), "{said}");
+    let names = ["alice", "bob", "dan"];
+    let id = |out: String| out.trim().to_string();
+    let marsh = id(t.ok(
+        "alice",
+        &["add", "entity", "Arben Marsh", "--kind", "person"],
+    ));
+    t.ok("alice", &["link", "E1", &marsh, "--label", "pays"]);
+    let van = id(t.ok("alice", &["add", "note", "the van left at six"]));
+    t.settle(&names);
+    // concurrent: a field of each kind, a matrix cell made twice, a deletion of
+    // something changed, and a link made to an entity deleted meanwhile (its maker
+    // goes first in the merge order, so the deletion takes it too)
+    let seen = id(t.ok("bob", &["link", &marsh, &van, "--label", "seen in"]));
+    t.ok("alice", &["set", "Q1", "status=parked"]);
+    t.ok(
+        "bob",
+        &["set", "Q1", "status=answered", "answer=Hoxha's brother"],
+    );
+    t.ok("alice", &["set", "Q2", "title=Where is the white van?"]);
+    t.ok("bob", &["set", "Q2", "title=Where is the blue van?"]);
+    t.ok("alice", &["assess", "H1", &van, "++"]);
+    t.ok("bob", &["assess", "H1", &van, "--"]);
+    t.ok("alice", &["set", "N1", "grade=B2P"]);
+    t.ok("bob", &["set", "N1", "grade=C4P"]);
+    t.ok("alice", &["delete", &marsh]);
+    t.ok("bob", &["set", "E1", "name=Dritan Hoxha (Tirana)"]);
+    t.ok("alice", &["delete", "E1"]);
+    for i in 0..12 {
+        let who = names[i % 3];
+        t.ok(who, &["add", "note", &format!("sighting {i}")]);
+    }
+    t.settle(&names);
+    let conflicts = t.conflicts("alice");
+    assert!(conflicts.len() >= 6, "{}", conflicts.join("\n"));
+    // carol joins: far more operations came through the journals than the base holds;
+    // one at a time, so what each reads of the ones before comes from the rebuild
+    let said = join(&t, "carol", 1);
+    assert!(said.contains("in one rebuild of the workspace"), "{said}");
+    assert!(said.contains("conflicts"), "{said}");
+    assert_eq!(t.conflicts("carol"), conflicts);
+    let all = ["alice", "bob", "dan", "carol"];
+    t.same_everywhere(&all);
+    for gone in ["E1", &marsh, &seen] {
+        let shown = t.weft(&["show", gone], Some("carol"));
+        assert_eq!(shown.status.code(), Some(1), "carol still shows {gone}");
+    }
+    // and works on from there like anyone
+    t.ok("carol", &["add", "note", "carol was here"]);
+    t.ok("carol", &["set", "Q2", "title=Where is the van now?"]);
+    t.settle(&all);
+    t.same_everywhere(&all);
+    assert!(t.ok("bob", &["show", "Q2"]).contains("van now"));
+    assert_eq!(
+        t.conflicts("bob"),
+        conflicts,
+        "carol's changes conflict with none"
+    );
+}
+
 #[test]
 fn the_log_and_the_briefing_name_the_analyst() {
     let names = ["alice", "bob"];

@@ -4,6 +4,7 @@
 use super::progress::Progress;
 use super::{open_workspace, CliResult, Failure, LOCK_WAIT};
 use crate::model::vocab::counted;
+use crate::share::fold;
 use crate::share::sync::{self, Report};
 use crate::store::{OpenOptions, Store};
 use clap::{Args, Subcommand};
@@ -96,6 +97,9 @@ fn tell(r: &Report) {
             counted(r.members, "member", "members")
         ));
     }
+    if r.rebuilt {
+        line.push_str(" in one rebuild of the workspace");
+    }
     if r.conflicts > 0 {
         line.push_str(&format!(
             ", {}",
@@ -164,18 +168,26 @@ fn clone(a: CloneArgs) -> CliResult {
         wait: LOCK_WAIT,
         ..OpenOptions::default()
     };
-    let mut store = Store::open(&dir, &opts).map_err(|e| undo(e.to_string()))?;
+    let store = Store::open(&dir, &opts).map_err(|e| undo(e.to_string()))?;
     let mut progress = Progress::new("share clone");
+    let mut report = Report::default();
+    // many more operations than the base's records: taken in by one rebuild
+    let (mut store, taken) =
+        fold::fold_in(store, &staging, &mut report, &mut progress.stages()).map_err(&undo)?;
     let joined = sync::join(
         &mut store,
         &staging,
         &remote,
         &a.name,
+        taken,
         &mut progress.stages(),
     );
     progress.finish();
     let report = match joined {
-        Ok(r) => r,
+        Ok(r) => {
+            report.absorb(r);
+            report
+        }
         Err(e) if store.member().is_some() => {
             // a member already: what is missing comes at the next sync
             warnln!("weft: joined {remote} in {}, but {e}", dir.display());

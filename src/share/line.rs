@@ -80,6 +80,26 @@ fn open(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
+/// How many whole lines writer `w`'s file at `path` holds past `read`, counted without
+/// reading them: an upper bound on the operations a sync would take in from it, for
+/// choosing how ([`Lines`] checks each one as it reads it).
+pub fn count_after(path: &Path, read: &Reading) -> Result<u64, Refused> {
+    let lines = Lines::open(path, "", read)?;
+    let mut reader = lines.reader;
+    let mut count = 0u64;
+    loop {
+        let buf = reader
+            .fill_buf()
+            .map_err(|e| refused(None, format!("cannot be read: {e}")))?;
+        if buf.is_empty() {
+            return Ok(count);
+        }
+        count += buf.iter().filter(|b| **b == b'\n').count() as u64;
+        let n = buf.len();
+        reader.consume(n);
+    }
+}
+
 /// The lines of writer `w`'s file past a reading, one at a time, each checked against
 /// the one before: a file of a million lines is read in the memory of one.
 pub struct Lines {

@@ -345,6 +345,26 @@ pub struct Outcome {
     pub dropped: usize,
 }
 
+/// Whether a record exists, as the store knows it (what [`Current`] answers, unread).
+pub type Exists<'a> = dyn FnMut(Id) -> bool + 'a;
+impl Outcome {
+    /// Sets aside the record operation `op` (at `i` in its batch) made, with value `a`:
+    /// it is made and removed again at once. Its maker made it and removed it when it
+    /// met what set it aside, so every member's history holds it alike, and every
+    /// member's id counter passes its number.
+    fn set_aside(&mut self, op: &Op, i: usize, a: &Value, now: &mut HashMap<Id, Option<Value>>) {
+        for after in [Some(a.clone()), None] {
+            self.steps.push(Step {
+                id: op.id,
+                after,
+                op: i,
+            });
+        }
+        now.insert(op.id, None);
+        self.dropped += 1;
+    }
+}
+
 /// The records that refer to `id`, as the store knows them.
 pub type Referrers<'a> = dyn FnMut(Id) -> Vec<Id> + 'a;
 /// A record's current value, as the store knows it.
@@ -355,6 +375,7 @@ pub type Occupant<'a> = dyn FnMut(Kind, &Value) -> Option<Id> + 'a;
 /// What the merge reads of the store.
 pub struct Reads<'a> {
     pub current: &'a mut Current<'a>,
+    pub exists: &'a mut Exists<'a>,
     pub referrers: &'a mut Referrers<'a>,
     pub occupant: &'a mut Occupant<'a>,
 }
@@ -399,6 +420,7 @@ impl Merge {
     pub fn merge(&mut self, ops: &[Op], reads: Reads<'_>) -> Outcome {
         let Reads {
             current,
+            exists,
             referrers,
             occupant,
         } = reads;
@@ -422,10 +444,9 @@ impl Merge {
                         out.dropped += 1;
                         continue;
                     }
-                    let missing = refers_to(op.id.kind, a).into_iter().find(|r| {
-                        now.get(r)
-                            .map_or_else(|| current(*r).is_none(), Option::is_none)
-                    });
+                    let missing = refers_to(op.id.kind, a)
+                        .into_iter()
+                        .find(|r| now.get(r).map_or_else(|| !exists(*r), Option::is_none));
                     if let Some(gone) = missing {
                         // made by someone who had not seen `gone` removed
                         if let Some(t) = self.tombs.get(&gone.to_string()).cloned() {
@@ -437,7 +458,7 @@ impl Merge {
                             });
                             self.tombs.insert(key, t);
                         }
-                        out.dropped += 1;
+                        out.set_aside(op, i, a, &mut now);
                         continue;
                     }
                     if let Some(place) = place_of(op.id.kind, a) {
@@ -474,7 +495,7 @@ impl Merge {
                                     value: a.to_string(),
                                 });
                                 self.tombs.insert(key, tomb(op));
-                                out.dropped += 1;
+                                out.set_aside(op, i, a, &mut now);
                                 continue;
                             }
                             // the holder gives way to this lower id
@@ -694,7 +715,7 @@ pub fn changed_fields(before: &Value, after: &Value) -> Vec<String> {
 
 /// The ids a record (as JSON) refers to and cannot stand without.
 pub fn refers_to(kind: Kind, value: &Value) -> Vec<Id> {
-    let Ok(rec) = Record::from_json(kind, value.clone()) else {
+    let Ok(rec) = Record::from_json_ref(kind, value) else {
         return Vec::new();
     };
     let mut out = Vec::new();

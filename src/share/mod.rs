@@ -16,6 +16,7 @@
 //! ([`sync::sync`]) sends this member's new journal entries, fetches, merges everyone
 //! else's ([`merge`]) and pushes; [`git`] runs the `git` command-line tool.
 
+pub mod fold;
 pub mod git;
 pub mod line;
 pub mod merge;

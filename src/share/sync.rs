@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// How many operations one commit applies.
-const CHUNK: usize = 4096;
+pub(super) const CHUNK: usize = 4096;
 /// How many times a sync fetches again when someone pushed first.
 const ATTEMPTS: usize = 8;
 /// The tag of the questions conflicts open.
@@ -23,7 +23,7 @@ pub const CONFLICT_TAG: &str = "conflict";
 
 /// How many operations one commit applies: [`CHUNK`], or for a test that wants many
 /// commits from a few operations, `WEFT_SYNC_CHUNK`.
-fn chunk_size() -> usize {
+pub(super) fn chunk_size() -> usize {
     std::env::var("WEFT_SYNC_CHUNK")
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
@@ -58,6 +58,21 @@ pub struct Report {
     pub opened: Vec<Id>,
     /// Changes of records removed meanwhile, set aside.
     pub dropped: usize,
+    /// Whether the workspace was rebuilt with what was taken in ([`super::fold`]).
+    pub rebuilt: bool,
+}
+
+impl Report {
+    /// Adds what a later step of the same sync did.
+    pub fn absorb(&mut self, later: Report) {
+        self.sent += later.sent;
+        self.took += later.took;
+        self.members = self.members.max(later.members);
+        self.conflicts += later.conflicts;
+        self.opened.extend(later.opened);
+        self.dropped += later.dropped;
+        self.rebuilt |= later.rebuilt;
+    }
 }
 
 /// Checks a member's name: one line of visible characters.
@@ -204,12 +219,14 @@ pub fn base_of(staging: &Path) -> std::path::PathBuf {
 
 /// Makes the workspace of `store` (just imported from the base in `staging`) a member
 /// of the enquiry at `remote`, named `name`: takes the first free seat, says so on the
-/// remote, and takes in everyone's operations.
+/// remote, and takes in everyone's operations, or those after what `taken` (the state
+/// [`super::fold::fold_in`] left) says were taken in already.
 pub fn join(
     store: &mut Store,
     staging: &Path,
     remote: &str,
     name: &str,
+    taken: Option<SyncState>,
     tick: Tick,
 ) -> Result<Report, String> {
     check_member_name(name)?;
@@ -245,8 +262,16 @@ pub fn join(
         if !own.exists() {
             write_file(&own, b"")?;
         }
-        git.commit(&["."], &format!("weft: {name} joins (seat {s})"))
-            .map_err(|e| e.to_string())?;
+        // only what joining wrote: `git add .` would read every journal file again
+        // where the clone wrote it in the same second as its index (6.7 s for a
+        // 570 MB one)
+        let listed = format!("{MEMBERS_DIR}/{writer}.toml");
+        let journal = format!("{}/{writer}.jsonl", line::JOURNAL_DIR);
+        git.commit(
+            &[&listed, &journal],
+            &format!("weft: {name} joins (seat {s})"),
+        )
+        .map_err(|e| e.to_string())?;
         if git.push(remote).map_err(|e| e.to_string())? {
             seat = Some(s);
             break;
@@ -263,8 +288,10 @@ pub fn join(
     };
     let state = SyncState {
         processed: store.state().seq,
-        base: store.state().seq,
-        ..SyncState::default()
+        ..taken.unwrap_or(SyncState {
+            base: store.state().seq,
+            ..SyncState::default()
+        })
     };
     state.save(&ws)?;
     member.write(&ws).map_err(|e| e.to_string())?;
@@ -273,7 +300,7 @@ pub fn join(
 }
 
 /// The commit `HEAD` names, when there is one.
-fn head(git: &Git) -> Option<String> {
+pub(super) fn head(git: &Git) -> Option<String> {
     git.run("head", &["rev-parse", "-q", "--verify", "HEAD"])
         .ok()
         .map(|s| s.trim().to_string())
@@ -484,6 +511,208 @@ fn send(store: &Store, st: &mut SyncState, own: &Path, chain: &mut Chain) -> Res
     Ok(sent)
 }
 
+/// Other members' journal files, from where a sync last read each: every new line is
+/// checked before any is handed out, so a file refused is refused whole; then the
+/// files, each in stamp order (a writer's clock only grows), are read as streams merged
+/// a chunk at a time, so a million new lines take the memory of one chunk.
+pub(super) struct Incoming {
+    streams: Vec<(line::Lines, line::Read, String)>,
+    names: std::collections::BTreeMap<String, super::Listed>,
+    /// The new operations, all files together.
+    pub total: u64,
+    /// The members with new operations.
+    pub members: usize,
+}
+
+impl Incoming {
+    /// The journal files in `repo` but member `me`'s own, read past where `st` says.
+    /// With `check`, every new line is checked before any is handed out, and `total` is
+    /// exact; without, the lines are only counted, and each is checked as it is read
+    /// (for a caller that can drop everything taken in when one is refused).
+    pub(super) fn open(
+        repo: &Path,
+        me: Option<&str>,
+        st: &SyncState,
+        check: bool,
+        tick: Tick,
+    ) -> Result<Incoming, String> {
+        let names = members(repo).unwrap_or_default();
+        let dir = repo.join(line::JOURNAL_DIR);
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .flatten()
+            .filter_map(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.strip_suffix(".jsonl").map(str::to_string)
+            })
+            .filter(|w| super::is_writer(w) && Some(w.as_str()) != me)
+            .collect();
+        files.sort();
+        let name_of = |w: &str| {
+            names
+                .get(w)
+                .map_or_else(|| "an unknown member".to_string(), |l| l.name.clone())
+        };
+        tick(if check { "checking" } else { "counting" }, 0, 0);
+        let mut total = 0u64;
+        for w in &files {
+            let from = st.files.get(w).cloned().unwrap_or_default();
+            let refuse = |r| refusal(w, &name_of(w), r);
+            let path = line::path_of(repo, w);
+            if !check {
+                total += line::count_after(&path, &from).map_err(refuse)?;
+                continue;
+            }
+            let mut lines = line::Lines::open(&path, w, &from).map_err(refuse)?;
+            while lines.next_read().map_err(refuse)?.is_some() {
+                total += 1;
+            }
+        }
+        let mut streams = Vec::new();
+        for w in &files {
+            let from = st.files.get(w).cloned().unwrap_or_default();
+            let refuse = |r| refusal(w, &name_of(w), r);
+            let mut lines = line::Lines::open(&line::path_of(repo, w), w, &from).map_err(refuse)?;
+            if let Some(first) = lines.next_read().map_err(refuse)? {
+                streams.push((lines, first, w.clone()));
+            }
+        }
+        let members = streams.len();
+        Ok(Incoming {
+            streams,
+            names,
+            total,
+            members,
+        })
+    }
+
+    /// The next operations in merge order, at most `size`; none when all are read.
+    pub(super) fn chunk(&mut self, size: usize) -> Result<Vec<line::Read>, String> {
+        let mut chunk: Vec<line::Read> = Vec::with_capacity(size.min(self.total as usize));
+        while chunk.len() < size && !self.streams.is_empty() {
+            let (i, _) = self
+                .streams
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1 .1.op.order().cmp(&b.1 .1.op.order()))
+                .expect("streams is not empty");
+            let (lines, _, w) = &mut self.streams[i];
+            let following = lines.next_read().map_err(|r| {
+                let name = self
+                    .names
+                    .get(w.as_str())
+                    .map_or("an unknown member", |l| l.name.as_str());
+                refusal(w, name, r)
+            })?;
+            match following {
+                Some(r) => chunk.push(std::mem::replace(&mut self.streams[i].1, r)),
+                None => chunk.push(self.streams.swap_remove(i).1),
+            }
+        }
+        Ok(chunk)
+    }
+}
+
+/// The operations of [`Incoming`] a chunk at a time, read and checked on a thread of
+/// their own while the caller merges and applies the chunk before.
+pub(super) struct Chunks {
+    receive: Option<std::sync::mpsc::Receiver<Result<Vec<line::Read>, String>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Incoming {
+    /// Reads on a thread of its own, `size` operations at a time ([`Incoming::chunk`]).
+    pub(super) fn chunks(mut self, size: usize) -> Chunks {
+        // one chunk merged, one read ahead, one waiting
+        let (send, receive) = std::sync::mpsc::sync_channel(1);
+        let thread = std::thread::spawn(move || loop {
+            let chunk = self.chunk(size);
+            let last = chunk.as_ref().map_or(true, Vec::is_empty);
+            if send.send(chunk).is_err() || last {
+                return;
+            }
+        });
+        Chunks {
+            receive: Some(receive),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Chunks {
+    /// The next chunk; empty when everything is read.
+    pub(super) fn next(&mut self) -> Result<Vec<line::Read>, String> {
+        match self.receive.as_ref().map(|r| r.recv()) {
+            Some(Ok(chunk)) => chunk,
+            _ => Err("sync: the thread reading the journal files stopped".to_string()),
+        }
+    }
+}
+
+impl Drop for Chunks {
+    /// A caller that stops early lets the thread go (its next chunk has nowhere to go)
+    /// and waits for it, so no file stays open behind it.
+    fn drop(&mut self) {
+        drop(self.receive.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Merges `chunk` into the state `next` over the records `reads` gives: the files'
+/// readings move past it, conflicts are counted (and kept for `me` to open a question
+/// about, when its change stands). Returns the operations and the changes for the
+/// store to apply.
+pub(super) fn merge_chunk(
+    next: &mut SyncState,
+    chunk: Vec<line::Read>,
+    reads: Reads<'_>,
+    me: Option<&str>,
+    report: &mut Report,
+) -> Result<Vec<Applied>, String> {
+    for r in &chunk {
+        next.files.insert(r.op.w.clone(), r.after.clone());
+    }
+    let ops: Vec<Op> = chunk.into_iter().map(|r| r.op).collect();
+    let outcome = next.merge.merge(&ops, reads);
+    for c in outcome.conflicts {
+        report.conflicts += 1;
+        if Some(c.owner()) == me {
+            next.pending.push(c);
+        }
+    }
+    report.dropped += outcome.dropped;
+    report.took += ops.len() as u64;
+    let mut steps = Vec::with_capacity(outcome.steps.len());
+    for s in outcome.steps {
+        let op = &ops[s.op];
+        let after = match s.after {
+            Some(v) => Some(Record::from_json(s.id.kind, v).map_err(|e| {
+                format!(
+                    "sync refused: journal/{}.jsonl line {}: {} does not read: {e}; nothing was taken in",
+                    op.w,
+                    op.n + 1,
+                    s.id
+                )
+            })?),
+            None => None,
+        };
+        steps.push(Applied {
+            id: s.id,
+            after,
+            user: op.user.clone(),
+            time: op.time,
+            op: op.op.clone(),
+            from: Origin {
+                w: op.w.clone(),
+                n: op.n,
+            },
+        });
+    }
+    Ok(steps)
+}
+
 /// Takes in every other member's new operations, in merge order, a commit per
 /// [`chunk_size`].
 fn take_in(
@@ -494,121 +723,33 @@ fn take_in(
     report: &mut Report,
     tick: Tick,
 ) -> Result<(), String> {
-    let names = members(repo).unwrap_or_default();
-    let dir = repo.join(line::JOURNAL_DIR);
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-        .filter_map(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
-            n.strip_suffix(".jsonl").map(str::to_string)
-        })
-        .filter(|w| super::is_writer(w) && *w != m.writer)
-        .collect();
-    files.sort();
-    let name_of = |w: &str| {
-        names
-            .get(w)
-            .map_or_else(|| "an unknown member".to_string(), |l| l.name.clone())
-    };
-    // every new line is checked before any is applied, so a file refused is refused
-    // whole; then the files, each in stamp order (a writer's clock only grows), are
-    // merged as streams a chunk at a time: a million new lines take the memory of one
-    // chunk
-    tick("checking", 0, 0);
-    let mut total = 0u64;
-    for w in &files {
-        let from = st.files.get(w).cloned().unwrap_or_default();
-        let refuse = |r| refusal(w, &name_of(w), r);
-        let mut lines = line::Lines::open(&line::path_of(repo, w), w, &from).map_err(refuse)?;
-        while lines.next_read().map_err(refuse)?.is_some() {
-            total += 1;
-        }
-    }
-    let mut done = 0u64;
+    let incoming = Incoming::open(repo, Some(&m.writer), st, true, tick)?;
+    report.members = report.members.max(incoming.members);
+    let (total, mut done) = (incoming.total, 0u64);
     tick("taking in", done, total);
-    let mut streams = Vec::new();
-    for w in &files {
-        let from = st.files.get(w).cloned().unwrap_or_default();
-        let refuse = |r| refusal(w, &name_of(w), r);
-        let mut lines = line::Lines::open(&line::path_of(repo, w), w, &from).map_err(refuse)?;
-        if let Some(first) = lines.next_read().map_err(refuse)? {
-            streams.push((lines, first, w.clone()));
-        }
-    }
-    report.members = report.members.max(streams.len());
-    let size = chunk_size();
+    let mut chunks = incoming.chunks(chunk_size());
     let ws = store.path().to_path_buf();
     loop {
-        let mut chunk: Vec<line::Read> = Vec::with_capacity(size);
-        while chunk.len() < size && !streams.is_empty() {
-            let (i, _) = streams
-                .iter()
-                .enumerate()
-                .min_by(|a, b| a.1 .1.op.order().cmp(&b.1 .1.op.order()))
-                .expect("streams is not empty");
-            let (lines, _, w) = &mut streams[i];
-            let following = lines.next_read().map_err(|r| refusal(w, &name_of(w), r))?;
-            match following {
-                Some(r) => chunk.push(std::mem::replace(&mut streams[i].1, r)),
-                None => chunk.push(streams.swap_remove(i).1),
-            }
-        }
+        let chunk = chunks.next()?;
         if chunk.is_empty() {
             break;
         }
+        done += chunk.len() as u64;
         let mut next = st.clone();
-        for r in &chunk {
-            next.files.insert(r.op.w.clone(), r.after.clone());
-        }
-        let ops: Vec<Op> = chunk.into_iter().map(|r| r.op).collect();
-        let outcome = {
+        let steps = {
             let view: &Store = store;
             let mut current = |id: Id| view.get(id).ok().flatten().map(|r| r.to_json());
+            let mut exists = |id: Id| view.contains(id).unwrap_or(false);
             let mut refer = |id: Id| referrers(view, id);
             let mut occupant = |kind: Kind, v: &serde_json::Value| occupant(view, kind, v);
-            next.merge.merge(
-                &ops,
-                Reads {
-                    current: &mut current,
-                    referrers: &mut refer,
-                    occupant: &mut occupant,
-                },
-            )
-        };
-        for c in outcome.conflicts {
-            report.conflicts += 1;
-            if c.owner() == m.writer {
-                next.pending.push(c);
-            }
-        }
-        report.dropped += outcome.dropped;
-        let mut steps = Vec::with_capacity(outcome.steps.len());
-        for s in outcome.steps {
-            let op = &ops[s.op];
-            let after = match s.after {
-                Some(v) => Some(Record::from_json(s.id.kind, v).map_err(|e| {
-                    format!(
-                        "sync refused: journal/{}.jsonl line {}: {} does not read: {e}; nothing was taken in",
-                        op.w,
-                        op.n + 1,
-                        s.id
-                    )
-                })?),
-                None => None,
+            let reads = Reads {
+                current: &mut current,
+                exists: &mut exists,
+                referrers: &mut refer,
+                occupant: &mut occupant,
             };
-            steps.push(Applied {
-                id: s.id,
-                after,
-                user: op.user.clone(),
-                time: op.time,
-                op: op.op.clone(),
-                from: Origin {
-                    w: op.w.clone(),
-                    n: op.n,
-                },
-            });
-        }
+            merge_chunk(&mut next, chunk, reads, Some(&m.writer), report)?
+        };
         let at = store.state().seq;
         next.save_aside(&ws, at)?;
         fault("aside");
@@ -619,15 +760,13 @@ fn take_in(
         next.processed = store.state().seq;
         next.settle(&ws)?;
         *st = next;
-        report.took += ops.len() as u64;
-        done += ops.len() as u64;
         tick("taking in", done, total);
     }
     Ok(())
 }
 
 /// The record that holds the place a new record of `kind` (as JSON) would take.
-fn occupant(store: &Store, kind: Kind, v: &serde_json::Value) -> Option<Id> {
+pub(super) fn occupant(store: &Store, kind: Kind, v: &serde_json::Value) -> Option<Id> {
     let id = |field: &str| v.get(field)?.as_str()?.parse::<Id>().ok();
     match kind {
         Kind::Assessment => store.assessment(id("hypothesis")?, id("note")?).ok()?,
@@ -640,7 +779,7 @@ fn occupant(store: &Store, kind: Kind, v: &serde_json::Value) -> Option<Id> {
 }
 
 /// The records that refer to `id` and cannot stand without it.
-fn referrers(store: &Store, id: Id) -> Vec<Id> {
+pub(super) fn referrers(store: &Store, id: Id) -> Vec<Id> {
     let mut out: Vec<Id> = store
         .adjacent(id)
         .unwrap_or_default()

@@ -2,9 +2,10 @@
 //! appended to the journal log (synced), then records, index deltas, journal entries and
 //! counters applied to sled in one transaction and flushed.
 
-use super::{index, journal, kind_slot, log, Change, Committed, JournalEntry, Result, State};
+use super::{index, journal, kind_slot, Change, Committed, JournalEntry, Result, State};
 use super::{Store, StoreError, Stored, INDEX, JOURNAL, MAX_ID, META, STATE_KEY, TREE_NAMES};
 use crate::model::{Id, Record};
+use std::collections::HashMap;
 
 impl Store {
     /// Writes one operation: journal log first (synced), then records, index deltas,
@@ -93,7 +94,7 @@ impl Store {
         entries: &[JournalEntry],
     ) -> Result<()> {
         let at = self.log.size()?;
-        let (bytes, starts, chain) = match self.log.encode(&log::operation_lines(entries), at) {
+        let (bytes, starts, chain) = match self.log.encode_operation(entries, at) {
             Ok(encoded) => encoded,
             Err(e) => {
                 // the log's last line is damaged: nothing can follow it
@@ -144,25 +145,23 @@ impl Store {
         let mut batches: Vec<sled::Batch> =
             (0..TREE_NAMES.len()).map(|_| Default::default()).collect();
         let mut index = index::packed::Edit::new(&self.trees[INDEX]);
-        for ((change, entry), at) in changes.iter().zip(entries).zip(at) {
-            let id = change.id();
-            let next = state.next.entry(id.kind.letter()).or_insert(1);
-            *next = (*next).max(id.num.saturating_add(1));
-            let slot = kind_slot(id.kind);
-            match &change.after {
-                Some(rec) => batches[slot].insert(&id.num.to_be_bytes(), rec.to_bytes()),
-                None => batches[slot].remove(&id.num.to_be_bytes()),
+        // the index follows each record from its first value to its last: a record made
+        // and removed in one operation (one set aside in a sync) leaves it untouched,
+        // where its entries one by one would take a cell's key from the record holding it
+        let mut net: Vec<(Option<&Record>, Option<&Record>)> = Vec::with_capacity(changes.len());
+        let mut place: HashMap<Id, usize> = HashMap::with_capacity(changes.len());
+        for change in changes {
+            match place.get(&change.id()) {
+                Some(&i) => net[i].1 = change.after.as_ref(),
+                None => {
+                    place.insert(change.id(), net.len());
+                    net.push((change.before.as_ref(), change.after.as_ref()));
+                }
             }
-            let old = change
-                .before
-                .as_ref()
-                .map(index::entries)
-                .unwrap_or_default();
-            let new = change
-                .after
-                .as_ref()
-                .map(index::entries)
-                .unwrap_or_default();
+        }
+        for (before, after) in net {
+            let old = before.map(index::entries).unwrap_or_default();
+            let new = after.map(index::entries).unwrap_or_default();
             for (k, _) in &old {
                 if !new.iter().any(|(nk, _)| nk == k) {
                     index.remove(k).map_err(|e| self.db_err(e))?;
@@ -172,6 +171,16 @@ impl Store {
                 if !old.iter().any(|(ok, ov)| *ok == k && *ov == v) {
                     index.insert(k, v).map_err(|e| self.db_err(e))?;
                 }
+            }
+        }
+        for ((change, entry), at) in changes.iter().zip(entries).zip(at) {
+            let id = change.id();
+            let next = state.next.entry(id.kind.letter()).or_insert(1);
+            *next = (*next).max(id.num.saturating_add(1));
+            let slot = kind_slot(id.kind);
+            match &change.after {
+                Some(rec) => batches[slot].insert(&id.num.to_be_bytes(), rec.to_bytes()),
+                None => batches[slot].remove(&id.num.to_be_bytes()),
             }
             if let Some(b) = &change.before {
                 state.account(b, -1);

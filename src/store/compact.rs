@@ -392,61 +392,92 @@ impl Store {
         builder: &mut Builder,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<State> {
-        let total = self.state.total() + self.state.seq;
-        let mut done = 0u64;
-        let mut tick = |progress: &mut dyn FnMut(u64, u64)| {
-            done += 1;
-            if done.is_multiple_of(4096) {
-                progress(done, total);
-            }
-        };
+        let mut tick = Ticker::new(self.state.total() + self.state.seq, progress);
         for kind in Kind::ALL {
             for rec in self.records(kind) {
                 builder.record(&rec?)?;
-                tick(progress);
+                tick.one();
             }
         }
-        // entries of schema 1 hold their values inline: they now point into the log;
-        // those of schema 2 and 3 are JSON: they take the compact form; all go in blocks
+        self.copy_journal(builder, &mut tick)?;
+        self.copy_meta(builder)?;
+        let mut state = builder.counted.clone();
+        state.next = self.state.next.clone();
+        state.seq = self.state.seq;
+        state.log_len = self.state.log_len;
+        tick.end();
+        Ok(state)
+    }
+
+    /// Copies the journal into `builder`, in blocks. Entries of schema 1 hold their
+    /// values inline: they now point into the log; those of schema 2 and 3 are JSON:
+    /// they take the compact form.
+    pub(super) fn copy_journal(&self, builder: &mut Builder, tick: &mut Ticker) -> Result<()> {
         let mut offsets: Option<super::log::Offsets> = None;
         for stored in self.journal_bytes() {
             let (seq, bytes) = stored?;
+            tick.one();
             if super::journal::is_compact(&bytes) {
                 builder.journal(seq, &bytes)?;
-                tick(progress);
                 continue;
             }
             let stored = Stored::decode(&bytes)?;
             if let Some(compact) = stored.to_compact() {
                 builder.journal(seq, &compact)?;
-            } else {
-                if offsets.is_none() {
-                    offsets = Some(super::log::entry_offsets(self.log.path(), self.state.seq)?);
-                }
-                let at = offsets.as_ref().and_then(|o| o.get(stored.seq));
-                let entry = stored.entry(&self.log)?;
-                match at {
-                    Some(at) if self.log.entry_at(at)? == entry => {
-                        builder.journal(seq, &Stored::bytes(&entry, at))?;
-                    }
-                    _ => builder.journal(seq, &bytes)?,
-                }
+                continue;
             }
-            tick(progress);
+            if offsets.is_none() {
+                offsets = Some(super::log::entry_offsets(self.log.path(), self.state.seq)?);
+            }
+            let at = offsets.as_ref().and_then(|o| o.get(stored.seq));
+            let entry = stored.entry(&self.log)?;
+            match at {
+                Some(at) if self.log.entry_at(at)? == entry => {
+                    builder.journal(seq, &Stored::bytes(&entry, at))?;
+                }
+                _ => builder.journal(seq, &bytes)?,
+            }
         }
-        // anything else weft keeps in meta travels as it is
+        Ok(())
+    }
+
+    /// Copies what else weft keeps in meta, as it is (the counters are written afresh).
+    pub(super) fn copy_meta(&self, builder: &mut Builder) -> Result<()> {
         for r in self.trees[META].iter() {
             let (k, v) = r.map_err(|e| self.db_err(e))?;
             if k.as_ref() != STATE_KEY {
                 builder.raw(META, &k, &v)?;
             }
         }
-        let mut state = builder.counted.clone();
-        state.next = self.state.next.clone();
-        state.seq = self.state.seq;
-        state.log_len = self.state.log_len;
-        progress(total, total);
-        Ok(state)
+        Ok(())
+    }
+}
+
+/// Counts what a rebuild has copied, and says so every 4,096 items.
+pub(super) struct Ticker<'a> {
+    done: u64,
+    total: u64,
+    progress: &'a mut dyn FnMut(u64, u64),
+}
+
+impl<'a> Ticker<'a> {
+    pub(super) fn new(total: u64, progress: &'a mut dyn FnMut(u64, u64)) -> Ticker<'a> {
+        Ticker {
+            done: 0,
+            total,
+            progress,
+        }
+    }
+
+    pub(super) fn one(&mut self) {
+        self.done += 1;
+        if self.done.is_multiple_of(4096) {
+            (self.progress)(self.done, self.total.max(self.done));
+        }
+    }
+
+    pub(super) fn end(&mut self) {
+        (self.progress)(self.total, self.total);
     }
 }
 

@@ -14,6 +14,7 @@ mod commit;
 pub mod compact;
 mod copy;
 mod error;
+mod fold;
 mod gapread;
 mod gaps;
 pub mod import;
@@ -44,6 +45,7 @@ pub use check::Problem;
 pub use compact::Compacted;
 pub use copy::remove_private_copies;
 pub use error::{Result, StoreError};
+pub use fold::Fold;
 pub use gapread::GapReader;
 pub use gaps::{
     dismissal_reason, period, EntityFacts, ExpectationFacts, GapInput, HypothesisFacts, LinkFacts,

@@ -177,57 +177,13 @@ impl Store {
     /// nothing are left out. Journal log first, then one transaction, as every commit.
     pub fn commit_applied(&mut self, steps: Vec<Applied>) -> Result<Committed> {
         self.check_writable()?;
-        let mut now: HashMap<Id, Option<Record>> = HashMap::new();
-        let mut changes = Vec::with_capacity(steps.len());
-        let mut kept = Vec::with_capacity(steps.len());
-        for step in steps {
-            let before = match now.get(&step.id) {
-                Some(v) => v.clone(),
-                None => self.get(step.id)?,
-            };
-            if before == step.after {
-                continue;
-            }
-            if let Some(rec) = &step.after {
-                if rec.id() != step.id {
-                    return Err(StoreError::invalid(format!(
-                        "{}: a change from {} #{} holds record {}",
-                        step.id,
-                        step.from.w,
-                        step.from.n,
-                        rec.id()
-                    )));
-                }
-            }
-            now.insert(step.id, step.after.clone());
-            changes.push(Change {
-                before,
-                after: step.after.clone(),
-            });
-            kept.push(step);
-        }
+        let (changes, kept) = changes_of(steps, &mut |id| self.get(id))?;
         if changes.is_empty() {
             return Ok(Committed::default());
         }
         let first = self.state.seq;
         let before = (self.state.seq, self.state.log_len);
-        let entries: Vec<JournalEntry> = changes
-            .iter()
-            .zip(&kept)
-            .enumerate()
-            .map(|(i, (c, s))| JournalEntry {
-                seq: first + i as u64,
-                group: first,
-                time: s.time,
-                user: s.user.clone(),
-                op: format!("{SYNC_OP_PREFIX}{}", s.op),
-                id: s.id,
-                before: c.before.as_ref().map(Record::to_json),
-                after: c.after.as_ref().map(Record::to_json),
-                undoes: None,
-                from: Some(s.from.clone()),
-            })
-            .collect();
+        let entries = entries_of(first, &changes, &kept);
         self.journal_and_apply("sync", &changes, &entries)?;
         let folded = super::commit::merge_changes(changes.clone());
         self.track_search_file(before, &folded);
@@ -247,6 +203,67 @@ impl Store {
                 .collect(),
         })
     }
+}
+
+/// The changes `steps` make, each record's value before read through `get` (or from an
+/// earlier step), with the steps that change something; a step holding another record
+/// than its own is refused.
+pub(super) fn changes_of(
+    steps: Vec<Applied>,
+    get: &mut dyn FnMut(Id) -> Result<Option<Record>>,
+) -> Result<(Vec<Change>, Vec<Applied>)> {
+    let mut now: HashMap<Id, Option<Record>> = HashMap::new();
+    let mut changes = Vec::with_capacity(steps.len());
+    let mut kept = Vec::with_capacity(steps.len());
+    for step in steps {
+        let before = match now.get(&step.id) {
+            Some(v) => v.clone(),
+            None => get(step.id)?,
+        };
+        if before == step.after {
+            continue;
+        }
+        if let Some(rec) = &step.after {
+            if rec.id() != step.id {
+                return Err(StoreError::invalid(format!(
+                    "{}: a change from {} #{} holds record {}",
+                    step.id,
+                    step.from.w,
+                    step.from.n,
+                    rec.id()
+                )));
+            }
+        }
+        now.insert(step.id, step.after.clone());
+        changes.push(Change {
+            before,
+            after: step.after.clone(),
+        });
+        kept.push(step);
+    }
+    Ok((changes, kept))
+}
+
+/// The journal entries of the changes other members made ([`changes_of`]), one
+/// operation from sequence `first` on, each naming its author, time and origin.
+pub(super) fn entries_of(first: u64, changes: &[Change], kept: &[Applied]) -> Vec<JournalEntry> {
+    changes
+        .iter()
+        .zip(kept)
+        .enumerate()
+        .map(|(i, (c, s))| JournalEntry {
+            seq: first + i as u64,
+            group: first,
+            time: s.time,
+            user: s.user.clone(),
+            op: format!("{SYNC_OP_PREFIX}{}", s.op),
+            id: s.id,
+            before: c.before.as_ref().map(Record::to_json),
+            after: c.after.as_ref().map(Record::to_json),
+            undoes: None,
+            from: Some(s.from.clone()),
+        })
+        .collect()
 }
 
 #[cfg(test)]

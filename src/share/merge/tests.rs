@@ -110,6 +110,7 @@ impl Sim {
         new.sort_by_key(Op::stamp);
         let records = self.records.clone();
         let mut current = |id: Id| records.get(&id).cloned();
+        let mut exists = |id: Id| records.contains_key(&id);
         let mut refer = |id: Id| {
             records
                 .iter()
@@ -128,6 +129,7 @@ impl Sim {
             &new,
             Reads {
                 current: &mut current,
+                exists: &mut exists,
                 referrers: &mut refer,
                 occupant: &mut occupant,
             },
