@@ -535,6 +535,32 @@ fn a_journal_altered_after_it_was_pushed_is_refused_naming_writer_and_line() {
 }
 
 #[test]
+fn journals_past_gits_size_for_a_text_diff_are_compared_by_their_bytes() {
+    let names = ["alice", "bob"];
+    let t = Team::new(&names);
+    // git diffs no file past core.bigFileThreshold (512 MB) as text: its line counts
+    // come back as "-", as every journal file's will here
+    for who in names {
+        git(
+            &t.ws(who).join("shared"),
+            &["config", "core.bigFileThreshold", "64"],
+        );
+    }
+    for round in 0..2 {
+        t.ok("alice", &["add", "note", &format!("first {round}")]);
+        t.ok("bob", &["add", "note", &format!("second {round}")]);
+        t.settle(&names);
+    }
+    t.same_everywhere(&names);
+    let before = t.exports("bob");
+    let w = t.tamper("alice", |text| text.replacen("first 0", "FIRST 0", 1));
+    t.ok("alice", &["add", "note", "third"]);
+    let err = refused(&t.weft(&["sync"], Some("bob")), &w, 1);
+    assert!(err.contains("altered after it was pushed"), "{err}");
+    assert!(before == t.exports("bob"), "something was taken in");
+}
+
+#[test]
 fn a_damaged_line_among_new_ones_is_refused_and_none_of_them_is_taken_in() {
     let names = ["alice", "bob"];
     let t = Team::new(&names);

@@ -26,6 +26,36 @@ impl std::fmt::Display for GitError {
     }
 }
 
+/// A file's bytes as a commit holds them, streamed from git ([`Git::blob`]).
+pub struct Blob {
+    child: std::process::Child,
+    out: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl std::io::Read for Blob {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.out.read(buf)
+    }
+}
+
+impl std::io::BufRead for Blob {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.out.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.out.consume(n)
+    }
+}
+
+impl Drop for Blob {
+    /// A reader that stops early does not leave git waiting on a full pipe.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The repository of a shared enquiry (a work tree).
 #[derive(Debug, Clone)]
 pub struct Git {
@@ -87,6 +117,29 @@ impl Git {
         Err(GitError {
             doing: doing.to_string(),
             said: last_word(&out.stderr),
+        })
+    }
+
+    /// The bytes of `path` as commit `rev` holds it, read as they come
+    /// (`git cat-file`): a journal file of a million lines is never held whole.
+    pub fn blob(&self, rev: &str, path: &str) -> Result<Blob, GitError> {
+        let doing = format!("cannot read {path} as {rev} holds it");
+        let mut child = self
+            .command(&["cat-file", "blob", &format!("{rev}:{path}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| GitError {
+                doing: doing.clone(),
+                said: e.to_string(),
+            })?;
+        let out = child.stdout.take().ok_or_else(|| GitError {
+            doing,
+            said: "git gave no output".to_string(),
+        })?;
+        Ok(Blob {
+            child,
+            out: std::io::BufReader::with_capacity(1 << 20, out),
         })
     }
 

@@ -203,16 +203,19 @@ fn check_line(raw: &[u8], w: &str, n: u64, prev: u64) -> Result<(Op, u64), Strin
     Ok((op, fr.sum))
 }
 
-/// The refusal of a journal file (its bytes `text`) that changed where it may only have
-/// grown: the first line that no longer checks, or, when every line still checks (the
-/// file rewritten with fresh sums), the file as a whole.
-pub fn first_altered(text: &[u8], w: &str) -> Refused {
+/// The refusal of a journal file (its bytes, read from `text` a line at a time) that
+/// changed where it may only have grown: the first line that no longer checks, or, when
+/// every line still checks (the file rewritten with fresh sums), the file as a whole.
+pub fn first_altered(mut text: impl BufRead, w: &str) -> Refused {
     let (mut n, mut prev) = (0u64, GENESIS);
-    for raw in text.split_inclusive(|&b| b == b'\n') {
-        if !raw.ends_with(b"\n") {
-            break;
+    let mut raw = Vec::new();
+    loop {
+        raw.clear();
+        match text.read_until(b'\n', &mut raw) {
+            Ok(_) if raw.ends_with(b"\n") => {}
+            _ => break,
         }
-        match check_line(raw, w, n, prev) {
+        match check_line(&raw, w, n, prev) {
             Ok((_, sum)) => prev = sum,
             Err(why) => {
                 return refused(
@@ -227,6 +230,29 @@ pub fn first_altered(text: &[u8], w: &str) -> Refused {
         None,
         "was rewritten after it was pushed: lines already taken in were replaced, their sums made afresh",
     )
+}
+
+/// Whether the stream `now` begins with every byte of the stream `was`: a journal file
+/// that only grew.
+pub fn grew_from(mut was: impl BufRead, mut now: impl std::io::Read) -> std::io::Result<bool> {
+    let mut theirs = vec![0u8; 1 << 16];
+    loop {
+        let ours = was.fill_buf()?;
+        if ours.is_empty() {
+            return Ok(true);
+        }
+        let n = ours.len().min(theirs.len());
+        let got = &mut theirs[..n];
+        match now.read_exact(got) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+            Err(e) => return Err(e),
+        }
+        if got[..] != ours[..n] {
+            return Ok(false);
+        }
+        was.consume(n);
+    }
 }
 
 /// This member's own file: cut back to its last whole line (a crash can leave half of
@@ -281,6 +307,25 @@ pub fn append_own(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_grew_when_it_begins_with_every_byte_it_had() {
+        let grew = |was: &[u8], now: &[u8]| grew_from(was, now).unwrap();
+        assert!(grew(b"", b""));
+        assert!(grew(b"", b"a\n"));
+        assert!(grew(b"a\nb\n", b"a\nb\nc\n"));
+        assert!(grew(b"a\nb\n", b"a\nb\n"));
+        assert!(!grew(b"a\nb\n", b"a\n"), "cut short");
+        assert!(!grew(b"a\nb\n", b"A\nb\nc\n"), "a line changed");
+        // past the comparison's buffer
+        let long: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut longer = long.clone();
+        longer.extend_from_slice(b"more\n");
+        assert!(grew(&long, &longer));
+        let mut changed = longer.clone();
+        changed[150_000] ^= 1;
+        assert!(!grew(&long, &changed));
+    }
     use crate::model::{Id, Kind};
 
     fn op(lamport: u64) -> Op {

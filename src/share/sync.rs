@@ -421,6 +421,20 @@ fn check_untouched(git: &Git, st: &SyncState, upstream: &str, repo: &Path) -> Re
         if removed == "0" {
             continue;
         }
+        let blob = |rev: &str| git.blob(rev, path).map_err(|e| format!("sync: {e}"));
+        // "-": past git's size for a text diff (512 MB): whether it only grew is told
+        // from the bytes of the two (a file new since has nothing to keep)
+        if removed == "-" {
+            let was = format!("{old}:{path}");
+            if !git.ok(&["cat-file", "-e", &was]) {
+                continue;
+            }
+            let grew = line::grew_from(blob(old)?, blob(upstream)?)
+                .map_err(|e| format!("sync: cannot compare {path} with the last sync: {e}"))?;
+            if grew {
+                continue;
+            }
+        }
         let w = path
             .strip_prefix("journal/")
             .and_then(|p| p.strip_suffix(".jsonl"))
@@ -429,13 +443,7 @@ fn check_untouched(git: &Git, st: &SyncState, upstream: &str, repo: &Path) -> Re
             .get(w)
             .map_or("an unknown member", |l| l.name.as_str());
         // what the remote now holds, not the work tree (not yet laid over it)
-        let text = git
-            .run(
-                "cannot read the altered journal",
-                &["show", &format!("{upstream}:{path}")],
-            )
-            .unwrap_or_default();
-        let fault = line::first_altered(text.as_bytes(), w);
+        let fault = line::first_altered(blob(upstream)?, w);
         // what the remote holds is what is refused, whatever the work tree holds
         return Err(refusal(w, name, fault));
     }
