@@ -149,12 +149,12 @@ impl Store {
         // and removed in one operation (one set aside in a sync) leaves it untouched,
         // where its entries one by one would take a cell's key from the record holding it
         let mut net: Vec<(Option<&Record>, Option<&Record>)> = Vec::with_capacity(changes.len());
-        let mut place: HashMap<Id, usize> = HashMap::with_capacity(changes.len());
+        let mut slot_of: HashMap<Id, usize> = HashMap::with_capacity(changes.len());
         for change in changes {
-            match place.get(&change.id()) {
+            match slot_of.get(&change.id()) {
                 Some(&i) => net[i].1 = change.after.as_ref(),
                 None => {
-                    place.insert(change.id(), net.len());
+                    slot_of.insert(change.id(), net.len());
                     net.push((change.before.as_ref(), change.after.as_ref()));
                 }
             }

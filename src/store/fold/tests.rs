@@ -171,6 +171,20 @@ fn a_fold_leaves_what_the_commits_leave_byte_for_byte() {
             assert!(a.3 == b.3, "journal log, base {base}, batches of {size}");
         }
         log::verify::verify(&folded.path().join(log::LOG_FILE), true).unwrap();
+        // the log alone rebuilds what the fold built
+        let again = folded.path().with_extension("recovered");
+        let path = folded.path().to_path_buf();
+        drop(folded);
+        Store::recover(&path, &again, std::time::Duration::ZERO, false).unwrap();
+        let recovered = fresh(&again);
+        let r = holding(&recovered);
+        assert_eq!(
+            (r.0, r.2),
+            (a.0.clone(), a.2.clone()),
+            "recovered, base {base}"
+        );
+        assert_eq!(r.1.next, a.1.next);
+        let folded = fresh(&path);
         assert_eq!(folded.check().unwrap(), Vec::new());
         // the indexes were derived afresh: they answer as the committed ones do
         let q = Id::new(Kind::Question, 1);
