@@ -157,6 +157,22 @@ impl Team {
         w
     }
 
+    /// alice and bob change the same fields without seeing each other's change: Q1's
+    /// status, Q2's title, the matrix cell of H1 against `note`, N1's grade.
+    fn change_the_same_fields(&self, note: &str) {
+        self.ok("alice", &["set", "Q1", "status=parked"]);
+        self.ok(
+            "bob",
+            &["set", "Q1", "status=answered", "answer=Hoxha's brother"],
+        );
+        self.ok("alice", &["set", "Q2", "title=Where is the white van?"]);
+        self.ok("bob", &["set", "Q2", "title=Where is the blue van?"]);
+        self.ok("alice", &["assess", "H1", note, "++"]);
+        self.ok("bob", &["assess", "H1", note, "--"]);
+        self.ok("alice", &["set", "N1", "grade=B2P"]);
+        self.ok("bob", &["set", "N1", "grade=C4P"]);
+    }
+
     /// Everyone syncs, twice round, so everyone holds everything.
     fn settle(&self, names: &[&str]) {
         for _ in 0..2 {
@@ -348,17 +364,7 @@ fn each_kind_of_concurrent_change_opens_one_question_in_every_member_and_its_res
     let names = ["alice", "bob"];
     let t = Team::new(&names);
     // status, title, a matrix cell, a grade; and a deletion of something changed
-    t.ok("alice", &["set", "Q1", "status=parked"]);
-    t.ok(
-        "bob",
-        &["set", "Q1", "status=answered", "answer=Hoxha's brother"],
-    );
-    t.ok("alice", &["set", "Q2", "title=Where is the white van?"]);
-    t.ok("bob", &["set", "Q2", "title=Where is the blue van?"]);
-    t.ok("alice", &["assess", "H1", "N1", "++"]);
-    t.ok("bob", &["assess", "H1", "N1", "--"]);
-    t.ok("alice", &["set", "N1", "grade=B2P"]);
-    t.ok("bob", &["set", "N1", "grade=C4P"]);
+    t.change_the_same_fields("N1");
     t.ok("alice", &["delete", "E1"]);
     t.ok("bob", &["set", "E1", "name=Dritan Hoxha (Tirana)"]);
     t.settle(&names);
@@ -438,17 +444,7 @@ fn a_newcomer_rebuilds_with_every_kind_of_change_and_agrees_with_the_members() {
     // something changed, and a link made to an entity deleted meanwhile (its maker
     // goes first in the merge order, so the deletion takes it too)
     let seen = id(t.ok("bob", &["link", &marsh, &van, "--label", "seen in"]));
-    t.ok("alice", &["set", "Q1", "status=parked"]);
-    t.ok(
-        "bob",
-        &["set", "Q1", "status=answered", "answer=Hoxha's brother"],
-    );
-    t.ok("alice", &["set", "Q2", "title=Where is the white van?"]);
-    t.ok("bob", &["set", "Q2", "title=Where is the blue van?"]);
-    t.ok("alice", &["assess", "H1", &van, "++"]);
-    t.ok("bob", &["assess", "H1", &van, "--"]);
-    t.ok("alice", &["set", "N1", "grade=B2P"]);
-    t.ok("bob", &["set", "N1", "grade=C4P"]);
+    t.change_the_same_fields(&van);
     t.ok("alice", &["delete", &marsh]);
     t.ok("bob", &["set", "E1", "name=Dritan Hoxha (Tirana)"]);
     t.ok("alice", &["delete", "E1"]);

@@ -557,20 +557,9 @@ fn describe_revert<'a>(op: &str, steps: impl Iterator<Item = &'a JournalEntry>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{NewNote, NewQuestion, OpenOptions};
+    use crate::store::{NewNote, NewQuestion};
 
-    fn open(dir: &std::path::Path) -> Store {
-        let mut s = Store::open(
-            dir,
-            &OpenOptions {
-                create: true,
-                ..OpenOptions::default()
-            },
-        )
-        .unwrap();
-        s.set_sync(false);
-        s
-    }
+    use crate::store::open_for_test as open;
 
     fn title(s: &Store, id: Id) -> Option<String> {
         s.get(id).unwrap().map(|r| r.title())

@@ -232,6 +232,21 @@ pub struct Store {
     member: Option<shared::Member>,
 }
 
+/// A new empty workspace in `dir`, not synced: the store's unit tests' workspace.
+#[cfg(test)]
+pub(crate) fn open_for_test(dir: &Path) -> Store {
+    let mut s = Store::open(
+        dir,
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    s.set_sync(false);
+    s
+}
+
 impl Store {
     /// The workspace directory.
     pub fn path(&self) -> &Path {

@@ -11,19 +11,7 @@ fn id(s: &str) -> Id {
     s.parse().unwrap()
 }
 
-/// A new empty workspace in `dir`, not synced.
-fn fresh(dir: &std::path::Path) -> Store {
-    let mut s = Store::open(
-        dir,
-        &OpenOptions {
-            create: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap();
-    s.set_sync(false);
-    s
-}
+use crate::store::open_for_test as fresh;
 
 /// A small workspace holding every kind of record with index entries: questions (one a
 /// sub-question, one tagged), an entity with an alias, dated notes, a link citing a

@@ -6,18 +6,7 @@ use crate::model::{EntityKind, Status};
 use crate::store::shared::Origin;
 use crate::store::{JournalEntry, NewEntity, NewLink, NewNote, NewQuestion, State};
 
-fn fresh(dir: &std::path::Path) -> Store {
-    let mut s = Store::open(
-        dir,
-        &OpenOptions {
-            create: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap();
-    s.set_sync(false);
-    s
-}
+use crate::store::open_for_test as fresh;
 
 /// What another member did: a workspace's history as the steps a sync applies, every
 /// kind of change among them (records made, changed, removed with what referred to
@@ -196,13 +185,18 @@ fn a_fold_leaves_what_the_commits_leave_byte_for_byte() {
     }
 }
 
+/// Another member's history, and a workspace that has committed its first five steps.
+fn started() -> (tempfile::TempDir, Vec<Applied>, Store) {
+    let tmp = tempfile::tempdir().unwrap();
+    let steps = history(&tmp.path().join("source"));
+    let mut s = fresh(&tmp.path().join("ws"));
+    s.commit_applied(steps[..5].to_vec()).unwrap();
+    (tmp, steps, s)
+}
+
 #[test]
 fn a_fold_reads_its_own_changes_over_the_workspace() {
-    let src = tempfile::tempdir().unwrap();
-    let steps = history(src.path());
-    let tmp = tempfile::tempdir().unwrap();
-    let mut s = fresh(tmp.path());
-    s.commit_applied(steps[..5].to_vec()).unwrap();
+    let (_tmp, steps, s) = started();
     let first = steps[0].id;
     let renamed = steps
         .iter()
@@ -238,11 +232,8 @@ fn a_fold_reads_its_own_changes_over_the_workspace() {
 
 #[test]
 fn a_fold_that_fails_leaves_the_workspace_as_it_was() {
-    let src = tempfile::tempdir().unwrap();
-    let steps = history(src.path());
-    let tmp = tempfile::tempdir().unwrap();
-    let mut s = fresh(tmp.path());
-    s.commit_applied(steps[..5].to_vec()).unwrap();
+    let (tmp, steps, s) = started();
+    let ws = tmp.path().join("ws");
     let before = holding(&s);
     let failed = s.fold(&mut |fold| {
         fold.apply(steps[5..9].to_vec())?;
@@ -254,7 +245,7 @@ fn a_fold_that_fails_leaves_the_workspace_as_it_was() {
         failed.err().map(|e| e.to_string()).as_deref(),
         Some("journal/a1b2c3d4.jsonl line 9 is refused")
     );
-    let s = fresh(tmp.path());
+    let s = fresh(&ws);
     assert!(holding(&s) == before);
     assert!(s.notices().is_empty(), "{:?}", s.notices());
     // a change holding another record than its own is refused before anything is written
@@ -264,5 +255,5 @@ fn a_fold_that_fails_leaves_the_workspace_as_it_was() {
     assert!(failed
         .err()
         .is_some_and(|e| e.to_string().contains("holds record")));
-    assert!(holding(&fresh(tmp.path())) == before);
+    assert!(holding(&fresh(&ws)) == before);
 }
