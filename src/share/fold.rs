@@ -9,9 +9,10 @@
 //! the fold has applied so far, for which the records referring to each one and the
 //! holders of matrix cells and gaps are kept here.
 
+use super::incoming::{self, merge_chunk, Incoming};
 use super::merge::{place_of, refers_to, Reads};
 use super::state::SyncState;
-use super::sync::{self, merge_chunk, Incoming, Report, Tick};
+use super::sync::{self, Report, Tick};
 use crate::model::{Id, Kind, Record};
 use crate::store::{Fold, Store, StoreError};
 use serde_json::Value;
@@ -64,7 +65,7 @@ impl Applied {
     /// The records that refer to `id` now: the workspace's answer and the fold's, each
     /// checked against the record's value now where the fold changed it.
     fn referrers(&self, fold: &Fold, id: Id) -> Vec<Id> {
-        let mut out = sync::referrers(fold.before(), id);
+        let mut out = incoming::referrers(fold.before(), id);
         let mut referring = self.referring.borrow_mut();
         if referring.is_none() {
             let mut map = Referring::new();
@@ -93,7 +94,7 @@ impl Applied {
         if let Some(h) = here.copied().find(|h| holds(*h)) {
             return Some(h);
         }
-        sync::occupant(fold.before(), kind, v).filter(|h| !fold.changed(*h) || holds(*h))
+        incoming::occupant(fold.before(), kind, v).filter(|h| !fold.changed(*h) || holds(*h))
     }
 }
 

@@ -18,6 +18,7 @@
 
 pub mod fold;
 pub mod git;
+mod incoming;
 pub mod line;
 pub mod merge;
 pub mod state;
