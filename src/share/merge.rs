@@ -345,8 +345,6 @@ pub struct Outcome {
     pub dropped: usize,
 }
 
-/// Whether a record exists, as the store knows it (what [`Current`] answers, unread).
-pub type Exists<'a> = dyn FnMut(Id) -> bool + 'a;
 impl Outcome {
     /// Sets aside the record operation `op` (at `i` in its batch) made, with value `a`:
     /// it is made and removed again at once. Its maker made it and removed it when it
@@ -369,6 +367,8 @@ impl Outcome {
 pub type Referrers<'a> = dyn FnMut(Id) -> Vec<Id> + 'a;
 /// A record's current value, as the store knows it.
 pub type Current<'a> = dyn FnMut(Id) -> Option<Value> + 'a;
+/// Whether a record exists, as the store knows it (what [`Current`] answers, unread).
+pub type Exists<'a> = dyn FnMut(Id) -> bool + 'a;
 /// The record that holds a place ([`place_of`]) of a kind, as the store knows it.
 pub type Occupant<'a> = dyn FnMut(Kind, &Value) -> Option<Id> + 'a;
 
