@@ -29,7 +29,7 @@ pub fn worth_folding(ops: u64, records: u64) -> bool {
 
 /// What the fold knows of the records it has applied, beside the records themselves.
 #[derive(Default)]
-struct Applied {
+struct Known {
     /// For each id, the records applied here that referred to it when applied: made
     /// when a removal first asks (most folds remove nothing, and at a million records
     /// it would hold about 60 MB), kept up to date from then on.
@@ -49,7 +49,7 @@ fn refer(map: &mut Referring, rec: &Record) {
     });
 }
 
-impl Applied {
+impl Known {
     fn note(&mut self, rec: &Record) {
         if let Some(map) = self.referring.get_mut() {
             refer(map, rec);
@@ -125,7 +125,7 @@ pub fn fold_in(
     report.members = report.members.max(incoming.members);
     let (total, mut done) = (incoming.total, 0u64);
     let mut chunks = incoming.chunks(sync::chunk_size());
-    let mut known = Applied::default();
+    let mut known = Known::default();
     let folded = store.fold(&mut |fold| {
         let failed = StoreError::invalid;
         loop {

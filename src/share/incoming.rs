@@ -5,19 +5,19 @@
 //! them all at once ([`super::fold`]).
 
 use super::line;
-use super::members;
 use super::merge::{Op, Reads};
 use super::state::SyncState;
 use super::sync::{refusal, Report, Tick};
+use super::{members, name_of};
 use crate::model::{Id, Kind, Record};
 use crate::store::shared::{Applied, Origin};
 use crate::store::Store;
 use std::path::Path;
 
-/// Other members' journal files, from where a sync last read each: every new line is
-/// checked before any is handed out, so a file refused is refused whole; then the
-/// files, each in stamp order (a writer's clock only grows), are read as streams merged
-/// a chunk at a time, so a million new lines take the memory of one chunk.
+/// Other members' journal files, from where a sync last read each, read as streams
+/// merged a chunk at a time in stamp order (a writer's clock only grows), so a million
+/// new lines take the memory of one chunk. [`Incoming::open`] says when each line is
+/// checked.
 pub(super) struct Incoming {
     streams: Vec<(line::Lines, line::Read, String)>,
     names: std::collections::BTreeMap<String, super::Listed>,
@@ -51,16 +51,11 @@ impl Incoming {
             .filter(|w| super::is_writer(w) && Some(w.as_str()) != me)
             .collect();
         files.sort();
-        let name_of = |w: &str| {
-            names
-                .get(w)
-                .map_or_else(|| "an unknown member".to_string(), |l| l.name.clone())
-        };
         tick(if check { "checking" } else { "counting" }, 0, 0);
         let mut total = 0u64;
         for w in &files {
             let from = st.files.get(w).cloned().unwrap_or_default();
-            let refuse = |r| refusal(w, &name_of(w), r);
+            let refuse = |r| refusal(w, name_of(&names, w), r);
             let path = line::path_of(repo, w);
             if !check {
                 total += line::count_after(&path, &from).map_err(refuse)?;
@@ -74,7 +69,7 @@ impl Incoming {
         let mut streams = Vec::new();
         for w in &files {
             let from = st.files.get(w).cloned().unwrap_or_default();
-            let refuse = |r| refusal(w, &name_of(w), r);
+            let refuse = |r| refusal(w, name_of(&names, w), r);
             let mut lines = line::Lines::open(&line::path_of(repo, w), w, &from).map_err(refuse)?;
             if let Some(first) = lines.next_read().map_err(refuse)? {
                 streams.push((lines, first, w.clone()));
@@ -100,13 +95,9 @@ impl Incoming {
                 .min_by(|a, b| a.1 .1.op.order().cmp(&b.1 .1.op.order()))
                 .expect("streams is not empty");
             let (lines, _, w) = &mut self.streams[i];
-            let following = lines.next_read().map_err(|r| {
-                let name = self
-                    .names
-                    .get(w.as_str())
-                    .map_or("an unknown member", |l| l.name.as_str());
-                refusal(w, name, r)
-            })?;
+            let following = lines
+                .next_read()
+                .map_err(|r| refusal(w, name_of(&self.names, w), r))?;
             match following {
                 Some(r) => chunk.push(std::mem::replace(&mut self.streams[i].1, r)),
                 None => chunk.push(self.streams.swap_remove(i).1),

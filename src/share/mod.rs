@@ -86,6 +86,16 @@ pub struct Listed {
     pub seat: u64,
 }
 
+/// The name writer `w` goes by among `listed` ([`members`]), for messages.
+pub(crate) fn name_of<'a>(
+    listed: &'a std::collections::BTreeMap<String, Listed>,
+    w: &str,
+) -> &'a str {
+    listed
+        .get(w)
+        .map_or("an unknown member", |l| l.name.as_str())
+}
+
 /// Every member the repository `repo` lists, by writer id.
 pub fn members(repo: &Path) -> Result<std::collections::BTreeMap<String, Listed>, String> {
     let dir = repo.join(MEMBERS_DIR);

@@ -440,9 +440,7 @@ fn check_untouched(git: &Git, st: &SyncState, upstream: &str, repo: &Path) -> Re
             .strip_prefix("journal/")
             .and_then(|p| p.strip_suffix(".jsonl"))
             .unwrap_or(path);
-        let name = names
-            .get(w)
-            .map_or("an unknown member", |l| l.name.as_str());
+        let name = super::name_of(&names, w);
         // what the remote now holds, not the work tree (not yet laid over it)
         let fault = line::first_altered(blob(upstream)?, w);
         // what the remote holds is what is refused, whatever the work tree holds

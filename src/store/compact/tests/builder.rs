@@ -106,9 +106,9 @@ fn a_builder_lays_its_trees_out_in_full_leaves() {
         db.flush().unwrap();
     }
     let plain = size(&plain);
-    // leaves of 16 keys against 9: about 0.6 of the size. On a loaded machine (the whole
-    // suite on two cores) sled has written one build at 0.81, so the layout is judged on
-    // the best of three builds, against a bound that 9-key leaves (about 1.0) never meet
+    // leaves of 16 keys against 9: about 0.6 of the size, under three quarters. On a
+    // loaded machine (the whole suite on two cores) sled has written one build at 0.81,
+    // so the layout is judged on the best of three builds
     let mut sizes = Vec::new();
     for turn in 0..3 {
         let built = tmp.path().join(format!("built{turn}"));
@@ -120,7 +120,7 @@ fn a_builder_lays_its_trees_out_in_full_leaves() {
         let state = b.counted.clone();
         drop(b.finish(&state).unwrap());
         sizes.push(size(&built));
-        if sizes.iter().any(|built| built * 20 < plain * 17) {
+        if sizes.iter().any(|built| built * 4 < plain * 3) {
             return;
         }
     }
