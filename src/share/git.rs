@@ -48,6 +48,23 @@ impl std::io::BufRead for Blob {
     }
 }
 
+impl Blob {
+    /// Waits for git once the file is read: an error unless it gave all of it.
+    pub fn finished(mut self) -> Result<(), GitError> {
+        let status = self.child.wait().map_err(|e| GitError {
+            doing: "cannot read a journal from git".to_string(),
+            said: e.to_string(),
+        })?;
+        if status.success() {
+            return Ok(());
+        }
+        Err(GitError {
+            doing: "cannot read a journal from git".to_string(),
+            said: format!("git cat-file ended with {status}"),
+        })
+    }
+}
+
 impl Drop for Blob {
     /// A reader that stops early does not leave git waiting on a full pipe.
     fn drop(&mut self) {

@@ -430,9 +430,12 @@ fn check_untouched(git: &Git, st: &SyncState, upstream: &str, repo: &Path) -> Re
             if !git.ok(&["cat-file", "-e", &was]) {
                 continue;
             }
-            let grew = line::grew_from(blob(old)?, blob(upstream)?)
+            let mut before = blob(old)?;
+            let grew = line::grew_from(&mut before, blob(upstream)?)
                 .map_err(|e| format!("sync: cannot compare {path} with the last sync: {e}"))?;
+            // read to its end: only a whole file is a prefix (git cut short is no proof)
             if grew {
+                before.finished().map_err(|e| format!("sync: {e}"))?;
                 continue;
             }
         }
